@@ -1,0 +1,116 @@
+# Kisi -- build, test, bench, demo.  `make help` lists the targets.
+
+CC       ?= cc          # C compiler for the product and its tests
+FUZZCC   ?= clang       # compiler with libFuzzer, for `make fuzz`
+SAN      ?= 0           # 1: build and test under AddressSanitizer + UBSan
+OPT      ?= -O2         # optimisation flags
+FUZZSECS ?= 60          # seconds per target for `make fuzz`
+BUILD    ?= build       # object files and test binaries
+
+CC := $(strip $(CC))
+SAN := $(strip $(SAN))
+BUILD := $(strip $(BUILD))
+FUZZCC := $(strip $(FUZZCC))
+FUZZSECS := $(strip $(FUZZSECS))
+ifeq ($(SAN),1)
+  BUILD := $(BUILD)/san
+  SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  BIN := $(BUILD)/bin
+else
+  SANFLAGS :=
+  BIN := bin
+endif
+
+WARN    := -std=c11 -Wall -Wextra -Wstrict-prototypes -Wshadow -Werror
+CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Ibank
+CFLAGS  += $(WARN) $(OPT) -g $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+
+BANK_LIBS := -ljansson -lsqlite3 -lcrypto -lm
+
+BANK_SRC  := $(wildcard bank/*.c)
+BANK_OBJ  := $(BANK_SRC:%.c=$(BUILD)/%.o)
+LIBBANK   := $(BUILD)/libbank.a
+
+BANKTOOL_SRC := $(wildcard tools/bank/*.c)
+BANKTOOL_OBJ := $(BANKTOOL_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_COMMON := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_COMMON_OBJ := $(UNIT_COMMON:%.c=$(BUILD)/%.o)
+
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/replay_%)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
+
+.PHONY: all help deps test unit e2e fuzz-replay fuzz bench demo clean
+
+all: $(BIN)/bank ## build the programs into bin/
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@echo "variables: SAN=1 (sanitizers), CC, OPT, FUZZSECS"
+
+deps: ## install missing Debian packages (no-op when present)
+	@sh tools/deps.sh test
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBBANK): $(BANK_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(BANKTOOL_OBJ) $(LIBBANK) $(BANK_LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS) -lcmocka
+
+$(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
+
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
+
+test: deps ## install deps, build, run unit, fuzz-corpus and end-to-end tests
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e
+
+unit: $(UNIT_BIN) ## run the cmocka unit tests
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
+	@sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
+
+e2e: $(BIN)/bank ## run the scripted end-to-end tests
+	@BIN=$(abspath $(BIN)) sh tests/run-e2e.sh
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(BANK_SRC) $(BANK_LIBS)
+
+fuzz: $(FUZZ_BIN) ## run each libFuzzer target for FUZZSECS seconds, growing tests/fuzz/corpus
+	@sh tools/deps.sh fuzz
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
+	  echo "fuzz $$n for $(FUZZSECS)s"; \
+	  $$f -max_total_time=$(FUZZSECS) -max_len=8192 tests/fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 2 || exit 1; done
+
+bench: deps $(BENCH_BIN) $(BIN)/bank ## print the performance figures
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+demo: deps all ## build the sample bank and run a demo sitting
+	@sh tools/demo.sh
+
+clean: ## remove build output
+	rm -rf build bin demo-out tests/out
+
+-include $(BANK_OBJ:.o=.d) $(BANKTOOL_OBJ:.o=.d)

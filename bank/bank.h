@@ -1,0 +1,364 @@
+/* bank.h -- public contract of libbank: the encrypted question bank, exam
+ * definitions, sessions, form drawing and the scoring policy.
+ *
+ * Everything outside bank/ (the bank tool, the kiosk, the grading core) uses
+ * only what is declared here. All scores are integers in hundredths
+ * ("centi-points": 10000 = 100.00). Functions that can fail return a
+ * bank_err and, when `why` is not NULL, write a one-line detail into it
+ * (at most BANK_WHY bytes, NUL-terminated). Constructors return NULL on
+ * error and set *err the same way. */
+#ifndef KISI_BANK_H
+#define KISI_BANK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BANK_WHY 256          /* size of a `why` detail buffer */
+#define BANK_MAX_OPTIONS 5    /* options A..E */
+#define BANK_SCORE_MAX 10000  /* 100.00 */
+#define BANK_FORMAT_VERSION 1 /* bank and session file format written */
+
+typedef enum bank_err {
+    BANK_OK = 0,
+    BANK_ENOMEM,      /* out of memory */
+    BANK_EIO,         /* file cannot be read or written */
+    BANK_ENOTBANK,    /* not a bank (or session) file, or truncated */
+    BANK_EVERSION,    /* written by a newer format version */
+    BANK_ECORRUPT,    /* file structure damaged */
+    BANK_EPASSPHRASE, /* wrong passphrase */
+    BANK_ETOKEN,      /* wrong session token */
+    BANK_ELOCKED,     /* operation needs the data key: unlock first */
+    BANK_EPARSE,      /* malformed input (import file, JSON, CSV) */
+    BANK_EINVAL,      /* invalid argument or value */
+    BANK_ENOTFOUND,   /* unknown item, exam or participant */
+    BANK_EEXIST,      /* already exists */
+    BANK_EEXAM,       /* exam definition invalid */
+    BANK_EQUOTA,      /* quota larger than the pool */
+    BANK_EROSTER,     /* roster invalid (empty, duplicate NIP, bad PIN) */
+    BANK_EATTEMPTS,   /* attempt beyond the exam's max_attempts */
+    BANK_ENOTSEALED,  /* bank carries no seal */
+    BANK_ETAMPER,     /* seal or MAC does not verify */
+    BANK_ECRYPTO,     /* cryptographic library failure */
+    BANK_EDB          /* SQLite failure */
+} bank_err;
+
+/* Returns a static English phrase for `e`; never NULL. */
+const char *bank_strerror(bank_err e);
+
+/* ------------------------------------------------------------------ */
+/* Items                                                               */
+
+typedef enum bank_kind {
+    BANK_SINGLE = 0,  /* one correct option */
+    BANK_MULTI = 1,   /* several correct options: the chosen set must equal the key */
+    BANK_TRUEFALSE = 2
+} bank_kind;
+
+/* "single", "multi", "truefalse"; NULL for an unknown kind. */
+const char *bank_kind_name(bank_kind k);
+/* Parses a kind name; returns -1 when unknown. */
+int bank_kind_parse(const char *s);
+
+/* One question as authored: the clear form used by import and by the
+ * kiosk after decryption. Strings are UTF-8, owned by the struct. */
+typedef struct bank_item {
+    char *id;
+    char *topic;
+    bank_kind kind;
+    int difficulty;                    /* 1 (easy) .. 5 (hard) */
+    int weight;                        /* >= 1 */
+    bool pinned;                       /* option order must not be shuffled */
+    char *stem;
+    int noptions;                      /* 2..5 */
+    char *options[BANK_MAX_OPTIONS];   /* options[0] is "A" */
+    char key[BANK_MAX_OPTIONS + 1];    /* correct letters in order, "" = no key (draft) */
+    int line;                          /* source line, 0 when not imported */
+    int version;                       /* set by the bank */
+} bank_item;
+
+/* Frees the strings of `it` (not `it` itself) and zeroes it. */
+void bank_item_clear(bank_item *it);
+
+/* A growable list of items; owns its entries. */
+typedef struct bank_items {
+    bank_item *v;
+    size_t n, cap;
+} bank_items;
+
+/* Appends a zeroed item; returns it or NULL on ENOMEM. */
+bank_item *bank_items_push(bank_items *l);
+/* Frees every item and the array. */
+void bank_items_free(bank_items *l);
+
+typedef enum bank_format {
+    BANK_FMT_CSV = 0,
+    BANK_FMT_AIKEN,
+    BANK_FMT_GIFT,
+    BANK_FMT_MOODLE_XML  /* not supported yet: returns BANK_EINVAL */
+} bank_format;
+
+/* Guesses the format from the file name's extension (.csv, .txt/.aiken,
+ * .gift); returns -1 when it cannot tell. */
+int bank_format_guess(const char *path);
+/* Parses a format name ("csv", "aiken", "gift", "moodle-xml"); -1 if unknown. */
+int bank_format_parse(const char *s);
+
+/* Parses `len` bytes of `data` in format `fmt` and appends every item to
+ * `out`. `topic` is the default topic for formats without one (Aiken,
+ * GIFT outside a $CATEGORY); it may be NULL for CSV. On any error the
+ * whole input is rejected: `out` is left as it was and `why` says
+ * "line N: reason". Items without an id get a stable one derived from
+ * topic and stem. */
+bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
+                          const char *topic, bank_items *out, char *why);
+
+/* ------------------------------------------------------------------ */
+/* Exam definitions and the scoring policy                             */
+
+typedef enum bank_exam_kind {
+    BANK_EXAM_ACADEMIC = 0,
+    BANK_EXAM_QUIZ,
+    BANK_EXAM_COMPETENCY,
+    BANK_EXAM_RPL
+} bank_exam_kind;
+
+/* "academic", "quiz", "competency", "rpl"; NULL when unknown. */
+const char *bank_exam_kind_name(bank_exam_kind k);
+
+typedef struct bank_exam bank_exam;
+
+/* Parses and checks exam JSON (see docs/bank-author-guide.md). Missing
+ * optional fields get the defaults of the kind (pass mark, max attempts,
+ * ceilings). Does not look at pools: see bank_exam_add(). Caller frees
+ * with bank_exam_free(). NULL on error with *err and why set. */
+bank_exam *bank_exam_parse(const char *json, size_t len, bank_err *err, char *why);
+void bank_exam_free(bank_exam *e);
+
+/* Canonical JSON of `e` (every field explicit); caller frees with free(). */
+char *bank_exam_json(const bank_exam *e);
+
+const char *bank_exam_id(const bank_exam *e);
+const char *bank_exam_title(const bank_exam *e);
+bank_exam_kind bank_exam_kind_of(const bank_exam *e);
+int bank_exam_minutes(const bank_exam *e);
+int bank_exam_pass_mark(const bank_exam *e);
+/* 0 means unlimited. */
+int bank_exam_max_attempts(const bank_exam *e);
+/* Number of items on every form. */
+int bank_exam_form_size(const bank_exam *e);
+/* Programme the exam belongs to ("" when none): quizzes of a programme
+ * gate its competency test. */
+const char *bank_exam_programme(const bank_exam *e);
+
+/* Number of topics with a quota, and the i-th topic and its quota. */
+size_t bank_exam_ntopics(const bank_exam *e);
+const char *bank_exam_topic(const bank_exam *e, size_t i, int *quota);
+
+/* Highest score that can be awarded on `attempt` (1-based) from the
+ * exam's ceiling table. Returns -1 when the table does not cover it. */
+int bank_exam_ceiling(const bank_exam *e, int attempt);
+
+/* Band name (SPEC section 3) for a score in hundredths, in Indonesian:
+ * "Sangat memuaskan" ... "Tidak memuaskan". Static string. */
+const char *bank_band(int score);
+/* The English name of the same band. */
+const char *bank_band_en(int score);
+
+/* Score of one attempt. */
+typedef struct bank_score {
+    int raw;       /* weighted share correct, rounded half-up */
+    int ceiling;   /* for this attempt */
+    int awarded;   /* min(raw, ceiling) */
+    bool passed;   /* awarded >= pass mark */
+    const char *band;  /* band of the awarded score */
+} bank_score;
+
+/* Raw score from weights: correct / total * 100, in hundredths, rounded
+ * half-up. total must be > 0. */
+int bank_raw_score(long long correct_weight, long long total_weight);
+
+/* Applies the ceiling of `attempt` and the pass mark of `e` to `raw`. */
+bank_err bank_exam_judge(const bank_exam *e, int attempt, int raw, bank_score *out,
+                         char *why);
+
+/* True when `chosen` (option letters, any order, "" = unanswered) equals
+ * `key` as a set. */
+bool bank_answer_correct(const char *key, const char *chosen);
+
+/* ------------------------------------------------------------------ */
+/* The bank file                                                       */
+
+typedef struct bank bank;
+
+/* Creates a new bank at `path` (must not exist) with a random data key
+ * wrapped under `pass`. Caller closes with bank_close(). The passphrase
+ * buffer is only borrowed. */
+bank *bank_create(const char *path, const char *pass, size_t passlen,
+                  bank_err *err, char *why);
+/* Opens an existing bank. `writable` false opens read-only (kiosk).
+ * The bank is locked until bank_unlock() or a session unlocks it. */
+bank *bank_open(const char *path, bool writable, bank_err *err, char *why);
+/* Closes and wipes the data key. NULL is a no-op. */
+void bank_close(bank *b);
+
+/* Unwraps the data key with the author's passphrase. */
+bank_err bank_unlock(bank *b, const char *pass, size_t passlen, char *why);
+bool bank_is_unlocked(const bank *b);
+/* Hex id of the bank (32 chars). Borrowed. */
+const char *bank_id(const bank *b);
+
+/* Imports the items of `l` in one transaction: new ids are added, known
+ * ids are replaced with version + 1. Needs the data key. Any failure
+ * leaves the bank unchanged. *added and *replaced may be NULL. */
+bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replaced,
+                     char *why);
+
+/* Adds (or replaces) an exam definition after checking it against the
+ * bank's pools. */
+bank_err bank_exam_add(bank *b, const bank_exam *e, char *why);
+/* Loads an exam definition. Caller frees with bank_exam_free(). */
+bank_exam *bank_exam_get(bank *b, const char *id, bank_err *err, char *why);
+/* Checks `e` against the pools: every quota (per difficulty band, when
+ * the exam has a mix) fits the keyed items of its topic. */
+bank_err bank_exam_check_pools(bank *b, const bank_exam *e, char *why);
+
+/* Clear metadata of one item (no secrets). */
+typedef struct bank_item_info {
+    const char *id;
+    const char *topic;
+    bank_kind kind;
+    int difficulty;
+    int weight;
+    int noptions;
+    bool pinned;
+    bool draft;      /* no key: never drawn */
+    int version;
+} bank_item_info;
+
+/* Calls `fn` for every item in id order, and for every exam id. Stops
+ * when fn returns non-zero. Strings are borrowed for the call only. */
+bank_err bank_each_item(bank *b, int (*fn)(const bank_item_info *, void *), void *arg,
+                        char *why);
+bank_err bank_each_exam(bank *b, int (*fn)(const char *id, void *), void *arg, char *why);
+/* Number of keyed (drawable) items in `topic`, optionally only of the
+ * difficulties lo..hi. */
+bank_err bank_pool_size(bank *b, const char *topic, int lo, int hi, size_t *n, char *why);
+
+/* Decrypts item `id`. Needs the data key. Caller frees with
+ * bank_item_clear(). */
+bank_err bank_item_get(bank *b, const char *id, bank_item *out, char *why);
+
+/* ------------------------------------------------------------------ */
+/* Sealing                                                             */
+
+/* Generates an Ed25519 key pair: writes OUT.key (0600, O_EXCL) and
+ * OUT.pub. Neither may exist. */
+bank_err bank_keygen(const char *out, char *why);
+
+/* Signs the manifest of every item, exam and meta row with the key in
+ * `keyfile`. */
+bank_err bank_seal(bank *b, const char *keyfile, char *why);
+
+/* Verifies the seal against the public key in `pubfile`. BANK_OK only
+ * when untampered; otherwise BANK_ETAMPER (or ENOTSEALED) and `why`
+ * names the first row that changed, was added or was removed. */
+bank_err bank_verify(bank *b, const char *pubfile, char *why);
+
+/* ------------------------------------------------------------------ */
+/* Sessions                                                            */
+
+typedef struct bank_session bank_session;
+
+/* Token alphabet (no look-alikes) and length of a proctor token. */
+#define BANK_TOKEN_LEN 10
+#define BANK_TOKEN_ALPHABET "ACDEFHJKLMNPRTUVWXY34679"
+
+/* Options for a new session. `roster_csv` is the nip,name,pin CSV;
+ * `history_jsonl` (may be NULL) holds earlier forms of this exam, one
+ * `bank draw --json` object a line. */
+typedef struct bank_session_spec {
+    const char *exam_id;
+    const char *roster_csv;
+    size_t roster_len;
+    const char *history_jsonl;
+    size_t history_len;
+    int64_t not_before, not_after;  /* unix seconds, 0 = open */
+} bank_session_spec;
+
+/* Creates the session file `out` (must not exist) for the unlocked bank
+ * `b`. Writes the proctor token (BANK_TOKEN_LEN chars + NUL) to `token`;
+ * the token itself is never stored. Refuses an empty roster, a duplicate
+ * or malformed NIP, an unknown exam, quotas larger than a pool, and a
+ * participant whose attempt would exceed max_attempts. */
+bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char *out,
+                             char token[BANK_TOKEN_LEN + 1], char *why);
+
+/* Opens a session file for bank `b` (borrowed, must outlive the
+ * session). Caller closes with bank_session_close(). */
+bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *why);
+void bank_session_close(bank_session *s);
+
+/* Unlocks the session (and its bank) with the proctor token. Verifies
+ * the session's integrity. BANK_ETOKEN when the token is wrong. */
+bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, char *why);
+/* Unlocks with the bank's data key (bank already unlocked by passphrase). */
+bank_err bank_session_unlock_bank(bank_session *s, char *why);
+
+const char *bank_session_id(const bank_session *s);
+const char *bank_session_exam_id(const bank_session *s);
+/* Number of participants and the i-th NIP / name (borrowed). */
+size_t bank_session_size(const bank_session *s);
+const char *bank_session_nip(const bank_session *s, size_t i);
+const char *bank_session_name(const bank_session *s, size_t i);
+/* Attempt number the session holds for `nip`; -1 when not on the roster. */
+int bank_session_attempt(const bank_session *s, const char *nip);
+/* Checks a PIN in constant time against the stored slow hash.
+ * BANK_ENOTFOUND for an unknown NIP, BANK_EROSTER for a wrong PIN. */
+bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pin,
+                                char *why);
+
+/* True when `nip` is 18 digits whose embedded birth date and
+ * appointment month are plausible. */
+bool bank_nip_valid(const char *nip);
+
+/* ------------------------------------------------------------------ */
+/* Forms                                                               */
+
+typedef struct bank_form bank_form;
+
+/* Draws the form of participant `nip` in the unlocked session `s`. The
+ * form is a function of (bank, exam, session secret, roster, history,
+ * participant) only. Caller frees with bank_form_free(). */
+bank_form *bank_form_draw(bank_session *s, const char *nip, bank_err *err, char *why);
+/* Draws every participant's form jointly; out[i] is the form of the
+ * i-th roster entry. Caller frees each. */
+bank_err bank_form_draw_all(bank_session *s, bank_form **out, char *why);
+void bank_form_free(bank_form *f);
+
+const char *bank_form_exam(const bank_form *f);
+const char *bank_form_participant(const bank_form *f);
+int bank_form_attempt(const bank_form *f);
+size_t bank_form_size(const bank_form *f);
+/* Item id, topic and option permutation of the i-th item as shown:
+ * perm[k] is the original option index (0 = A) displayed in place k. */
+const char *bank_form_item(const bank_form *f, size_t i, const char **topic,
+                           const int **perm, int *noptions);
+
+/* JSON of the form (the `bank draw --json` object). Caller frees. */
+char *bank_form_json(const bank_form *f);
+/* Parses a form JSON object. Caller frees with bank_form_free(). */
+bank_form *bank_form_parse(const char *json, size_t len, bank_err *err, char *why);
+
+/* Answers: original option letters per item id. */
+typedef struct bank_answer {
+    const char *item_id;
+    const char *letters;  /* "" or NULL = unanswered */
+} bank_answer;
+
+/* Scores `f` with `answers` against the keys in the unlocked bank `b`
+ * and the exam's policy. */
+bank_err bank_form_score(bank *b, const bank_form *f, const bank_answer *answers,
+                         size_t nanswers, bank_score *out, char *why);
+
+#endif

@@ -1,0 +1,62 @@
+/* internal.h -- shared internals of libbank: the bank handle and helpers. */
+#ifndef KISI_INTERNAL_H
+#define KISI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "bank.h"
+#include "crypto.h"
+
+#define BANK_APP_ID 0x4b495349  /* "KISI" in PRAGMA application_id */
+#define BANK_KDF_LOGN 15        /* scrypt N = 2^15 for the passphrase */
+
+struct bank {
+    sqlite3 *db;
+    bool writable;
+    bool unlocked;
+    char id[33];               /* hex bank id */
+    uint8_t idraw[16];
+    uint8_t dkey[BC_KEY];      /* data key, valid when unlocked */
+};
+
+/* Writes a printf-style detail into `why` (BANK_WHY bytes) when not NULL. */
+void bank_why(char *why, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Translates a SQLite failure: sets why to "<what>: <sqlite message>" and
+ * returns BANK_ENOTBANK / BANK_ECORRUPT / BANK_EIO / BANK_EDB. */
+bank_err bank_dberr(sqlite3 *db, int rc, const char *what, char *why);
+
+/* Opens (flags as for sqlite3_open_v2) a Kisi SQLite file of `kind`
+ * ("bank" or "session"), checking application id and format version. The
+ * caller closes with sqlite3_close(). */
+sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *err,
+                  char *why);
+/* Creates `path` exclusively (must not exist) as a Kisi SQLite file of
+ * `kind` with `schema` applied. */
+sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank_err *err,
+                    char *why);
+/* Runs SQL without results. */
+bank_err kdb_exec(sqlite3 *db, const char *sql, char *why);
+/* meta table access: value copied into a malloc'd buffer (caller frees,
+ * NUL-terminated for convenience). BANK_ENOTFOUND when absent. */
+bank_err kdb_meta_get(sqlite3 *db, const char *key, uint8_t **val, size_t *len, char *why);
+bank_err kdb_meta_put(sqlite3 *db, const char *key, const void *val, size_t len, char *why);
+
+/* SHA-256 of the first `ncols` columns of the current row of `st`, each
+ * as type tag, 64-bit length and bytes: equal digests mean equal rows. */
+void kdb_row_digest(sqlite3_stmt *st, int ncols, uint8_t out[32]);
+
+/* Installs a data key into `b` (copied; wiped at close). */
+void bank_set_key(bank *b, const uint8_t key[BC_KEY]);
+
+/* Reads a whole file into a NUL-terminated malloc'd buffer. */
+bank_err bank_slurp(const char *path, char **data, size_t *len, char *why);
+
+#endif

@@ -1,0 +1,10 @@
+/* item.h -- internal item helpers of libbank. */
+#ifndef KISI_ITEM_H
+#define KISI_ITEM_H
+
+#include <stdbool.h>
+
+/* True when `s` is 1-64 characters of A-Z a-z 0-9 . _ - (ids, topics). */
+bool bank_name_valid(const char *s);
+
+#endif

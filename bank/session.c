@@ -1,0 +1,267 @@
+/* session.c -- session files: roster, history, the token-wrapped data key, integrity MAC. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "session.h"
+
+#define TOKEN_LOGN 15 /* scrypt N = 2^15 for the proctor token */
+#define PIN_LOGN 13   /* scrypt N = 2^13 for each PIN */
+
+static const char SESSION_SCHEMA[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE roster(pos INTEGER PRIMARY KEY, nip TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " pin_salt BLOB NOT NULL, pin_hash BLOB NOT NULL, attempt INTEGER NOT NULL);"
+    "CREATE TABLE seen(nip TEXT NOT NULL, item TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " PRIMARY KEY(nip, item));";
+
+/* Digest of the exam definition a session was made for. */
+static bank_err exam_digest(const bank_exam *e, uint8_t out[32])
+{
+    char *json = bank_exam_json(e);
+    if (!json) return BANK_ENOMEM;
+    bc_sha256(json, strlen(json), out);
+    free(json);
+    return BANK_OK;
+}
+
+/* Additional data for the token-wrapped key and the sealed secret. */
+static void box_aad(const char *what, const char *sid, const char *bid, char out[128])
+{
+    snprintf(out, 128, "kisi-session-%s:%s:%s", what, sid, bid);
+}
+
+/* HMAC over every row of the session file except the MAC itself. */
+static bank_err session_mac(sqlite3 *db, const uint8_t dkey[BC_KEY], uint8_t out[32],
+                            char *why)
+{
+    static const char *const queries[] = {
+        "SELECT key, value FROM meta WHERE key <> 'mac' ORDER BY key",
+        "SELECT pos, nip, name, pin_salt, pin_hash, attempt FROM roster ORDER BY pos",
+        "SELECT nip, item, attempt FROM seen ORDER BY nip, item",
+    };
+    uint8_t mackey[32];
+    bank_err e = bc_hkdf(dkey, BC_KEY, "kisi-session-mac", mackey, sizeof mackey);
+    size_t cap = 1024, n = 0;
+    uint8_t *digests = malloc(cap);
+    if (!digests) e = BANK_ENOMEM;
+    for (size_t q = 0; !e && q < sizeof queries / sizeof queries[0]; q++) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(db, queries[q], -1, &st, NULL);
+        while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+            if ((rc = sqlite3_step(st)) != SQLITE_ROW) break;
+            if (n + 32 > cap) {
+                uint8_t *nd = realloc(digests, cap *= 2);
+                if (!nd) {
+                    e = BANK_ENOMEM;
+                    break;
+                }
+                digests = nd;
+            }
+            kdb_row_digest(st, sqlite3_column_count(st), digests + n);
+            n += 32;
+        }
+        if (!e && rc != SQLITE_DONE) e = bank_dberr(db, rc, "session", why);
+        sqlite3_finalize(st);
+    }
+    if (!e) e = bc_hmac(mackey, sizeof mackey, digests, n, out);
+    OPENSSL_cleanse(mackey, sizeof mackey);
+    free(digests);
+    return e;
+}
+
+/* Makes a random token from the alphabet without look-alikes. */
+static bank_err make_token(char token[BANK_TOKEN_LEN + 1])
+{
+    static const char alphabet[] = BANK_TOKEN_ALPHABET;
+    const uint32_t n = sizeof alphabet - 1;
+    for (int i = 0; i < BANK_TOKEN_LEN; i++) {
+        uint8_t x;
+        do {
+            if (bc_random(&x, 1)) return BANK_ECRYPTO;
+        } while (x >= 256 - 256 % n);
+        token[i] = alphabet[x % n];
+    }
+    token[BANK_TOKEN_LEN] = 0;
+    return BANK_OK;
+}
+
+/* Canonical token: upper case, spaces and dashes dropped. Returns false
+ * when the result is not BANK_TOKEN_LEN alphabet characters. */
+bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = in[i];
+        if (c == ' ' || c == '-' || c == '\n' || c == '\r' || c == '\t') continue;
+        if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+        if (n == BANK_TOKEN_LEN || !strchr(BANK_TOKEN_ALPHABET, c) || c == 0) return false;
+        out[n++] = c;
+    }
+    out[n] = 0;
+    return n == BANK_TOKEN_LEN;
+}
+
+bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why)
+{
+    uint8_t *stored = NULL, mac[32];
+    size_t n = 0;
+    bank_err e = kdb_meta_get(s->db, "mac", &stored, &n, why);
+    if (e) return e == BANK_ENOTFOUND ? BANK_ETAMPER : e;
+    e = session_mac(s->db, dkey, mac, why);
+    if (!e && (n != 32 || CRYPTO_memcmp(mac, stored, 32) != 0)) {
+        bank_why(why, "session file has been altered since it was made");
+        e = BANK_ETAMPER;
+    }
+    free(stored);
+    return e;
+}
+
+/* Writes the roster and seen rows. */
+static bank_err write_people(sqlite3 *db, sess_person *p, size_t n, char *why)
+{
+    sqlite3_stmt *r = NULL, *s = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT INTO roster VALUES(?,?,?,?,?,?)", -1, &r, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "INSERT INTO seen VALUES(?,?,?)", -1, &s, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_reset(r);
+        sqlite3_bind_int64(r, 1, (sqlite3_int64)i);
+        sqlite3_bind_text(r, 2, p[i].nip, -1, SQLITE_STATIC);
+        sqlite3_bind_text(r, 3, p[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(r, 4, p[i].pin_salt, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(r, 5, p[i].pin_hash, 32, SQLITE_STATIC);
+        sqlite3_bind_int(r, 6, p[i].attempt);
+        rc = sqlite3_step(r) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+        for (size_t k = 0; rc == SQLITE_OK && k < p[i].nseen; k++) {
+            sqlite3_reset(s);
+            sqlite3_bind_text(s, 1, p[i].nip, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, p[i].seen[k].item, -1, SQLITE_STATIC);
+            sqlite3_bind_int(s, 3, p[i].seen[k].attempt);
+            rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+        }
+    }
+    sqlite3_finalize(r);
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? BANK_OK : bank_dberr(db, rc, "session roster", why);
+}
+
+/* Checks attempts against the exam's rules for every participant. */
+static bank_err check_attempts(const bank_exam *ex, sess_person *p, size_t n, char *why)
+{
+    int max = bank_exam_max_attempts(ex);
+    for (size_t i = 0; i < n; i++) {
+        if (max > 0 && p[i].attempt > max) {
+            bank_why(why, "%s (%s) would sit attempt %d of %s, which allows %d", p[i].nip,
+                     p[i].name, p[i].attempt, bank_exam_id(ex), max);
+            return BANK_EATTEMPTS;
+        }
+        if (bank_exam_ceiling(ex, p[i].attempt) < 0) {
+            bank_why(why, "exam %s has no ceiling for attempt %d", bank_exam_id(ex),
+                     p[i].attempt);
+            return BANK_EATTEMPTS;
+        }
+    }
+    return BANK_OK;
+}
+
+/* Writes everything secret-bearing: token box, secret box, meta rows. */
+static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char *sid,
+                           const bank_session_spec *spec, const char *token, char *why)
+{
+    uint8_t salt[16], kek[BC_KEY], secret[32], tbox[BC_SEALED(BC_KEY)], sbox[BC_SEALED(32)];
+    uint8_t digest[32];
+    char aad[128], num[32];
+    bank_err e;
+    if ((e = bc_random(salt, sizeof salt)) || (e = bc_random(secret, sizeof secret))) return e;
+    e = bc_scrypt(token, strlen(token), salt, sizeof salt, TOKEN_LOGN, kek, sizeof kek);
+    box_aad("key", sid, b->id, aad);
+    if (!e) e = bc_seal(kek, aad, strlen(aad), b->dkey, BC_KEY, tbox);
+    OPENSSL_cleanse(kek, sizeof kek);
+    box_aad("secret", sid, b->id, aad);
+    if (!e) e = bc_seal(b->dkey, aad, strlen(aad), secret, sizeof secret, sbox);
+    OPENSSL_cleanse(secret, sizeof secret);
+    if (!e) e = exam_digest(ex, digest);
+    if (e) return e;
+    const char *exam = bank_exam_id(ex);
+    struct { const char *k; const void *v; size_t n; } rows[] = {
+        {"session_id", sid, strlen(sid)},
+        {"bank_id", b->id, strlen(b->id)},
+        {"exam_id", exam, strlen(exam)},
+        {"exam_digest", digest, sizeof digest},
+        {"token_salt", salt, sizeof salt},
+        {"token_box", tbox, sizeof tbox},
+        {"secret_box", sbox, sizeof sbox},
+    };
+    for (size_t i = 0; !e && i < sizeof rows / sizeof rows[0]; i++)
+        e = kdb_meta_put(db, rows[i].k, rows[i].v, rows[i].n, why);
+    snprintf(num, sizeof num, "%d", TOKEN_LOGN);
+    if (!e) e = kdb_meta_put(db, "token_logn", num, strlen(num), why);
+    snprintf(num, sizeof num, "%d", PIN_LOGN);
+    if (!e) e = kdb_meta_put(db, "pin_logn", num, strlen(num), why);
+    snprintf(num, sizeof num, "%lld", (long long)spec->not_before);
+    if (!e) e = kdb_meta_put(db, "not_before", num, strlen(num), why);
+    snprintf(num, sizeof num, "%lld", (long long)spec->not_after);
+    if (!e) e = kdb_meta_put(db, "not_after", num, strlen(num), why);
+    return e;
+}
+
+bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char *out,
+                             char token[BANK_TOKEN_LEN + 1], char *why)
+{
+    if (!b->unlocked) return BANK_ELOCKED;
+    bank_err e = BANK_OK;
+    sess_person *people = NULL;
+    char **pins = NULL;
+    size_t n = 0;
+    sqlite3 *db = NULL;
+    bank_exam *ex = bank_exam_get(b, spec->exam_id, &e, why);
+    if (!ex) return e;
+    if ((e = bank_exam_check_pools(b, ex, why))) goto out;
+    if ((e = sess_parse_roster(spec->roster_csv, spec->roster_len, &people, &pins, &n, why))) {
+        char sub[BANK_WHY];
+        snprintf(sub, sizeof sub, "roster %s", why ? why : "");
+        bank_why(why, "%s", sub);
+        goto out;
+    }
+    if (spec->history_jsonl &&
+        (e = sess_apply_history(spec->history_jsonl, spec->history_len, spec->exam_id, people,
+                                n, why)))
+        goto out;
+    if ((e = check_attempts(ex, people, n, why))) goto out;
+    for (size_t i = 0; !e && i < n; i++) {
+        e = bc_random(people[i].pin_salt, 16);
+        if (!e)
+            e = bc_scrypt(pins[i], strlen(pins[i]), people[i].pin_salt, 16, PIN_LOGN,
+                          people[i].pin_hash, 32);
+    }
+    uint8_t sidraw[16];
+    char sid[33];
+    if (!e) e = bc_random(sidraw, sizeof sidraw);
+    if (!e) e = make_token(token);
+    if (e) goto out;
+    bc_hex(sidraw, sizeof sidraw, sid);
+    db = kdb_create(out, "session", SESSION_SCHEMA, &e, why);
+    if (!db) goto out;
+    uint8_t mac[32];
+    if (!(e = kdb_exec(db, "BEGIN", why)) && !(e = write_meta(db, b, ex, sid, spec, token, why)) &&
+        !(e = write_people(db, people, n, why)) && !(e = session_mac(db, b->dkey, mac, why)) &&
+        !(e = kdb_meta_put(db, "mac", mac, sizeof mac, why)))
+        e = kdb_exec(db, "COMMIT", why);
+    sqlite3_close(db);
+    if (e) unlink(out);
+out:
+    if (e) OPENSSL_cleanse(token, BANK_TOKEN_LEN + 1);
+    if (pins)
+        for (size_t i = 0; i < n; i++) {
+            OPENSSL_cleanse(pins[i], strlen(pins[i]));
+            free(pins[i]);
+        }
+    free(pins);
+    sess_people_free(people, n);
+    bank_exam_free(ex);
+    return e;
+}

@@ -1,0 +1,58 @@
+/* session.h -- internal view of a session, shared by session.c and the drawing code. */
+#ifndef KISI_SESSION_H
+#define KISI_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* An item a participant has seen, and the last attempt it was on. */
+typedef struct sess_seen {
+    char *item;
+    int attempt;
+} sess_seen;
+
+/* One roster entry. */
+typedef struct sess_person {
+    char *nip, *name;
+    uint8_t pin_salt[16], pin_hash[32];
+    int attempt;          /* the attempt this session holds */
+    sess_seen *seen;      /* sorted by item id */
+    size_t nseen;
+} sess_person;
+
+struct bank_session {
+    bank *b;              /* borrowed */
+    sqlite3 *db;
+    char id[33];
+    char exam_id[65];
+    uint8_t exam_digest[32];
+    int pin_logn;
+    sess_person *people;
+    size_t n;
+    bool unlocked;
+    uint8_t secret[32];   /* session secret, valid when unlocked */
+    bank_form **forms;    /* joint draw, made on first use */
+};
+
+/* Last attempt on which `p` saw `item`, 0 if never. */
+int sess_seen_attempt(const sess_person *p, const char *item);
+
+/* Parses a roster CSV (nip,name,pin) into people (attempt 1, nothing
+ * seen, PIN kept in `pins` for hashing). Caller frees with sess_people_free(). */
+bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, char ***pins,
+                           size_t *n, char *why);
+/* Applies a FORMS.jsonl history of exam `exam_id` to people: attempt =
+ * last earlier attempt + 1, seen items with their last attempt. */
+bank_err sess_apply_history(const char *jsonl, size_t len, const char *exam_id,
+                            sess_person *people, size_t n, char *why);
+void sess_people_free(sess_person *people, size_t n);
+
+/* Canonical proctor token: upper case, spaces and dashes dropped; false
+ * unless it is BANK_TOKEN_LEN characters of the token alphabet. */
+bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1]);
+/* Checks the session MAC with data key `dkey`. */
+bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# deps.sh -- installs the Debian packages a make target needs, when missing.
+# Usage: sh tools/deps.sh test|fuzz|demo   (no-op when everything is there)
+set -eu
+what=${1:-test}
+base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev sqlite3"
+kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
+core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev"
+case "$what" in
+  test) pkgs="$base" ;;
+  demo) pkgs="$base" ;;
+  fuzz) pkgs="$base clang libclang-rt-14-dev" ;;
+  *) echo "deps.sh: unknown set '$what' (test, demo, fuzz)" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+  st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "deps.sh: missing Debian packages:$missing (run as root, or install them)" >&2
+  exit 1
+fi
+echo "deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
