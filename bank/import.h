@@ -1,0 +1,71 @@
+/* import.h -- helpers shared by the item import parsers (internal to libbank). */
+#ifndef KISI_IMPORT_H
+#define KISI_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bank.h"
+
+#define IMPORT_NAME_MAX 64  /* longest id or topic */
+
+/* Each parser appends the items of `data` to `tmp` (a fresh list owned by
+ * the caller, who frees it on error) and returns BANK_OK, or an error
+ * with `why` set to "line N: reason". `topic` is checked, or NULL. */
+bank_err import_csv(const char *data, size_t len, bank_items *tmp, char *why);
+bank_err import_aiken(const char *data, size_t len, const char *topic, bank_items *tmp,
+                      char *why);
+bank_err import_gift(const char *data, size_t len, const char *topic, bank_items *tmp,
+                     char *why);
+
+/* Writes "line N: <printf text>" into why (BANK_WHY bytes; may be NULL)
+ * and returns `e`. */
+bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* True when s is 1..IMPORT_NAME_MAX characters of [A-Za-z0-9._-]. */
+bool import_name_ok(const char *s);
+
+/* True when s (len bytes) is empty or only spaces, tabs, CR and LF. */
+bool import_blank(const char *s, size_t len);
+
+/* Copies len bytes of s into a new NUL-terminated string; caller frees
+ * with free(). NULL on ENOMEM. */
+char *import_strndup(const char *s, size_t len);
+
+/* Reads the next line of [*p, end): sets *s and *n to it without its
+ * LF or CRLF and advances *p. False at the end of input. */
+bool import_line(const char **p, const char *end, const char **s, size_t *n);
+
+/* Skips a leading UTF-8 byte order mark. */
+void import_skip_bom(const char **data, size_t *len);
+
+/* A growable NUL-terminated string. Zero-initialise; free with
+ * import_buf_free(), or take the string with import_buf_take(). */
+typedef struct import_buf {
+    char *s;
+    size_t n, cap;
+} import_buf;
+
+/* Appends len bytes; false on ENOMEM (the buffer is unchanged). */
+bool import_buf_add(import_buf *b, const char *s, size_t len);
+/* Returns the string (never NULL unless ENOMEM; "" when empty) and
+ * empties b; the caller frees it with free(). */
+char *import_buf_take(import_buf *b);
+void import_buf_free(import_buf *b);
+
+/* True when option text refers to the other options by position ("semua
+ * jawaban benar", "none of the above", "A dan C benar"), so the options
+ * must keep their order. */
+bool import_option_positional(const char *text);
+
+/* Sets it->pinned when the item must not be shuffled: true/false items,
+ * and items with a positional option. Never clears it. */
+void import_autopin(bank_item *it);
+
+/* Gives `it` the stable id "<topic>-<10 hex of SHA-256(stem)>" (topic cut
+ * so that the id stays within IMPORT_NAME_MAX). Needs topic and stem.
+ * The id is owned by `it`. BANK_ENOMEM or BANK_ECRYPTO on failure. */
+bank_err import_make_id(bank_item *it);
+
+#endif
