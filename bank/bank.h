@@ -249,6 +249,22 @@ bank_err bank_pool_size(bank *b, const char *topic, int lo, int hi, size_t *n, c
  * bank_item_clear(). */
 bank_err bank_item_get(bank *b, const char *id, bank_item *out, char *why);
 
+/* Reports one lint finding: kind is "no-key", "duplicate-stem",
+ * "repeated-option" or "small-pool"; subject an item id or exam/topic. */
+typedef void (*bank_finding_fn)(const char *kind, const char *subject, const char *text,
+                                void *arg);
+/* Checks every item (needs the data key) and every exam's pools, expecting
+ * `remedials` remedial attempts per participant (a pool should hold
+ * quota x (1 + remedials) items). *nfindings counts the reports. */
+bank_err bank_lint(bank *b, int remedials, bank_finding_fn fn, void *arg, size_t *nfindings,
+                   char *why);
+
+/* Calls fn for every item with the number of forms in `jsonl` (a
+ * FORMS.jsonl history) that held it. Stops when fn returns non-zero. */
+bank_err bank_exposure(bank *b, const char *jsonl, size_t len,
+                       int (*fn)(const bank_item_info *, long count, void *), void *arg,
+                       char *why);
+
 /* ------------------------------------------------------------------ */
 /* Sealing                                                             */
 

@@ -122,7 +122,14 @@ static bank_err item_put(bank *b, sqlite3_stmt *st, bank_item *it, char *why)
     sqlite3_bind_int(st, 7, it->noptions);
     sqlite3_bind_int(st, 8, it->pinned);
     sqlite3_bind_int(st, 9, draft);
-    sqlite3_bind_blob(st, 10, box, (int)BC_SEALED(plen), free);
+    sqlite3_bind_int(st, 10, it->difficulty <= 2 ? 0 : it->difficulty == 3 ? 1 : 2);
+    uint64_t rank = 0;
+    if ((e = bc_random(&rank, sizeof rank))) {
+        free(box);
+        return e;
+    }
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)(rank >> 1));
+    sqlite3_bind_blob(st, 12, box, (int)BC_SEALED(plen), free);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE) return bank_dberr(b->db, rc, "writing item", why);
     return BANK_OK;
@@ -142,8 +149,8 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db,
                                 "INSERT OR REPLACE INTO items(id, version, topic, kind,"
-                                " difficulty, weight, noptions, pinned, draft, box)"
-                                " VALUES(?,?,?,?,?,?,?,?,?,?)",
+                                " difficulty, weight, noptions, pinned, draft, band, rank, box)"
+                                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK) e = bank_dberr(b->db, rc, "items", why);
     for (size_t i = 0; !e && i < l->n; i++) {

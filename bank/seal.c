@@ -78,7 +78,7 @@ static bank_err manifest_build(bank *b, sbuf *m, char *why)
     if (!e)
         e = manifest_rows(b, m, "item",
                           "SELECT id, version, topic, kind, difficulty, weight, noptions,"
-                          " pinned, draft, box FROM items ORDER BY id",
+                          " pinned, draft, band, rank, box FROM items ORDER BY id",
                           why);
     if (!e) e = manifest_rows(b, m, "exam", "SELECT id, json FROM exams ORDER BY id", why);
     return e;

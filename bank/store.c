@@ -17,8 +17,11 @@ static const char BANK_SCHEMA[] =
     "CREATE TABLE items(id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
     " topic TEXT NOT NULL, kind INTEGER NOT NULL, difficulty INTEGER NOT NULL,"
     " weight INTEGER NOT NULL, noptions INTEGER NOT NULL, pinned INTEGER NOT NULL,"
-    " draft INTEGER NOT NULL, box BLOB NOT NULL);"
-    "CREATE INDEX items_pool ON items(topic, draft, difficulty);"
+    " draft INTEGER NOT NULL, band INTEGER NOT NULL, rank INTEGER NOT NULL,"
+    " box BLOB NOT NULL);"
+    "CREATE INDEX items_pool ON items(topic, draft, rank);"
+    "CREATE INDEX items_band ON items(topic, draft, band, rank);"
+    "CREATE INDEX items_diff ON items(topic, draft, difficulty);"
     "CREATE TABLE exams(id TEXT PRIMARY KEY, json TEXT NOT NULL);"
     "CREATE TABLE seal(id INTEGER PRIMARY KEY CHECK (id = 1), pub BLOB NOT NULL,"
     " manifest BLOB NOT NULL, sig BLOB NOT NULL);";

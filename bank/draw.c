@@ -1,0 +1,376 @@
+/* draw.c -- draws every form of a session jointly: quotas, unseen-first, balanced exposure, low overlap. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "exam.h"
+#include "form.h"
+#include "session.h"
+
+/* One candidate item of a stratum (topic, or topic x difficulty band). */
+typedef struct cand {
+    char *id;
+    int noptions;
+    bool pinned;
+    uint32_t tie;     /* random tie-break, fixed per session */
+    int use;          /* forms of this session that hold it */
+    int *forms;       /* their draw positions */
+    int stamp;        /* draw position + 1 of the form that took it last */
+    int seen;         /* last attempt the current participant saw it, 0 = never */
+} cand;
+
+typedef struct stratum {
+    const char *topic;
+    int band;         /* EXAM_EASY.., or -1 for the whole topic */
+    int quota;
+    cand *v;
+    size_t n;
+} stratum;
+
+/* Draw state of one session. */
+typedef struct draw {
+    bank_session *s;
+    const bank_exam *ex;
+    stratum *st;
+    size_t nst;
+    int *order;       /* roster indices in draw order */
+    int *ov;          /* overlap of the current form with each earlier form */
+    char why[BANK_WHY];
+} draw;
+
+/* Reads up to `limit` drawable items of a stratum in rank order starting
+ * at `from` (or before it, when `before`). */
+static bank_err load_range(draw *d, stratum *s, int64_t from, bool before, size_t limit)
+{
+    sqlite3 *db = d->s->b->db;
+    const char *sql =
+        s->band < 0
+            ? (before ? "SELECT id, noptions, pinned FROM items WHERE topic = ?1 AND draft = 0"
+                        " AND rank < ?2 ORDER BY rank LIMIT ?3"
+                      : "SELECT id, noptions, pinned FROM items WHERE topic = ?1 AND draft = 0"
+                        " AND rank >= ?2 ORDER BY rank LIMIT ?3")
+            : (before ? "SELECT id, noptions, pinned FROM items WHERE topic = ?1 AND draft = 0"
+                        " AND band = ?4 AND rank < ?2 ORDER BY rank LIMIT ?3"
+                      : "SELECT id, noptions, pinned FROM items WHERE topic = ?1 AND draft = 0"
+                        " AND band = ?4 AND rank >= ?2 ORDER BY rank LIMIT ?3");
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK) return bank_dberr(db, rc, "items", d->why);
+    sqlite3_bind_text(q, 1, s->topic, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, from);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)limit);
+    if (s->band >= 0) sqlite3_bind_int(q, 4, s->band);
+    bank_err e = BANK_OK;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        int nopt = sqlite3_column_int(q, 1);
+        if (!id || nopt < 2 || nopt > BANK_MAX_OPTIONS) {
+            bank_why(d->why, "item row in topic %s is damaged", s->topic);
+            e = BANK_ECORRUPT;
+            break;
+        }
+        cand *c = &s->v[s->n++];
+        c->id = strdup(id);
+        c->noptions = nopt;
+        c->pinned = sqlite3_column_int(q, 2) != 0;
+        if (!c->id) {
+            e = BANK_ENOMEM;
+            break;
+        }
+    }
+    if (!e && rc != SQLITE_DONE) e = bank_dberr(db, rc, "items", d->why);
+    sqlite3_finalize(q);
+    return e;
+}
+
+/* Loads the window of a stratum: the next `need` items in the bank's
+ * random rank order from a session-random start, wrapping around. Every
+ * item outside the window is interchangeable with an unused one inside. */
+static bank_err load_stratum(draw *d, stratum *s, size_t need)
+{
+    char label[200];
+    snprintf(label, sizeof label, "kisi-pool|%s|%s|%d", bank_exam_id(d->ex), s->topic, s->band);
+    bc_drbg r;
+    bank_err e = bc_drbg_init(&r, d->s->secret, label);
+    if (e) return e;
+    int64_t start = (int64_t)(bc_drbg_u64(&r) >> 1);
+    s->v = calloc(need, sizeof *s->v);
+    if (!s->v) e = BANK_ENOMEM;
+    if (!e) e = load_range(d, s, start, false, need);
+    if (!e && s->n < need) e = load_range(d, s, start, true, need - s->n);
+    for (size_t j = 0; !e && j < s->n; j++) s->v[j].tie = (uint32_t)bc_drbg_u64(&r);
+    bc_drbg_free(&r);
+    if (!e && s->n < (size_t)s->quota) {
+        bank_why(d->why, "topic %s has %zu drawable items, the exam needs %d", s->topic, s->n,
+                 s->quota);
+        e = BANK_EQUOTA;
+    }
+    return e;
+}
+
+/* True when candidate a is a better pick than b for the current form. */
+static bool better(const cand *a, int amax, int asum, const cand *b, int bmax, int bsum)
+{
+    /* unseen first, then the longest-ago seen */
+    if (a->seen != b->seen) return a->seen < b->seen;
+    if (a->use != b->use) return a->use < b->use;   /* balanced exposure */
+    if (amax != bmax) return amax < bmax;           /* lowest worst overlap */
+    if (asum != bsum) return asum < bsum;           /* lowest total overlap */
+    return a->tie < b->tie;
+}
+
+/* Picks `quota` items of stratum s for the form at draw position `pos`
+ * of person p; appends them to picks. */
+static bank_err pick_stratum(draw *d, stratum *s, int pos, const sess_person *p, cand **picks,
+                             size_t *npicks)
+{
+    for (size_t j = 0; j < s->n; j++)
+        s->v[j].seen = p->nseen ? sess_seen_attempt(p, s->v[j].id) : 0;
+    for (int k = 0; k < s->quota; k++) {
+        cand *best = NULL;
+        int bmax = 0, bsum = 0;
+        for (size_t j = 0; j < s->n; j++) {
+            cand *c = &s->v[j];
+            if (c->stamp == pos + 1) continue;
+            int cmax = 0, csum = 0;
+            for (int f = 0; f < c->use; f++) {
+                int o = d->ov[c->forms[f]] + 1;
+                if (o > cmax) cmax = o;
+                csum += o;
+            }
+            if (!best || better(c, cmax, csum, best, bmax, bsum)) {
+                best = c;
+                bmax = cmax;
+                bsum = csum;
+            }
+        }
+        if (!best) {
+            bank_why(d->why, "topic %s ran out of items", s->topic);
+            return BANK_EQUOTA;
+        }
+        int *nf = realloc(best->forms, (size_t)(best->use + 1) * sizeof *nf);
+        if (!nf) return BANK_ENOMEM;
+        best->forms = nf;
+        for (int f = 0; f < best->use; f++) d->ov[best->forms[f]]++;
+        best->forms[best->use++] = pos;
+        best->stamp = pos + 1;
+        picks[(*npicks)++] = best;
+    }
+    return BANK_OK;
+}
+
+/* Builds the form of person p from its picks: item order and option
+ * order shuffled with a stream keyed by session, participant and attempt. */
+static bank_form *make_form(draw *d, const sess_person *p, cand **picks, size_t n,
+                            const char **topics, bank_err *err)
+{
+    bank_form *f = form_new(bank_exam_id(d->ex), d->s->id, p->nip, p->attempt, n);
+    if (!f) {
+        *err = BANK_ENOMEM;
+        return NULL;
+    }
+    char label[200];
+    snprintf(label, sizeof label, "kisi-form|%s|%s|%d", bank_exam_id(d->ex), p->nip,
+             p->attempt);
+    bc_drbg r;
+    if ((*err = bc_drbg_init(&r, d->s->secret, label))) {
+        bank_form_free(f);
+        return NULL;
+    }
+    int *order = malloc(n * sizeof *order);
+    if (!order) *err = BANK_ENOMEM;
+    for (size_t i = 0; order && i < n; i++) order[i] = (int)i;
+    if (order) bc_shuffle(&r, order, n);
+    for (size_t i = 0; !*err && i < n; i++) {
+        const cand *c = picks[order[i]];
+        form_item *it = &f->items[i];
+        it->id = strdup(c->id);
+        it->topic = strdup(topics[order[i]]);
+        it->noptions = c->noptions;
+        for (int k = 0; k < c->noptions; k++) it->perm[k] = k;
+        if (!c->pinned) bc_shuffle(&r, it->perm, (size_t)c->noptions);
+        if (!it->id || !it->topic) *err = BANK_ENOMEM;
+    }
+    free(order);
+    bc_drbg_free(&r);
+    if (*err) {
+        bank_form_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Key that orders the roster for drawing: people with the most history
+ * first (they have the fewest choices), then a session-keyed shuffle. */
+typedef struct order_key {
+    int idx;
+    size_t nseen;
+    uint8_t mac[32];
+} order_key;
+
+static int order_cmp(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    if (x->nseen != y->nseen) return x->nseen > y->nseen ? -1 : 1;
+    return memcmp(x->mac, y->mac, sizeof x->mac);
+}
+
+/* Sets up strata and the draw order. */
+static bank_err draw_prepare(draw *d)
+{
+    bank_session *s = d->s;
+    size_t need_seen = 0;
+    order_key *keys = calloc(s->n, sizeof *keys);
+    d->order = calloc(s->n, sizeof *d->order);
+    d->ov = calloc(s->n, sizeof *d->ov);
+    size_t nt = bank_exam_ntopics(d->ex);
+    d->st = calloc(nt * EXAM_NBANDS, sizeof *d->st);
+    if (!keys || !d->order || !d->ov || !d->st) {
+        free(keys);
+        return BANK_ENOMEM;
+    }
+    bank_err e = BANK_OK;
+    for (size_t i = 0; !e && i < s->n; i++) {
+        keys[i].idx = (int)i;
+        keys[i].nseen = s->people[i].nseen;
+        need_seen += s->people[i].nseen;
+        e = bc_hmac(s->secret, sizeof s->secret, s->people[i].nip, strlen(s->people[i].nip),
+                    keys[i].mac);
+    }
+    qsort(keys, s->n, sizeof *keys, order_cmp);
+    for (size_t i = 0; i < s->n; i++) d->order[i] = keys[i].idx;
+    free(keys);
+    bool mix = exam_has_mix(d->ex);
+    for (size_t t = 0; !e && t < nt; t++) {
+        int quota = 0;
+        const char *topic = bank_exam_topic(d->ex, t, &quota);
+        for (int band = 0; band < EXAM_NBANDS; band++) {
+            int q = exam_band_quota(d->ex, t, band);
+            if (q <= 0) continue;
+            stratum *st = &d->st[d->nst++];
+            st->topic = topic;
+            st->band = mix ? band : -1;
+            st->quota = q;
+            if ((e = load_stratum(d, st, s->n * (size_t)q + need_seen))) break;
+        }
+    }
+    return e;
+}
+
+static void draw_free(draw *d)
+{
+    for (size_t i = 0; i < d->nst; i++) {
+        for (size_t j = 0; j < d->st[i].n; j++) {
+            free(d->st[i].v[j].id);
+            free(d->st[i].v[j].forms);
+        }
+        free(d->st[i].v);
+    }
+    free(d->st);
+    free(d->order);
+    free(d->ov);
+}
+
+/* Checks that the bank still holds the exam the session was made for. */
+static bank_err check_exam(bank_session *s, const bank_exam *ex, char *why)
+{
+    char *json = bank_exam_json(ex);
+    if (!json) return BANK_ENOMEM;
+    uint8_t dig[32];
+    bc_sha256(json, strlen(json), dig);
+    free(json);
+    if (CRYPTO_memcmp(dig, s->exam_digest, 32) != 0) {
+        bank_why(why, "exam %s changed in the bank after this session was made", s->exam_id);
+        return BANK_ETAMPER;
+    }
+    return BANK_OK;
+}
+
+/* Draws and caches every form of the session. */
+static bank_err draw_session(bank_session *s, char *why)
+{
+    if (s->forms) return BANK_OK;
+    if (!s->unlocked) return BANK_ELOCKED;
+    bank_err e = BANK_OK;
+    bank_exam *ex = bank_exam_get(s->b, s->exam_id, &e, why);
+    if (!ex) return e;
+    if ((e = check_exam(s, ex, why))) {
+        bank_exam_free(ex);
+        return e;
+    }
+    draw d = {.s = s, .ex = ex};
+    size_t size = (size_t)bank_exam_form_size(ex);
+    cand **picks = calloc(size ? size : 1, sizeof *picks);
+    const char **topics = calloc(size ? size : 1, sizeof *topics);
+    bank_form **forms = calloc(s->n, sizeof *forms);
+    if (!picks || !topics || !forms) e = BANK_ENOMEM;
+    if (!e) e = draw_prepare(&d);
+    for (size_t pos = 0; !e && pos < s->n; pos++) {
+        const sess_person *p = &s->people[d.order[pos]];
+        size_t np = 0;
+        memset(d.ov, 0, s->n * sizeof *d.ov);
+        for (size_t k = 0; !e && k < d.nst; k++) {
+            size_t first = np;
+            e = pick_stratum(&d, &d.st[k], (int)pos, p, picks, &np);
+            for (size_t i = first; i < np; i++) topics[i] = d.st[k].topic;
+        }
+        if (!e) forms[d.order[pos]] = make_form(&d, p, picks, np, topics, &e);
+    }
+    if (e) {
+        bank_why(why, "%s", d.why[0] ? d.why : bank_strerror(e));
+        for (size_t i = 0; forms && i < s->n; i++) bank_form_free(forms[i]);
+        free(forms);
+    } else {
+        s->forms = forms;
+    }
+    draw_free(&d);
+    free(picks);
+    free(topics);
+    bank_exam_free(ex);
+    return e;
+}
+
+/* Deep copy of a form; caller frees with bank_form_free(). */
+static bank_form *form_clone(const bank_form *f)
+{
+    bank_form *c = form_new(f->exam, f->session, f->participant, f->attempt, f->n);
+    for (size_t i = 0; c && i < f->n; i++) {
+        c->items[i] = f->items[i];
+        c->items[i].id = strdup(f->items[i].id);
+        c->items[i].topic = strdup(f->items[i].topic);
+        if (!c->items[i].id || !c->items[i].topic) {
+            bank_form_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+bank_form *bank_form_draw(bank_session *s, const char *nip, bank_err *err, char *why)
+{
+    *err = draw_session(s, why);
+    if (*err) return NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->people[i].nip, nip) == 0) {
+            bank_form *f = form_clone(s->forms[i]);
+            if (!f) *err = BANK_ENOMEM;
+            return f;
+        }
+    bank_why(why, "NIP %.18s is not on this session's roster", nip);
+    *err = BANK_ENOTFOUND;
+    return NULL;
+}
+
+bank_err bank_form_draw_all(bank_session *s, bank_form **out, char *why)
+{
+    bank_err e = draw_session(s, why);
+    for (size_t i = 0; !e && i < s->n; i++) {
+        out[i] = form_clone(s->forms[i]);
+        if (!out[i]) {
+            while (i > 0) bank_form_free(out[--i]);
+            e = BANK_ENOMEM;
+        }
+    }
+    return e;
+}

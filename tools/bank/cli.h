@@ -1,0 +1,63 @@
+/* cli.h -- shared helpers of the `bank` command-line tool. */
+#ifndef KISI_CLI_H
+#define KISI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bank.h"
+
+/* Parsed command line of one subcommand: positional arguments and
+ * --name value options. */
+typedef struct cli_args {
+    const char *cmd;
+    const char *pos[4];
+    int npos;
+    const char *opt_name[12];
+    const char *opt_val[12];
+    int nopt;
+    bool json;
+} cli_args;
+
+/* Parses argv after the subcommand. `with_value` lists the options that
+ * take a value, `flags` those that do not ("json"). Returns false with a
+ * message printed for an unknown option or a missing value. */
+bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value);
+/* Value of --name, or NULL. */
+const char *cli_opt(const cli_args *a, const char *name);
+/* Value of --name; prints an error and returns NULL when missing. */
+const char *cli_need(const cli_args *a, const char *name);
+
+/* Prints "bank CMD: <phrase>: <why>" and returns the exit status for e. */
+int cli_fail(const cli_args *a, bank_err e, const char *why);
+/* Prints "bank CMD: <message>" and returns 2 (usage error). */
+int cli_usage(const cli_args *a, const char *msg);
+
+/* Reads a secret (passphrase, token) from a file or "-" for stdin; strips
+ * one trailing newline. Caller wipes and frees with cli_secret_free(). */
+char *cli_secret(const cli_args *a, const char *path, size_t *len);
+void cli_secret_free(char *s, size_t len);
+
+/* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer;
+ * caller frees. Prints the error and returns NULL on failure. */
+char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len);
+
+/* Opens BANK (writable or not) and, when `pass_opt` names a passphrase
+ * option, unlocks it. Prints the error and returns NULL on failure. */
+bank *cli_open_bank(const cli_args *a, const char *path, bool writable, bool unlock, int *rc);
+
+/* The subcommands; each returns the process exit status. */
+int cmd_keygen(cli_args *a);
+int cmd_init(cli_args *a);
+int cmd_import(cli_args *a);
+int cmd_exam_add(cli_args *a);
+int cmd_list(cli_args *a);
+int cmd_lint(cli_args *a);
+int cmd_seal(cli_args *a);
+int cmd_verify(cli_args *a);
+int cmd_session(cli_args *a);
+int cmd_draw(cli_args *a);
+int cmd_score(cli_args *a);
+int cmd_stats(cli_args *a);
+
+#endif

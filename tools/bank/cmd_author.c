@@ -1,0 +1,170 @@
+/* cmd_author.c -- bank authoring commands: keygen, init, import, exam-add, list, seal, verify. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_keygen(cli_args *a)
+{
+    if (a->npos != 1) return cli_usage(a, "usage: bank keygen OUT");
+    char why[BANK_WHY] = "";
+    bank_err e = bank_keygen(a->pos[0], why);
+    if (e) return cli_fail(a, e, why);
+    printf("wrote %s.key (private, keep it offline) and %s.pub\n", a->pos[0], a->pos[0]);
+    return 0;
+}
+
+int cmd_init(cli_args *a)
+{
+    if (a->npos != 1) return cli_usage(a, "usage: bank init BANK --passphrase-file F");
+    const char *pf = cli_need(a, "passphrase-file");
+    if (!pf) return 2;
+    size_t n = 0;
+    char *pass = cli_secret(a, pf, &n);
+    if (!pass) return 1;
+    if (n < 8) {
+        cli_secret_free(pass, n);
+        return cli_usage(a, "the passphrase must be at least 8 characters");
+    }
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    bank *b = bank_create(a->pos[0], pass, n, &e, why);
+    cli_secret_free(pass, n);
+    if (!b) return cli_fail(a, e, why);
+    printf("created bank %s (id %s)\n", a->pos[0], bank_id(b));
+    bank_close(b);
+    return 0;
+}
+
+int cmd_import(cli_args *a)
+{
+    if (a->npos != 2)
+        return cli_usage(a, "usage: bank import BANK --passphrase-file F FILE [--format F]");
+    const char *path = a->pos[1], *fmtname = cli_opt(a, "format");
+    int fmt = fmtname ? bank_format_parse(fmtname) : bank_format_guess(path);
+    if (fmt < 0)
+        return cli_usage(a, fmtname ? "unknown --format (csv, aiken, gift, moodle-xml)"
+                                    : "cannot tell the format from the file name: give --format");
+    size_t len = 0, added = 0, replaced = 0;
+    char *data = cli_read_file(a, path, (size_t)1 << 30, &len);
+    if (!data) return 1;
+    char why[BANK_WHY] = "", sub[BANK_WHY] = "";
+    bank_items items = {0};
+    bank_err e = bank_parse_items(data, len, (bank_format)fmt, cli_opt(a, "topic"), &items, sub);
+    free(data);
+    if (e) snprintf(why, sizeof why, "%s: %s", path, sub);
+    if (!e && items.n == 0) {
+        snprintf(why, sizeof why, "%s holds no items", path);
+        e = BANK_EPARSE;
+    }
+    if (e) {
+        bank_items_free(&items);
+        return cli_fail(a, e, why);
+    }
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], true, true, &rc);
+    if (b) {
+        e = bank_import(b, &items, &added, &replaced, why);
+        rc = e ? cli_fail(a, e, why) : 0;
+        if (!e)
+            printf("imported %zu items from %s: %zu new, %zu replaced\n", items.n, path, added,
+                   replaced);
+        bank_close(b);
+    }
+    bank_items_free(&items);
+    return rc;
+}
+
+int cmd_exam_add(cli_args *a)
+{
+    if (a->npos != 2)
+        return cli_usage(a, "usage: bank exam-add BANK --passphrase-file F EXAM.json");
+    char why[BANK_WHY] = "", sub[BANK_WHY] = "";
+    size_t n = 0;
+    char *json = cli_read_file(a, a->pos[1], 1 << 20, &n);
+    if (!json) return 1;
+    bank_err e = BANK_OK;
+    bank_exam *ex = bank_exam_parse(json, n, &e, sub);
+    free(json);
+    if (!ex) {
+        snprintf(why, sizeof why, "%s: %s", a->pos[1], sub);
+        return cli_fail(a, e, why);
+    }
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], true, true, &rc);
+    if (b) {
+        e = bank_exam_add(b, ex, why);
+        rc = e ? cli_fail(a, e, why) : 0;
+        if (!e)
+            printf("exam %s added: %s, %d items, %d minutes\n", bank_exam_id(ex),
+                   bank_exam_kind_name(bank_exam_kind_of(ex)), bank_exam_form_size(ex),
+                   bank_exam_minutes(ex));
+        bank_close(b);
+    }
+    bank_exam_free(ex);
+    return rc;
+}
+
+/* Prints one item line of `bank list`. */
+static int list_item(const bank_item_info *it, void *arg)
+{
+    (void)arg;
+    printf("%s\t%s\t%s\t%d\t%d\t%s%s\n", it->id, it->topic, bank_kind_name(it->kind),
+           it->difficulty, it->weight, it->draft ? "draft" : "ready",
+           it->pinned ? ",pinned" : "");
+    return 0;
+}
+
+static int list_exam(const char *id, void *arg)
+{
+    (void)arg;
+    printf("exam\t%s\n", id);
+    return 0;
+}
+
+int cmd_list(cli_args *a)
+{
+    if (a->npos != 1) return cli_usage(a, "usage: bank list BANK");
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
+    if (!b) return rc;
+    char why[BANK_WHY] = "";
+    printf("id\ttopic\tkind\tdifficulty\tweight\tstatus\n");
+    bank_err e = bank_each_item(b, list_item, NULL, why);
+    if (!e) e = bank_each_exam(b, list_exam, NULL, why);
+    bank_close(b);
+    return e ? cli_fail(a, e, why) : 0;
+}
+
+int cmd_seal(cli_args *a)
+{
+    if (a->npos != 1) return cli_usage(a, "usage: bank seal BANK --key AUTH.key");
+    const char *key = cli_need(a, "key");
+    if (!key) return 2;
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], true, false, &rc);
+    if (!b) return rc;
+    char why[BANK_WHY] = "";
+    bank_err e = bank_seal(b, key, why);
+    bank_close(b);
+    if (e) return cli_fail(a, e, why);
+    printf("sealed %s\n", a->pos[0]);
+    return 0;
+}
+
+int cmd_verify(cli_args *a)
+{
+    if (a->npos != 1) return cli_usage(a, "usage: bank verify BANK --pub AUTH.pub");
+    const char *pub = cli_need(a, "pub");
+    if (!pub) return 2;
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
+    if (!b) return rc;
+    char why[BANK_WHY] = "";
+    bank_err e = bank_verify(b, pub, why);
+    bank_close(b);
+    if (e) return cli_fail(a, e, why);
+    printf("%s: seal verified, untampered\n", a->pos[0]);
+    return 0;
+}

@@ -1,0 +1,172 @@
+/* cmd_session.c -- sitting commands: session, draw, score. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+int cmd_session(cli_args *a)
+{
+    if (a->npos != 1)
+        return cli_usage(a, "usage: bank session BANK --passphrase-file F --exam ID"
+                            " --roster ROSTER.csv [--history FORMS.jsonl] --out SESSION");
+    const char *exam = cli_need(a, "exam"), *roster = cli_need(a, "roster");
+    const char *out = cli_need(a, "out"), *history = cli_opt(a, "history");
+    if (!exam || !roster || !out) return 2;
+    bank_session_spec spec = {.exam_id = exam};
+    char *rdata = cli_read_file(a, roster, 1 << 24, &spec.roster_len);
+    if (!rdata) return 1;
+    char *hdata = NULL;
+    if (history && !(hdata = cli_read_file(a, history, (size_t)1 << 30, &spec.history_len))) {
+        free(rdata);
+        return 1;
+    }
+    spec.roster_csv = rdata;
+    spec.history_jsonl = hdata;
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], false, true, &rc);
+    if (b) {
+        char token[BANK_TOKEN_LEN + 1], why[BANK_WHY] = "";
+        bank_err e = bank_session_create(b, &spec, out, token, why);
+        if (e) {
+            rc = cli_fail(a, e, why);
+        } else {
+            fprintf(stderr, "session for exam %s written to %s; the proctor token follows and"
+                            " is shown only this once\n", exam, out);
+            printf("%s\n", token);
+            memset(token, 0, sizeof token);
+        }
+        bank_close(b);
+    }
+    free(rdata);
+    free(hdata);
+    return rc;
+}
+
+/* Prints a form for people: one item a line with its option order. */
+static void print_form(const bank_form *f)
+{
+    printf("exam %s, participant %s, attempt %d, %zu items\n", bank_form_exam(f),
+           bank_form_participant(f), bank_form_attempt(f), bank_form_size(f));
+    for (size_t i = 0; i < bank_form_size(f); i++) {
+        const char *topic;
+        const int *perm;
+        int n;
+        const char *id = bank_form_item(f, i, &topic, &perm, &n);
+        printf("%3zu. %s (%s) options", i + 1, id, topic);
+        for (int k = 0; k < n; k++) printf(" %c", 'A' + perm[k]);
+        printf("\n");
+    }
+}
+
+int cmd_draw(cli_args *a)
+{
+    if (a->npos != 1)
+        return cli_usage(a, "usage: bank draw BANK --session SESSION --token-file T"
+                            " --participant NIP [--json]");
+    const char *sp = cli_need(a, "session"), *tf = cli_need(a, "token-file");
+    const char *nip = cli_need(a, "participant");
+    if (!sp || !tf || !nip) return 2;
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
+    if (!b) return rc;
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    bank_form *f = NULL;
+    bank_session *s = bank_session_open(b, sp, &e, why);
+    size_t tlen = 0;
+    char *token = s ? cli_secret(a, tf, &tlen) : NULL;
+    if (s && !token) rc = 1;
+    if (token) {
+        e = bank_session_unlock(s, token, tlen, why);
+        cli_secret_free(token, tlen);
+        if (!e) f = bank_form_draw(s, nip, &e, why);
+    }
+    if (f) {
+        if (a->json) {
+            char *json = bank_form_json(f);
+            if (json) printf("%s\n", json);
+            else e = BANK_ENOMEM;
+            free(json);
+        } else {
+            print_form(f);
+        }
+    }
+    if (e) rc = cli_fail(a, e, why);
+    bank_form_free(f);
+    bank_session_close(s);
+    bank_close(b);
+    return rc;
+}
+
+/* Parses ANSWERS.json ({"ITEM":"B", ...}) into a borrowed array. */
+static bank_answer *parse_answers(json_t *o, size_t *n)
+{
+    *n = json_object_size(o);
+    bank_answer *v = calloc(*n ? *n : 1, sizeof *v);
+    const char *key;
+    json_t *val;
+    size_t i = 0;
+    json_object_foreach(o, key, val) {
+        if (!v) break;
+        if (!json_is_string(val) && !json_is_null(val)) {
+            free(v);
+            return NULL;
+        }
+        v[i].item_id = key;
+        v[i++].letters = json_is_string(val) ? json_string_value(val) : "";
+    }
+    return v;
+}
+
+int cmd_score(cli_args *a)
+{
+    if (a->npos != 1)
+        return cli_usage(a, "usage: bank score BANK --passphrase-file F --form FORM.json"
+                            " --answers ANSWERS.json [--json]");
+    const char *fp = cli_need(a, "form"), *ap = cli_need(a, "answers");
+    if (!fp || !ap || !cli_need(a, "passphrase-file")) return 2;
+    char why[BANK_WHY] = "", sub[BANK_WHY] = "";
+    size_t flen = 0, alen = 0, nans = 0;
+    char *fjson = cli_read_file(a, fp, 1 << 24, &flen);
+    char *ajson = fjson ? cli_read_file(a, ap, 1 << 24, &alen) : NULL;
+    if (!fjson || !ajson) {
+        free(fjson);
+        return 1;
+    }
+    bank_err e = BANK_OK;
+    int rc = 0;
+    bank_form *f = bank_form_parse(fjson, flen, &e, sub);
+    json_error_t je;
+    json_t *ao = f ? json_loadb(ajson, alen, JSON_REJECT_DUPLICATES, &je) : NULL;
+    bank_answer *ans = json_is_object(ao) ? parse_answers(ao, &nans) : NULL;
+    bank *b = NULL;
+    if (!f) {
+        snprintf(why, sizeof why, "%s: %s", fp, sub);
+    } else if (!ans) {
+        snprintf(why, sizeof why, "%s: answers must be a JSON object of item id to letters (%s)",
+                 ap, ao ? "wrong type" : je.text);
+        e = BANK_EPARSE;
+    } else if ((b = cli_open_bank(a, a->pos[0], false, true, &rc)) != NULL) {
+        bank_score sc;
+        e = bank_form_score(b, f, ans, nans, &sc, why);
+        if (!e && a->json)
+            printf("{\"raw\":%d,\"ceiling\":%d,\"awarded\":%d,\"band\":\"%s\",\"passed\":%s}\n",
+                   sc.raw, sc.ceiling, sc.awarded, sc.band, sc.passed ? "true" : "false");
+        else if (!e)
+            printf("raw %d.%02d, ceiling %d.%02d (attempt %d), awarded %d.%02d: %s, %s\n",
+                   sc.raw / 100, sc.raw % 100, sc.ceiling / 100, sc.ceiling % 100,
+                   bank_form_attempt(f), sc.awarded / 100, sc.awarded % 100, sc.band,
+                   sc.passed ? "passed" : "not passed");
+    }
+    if (e && rc == 0) rc = cli_fail(a, e, why);
+    bank_close(b);
+    free(ans);
+    json_decref(ao);
+    bank_form_free(f);
+    free(fjson);
+    free(ajson);
+    return rc;
+}

@@ -1,0 +1,222 @@
+/* main.c -- the `bank` tool: authoring, sealing and session commands over libbank. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: bank COMMAND ...\n"
+    "  keygen OUT                               write OUT.key (0600) and OUT.pub\n"
+    "  init BANK --passphrase-file F            create an empty bank\n"
+    "  import BANK --passphrase-file F FILE [--format csv|aiken|gift] [--topic T]\n"
+    "  exam-add BANK --passphrase-file F EXAM.json\n"
+    "  list BANK                                item ids, topics, kinds; no secrets\n"
+    "  lint BANK --passphrase-file F [--remedials N]\n"
+    "  seal BANK --key AUTH.key\n"
+    "  verify BANK --pub AUTH.pub               exit 0 only if untampered\n"
+    "  session BANK --passphrase-file F --exam ID --roster ROSTER.csv\n"
+    "          [--history FORMS.jsonl] --out SESSION   prints the proctor token\n"
+    "  draw BANK --session SESSION --token-file T --participant NIP [--json]\n"
+    "  score BANK --passphrase-file F --form FORM.json --answers ANSWERS.json [--json]\n"
+    "  stats BANK [--history FORMS.jsonl]       item exposure\n"
+    "Secrets are read from files (or - for standard input), never from arguments.\n";
+
+static const struct {
+    const char *name;
+    int (*fn)(cli_args *);
+} COMMANDS[] = {
+    {"keygen", cmd_keygen}, {"init", cmd_init},       {"import", cmd_import},
+    {"exam-add", cmd_exam_add}, {"list", cmd_list},   {"lint", cmd_lint},
+    {"seal", cmd_seal},     {"verify", cmd_verify},   {"session", cmd_session},
+    {"draw", cmd_draw},     {"score", cmd_score},     {"stats", cmd_stats},
+};
+
+static const char *const WITH_VALUE[] = {
+    "passphrase-file", "format", "topic", "key", "pub", "exam", "roster", "history",
+    "out", "session", "token-file", "participant", "form", "answers", "remedials",
+    "results", NULL,
+};
+
+bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--json") == 0) {
+            a->json = true;
+        } else if (strncmp(s, "--", 2) == 0) {
+            bool known = false;
+            for (int k = 0; with_value[k]; k++)
+                if (strcmp(s + 2, with_value[k]) == 0) known = true;
+            if (!known) {
+                fprintf(stderr, "bank %s: unknown option %s (see 'bank help')\n", a->cmd, s);
+                return false;
+            }
+            if (i + 1 >= argc) {
+                fprintf(stderr, "bank %s: option %s needs a value\n", a->cmd, s);
+                return false;
+            }
+            if (a->nopt == 12) {
+                fprintf(stderr, "bank %s: too many options\n", a->cmd);
+                return false;
+            }
+            a->opt_name[a->nopt] = s + 2;
+            a->opt_val[a->nopt++] = argv[++i];
+        } else {
+            if (a->npos == 4) {
+                fprintf(stderr, "bank %s: too many arguments\n", a->cmd);
+                return false;
+            }
+            a->pos[a->npos++] = s;
+        }
+    }
+    return true;
+}
+
+const char *cli_opt(const cli_args *a, const char *name)
+{
+    const char *v = NULL;
+    for (int i = 0; i < a->nopt; i++)
+        if (strcmp(a->opt_name[i], name) == 0) v = a->opt_val[i];
+    return v;
+}
+
+const char *cli_need(const cli_args *a, const char *name)
+{
+    const char *v = cli_opt(a, name);
+    if (!v) fprintf(stderr, "bank %s: --%s is required (see 'bank help')\n", a->cmd, name);
+    return v;
+}
+
+int cli_fail(const cli_args *a, bank_err e, const char *why)
+{
+    if (why && why[0]) fprintf(stderr, "bank %s: %s: %s\n", a->cmd, bank_strerror(e), why);
+    else fprintf(stderr, "bank %s: %s\n", a->cmd, bank_strerror(e));
+    return 1;
+}
+
+int cli_usage(const cli_args *a, const char *msg)
+{
+    fprintf(stderr, "bank %s: %s\n", a->cmd, msg);
+    return 2;
+}
+
+char *cli_secret(const cli_args *a, const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "bank %s: %s: %s\n", a->cmd, path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(1025);
+    size_t n = buf ? fread(buf, 1, 1025, f) : 0;
+    if (f != stdin) fclose(f);
+    if (!buf) return NULL;
+    if (n > 1024) {
+        fprintf(stderr, "bank %s: %s: a secret may be at most 1024 bytes\n", a->cmd, path);
+        cli_secret_free(buf, n);
+        return NULL;
+    }
+    if (n && buf[n - 1] == '\n') n--;
+    if (n && buf[n - 1] == '\r') n--;
+    buf[n] = 0;
+    if (n == 0 || memchr(buf, 0, n)) {
+        fprintf(stderr, "bank %s: %s: the secret is empty or holds a NUL byte\n", a->cmd,
+                path);
+        cli_secret_free(buf, n);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "bank %s: %s: %s\n", a->cmd, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0, got;
+    char *buf = malloc(cap + 1);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n > max) break;
+        if (n == cap) {
+            char *nb = realloc(buf, (cap *= 2) + 1);
+            if (!nb) free(buf);
+            buf = nb;
+        }
+    }
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (!buf || bad || n > max) {
+        fprintf(stderr, "bank %s: %s: %s\n", a->cmd, path,
+                !buf ? "out of memory" : bad ? "read error" : "file is too large");
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+void cli_secret_free(char *s, size_t len)
+{
+    if (!s) return;
+    OPENSSL_cleanse(s, len + 1);
+    free(s);
+}
+
+bank *cli_open_bank(const cli_args *a, const char *path, bool writable, bool unlock, int *rc)
+{
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    const char *pf = NULL;
+    if (unlock && !(pf = cli_need(a, "passphrase-file"))) {
+        *rc = 2;
+        return NULL;
+    }
+    bank *b = bank_open(path, writable, &e, why);
+    if (!b) {
+        *rc = cli_fail(a, e, why);
+        return NULL;
+    }
+    if (unlock) {
+        size_t n = 0;
+        char *pass = cli_secret(a, pf, &n);
+        if (!pass) {
+            bank_close(b);
+            *rc = 1;
+            return NULL;
+        }
+        e = bank_unlock(b, pass, n, why);
+        cli_secret_free(pass, n);
+        if (e) {
+            *rc = cli_fail(a, e, why);
+            bank_close(b);
+            return NULL;
+        }
+    }
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        fputs(USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+        if (strcmp(argv[1], COMMANDS[i].name) != 0) continue;
+        cli_args a = {.cmd = argv[1]};
+        if (!cli_parse(&a, argc - 2, argv + 2, WITH_VALUE)) return 2;
+        return COMMANDS[i].fn(&a);
+    }
+    fprintf(stderr, "bank: unknown command '%s' (see 'bank help')\n", argv[1]);
+    return 2;
+}
