@@ -110,6 +110,7 @@ static const char *shown(const char *s, char buf[48])
 
 static const char *type_name(const json_t *v)
 {
+    if (!v) return "missing";
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
     case JSON_ARRAY: return "an array";
@@ -270,8 +271,11 @@ static bool parse_ceilings(ctx *c, bank_exam *e, json_t *v)
 {
     if (!v || json_is_null(v)) {
         if (e->kind == BANK_EXAM_ACADEMIC) {
-            e->nceil = sizeof academic_ceilings / sizeof academic_ceilings[0];
-            memcpy(e->ceil, academic_ceilings, sizeof academic_ceilings);
+            /* rows that start after a limited max_attempts are left out */
+            size_t n = sizeof academic_ceilings / sizeof academic_ceilings[0];
+            while (e->max_attempts > 0 && academic_ceilings[n - 1].from > e->max_attempts) n--;
+            e->nceil = n;
+            memcpy(e->ceil, academic_ceilings, n * sizeof academic_ceilings[0]);
         } else {
             e->nceil = 1;
             e->ceil[0] = (ceil_row){1, 0, BANK_SCORE_MAX};
@@ -506,6 +510,7 @@ static bool parse_root(ctx *c, bank_exam *e, json_t *root)
     return true;
 }
 
+/* Caller frees with bank_exam_free(); NULL on error with *err and why set. */
 bank_exam *bank_exam_parse(const char *json, size_t len, bank_err *err, char *why)
 {
     bank_err dummy;
@@ -597,6 +602,7 @@ static json_t *exam_to_json(const bank_exam *e)
     return o;
 }
 
+/* Caller frees with free(); NULL when out of memory. */
 char *bank_exam_json(const bank_exam *e)
 {
     if (!e) return NULL;

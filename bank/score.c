@@ -160,14 +160,14 @@ bank_err bank_exam_judge(const bank_exam *e, int attempt, int raw, bank_score *o
     }
     int max = bank_exam_max_attempts(e);
     if (max > 0 && attempt > max) {
-        bank_why(why, "attempt %d is beyond the %d allowed by %s exam \"%s\"",
-                     attempt, max, bank_exam_kind_name(bank_exam_kind_of(e)), bank_exam_id(e));
+        bank_why(why, "attempt %d is beyond the %d allowed by %s exam \"%s\"", attempt, max,
+                 bank_exam_kind_name(bank_exam_kind_of(e)), bank_exam_id(e));
         return BANK_EATTEMPTS;
     }
     int ceiling = bank_exam_ceiling(e, attempt);
     if (ceiling < 0) {
-        bank_why(why, "attempt %d is not covered by the ceilings of exam \"%s\"",
-                     attempt, bank_exam_id(e));
+        bank_why(why, "attempt %d is not covered by the ceilings of exam \"%s\"", attempt,
+                 bank_exam_id(e));
         return BANK_EATTEMPTS;
     }
     out->raw = raw;

@@ -453,6 +453,24 @@ static void test_limited_exam_ceilings_may_end_at_max_attempts(void **state)
             "ceilings[1] starts at attempt 4, after max_attempts 3");
 }
 
+static void test_default_ceilings_stop_at_a_limited_max_attempts(void **state)
+{
+    (void)state;
+    bank_exam *e = ok(with("\"max_attempts\":2", "academic"));
+    assert_int_equal(bank_exam_ceiling(e, 2), 10000);
+    char *json = round_trip(e);
+    assert_non_null(strstr(json, "\"max_attempts\":2,\"ceilings\":[[1,3,10000]],"));
+    free(json);
+    bank_exam_free(e);
+    e = ok(with("\"max_attempts\":6", "academic"));
+    assert_int_equal(bank_exam_ceiling(e, 5), 9001);
+    assert_int_equal(bank_exam_ceiling(e, 6), 8000);
+    json = round_trip(e);
+    assert_non_null(strstr(json, "\"ceilings\":[[1,3,10000],[4,5,9001],[6,6,8000]],"));
+    free(json);
+    bank_exam_free(e);
+}
+
 static void test_bad_ceiling_rows_are_refused(void **state)
 {
     (void)state;
@@ -674,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_minutes_are_1_to_600),
         cmocka_unit_test(test_custom_ceiling_table_is_honoured),
         cmocka_unit_test(test_limited_exam_ceilings_may_end_at_max_attempts),
+        cmocka_unit_test(test_default_ceilings_stop_at_a_limited_max_attempts),
         cmocka_unit_test(test_bad_ceiling_rows_are_refused),
         cmocka_unit_test(test_quotas_keep_their_order_and_sum_to_the_form_size),
         cmocka_unit_test(test_quota_and_form_size_limit_is_1000),
