@@ -3,12 +3,12 @@
 pass=0; fail=0; failed=""
 for t in "$@"; do
   out=$("$t" 2>&1); rc=$?
-  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
-  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n1)
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
   pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
   if [ $rc -ne 0 ]; then
     printf '%s\n' "$out"; failed="$failed ${t##*/}"
-    [ -z "$f" ] && fail=$((fail + 1))
+    [ "$f" = 0 ] && fail=$((fail + 1))
   fi
 done
 echo "unit: $pass passed, $fail failed"

@@ -1,0 +1,346 @@
+/* test_session.c -- sessions: roster checks, NIPs, tokens, PINs, attempts from history, integrity. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "fixture.h"
+
+#define QUIZ "{\"id\":\"quiz\",\"title\":\"Kuis\",\"kind\":\"quiz\",\"minutes\":10," \
+             "\"quotas\":{\"t0\":3}}"
+#define RPL "{\"id\":\"rpl\",\"title\":\"RPL\",\"kind\":\"rpl\",\"minutes\":10," \
+            "\"quotas\":{\"t0\":3}}"
+
+/* Tries to create a session from a literal roster; returns the code. */
+static bank_err try_roster(bank *b, const char *dir, const char *roster, char *why)
+{
+    bank_session_spec spec = {.exam_id = "quiz", .roster_csv = roster,
+                              .roster_len = strlen(roster)};
+    char token[BANK_TOKEN_LEN + 1];
+    bank_err e = bank_session_create(b, &spec, fx_path(dir, "s.session"), token, why);
+    /* a refused session leaves no file behind */
+    if (e) assert_int_not_equal(access(fx_path(dir, "s.session"), F_OK), 0);
+    else unlink(fx_path(dir, "s.session"));
+    return e;
+}
+
+static void test_nip_rules(void **state)
+{
+    (void)state;
+    assert_true(bank_nip_valid("199001012024011001"));
+    assert_true(bank_nip_valid("200002292024122999")); /* leap day */
+    assert_false(bank_nip_valid("199002292024011001")); /* 1990 is no leap year */
+    assert_false(bank_nip_valid("19900101202401100"));  /* 17 digits */
+    assert_false(bank_nip_valid("1990010120240110011"));
+    assert_false(bank_nip_valid("199001012024013001")); /* gender digit 3 */
+    assert_false(bank_nip_valid("199001012024131001")); /* month 13 */
+    assert_false(bank_nip_valid("199001012000011001")); /* appointed at 10 */
+    assert_false(bank_nip_valid("19900101202401100a"));
+    assert_false(bank_nip_valid("199001012024011000")); /* sequence 000 */
+    assert_false(bank_nip_valid(NULL));
+}
+
+static void test_roster_errors_are_refused_with_line(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    assert_int_equal(try_roster(b, dir, "", why), BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n", why), BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,nama,pin\n199001012024011001,A,1234\n", why),
+                     BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir,
+                                "nip,name,pin\n199001012024011001,A,1234\n"
+                                "199202022024012002,B,1234\n199001012024011001,C,9999\n",
+                                why),
+                     BANK_EROSTER);
+    assert_non_null(strstr(why, "199001012024011001"));
+    assert_non_null(strstr(why, "line 4"));
+    assert_non_null(strstr(why, "line 2"));
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n12345,A,1234\n", why), BANK_EROSTER);
+    assert_non_null(strstr(why, "line 2"));
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,A,12\n", why),
+                     BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,,1234\n", why),
+                     BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n\"199001012024011001,A,1234\n", why),
+                     BANK_EPARSE);
+    assert_int_equal(try_roster(b, dir, "\xef\xbb\xbfNIP,Name,PIN\r\n199001012024011001,"
+                                        "\"Siti, S.Pd.\",1234\r\n", why),
+                     BANK_OK);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_unknown_exam_and_short_pool_are_refused(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    char *roster = fx_roster(2);
+    bank_session_spec spec = {.exam_id = "nope", .roster_csv = roster,
+                              .roster_len = strlen(roster)};
+    assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s"), token, why),
+                     BANK_ENOTFOUND);
+    assert_non_null(strstr(why, "nope"));
+    bank_exam *ex = NULL;
+    bank_err e = BANK_OK;
+    const char *big = "{\"id\":\"big\",\"title\":\"B\",\"kind\":\"quiz\",\"minutes\":5,"
+                      "\"quotas\":{\"t0\":11}}";
+    ex = bank_exam_parse(big, strlen(big), &e, why);
+    assert_non_null(ex);
+    assert_int_equal(bank_exam_add(b, ex, why), BANK_EQUOTA);
+    assert_non_null(strstr(why, "t0"));
+    bank_exam_free(ex);
+    free(roster);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+/* Opens dir/s.session over a bank reopened without passphrase. */
+static bank_session *open_session(const char *dir, bank **bp)
+{
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    *bp = bank_open(fx_path(dir, "bank.bank"), false, &e, why);
+    assert_non_null(*bp);
+    bank_session *s = bank_session_open(*bp, fx_path(dir, "s.session"), &e, why);
+    if (!s) fail_msg("bank_session_open: %s", why);
+    return s;
+}
+
+static void test_token_unlocks_and_is_not_stored(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
+    bank_close(b);
+    assert_int_equal(strlen(token), BANK_TOKEN_LEN);
+    assert_int_equal(strspn(token, BANK_TOKEN_ALPHABET), BANK_TOKEN_LEN);
+    FILE *f = fopen(fx_path(dir, "s.session"), "rb");
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    for (size_t i = 0; i + BANK_TOKEN_LEN <= n; i++)
+        assert_false(memcmp(buf + i, token, BANK_TOKEN_LEN) == 0);
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_size(s), 3);
+    assert_string_equal(bank_session_exam_id(s), "quiz");
+    bank_err e = BANK_OK;
+    assert_null(bank_form_draw(s, fx_nip(0), &e, why));
+    assert_int_equal(e, BANK_ELOCKED);
+    char wrong[BANK_TOKEN_LEN + 1];
+    memcpy(wrong, token, sizeof wrong);
+    wrong[0] = wrong[0] == 'A' ? 'C' : 'A';
+    assert_int_equal(bank_session_unlock(s, wrong, strlen(wrong), why), BANK_ETOKEN);
+    assert_int_equal(bank_session_unlock(s, "O0O0", 4, why), BANK_ETOKEN);
+    /* lower case with a dash and spaces, as a proctor might type it */
+    char typed[32];
+    snprintf(typed, sizeof typed, " %.5s-%s ", token, token + 5);
+    for (char *p = typed; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    assert_int_equal(bank_session_unlock(s, typed, strlen(typed), why), BANK_OK);
+    assert_true(bank_is_unlocked(b));
+    bank_form *form = bank_form_draw(s, fx_nip(1), &e, why);
+    assert_non_null(form);
+    bank_form_free(form);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_pin_check_is_per_participant(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);
+    bank_close(b);
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234", why), BANK_OK);
+    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1235", why), BANK_EROSTER);
+    assert_int_equal(bank_session_check_pin(s, "199901012024011999", "1234", why),
+                     BANK_ENOTFOUND);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+/* One history line of participant i, attempt a, over items t0-000.. */
+static void history_line(char *out, size_t cap, const char *exam, size_t i, int a)
+{
+    snprintf(out, cap,
+             "{\"exam\":\"%s\",\"participant\":\"%s\",\"attempt\":%d,\"items\":["
+             "{\"id\":\"t0-00%d\",\"topic\":\"t0\",\"options\":[\"A\",\"B\"]}]}\n",
+             exam, fx_nip(i), a, a % 10);
+}
+
+static void test_attempt_beyond_max_attempts_is_refused(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_exam(b, RPL);
+    char hist[4096] = "", line[512];
+    for (int a = 1; a <= 5; a++) {
+        history_line(line, sizeof line, "quiz", 1, a);
+        strcat(hist, line);
+    }
+    char *roster = fx_roster(3);
+    bank_session_spec spec = {.exam_id = "quiz", .roster_csv = roster,
+                              .roster_len = strlen(roster), .history_jsonl = hist,
+                              .history_len = strlen(hist)};
+    assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s"), token, why),
+                     BANK_EATTEMPTS);
+    assert_non_null(strstr(why, fx_nip(1)));
+    assert_non_null(strstr(why, "allows 5"));
+    assert_int_not_equal(access(fx_path(dir, "s"), F_OK), 0);
+    /* four earlier attempts: the fifth is allowed */
+    hist[0] = 0;
+    for (int a = 1; a <= 4; a++) {
+        history_line(line, sizeof line, "quiz", 1, a);
+        strcat(hist, line);
+    }
+    spec.history_len = strlen(hist);
+    assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s"), token, why), BANK_OK);
+    /* RPL: exactly one attempt */
+    history_line(hist, sizeof hist, "rpl", 2, 1);
+    spec.exam_id = "rpl";
+    spec.history_len = strlen(hist);
+    assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s2"), token, why),
+                     BANK_EATTEMPTS);
+    assert_non_null(strstr(why, "allows 1"));
+    free(roster);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_history_sets_attempt_and_ignores_other_exams(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1], hist[2048], line[512];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    history_line(hist, sizeof hist, "quiz", 0, 1);
+    history_line(line, sizeof line, "quiz", 0, 2);
+    strcat(hist, line);
+    history_line(line, sizeof line, "other-exam", 1, 3);
+    strcat(hist, "\n");
+    strcat(hist, line);
+    fx_session(b, "quiz", 2, hist, fx_path(dir, "s.session"), token);
+    bank_close(b);
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_attempt(s, fx_nip(0)), 3);
+    assert_int_equal(bank_session_attempt(s, fx_nip(1)), 1);
+    assert_int_equal(bank_session_attempt(s, "199901012024011999"), -1);
+    bank_session_close(s);
+    bank_close(b);
+    /* a malformed history line is refused with its number */
+    b = NULL;
+    bank_err e = BANK_OK;
+    b = bank_open(fx_path(dir, "bank.bank"), false, &e, why);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    char *roster = fx_roster(2);
+    const char *bad = "{\"exam\":\"quiz\"}\n{not json\n";
+    bank_session_spec spec = {.exam_id = "quiz", .roster_csv = roster,
+                              .roster_len = strlen(roster), .history_jsonl = bad,
+                              .history_len = strlen(bad)};
+    assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s3"), token, why), BANK_EPARSE);
+    assert_non_null(strstr(why, "line 1"));
+    free(roster);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_altered_session_is_refused_at_unlock(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
+    bank_close(b);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(fx_path(dir, "s.session"), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE roster SET attempt = 1, name = 'Penyusup' WHERE pos = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_ETAMPER);
+    assert_false(bank_is_unlocked(b));
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_session_for_another_bank_is_refused(void **state)
+{
+    (void)state;
+    char *a = fx_tmpdir(), *c = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(a, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session(b, "quiz", 2, NULL, fx_path(a, "s.session"), token);
+    bank_close(b);
+    b = fx_bank(c, 1, 10);
+    bank_err e = BANK_OK;
+    assert_null(bank_session_open(b, fx_path(a, "s.session"), &e, why));
+    assert_int_equal(e, BANK_EINVAL);
+    assert_non_null(strstr(why, "another bank"));
+    assert_null(bank_session_open(b, fx_path(c, "bank.bank"), &e, why));
+    assert_int_equal(e, BANK_ENOTBANK);
+    bank_close(b);
+    fx_rmdir(a);
+    fx_rmdir(c);
+}
+
+static void test_exam_changed_after_session_is_refused_at_draw(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);
+    fx_exam(b, "{\"id\":\"quiz\",\"title\":\"Kuis\",\"kind\":\"quiz\",\"minutes\":10,"
+               "\"quotas\":{\"t0\":4}}");
+    bank_close(b);
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_err e = BANK_OK;
+    assert_null(bank_form_draw(s, fx_nip(0), &e, why));
+    assert_int_equal(e, BANK_ETAMPER);
+    assert_non_null(strstr(why, "changed"));
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nip_rules),
+        cmocka_unit_test(test_roster_errors_are_refused_with_line),
+        cmocka_unit_test(test_unknown_exam_and_short_pool_are_refused),
+        cmocka_unit_test(test_token_unlocks_and_is_not_stored),
+        cmocka_unit_test(test_pin_check_is_per_participant),
+        cmocka_unit_test(test_attempt_beyond_max_attempts_is_refused),
+        cmocka_unit_test(test_history_sets_attempt_and_ignores_other_exams),
+        cmocka_unit_test(test_altered_session_is_refused_at_unlock),
+        cmocka_unit_test(test_session_for_another_bank_is_refused),
+        cmocka_unit_test(test_exam_changed_after_session_is_refused_at_draw),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
