@@ -90,16 +90,21 @@ static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const cha
     size_t textn, restn;
     char letter = option_letter(t, tn, &text, &textn);
     bool answer = !letter && answer_line(t, tn, &rest, &restn);
+    /* before the options only "A." starts them: "I. ..." or "B. J. Habibie"
+     * is question text */
+    if (*st != IN_OPTIONS && letter != 'A') letter = 0;
 
     if (*st == BETWEEN) {
         if (answer) return import_fail(why, BANK_EPARSE, line, "ANSWER line without a question");
         if (letter)
-            return import_fail(why, BANK_EPARSE, line, "option %c. comes before any question text",
-                               letter);
+            return import_fail(why, BANK_EPARSE, line, "option A. comes before any question text");
         q->line = line;
         *st = IN_STEM;
         return import_buf_add(&q->stem, s, n) ? BANK_OK : BANK_ENOMEM;
     }
+    if (answer && q->noptions == 0)
+        return import_fail(why, BANK_EPARSE, line,
+                           "no options before ANSWER (options start with \"A. \")");
     if (answer && q->noptions < 2)
         return import_fail(why, BANK_EPARSE, line, "fewer than 2 options before ANSWER");
     if (answer) {

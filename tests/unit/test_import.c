@@ -529,12 +529,29 @@ static void test_aiken_errors_name_their_line(void **state)
           "line 4: ANSWER must be one option letter (Aiken has one answer)");
     FAILS("Q?\nA. a\nB. b\nANSWER:\n", BANK_FMT_AIKEN, "umum", "line 4: ANSWER names no option");
     FAILS("\nANSWER: A\n", BANK_FMT_AIKEN, "umum", "line 2: ANSWER line without a question");
+    FAILS("Q?\nB. b\nC. c\nANSWER: B\n", BANK_FMT_AIKEN, "umum",
+          "line 4: no options before ANSWER (options start with \"A. \")");
     FAILS("A. a\nB. b\nANSWER: A\n", BANK_FMT_AIKEN, "umum",
           "line 1: option A. comes before any question text");
     FAILS("Q?\nA.\nB. b\nANSWER: A\n", BANK_FMT_AIKEN, "umum", "line 2: option A is empty");
     FAILS("Q?\nA. caf\xE9\nB. b\nANSWER: A\n", BANK_FMT_AIKEN, "umum",
           "line 2: invalid UTF-8");
     FAILS("", BANK_FMT_AIKEN, "umum", "line 1: no questions found");
+}
+
+static void test_aiken_roman_numbered_statements_stay_in_the_stem(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    char why[BANK_WHY];
+    assert_int_equal(parse("Perhatikan pernyataan berikut.\nI. Jujur\nII. Disiplin\n"
+                           "B. J. Habibie menulisnya?\nA. I saja\nB. I dan II\nANSWER: B\n",
+                           BANK_FMT_AIKEN, "umum", &l, why),
+                     BANK_OK);
+    assert_string_equal(l.v[0].stem, "Perhatikan pernyataan berikut.\nI. Jujur\nII. Disiplin\n"
+                                     "B. J. Habibie menulisnya?");
+    assert_int_equal(l.v[0].noptions, 2);
+    bank_items_free(&l);
 }
 
 static void test_aiken_accepts_crlf_and_lowercase_answer(void **state)
@@ -694,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_aiken_fixture_reads_three_questions),
         cmocka_unit_test(test_aiken_missing_answer_reported_at_its_question),
         cmocka_unit_test(test_aiken_errors_name_their_line),
+        cmocka_unit_test(test_aiken_roman_numbered_statements_stay_in_the_stem),
         cmocka_unit_test(test_aiken_accepts_crlf_and_lowercase_answer),
         cmocka_unit_test(test_gift_fixture_reads_every_supported_type),
         cmocka_unit_test(test_gift_true_false_spellings),
