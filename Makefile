@@ -47,6 +47,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 
+.SECONDARY:
 .PHONY: all help deps test unit e2e fuzz-replay fuzz bench demo clean
 
 all: $(BIN)/bank ## build the programs into bin/
@@ -83,16 +84,19 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBBANK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
 
 test: deps ## install deps, build, run unit, fuzz-corpus and end-to-end tests
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e
+	@rm -f $(BUILD)/test-counts
+	@$(MAKE) --no-print-directory unit fuzz-replay e2e COUNTS=$(abspath $(BUILD))/test-counts
+	@awk '{p+=$$1; f+=$$2} END {printf "total: %d passed, %d failed\n", p, f; exit f > 0}' \
+	  $(BUILD)/test-counts
 
 unit: $(UNIT_BIN) ## run the cmocka unit tests
-	@sh tests/run-unit.sh $(UNIT_BIN)
+	@COUNTS=$(COUNTS) sh tests/run-unit.sh $(UNIT_BIN)
 
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
-	@sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
+	@COUNTS=$(COUNTS) sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
 e2e: $(BIN)/bank ## run the scripted end-to-end tests
-	@BIN=$(abspath $(BIN)) sh tests/run-e2e.sh
+	@COUNTS=$(COUNTS) BIN=$(abspath $(BIN)) sh tests/run-e2e.sh
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
 	@mkdir -p $(dir $@)

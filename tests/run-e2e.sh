@@ -9,4 +9,5 @@ for t in tests/e2e/*.sh; do
   else fail=$((fail + 1)); echo "FAIL ${t##*/}"; printf '%s\n' "$out" | tail -n 30; fi
 done
 echo "e2e: $pass passed, $fail failed"
+[ -n "${COUNTS:-}" ] && echo "$pass $fail" >> "$COUNTS"
 [ $fail -eq 0 ]

@@ -12,4 +12,5 @@ for t in "$@"; do
   fi
 done
 echo "unit: $pass passed, $fail failed"
+[ -n "${COUNTS:-}" ] && echo "$pass $fail" >> "$COUNTS"
 [ -z "$failed" ] || { echo "failing:$failed"; exit 1; }
