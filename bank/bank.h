@@ -281,6 +281,23 @@ bank_err bank_seal(bank *b, const char *keyfile, char *why);
  * names the first row that changed, was added or was removed. */
 bank_err bank_verify(bank *b, const char *pubfile, char *why);
 
+/* A signing key (Ed25519) of a kiosk or an authority. */
+typedef struct bank_signer bank_signer;
+
+/* Loads PREFIX.key, creating PREFIX.key (0600, O_EXCL) and PREFIX.pub
+ * first when neither exists. Caller frees with bank_signer_free(). */
+bank_signer *bank_signer_open(const char *prefix, bank_err *err, char *why);
+/* Wipes and frees. NULL is a no-op. */
+void bank_signer_free(bank_signer *s);
+/* Public key as 64 lower-case hex characters (borrowed). */
+const char *bank_signer_pub(const bank_signer *s);
+/* Signs len bytes of msg; sig_hex gets 128 hex characters + NUL. */
+bank_err bank_signer_sign(const bank_signer *s, const void *msg, size_t len,
+                          char sig_hex[129]);
+/* BANK_OK when sig_hex is a valid signature of msg by pub_hex, else
+ * BANK_ETAMPER (BANK_EINVAL for malformed hex). */
+bank_err bank_sig_verify(const char *pub_hex, const void *msg, size_t len, const char *sig_hex);
+
 /* ------------------------------------------------------------------ */
 /* Sessions                                                            */
 
