@@ -32,6 +32,13 @@ BANK_SRC  := $(wildcard bank/*.c)
 BANK_OBJ  := $(BANK_SRC:%.c=$(BUILD)/%.o)
 LIBBANK   := $(BUILD)/libbank.a
 
+SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
+SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null)
+
+KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
+KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/%.o)
+LIBKIOSK  := $(BUILD)/libkiosk.a
+
 BANKTOOL_SRC := $(wildcard tools/bank/*.c)
 BANKTOOL_OBJ := $(BANKTOOL_SRC:%.c=$(BUILD)/%.o)
 
@@ -48,9 +55,9 @@ BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
-.PHONY: all help deps test unit e2e fuzz-replay fuzz bench demo clean
+.PHONY: all help deps test unit e2e fuzz-replay fuzz bench bench-run demo clean
 
-all: $(BIN)/bank ## build the programs into bin/
+all: $(BIN)/bank $(BIN)/kiosk ## build the programs into bin/
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -67,13 +74,29 @@ $(LIBBANK): $(BANK_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/kiosk/%.o: kiosk/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ikiosk $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBKIOSK): $(KIOSK_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/kiosk: $(BUILD)/kiosk/main.o $(LIBKIOSK) $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(BANK_LIBS)
+
 $(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(BANKTOOL_OBJ) $(LIBBANK) $(BANK_LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBBANK)
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Ikiosk $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(BANK_LIBS) -lcmocka
 
 $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK)
 	@mkdir -p $(dir $@)
@@ -95,7 +118,7 @@ unit: $(UNIT_BIN) ## run the cmocka unit tests
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 	@COUNTS=$(COUNTS) sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
-e2e: $(BIN)/bank ## run the scripted end-to-end tests
+e2e: $(BIN)/bank $(BIN)/kiosk ## run the scripted end-to-end tests
 	@COUNTS=$(COUNTS) BIN=$(abspath $(BIN)) sh tests/run-e2e.sh
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
@@ -108,13 +131,17 @@ fuzz: $(FUZZ_BIN) ## run each libFuzzer target for FUZZSECS seconds, growing tes
 	  echo "fuzz $$n for $(FUZZSECS)s"; \
 	  $$f -max_total_time=$(FUZZSECS) -max_len=8192 tests/fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 2 || exit 1; done
 
-bench: deps $(BENCH_BIN) $(BIN)/bank ## print the performance figures
+bench: deps ## print the performance figures
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: $(BENCH_BIN) $(BIN)/bank $(BIN)/kiosk
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
-demo: deps all ## build the sample bank and run a demo sitting
+demo: deps ## build the sample bank and run a demo sitting
+	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
 
 clean: ## remove build output
 	rm -rf build bin demo-out tests/out
 
--include $(BANK_OBJ:.o=.d) $(BANKTOOL_OBJ:.o=.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

@@ -7,8 +7,8 @@ base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev
 kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
 core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev"
 case "$what" in
-  test) pkgs="$base" ;;
-  demo) pkgs="$base" ;;
+  test) pkgs="$base $kiosk" ;;
+  demo) pkgs="$base $kiosk" ;;
   fuzz) pkgs="$base clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown set '$what' (test, demo, fuzz)" >&2; exit 2 ;;
 esac

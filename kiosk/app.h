@@ -1,0 +1,126 @@
+/* app.h -- the kiosk's screen state machine: actions in, a view out; no SDL here. */
+#ifndef KISI_APP_H
+#define KISI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bank.h"
+
+typedef enum screen {
+    SCR_ERROR = 0,     /* a fatal problem a proctor must act on (tampered bank, ...) */
+    SCR_IDENTIFY,      /* NIP + PIN */
+    SCR_LOCKED,        /* three wrong PINs: proctor code needed */
+    SCR_WAIT,          /* waiting for the proctor's session token */
+    SCR_INSTRUCTIONS,  /* exam facts, start button */
+    SCR_EXAM,          /* one item at a time */
+    SCR_REVIEW,        /* unanswered and flagged items */
+    SCR_CONFIRM,       /* explicit confirmation of the submission */
+    SCR_RESULT,        /* the score, at once */
+    SCR_PROCTOR        /* proctor code prompt (quit, unlock a seat) */
+} screen;
+
+/* What the user did, already mapped from keys and clicks by the UI. */
+typedef enum action_kind {
+    ACT_NONE = 0,
+    ACT_TEXT,          /* typed characters in `text` (digits, token letters) */
+    ACT_BACKSPACE,
+    ACT_ENTER,         /* confirm the field / the focused button */
+    ACT_ESCAPE,        /* back / cancel (never submits) */
+    ACT_TAB,           /* next field */
+    ACT_OPTION,        /* choose (toggle for multi) the option shown at `index` (0 = A) */
+    ACT_NEXT,          /* next item */
+    ACT_PREV,          /* previous item */
+    ACT_GOTO,          /* go to item `index` (navigator, review list) */
+    ACT_FLAG,          /* toggle the review flag of the current item */
+    ACT_REVIEW,        /* open the review screen */
+    ACT_SUBMIT,        /* ask to submit (opens SCR_CONFIRM) */
+    ACT_YES,           /* confirm on SCR_CONFIRM */
+    ACT_NO,            /* decline on SCR_CONFIRM */
+    ACT_START,         /* start the exam from SCR_INSTRUCTIONS */
+    ACT_SCROLL,        /* scroll the stem by `index` lines (negative = up) */
+    ACT_TICK,          /* one second passed (or the app asked to be woken) */
+    ACT_QUIT,          /* close button, Alt+F4, SDL_QUIT: asks for the proctor code */
+    ACT_PROCTOR,       /* proctor key combination: opens SCR_PROCTOR */
+    ACT_FOCUS_LOST,    /* window lost keyboard focus */
+    ACT_DISPLAY,       /* display configuration changed */
+    ACT_FONT_BIGGER,
+    ACT_FONT_SMALLER,
+    ACT_CONTRAST,      /* toggle the high-contrast theme */
+    ACT_NEXT_SEAT      /* on SCR_RESULT: lock the seat for the next participant */
+} action_kind;
+
+typedef struct action {
+    action_kind kind;
+    int index;
+    char text[32];
+} action;
+
+/* Everything a screen needs to draw, valid until the next app call.
+ * Strings are UTF-8; `msg` and `title` are keys into the UI strings
+ * (assets/strings/*.txt) unless noted. */
+typedef struct app_view {
+    screen scr;
+    const char *msg;           /* key of a message line ("" = none) */
+    const char *detail;        /* free text (error details), not translated */
+    /* identify / wait / proctor */
+    const char *nip;           /* digits typed so far */
+    size_t pin_len;            /* PIN shown as dots */
+    int field;                 /* 0 = NIP, 1 = PIN */
+    const char *token;         /* token typed so far */
+    const char *code;          /* proctor code typed so far (shown as dots by length) */
+    int tries_left;            /* PIN tries before the seat locks */
+    /* instructions / exam / result */
+    const char *name;          /* participant name (not translated) */
+    const char *exam_title;    /* (not translated) */
+    const char *exam_kind;     /* key: "kind.academic" ... */
+    int nitems, minutes, attempt, ceiling, pass_mark;
+    size_t cur;                /* item on screen (0-based) */
+    const char *stem;          /* (not translated) */
+    int noptions;
+    const char *options[BANK_MAX_OPTIONS];  /* in display order */
+    bool chosen[BANK_MAX_OPTIONS];          /* display positions chosen */
+    bool multi;                /* several options may be chosen */
+    bool flagged;              /* current item flagged */
+    const bool *answered;      /* per item, nitems entries */
+    const bool *flags;         /* per item */
+    int scroll;                /* stem scroll offset in lines */
+    int64_t remaining_ms;
+    int warning;               /* 0, or 5 / 1: the minutes warning being shown */
+    int queued;                /* results waiting in the outbox */
+    bank_score score;          /* SCR_RESULT */
+    const char *band_en;       /* English band name on SCR_RESULT */
+    int confirm_focus;         /* SCR_CONFIRM: 0 = No (default), 1 = Yes */
+} app_view;
+
+/* Start-up settings. */
+typedef struct app_config {
+    const char *bank_path, *session_path, *authority_pub, *state_dir, *core_url;
+    const char *proctor_code_file;   /* file with the proctor code; NULL = session token */
+    int64_t (*now_ms)(void);          /* wall clock; NULL = the real one */
+} app_config;
+
+typedef struct app app;
+
+/* Opens the bank, checks its seal and the session, opens (or resumes)
+ * the journal in state_dir. Never fails hard: problems put the app on
+ * SCR_ERROR with a message. Caller frees with app_free(). NULL only on
+ * ENOMEM. */
+app *app_new(const app_config *cfg);
+void app_free(app *a);
+
+/* Handles one action. Returns true when the view changed (redraw). */
+bool app_handle(app *a, const action *act);
+
+/* The view to draw. */
+const app_view *app_view_get(app *a);
+
+/* Milliseconds until the app next needs an ACT_TICK (e.g. 1000 on the
+ * exam screen, -1 when it needs none). */
+int app_wake_ms(const app *a);
+
+/* True when the proctor has confirmed quitting. */
+bool app_should_quit(const app *a);
+
+#endif

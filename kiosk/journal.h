@@ -1,0 +1,63 @@
+/* journal.h -- the kiosk's durable, hash-chained event journal (SQLite, WAL, synchronous=FULL). */
+#ifndef KISI_JOURNAL_H
+#define KISI_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct journal journal;
+
+/* Event kinds. Payloads are compact JSON objects. */
+typedef enum jkind {
+    J_BEGIN = 1,   /* {"form": <bank draw --json object>, "name": "...", "minutes": N} */
+    J_ANSWER = 2,  /* {"i": item index on the form, "v": "AC"} ("" clears) */
+    J_FLAG = 3,    /* {"i": index, "v": 0|1} */
+    J_NAV = 4,     /* {"i": index} -- the item now on screen */
+    J_INCIDENT = 5,/* {"what": "focus-lost"|"display-changed"|"quit-attempt"|"pin-lock"|...} */
+    J_RESUME = 6,  /* {"down_ms": N} -- the kiosk restarted; time spent down */
+    J_TICK = 7,    /* {} -- periodic record of the time used */
+    J_SUBMIT = 8,  /* {"why": "participant"|"timeout"} */
+    J_RESULT = 9   /* {"file": "<outbox file name>"} -- result record written */
+} jkind;
+
+/* One event as stored. Strings are borrowed for the duration of a callback. */
+typedef struct jevent {
+    int64_t seq;       /* 1, 2, ... per attempt */
+    jkind kind;
+    int64_t wall_ms;   /* wall-clock time (ms since the epoch) when written */
+    int64_t used_ms;   /* exam time charged to the participant so far */
+    const char *payload;
+    const char *hash;  /* hex SHA-256 chaining this event to the previous one */
+} jevent;
+
+/* Opens (creating when missing) the journal at `path`. `why` (256 bytes,
+ * may be NULL) gets a one-line reason on failure. Caller closes. */
+journal *journal_open(const char *path, char *why);
+void journal_close(journal *j);
+
+/* Appends an event to attempt `attempt` ("<session id>/<nip>"). Returns 0
+ * only when the event is durably on disk (committed with fsync); -1 with
+ * `why` set otherwise. hash = SHA-256(previous hash || seq || kind ||
+ * wall_ms || used_ms || payload), the first previous hash being 32 zero
+ * bytes. */
+int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
+                   int64_t used_ms, const char *payload, char *why);
+
+/* Calls fn for every event of `attempt` in order; stops early when fn
+ * returns non-zero. Returns 0, or -1 with why set (a broken hash chain is
+ * an error naming the first bad seq). */
+int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, void *),
+                   void *arg, char *why);
+
+/* Hex hash of the last event of `attempt` (65 bytes with NUL); "" when none. */
+int journal_head(journal *j, const char *attempt, char hex[65], char *why);
+
+/* The attempt that has a J_BEGIN and no J_SUBMIT yet (the one to resume),
+ * copied into `attempt`; returns 1 when found, 0 when none, -1 on error. */
+int journal_unfinished(journal *j, char *attempt, size_t cap, char *why);
+
+/* True when `attempt` has a J_SUBMIT (it must not be sat again). */
+int journal_is_submitted(journal *j, const char *attempt, char *why);
+
+#endif

@@ -1,0 +1,34 @@
+/* result.h -- the signed result record of a finished attempt, and the outbox on disk. */
+#ifndef KISI_RESULT_H
+#define KISI_RESULT_H
+
+#include "bank.h"
+#include "sitting.h"
+
+/* Builds the result record of a submitted sitting as canonical JSON
+ * (jansson, sorted keys, compact): {"kind":"kisi-result","version":1,
+ * "bank": bank id, "session": id, "exam": id, "participant": nip,
+ * "name": ..., "attempt": N, "form": <form object>, "answers": [{"id",
+ * "v", "ms"}...] (form order, "v" original letters, "ms" used_ms at last
+ * change or -1), "score": {"raw","ceiling","awarded","band","passed"},
+ * "submitted": "participant"|"timeout", "used_ms", "down_ms",
+ * "incidents": [{"at": wall_ms, "what"}...], "journal": head hash hex,
+ * "kiosk": signer public key hex, "finished_ms": wall ms}.
+ * Caller frees with free(). NULL on ENOMEM. */
+char *result_json(const char *bank_id, const char *session_id, const sitting *s,
+                  const bank_score *score, const char *journal_head, const char *kiosk_pub,
+                  int64_t finished_ms);
+
+/* Writes `json` and its detached signature into `outbox_dir` as
+ * NAME.json and NAME.sig (NAME = "<session>-<nip>-<attempt>"), each
+ * written to a temporary file, fsynced and renamed, so that a power cut
+ * leaves either nothing or the whole file. `name_out` (128 bytes) gets
+ * NAME. Returns 0 or -1 with why set. */
+int result_store(const char *outbox_dir, const char *json, const bank_signer *signer,
+                 const char *session_id, const char *nip, int attempt, char *name_out,
+                 char *why);
+
+/* Number of NAME.json files waiting in the outbox (-1 on error). */
+int result_queued(const char *outbox_dir);
+
+#endif

@@ -1,0 +1,56 @@
+/* sitting.h -- the state of one attempt, rebuilt from journal events; a pure data model. */
+#ifndef KISI_SITTING_H
+#define KISI_SITTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bank.h"
+#include "journal.h"
+
+#define SITTING_MAX_INCIDENTS 256
+
+typedef struct incident {
+    int64_t wall_ms;
+    char what[32];
+} incident;
+
+typedef struct sitting {
+    bank_form *form;        /* owned; NULL before J_BEGIN */
+    char name[128];         /* participant's name */
+    size_t n;               /* items on the form */
+    char (*answer)[BANK_MAX_OPTIONS + 1];  /* original letters chosen, sorted, "" = none */
+    int64_t *answer_ms;     /* used_ms when each answer was last changed, -1 = never */
+    bool *flag;
+    size_t cur;             /* item on screen */
+    int64_t limit_ms;       /* minutes x 60000 */
+    int64_t used_ms;        /* charged so far (from the last event) */
+    int64_t last_wall_ms;   /* wall time of the last event */
+    int64_t down_ms;        /* total time the kiosk was down during the attempt */
+    incident incidents[SITTING_MAX_INCIDENTS];
+    size_t nincidents;
+    bool submitted;
+    char submit_why[16];    /* "participant" or "timeout" */
+    bool has_result;
+} sitting;
+
+/* Resets s to empty (frees what it held). */
+void sitting_clear(sitting *s);
+
+/* Applies one event; returns 0, or -1 with why set for an event that does
+ * not fit (bad payload, index out of range, event before J_BEGIN). */
+int sitting_apply(sitting *s, const jevent *e, char *why);
+
+/* Rebuilds s from the journal: clears it, then replays every event of
+ * `attempt`. Returns 0 or -1 with why set. */
+int sitting_load(sitting *s, journal *j, const char *attempt, char *why);
+
+/* Milliseconds left (never below 0). */
+int64_t sitting_remaining(const sitting *s);
+
+/* Number of answered and flagged items. */
+size_t sitting_answered(const sitting *s);
+size_t sitting_flagged(const sitting *s);
+
+#endif
