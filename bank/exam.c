@@ -48,17 +48,22 @@ struct bank_exam {
     int mix[EXAM_NBANDS];  /* whole percent, sum 100 */
 };
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Per-kind policy of SPEC section 1. */
 static const struct kind_policy {
     const char *name;
     int pass_mark;
     int max_attempts;    /* default; 0 = unlimited */
     int lo, hi;          /* allowed max_attempts */
+    const char *rule;    /* the same, in words */
 } policies[] = {
-    [BANK_EXAM_ACADEMIC] = {"academic", 7001, 0, 0, ATTEMPTS_MAX},
-    [BANK_EXAM_QUIZ] = {"quiz", 7000, 5, 1, 5},
-    [BANK_EXAM_COMPETENCY] = {"competency", 7001, 3, 1, 3},
-    [BANK_EXAM_RPL] = {"rpl", 8500, 1, 1, 1},
+    [BANK_EXAM_ACADEMIC] = {"academic", 7001, 0, 0, ATTEMPTS_MAX,
+                            "an academic exam must be 0 (unlimited) or 1.." STR(ATTEMPTS_MAX)},
+    [BANK_EXAM_QUIZ] = {"quiz", 7000, 5, 1, 5, "a quiz exam must be 1..5"},
+    [BANK_EXAM_COMPETENCY] = {"competency", 7001, 3, 1, 3, "a competency exam must be 1..3"},
+    [BANK_EXAM_RPL] = {"rpl", 8500, 1, 1, 1, "an rpl exam must be exactly 1 (no remedial)"},
 };
 #define NKINDS (sizeof policies / sizeof policies[0])
 
@@ -198,16 +203,17 @@ static bool take_name(ctx *c, json_t *v, const char *what, bool may_be_empty,
     return check_name(c, json_string_value(v), json_string_length(v), what, may_be_empty, out);
 }
 
-/* Reads an integer lo..hi. `unit` says how reals are refused: "hundredths",
- * "percent" or NULL (a count). */
+/* Hints for a real number where an integer is expected. */
+#define IN_HUNDREDTHS "hundredths: write 7001 for 70.01"
+#define IN_PERCENT "whole percent: write 30 for 30 %"
+
+/* Reads an integer lo..hi. A real is refused with "<what> is in <unit>",
+ * or as not a whole number when `unit` is NULL (a count). */
 static bool take_int(ctx *c, json_t *v, const char *what, long long lo, long long hi,
                      const char *unit, int *out)
 {
     if (json_is_real(v)) {
-        if (unit && strcmp(unit, "hundredths") == 0)
-            return fail(c, "%s is in hundredths: write 7001 for 70.01", what);
-        if (unit)
-            return fail(c, "%s is in whole percent: write 30 for 30 %%", what);
+        if (unit) return fail(c, "%s is in %s", what, unit);
         return fail(c, "%s must be a whole number", what);
     }
     if (!json_is_integer(v)) return fail(c, "%s must be an integer, not %s", what, type_name(v));
@@ -251,19 +257,9 @@ static bool parse_max_attempts(ctx *c, bank_exam *e, json_t *v)
     const struct kind_policy *p = &policies[e->kind];
     e->max_attempts = p->max_attempts;
     if (!v || json_is_null(v)) return true;
-    if (json_is_integer(v)) {
-        long long x = json_integer_value(v);
-        if (x < p->lo || x > p->hi) {
-            if (e->kind == BANK_EXAM_RPL)
-                return fail(c, "max_attempts of an rpl exam must be exactly 1 (no remedial), "
-                               "not %lld", x);
-            if (e->kind == BANK_EXAM_ACADEMIC)
-                return fail(c, "max_attempts of an academic exam must be 0 (unlimited) or "
-                               "1..%d, not %lld", ATTEMPTS_MAX, x);
-            return fail(c, "max_attempts of a %s exam must be 1..%d, not %lld", p->name,
-                        p->hi, x);
-        }
-    }
+    long long x = json_integer_value(v);  /* 0 when not an integer */
+    if (json_is_integer(v) && (x < p->lo || x > p->hi))
+        return fail(c, "max_attempts of %s, not %lld", p->rule, x);
     return take_int(c, v, "max_attempts", p->lo, p->hi, NULL, &e->max_attempts);
 }
 
@@ -302,15 +298,15 @@ static bool parse_ceilings(ctx *c, bank_exam *e, json_t *v)
         if (json_is_null(to)) r->to = 0;
         else if (!take_int(c, to, what, 1, ATTEMPTS_MAX, NULL, &r->to)) return false;
         snprintf(what, sizeof what, "ceilings[%zu] ceiling", i);
-        if (!take_int(c, json_array_get(row, 2), what, 0, BANK_SCORE_MAX, "hundredths",
+        if (!take_int(c, json_array_get(row, 2), what, 0, BANK_SCORE_MAX, IN_HUNDREDTHS,
                       &r->ceiling))
             return false;
         if (r->to && r->to < r->from)
             return fail(c, "ceilings[%zu] ends (%d) before it starts (%d)", i, r->to, r->from);
-        int expect = i == 0 ? 1 : e->ceil[i - 1].to + 1;
         if (i > 0 && e->ceil[i - 1].to == 0)
             return fail(c, "ceilings[%zu] is open-ended (to null) but is not the last row",
                         i - 1);
+        int expect = i == 0 ? 1 : e->ceil[i - 1].to + 1;
         if (r->from != expect)
             return fail(c, "ceilings[%zu] starts at attempt %d; expected %d (rows must start "
                            "at 1 and be contiguous without overlap)", i, r->from, expect);
@@ -382,10 +378,9 @@ static bool parse_section(ctx *c, bank_exam *e, json_t *v, size_t s)
         if (strcmp(e->sections[j].id, sec->id) == 0)
             return fail(c, "%s.id \"%s\" is used twice", where, sec->id);
     snprintf(what, sizeof what, "%s.share", where);
-    json_t *share = json_object_get(v, "share");
-    if (json_is_real(share))
-        return fail(c, "%s is in hundredths: write 7000 for 70 %%", what);
-    if (!take_int(c, share, what, 1, BANK_SCORE_MAX, "hundredths", &sec->share)) return false;
+    if (!take_int(c, json_object_get(v, "share"), what, 1, BANK_SCORE_MAX,
+                  "hundredths: write 7000 for 70 %", &sec->share))
+        return false;
     json_t *list = json_object_get(v, "topics");
     if (!json_is_array(list) || json_array_size(list) == 0)
         return fail(c, "%s.topics must be a non-empty array of topic ids", where);
@@ -469,7 +464,7 @@ static bool parse_difficulty(ctx *c, bank_exam *e, json_t *v)
         json_t *x = json_object_get(v, band_names[b]);
         snprintf(what, sizeof what, "difficulty.%s", band_names[b]);
         e->mix[b] = 0;
-        if (x && !take_int(c, x, what, 0, 100, "percent", &e->mix[b])) return false;
+        if (x && !take_int(c, x, what, 0, 100, IN_PERCENT, &e->mix[b])) return false;
         sum += e->mix[b];
     }
     if (sum != 100)
@@ -499,7 +494,7 @@ static bool parse_root(ctx *c, bank_exam *e, json_t *root)
     e->pass_mark = policies[e->kind].pass_mark;
     v = json_object_get(root, "pass_mark");
     if (v && !json_is_null(v) &&
-        !take_int(c, v, "pass_mark", 0, BANK_SCORE_MAX, "hundredths", &e->pass_mark))
+        !take_int(c, v, "pass_mark", 0, BANK_SCORE_MAX, IN_HUNDREDTHS, &e->pass_mark))
         return false;
     if (!parse_max_attempts(c, e, json_object_get(root, "max_attempts"))) return false;
     if (!parse_ceilings(c, e, json_object_get(root, "ceilings"))) return false;
@@ -513,47 +508,30 @@ static bool parse_root(ctx *c, bank_exam *e, json_t *root)
 /* Caller frees with bank_exam_free(); NULL on error with *err and why set. */
 bank_exam *bank_exam_parse(const char *json, size_t len, bank_err *err, char *why)
 {
-    bank_err dummy;
     ctx c = {why, BANK_OK};
-    if (!err) err = &dummy;
+    bank_exam *e = NULL;
+    json_t *root = NULL;
+    json_error_t je;
+    const char *nul = json ? memchr(json, '\0', len) : NULL;
     if (why) why[0] = '\0';
-    *err = BANK_EINVAL;
     if (!json) {
         fail_as(&c, BANK_EINVAL, "no exam JSON given");
-        return NULL;
-    }
-    const char *nul = memchr(json, '\0', len);
-    if (nul) {
+    } else if (nul) {
         int line = 1, col = 1;
         for (const char *p = json; p < nul; p++, col++)
             if (*p == '\n') line++, col = 0;
-        *err = BANK_EPARSE;
         fail_as(&c, BANK_EPARSE, "exam JSON line %d column %d: NUL byte", line, col);
-        return NULL;
-    }
-    json_error_t je;
-    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-    if (!root) {
-        *err = BANK_EPARSE;
+    } else if (!(root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je))) {
         fail_as(&c, BANK_EPARSE, "exam JSON line %d column %d: %s", je.line, je.column,
                 je.text);
-        return NULL;
-    }
-    bank_exam *e = calloc(1, sizeof *e);
-    if (!e) {
-        json_decref(root);
-        *err = BANK_ENOMEM;
+    } else if (!(e = calloc(1, sizeof *e))) {
         fail_as(&c, BANK_ENOMEM, "out of memory");
-        return NULL;
-    }
-    bool ok = parse_root(&c, e, root);
-    json_decref(root);
-    if (!ok) {
-        *err = c.err;
+    } else if (!parse_root(&c, e, root)) {
         bank_exam_free(e);
-        return NULL;
+        e = NULL;
     }
-    *err = BANK_OK;
+    json_decref(root);
+    if (err) *err = c.err;
     return e;
 }
 
@@ -572,8 +550,8 @@ static json_t *exam_to_json(const bank_exam *e)
     int bad = 0;
     for (size_t i = 0; i < e->nceil; i++) {
         const ceil_row *r = &e->ceil[i];
-        bad |= json_array_append_new(ceil, json_pack("[io?i]", r->from,
-                                                     r->to ? json_integer(r->to) : NULL,
+        bad |= json_array_append_new(ceil, json_pack("[ioi]", r->from,
+                                                     r->to ? json_integer(r->to) : json_null(),
                                                      r->ceiling));
     }
     for (size_t i = 0; i < e->ntopics; i++)
@@ -663,7 +641,6 @@ int exam_band_quota(const bank_exam *e, size_t i, int band)
     if (!e || i >= e->ntopics || band < 0 || band >= EXAM_NBANDS) return 0;
     return e->topics[i].band[band];
 }
-
 
 /* Section helpers for exam_raw_score() in score.c. */
 size_t exam_nsections(const bank_exam *e) { return e ? e->nsections : 0; }

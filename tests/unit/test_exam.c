@@ -234,13 +234,36 @@ static void test_rpl_defaults_pass_8500_exactly_one_attempt(void **state)
     bank_exam_free(e);
 }
 
-static void test_max_attempts_limits_per_kind(void **state)
+static void test_rpl_max_attempts_2_is_refused_at_parse(void **state)
 {
     (void)state;
-    refused(with("\"max_attempts\":2", "rpl"), "rpl exam must be exactly 1 (no remedial), not 2");
+    refused(with("\"max_attempts\":2", "rpl"),
+            "max_attempts of an rpl exam must be exactly 1 (no remedial), not 2");
     refused(with("\"max_attempts\":0", "rpl"), "max_attempts of an rpl exam");
+}
+
+static void test_quiz_max_attempts_is_1_to_5(void **state)
+{
+    (void)state;
+    refused(with("\"max_attempts\":6", "quiz"), "max_attempts of a quiz exam must be 1..5, not 6");
     refused(with("\"max_attempts\":0", "quiz"), "max_attempts of a quiz exam must be 1..5");
+    bank_exam *e = ok(with("\"max_attempts\":1", "quiz"));
+    assert_int_equal(bank_exam_max_attempts(e), 1);
+    bank_exam_free(e);
+}
+
+static void test_competency_max_attempts_is_at_most_3(void **state)
+{
+    (void)state;
     refused(with("\"max_attempts\":4", "competency"), "competency exam must be 1..3, not 4");
+    bank_exam *e = ok(with("\"max_attempts\":3", "competency"));
+    assert_int_equal(bank_exam_max_attempts(e), 3);
+    bank_exam_free(e);
+}
+
+static void test_max_attempts_types_and_defaults(void **state)
+{
+    (void)state;
     refused(with("\"max_attempts\":-1", "academic"), "0 (unlimited) or 1..");
     refused(with("\"max_attempts\":2.0", "quiz"), "max_attempts must be a whole number");
     refused(with("\"max_attempts\":\"3\"", "quiz"), "max_attempts must be an integer");
@@ -681,7 +704,10 @@ int main(void)
         cmocka_unit_test(test_quiz_defaults_pass_7000_max_5),
         cmocka_unit_test(test_competency_defaults_pass_7001_max_3),
         cmocka_unit_test(test_rpl_defaults_pass_8500_exactly_one_attempt),
-        cmocka_unit_test(test_max_attempts_limits_per_kind),
+        cmocka_unit_test(test_rpl_max_attempts_2_is_refused_at_parse),
+        cmocka_unit_test(test_quiz_max_attempts_is_1_to_5),
+        cmocka_unit_test(test_competency_max_attempts_is_at_most_3),
+        cmocka_unit_test(test_max_attempts_types_and_defaults),
         cmocka_unit_test(test_pass_mark_is_in_hundredths),
         cmocka_unit_test(test_unknown_fields_never_pass_silently),
         cmocka_unit_test(test_required_fields_are_required),
