@@ -59,7 +59,7 @@ typedef struct action {
 
 /* Everything a screen needs to draw, valid until the next app call.
  * Strings are UTF-8; `msg` and `title` are keys into the UI strings
- * (assets/strings/*.txt) unless noted. */
+ * (assets/strings/id.txt, en.txt) unless noted. */
 typedef struct app_view {
     screen scr;
     const char *msg;           /* key of a message line ("" = none) */

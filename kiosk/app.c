@@ -1,0 +1,359 @@
+/* app.c -- the kiosk state machine: start-up checks, identification, token, proctor code, results. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "app_internal.h"
+
+#define PIN_TRIES 3
+
+static int64_t real_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t app_now(const app *a)
+{
+    return a->cfg.now_ms ? a->cfg.now_ms() : real_now_ms();
+}
+
+void app_fail(app *a, const char *msg, const char *detail)
+{
+    a->v.scr = SCR_ERROR;
+    a->v.msg = msg;
+    snprintf(a->detail, sizeof a->detail, "%s", detail ? detail : "");
+    a->v.detail = a->detail;
+}
+
+/* Opens bank, seal, session, journal, signing key; any failure -> SCR_ERROR. */
+static void app_start(app *a)
+{
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    const app_config *c = &a->cfg;
+    if (!c->bank_path || !c->session_path || !c->authority_pub || !c->state_dir) {
+        app_fail(a, "start.nobank", "bank, session, authority and state are required");
+        return;
+    }
+    a->b = bank_open(c->bank_path, false, &e, why);
+    if (!a->b) {
+        app_fail(a, "start.nobank", why);
+        return;
+    }
+    if ((e = bank_verify(a->b, c->authority_pub, why))) {
+        app_fail(a, "start.tampered", why);
+        return;
+    }
+    a->s = bank_session_open(a->b, c->session_path, &e, why);
+    if (!a->s) {
+        app_fail(a, e == BANK_EINVAL ? "start.wrongbank" : "start.nosession", why);
+        return;
+    }
+    if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
+        app_fail(a, "journal.error", why);
+        return;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
+    a->j = journal_open(path, why);
+    if (!a->j) {
+        app_fail(a, "journal.error", why);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/kiosk", c->state_dir);
+    a->signer = bank_signer_open(path, &e, why);
+    if (!a->signer) {
+        app_fail(a, "journal.error", why);
+        return;
+    }
+    snprintf(a->outbox, sizeof a->outbox, "%s/outbox", c->state_dir);
+    a->v.queued = result_queued(a->outbox);
+    if (a->v.queued < 0) a->v.queued = 0;
+    a->v.scr = SCR_IDENTIFY;
+    a->v.tries_left = PIN_TRIES;
+    exam_try_resume(a);
+}
+
+app *app_new(const app_config *cfg)
+{
+    app *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    a->cfg = *cfg;
+    a->v.msg = "";
+    a->v.detail = "";
+    a->v.nip = a->nip;
+    a->v.token = a->token;
+    a->v.code = a->code;
+    a->v.name = "";
+    a->v.exam_title = "";
+    a->v.exam_kind = "";
+    a->v.stem = "";
+    a->v.band_en = "";
+    app_start(a);
+    return a;
+}
+
+void app_free(app *a)
+{
+    if (!a) return;
+    exam_clear(a);
+    journal_close(a->j);
+    bank_signer_free(a->signer);
+    bank_session_close(a->s);
+    bank_close(a->b);
+    memset(a->pin, 0, sizeof a->pin);
+    memset(a->token, 0, sizeof a->token);
+    memset(a->code, 0, sizeof a->code);
+    free(a);
+}
+
+const app_view *app_view_get(app *a)
+{
+    return &a->v;
+}
+
+bool app_should_quit(const app *a)
+{
+    return a->quit;
+}
+
+int app_wake_ms(const app *a)
+{
+    if (a->v.scr == SCR_EXAM || (a->v.scr == SCR_PROCTOR && a->st.form && !a->st.submitted) ||
+        (a->v.scr == SCR_REVIEW) || (a->v.scr == SCR_CONFIRM)) {
+        int64_t rem = a->v.remaining_ms % 1000;
+        return rem > 0 ? (int)rem : 1000;
+    }
+    return -1;
+}
+
+/* Appends typed characters accepted by `ok` to buf (bounded). */
+static bool type_into(char *buf, size_t cap, const char *text, bool (*ok)(char))
+{
+    size_t n = strlen(buf);
+    bool changed = false;
+    for (const char *p = text; *p && n + 1 < cap; p++) {
+        char c = *p;
+        if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+        if (!ok(c)) continue;
+        buf[n++] = c;
+        changed = true;
+    }
+    buf[n] = 0;
+    return changed;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_token_char(char c) { return c && strchr(BANK_TOKEN_ALPHABET, c) != NULL; }
+static bool is_code_char(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); }
+
+/* Drops the last character of buf. */
+static bool backspace(char *buf)
+{
+    size_t n = strlen(buf);
+    if (!n) return false;
+    buf[n - 1] = 0;
+    return true;
+}
+
+/* ENTER on the identify screen. */
+static void identify_enter(app *a)
+{
+    char why[BANK_WHY] = "";
+    if (a->v.field == 0 || !a->pin[0]) {
+        if (!bank_nip_valid(a->nip)) {
+            a->v.msg = "identify.badnip";
+            return;
+        }
+        if (bank_session_attempt(a->s, a->nip) < 0) {
+            a->v.msg = "identify.unknown";
+            return;
+        }
+        a->v.field = 1;
+        a->v.msg = "";
+        if (!a->pin[0]) return;
+    }
+    snprintf(a->attempt, sizeof a->attempt, "%s/%s", bank_session_id(a->s), a->nip);
+    if (journal_is_submitted(a->j, a->attempt, why) == 1) {
+        a->v.msg = "identify.done";
+        memset(a->pin, 0, sizeof a->pin);
+        a->v.pin_len = 0;
+        return;
+    }
+    bank_err e = bank_session_check_pin(a->s, a->nip, a->pin, why);
+    memset(a->pin, 0, sizeof a->pin);
+    a->v.pin_len = 0;
+    if (e == BANK_ENOTFOUND) {
+        a->v.msg = "identify.unknown";
+        a->v.field = 0;
+        return;
+    }
+    if (e) {
+        a->v.tries_left--;
+        a->v.msg = "identify.wrongpin";
+        if (a->v.tries_left <= 0) {
+            a->v.scr = SCR_LOCKED;
+            a->v.msg = "locked.hint";
+            exam_note_incident(a, "pin-lock");
+        }
+        return;
+    }
+    a->v.tries_left = PIN_TRIES;
+    a->v.msg = "";
+    if (bank_session_size(a->s) && a->session_unlocked) exam_prepare(a);
+    else a->v.scr = SCR_WAIT;
+}
+
+/* ENTER on the token screen: unlock the session, then go on. */
+static void wait_enter(app *a)
+{
+    char why[BANK_WHY] = "";
+    bank_err e = bank_session_unlock(a->s, a->token, strlen(a->token), why);
+    memset(a->token, 0, sizeof a->token);
+    if (e == BANK_ETOKEN) {
+        a->v.msg = "wait.wrongtoken";
+        return;
+    }
+    if (e) {
+        app_fail(a, "start.tampered", why);
+        return;
+    }
+    a->session_unlocked = true;
+    a->v.msg = "";
+    if (a->resuming) exam_resume(a);
+    else exam_prepare(a);
+}
+
+/* Checks the proctor code: the code file when configured, else the token. */
+static bool proctor_code_ok(app *a)
+{
+    char why[BANK_WHY] = "";
+    if (a->cfg.proctor_code_file) {
+        FILE *f = fopen(a->cfg.proctor_code_file, "r");
+        char want[64] = "";
+        if (f) {
+            if (!fgets(want, sizeof want, f)) want[0] = 0;
+            fclose(f);
+        }
+        want[strcspn(want, "\r\n")] = 0;
+        for (char *p = want; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
+        bool ok = want[0] && strcmp(want, a->code) == 0;
+        memset(want, 0, sizeof want);
+        return ok;
+    }
+    return bank_session_unlock(a->s, a->code, strlen(a->code), why) == BANK_OK;
+}
+
+/* ENTER on a proctor-code screen (seat lock or quit). */
+static void proctor_enter(app *a)
+{
+    bool ok = proctor_code_ok(a);
+    memset(a->code, 0, sizeof a->code);
+    if (!ok) {
+        a->v.msg = "proctor.wrong";
+        return;
+    }
+    a->v.msg = "";
+    if (a->v.scr == SCR_LOCKED) {
+        a->v.tries_left = PIN_TRIES;
+        a->v.scr = SCR_IDENTIFY;
+        a->v.field = 1;
+        return;
+    }
+    a->quit = true;
+}
+
+/* Opens the proctor prompt on top of the current screen. */
+static void proctor_open(app *a, bool attempt_to_quit)
+{
+    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED) return;
+    if (attempt_to_quit) exam_incident(a, "quit-attempt");
+    a->back = a->v.scr;
+    a->v.scr = SCR_PROCTOR;
+    a->v.msg = "proctor.hint";
+    memset(a->code, 0, sizeof a->code);
+}
+
+/* Text screens: identify, wait, locked, proctor. */
+static bool handle_text(app *a, const action *act)
+{
+    screen s = a->v.scr;
+    char *buf = s == SCR_IDENTIFY ? (a->v.field ? a->pin : a->nip)
+                : s == SCR_WAIT   ? a->token
+                                  : a->code;
+    size_t cap = s == SCR_IDENTIFY ? (a->v.field ? sizeof a->pin : sizeof a->nip)
+                 : s == SCR_WAIT   ? sizeof a->token
+                                   : sizeof a->code;
+    bool (*ok)(char) = s == SCR_IDENTIFY ? is_digit : s == SCR_WAIT ? is_token_char : is_code_char;
+    bool changed = false;
+    switch (act->kind) {
+    case ACT_TEXT: changed = type_into(buf, cap, act->text, ok); break;
+    case ACT_BACKSPACE: changed = backspace(buf); break;
+    case ACT_TAB:
+        if (s != SCR_IDENTIFY) return false;
+        a->v.field = !a->v.field;
+        return true;
+    case ACT_ENTER:
+        if (s == SCR_IDENTIFY) identify_enter(a);
+        else if (s == SCR_WAIT) wait_enter(a);
+        else proctor_enter(a);
+        break;
+    case ACT_ESCAPE:
+        if (s == SCR_PROCTOR) {
+            a->v.scr = a->back;
+            a->v.msg = "";
+            memset(a->code, 0, sizeof a->code);
+        } else if (s == SCR_IDENTIFY && a->v.field == 1) {
+            a->v.field = 0;
+            memset(a->pin, 0, sizeof a->pin);
+        } else if (s == SCR_WAIT && !a->resuming) {
+            a->v.scr = SCR_IDENTIFY;
+            a->v.field = 0;
+            memset(a->token, 0, sizeof a->token);
+        }
+        break;
+    default: return false;
+    }
+    if (changed && a->v.msg[0] && s != SCR_LOCKED) a->v.msg = "";
+    a->v.pin_len = strlen(a->pin);
+    return true;
+}
+
+bool app_handle(app *a, const action *act)
+{
+    switch (act->kind) {
+    case ACT_FONT_BIGGER:
+    case ACT_FONT_SMALLER:
+    case ACT_CONTRAST: return true;  /* the UI changed its look: redraw */
+    case ACT_QUIT:
+        if (a->v.scr == SCR_ERROR) {
+            a->quit = true;           /* nothing to protect yet */
+            return true;
+        }
+        proctor_open(a, true);
+        return true;
+    case ACT_PROCTOR: proctor_open(a, false); return true;
+    case ACT_FOCUS_LOST: exam_incident(a, "focus-lost"); return false;
+    case ACT_DISPLAY: exam_incident(a, "display-changed"); return true;
+    default: break;
+    }
+    switch (a->v.scr) {
+    case SCR_ERROR: return false;
+    case SCR_IDENTIFY:
+    case SCR_WAIT:
+    case SCR_LOCKED:
+    case SCR_PROCTOR:
+        if (act->kind == ACT_TICK) return exam_tick(a);
+        return handle_text(a, act);
+    default: return exam_handle(a, act);
+    }
+}

@@ -1,0 +1,423 @@
+/* app_exam.c -- one attempt on the kiosk: drawing, answering, time, submission and the result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app_internal.h"
+
+#define TICK_SAVE_MS 10000  /* write the charged time at least this often */
+
+static const char *kind_key(bank_exam_kind k)
+{
+    switch (k) {
+    case BANK_EXAM_ACADEMIC: return "kind.academic";
+    case BANK_EXAM_QUIZ: return "kind.quiz";
+    case BANK_EXAM_COMPETENCY: return "kind.competency";
+    case BANK_EXAM_RPL: return "kind.rpl";
+    }
+    return "";
+}
+
+/* Advances the charged time to now while an attempt runs. */
+static void charge(app *a)
+{
+    int64_t now = app_now(a);
+    if (a->st.form && !a->st.submitted && now > a->last_tick_ms)
+        a->live_used_ms += now - a->last_tick_ms;
+    a->last_tick_ms = now;
+}
+
+/* Writes an event durably, then applies it to the sitting. False (with
+ * the journal error shown) when it could not be written: the screen then
+ * does not change, so nothing is shown as saved that is not. */
+static bool record(app *a, jkind kind, const char *payload)
+{
+    char why[BANK_WHY] = "";
+    charge(a);
+    int64_t now = app_now(a);
+    if (journal_append(a->j, a->attempt, kind, now, a->live_used_ms, payload, why) != 0) {
+        a->v.msg = "journal.error";
+        snprintf(a->detail, sizeof a->detail, "%s", why);
+        a->v.detail = a->detail;
+        return false;
+    }
+    jevent e = {.kind = kind, .wall_ms = now, .used_ms = a->live_used_ms, .payload = payload,
+                .hash = ""};
+    if (sitting_apply(&a->st, &e, why) != 0) {
+        a->v.msg = "journal.error";
+        snprintf(a->detail, sizeof a->detail, "%s", why);
+        a->v.detail = a->detail;
+        return false;
+    }
+    a->last_saved_ms = a->live_used_ms;
+    return true;
+}
+
+/* Fills the exam part of the view from the sitting. */
+static void view_sync(app *a)
+{
+    app_view *v = &a->v;
+    sitting *st = &a->st;
+    if (!st->form || !a->items) return;
+    v->cur = st->cur;
+    const int *perm = NULL;
+    int n = 0;
+    bank_form_item(st->form, st->cur, NULL, &perm, &n);
+    const bank_item *it = &a->items[st->cur];
+    v->stem = it->stem;
+    v->noptions = n;
+    v->multi = it->kind == BANK_MULTI;
+    for (int k = 0; k < n; k++) {
+        v->options[k] = it->options[perm[k]];
+        v->chosen[k] = strchr(st->answer[st->cur], 'A' + perm[k]) != NULL;
+    }
+    for (size_t i = 0; i < st->n; i++) {
+        a->answered[i] = st->answer[i][0] != 0;
+        a->flags[i] = st->flag[i];
+    }
+    v->answered = a->answered;
+    v->flags = a->flags;
+    v->flagged = st->flag[st->cur];
+    int64_t rem = st->limit_ms - a->live_used_ms;
+    v->remaining_ms = rem > 0 ? rem : 0;
+    v->warning = rem <= 60000 ? 1 : rem <= 300000 ? 5 : 0;
+}
+
+/* Sets the instruction facts of the view for the current form. */
+static void view_facts(app *a, const bank_form *f)
+{
+    app_view *v = &a->v;
+    v->exam_title = bank_exam_title(a->exam);
+    v->exam_kind = kind_key(bank_exam_kind_of(a->exam));
+    v->nitems = (int)bank_form_size(f);
+    v->minutes = bank_exam_minutes(a->exam);
+    v->attempt = bank_form_attempt(f);
+    v->ceiling = bank_exam_ceiling(a->exam, v->attempt);
+    v->pass_mark = bank_exam_pass_mark(a->exam);
+}
+
+/* Loads the exam and decrypts every item of form f; false -> SCR_ERROR. */
+static bool load_items(app *a, const bank_form *f)
+{
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    size_t n = bank_form_size(f);
+    a->exam = bank_exam_get(a->b, bank_session_exam_id(a->s), &e, why);
+    a->items = calloc(n, sizeof *a->items);
+    a->answered = calloc(n, sizeof *a->answered);
+    a->flags = calloc(n, sizeof *a->flags);
+    if (!a->exam || !a->items || !a->answered || !a->flags) {
+        app_fail(a, "start.tampered", a->exam ? "out of memory" : why);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((e = bank_item_get(a->b, bank_form_item(f, i, NULL, NULL, NULL), &a->items[i],
+                               why))) {
+            app_fail(a, "start.tampered", why);
+            return false;
+        }
+    view_facts(a, f);
+    return true;
+}
+
+/* The participant's name from the roster. */
+static const char *roster_name(app *a, const char *nip)
+{
+    for (size_t i = 0; i < bank_session_size(a->s); i++)
+        if (strcmp(bank_session_nip(a->s, i), nip) == 0) return bank_session_name(a->s, i);
+    return "";
+}
+
+void exam_prepare(app *a)
+{
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    exam_clear(a);
+    bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
+    if (!f) {
+        app_fail(a, "start.tampered", why);
+        return;
+    }
+    if (!load_items(a, f)) {
+        bank_form_free(f);
+        return;
+    }
+    char *form_json = bank_form_json(f);
+    json_t *form = form_json ? json_loads(form_json, 0, NULL) : NULL;
+    json_t *o = json_pack("{s:o*, s:s, s:i}", "form", form, "name", roster_name(a, a->nip),
+                          "minutes", bank_exam_minutes(a->exam));
+    a->begin_payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    free(form_json);
+    a->v.name = roster_name(a, a->nip);
+    a->v.scr = SCR_INSTRUCTIONS;
+    a->v.msg = "";
+    bank_form_free(f);
+    if (!a->begin_payload) app_fail(a, "journal.error", "out of memory");
+}
+
+/* Starts the attempt: J_BEGIN, then the incidents held until now. */
+static void begin(app *a)
+{
+    a->live_used_ms = 0;
+    a->last_tick_ms = app_now(a);
+    if (!record(a, J_BEGIN, a->begin_payload)) return;
+    for (int i = 0; i < a->npending; i++) {
+        char payload[96];
+        snprintf(payload, sizeof payload, "{\"what\":\"%s\"}", a->pending[i]);
+        record(a, J_INCIDENT, payload);
+    }
+    a->npending = 0;
+    a->v.scr = SCR_EXAM;
+    a->v.scroll = 0;
+    view_sync(a);
+}
+
+void exam_try_resume(app *a)
+{
+    char why[BANK_WHY] = "", attempt[sizeof a->attempt];
+    if (journal_unfinished(a->j, attempt, sizeof attempt, why) != 1) return;
+    size_t idlen = strlen(bank_session_id(a->s));
+    if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') return;
+    if (sitting_load(&a->st, a->j, attempt, why) != 0) {
+        app_fail(a, "journal.error", why);
+        return;
+    }
+    snprintf(a->attempt, sizeof a->attempt, "%s", attempt);
+    snprintf(a->nip, sizeof a->nip, "%s", attempt + idlen + 1);
+    a->v.name = a->st.name;
+    a->resuming = true;
+    a->v.scr = SCR_WAIT;
+    a->v.msg = "wait.resume";
+}
+
+static void finish(app *a);
+
+void exam_resume(app *a)
+{
+    a->resuming = false;
+    if (!load_items(a, a->st.form)) return;
+    a->v.name = a->st.name;
+    char payload[64];
+    int64_t down = app_now(a) - a->st.last_wall_ms;
+    snprintf(payload, sizeof payload, "{\"down_ms\":%lld}", (long long)(down > 0 ? down : 0));
+    a->live_used_ms = a->st.used_ms;
+    a->last_tick_ms = app_now(a);
+    if (!a->st.submitted && !record(a, J_RESUME, payload)) return;
+    if (a->st.submitted) {
+        finish(a);
+        return;
+    }
+    a->v.scr = SCR_EXAM;
+    view_sync(a);
+}
+
+void exam_clear(app *a)
+{
+    if (a->items)
+        for (size_t i = 0; i < a->st.n; i++) bank_item_clear(&a->items[i]);
+    free(a->items);
+    free(a->answered);
+    free(a->flags);
+    a->items = NULL;
+    a->answered = a->flags = NULL;
+    sitting_clear(&a->st);
+    bank_exam_free(a->exam);
+    a->exam = NULL;
+    free(a->begin_payload);
+    a->begin_payload = NULL;
+    a->v.stem = "";
+    a->v.noptions = 0;
+    a->v.answered = a->v.flags = NULL;
+}
+
+void exam_note_incident(app *a, const char *what)
+{
+    if (a->npending < APP_PENDING) snprintf(a->pending[a->npending++], 32, "%s", what);
+}
+
+void exam_incident(app *a, const char *what)
+{
+    char payload[96];
+    snprintf(payload, sizeof payload, "{\"what\":\"%s\"}", what);
+    if (a->st.form && !a->st.submitted) record(a, J_INCIDENT, payload);
+    else exam_note_incident(a, what);
+}
+
+/* Scores the submitted attempt, stores the signed result, shows it. */
+static void finish(app *a)
+{
+    char why[BANK_WHY] = "", head[65] = "", name[128] = "";
+    sitting *st = &a->st;
+    bank_answer *ans = calloc(st->n ? st->n : 1, sizeof *ans);
+    if (!ans) {
+        app_fail(a, "journal.error", "out of memory");
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->answer[i][0]) {
+            ans[n].item_id = bank_form_item(st->form, i, NULL, NULL, NULL);
+            ans[n++].letters = st->answer[i];
+        }
+    bank_score sc;
+    bank_err e = bank_form_score(a->b, st->form, ans, n, &sc, why);
+    free(ans);
+    if (e) {
+        app_fail(a, "journal.error", why);
+        return;
+    }
+    journal_head(a->j, a->attempt, head, why);
+    char *json = result_json(bank_id(a->b), bank_session_id(a->s), st, &sc, head,
+                             bank_signer_pub(a->signer), app_now(a));
+    int rc = json ? result_store(a->outbox, json, a->signer, bank_session_id(a->s),
+                                 bank_form_participant(st->form), bank_form_attempt(st->form),
+                                 name, why)
+                  : -1;
+    free(json);
+    if (rc != 0) {
+        app_fail(a, "journal.error", why);
+        return;
+    }
+    char payload[200];
+    snprintf(payload, sizeof payload, "{\"file\":\"%s\"}", name);
+    record(a, J_RESULT, payload);
+    a->v.score = sc;
+    a->v.band_en = bank_band_en(sc.awarded);
+    a->v.scr = SCR_RESULT;
+    a->v.msg = "";
+    int q = result_queued(a->outbox);
+    a->v.queued = q > 0 ? q : 0;
+}
+
+static void submit(app *a, const char *why)
+{
+    char payload[64];
+    snprintf(payload, sizeof payload, "{\"why\":\"%s\"}", why);
+    if (record(a, J_SUBMIT, payload)) finish(a);
+}
+
+bool exam_tick(app *a)
+{
+    if (!a->st.form || a->st.submitted || !a->items) return false;
+    charge(a);
+    if (a->st.limit_ms - a->live_used_ms <= 0) {
+        submit(a, "timeout");
+        return true;
+    }
+    if (a->live_used_ms - a->last_saved_ms >= TICK_SAVE_MS) record(a, J_TICK, "{}");
+    screen keep = a->v.scr;
+    view_sync(a);
+    a->v.scr = keep;
+    return true;
+}
+
+/* Chooses (or, for multi, toggles) the option shown at display place k. */
+static void choose(app *a, int k)
+{
+    sitting *st = &a->st;
+    const int *perm = NULL;
+    int n = 0;
+    bank_form_item(st->form, st->cur, NULL, &perm, &n);
+    if (k < 0 || k >= n) return;
+    char letter = (char)('A' + perm[k]), now[BANK_MAX_OPTIONS + 1] = "";
+    const char *old = st->answer[st->cur];
+    if (a->items[st->cur].kind == BANK_MULTI) {
+        size_t m = 0;
+        for (char c = 'A'; c < 'A' + n; c++) {
+            bool on = strchr(old, c) != NULL;
+            if (c == letter) on = !on;
+            if (on) now[m++] = c;
+        }
+        now[m] = 0;
+    } else {
+        if (old[0] == letter && !old[1]) return;
+        now[0] = letter;
+        now[1] = 0;
+    }
+    char payload[64];
+    snprintf(payload, sizeof payload, "{\"i\":%zu,\"v\":\"%s\"}", st->cur, now);
+    if (record(a, J_ANSWER, payload)) a->v.msg = "exam.saved";
+}
+
+static void go(app *a, long i)
+{
+    if (i < 0 || (size_t)i >= a->st.n) return;
+    a->v.scr = SCR_EXAM;
+    a->v.scroll = 0;
+    if ((size_t)i == a->st.cur) return;
+    char payload[48];
+    snprintf(payload, sizeof payload, "{\"i\":%ld}", i);
+    if (record(a, J_NAV, payload)) a->v.msg = "";
+}
+
+bool exam_handle(app *a, const action *act)
+{
+    app_view *v = &a->v;
+    if (act->kind == ACT_TICK) return exam_tick(a);
+    switch (v->scr) {
+    case SCR_INSTRUCTIONS:
+        if (act->kind == ACT_START || act->kind == ACT_ENTER) begin(a);
+        else if (act->kind == ACT_ESCAPE) {
+            exam_clear(a);
+            v->scr = SCR_IDENTIFY;
+            v->field = 0;
+            a->nip[0] = 0;
+        } else return false;
+        return true;
+    case SCR_RESULT:
+        if (act->kind != ACT_NEXT_SEAT && act->kind != ACT_ENTER) return false;
+        exam_clear(a);
+        v->scr = SCR_IDENTIFY;
+        v->field = 0;
+        a->nip[0] = 0;
+        v->msg = "";
+        return true;
+    case SCR_CONFIRM:
+        if (act->kind == ACT_TAB) v->confirm_focus = !v->confirm_focus;
+        else if (act->kind == ACT_YES || (act->kind == ACT_ENTER && v->confirm_focus == 1))
+            submit(a, "participant");
+        else if (act->kind == ACT_NO || act->kind == ACT_ESCAPE || act->kind == ACT_ENTER)
+            v->scr = SCR_EXAM;
+        else return false;
+        return true;
+    case SCR_REVIEW:
+        if (act->kind == ACT_GOTO) go(a, act->index);
+        else if (act->kind == ACT_ESCAPE || act->kind == ACT_NO) v->scr = SCR_EXAM;
+        else if (act->kind == ACT_SUBMIT) {
+            v->scr = SCR_CONFIRM;
+            v->confirm_focus = 0;
+        } else return false;
+        view_sync(a);
+        return true;
+    case SCR_EXAM: break;
+    default: return false;
+    }
+    switch (act->kind) {
+    case ACT_OPTION: choose(a, act->index); break;
+    case ACT_NEXT: go(a, (long)a->st.cur + 1); break;
+    case ACT_PREV: go(a, (long)a->st.cur - 1); break;
+    case ACT_GOTO: go(a, act->index); break;
+    case ACT_FLAG: {
+        char payload[48];
+        snprintf(payload, sizeof payload, "{\"i\":%zu,\"v\":%d}", a->st.cur,
+                 a->st.flag[a->st.cur] ? 0 : 1);
+        record(a, J_FLAG, payload);
+        break;
+    }
+    case ACT_SCROLL:
+        v->scroll += act->index;
+        if (v->scroll < 0) v->scroll = 0;
+        break;
+    case ACT_REVIEW: v->scr = SCR_REVIEW; break;
+    case ACT_SUBMIT:
+        v->scr = SCR_CONFIRM;
+        v->confirm_focus = 0;
+        break;
+    default: return false;
+    }
+    view_sync(a);
+    return true;
+}

@@ -1,0 +1,55 @@
+/* app_internal.h -- state shared by app.c (start, identity, codes) and app_exam.c (the attempt). */
+#ifndef KISI_APP_INTERNAL_H
+#define KISI_APP_INTERNAL_H
+
+#include "app.h"
+#include "journal.h"
+#include "result.h"
+#include "sitting.h"
+
+#define APP_PENDING 8  /* incidents held until the attempt's journal begins */
+
+struct app {
+    app_config cfg;
+    app_view v;
+    bank *b;
+    bank_session *s;
+    journal *j;
+    bank_signer *signer;
+    char outbox[1024];
+    char detail[BANK_WHY];
+    /* typed input */
+    char nip[19], pin[13], token[32], code[32];
+    screen back;               /* screen under the proctor prompt */
+    bool session_unlocked, resuming, quit;
+    /* the attempt */
+    char attempt[96];          /* "<session id>/<nip>" */
+    sitting st;
+    bank_exam *exam;
+    bank_item *items;          /* decrypted, form order */
+    bool *answered, *flags;
+    int64_t live_used_ms;      /* charged time, advanced on every tick */
+    int64_t last_tick_ms;      /* wall time of the last charge */
+    int64_t last_saved_ms;     /* used_ms of the last journal write */
+    char *begin_payload;       /* J_BEGIN payload, made when the form is drawn */
+    char pending[APP_PENDING][32];
+    int npending;
+};
+
+int64_t app_now(const app *a);
+/* Puts the app on SCR_ERROR with a message key and detail text. */
+void app_fail(app *a, const char *msg, const char *detail);
+
+/* app_exam.c */
+void exam_prepare(app *a);       /* draw the form, show instructions */
+void exam_resume(app *a);        /* after the token on a resumed attempt */
+void exam_try_resume(app *a);    /* at start: an unfinished attempt of this session? */
+void exam_clear(app *a);
+bool exam_handle(app *a, const action *act);
+bool exam_tick(app *a);
+/* Journals an incident during an attempt (or holds it until it begins). */
+void exam_incident(app *a, const char *what);
+/* Holds an incident for the next attempt to begin (before J_BEGIN). */
+void exam_note_incident(app *a, const char *what);
+
+#endif
