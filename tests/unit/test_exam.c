@@ -11,19 +11,16 @@
 #include <string.h>
 
 #include "exam.h"
+#include "internal.h"
 
 #define FIXTURES "tests/data/exams"  /* relative to the repository root */
 
 /* Reads a fixture; caller frees. Fails the test when missing. */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s (run the tests from the repository root)", path);
-    char *buf = malloc(65536);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 65535, f);
-    buf[*len] = '\0';
-    fclose(f);
+    char *buf = NULL, why[BANK_WHY] = "";
+    if (bank_slurp(path, &buf, len, why) != BANK_OK)
+        fail_msg("%s (run the tests from the repository root)", why);
     return buf;
 }
 
