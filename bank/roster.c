@@ -192,6 +192,7 @@ static int seen_cmp(const void *a, const void *b)
 
 int sess_seen_attempt(const sess_person *p, const char *item)
 {
+    if (!p->nseen) return 0;
     sess_seen key = {(char *)item, 0};
     const sess_seen *s = bsearch(&key, p->seen, p->nseen, sizeof key, seen_cmp);
     return s ? s->attempt : 0;
@@ -261,7 +262,8 @@ bank_err sess_apply_history(const char *jsonl, size_t len, const char *exam_id,
     }
     for (size_t i = 0; !e && i < n; i++) {
         people[i].attempt = last[i] + 1;
-        qsort(people[i].seen, people[i].nseen, sizeof *people[i].seen, seen_cmp);
+        if (people[i].nseen)
+            qsort(people[i].seen, people[i].nseen, sizeof *people[i].seen, seen_cmp);
     }
     free(last);
     return e;
