@@ -132,7 +132,7 @@ static const char *const letter_glue[] = {
 };
 
 /* Lower-cases ASCII letters, turns every run of ASCII punctuation and
- * space into one space, writes " text " into out (outsz bytes), and
+ * space (also U+00A0) into one space, writes " text " into out (outsz bytes), and
  * spells "diatas" as "di atas". Returns false when text does not fit. */
 static bool normalise(const char *text, char *out, size_t outsz)
 {
@@ -142,6 +142,10 @@ static bool normalise(const char *text, char *out, size_t outsz)
         unsigned char c = *p;
         if (o + 2 >= outsz) return false;
         if (c >= 'A' && c <= 'Z') c = (unsigned char)(c - 'A' + 'a');
+        if (c == 0xC2 && p[1] == 0xA0) {  /* no-break space */
+            p++;
+            c = ' ';
+        }
         if (c < 0x80 && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) {
             if (out[o - 1] != ' ') out[o++] = ' ';
             continue;

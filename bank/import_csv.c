@@ -44,6 +44,9 @@ static bank_err read_header(char **f, size_t n, int line, int col[NCOLS], char *
     for (int c = 0; c < NCOLS; c++) col[c] = -1;
     for (size_t i = 0; i < n; i++) {
         span h = trimmed(f[i]);
+        if (h.n == 0)
+            return import_fail(why, BANK_EPARSE, line, "column %zu has no name in the header row",
+                               i + 1);
         int c = 0;
         while (c < NCOLS && !span_is(h, col_names[c])) c++;
         if (c == NCOLS)

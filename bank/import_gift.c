@@ -119,7 +119,8 @@ static void answers_free(answer *a, int n)
 }
 
 /* Parses answer block c->s[from, to) (between the braces) into `it`:
- * kind, options and key. Rejects the question types Kisi cannot hold. */
+ * kind, options (owned by `it`) and key. Rejects the question types Kisi
+ * cannot hold. */
 static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *it, char *why)
 {
     const char *s = c->s;
@@ -131,11 +132,16 @@ static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *i
     if (s[i] == '#')
         return import_fail(why, BANK_EPARSE, line,
                            "numerical question ({#...}) is not supported");
-    for (size_t k = find_unescaped(s, i, to, "-"); k + 1 < to;
-         k = find_unescaped(s, k + 1, to, "-"))
-        if (s[k + 1] == '>')
-            return import_fail(why, BANK_EPARSE, line_at(c, k),
-                               "matching question (->) is not supported");
+    if (s[i] == '=' && find_unescaped(s, i, to, "~") == to) {
+        /* only = answers: matching pairs, or short answers */
+        for (size_t k = find_unescaped(s, i, to, "-"); k + 1 < to;
+             k = find_unescaped(s, k + 1, to, "-"))
+            if (s[k + 1] == '>')
+                return import_fail(why, BANK_EPARSE, line_at(c, k),
+                                   "matching question (->) is not supported");
+        return import_fail(why, BANK_EPARSE, line,
+                           "short answer question (only = answers) is not supported");
+    }
 
     size_t fb = find_unescaped(s, i, to, "#"), e = fb;
     while (e > i && is_ws(s[e - 1])) e--;
@@ -155,7 +161,7 @@ static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *i
         return import_fail(why, BANK_EPARSE, line,
                            "unsupported answer block: expected =right and ~wrong answers");
     answer a[BANK_MAX_OPTIONS];
-    int n = 0, nequal = 0, ntilde = 0;
+    int n = 0, nequal = 0;
     bool weighted = false;
     while (i < to) {
         char mark = s[i];
@@ -186,13 +192,11 @@ static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *i
             return import_fail(why, BANK_EPARSE, aline, "empty answer");
         }
         if (mark == '=') nequal++;
-        else ntilde++;
         i = next;
     }
 
     const char *err = NULL;
-    if (ntilde == 0) err = "short answer question (only = answers) is not supported";
-    else if (!weighted && nequal == 0) err = "no right answer: mark one with =";
+    if (!weighted && nequal == 0) err = "no right answer: mark one with =";
     else if (!weighted && nequal > 1)
         err = "more than one = answer: give several right answers weights like ~%50%";
     else if (n < 2) err = "fewer than 2 options";

@@ -148,6 +148,8 @@ static void test_csv_header_missing_unknown_or_repeated_column_rejected(void **s
           "a,b,c,d,e,key and optionally pinned)");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,ID\n", BANK_FMT_CSV, NULL,
           "line 1: column \"id\" appears twice");
+    FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,\n", BANK_FMT_CSV, NULL,
+          "line 1: column 13 has no name in the header row");
     FAILS("", BANK_FMT_CSV, NULL, "line 1: no header row");
     FAILS(HDR, BANK_FMT_CSV, NULL, "line 1: no questions found");
 }
@@ -382,6 +384,7 @@ static void test_all_or_none_of_the_above_options_pin_the_item(void **state)
     assert_true(pinned_with_option("All of the above"));
     assert_true(pinned_with_option("None of the above."));
     assert_true(pinned_with_option("(E) semua jawaban benar"));
+    assert_true(pinned_with_option("Semua\xC2\xA0jawaban benar"));
 }
 
 static void test_options_naming_other_letters_pin_the_item(void **state)
@@ -632,6 +635,10 @@ static void test_gift_unsupported_types_rejected_with_line(void **state)
           "line 2: matching question (->) is not supported");
     FAILS("Ibu kota? {=Jakarta =DKI Jakarta}\n", BANK_FMT_GIFT, "umum",
           "line 1: short answer question (only = answers) is not supported");
+    FAILS("Ibu kota? {=a =b =c =d =e =f}\n", BANK_FMT_GIFT, "umum",
+          "line 1: short answer question (only = answers) is not supported");
+    FAILS("Pasangkan {=a -> 1 =b -> 2 =c -> 3 =d -> 4 =e -> 5 =f -> 6}\n", BANK_FMT_GIFT, "umum",
+          "line 1: matching question (->) is not supported");
     FAILS("Hanya teks tanpa jawaban.\n", BANK_FMT_GIFT, "umum",
           "line 1: description (text without an answer block {...}) is not supported");
 }
@@ -655,6 +662,17 @@ static void test_gift_malformed_questions_rejected_with_line(void **state)
           "line 1: no topic: add a $CATEGORY line or give a default topic");
     FAILS("$CATEGORY: top/???\n\nQ {=a ~b}\n", BANK_FMT_GIFT, "umum",
           "line 1: category gives no usable topic (use letters, digits, . _ -)");
+}
+
+static void test_gift_arrow_inside_a_choice_is_text(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    assert_int_equal(parse("Reaksi? {=2H2 + O2 -> 2H2O ~H2 -> H}\n", BANK_FMT_GIFT, "kimia", &l,
+                           NULL),
+                     BANK_OK);
+    assert_string_equal(l.v[0].options[0], "2H2 + O2 -> 2H2O");
+    bank_items_free(&l);
 }
 
 static void test_gift_escapes_and_multiline_blocks(void **state)
@@ -718,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_gift_essay_rejected_with_line),
         cmocka_unit_test(test_gift_unsupported_types_rejected_with_line),
         cmocka_unit_test(test_gift_malformed_questions_rejected_with_line),
+        cmocka_unit_test(test_gift_arrow_inside_a_choice_is_text),
         cmocka_unit_test(test_gift_escapes_and_multiline_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
