@@ -1,4 +1,4 @@
-/* journal.c -- the kiosk's durable, hash-chained event journal in SQLite (WAL, synchronous=FULL). */
+/* journal.c -- the kiosk's durable, hash-chained event journal (SQLite, WAL, synchronous=FULL). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -283,6 +283,7 @@ fail:
     return NULL;
 }
 
+/* Finalizes the statements and closes the file; NULL is a no-op. */
 void journal_close(journal *j)
 {
     if (!j) return;

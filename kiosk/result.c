@@ -29,7 +29,8 @@ static int rwhy(char *why, const char *fmt, ...)
     return -1;
 }
 
-/* The "answers" array: one {"id","v","ms"} per item in form order. */
+/* The "answers" array: one {"id","v","ms"} per item in form order. New
+ * reference (caller decrefs); NULL on ENOMEM. */
 static json_t *answers_json(const sitting *s)
 {
     json_t *a = json_array();
@@ -46,7 +47,8 @@ static json_t *answers_json(const sitting *s)
     return a;
 }
 
-/* The "incidents" array: {"at": wall_ms, "what"} in order. */
+/* The "incidents" array: {"at": wall_ms, "what"} in order. New reference
+ * (caller decrefs); NULL on ENOMEM. */
 static json_t *incidents_json(const sitting *s)
 {
     json_t *a = json_array();
@@ -61,7 +63,8 @@ static json_t *incidents_json(const sitting *s)
     return a;
 }
 
-/* The form as a JSON value (the `bank draw --json` object). */
+/* The form as a JSON value (the `bank draw --json` object). New reference
+ * (caller decrefs); NULL on ENOMEM. */
 static json_t *form_json(const bank_form *f)
 {
     char *text = bank_form_json(f);

@@ -35,6 +35,7 @@ static void copy_utf8(char *dst, size_t cap, const char *src)
     dst[n] = 0;
 }
 
+/* Frees the form and arrays that J_BEGIN allocated. */
 void sitting_clear(sitting *s)
 {
     if (!s) return;
@@ -57,8 +58,9 @@ static int get_index(const sitting *s, json_t *o, size_t *i, char *why)
     return 0;
 }
 
-/* J_BEGIN: parses the form, name and time limit; allocates the per-item
- * arrays. Nothing in s changes on failure. */
+/* J_BEGIN: parses the form, name and time limit; allocates the form and the
+ * per-item arrays into s (freed by sitting_clear). Nothing in s changes on
+ * failure. */
 static int apply_begin(sitting *s, json_t *o, char *why)
 {
     if (s->form) return swhy(why, "the attempt has already begun");
@@ -211,6 +213,7 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
     return swhy(why, "unknown event kind %d", (int)e->kind);
 }
 
+/* `s` starts zeroed ({0}) or cleared. A refused event leaves s unchanged. */
 int sitting_apply(sitting *s, const jevent *e, char *why)
 {
     if (!s || !e || !e->payload) return swhy(why, "no event");

@@ -1,4 +1,4 @@
-/* test_journal.c -- the kiosk journal: durability, the hash chain, validation, resumption, crash safety. */
+/* test_journal.c -- kiosk journal: durability, hash chain, validation, resuming, crash safety. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -107,7 +107,8 @@ static void expect_hash(const char *prev_hex, int64_t seq, int kind, int64_t wal
     }
     int64_t nums[4] = {seq, kind, wall, used};
     for (int k = 0; k < 4; k++)
-        for (int b = 0; b < 8; b++) buf[32 + 8 * k + b] = (unsigned char)((uint64_t)nums[k] >> (56 - 8 * b));
+        for (int b = 0; b < 8; b++)
+            buf[32 + 8 * k + b] = (unsigned char)((uint64_t)nums[k] >> (56 - 8 * b));
     size_t len = strlen(payload);
     memcpy(buf + 64, payload, len);
     unsigned mdlen = 0;

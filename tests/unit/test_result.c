@@ -1,4 +1,4 @@
-/* test_result.c -- the signed result record: canonical JSON, detached signature, the outbox on disk. */
+/* test_result.c -- the signed result record: canonical JSON, signature, the outbox on disk. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_sitting.c -- the attempt model: what each journal event does to a sitting, and rebuilding it after a restart. */
+/* test_sitting.c -- the attempt model: what each event does, and rebuilding it after a restart. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
