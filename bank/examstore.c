@@ -20,12 +20,17 @@ bank_err bank_exam_check_pools(bank *b, const bank_exam *e, char *why)
             size_t have = 0;
             bank_err rc = bank_pool_size(b, topic, lo, hi, &have, why);
             if (rc) return rc;
+            if (have == 0 && !mix) {
+                bank_why(why, "exam %s: topic %s has no drawable items in the bank",
+                         bank_exam_id(e), topic);
+                return BANK_EQUOTA;
+            }
             if (have < (size_t)want) {
                 if (mix)
-                    bank_why(why, "exam %s: topic %s needs %d %s items, the pool has %zu",
+                    bank_why(why, "exam %s: topic %s needs %d from its %s pool, which holds %zu",
                              bank_exam_id(e), topic, want, band_names[band], have);
                 else
-                    bank_why(why, "exam %s: topic %s needs %d items, the pool has %zu",
+                    bank_why(why, "exam %s: topic %s needs %d, its pool holds %zu",
                              bank_exam_id(e), topic, want, have);
                 return BANK_EQUOTA;
             }

@@ -341,7 +341,7 @@ bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
         return BANK_EINVAL;
     }
     if (fmt == BANK_FMT_AIKEN && !topic) {
-        if (why) snprintf(why, BANK_WHY, "an Aiken file names no topic: give one");
+        if (why) snprintf(why, BANK_WHY, "an Aiken file names no topic: give one with --topic");
         return BANK_EINVAL;
     }
 

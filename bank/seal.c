@@ -87,6 +87,10 @@ static bank_err manifest_build(bank *b, sbuf *m, char *why)
 bank_err bank_keygen(const char *out, char *why)
 {
     size_t n = strlen(out);
+    if (n == 0 || out[n - 1] == '/') {
+        bank_why(why, "'%s' names no key file: give a name such as 'authority'", out);
+        return BANK_EINVAL;
+    }
     char *keypath = malloc(n + 5), *pubpath = malloc(n + 5);
     uint8_t priv[BC_PRIV], pub[BC_PUB];
     bank_err e = BANK_ENOMEM;

@@ -222,9 +222,11 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     if (!ex) return e;
     if ((e = bank_exam_check_pools(b, ex, why))) goto out;
     if ((e = sess_parse_roster(spec->roster_csv, spec->roster_len, &people, &pins, &n, why))) {
-        char sub[BANK_WHY];
-        snprintf(sub, sizeof sub, "roster %s", why ? why : "");
-        bank_why(why, "%s", sub);
+        if (why && strncmp(why, "roster", 6) != 0) {
+            char sub[BANK_WHY];
+            snprintf(sub, sizeof sub, "roster %s", why);
+            bank_why(why, "%s", sub);
+        }
         goto out;
     }
     if (spec->history_jsonl &&

@@ -102,11 +102,8 @@ must_fail "lint with rows copied from another bank" lint "$T/c.db" --passphrase-
 err_has "  message says the row does not decrypt" "does not decrypt"
 must_fail "verify with rows copied from another bank" verify "$T/c.db" --pub "$T/a/auth.pub"
 err_has "  message names an item" "item kk-"
-# BUG: `bank draw` never decrypts nor checks the seal, so a bank whose rows were
-# BUG: copied from another bank still draws a form (exit 0) that the kiosk cannot
-# BUG: show; draw should refuse a bank whose items do not belong to it.
-# must_fail "draw with rows copied from another bank" draw "$T/c.db" --session "$T/c.sess" \
-#     --token-file "$T/c.tok" --participant $NIP1 --json
+must_fail "draw with rows copied from another bank" draw "$T/c.db" --session "$T/c.sess" \
+    --token-file "$T/c.tok" --participant $NIP1 --json
 
 # A changed session file is refused at unlock.
 cp "$T/c.sess" "$T/t.sess"

@@ -40,11 +40,16 @@ typedef struct topic_stat {
 typedef struct stats_ctx {
     topic_stat *t;
     size_t n, cap;
+    bool header;
 } stats_ctx;
 
 static int stat_item(const bank_item_info *it, long count, void *arg)
 {
     stats_ctx *c = arg;
+    if (c->n == 0 && c->cap == 0 && !c->header) {
+        printf("kind\tid\ttopic\tforms\n");
+        c->header = true;
+    }
     printf("item\t%s\t%s\t%ld\n", it->id, it->topic, count);
     topic_stat *t = NULL;
     for (size_t i = 0; i < c->n && !t; i++)
@@ -84,7 +89,6 @@ int cmd_stats(cli_args *a)
     if (b) {
         char why[BANK_WHY] = "";
         stats_ctx c = {0};
-        printf("kind\tid\ttopic\tforms\n");
         bank_err e = bank_exposure(b, hist, len, stat_item, &c, why);
         for (size_t i = 0; !e && i < c.n; i++)
             printf("topic\t%s\t%ld items\tforms per item min %ld max %ld mean %.2f\n",

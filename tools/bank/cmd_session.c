@@ -84,7 +84,13 @@ int cmd_draw(cli_args *a)
         cli_secret_free(token, tlen);
         if (!e) f = bank_form_draw(s, nip, &e, why);
     }
-    if (f) {
+    /* every item must open: rows copied from another bank do not */
+    for (size_t i = 0; f && !e && i < bank_form_size(f); i++) {
+        bank_item it;
+        e = bank_item_get(b, bank_form_item(f, i, NULL, NULL, NULL), &it, why);
+        bank_item_clear(&it);
+    }
+    if (f && !e) {
         if (a->json) {
             char *json = bank_form_json(f);
             if (json) printf("%s\n", json);

@@ -91,9 +91,19 @@ const char *cli_need(const cli_args *a, const char *name)
     return v;
 }
 
+/* Prints s with control characters shown as '?', so a message stays on one line. */
+static void put_line(const char *s)
+{
+    for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, stderr);
+}
+
 int cli_fail(const cli_args *a, bank_err e, const char *why)
 {
-    if (why && why[0]) fprintf(stderr, "bank %s: %s: %s\n", a->cmd, bank_strerror(e), why);
+    if (why && why[0]) {
+        fprintf(stderr, "bank %s: %s: ", a->cmd, bank_strerror(e));
+        put_line(why);
+        fputc('\n', stderr);
+    }
     else fprintf(stderr, "bank %s: %s\n", a->cmd, bank_strerror(e));
     return 1;
 }
