@@ -82,11 +82,32 @@ static void app_start(app *a)
     exam_try_resume(a);
 }
 
+static const char *const SCREEN_NAMES[] = {
+    "error", "identify", "locked", "wait", "instructions", "exam", "review", "confirm",
+    "result", "proctor",
+};
+
+/* Writes "screen=... item=... answered=... msg=..." when it changed. */
+static void trace(app *a)
+{
+    if (!a->trace) return;
+    size_t answered = 0;
+    for (size_t i = 0; a->v.answered && i < (size_t)a->v.nitems; i++) answered += a->v.answered[i];
+    char line[sizeof a->traced];
+    snprintf(line, sizeof line, "screen=%s item=%zu answered=%zu msg=%s",
+             SCREEN_NAMES[a->v.scr], a->v.cur + 1, answered, a->v.msg);
+    if (strcmp(line, a->traced) == 0) return;
+    memcpy(a->traced, line, sizeof line);
+    fprintf(a->trace, "%s\n", line);
+    fflush(a->trace);
+}
+
 app *app_new(const app_config *cfg)
 {
     app *a = calloc(1, sizeof *a);
     if (!a) return NULL;
     a->cfg = *cfg;
+    if (cfg->trace_path) a->trace = fopen(cfg->trace_path, "a");
     a->v.msg = "";
     a->v.detail = "";
     a->v.nip = a->nip;
@@ -98,6 +119,7 @@ app *app_new(const app_config *cfg)
     a->v.stem = "";
     a->v.band_en = "";
     app_start(a);
+    trace(a);
     return a;
 }
 
@@ -112,6 +134,7 @@ void app_free(app *a)
     memset(a->pin, 0, sizeof a->pin);
     memset(a->token, 0, sizeof a->token);
     memset(a->code, 0, sizeof a->code);
+    if (a->trace) fclose(a->trace);
     free(a);
 }
 
@@ -328,7 +351,17 @@ static bool handle_text(app *a, const action *act)
     return true;
 }
 
+static bool handle(app *a, const action *act);
+
 bool app_handle(app *a, const action *act)
+{
+    bool changed = handle(a, act);
+    trace(a);
+    return changed;
+}
+
+/* Dispatches one action by screen. */
+static bool handle(app *a, const action *act)
 {
     switch (act->kind) {
     case ACT_FONT_BIGGER:

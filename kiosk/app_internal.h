@@ -2,6 +2,8 @@
 #ifndef KISI_APP_INTERNAL_H
 #define KISI_APP_INTERNAL_H
 
+#include <stdio.h>
+
 #include "app.h"
 #include "journal.h"
 #include "result.h"
@@ -31,6 +33,8 @@ struct app {
     int64_t live_used_ms;      /* charged time, advanced on every tick */
     int64_t last_tick_ms;      /* wall time of the last charge */
     int64_t last_saved_ms;     /* used_ms of the last journal write */
+    FILE *trace;               /* test trace, see app_config.trace_path */
+    char traced[160];          /* last line written to it */
     char *begin_payload;       /* J_BEGIN payload, made when the form is drawn */
     char pending[APP_PENDING][32];
     int npending;
