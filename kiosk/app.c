@@ -208,7 +208,9 @@ static void identify_enter(app *a)
     if (journal_is_submitted(a->j, a->attempt, why) == 1) {
         a->v.msg = "identify.done";
         memset(a->pin, 0, sizeof a->pin);
+        a->nip[0] = 0;
         a->v.pin_len = 0;
+        a->v.field = 0;
         return;
     }
     bank_err e = bank_session_check_pin(a->s, a->nip, a->pin, why);

@@ -1,0 +1,426 @@
+/* test_app.c -- the kiosk's screen state machine, driven by actions without a display. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "app.h"
+#include "fixture.h"
+
+static int64_t fake_now = 1700000000000;
+
+static int64_t clock_fake(void)
+{
+    return fake_now;
+}
+
+typedef struct room {
+    char *dir;
+    char token[BANK_TOKEN_LEN + 1];
+    app_config cfg;
+    app *a;
+} room;
+
+#define EXAM "{\"id\":\"q\",\"title\":\"Kuis Akuntabel\",\"kind\":\"quiz\",\"minutes\":10," \
+             "\"quotas\":{\"t0\":3,\"t1\":2}}"
+
+/* A sealed bank, a 3-person session and an app on it. */
+static int setup(void **state)
+{
+    room *r = calloc(1, sizeof *r);
+    char why[BANK_WHY] = "";
+    r->dir = fx_tmpdir();
+    bank *b = fx_bank(r->dir, 2, 8);
+    fx_exam(b, EXAM);
+    fx_session(b, "q", 3, NULL, fx_path(r->dir, "s.session"), r->token);
+    assert_int_equal(bank_keygen(fx_path(r->dir, "auth"), why), BANK_OK);
+    assert_int_equal(bank_seal(b, fx_path(r->dir, "auth.key"), why), BANK_OK);
+    bank_close(b);
+    r->cfg.bank_path = strdup(fx_path(r->dir, "bank.bank"));
+    r->cfg.session_path = strdup(fx_path(r->dir, "s.session"));
+    r->cfg.authority_pub = strdup(fx_path(r->dir, "auth.pub"));
+    r->cfg.state_dir = strdup(fx_path(r->dir, "state"));
+    r->cfg.now_ms = clock_fake;
+    r->a = app_new(&r->cfg);
+    assert_non_null(r->a);
+    *state = r;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    free((char *)r->cfg.bank_path);
+    free((char *)r->cfg.session_path);
+    free((char *)r->cfg.authority_pub);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/state'", r->dir);
+    if (system(cmd) != 0) fail_msg("cannot clean %s", cmd);
+    free((char *)r->cfg.state_dir);
+    fx_rmdir(r->dir);
+    free(r);
+    return 0;
+}
+
+static const app_view *act(app *a, action_kind k, int index, const char *text)
+{
+    action x = {.kind = k, .index = index};
+    if (text) snprintf(x.text, sizeof x.text, "%s", text);
+    app_handle(a, &x);
+    return app_view_get(a);
+}
+
+/* Types NIP and PIN of participant i and presses Enter after each. */
+static const app_view *identify(app *a, size_t i, const char *pin)
+{
+    act(a, ACT_TEXT, 0, fx_nip(i));
+    act(a, ACT_ENTER, 0, NULL);
+    act(a, ACT_TEXT, 0, pin);
+    return act(a, ACT_ENTER, 0, NULL);
+}
+
+/* Participant i through identification and token to the exam screen. */
+static const app_view *to_exam(room *r, size_t i)
+{
+    const app_view *v = identify(r->a, i, "1234");
+    if (v->scr == SCR_WAIT) {
+        act(r->a, ACT_TEXT, 0, r->token);
+        v = act(r->a, ACT_ENTER, 0, NULL);
+    }
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    return act(r->a, ACT_START, 0, NULL);
+}
+
+static void test_starts_on_identify_for_a_sealed_bank(void **state)
+{
+    room *r = *state;
+    assert_int_equal(app_view_get(r->a)->scr, SCR_IDENTIFY);
+    assert_int_equal(app_wake_ms(r->a), -1); /* idle: no timer */
+}
+
+static void test_tampered_bank_shows_a_proctor_message(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE items SET weight = 5 WHERE id = 't0-003'", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_ERROR);
+    assert_string_equal(v->msg, "start.tampered");
+    assert_non_null(strstr(v->detail, "t0-003"));
+}
+
+static void test_bad_and_unknown_nip_are_refused(void **state)
+{
+    room *r = *state;
+    act(r->a, ACT_TEXT, 0, "12345");
+    const app_view *v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_string_equal(v->msg, "identify.badnip");
+    for (int i = 0; i < 5; i++) act(r->a, ACT_BACKSPACE, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "199901012024011999");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_string_equal(v->msg, "identify.unknown");
+    assert_int_equal(v->field, 0);
+}
+
+static void test_three_wrong_pins_lock_the_seat_until_the_proctor_code(void **state)
+{
+    room *r = *state;
+    const app_view *v = identify(r->a, 1, "9999");
+    assert_string_equal(v->msg, "identify.wrongpin");
+    assert_int_equal(v->tries_left, 2);
+    act(r->a, ACT_TEXT, 0, "8888");
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "7777");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_LOCKED);
+    act(r->a, ACT_TEXT, 0, "1234"); /* the PIN is no proctor code */
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_LOCKED);
+    assert_string_equal(v->msg, "proctor.wrong");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_int_equal(v->tries_left, 3);
+    act(r->a, ACT_TEXT, 0, "1234");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_WAIT);
+}
+
+static void test_wrong_token_then_instructions_show_the_exam_facts(void **state)
+{
+    room *r = *state;
+    const app_view *v = identify(r->a, 0, "1234");
+    assert_int_equal(v->scr, SCR_WAIT);
+    act(r->a, ACT_TEXT, 0, "ACDEFHJKLM");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_string_equal(v->msg, "wait.wrongtoken");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    assert_string_equal(v->exam_title, "Kuis Akuntabel");
+    assert_string_equal(v->exam_kind, "kind.quiz");
+    assert_int_equal(v->nitems, 5);
+    assert_int_equal(v->minutes, 10);
+    assert_int_equal(v->attempt, 1);
+    assert_int_equal(v->ceiling, 10000);
+    assert_int_equal(v->pass_mark, 7000);
+    assert_string_equal(v->name, "Peserta 0");
+}
+
+/* Original letter shown at display place k of the current item. */
+static bool chosen_any(const app_view *v)
+{
+    for (int k = 0; k < v->noptions; k++)
+        if (v->chosen[k]) return true;
+    return false;
+}
+
+static void test_answers_flags_and_place_survive_a_restart(void **state)
+{
+    room *r = *state;
+    const app_view *v = to_exam(r, 2);
+    assert_int_equal(v->scr, SCR_EXAM);
+    assert_int_equal(v->remaining_ms, 600000);
+    act(r->a, ACT_OPTION, 2, NULL);
+    fake_now += 30000;
+    act(r->a, ACT_TICK, 0, NULL);
+    act(r->a, ACT_OPTION, 1, NULL); /* changed her mind */
+    act(r->a, ACT_NEXT, 0, NULL);
+    act(r->a, ACT_FLAG, 0, NULL);
+    act(r->a, ACT_GOTO, 3, NULL);
+    v = act(r->a, ACT_OPTION, 0, NULL);
+    assert_true(v->answered[0] && !v->answered[1] && v->answered[3]);
+    assert_true(v->flags[1]);
+    /* the power goes: nothing but the journal survives; 5 minutes pass */
+    app_free(r->a);
+    fake_now += 300000;
+    r->a = app_new(&r->cfg);
+    v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_string_equal(v->msg, "wait.resume");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    assert_int_equal(v->cur, 3);
+    assert_true(v->answered[0] && !v->answered[1] && v->answered[3] && !v->answered[4]);
+    assert_true(v->flags[1] && !v->flags[0]);
+    assert_true(v->chosen[0]);
+    assert_int_equal(v->remaining_ms, 570000); /* only the 30 s before the cut count */
+    act(r->a, ACT_GOTO, 0, NULL);
+    v = app_view_get(r->a);
+    assert_true(v->chosen[1] && !v->chosen[2]);
+    assert_true(chosen_any(v));
+}
+
+/* Reads the single result record in state/outbox; caller decrefs. */
+static json_t *read_result(room *r)
+{
+    char cmd[4300], name[512] = "";
+    snprintf(cmd, sizeof cmd, "ls '%s/state/outbox' | grep 'json$'", r->dir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    if (!fgets(name, sizeof name, p)) name[0] = 0;
+    pclose(p);
+    name[strcspn(name, "\n")] = 0;
+    assert_true(name[0] != 0);
+    char path[4600];
+    snprintf(path, sizeof path, "%s/state/outbox/%s", r->dir, name);
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o) fail_msg("%s: %s", path, je.text);
+    return o;
+}
+
+static void test_confirmation_needs_an_explicit_yes(void **state)
+{
+    room *r = *state;
+    to_exam(r, 0);
+    const app_view *v = act(r->a, ACT_SUBMIT, 0, NULL);
+    assert_int_equal(v->scr, SCR_CONFIRM);
+    assert_int_equal(v->confirm_focus, 0);
+    v = act(r->a, ACT_ENTER, 0, NULL); /* Enter on the default "No" */
+    assert_int_equal(v->scr, SCR_EXAM);
+    act(r->a, ACT_REVIEW, 0, NULL);
+    v = act(r->a, ACT_SUBMIT, 0, NULL);
+    assert_int_equal(v->scr, SCR_CONFIRM);
+    act(r->a, ACT_TAB, 0, NULL);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    assert_int_equal(v->score.raw, 0);
+    assert_false(v->score.passed);
+    assert_string_equal(v->score.band, "Tidak memuaskan");
+    assert_int_equal(v->queued, 1);
+    json_t *o = read_result(r);
+    assert_string_equal(json_string_value(json_object_get(o, "submitted")), "participant");
+    json_decref(o);
+}
+
+static void test_time_out_submits_what_was_answered(void **state)
+{
+    room *r = *state;
+    to_exam(r, 1);
+    act(r->a, ACT_OPTION, 0, NULL);
+    fake_now += 299000;
+    const app_view *v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->warning, 0);
+    fake_now += 2000;
+    v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->warning, 5);
+    fake_now += 240000;
+    v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->warning, 1);
+    assert_int_equal(v->scr, SCR_EXAM);
+    fake_now += 60000;
+    v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    json_t *o = read_result(r);
+    assert_string_equal(json_string_value(json_object_get(o, "submitted")), "timeout");
+    json_t *answers = json_object_get(o, "answers");
+    assert_int_equal(json_array_size(answers), 5);
+    int given = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(answers, i, x) given += json_string_length(json_object_get(x, "v")) > 0;
+    assert_int_equal(given, 1);
+    json_decref(o);
+}
+
+static void test_result_score_equals_bank_score(void **state)
+{
+    room *r = *state;
+    const app_view *v = to_exam(r, 0);
+    for (int i = 0; i < v->nitems; i++) {
+        act(r->a, ACT_OPTION, i % 3, NULL);
+        act(r->a, ACT_NEXT, 0, NULL);
+    }
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    v = act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    json_t *o = read_result(r);
+    char *form = json_dumps(json_object_get(o, "form"), JSON_COMPACT), why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    bank_form *f = bank_form_parse(form, strlen(form), &e, why);
+    assert_non_null(f);
+    bank_answer ans[16];
+    size_t n = 0, i;
+    json_t *x;
+    json_array_foreach(json_object_get(o, "answers"), i, x) {
+        ans[n].item_id = json_string_value(json_object_get(x, "id"));
+        ans[n++].letters = json_string_value(json_object_get(x, "v"));
+    }
+    bank *b = bank_open(r->cfg.bank_path, false, &e, why);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    bank_score sc;
+    assert_int_equal(bank_form_score(b, f, ans, n, &sc, why), BANK_OK);
+    json_t *s = json_object_get(o, "score");
+    assert_int_equal(json_integer_value(json_object_get(s, "raw")), sc.raw);
+    assert_int_equal(json_integer_value(json_object_get(s, "awarded")), sc.awarded);
+    assert_int_equal(v->score.raw, sc.raw);
+    bank_close(b);
+    bank_form_free(f);
+    free(form);
+    json_decref(o);
+}
+
+static void test_a_submitted_participant_cannot_sit_again(void **state)
+{
+    room *r = *state;
+    to_exam(r, 2);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    act(r->a, ACT_YES, 0, NULL);
+    const app_view *v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    v = identify(r->a, 2, "1234");
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_string_equal(v->msg, "identify.done");
+    /* the next participant goes straight to instructions: the room is open */
+    for (int i = 0; i < 18; i++) act(r->a, ACT_BACKSPACE, 0, NULL);
+    act(r->a, ACT_ESCAPE, 0, NULL);
+    v = identify(r->a, 1, "1234");
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+}
+
+static void test_quitting_needs_the_proctor_code_and_is_an_incident(void **state)
+{
+    room *r = *state;
+    to_exam(r, 0);
+    const app_view *v = act(r->a, ACT_QUIT, 0, NULL);
+    assert_int_equal(v->scr, SCR_PROCTOR);
+    v = act(r->a, ACT_ESCAPE, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    act(r->a, ACT_FOCUS_LOST, 0, NULL);
+    act(r->a, ACT_QUIT, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "WRONG");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_false(app_should_quit(r->a));
+    act(r->a, ACT_ESCAPE, 0, NULL);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    act(r->a, ACT_YES, 0, NULL);
+    json_t *o = read_result(r);
+    json_t *inc = json_object_get(o, "incidents");
+    assert_int_equal(json_array_size(inc), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(inc, 0), "what")),
+                        "quit-attempt");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(inc, 1), "what")),
+                        "focus-lost");
+    json_decref(o);
+    act(r->a, ACT_QUIT, 0, NULL);
+    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_ENTER, 0, NULL);
+    assert_true(app_should_quit(r->a));
+}
+
+static void test_multi_answer_toggles_a_set(void **state)
+{
+    room *r = *state;
+    const app_view *v = to_exam(r, 1);
+    act(r->a, ACT_OPTION, 0, NULL);
+    v = act(r->a, ACT_OPTION, 1, NULL);
+    /* the fixture's items are single-answer: the second choice replaces the first */
+    assert_false(v->multi);
+    assert_false(v->chosen[0]);
+    assert_true(v->chosen[1]);
+    v = act(r->a, ACT_OPTION, 9, NULL); /* no such option: ignored */
+    assert_true(v->chosen[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_starts_on_identify_for_a_sealed_bank, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tampered_bank_shows_a_proctor_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_and_unknown_nip_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_three_wrong_pins_lock_the_seat_until_the_proctor_code,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_token_then_instructions_show_the_exam_facts,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_answers_flags_and_place_survive_a_restart, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_confirmation_needs_an_explicit_yes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_out_submits_what_was_answered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_score_equals_bank_score, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_submitted_participant_cannot_sit_again, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_quitting_needs_the_proctor_code_and_is_an_incident,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multi_answer_toggles_a_set, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
