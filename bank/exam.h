@@ -24,6 +24,12 @@ bool exam_has_mix(const bank_exam *e);
  * pool (difficulty 1..5) for it: see exam_has_mix(). */
 int exam_band_quota(const bank_exam *e, size_t i, int band);
 
+/* Sections of the exam (0 = none), the share of section s in hundredths,
+ * and the section holding `topic` (-1 when none). */
+size_t exam_nsections(const bank_exam *e);
+int exam_section_share(const bank_exam *e, size_t s);
+int exam_topic_section(const bank_exam *e, const char *topic);
+
 /* One answered item, for scoring. */
 typedef struct score_line {
     const char *topic;

@@ -5,12 +5,6 @@
 #include "exam.h"
 #include "internal.h"
 
-/* Section layout of an exam, defined in exam.c next to the exam struct.
- * TODO(exam.h): declare these there. */
-size_t exam_nsections(const bank_exam *e);
-int exam_section_share(const bank_exam *e, size_t s);
-int exam_topic_section(const bank_exam *e, const char *topic);
-
 #define NSECTIONS_MAX 8  /* the parser allows no more */
 
 /* SPEC section 3, from the top band down: lowest score of the band. */
