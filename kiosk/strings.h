@@ -1,0 +1,43 @@
+/* strings.h -- the kiosk's user-visible texts, loaded per language from `key = value` files. */
+#ifndef KISI_STRINGS_H
+#define KISI_STRINGS_H
+
+#include <stddef.h>
+
+#define STRINGS_WHY 256   /* size of a `why` detail buffer */
+
+typedef struct strings strings;
+
+/* Loads DIR/LANG.txt: UTF-8 lines `key = value`, `#` starts a comment
+ * line, blank lines are skipped, `\n` in a value is a line break and `\\`
+ * a backslash. A later duplicate key replaces the earlier one. Caller
+ * frees with strings_free(). NULL on error with `why` (STRINGS_WHY bytes,
+ * may be NULL) set to "path:line: reason". */
+strings *strings_load(const char *dir, const char *lang, char *why);
+
+/* Parses `len` bytes of file text as strings_load() does; `name` labels
+ * errors. Caller frees with strings_free(). */
+strings *strings_parse(const char *text, size_t len, const char *name, char *why);
+
+void strings_free(strings *s);
+
+/* The value of `key`, or `key` itself when missing (so a missing text
+ * shows up on screen, never as a crash). Borrowed from `s`; NULL `key`
+ * gives "". */
+const char *strings_get(const strings *s, const char *key);
+
+/* True when `key` is defined. */
+int strings_has(const strings *s, const char *key);
+
+/* Number of keys, and the i-th key in sorted order (borrowed). */
+size_t strings_count(const strings *s);
+const char *strings_key(const strings *s, size_t i);
+
+/* Copies template `tmpl` into out (at most n bytes, always NUL-terminated
+ * when n > 0), replacing {1}..{9} with args[0..nargs-1]; a placeholder
+ * without an argument is copied as is. Never interprets `%`. Returns the
+ * length written. */
+size_t strings_fill(char *out, size_t n, const char *tmpl, const char *const *args,
+                    int nargs);
+
+#endif
