@@ -1,0 +1,235 @@
+/* main.c -- the `kiosk` program: arguments, SDL window, and the event loop that drives app and ui. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "app.h"
+#include "strings.h"
+#include "ui.h"
+
+#define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define SYSTEM_STRINGS "/usr/share/kisi/strings"
+
+typedef struct opts {
+    app_config cfg;
+    const char *lang, *font, *strings_dir;
+    bool windowed;
+    int width, height;
+} opts;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: kiosk --bank BANK --session SESSION --authority AUTH.pub [--core URL]\n"
+            "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
+            "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n");
+}
+
+static int bad(const char *msg, const char *arg)
+{
+    fprintf(stderr, "kiosk: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    return 2;
+}
+
+static bool parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    if (errno || end == s || (*end != 'x' && *end != 'X')) return false;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (errno || end == p || *end || a < 320 || b < 240 || a > 16384 || b > 16384) return false;
+    *w = (int)a;
+    *h = (int)b;
+    return true;
+}
+
+/* Returns 0, or the exit status for a bad command line (message printed). */
+static int parse(int argc, char **argv, opts *o)
+{
+    static const char *const valued[] = {"--bank", "--session", "--authority", "--core",
+                                         "--state", "--lang", "--font", "--strings",
+                                         "--proctor-code-file", "--size", "--trace"};
+    memset(o, 0, sizeof *o);
+    o->lang = "id";
+    o->font = DEFAULT_FONT;
+    o->width = 1024;
+    o->height = 768;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--windowed") == 0) { o->windowed = true; continue; }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(stdout); exit(0); }
+        size_t k = 0, n = sizeof valued / sizeof *valued;
+        while (k < n && strcmp(a, valued[k]) != 0) k++;
+        if (k == n) return bad("unknown argument", a);
+        if (i + 1 >= argc || !argv[i + 1][0]) return bad("missing value after", a);
+        const char *v = argv[++i];
+        switch (k) {
+        case 0: o->cfg.bank_path = v; break;
+        case 1: o->cfg.session_path = v; break;
+        case 2: o->cfg.authority_pub = v; break;
+        case 3: o->cfg.core_url = v; break;
+        case 4: o->cfg.state_dir = v; break;
+        case 5:
+            if (strcmp(v, "id") != 0 && strcmp(v, "en") != 0)
+                return bad("--lang must be id or en, not", v);
+            o->lang = v;
+            break;
+        case 6: o->font = v; break;
+        case 7: o->strings_dir = v; break;
+        case 8: o->cfg.proctor_code_file = v; break;
+        case 9:
+            if (!parse_size(v, &o->width, &o->height)) return bad("--size must be WxH, not", v);
+            break;
+        default: o->cfg.trace_path = v; break;
+        }
+    }
+    if (!o->cfg.bank_path) return bad("--bank BANK is required", NULL);
+    if (!o->cfg.session_path) return bad("--session SESSION is required", NULL);
+    if (!o->cfg.authority_pub) return bad("--authority AUTH.pub is required", NULL);
+    if (access(o->font, R_OK) != 0) return bad("cannot read the font", o->font);
+    return 0;
+}
+
+/* Loads the UI strings from --strings, else ../assets/strings beside the
+ * binary, else the system folder. Caller frees with strings_free(). */
+static strings *load_strings(const opts *o, char *why)
+{
+    if (o->strings_dir) return strings_load(o->strings_dir, o->lang, why);
+    char exe[PATH_MAX], dir[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        snprintf(dir, sizeof dir, "%s/../assets/strings", exe);
+        strings *s = strings_load(dir, o->lang, why);
+        if (s) return s;
+    }
+    return strings_load(SYSTEM_STRINGS, o->lang, why);
+}
+
+/* The state folder when --state is not given: $HOME/.local/state/kisi
+ * (parents created), else ./kisi-state. Static buffer. */
+static const char *default_state(void)
+{
+    static char path[PATH_MAX];
+    const char *home = getenv("HOME");
+    if (!home || !*home || strlen(home) > PATH_MAX - 32) return "kisi-state";
+    snprintf(path, sizeof path, "%s/.local", home);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/.local/state", home);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/.local/state/kisi", home);
+    return path;
+}
+
+static SDL_Window *open_window(const opts *o, const strings *s)
+{
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (!o->windowed) SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    Uint32 flags = o->windowed ? SDL_WINDOW_RESIZABLE : SDL_WINDOW_FULLSCREEN_DESKTOP;
+    SDL_Window *w = SDL_CreateWindow(strings_get(s, "app.name"), SDL_WINDOWPOS_CENTERED,
+                                     SDL_WINDOWPOS_CENTERED, o->width, o->height, flags);
+    if (w && !o->windowed) SDL_SetWindowKeyboardGrab(w, SDL_TRUE);
+    return w;
+}
+
+/* Runs until the app asks to quit. */
+static void run(app *a, ui *u, SDL_Window *win, bool windowed)
+{
+    bool dirty = true;
+    Uint64 deadline = 0;  /* 0 = no tick due */
+    while (!app_should_quit(a)) {
+        if (dirty) {
+            ui_draw(u, app_view_get(a));
+            dirty = false;
+        }
+        int wake = app_wake_ms(a);
+        Uint64 now = SDL_GetTicks64();
+        if (wake < 0) deadline = 0;
+        else if (!deadline || now + (Uint64)wake < deadline) deadline = now + (Uint64)wake;
+        int timeout = deadline ? (deadline > now ? (int)(deadline - now) : 0) : -1;
+        SDL_Event e;
+        int got = timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
+        while (got) {
+            const app_view *v = app_view_get(a);
+            action act;
+            if (e.type == SDL_WINDOWEVENT &&
+                (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                 e.window.event == SDL_WINDOWEVENT_SHOWN ||
+                 e.window.event == SDL_WINDOWEVENT_RESTORED))
+                dirty = true;
+            if (e.type == SDL_RENDER_TARGETS_RESET || e.type == SDL_RENDER_DEVICE_RESET) {
+                action reset = {.kind = ACT_DISPLAY};
+                dirty |= ui_apply(u, &reset);
+            }
+            if (ui_map_event(u, &e, v, &act)) {
+                dirty |= ui_apply(u, &act);
+                dirty |= app_handle(a, &act);
+                if (act.kind == ACT_FOCUS_LOST && !windowed) SDL_RaiseWindow(win);
+            }
+            /* redraw before the next event: clicks refer to what is shown */
+            got = dirty ? 0 : SDL_PollEvent(&e);
+        }
+        if (deadline && SDL_GetTicks64() >= deadline) {
+            action tick = {.kind = ACT_TICK};
+            deadline = 0;
+            dirty |= app_handle(a, &tick);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc) {
+        usage(stderr);
+        return rc;
+    }
+    if (!o.cfg.state_dir) o.cfg.state_dir = default_state();
+    char why[UI_WHY] = "";
+    strings *s = load_strings(&o, why);
+    if (!s) {
+        fprintf(stderr, "kiosk: cannot load the UI strings: %s\n", why);
+        return 1;
+    }
+    /* SIGTERM/SIGINT from the system end the program (the journal is
+     * durable); only the window's close request needs the proctor. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
+        fprintf(stderr, "kiosk: cannot start the display: %s\n", SDL_GetError());
+        strings_free(s);
+        return 1;
+    }
+    SDL_Window *win = open_window(&o, s);
+    ui *u = win ? ui_new(win, o.font, s, why) : NULL;
+    app *a = u ? app_new(&o.cfg) : NULL;
+    if (!win) fprintf(stderr, "kiosk: cannot open a window: %s\n", SDL_GetError());
+    else if (!u) fprintf(stderr, "kiosk: %s\n", why);
+    else if (!a) fprintf(stderr, "kiosk: out of memory\n");
+    else {
+        SDL_EventState(SDL_MOUSEMOTION, SDL_IGNORE);
+        SDL_EventState(SDL_FINGERMOTION, SDL_IGNORE);
+        SDL_StartTextInput();
+        run(a, u, win, o.windowed);
+        rc = 0;
+    }
+    if (!a) rc = 1;
+    app_free(a);
+    ui_free(u);
+    if (win) SDL_DestroyWindow(win);
+    strings_free(s);
+    TTF_Quit();
+    SDL_Quit();
+    return rc;
+}

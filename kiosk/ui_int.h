@@ -1,0 +1,128 @@
+/* ui_int.h -- what the ui_*.c files share: the ui struct, themes, fonts and drawing helpers. */
+#ifndef KISI_UI_INT_H
+#define KISI_UI_INT_H
+
+#include <stdint.h>
+
+#include <SDL_ttf.h>
+
+#include "layout.h"
+#include "ui.h"
+
+/* F_NAV (navigator numbers) grows only half as fast as the others with the text size. */
+enum { F_BODY, F_BOLD, F_SMALL, F_SMALLB, F_HEAD, F_BIG, F_NAV, F_COUNT };
+
+#define UI_MAX_HOT 512
+#define UI_CACHE 384
+
+typedef struct ui_theme {
+    SDL_Color bg, panel, text, muted, accent, on_accent, border, focus, chosen, warn,
+        on_warn, warn_bg, ok, on_ok, flag, bar, on_bar, field, done, on_done;
+} ui_theme;
+
+typedef struct ui_hot {
+    SDL_Rect r;
+    action_kind kind;
+    int index;
+} ui_hot;
+
+typedef struct ui_tex {
+    uint32_t hash;
+    int font;
+    SDL_Color c;
+    char *s;
+    SDL_Texture *t;
+    int w, h;
+    unsigned long used;
+} ui_tex;
+
+struct ui {
+    SDL_Window *win;
+    SDL_Renderer *r;
+    const strings *s;
+    char *font_path, *bold_path;
+    TTF_Font *font[F_COUNT];
+    int line_h[F_COUNT];
+    int w, h;           /* output size the fonts were opened for */
+    int win_w, win_h;   /* window size at the last ui_draw() */
+    int step;           /* text size step */
+    bool contrast;
+    bool fonts_stale;
+    const ui_theme *t;
+    int unit;           /* spacing unit in pixels, from the window size */
+    ui_tex cache[UI_CACHE];
+    unsigned long frame;
+    ui_hot hot[UI_MAX_HOT];
+    int nhot;
+    /* the stem as last drawn on SCR_EXAM, for scrolling keys */
+    int stem_lines, stem_visible;
+    SDL_Rect stem_rect;
+    layout_lines lines; /* scratch for wrapping */
+    char *tmp;          /* scratch for measuring */
+    size_t tmp_cap;
+};
+
+/* ui.c: text and shapes */
+const char *ui_str(const ui *u, const char *key);
+int ui_text_w(ui *u, int font, const char *s);
+/* Draws s with its top-left at x,y; returns the width drawn. */
+int ui_text(ui *u, int font, SDL_Color c, int x, int y, const char *s);
+/* Draws s[0..len). */
+int ui_text_n(ui *u, int font, SDL_Color c, int x, int y, const char *s, size_t len);
+/* Draws s in at most maxw pixels, ending in "…" when cut. */
+int ui_text_fit(ui *u, int font, SDL_Color c, int x, int y, int maxw, const char *s);
+/* Draws s centred in r (cut to fit). */
+void ui_text_center(ui *u, int font, SDL_Color c, SDL_Rect r, const char *s);
+/* Wraps s to width into u->lines; returns the line count. */
+int ui_wrap(ui *u, int font, const char *s, int width);
+/* Wraps and draws s from line `first`, at most `max` lines (<0 = all);
+ * returns the height used. */
+int ui_para(ui *u, int font, SDL_Color c, int x, int y, int width, const char *s, int first,
+            int max);
+/* Height of s wrapped to width. */
+int ui_para_h(ui *u, int font, const char *s, int width);
+void ui_fill(ui *u, SDL_Rect r, SDL_Color c);
+void ui_frame(ui *u, SDL_Rect r, int thick, SDL_Color c);
+void ui_disc(ui *u, int cx, int cy, int rad, SDL_Color c);
+void ui_tri(ui *u, SDL_Point a, SDL_Point b, SDL_Point c, SDL_Color col);
+void ui_check(ui *u, SDL_Rect box, int thick, SDL_Color c);
+void ui_cross(ui *u, SDL_Rect box, int thick, SDL_Color c);
+void ui_hot_add(ui *u, SDL_Rect r, action_kind k, int index);
+/* A push button; `focus` draws the focus ring, `primary` fills it. The
+ * label is bold, in the smaller bold font when it does not fit. */
+void ui_button(ui *u, SDL_Rect r, const char *label, bool primary, bool focus, action_kind k,
+               int index);
+/* The same with the label font chosen by the caller. */
+void ui_button_f(ui *u, SDL_Rect r, const char *label, int font, bool primary, bool focus,
+                 action_kind k, int index);
+/* F_BOLD when `label` fits a button `w` wide, else F_SMALLB. */
+int ui_button_font(ui *u, const char *label, int w);
+/* Width a button needs for `label` in font F_BOLD. */
+int ui_button_w(ui *u, const char *label);
+/* Score in hundredths as "73,50" / "73.50" per the strings' fmt.decimal. */
+void ui_score(const ui *u, int hundredths, char *out, size_t n);
+/* Header bar with `left` (bold) and `right`; returns its height. */
+int ui_header(ui *u, const char *left, const char *right);
+/* Footer with the accessibility keys and queued results; returns its top. */
+int ui_footer(ui *u, const app_view *v);
+/* A message box wrapped to width, in the warning look unless `info`;
+ * returns its height (0 for none). */
+int ui_message(ui *u, int x, int y, int width, const char *text, bool info);
+/* True for message keys that inform rather than warn (exam.saved, ...). */
+bool ui_msg_is_info(const char *key);
+int ui_message_h(ui *u, int width, const char *text);
+
+/* ui_exam.c */
+void ui_draw_exam(ui *u, const app_view *v);
+void ui_draw_review(ui *u, const app_view *v);
+void ui_draw_confirm(ui *u, const app_view *v);
+
+/* ui_screens.c */
+void ui_draw_identify(ui *u, const app_view *v);
+void ui_draw_code(ui *u, const app_view *v);   /* SCR_LOCKED and SCR_PROCTOR */
+void ui_draw_wait(ui *u, const app_view *v);
+void ui_draw_instructions(ui *u, const app_view *v);
+void ui_draw_result(ui *u, const app_view *v);
+void ui_draw_error(ui *u, const app_view *v);
+
+#endif

@@ -1,0 +1,660 @@
+/* test_ui.c -- every screen draws at both screen sizes and every text size; keys and clicks map to the right actions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "ui.h"
+
+#define FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define NITEMS 50
+
+static strings *texts;
+static bool answered[NITEMS], flags[NITEMS];
+
+static const char *const SCREEN_NAMES[] = {"error", "identify", "locked", "wait", "instructions",
+                                           "exam", "review", "confirm", "result", "proctor"};
+#define NSCREENS ((int)(sizeof SCREEN_NAMES / sizeof *SCREEN_NAMES))
+
+static const char *LONG_STEM =
+    "Seorang pegawai di unit pelayanan perizinan menerima permohonan dari warga yang "
+    "berkasnya belum lengkap, padahal warga tersebut datang dari desa yang jauh dan "
+    "jaringan internet di desanya sering terputus. Atasan meminta agar setiap permohonan "
+    "diproses sesuai standar pelayanan, sementara warga berharap dapat dilayani hari itu "
+    "juga.\n\nDengan memperhatikan nilai berorientasi pelayanan, akuntabel, dan kolaboratif, "
+    "serta ketentuan tentang standar pelayanan publik dan perlindungan data pribadi, "
+    "tindakan manakah yang paling tepat dilakukan oleh pegawai tersebut agar kepentingan "
+    "warga terlayani tanpa melanggar aturan yang berlaku di instansinya?";
+
+/* A view of screen `s` with sample data on every field. */
+static app_view sample(screen s)
+{
+    app_view v;
+    memset(&v, 0, sizeof v);
+    for (int i = 0; i < NITEMS; i++) {
+        answered[i] = i % 3 != 0;
+        flags[i] = i % 7 == 2;
+    }
+    v.scr = s;
+    v.msg = "";
+    v.detail = "";
+    v.nip = "19910515202412204";
+    v.pin_len = 4;
+    v.field = 1;
+    v.token = "YCUCRT";
+    v.code = "1234";
+    v.tries_left = 2;
+    v.name = "Putri Ayu Lestari";
+    v.exam_title = "Evaluasi Akademik Pelatihan Dasar CPNS";
+    v.exam_kind = "kind.academic";
+    v.nitems = NITEMS;
+    v.minutes = 90;
+    v.attempt = 4;
+    v.ceiling = 9001;
+    v.pass_mark = 7001;
+    v.cur = 2;
+    v.stem = "Kearifan lokal berperan dalam kesiapsiagaan bela negara karena \xE2\x80\xA6";
+    v.noptions = 5;
+    v.options[0] = "menjadi alasan untuk menolak kebijakan pemerintah pusat";
+    v.options[1] = "memuat nilai dan pengetahuan masyarakat setempat yang memperkuat persatuan";
+    v.options[2] = "menonjolkan keunggulan suatu daerah dibandingkan daerah lain";
+    v.options[3] = "menggantikan peraturan perundang-undangan yang berlaku secara nasional";
+    v.options[4] = "hanya berlaku bagi masyarakat adat";
+    v.chosen[1] = true;
+    v.answered = answered;
+    v.flags = flags;
+    v.remaining_ms = 61 * 60000 + 5000;
+    v.queued = 2;
+    v.score = (bank_score){7350, 9001, 7350, true, "Cukup memuaskan"};
+    v.band_en = "fairly satisfactory";
+    switch (s) {
+    case SCR_ERROR: v.msg = "start.tampered"; v.detail = "row item a1-001 changed"; break;
+    case SCR_IDENTIFY: v.msg = "identify.wrongpin"; break;
+    case SCR_LOCKED: v.msg = "locked.hint"; break;
+    case SCR_WAIT: v.msg = "wait.wrongtoken"; break;
+    case SCR_PROCTOR: v.msg = "proctor.wrong"; break;
+    default: break;
+    }
+    return v;
+}
+
+/* A hidden window of w x h with a ui on it. */
+typedef struct rig {
+    SDL_Window *win;
+    ui *u;
+} rig;
+
+static rig open_rig(int w, int h)
+{
+    char why[UI_WHY] = "";
+    rig r;
+    r.win = SDL_CreateWindow("test", 0, 0, w, h, SDL_WINDOW_HIDDEN);
+    if (!r.win) fail_msg("window: %s", SDL_GetError());
+    r.u = ui_new(r.win, FONT, texts, why);
+    if (!r.u) fail_msg("ui_new: %s", why);
+    return r;
+}
+
+static void close_rig(rig *r)
+{
+    ui_free(r->u);
+    SDL_DestroyWindow(r->win);
+}
+
+/* Draws v and returns the frame's pixels (ARGB8888); caller frees. */
+static uint32_t *frame(rig *r, const app_view *v, int *w, int *h, const char *shot)
+{
+    ui_draw(r->u, v);
+    SDL_Renderer *ren = ui_renderer(r->u);
+    SDL_GetRendererOutputSize(ren, w, h);
+    uint32_t *px = malloc((size_t)*w * (size_t)*h * 4);
+    assert_non_null(px);
+    assert_int_equal(SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888, px, *w * 4), 0);
+    const char *dir = getenv("KISI_UI_SHOTS");  /* to look at the screens: a folder for BMPs */
+    if (dir && shot) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.bmp", dir, shot);
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(px, *w, *h, 32, *w * 4,
+                                                            SDL_PIXELFORMAT_ARGB8888);
+        if (s) {
+            SDL_SaveBMP(s, path);
+            SDL_FreeSurface(s);
+        }
+    }
+    return px;
+}
+
+static uint64_t digest(const uint32_t *px, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ px[i]) * 1099511628211ull;
+    return h;
+}
+
+static size_t distinct_colours_at_least(const uint32_t *px, size_t n, size_t want)
+{
+    uint32_t seen[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < want && k < 64; i += 7) {
+        size_t j = 0;
+        while (j < k && seen[j] != (px[i] & 0xFFFFFF)) j++;
+        if (j == k) seen[k++] = px[i] & 0xFFFFFF;
+    }
+    return k;
+}
+
+/* Draws every screen on a w x h window at text step `step`; every frame has
+ * content, and no two screens look the same. */
+static void every_screen(int w, int h, int step, bool contrast)
+{
+    rig r = open_rig(w, h);
+    ui_set_font_step(r.u, step);
+    ui_set_high_contrast(r.u, contrast);
+    uint64_t seen[NSCREENS];
+    for (int s = 0; s < NSCREENS; s++) {
+        app_view v = sample((screen)s);
+        char shot[96];
+        snprintf(shot, sizeof shot, "%s-%dx%d-step%d%s", SCREEN_NAMES[s], w, h, step,
+                 contrast ? "-hc" : "");
+        int fw, fh;
+        uint32_t *px = frame(&r, &v, &fw, &fh, shot);
+        assert_int_equal(fw, w);
+        assert_int_equal(fh, h);
+        if (distinct_colours_at_least(px, (size_t)fw * fh, 3) < 3)
+            fail_msg("%s looks empty", shot);
+        seen[s] = digest(px, (size_t)fw * fh);
+        for (int k = 0; k < s; k++)
+            if (seen[k] == seen[s])
+                fail_msg("%s and %s draw the same image", SCREEN_NAMES[k], SCREEN_NAMES[s]);
+        free(px);
+    }
+    close_rig(&r);
+}
+
+static void test_every_screen_draws_at_1024x768(void **state)
+{
+    (void)state;
+    every_screen(1024, 768, UI_FONT_DEFAULT, false);
+}
+
+static void test_every_screen_draws_at_1920x1080(void **state)
+{
+    (void)state;
+    every_screen(1920, 1080, UI_FONT_DEFAULT, false);
+}
+
+static void test_every_screen_draws_at_the_largest_text_size(void **state)
+{
+    (void)state;
+    every_screen(1024, 768, UI_FONT_STEPS - 1, false);
+    every_screen(1920, 1080, UI_FONT_STEPS - 1, false);
+}
+
+static void test_every_screen_draws_in_high_contrast(void **state)
+{
+    (void)state;
+    every_screen(1024, 768, UI_FONT_DEFAULT, true);
+}
+
+static SDL_Event key(SDL_Keycode sym, Uint16 mod);
+
+static void test_every_text_size_step_draws_the_exam_and_every_option_can_be_reached(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    v.stem = LONG_STEM;
+    for (int step = 0; step < UI_FONT_STEPS; step++) {
+        ui_set_font_step(r.u, step);
+        assert_int_equal(ui_font_step(r.u), step);
+        char shot[64];
+        snprintf(shot, sizeof shot, "exam-long-step%d", step);
+        int w, h;
+        bool seen[5] = {false};
+        v.scroll = 0;
+        for (int pages = 0; pages < 50; pages++) {
+            free(frame(&r, &v, &w, &h, pages == 0 ? shot : NULL));
+            for (int i = 0; i < 5; i++) seen[i] |= ui_hit_rect(r.u, ACT_OPTION, i, NULL);
+            SDL_Event e = key(SDLK_PAGEDOWN, KMOD_NONE);
+            action a;
+            assert_true(ui_map_event(r.u, &e, &v, &a));
+            if (a.kind != ACT_SCROLL) break;
+            v.scroll += a.index;
+        }
+        for (int i = 0; i < 5; i++)
+            if (!seen[i]) fail_msg("step %d: option %c never clickable", step, 'A' + i);
+    }
+    ui_set_font_step(r.u, 99);
+    assert_int_equal(ui_font_step(r.u), UI_FONT_STEPS - 1);
+    ui_set_font_step(r.u, -3);
+    assert_int_equal(ui_font_step(r.u), 0);
+    close_rig(&r);
+}
+
+static void test_high_contrast_changes_the_pixels(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    int w, h;
+    uint32_t *normal = frame(&r, &v, &w, &h, NULL);
+    action a = {.kind = ACT_CONTRAST};
+    assert_true(ui_apply(r.u, &a));
+    assert_true(ui_high_contrast(r.u));
+    uint32_t *contrast = frame(&r, &v, &w, &h, NULL);
+    assert_int_not_equal(digest(normal, (size_t)w * h), digest(contrast, (size_t)w * h));
+    /* the background of the high-contrast theme is black */
+    assert_int_equal(contrast[(size_t)(h / 2) * w + w / 2 - 3] & 0xFFFFFF, 0);
+    free(normal);
+    free(contrast);
+    close_rig(&r);
+}
+
+static void test_font_keys_change_the_text_size(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_IDENTIFY);
+    int w, h;
+    uint32_t *before = frame(&r, &v, &w, &h, NULL);
+    action a = {.kind = ACT_FONT_BIGGER};
+    assert_true(ui_apply(r.u, &a));
+    assert_int_equal(ui_font_step(r.u), UI_FONT_DEFAULT + 1);
+    uint32_t *after = frame(&r, &v, &w, &h, NULL);
+    assert_int_not_equal(digest(before, (size_t)w * h), digest(after, (size_t)w * h));
+    a.kind = ACT_FONT_SMALLER;
+    assert_true(ui_apply(r.u, &a));
+    assert_int_equal(ui_font_step(r.u), UI_FONT_DEFAULT);
+    ui_set_font_step(r.u, UI_FONT_STEPS - 1);
+    a.kind = ACT_FONT_BIGGER;
+    assert_false(ui_apply(r.u, &a));  /* already the largest */
+    a.kind = ACT_NEXT;
+    assert_false(ui_apply(r.u, &a));  /* not a look action */
+    free(before);
+    free(after);
+    close_rig(&r);
+}
+
+static SDL_Event key(SDL_Keycode sym, Uint16 mod)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = sym;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
+    e.key.keysym.mod = mod;
+    return e;
+}
+
+static SDL_Event click_at(int x, int y)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEBUTTONDOWN;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = SDL_PRESSED;
+    e.button.clicks = 1;
+    e.button.x = x;
+    e.button.y = y;
+    return e;
+}
+
+/* Maps e on a freshly drawn v; returns whether it mapped. */
+static bool map(rig *r, const app_view *v, SDL_Event e, action *out)
+{
+    memset(out, 0, sizeof *out);
+    return ui_map_event(r->u, &e, v, out);
+}
+
+static void test_key_b_on_the_exam_chooses_option_1(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    ui_draw(r.u, &v);
+    action a;
+    assert_true(map(&r, &v, key(SDLK_b, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_OPTION);
+    assert_int_equal(a.index, 1);
+    assert_true(map(&r, &v, key(SDLK_5, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_OPTION);
+    assert_int_equal(a.index, 4);
+    v.noptions = 2;  /* a true/false item: C means nothing */
+    assert_false(map(&r, &v, key(SDLK_c, KMOD_NONE), &a));
+    close_rig(&r);
+}
+
+static void test_click_on_the_centre_of_option_c_chooses_option_2(void **state)
+{
+    (void)state;
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    for (int k = 0; k < 2; k++) {
+        rig r = open_rig(sizes[k][0], sizes[k][1]);
+        app_view v = sample(SCR_EXAM);
+        ui_draw(r.u, &v);
+        SDL_Rect b, c, d;
+        assert_true(ui_hit_rect(r.u, ACT_OPTION, 1, &b));
+        assert_true(ui_hit_rect(r.u, ACT_OPTION, 2, &c));
+        assert_true(ui_hit_rect(r.u, ACT_OPTION, 3, &d));
+        assert_true(b.y + b.h <= c.y);  /* C lies between B and D, inside the window */
+        assert_true(c.y + c.h <= d.y);
+        assert_true(c.x >= 0 && c.x + c.w <= sizes[k][0] && c.h >= 30);
+        action a;
+        assert_true(map(&r, &v, click_at(c.x + c.w / 2, c.y + c.h / 2), &a));
+        assert_int_equal(a.kind, ACT_OPTION);
+        assert_int_equal(a.index, 2);
+        /* the gap between two options is no option */
+        if (c.y + c.h < d.y) assert_false(map(&r, &v, click_at(c.x + 5, c.y + c.h), &a) &&
+                                          a.kind == ACT_OPTION);
+        close_rig(&r);
+    }
+}
+
+static void test_clicks_on_navigator_and_buttons(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    ui_draw(r.u, &v);
+    SDL_Rect g;
+    action a;
+    assert_true(ui_hit_rect(r.u, ACT_GOTO, 41, &g));
+    assert_true(map(&r, &v, click_at(g.x + g.w / 2, g.y + g.h / 2), &a));
+    assert_int_equal(a.kind, ACT_GOTO);
+    assert_int_equal(a.index, 41);
+    action_kind buttons[] = {ACT_PREV, ACT_NEXT, ACT_FLAG, ACT_REVIEW, ACT_SUBMIT};
+    for (size_t i = 0; i < sizeof buttons / sizeof *buttons; i++) {
+        assert_true(ui_hit_rect(r.u, buttons[i], 0, &g));
+        assert_true(map(&r, &v, click_at(g.x + 2, g.y + 2), &a));
+        assert_int_equal(a.kind, buttons[i]);
+    }
+    close_rig(&r);
+}
+
+static void test_review_lists_unanswered_items_as_links(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_REVIEW);
+    ui_draw(r.u, &v);
+    SDL_Rect g;
+    action a;
+    assert_true(ui_hit_rect(r.u, ACT_GOTO, 0, &g));   /* item 1 is unanswered */
+    assert_true(map(&r, &v, click_at(g.x + g.w / 2, g.y + g.h / 2), &a));
+    assert_int_equal(a.kind, ACT_GOTO);
+    assert_int_equal(a.index, 0);
+    assert_true(ui_hit_rect(r.u, ACT_GOTO, 2, &g));   /* item 3 is flagged */
+    assert_false(ui_hit_rect(r.u, ACT_GOTO, 1, &g));  /* item 2 is neither */
+    assert_true(ui_hit_rect(r.u, ACT_SUBMIT, 0, &g));
+    assert_true(ui_hit_rect(r.u, ACT_ESCAPE, 0, &g));
+    assert_true(map(&r, &v, key(SDLK_ESCAPE, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_ESCAPE);
+    close_rig(&r);
+}
+
+static void test_a_lone_y_on_confirm_never_submits(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_CONFIRM);
+    ui_draw(r.u, &v);
+    action a;
+    SDL_Keycode stray[] = {SDLK_y, SDLK_n, SDLK_s, SDLK_SPACE, SDLK_a};
+    for (size_t i = 0; i < sizeof stray / sizeof *stray; i++) {
+        bool m = map(&r, &v, key(stray[i], KMOD_NONE), &a);
+        assert_false(m && (a.kind == ACT_YES || a.kind == ACT_ENTER || a.kind == ACT_SUBMIT));
+    }
+    SDL_Event t;
+    memset(&t, 0, sizeof t);
+    t.type = SDL_TEXTINPUT;
+    strcpy(t.text.text, "y");
+    assert_false(map(&r, &v, t, &a));
+    /* Enter on the default focus (No) declines */
+    assert_true(map(&r, &v, key(SDLK_RETURN, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_NO);
+    /* Tab / Right move the focus; Enter on Yes submits */
+    assert_true(map(&r, &v, key(SDLK_RIGHT, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_TAB);
+    assert_false(map(&r, &v, key(SDLK_LEFT, KMOD_NONE), &a));  /* already on No */
+    v.confirm_focus = 1;
+    assert_true(map(&r, &v, key(SDLK_RETURN, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_YES);
+    SDL_Event held = key(SDLK_RETURN, KMOD_NONE);
+    held.key.repeat = 1;  /* a held Enter from the screen before does not submit */
+    assert_false(map(&r, &v, held, &a));
+    assert_true(map(&r, &v, key(SDLK_ESCAPE, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_NO);
+    SDL_Rect yes, no;
+    ui_draw(r.u, &v);
+    assert_true(ui_hit_rect(r.u, ACT_YES, 0, &yes));
+    assert_true(ui_hit_rect(r.u, ACT_NO, 0, &no));
+    assert_true(no.x + no.w <= yes.x);  /* No on the left, Yes on the right */
+    close_rig(&r);
+}
+
+static void test_text_screens_take_typed_text(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    SDL_Event t;
+    memset(&t, 0, sizeof t);
+    t.type = SDL_TEXTINPUT;
+    strcpy(t.text.text, "7");
+    action a;
+    screen text[] = {SCR_IDENTIFY, SCR_WAIT, SCR_LOCKED, SCR_PROCTOR};
+    for (size_t i = 0; i < 4; i++) {
+        app_view v = sample(text[i]);
+        ui_draw(r.u, &v);
+        assert_true(map(&r, &v, t, &a));
+        assert_int_equal(a.kind, ACT_TEXT);
+        assert_string_equal(a.text, "7");
+        assert_true(map(&r, &v, key(SDLK_BACKSPACE, KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_BACKSPACE);
+        assert_true(map(&r, &v, key(SDLK_RETURN, KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_ENTER);
+        assert_true(map(&r, &v, key(SDLK_TAB, KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_TAB);
+        assert_true(map(&r, &v, key(SDLK_ESCAPE, KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_ESCAPE);
+    }
+    app_view exam = sample(SCR_EXAM);
+    assert_false(map(&r, &exam, t, &a));  /* the exam takes keys, not text */
+    close_rig(&r);
+}
+
+static void test_identify_click_on_the_other_field_moves_to_it(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_IDENTIFY);  /* PIN focused */
+    ui_draw(r.u, &v);
+    SDL_Rect f;
+    action a;
+    assert_true(ui_hit_rect(r.u, ACT_TAB, 0, &f));
+    assert_true(map(&r, &v, click_at(f.x + 4, f.y + 4), &a));
+    assert_int_equal(a.kind, ACT_TAB);
+    close_rig(&r);
+}
+
+static void test_long_stem_scrolls_before_page_down_moves_on(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    ui_set_font_step(r.u, UI_FONT_STEPS - 1);
+    app_view v = sample(SCR_EXAM);
+    v.stem = LONG_STEM;
+    ui_draw(r.u, &v);
+    action a;
+    assert_false(map(&r, &v, key(SDLK_UP, KMOD_NONE), &a));  /* at the top */
+    assert_true(map(&r, &v, key(SDLK_PAGEUP, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_PREV);
+    assert_true(map(&r, &v, key(SDLK_DOWN, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_SCROLL);
+    assert_int_equal(a.index, 1);
+    int steps = 0;
+    for (;;) {
+        assert_true(map(&r, &v, key(SDLK_PAGEDOWN, KMOD_NONE), &a));
+        if (a.kind != ACT_SCROLL) break;
+        assert_true(a.index > 0);
+        v.scroll += a.index;
+        ui_draw(r.u, &v);
+        assert_true(++steps < 50);
+    }
+    assert_true(steps >= 1);
+    assert_int_equal(a.kind, ACT_NEXT);  /* at the end of the stem: next item */
+    assert_false(map(&r, &v, key(SDLK_DOWN, KMOD_NONE), &a));
+    assert_true(map(&r, &v, key(SDLK_PAGEUP, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_SCROLL);
+    assert_true(a.index < 0);
+    /* a short stem does not scroll: Page Down moves on at once */
+    app_view s = sample(SCR_EXAM);
+    ui_set_font_step(r.u, UI_FONT_DEFAULT);
+    ui_draw(r.u, &s);
+    assert_true(map(&r, &s, key(SDLK_PAGEDOWN, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_NEXT);
+    close_rig(&r);
+}
+
+static void test_exam_keys(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    ui_draw(r.u, &v);
+    struct { SDL_Keycode k; Uint16 mod; action_kind want; } cases[] = {
+        {SDLK_LEFT, KMOD_NONE, ACT_PREV},    {SDLK_RIGHT, KMOD_NONE, ACT_NEXT},
+        {SDLK_f, KMOD_NONE, ACT_FLAG},       {SDLK_f, KMOD_LCTRL, ACT_FLAG},
+        {SDLK_r, KMOD_NONE, ACT_REVIEW},     {SDLK_s, KMOD_NONE, ACT_SUBMIT},
+        {SDLK_EQUALS, KMOD_LCTRL, ACT_FONT_BIGGER}, {SDLK_KP_PLUS, KMOD_RCTRL, ACT_FONT_BIGGER},
+        {SDLK_MINUS, KMOD_LCTRL, ACT_FONT_SMALLER}, {SDLK_h, KMOD_LCTRL, ACT_CONTRAST},
+        {SDLK_p, KMOD_LCTRL | KMOD_LALT, ACT_PROCTOR},
+    };
+    action a;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (!map(&r, &v, key(cases[i].k, cases[i].mod), &a))
+            fail_msg("case %zu mapped to nothing", i);
+        assert_int_equal(a.kind, cases[i].want);
+    }
+    assert_false(map(&r, &v, key(SDLK_b, KMOD_LCTRL), &a));  /* Ctrl+B is no answer */
+    assert_false(map(&r, &v, key(SDLK_x, KMOD_NONE), &a));
+    close_rig(&r);
+}
+
+static void test_window_events_become_actions(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    ui_draw(r.u, &v);
+    SDL_Event e;
+    action a;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_QUIT;
+    assert_true(map(&r, &v, e, &a));
+    assert_int_equal(a.kind, ACT_QUIT);
+    e.type = SDL_WINDOWEVENT;
+    e.window.event = SDL_WINDOWEVENT_CLOSE;
+    assert_true(map(&r, &v, e, &a));
+    assert_int_equal(a.kind, ACT_QUIT);
+    e.window.event = SDL_WINDOWEVENT_FOCUS_LOST;
+    assert_true(map(&r, &v, e, &a));
+    assert_int_equal(a.kind, ACT_FOCUS_LOST);
+    e.window.event = SDL_WINDOWEVENT_SIZE_CHANGED;
+    e.window.data1 = 1024;
+    e.window.data2 = 768;
+    assert_false(map(&r, &v, e, &a));  /* the size it already has */
+    e.window.data1 = 1280;
+    assert_true(map(&r, &v, e, &a));
+    assert_int_equal(a.kind, ACT_DISPLAY);
+    e.type = SDL_DISPLAYEVENT;
+    assert_true(map(&r, &v, e, &a));
+    assert_int_equal(a.kind, ACT_DISPLAY);
+    close_rig(&r);
+}
+
+static void test_result_shows_two_decimals_in_each_language(void **state)
+{
+    (void)state;
+    /* the same result in id and en differs only by its texts */
+    char why[STRINGS_WHY];
+    strings *en = strings_load("assets/strings", "en", why);
+    assert_non_null(en);
+    assert_string_equal(strings_get(texts, "fmt.decimal"), ",");
+    assert_string_equal(strings_get(en, "fmt.decimal"), ".");
+    SDL_Window *w = SDL_CreateWindow("en", 0, 0, 1024, 768, SDL_WINDOW_HIDDEN);
+    ui *u = ui_new(w, FONT, en, why);
+    assert_non_null(u);
+    app_view v = sample(SCR_RESULT);
+    ui_draw(u, &v);
+    SDL_Rect next;
+    assert_true(ui_hit_rect(u, ACT_NEXT_SEAT, 0, &next));
+    ui_free(u);
+    SDL_DestroyWindow(w);
+    strings_free(en);
+}
+
+static void test_bad_font_is_an_error_not_a_crash(void **state)
+{
+    (void)state;
+    char why[UI_WHY] = "";
+    SDL_Window *w = SDL_CreateWindow("x", 0, 0, 640, 480, SDL_WINDOW_HIDDEN);
+    assert_null(ui_new(w, "/nonexistent/font.ttf", texts, why));
+    assert_non_null(strstr(why, "/nonexistent/font.ttf"));
+    assert_null(ui_new(w, FONT, NULL, why));
+    SDL_DestroyWindow(w);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) return -1;
+    char why[STRINGS_WHY];
+    texts = strings_load("assets/strings", "id", why);
+    return texts ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    strings_free(texts);
+    TTF_Quit();
+    SDL_Quit();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_screen_draws_at_1024x768),
+        cmocka_unit_test(test_every_screen_draws_at_1920x1080),
+        cmocka_unit_test(test_every_screen_draws_at_the_largest_text_size),
+        cmocka_unit_test(test_every_screen_draws_in_high_contrast),
+        cmocka_unit_test(test_every_text_size_step_draws_the_exam_and_every_option_can_be_reached),
+        cmocka_unit_test(test_high_contrast_changes_the_pixels),
+        cmocka_unit_test(test_font_keys_change_the_text_size),
+        cmocka_unit_test(test_key_b_on_the_exam_chooses_option_1),
+        cmocka_unit_test(test_click_on_the_centre_of_option_c_chooses_option_2),
+        cmocka_unit_test(test_clicks_on_navigator_and_buttons),
+        cmocka_unit_test(test_review_lists_unanswered_items_as_links),
+        cmocka_unit_test(test_a_lone_y_on_confirm_never_submits),
+        cmocka_unit_test(test_text_screens_take_typed_text),
+        cmocka_unit_test(test_identify_click_on_the_other_field_moves_to_it),
+        cmocka_unit_test(test_long_stem_scrolls_before_page_down_moves_on),
+        cmocka_unit_test(test_exam_keys),
+        cmocka_unit_test(test_window_events_become_actions),
+        cmocka_unit_test(test_result_shows_two_decimals_in_each_language),
+        cmocka_unit_test(test_bad_font_is_an_error_not_a_crash),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
