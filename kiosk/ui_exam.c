@@ -88,18 +88,19 @@ static void option(ui *u, const app_view *v, int i, SDL_Rect r, int badge)
     ui_fill(u, r, on ? t->chosen : t->panel);
     ui_frame(u, r, on ? 4 : 1, on ? t->accent : t->border);
     char letter[2] = {(char)('A' + i), 0};
+    int ring = badge / 12 > 2 ? badge / 12 : 2;
     SDL_Rect b = {r.x + u->unit, r.y + (r.h - badge) / 2, badge, badge};
     if (r.h > 3 * badge) b.y = r.y + u->unit / 2;
     SDL_Color lc = on ? t->on_accent : t->text;
     if (v->multi) {
         ui_fill(u, b, on ? t->accent : t->field);
-        ui_frame(u, b, 3, on ? t->accent : t->text);
+        ui_frame(u, b, ring, on ? t->accent : t->text);
     } else {
         int rad = badge / 2;
         ui_disc(u, b.x + rad, b.y + rad, rad, on ? t->accent : t->text);
-        if (!on) ui_disc(u, b.x + rad, b.y + rad, rad - 3, t->field);
+        if (!on) ui_disc(u, b.x + rad, b.y + rad, rad - ring, t->field);
     }
-    ui_text_center(u, F_BOLD, lc, b, letter);
+    ui_text_center(u, F_SMALLB, lc, b, letter);
     int tx = b.x + badge + u->unit * 3 / 2, tw = r.w - (tx - r.x) - 3 * u->unit;
     const char *text = v->options[i] ? v->options[i] : "";
     int th = ui_para_h(u, F_BODY, text, tw);
@@ -305,7 +306,7 @@ void ui_draw_exam(ui *u, const app_view *v)
     exam_buttons(u, v, cx, bottom - bh, cw, bh);
     SDL_Rect col = {cx, top, cw, bottom - bh - u->unit - top};
     int pad = u->unit, lh = u->line_h[F_BODY], gap = u->unit * 2 / 3;
-    int badge = u->line_h[F_BOLD] * 4 / 3, hint = ls + u->unit / 2;
+    int badge = u->line_h[F_BOLD] * 7 / 5, hint = ls + u->unit / 2;
     int noptions = v->noptions > BANK_MAX_OPTIONS ? BANK_MAX_OPTIONS : v->noptions;
     int oh[BANK_MAX_OPTIONS], opts = hint;
     for (int i = 0; i < noptions; i++) opts += (oh[i] = option_h(u, v, i, cw, badge)) + gap;
@@ -352,21 +353,21 @@ void ui_draw_exam(ui *u, const app_view *v)
     SDL_RenderSetClipRect(u->r, NULL);
 }
 
-/* A wrapped row of cells for the items where pick[i] is true; returns the height. */
-static int cell_list(ui *u, const app_view *v, const bool *pick, bool flags_only, int x, int y,
-                     int w)
+/* A wrapped row of cells for the unanswered (or, with flags_only, the
+ * flagged) items; returns the height. */
+static int cell_list(ui *u, const app_view *v, bool flags_only, int x, int y, int w, bool draw)
 {
     int s = u->line_h[F_BOLD] * 8 / 5, gap = u->unit, cols = (w + gap) / (s + gap), k = 0;
     if (cols < 1) cols = 1;
     for (int i = 0; i < v->nitems; i++) {
-        bool on = flags_only ? (v->flags && v->flags[i]) : !(pick && pick[i]);
-        if (!on) continue;
+        bool done = v->answered && v->answered[i], flag = v->flags && v->flags[i];
+        if (flags_only ? !flag : done) continue;
         SDL_Rect r = {x + (k % cols) * (s + gap), y + (k / cols) * (s + gap), s, s};
-        cell(u, r, i + 1, v->answered && v->answered[i], v->flags && v->flags[i], false, F_BOLD);
+        if (draw) cell(u, r, i + 1, done, flag, false, F_BOLD);
         k++;
     }
     if (k == 0) {
-        ui_text(u, F_BODY, u->t->muted, x, y, ui_str(u, "review.none"));
+        if (draw) ui_text(u, F_BODY, u->t->muted, x, y, ui_str(u, "review.none"));
         return u->line_h[F_BODY];
     }
     return ((k + cols - 1) / cols) * (s + gap);
@@ -379,27 +380,45 @@ static int count_unanswered(const app_view *v)
     return n;
 }
 
-void ui_draw_review(ui *u, const app_view *v)
+/* Title, hint and both lists of the review page; returns the height. */
+static int review_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
 {
     const ui_theme *t = u->t;
-    int m = 2 * u->unit, y = ui_header(u, v->exam_title, v->name) + m, w = u->w - 2 * m;
-    ui_text(u, F_HEAD, t->text, m, y, ui_str(u, "review.title"));
-    y += u->line_h[F_HEAD] + u->unit / 2;
-    y += ui_para(u, F_BODY, t->muted, m, y, w, ui_str(u, "review.hint"), 0, -1) + u->unit;
-    char head[160], n[16];
-    snprintf(n, sizeof n, "%d", count_unanswered(v));
-    snprintf(head, sizeof head, "%s (%s)", ui_str(u, "review.unanswered"), n);
-    ui_text(u, F_BOLD, t->text, m, y, head);
-    y += u->line_h[F_BOLD] + u->unit / 2;
-    y += cell_list(u, v, v->answered, false, m + 4, y, w - 8) + u->unit;
-    int nf = 0;
+    int y0 = y, nf = 0;
     for (int i = 0; i < v->nitems; i++) nf += v->flags && v->flags[i];
-    snprintf(n, sizeof n, "%d", nf);
-    snprintf(head, sizeof head, "%s (%s)", ui_str(u, "review.flagged"), n);
-    ui_text(u, F_BOLD, t->text, m, y, head);
-    y += u->line_h[F_BOLD] + u->unit / 2;
-    cell_list(u, v, NULL, true, m + 4, y, w - 8);
-    int foot = ui_footer(u, v), bh = u->line_h[F_BOLD] + u->unit * 3 / 2;
+    if (draw) ui_text(u, F_HEAD, t->text, x, y, ui_str(u, "review.title"));
+    y += u->line_h[F_HEAD] + u->unit / 2;
+    const char *hint = ui_str(u, "review.hint");
+    y += (draw ? ui_para(u, F_BODY, t->muted, x, y, w, hint, 0, -1) : ui_para_h(u, F_BODY, hint, w)) +
+         u->unit;
+    for (int list = 0; list < 2; list++) {
+        char head[160];
+        snprintf(head, sizeof head, "%s (%d)",
+                 ui_str(u, list ? "review.flagged" : "review.unanswered"),
+                 list ? nf : count_unanswered(v));
+        if (draw) ui_text_fit(u, F_BOLD, t->text, x, y, w, head);
+        y += u->line_h[F_BOLD] + u->unit / 2;
+        y += cell_list(u, v, list == 1, x + 4, y, w - 8, draw) + u->unit;
+    }
+    return y - y0;
+}
+
+void ui_draw_review(ui *u, const app_view *v)
+{
+    int m, w, bh, top, foot;
+    for (;;) {  /* the chosen text size, or the largest smaller one that fits */
+        m = 2 * u->unit;
+        w = u->w - 2 * m;
+        bh = u->line_h[F_BOLD] + u->unit * 3 / 2;
+        top = ui_header_h(u) + m;
+        foot = ui_footer_top(u);
+        if (review_body(u, v, m, top, w, false) <= foot - bh - u->unit - top || u->eff == 0 ||
+            ui_use_step(u, u->eff - 1) != 0)
+            break;
+    }
+    ui_header(u, v->exam_title, v->name);
+    ui_footer(u, v);
+    review_body(u, v, m, top, w, true);
     const char *back = ui_str(u, "review.back"), *sub = ui_str(u, "review.submit");
     int bw = ui_button_w(u, back), sw = ui_button_w(u, sub);
     if (bw + sw + 3 * m > u->w) bw = sw = (u->w - 3 * m) / 2;

@@ -41,8 +41,11 @@ struct ui {
     SDL_Renderer *r;
     const strings *s;
     char *font_path, *bold_path;
-    TTF_Font *font[F_COUNT];
-    int line_h[F_COUNT];
+    TTF_Font *fonts[UI_FONT_STEPS][F_COUNT];  /* opened when a step is first used */
+    int line_hs[UI_FONT_STEPS][F_COUNT];
+    TTF_Font **font;    /* the set in use for this frame: fonts[eff] */
+    int *line_h;        /* line_hs[eff] */
+    int eff;            /* step in use: the chosen one, or smaller when a screen does not fit */
     int w, h;           /* output size the fonts were opened for */
     int win_w, win_h;   /* window size at the last ui_draw() */
     int step;           /* text size step */
@@ -62,7 +65,14 @@ struct ui {
     size_t tmp_cap;
 };
 
-/* ui.c: text and shapes */
+/* ui_text.c: text; ui_paint.c: shapes and widgets; ui.c: fonts */
+/* Destroys every cached text texture. */
+void ui_cache_clear(ui *u);
+/* Switches this frame to text size `step` (opening it when needed). */
+int ui_use_step(ui *u, int step);
+/* Height of the header bar, and the top of the footer, for the fonts in use. */
+int ui_header_h(const ui *u);
+int ui_footer_top(const ui *u);
 const char *ui_str(const ui *u, const char *key);
 int ui_text_w(ui *u, int font, const char *s);
 /* Draws s with its top-left at x,y; returns the width drawn. */

@@ -33,15 +33,24 @@ static void framed(ui *u, const app_view *v, const char *right, content_fn fn, S
                    foot_button b)
 {
     const ui_theme *t = u->t;
-    int top = ui_header(u, ui_str(u, "app.name"), right), bottom = ui_footer(u, v);
-    int m = 2 * u->unit, room = bottom - top - u->unit, pw = 64 * u->unit;
-    if (pw > u->w - 2 * m) pw = u->w - 2 * m;
-    int bh = b.label ? u->line_h[F_BOLD] + 2 * u->unit : 0, barea = b.label ? bh + m : 0;
-    int ch = fn(u, v, 0, 0, pw - 2 * m, false);
-    if (ch + 2 * m + barea > room && pw < u->w - 2 * u->unit) {
-        pw = u->w - 2 * u->unit;  /* big text: use the whole width */
+    int m, room, pw, bh, barea, ch, top;
+    for (;;) {  /* the chosen text size, or the largest smaller one that fits */
+        top = ui_header_h(u);
+        m = 2 * u->unit;
+        room = ui_footer_top(u) - top - u->unit;
+        pw = 64 * u->unit;
+        if (pw > u->w - 2 * m) pw = u->w - 2 * m;
+        bh = b.label ? u->line_h[F_BOLD] + 2 * u->unit : 0;
+        barea = b.label ? bh + m : 0;
         ch = fn(u, v, 0, 0, pw - 2 * m, false);
+        if (ch + 2 * m + barea > room && pw < u->w - 2 * u->unit) {
+            pw = u->w - 2 * u->unit;  /* big text: use the whole width */
+            ch = fn(u, v, 0, 0, pw - 2 * m, false);
+        }
+        if (ch + 2 * m + barea <= room || u->eff == 0 || ui_use_step(u, u->eff - 1) != 0) break;
     }
+    ui_header(u, ui_str(u, "app.name"), right);
+    ui_footer(u, v);
     int ph = ch + 2 * m + barea;
     if (ph > room) ph = room;
     int py = top + (room - ph) / 2;
