@@ -137,10 +137,18 @@ static SDL_Window *open_window(const opts *o, const strings *s)
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     if (!o->windowed) SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
     Uint32 flags = o->windowed ? SDL_WINDOW_RESIZABLE : SDL_WINDOW_FULLSCREEN_DESKTOP;
-    SDL_Window *w = SDL_CreateWindow(strings_get(s, "app.name"), SDL_WINDOWPOS_CENTERED,
-                                     SDL_WINDOWPOS_CENTERED, o->width, o->height, flags);
-    if (w && !o->windowed) SDL_SetWindowKeyboardGrab(w, SDL_TRUE);
-    return w;
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED, w = o->width, h = o->height;
+    SDL_Rect b;
+    if (!o->windowed && SDL_GetDisplayBounds(0, &b) == 0) {
+        /* the whole screen even where no window manager makes it full screen */
+        x = b.x;
+        y = b.y;
+        w = b.w;
+        h = b.h;
+    }
+    SDL_Window *win = SDL_CreateWindow(strings_get(s, "app.name"), x, y, w, h, flags);
+    if (win && !o->windowed) SDL_SetWindowKeyboardGrab(win, SDL_TRUE);
+    return win;
 }
 
 /* Runs until the app asks to quit. */

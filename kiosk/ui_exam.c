@@ -76,7 +76,7 @@ static int option_h(ui *u, const app_view *v, int i, int w, int badge)
 {
     int lines = ui_wrap(u, F_BODY, v->options[i] ? v->options[i] : "", w - badge - 5 * u->unit);
     if (lines < 1) lines = 1;
-    int h = lines * u->line_h[F_BODY] + u->unit * 3 / 2;
+    int h = lines * u->line_h[F_BODY] + u->unit * 2;
     int min = badge + u->unit * 3 / 2;
     return h > min ? h : min;
 }
