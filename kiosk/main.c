@@ -200,10 +200,7 @@ int main(int argc, char **argv)
 {
     opts o;
     int rc = parse(argc, argv, &o);
-    if (rc) {
-        usage(stderr);
-        return rc;
-    }
+    if (rc) return rc;
     if (!o.cfg.state_dir) o.cfg.state_dir = default_state();
     char why[UI_WHY] = "";
     strings *s = load_strings(&o, why);

@@ -581,6 +581,70 @@ static void test_window_events_become_actions(void **state)
     close_rig(&r);
 }
 
+static void test_time_warning_changes_the_clock_and_shows_the_message(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    int w, h;
+    uint32_t *calm = frame(&r, &v, &w, &h, "exam-calm");
+    v.remaining_ms = 4 * 60000 + 59000;
+    v.warning = 5;
+    uint32_t *warn5 = frame(&r, &v, &w, &h, "exam-warn5");
+    v.remaining_ms = 59000;
+    v.warning = 1;
+    uint32_t *warn1 = frame(&r, &v, &w, &h, "exam-warn1");
+    assert_int_not_equal(digest(calm, (size_t)w * h), digest(warn5, (size_t)w * h));
+    assert_int_not_equal(digest(warn5, (size_t)w * h), digest(warn1, (size_t)w * h));
+    /* the clock's box turns to the warning colour: look for its red at the top right */
+    size_t red = 0;
+    for (int y = 0; y < h / 12; y++)
+        for (int x = w * 3 / 4; x < w; x++)
+            red += (warn5[(size_t)y * w + x] & 0xFFFFFF) == 0xA8101C;
+    assert_true(red > 100);
+    free(calm);
+    free(warn5);
+    free(warn1);
+    close_rig(&r);
+}
+
+static void test_multiple_response_items_look_different_from_single(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    int w, h;
+    uint32_t *single = frame(&r, &v, &w, &h, NULL);
+    v.multi = true;
+    v.chosen[3] = true;
+    uint32_t *multi = frame(&r, &v, &w, &h, "exam-multi");
+    assert_int_not_equal(digest(single, (size_t)w * h), digest(multi, (size_t)w * h));
+    free(single);
+    free(multi);
+    close_rig(&r);
+}
+
+static void test_mouse_wheel_scrolls_a_long_stem(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    ui_set_font_step(r.u, UI_FONT_STEPS - 1);
+    app_view v = sample(SCR_EXAM);
+    v.stem = LONG_STEM;
+    ui_draw(r.u, &v);
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEWHEEL;
+    e.wheel.y = -1;  /* towards the user: down */
+    action a;
+    assert_true(map(&r, &v, e, &a));
+    assert_int_equal(a.kind, ACT_SCROLL);
+    assert_true(a.index > 0);
+    e.wheel.y = 1;
+    assert_false(map(&r, &v, e, &a));  /* already at the top */
+    close_rig(&r);
+}
+
 static void test_result_shows_two_decimals_in_each_language(void **state)
 {
     (void)state;
@@ -653,6 +717,9 @@ int main(void)
         cmocka_unit_test(test_long_stem_scrolls_before_page_down_moves_on),
         cmocka_unit_test(test_exam_keys),
         cmocka_unit_test(test_window_events_become_actions),
+        cmocka_unit_test(test_time_warning_changes_the_clock_and_shows_the_message),
+        cmocka_unit_test(test_multiple_response_items_look_different_from_single),
+        cmocka_unit_test(test_mouse_wheel_scrolls_a_long_stem),
         cmocka_unit_test(test_result_shows_two_decimals_in_each_language),
         cmocka_unit_test(test_bad_font_is_an_error_not_a_crash),
     };
