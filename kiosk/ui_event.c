@@ -99,8 +99,20 @@ static bool screen_key(ui *u, const app_view *v, const SDL_KeyboardEvent *k, act
     case SDLK_KP_ENTER: return enter ? set(out, ACT_ENTER, 0) : false;
     case SDLK_TAB: return set(out, ACT_TAB, 0);
     case SDLK_ESCAPE: return set(out, ACT_ESCAPE, 0);
-    default: return false;
+    default: break;
     }
+    /* Text screens take digits and letters from the key itself, not from
+     * SDL_TEXTINPUT: an input method may deliver text after a later Enter,
+     * and a NIP, PIN, token or code is only ever 0-9 and A-Z. */
+    char c = 0;
+    if (sym >= SDLK_0 && sym <= SDLK_9) c = (char)('0' + (sym - SDLK_0));
+    else if (sym >= SDLK_KP_1 && sym <= SDLK_KP_9) c = (char)('1' + (sym - SDLK_KP_1));
+    else if (sym == SDLK_KP_0) c = '0';
+    else if (sym >= SDLK_a && sym <= SDLK_z) c = (char)('A' + (sym - SDLK_a));
+    if (!c || !plain) return false;
+    set(out, ACT_TEXT, 0);
+    out->text[0] = c;
+    return true;
 }
 
 /* Keys that work on every screen: text size, contrast, proctor. */
@@ -164,12 +176,6 @@ bool ui_map_event(ui *u, const SDL_Event *e, const app_view *v, action *out)
         return set(out, ACT_DISPLAY, 0);
     case SDL_KEYDOWN:
         return global_key(&e->key, out) || screen_key(u, v, &e->key, out);
-    case SDL_TEXTINPUT:
-        if (!text_screen(v->scr) || (SDL_GetModState() & (KMOD_CTRL | KMOD_LALT | KMOD_GUI)))
-            return false;
-        set(out, ACT_TEXT, 0);
-        SDL_strlcpy(out->text, e->text.text, sizeof out->text);
-        return out->text[0] != '\0';
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button != SDL_BUTTON_LEFT) return false;
         return click(u, e->button.x, e->button.y, out);

@@ -8,8 +8,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=$here/demo-out
 rm -rf "$out/state" "$out"/*.png "$out/kiosk.trace"
 sh "$here/tools/sample-bank.sh" "$out" | tail -n 1
-nip=$(sed -n 2p "$here/assets/bank/roster.csv" | cut -d, -f1)
-pin=$(sed -n 2p "$here/assets/bank/roster.csv" | cut -d, -f3)
+nip=$(sed -n 2p "$here/assets/bank/roster.csv" | tr -d '\r' | cut -d, -f1)
+pin=$(sed -n 2p "$here/assets/bank/roster.csv" | tr -d '\r' | cut -d, -f3)
 token=$(cat "$out/token")
 cd "$out"
 set -- --bank latsar.bank --session demo.session --authority authority.pub --state state

@@ -29,7 +29,7 @@ umask 077
 "$bank" session latsar.bank --passphrase-file passphrase --exam "$exam" \
   --roster "$assets/roster.csv" --out demo.session > token 2>/dev/null
 umask 022
-first=$(sed -n 2p "$assets/roster.csv")
+first=$(sed -n 2p "$assets/roster.csv" | tr -d '\r')
 nip=${first%%,*}
 pin=${first##*,}
 echo "demo session for $exam: NIP $nip  PIN $pin  token $(cat token)"
