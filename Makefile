@@ -136,6 +136,7 @@ bench: deps ## print the performance figures
 
 bench-run: $(BENCH_BIN) $(BIN)/bank $(BIN)/kiosk
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@for s in tests/bench/*.sh; do [ -f "$$s" ] || continue; BIN=$(abspath $(BIN)) sh $$s || exit 1; done
 
 demo: deps ## build the sample bank and run a demo sitting
 	@$(MAKE) --no-print-directory all
