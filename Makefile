@@ -39,6 +39,13 @@ KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/%.o)
 LIBKIOSK  := $(BUILD)/libkiosk.a
 
+CORE_SRC  := $(wildcard core/*.c)
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
+LIBCORE   := $(BUILD)/libcore.a
+CORETOOL_SRC := $(wildcard tools/core/*.c)
+CORETOOL_OBJ := $(CORETOOL_SRC:%.c=$(BUILD)/%.o)
+NET_LIBS  := -lmicrohttpd -lcurl -lpthread
+
 BANKTOOL_SRC := $(wildcard tools/bank/*.c)
 BANKTOOL_OBJ := $(BANKTOOL_SRC:%.c=$(BUILD)/%.o)
 
@@ -57,7 +64,9 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 .SECONDARY:
 .PHONY: all help deps test unit e2e fuzz-replay fuzz bench bench-run demo clean
 
-all: $(BIN)/bank $(BIN)/kiosk ## build the programs into bin/
+PROGRAMS := $(BIN)/bank $(BIN)/kiosk $(if $(wildcard tools/core/main.c),$(BIN)/core)
+
+all: $(PROGRAMS) ## build the programs into bin/
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -84,7 +93,23 @@ $(LIBKIOSK): $(KIOSK_OBJ)
 
 $(BIN)/kiosk: $(BUILD)/kiosk/main.o $(LIBKIOSK) $(LIBBANK)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(BANK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS)
+
+$(BUILD)/core/%.o: core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Icore $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/core/%.o: tools/core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Icore $(CFLAGS) -c $< -o $@
+
+$(LIBCORE): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/core: $(CORETOOL_OBJ) $(LIBCORE) $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) $(BANK_LIBS)
 
 $(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
 	@mkdir -p $(dir $@)
@@ -92,11 +117,11 @@ $(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikiosk $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Ikiosk -Icore $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBBANK)
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBCORE) $(LIBBANK)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(BANK_LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS) -lcmocka
 
 $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK)
 	@mkdir -p $(dir $@)
@@ -118,7 +143,7 @@ unit: $(UNIT_BIN) ## run the cmocka unit tests
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 	@COUNTS=$(COUNTS) sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
-e2e: $(BIN)/bank $(BIN)/kiosk ## run the scripted end-to-end tests
+e2e: $(PROGRAMS) ## run the scripted end-to-end tests
 	@COUNTS=$(COUNTS) BIN=$(abspath $(BIN)) sh tests/run-e2e.sh
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
@@ -134,7 +159,7 @@ fuzz: $(FUZZ_BIN) ## run each libFuzzer target for FUZZSECS seconds, growing tes
 bench: deps ## print the performance figures
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: $(BENCH_BIN) $(BIN)/bank $(BIN)/kiosk
+bench-run: $(BENCH_BIN) $(PROGRAMS)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 	@for s in tests/bench/*.sh; do [ -f "$$s" ] || continue; BIN=$(abspath $(BIN)) sh $$s || exit 1; done
 

@@ -5,10 +5,10 @@ set -eu
 what=${1:-test}
 base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev sqlite3"
 kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
-core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev"
+core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
 case "$what" in
-  test) pkgs="$base $kiosk" ;;
-  demo) pkgs="$base $kiosk" ;;
+  test) pkgs="$base $kiosk $core" ;;
+  demo) pkgs="$base $kiosk $core" ;;
   fuzz) pkgs="$base clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown set '$what' (test, demo, fuzz)" >&2; exit 2 ;;
 esac

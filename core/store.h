@@ -1,0 +1,111 @@
+/* store.h -- the grading core's storage interface; handlers use only this.
+ * Backends: SQLite (store_sqlite.c, "sqlite:PATH"); PostgreSQL can be added as
+ * another store_ops table without touching the handlers. All functions return
+ * 0 on success, -1 with a one-line reason in `why` (CORE_WHY bytes) on error. */
+#ifndef KISI_STORE_H
+#define KISI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CORE_WHY 256
+
+typedef struct store store;
+
+/* Opens the store named by `url` ("sqlite:PATH"; the file and its tables
+ * are created on first use). Caller closes with store_close(). */
+store *store_open(const char *url, char *why);
+void store_close(store *s);
+
+/* Banks the core serves: id (hex bank id), the sealed bank file and the
+ * passphrase file (kept 0600) copied into the core's data folder. */
+int store_bank_put(store *s, const char *bank_id, const char *bank_path,
+                   const char *pass_path, char *why);
+/* Paths of a known bank; 1 found, 0 unknown, -1 error. Buffers of cap bytes. */
+int store_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path, size_t cap,
+                   char *why);
+
+/* Sessions: id, bank id, exam id, session file path (copied by the caller). */
+int store_session_put(store *s, const char *session_id, const char *bank_id,
+                      const char *exam_id, const char *path, char *why);
+int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
+                      char *path, size_t cap, char *why);
+
+/* Kiosks, by public key (64 hex). States: "pending", "approved", "revoked". */
+int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms, char *why);
+/* Copies the state into `state` (16 bytes); 1 found, 0 unknown, -1 error. */
+int store_kiosk_state(store *s, const char *pub, char *state, char *why);
+/* Sets the state of the kiosk whose key starts with `prefix` (at least 8 hex
+ * digits, must match exactly one kiosk). */
+int store_kiosk_set(store *s, const char *prefix, const char *state, char *why);
+/* Calls fn for every kiosk. */
+int store_kiosk_each(store *s, int (*fn)(const char *pub, const char *name, const char *state,
+                                          int64_t enrolled_ms, void *arg),
+                     void *arg, char *why);
+
+/* One verified result. */
+typedef struct store_result {
+    const char *session_id, *exam_id, *programme, *exam_kind, *nip;
+    int attempt;
+    int raw, awarded;
+    bool passed;
+    const char *digest;   /* hex SHA-256 of the result bytes */
+    const char *json;     /* the result record, exactly as signed */
+    const char *sig;      /* the signature file's JSON */
+    const char *kiosk;    /* kiosk public key */
+    int64_t received_ms;
+} store_result;
+
+/* Outcome of store_result_put. */
+typedef enum store_put { STORE_NEW = 1, STORE_SAME = 2, STORE_CONFLICT = 3 } store_put;
+
+/* Stores a result exactly once per (exam, nip, attempt): STORE_NEW when
+ * stored, STORE_SAME when the same digest is already there, STORE_CONFLICT
+ * when another result holds that attempt (the new one is then kept as
+ * evidence, never replacing the first). -1 on error. */
+int store_result_put(store *s, const store_result *r, char *why);
+
+/* Number of stored attempts of `nip` at `exam_id`, and the highest attempt
+ * number (both 0 when none). */
+int store_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
+                   char *why);
+/* True (1) when nip has a passed result of every quiz exam id in
+ * `quiz_ids` (n of them); 0 otherwise; -1 on error. `missing` (cap bytes)
+ * gets the first quiz not passed. */
+int store_quizzes_passed(store *s, const char *nip, const char *const *quiz_ids, size_t n,
+                         char *missing, size_t cap, char *why);
+/* Exam ids of kind "quiz" of `programme` known to the core (from its
+ * sessions); fills ids (caller frees each and the array). */
+int store_programme_quizzes(store *s, const char *programme, char ***ids, size_t *n,
+                            char *why);
+/* Calls fn with the form object (JSON text) of every stored result of
+ * exam_id, ordered by nip then attempt: the FORMS.jsonl history. */
+int store_history(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
+                  void *arg, char *why);
+/* Calls fn for every stored result of `session_id` (room status). */
+int store_results_of_session(store *s, const char *session_id,
+                             int (*fn)(const store_result *r, void *arg), void *arg, char *why);
+/* Best awarded score and passed flag of nip at exam_id; 1 found, 0 none. */
+int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
+               char *why);
+
+/* Cohorts: a JSON definition (see recap.h) and a roster, and the aspect
+ * scores imported for it; recap runs kept side by side (run 1, 2, ...). */
+int store_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why);
+/* Copies the definition into a malloc'd string (caller frees); 1 found, 0 unknown. */
+int store_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why);
+/* Aspect rows: one JSON object per participant (see recap.h), replacing earlier rows. */
+int store_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,
+                      char *why);
+int store_aspects_each(store *s, const char *cohort_id,
+                       int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
+                       char *why);
+/* Saves a recap run's JSON as the next run number (written to *run). */
+int store_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
+                    int *run, char *why);
+/* Latest (run = 0) or given recap run JSON, malloc'd; 1 found, 0 none. */
+int store_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
+                    char *why);
+
+#endif

@@ -1,0 +1,18 @@
+/* cli.h -- the `core` command: subcommands share these entry points. */
+#ifndef KISI_CORE_CLI_H
+#define KISI_CORE_CLI_H
+
+/* Each takes the arguments after the subcommand name (argv[0] is the first
+ * of them), the --db URL (default "sqlite:kisi-core.db") and returns the
+ * exit status: 0 ok, 1 refused/failed (one line on stderr), 2 usage. */
+int cmd_serve(const char *db, const char *listen);
+int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F */
+int cmd_session(const char *db, int argc, char **argv);   /* session add SESSION */
+int cmd_kiosk(const char *db, int argc, char **argv);     /* kiosk list|approve ID|revoke ID */
+int cmd_import(const char *db, int argc, char **argv);    /* import DIR */
+int cmd_history(const char *db, int argc, char **argv);   /* history --exam ID */
+int cmd_cohort(const char *db, int argc, char **argv);    /* cohort add DEF.json ROSTER.csv */
+int cmd_aspects(const char *db, int argc, char **argv);   /* aspects import COHORT FILE.csv */
+int cmd_recap(const char *db, int argc, char **argv);     /* recap COHORT --csv|--json [--rerun] */
+
+#endif
