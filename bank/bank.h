@@ -327,6 +327,11 @@ typedef struct bank_session_spec {
 bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char *out,
                              char token[BANK_TOKEN_LEN + 1], char *why);
 
+/* Reads the ids a session file names, without any key: bank_id (33
+ * bytes), session_id (33) and exam_id (65). */
+bank_err bank_session_info(const char *path, char *bank_id, char *session_id, char *exam_id,
+                           char *why);
+
 /* Opens a session file for bank `b` (borrowed, must outlive the
  * session). Caller closes with bank_session_close(). */
 bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *why);

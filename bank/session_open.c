@@ -87,6 +87,19 @@ static bank_err load_people(bank_session *s, char *why)
     return e;
 }
 
+bank_err bank_session_info(const char *path, char *bank_id, char *session_id, char *exam_id,
+                           char *why)
+{
+    bank_err e = BANK_OK;
+    sqlite3 *db = kdb_open(path, false, "session", &e, why);
+    if (!db) return e;
+    if (!(e = meta_str(db, "bank_id", bank_id, 33, why)) &&
+        !(e = meta_str(db, "session_id", session_id, 33, why)))
+        e = meta_str(db, "exam_id", exam_id, 65, why);
+    sqlite3_close(db);
+    return e;
+}
+
 bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *why)
 {
     bank_session *s = calloc(1, sizeof *s);

@@ -1,0 +1,543 @@
+/* ingest.c -- verifies signed results (signature, kiosk, session, form, score, attempts) and stores each once. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "bank.h"
+#include "ingest.h"
+
+#define CACHE_MAX 32  /* open banks and sessions kept unlocked */
+
+typedef struct open_bank {
+    char id[33];
+    bank *b;
+} open_bank;
+
+typedef struct open_session {
+    char id[33];
+    bank_session *s;
+    bank_exam *exam;
+    bank *b;  /* borrowed from the bank cache */
+} open_session;
+
+struct core_ctx {
+    store *st;
+    char data[1024];
+    pthread_mutex_t mu;  /* libbank handles are not thread-safe */
+    open_bank banks[CACHE_MAX];
+    size_t nbanks;
+    open_session sessions[CACHE_MAX];
+    size_t nsessions;
+};
+
+static void say(char *why, const char *fmt, ...)
+{
+    if (!why) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, CORE_WHY, fmt, ap);
+    va_end(ap);
+}
+
+/* mkdir -p for one or two levels, mode 0700. */
+static int make_dir(const char *path, char *why)
+{
+    if (mkdir(path, 0700) == 0 || errno == EEXIST) return 0;
+    say(why, "%s: %s", path, strerror(errno));
+    return -1;
+}
+
+core_ctx *core_ctx_new(store *s, const char *data_dir, char *why)
+{
+    core_ctx *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->st = s;
+    snprintf(c->data, sizeof c->data, "%s", data_dir);
+    char sub[1100];
+    int rc = make_dir(c->data, why);
+    snprintf(sub, sizeof sub, "%s/banks", c->data);
+    if (!rc) rc = make_dir(sub, why);
+    snprintf(sub, sizeof sub, "%s/sessions", c->data);
+    if (!rc) rc = make_dir(sub, why);
+    if (rc) {
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void core_ctx_free(core_ctx *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->nsessions; i++) {
+        bank_session_close(c->sessions[i].s);
+        bank_exam_free(c->sessions[i].exam);
+    }
+    for (size_t i = 0; i < c->nbanks; i++) bank_close(c->banks[i].b);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+store *core_ctx_store(core_ctx *c)
+{
+    return c->st;
+}
+
+/* Reads a passphrase file (one trailing newline dropped); caller wipes and
+ * frees. NULL with why set on error. */
+static char *read_secret(const char *path, size_t *len, char *why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        say(why, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(1025);
+    size_t n = buf ? fread(buf, 1, 1025, f) : 0;
+    fclose(f);
+    if (!buf) return NULL;
+    if (n && buf[n - 1] == '\n') n--;
+    if (n && buf[n - 1] == '\r') n--;
+    if (n == 0 || n > 1024) {
+        say(why, "%s: the passphrase is empty or too long", path);
+        OPENSSL_cleanse(buf, 1025);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* Copies src to dst (mode) through a temporary file, fsynced and renamed. */
+static int copy_file(const char *src, const char *dst, int mode, char *why)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+    int in = open(src, O_RDONLY), out = -1, rc = -1;
+    if (in < 0) {
+        say(why, "%s: %s", src, strerror(errno));
+        return -1;
+    }
+    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (out < 0) {
+        say(why, "%s: %s", tmp, strerror(errno));
+        close(in);
+        return -1;
+    }
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) break;
+    if (n == 0 && fsync(out) == 0) rc = 0;
+    close(in);
+    if (close(out) != 0) rc = -1;
+    if (rc == 0 && rename(tmp, dst) != 0) rc = -1;
+    if (rc) {
+        say(why, "cannot copy %s to %s: %s", src, dst, strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
+/* Opens and unlocks bank `id` from the data folder (cached). Call locked. */
+static bank *bank_of(core_ctx *c, const char *id, char *why)
+{
+    for (size_t i = 0; i < c->nbanks; i++)
+        if (strcmp(c->banks[i].id, id) == 0) return c->banks[i].b;
+    char bpath[1024], ppath[1024], bw[BANK_WHY] = "";
+    int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
+    if (found <= 0) {
+        if (found == 0) say(why, "bank %s is not known to the core: core bank add", id);
+        return NULL;
+    }
+    bank_err e = BANK_OK;
+    bank *b = bank_open(bpath, false, &e, bw);
+    size_t plen = 0;
+    char *pass = b ? read_secret(ppath, &plen, why) : NULL;
+    if (!b) say(why, "%s", bw);
+    if (pass) {
+        e = bank_unlock(b, pass, plen, bw);
+        OPENSSL_cleanse(pass, plen);
+        free(pass);
+        if (e) say(why, "%s", bw);
+    }
+    if (!b || !pass || e || c->nbanks == CACHE_MAX) {
+        if (c->nbanks == CACHE_MAX) say(why, "too many banks open");
+        bank_close(b);
+        return NULL;
+    }
+    snprintf(c->banks[c->nbanks].id, sizeof c->banks[0].id, "%s", id);
+    c->banks[c->nbanks++].b = b;
+    return b;
+}
+
+/* Opens and unlocks session `id` (cached). Call locked. *unknown is set
+ * when the store has no such session. */
+static open_session *session_of(core_ctx *c, const char *id, bool *unknown, char *why)
+{
+    *unknown = false;
+    for (size_t i = 0; i < c->nsessions; i++)
+        if (strcmp(c->sessions[i].id, id) == 0) return &c->sessions[i];
+    char bid[CORE_WHY], exam[CORE_WHY], path[CORE_WHY], bw[BANK_WHY] = "";
+    int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
+    if (found <= 0) {
+        *unknown = found == 0;
+        if (found == 0) say(why, "session %s is not known to the core", id);
+        return NULL;
+    }
+    bank *b = bank_of(c, bid, why);
+    if (!b) return NULL;
+    bank_err e = BANK_OK;
+    bank_session *s = bank_session_open(b, path, &e, bw);
+    if (s && !(e = bank_session_unlock_bank(s, bw)) && c->nsessions < CACHE_MAX) {
+        bank_exam *ex = bank_exam_get(b, exam, &e, bw);
+        if (ex) {
+            open_session *o = &c->sessions[c->nsessions++];
+            snprintf(o->id, sizeof o->id, "%s", id);
+            o->s = s;
+            o->exam = ex;
+            o->b = b;
+            return o;
+        }
+    }
+    say(why, "%s", bw[0] ? bw : "too many sessions open");
+    bank_session_close(s);
+    return NULL;
+}
+
+int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, char *why)
+{
+    char bw[BANK_WHY] = "", dst[1200], pdst[1200];
+    bank_err e = BANK_OK;
+    bank *b = bank_open(bank_path, false, &e, bw);
+    if (!b) {
+        say(why, "%s", bw);
+        return -1;
+    }
+    size_t plen = 0;
+    char *pass = read_secret(pass_path, &plen, why);
+    int rc = -1;
+    if (pass) {
+        e = bank_unlock(b, pass, plen, bw);
+        OPENSSL_cleanse(pass, plen);
+        free(pass);
+        if (e) say(why, "%s", bw);
+        else rc = 0;
+    }
+    char id[33];
+    snprintf(id, sizeof id, "%s", bank_id(b));
+    bank_close(b);
+    if (rc) return -1;
+    snprintf(dst, sizeof dst, "%s/banks/%s.bank", c->data, id);
+    snprintf(pdst, sizeof pdst, "%s/banks/%s.pass", c->data, id);
+    pthread_mutex_lock(&c->mu);
+    /* a newer copy of a known bank replaces the cached handle */
+    for (size_t i = 0; i < c->nbanks; i++)
+        if (strcmp(c->banks[i].id, id) == 0) {
+            for (size_t k = 0; k < c->nsessions;)
+                if (c->sessions[k].b == c->banks[i].b) {
+                    bank_session_close(c->sessions[k].s);
+                    bank_exam_free(c->sessions[k].exam);
+                    c->sessions[k] = c->sessions[--c->nsessions];
+                } else {
+                    k++;
+                }
+            bank_close(c->banks[i].b);
+            c->banks[i] = c->banks[--c->nbanks];
+            break;
+        }
+    rc = copy_file(bank_path, dst, 0600, why);
+    if (!rc) rc = copy_file(pass_path, pdst, 0600, why);
+    if (!rc) rc = store_bank_put(c->st, id, dst, pdst, why);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int core_session_add(core_ctx *c, const char *session_path, char *why)
+{
+    char bid[33], sid[33], exam[65], bw[BANK_WHY] = "", dst[1200];
+    bank_err e = bank_session_info(session_path, bid, sid, exam, bw);
+    if (e) {
+        say(why, "%s", bw);
+        return -1;
+    }
+    pthread_mutex_lock(&c->mu);
+    int rc = -1;
+    bank *b = bank_of(c, bid, why);
+    bank_session *s = b ? bank_session_open(b, session_path, &e, bw) : NULL;
+    if (b && !s) say(why, "%s", bw);
+    if (s && (e = bank_session_unlock_bank(s, bw))) say(why, "%s", bw);
+    if (s && !e) {
+        snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);
+        rc = copy_file(session_path, dst, 0600, why);
+        if (!rc) rc = store_session_put(c->st, sid, bid, exam, dst, why);
+    }
+    bank_session_close(s);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why)
+{
+    size_t n = pub ? strlen(pub) : 0;
+    bool hex = n == 64;
+    for (size_t i = 0; hex && i < n; i++)
+        hex = (pub[i] >= '0' && pub[i] <= '9') || (pub[i] >= 'a' && pub[i] <= 'f');
+    if (!hex) {
+        say(why, "a kiosk key is 64 lower-case hex digits");
+        return -1;
+    }
+    return store_kiosk_enrol(c->st, pub, name ? name : "", now_ms, why);
+}
+
+/* Fills the outcome. */
+static void set(ingest_outcome *o, int status, const char *code, const char *fmt, ...)
+{
+    o->status = status;
+    snprintf(o->code, sizeof o->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->reason, sizeof o->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* Hex SHA-256 of the record. */
+static void digest_hex(const char *data, size_t len, char out[65])
+{
+    unsigned char d[32];
+    unsigned int n = 0;
+    static const char hex[] = "0123456789abcdef";
+    EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[64] = 0;
+}
+
+/* The parts of a result record the checks need. */
+typedef struct record {
+    json_t *root;
+    const char *bank, *session, *exam, *nip, *kiosk;
+    int attempt;
+    json_t *form, *answers, *score;
+} record;
+
+static bool record_parse(record *r, const char *data, size_t len, ingest_outcome *o)
+{
+    json_error_t je;
+    r->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(r->root)) {
+        set(o, 400, "malformed", "result is not a JSON object: %s", r->root ? "" : je.text);
+        return false;
+    }
+    json_t *k = json_object_get(r->root, "kind"), *att = json_object_get(r->root, "attempt");
+    r->bank = json_string_value(json_object_get(r->root, "bank"));
+    r->session = json_string_value(json_object_get(r->root, "session"));
+    r->exam = json_string_value(json_object_get(r->root, "exam"));
+    r->nip = json_string_value(json_object_get(r->root, "participant"));
+    r->kiosk = json_string_value(json_object_get(r->root, "kiosk"));
+    r->form = json_object_get(r->root, "form");
+    r->answers = json_object_get(r->root, "answers");
+    r->score = json_object_get(r->root, "score");
+    r->attempt = (int)json_integer_value(att);
+    if (!json_is_string(k) || strcmp(json_string_value(k), "kisi-result") != 0 || !r->bank ||
+        !r->session || !r->exam || !r->nip || !r->kiosk || !json_is_integer(att) ||
+        r->attempt < 1 || !json_is_object(r->form) || !json_is_array(r->answers) ||
+        !json_is_object(r->score)) {
+        set(o, 400, "malformed", "result record lacks a field or has a wrong type");
+        return false;
+    }
+    return true;
+}
+
+/* Compares the claimed scores with the re-scoring. */
+static bool score_matches(json_t *claimed, const bank_score *sc)
+{
+    return json_integer_value(json_object_get(claimed, "raw")) == sc->raw &&
+           json_integer_value(json_object_get(claimed, "ceiling")) == sc->ceiling &&
+           json_integer_value(json_object_get(claimed, "awarded")) == sc->awarded &&
+           json_is_boolean(json_object_get(claimed, "passed")) &&
+           json_boolean_value(json_object_get(claimed, "passed")) == sc->passed;
+}
+
+/* Checks session, roster, form and score with the bank. Call locked. On
+ * success fills sc, the exam kind and programme. */
+static bool check_with_bank(core_ctx *c, record *r, bank_score *sc, char *kind, char *programme,
+                            int *max_attempts, ingest_outcome *o)
+{
+    char why[CORE_WHY] = "", bw[BANK_WHY] = "";
+    bool unknown = false;
+    open_session *os = session_of(c, r->session, &unknown, why);
+    if (!os) {
+        if (unknown) set(o, 404, "unknown-session", "session %.40s is not known", r->session);
+        else set(o, 500, "server-error", "session %.40s: %s", r->session, why);
+        return false;
+    }
+    if (strcmp(bank_id(os->b), r->bank) != 0 || strcmp(bank_exam_id(os->exam), r->exam) != 0) {
+        set(o, 422, "form-mismatch", "bank or exam differs from the session's");
+        return false;
+    }
+    int attempt = bank_session_attempt(os->s, r->nip);
+    if (attempt < 0) {
+        set(o, 403, "not-on-roster", "NIP %.18s is not on the roster of session %.12s", r->nip,
+            r->session);
+        return false;
+    }
+    if (attempt != r->attempt) {
+        set(o, 409, "attempt-mismatch", "the session holds attempt %d for %s, not %d", attempt,
+            r->nip, r->attempt);
+        return false;
+    }
+    bank_err e = BANK_OK;
+    bank_form *f = bank_form_draw(os->s, r->nip, &e, bw);
+    if (!f) {
+        set(o, 500, "server-error", "cannot derive the form: %s", bw);
+        return false;
+    }
+    char *derived = bank_form_json(f);
+    json_t *dj = derived ? json_loads(derived, 0, NULL) : NULL;
+    bool same = dj && json_equal(dj, r->form);
+    json_decref(dj);
+    free(derived);
+    if (!same) {
+        bank_form_free(f);
+        set(o, 422, "form-mismatch", "the form is not the one session %.12s derives for %s",
+            r->session, r->nip);
+        return false;
+    }
+    size_t n = json_array_size(r->answers), k = 0, i;
+    bank_answer *ans = calloc(n ? n : 1, sizeof *ans);
+    json_t *a;
+    json_array_foreach(r->answers, i, a) {
+        if (!ans) break;
+        const char *id = json_string_value(json_object_get(a, "id"));
+        const char *v = json_string_value(json_object_get(a, "v"));
+        if (id && v && v[0]) {
+            ans[k].item_id = id;
+            ans[k++].letters = v;
+        }
+    }
+    e = ans ? bank_form_score(os->b, f, ans, k, sc, bw) : BANK_ENOMEM;
+    free(ans);
+    bank_form_free(f);
+    if (e) {
+        set(o, 422, "malformed", "answers do not fit the form: %s", bw);
+        return false;
+    }
+    if (!score_matches(r->score, sc)) {
+        set(o, 422, "score-mismatch", "claimed score differs from the re-scoring (raw %d, awarded %d)",
+            sc->raw, sc->awarded);
+        return false;
+    }
+    snprintf(kind, 16, "%s", bank_exam_kind_name(bank_exam_kind_of(os->exam)));
+    snprintf(programme, 65, "%s", bank_exam_programme(os->exam));
+    *max_attempts = bank_exam_max_attempts(os->exam);
+    return true;
+}
+
+/* Attempt limits and the quiz gate of a competency test. */
+static bool check_attempts(core_ctx *c, record *r, const char *kind, const char *programme,
+                           int max, ingest_outcome *o)
+{
+    char why[CORE_WHY] = "";
+    if (max > 0 && r->attempt > max) {
+        set(o, 409, "too-many-attempts", "attempt %d of %s exceeds the %d allowed", r->attempt,
+            r->exam, max);
+        return false;
+    }
+    if (strcmp(kind, "competency") != 0 || !programme[0]) return true;
+    char **ids = NULL, missing[128] = "";
+    size_t n = 0;
+    if (store_programme_quizzes(c->st, programme, &ids, &n, why) != 0) {
+        set(o, 500, "server-error", "%s", why);
+        return false;
+    }
+    int ok = n ? store_quizzes_passed(c->st, r->nip, (const char *const *)ids, n, missing,
+                                      sizeof missing, why)
+               : 1;
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    if (ok < 0) set(o, 500, "server-error", "%s", why);
+    else if (!ok)
+        set(o, 409, "quizzes-not-passed", "%s has not passed quiz %s of programme %s", r->nip,
+            missing, programme);
+    return ok == 1;
+}
+
+void core_ingest(core_ctx *c, const char *result, size_t len, const char *sig, size_t siglen,
+                 int64_t now_ms, ingest_outcome *out)
+{
+    char why[CORE_WHY] = "", state[16] = "", kind[16] = "", programme[65] = "", digest[65];
+    json_t *sj = json_loadb(sig, siglen, 0, NULL);
+    const char *pub = json_string_value(json_object_get(sj, "kiosk"));
+    const char *hex = json_string_value(json_object_get(sj, "sig"));
+    record r = {0};
+    bank_score sc;
+    int max = 0;
+    if (!pub || !hex) {
+        set(out, 400, "malformed", "the signature must be {\"kiosk\": key, \"sig\": hex}");
+        goto out;
+    }
+    bank_err e = bank_sig_verify(pub, result, len, hex);
+    if (e) {
+        set(out, e == BANK_EINVAL ? 400 : 401, e == BANK_EINVAL ? "malformed" : "bad-signature",
+            "%s", e == BANK_EINVAL ? "signature or key is not hex of the right length"
+                                   : "the signature does not match the result");
+        goto out;
+    }
+    int known = store_kiosk_state(c->st, pub, state, why);
+    if (known < 0) {
+        set(out, 500, "server-error", "%s", why);
+        goto out;
+    }
+    if (known == 0) {
+        set(out, 403, "unknown-kiosk", "kiosk %.16s is not enrolled", pub);
+        goto out;
+    }
+    if (strcmp(state, "approved") != 0) {
+        set(out, 403, "kiosk-not-approved", "kiosk %.16s is %s", pub, state);
+        goto out;
+    }
+    if (!record_parse(&r, result, len, out)) goto out;
+    if (strcmp(r.kiosk, pub) != 0) {
+        set(out, 400, "malformed", "the record names another kiosk than its signer");
+        goto out;
+    }
+    pthread_mutex_lock(&c->mu);
+    bool ok = check_with_bank(c, &r, &sc, kind, programme, &max, out);
+    pthread_mutex_unlock(&c->mu);
+    if (!ok || !check_attempts(c, &r, kind, programme, max, out)) goto out;
+    digest_hex(result, len, digest);
+    store_result sr = {r.session, r.exam, programme, kind, r.nip, r.attempt, sc.raw,
+                       sc.awarded, sc.passed, digest, NULL, NULL, pub, now_ms};
+    char *rec = strndup(result, len), *sigtext = strndup(sig, siglen);
+    sr.json = rec;
+    sr.sig = sigtext;
+    int put = rec && sigtext ? store_result_put(c->st, &sr, why) : -1;
+    free(rec);
+    free(sigtext);
+    if (put == STORE_NEW) set(out, 201, "stored", "stored attempt %d of %s for %s", r.attempt,
+                              r.exam, r.nip);
+    else if (put == STORE_SAME) set(out, 200, "duplicate", "already have it");
+    else if (put == STORE_CONFLICT)
+        set(out, 409, "conflict", "another result holds attempt %d of %s for %s; kept as evidence",
+            r.attempt, r.exam, r.nip);
+    else set(out, 500, "server-error", "%s", why[0] ? why : "out of memory");
+out:
+    json_decref(r.root);
+    json_decref(sj);
+}

@@ -1,0 +1,52 @@
+/* ingest.h -- the grading core's trust boundary: verify, re-derive, re-score and store
+ * signed results; keep banks and sessions. Thread-safe: HTTP handlers call it from
+ * several threads. */
+#ifndef KISI_INGEST_H
+#define KISI_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+typedef struct core_ctx core_ctx;
+
+/* A context over an open store (borrowed, must outlive it) whose bank and
+ * session files live in `data_dir` (created 0700 when missing). Caller frees
+ * with core_ctx_free(). NULL with why set on error. */
+core_ctx *core_ctx_new(store *s, const char *data_dir, char *why);
+void core_ctx_free(core_ctx *c);
+store *core_ctx_store(core_ctx *c);
+
+/* Copies a sealed bank and its passphrase file (0600) into the data folder
+ * and records them. The passphrase must open the bank. */
+int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, char *why);
+/* Copies a session file (made by `bank session`) into the data folder and
+ * records it; its bank must be known and unlock it. */
+int core_session_add(core_ctx *c, const char *session_path, char *why);
+
+/* What happened to one upload. */
+typedef struct ingest_outcome {
+    int status;            /* HTTP status: 201 stored, 200 already stored, 4xx refused */
+    char code[32];         /* "stored", "duplicate", "conflict", "bad-signature",
+                              "unknown-kiosk", "kiosk-not-approved", "malformed",
+                              "unknown-session", "not-on-roster", "form-mismatch",
+                              "score-mismatch", "attempt-mismatch", "too-many-attempts",
+                              "quizzes-not-passed", "server-error" */
+    char reason[CORE_WHY]; /* one line for people */
+} ingest_outcome;
+
+/* Verifies and stores one result: `result` is the record exactly as signed
+ * (len bytes), `sig` the signature file's JSON ({"kiosk","sig"}). Checks, in
+ * order: signature; kiosk enrolled and approved; record well-formed; session
+ * known; participant on its roster with this attempt; form exactly the one
+ * the session derives; scores equal a re-scoring with the bank; attempts
+ * within max_attempts; for a competency test, every quiz of the programme
+ * passed. Then stores it exactly once. */
+void core_ingest(core_ctx *c, const char *result, size_t len, const char *sig, size_t siglen,
+                 int64_t now_ms, ingest_outcome *out);
+
+/* Enrols a kiosk key (64 hex) as pending; approving is an operator's act. */
+int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why);
+
+#endif
