@@ -1,0 +1,309 @@
+/* store.c -- the storage interface: picks a backend by URL scheme, checks arguments, dispatches. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "store_int.h"
+
+void store_say(char *why, const char *fmt, ...)
+{
+    if (!why) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, CORE_WHY, fmt, ap);
+    va_end(ap);
+}
+
+/* A PostgreSQL URL while this build has no PostgreSQL backend. */
+static store *store_pg_unbuilt(const char *rest, char *why)
+{
+    (void)rest;
+    store_say(why, "PostgreSQL backend is not built in this version");
+    return NULL;
+}
+
+/* Backends by URL prefix; the rest of the URL is passed to open. A
+ * PostgreSQL backend (store_pg.c) replaces store_pg_unbuilt here. */
+static const struct {
+    const char *prefix;
+    store *(*open)(const char *rest, char *why);
+} STORE_BACKENDS[] = {
+    {"sqlite:", store_sqlite_open},
+    {"postgres://", store_pg_unbuilt},
+    {"postgresql://", store_pg_unbuilt},
+};
+
+store *store_open(const char *url, char *why)
+{
+    if (!url || !url[0]) {
+        store_say(why, "no store URL given: use sqlite:PATH");
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof STORE_BACKENDS / sizeof STORE_BACKENDS[0]; i++) {
+        size_t n = strlen(STORE_BACKENDS[i].prefix);
+        if (strncmp(url, STORE_BACKENDS[i].prefix, n) != 0) continue;
+        store *s = STORE_BACKENDS[i].open(url + n, why);
+        if (s && !s->ops) {
+            store_say(why, "store backend %s has no operations", STORE_BACKENDS[i].prefix);
+            return NULL;
+        }
+        return s;
+    }
+    /* name only the scheme: the rest of a URL may hold a password */
+    size_t scheme = strcspn(url, ":");
+    if (url[scheme] == ':')
+        store_say(why, "unknown store URL scheme \"%.*s:\": use sqlite:PATH or postgres://...",
+                  (int)(scheme < 32 ? scheme : 32), url);
+    else
+        store_say(why, "store URL has no scheme: use sqlite:PATH or postgres://...");
+    return NULL;
+}
+
+void store_close(store *s)
+{
+    if (s) s->ops->close(s);
+}
+
+/* The handle is open and the strings are given. */
+#define STORE_CHECK(s, what, ...)                                                        \
+    do {                                                                                 \
+        if (!(s)) {                                                                      \
+            store_say(why, "%s: the store is not open", what);                           \
+            return -1;                                                                   \
+        }                                                                                \
+        const char *store_args_[] = {__VA_ARGS__};                                       \
+        size_t store_n_ = sizeof store_args_ / sizeof store_args_[0];                    \
+        for (size_t store_i_ = 0; store_i_ < store_n_; store_i_++)                       \
+            if (!store_args_[store_i_]) {                                                \
+                store_say(why, "%s: a required argument is missing", what);              \
+                return -1;                                                               \
+            }                                                                            \
+    } while (0)
+
+/* True when text parses as JSON. */
+static bool store_is_json(const char *text, const char *what, char *why)
+{
+    json_error_t je;
+    json_t *j = json_loads(text, JSON_DECODE_ANY, &je);
+    if (!j) {
+        store_say(why, "%s is not JSON: %s (line %d)", what, je.text, je.line);
+        return false;
+    }
+    json_decref(j);
+    return true;
+}
+
+/* True for "pending", "approved", "revoked". */
+static bool store_kiosk_state_ok(const char *state)
+{
+    return strcmp(state, "pending") == 0 || strcmp(state, "approved") == 0 ||
+           strcmp(state, "revoked") == 0;
+}
+
+int store_bank_put(store *s, const char *bank_id, const char *bank_path, const char *pass_path,
+                   char *why)
+{
+    STORE_CHECK(s, "bank", bank_id, bank_path, pass_path);
+    return s->ops->bank_put(s, bank_id, bank_path, pass_path, why);
+}
+
+int store_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path, size_t cap,
+                   char *why)
+{
+    STORE_CHECK(s, "bank", bank_id);
+    if (!bank_path || !pass_path || cap == 0) {
+        store_say(why, "bank: no room for the paths");
+        return -1;
+    }
+    return s->ops->bank_get(s, bank_id, bank_path, pass_path, cap, why);
+}
+
+int store_session_put(store *s, const char *session_id, const char *bank_id,
+                      const char *exam_id, const char *path, char *why)
+{
+    STORE_CHECK(s, "session", session_id, bank_id, exam_id, path);
+    return s->ops->session_put(s, session_id, bank_id, exam_id, path, why);
+}
+
+int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
+                      char *path, size_t cap, char *why)
+{
+    STORE_CHECK(s, "session", session_id);
+    if (!bank_id || !exam_id || !path || cap == 0) {
+        store_say(why, "session: no room for the answer");
+        return -1;
+    }
+    return s->ops->session_get(s, session_id, bank_id, exam_id, path, cap, why);
+}
+
+int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms, char *why)
+{
+    STORE_CHECK(s, "kiosk", pub);
+    size_t n = strlen(pub);
+    bool hex = n == 64;
+    for (size_t i = 0; hex && i < n; i++)
+        hex = isdigit((unsigned char)pub[i]) || (pub[i] >= 'a' && pub[i] <= 'f');
+    if (!hex) {
+        store_say(why, "a kiosk key is 64 lower-case hex digits");
+        return -1;
+    }
+    return s->ops->kiosk_enrol(s, pub, name ? name : "", now_ms, why);
+}
+
+int store_kiosk_state(store *s, const char *pub, char *state, char *why)
+{
+    STORE_CHECK(s, "kiosk", pub);
+    if (!state) {
+        store_say(why, "kiosk: no room for the state");
+        return -1;
+    }
+    return s->ops->kiosk_state(s, pub, state, why);
+}
+
+int store_kiosk_set(store *s, const char *prefix, const char *state, char *why)
+{
+    STORE_CHECK(s, "kiosk", prefix, state);
+    if (!store_kiosk_state_ok(state)) {
+        store_say(why, "kiosk state \"%.20s\" is not one of pending, approved, revoked", state);
+        return -1;
+    }
+    char low[65];
+    size_t n = strlen(prefix);
+    bool hex = n >= 8 && n <= 64;
+    for (size_t i = 0; hex && i < n; i++) {
+        hex = isxdigit((unsigned char)prefix[i]);
+        low[i] = (char)tolower((unsigned char)prefix[i]);
+    }
+    if (!hex) {
+        store_say(why, "a kiosk is named by 8 to 64 hex digits of its key, not \"%.70s\"", prefix);
+        return -1;
+    }
+    low[n] = 0;
+    return s->ops->kiosk_set(s, low, state, why);
+}
+
+int store_kiosk_each(store *s, int (*fn)(const char *pub, const char *name, const char *state,
+                                          int64_t enrolled_ms, void *arg),
+                     void *arg, char *why)
+{
+    STORE_CHECK(s, "kiosks", fn ? "" : NULL);
+    return s->ops->kiosk_each(s, fn, arg, why);
+}
+
+int store_result_put(store *s, const store_result *r, char *why)
+{
+    STORE_CHECK(s, "result", r ? "" : NULL);
+    STORE_CHECK(s, "result", r->session_id, r->exam_id, r->nip, r->digest, r->json, r->sig,
+                r->kiosk);
+    if (r->attempt < 1 || !r->digest[0]) {
+        store_say(why, "result: attempt %d or an empty digest is not storable", r->attempt);
+        return -1;
+    }
+    store_result copy = *r;
+    if (!copy.programme) copy.programme = "";
+    if (!copy.exam_kind) copy.exam_kind = "";
+    return s->ops->result_put(s, &copy, why);
+}
+
+int store_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
+                   char *why)
+{
+    STORE_CHECK(s, "attempts", exam_id, nip, count ? "" : NULL, highest ? "" : NULL);
+    return s->ops->attempts(s, exam_id, nip, count, highest, why);
+}
+
+int store_quizzes_passed(store *s, const char *nip, const char *const *quiz_ids, size_t n,
+                         char *missing, size_t cap, char *why)
+{
+    STORE_CHECK(s, "quizzes", nip, n && !quiz_ids ? NULL : "");
+    for (size_t i = 0; i < n; i++) STORE_CHECK(s, "quizzes", quiz_ids[i]);
+    if (missing && cap) missing[0] = 0;
+    return s->ops->quizzes_passed(s, nip, quiz_ids, n, missing, missing ? cap : 0, why);
+}
+
+int store_programme_quizzes(store *s, const char *programme, char ***ids, size_t *n, char *why)
+{
+    STORE_CHECK(s, "quizzes", programme, ids && n ? "" : NULL);
+    *ids = NULL;
+    *n = 0;
+    return s->ops->programme_quizzes(s, programme, ids, n, why);
+}
+
+int store_history(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
+                  void *arg, char *why)
+{
+    STORE_CHECK(s, "history", exam_id, fn ? "" : NULL);
+    return s->ops->history(s, exam_id, fn, arg, why);
+}
+
+int store_results_of_session(store *s, const char *session_id,
+                             int (*fn)(const store_result *r, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "results", session_id, fn ? "" : NULL);
+    return s->ops->results_of_session(s, session_id, fn, arg, why);
+}
+
+int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
+               char *why)
+{
+    STORE_CHECK(s, "best score", exam_id, nip, awarded && passed ? "" : NULL);
+    return s->ops->best(s, exam_id, nip, awarded, passed, why);
+}
+
+int store_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why)
+{
+    STORE_CHECK(s, "cohort", cohort_id, definition_json);
+    if (!cohort_id[0]) {
+        store_say(why, "cohort: the id is empty");
+        return -1;
+    }
+    if (!store_is_json(definition_json, "cohort definition", why)) return -1;
+    return s->ops->cohort_put(s, cohort_id, definition_json, why);
+}
+
+int store_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why)
+{
+    STORE_CHECK(s, "cohort", cohort_id, definition_json ? "" : NULL);
+    *definition_json = NULL;
+    return s->ops->cohort_get(s, cohort_id, definition_json, why);
+}
+
+int store_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,
+                      char *why)
+{
+    STORE_CHECK(s, "aspects", cohort_id, nip, row_json);
+    if (!store_is_json(row_json, "aspect row", why)) return -1;
+    return s->ops->aspects_put(s, cohort_id, nip, row_json, why);
+}
+
+int store_aspects_each(store *s, const char *cohort_id,
+                       int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
+                       char *why)
+{
+    STORE_CHECK(s, "aspects", cohort_id, fn ? "" : NULL);
+    return s->ops->aspects_each(s, cohort_id, fn, arg, why);
+}
+
+int store_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
+                    int *run, char *why)
+{
+    STORE_CHECK(s, "recap", cohort_id, recap_json, run ? "" : NULL);
+    if (!store_is_json(recap_json, "recap", why)) return -1;
+    return s->ops->recap_add(s, cohort_id, recap_json, now_ms, run, why);
+}
+
+int store_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
+                    char *why)
+{
+    STORE_CHECK(s, "recap", cohort_id, recap_json ? "" : NULL);
+    if (run < 0) {
+        store_say(why, "recap run %d does not exist: runs are numbered from 1", run);
+        return -1;
+    }
+    *recap_json = NULL;
+    int dummy = 0;
+    return s->ops->recap_get(s, cohort_id, run, recap_json, run_out ? run_out : &dummy, why);
+}

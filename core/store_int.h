@@ -1,0 +1,142 @@
+/* store_int.h -- inside the store: the backend operations table and the SQLite backend's shared helpers.
+ * Only core/store*.c include this; handlers use store.h. */
+#ifndef KISI_STORE_INT_H
+#define KISI_STORE_INT_H
+
+#include <stdarg.h>
+
+#include "store.h"
+
+/* One backend: a function per store.h operation, same meaning and return
+ * values. store.c has already checked the arguments (non-NULL strings, kiosk
+ * states, prefix digits, JSON texts, attempt >= 1) before calling these. */
+struct store_ops {
+    const char *name; /* "sqlite", "postgres" */
+    void (*close)(store *s);
+    int (*bank_put)(store *s, const char *bank_id, const char *bank_path, const char *pass_path,
+                    char *why);
+    int (*bank_get)(store *s, const char *bank_id, char *bank_path, char *pass_path, size_t cap,
+                    char *why);
+    int (*session_put)(store *s, const char *session_id, const char *bank_id,
+                       const char *exam_id, const char *path, char *why);
+    int (*session_get)(store *s, const char *session_id, char *bank_id, char *exam_id,
+                       char *path, size_t cap, char *why);
+    int (*kiosk_enrol)(store *s, const char *pub, const char *name, int64_t now_ms, char *why);
+    int (*kiosk_state)(store *s, const char *pub, char *state, char *why);
+    int (*kiosk_set)(store *s, const char *prefix, const char *state, char *why);
+    int (*kiosk_each)(store *s,
+                      int (*fn)(const char *pub, const char *name, const char *state,
+                                int64_t enrolled_ms, void *arg),
+                      void *arg, char *why);
+    int (*result_put)(store *s, const store_result *r, char *why);
+    int (*attempts)(store *s, const char *exam_id, const char *nip, int *count, int *highest,
+                    char *why);
+    int (*quizzes_passed)(store *s, const char *nip, const char *const *quiz_ids, size_t n,
+                          char *missing, size_t cap, char *why);
+    int (*programme_quizzes)(store *s, const char *programme, char ***ids, size_t *n, char *why);
+    int (*history)(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
+                   void *arg, char *why);
+    int (*results_of_session)(store *s, const char *session_id,
+                              int (*fn)(const store_result *r, void *arg), void *arg,
+                              char *why);
+    int (*best)(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
+                char *why);
+    int (*cohort_put)(store *s, const char *cohort_id, const char *definition_json, char *why);
+    int (*cohort_get)(store *s, const char *cohort_id, char **definition_json, char *why);
+    int (*aspects_put)(store *s, const char *cohort_id, const char *nip, const char *row_json,
+                       char *why);
+    int (*aspects_each)(store *s, const char *cohort_id,
+                        int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
+                        char *why);
+    int (*recap_add)(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
+                     int *run, char *why);
+    int (*recap_get)(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
+                     char *why);
+};
+
+/* Every backend's handle starts with this, so store.c can dispatch. */
+struct store {
+    const struct store_ops *ops;
+};
+
+/* Writes a one-line reason into why (CORE_WHY bytes) when why is not NULL. */
+void store_say(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Callbacks of the *_each functions run after the backend has read the rows
+ * and released its lock, so fn may call the store again. A non-zero return
+ * from fn stops the walk: the function then returns that value and says
+ * "stopped by the caller" in why. */
+#define STORE_STOPPED "stopped by the caller"
+
+/* Backends. Each returns a handle that store_close() frees, or NULL with why. */
+store *store_sqlite_open(const char *path, char *why);
+
+/* ------------------------------------------------------------------ */
+/* Shared by store_sqlite.c and store_sqlite_cohort.c.                 */
+
+typedef struct sqlite_store sqlite_store;
+struct sqlite3_stmt;
+
+/* Rows read by sqlite_select(): ncol cells a row, each as text (NULL for an
+ * SQL NULL) and as an integer. Free with sqlite_rows_free(). */
+typedef struct sqlite_rows {
+    size_t n, ncol;
+    char **text;
+    long long *num;
+} sqlite_rows;
+
+#define STORE_CELL_TEXT(rows, r, c) ((rows)->text[(r) * (rows)->ncol + (c)])
+#define STORE_CELL_NUM(rows, r, c) ((rows)->num[(r) * (rows)->ncol + (c)])
+
+/* Takes the handle's lock; with write, also begins an IMMEDIATE transaction.
+ * 0, or -1 with why (the lock is then not held). */
+int sqlite_begin(sqlite_store *ss, bool write, char *why);
+/* Commits (rc >= 0) or rolls back (rc < 0) a write, releases the lock and
+ * returns rc, or -1 with why when the commit fails. */
+int sqlite_end(sqlite_store *ss, bool write, int rc, char *why);
+
+/* Parameters are bound from `fmt`, one letter each: 't' const char *
+ * (NULL binds SQL NULL), 'i' int, 'l' int64_t. Call between begin and end.
+ * `what` names the operation in error texts. */
+
+/* Runs one statement that returns no rows; 0, or -1 with why. */
+int sqlite_exec(sqlite_store *ss, const char *what, char *why, const char *sql, const char *fmt,
+                ...);
+/* Runs one query and copies all its rows into *rows (caller frees with
+ * sqlite_rows_free(), also on error); 0, or -1 with why. */
+int sqlite_select(sqlite_store *ss, sqlite_rows *rows, const char *what, char *why,
+                  const char *sql, const char *fmt, ...);
+void sqlite_rows_free(sqlite_rows *rows);
+
+/* The columns of the results and evidence tables, in store_result order. */
+#define STORE_SQLITE_RESULT_COLS                                                           \
+    "session_id, exam_id, programme, exam_kind, nip, attempt, raw, awarded, passed, digest," \
+    " json, sig, kiosk, received_ms"
+
+/* Reading results back, cohorts, aspects and recap runs (store_sqlite_cohort.c). */
+int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
+                    char *why);
+int sqlite_quizzes_passed(store *s, const char *nip, const char *const *quiz_ids, size_t n,
+                          char *missing, size_t cap, char *why);
+int sqlite_programme_quizzes(store *s, const char *programme, char ***ids, size_t *n,
+                             char *why);
+int sqlite_history(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
+                   void *arg, char *why);
+int sqlite_results_of_session(store *s, const char *session_id,
+                              int (*fn)(const store_result *r, void *arg), void *arg,
+                              char *why);
+int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
+                char *why);
+int sqlite_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why);
+int sqlite_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why);
+int sqlite_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,
+                       char *why);
+int sqlite_aspects_each(store *s, const char *cohort_id,
+                        int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
+                        char *why);
+int sqlite_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
+                     int *run, char *why);
+int sqlite_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
+                     char *why);
+
+#endif

@@ -1,0 +1,519 @@
+/* store_sqlite.c -- the SQLite store backend: the file, its schema version, banks, sessions, kiosks, results. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+#define STORE_SQLITE_VERSION 1      /* schema written and read by this core */
+#define STORE_SQLITE_BUSY_MS 15000  /* wait this long for another writer */
+#define STORE_SQLITE_KEY "kisi-core-schema"
+
+/* The handle. SQLite runs serialized (FULLMUTEX); `mu` additionally keeps a
+ * whole operation (its transaction) to one thread at a time. */
+struct sqlite_store {
+    store base;
+    sqlite3 *db;
+    pthread_mutex_t mu;
+};
+
+/* Results carry the exam's kind and programme (from the bank the core
+ * verified them with); sessions do not (store_session_put has only the
+ * exam id). So the `exams` table learns each exam's kind and programme from
+ * every result stored (kept or evidence), and store_programme_quizzes reads
+ * it: a quiz is known to the core once any participant's result of it has
+ * arrived. */
+static const char STORE_SQLITE_TABLES[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL);"
+    "CREATE TABLE banks(id TEXT PRIMARY KEY, bank_path TEXT NOT NULL, pass_path TEXT NOT NULL);"
+    "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL, exam_id TEXT NOT NULL,"
+    " path TEXT NOT NULL);"
+    "CREATE TABLE kiosks(pub TEXT PRIMARY KEY, name TEXT NOT NULL, state TEXT NOT NULL"
+    " CHECK (state IN ('pending', 'approved', 'revoked')), enrolled_ms INTEGER NOT NULL);"
+    "CREATE TABLE results(id INTEGER PRIMARY KEY, session_id TEXT NOT NULL,"
+    " exam_id TEXT NOT NULL, programme TEXT NOT NULL, exam_kind TEXT NOT NULL,"
+    " nip TEXT NOT NULL, attempt INTEGER NOT NULL, raw INTEGER NOT NULL,"
+    " awarded INTEGER NOT NULL, passed INTEGER NOT NULL, digest TEXT NOT NULL,"
+    " json TEXT NOT NULL, sig TEXT NOT NULL, kiosk TEXT NOT NULL, received_ms INTEGER NOT NULL,"
+    " UNIQUE (exam_id, nip, attempt));"
+    "CREATE INDEX results_session ON results(session_id, nip, attempt);"
+    "CREATE INDEX results_passed ON results(nip, exam_id, passed);"
+    "CREATE TABLE evidence(id INTEGER PRIMARY KEY, session_id TEXT NOT NULL,"
+    " exam_id TEXT NOT NULL, programme TEXT NOT NULL, exam_kind TEXT NOT NULL,"
+    " nip TEXT NOT NULL, attempt INTEGER NOT NULL, raw INTEGER NOT NULL,"
+    " awarded INTEGER NOT NULL, passed INTEGER NOT NULL, digest TEXT NOT NULL,"
+    " json TEXT NOT NULL, sig TEXT NOT NULL, kiosk TEXT NOT NULL, received_ms INTEGER NOT NULL,"
+    " UNIQUE (exam_id, nip, attempt, digest));"
+    "CREATE TABLE exams(id TEXT PRIMARY KEY, kind TEXT NOT NULL, programme TEXT NOT NULL);"
+    "CREATE INDEX exams_programme ON exams(programme, kind);"
+    "CREATE TABLE cohorts(id TEXT PRIMARY KEY, definition TEXT NOT NULL);"
+    "CREATE TABLE aspects(cohort_id TEXT NOT NULL REFERENCES cohorts(id), nip TEXT NOT NULL,"
+    " row_json TEXT NOT NULL, PRIMARY KEY (cohort_id, nip));"
+    "CREATE TABLE recaps(cohort_id TEXT NOT NULL REFERENCES cohorts(id), run INTEGER NOT NULL,"
+    " created_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (cohort_id, run));";
+
+/* Says what failed in one line and returns -1. */
+static int sqlite_fail(sqlite_store *ss, int rc, const char *what, char *why)
+{
+    const char *msg;
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: msg = "the store is busy: another process holds it too long"; break;
+    case SQLITE_FULL: msg = "the disk is full"; break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM: msg = "the store file cannot be written"; break;
+    case SQLITE_CORRUPT: msg = "the store file is damaged"; break;
+    case SQLITE_NOTADB: msg = "the file is not a Kisi core store (not an SQLite file)"; break;
+    case SQLITE_CANTOPEN: msg = "the store file cannot be opened"; break;
+    case SQLITE_IOERR: msg = "input/output error on the store file"; break;
+    case SQLITE_NOMEM: msg = "out of memory"; break;
+    default: msg = ss && ss->db ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc); break;
+    }
+    store_say(why, "%s: %s", what, msg);
+    return -1;
+}
+
+/* Prepares sql and binds the parameters listed in fmt; NULL with why.
+ * Caller finalizes. */
+static sqlite3_stmt *sqlite_vprep(sqlite_store *ss, const char *what, char *why, const char *sql,
+                                  const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(ss->db, sql, -1, &st, NULL);
+    for (int i = 0; rc == SQLITE_OK && fmt[i]; i++) {
+        const char *t;
+        switch (fmt[i]) {
+        case 't':
+            t = va_arg(ap, const char *);
+            rc = t ? sqlite3_bind_text(st, i + 1, t, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i + 1);
+            break;
+        case 'i': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
+        case 'l': rc = sqlite3_bind_int64(st, i + 1, (sqlite3_int64)va_arg(ap, int64_t)); break;
+        default: rc = SQLITE_MISUSE; break;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        sqlite_fail(ss, rc, what, why);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+int sqlite_exec(sqlite_store *ss, const char *what, char *why, const char *sql, const char *fmt,
+                ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = sqlite_vprep(ss, what, why, sql, fmt, ap);
+    va_end(ap);
+    if (!st) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : sqlite_fail(ss, rc, what, why);
+}
+
+void sqlite_rows_free(sqlite_rows *rows)
+{
+    if (!rows) return;
+    for (size_t i = 0; i < rows->n * rows->ncol; i++) free(rows->text[i]);
+    free(rows->text);
+    free(rows->num);
+    memset(rows, 0, sizeof *rows);
+}
+
+/* Appends the current row of st to rows; -1 when out of memory. */
+static int sqlite_keep_row(sqlite_rows *rows, sqlite3_stmt *st, size_t *cap)
+{
+    if (rows->n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16, cells = ncap * rows->ncol;
+        char **t = realloc(rows->text, (cells ? cells : 1) * sizeof *t);
+        if (t) rows->text = t;
+        long long *v = t ? realloc(rows->num, (cells ? cells : 1) * sizeof *v) : NULL;
+        if (!v) return -1;
+        rows->num = v;
+        *cap = ncap;
+    }
+    size_t at = rows->n * rows->ncol;
+    for (size_t c = 0; c < rows->ncol; c++) {
+        int type = sqlite3_column_type(st, (int)c);
+        const unsigned char *txt = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, (int)c);
+        rows->num[at + c] = sqlite3_column_int64(st, (int)c);
+        rows->text[at + c] = txt ? strdup((const char *)txt) : NULL;
+        if (type != SQLITE_NULL && !rows->text[at + c]) {
+            for (size_t k = 0; k < c; k++) free(rows->text[at + k]);
+            return -1;
+        }
+    }
+    rows->n++;
+    return 0;
+}
+
+int sqlite_select(sqlite_store *ss, sqlite_rows *rows, const char *what, char *why,
+                  const char *sql, const char *fmt, ...)
+{
+    memset(rows, 0, sizeof *rows);
+    va_list ap;
+    va_start(ap, fmt);
+    sqlite3_stmt *st = sqlite_vprep(ss, what, why, sql, fmt, ap);
+    va_end(ap);
+    if (!st) return -1;
+    rows->ncol = (size_t)sqlite3_column_count(st);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite_keep_row(rows, st, &cap) != 0) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : sqlite_fail(ss, rc, what, why);
+}
+
+int sqlite_begin(sqlite_store *ss, bool write, char *why)
+{
+    pthread_mutex_lock(&ss->mu);
+    if (write && sqlite_exec(ss, "starting a write", why, "BEGIN IMMEDIATE", "") != 0) {
+        pthread_mutex_unlock(&ss->mu);
+        return -1;
+    }
+    return 0;
+}
+
+int sqlite_end(sqlite_store *ss, bool write, int rc, char *why)
+{
+    if (write && rc >= 0 && sqlite_exec(ss, "saving", why, "COMMIT", "") != 0) rc = -1;
+    if (write && !sqlite3_get_autocommit(ss->db))
+        sqlite3_exec(ss->db, "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&ss->mu);
+    return rc;
+}
+
+/* Copies src into dst (cap bytes); -1 with why when it does not fit. */
+static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
+{
+    size_t n = strlen(src ? src : "");
+    if (n >= cap) {
+        store_say(why, "%s is longer than %zu bytes", what, cap - 1);
+        return -1;
+    }
+    memcpy(dst, src ? src : "", n + 1);
+    return 0;
+}
+
+/* Creates the tables of a new file, or checks the schema version of an
+ * existing one; 0, or -1 with why. */
+static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
+{
+    char what[CORE_WHY];
+    snprintf(what, sizeof what, "store %.200s", path);
+    if (sqlite_begin(ss, true, why)) return -1;
+    sqlite_rows r = {0};
+    int rc = sqlite_select(ss, &r, what, why,
+                           "SELECT COUNT(*), COALESCE(SUM(type = 'table' AND name = 'meta'), 0)"
+                           " FROM sqlite_master", "");
+    if (!rc && STORE_CELL_NUM(&r, 0, 0) == 0) {
+        int e = sqlite3_exec(ss->db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
+        rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "INSERT INTO meta VALUES (?1, ?2)", "ti",
+                                          STORE_SQLITE_KEY, STORE_SQLITE_VERSION)
+                            : sqlite_fail(ss, e, what, why);
+    } else if (!rc) {
+        bool meta = STORE_CELL_NUM(&r, 0, 1) > 0;
+        sqlite_rows_free(&r);
+        if (meta)
+            rc = sqlite_select(ss, &r, what, why, "SELECT value FROM meta WHERE key = ?1", "t",
+                               STORE_SQLITE_KEY);
+        long long v = r.n == 1 ? STORE_CELL_NUM(&r, 0, 0) : 0;
+        if (!rc && r.n != 1) {
+            store_say(why, "%s is not a Kisi core store (it holds other tables)", what);
+            rc = -1;
+        } else if (!rc && v > STORE_SQLITE_VERSION) {
+            store_say(why, "%s was written by a newer Kisi core (schema %lld; this core reads up "
+                           "to %d): upgrade the core", what, v, STORE_SQLITE_VERSION);
+            rc = -1;
+        } else if (!rc && v < 1) {
+            store_say(why, "%s has a damaged schema version", what);
+            rc = -1;
+        }
+    }
+    sqlite_rows_free(&r);
+    return sqlite_end(ss, true, rc, why);
+}
+
+/* Frees the handle. */
+static void sqlite_close_store(store *s)
+{
+    sqlite_store *ss = (sqlite_store *)s;
+    sqlite3_close_v2(ss->db);
+    pthread_mutex_destroy(&ss->mu);
+    free(ss);
+}
+
+static const struct store_ops STORE_SQLITE_OPS;
+
+/* Caller frees with store_close(). */
+store *store_sqlite_open(const char *path, char *why)
+{
+    if (!path[0]) {
+        store_say(why, "no store file given: use sqlite:PATH");
+        return NULL;
+    }
+    /* create the file ourselves so it is 0600; SQLite gives its -wal and
+     * -shm files the same permissions */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) close(fd);
+    else if (errno != EEXIST) {
+        store_say(why, "cannot create the store %.200s: %s", path, strerror(errno));
+        return NULL;
+    }
+    sqlite_store *ss = calloc(1, sizeof *ss);
+    if (!ss) {
+        store_say(why, "out of memory");
+        return NULL;
+    }
+    ss->base.ops = &STORE_SQLITE_OPS;
+    pthread_mutex_init(&ss->mu, NULL);
+    char what[CORE_WHY];
+    snprintf(what, sizeof what, "store %.200s", path);
+    int rc = sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
+    sqlite_rows r = {0};
+    if (rc != SQLITE_OK) {
+        sqlite_fail(ss, rc, what, why);
+    } else {
+        sqlite3_extended_result_codes(ss->db, 1);
+        sqlite3_busy_timeout(ss->db, STORE_SQLITE_BUSY_MS);
+        rc = sqlite_select(ss, &r, what, why, "PRAGMA journal_mode = WAL", "");
+        if (!rc && (r.n != 1 || !STORE_CELL_TEXT(&r, 0, 0) ||
+                    strcmp(STORE_CELL_TEXT(&r, 0, 0), "wal") != 0)) {
+            store_say(why, "%s: the file system does not allow write-ahead logging", what);
+            rc = -1;
+        }
+        if (!rc) rc = sqlite_exec(ss, what, why, "PRAGMA synchronous = FULL", "");
+        if (!rc) rc = sqlite_exec(ss, what, why, "PRAGMA foreign_keys = ON", "");
+        if (!rc) rc = sqlite_schema(ss, path, why);
+    }
+    sqlite_rows_free(&r);
+    if (rc != 0) {
+        sqlite_close_store(&ss->base);
+        return NULL;
+    }
+    return &ss->base;
+}
+
+/* The handle behind s. */
+static sqlite_store *sqlite_of(store *s)
+{
+    return (sqlite_store *)s;
+}
+
+static int sqlite_bank_put(store *s, const char *bank_id, const char *bank_path,
+                           const char *pass_path, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    if (sqlite_begin(ss, true, why)) return -1;
+    int rc = sqlite_exec(ss, "recording the bank", why,
+                         "INSERT INTO banks (id, bank_path, pass_path) VALUES (?1, ?2, ?3)"
+                         " ON CONFLICT (id) DO UPDATE SET bank_path = excluded.bank_path,"
+                         " pass_path = excluded.pass_path",
+                         "ttt", bank_id, bank_path, pass_path);
+    return sqlite_end(ss, true, rc, why);
+}
+
+static int sqlite_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path,
+                           size_t cap, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r;
+    sqlite_begin(ss, false, why);
+    int rc = sqlite_select(ss, &r, "reading the bank", why,
+                           "SELECT bank_path, pass_path FROM banks WHERE id = ?1", "t", bank_id);
+    sqlite_end(ss, false, rc, why);
+    if (!rc && r.n == 1)
+        rc = sqlite_copy(bank_path, cap, STORE_CELL_TEXT(&r, 0, 0), "the bank path", why) ||
+                     sqlite_copy(pass_path, cap, STORE_CELL_TEXT(&r, 0, 1), "the passphrase path", why)
+                 ? -1
+                 : 1;
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+static int sqlite_session_put(store *s, const char *session_id, const char *bank_id,
+                              const char *exam_id, const char *path, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    if (sqlite_begin(ss, true, why)) return -1;
+    int rc = sqlite_exec(ss, "recording the session", why,
+                         "INSERT INTO sessions (id, bank_id, exam_id, path) VALUES (?1, ?2, ?3, ?4)"
+                         " ON CONFLICT (id) DO UPDATE SET bank_id = excluded.bank_id,"
+                         " exam_id = excluded.exam_id, path = excluded.path",
+                         "tttt", session_id, bank_id, exam_id, path);
+    return sqlite_end(ss, true, rc, why);
+}
+
+static int sqlite_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
+                              char *path, size_t cap, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r;
+    sqlite_begin(ss, false, why);
+    int rc = sqlite_select(ss, &r, "reading the session", why,
+                           "SELECT bank_id, exam_id, path FROM sessions WHERE id = ?1", "t",
+                           session_id);
+    sqlite_end(ss, false, rc, why);
+    if (!rc && r.n == 1)
+        rc = sqlite_copy(bank_id, cap, STORE_CELL_TEXT(&r, 0, 0), "the bank id", why) ||
+                     sqlite_copy(exam_id, cap, STORE_CELL_TEXT(&r, 0, 1), "the exam id", why) ||
+                     sqlite_copy(path, cap, STORE_CELL_TEXT(&r, 0, 2), "the session path", why)
+                 ? -1
+                 : 1;
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+/* A key already known keeps its name, state and enrolment time: a revoked
+ * kiosk cannot enrol itself back to pending. */
+static int sqlite_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms,
+                              char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    if (sqlite_begin(ss, true, why)) return -1;
+    int rc = sqlite_exec(ss, "enrolling the kiosk", why,
+                         "INSERT INTO kiosks (pub, name, state, enrolled_ms)"
+                         " VALUES (?1, ?2, 'pending', ?3) ON CONFLICT (pub) DO NOTHING",
+                         "ttl", pub, name, now_ms);
+    return sqlite_end(ss, true, rc, why);
+}
+
+static int sqlite_kiosk_state(store *s, const char *pub, char *state, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r;
+    sqlite_begin(ss, false, why);
+    int rc = sqlite_select(ss, &r, "reading the kiosk", why,
+                           "SELECT state FROM kiosks WHERE pub = ?1", "t", pub);
+    sqlite_end(ss, false, rc, why);
+    if (!rc && r.n == 1) rc = sqlite_copy(state, 16, STORE_CELL_TEXT(&r, 0, 0), "the kiosk state", why) ? -1 : 1;
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+static int sqlite_kiosk_set(store *s, const char *prefix, const char *state, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    if (sqlite_begin(ss, true, why)) return -1;
+    sqlite_rows r;
+    int rc = sqlite_select(ss, &r, "finding the kiosk", why,
+                           "SELECT pub FROM kiosks WHERE substr(pub, 1, length(?1)) = ?1", "t",
+                           prefix);
+    if (!rc && r.n == 0) {
+        store_say(why, "no kiosk has a key starting with %s", prefix);
+        rc = -1;
+    } else if (!rc && r.n > 1) {
+        store_say(why, "%zu kiosk keys start with %s (ambiguous): give more digits", r.n, prefix);
+        rc = -1;
+    } else if (!rc) {
+        rc = sqlite_exec(ss, "setting the kiosk state", why,
+                         "UPDATE kiosks SET state = ?2 WHERE pub = ?1", "tt",
+                         STORE_CELL_TEXT(&r, 0, 0), state);
+    }
+    sqlite_rows_free(&r);
+    return sqlite_end(ss, true, rc, why);
+}
+
+static int sqlite_kiosk_each(store *s,
+                             int (*fn)(const char *pub, const char *name, const char *state,
+                                       int64_t enrolled_ms, void *arg),
+                             void *arg, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r;
+    sqlite_begin(ss, false, why);
+    int rc = sqlite_select(ss, &r, "listing the kiosks", why,
+                           "SELECT pub, name, state, enrolled_ms FROM kiosks"
+                           " ORDER BY enrolled_ms, pub", "");
+    sqlite_end(ss, false, rc, why);
+    for (size_t i = 0; !rc && i < r.n; i++)
+        if ((rc = fn(STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), STORE_CELL_TEXT(&r, i, 2),
+                     STORE_CELL_NUM(&r, i, 3), arg)) != 0)
+            store_say(why, STORE_STOPPED);
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+/* Runs `sql`, an INSERT of the 14 result columns (into results, or into
+ * evidence where a copy already held is skipped), with the values of r. */
+static int sqlite_insert_result(sqlite_store *ss, const char *sql, const store_result *r,
+                                char *why)
+{
+    return sqlite_exec(ss, "storing the result", why, sql, "tttttiiiittttl", r->session_id,
+                       r->exam_id, r->programme, r->exam_kind, r->nip, r->attempt, r->raw,
+                       r->awarded, (int)r->passed, r->digest, r->json, r->sig, r->kiosk,
+                       r->received_ms);
+}
+
+static int sqlite_result_put(store *s, const store_result *r, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    if (sqlite_begin(ss, true, why)) return -1;
+    sqlite_rows held;
+    int rc = 0;
+    if (r->exam_kind[0])
+        rc = sqlite_exec(ss, "recording the exam", why,
+                         "INSERT INTO exams (id, kind, programme) VALUES (?1, ?2, ?3)"
+                         " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
+                         " programme = excluded.programme",
+                         "ttt", r->exam_id, r->exam_kind, r->programme);
+    if (!rc)
+        rc = sqlite_select(ss, &held, "storing the result", why,
+                           "SELECT digest FROM results WHERE exam_id = ?1 AND nip = ?2"
+                           " AND attempt = ?3", "tti", r->exam_id, r->nip, r->attempt);
+    else
+        memset(&held, 0, sizeof held);
+    if (!rc && held.n == 0)
+        rc = sqlite_insert_result(ss, "INSERT INTO results (" STORE_SQLITE_RESULT_COLS ") VALUES"
+                                      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                  r, why) ? -1 : STORE_NEW;
+    else if (!rc && strcmp(STORE_CELL_TEXT(&held, 0, 0), r->digest) == 0)
+        rc = STORE_SAME;
+    else if (!rc)
+        rc = sqlite_insert_result(ss, "INSERT INTO evidence (" STORE_SQLITE_RESULT_COLS ") VALUES"
+                                      " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                                      " ON CONFLICT (exam_id, nip, attempt, digest) DO NOTHING",
+                                  r, why) ? -1 : STORE_CONFLICT;
+    sqlite_rows_free(&held);
+    return sqlite_end(ss, true, rc, why);
+}
+
+static const struct store_ops STORE_SQLITE_OPS = {
+    .name = "sqlite",
+    .close = sqlite_close_store,
+    .bank_put = sqlite_bank_put,
+    .bank_get = sqlite_bank_get,
+    .session_put = sqlite_session_put,
+    .session_get = sqlite_session_get,
+    .kiosk_enrol = sqlite_kiosk_enrol,
+    .kiosk_state = sqlite_kiosk_state,
+    .kiosk_set = sqlite_kiosk_set,
+    .kiosk_each = sqlite_kiosk_each,
+    .result_put = sqlite_result_put,
+    .attempts = sqlite_attempts,
+    .quizzes_passed = sqlite_quizzes_passed,
+    .programme_quizzes = sqlite_programme_quizzes,
+    .history = sqlite_history,
+    .results_of_session = sqlite_results_of_session,
+    .best = sqlite_best,
+    .cohort_put = sqlite_cohort_put,
+    .cohort_get = sqlite_cohort_get,
+    .aspects_put = sqlite_aspects_put,
+    .aspects_each = sqlite_aspects_each,
+    .recap_add = sqlite_recap_add,
+    .recap_get = sqlite_recap_get,
+};

@@ -1,0 +1,565 @@
+/* test_store_core.c -- the grading core's store: results kept once, evidence, history, kiosks, cohorts, recap runs, schema, threads. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "fixture.h"
+#include "store.h"
+
+#define NIP_A "199001012020121001"
+#define NIP_B "199202022020122002"
+#define KEY_1 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define KEY_2 "0123456789abcdef" "1111111111111111" "1111111111111111" "1111111111111111"
+#define KEY_3 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+/* A store in a fresh folder; *dir is removed with fx_rmdir(). */
+static store *open_in(char **dir)
+{
+    char why[CORE_WHY] = "", url[4200];
+    *dir = fx_tmpdir();
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(*dir, "core.db"));
+    store *s = store_open(url, why);
+    if (!s) fail_msg("store_open: %s", why);
+    return s;
+}
+
+/* Reopens the store of dir. */
+static store *reopen(const char *dir, char *why)
+{
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(dir, "core.db"));
+    return store_open(url, why);
+}
+
+/* Runs SQL on the store file behind the store's back; returns the first
+ * column of the first row as an integer (0 when none). */
+static long long raw_sql(const char *dir, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(fx_path(dir, "core.db"), &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    long long v = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    else if (rc != SQLITE_DONE) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* A result record (json, 1024 bytes) with its form, and the store_result for it. */
+typedef struct sample {
+    char json[1024];
+    char digest[65];
+    store_result r;
+} sample;
+
+static void sample_make(sample *x, const char *session, const char *exam, const char *kind,
+                        const char *nip, int attempt, int awarded, const char *digest_char)
+{
+    snprintf(x->json, sizeof x->json,
+             "{\"kind\":\"kisi-result\",\"exam\":\"%s\",\"participant\":\"%s\",\"attempt\":%d,"
+             "\"form\":{\"exam\":\"%s\",\"participant\":\"%s\",\"attempt\":%d,"
+             "\"items\":[{\"id\":\"t0-00%d\",\"topic\":\"t0\",\"options\":[\"B\",\"A\"]}]},"
+             "\"answers\":[],\"score\":{\"awarded\":%d}}",
+             exam, nip, attempt, exam, nip, attempt, attempt, awarded);
+    memset(x->digest, digest_char[0], 64);
+    x->digest[64] = 0;
+    store_result r = {session, exam, "latsar", kind, nip, attempt, awarded, awarded,
+                      awarded >= 7001, x->digest, x->json, "{\"kiosk\":\"k\",\"sig\":\"00\"}",
+                      KEY_1, 1000 + attempt};
+    x->r = r;
+}
+
+/* Puts a sample and returns the outcome. */
+static int put(store *s, const char *session, const char *exam, const char *kind,
+               const char *nip, int attempt, int awarded, const char *digest_char)
+{
+    sample x;
+    char why[CORE_WHY] = "";
+    sample_make(&x, session, exam, kind, nip, attempt, awarded, digest_char);
+    int rc = store_result_put(s, &x.r, why);
+    if (rc < 0) fail_msg("store_result_put: %s", why);
+    return rc;
+}
+
+static void test_store_file_is_private_and_keeps_its_rows(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", bp[256], pp[256];
+    store *s = open_in(&dir);
+    assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
+    store_close(s);
+    struct stat st;
+    assert_int_equal(stat(fx_path(dir, "core.db"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM banks"), 1);
+    s = reopen(dir, why);
+    assert_non_null(s);
+    assert_int_equal(store_bank_get(s, "b1", bp, pp, sizeof bp, why), 1);
+    assert_string_equal(bp, "/data/banks/b1.bank");
+    assert_string_equal(pp, "/data/banks/b1.pass");
+    assert_int_equal(store_bank_get(s, "b2", bp, pp, sizeof bp, why), 0);
+    assert_int_equal(store_bank_get(s, "b1", bp, pp, 8, why), -1);
+    assert_non_null(strstr(why, "longer than"));
+    store_close(s);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+    fx_rmdir(dir);
+}
+
+static void test_session_is_found_by_id(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", bid[64], exam[64], path[256];
+    store *s = open_in(&dir);
+    assert_int_equal(store_session_put(s, "s1", "b1", "quiz-1", "/data/sessions/s1", why), 0);
+    assert_int_equal(store_session_get(s, "s1", bid, exam, path, sizeof bid, why), 1);
+    assert_string_equal(bid, "b1");
+    assert_string_equal(exam, "quiz-1");
+    assert_string_equal(path, "/data/sessions/s1");
+    assert_int_equal(store_session_get(s, "s2", bid, exam, path, sizeof bid, why), 0);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", st[16];
+    store *s = open_in(&dir);
+    assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
+    assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 1);
+    assert_string_equal(st, "pending");
+    assert_int_equal(store_kiosk_set(s, "01234567", "revoked", why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1 again", 20, why), 0);
+    assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 1);
+    assert_string_equal(st, "revoked");
+    assert_int_equal(store_kiosk_enrol(s, "xyz", "bad", 30, why), -1);
+    assert_int_equal(store_kiosk_set(s, "01234567", "banned", why), -1);
+    assert_non_null(strstr(why, "pending, approved, revoked"));
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_kiosk_prefix_must_be_unique(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", st[16];
+    store *s = open_in(&dir);
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_2, "lab 2", 11, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_3, "lab 3", 12, why), 0);
+    assert_int_equal(store_kiosk_set(s, "0123456789abcdef", "approved", why), -1);
+    assert_non_null(strstr(why, "ambiguous"));
+    assert_int_equal(store_kiosk_set(s, "aaaaaaaa", "approved", why), -1);
+    assert_non_null(strstr(why, "no kiosk"));
+    assert_int_equal(store_kiosk_set(s, "fedcba9", "approved", why), -1); /* 7 digits */
+    assert_int_equal(store_kiosk_set(s, "0123456789ABCDEF0", "approved", why), 0);
+    assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 1);
+    assert_string_equal(st, "approved");
+    assert_int_equal(store_kiosk_state(s, KEY_2, st, why), 1);
+    assert_string_equal(st, "pending");
+    assert_int_equal(store_kiosk_set(s, "fedcba98", "approved", why), 0);
+    assert_int_equal(store_kiosk_state(s, KEY_3, st, why), 1);
+    assert_string_equal(st, "approved");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Counts kiosks; when arg is a store, asks it for each kiosk's state again. */
+static int count_kiosk(const char *pub, const char *name, const char *st, int64_t ms, void *arg)
+{
+    int *n = arg;
+    (void)name;
+    (void)ms;
+    assert_int_equal(strlen(pub), 64);
+    assert_string_equal(st, "pending");
+    return ++*n == 2 ? 7 : 0;
+}
+
+/* Asks the store again from inside a walk. */
+static int reenter(const char *pub, const char *name, const char *st, int64_t ms, void *arg)
+{
+    char again[16], why[CORE_WHY];
+    (void)name;
+    (void)ms;
+    assert_int_equal(store_kiosk_state(arg, pub, again, why), 1);
+    assert_string_equal(again, st);
+    return 0;
+}
+
+static void test_walk_stops_when_asked_and_may_call_the_store(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_2, "lab 2", 11, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_3, "lab 3", 12, why), 0);
+    int n = 0;
+    assert_int_equal(store_kiosk_each(s, count_kiosk, &n, why), 7);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_kiosk_each(s, reenter, s, why), 0);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_result_is_stored_exactly_once(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_SAME);
+    int count = -1, highest = -1;
+    assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
+    assert_int_equal(count, 1);
+    assert_int_equal(highest, 1);
+    store_close(s);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 1);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 0);
+    fx_rmdir(dir);
+}
+
+/* Copies the digest of the first result seen into arg (65 bytes). */
+static int first_digest(const store_result *r, void *arg)
+{
+    snprintf(arg, 65, "%s", r->digest);
+    return 0;
+}
+
+static void test_conflicting_result_is_kept_as_evidence(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", held[65] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
+    assert_int_equal(store_results_of_session(s, "s1", first_digest, held, why), 0);
+    assert_int_equal(held[0], 'a');
+    int awarded = 0;
+    bool passed = false;
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), 1);
+    assert_int_equal(awarded, 8000);
+    store_close(s);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 1);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 1);
+    assert_int_equal(raw_sql(dir, "SELECT awarded FROM evidence"), 9500);
+    fx_rmdir(dir);
+}
+
+static void test_attempts_count_and_best_score(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "";
+    store *s = open_in(&dir);
+    int count = -1, highest = -1, awarded = -1;
+    bool passed = true;
+    assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
+    assert_int_equal(count, 0);
+    assert_int_equal(highest, 0);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), 0);
+    put(s, "s1", "akad", "academic", NIP_A, 1, 6000, "a");
+    put(s, "s2", "akad", "academic", NIP_A, 2, 7500, "b");
+    put(s, "s3", "akad", "academic", NIP_A, 4, 6500, "c");
+    put(s, "s3", "akad", "academic", NIP_B, 1, 9000, "d");
+    assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
+    assert_int_equal(count, 3);
+    assert_int_equal(highest, 4);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), 1);
+    assert_int_equal(awarded, 7500);
+    assert_true(passed);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_quiz_gate_names_the_first_quiz_not_passed(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", missing[64] = "";
+    store *s = open_in(&dir);
+    put(s, "s1", "quiz-1", "quiz", NIP_A, 1, 8000, "a");
+    put(s, "s2", "quiz-2", "quiz", NIP_A, 1, 5000, "b");
+    put(s, "s2", "quiz-2", "quiz", NIP_B, 1, 9000, "c");
+    put(s, "s4", "akad", "academic", NIP_A, 1, 9000, "d");
+    char **ids = NULL;
+    size_t n = 0;
+    assert_int_equal(store_programme_quizzes(s, "latsar", &ids, &n, why), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(ids[0], "quiz-1");
+    assert_string_equal(ids[1], "quiz-2");
+    assert_int_equal(store_quizzes_passed(s, NIP_A, (const char *const *)ids, n, missing,
+                                          sizeof missing, why), 0);
+    assert_string_equal(missing, "quiz-2");
+    assert_int_equal(store_quizzes_passed(s, NIP_B, (const char *const *)ids, n, missing,
+                                          sizeof missing, why), 0);
+    assert_string_equal(missing, "quiz-1");
+    put(s, "s3", "quiz-2", "quiz", NIP_A, 2, 7500, "e");
+    assert_int_equal(store_quizzes_passed(s, NIP_A, (const char *const *)ids, n, missing,
+                                          sizeof missing, why), 1);
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    assert_int_equal(store_programme_quizzes(s, "smart", &ids, &n, why), 0);
+    assert_int_equal(n, 0);
+    free(ids);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Appends each form and a newline to the string buffer arg (4096 bytes). */
+static int add_form(const char *form, void *arg)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 4096 - len, "%s\n", form);
+    return 0;
+}
+
+static void test_history_lists_forms_by_participant_and_attempt(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", buf[4096] = "";
+    store *s = open_in(&dir);
+    put(s, "s2", "akad", "academic", NIP_B, 1, 8000, "a");
+    put(s, "s3", "akad", "academic", NIP_A, 2, 8000, "b");
+    put(s, "s1", "akad", "academic", NIP_A, 1, 6000, "c");
+    put(s, "s1", "other", "academic", NIP_A, 1, 6000, "d");
+    assert_int_equal(store_history(s, "akad", add_form, buf, why), 0);
+    const char *want =
+        "{\"exam\":\"akad\",\"participant\":\"" NIP_A "\",\"attempt\":1,\"items\":[{\"id\":"
+        "\"t0-001\",\"topic\":\"t0\",\"options\":[\"B\",\"A\"]}]}\n"
+        "{\"exam\":\"akad\",\"participant\":\"" NIP_A "\",\"attempt\":2,\"items\":[{\"id\":"
+        "\"t0-002\",\"topic\":\"t0\",\"options\":[\"B\",\"A\"]}]}\n"
+        "{\"exam\":\"akad\",\"participant\":\"" NIP_B "\",\"attempt\":1,\"items\":[{\"id\":"
+        "\"t0-001\",\"topic\":\"t0\",\"options\":[\"B\",\"A\"]}]}\n";
+    assert_string_equal(buf, want);
+    buf[0] = 0;
+    assert_int_equal(store_history(s, "none", add_form, buf, why), 0);
+    assert_string_equal(buf, "");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Notes each result of the room as "nip/attempt/awarded/passed;". */
+static int note_result(const store_result *r, void *arg)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    assert_non_null(strstr(r->json, "\"form\""));
+    assert_string_equal(r->kiosk, KEY_1);
+    assert_string_equal(r->programme, "latsar");
+    snprintf(buf + len, 512 - len, "%s/%d/%d/%d;", r->nip + 14, r->attempt, r->awarded,
+             r->passed);
+    return 0;
+}
+
+static void test_room_lists_the_results_of_its_session(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", buf[512] = "";
+    store *s = open_in(&dir);
+    put(s, "room", "akad", "academic", NIP_B, 1, 8000, "a");
+    put(s, "room", "akad", "academic", NIP_A, 3, 6000, "b");
+    put(s, "elsewhere", "akad", "academic", NIP_A, 1, 6000, "c");
+    assert_int_equal(store_results_of_session(s, "room", note_result, buf, why), 0);
+    assert_string_equal(buf, "1001/3/6000/0;2002/1/8000/1;");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Notes each aspect row as "nip=row;". */
+static int note_row(const char *nip, const char *row, void *arg)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    snprintf(buf + len, 512 - len, "%s=%s;", nip + 14, row);
+    return 0;
+}
+
+static void test_aspect_rows_replace_earlier_rows_of_a_known_cohort(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", buf[512] = "", *def = NULL;
+    store *s = open_in(&dir);
+    assert_int_equal(store_cohort_get(s, "latsar-1", &def, why), 0);
+    assert_int_equal(store_aspects_put(s, "latsar-1", NIP_A, "{\"pktbt\":8000}", why), -1);
+    assert_non_null(strstr(why, "not known"));
+    assert_int_equal(store_cohort_put(s, "latsar-1", "{\"name\":\"Angkatan I\"}", why), 0);
+    assert_int_equal(store_cohort_put(s, "latsar-1", "{\"name\":\"Angkatan 1\"}", why), 0);
+    assert_int_equal(store_cohort_put(s, "latsar-1", "{\"name\":", why), -1);
+    assert_non_null(strstr(why, "not JSON"));
+    assert_int_equal(store_cohort_get(s, "latsar-1", &def, why), 1);
+    assert_string_equal(def, "{\"name\":\"Angkatan 1\"}");
+    free(def);
+    assert_int_equal(store_aspects_put(s, "latsar-1", NIP_B, "{\"pktbt\":7000}", why), 0);
+    assert_int_equal(store_aspects_put(s, "latsar-1", NIP_A, "{\"pktbt\":8000}", why), 0);
+    assert_int_equal(store_aspects_put(s, "latsar-1", NIP_A, "{\"pktbt\":8500}", why), 0);
+    assert_int_equal(store_aspects_each(s, "latsar-1", note_row, buf, why), 0);
+    assert_string_equal(buf, "1001={\"pktbt\":8500};2002={\"pktbt\":7000};");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_recap_rerun_is_kept_beside_the_first(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", *json = NULL;
+    store *s = open_in(&dir);
+    int run = 0, got = 0;
+    assert_int_equal(store_recap_add(s, "latsar-1", "{\"run\":\"first\"}", 100, &run, why), -1);
+    assert_int_equal(store_cohort_put(s, "latsar-1", "{}", why), 0);
+    assert_int_equal(store_cohort_put(s, "latsar-2", "{}", why), 0);
+    assert_int_equal(store_recap_get(s, "latsar-1", 0, &json, &got, why), 0);
+    assert_int_equal(store_recap_add(s, "latsar-1", "{\"run\":\"first\"}", 100, &run, why), 0);
+    assert_int_equal(run, 1);
+    assert_int_equal(store_recap_add(s, "latsar-2", "{\"run\":\"other\"}", 150, &run, why), 0);
+    assert_int_equal(run, 1);
+    assert_int_equal(store_recap_add(s, "latsar-1", "{\"run\":\"second\"}", 200, &run, why), 0);
+    assert_int_equal(run, 2);
+    assert_int_equal(store_recap_get(s, "latsar-1", 0, &json, &got, why), 1);
+    assert_int_equal(got, 2);
+    assert_string_equal(json, "{\"run\":\"second\"}");
+    free(json);
+    assert_int_equal(store_recap_get(s, "latsar-1", 1, &json, &got, why), 1);
+    assert_int_equal(got, 1);
+    assert_string_equal(json, "{\"run\":\"first\"}");
+    free(json);
+    assert_int_equal(store_recap_get(s, "latsar-1", 3, &json, &got, why), 0);
+    assert_int_equal(store_recap_get(s, "latsar-1", -1, &json, &got, why), -1);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_newer_schema_is_refused(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "";
+    store_close(open_in(&dir));
+    raw_sql(dir, "UPDATE meta SET value = 99 WHERE key = 'kisi-core-schema'");
+    assert_null(reopen(dir, why));
+    assert_non_null(strstr(why, "newer"));
+    assert_non_null(strstr(why, "99"));
+    fx_rmdir(dir);
+}
+
+static void test_file_that_is_no_core_store_is_refused(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[CORE_WHY] = "", url[4200];
+    FILE *f = fopen(fx_path(dir, "core.db"), "w");
+    assert_non_null(f);
+    fputs("this is a text file, long enough to be no database header at all.....\n", f);
+    fclose(f);
+    assert_null(reopen(dir, why));
+    assert_non_null(strstr(why, "not an SQLite file"));
+    remove(fx_path(dir, "core.db"));
+    raw_sql(dir, "CREATE TABLE items(id TEXT)");
+    assert_null(reopen(dir, why));
+    assert_non_null(strstr(why, "not a Kisi core store"));
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(dir, "missing/core.db"));
+    assert_null(store_open(url, why));
+    assert_non_null(strstr(why, "cannot create"));
+    fx_rmdir(dir);
+}
+
+static void test_postgres_url_says_not_built(void **state)
+{
+    (void)state;
+    char why[CORE_WHY] = "";
+    assert_null(store_open("postgres://kisi:secret@db.example/kisi", why));
+    assert_string_equal(why, "PostgreSQL backend is not built in this version");
+    assert_null(store_open("mysql://kisi:secret@db.example/kisi", why));
+    assert_non_null(strstr(why, "unknown store URL scheme \"mysql:\""));
+    assert_null(strstr(why, "secret"));
+    assert_null(store_open("core.db", why));
+    assert_non_null(strstr(why, "no scheme"));
+    assert_null(store_open("sqlite:", why));
+    assert_null(store_open(NULL, why));
+    assert_int_equal(store_kiosk_set(NULL, "01234567", "approved", why), -1);
+    assert_non_null(strstr(why, "not open"));
+}
+
+enum { THREADS = 4, PUTS = 25 };
+
+typedef struct worker {
+    store *s;
+    int id;
+    int stored;
+} worker;
+
+/* Puts PUTS results of its own participant, each twice. */
+static void *work(void *arg)
+{
+    worker *w = arg;
+    char nip[19], why[CORE_WHY];
+    snprintf(nip, sizeof nip, "19900101202012%04d", w->id);
+    for (int a = 1; a <= PUTS; a++) {
+        sample x;
+        sample_make(&x, "room", "akad", "academic", nip, a, 5000 + a, "a");
+        if (store_result_put(w->s, &x.r, why) == STORE_NEW) w->stored++;
+        if (store_result_put(w->s, &x.r, why) != STORE_SAME) w->stored = -1000;
+        int count = 0, highest = 0;
+        if (store_attempts(w->s, "akad", nip, &count, &highest, why) != 0 || highest != a)
+            w->stored = -1000;
+    }
+    return NULL;
+}
+
+static void test_concurrent_puts_from_threads_are_safe(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "";
+    store *one = open_in(&dir), *two = reopen(dir, why);
+    assert_non_null(two);
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){i % 2 ? two : one, i, 0};
+        assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_int_equal(w[i].stored, PUTS);
+    }
+    store_close(one);
+    store_close(two);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), THREADS * PUTS);
+    fx_rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_store_file_is_private_and_keeps_its_rows),
+        cmocka_unit_test(test_session_is_found_by_id),
+        cmocka_unit_test(test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment),
+        cmocka_unit_test(test_kiosk_prefix_must_be_unique),
+        cmocka_unit_test(test_walk_stops_when_asked_and_may_call_the_store),
+        cmocka_unit_test(test_result_is_stored_exactly_once),
+        cmocka_unit_test(test_conflicting_result_is_kept_as_evidence),
+        cmocka_unit_test(test_attempts_count_and_best_score),
+        cmocka_unit_test(test_quiz_gate_names_the_first_quiz_not_passed),
+        cmocka_unit_test(test_history_lists_forms_by_participant_and_attempt),
+        cmocka_unit_test(test_room_lists_the_results_of_its_session),
+        cmocka_unit_test(test_aspect_rows_replace_earlier_rows_of_a_known_cohort),
+        cmocka_unit_test(test_recap_rerun_is_kept_beside_the_first),
+        cmocka_unit_test(test_newer_schema_is_refused),
+        cmocka_unit_test(test_file_that_is_no_core_store_is_refused),
+        cmocka_unit_test(test_postgres_url_says_not_built),
+        cmocka_unit_test(test_concurrent_puts_from_threads_are_safe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
