@@ -36,6 +36,7 @@ static const struct {
     {"postgresql://", store_pg_unbuilt},
 };
 
+/* Caller closes with store_close(); NULL with why on error. */
 store *store_open(const char *url, char *why)
 {
     if (!url || !url[0]) {
@@ -62,6 +63,7 @@ store *store_open(const char *url, char *why)
     return NULL;
 }
 
+/* Frees the backend's handle; no other thread may still use it. */
 void store_close(store *s)
 {
     if (s) s->ops->close(s);
