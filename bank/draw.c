@@ -4,21 +4,9 @@
 
 #include <openssl/crypto.h>
 
+#include "draw.h"
 #include "exam.h"
 #include "form.h"
-#include "session.h"
-
-/* One candidate item of a stratum (topic, or topic x difficulty band). */
-typedef struct cand {
-    char *id;
-    int noptions;
-    bool pinned;
-    uint32_t tie;     /* random tie-break, fixed per session */
-    int use;          /* forms of this session that hold it */
-    int *forms;       /* their draw positions */
-    int stamp;        /* draw position + 1 of the form that took it last */
-    int seen;         /* last attempt the current participant saw it, 0 = never */
-} cand;
 
 typedef struct stratum {
     const char *topic;
@@ -300,23 +288,35 @@ static bank_err draw_session(bank_session *s, char *why)
         return e;
     }
     draw d = {.s = s, .ex = ex};
-    size_t size = (size_t)bank_exam_form_size(ex);
-    cand **picks = calloc(size ? size : 1, sizeof *picks);
+    size_t size = (size_t)bank_exam_form_size(ex), m = s->n;
+    cand **picks = calloc(m * (size ? size : 1), sizeof *picks);
     const char **topics = calloc(size ? size : 1, sizeof *topics);
-    bank_form **forms = calloc(s->n, sizeof *forms);
-    if (!picks || !topics || !forms) e = BANK_ENOMEM;
+    int *slot_lo = calloc(size ? size : 1, sizeof *slot_lo);
+    int *slot_hi = calloc(size ? size : 1, sizeof *slot_hi);
+    const sess_person **who = calloc(m, sizeof *who);
+    bank_form **forms = calloc(m, sizeof *forms);
+    if (!picks || !topics || !slot_lo || !slot_hi || !who || !forms) e = BANK_ENOMEM;
     if (!e) e = draw_prepare(&d);
-    for (size_t pos = 0; !e && pos < s->n; pos++) {
-        const sess_person *p = &s->people[d.order[pos]];
+    /* 1. greedy: each form in turn, least-used then least-overlapping items */
+    for (size_t pos = 0; !e && pos < m; pos++) {
+        who[pos] = &s->people[d.order[pos]];
         size_t np = 0;
-        memset(d.ov, 0, s->n * sizeof *d.ov);
+        memset(d.ov, 0, m * sizeof *d.ov);
         for (size_t k = 0; !e && k < d.nst; k++) {
             size_t first = np;
-            e = pick_stratum(&d, &d.st[k], (int)pos, p, picks, &np);
-            for (size_t i = first; i < np; i++) topics[i] = d.st[k].topic;
+            e = pick_stratum(&d, &d.st[k], (int)pos, who[pos], picks + pos * size, &np);
+            for (size_t i = first; i < np; i++) {
+                topics[i] = d.st[k].topic;
+                slot_lo[i] = (int)first;
+                slot_hi[i] = (int)np;
+            }
         }
-        if (!e) forms[d.order[pos]] = make_form(&d, p, picks, np, topics, &e);
     }
+    /* 2. exchanges between forms that flatten the overlaps, counts unchanged */
+    if (!e) e = draw_improve(picks, m, size, slot_lo, slot_hi, who, s->secret);
+    /* 3. the forms as shown: item and option order per participant */
+    for (size_t pos = 0; !e && pos < m; pos++)
+        forms[d.order[pos]] = make_form(&d, who[pos], picks + pos * size, size, topics, &e);
     if (e) {
         bank_why(why, "%s", d.why[0] ? d.why : bank_strerror(e));
         for (size_t i = 0; forms && i < s->n; i++) bank_form_free(forms[i]);
@@ -327,6 +327,9 @@ static bank_err draw_session(bank_session *s, char *why)
     draw_free(&d);
     free(picks);
     free(topics);
+    free(slot_lo);
+    free(slot_hi);
+    free(who);
     bank_exam_free(ex);
     return e;
 }

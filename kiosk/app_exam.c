@@ -158,18 +158,24 @@ void exam_prepare(app *a)
     if (!a->begin_payload) app_fail(a, "journal.error", "out of memory");
 }
 
-/* Starts the attempt: J_BEGIN, then the incidents held until now. */
-static void begin(app *a)
+/* Journals the incidents held while no attempt was running. */
+static void flush_pending(app *a)
 {
-    a->live_used_ms = 0;
-    a->last_tick_ms = app_now(a);
-    if (!record(a, J_BEGIN, a->begin_payload)) return;
     for (int i = 0; i < a->npending; i++) {
         char payload[96];
         snprintf(payload, sizeof payload, "{\"what\":\"%s\"}", a->pending[i]);
         record(a, J_INCIDENT, payload);
     }
     a->npending = 0;
+}
+
+/* Starts the attempt: J_BEGIN, then the incidents held until now. */
+static void begin(app *a)
+{
+    a->live_used_ms = 0;
+    a->last_tick_ms = app_now(a);
+    if (!record(a, J_BEGIN, a->begin_payload)) return;
+    flush_pending(a);
     a->v.scr = SCR_EXAM;
     a->v.scroll = 0;
     view_sync(a);
@@ -187,6 +193,8 @@ void exam_try_resume(app *a)
     }
     snprintf(a->attempt, sizeof a->attempt, "%s", attempt);
     snprintf(a->nip, sizeof a->nip, "%s", attempt + idlen + 1);
+    a->live_used_ms = a->st.used_ms;
+    a->last_tick_ms = app_now(a);
     a->v.name = a->st.name;
     a->resuming = true;
     a->v.scr = SCR_WAIT;
@@ -206,6 +214,7 @@ void exam_resume(app *a)
     a->live_used_ms = a->st.used_ms;
     a->last_tick_ms = app_now(a);
     if (!a->st.submitted && !record(a, J_RESUME, payload)) return;
+    if (!a->st.submitted) flush_pending(a);
     if (a->st.submitted) {
         finish(a);
         return;
@@ -242,7 +251,8 @@ void exam_incident(app *a, const char *what)
 {
     char payload[96];
     snprintf(payload, sizeof payload, "{\"what\":\"%s\"}", what);
-    if (a->st.form && !a->st.submitted) record(a, J_INCIDENT, payload);
+    /* while a resumed attempt waits for the token, time does not run */
+    if (a->st.form && !a->st.submitted && !a->resuming && a->items) record(a, J_INCIDENT, payload);
     else exam_note_incident(a, what);
 }
 

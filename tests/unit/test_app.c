@@ -215,6 +215,10 @@ static void test_answers_flags_and_place_survive_a_restart(void **state)
     v = app_view_get(r->a);
     assert_int_equal(v->scr, SCR_WAIT);
     assert_string_equal(v->msg, "wait.resume");
+    /* focus lost and a close attempt while waiting: held, no time charged */
+    act(r->a, ACT_FOCUS_LOST, 0, NULL);
+    act(r->a, ACT_QUIT, 0, NULL);
+    act(r->a, ACT_ESCAPE, 0, NULL);
     act(r->a, ACT_TEXT, 0, r->token);
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_EXAM);
