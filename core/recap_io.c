@@ -1,0 +1,431 @@
+/* recap_io.c -- reads the aspects CSV of a cohort and writes its recap as JSON and CSV. */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bank.h"
+#include "csv.h"
+#include "recap_io.h"
+
+/* ------------------------------------------------------------------ */
+/* Reading the aspects CSV                                             */
+
+typedef enum col_kind { COL_NIP, COL_NAME, COL_SCORE, COL_COUNT, COL_TROPHIES } col_kind;
+
+static const struct column {
+    const char *name;
+    col_kind kind;
+    size_t off;  /* of the int (or char array) in recap_input */
+} columns[] = {
+    {"nip", COL_NIP, offsetof(recap_input, nip)},
+    {"name", COL_NAME, offsetof(recap_input, name)},
+    {"behaviour_institution", COL_SCORE, offsetof(recap_input, behaviour_institution)},
+    {"behaviour_agency", COL_SCORE, offsetof(recap_input, behaviour_agency)},
+    {"academic_self_paced", COL_SCORE, offsetof(recap_input, academic_self_paced)},
+    {"academic_distance", COL_SCORE, offsetof(recap_input, academic_distance)},
+    {"actualisation_design", COL_SCORE, offsetof(recap_input, actualisation_design)},
+    {"actualisation_implementation", COL_SCORE,
+     offsetof(recap_input, actualisation_implementation)},
+    {"pktbt", COL_SCORE, offsetof(recap_input, pktbt)},
+    {"absent_sessions", COL_COUNT, offsetof(recap_input, absent_sessions)},
+    {"absent_jp", COL_COUNT, offsetof(recap_input, absent_jp)},
+    {"absent_days", COL_COUNT, offsetof(recap_input, absent_days)},
+    {"trophies", COL_TROPHIES, offsetof(recap_input, trophies)},
+};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+#define COUNT_MAX 100000  /* no absence or trophy count comes near */
+
+__attribute__((format(printf, 2, 3)))
+static void set_why(char *why, const char *fmt, ...)
+{
+    if (!why) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, RECAP_WHY, fmt, ap);
+    va_end(ap);
+}
+
+/* Strips spaces and tabs from both ends of s in place; returns s. */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
+    return s;
+}
+
+/* "85", "85.5", "85,50" -> hundredths in *out. False unless it is digits,
+ * optionally a dot or comma and one or two digits, from 0 to 100. */
+static bool parse_score(const char *s, int *out)
+{
+    long whole = 0;
+    int nd = 0;
+    for (; *s >= '0' && *s <= '9'; s++, nd++) {
+        if (nd >= 3) return false;
+        whole = whole * 10 + (*s - '0');
+    }
+    if (nd == 0) return false;
+    long frac = 0;
+    if (*s == '.' || *s == ',') {
+        s++;
+        int fd = 0;
+        for (; *s >= '0' && *s <= '9'; s++, fd++) {
+            if (fd >= 2) return false;
+            frac = frac * 10 + (*s - '0');
+        }
+        if (fd == 0) return false;
+        if (fd == 1) frac *= 10;
+    }
+    if (*s) return false;
+    long v = whole * 100 + frac;
+    if (v > BANK_SCORE_MAX) return false;
+    *out = (int)v;
+    return true;
+}
+
+/* A whole number 0..COUNT_MAX written in digits only. */
+static bool parse_count(const char *s, int *out)
+{
+    long v = 0;
+    if (!*s) return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return false;
+        v = v * 10 + (*s - '0');
+        if (v > COUNT_MAX) return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+/* True when s holds a control character (a line break, a tab...). */
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
+    return false;
+}
+
+/* Reads the header: map[i] is the column of field i. False with why set. */
+static bool read_header(char **f, size_t nf, int line, const struct column **map, char *why)
+{
+    bool seen[NCOLUMNS] = {false};
+    for (size_t i = 0; i < nf; i++) {
+        const char *h = trim(f[i]);
+        size_t c = 0;
+        while (c < NCOLUMNS && strcasecmp(h, columns[c].name) != 0) c++;
+        if (c == NCOLUMNS) {
+            set_why(why, "line %d: unknown column '%.60s'", line, h);
+            return false;
+        }
+        if (seen[c]) {
+            set_why(why, "line %d: column '%s' appears twice", line, columns[c].name);
+            return false;
+        }
+        seen[c] = true;
+        map[i] = &columns[c];
+    }
+    if (!seen[0]) {
+        set_why(why, "line %d: the header has no nip column", line);
+        return false;
+    }
+    return true;
+}
+
+/* Fills one field of r from cell text v. False with why set. */
+static bool read_cell(recap_input *r, const struct column *c, char *v, int line, char *why)
+{
+    v = trim(v);
+    int *dst = (int *)((char *)r + c->off);
+    switch (c->kind) {
+    case COL_NIP:
+        if (!bank_nip_valid(v)) {
+            set_why(why, "line %d: '%.40s' is not a valid 18-digit NIP", line, v);
+            return false;
+        }
+        memcpy(r->nip, v, 19);
+        return true;
+    case COL_NAME:
+        if (strlen(v) >= sizeof r->name || has_control(v)) {
+            set_why(why, "line %d: name must be at most 120 bytes of text on one line", line);
+            return false;
+        }
+        memcpy(r->name, v, strlen(v) + 1);
+        return true;
+    case COL_SCORE:
+        if (!*v) return true;
+        if (!parse_score(v, dst)) {
+            set_why(why, "line %d: %s '%.30s' is not a score from 0 to 100 with at most two "
+                    "decimals", line, c->name, v);
+            return false;
+        }
+        return true;
+    case COL_COUNT:
+    case COL_TROPHIES:
+        if (!*v) return true;
+        if (!parse_count(v, dst)) {
+            set_why(why, "line %d: %s '%.30s' is not a whole number of at least 0", line,
+                    c->name, v);
+            return false;
+        }
+        if (c->kind == COL_TROPHIES && *dst > 50) {
+            set_why(why, "line %d: %d trophies, more than the 50 that can be earned", line,
+                    *dst);
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* Borrows `csv`; on success the caller frees *rows with free(). */
+int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, size_t *n,
+                            char *why)
+{
+    if (!rows || !n) {
+        set_why(why, "line 1: nowhere to put the rows");
+        return -1;
+    }
+    *rows = NULL;
+    *n = 0;
+    csv_reader r;
+    csv_init(&r, csv, len);
+    char **f, bwhy[BANK_WHY] = "";
+    size_t nf, ncols = 0, count = 0, cap = 0;
+    const struct column **map = NULL;
+    recap_input *v = NULL;
+    int *lines = NULL;
+    int rc = csv_next(&r, &f, &nf, bwhy);
+    if (rc < 0) goto bad_csv;
+    if (rc == 0) {
+        set_why(why, "line 1: empty file: expected a header row naming nip and the scores");
+        goto fail;
+    }
+    ncols = nf;
+    map = calloc(ncols, sizeof *map);
+    if (!map) goto oom;
+    if (!read_header(f, nf, r.line, map, why)) goto fail;
+    while ((rc = csv_next(&r, &f, &nf, bwhy)) > 0) {
+        if (nf != ncols) {
+            set_why(why, "line %d: %zu fields, but the header has %zu", r.line, nf, ncols);
+            goto fail;
+        }
+        if (count == RECAP_MAX_ROWS) {
+            set_why(why, "line %d: at most %d participants", r.line, RECAP_MAX_ROWS);
+            goto fail;
+        }
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            recap_input *nv = realloc(v, cap * sizeof *nv);
+            int *nl = realloc(lines, cap * sizeof *nl);
+            if (nv) v = nv;
+            if (nl) lines = nl;
+            if (!nv || !nl) goto oom;
+        }
+        recap_input *p = &v[count];
+        memset(p, 0, sizeof *p);
+        p->behaviour_institution = p->behaviour_agency = RECAP_NONE;
+        p->academic_self_paced = p->academic_distance = RECAP_NONE;
+        p->actualisation_design = p->actualisation_implementation = p->pktbt = RECAP_NONE;
+        p->absent_sessions = p->absent_jp = p->absent_days = p->trophies = RECAP_NONE;
+        for (size_t i = 0; i < nf; i++)
+            if (!read_cell(p, map[i], f[i], r.line, why)) goto fail;
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(v[i].nip, p->nip) == 0) {
+                set_why(why, "line %d: NIP %s appears twice (also on line %d)", r.line, p->nip,
+                        lines[i]);
+                goto fail;
+            }
+        lines[count++] = r.line;
+    }
+    if (rc < 0) goto bad_csv;
+    if (count == 0) {
+        set_why(why, "line %d: no participant rows after the header", r.next_line);
+        goto fail;
+    }
+    csv_free(&r);
+    free(map);
+    free(lines);
+    *rows = v;
+    *n = count;
+    return 0;
+bad_csv:
+    set_why(why, "%s", bwhy);
+    goto fail;
+oom:
+    set_why(why, "line %d: out of memory", r.line);
+fail:
+    csv_free(&r);
+    free(map);
+    free(lines);
+    free(v);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing the recap                                                   */
+
+/* A score in hundredths as a JSON integer, or null. */
+static json_t *j_score(int v) { return v == RECAP_NONE ? json_null() : json_integer(v); }
+
+/* The band of a score as a JSON string, or null. */
+static json_t *j_band(int v) { return v == RECAP_NONE ? json_null() : json_string(bank_band(v)); }
+
+/* Sets o[k] to v (stolen); false when v is NULL or the set fails. */
+static bool put(json_t *o, const char *k, json_t *v)
+{
+    return v && json_object_set_new(o, k, v) == 0;
+}
+
+/* One participant's object; NULL on ENOMEM or bad UTF-8. Caller decrefs. */
+static json_t *participant_json(const recap_input *in, const recap_row *r)
+{
+    json_t *o = json_object(), *b = json_object();
+    bool ok = o && b && put(o, "nip", json_string(in->nip)) &&
+              put(o, "name", json_string(in->name)) &&
+              put(o, "behaviour_institution", j_score(r->behaviour_institution)) &&
+              put(o, "attitude", j_score(r->attitude)) &&
+              put(o, "academic", j_score(r->academic)) &&
+              put(o, "actualisation", j_score(r->actualisation)) &&
+              put(o, "pktbt", j_score(r->pktbt)) && put(o, "final", j_score(r->final)) &&
+              put(b, "attitude", j_band(r->attitude)) &&
+              put(b, "academic", j_band(r->academic)) &&
+              put(b, "actualisation", j_band(r->actualisation)) &&
+              put(b, "pktbt", j_band(r->pktbt)) && put(b, "final", j_band(r->final));
+    if (ok) {
+        ok = put(o, "bands", b);
+        b = NULL;
+    }
+    ok = ok && put(o, "outcome", json_string(recap_outcome_name(r->outcome))) &&
+         put(o, "rule", json_string(r->rule));
+    json_decref(b);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Borrows every argument; caller frees the result with free(). */
+char *recap_json(const char *cohort_id, int run, const recap_input *in, const recap_row *rows,
+                 size_t n)
+{
+    if (!cohort_id || (n && (!in || !rows))) return NULL;
+    static const recap_outcome order[] = {RECAP_PASSED, RECAP_DEFERRED, RECAP_FAILED,
+                                          RECAP_EXEMPT, RECAP_INCOMPLETE};
+    size_t counts[5] = {0};
+    json_t *root = json_object(), *list = json_array(), *sum = json_object();
+    bool ok = root && list && sum && put(root, "cohort", json_string(cohort_id)) &&
+              put(root, "run", json_integer(run));
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *p = participant_json(&in[i], &rows[i]);
+        ok = p && json_array_append_new(list, p) == 0;
+        for (size_t k = 0; k < 5; k++)
+            if (rows[i].outcome == order[k]) counts[k]++;
+    }
+    for (size_t k = 0; ok && k < 5; k++)
+        ok = put(sum, recap_outcome_name(order[k]), json_integer((json_int_t)counts[k]));
+    if (ok) {
+        ok = put(root, "participants", list);
+        list = NULL;
+    }
+    if (ok) {
+        ok = put(root, "summary", sum);
+        sum = NULL;
+    }
+    char *s = ok ? json_dumps(root, JSON_COMPACT) : NULL;
+    json_decref(list);
+    json_decref(sum);
+    json_decref(root);
+    return s;
+}
+
+/* A growable string; `failed` sticks after the first ENOMEM. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed) return;
+    if (b->cap - b->len <= n) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap - b->len <= n) cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+/* Appends one CSV cell (quoted when it holds a comma, quote or line
+ * break), preceded by a comma unless `first`. */
+static void sb_cell(sbuf *b, const char *s, bool first)
+{
+    if (!first) sb_add(b, ",", 1);
+    if (!strpbrk(s, ",\"\r\n")) {
+        sb_add(b, s, strlen(s));
+        return;
+    }
+    sb_add(b, "\"", 1);
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        sb_add(b, s, (size_t)(q - s) + 1);
+        sb_add(b, "\"", 1);
+    }
+    sb_add(b, s, strlen(s));
+    sb_add(b, "\"", 1);
+}
+
+/* A score cell "85.50", empty for RECAP_NONE (or any negative value). */
+static void sb_score(sbuf *b, int v)
+{
+    char t[16] = "";
+    if (v >= 0) snprintf(t, sizeof t, "%d.%02d", v / 100, v % 100);
+    sb_cell(b, t, false);
+}
+
+/* Borrows every argument; caller frees the result with free(). */
+char *recap_csv(const char *cohort_id, int run, const recap_input *in, const recap_row *rows,
+                size_t n)
+{
+    if (!cohort_id || (n && (!in || !rows))) return NULL;
+    static const char header[] =
+        "cohort,run,nip,name,behaviour_institution,attitude,academic,actualisation,pktbt,final,"
+        "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule\n";
+    sbuf b = {0};
+    sb_add(&b, header, sizeof header - 1);
+    char runs[16];
+    snprintf(runs, sizeof runs, "%d", run);
+    for (size_t i = 0; i < n; i++) {
+        const recap_row *r = &rows[i];
+        sb_cell(&b, cohort_id, true);
+        sb_cell(&b, runs, false);
+        sb_cell(&b, in[i].nip, false);
+        char name[sizeof in[i].name + 1];
+        bool formula = strchr("=+-@", in[i].name[0]) && in[i].name[0];
+        snprintf(name, sizeof name, "%s%s", formula ? "'" : "", in[i].name);
+        sb_cell(&b, name, false);
+        const int v[] = {r->behaviour_institution, r->attitude, r->academic,
+                         r->actualisation, r->pktbt, r->final};
+        for (size_t k = 0; k < 6; k++) sb_score(&b, v[k]);
+        for (size_t k = 1; k < 6; k++) sb_cell(&b, v[k] < 0 ? "" : bank_band(v[k]), false);
+        sb_cell(&b, recap_outcome_name(r->outcome), false);
+        sb_cell(&b, r->rule, false);
+        sb_add(&b, "\n", 1);
+    }
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
