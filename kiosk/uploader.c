@@ -1,0 +1,529 @@
+/* uploader.c -- a background thread that enrols the kiosk and posts outbox results to the core. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "export.h"
+#include "uploader.h"
+
+#define PATH_LEN 4096
+#define BATCH 64                /* names taken from one scan of the outbox */
+#define REPLY_MAX 16384         /* response bytes kept; the rest is read and dropped */
+#define SIG_MAX (64u << 10)     /* a signature file is a small JSON object */
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 60000
+#define IDLE_RESCAN_MS 30000
+
+/* What the thread is doing, for the proctor's status line. */
+typedef enum up_state {
+    ST_STARTING, ST_OK, ST_UNREACHABLE, ST_CORE_ERROR, ST_WAIT_APPROVAL, ST_REVOKED,
+    ST_ENROL_REFUSED, ST_DISK
+} up_state;
+
+/* What one step asks the loop to do next. */
+typedef enum step { STEP_NEXT, STEP_RETRY, STEP_IDLE } step;
+
+/* One answer of the core. */
+typedef struct answer {
+    long status;        /* HTTP status; 0 = no answer (network error, aborted) */
+    char code[40];      /* "code" or "error" member, "" when none */
+    char state[16];     /* "state" member of an enrolment answer */
+    char reason[160];   /* "reason" member, made one line */
+} answer;
+
+struct uploader {
+    char *base, *outbox, *sent, *refused, *pub, *name;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_int stop;
+    /* guarded by mu */
+    int kicked, queued, refused_n, http;
+    up_state state;
+    int64_t retry_at;   /* monotonic ms of the next attempt, 0 = none planned */
+    /* thread-only */
+    CURL *curl;
+    struct curl_slist *headers;
+    int enrolled, revoked, backoff_ms;
+    uint32_t rng;
+    size_t rlen;
+    char rbuf[REPLY_MAX + 1];
+    char names[BATCH][EXPORT_NAME];
+};
+
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static int g_users;     /* uploaders holding curl_global_init() */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int fail(char *why, const char *msg, const char *arg)
+{
+    if (why) snprintf(why, UPLOADER_WHY, "%s%s", msg, arg ? arg : "");
+    return -1;
+}
+
+static uploader *fail_null(char *why, const char *msg)
+{
+    fail(why, msg, NULL);
+    return NULL;
+}
+
+/* "dir/name.ext" into out (PATH_LEN bytes); -1 when too long. */
+static int mkpath(char *out, const char *dir, const char *name, const char *ext)
+{
+    return (size_t)snprintf(out, PATH_LEN, "%s/%s%s", dir, name, ext) < PATH_LEN ? 0 : -1;
+}
+
+/* Caller frees with free(). NULL on ENOMEM. */
+static char *join(const char *dir, const char *sub)
+{
+    size_t n = strlen(dir) + strlen(sub) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", dir, sub);
+    return p;
+}
+
+/* Copies `s` into out (cap bytes) as one line: control characters become spaces. */
+static void one_line(char *out, size_t cap, const char *s)
+{
+    size_t i = 0;
+    for (; s && *s && i + 1 < cap; s++) out[i++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+    out[i] = 0;
+}
+
+static void set_state(uploader *u, up_state st, long http)
+{
+    pthread_mutex_lock(&u->mu);
+    u->state = st;
+    u->http = (int)http;
+    pthread_mutex_unlock(&u->mu);
+}
+
+static void add_queued(uploader *u, int delta, int refused)
+{
+    pthread_mutex_lock(&u->mu);
+    u->queued = delta == 0 ? u->queued : u->queued + delta < 0 ? 0 : u->queued + delta;
+    u->refused_n += refused;
+    pthread_mutex_unlock(&u->mu);
+}
+
+/* ---- HTTP ---- */
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+    uploader *u = arg;
+    size_t n = size * nmemb, room = REPLY_MAX - u->rlen;
+    memcpy(u->rbuf + u->rlen, data, n < room ? n : room);
+    u->rlen += n < room ? n : room;
+    return n;
+}
+
+/* Called by libcurl at least about once a second: a non-zero return aborts. */
+static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    return atomic_load(&((uploader *)arg)->stop) != 0;
+}
+
+/* POSTs `body` (borrowed) as JSON to base + path and fills `a`. */
+static void post(uploader *u, const char *path, const json_t *body, answer *a)
+{
+    memset(a, 0, sizeof *a);
+    char url[PATH_LEN];
+    char *text = json_dumps(body, JSON_COMPACT);
+    if (!text || (size_t)snprintf(url, sizeof url, "%s%s", u->base, path) >= sizeof url) {
+        free(text);
+        return;
+    }
+    u->rlen = 0;
+    curl_easy_setopt(u->curl, CURLOPT_URL, url);
+    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, text);
+    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(text));
+    if (curl_easy_perform(u->curl) == CURLE_OK)
+        curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &a->status);
+    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, NULL);
+    free(text);
+    u->rbuf[u->rlen] = 0;
+    json_t *o = a->status ? json_loadb(u->rbuf, u->rlen, 0, NULL) : NULL;
+    const char *code = json_string_value(json_object_get(o, "code"));
+    if (!code) code = json_string_value(json_object_get(o, "error"));
+    one_line(a->code, sizeof a->code, code);
+    one_line(a->state, sizeof a->state, json_string_value(json_object_get(o, "state")));
+    one_line(a->reason, sizeof a->reason, json_string_value(json_object_get(o, "reason")));
+    json_decref(o);
+}
+
+/* True for answers that mean "try again later" rather than a verdict. */
+static int transient(long status)
+{
+    return status < 200 || (status >= 300 && status < 400) || status == 408 || status == 429 ||
+           status >= 500;
+}
+
+/* POST /v1/kiosks. STEP_NEXT once enrolled, else STEP_RETRY. */
+static step enrol(uploader *u)
+{
+    json_t *body = json_pack("{s:s, s:s}", "pub", u->pub, "name", u->name);
+    answer a;
+    if (!body) return STEP_RETRY;
+    post(u, "/v1/kiosks", body, &a);
+    json_decref(body);
+    if (a.status >= 200 && a.status < 300) {
+        u->enrolled = 1;
+        u->revoked = strcmp(a.state, "revoked") == 0;
+        set_state(u, ST_OK, a.status);
+        return STEP_NEXT;
+    }
+    set_state(u, a.status == 0 ? ST_UNREACHABLE
+                 : transient(a.status) ? ST_CORE_ERROR : ST_ENROL_REFUSED, a.status);
+    return STEP_RETRY;
+}
+
+/* ---- the outbox ---- */
+
+/* Files a result the core (or this kiosk) will never take into refused/. */
+static step refuse(uploader *u, const char *name, const char *line)
+{
+    char reason[320];
+    snprintf(reason, sizeof reason, "%s\n", line);
+    if (export_move_pair(u->outbox, u->refused, name, reason) != 0) {
+        set_state(u, ST_DISK, 0);
+        return STEP_RETRY;
+    }
+    add_queued(u, -1, 1);
+    u->backoff_ms = BACKOFF_MIN_MS;
+    return STEP_NEXT;
+}
+
+/* True when text is JSON (and so valid UTF-8). */
+static int parses(const char *text, size_t len)
+{
+    json_t *o = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+    json_decref(o);
+    return o != NULL;
+}
+
+/* The body {"result": <the file's bytes as a string>, "sig": <sig object>};
+ * *local gets a reason when the files can never be sent. New reference. */
+static json_t *result_body(const char *jp, const char *sp, char *local, size_t cap, int *missing)
+{
+    char *res = NULL, *sig = NULL;
+    size_t rlen = 0, slen = 0;
+    json_t *body = NULL;
+    int r = export_read(jp, UPLOADER_FILE_MAX, &res, &rlen);
+    int s = r == 1 ? export_read(sp, SIG_MAX, &sig, &slen) : 0;
+    *missing = r == 1 && s == 0;
+    if (r == -2) snprintf(local, cap, "kiosk: result file larger than %u bytes", UPLOADER_FILE_MAX);
+    else if (s == -2) snprintf(local, cap, "kiosk: signature file larger than %u bytes", SIG_MAX);
+    if (r != 1 || s != 1) goto done;
+    json_t *so = json_loadb(sig, slen, 0, NULL);
+    json_t *rs = json_stringn(res, rlen);
+    if (!json_is_object(so)) snprintf(local, cap, "kiosk: signature file is not a JSON object");
+    else if (!rs && !parses(res, rlen))
+        snprintf(local, cap, "kiosk: result file is not JSON text");
+    else if (rs) body = json_pack("{s:o, s:o}", "result", rs, "sig", so), rs = so = NULL;
+    json_decref(rs);
+    json_decref(so);
+done:
+    free(res);
+    free(sig);
+    return body;
+}
+
+/* Posts one outbox result and files it according to the answer. */
+static step upload_one(uploader *u, const char *name)
+{
+    char jp[PATH_LEN], sp[PATH_LEN], local[160] = "";
+    int missing = 0;
+    if (mkpath(jp, u->outbox, name, ".json") || mkpath(sp, u->outbox, name, ".sig"))
+        return STEP_NEXT;
+    json_t *body = result_body(jp, sp, local, sizeof local, &missing);
+    if (!body && local[0]) return refuse(u, name, local);
+    for (int i = 0; !body && missing && i < 2; i++) {
+        /* a stop between the two renames of a move: the .sig already went ahead */
+        const char *dst = i ? u->refused : u->sent;
+        if (mkpath(sp, dst, name, ".sig") != 0 || access(sp, F_OK) != 0) continue;
+        if (export_move_pair(u->outbox, dst, name, NULL) == 0) add_queued(u, -1, 0);
+        break;
+    }
+    if (!body) return STEP_NEXT;   /* moved away, signature not yet written, or no memory */
+    answer a;
+    post(u, "/v1/results", body, &a);
+    json_decref(body);
+    if (a.status >= 200 && a.status < 300) {
+        if (export_move_pair(u->outbox, u->sent, name, NULL) != 0) {
+            set_state(u, ST_DISK, 0);
+            return STEP_RETRY;
+        }
+        add_queued(u, -1, 0);
+        u->backoff_ms = BACKOFF_MIN_MS;
+        set_state(u, ST_OK, a.status);
+        return STEP_NEXT;
+    }
+    if (a.status == 0 || transient(a.status)) {
+        set_state(u, a.status ? ST_CORE_ERROR : ST_UNREACHABLE, a.status);
+        return STEP_RETRY;
+    }
+    int unknown = strcmp(a.code, "unknown-kiosk") == 0;
+    if (unknown || strcmp(a.code, "kiosk-not-approved") == 0) {
+        if (unknown) u->enrolled = 0;
+        set_state(u, u->revoked && !unknown ? ST_REVOKED : ST_WAIT_APPROVAL, a.status);
+        return STEP_RETRY;
+    }
+    char line[256];
+    snprintf(line, sizeof line, "HTTP %ld %s: %s", a.status, a.code[0] ? a.code : "refused",
+             a.reason[0] ? a.reason : "no reason given");
+    return refuse(u, name, line);
+}
+
+/* One round: enrol if needed, then every outbox result in name order. */
+static step round_once(uploader *u)
+{
+    if (!u->enrolled && enrol(u) != STEP_NEXT) return STEP_RETRY;
+    char after[EXPORT_NAME] = "";
+    for (;;) {
+        int total, n = export_list(u->outbox, after, u->names, BATCH, &total);
+        if (n < 0) {
+            set_state(u, ST_DISK, 0);
+            return STEP_RETRY;
+        }
+        pthread_mutex_lock(&u->mu);
+        u->queued = total;
+        pthread_mutex_unlock(&u->mu);
+        for (int i = 0; i < n; i++) {
+            if (atomic_load(&u->stop)) return STEP_IDLE;
+            if (upload_one(u, u->names[i]) == STEP_RETRY) return STEP_RETRY;
+        }
+        if (n < BATCH) break;
+        memcpy(after, u->names[BATCH - 1], EXPORT_NAME);
+    }
+    pthread_mutex_lock(&u->mu);
+    if (u->state != ST_WAIT_APPROVAL && u->state != ST_REVOKED) u->state = ST_OK;
+    pthread_mutex_unlock(&u->mu);
+    return STEP_IDLE;
+}
+
+/* Sleeps until the next attempt is due, a kick or stop. */
+static void pause_for(uploader *u, step s)
+{
+    int64_t delay = IDLE_RESCAN_MS;
+    if (s == STEP_RETRY) {
+        u->rng ^= u->rng << 13, u->rng ^= u->rng >> 17, u->rng ^= u->rng << 5;
+        delay = u->backoff_ms + (int64_t)(u->rng % (unsigned)(u->backoff_ms / 8 + 1));
+        if (delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
+        u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
+    }
+    int64_t due = now_ms() + delay;
+    struct timespec ts = {.tv_sec = (time_t)(due / 1000), .tv_nsec = (long)(due % 1000) * 1000000};
+    pthread_mutex_lock(&u->mu);
+    u->retry_at = s == STEP_RETRY ? due : 0;
+    while (!atomic_load(&u->stop) && !u->kicked && now_ms() < due)
+        pthread_cond_timedwait(&u->cv, &u->mu, &ts);
+    u->kicked = 0;
+    u->retry_at = 0;
+    pthread_mutex_unlock(&u->mu);
+}
+
+static void *run(void *arg)
+{
+    uploader *u = arg;
+    while (!atomic_load(&u->stop)) pause_for(u, round_once(u));
+    return NULL;
+}
+
+/* ---- public ---- */
+
+static void destroy(uploader *u, int global)
+{
+    if (u->curl) curl_easy_cleanup(u->curl);
+    curl_slist_free_all(u->headers);
+    pthread_cond_destroy(&u->cv);
+    pthread_mutex_destroy(&u->mu);
+    char *owned[] = {u->base, u->outbox, u->sent, u->refused, u->pub, u->name};
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) free(owned[i]);
+    free(u);
+    if (!global) return;
+    pthread_mutex_lock(&g_mu);
+    if (--g_users == 0) curl_global_cleanup();
+    pthread_mutex_unlock(&g_mu);
+}
+
+static int pub_ok(const char *p)
+{
+    size_t n = 0;
+    for (; p && *p; p++, n++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return 0;
+    return n == 64;
+}
+
+static int url_ok(const char *url)
+{
+    if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+        strlen(url) > 1024 || strlen(url) <= 8)
+        return 0;
+    for (; *url; url++)
+        if ((unsigned char)*url <= ' ' || *url == 0x7f) return 0;
+    return 1;
+}
+
+/* Copies what the thread needs and prepares the curl handle. */
+static int setup(uploader *u, const char *core_url, const char *state_dir, const char *pub,
+                 const char *name, char *why)
+{
+    u->base = strdup(core_url);
+    u->outbox = join(state_dir, "outbox");
+    u->sent = join(state_dir, "sent");
+    u->refused = join(state_dir, "refused");
+    u->pub = strdup(pub);
+    u->name = strdup(name);
+    if (!u->base || !u->outbox || !u->sent || !u->refused || !u->pub || !u->name)
+        return fail(why, "out of memory", NULL);
+    for (size_t n = strlen(u->base); n > 0 && u->base[n - 1] == '/'; n--) u->base[n - 1] = 0;
+    if (export_mkdirs(u->outbox) || export_mkdirs(u->sent) || export_mkdirs(u->refused))
+        return fail(why, "cannot create the outbox folders under ", state_dir);
+    u->curl = curl_easy_init();
+    u->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    struct curl_slist *h = u->headers ? curl_slist_append(u->headers, "Expect:") : NULL;
+    if (!u->curl || !h) return fail(why, "cannot set up libcurl", NULL);
+    CURL *c = u->curl;
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, u->headers);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 15000L);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, u);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kisi-kiosk");
+    return 0;
+}
+
+/* Caller stops and frees with uploader_stop(). NULL with why set on error. */
+uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
+                         const char *kiosk_name, char *why)
+{
+    if (!url_ok(core_url))
+        return fail_null(why, "core URL must be http://HOST:PORT or https://...");
+    if (!state_dir || !*state_dir) return fail_null(why, "no state folder");
+    if (!pub_ok(kiosk_pub))
+        return fail_null(why, "kiosk public key must be 64 lower-case hex digits");
+    json_t *nm = kiosk_name && strlen(kiosk_name) <= 120 ? json_string(kiosk_name) : NULL;
+    json_decref(nm);
+    if (!nm) return fail_null(why, "kiosk name missing, longer than 120 bytes or not UTF-8");
+    uploader *u = calloc(1, sizeof *u);
+    if (!u) return fail_null(why, "out of memory");
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&u->mu, NULL);
+    pthread_cond_init(&u->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_lock(&g_mu);
+    int ok = g_users > 0 || curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    g_users += ok;
+    pthread_mutex_unlock(&g_mu);
+    if (!ok) {
+        fail(why, "cannot initialise libcurl", NULL);
+        destroy(u, 0);
+        return NULL;
+    }
+    if (setup(u, core_url, state_dir, kiosk_pub, kiosk_name, why) != 0) {
+        destroy(u, 1);
+        return NULL;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    u->rng = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() ^ (uint32_t)(uintptr_t)u;
+    if (!u->rng) u->rng = 0x9e3779b9u;
+    u->backoff_ms = BACKOFF_MIN_MS;
+    u->state = ST_STARTING;
+    if (export_list(u->outbox, "", u->names, 0, &u->queued) < 0 ||
+        pthread_create(&u->thread, NULL, run, u) != 0) {
+        fail(why, "cannot start the upload thread for ", u->outbox);
+        destroy(u, 1);
+        return NULL;
+    }
+    return u;
+}
+
+void uploader_kick(uploader *u)
+{
+    if (!u) return;
+    pthread_mutex_lock(&u->mu);
+    u->kicked = 1;
+    pthread_cond_signal(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+}
+
+/* The mutex is the only member a reader changes, so const is dropped for it. */
+int uploader_queued(const uploader *u)
+{
+    if (!u) return 0;
+    uploader *m = (uploader *)u;
+    pthread_mutex_lock(&m->mu);
+    int n = m->queued;
+    pthread_mutex_unlock(&m->mu);
+    return n;
+}
+
+void uploader_status(const uploader *u, char *buf, size_t cap)
+{
+    if (!buf || cap == 0) return;
+    if (!u) {
+        snprintf(buf, cap, "no connection to the core configured");
+        return;
+    }
+    uploader *m = (uploader *)u;
+    pthread_mutex_lock(&m->mu);
+    int queued = m->queued, refused = m->refused_n, http = m->http;
+    up_state st = m->state;
+    int64_t at = m->retry_at;
+    pthread_mutex_unlock(&m->mu);
+    char retry[40] = ", retrying now", tail[48] = "", what[80];
+    int64_t left = at ? at - now_ms() : 0;
+    if (left > 0) snprintf(retry, sizeof retry, ", retrying in %d s", (int)((left + 999) / 1000));
+    if (refused) snprintf(tail, sizeof tail, "; %d refused by the core", refused);
+    switch (st) {
+    case ST_STARTING: snprintf(what, sizeof what, "; connecting to the core"); break;
+    case ST_UNREACHABLE: snprintf(what, sizeof what, "; core unreachable%s", retry); break;
+    case ST_CORE_ERROR: snprintf(what, sizeof what, "; core error (HTTP %d)%s", http, retry); break;
+    case ST_WAIT_APPROVAL: snprintf(what, sizeof what, "; kiosk waiting for approval"); break;
+    case ST_REVOKED: snprintf(what, sizeof what, "; kiosk revoked at the core"); break;
+    case ST_ENROL_REFUSED:
+        snprintf(what, sizeof what, "; core refused to enrol this kiosk (HTTP %d)", http);
+        break;
+    case ST_DISK: snprintf(what, sizeof what, "; cannot file results on disk%s", retry); break;
+    default: what[0] = 0; break;
+    }
+    if (queued == 0) snprintf(buf, cap, "all results delivered%s", tail);
+    else snprintf(buf, cap, "%d waiting%s%s", queued, what, tail);
+}
+
+/* Joins the thread, frees `u`; the last uploader cleans up libcurl. */
+void uploader_stop(uploader *u)
+{
+    if (!u) return;
+    pthread_mutex_lock(&u->mu);
+    atomic_store(&u->stop, 1);
+    pthread_cond_broadcast(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+    pthread_join(u->thread, NULL);
+    destroy(u, 1);
+}

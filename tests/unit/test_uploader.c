@@ -1,0 +1,643 @@
+/* test_uploader.c -- outbox to core: enrolment, delivery, refusal, approval, outage, stop. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "fixture.h"
+#include "uploader.h"
+
+#define PUB "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+#define MAXREQ 256
+
+/* ---- a scripted core on 127.0.0.1 ---- */
+
+typedef struct req {
+    char url[32];
+    char id[32];       /* the result's "id", "" for enrolment */
+    char *result;      /* the "result" string as received */
+    int sig_ok;        /* "sig" was the signature object */
+    int status;        /* what the fake answered */
+} req;
+
+typedef struct fake {
+    struct MHD_Daemon *d;
+    uint16_t port;
+    pthread_mutex_t mu;
+    int approved;      /* 0: results get 403 kiosk-not-approved */
+    int forget;        /* 1: forget the kiosk at the next result (as after a reset) */
+    int known;         /* the kiosk enrolled since it was last forgotten */
+    int hang;          /* 1: result requests get no answer until `stopping` */
+    int hung;          /* requests left hanging */
+    int stopping;
+    char script_id[4][32];
+    int script[4][4];  /* statuses answered in turn to that id; the last repeats */
+    int nreq;
+    req r[MAXREQ];
+} fake;
+
+typedef struct body {
+    size_t len;
+    char data[1 << 16];
+} body;
+
+static const char *str(const char *s)
+{
+    return s ? s : "";
+}
+
+/* The status the fake gives to the n-th request for `id` (0-based). */
+static int scripted(fake *f, const char *id, int n)
+{
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(f->script_id[i], id) != 0) continue;
+        int k = 0;
+        while (k < 3 && k < n && f->script[i][k + 1]) k++;
+        return f->script[i][k];
+    }
+    return 201;
+}
+
+/* Records one request and picks the answer. Caller frees the text. */
+static char *answer(fake *f, const char *url, const body *b, int *status)
+{
+    json_t *o = json_loadb(b->data, b->len, 0, NULL);
+    char *out = NULL;
+    pthread_mutex_lock(&f->mu);
+    req *r = f->nreq < MAXREQ ? &f->r[f->nreq++] : NULL;
+    if (!r) {
+        *status = 500;
+        pthread_mutex_unlock(&f->mu);
+        json_decref(o);
+        return strdup("{\"code\":\"server-error\"}");
+    }
+    snprintf(r->url, sizeof r->url, "%s", url);
+    if (strcmp(url, "/v1/kiosks") == 0) {
+        int ok = strcmp(str(json_string_value(json_object_get(o, "pub"))), PUB) == 0 &&
+                 json_string_value(json_object_get(o, "name"));
+        *status = ok ? 202 : 400;
+        f->known = 1;
+        out = strdup(f->approved ? "{\"state\":\"approved\"}" : "{\"state\":\"pending\"}");
+    } else {
+        const char *res = json_string_value(json_object_get(o, "result"));
+        json_t *sig = json_object_get(o, "sig");
+        json_t *rec = res ? json_loads(res, 0, NULL) : NULL;
+        r->result = res ? strdup(res) : NULL;
+        r->sig_ok = json_is_string(json_object_get(sig, "kiosk")) &&
+                    json_is_string(json_object_get(sig, "sig"));
+        snprintf(r->id, sizeof r->id, "%s", str(json_string_value(json_object_get(rec, "id"))));
+        json_decref(rec);
+        if (f->forget == 1) f->forget = 2, f->known = 0;
+        int before = 0;
+        for (req *p = f->r; p < r; p++) before += strcmp(p->id, r->id) == 0;
+        *status = !f->known ? 403 : !f->approved ? 403 : scripted(f, r->id, before);
+        out = strdup(!f->known        ? "{\"code\":\"unknown-kiosk\",\"reason\":\"enrol\"}"
+                     : !f->approved   ? "{\"code\":\"kiosk-not-approved\",\"reason\":\"ask\"}"
+                     : *status == 201 ? "{\"code\":\"stored\"}"
+                     : *status == 200 ? "{\"code\":\"duplicate\"}"
+                     : *status == 422 ? "{\"error\":\"score-mismatch\","
+                                        "\"reason\":\"scores differ\\nfrom a re-scoring\"}"
+                                      : "{\"code\":\"server-error\",\"reason\":\"later\"}");
+    }
+    r->status = *status;
+    pthread_mutex_unlock(&f->mu);
+    json_decref(o);
+    return out;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **con_cls)
+{
+    fake *f = cls;
+    body *b = *con_cls;
+    (void)version;
+    if (!b) {
+        *con_cls = calloc(1, sizeof(body));
+        return *con_cls ? MHD_YES : MHD_NO;
+    }
+    if (*upload_size) {
+        size_t n = *upload_size < sizeof b->data - b->len ? *upload_size : sizeof b->data - b->len;
+        memcpy(b->data + b->len, upload, n);
+        b->len += n;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (strcmp(method, "POST") != 0) return MHD_NO;
+    pthread_mutex_lock(&f->mu);
+    int hang = f->hang && strcmp(url, "/v1/results") == 0;
+    f->hung += hang;
+    pthread_mutex_unlock(&f->mu);
+    for (int i = 0; hang && i < 1000; i++) {
+        pthread_mutex_lock(&f->mu);
+        int stop = f->stopping;
+        pthread_mutex_unlock(&f->mu);
+        if (stop) return MHD_NO;
+        usleep(10000);
+    }
+    int status;
+    char *text = answer(f, url, b, &status);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)c, (void)toe;
+    free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* Serves on 127.0.0.1:port (0 = any free port); fails the test if it cannot. */
+static void fake_up(fake *f, uint16_t port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    f->stopping = 0;
+    f->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
+                            NULL, NULL, handle, f, MHD_OPTION_SOCK_ADDR, &sa,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, f,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 20u, MHD_OPTION_END);
+    assert_non_null(f->d);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->d, MHD_DAEMON_INFO_BIND_PORT);
+    assert_non_null(info);
+    f->port = info->port;
+    assert_true(f->port != 0);
+}
+
+static void fake_down(fake *f)
+{
+    if (!f->d) return;
+    pthread_mutex_lock(&f->mu);
+    f->stopping = 1;
+    pthread_mutex_unlock(&f->mu);
+    MHD_stop_daemon(f->d);
+    f->d = NULL;
+}
+
+/* Requests to `url` about `id` (NULL: any) answered `status` (0: any). */
+static int fake_count(fake *f, const char *url, const char *id, int status)
+{
+    int n = 0;
+    pthread_mutex_lock(&f->mu);
+    for (int i = 0; i < f->nreq && i < MAXREQ; i++)
+        n += strcmp(f->r[i].url, url) == 0 && (!id || strcmp(f->r[i].id, id) == 0) &&
+             (!status || f->r[i].status == status);
+    pthread_mutex_unlock(&f->mu);
+    return n;
+}
+
+/* ---- the kiosk side ---- */
+
+typedef struct fx {
+    char *dir;          /* the state folder */
+    char url[64];
+    fake f;
+    uploader *u;
+} fx;
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    if (!x) return -1;
+    x->dir = fx_tmpdir();
+    pthread_mutex_init(&x->f.mu, NULL);
+    x->f.approved = 1;
+    *state = x;
+    return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[4096];
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_tree(p);
+        else unlink(p);
+    }
+    if (d) closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    uploader_stop(x->u);
+    fake_down(&x->f);
+    for (int i = 0; i < x->f.nreq && i < MAXREQ; i++) free(x->f.r[i].result);
+    pthread_mutex_destroy(&x->f.mu);
+    rm_tree(x->dir);
+    free(x->dir);
+    free(x);
+    return 0;
+}
+
+/* The exact bytes of result `id` in the outbox. */
+static void result_text(const char *id, char *out, size_t cap)
+{
+    snprintf(out, cap,
+             "{\"id\":\"%s\",\"kind\":\"kisi-result\",\"name\":\"Budi \xc3\xbc \\\"B\\\"\"}", id);
+}
+
+static void put(const char *dir, const char *sub, const char *name, const char *text)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", dir, sub);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/%s/%s", dir, sub, name);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Queues result `id` as result_store() would: the signature first. */
+static void queue(fx *x, const char *id)
+{
+    char name[64], text[256];
+    snprintf(name, sizeof name, "%s.sig", id);
+    put(x->dir, "outbox", name, "{\"kiosk\":\"" PUB "\",\"sig\":\"00ff\"}");
+    snprintf(name, sizeof name, "%s.json", id);
+    result_text(id, text, sizeof text);
+    put(x->dir, "outbox", name, text);
+}
+
+static int count(fx *x, const char *sub, const char *ext)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", x->dir, sub);
+    DIR *d = opendir(p);
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name), k = strlen(ext);
+        n += l > k && strcmp(e->d_name + l - k, ext) == 0;
+    }
+    if (d) closedir(d);
+    return n;
+}
+
+static int64_t ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Polls `cond` every 20 ms for at most `limit` ms. */
+#define WAIT(cond, limit) \
+    for (int64_t end_ = ms() + (limit); !(cond) && ms() < end_;) usleep(20000)
+
+static void start(fx *x)
+{
+    char why[UPLOADER_WHY] = "";
+    snprintf(x->url, sizeof x->url, "http://127.0.0.1:%u/", (unsigned)x->f.port);
+    x->u = uploader_start(x->url, x->dir, PUB, "Lab 2, kiosk 7", why);
+    if (!x->u) fail_msg("uploader_start: %s", why);
+}
+
+static int status_has(fx *x, const char *s)
+{
+    char line[UPLOADER_STATUS];
+    uploader_status(x->u, line, sizeof line);
+    return strstr(line, s) != NULL;
+}
+
+/* ---- the rules ---- */
+
+static void test_kiosk_enrols_before_posting_any_result(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    queue(x, "r2");
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "sent", ".json") == 2, 5000);
+    assert_int_equal(count(x, "sent", ".json"), 2);
+    pthread_mutex_lock(&x->f.mu);
+    assert_true(x->f.nreq >= 3);
+    assert_string_equal(x->f.r[0].url, "/v1/kiosks");
+    assert_int_equal(x->f.r[0].status, 202);
+    for (int i = 1; i < x->f.nreq; i++) assert_string_equal(x->f.r[i].url, "/v1/results");
+    pthread_mutex_unlock(&x->f.mu);
+}
+
+static void test_each_queued_result_is_posted_once_and_moved_to_sent(void **state)
+{
+    fx *x = *state;
+    const char *ids[3] = {"s1-199001012015031001-1", "s1-199001012015031002-1", "s1-x-2"};
+    for (int i = 0; i < 3; i++) queue(x, ids[i]);
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "sent", ".json") == 3, 5000);
+    assert_int_equal(count(x, "sent", ".json"), 3);
+    assert_int_equal(count(x, "sent", ".sig"), 3);
+    assert_int_equal(count(x, "outbox", ".json") + count(x, "outbox", ".sig"), 0);
+    WAIT(uploader_queued(x->u) == 0, 1000);
+    assert_int_equal(uploader_queued(x->u), 0);
+    assert_true(status_has(x, "all results delivered"));
+    for (int i = 0; i < 3; i++) {
+        char text[256];
+        result_text(ids[i], text, sizeof text);
+        assert_int_equal(fake_count(&x->f, "/v1/results", ids[i], 0), 1);
+        pthread_mutex_lock(&x->f.mu);
+        for (int k = 0; k < x->f.nreq; k++)
+            if (strcmp(x->f.r[k].id, ids[i]) == 0) {
+                assert_string_equal(x->f.r[k].result, text);   /* the file's exact bytes */
+                assert_true(x->f.r[k].sig_ok);
+            }
+        pthread_mutex_unlock(&x->f.mu);
+    }
+}
+
+static void test_duplicate_answer_counts_as_delivered(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    snprintf(x->f.script_id[0], 32, "r1");
+    x->f.script[0][0] = 200;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "sent", ".json") == 1, 5000);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    assert_int_equal(count(x, "sent", ".sig"), 1);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 200), 1);
+    assert_int_equal(count(x, "refused", ".json"), 0);
+}
+
+static void test_refused_result_moves_to_refused_with_its_reason(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    queue(x, "r2");
+    snprintf(x->f.script_id[0], 32, "r1");
+    x->f.script[0][0] = 422;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "refused", ".reason") == 1 && count(x, "sent", ".json") == 1, 5000);
+    assert_int_equal(count(x, "refused", ".json"), 1);
+    assert_int_equal(count(x, "refused", ".sig"), 1);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    assert_int_equal(count(x, "outbox", ".json"), 0);
+    char p[4096], line[512] = "", rest[64] = "";
+    snprintf(p, sizeof p, "%s/refused/r1.reason", x->dir);
+    FILE *fp = fopen(p, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    assert_null(fgets(rest, sizeof rest, fp));   /* one line */
+    fclose(fp);
+    assert_non_null(strstr(line, "HTTP 422 score-mismatch: scores differ from a re-scoring"));
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 1);   /* not retried */
+    WAIT(status_has(x, "all results delivered; 1 refused by the core"), 1000);
+    assert_true(status_has(x, "all results delivered; 1 refused by the core"));
+}
+
+static void test_unapproved_kiosk_keeps_results_until_the_operator_approves(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    queue(x, "r2");
+    x->f.approved = 0;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(fake_count(&x->f, "/v1/results", NULL, 403) >= 1 && status_has(x, "approval"), 5000);
+    assert_true(status_has(x, "2 waiting; kiosk waiting for approval"));
+    assert_int_equal(uploader_queued(x->u), 2);
+    assert_int_equal(count(x, "outbox", ".json"), 2);
+    assert_int_equal(count(x, "outbox", ".sig"), 2);
+    assert_int_equal(count(x, "refused", ".json"), 0);
+    pthread_mutex_lock(&x->f.mu);
+    x->f.approved = 1;
+    pthread_mutex_unlock(&x->f.mu);
+    WAIT(count(x, "sent", ".json") == 2, 8000);
+    assert_int_equal(count(x, "sent", ".json"), 2);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 201), 1);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r2", 201), 1);
+}
+
+static void test_unknown_kiosk_enrols_again_then_delivers(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    x->f.forget = 1;   /* the core forgets the kiosk after its enrolment, as after a reset */
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "sent", ".json") == 1, 8000);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 403), 1);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 201), 1);
+    assert_int_equal(fake_count(&x->f, "/v1/kiosks", NULL, 202), 2);
+    pthread_mutex_lock(&x->f.mu);
+    assert_string_equal(x->f.r[2].url, "/v1/kiosks");   /* enrolled again before retrying */
+    pthread_mutex_unlock(&x->f.mu);
+    assert_int_equal(count(x, "refused", ".json"), 0);
+}
+
+static void test_server_error_is_retried_until_stored(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    snprintf(x->f.script_id[0], 32, "r1");
+    x->f.script[0][0] = 503;
+    x->f.script[0][1] = 503;
+    x->f.script[0][2] = 201;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(fake_count(&x->f, "/v1/results", "r1", 503) == 1, 5000);
+    WAIT(status_has(x, "core error (HTTP 503), retrying in"), 1000);
+    assert_true(status_has(x, "1 waiting; core error (HTTP 503), retrying in"));
+    WAIT(count(x, "sent", ".json") == 1, 8000);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 503), 2);
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 201), 1);
+}
+
+static void test_results_survive_an_outage_and_arrive_once_when_the_core_returns(void **state)
+{
+    fx *x = *state;
+    fake_up(&x->f, 0);   /* find a free port, then leave it unserved */
+    fake_down(&x->f);
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "r%d", i);
+        queue(x, id);
+    }
+    start(x);
+    assert_int_equal(uploader_queued(x->u), 3);   /* counted at start */
+    WAIT(status_has(x, "core unreachable, retrying in"), 3000);
+    assert_true(status_has(x, "3 waiting; core unreachable, retrying in"));
+    usleep(1500000);   /* a few failed attempts */
+    assert_int_equal(uploader_queued(x->u), 3);
+    assert_int_equal(count(x, "outbox", ".json"), 3);
+    assert_int_equal(count(x, "outbox", ".sig"), 3);
+    fake_up(&x->f, x->f.port);
+    WAIT(count(x, "sent", ".json") == 3, 10000);   /* no kick: the back-off retries */
+    assert_int_equal(count(x, "sent", ".json"), 3);
+    assert_int_equal(count(x, "sent", ".sig"), 3);
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "r%d", i);
+        assert_int_equal(fake_count(&x->f, "/v1/results", id, 0), 1);
+    }
+    assert_string_equal(x->f.r[0].url, "/v1/kiosks");
+    WAIT(uploader_queued(x->u) == 0, 1000);
+    assert_int_equal(uploader_queued(x->u), 0);
+}
+
+static void test_kick_sends_a_result_written_later_at_once(void **state)
+{
+    fx *x = *state;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(fake_count(&x->f, "/v1/kiosks", NULL, 202) == 1, 5000);
+    WAIT(status_has(x, "all results delivered"), 1000);
+    assert_true(status_has(x, "all results delivered"));
+    queue(x, "late");
+    uploader_kick(x->u);
+    WAIT(count(x, "sent", ".json") == 1, 2000);   /* well before the 30 s rescan */
+    assert_int_equal(count(x, "sent", ".json"), 1);
+}
+
+static void test_stop_returns_within_two_seconds_during_a_backoff(void **state)
+{
+    fx *x = *state;
+    fake_up(&x->f, 0);
+    fake_down(&x->f);
+    queue(x, "r1");
+    start(x);
+    WAIT(status_has(x, "retrying in"), 3000);
+    assert_true(status_has(x, "1 waiting; core unreachable"));
+    int64_t t0 = ms();
+    uploader_stop(x->u);
+    x->u = NULL;
+    assert_true(ms() - t0 < 2000);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+}
+
+static void test_stop_aborts_a_request_the_core_never_answers(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    x->f.hang = 1;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(x->f.hung == 1, 5000);
+    pthread_mutex_lock(&x->f.mu);
+    assert_int_equal(x->f.hung, 1);
+    pthread_mutex_unlock(&x->f.mu);
+    int64_t t0 = ms();
+    uploader_stop(x->u);
+    x->u = NULL;
+    assert_true(ms() - t0 < 2000);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+    assert_int_equal(count(x, "sent", ".json"), 0);
+}
+
+static void test_a_move_cut_short_is_finished_without_posting_again(void **state)
+{
+    fx *x = *state;
+    char text[256];
+    result_text("r1", text, sizeof text);
+    put(x->dir, "outbox", "r1.json", text);   /* stopped after the .sig went to sent/ */
+    put(x->dir, "sent", "r1.sig", "{\"kiosk\":\"" PUB "\",\"sig\":\"00ff\"}");
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "sent", ".json") == 1, 5000);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    assert_int_equal(count(x, "outbox", ".json"), 0);
+    WAIT(uploader_queued(x->u) == 0, 1000);
+    assert_int_equal(uploader_queued(x->u), 0);
+    assert_int_equal(fake_count(&x->f, "/v1/results", NULL, 0), 0);
+}
+
+static void test_start_refuses_a_bad_url_key_or_name(void **state)
+{
+    fx *x = *state;
+    char why[UPLOADER_WHY];
+    why[0] = 0;
+    assert_null(uploader_start("ftp://127.0.0.1:1", x->dir, PUB, "k", why));
+    assert_true(why[0] != 0);
+    why[0] = 0;
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, "abc", "k", why));
+    assert_true(why[0] != 0);
+    why[0] = 0;
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, "\xff\xfe", why));
+    assert_true(why[0] != 0);
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, NULL, why));
+    char upper[65], longname[130];
+    snprintf(upper, sizeof upper, "%s", PUB);
+    upper[0] = 'A', upper[1] = 'B';
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, upper, "k", why));
+    memset(longname, 'k', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, longname, why));
+    assert_null(uploader_start("http://127.0.0.1:1", "", PUB, "k", why));
+    char line[UPLOADER_STATUS];
+    uploader_status(NULL, line, sizeof line);
+    assert_int_equal(uploader_queued(NULL), 0);
+    uploader_kick(NULL);
+    uploader_stop(NULL);
+}
+
+int main(void)
+{
+    setenv("no_proxy", "127.0.0.1,localhost", 1);
+    unsetenv("http_proxy");
+    unsetenv("all_proxy");
+    unsetenv("ALL_PROXY");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_kiosk_enrols_before_posting_any_result, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_each_queued_result_is_posted_once_and_moved_to_sent,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_answer_counts_as_delivered, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_refused_result_moves_to_refused_with_its_reason,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_unapproved_kiosk_keeps_results_until_the_operator_approves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_kiosk_enrols_again_then_delivers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_server_error_is_retried_until_stored, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_results_survive_an_outage_and_arrive_once_when_the_core_returns, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_kick_sends_a_result_written_later_at_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stop_returns_within_two_seconds_during_a_backoff,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stop_aborts_a_request_the_core_never_answers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_move_cut_short_is_finished_without_posting_again,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_start_refuses_a_bad_url_key_or_name, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
