@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -75,8 +76,17 @@ static void app_start(app *a)
         return;
     }
     snprintf(a->outbox, sizeof a->outbox, "%s/outbox", c->state_dir);
-    a->v.queued = result_queued(a->outbox);
-    if (a->v.queued < 0) a->v.queued = 0;
+    if (c->core_url) {
+        char host[121] = "kiosk";
+        gethostname(host, sizeof host - 1);
+        char uw[UPLOADER_WHY] = "";
+        a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host, uw);
+        if (!a->up) {
+            app_fail(a, "journal.error", uw);
+            return;
+        }
+    }
+    app_refresh_queued(a);
     a->v.scr = SCR_IDENTIFY;
     a->v.tries_left = PIN_TRIES;
     exam_try_resume(a);
@@ -123,9 +133,16 @@ app *app_new(const app_config *cfg)
     return a;
 }
 
+void app_refresh_queued(app *a)
+{
+    int q = a->up ? uploader_queued(a->up) : result_queued(a->outbox);
+    a->v.queued = q > 0 ? q : 0;
+}
+
 void app_free(app *a)
 {
     if (!a) return;
+    uploader_stop(a->up);
     exam_clear(a);
     journal_close(a->j);
     bank_signer_free(a->signer);
@@ -150,6 +167,8 @@ bool app_should_quit(const app *a)
 
 int app_wake_ms(const app *a)
 {
+    /* while results wait for the core, refresh the count now and then */
+    if (a->up && a->v.queued > 0 && a->v.scr != SCR_EXAM) return 5000;
     if (a->v.scr == SCR_EXAM || (a->v.scr == SCR_PROCTOR && a->st.form && !a->st.submitted) ||
         (a->v.scr == SCR_REVIEW) || (a->v.scr == SCR_CONFIRM)) {
         int64_t rem = a->v.remaining_ms % 1000;
@@ -357,7 +376,9 @@ static bool handle(app *a, const action *act);
 
 bool app_handle(app *a, const action *act)
 {
-    bool changed = handle(a, act);
+    int queued = a->v.queued;
+    if (act->kind == ACT_TICK) app_refresh_queued(a);
+    bool changed = handle(a, act) || queued != a->v.queued;
     trace(a);
     return changed;
 }

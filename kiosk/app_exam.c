@@ -298,8 +298,8 @@ static void finish(app *a)
     a->v.band_en = bank_band_en(sc.awarded);
     a->v.scr = SCR_RESULT;
     a->v.msg = "";
-    int q = result_queued(a->outbox);
-    a->v.queued = q > 0 ? q : 0;
+    uploader_kick(a->up);
+    app_refresh_queued(a);
 }
 
 static void submit(app *a, const char *why)

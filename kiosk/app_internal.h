@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "uploader.h"
 #include "journal.h"
 #include "result.h"
 #include "sitting.h"
@@ -18,6 +19,7 @@ struct app {
     bank_session *s;
     journal *j;
     bank_signer *signer;
+    uploader *up;              /* NULL without --core */
     char outbox[1024];
     char detail[BANK_WHY];
     /* typed input */
@@ -43,6 +45,9 @@ struct app {
 int64_t app_now(const app *a);
 /* Puts the app on SCR_ERROR with a message key and detail text. */
 void app_fail(app *a, const char *msg, const char *detail);
+
+/* Re-reads how many results wait in the outbox. */
+void app_refresh_queued(app *a);
 
 /* app_exam.c */
 void exam_prepare(app *a);       /* draw the form, show instructions */

@@ -11,6 +11,7 @@
 #include <SDL_ttf.h>
 
 #include "app.h"
+#include "export.h"
 #include "strings.h"
 #include "ui.h"
 
@@ -19,7 +20,7 @@
 
 typedef struct opts {
     app_config cfg;
-    const char *lang, *font, *strings_dir;
+    const char *lang, *font, *strings_dir, *export_dir;
     bool windowed;
     int width, height;
 } opts;
@@ -29,7 +30,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: kiosk --bank BANK --session SESSION --authority AUTH.pub [--core URL]\n"
             "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
-            "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n");
+            "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n"
+            "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n");
 }
 
 static int bad(const char *msg, const char *arg)
@@ -57,7 +59,8 @@ static int parse(int argc, char **argv, opts *o)
 {
     static const char *const valued[] = {"--bank", "--session", "--authority", "--core",
                                          "--state", "--lang", "--font", "--strings",
-                                         "--proctor-code-file", "--size", "--trace"};
+                                         "--proctor-code-file", "--size", "--trace",
+                                         "--export"};
     memset(o, 0, sizeof *o);
     o->lang = "id";
     o->font = DEFAULT_FONT;
@@ -89,9 +92,11 @@ static int parse(int argc, char **argv, opts *o)
         case 9:
             if (!parse_size(v, &o->width, &o->height)) return bad("--size must be WxH, not", v);
             break;
-        default: o->cfg.trace_path = v; break;
+        case 10: o->cfg.trace_path = v; break;
+        default: o->export_dir = v; break;
         }
     }
+    if (o->export_dir) return 0;
     if (!o->cfg.bank_path) return bad("--bank BANK is required", NULL);
     if (!o->cfg.session_path) return bad("--session SESSION is required", NULL);
     if (!o->cfg.authority_pub) return bad("--authority AUTH.pub is required", NULL);
@@ -196,12 +201,26 @@ static void run(app *a, ui *u, SDL_Window *win, bool windowed)
     }
 }
 
+/* kiosk --export DIR: the queued results onto a stick, no display needed. */
+static int export_results(const opts *o)
+{
+    char why[EXPORT_WHY] = "";
+    int n = 0;
+    if (export_outbox(o->cfg.state_dir, o->export_dir, &n, why) != 0) {
+        fprintf(stderr, "kiosk: export to %s: %s\n", o->export_dir, why);
+        return 1;
+    }
+    printf("%d result%s in %s\n", n, n == 1 ? "" : "s", o->export_dir);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc;
     if (!o.cfg.state_dir) o.cfg.state_dir = default_state();
+    if (o.export_dir) return export_results(&o);
     char why[UI_WHY] = "";
     strings *s = load_strings(&o, why);
     if (!s) {
