@@ -1,0 +1,492 @@
+/* http.c -- the grading core's HTTP server: routes, body limit, JSON answers (libmicrohttpd). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "http.h"
+
+struct http_server {
+    struct MHD_Daemon *d;
+    int fd;                 /* the listening socket, closed after the daemon stops */
+    core_ctx *c;            /* borrowed */
+    http_config cfg;        /* recap_arg borrowed */
+    char url[128];
+};
+
+/* Per-request state: made on the first callback, freed in on_done. */
+typedef struct req {
+    char *body;
+    size_t len, cap;
+    bool too_big;
+    bool answered;          /* a response was queued before the body was read */
+} req;
+
+static void say(char *why, const char *fmt, ...)
+{
+    if (!why) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, CORE_WHY, fmt, ap);
+    va_end(ap);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Queues `len` bytes of `buf` (taken: freed by libmicrohttpd) with `type`
+ * and, for a 405, the Allow header. */
+static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status, const char *type,
+                                char *buf, size_t len, const char *allow)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, buf ? buf : (char *)"", buf ? MHD_RESPMEM_MUST_FREE
+                                                                        : MHD_RESPMEM_PERSISTENT);
+    if (!r) {
+        free(buf);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (allow) MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result rc = MHD_queue_response(conn, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+/* Queues `o` (reference taken) as compact JSON with a trailing newline. */
+static enum MHD_Result send_json_allow(struct MHD_Connection *conn, unsigned status, json_t *o,
+                                       const char *allow)
+{
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    if (!text) return MHD_NO;
+    size_t n = strlen(text);
+    char *buf = realloc(text, n + 2);
+    if (!buf) {
+        free(text);
+        return MHD_NO;
+    }
+    buf[n] = '\n';
+    buf[n + 1] = 0;
+    return send_buf(conn, status, "application/json", buf, n + 1, allow);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *o)
+{
+    return send_json_allow(conn, status, o, NULL);
+}
+
+/* Queues the refusal {"error": code, "reason": ...}. */
+static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, const char *code,
+                                  const char *fmt, ...)
+{
+    char reason[CORE_WHY];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    return send_json(conn, status, json_pack("{s:s, s:s}", "error", code, "reason", reason));
+}
+
+/* Parses the request body as a JSON object; NULL after queueing a 400. */
+static json_t *body_object(struct MHD_Connection *conn, const req *r, enum MHD_Result *rc)
+{
+    json_error_t je;
+    json_t *o = r->len ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je) : NULL;
+    if (json_is_object(o)) return o;
+    json_decref(o);
+    *rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed", "the body is not a JSON object%s%s",
+                     r->len ? ": " : "", r->len ? je.text : "");
+    return NULL;
+}
+
+/* True when s is 64 lower-case hex digits. */
+static bool is_key(const char *s)
+{
+    size_t n = 0;
+    for (; s && s[n]; n++)
+        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))) return false;
+    return n == 64;
+}
+
+/* True when s is a plain id: 1..64 of [A-Za-z0-9._-], not starting with '.'. */
+static bool is_id(const char *s)
+{
+    size_t n = 0;
+    for (; s && s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+              (s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '_' || s[n] == '-'))
+            return false;
+    return n > 0 && n <= 64 && s[0] != '.';
+}
+
+static enum MHD_Result on_health(http_server *h, struct MHD_Connection *conn, const char *arg,
+                                 const req *r)
+{
+    (void)h, (void)arg, (void)r;
+    return send_json(conn, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
+}
+
+static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *conn,
+                                      const char *arg, const req *r)
+{
+    (void)arg;
+    enum MHD_Result rc = MHD_NO;
+    json_t *o = body_object(conn, r, &rc);
+    if (!o) return rc;
+    const char *pub = json_string_value(json_object_get(o, "pub"));
+    json_t *jn = json_object_get(o, "name");
+    const char *name = jn ? json_string_value(jn) : "";
+    char why[CORE_WHY] = "", state[16] = "";
+    if (!is_key(pub))
+        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                        "\"pub\" must be the kiosk key: 64 lower-case hex digits");
+    else if (!name || strlen(name) > 120)
+        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                        "\"name\" must be a string of at most 120 bytes");
+    else {
+        int known = store_kiosk_state(core_ctx_store(h->c), pub, state, why);
+        if (known == 1)
+            rc = send_json(conn, MHD_HTTP_OK, json_pack("{s:s}", "state", state));
+        else if (known == 0 && core_kiosk_enrol(h->c, pub, name, now_ms(), why) == 0)
+            rc = send_json(conn, MHD_HTTP_ACCEPTED, json_pack("{s:s}", "state", "pending"));
+        else
+            rc = send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    }
+    json_decref(o);
+    return rc;
+}
+
+static enum MHD_Result on_kiosk_state(http_server *h, struct MHD_Connection *conn,
+                                      const char *pub, const req *r)
+{
+    (void)r;
+    char why[CORE_WHY] = "", state[16] = "";
+    if (!is_key(pub))
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-kiosk",
+                          "a kiosk key is 64 lower-case hex digits");
+    int known = store_kiosk_state(core_ctx_store(h->c), pub, state, why);
+    if (known < 0)
+        return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    if (known == 0)
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-kiosk", "kiosk %.16s is not enrolled",
+                          pub);
+    return send_json(conn, MHD_HTTP_OK, json_pack("{s:s}", "state", state));
+}
+
+static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, const char *arg,
+                                 const req *r)
+{
+    (void)arg;
+    enum MHD_Result rc = MHD_NO;
+    json_t *o = body_object(conn, r, &rc);
+    if (!o) return rc;
+    json_t *res = json_object_get(o, "result"), *sig = json_object_get(o, "sig");
+    char *sigtext = json_is_object(sig) ? json_dumps(sig, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (!json_is_string(res) || !sigtext) {
+        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                        "the body must be {\"result\": record text, "
+                        "\"sig\": {\"kiosk\", \"sig\"}}");
+    } else {
+        ingest_outcome out;
+        core_ingest(h->c, json_string_value(res), json_string_length(res), sigtext,
+                    strlen(sigtext), now_ms(), &out);
+        json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
+        if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
+        rc = send_json(conn, (unsigned)out.status, a);
+    }
+    free(sigtext);
+    json_decref(o);
+    return rc;
+}
+
+/* A growing text buffer for the history lines. */
+typedef struct text {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} text;
+
+static int add_form(const char *form_json, void *arg)
+{
+    text *t = arg;
+    size_t k = strlen(form_json);
+    if (t->n + k + 2 > t->cap) {
+        size_t cap = t->cap ? t->cap : 4096;
+        while (t->n + k + 2 > cap) cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (!p) {
+            t->oom = true;
+            return -1;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->n, form_json, k);
+    t->n += k;
+    t->p[t->n++] = '\n';
+    t->p[t->n] = 0;
+    return 0;
+}
+
+static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, const char *arg,
+                                  const req *r)
+{
+    (void)arg, (void)r;
+    const char *exam = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "exam");
+    if (!is_id(exam))
+        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                          "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
+    text t = {0};
+    char why[CORE_WHY] = "out of memory";
+    if (store_history(core_ctx_store(h->c), exam, add_form, &t, why) != 0 || t.oom) {
+        free(t.p);
+        return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    }
+    return send_buf(conn, MHD_HTTP_OK, "text/plain; charset=utf-8", t.p, t.n, NULL);
+}
+
+static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, const char *cohort,
+                                const req *r)
+{
+    (void)r;
+    if (!h->cfg.recap)
+        return send_error(conn, MHD_HTTP_NOT_IMPLEMENTED, "not-implemented",
+                          "this server computes no recaps");
+    if (!is_id(cohort))
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-cohort", "no such cohort");
+    int status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+    char code[32] = "server-error", why[CORE_WHY] = "the recap failed";
+    char *json = h->cfg.recap(h->c, cohort, h->cfg.recap_arg, &status, code, why);
+    if (!json) return send_error(conn, (unsigned)status, code, "%s", why);
+    return send_buf(conn, MHD_HTTP_OK, "application/json", json, strlen(json), NULL);
+}
+
+typedef enum MHD_Result (*route_fn)(http_server *h, struct MHD_Connection *conn,
+                                    const char *arg, const req *r);
+
+/* The routes: a path is `prefix` exactly, or prefix + one segment + suffix
+ * when `param` is set (the segment is the handler's arg). */
+static const struct route {
+    const char *method, *prefix, *suffix;
+    bool param;
+    route_fn fn;
+} routes[] = {
+    {"GET", "/v1/health", "", false, on_health},
+    {"POST", "/v1/kiosks", "", false, on_kiosk_enrol},
+    {"GET", "/v1/kiosks/", "", true, on_kiosk_state},
+    {"POST", "/v1/results", "", false, on_result},
+    {"GET", "/v1/history", "", false, on_history},
+    {"GET", "/v1/cohorts/", "/recap", true, on_recap},
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Matches url against route i; copies the parameter into arg (cap bytes). */
+static bool route_match(size_t i, const char *url, char *arg, size_t cap)
+{
+    const struct route *rt = &routes[i];
+    size_t pl = strlen(rt->prefix), sl = strlen(rt->suffix), ul = strlen(url);
+    if (strncmp(url, rt->prefix, pl) != 0) return false;
+    if (!rt->param) return ul == pl;
+    if (ul < pl + sl + 1 || strcmp(url + ul - sl, rt->suffix) != 0) return false;
+    size_t n = ul - pl - sl;
+    if (n >= cap || memchr(url + pl, '/', n)) return false;
+    memcpy(arg, url + pl, n);
+    arg[n] = 0;
+    return true;
+}
+
+/* Answers a complete request: 404 for an unknown path, 405 for a wrong method. */
+static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, const char *url,
+                                const char *method, const req *r)
+{
+    char arg[256];
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    const char *allowed = NULL;
+    for (size_t i = 0; i < NROUTES; i++) {
+        if (!route_match(i, url, arg, sizeof arg)) continue;
+        if (strcmp(routes[i].method, m) == 0) return routes[i].fn(h, conn, arg, r);
+        allowed = routes[i].method;
+    }
+    if (!allowed) return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no route %.100s", url);
+    char reason[CORE_WHY];
+    snprintf(reason, sizeof reason, "%.100s takes %s, not %.16s", url, allowed, method);
+    return send_json_allow(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+                           json_pack("{s:s, s:s}", "error", "method-not-allowed", "reason", reason),
+                           allowed);
+}
+
+/* Appends an upload chunk, or marks the request too big past the limit. */
+static void take_chunk(http_server *h, req *r, const char *data, size_t n)
+{
+    if (r->too_big) return;
+    if (n > h->cfg.body_max - r->len) {
+        r->too_big = true;
+        free(r->body);
+        r->body = NULL;
+        r->len = r->cap = 0;
+        return;
+    }
+    if (r->len + n + 1 > r->cap) {
+        size_t cap = r->cap ? r->cap : 8192;
+        while (r->len + n + 1 > cap) cap *= 2;
+        char *p = realloc(r->body, cap);
+        if (!p) {
+            r->too_big = true;  /* answered 413: the core cannot hold it */
+            return;
+        }
+        r->body = p;
+        r->cap = cap;
+    }
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
+    r->body[r->len] = 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    http_server *h = cls;
+    req *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r) return MHD_NO;
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > h->cfg.body_max) {
+            r->answered = true;
+            return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+                              "the body is larger than %zu bytes", h->cfg.body_max);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->answered) take_chunk(h, r, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->answered) return MHD_YES;
+    r->answered = true;
+    if (r->too_big)
+        return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+                          "the body is larger than %zu bytes", h->cfg.body_max);
+    return dispatch(h, conn, url, method, r);
+}
+
+/* Frees the per-request state: the only place it is freed. */
+static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    req *r = *con_cls;
+    if (!r) return;
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* Opens a listening socket on "HOST:PORT" / "[V6]:PORT"; -1 with why. */
+static int listen_on(const char *spec, char *url, size_t urlcap, char *why)
+{
+    char host[128], port[16];
+    const char *colon = strrchr(spec, ':');
+    const char *h0 = spec, *h1 = colon;
+    if (colon && spec[0] == '[' && colon > spec && colon[-1] == ']') h0 = spec + 1, h1 = colon - 1;
+    if (!colon || h1 <= h0 || (size_t)(h1 - h0) >= sizeof host || !colon[1] ||
+        strlen(colon + 1) >= sizeof port || strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+        say(why, "--listen wants HOST:PORT (like 127.0.0.1:8080), not '%.60s'", spec);
+        return -1;
+    }
+    memcpy(host, h0, (size_t)(h1 - h0));
+    host[h1 - h0] = 0;
+    snprintf(port, sizeof port, "%s", colon + 1);
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+    int g = getaddrinfo(host, port, &hints, &ai);
+    if (g != 0) {
+        say(why, "cannot listen on %.60s: %s", spec, gai_strerror(g));
+        return -1;
+    }
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
+        say(why, "cannot listen on %.60s: %s", spec, strerror(errno));
+        if (fd >= 0) close(fd);
+        freeaddrinfo(ai);
+        return -1;
+    }
+    char numeric[INET6_ADDRSTRLEN] = "?";
+    getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof numeric, NULL, 0, NI_NUMERICHOST);
+    snprintf(url, urlcap, ai->ai_family == AF_INET6 ? "http://[%s]:%s" : "http://%s:%s", numeric,
+             port);
+    freeaddrinfo(ai);
+    return fd;
+}
+
+http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
+{
+    http_server *h = calloc(1, sizeof *h);
+    if (!h) {
+        say(why, "out of memory");
+        return NULL;
+    }
+    h->c = c;
+    if (cfg) h->cfg = *cfg;
+    if (!h->cfg.listen) h->cfg.listen = "127.0.0.1:8080";
+    if (!h->cfg.body_max) h->cfg.body_max = HTTP_BODY_MAX;
+    if (!h->cfg.threads) h->cfg.threads = 4;
+    h->fd = listen_on(h->cfg.listen, h->url, sizeof h->url, why);
+    if (h->fd < 0) {
+        free(h);
+        return NULL;
+    }
+    h->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_request, h,
+                            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)h->fd,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->cfg.threads,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+                            MHD_OPTION_END);
+    if (!h->d) {
+        say(why, "cannot start the HTTP server on %s", h->cfg.listen);
+        close(h->fd);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void http_stop(http_server *h)
+{
+    if (!h) return;
+    MHD_stop_daemon(h->d);
+    close(h->fd);
+    free(h);
+}
+
+const char *http_url(const http_server *h)
+{
+    return h->url;
+}

@@ -1,0 +1,38 @@
+/* http.h -- the grading core's HTTP API (libmicrohttpd + jansson) over an ingest context. */
+#ifndef KISI_HTTP_H
+#define KISI_HTTP_H
+
+#include <stddef.h>
+
+#include "ingest.h"
+
+#define HTTP_BODY_MAX (4u << 20)  /* default request body limit: larger bodies get 413 */
+
+/* Produces the recap JSON of `cohort` for GET /v1/cohorts/{id}/recap: the
+ * latest stored run, or run 1 computed and stored when none exists. Returns
+ * a malloc'd string (the server frees it), or NULL with *status (an HTTP
+ * status), `code` (32 bytes, e.g. "unknown-cohort") and `why` (CORE_WHY
+ * bytes) set. Called from several threads at once. */
+typedef char *(*http_recap_fn)(core_ctx *c, const char *cohort, void *arg, int *status,
+                               char *code, char *why);
+
+typedef struct http_config {
+    const char *listen;    /* "HOST:PORT" or "[V6]:PORT"; NULL = "127.0.0.1:8080" */
+    size_t body_max;       /* 0 = HTTP_BODY_MAX */
+    unsigned threads;      /* worker threads, 0 = 4 */
+    http_recap_fn recap;   /* NULL: the recap route answers 501 */
+    void *recap_arg;
+} http_config;
+
+typedef struct http_server http_server;
+
+/* Binds the listen address (only that address) and serves in background
+ * threads. Borrows `c` and cfg->recap_arg: both must outlive the server.
+ * Caller stops with http_stop(). NULL with why (CORE_WHY bytes) on error. */
+http_server *http_start(core_ctx *c, const http_config *cfg, char *why);
+/* Stops serving, waits for running requests, frees. NULL is a no-op. */
+void http_stop(http_server *h);
+/* "http://HOST:PORT" of the bound address (borrowed). */
+const char *http_url(const http_server *h);
+
+#endif

@@ -1,0 +1,47 @@
+/* cmd.h -- helpers the `core` subcommands share (private to tools/core). */
+#ifndef KISI_CORE_CMD_H
+#define KISI_CORE_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest.h"
+
+#define CMD_FILE_MAX (16u << 20)  /* largest input file a subcommand reads */
+
+/* What a subcommand works on: the store and, when asked for, the ingest
+ * context over it (with its data folder). */
+typedef struct cmd_env {
+    store *st;
+    core_ctx *ctx;
+} cmd_env;
+
+/* Sets the data folder given with --data (borrowed: argv outlives it). */
+void cmd_set_data(const char *dir);
+/* Opens the store named by db and, when with_ctx, the ingest context over
+ * the data folder (--data, or the SQLite path + ".files"). On error prints
+ * one line on stderr and returns 1; otherwise 0. Close with cmd_close(). */
+int cmd_open(const char *db, bool with_ctx, cmd_env *env);
+void cmd_close(cmd_env *env);
+
+/* Prints "core: MESSAGE" on stderr as one line; returns 1. */
+int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "usage: core LINE" on stderr; returns 2. */
+int cmd_usage(const char *line);
+
+/* Wall-clock time in milliseconds since the epoch. */
+int64_t cmd_now_ms(void);
+/* Reads a whole file of at most max bytes, NUL-terminated (the length
+ * without the NUL in *len). Caller frees. NULL with why (CORE_WHY) set. */
+char *cmd_read_file(const char *path, size_t max, size_t *len, char *why);
+
+/* Latest recap run of `cohort` as JSON (malloc'd), computing and storing
+ * a new run when `rerun` or when none is stored; *run gets its number.
+ * NULL with *status (HTTP-like: 404 unknown cohort, 422 bad definition,
+ * 500), code (32 bytes) and why (CORE_WHY) set. Thread-safe as the
+ * store is. Shared by `core recap` and GET /v1/cohorts/{id}/recap. */
+char *cmd_recap_json(store *st, const char *cohort, bool rerun, int *run, int *status,
+                     char *code, char *why);
+
+#endif

@@ -1,0 +1,163 @@
+/* cmd_admin.c -- `core bank|session|kiosk|import|history`: what an operator feeds and reads. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bank.h"
+#include "cli.h"
+#include "cmd.h"
+
+#define RESULT_FILE_MAX (4u << 20)  /* as the HTTP body limit */
+
+int cmd_bank(const char *db, int argc, char **argv)
+{
+    static const char use[] = "bank add BANK --passphrase-file F";
+    const char *bank_path = NULL, *pass = NULL;
+    if (argc < 1 || strcmp(argv[0], "add") != 0) return cmd_usage(use);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--passphrase-file") == 0 && i + 1 < argc && !pass) pass = argv[++i];
+        else if (argv[i][0] != '-' && !bank_path) bank_path = argv[i];
+        else return cmd_usage(use);
+    }
+    if (!bank_path || !pass) return cmd_usage(use);
+    cmd_env env;
+    if (cmd_open(db, true, &env)) return 1;
+    char why[CORE_WHY] = "";
+    int rc = core_bank_add(env.ctx, bank_path, pass, why);
+    cmd_close(&env);
+    if (rc) return cmd_fail("bank %.200s not added: %s", bank_path, why);
+    printf("bank %s added\n", bank_path);
+    return 0;
+}
+
+int cmd_session(const char *db, int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[0], "add") != 0 || argv[1][0] == '-')
+        return cmd_usage("session add SESSION");
+    char bid[33], sid[33], exam[65], bw[BANK_WHY] = "", why[CORE_WHY] = "";
+    if (bank_session_info(argv[1], bid, sid, exam, bw) != BANK_OK)
+        return cmd_fail("session %.200s not added: %s", argv[1], bw);
+    cmd_env env;
+    if (cmd_open(db, true, &env)) return 1;
+    int rc = core_session_add(env.ctx, argv[1], why);
+    cmd_close(&env);
+    if (rc) return cmd_fail("session %.200s not added: %s", argv[1], why);
+    printf("session %s added (exam %s, bank %s)\n", sid, exam, bid);
+    return 0;
+}
+
+/* Prints one kiosk: key, state, enrolment time (UTC), name. */
+static int print_kiosk(const char *pub, const char *name, const char *state, int64_t enrolled_ms,
+                       void *arg)
+{
+    (void)arg;
+    char when[32] = "?";
+    time_t t = (time_t)(enrolled_ms / 1000);
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf("%s  %-8s  %s  %s\n", pub, state, when, name);
+    return 0;
+}
+
+int cmd_kiosk(const char *db, int argc, char **argv)
+{
+    static const char use[] = "kiosk list | kiosk approve ID | kiosk revoke ID";
+    const char *state = NULL;
+    if (argc == 1 && strcmp(argv[0], "list") == 0) state = "";
+    else if (argc == 2 && strcmp(argv[0], "approve") == 0) state = "approved";
+    else if (argc == 2 && strcmp(argv[0], "revoke") == 0) state = "revoked";
+    else return cmd_usage(use);
+    if (*state) {
+        size_t n = strlen(argv[1]);
+        if (n < 8 || n > 64 || strspn(argv[1], "0123456789abcdef") != n)
+            return cmd_fail("a kiosk ID is 8 or more lower-case hex digits of its key, not "
+                            "'%.70s'", argv[1]);
+    }
+    cmd_env env;
+    if (cmd_open(db, false, &env)) return 1;
+    char why[CORE_WHY] = "";
+    int rc = *state ? store_kiosk_set(env.st, argv[1], state, why)
+                    : store_kiosk_each(env.st, print_kiosk, NULL, why);
+    cmd_close(&env);
+    if (rc) return cmd_fail("%s", why);
+    if (*state) printf("kiosk %s %s\n", argv[1], state);
+    return 0;
+}
+
+/* Visible NAME.json entries only. */
+static int is_result_name(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".json") == 0;
+}
+
+/* Ingests DIR/name with its .sig; prints its line; returns 1 when refused. */
+static int import_one(core_ctx *c, const char *dir, const char *name)
+{
+    char path[4096], why[CORE_WHY] = "";
+    size_t rlen = 0, slen = 0;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *rec = cmd_read_file(path, RESULT_FILE_MAX, &rlen, why), *sig = NULL;
+    if (rec) {
+        snprintf(path, sizeof path, "%s/%.*s.sig", dir, (int)(strlen(name) - 5), name);
+        sig = cmd_read_file(path, RESULT_FILE_MAX, &slen, why);
+    }
+    ingest_outcome out = {0};
+    if (!sig) {
+        out.status = 400;
+        snprintf(out.code, sizeof out.code, "unreadable");
+        snprintf(out.reason, sizeof out.reason, "%s", why);
+    } else {
+        core_ingest(c, rec, rlen, sig, slen, cmd_now_ms(), &out);
+    }
+    free(rec);
+    free(sig);
+    if (out.status == 201) printf("%s: stored\n", name);
+    else if (out.status == 200) printf("%s: already stored\n", name);
+    else printf("%s: refused: %s (%s)\n", name, out.reason, out.code);
+    return out.status >= 300;
+}
+
+int cmd_import(const char *db, int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-') return cmd_usage("import DIR");
+    struct dirent **names = NULL;
+    int n = scandir(argv[0], &names, is_result_name, alphasort);
+    if (n < 0) return cmd_fail("cannot read the folder %.200s", argv[0]);
+    cmd_env env;
+    int refused = 0;
+    if (cmd_open(db, true, &env)) {
+        refused = -1;
+    } else {
+        for (int i = 0; i < n; i++) refused += import_one(env.ctx, argv[0], names[i]->d_name);
+        cmd_close(&env);
+        if (n == 0) printf("no NAME.json results in %s\n", argv[0]);
+    }
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
+    fflush(stdout);
+    if (refused > 0) return cmd_fail("%d of %d results refused", refused, n);
+    return refused < 0 ? 1 : 0;
+}
+
+static int print_form(const char *form_json, void *arg)
+{
+    (void)arg;
+    return fputs(form_json, stdout) < 0 || putchar('\n') == EOF ? -1 : 0;
+}
+
+int cmd_history(const char *db, int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[0], "--exam") != 0 || !argv[1][0])
+        return cmd_usage("history --exam ID");
+    cmd_env env;
+    if (cmd_open(db, false, &env)) return 1;
+    char why[CORE_WHY] = "";
+    int rc = store_history(env.st, argv[1], print_form, NULL, why);
+    cmd_close(&env);
+    if (fflush(stdout) != 0) return cmd_fail("cannot write the history");
+    if (rc) return cmd_fail("%s", why);
+    return 0;
+}

@@ -1,0 +1,122 @@
+/* cmd_common.c -- what the `core` subcommands share: the store, one-line errors, files. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+
+static const char *data_dir;  /* from --data; borrowed from argv */
+
+void cmd_set_data(const char *dir)
+{
+    data_dir = dir;
+}
+
+int cmd_fail(const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (char *p = line; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    fprintf(stderr, "core: %s\n", line);
+    return 1;
+}
+
+int cmd_usage(const char *line)
+{
+    fprintf(stderr, "usage: core %s\n", line);
+    return 2;
+}
+
+int64_t cmd_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cmd_open(const char *db, bool with_ctx, cmd_env *env)
+{
+    char why[CORE_WHY] = "", data[4096];
+    env->st = NULL;
+    env->ctx = NULL;
+    if (with_ctx) {
+        if (data_dir && *data_dir) {
+            snprintf(data, sizeof data, "%s", data_dir);
+        } else if (strncmp(db, "sqlite:", 7) == 0 && db[7]) {
+            if ((size_t)snprintf(data, sizeof data, "%s.files", db + 7) >= sizeof data)
+                return cmd_fail("the database path is too long");
+        } else {
+            return cmd_fail("give the data folder with --data DIR for %.40s", db);
+        }
+    }
+    env->st = store_open(db, why);
+    if (!env->st) return cmd_fail("cannot open the database %.200s: %s", db, why);
+    if (with_ctx) {
+        env->ctx = core_ctx_new(env->st, data, why);
+        if (!env->ctx) {
+            store_close(env->st);
+            env->st = NULL;
+            return cmd_fail("cannot use the data folder %.200s: %s", data,
+                            why[0] ? why : "out of memory");
+        }
+    }
+    return 0;
+}
+
+void cmd_close(cmd_env *env)
+{
+    core_ctx_free(env->ctx);
+    store_close(env->st);
+    env->ctx = NULL;
+    env->st = NULL;
+}
+
+char *cmd_read_file(const char *path, size_t max, size_t *len, char *why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, CORE_WHY, "%.200s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 8192, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            char *nb = cap <= max ? realloc(buf, cap * 2) : NULL;
+            if (!nb) {
+                snprintf(why, CORE_WHY, "%.200s: %s", path,
+                         cap > max ? "the file is too large" : "out of memory");
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0) break;
+    }
+    if (buf && ferror(f)) {
+        snprintf(why, CORE_WHY, "%.200s: cannot be read", path);
+        free(buf);
+        buf = NULL;
+    }
+    if (buf && n > max) {
+        snprintf(why, CORE_WHY, "%.200s: the file is too large", path);
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (!buf) return NULL;
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}

@@ -1,0 +1,107 @@
+/* main.c -- the `core` command: global options, then the server or a subcommand. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd.h"
+
+#define DEFAULT_DB "sqlite:kisi-core.db"
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+
+static const char usage_text[] =
+    "usage: core [--db URL] [--data DIR] [--listen HOST:PORT]     serve HTTP\n"
+    "       core [--db URL] [--data DIR] COMMAND ARGS...\n"
+    "commands:\n"
+    "  bank add BANK --passphrase-file F\n"
+    "  session add SESSION\n"
+    "  kiosk list | kiosk approve ID | kiosk revoke ID   (ID: 8+ hex digits of the key)\n"
+    "  import DIR                     every NAME.json with its NAME.sig\n"
+    "  history --exam ID              FORMS.jsonl for `bank session --history`\n"
+    "  cohort add DEF.json ROSTER.csv\n"
+    "  aspects import COHORT FILE.csv\n"
+    "  recap COHORT --csv|--json [--rerun]\n"
+    "defaults: --db " DEFAULT_DB ", --listen " DEFAULT_LISTEN
+    ", --data the SQLite path + \".files\"\n";
+
+typedef int (*cmd_fn)(const char *db, int argc, char **argv);
+
+static const struct {
+    const char *name;
+    cmd_fn fn;
+} commands[] = {
+    {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
+    {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
+    {"aspects", cmd_aspects}, {"recap", cmd_recap},
+};
+
+/* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
+ * *val and advances *i; returns 1 taken, 0 not this option, -1 usage error. */
+static int take_opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0 || (a[n] != 0 && a[n] != '=')) return 0;
+    if (*val) {
+        fprintf(stderr, "core: %s given twice\n", name);
+        return -1;
+    }
+    if (a[n] == '=') {
+        *val = a + n + 1;
+    } else if (*i + 1 < argc) {
+        *val = argv[++*i];
+    } else {
+        fprintf(stderr, "core: %s needs a value\n", name);
+        return -1;
+    }
+    if (!**val) {
+        fprintf(stderr, "core: %s needs a value\n", name);
+        return -1;
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL, *data = NULL, *listen = NULL;
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0;
+    if (!rest) return cmd_fail("out of memory");
+    /* --db, --data and --listen may stand before or after the subcommand */
+    for (int i = 1; i < argc; i++) {
+        int t = take_opt(argc, argv, &i, "--db", &db);
+        if (t == 0) t = take_opt(argc, argv, &i, "--data", &data);
+        if (t == 0) t = take_opt(argc, argv, &i, "--listen", &listen);
+        if (t < 0) {
+            free(rest);
+            return 2;
+        }
+        if (t == 0) rest[nrest++] = argv[i];
+    }
+    if (nrest > 0 && (strcmp(rest[0], "--help") == 0 || strcmp(rest[0], "-h") == 0 ||
+                      strcmp(rest[0], "help") == 0)) {
+        fputs(usage_text, stdout);
+        free(rest);
+        return 0;
+    }
+    if (!db) db = DEFAULT_DB;
+    cmd_set_data(data);
+    int rc = 2;
+    if (nrest == 0) {
+        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN);
+    } else if (listen) {
+        fprintf(stderr, "core: --listen is for the server, not for '%.40s'\n", rest[0]);
+    } else if (rest[0][0] == '-') {
+        fprintf(stderr, "core: unknown option %.60s (core --help lists them)\n", rest[0]);
+    } else {
+        size_t k = 0;
+        while (k < sizeof commands / sizeof commands[0] && strcmp(commands[k].name, rest[0]) != 0)
+            k++;
+        if (k < sizeof commands / sizeof commands[0])
+            rc = commands[k].fn(db, nrest - 1, rest + 1);
+        else
+            fprintf(stderr, "core: unknown command '%.40s' (core --help lists them)\n", rest[0]);
+    }
+    free(rest);
+    return rc;
+}
