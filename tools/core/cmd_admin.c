@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "bank.h"
 #include "cli.h"
 #include "cmd.h"
@@ -93,6 +95,24 @@ static int is_result_name(const struct dirent *e)
     return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".json") == 0;
 }
 
+/* A validly signed bundle from a kiosk the core never saw (it had no
+ * network): enrols that kiosk as pending, so that the operator can approve
+ * it and import again, and says so in the outcome's reason. */
+static void enrol_signer(core_ctx *c, const char *dir, const char *sig, size_t slen,
+                         ingest_outcome *out)
+{
+    char why[CORE_WHY] = "", name[128];
+    json_t *o = json_loadb(sig, slen, 0, NULL);
+    const char *pub = json_string_value(json_object_get(o, "kiosk"));
+    const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
+    snprintf(name, sizeof name, "imported from %.100s", base);
+    if (pub && core_kiosk_enrol(c, pub, name, cmd_now_ms(), why) == 0)
+        snprintf(out->reason, sizeof out->reason,
+                 "kiosk %.16s was not enrolled; it is now pending: core kiosk approve %.16s, "
+                 "then import again", pub, pub);
+    json_decref(o);
+}
+
 /* Ingests DIR/name with its .sig; prints its line; returns 1 when refused. */
 static int import_one(core_ctx *c, const char *dir, const char *name)
 {
@@ -111,6 +131,7 @@ static int import_one(core_ctx *c, const char *dir, const char *name)
         snprintf(out.reason, sizeof out.reason, "%s", why);
     } else {
         core_ingest(c, rec, rlen, sig, slen, cmd_now_ms(), &out);
+        if (strcmp(out.code, "unknown-kiosk") == 0) enrol_signer(c, dir, sig, slen, &out);
     }
     free(rec);
     free(sig);

@@ -1,0 +1,125 @@
+#!/bin/sh
+# core_cli.sh -- the `core` command line: one-line errors and exit codes for bad input;
+# results carried on a stick (`kiosk --export`) and fed with `core import` twice (stored
+# once, a kiosk never seen is enrolled pending until approved, a tampered copy refused);
+# `core history` as the FORMS.jsonl that makes the next session's remedial attempt.
+set -u
+. "$(dirname "$0")/lib.inc"
+. "$(dirname "$0")/../data/core/core-e2e.inc"
+trap 'core_stop; sit_stop; rm -rf "$T"' EXIT
+DB=sqlite:$T/core.db
+
+# refused_as DESC STATUS -- the last ccore exited STATUS with one line on stderr.
+refused_as() {
+    [ "$rc" -eq "$2" ] || fail "$1: exit $rc, expected $2 (stderr: $(cat "$T/err"))"
+    n=$(wc -l <"$T/err")
+    [ "$n" -eq 1 ] || fail "$1: $n lines on stderr, expected one"
+    ok "$1 (exit $rc: $(cat "$T/err"))"
+}
+
+# -- the command line contract -------------------------------------------------------
+ccore --help; same "core --help" "$rc" 0
+grep -q '^usage: core' "$T/out" || fail "help text"
+ccore --db "$DB" frobnicate; refused_as "an unknown command" 2
+ccore --db "$DB" --bogus kiosk list; refused_as "an unknown option" 2
+ccore kiosk list --db; refused_as "--db without a value" 2
+ccore --db "$DB" --db "$DB" kiosk list; refused_as "--db twice" 2
+ccore --db "$DB" kiosk list --listen 127.0.0.1:18080; refused_as "--listen with a command" 2
+ccore --db "$DB" recap; refused_as "recap without a cohort" 2
+ccore --db "$DB" history; refused_as "history without --exam" 2
+ccore --db "$DB" kiosk approve; refused_as "kiosk approve without an ID" 2
+ccore --db "$DB" --listen nonsense; refused_as "a listen address without a port" 1
+ccore --db "$DB" --listen 192.0.2.1:18080; refused_as "an address this machine does not have" 1
+ccore --db "postgres://nowhere/kisi" kiosk list; refused_as "a database the core cannot open" 1
+ccore --db "$DB" kiosk approve 12ab; refused_as "a kiosk ID shorter than 8 hex" 1
+ccore --db "$DB" kiosk approve deadbeef; refused_as "a kiosk ID that matches no kiosk" 1
+ccore --db "$DB" import "$T/nowhere"; refused_as "import of a missing folder" 1
+ccore --db "$DB" recap nobody --json; refused_as "recap of an unknown cohort" 1
+ccore --db "$DB" aspects import nobody "$ROOT/tests/data/recap/cohort40-aspects.csv"
+refused_as "aspects of an unknown cohort" 1
+printf '{"id":"c1"' >"$T/def-bad.json"
+printf 'nip,name\n199105152024122046,Putri\n' >"$T/roster1.csv"
+ccore --db "$DB" cohort add "$T/def-bad.json" "$T/roster1.csv"; refused_as "a definition that is not JSON" 1
+printf '{"id":"c1"}' >"$T/def.json"
+printf 'nip,name\n199105152024122046,Putri\n12345,Nobody\n' >"$T/roster2.csv"
+ccore --db "$DB" cohort add "$T/def.json" "$T/roster2.csv"; refused_as "a roster with a bad NIP" 1
+err_has "the bad NIP's line is named" "line 3"
+printf 'nip,nama\n199105152024122046,Putri\n' >"$T/roster3.csv"
+ccore --db "$DB" cohort add "$T/def.json" "$T/roster3.csv"; refused_as "a roster without a name column" 1
+printf 'nip,name\n199105152024122046,"Putri\n' >"$T/roster4.csv"
+ccore --db "$DB" cohort add "$T/def.json" "$T/roster4.csv"; refused_as "a quote left open" 1
+
+# -- a bank, a session; two participants sit on a kiosk with no network -------------
+BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
+R=$T/room
+printf 'not the passphrase\n' >"$T/wrongpass"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$T/wrongpass"
+refused_as "bank add with a wrong passphrase" 1
+ccore --db "$DB" session add "$R/demo.session"; refused_as "a session of a bank the core lacks" 1
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+same "bank add" "$rc" 0
+ccore session add "$R/demo.session" --db "$DB"; same "session add" "$rc" 0
+[ -d "$T/core.db.files" ] || fail "the data folder is not the database path + .files"
+ok "bank and session kept in $T/core.db.files"
+
+NIP1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
+PIN1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
+NIP2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
+PIN2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
+plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP1" 4 6 >"$T/plan1"
+plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP2" 2 3 >"$T/plan2"
+sit_start "$R/latsar.bank" "$R/demo.session" "$T/k1"
+sit "$NIP1" "$PIN1" "$(cat "$R/token")" "$T/plan1"
+sit "$NIP2" "$PIN2" "$(cat "$R/token")" "$T/plan2"
+sit_stop
+"$BIN/kiosk" --export "$T/stick" --state "$T/k1" >"$T/out" 2>"$T/err" || fail "kiosk --export"
+same "two bundles on the stick" "$(ls "$T"/stick/*.json | wc -l)" 2
+K1=$(pubhex "$T/k1/kiosk.key")
+
+# -- import: the kiosk is unknown, then approved; twice stores once ----------------
+ccore --db "$DB" import "$T/stick"
+refused_as "import from a kiosk the core never saw" 1
+same "both refused" "$(grep -c ': refused: ' "$T/out")" 2
+grep -q ': refused: .*now pending.*(unknown-kiosk)$' "$T/out" || fail "first: $(cat "$T/out")"
+grep -q ': refused: .*pending (kiosk-not-approved)$' "$T/out" || fail "second: $(cat "$T/out")"
+ok "the first enrols the kiosk as pending, the second waits for approval"
+ccore --db "$DB" kiosk list
+grep -q "^$K1 *pending .*imported from stick\$" "$T/out" || fail "kiosk list: $(cat "$T/out")"
+ok "the signer is now listed as pending"
+ccore --db "$DB" kiosk approve "$(printf %s "$K1" | cut -c1-8)"; same "approve by 8 hex" "$rc" 0
+ccore --db "$DB" import "$T/stick"; same "import after approval" "$rc" 0
+same "both stored" "$(grep -c ': stored$' "$T/out")" 2
+ccore import "$T/stick" --db "$DB"; same "import again" "$rc" 0
+same "both already stored" "$(grep -c ': already stored$' "$T/out")" 2
+mkdir "$T/stick2"
+cp "$T"/stick/*.json "$T"/stick/*.sig "$T/stick2/"
+f=$(ls "$T"/stick2/*.json | head -n 1)
+sed 's/"attempt":1/"attempt":2/' "$f" >"$T/stick2/zz-tampered.json"
+cp "${f%.json}.sig" "$T/stick2/zz-tampered.sig"
+: >"$T/stick2/zz-nosig.json"
+ccore --db "$DB" import "$T/stick2"; refused_as "a folder with a tampered copy and a lone .json" 1
+grep -q '^zz-tampered.json: refused: .*(bad-signature)$' "$T/out" || fail "tampered: $(cat "$T/out")"
+grep -q '^zz-nosig.json: refused: ' "$T/out" || fail "no .sig: $(cat "$T/out")"
+same "the genuine two: already stored" "$(grep -c ': already stored$' "$T/out")" 2
+
+# -- history: FORMS.jsonl for the next session --------------------------------------
+ccore --db "$DB" history --exam latsar-akademik; same "history" "$rc" 0
+cp "$T/out" "$T/hist.jsonl"
+python3 - "$T/hist.jsonl" "$NIP1" "$NIP2" "$T/stick" <<'PYEOF' || fail "history content"
+import glob, json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [(f["participant"], f["attempt"]) for f in lines] == sorted(
+    [(sys.argv[2], 1), (sys.argv[3], 1)]), lines
+forms = [json.load(open(p))["form"] for p in glob.glob(sys.argv[4] + "/*.json")]
+assert sorted(map(json.dumps, lines)) == sorted(map(json.dumps, forms))
+PYEOF
+ok "history lists both stored forms, one a line, by NIP"
+ccore --db "$DB" history --exam nothing-here; same "history of an exam without results" "$rc" 0
+same "prints nothing" "$(wc -c <"$T/out")" 0
+"$BANK" session "$R/latsar.bank" --passphrase-file "$R/passphrase" --exam latsar-akademik \
+    --roster "$ASSETS/roster.csv" --history "$T/hist.jsonl" --out "$T/next.session" \
+    >"$T/next.token" 2>"$T/err" || fail "bank session --history: $(cat "$T/err")"
+"$BANK" draw "$R/latsar.bank" --session "$T/next.session" --token-file "$T/next.token" \
+    --participant "$NIP1" --json >"$T/next.json" 2>"$T/err" || fail "bank draw"
+same "the next session gives attempt 2" "$(jget "$T/next.json" 'j["attempt"]')" 2
+done_ok
