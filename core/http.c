@@ -277,7 +277,14 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     char code[32] = "server-error", why[CORE_WHY] = "the recap failed";
     char *json = h->cfg.recap(h->c, cohort, h->cfg.recap_arg, &status, code, why);
     if (!json) return send_error(conn, (unsigned)status, code, "%s", why);
-    return send_buf(conn, MHD_HTTP_OK, "application/json", json, strlen(json), NULL);
+    size_t n = strlen(json);
+    char *buf = realloc(json, n + 2);  /* one JSON text a line, as every answer */
+    if (!buf) {
+        free(json);
+        return MHD_NO;
+    }
+    memcpy(buf + n, "\n", 2);
+    return send_buf(conn, MHD_HTTP_OK, "application/json", buf, n + 1, NULL);
 }
 
 typedef enum MHD_Result (*route_fn)(http_server *h, struct MHD_Connection *conn,

@@ -1,0 +1,153 @@
+#!/bin/sh
+# core_recap.sh -- cohort recaps at the core: the hand-worked 40-participant fixture through
+# `core cohort add`, `core aspects import` and `core recap` (CSV and JSON, runs kept side by
+# side, the HTTP route serves the latest); then a kiosk delivering over the network with
+# --core (enrols itself, waits for approval), whose results become the academic score and
+# the RPL exemption of a recap computed on first request.
+set -u
+. "$(dirname "$0")/lib.inc"
+. "$(dirname "$0")/../data/core/core-e2e.inc"
+trap 'core_stop; sit_stop; rm -rf "$T"' EXIT
+DB=sqlite:$T/core.db
+FIX=$ROOT/tests/data/recap
+A=latsar-2026-angkatan-1
+B=latsar-2026-kelas-b
+
+# refused_as DESC STATUS -- the last ccore exited STATUS with one line on stderr.
+refused_as() {
+    [ "$rc" -eq "$2" ] || fail "$1: exit $rc, expected $2 (stderr: $(cat "$T/err"))"
+    [ "$(wc -l <"$T/err")" -eq 1 ] || fail "$1: not one line on stderr"
+    ok "$1 (exit $rc: $(cat "$T/err"))"
+}
+
+# -- the 40-participant fixture ------------------------------------------------------
+python3 - "$FIX/cohort40-aspects.csv" "$T/roster40.csv" <<'PYEOF' || fail "roster"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+w = csv.writer(open(sys.argv[2], "w", encoding="utf-8"), lineterminator="\r\n")
+w.writerow(["nip", "name"])
+for r in rows:
+    w.writerow([r["nip"], r["name"]])
+PYEOF
+ccore --db "$DB" cohort add "$CDATA/cohort-a.json" "$T/roster40.csv"
+same "cohort add" "$rc" 0
+out_has "it counts the roster" "with 40 participants"
+printf 'nip,pktbt\n199105152024122046,80\n' >"$T/stranger.csv"
+ccore --db "$DB" aspects import "$A" "$T/stranger.csv"
+refused_as "aspects of a NIP not on the cohort's roster" 1
+printf 'nip,pktbt\n199503122021031001,101\n' >"$T/over.csv"
+ccore --db "$DB" aspects import "$A" "$T/over.csv"; refused_as "a score above 100" 1
+err_has "the line is named" "line 2"
+ccore --db "$DB" aspects import "$A" "$FIX/cohort40-aspects.csv"
+same "aspects import" "$rc" 0
+
+ccore --db "$DB" recap "$A" --csv; same "recap --csv" "$rc" 0
+cp "$T/out" "$T/recap1.csv"
+python3 - "$T/recap1.csv" "$FIX/cohort40-expected.csv" "$A" <<'PYEOF' || fail "recap differs"
+import csv, sys
+got = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+exp = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+assert len(got) == len(exp) == 40, (len(got), len(exp))
+for g, e in zip(got, exp):
+    assert g["cohort"] == sys.argv[3] and g["run"] == "1", (g["cohort"], g["run"])
+    for k in e:
+        assert g[k] == e[k], (e["nip"], k, g[k], e[k])
+PYEOF
+ok "the recap equals the hand-worked expected file, field by field, for all 40"
+ccore --db "$DB" recap "$A" --json; cp "$T/out" "$T/run1.json"
+same "the first --json is run 1 (stored by --csv)" "$(jget "$T/run1.json" 'j["run"]')" 1
+ccore --db "$DB" recap "$A" --json
+cmp -s "$T/out" "$T/run1.json" || fail "a second recap without --rerun is not the stored run"
+ok "without --rerun the stored run is printed again"
+ccore --db "$DB" recap "$A" --json --rerun; cp "$T/out" "$T/run2.json"
+same "--rerun stores run 2" "$(jget "$T/run2.json" 'j["run"]')" 2
+ccore --db "$DB" recap --csv "$A"
+same "--csv prints the latest run" "$(sed -n 2p "$T/out" | cut -d, -f2)" 2
+ccore --db "$DB" recap "$A"; refused_as "recap without --csv or --json" 2
+
+# -- a kiosk on the network: results become academic scores and the RPL exemption ----
+BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
+R=$T/room
+"$BANK" session "$R/latsar.bank" --passphrase-file "$R/passphrase" --exam latsar-rpl \
+    --roster "$ASSETS/roster-small.csv" --out "$R/rpl.session" >"$R/rpl.token" 2>"$T/err" \
+    || fail "RPL session"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+same "bank add" "$rc" 0
+ccore --db "$DB" session add "$R/demo.session"; same "session add (academic)" "$rc" 0
+ccore --db "$DB" session add "$R/rpl.session"; same "session add (RPL)" "$rc" 0
+core_start "$DB" || fail "core start: $(cat "$T/core.err")"
+get "/v1/cohorts/$A/recap"; status_is "the recap route" 200
+cmp -s "$T/body" "$T/run2.json" || fail "the route does not serve the latest run"
+ok "the route serves run 2, byte for byte as core recap --json"
+get "/v1/cohorts/nobody/recap"; status_is "the recap of an unknown cohort" 404 unknown-cohort
+
+NIP1=$(sed -n 2p "$ASSETS/roster-small.csv" | tr -d '\r' | cut -d, -f1)
+PIN1=$(sed -n 2p "$ASSETS/roster-small.csv" | tr -d '\r' | cut -d, -f3)
+NIP2=$(sed -n 3p "$ASSETS/roster-small.csv" | tr -d '\r' | cut -d, -f1)
+PIN2=$(sed -n 3p "$ASSETS/roster-small.csv" | tr -d '\r' | cut -d, -f3)
+plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP1" 40 >"$T/plan1"
+plan "$R/latsar.bank" "$R/rpl.session" "$R/rpl.token" "$NIP2" 999 >"$T/plan2"
+
+# wait_for DESC CMD... -- up to 20 s until CMD succeeds.
+wait_for() {
+    d=$1; shift
+    i=0
+    until "$@"; do
+        i=$((i + 1)); [ $i -gt 100 ] && fail "$d: not within 20 s"
+        sleep 0.2
+    done
+    ok "$d"
+}
+listed() { "$CORE" --db "$DB" kiosk list 2>/dev/null | grep -q "pending"; }
+delivered() { [ "$(ls "$T/k1/sent/" 2>/dev/null | grep -c '\.json$')" -ge "$1" ]; }
+
+sit_start "$R/latsar.bank" "$R/demo.session" "$T/k1" --core "$URL"
+wait_for "the kiosk enrols itself and waits (pending)" listed
+K1=$(pubhex "$T/k1/kiosk.key")
+ccore --db "$DB" kiosk approve "$(printf %s "$K1" | cut -c1-8)"; same "operator approves" "$rc" 0
+sit "$NIP1" "$PIN1" "$(cat "$R/token")" "$T/plan1"
+wait_for "the academic result reaches the core" delivered 1
+kd_kill9
+sit_start "$R/latsar.bank" "$R/rpl.session" "$T/k1" --core "$URL"
+sit "$NIP2" "$PIN2" "$(cat "$R/rpl.token")" "$T/plan2"
+wait_for "the RPL result reaches the core" delivered 2
+sit_stop
+[ -z "$(ls "$T/k1/refused" 2>/dev/null)" ] || fail "refused by the core: $(cat "$T"/k1/refused/*.reason)"
+get "/v1/history?exam=latsar-akademik"
+same "the core holds the academic form" "$(wc -l <"$T/body")" 1
+
+ccore --db "$DB" cohort add "$CDATA/cohort-b.json" "$ASSETS/roster-small.csv"
+same "cohort add over a nip,name,pin roster" "$rc" 0
+ccore --db "$DB" aspects import "$B" "$CDATA/kelas-b-aspects.csv"; same "aspects import" "$rc" 0
+get "/v1/cohorts/$B/recap"; status_is "the first request computes the recap" 200
+cp "$T/body" "$T/b1.json"
+python3 - "$T/b1.json" "$T/k1/sent" "$NIP1" "$NIP2" "$B" <<'PYEOF' || fail "kelas B recap"
+import glob, json, sys
+j = json.load(open(sys.argv[1]))
+assert j["cohort"] == sys.argv[5] and j["run"] == 1, (j["cohort"], j["run"])
+res = {}
+for p in glob.glob(sys.argv[2] + "/*.json"):
+    r = json.load(open(p))
+    res[r["exam"]] = r
+awarded = res["latsar-akademik"]["score"]["awarded"]
+assert res["latsar-rpl"]["score"]["passed"], res["latsar-rpl"]["score"]
+by = {p["nip"]: p for p in j["participants"]}
+assert len(by) == 5
+# academic = (10 x self-paced from the kiosk + 10 x distance 80.00) / 20, half-up
+want = (10 * awarded + 10 * 8000 + 10) // 20
+assert by[sys.argv[3]]["academic"] == want, (by[sys.argv[3]]["academic"], want, awarded)
+assert by[sys.argv[4]]["outcome"] == "dibebaskan (RPL)", by[sys.argv[4]]
+assert by["199706142025102305"]["outcome"] == "lulus", by["199706142025102305"]
+assert by["199706142025102305"]["behaviour_institution"] == 9667, by["199706142025102305"]
+for nip in ("199103302025011981", "199811222025012007"):
+    assert by[nip]["outcome"] == "belum lengkap", by[nip]
+assert j["summary"]["dibebaskan (RPL)"] == 1 and j["summary"]["belum lengkap"] == 2, j["summary"]
+PYEOF
+ok "kiosk score replaces the imported self-paced score; RPL pass exempts; trophies give behaviour"
+ccore --db "$DB" recap "$B" --json
+cmp -s "$T/out" "$T/b1.json" || fail "core recap --json differs from the route's run 1"
+ok "core recap --json prints the run the route stored"
+
+core_stop
+same "SIGTERM stops the core cleanly" "$core_rc" 0
+done_ok
