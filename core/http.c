@@ -71,22 +71,27 @@ static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status, co
     return rc;
 }
 
-/* Queues `o` (reference taken) as compact JSON with a trailing newline. */
+/* Queues the JSON text `text` (taken) and a newline: one JSON text a line. */
+static enum MHD_Result send_line(struct MHD_Connection *conn, unsigned status, char *text,
+                                 const char *allow)
+{
+    size_t n = text ? strlen(text) : 0;
+    char *buf = text ? realloc(text, n + 2) : NULL;
+    if (!buf) {
+        free(text);
+        return MHD_NO;
+    }
+    memcpy(buf + n, "\n", 2);
+    return send_buf(conn, status, "application/json", buf, n + 1, allow);
+}
+
+/* Queues `o` (reference taken) as compact JSON. */
 static enum MHD_Result send_json_allow(struct MHD_Connection *conn, unsigned status, json_t *o,
                                        const char *allow)
 {
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
-    if (!text) return MHD_NO;
-    size_t n = strlen(text);
-    char *buf = realloc(text, n + 2);
-    if (!buf) {
-        free(text);
-        return MHD_NO;
-    }
-    buf[n] = '\n';
-    buf[n + 1] = 0;
-    return send_buf(conn, status, "application/json", buf, n + 1, allow);
+    return send_line(conn, status, text, allow);
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *o)
@@ -138,6 +143,14 @@ static bool is_id(const char *s)
     return n > 0 && n <= 64 && s[0] != '.';
 }
 
+/* True when s holds a control character (a name must stay on one line). */
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
+    return false;
+}
+
 static enum MHD_Result on_health(http_server *h, struct MHD_Connection *conn, const char *arg,
                                  const req *r)
 {
@@ -159,9 +172,9 @@ static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *con
     if (!is_key(pub))
         rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                         "\"pub\" must be the kiosk key: 64 lower-case hex digits");
-    else if (!name || strlen(name) > 120)
+    else if (!name || strlen(name) > 120 || has_control(name))
         rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                        "\"name\" must be a string of at most 120 bytes");
+                        "\"name\" must be one line of at most 120 bytes");
     else {
         int known = store_kiosk_state(core_ctx_store(h->c), pub, state, why);
         if (known == 1)
@@ -277,14 +290,7 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     char code[32] = "server-error", why[CORE_WHY] = "the recap failed";
     char *json = h->cfg.recap(h->c, cohort, h->cfg.recap_arg, &status, code, why);
     if (!json) return send_error(conn, (unsigned)status, code, "%s", why);
-    size_t n = strlen(json);
-    char *buf = realloc(json, n + 2);  /* one JSON text a line, as every answer */
-    if (!buf) {
-        free(json);
-        return MHD_NO;
-    }
-    memcpy(buf + n, "\n", 2);
-    return send_buf(conn, MHD_HTTP_OK, "application/json", buf, n + 1, NULL);
+    return send_line(conn, MHD_HTTP_OK, json, NULL);
 }
 
 typedef enum MHD_Result (*route_fn)(http_server *h, struct MHD_Connection *conn,

@@ -106,6 +106,8 @@ static void enrol_signer(core_ctx *c, const char *dir, const char *sig, size_t s
     const char *pub = json_string_value(json_object_get(o, "kiosk"));
     const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
     snprintf(name, sizeof name, "imported from %.100s", base);
+    for (char *q = name; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f) *q = '?';
     if (pub && core_kiosk_enrol(c, pub, name, cmd_now_ms(), why) == 0)
         snprintf(out->reason, sizeof out->reason,
                  "kiosk %.16s was not enrolled; it is now pending: core kiosk approve %.16s, "
