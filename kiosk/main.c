@@ -141,7 +141,11 @@ static SDL_Window *open_window(const opts *o, const strings *s)
 {
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     if (!o->windowed) SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
-    Uint32 flags = o->windowed ? SDL_WINDOW_RESIZABLE : SDL_WINDOW_FULLSCREEN_DESKTOP;
+    /* A borderless window the size of the display covers it with or without
+     * a window manager; asking X11 for full screen where none runs costs
+     * SDL a third of a second of polling at every start. */
+    Uint32 flags = o->windowed ? SDL_WINDOW_RESIZABLE
+                               : SDL_WINDOW_BORDERLESS | SDL_WINDOW_ALWAYS_ON_TOP;
     int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED, w = o->width, h = o->height;
     SDL_Rect b;
     if (!o->windowed && SDL_GetDisplayBounds(0, &b) == 0) {
@@ -230,6 +234,8 @@ int main(int argc, char **argv)
     /* SIGTERM/SIGINT from the system end the program (the journal is
      * durable); only the window's close request needs the proctor. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* the window's frame buffer in plain memory (see ui_new: software renderer) */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
         fprintf(stderr, "kiosk: cannot start the display: %s\n", SDL_GetError());
         strings_free(s);

@@ -151,8 +151,12 @@ ui *ui_new(SDL_Window *w, const char *font_path, const strings *s, char *why)
     u->font_path = strdup(font_path);
     u->bold_path = bold_sibling(font_path);
     if (!u->font_path) { set_why(why, "out of memory", NULL); ui_free(u); return NULL; }
-    u->r = SDL_CreateRenderer(w, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!u->r) u->r = SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE);
+    /* The software renderer: a few rectangles and text need no GPU, and on
+     * old lab PCs without a driver a software OpenGL costs 50 MB and more
+     * time per frame. SDL_RENDER_DRIVER in the environment still wins. */
+    u->r = SDL_GetHint(SDL_HINT_RENDER_DRIVER) ? SDL_CreateRenderer(w, -1, 0)
+                                               : SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE);
+    if (!u->r) u->r = SDL_CreateRenderer(w, -1, 0);
     if (!u->r) { set_why(why, "cannot create a renderer", SDL_GetError()); ui_free(u); return NULL; }
     check_size(u);
     if (open_step(u, u->step, why) != 0) { ui_free(u); return NULL; }
