@@ -127,9 +127,13 @@ $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
 
-$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBBANK)
+$(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
+	$(CC) $(CPPFLAGS) -Ikiosk -Icore $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(LIBBANK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
 test: deps ## install deps, build, run unit, fuzz-corpus and end-to-end tests
 	@rm -f $(BUILD)/test-counts

@@ -58,6 +58,8 @@ bank_err bank_exam_add(bank *b, const bank_exam *e, char *why)
         sq = sqlite3_step(st);
     }
     rc = sq == SQLITE_DONE ? BANK_OK : bank_dberr(b->db, sq, "exams", why);
+    bank_exam_free(b->exam);
+    b->exam = NULL;
     sqlite3_finalize(st);
     free(json);
     return rc;

@@ -188,23 +188,25 @@ bank_err bank_form_score(bank *b, const bank_form *f, const bank_answer *answers
     if (!bank_is_unlocked(b)) return BANK_ELOCKED;
     bank_err e = check_answers(f, answers, nanswers, why);
     if (e) return e;
-    bank_exam *ex = bank_exam_get(b, f->exam, &e, why);
-    if (!ex) return e;
+    if (!b->exam || strcmp(bank_exam_id(b->exam), f->exam) != 0) {
+        bank_exam_free(b->exam);
+        b->exam = bank_exam_get(b, f->exam, &e, why);
+        if (!b->exam) return e;
+    }
+    const bank_exam *ex = b->exam;
     score_line *lines = calloc(f->n, sizeof *lines);
-    bank_item *items = calloc(f->n, sizeof *items);
-    if (!lines || !items) e = BANK_ENOMEM;
+    if (!lines) e = BANK_ENOMEM;
     for (size_t i = 0; !e && i < f->n; i++) {
-        if ((e = bank_item_get(b, f->items[i].id, &items[i], why))) break;
-        if (strcmp(items[i].topic, f->items[i].topic) != 0 ||
-            items[i].noptions != f->items[i].noptions) {
+        const keyinfo *k = NULL;
+        if ((e = keycache_get(b, f->items[i].id, &k, why))) break;
+        if (strcmp(k->topic, f->items[i].topic) != 0 || k->noptions != f->items[i].noptions) {
             bank_why(why, "form item %s does not match the bank", f->items[i].id);
             e = BANK_EINVAL;
             break;
         }
-        lines[i].topic = items[i].topic;
-        lines[i].weight = items[i].weight;
-        lines[i].correct =
-            bank_answer_correct(items[i].key, answer_for(answers, nanswers, items[i].id));
+        lines[i].topic = k->topic;
+        lines[i].weight = k->weight;
+        lines[i].correct = bank_answer_correct(k->key, answer_for(answers, nanswers, f->items[i].id));
     }
     if (!e) {
         int raw = exam_raw_score(ex, lines, f->n);
@@ -215,9 +217,6 @@ bank_err bank_form_score(bank *b, const bank_form *f, const bank_answer *answers
             e = bank_exam_judge(ex, f->attempt, raw, out, why);
         }
     }
-    for (size_t i = 0; items && i < f->n; i++) bank_item_clear(&items[i]);
-    free(items);
     free(lines);
-    bank_exam_free(ex);
     return e;
 }

@@ -13,6 +13,15 @@
 #define BANK_APP_ID 0x4b495349  /* "KISI" in PRAGMA application_id */
 #define BANK_KDF_LOGN 15        /* scrypt N = 2^15 for the passphrase */
 
+/* What scoring needs of an item, kept after its first decryption. */
+typedef struct keyinfo {
+    char key[BANK_MAX_OPTIONS + 1];
+    int weight;
+    int noptions;
+    char topic[65];
+} keyinfo;
+typedef struct keycache keycache;
+
 struct bank {
     sqlite3 *db;
     bool writable;
@@ -20,7 +29,15 @@ struct bank {
     char id[33];               /* hex bank id */
     uint8_t idraw[16];
     uint8_t dkey[BC_KEY];      /* data key, valid when unlocked */
+    keycache *keys;            /* see keycache_get(); NULL until used */
+    bank_exam *exam;           /* the exam last scored against, cached */
 };
+
+/* Key, weight and topic of item `id`, decrypting it the first time only.
+ * The pointer is valid until bank_close(). */
+bank_err keycache_get(bank *b, const char *id, const keyinfo **out, char *why);
+/* Wipes and frees a key cache. NULL is a no-op. */
+void keycache_free(keycache *c);
 
 /* Writes a printf-style detail into `why` (BANK_WHY bytes) when not NULL. */
 void bank_why(char *why, const char *fmt, ...)

@@ -308,6 +308,8 @@ void bank_close(bank *b)
 {
     if (!b) return;
     sqlite3_close(b->db);
+    keycache_free(b->keys);
+    bank_exam_free(b->exam);
     OPENSSL_cleanse(b->dkey, sizeof b->dkey);
     free(b);
 }

@@ -454,9 +454,16 @@ static bool check_attempts(core_ctx *c, record *r, const char *kind, const char 
                            int max, ingest_outcome *o)
 {
     char why[CORE_WHY] = "";
-    if (max > 0 && r->attempt > max) {
-        set(o, 409, "too-many-attempts", "attempt %d of %s exceeds the %d allowed", r->attempt,
-            r->exam, max);
+    int count = 0, highest = 0;
+    if (store_attempts(c->st, r->exam, r->nip, &count, &highest, why) != 0) {
+        set(o, 500, "server-error", "%s", why);
+        return false;
+    }
+    /* a session made without the core's history may number an attempt the
+     * participant no longer has: the core's own count decides */
+    if (max > 0 && (r->attempt > max || (r->attempt > highest && count >= max))) {
+        set(o, 409, "too-many-attempts", "%s has used %d of the %d attempts of %s", r->nip,
+            count, max, r->exam);
         return false;
     }
     if (strcmp(kind, "competency") != 0 || !programme[0]) return true;

@@ -224,7 +224,9 @@ static void identify_enter(app *a)
         if (!a->pin[0]) return;
     }
     snprintf(a->attempt, sizeof a->attempt, "%s/%s", bank_session_id(a->s), a->nip);
-    if (journal_is_submitted(a->j, a->attempt, why) == 1) {
+    bank_err e = bank_session_check_pin(a->s, a->nip, a->pin, why);
+    /* only after the right PIN: whether a NIP has finished is nobody else's business */
+    if (!e && journal_is_submitted(a->j, a->attempt, why) == 1) {
         a->v.msg = "identify.done";
         memset(a->pin, 0, sizeof a->pin);
         a->nip[0] = 0;
@@ -232,7 +234,6 @@ static void identify_enter(app *a)
         a->v.field = 0;
         return;
     }
-    bank_err e = bank_session_check_pin(a->s, a->nip, a->pin, why);
     memset(a->pin, 0, sizeof a->pin);
     a->v.pin_len = 0;
     if (e == BANK_ENOTFOUND) {
@@ -294,7 +295,8 @@ static bool proctor_code_ok(app *a)
         memset(want, 0, sizeof want);
         return ok;
     }
-    return bank_session_unlock(a->s, a->code, strlen(a->code), why) == BANK_OK;
+    /* without a session (start-up error) there is no token to check */
+    return a->s && bank_session_unlock(a->s, a->code, strlen(a->code), why) == BANK_OK;
 }
 
 /* ENTER on a proctor-code screen (seat lock or quit). */

@@ -106,6 +106,7 @@ static bool load_items(app *a, const bank_form *f)
     size_t n = bank_form_size(f);
     a->exam = bank_exam_get(a->b, bank_session_exam_id(a->s), &e, why);
     a->items = calloc(n, sizeof *a->items);
+    a->nitems = a->items ? n : 0;
     a->answered = calloc(n, sizeof *a->answered);
     a->flags = calloc(n, sizeof *a->flags);
     if (!a->exam || !a->items || !a->answered || !a->flags) {
@@ -162,6 +163,8 @@ void exam_prepare(app *a)
 static void flush_pending(app *a)
 {
     for (int i = 0; i < a->npending; i++) {
+        /* an incident before this participant identified is not theirs */
+        if (strcmp(a->pending_nip[i], a->nip) != 0) continue;
         char payload[96];
         snprintf(payload, sizeof payload, "{\"what\":\"%s\"}", a->pending[i]);
         record(a, J_INCIDENT, payload);
@@ -225,9 +228,9 @@ void exam_resume(app *a)
 
 void exam_clear(app *a)
 {
-    if (a->items)
-        for (size_t i = 0; i < a->st.n; i++) bank_item_clear(&a->items[i]);
+    for (size_t i = 0; a->items && i < a->nitems; i++) bank_item_clear(&a->items[i]);
     free(a->items);
+    a->nitems = 0;
     free(a->answered);
     free(a->flags);
     a->items = NULL;
@@ -244,7 +247,9 @@ void exam_clear(app *a)
 
 void exam_note_incident(app *a, const char *what)
 {
-    if (a->npending < APP_PENDING) snprintf(a->pending[a->npending++], 32, "%s", what);
+    if (a->npending == APP_PENDING) return;
+    snprintf(a->pending_nip[a->npending], sizeof a->pending_nip[0], "%s", a->nip);
+    snprintf(a->pending[a->npending++], 32, "%s", what);
 }
 
 void exam_incident(app *a, const char *what)

@@ -31,6 +31,7 @@ struct app {
     sitting st;
     bank_exam *exam;
     bank_item *items;          /* decrypted, form order */
+    size_t nitems;             /* entries in items */
     bool *answered, *flags;
     int64_t live_used_ms;      /* charged time, advanced on every tick */
     int64_t last_tick_ms;      /* wall time of the last charge */
@@ -39,6 +40,7 @@ struct app {
     char traced[160];          /* last line written to it */
     char *begin_payload;       /* J_BEGIN payload, made when the form is drawn */
     char pending[APP_PENDING][32];
+    char pending_nip[APP_PENDING][19];  /* whose seat it was when it happened */
     int npending;
 };
 

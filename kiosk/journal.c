@@ -26,7 +26,7 @@ struct journal {
     sqlite3_stmt *last;                      /* seq and hash of the newest event */
     sqlite3_stmt *insert;
     sqlite3_stmt *submitted;                 /* does the attempt hold a J_SUBMIT */
-    sqlite3_stmt *unfinished;                /* newest attempt with J_BEGIN, no J_SUBMIT */
+    sqlite3_stmt *unfinished;                /* newest attempt with J_BEGIN, no J_RESULT */
     EVP_MD_CTX *md;
 };
 
@@ -273,7 +273,7 @@ journal *journal_open(const char *path, char *why)
              why) ||
         prep(j, &j->unfinished,
              "SELECT attempt FROM events AS b WHERE kind = 1 AND NOT EXISTS (SELECT 1 FROM "
-             "events AS s WHERE s.attempt = b.attempt AND s.kind = 8) ORDER BY rowid DESC "
+             "events AS s WHERE s.attempt = b.attempt AND s.kind = 9) ORDER BY rowid DESC "
              "LIMIT 1",
              why))
         goto fail;

@@ -53,7 +53,8 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
 /* Hex hash of the last event of `attempt` (65 bytes with NUL); "" when none. */
 int journal_head(journal *j, const char *attempt, char hex[65], char *why);
 
-/* The attempt that has a J_BEGIN and no J_SUBMIT yet (the one to resume),
+/* The newest attempt that has a J_BEGIN and no J_RESULT yet: one to resume,
+ * or one submitted whose result record was not yet written (power cut),
  * copied into `attempt`; returns 1 when found, 0 when none, -1 on error. */
 int journal_unfinished(journal *j, char *attempt, size_t cap, char *why);
 

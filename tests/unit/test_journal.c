@@ -294,13 +294,17 @@ static void test_bad_kind_attempt_or_time_is_refused(void **state)
     assert_string_equal(head, "");
 }
 
-static void test_unfinished_attempt_is_the_newest_begun_and_not_submitted(void **state)
+static void test_unfinished_attempt_is_the_newest_begun_without_a_result(void **state)
 {
     fx *f = *state;
     char att[128], why[256];
     assert_int_equal(journal_unfinished(f->j, att, sizeof att, why), 0);
     append(f->j, ATT, J_BEGIN, 0, "{}");
     append(f->j, ATT, J_SUBMIT, 5, "{\"why\":\"timeout\"}");
+    /* submitted, but the power went before the result was written */
+    assert_int_equal(journal_unfinished(f->j, att, sizeof att, why), 1);
+    assert_string_equal(att, ATT);
+    append(f->j, ATT, J_RESULT, 5, "{\"file\":\"x\"}");
     assert_int_equal(journal_unfinished(f->j, att, sizeof att, why), 0);
     append(f->j, ATT2, J_BEGIN, 0, "{}");
     append(f->j, ATT2, J_ANSWER, 1, "{\"i\":0,\"v\":\"A\"}");
@@ -495,7 +499,7 @@ int main(int argc, char **argv)
         T(test_removed_event_breaks_the_chain),
         T(test_payload_must_be_a_json_object_in_utf8_of_at_most_1mb),
         T(test_bad_kind_attempt_or_time_is_refused),
-        T(test_unfinished_attempt_is_the_newest_begun_and_not_submitted),
+        T(test_unfinished_attempt_is_the_newest_begun_without_a_result),
         T(test_reopened_journal_continues_the_chain),
         T(test_newer_format_version_is_refused),
         T(test_other_files_are_not_taken_for_a_journal),
