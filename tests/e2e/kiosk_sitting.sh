@@ -11,6 +11,7 @@ mkdir -p "$SHOTS"
 KD_KIOSK=$BIN/kiosk
 KD_TRACE=$T/trace
 KD_LOG=$T/kiosk.log
+KD_STRINGS=$ROOT/assets/strings
 . "$ROOT/tools/kiosk-drive.inc"
 trap 'kd_stop; rm -rf "$T"' EXIT
 
@@ -224,4 +225,9 @@ assert sum(1 for a in r["answers"] if a["v"]) == 1
 EOF
 ok "a timed-out attempt is submitted with what was answered"
 kd_stop
+# under the sanitizers: no memory error and no undefined behaviour in any kiosk run
+if grep -E "ERROR: AddressSanitizer|runtime error:" "$KD_LOG" >/dev/null 2>&1; then
+  fail "sanitizer report in the kiosk log: $(grep -m1 -E "ERROR: AddressSanitizer|runtime error:" "$KD_LOG")"
+fi
+ok "no sanitizer report from the kiosk"
 done_ok
