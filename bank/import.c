@@ -11,6 +11,7 @@
 
 #include "bank.h"
 #include "import.h"
+#include "item.h"
 
 bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
 {
@@ -24,19 +25,9 @@ bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
     return e;
 }
 
-static bool name_char(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-}
-
 bool import_name_ok(const char *s)
 {
-    if (!s) return false;
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (n >= IMPORT_NAME_MAX || !name_char((unsigned char)s[n])) return false;
-    return n > 0;
+    return bank_name_valid(s);
 }
 
 bool import_blank(const char *s, size_t len)
