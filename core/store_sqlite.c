@@ -464,19 +464,17 @@ static int sqlite_result_put(store *s, const store_result *r, char *why)
     sqlite_store *ss = sqlite_of(s);
     if (sqlite_begin(ss, true, why)) return -1;
     sqlite_rows held;
-    int rc = 0;
-    if (r->exam_kind[0])
+    int rc = sqlite_select(ss, &held, "storing the result", why,
+                           "SELECT digest FROM results WHERE exam_id = ?1 AND nip = ?2"
+                           " AND attempt = ?3", "tti", r->exam_id, r->nip, r->attempt);
+    /* the exam's kind and programme, noted with its first new result only:
+     * a repeated upload writes nothing */
+    if (!rc && held.n == 0 && r->exam_kind[0])
         rc = sqlite_exec(ss, "recording the exam", why,
                          "INSERT INTO exams (id, kind, programme) VALUES (?1, ?2, ?3)"
                          " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
                          " programme = excluded.programme",
                          "ttt", r->exam_id, r->exam_kind, r->programme);
-    if (!rc)
-        rc = sqlite_select(ss, &held, "storing the result", why,
-                           "SELECT digest FROM results WHERE exam_id = ?1 AND nip = ?2"
-                           " AND attempt = ?3", "tti", r->exam_id, r->nip, r->attempt);
-    else
-        memset(&held, 0, sizeof held);
     if (!rc && held.n == 0)
         rc = sqlite_insert_result(ss, "INSERT INTO results (" STORE_SQLITE_RESULT_COLS ") VALUES"
                                       " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
