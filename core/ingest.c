@@ -63,7 +63,13 @@ core_ctx *core_ctx_new(store *s, const char *data_dir, char *why)
     core_ctx *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->st = s;
-    snprintf(c->data, sizeof c->data, "%s", data_dir);
+    /* the store keeps paths of bank and session copies: make them absolute,
+     * so that a core started from another folder still finds them */
+    char cwd[512];
+    if (data_dir[0] != '/' && getcwd(cwd, sizeof cwd))
+        snprintf(c->data, sizeof c->data, "%s/%s", cwd, data_dir);
+    else
+        snprintf(c->data, sizeof c->data, "%s", data_dir);
     char sub[1100];
     int rc = make_dir(c->data, why);
     snprintf(sub, sizeof sub, "%s/banks", c->data);

@@ -1,0 +1,72 @@
+#!/bin/sh
+# core_outage.sh -- results sat while the grading core is down wait in the kiosk's outbox
+# and, once the core is up and the kiosk approved, every result arrives exactly once.
+set -u
+. "$(dirname "$0")/lib.inc"
+. "$(dirname "$0")/../data/core/core-e2e.inc"
+trap 'core_stop; sit_stop; rm -rf "$T"' EXIT
+DB=sqlite:$T/core.db
+
+BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
+R=$T/room
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+same "bank add" "$rc" 0
+ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
+
+# a port for the core, then the core goes away: the network is down
+core_start "$DB" || fail "core start: $(cat "$T/core.err")"
+PORT=${URL##*:}
+core_stop
+ok "the core is down (port $PORT)"
+
+NIP1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
+PIN1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
+NIP2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
+PIN2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
+plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP1" 30 >"$T/plan1"
+plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP2" 20 40 >"$T/plan2"
+sit_start "$R/latsar.bank" "$R/demo.session" "$T/k" --core "$URL"
+sit "$NIP1" "$PIN1" "$(cat "$R/token")" "$T/plan1"
+sit "$NIP2" "$PIN2" "$(cat "$R/token")" "$T/plan2"
+queued=$(ls "$T/k/outbox" | grep -c '\.json$')
+same "both results wait in the outbox while the core is down" "$queued" 2
+[ -z "$(ls "$T/k/sent" 2>/dev/null)" ] || fail "something was sent with no core"
+ok "nothing was delivered and nothing was lost"
+
+# the core comes back on the same address
+"$CORE" --db "$DB" --listen "127.0.0.1:$PORT" >"$T/core.out" 2>"$T/core.err" &
+CPID=$!
+wait_for() {
+    d=$1; shift
+    i=0
+    until "$@"; do
+        i=$((i + 1)); [ $i -gt 300 ] && fail "$d: not within 75 s"
+        sleep 0.25
+    done
+    ok "$d"
+}
+listed() { "$CORE" --db "$DB" kiosk list 2>/dev/null | grep -q pending; }
+delivered() { [ "$(ls "$T/k/sent" 2>/dev/null | grep -c '\.json$')" -eq 2 ]; }
+wait_for "the kiosk enrols itself once the core is back (pending)" listed
+K=$(pubhex "$T/k/kiosk.key")
+ccore --db "$DB" kiosk approve "$(printf %s "$K" | cut -c1-10)"; same "operator approves" "$rc" 0
+wait_for "both waiting results reach the core after the approval" delivered
+[ -z "$(ls "$T/k/outbox" | grep '\.json$')" ] || fail "results still queued"
+[ -z "$(ls "$T/k/refused" 2>/dev/null)" ] || fail "refused: $(cat "$T"/k/refused/*.reason)"
+ok "the outbox is empty and nothing was refused"
+
+ccore --db "$DB" history --exam latsar-akademik
+same "the core holds each participant's result once" "$(grep -c . "$T/out")" 2
+grep -q "\"participant\":\"$NIP1\"" "$T/out" || fail "no result of $NIP1"
+grep -q "\"participant\":\"$NIP2\"" "$T/out" || fail "no result of $NIP2"
+ok "both participants are in the core's history"
+
+# the stick of the same results, imported after the network delivered them: stored once
+ccore --db "$DB" import "$T/k/sent"
+same "importing the delivered bundles again succeeds" "$rc" 0
+out_has "they are recognised as already stored" "already stored"
+ccore --db "$DB" history --exam latsar-akademik
+same "still one result per participant" "$(grep -c . "$T/out")" 2
+sit_stop
+core_stop
+done_ok
