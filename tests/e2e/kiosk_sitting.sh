@@ -51,7 +51,7 @@ ok "token opens the instructions, Enter starts the exam"
 kd_keys a; kd_wait answered=1 || fail "answer 1"
 kd_keys Right b; kd_wait item=2 answered=2 || fail "answer 2"
 kd_keys f Right a; kd_wait item=3 answered=3 || fail "answer 3"
-kd_keys Left Left c; kd_wait item=1 answered=3 msg=exam.saved || fail "change answer"
+kd_keys Left Left b; kd_wait item=1 answered=3 msg=exam.saved || fail "change answer"
 kd_shot "$SHOTS/05-exam.png"
 ok "answers, a changed answer and a flag are saved"
 
