@@ -286,11 +286,18 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     bank_session *s = b ? bank_session_open(b, session_path, &e, bw) : NULL;
     if (b && !s) say(why, "%s", bw);
     if (s && (e = bank_session_unlock_bank(s, bw))) say(why, "%s", bw);
-    if (s && !e) {
+    bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
+    if (s && !ex) say(why, "%s", bw);
+    if (ex) {
         snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);
         rc = copy_file(session_path, dst, 0600, why);
         if (!rc) rc = store_session_put(c->st, sid, bid, exam, dst, why);
+        /* the programme's quizzes are known from their sessions, before results */
+        if (!rc)
+            rc = store_exam_note(c->st, exam, bank_exam_kind_name(bank_exam_kind_of(ex)),
+                                 bank_exam_programme(ex), why);
     }
+    bank_exam_free(ex);
     bank_session_close(s);
     pthread_mutex_unlock(&c->mu);
     return rc;

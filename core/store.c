@@ -130,6 +130,13 @@ int store_session_put(store *s, const char *session_id, const char *bank_id,
     return s->ops->session_put(s, session_id, bank_id, exam_id, path, why);
 }
 
+int store_exam_note(store *s, const char *exam_id, const char *kind, const char *programme,
+                    char *why)
+{
+    STORE_CHECK(s, "exam", exam_id, kind, programme);
+    return s->ops->exam_note(s, exam_id, kind, programme, why);
+}
+
 int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
                       char *path, size_t cap, char *why)
 {

@@ -31,6 +31,10 @@ int store_session_put(store *s, const char *session_id, const char *bank_id,
                       const char *exam_id, const char *path, char *why);
 int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
                       char *path, size_t cap, char *why);
+/* Notes the kind ("quiz", ...) and programme of an exam the core serves, so
+ * that the quizzes of a programme are known before anyone has sat them. */
+int store_exam_note(store *s, const char *exam_id, const char *kind, const char *programme,
+                    char *why);
 
 /* Kiosks, by public key (64 hex). States: "pending", "approved", "revoked". */
 int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms, char *why);

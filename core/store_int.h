@@ -21,6 +21,8 @@ struct store_ops {
                        const char *exam_id, const char *path, char *why);
     int (*session_get)(store *s, const char *session_id, char *bank_id, char *exam_id,
                        char *path, size_t cap, char *why);
+    int (*exam_note)(store *s, const char *exam_id, const char *kind, const char *programme,
+                     char *why);
     int (*kiosk_enrol)(store *s, const char *pub, const char *name, int64_t now_ms, char *why);
     int (*kiosk_state)(store *s, const char *pub, char *state, char *why);
     int (*kiosk_set)(store *s, const char *prefix, const char *state, char *why);

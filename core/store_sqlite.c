@@ -345,6 +345,25 @@ static int sqlite_bank_get(store *s, const char *bank_id, char *bank_path, char 
     return rc;
 }
 
+/* Records an exam's kind and programme inside the caller's transaction. */
+static int note_exam(sqlite_store *ss, const char *exam_id, const char *kind,
+                     const char *programme, char *why)
+{
+    return sqlite_exec(ss, "recording the exam", why,
+                       "INSERT INTO exams (id, kind, programme) VALUES (?1, ?2, ?3)"
+                       " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
+                       " programme = excluded.programme",
+                       "ttt", exam_id, kind, programme);
+}
+
+static int sqlite_exam_note(store *s, const char *exam_id, const char *kind,
+                            const char *programme, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    if (sqlite_begin(ss, true, why)) return -1;
+    return sqlite_end(ss, true, note_exam(ss, exam_id, kind, programme, why), why);
+}
+
 static int sqlite_session_put(store *s, const char *session_id, const char *bank_id,
                               const char *exam_id, const char *path, char *why)
 {
@@ -470,11 +489,7 @@ static int sqlite_result_put(store *s, const store_result *r, char *why)
     /* the exam's kind and programme, noted with its first new result only:
      * a repeated upload writes nothing */
     if (!rc && held.n == 0 && r->exam_kind[0])
-        rc = sqlite_exec(ss, "recording the exam", why,
-                         "INSERT INTO exams (id, kind, programme) VALUES (?1, ?2, ?3)"
-                         " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
-                         " programme = excluded.programme",
-                         "ttt", r->exam_id, r->exam_kind, r->programme);
+        rc = note_exam(ss, r->exam_id, r->exam_kind, r->programme, why);
     if (!rc && held.n == 0)
         rc = sqlite_insert_result(ss, "INSERT INTO results (" STORE_SQLITE_RESULT_COLS ") VALUES"
                                       " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -496,6 +511,7 @@ static const struct store_ops STORE_SQLITE_OPS = {
     .bank_put = sqlite_bank_put,
     .bank_get = sqlite_bank_get,
     .session_put = sqlite_session_put,
+    .exam_note = sqlite_exam_note,
     .session_get = sqlite_session_get,
     .kiosk_enrol = sqlite_kiosk_enrol,
     .kiosk_state = sqlite_kiosk_state,

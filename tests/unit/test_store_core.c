@@ -286,6 +286,28 @@ static void test_attempts_count_and_best_score(void **state)
     fx_rmdir(dir);
 }
 
+static void test_quizzes_of_a_programme_are_known_from_their_sessions(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", **ids = NULL;
+    size_t n = 0;
+    store *s = open_in(&dir);
+    assert_int_equal(store_exam_note(s, "quiz-x", "quiz", "latsar-2026", why), 0);
+    assert_int_equal(store_exam_note(s, "akademik", "academic", "latsar-2026", why), 0);
+    assert_int_equal(store_exam_note(s, "quiz-y", "quiz", "other", why), 0);
+    assert_int_equal(store_programme_quizzes(s, "latsar-2026", &ids, &n, why), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], "quiz-x");
+    char missing[64] = "";
+    assert_int_equal(store_quizzes_passed(s, NIP_A, (const char *const *)ids, n, missing,
+                                          sizeof missing, why), 0);
+    assert_string_equal(missing, "quiz-x");
+    for (size_t i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 static void test_quiz_gate_names_the_first_quiz_not_passed(void **state)
 {
     (void)state;
@@ -551,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_result_is_stored_exactly_once),
         cmocka_unit_test(test_conflicting_result_is_kept_as_evidence),
         cmocka_unit_test(test_attempts_count_and_best_score),
+        cmocka_unit_test(test_quizzes_of_a_programme_are_known_from_their_sessions),
         cmocka_unit_test(test_quiz_gate_names_the_first_quiz_not_passed),
         cmocka_unit_test(test_history_lists_forms_by_participant_and_attempt),
         cmocka_unit_test(test_room_lists_the_results_of_its_session),
