@@ -200,7 +200,10 @@ static void run(app *a, ui *u, SDL_Window *win, bool windowed)
         if (deadline && SDL_GetTicks64() >= deadline) {
             action tick = {.kind = ACT_TICK};
             deadline = 0;
-            dirty |= app_handle(a, &tick);
+            bool changed = app_handle(a, &tick);
+            /* a tick on the exam screen changes the countdown only */
+            if (changed && !dirty && ui_draw_tick(u, app_view_get(a))) changed = false;
+            dirty |= changed;
         }
     }
 }

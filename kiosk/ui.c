@@ -158,6 +158,8 @@ ui *ui_new(SDL_Window *w, const char *font_path, const strings *s, char *why)
                                                : SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE);
     if (!u->r) u->r = SDL_CreateRenderer(w, -1, 0);
     if (!u->r) { set_why(why, "cannot create a renderer", SDL_GetError()); ui_free(u); return NULL; }
+    SDL_RendererInfo info;
+    u->keeps_frame = SDL_GetRendererInfo(u->r, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     check_size(u);
     if (open_step(u, u->step, why) != 0) { ui_free(u); return NULL; }
     ui_use_step(u, u->step);
@@ -280,4 +282,21 @@ void ui_draw(ui *u, const app_view *v)
         }
     }
     SDL_RenderPresent(u->r);
+    u->last_scr = ok == 0 && v ? v->scr : SCR_ERROR;
+    u->last_warning = v ? v->warning : 0;
+    u->last_queued = v ? v->queued : 0;
+    u->last_cur = v ? v->cur : 0;
+}
+
+bool ui_draw_tick(ui *u, const app_view *v)
+{
+    int w = 0, h = 0;
+    SDL_GetWindowSize(u->win, &w, &h);
+    if (!u->keeps_frame || !v || v->scr != SCR_EXAM || u->last_scr != SCR_EXAM ||
+        v->warning != u->last_warning || v->queued != u->last_queued || v->cur != u->last_cur ||
+        w != u->win_w || h != u->win_h)
+        return false;
+    ui_draw_exam_header(u, v);
+    SDL_RenderPresent(u->r);
+    return true;
 }

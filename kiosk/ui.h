@@ -27,6 +27,13 @@ void ui_free(ui *u);
  * each clickable element is, for ui_map_event(). */
 void ui_draw(ui *u, const app_view *v);
 
+/* After a clock tick: redraws only the exam screen's header (title, item
+ * counter, countdown) and presents it, when nothing else can have changed
+ * since the last ui_draw(). Returns false when a full ui_draw() is needed
+ * (another screen, a new warning or queue count, a renderer that does not
+ * keep the previous frame). */
+bool ui_draw_tick(ui *u, const app_view *v);
+
 /* Maps an SDL event to an app action for the view last drawn as `v`.
  * Returns false when the event means nothing on this screen. Clicks use
  * the positions of the last ui_draw(). */

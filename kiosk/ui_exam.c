@@ -71,6 +71,15 @@ static int exam_header(ui *u, const app_view *v)
     return h;
 }
 
+void ui_draw_exam_header(ui *u, const app_view *v)
+{
+    int h = u->line_h[F_HEAD] + u->unit * 3 / 2;
+    SDL_Rect clip = {0, 0, u->w, h};
+    SDL_RenderSetClipRect(u->r, &clip);
+    exam_header(u, v);
+    SDL_RenderSetClipRect(u->r, NULL);
+}
+
 /* Height of option i's box at width w. */
 static int option_h(ui *u, const app_view *v, int i, int w, int badge)
 {

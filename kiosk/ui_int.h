@@ -55,6 +55,10 @@ struct ui {
     int unit;           /* spacing unit in pixels, from the window size */
     ui_tex cache[UI_CACHE];
     unsigned long frame;
+    screen last_scr;           /* what the last full frame showed, for ui_draw_tick() */
+    int last_warning, last_queued;
+    size_t last_cur;
+    bool keeps_frame;          /* the renderer keeps the previous frame (software) */
     ui_hot hot[UI_MAX_HOT];
     int nhot;
     /* the stem as last drawn on SCR_EXAM, for scrolling keys */
@@ -124,6 +128,8 @@ int ui_message_h(ui *u, int width, const char *text);
 
 /* ui_exam.c */
 void ui_draw_exam(ui *u, const app_view *v);
+/* Redraws the exam header alone (clipped), for a clock tick. */
+void ui_draw_exam_header(ui *u, const app_view *v);
 void ui_draw_review(ui *u, const app_view *v);
 void ui_draw_confirm(ui *u, const app_view *v);
 

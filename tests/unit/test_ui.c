@@ -258,6 +258,47 @@ static void test_high_contrast_changes_the_pixels(void **state)
     close_rig(&r);
 }
 
+/* The pixels the renderer holds now (ARGB8888); caller frees. */
+static uint32_t *pixels_now(rig *r, int w, int h)
+{
+    uint32_t *px = malloc((size_t)w * (size_t)h * 4);
+    assert_non_null(px);
+    assert_int_equal(SDL_RenderReadPixels(ui_renderer(r->u), NULL, SDL_PIXELFORMAT_ARGB8888, px,
+                                          w * 4),
+                     0);
+    return px;
+}
+
+static void test_a_clock_tick_redraws_only_the_header(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    v.warning = 0;
+    v.remaining_ms = 40 * 60000 + 59000;
+    int w, h;
+    uint32_t *full = frame(&r, &v, &w, &h, NULL);
+    v.remaining_ms -= 1000;
+    assert_true(ui_draw_tick(r.u, &v));
+    uint32_t *ticked = pixels_now(&r, w, h);
+    /* the same frame drawn whole, for comparison */
+    uint32_t *whole = frame(&r, &v, &w, &h, NULL);
+    assert_int_equal(digest(ticked, (size_t)w * h), digest(whole, (size_t)w * h));
+    assert_int_not_equal(digest(full, (size_t)w * h), digest(whole, (size_t)w * h));
+    /* a new warning, another screen or item needs the whole frame */
+    v.warning = 5;
+    assert_false(ui_draw_tick(r.u, &v));
+    v.warning = 0;
+    v.cur++;
+    assert_false(ui_draw_tick(r.u, &v));
+    app_view other = sample(SCR_REVIEW);
+    assert_false(ui_draw_tick(r.u, &other));
+    free(full);
+    free(ticked);
+    free(whole);
+    close_rig(&r);
+}
+
 static void test_font_keys_change_the_text_size(void **state)
 {
     (void)state;
@@ -730,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_review_lists_unanswered_items_as_links),
         cmocka_unit_test(test_a_lone_y_on_confirm_never_submits),
         cmocka_unit_test(test_text_screens_take_typed_text),
+        cmocka_unit_test(test_a_clock_tick_redraws_only_the_header),
         cmocka_unit_test(test_identify_click_on_the_other_field_moves_to_it),
         cmocka_unit_test(test_long_stem_scrolls_before_page_down_moves_on),
         cmocka_unit_test(test_exam_keys),
