@@ -35,15 +35,6 @@ typedef struct req {
     bool answered;          /* a response was queued before the body was read */
 } req;
 
-static void say(char *why, const char *fmt, ...)
-{
-    if (!why) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, CORE_WHY, fmt, ap);
-    va_end(ap);
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -428,7 +419,7 @@ static int listen_on(const char *spec, char *url, size_t urlcap, char *why)
     if (colon && spec[0] == '[' && colon > spec && colon[-1] == ']') h0 = spec + 1, h1 = colon - 1;
     if (!colon || h1 <= h0 || (size_t)(h1 - h0) >= sizeof host || !colon[1] ||
         strlen(colon + 1) >= sizeof port || strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
-        say(why, "--listen wants HOST:PORT (like 127.0.0.1:8080), not '%.60s'", spec);
+        store_say(why, "--listen wants HOST:PORT (like 127.0.0.1:8080), not '%.60s'", spec);
         return -1;
     }
     memcpy(host, h0, (size_t)(h1 - h0));
@@ -439,13 +430,13 @@ static int listen_on(const char *spec, char *url, size_t urlcap, char *why)
     hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
     int g = getaddrinfo(host, port, &hints, &ai);
     if (g != 0) {
-        say(why, "cannot listen on %.60s: %s", spec, gai_strerror(g));
+        store_say(why, "cannot listen on %.60s: %s", spec, gai_strerror(g));
         return -1;
     }
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
     if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
-        say(why, "cannot listen on %.60s: %s", spec, strerror(errno));
+        store_say(why, "cannot listen on %.60s: %s", spec, strerror(errno));
         if (fd >= 0) close(fd);
         freeaddrinfo(ai);
         return -1;
@@ -462,7 +453,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
 {
     http_server *h = calloc(1, sizeof *h);
     if (!h) {
-        say(why, "out of memory");
+        store_say(why, "out of memory");
         return NULL;
     }
     h->c = c;
@@ -483,7 +474,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
                             MHD_OPTION_END);
     if (!h->d) {
-        say(why, "cannot start the HTTP server on %s", h->cfg.listen);
+        store_say(why, "cannot start the HTTP server on %s", h->cfg.listen);
         close(h->fd);
         free(h);
         return NULL;

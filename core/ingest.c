@@ -41,20 +41,11 @@ struct core_ctx {
     size_t nsessions;
 };
 
-static void say(char *why, const char *fmt, ...)
-{
-    if (!why) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, CORE_WHY, fmt, ap);
-    va_end(ap);
-}
-
 /* mkdir -p for one or two levels, mode 0700. */
 static int make_dir(const char *path, char *why)
 {
     if (mkdir(path, 0700) == 0 || errno == EEXIST) return 0;
-    say(why, "%s: %s", path, strerror(errno));
+    store_say(why, "%s: %s", path, strerror(errno));
     return -1;
 }
 
@@ -107,7 +98,7 @@ static char *read_secret(const char *path, size_t *len, char *why)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        say(why, "%s: %s", path, strerror(errno));
+        store_say(why, "%s: %s", path, strerror(errno));
         return NULL;
     }
     char *buf = malloc(1025);
@@ -117,7 +108,7 @@ static char *read_secret(const char *path, size_t *len, char *why)
     if (n && buf[n - 1] == '\n') n--;
     if (n && buf[n - 1] == '\r') n--;
     if (n == 0 || n > 1024) {
-        say(why, "%s: the passphrase is empty or too long", path);
+        store_say(why, "%s: the passphrase is empty or too long", path);
         OPENSSL_cleanse(buf, 1025);
         free(buf);
         return NULL;
@@ -134,12 +125,12 @@ static int copy_file(const char *src, const char *dst, int mode, char *why)
     snprintf(tmp, sizeof tmp, "%s.tmp", dst);
     int in = open(src, O_RDONLY), out = -1, rc = -1;
     if (in < 0) {
-        say(why, "%s: %s", src, strerror(errno));
+        store_say(why, "%s: %s", src, strerror(errno));
         return -1;
     }
     out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
     if (out < 0) {
-        say(why, "%s: %s", tmp, strerror(errno));
+        store_say(why, "%s: %s", tmp, strerror(errno));
         close(in);
         return -1;
     }
@@ -152,7 +143,7 @@ static int copy_file(const char *src, const char *dst, int mode, char *why)
     if (close(out) != 0) rc = -1;
     if (rc == 0 && rename(tmp, dst) != 0) rc = -1;
     if (rc) {
-        say(why, "cannot copy %s to %s: %s", src, dst, strerror(errno));
+        store_say(why, "cannot copy %s to %s: %s", src, dst, strerror(errno));
         unlink(tmp);
     }
     return rc;
@@ -166,22 +157,22 @@ static bank *bank_of(core_ctx *c, const char *id, char *why)
     char bpath[1024], ppath[1024], bw[BANK_WHY] = "";
     int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
     if (found <= 0) {
-        if (found == 0) say(why, "bank %s is not known to the core: core bank add", id);
+        if (found == 0) store_say(why, "bank %s is not known to the core: core bank add", id);
         return NULL;
     }
     bank_err e = BANK_OK;
     bank *b = bank_open(bpath, false, &e, bw);
     size_t plen = 0;
     char *pass = b ? read_secret(ppath, &plen, why) : NULL;
-    if (!b) say(why, "%s", bw);
+    if (!b) store_say(why, "%s", bw);
     if (pass) {
         e = bank_unlock(b, pass, plen, bw);
         OPENSSL_cleanse(pass, plen);
         free(pass);
-        if (e) say(why, "%s", bw);
+        if (e) store_say(why, "%s", bw);
     }
     if (!b || !pass || e || c->nbanks == CACHE_MAX) {
-        if (c->nbanks == CACHE_MAX) say(why, "too many banks open");
+        if (c->nbanks == CACHE_MAX) store_say(why, "too many banks open");
         bank_close(b);
         return NULL;
     }
@@ -201,7 +192,7 @@ static open_session *session_of(core_ctx *c, const char *id, bool *unknown, char
     int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
     if (found <= 0) {
         *unknown = found == 0;
-        if (found == 0) say(why, "session %s is not known to the core", id);
+        if (found == 0) store_say(why, "session %s is not known to the core", id);
         return NULL;
     }
     bank *b = bank_of(c, bid, why);
@@ -219,7 +210,7 @@ static open_session *session_of(core_ctx *c, const char *id, bool *unknown, char
             return o;
         }
     }
-    say(why, "%s", bw[0] ? bw : "too many sessions open");
+    store_say(why, "%s", bw[0] ? bw : "too many sessions open");
     bank_session_close(s);
     return NULL;
 }
@@ -230,7 +221,7 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, cha
     bank_err e = BANK_OK;
     bank *b = bank_open(bank_path, false, &e, bw);
     if (!b) {
-        say(why, "%s", bw);
+        store_say(why, "%s", bw);
         return -1;
     }
     size_t plen = 0;
@@ -240,7 +231,7 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, cha
         e = bank_unlock(b, pass, plen, bw);
         OPENSSL_cleanse(pass, plen);
         free(pass);
-        if (e) say(why, "%s", bw);
+        if (e) store_say(why, "%s", bw);
         else rc = 0;
     }
     char id[33];
@@ -277,17 +268,17 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     char bid[33], sid[33], exam[65], bw[BANK_WHY] = "", dst[1200];
     bank_err e = bank_session_info(session_path, bid, sid, exam, bw);
     if (e) {
-        say(why, "%s", bw);
+        store_say(why, "%s", bw);
         return -1;
     }
     pthread_mutex_lock(&c->mu);
     int rc = -1;
     bank *b = bank_of(c, bid, why);
     bank_session *s = b ? bank_session_open(b, session_path, &e, bw) : NULL;
-    if (b && !s) say(why, "%s", bw);
-    if (s && (e = bank_session_unlock_bank(s, bw))) say(why, "%s", bw);
+    if (b && !s) store_say(why, "%s", bw);
+    if (s && (e = bank_session_unlock_bank(s, bw))) store_say(why, "%s", bw);
     bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
-    if (s && !ex) say(why, "%s", bw);
+    if (s && !ex) store_say(why, "%s", bw);
     if (ex) {
         snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);
         rc = copy_file(session_path, dst, 0600, why);
@@ -310,7 +301,7 @@ int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now
     for (size_t i = 0; hex && i < n; i++)
         hex = (pub[i] >= '0' && pub[i] <= '9') || (pub[i] >= 'a' && pub[i] <= 'f');
     if (!hex) {
-        say(why, "a kiosk key is 64 lower-case hex digits");
+        store_say(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }
     return store_kiosk_enrol(c->st, pub, name ? name : "", now_ms, why);

@@ -13,6 +13,10 @@
 
 typedef struct store store;
 
+/* Writes a printf-style one-line reason into why (CORE_WHY bytes) when not
+ * NULL: the core's one way to fill a `why`. */
+void store_say(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Opens the store named by `url` ("sqlite:PATH"; the file and its tables
  * are created on first use). Caller closes with store_close(). */
 store *store_open(const char *url, char *why);

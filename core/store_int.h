@@ -61,9 +61,6 @@ struct store {
     const struct store_ops *ops;
 };
 
-/* Writes a one-line reason into why (CORE_WHY bytes) when why is not NULL. */
-void store_say(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* Callbacks of the *_each functions run after the backend has read the rows
  * and released its lock, so fn may call the store again. A non-zero return
  * from fn stops the walk: the function then returns that value and says
