@@ -253,7 +253,7 @@ static void identify_enter(app *a)
     }
     a->v.tries_left = PIN_TRIES;
     a->v.msg = "";
-    if (bank_session_size(a->s) && a->session_unlocked) exam_prepare(a);
+    if (a->session_unlocked) exam_prepare(a);
     else a->v.scr = SCR_WAIT;
 }
 
