@@ -4,7 +4,7 @@
 
 #include "draw.h"
 
-#define TRIES_PER_FORM 3000  /* random exchange attempts per form of the room */
+#define TRIES_PER_FORM 10000  /* random exchange attempts per form of the room */
 
 typedef struct room {
     cand **picks;
@@ -137,7 +137,7 @@ bank_err draw_improve(cand **picks, size_t m, size_t size, const int *slot_lo,
             if (exchange_cost(&r, x, y, a, c, &ok) < 0 && ok) {
                 exchange(&r, sx, sy, a, c);
                 since_worst = 0;
-            } else if (++since_worst > m * 200) {
+            } else if (++since_worst > m * 1000) {
                 break; /* nothing has improved for a long while */
             }
         }
