@@ -196,30 +196,26 @@ static enum MHD_Result on_kiosk_state(http_server *h, struct MHD_Connection *con
     return send_json(conn, MHD_HTTP_OK, json_pack("{s:s}", "state", state));
 }
 
+/* POST /v1/results: the body is the result record exactly as signed; the
+ * signature travels in two headers (the parts of the .sig file). */
 static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, const char *arg,
                                  const req *r)
 {
     (void)arg;
-    enum MHD_Result rc = MHD_NO;
-    json_t *o = body_object(conn, r, &rc);
-    if (!o) return rc;
-    json_t *res = json_object_get(o, "result"), *sig = json_object_get(o, "sig");
-    char *sigtext = json_is_object(sig) ? json_dumps(sig, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    if (!json_is_string(res) || !sigtext) {
-        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                        "the body must be {\"result\": record text, "
-                        "\"sig\": {\"kiosk\", \"sig\"}}");
-    } else {
-        ingest_outcome out;
-        core_ingest(h->c, json_string_value(res), json_string_length(res), sigtext,
-                    strlen(sigtext), now_ms(), &out);
-        json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
-        if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
-        rc = send_json(conn, (unsigned)out.status, a);
-    }
-    free(sigtext);
-    json_decref(o);
-    return rc;
+    const char *kiosk = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, HTTP_HEADER_KIOSK);
+    const char *sig = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, HTTP_HEADER_SIGNATURE);
+    if (!kiosk || !sig)
+        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                          "a result needs the headers " HTTP_HEADER_KIOSK " (the kiosk key) and "
+                          HTTP_HEADER_SIGNATURE " (its signature of the body)");
+    if (!r->len)
+        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                          "the body must be the result record");
+    ingest_outcome out;
+    core_ingest(h->c, r->body, r->len, kiosk, sig, now_ms(), &out);
+    json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
+    if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
+    return send_json(conn, (unsigned)out.status, a);
 }
 
 /* A growing text buffer for the history lines. */
@@ -460,18 +456,20 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     if (cfg) h->cfg = *cfg;
     if (!h->cfg.listen) h->cfg.listen = "127.0.0.1:8080";
     if (!h->cfg.body_max) h->cfg.body_max = HTTP_BODY_MAX;
-    if (!h->cfg.threads) h->cfg.threads = 4;
     h->fd = listen_on(h->cfg.listen, h->url, sizeof h->url, why);
     if (h->fd < 0) {
         free(h);
         return NULL;
     }
-    h->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_request, h,
+    /* a thread for each connection: an upload waits for the commit of its
+     * group (store.h), and must not hold up other kiosks while it waits */
+    h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                                MHD_USE_POLL,
+                            0, NULL, NULL, on_request, h,
                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)h->fd,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)h->cfg.threads,
                             MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
                             MHD_OPTION_END);
     if (!h->d) {
         store_say(why, "cannot start the HTTP server on %s", h->cfg.listen);

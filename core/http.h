@@ -7,6 +7,12 @@
 #include "ingest.h"
 
 #define HTTP_BODY_MAX (4u << 20)  /* default request body limit: larger bodies get 413 */
+#define HTTP_CONNECTIONS_MAX 256  /* open connections served at once */
+
+/* POST /v1/results carries the record as its body and the two parts of the
+ * kiosk's .sig file in these headers. */
+#define HTTP_HEADER_KIOSK "Kisi-Kiosk"         /* the kiosk's public key, 64 hex */
+#define HTTP_HEADER_SIGNATURE "Kisi-Signature" /* Ed25519 signature of the body, 128 hex */
 
 /* Produces the recap JSON of `cohort` for GET /v1/cohorts/{id}/recap: the
  * latest stored run, or run 1 computed and stored when none exists. Returns
@@ -19,7 +25,6 @@ typedef char *(*http_recap_fn)(core_ctx *c, const char *cohort, void *arg, int *
 typedef struct http_config {
     const char *listen;    /* "HOST:PORT" or "[V6]:PORT"; NULL = "127.0.0.1:8080" */
     size_t body_max;       /* 0 = HTTP_BODY_MAX */
-    unsigned threads;      /* worker threads, 0 = 4 */
     http_recap_fn recap;   /* NULL: the recap route answers 501 */
     void *recap_arg;
 } http_config;
@@ -27,7 +32,7 @@ typedef struct http_config {
 typedef struct http_server http_server;
 
 /* Binds the listen address (only that address) and serves in background
- * threads. Borrows `c` and cfg->recap_arg: both must outlive the server.
+ * threads, one for each open connection (at most HTTP_CONNECTIONS_MAX). Borrows `c` and cfg->recap_arg: both must outlive the server.
  * Caller stops with http_stop(). NULL with why (CORE_WHY bytes) on error. */
 http_server *http_start(core_ctx *c, const http_config *cfg, char *why);
 /* Stops serving, waits for running requests, frees. NULL is a no-op. */

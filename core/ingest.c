@@ -279,7 +279,12 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     if (s && (e = bank_session_unlock_bank(s, bw))) store_say(why, "%s", bw);
     bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
     if (s && !ex) store_say(why, "%s", bw);
-    if (ex) {
+    /* the room's forms are derived now, before its results arrive */
+    bank_form *f = ex && bank_session_size(s) ? bank_form_draw(s, bank_session_nip(s, 0), &e, bw)
+                                              : NULL;
+    if (ex && bank_session_size(s) && !f) store_say(why, "%s", bw);
+    bank_form_free(f);
+    if (ex && (f || !bank_session_size(s))) {
         snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);
         rc = copy_file(session_path, dst, 0600, why);
         if (!rc) rc = store_session_put(c->st, sid, bid, exam, dst, why);
@@ -287,6 +292,22 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
         if (!rc)
             rc = store_exam_note(c->st, exam, bank_exam_kind_name(bank_exam_kind_of(ex)),
                                  bank_exam_programme(ex), why);
+    }
+    if (!rc) {
+        /* keep the unlocked session, replacing an older copy of it */
+        for (size_t i = 0; i < c->nsessions; i++)
+            if (strcmp(c->sessions[i].id, sid) == 0) {
+                bank_session_close(c->sessions[i].s);
+                bank_exam_free(c->sessions[i].exam);
+                c->sessions[i] = c->sessions[--c->nsessions];
+                break;
+            }
+        if (c->nsessions < CACHE_MAX) {
+            c->sessions[c->nsessions++] = (open_session){.s = s, .exam = ex, .b = b};
+            snprintf(c->sessions[c->nsessions - 1].id, sizeof c->sessions[0].id, "%s", sid);
+            s = NULL;
+            ex = NULL;
+        }
     }
     bank_exam_free(ex);
     bank_session_close(s);
@@ -482,23 +503,12 @@ static bool check_with_bank(core_ctx *c, record *r, bank_score *sc, char *kind, 
     return true;
 }
 
-/* Attempt limits and the quiz gate of a competency test. */
-static bool check_attempts(core_ctx *c, record *r, const char *kind, const char *programme,
-                           int max, ingest_outcome *o)
+/* The quiz gate of a competency test (the attempt limit is checked where
+ * the result is stored). */
+static bool check_quizzes(core_ctx *c, record *r, const char *kind, const char *programme,
+                          ingest_outcome *o)
 {
     char why[CORE_WHY] = "";
-    int count = 0, highest = 0;
-    if (store_attempts(c->st, r->exam, r->nip, &count, &highest, why) != 0) {
-        set(o, 500, "server-error", "%s", why);
-        return false;
-    }
-    /* a session made without the core's history may number an attempt the
-     * participant no longer has: the core's own count decides */
-    if (max > 0 && (r->attempt > max || (r->attempt > highest && count >= max))) {
-        set(o, 409, "too-many-attempts", "%s has used %d of the %d attempts of %s", r->nip,
-            count, max, r->exam);
-        return false;
-    }
     if (strcmp(kind, "competency") != 0 || !programme[0]) return true;
     char **ids = NULL, missing[128] = "";
     size_t n = 0;
@@ -518,18 +528,39 @@ static bool check_attempts(core_ctx *c, record *r, const char *kind, const char 
     return ok == 1;
 }
 
-void core_ingest(core_ctx *c, const char *result, size_t len, const char *sig, size_t siglen,
+/* Refuses a result beyond the exam's attempt limit. */
+static void too_many(core_ctx *c, const record *r, int max, ingest_outcome *o)
+{
+    char why[CORE_WHY] = "";
+    int count = 0, highest = 0;
+    if (store_attempts(c->st, r->exam, r->nip, &count, &highest, why) != 0) count = max;
+    set(o, 409, "too-many-attempts", "%s has used %d of the %d attempts of %s", r->nip, count,
+        max, r->exam);
+}
+
+int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig)
+{
+    json_t *o = json_loadb(text, len, 0, NULL);
+    const char *k = json_string_value(json_object_get(o, "kiosk"));
+    const char *s = json_string_value(json_object_get(o, "sig"));
+    int rc = k && s && strlen(k) == 64 && strlen(s) == 128 ? 0 : -1;
+    if (!rc) {
+        memcpy(kiosk, k, 65);
+        memcpy(sig, s, 129);
+    }
+    json_decref(o);
+    return rc;
+}
+
+void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, const char *hex,
                  int64_t now_ms, ingest_outcome *out)
 {
     char why[CORE_WHY] = "", state[16] = "", kind[16] = "", programme[65] = "", digest[65];
-    json_t *sj = json_loadb(sig, siglen, 0, NULL);
-    const char *pub = json_string_value(json_object_get(sj, "kiosk"));
-    const char *hex = json_string_value(json_object_get(sj, "sig"));
     record r = {0};
     bank_score sc;
     int max = 0;
     if (!pub || !hex) {
-        set(out, 400, "malformed", "the signature must be {\"kiosk\": key, \"sig\": hex}");
+        set(out, 400, "malformed", "a result needs its kiosk key and signature");
         goto out;
     }
     bank_err e = bank_sig_verify(pub, result, len, hex);
@@ -560,24 +591,25 @@ void core_ingest(core_ctx *c, const char *result, size_t len, const char *sig, s
     pthread_mutex_lock(&c->mu);
     bool ok = check_with_bank(c, &r, &sc, kind, programme, &max, out);
     pthread_mutex_unlock(&c->mu);
-    if (!ok || !check_attempts(c, &r, kind, programme, max, out)) goto out;
+    if (!ok || !check_quizzes(c, &r, kind, programme, out)) goto out;
     digest_hex(result, len, digest);
     store_result sr = {r.session, r.exam, programme, kind, r.nip, r.attempt, sc.raw,
-                       sc.awarded, sc.passed, digest, NULL, NULL, pub, now_ms};
-    char *rec = strndup(result, len), *sigtext = strndup(sig, siglen);
+                       sc.awarded, sc.passed, digest, NULL, NULL, pub, now_ms, max};
+    /* the .sig file as the kiosk wrote it: both parts are plain hex */
+    char sigtext[256], *rec = strndup(result, len);
+    snprintf(sigtext, sizeof sigtext, "{\"kiosk\":\"%s\",\"sig\":\"%s\"}", pub, hex);
     sr.json = rec;
     sr.sig = sigtext;
-    int put = rec && sigtext ? store_result_put(c->st, &sr, why) : -1;
+    int put = rec ? store_result_put(c->st, &sr, why) : -1;
     free(rec);
-    free(sigtext);
     if (put == STORE_NEW) set(out, 201, "stored", "stored attempt %d of %s for %s", r.attempt,
                               r.exam, r.nip);
     else if (put == STORE_SAME) set(out, 200, "duplicate", "already have it");
+    else if (put == STORE_TOO_MANY) too_many(c, &r, max, out);
     else if (put == STORE_CONFLICT)
         set(out, 409, "conflict", "another result holds attempt %d of %s for %s; kept as evidence",
             r.attempt, r.exam, r.nip);
     else set(out, 500, "server-error", "%s", why[0] ? why : "out of memory");
 out:
     json_decref(r.root);
-    json_decref(sj);
 }

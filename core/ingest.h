@@ -37,14 +37,19 @@ typedef struct ingest_outcome {
 } ingest_outcome;
 
 /* Verifies and stores one result: `result` is the record exactly as signed
- * (len bytes), `sig` the signature file's JSON ({"kiosk","sig"}). Checks, in
- * order: signature; kiosk enrolled and approved; record well-formed; session
+ * (len bytes), `kiosk` the signer's public key (64 hex) and `sig` the
+ * signature (128 hex), as in the result's .sig file. Checks, in order:
+ * signature; kiosk enrolled and approved; record well-formed; session
  * known; participant on its roster with this attempt; form exactly the one
- * the session derives; scores equal a re-scoring with the bank; attempts
- * within max_attempts; for a competency test, every quiz of the programme
- * passed. Then stores it exactly once. */
-void core_ingest(core_ctx *c, const char *result, size_t len, const char *sig, size_t siglen,
-                 int64_t now_ms, ingest_outcome *out);
+ * the session derives; scores equal a re-scoring with the bank; for a
+ * competency test, every quiz of the programme passed; attempts within
+ * max_attempts (counted where it is stored). Then stores it exactly once. */
+void core_ingest(core_ctx *c, const char *result, size_t len, const char *kiosk,
+                 const char *sig, int64_t now_ms, ingest_outcome *out);
+
+/* Reads a .sig file's JSON ({"kiosk": 64 hex, "sig": 128 hex}) into
+ * kiosk[65] and sig[129]; 0, or -1 when it is not that. */
+int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig);
 
 /* Enrols a kiosk key (64 hex) as pending; approving is an operator's act. */
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why);

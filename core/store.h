@@ -63,15 +63,24 @@ typedef struct store_result {
     const char *sig;      /* the signature file's JSON */
     const char *kiosk;    /* kiosk public key */
     int64_t received_ms;
+    int max_attempts;     /* when storing: the exam's limit (0: none) */
 } store_result;
 
 /* Outcome of store_result_put. */
-typedef enum store_put { STORE_NEW = 1, STORE_SAME = 2, STORE_CONFLICT = 3 } store_put;
+typedef enum store_put {
+    STORE_NEW = 1,
+    STORE_SAME = 2,
+    STORE_CONFLICT = 3,
+    STORE_TOO_MANY = 4
+} store_put;
 
 /* Stores a result exactly once per (exam, nip, attempt): STORE_NEW when
  * stored, STORE_SAME when the same digest is already there, STORE_CONFLICT
  * when another result holds that attempt (the new one is then kept as
- * evidence, never replacing the first). -1 on error. */
+ * evidence, never replacing the first), STORE_TOO_MANY when a new attempt
+ * would go beyond r->max_attempts (counted in the same transaction: two
+ * uploads at once cannot both take the last attempt). -1 on error. Results
+ * put from several threads at once may share one commit. */
 int store_result_put(store *s, const store_result *r, char *why);
 
 /* Number of stored attempts of `nip` at `exam_id`, and the highest attempt

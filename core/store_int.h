@@ -3,7 +3,9 @@
 #ifndef KISI_STORE_INT_H
 #define KISI_STORE_INT_H
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "store.h"
 
@@ -73,8 +75,64 @@ store *store_sqlite_open(const char *path, char *why);
 /* ------------------------------------------------------------------ */
 /* Shared by store_sqlite.c and store_sqlite_cohort.c.                 */
 
-typedef struct sqlite_store sqlite_store;
+struct sqlite3;
 struct sqlite3_stmt;
+
+#define SQLITE_STMTS_MAX 48  /* prepared statements kept per connection */
+#define SQLITE_READERS_MAX 8 /* reading connections kept open */
+#define SQLITE_GROUP_MIN 16      /* a grouped write starts at once with this many callers */
+#define SQLITE_GROUP_WAIT_US 2000 /* else after waiting this long for more to join */
+
+/* One connection and its prepared statements (store_sqlite_conn.c). */
+typedef struct sqlite_conn {
+    struct sqlite3 *db;
+    struct {
+        const char *sql;
+        struct sqlite3_stmt *st;
+    } stmts[SQLITE_STMTS_MAX];
+    size_t nstmts;
+    struct sqlite3_stmt *spare; /* a statement beyond the cache, finalized after use */
+    struct sqlite_conn *next;   /* in the free list of readers */
+} sqlite_conn;
+
+/* The handle. Writes go through `writer` under `mu`, one transaction at a
+ * time; reads take a connection of their own from the pool, so that they
+ * never wait for a commit (the file is in WAL mode). */
+typedef struct sqlite_store {
+    store base;
+    char path[4096];
+    sqlite_conn writer;
+    pthread_mutex_t mu;
+    pthread_mutex_t pool_mu;
+    pthread_cond_t pool_cv;
+    sqlite_conn *readers[SQLITE_READERS_MAX];
+    size_t nreaders;
+    sqlite_conn *free_readers;
+    /* grouped writes: queued jobs and whether a caller is running a group */
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_cv;   /* a group is done */
+    pthread_cond_t q_full; /* SQLITE_GROUP_MIN jobs wait */
+    struct sqlite_job *q_head, **q_tail;
+    size_t q_len;
+    bool q_leading;
+} sqlite_store;
+
+/* Opens one connection to the file at path (the writer: synchronous FULL,
+ * foreign keys; a reader: query only); 0, or -1 with why. */
+int sqlite_conn_open(sqlite_conn *c, const char *path, bool write, char *why);
+void sqlite_conn_close(sqlite_conn *c);
+void sqlite_readers_close(sqlite_store *ss);
+/* Says what failed in one line and returns -1. */
+int sqlite_fail(sqlite_store *ss, int rc, const char *what, char *why);
+
+/* Work done inside a grouped write (between begin and end); returns >= 0
+ * on success, -1 with why. */
+typedef int (*sqlite_job_fn)(sqlite_store *ss, const void *arg, char *why);
+/* Runs fn(ss, arg) in a write transaction shared with the callers that
+ * queue while one commit is under way: one sync for all of them. A
+ * savepoint keeps each call's changes its own (a failing call undoes only
+ * itself). Returns fn's value once committed, or -1 with why. */
+int sqlite_write_grouped(sqlite_store *ss, sqlite_job_fn fn, const void *arg, char *why);
 
 /* Rows read by sqlite_select(): ncol cells a row, each as text (NULL for an
  * SQL NULL) and as an integer. Free with sqlite_rows_free(). */
@@ -87,8 +145,9 @@ typedef struct sqlite_rows {
 #define STORE_CELL_TEXT(rows, r, c) ((rows)->text[(r) * (rows)->ncol + (c)])
 #define STORE_CELL_NUM(rows, r, c) ((rows)->num[(r) * (rows)->ncol + (c)])
 
-/* Takes the handle's lock; with write, also begins an IMMEDIATE transaction.
- * 0, or -1 with why (the lock is then not held). */
+/* Takes a reading connection, or with write the writer's lock and begins
+ * an IMMEDIATE transaction; the calling thread holds it until sqlite_end.
+ * 0, or -1 with why (nothing is then held). */
 int sqlite_begin(sqlite_store *ss, bool write, char *why);
 /* Commits (rc >= 0) or rolls back (rc < 0) a write, releases the lock and
  * returns rc, or -1 with why when the commit fails. */

@@ -12,16 +12,7 @@
 #include "store_int.h"
 
 #define STORE_SQLITE_VERSION 1      /* schema written and read by this core */
-#define STORE_SQLITE_BUSY_MS 15000  /* wait this long for another writer */
 #define STORE_SQLITE_KEY "kisi-core-schema"
-
-/* The handle. SQLite runs serialized (FULLMUTEX); `mu` additionally keeps a
- * whole operation (its transaction) to one thread at a time. */
-struct sqlite_store {
-    store base;
-    sqlite3 *db;
-    pthread_mutex_t mu;
-};
 
 /* Results carry the exam's kind and programme (from the bank the core
  * verified them with); sessions do not (store_session_put has only the
@@ -58,145 +49,6 @@ static const char STORE_SQLITE_TABLES[] =
     "CREATE TABLE recaps(cohort_id TEXT NOT NULL REFERENCES cohorts(id), run INTEGER NOT NULL,"
     " created_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (cohort_id, run));";
 
-/* Says what failed in one line and returns -1. */
-static int sqlite_fail(sqlite_store *ss, int rc, const char *what, char *why)
-{
-    const char *msg;
-    switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED: msg = "the store is busy: another process holds it too long"; break;
-    case SQLITE_FULL: msg = "the disk is full"; break;
-    case SQLITE_READONLY:
-    case SQLITE_PERM: msg = "the store file cannot be written"; break;
-    case SQLITE_CORRUPT: msg = "the store file is damaged"; break;
-    case SQLITE_NOTADB: msg = "the file is not a Kisi core store (not an SQLite file)"; break;
-    case SQLITE_CANTOPEN: msg = "the store file cannot be opened"; break;
-    case SQLITE_IOERR: msg = "input/output error on the store file"; break;
-    case SQLITE_NOMEM: msg = "out of memory"; break;
-    default: msg = ss && ss->db ? sqlite3_errmsg(ss->db) : sqlite3_errstr(rc); break;
-    }
-    store_say(why, "%s: %s", what, msg);
-    return -1;
-}
-
-/* Prepares sql and binds the parameters listed in fmt; NULL with why.
- * Caller finalizes. */
-static sqlite3_stmt *sqlite_vprep(sqlite_store *ss, const char *what, char *why, const char *sql,
-                                  const char *fmt, va_list ap)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(ss->db, sql, -1, &st, NULL);
-    for (int i = 0; rc == SQLITE_OK && fmt[i]; i++) {
-        const char *t;
-        switch (fmt[i]) {
-        case 't':
-            t = va_arg(ap, const char *);
-            rc = t ? sqlite3_bind_text(st, i + 1, t, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i + 1);
-            break;
-        case 'i': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
-        case 'l': rc = sqlite3_bind_int64(st, i + 1, (sqlite3_int64)va_arg(ap, int64_t)); break;
-        default: rc = SQLITE_MISUSE; break;
-        }
-    }
-    if (rc != SQLITE_OK) {
-        sqlite_fail(ss, rc, what, why);
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-int sqlite_exec(sqlite_store *ss, const char *what, char *why, const char *sql, const char *fmt,
-                ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    sqlite3_stmt *st = sqlite_vprep(ss, what, why, sql, fmt, ap);
-    va_end(ap);
-    if (!st) return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : sqlite_fail(ss, rc, what, why);
-}
-
-void sqlite_rows_free(sqlite_rows *rows)
-{
-    if (!rows) return;
-    for (size_t i = 0; i < rows->n * rows->ncol; i++) free(rows->text[i]);
-    free(rows->text);
-    free(rows->num);
-    memset(rows, 0, sizeof *rows);
-}
-
-/* Appends the current row of st to rows; -1 when out of memory. */
-static int sqlite_keep_row(sqlite_rows *rows, sqlite3_stmt *st, size_t *cap)
-{
-    if (rows->n == *cap) {
-        size_t ncap = *cap ? 2 * *cap : 16, cells = ncap * rows->ncol;
-        char **t = realloc(rows->text, (cells ? cells : 1) * sizeof *t);
-        if (t) rows->text = t;
-        long long *v = t ? realloc(rows->num, (cells ? cells : 1) * sizeof *v) : NULL;
-        if (!v) return -1;
-        rows->num = v;
-        *cap = ncap;
-    }
-    size_t at = rows->n * rows->ncol;
-    for (size_t c = 0; c < rows->ncol; c++) {
-        int type = sqlite3_column_type(st, (int)c);
-        const unsigned char *txt = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, (int)c);
-        rows->num[at + c] = sqlite3_column_int64(st, (int)c);
-        rows->text[at + c] = txt ? strdup((const char *)txt) : NULL;
-        if (type != SQLITE_NULL && !rows->text[at + c]) {
-            for (size_t k = 0; k < c; k++) free(rows->text[at + k]);
-            return -1;
-        }
-    }
-    rows->n++;
-    return 0;
-}
-
-int sqlite_select(sqlite_store *ss, sqlite_rows *rows, const char *what, char *why,
-                  const char *sql, const char *fmt, ...)
-{
-    memset(rows, 0, sizeof *rows);
-    va_list ap;
-    va_start(ap, fmt);
-    sqlite3_stmt *st = sqlite_vprep(ss, what, why, sql, fmt, ap);
-    va_end(ap);
-    if (!st) return -1;
-    rows->ncol = (size_t)sqlite3_column_count(st);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (sqlite_keep_row(rows, st, &cap) != 0) {
-            rc = SQLITE_NOMEM;
-            break;
-        }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : sqlite_fail(ss, rc, what, why);
-}
-
-int sqlite_begin(sqlite_store *ss, bool write, char *why)
-{
-    pthread_mutex_lock(&ss->mu);
-    if (write && sqlite_exec(ss, "starting a write", why, "BEGIN IMMEDIATE", "") != 0) {
-        pthread_mutex_unlock(&ss->mu);
-        return -1;
-    }
-    return 0;
-}
-
-int sqlite_end(sqlite_store *ss, bool write, int rc, char *why)
-{
-    if (write && rc >= 0 && sqlite_exec(ss, "saving", why, "COMMIT", "") != 0) rc = -1;
-    if (write && !sqlite3_get_autocommit(ss->db))
-        sqlite3_exec(ss->db, "ROLLBACK", NULL, NULL, NULL);
-    pthread_mutex_unlock(&ss->mu);
-    return rc;
-}
-
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
 {
@@ -221,7 +73,7 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
                            "SELECT COUNT(*), COALESCE(SUM(type = 'table' AND name = 'meta'), 0)"
                            " FROM sqlite_master", "");
     if (!rc && STORE_CELL_NUM(&r, 0, 0) == 0) {
-        int e = sqlite3_exec(ss->db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
+        int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
         rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "INSERT INTO meta VALUES (?1, ?2)", "ti",
                                           STORE_SQLITE_KEY, STORE_SQLITE_VERSION)
                             : sqlite_fail(ss, e, what, why);
@@ -252,8 +104,14 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
 static void sqlite_close_store(store *s)
 {
     sqlite_store *ss = (sqlite_store *)s;
-    sqlite3_close_v2(ss->db);
+    sqlite_readers_close(ss);
+    sqlite_conn_close(&ss->writer);
     pthread_mutex_destroy(&ss->mu);
+    pthread_mutex_destroy(&ss->pool_mu);
+    pthread_cond_destroy(&ss->pool_cv);
+    pthread_mutex_destroy(&ss->q_mu);
+    pthread_cond_destroy(&ss->q_cv);
+    pthread_cond_destroy(&ss->q_full);
     free(ss);
 }
 
@@ -266,41 +124,58 @@ store *store_sqlite_open(const char *path, char *why)
         store_say(why, "no store file given: use sqlite:PATH");
         return NULL;
     }
+    sqlite_store *ss = calloc(1, sizeof *ss);
+    if (!ss) {
+        store_say(why, "out of memory");
+        return NULL;
+    }
+    if (strlen(path) >= sizeof ss->path) {
+        store_say(why, "the store path is too long");
+        free(ss);
+        return NULL;
+    }
     /* create the file ourselves so it is 0600; SQLite gives its -wal and
      * -shm files the same permissions */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) close(fd);
     else if (errno != EEXIST) {
         store_say(why, "cannot create the store %.200s: %s", path, strerror(errno));
-        return NULL;
-    }
-    sqlite_store *ss = calloc(1, sizeof *ss);
-    if (!ss) {
-        store_say(why, "out of memory");
+        free(ss);
         return NULL;
     }
     ss->base.ops = &STORE_SQLITE_OPS;
+    snprintf(ss->path, sizeof ss->path, "%s", path);
     pthread_mutex_init(&ss->mu, NULL);
+    pthread_mutex_init(&ss->pool_mu, NULL);
+    pthread_cond_init(&ss->pool_cv, NULL);
+    pthread_mutex_init(&ss->q_mu, NULL);
+    pthread_cond_init(&ss->q_cv, NULL);
+    pthread_cond_init(&ss->q_full, NULL);
+    ss->q_tail = &ss->q_head;
     char what[CORE_WHY];
     snprintf(what, sizeof what, "store %.200s", path);
-    int rc = sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
-    sqlite_rows r = {0};
-    if (rc != SQLITE_OK) {
-        sqlite_fail(ss, rc, what, why);
-    } else {
-        sqlite3_extended_result_codes(ss->db, 1);
-        sqlite3_busy_timeout(ss->db, STORE_SQLITE_BUSY_MS);
-        rc = sqlite_select(ss, &r, what, why, "PRAGMA journal_mode = WAL", "");
-        if (!rc && (r.n != 1 || !STORE_CELL_TEXT(&r, 0, 0) ||
-                    strcmp(STORE_CELL_TEXT(&r, 0, 0), "wal") != 0)) {
+    int rc = sqlite_conn_open(&ss->writer, path, true, why);
+    if (!rc) {
+        /* readers open their own connections: WAL lets them read while the
+         * writer commits */
+        char *mode = NULL;
+        sqlite3_stmt *st = NULL;
+        int e = sqlite3_prepare_v2(ss->writer.db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+        if (e == SQLITE_OK && (e = sqlite3_step(st)) == SQLITE_ROW) {
+            const unsigned char *m = sqlite3_column_text(st, 0);
+            mode = strdup(m ? (const char *)m : "");
+            e = SQLITE_OK;
+        }
+        sqlite3_finalize(st);
+        if (e != SQLITE_OK && e != SQLITE_DONE) {
+            rc = sqlite_fail(ss, e, what, why);
+        } else if (!mode || strcmp(mode, "wal") != 0) {
             store_say(why, "%s: the file system does not allow write-ahead logging", what);
             rc = -1;
         }
-        if (!rc) rc = sqlite_exec(ss, what, why, "PRAGMA synchronous = FULL", "");
-        if (!rc) rc = sqlite_exec(ss, what, why, "PRAGMA foreign_keys = ON", "");
-        if (!rc) rc = sqlite_schema(ss, path, why);
+        free(mode);
     }
-    sqlite_rows_free(&r);
+    if (!rc) rc = sqlite_schema(ss, path, why);
     if (rc != 0) {
         sqlite_close_store(&ss->base);
         return NULL;
@@ -352,7 +227,8 @@ static int note_exam(sqlite_store *ss, const char *exam_id, const char *kind,
     return sqlite_exec(ss, "recording the exam", why,
                        "INSERT INTO exams (id, kind, programme) VALUES (?1, ?2, ?3)"
                        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
-                       " programme = excluded.programme",
+                       " programme = excluded.programme"
+                       " WHERE kind <> excluded.kind OR programme <> excluded.programme",
                        "ttt", exam_id, kind, programme);
 }
 
@@ -478,15 +354,25 @@ static int sqlite_insert_result(sqlite_store *ss, const char *sql, const store_r
                        r->received_ms);
 }
 
-static int sqlite_result_put(store *s, const store_result *r, char *why)
+/* Stores one result inside a grouped write (see sqlite_result_put). */
+static int put_result(sqlite_store *ss, const void *arg, char *why)
 {
-    sqlite_store *ss = sqlite_of(s);
-    if (sqlite_begin(ss, true, why)) return -1;
-    sqlite_rows held;
+    const store_result *r = arg;
+    sqlite_rows held, used = {0};
     int rc = sqlite_select(ss, &held, "storing the result", why,
                            "SELECT digest FROM results WHERE exam_id = ?1 AND nip = ?2"
                            " AND attempt = ?3", "tti", r->exam_id, r->nip, r->attempt);
-    /* the exam's kind and programme, noted with its first new result only:
+    /* the attempt limit is checked here, in the transaction that stores:
+     * two uploads at once cannot both take the last attempt */
+    if (!rc && held.n == 0 && r->max_attempts > 0)
+        rc = sqlite_select(ss, &used, "counting attempts", why,
+                           "SELECT COUNT(*), COALESCE(MAX(attempt), 0) FROM results"
+                           " WHERE exam_id = ?1 AND nip = ?2", "tt", r->exam_id, r->nip);
+    if (!rc && held.n == 0 && r->max_attempts > 0 &&
+        (r->attempt > r->max_attempts ||
+         (r->attempt > STORE_CELL_NUM(&used, 0, 1) && STORE_CELL_NUM(&used, 0, 0) >= r->max_attempts)))
+        rc = STORE_TOO_MANY;
+    /* the exam's kind and programme, written when they are new or changed:
      * a repeated upload writes nothing */
     if (!rc && held.n == 0 && r->exam_kind[0])
         rc = note_exam(ss, r->exam_id, r->exam_kind, r->programme, why);
@@ -502,7 +388,29 @@ static int sqlite_result_put(store *s, const store_result *r, char *why)
                                       " ON CONFLICT (exam_id, nip, attempt, digest) DO NOTHING",
                                   r, why) ? -1 : STORE_CONFLICT;
     sqlite_rows_free(&held);
-    return sqlite_end(ss, true, rc, why);
+    sqlite_rows_free(&used);
+    return rc;
+}
+
+/* Results arriving together share one commit: many kiosks upload at the
+ * end of a sitting, and the sync of the file is the slow part. */
+static int sqlite_result_put(store *s, const store_result *r, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    /* a result already held as it is (a retried upload) is answered from a
+     * reading connection, without waiting for a write */
+    sqlite_rows held;
+    int rc = sqlite_begin(ss, false, why);
+    if (!rc)
+        rc = sqlite_select(ss, &held, "storing the result", why,
+                           "SELECT 1 FROM results WHERE exam_id = ?1 AND nip = ?2"
+                           " AND attempt = ?3 AND digest = ?4",
+                           "ttit", r->exam_id, r->nip, r->attempt, r->digest);
+    rc = sqlite_end(ss, false, rc, why);
+    bool same = !rc && held.n == 1;
+    sqlite_rows_free(&held);
+    if (rc) return -1;
+    return same ? STORE_SAME : sqlite_write_grouped(ss, put_result, r, why);
 }
 
 static const struct store_ops STORE_SQLITE_OPS = {

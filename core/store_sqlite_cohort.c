@@ -117,7 +117,7 @@ int sqlite_results_of_session(store *s, const char *session_id,
             STORE_CELL_TEXT(&r, i, 3), STORE_CELL_TEXT(&r, i, 4), (int)STORE_CELL_NUM(&r, i, 5),
             (int)STORE_CELL_NUM(&r, i, 6), (int)STORE_CELL_NUM(&r, i, 7),
             STORE_CELL_NUM(&r, i, 8) != 0, STORE_CELL_TEXT(&r, i, 9), STORE_CELL_TEXT(&r, i, 10),
-            STORE_CELL_TEXT(&r, i, 11), STORE_CELL_TEXT(&r, i, 12), STORE_CELL_NUM(&r, i, 13)};
+            STORE_CELL_TEXT(&r, i, 11), STORE_CELL_TEXT(&r, i, 12), STORE_CELL_NUM(&r, i, 13), 0};
         if ((rc = fn(&res, arg)) != 0) store_say(why, STORE_STOPPED);
     }
     sqlite_rows_free(&r);

@@ -140,23 +140,22 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 }
 
 /* POSTs `body` (borrowed) as JSON to base + path and fills `a`. */
-static void post(uploader *u, const char *path, const json_t *body, answer *a)
+/* POSTs len bytes of text with the header list hd; fills a from the answer. */
+static void post_bytes(uploader *u, const char *path, const char *text, size_t len,
+                       struct curl_slist *hd, answer *a)
 {
     memset(a, 0, sizeof *a);
     char url[PATH_LEN];
-    char *text = json_dumps(body, JSON_COMPACT);
-    if (!text || (size_t)snprintf(url, sizeof url, "%s%s", u->base, path) >= sizeof url) {
-        free(text);
-        return;
-    }
+    if ((size_t)snprintf(url, sizeof url, "%s%s", u->base, path) >= sizeof url) return;
     u->rlen = 0;
     curl_easy_setopt(u->curl, CURLOPT_URL, url);
+    curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, hd);
     curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, text);
-    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(text));
+    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     if (curl_easy_perform(u->curl) == CURLE_OK)
         curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &a->status);
     curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, NULL);
-    free(text);
+    curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, u->headers);
     u->rbuf[u->rlen] = 0;
     json_t *o = a->status ? json_loadb(u->rbuf, u->rlen, 0, NULL) : NULL;
     const char *code = json_string_value(json_object_get(o, "code"));
@@ -165,6 +164,18 @@ static void post(uploader *u, const char *path, const json_t *body, answer *a)
     one_line(a->state, sizeof a->state, json_string_value(json_object_get(o, "state")));
     one_line(a->reason, sizeof a->reason, json_string_value(json_object_get(o, "reason")));
     json_decref(o);
+}
+
+/* POSTs a JSON body. */
+static void post(uploader *u, const char *path, const json_t *body, answer *a)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    if (!text) {
+        memset(a, 0, sizeof *a);
+        return;
+    }
+    post_bytes(u, path, text, strlen(text), u->headers, a);
+    free(text);
 }
 
 /* True for answers that mean "try again later" rather than a verdict. */
@@ -209,39 +220,65 @@ static step refuse(uploader *u, const char *name, const char *line)
     return STEP_NEXT;
 }
 
-/* True when text is JSON (and so valid UTF-8). */
-static int parses(const char *text, size_t len)
+/* One result as uploaded: the record's bytes as the body, the two parts of
+ * its .sig file as headers (the names the core reads, core/http.h). */
+typedef struct upload {
+    char *record;
+    size_t len;
+    struct curl_slist *headers;
+} upload;
+
+static void upload_free(upload *up)
 {
-    json_t *o = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-    json_decref(o);
-    return o != NULL;
+    free(up->record);
+    curl_slist_free_all(up->headers);
+    memset(up, 0, sizeof *up);
 }
 
-/* The body {"result": <the file's bytes as a string>, "sig": <sig object>};
- * *local gets a reason when the files can never be sent. New reference. */
-static json_t *result_body(const char *jp, const char *sp, char *local, size_t cap, int *missing)
+/* True when s is n hex digits. */
+static int is_hex(const char *s, size_t n)
 {
-    char *res = NULL, *sig = NULL;
-    size_t rlen = 0, slen = 0;
-    json_t *body = NULL;
-    int r = export_read(jp, UPLOADER_FILE_MAX, &res, &rlen);
+    size_t i = 0;
+    for (; s && i < n && s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+    return s && i == n && !s[n];
+}
+
+/* Reads the result and its signature into *up (0); *local gets a reason
+ * when the files can never be sent, *missing is set when the signature is
+ * not there. -1 when nothing is to be sent now. */
+static int result_upload(const char *jp, const char *sp, upload *up, char *local, size_t cap,
+                         int *missing)
+{
+    char *sig = NULL, line[160];
+    size_t slen = 0;
+    memset(up, 0, sizeof *up);
+    int r = export_read(jp, UPLOADER_FILE_MAX, &up->record, &up->len);
     int s = r == 1 ? export_read(sp, SIG_MAX, &sig, &slen) : 0;
     *missing = r == 1 && s == 0;
     if (r == -2) snprintf(local, cap, "kiosk: result file larger than %u bytes", UPLOADER_FILE_MAX);
     else if (s == -2) snprintf(local, cap, "kiosk: signature file larger than %u bytes", SIG_MAX);
-    if (r != 1 || s != 1) goto done;
-    json_t *so = json_loadb(sig, slen, 0, NULL);
-    json_t *rs = json_stringn(res, rlen);
-    if (!json_is_object(so)) snprintf(local, cap, "kiosk: signature file is not a JSON object");
-    else if (!rs && !parses(res, rlen))
-        snprintf(local, cap, "kiosk: result file is not JSON text");
-    else if (rs) body = json_pack("{s:o, s:o}", "result", rs, "sig", so), rs = so = NULL;
-    json_decref(rs);
+    json_t *so = r == 1 && s == 1 ? json_loadb(sig, slen, 0, NULL) : NULL;
+    const char *kiosk = json_string_value(json_object_get(so, "kiosk"));
+    const char *hex = json_string_value(json_object_get(so, "sig"));
+    if (r == 1 && s == 1 && (!is_hex(kiosk, 64) || !is_hex(hex, 128)))
+        snprintf(local, cap, "kiosk: signature file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
+    else if (r == 1 && s == 1) {
+        up->headers = curl_slist_append(NULL, "Content-Type: application/json");
+        struct curl_slist *h = up->headers ? curl_slist_append(up->headers, "Expect:") : NULL;
+        snprintf(line, sizeof line, "Kisi-Kiosk: %s", kiosk);
+        h = h ? curl_slist_append(h, line) : NULL;
+        snprintf(line, sizeof line, "Kisi-Signature: %s", hex);
+        h = h ? curl_slist_append(h, line) : NULL;
+        if (!h) snprintf(local, cap, "kiosk: out of memory");
+    }
     json_decref(so);
-done:
-    free(res);
     free(sig);
-    return body;
+    if (local[0] || r != 1 || s != 1) {
+        upload_free(up);
+        return -1;
+    }
+    return 0;
 }
 
 /* Posts one outbox result and files it according to the answer. */
@@ -251,19 +288,20 @@ static step upload_one(uploader *u, const char *name)
     int missing = 0;
     if (mkpath(jp, u->outbox, name, ".json") || mkpath(sp, u->outbox, name, ".sig"))
         return STEP_NEXT;
-    json_t *body = result_body(jp, sp, local, sizeof local, &missing);
-    if (!body && local[0]) return refuse(u, name, local);
-    for (int i = 0; !body && missing && i < 2; i++) {
+    upload up;
+    int have = result_upload(jp, sp, &up, local, sizeof local, &missing) == 0;
+    if (!have && local[0]) return refuse(u, name, local);
+    for (int i = 0; !have && missing && i < 2; i++) {
         /* a stop between the two renames of a move: the .sig already went ahead */
         const char *dst = i ? u->refused : u->sent;
         if (mkpath(sp, dst, name, ".sig") != 0 || access(sp, F_OK) != 0) continue;
         if (export_move_pair(u->outbox, dst, name, NULL) == 0) add_queued(u, -1, 0);
         break;
     }
-    if (!body) return STEP_NEXT;   /* moved away, signature not yet written, or no memory */
+    if (!have) return STEP_NEXT;   /* moved away, signature not yet written, or no memory */
     answer a;
-    post(u, "/v1/results", body, &a);
-    json_decref(body);
+    post_bytes(u, "/v1/results", up.record, up.len, up.headers, &a);
+    upload_free(&up);
     if (a.status >= 200 && a.status < 300) {
         if (export_move_pair(u->outbox, u->sent, name, NULL) != 0) {
             set_state(u, ST_DISK, 0);

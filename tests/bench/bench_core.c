@@ -1,86 +1,30 @@
 /* bench_core.c -- ingest of signed kiosk results over loopback HTTP into the SQLite core,
  * next to the Ed25519 verify rate measured in the same run. */
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "bench.h"
+#include "loopback.h"
 #include "http.h"
 #include "ingest.h"
 #include "result.h"
 #include "sitting.h"
 
-#define ROOM 240        /* participants: one new result each */
-#define CLIENTS 4       /* uploading threads */
+#define ROOM 120        /* participants: one new result each */
+#define SESSIONS 6     /* rooms sitting the quiz at once */
+#define ROUNDS 2       /* fresh cores, each receiving every result */
+#define CONNS 32        /* kiosks uploading at once, one connection each */
 #define PASS "bench passphrase for the core"
 
 static void die(const char *what, const char *why)
 {
     fprintf(stderr, "bench_core: %s: %s\n", what, why);
     exit(1);
-}
-
-typedef struct upload {
-    char *body;  /* the POST /v1/results body */
-} upload;
-
-typedef struct client {
-    const char *url;
-    upload *u;
-    size_t from, to;
-    int ok, bad;
-} client;
-
-static size_t sink(char *p, size_t s, size_t n, void *arg)
-{
-    (void)p;
-    (void)arg;
-    return s * n;
-}
-
-/* Posts u[from..to) on one kept-alive connection. */
-static void *post_all(void *arg)
-{
-    client *c = arg;
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
-    char url[256];
-    snprintf(url, sizeof url, "%s/v1/results", c->url);
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-    for (size_t i = c->from; i < c->to; i++) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->u[i].body);
-        long code = 0;
-        if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        if (code == 201 || code == 200) c->ok++;
-        else c->bad++;
-    }
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return NULL;
-}
-
-/* Uploads every body with CLIENTS threads; returns results per second. */
-static double upload_all(const char *url, upload *u, size_t n, int *ok)
-{
-    pthread_t t[CLIENTS];
-    client c[CLIENTS];
-    double t0 = bench_now_ms();
-    for (int k = 0; k < CLIENTS; k++) {
-        c[k] = (client){url, u, n * (size_t)k / CLIENTS, n * (size_t)(k + 1) / CLIENTS, 0, 0};
-        pthread_create(&t[k], NULL, post_all, &c[k]);
-    }
-    *ok = 0;
-    for (int k = 0; k < CLIENTS; k++) {
-        pthread_join(t[k], NULL);
-        *ok += c[k].ok;
-    }
-    return (double)n * 1000.0 / (bench_now_ms() - t0);
 }
 
 typedef struct verifier {
@@ -151,8 +95,8 @@ static bank *make_bank(const char *dir, char *why)
     return b;
 }
 
-/* One participant's signed result, as the kiosk makes it, wrapped as the
- * upload body. */
+/* One participant's signed result, as the kiosk makes it, in its upload
+ * request. */
 static char *make_upload(bank *b, bank_session *s, const bank_signer *k, const char *nip,
                          char *why)
 {
@@ -182,10 +126,12 @@ static char *make_upload(bank *b, bank_session *s, const bank_signer *k, const c
                            4000);
     char sig[129];
     bank_signer_sign(k, rj, strlen(rj), sig);
-    json_t *body = json_pack("{s:s, s:{s:s, s:s}}", "result", rj, "sig", "kiosk",
-                             bank_signer_pub(k), "sig", sig);
-    char *out = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
+    size_t len = strlen(rj), cap = len + 512;
+    char *out = malloc(cap);
+    snprintf(out, cap,
+             "POST /v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             "Kisi-Kiosk: %s\r\nKisi-Signature: %s\r\nContent-Length: %zu\r\n\r\n%s",
+             bank_signer_pub(k), sig, len, rj);
     free(rj);
     free(fj);
     sitting_clear(&st);
@@ -193,88 +139,147 @@ static char *make_upload(bank *b, bank_session *s, const bank_signer *k, const c
     return out;
 }
 
+/* One fresh core (empty store, own data folder) on a free loopback port,
+ * knowing the bank, the sessions and the approved kiosk. */
+typedef struct core_run {
+    store *st;
+    core_ctx *c;
+    http_server *h;
+} core_run;
+
+static void core_start(core_run *r, const char *dir, int round, const char *bank_path,
+                       const char *pass_path, char sessions[][4200], const char *kiosk_pub)
+{
+    char path[4200], why[CORE_WHY] = "";
+    snprintf(path, sizeof path, "sqlite:%s/core-%d.db", dir, round);
+    r->st = store_open(path, why);
+    snprintf(path, sizeof path, "%s/data-%d", dir, round);
+    r->c = r->st ? core_ctx_new(r->st, path, why) : NULL;
+    if (!r->c || core_bank_add(r->c, bank_path, pass_path, why)) die("core", why);
+    for (int i = 0; i < SESSIONS; i++)
+        if (core_session_add(r->c, sessions[i], why)) die("session add", why);
+    if (core_kiosk_enrol(r->c, kiosk_pub, "bench", 1, why) ||
+        store_kiosk_set(r->st, kiosk_pub, "approved", why))
+        die("core", why);
+    r->h = NULL;
+    for (int port = 18480; !r->h && port < 18580; port++) {
+        char listen[32];
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+        http_config cfg = {.listen = listen};
+        r->h = http_start(r->c, &cfg, why);
+    }
+    if (!r->h) die("http", why);
+}
+
+static void core_stop(core_run *r)
+{
+    http_stop(r->h);
+    core_ctx_free(r->c);
+    store_close(r->st);
+}
+
+/* CPU time of this process (all threads), in ms. */
+static double cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* Session `j` of the bench: its own ROOM participants; every participant's
+ * signed result goes to u[i * SESSIONS + j], so that the rooms interleave. */
+static void make_session(bank *b, const bank_signer *k, int j, const char *path,
+                         loopback_req *u)
+{
+    char why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    size_t cap = 64 + ROOM * 48, len = 0;
+    char *roster = malloc(cap);
+    if (!roster) die("roster", "out of memory");
+    len += (size_t)snprintf(roster, cap, "nip,name,pin\n");
+    for (unsigned i = 0; i < ROOM; i++)
+        len += (size_t)snprintf(roster + len, cap - len, "1996%02d%02u2024011%03u,P%u,1234\n",
+                                j + 1, i % 28 + 1, i + 1, i);
+    bank_session_spec spec = {.exam_id = "q", .roster_csv = roster, .roster_len = len};
+    if (bank_session_create(b, &spec, path, token, why)) die("session", why);
+    bank_err e = BANK_OK;
+    bank_session *s = bank_session_open(b, path, &e, why);
+    if (!s || bank_session_unlock_bank(s, why)) die("session open", why);
+    for (size_t i = 0; i < ROOM; i++) {
+        loopback_req *q = &u[i * SESSIONS + (size_t)j];
+        q->text = make_upload(b, s, k, bank_session_nip(s, i), why);
+        q->len = strlen(q->text);
+    }
+    bank_session_close(s);
+    free(roster);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/kisi-bench-core-XXXXXX", why[BANK_WHY] = "", path[4200], pfile[4200];
+    static char spath[SESSIONS][4200];
     if (!mkdtemp(dir)) die("mkdtemp", "failed");
+    size_t rounds = bench_size("KISI_BENCH_CORE_ROUNDS", ROUNDS), total = (size_t)ROOM * SESSIONS;
     bank *b = make_bank(dir, why);
-    /* roster and session */
-    size_t cap = 64 + ROOM * 48, len = 0;
-    char *roster = malloc(cap);
-    len += (size_t)snprintf(roster, cap, "nip,name,pin\n");
-    for (unsigned i = 0; i < ROOM; i++)
-        len += (size_t)snprintf(roster + len, cap - len, "199601%02u2024011%03u,P%u,1234\n",
-                                i % 28 + 1, i + 1, i);
-    bank_session_spec spec = {.exam_id = "q", .roster_csv = roster, .roster_len = len};
-    char token[BANK_TOKEN_LEN + 1], spath[4200];
-    snprintf(spath, sizeof spath, "%s/s.session", dir);
-    if (bank_session_create(b, &spec, spath, token, why)) die("session", why);
     bank_err e = BANK_OK;
-    bank_session *s = bank_session_open(b, spath, &e, why);
-    if (!s || bank_session_unlock_bank(s, why)) die("session open", why);
     snprintf(path, sizeof path, "%s/kiosk", dir);
     bank_signer *k = bank_signer_open(path, &e, why);
     if (!k) die("kiosk key", why);
-    upload *u = calloc(ROOM, sizeof *u);
-    for (size_t i = 0; i < ROOM; i++) u[i].body = make_upload(b, s, k, bank_session_nip(s, i), why);
-    /* the core */
+    loopback_req *u = calloc(total, sizeof *u);
+    for (int j = 0; j < SESSIONS; j++) {
+        snprintf(spath[j], sizeof spath[j], "%s/s%d.session", dir, j);
+        make_session(b, k, j, spath[j], u);
+    }
     snprintf(pfile, sizeof pfile, "%s/pass", dir);
     FILE *pf = fopen(pfile, "w");
     fputs(PASS, pf);
     fclose(pf);
-    snprintf(path, sizeof path, "sqlite:%s/core.db", dir);
-    store *st = store_open(path, why);
-    snprintf(path, sizeof path, "%s/data", dir);
-    core_ctx *c = st ? core_ctx_new(st, path, why) : NULL;
     snprintf(path, sizeof path, "%s/b.bank", dir);
-    if (!c || core_bank_add(c, path, pfile, why) || core_session_add(c, spath, why) ||
-        core_kiosk_enrol(c, bank_signer_pub(k), "bench", 1, why) ||
-        store_kiosk_set(st, bank_signer_pub(k), "approved", why))
-        die("core", why);
-    http_server *h = NULL;
-    for (int port = 18480; !h && port < 18580; port++) {
-        char listen[32];
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen};
-        h = http_start(c, &cfg, why);
+    /* each round: a fresh core whose sessions have been added (their forms
+     * derived), every participant's new result, then every one again */
+    double fresh_ms = 0, again_ms = 0, add_ms = 0, fresh_cpu = 0, again_cpu = 0;
+    int ok = 0, dup = 0;
+    for (size_t r = 0; r < rounds; r++) {
+        core_run run;
+        double t0 = bench_now_ms();
+        core_start(&run, dir, (int)r, path, pfile, spath, bank_signer_pub(k));
+        add_ms += bench_now_ms() - t0;
+        int port = atoi(strrchr(http_url(run.h), ':') + 1), n = 0;
+        double c0 = cpu_ms(), m0 = bench_now_ms();
+        fresh_ms += loopback_run(port, u, total, CONNS, &n);
+        double c1 = cpu_ms(), m1 = bench_now_ms();
+        fresh_cpu += c1 - c0;
+        ok += n;
+        again_ms += loopback_run(port, u, total, CONNS, &n);
+        again_cpu += cpu_ms() - c1;
+        dup += n;
+        if (getenv("KISI_BENCH_CORE_MARKS"))
+            fprintf(stderr, "mark %.6f %.6f %.6f\n", m0 / 1e3, m1 / 1e3, bench_now_ms() / 1e3);
+        core_stop(&run);
     }
-    if (!h) die("http", why);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    int ok = 0, dup = 0, first = 0;
-    /* the first upload of a session draws the whole room once (cached after) */
-    double t0 = bench_now_ms();
-    upload_all(http_url(h), u, 1, &first);
-    double warm = bench_now_ms() - t0;
-    double fresh = upload_all(http_url(h), u + 1, ROOM - 1, &ok);
-    ok += first;
-    double again = upload_all(http_url(h), u, ROOM, &dup);
     /* baseline: the signature check alone, on both cores */
-    json_t *one = json_loads(u[0].body, 0, NULL);
-    const char *rj = json_string_value(json_object_get(one, "result"));
-    double vr = verify_rate(bank_signer_pub(k), rj, strlen(rj),
-                            json_string_value(json_object_get(json_object_get(one, "sig"), "sig")));
-    printf("first upload of a session of %d          %9.1f ms          (re-derives every form once)\n",
-           ROOM, warm);
-    printf("core ingest over HTTP, new results (%d)   %9.0f results/s   %d stored\n", ROOM - 1,
-           fresh, ok);
+    const char *rj = strstr(u[0].text, "\r\n\r\n") + 4, *sg = strstr(u[0].text, "Signature: ");
+    char sig[129];
+    snprintf(sig, sizeof sig, "%.128s", sg + 11);
+    double vr = verify_rate(bank_signer_pub(k), rj, strlen(rj), sig);
+    double all = (double)(total * rounds), fresh = all * 1000.0 / fresh_ms;
+    printf("core start, %d sessions of %d added          %9.1f ms          (every form derived)\n",
+           SESSIONS, ROOM, add_ms / (double)rounds);
+    printf("core ingest over HTTP, new results (%zu)  %9.0f results/s   %d stored\n",
+           total * rounds, fresh, ok);
     printf("core ingest over HTTP, repeated uploads   %9.0f results/s   %d answered duplicate\n",
-           again, dup);
+           all * 1000.0 / again_ms, dup);
+    printf("CPU per new result (server + client)      %9.0f us\n", fresh_cpu * 1000 / all);
+    printf("CPU per repeated upload (server + client) %9.0f us\n", again_cpu * 1000 / all);
     printf("baseline: Ed25519 verify, 2 threads       %9.0f verifies/s\n", vr);
     printf("new results / verify rate                 %9.1f %%   target >= 50 %%   %s\n",
            fresh * 100.0 / vr, fresh * 2 >= vr ? "ok" : "SLOW");
-    json_decref(one);
-    http_stop(h);
-    curl_global_cleanup();
-    core_ctx_free(c);
-    store_close(st);
-    for (size_t i = 0; i < ROOM; i++) free(u[i].body);
+    for (size_t i = 0; i < total; i++) free(u[i].text);
     free(u);
-    free(roster);
     bank_signer_free(k);
-    bank_session_close(s);
     bank_close(b);
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "bench_core: could not remove %s\n", dir);
-    return ok == ROOM && dup == ROOM ? 0 : 1;
+    return (size_t)ok == total * rounds && (size_t)dup == total * rounds ? 0 : 1;
 }

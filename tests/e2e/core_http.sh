@@ -55,7 +55,10 @@ get /v1/health; status_is "health" 200
 same "health body" "$(bodyget 'j["ok"]')" "True"
 get /v1/nowhere; status_is "unknown route" 404 not-found
 get /v1/results; status_is "GET on an upload route" 405 method-not-allowed
-printf 'not json' >"$T/junk"; post /v1/results "$T/junk"; status_is "a body that is not JSON" 400 malformed
+printf 'not json' >"$T/junk"; post /v1/results "$T/junk"
+status_is "a result without its signature headers" 400 malformed
+cp "$ACAD" "$T/junk.json"; printf 'not json' >>"$T/junk.json"; cp "${ACAD%.json}.sig" "$T/junk.sig"
+upload "$T/junk.json"; status_is "a record with bytes after it (signature no longer fits)" 401 bad-signature
 head -c 5000000 /dev/zero | tr '\0' ' ' >"$T/big"; post /v1/results "$T/big"
 status_is "a 5 MB body" 413 too-large
 get /v1/history; status_is "history without an exam" 400 malformed
@@ -92,6 +95,8 @@ open(sys.argv[2], "wb").write(bytes(b))
 PYEOF
 cp "${ACAD%.json}.sig" "$T/flip.sig"
 upload "$T/flip.json"; status_is "one byte of the score changed" 401 bad-signature
+printf 'signed, but not a record' >"$T/prose.json"; resign "$T/k1/kiosk.key" "$T/prose.json" "$T/prose"
+upload "$T/prose.json"; status_is "a signed body that is not a result record" 400 malformed
 
 openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
 K2=$(pubhex "$T/k2.key")
@@ -122,11 +127,9 @@ resign "$T/k1/kiosk.key" "$T/score.json" "$T/score"
 upload "$T/score.json"; status_is "an inflated score (re-signed)" 422 score-mismatch
 
 # -- ten uploads of one new result at once: one stored, nine duplicates ---------------
-mkupload "$RPL" "$T/rpl-upload.json"
 i=0; pids=
 while [ $i -lt 10 ]; do
-    curl -s --max-time 20 -o /dev/null -w '%{http_code}\n' -X POST \
-        --data-binary "@$T/rpl-upload.json" "$URL/v1/results" >"$T/par.$i" &
+    (T="$T/p$i"; mkdir -p "$T"; upload "$RPL"; echo "$code" >"$T/../par.$i") &
     pids="$pids $!"; i=$((i + 1))
 done
 for p in $pids; do wait "$p"; done

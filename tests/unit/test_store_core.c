@@ -78,7 +78,7 @@ static void sample_make(sample *x, const char *session, const char *exam, const 
     x->digest[64] = 0;
     store_result r = {session, exam, "latsar", kind, nip, attempt, awarded, awarded,
                       awarded >= 7001, x->digest, x->json, "{\"kiosk\":\"k\",\"sig\":\"00\"}",
-                      KEY_1, 1000 + attempt};
+                      KEY_1, 1000 + attempt, 0};
     x->r = r;
 }
 
@@ -283,6 +283,35 @@ static void test_attempts_count_and_best_score(void **state)
     assert_int_equal(awarded, 7500);
     assert_true(passed);
     store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Puts with the exam's attempt limit and returns the outcome. */
+static int put_limited(store *s, const char *nip, int attempt, int max, const char *digest_char)
+{
+    sample x;
+    char why[CORE_WHY] = "";
+    sample_make(&x, "s1", "kuis", "quiz", nip, attempt, 8000, digest_char);
+    x.r.max_attempts = max;
+    int rc = store_result_put(s, &x.r, why);
+    if (rc < 0) fail_msg("store_result_put: %s", why);
+    return rc;
+}
+
+static void test_attempt_limit_is_checked_where_the_result_is_stored(void **state)
+{
+    (void)state;
+    char *dir;
+    store *s = open_in(&dir);
+    assert_int_equal(put_limited(s, NIP_A, 1, 2, "a"), STORE_NEW);
+    assert_int_equal(put_limited(s, NIP_A, 3, 2, "c"), STORE_TOO_MANY); /* beyond the limit */
+    assert_int_equal(put_limited(s, NIP_A, 2, 2, "b"), STORE_NEW);
+    assert_int_equal(put_limited(s, NIP_A, 2, 2, "b"), STORE_SAME);     /* a retry still answers */
+    assert_int_equal(put_limited(s, NIP_A, 2, 2, "x"), STORE_CONFLICT); /* and a twin is evidence */
+    assert_int_equal(put_limited(s, NIP_B, 1, 2, "d"), STORE_NEW);      /* counted per person */
+    store_close(s);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 3);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 1);
     fx_rmdir(dir);
 }
 
@@ -573,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_result_is_stored_exactly_once),
         cmocka_unit_test(test_conflicting_result_is_kept_as_evidence),
         cmocka_unit_test(test_attempts_count_and_best_score),
+        cmocka_unit_test(test_attempt_limit_is_checked_where_the_result_is_stored),
         cmocka_unit_test(test_quizzes_of_a_programme_are_known_from_their_sessions),
         cmocka_unit_test(test_quiz_gate_names_the_first_quiz_not_passed),
         cmocka_unit_test(test_history_lists_forms_by_participant_and_attempt),

@@ -98,21 +98,17 @@ static int is_result_name(const struct dirent *e)
 /* A validly signed bundle from a kiosk the core never saw (it had no
  * network): enrols that kiosk as pending, so that the operator can approve
  * it and import again, and says so in the outcome's reason. */
-static void enrol_signer(core_ctx *c, const char *dir, const char *sig, size_t slen,
-                         ingest_outcome *out)
+static void enrol_signer(core_ctx *c, const char *dir, const char *pub, ingest_outcome *out)
 {
     char why[CORE_WHY] = "", name[128];
-    json_t *o = json_loadb(sig, slen, 0, NULL);
-    const char *pub = json_string_value(json_object_get(o, "kiosk"));
     const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
     snprintf(name, sizeof name, "imported from %.100s", base);
     for (char *q = name; *q; q++)
         if ((unsigned char)*q < 0x20 || *q == 0x7f) *q = '?';
-    if (pub && core_kiosk_enrol(c, pub, name, cmd_now_ms(), why) == 0)
+    if (core_kiosk_enrol(c, pub, name, cmd_now_ms(), why) == 0)
         snprintf(out->reason, sizeof out->reason,
                  "kiosk %.16s was not enrolled; it is now pending: core kiosk approve %.16s, "
                  "then import again", pub, pub);
-    json_decref(o);
 }
 
 /* Ingests DIR/name with its .sig; prints its line; returns 1 when refused. */
@@ -127,13 +123,19 @@ static int import_one(core_ctx *c, const char *dir, const char *name)
         sig = cmd_read_file(path, RESULT_FILE_MAX, &slen, why);
     }
     ingest_outcome out = {0};
+    char pub[65], hex[129];
     if (!sig) {
         out.status = 400;
         snprintf(out.code, sizeof out.code, "unreadable");
         snprintf(out.reason, sizeof out.reason, "%s", why);
+    } else if (core_sig_parse(sig, slen, pub, hex) != 0) {
+        out.status = 400;
+        snprintf(out.code, sizeof out.code, "malformed");
+        snprintf(out.reason, sizeof out.reason,
+                 "the .sig file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     } else {
-        core_ingest(c, rec, rlen, sig, slen, cmd_now_ms(), &out);
-        if (strcmp(out.code, "unknown-kiosk") == 0) enrol_signer(c, dir, sig, slen, &out);
+        core_ingest(c, rec, rlen, pub, hex, cmd_now_ms(), &out);
+        if (strcmp(out.code, "unknown-kiosk") == 0) enrol_signer(c, dir, pub, &out);
     }
     free(rec);
     free(sig);
