@@ -417,6 +417,27 @@ static void test_refused_result_moves_to_refused_with_its_reason(void **state)
     assert_true(status_has(x, "all results delivered; 1 refused by the core"));
 }
 
+static void test_a_damaged_signature_file_is_refused_without_posting(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    queue(x, "r2");
+    put(x->dir, "outbox", "r1.sig", "{\"kiosk\":\"" PUB "\",\"sig\":\"00ff\"}");
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "refused", ".reason") == 1 && count(x, "sent", ".json") == 1, 5000);
+    assert_int_equal(count(x, "refused", ".json"), 1);
+    char p[4096], line[512] = "";
+    snprintf(p, sizeof p, "%s/refused/r1.reason", x->dir);
+    FILE *fp = fopen(p, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_non_null(strstr(line, "signature file is not"));
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 0); /* never sent */
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r2", 0), 1);
+}
+
 static void test_unapproved_kiosk_keeps_results_until_the_operator_approves(void **state)
 {
     fx *x = *state;
@@ -617,6 +638,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_answer_counts_as_delivered, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_a_damaged_signature_file_is_refused_without_posting,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_result_moves_to_refused_with_its_reason,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
