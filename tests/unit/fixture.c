@@ -23,17 +23,25 @@ char *fx_tmpdir(void)
     return dir;
 }
 
-void fx_rmdir(char *dir)
+/* Removes path and, for a folder, everything in it. */
+static void remove_tree(const char *path)
 {
-    if (!dir) return;
-    DIR *d = opendir(dir);
+    DIR *d = opendir(path);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        remove(fx_path(dir, e->d_name));
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        remove_tree(sub);
     }
     if (d) closedir(d);
-    rmdir(dir);
+    remove(path);
+}
+
+void fx_rmdir(char *dir)
+{
+    if (!dir) return;
+    remove_tree(dir);
     free(dir);
 }
 

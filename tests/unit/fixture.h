@@ -8,9 +8,9 @@
 
 #define FX_PASS "unit-test passphrase"
 
-/* A fresh temporary folder; caller removes it with fx_rmdir() and frees. */
+/* A fresh temporary folder; the caller removes it with fx_rmdir(). */
 char *fx_tmpdir(void);
-/* Removes the (flat) folder made by fx_tmpdir() and its files. */
+/* Removes the folder made by fx_tmpdir() and everything in it; frees dir. */
 void fx_rmdir(char *dir);
 /* "dir/name" in a static rotating buffer (valid for a few calls). */
 const char *fx_path(const char *dir, const char *name);
