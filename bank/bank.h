@@ -47,6 +47,28 @@ typedef enum bank_err {
 const char *bank_strerror(bank_err e);
 
 /* ------------------------------------------------------------------ */
+/* Files                                                               */
+
+/* Reads the file at `path` whole, at most `max` bytes, into a malloc'd
+ * NUL-terminated copy (*len excludes the NUL; the bytes may hold NULs).
+ * Caller frees *data with free(). On error *data is NULL, *len 0, errno
+ * holds the cause and `why` reads "PATH: reason": BANK_ENOTFOUND when
+ * the file does not exist, BANK_EINVAL (errno EFBIG) when it is larger
+ * than `max`, BANK_ENOMEM, or BANK_EIO (a folder, a read error). */
+bank_err bank_file_read(const char *path, size_t max, char **data, size_t *len, char *why);
+
+/* Replaces (or creates) the file at `path` with the `len` bytes of `data`,
+ * with permission bits `mode` exactly (umask not applied): writes a
+ * temporary ".NAME.XXXXXX" in the same folder, fsyncs it, renames it over
+ * `path` and fsyncs the folder (a file system that cannot sync folders
+ * is let be). Readers see the old file or the whole new one, never a part.
+ * On any failure the temporary file is removed, errno holds the cause and
+ * BANK_EIO (BANK_EINVAL for a path that names no file or is too long) is
+ * returned; `path` is unchanged unless only the final folder sync failed. */
+bank_err bank_file_write_atomic(const char *path, const void *data, size_t len, int mode,
+                                char *why);
+
+/* ------------------------------------------------------------------ */
 /* Items                                                               */
 
 typedef enum bank_kind {

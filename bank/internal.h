@@ -73,7 +73,4 @@ void kdb_row_digest(sqlite3_stmt *st, int ncols, uint8_t out[32]);
 /* Installs a data key into `b` (copied; wiped at close). */
 void bank_set_key(bank *b, const uint8_t key[BC_KEY]);
 
-/* Reads a whole file into a NUL-terminated malloc'd buffer. */
-bank_err bank_slurp(const char *path, char **data, size_t *len, char *why);
-
 #endif

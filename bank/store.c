@@ -363,47 +363,6 @@ const char *bank_id(const bank *b)
     return b->id;
 }
 
-bank_err bank_slurp(const char *path, char **data, size_t *len, char *why)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        bank_why(why, "%s: %s", path, strerror(errno));
-        return BANK_EIO;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) break;
-        if (n + 1 == cap) {
-            char *nb = cap > ((size_t)1 << 30) ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf) {
-        bank_why(why, "%s: too large or out of memory", path);
-        return BANK_ENOMEM;
-    }
-    if (bad) {
-        free(buf);
-        bank_why(why, "%s: read error", path);
-        return BANK_EIO;
-    }
-    buf[n] = 0;
-    *data = buf;
-    *len = n;
-    return BANK_OK;
-}
-
 void kdb_row_digest(sqlite3_stmt *st, int ncols, uint8_t out[32])
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();

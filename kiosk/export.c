@@ -3,13 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bank.h"
 #include "export.h"
 
 #define PATH_LEN 4096
@@ -75,73 +75,20 @@ int export_mkdirs(const char *dir)
     }
 }
 
-/* Writes len bytes to dir/name through a temporary ".name.XXXXXX", fsync and
- * rename (the folder itself is not synced here). 0 or -1 with errno set. */
+/* Writes len bytes to dir/name (0600) through a temporary ".name.XXXXXX", fsync,
+ * rename and a sync of the folder. 0 or -1 with errno set. */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
-    char tmp[PATH_LEN], dst[PATH_LEN];
-    if (mkpath(dst, dir, name, "") != 0 || mkpath(tmp, dir, ".", name) != 0 ||
-        strlen(tmp) + 8 > PATH_LEN)
-        return errno = ENAMETOOLONG, -1;
-    strcat(tmp, ".XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) return -1;
-    const char *p = data;
-    int err = 0;
-    while (len > 0 && !err) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) err = w < 0 ? errno : EIO;
-        else p += w, len -= (size_t)w;
-    }
-    if (!err && fsync(fd) != 0) err = errno;
-    if (close(fd) != 0 && !err) err = errno;
-    if (!err && rename(tmp, dst) != 0) err = errno;
-    if (err) unlink(tmp);
-    return err ? (errno = err, -1) : 0;
+    char dst[PATH_LEN];
+    if (mkpath(dst, dir, name, "") != 0) return errno = ENAMETOOLONG, -1;
+    return bank_file_write_atomic(dst, data, len, 0600, NULL) == BANK_OK ? 0 : -1;
 }
 
 /* Caller frees *out with free(). */
 int export_read(const char *path, size_t max, char **out, size_t *len)
 {
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT ? 0 : -1;
-    struct stat st;
-    int rc = -1;
-    char *buf = NULL;
-    size_t n = 0, size = 0;
-    if (fstat(fd, &st) != 0) goto done;
-    if (!S_ISREG(st.st_mode)) {
-        errno = EISDIR;
-        goto done;
-    }
-    if ((uint64_t)st.st_size > max) {
-        rc = -2;
-        goto done;
-    }
-    size = (size_t)st.st_size;
-    if (!(buf = malloc(size + 1))) goto done;
-    while (n < size) {
-        ssize_t r = read(fd, buf + n, size - n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        n += (size_t)r;
-    }
-    if (n == size) {
-        buf[n] = 0;
-        *out = buf, *len = n, buf = NULL;
-        rc = 1;
-    } else if (errno == 0) {
-        errno = EIO;
-    }
-done:
-    free(buf);
-    int err = errno;
-    close(fd);
-    errno = err;
-    return rc;
+    bank_err e = bank_file_read(path, max, out, len, NULL);
+    return e == BANK_OK ? 1 : e == BANK_ENOTFOUND ? 0 : e == BANK_EINVAL ? -2 : -1;
 }
 
 /* 0 when `path` is absent, 1 when it holds exactly data, 2 when it differs, -1 on error. */

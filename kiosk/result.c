@@ -17,6 +17,8 @@
 #define RESULT_NAME 128     /* size of name_out */
 #define RESULT_MAX_FILE (64 << 20)  /* an outbox file larger than this is not ours */
 
+_Static_assert(RESULT_WHY == BANK_WHY, "libbank writes our why buffers");
+
 /* Writes a one-line reason into `why` when not NULL; returns -1. */
 static int rwhy(char *why, const char *fmt, ...)
 {
@@ -159,76 +161,28 @@ static int make_dirs(const char *dir, char *why)
     return rc;
 }
 
-/* Writes len bytes to dir/name through a temporary file, fsync and rename,
- * then fsyncs dir. Returns 0 or -1 with why set. */
+/* Writes len bytes to dir/name (0600) through a temporary file, fsync and
+ * rename, then fsyncs dir. Returns 0 or -1 with why set. */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len,
                         char *why)
 {
-    char tmp[4096], dst[4096];
-    if ((size_t)snprintf(dst, sizeof dst, "%s/%s", dir, name) >= sizeof dst ||
-        (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) >= sizeof tmp)
+    char dst[4096];
+    if ((size_t)snprintf(dst, sizeof dst, "%s/%s", dir, name) >= sizeof dst)
         return rwhy(why, "outbox path too long");
-    int fd = mkstemp(tmp);
-    if (fd < 0) return rwhy(why, "cannot write in outbox %s: %s", dir, strerror(errno));
-    const char *p = data;
-    size_t left = len;
-    int err = 0;
-    while (left > 0 && !err) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) err = w < 0 ? errno : EIO;
-        else {
-            p += w;
-            left -= (size_t)w;
-        }
-    }
-    if (!err && fsync(fd) != 0) err = errno;
-    if (close(fd) != 0 && !err) err = errno;
-    if (!err && rename(tmp, dst) != 0) err = errno;
-    if (err) {
-        unlink(tmp);
-        return rwhy(why, "cannot write %s: %s", dst, strerror(err));
-    }
-    if (sync_dir(dir) != 0) return rwhy(why, "cannot sync outbox %s: %s", dir, strerror(errno));
-    return 0;
+    return bank_file_write_atomic(dst, data, len, 0600, why) == BANK_OK ? 0 : -1;
 }
 
-/* Reads dir/name whole. Caller frees *out with free(). 1 read, 0 missing, -1 error. */
+/* Reads dir/name whole. Caller frees *out with free(). 1 read, 0 missing,
+ * -1 error (errno set; EFBIG for a file larger than RESULT_MAX_FILE). */
 static int read_file(const char *dir, const char *name, char **out, size_t *len)
 {
     char path[4096];
     *out = NULL;
     *len = 0;
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) return -1;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return errno == ENOENT ? 0 : -1;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    int rc = 1;
-    while (buf) {
-        if (n == cap) {
-            char *nb = cap < RESULT_MAX_FILE ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, fp);
-        n += r;
-        if (r == 0) break;
-    }
-    if (!buf || ferror(fp)) {
-        free(buf);
-        rc = -1;
-    } else {
-        *out = buf;
-        *len = n;
-    }
-    fclose(fp);
-    return rc;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+        return errno = ENAMETOOLONG, -1;
+    bank_err e = bank_file_read(path, RESULT_MAX_FILE, out, len, NULL);
+    return e == BANK_OK ? 1 : e == BANK_ENOTFOUND ? 0 : -1;
 }
 
 /* True when dir/NAME.sig holds a valid signature of json by some kiosk key. */

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "exam.h"
-#include "internal.h"
 
 #define FIXTURES "tests/data/exams"  /* relative to the repository root */
 
@@ -19,7 +18,7 @@
 static char *slurp(const char *path, size_t *len)
 {
     char *buf = NULL, why[BANK_WHY] = "";
-    if (bank_slurp(path, &buf, len, why) != BANK_OK)
+    if (bank_file_read(path, (size_t)1 << 24, &buf, len, why) != BANK_OK)
         fail_msg("%s (run the tests from the repository root)", why);
     return buf;
 }

@@ -38,8 +38,9 @@ int cli_usage(const cli_args *a, const char *msg);
 char *cli_secret(const cli_args *a, const char *path, size_t *len);
 void cli_secret_free(char *s, size_t len);
 
-/* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer;
- * caller frees. Prints the error and returns NULL on failure. */
+/* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer
+ * with bank_file_read(); caller frees. Prints the error and returns NULL on
+ * failure. */
 char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len);
 
 /* Opens BANK (writable or not) and, when `pass_opt` names a passphrase

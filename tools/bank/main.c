@@ -145,32 +145,9 @@ char *cli_secret(const cli_args *a, const char *path, size_t *len)
 
 char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bank %s: %s: %s\n", a->cmd, path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 65536, n = 0, got;
-    char *buf = malloc(cap + 1);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n > max) break;
-        if (n == cap) {
-            char *nb = realloc(buf, (cap *= 2) + 1);
-            if (!nb) free(buf);
-            buf = nb;
-        }
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (!buf || bad || n > max) {
-        fprintf(stderr, "bank %s: %s: %s\n", a->cmd, path,
-                !buf ? "out of memory" : bad ? "read error" : "file is too large");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
+    char *buf = NULL, why[BANK_WHY] = "";
+    if (bank_file_read(path, max, &buf, len, why) != BANK_OK)
+        fprintf(stderr, "bank %s: %s\n", a->cmd, why);
     return buf;
 }
 

@@ -33,7 +33,8 @@ int cmd_usage(const char *line);
 /* Wall-clock time in milliseconds since the epoch. */
 int64_t cmd_now_ms(void);
 /* Reads a whole file of at most max bytes, NUL-terminated (the length
- * without the NUL in *len). Caller frees. NULL with why (CORE_WHY) set. */
+ * without the NUL in *len), with bank_file_read(). Caller frees. NULL with
+ * why (CORE_WHY) set. */
 char *cmd_read_file(const char *path, size_t max, size_t *len, char *why);
 
 /* Latest recap run of `cohort` as JSON (malloc'd), computing and storing

@@ -1,12 +1,13 @@
 /* cmd_common.c -- what the `core` subcommands share: the store, one-line errors, files. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bank.h"
 #include "cmd.h"
+
+_Static_assert(CORE_WHY == BANK_WHY, "libbank writes our why buffers");
 
 static const char *data_dir;  /* from --data; borrowed from argv */
 
@@ -80,43 +81,7 @@ void cmd_close(cmd_env *env)
 
 char *cmd_read_file(const char *path, size_t max, size_t *len, char *why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, CORE_WHY, "%.200s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n + 1 >= cap) {
-            char *nb = cap <= max ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                snprintf(why, CORE_WHY, "%.200s: %s", path,
-                         cap > max ? "the file is too large" : "out of memory");
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0) break;
-    }
-    if (buf && ferror(f)) {
-        snprintf(why, CORE_WHY, "%.200s: cannot be read", path);
-        free(buf);
-        buf = NULL;
-    }
-    if (buf && n > max) {
-        snprintf(why, CORE_WHY, "%.200s: the file is too large", path);
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = 0;
-    *len = n;
+    char *buf = NULL;
+    bank_file_read(path, max, &buf, len, why);
     return buf;
 }
