@@ -87,6 +87,14 @@ static int write_atomic(const char *dir, const char *name, const void *data, siz
 /* Caller frees *out with free(). */
 int export_read(const char *path, size_t max, char **out, size_t *len)
 {
+    /* only plain files: a pipe or a device would hold the reader up */
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        *out = NULL;
+        *len = 0;
+        errno = EINVAL;
+        return -1;
+    }
     bank_err e = bank_file_read(path, max, out, len, NULL);
     return e == BANK_OK ? 1 : e == BANK_ENOTFOUND ? 0 : e == BANK_EINVAL ? -2 : -1;
 }

@@ -97,9 +97,13 @@ f=$(ls "$T"/stick2/*.json | head -n 1)
 sed 's/"attempt":1/"attempt":2/' "$f" >"$T/stick2/zz-tampered.json"
 cp "${f%.json}.sig" "$T/stick2/zz-tampered.sig"
 : >"$T/stick2/zz-nosig.json"
-ccore --db "$DB" import "$T/stick2"; refused_as "a folder with a tampered copy and a lone .json" 1
+mkfifo "$T/stick2/zz-pipe.json" || fail "mkfifo"
+# a pipe on the stick must not hold the import up: bounded by timeout
+timeout 60 "$CORE" --db "$DB" import "$T/stick2" </dev/null >"$T/out" 2>"$T/err"; rc=$?
+refused_as "a folder with a tampered copy, a lone .json and a pipe" 1
 grep -q '^zz-tampered.json: refused: .*(bad-signature)$' "$T/out" || fail "tampered: $(cat "$T/out")"
 grep -q '^zz-nosig.json: refused: ' "$T/out" || fail "no .sig: $(cat "$T/out")"
+grep -q '^zz-pipe.json: refused: .*not a plain file' "$T/out" || fail "pipe: $(cat "$T/out")"
 same "the genuine two: already stored" "$(grep -c ': already stored$' "$T/out")" 2
 
 # -- history: FORMS.jsonl for the next session --------------------------------------

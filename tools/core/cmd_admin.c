@@ -1,8 +1,11 @@
 /* cmd_admin.c -- `core bank|session|kiosk|import|history`: what an operator feeds and reads. */
 #include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -111,16 +114,33 @@ static void enrol_signer(core_ctx *c, const char *dir, const char *pub, ingest_o
                  "then import again", pub, pub);
 }
 
+/* True when path is a plain file (not a link, pipe or device, which a
+ * stick may carry: a pipe would hold the import up); else says why. */
+static bool plain_file(const char *path, char *why)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        snprintf(why, CORE_WHY, "%.200s: %s", path, strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, CORE_WHY, "%.200s: not a plain file", path);
+        return false;
+    }
+    return true;
+}
+
 /* Ingests DIR/name with its .sig; prints its line; returns 1 when refused. */
 static int import_one(core_ctx *c, const char *dir, const char *name)
 {
     char path[4096], why[CORE_WHY] = "";
     size_t rlen = 0, slen = 0;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *rec = cmd_read_file(path, RESULT_FILE_MAX, &rlen, why), *sig = NULL;
+    char *rec = plain_file(path, why) ? cmd_read_file(path, RESULT_FILE_MAX, &rlen, why) : NULL;
+    char *sig = NULL;
     if (rec) {
         snprintf(path, sizeof path, "%s/%.*s.sig", dir, (int)(strlen(name) - 5), name);
-        sig = cmd_read_file(path, RESULT_FILE_MAX, &slen, why);
+        sig = plain_file(path, why) ? cmd_read_file(path, RESULT_FILE_MAX, &slen, why) : NULL;
     }
     ingest_outcome out = {0};
     char pub[65], hex[129];
