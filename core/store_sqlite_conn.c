@@ -303,6 +303,7 @@ struct sqlite_job {
 static void run_group(sqlite_store *ss, struct sqlite_job *jobs)
 {
     char why[CORE_WHY] = "";
+    for (struct sqlite_job *j = jobs; j; j = j->next) j->rc = 0; /* until it runs or fails */
     int rc = sqlite_begin(ss, true, why);
     for (struct sqlite_job *j = jobs; !rc && j; j = j->next) {
         if (sqlite_exec(ss, "storing", j->why, "SAVEPOINT job", "") != 0) {
@@ -310,6 +311,14 @@ static void run_group(sqlite_store *ss, struct sqlite_job *jobs)
             continue;
         }
         j->rc = j->fn(ss, j->arg, j->why);
+        if (j->rc < 0 && sqlite3_get_autocommit(ss->writer.db)) {
+            /* SQLite ended the whole transaction (disk full, I/O error):
+             * nothing of this group was stored */
+            snprintf(why, sizeof why, "%s", j->why);
+            sqlite_end(ss, true, -1, why);
+            rc = -1;
+            break;
+        }
         if (j->rc < 0) sqlite_exec(ss, "undoing", why, "ROLLBACK TO job", "");
         if (sqlite_exec(ss, "storing", j->why, "RELEASE job", "") != 0) j->rc = -1;
     }
