@@ -44,4 +44,66 @@ typedef struct score_line {
  * a line's topic belongs to no section or a total weight is 0. */
 int exam_raw_score(const bank_exam *e, const score_line *lines, size_t n);
 
+/* ---- The layout of a definition. Only exam.c (policy, canonical JSON,
+ * accessors) and exam_parse.c (reading it) look inside a bank_exam; every
+ * other module goes through the accessors. ---- */
+
+#define EXAM_NAME_MAX 64          /* id, programme, topic and section ids */
+#define EXAM_TITLE_MAX 200        /* bytes */
+#define EXAM_SECTIONS_MAX 8
+#define EXAM_CEILINGS_MAX 64      /* rows of the ceiling table */
+#define EXAM_ATTEMPTS_MAX 10000   /* highest attempt number written in a definition */
+#define EXAM_NKINDS (BANK_EXAM_RPL + 1)  /* kinds: BANK_EXAM_RPL is the last */
+
+typedef struct exam_ceil_row {
+    int from, to;  /* to == 0: open-ended */
+    int ceiling;
+} exam_ceil_row;
+
+typedef struct exam_topic {
+    char id[EXAM_NAME_MAX + 1];
+    int quota;
+    int section;             /* index into sections, -1 without sections */
+    int band[EXAM_NBANDS];   /* quota split by the difficulty mix */
+} exam_topic;
+
+typedef struct exam_section {
+    char id[EXAM_NAME_MAX + 1];
+    int share;  /* hundredths of the score, shares sum to 10000 */
+} exam_section;
+
+struct bank_exam {
+    char id[EXAM_NAME_MAX + 1];
+    char title[EXAM_TITLE_MAX + 1];
+    char programme[EXAM_NAME_MAX + 1];
+    bank_exam_kind kind;
+    int minutes, pass_mark, max_attempts;
+    size_t nceil;
+    exam_ceil_row ceil[EXAM_CEILINGS_MAX];
+    size_t ntopics;
+    exam_topic *topics;
+    size_t nsections;
+    exam_section sections[EXAM_SECTIONS_MAX];
+    bool has_mix;
+    int mix[EXAM_NBANDS];  /* whole percent, sum 100 */
+};
+
+/* The policy of one kind: its name, defaults and allowed max_attempts. */
+typedef struct exam_policy {
+    const char *name;
+    int pass_mark;
+    int max_attempts;    /* default; 0 = unlimited */
+    int lo, hi;          /* allowed max_attempts */
+    const char *rule;    /* the same, in words */
+} exam_policy;
+
+/* Per-kind policy of SPEC section 1, indexed by bank_exam_kind. */
+extern const exam_policy exam_policies[EXAM_NKINDS];
+
+/* Names of the difficulty bands by EXAM_EASY..EXAM_HARD, NULL-terminated. */
+extern const char *const exam_band_names[];
+
+/* Index of topic `id` in e->topics, -1 when the exam has no such topic. */
+int exam_find_topic(const bank_exam *e, const char *id);
+
 #endif
