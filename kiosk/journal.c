@@ -53,56 +53,6 @@ static int dbfail(journal *j, char *why, const char *what)
     return -1;
 }
 
-/* Big-endian 8-byte encoding of v into out. */
-static void be64(int64_t v, unsigned char out[8])
-{
-    uint64_t u = (uint64_t)v;
-    for (int i = 7; i >= 0; i--) {
-        out[i] = (unsigned char)(u & 0xff);
-        u >>= 8;
-    }
-}
-
-/* Decodes 64 hex characters into 32 bytes; -1 when malformed. */
-static int unhex32(const char *hex, unsigned char out[32])
-{
-    if (!hex || strlen(hex) != 64) return -1;
-    for (int i = 0; i < 64; i++) {
-        char c = hex[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0) return -1;
-        if (i % 2 == 0) out[i / 2] = (unsigned char)(v << 4);
-        else out[i / 2] |= (unsigned char)v;
-    }
-    return 0;
-}
-
-/* hash = SHA-256(prev || be64 seq || be64 kind || be64 wall || be64 used || payload),
- * written as 64 lower-case hex characters + NUL. Returns 0 or -1. */
-static int chain_hash(journal *j, const unsigned char prev[32], int64_t seq, int64_t kind,
-                      int64_t wall_ms, int64_t used_ms, const void *payload, size_t len,
-                      char hex[65])
-{
-    unsigned char nums[32], md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    be64(seq, nums);
-    be64(kind, nums + 8);
-    be64(wall_ms, nums + 16);
-    be64(used_ms, nums + 24);
-    if (EVP_DigestInit_ex(j->md, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestUpdate(j->md, prev, 32) != 1 || EVP_DigestUpdate(j->md, nums, 32) != 1 ||
-        EVP_DigestUpdate(j->md, payload, len) != 1 ||
-        EVP_DigestFinal_ex(j->md, md, &mdlen) != 1 || mdlen != 32)
-        return -1;
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = 0;
-    return 0;
-}
-
 /* Creates `path` with mode 0600 when it does not exist, and makes the new
  * directory entry durable. Returns 0 or -1 with why set. */
 static int create_private(const char *path, char *why)
@@ -349,7 +299,7 @@ static int last_event(journal *j, const char *attempt, int64_t *seq, unsigned ch
     memset(prev, 0, 32);
     if (rc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(j->last, 0);
-        if (unhex32((const char *)sqlite3_column_text(j->last, 1), prev) != 0) {
+        if (journal_unhex32((const char *)sqlite3_column_text(j->last, 1), prev) != 0) {
             jwhy(why, "journal: attempt %s: stored hash of seq %lld is malformed", attempt,
                  (long long)*seq);
             ret = -1;
@@ -385,7 +335,7 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
     size_t len = strlen(payload);
     if (last_event(j, attempt, &seq, prev, why) != 0) goto fail;
     seq++;
-    if (chain_hash(j, prev, seq, kind, wall_ms, used_ms, payload, len, hex) != 0) {
+    if (journal_chain_hash(j->md, prev, seq, kind, wall_ms, used_ms, payload, len, hex) != 0) {
         jwhy(why, "journal: SHA-256 failed");
         goto fail;
     }
@@ -450,9 +400,9 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
             break;
         }
         if (!payload || !e.hash ||
-            chain_hash(j, prev, e.seq, sqlite3_column_int64(st, 1), e.wall_ms, e.used_ms,
-                       payload, len, hex) != 0 ||
-            strcmp(hex, e.hash) != 0 || unhex32(e.hash, prev) != 0) {
+            journal_chain_hash(j->md, prev, e.seq, sqlite3_column_int64(st, 1), e.wall_ms,
+                               e.used_ms, payload, len, hex) != 0 ||
+            strcmp(hex, e.hash) != 0 || journal_unhex32(e.hash, prev) != 0) {
             jwhy(why, "journal: attempt %s: seq %lld does not match its hash: the chain is broken",
                  attempt, (long long)e.seq);
             ret = -1;

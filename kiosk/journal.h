@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 typedef struct journal journal;
 
 /* Event kinds. Payloads are compact JSON objects. */
@@ -60,5 +62,16 @@ int journal_unfinished(journal *j, char *attempt, size_t cap, char *why);
 
 /* True when `attempt` has a J_SUBMIT (it must not be sat again). */
 int journal_is_submitted(journal *j, const char *attempt, char *why);
+
+/* One link of the hash chain (see journal_append()), computed with the
+ * digest context `ctx` (borrowed, reset here): 64 lower-case hex
+ * characters + NUL into hex. Returns 0, or -1 when SHA-256 fails. */
+int journal_chain_hash(EVP_MD_CTX *ctx, const unsigned char prev[32], int64_t seq, int64_t kind,
+                       int64_t wall_ms, int64_t used_ms, const void *payload, size_t len,
+                       char hex[65]);
+
+/* A stored link (64 lower-case hex characters) back into its 32 bytes;
+ * 0, or -1 when it is not that. */
+int journal_unhex32(const char *hex, unsigned char out[32]);
 
 #endif
