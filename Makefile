@@ -45,6 +45,9 @@ LIBCORE   := $(BUILD)/libcore.a
 CORETOOL_SRC := $(wildcard tools/core/*.c)
 CORETOOL_OBJ := $(CORETOOL_SRC:%.c=$(BUILD)/%.o)
 NET_LIBS  := -lmicrohttpd -lcurl -lpthread
+# libpq for the core's PostgreSQL store (ARCHITECTURE: several cores, one database)
+PG_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PG_LIBS   := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 
 BANKTOOL_SRC := $(wildcard tools/bank/*.c)
 BANKTOOL_OBJ := $(BANKTOOL_SRC:%.c=$(BUILD)/%.o)
@@ -97,7 +100,7 @@ $(BIN)/kiosk: $(BUILD)/kiosk/main.o $(LIBKIOSK) $(LIBBANK)
 
 $(BUILD)/core/%.o: core/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Icore $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Icore $(PG_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tools/core/%.o: tools/core/%.c
 	@mkdir -p $(dir $@)
@@ -109,7 +112,7 @@ $(LIBCORE): $(CORE_OBJ)
 
 $(BIN)/core: $(CORETOOL_OBJ) $(LIBCORE) $(LIBBANK)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) $(BANK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
 $(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
 	@mkdir -p $(dir $@)
@@ -117,11 +120,11 @@ $(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikiosk -Icore $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Ikiosk -Icore $(SDL_CFLAGS) $(PG_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBCORE) $(LIBBANK)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS) -lcmocka
 
 $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK)
 	@mkdir -p $(dir $@)
@@ -133,7 +136,7 @@ $(BUILD)/tests/bench/%.o: tests/bench/%.c
 
 $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(LIBBANK)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
 test: deps ## install deps, build, run unit, fuzz-corpus and end-to-end tests
 	@rm -f $(BUILD)/test-counts

@@ -17,23 +17,17 @@ void store_say(char *why, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A PostgreSQL URL while this build has no PostgreSQL backend. */
-static store *store_pg_unbuilt(const char *rest, char *why)
-{
-    (void)rest;
-    store_say(why, "PostgreSQL backend is not built in this version");
-    return NULL;
-}
-
-/* Backends by URL prefix; the rest of the URL is passed to open. A
- * PostgreSQL backend (store_pg.c) replaces store_pg_unbuilt here. */
+/* Backends by URL prefix. SQLite's open gets the rest of the URL (the
+ * path); PostgreSQL's the whole URL, scheme included: it is libpq's
+ * connection string. */
 static const struct {
     const char *prefix;
-    store *(*open)(const char *rest, char *why);
+    bool whole;
+    store *(*open)(const char *url, char *why);
 } STORE_BACKENDS[] = {
-    {"sqlite:", store_sqlite_open},
-    {"postgres://", store_pg_unbuilt},
-    {"postgresql://", store_pg_unbuilt},
+    {"sqlite:", false, store_sqlite_open},
+    {"postgres://", true, store_pg_open},
+    {"postgresql://", true, store_pg_open},
 };
 
 /* Caller closes with store_close(); NULL with why on error. */
@@ -46,7 +40,7 @@ store *store_open(const char *url, char *why)
     for (size_t i = 0; i < sizeof STORE_BACKENDS / sizeof STORE_BACKENDS[0]; i++) {
         size_t n = strlen(STORE_BACKENDS[i].prefix);
         if (strncmp(url, STORE_BACKENDS[i].prefix, n) != 0) continue;
-        store *s = STORE_BACKENDS[i].open(url + n, why);
+        store *s = STORE_BACKENDS[i].open(STORE_BACKENDS[i].whole ? url : url + n, why);
         if (s && !s->ops) {
             store_say(why, "store backend %s has no operations", STORE_BACKENDS[i].prefix);
             return NULL;

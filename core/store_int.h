@@ -1,5 +1,5 @@
-/* store_int.h -- inside the store: the backend operations table and the SQLite backend's shared helpers.
- * Only core/store*.c include this; handlers use store.h. */
+/* store_int.h -- inside the store: the backend operations table and the SQLite and PostgreSQL
+ * backends' shared helpers. Only core/store*.c include this; handlers use store.h. */
 #ifndef KISI_STORE_INT_H
 #define KISI_STORE_INT_H
 
@@ -71,6 +71,8 @@ struct store {
 
 /* Backends. Each returns a handle that store_close() frees, or NULL with why. */
 store *store_sqlite_open(const char *path, char *why);
+/* `url` is the whole postgres:// or postgresql:// URL: libpq's connection string. */
+store *store_pg_open(const char *url, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Shared by store_sqlite.c and store_sqlite_cohort.c.                 */
@@ -196,5 +198,84 @@ int sqlite_recap_add(store *s, const char *cohort_id, const char *recap_json, in
                      int *run, char *why);
 int sqlite_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
                      char *why);
+
+/* ------------------------------------------------------------------ */
+/* Shared by store_pg.c, store_pg_cohort.c and store_pg_conn.c.        */
+
+struct pg_conn;   /* libpq's PGconn */
+struct pg_result; /* libpq's PGresult */
+
+#define PG_CONNS_MAX 8 /* connections kept open, each used by one thread at a time */
+
+/* The handle: a pool of connections opened on first need. */
+typedef struct pg_store {
+    store base;
+    char *conninfo;  /* the URL as given (it may hold a password): wiped at close */
+    char label[192]; /* "the PostgreSQL database DB on HOST:PORT", for messages */
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a connection was given back or a slot freed */
+    struct pg_conn *idle[PG_CONNS_MAX];
+    size_t nidle, nopen; /* idle ones, and all open or being opened */
+} pg_store;
+
+/* One operation's connection, taken from the pool by pg_begin. */
+typedef struct pg_tx {
+    pg_store *ps;
+    struct pg_conn *c;
+    bool write; /* a transaction is open on c */
+    bool used;  /* a statement ran: a lost connection is no longer retried */
+} pg_tx;
+
+/* Fills ps->conninfo and ps->label from url and starts an empty pool;
+ * 0, or -1 with why (the URL is never quoted in it). pg_pool_free() undoes
+ * it, also after a failure. */
+int pg_pool_init(pg_store *ps, const char *url, char *why);
+void pg_pool_free(pg_store *ps);
+
+/* Takes a connection (waiting while PG_CONNS_MAX are busy) and, with write,
+ * begins a transaction; 0, or -1 with why (nothing is then held). */
+int pg_begin(pg_store *ps, bool write, pg_tx *tx, char *why);
+/* Commits (rc >= 0) or rolls back (rc < 0) a write, gives the connection
+ * back and returns rc, or -1 with why when the commit fails. */
+int pg_end(pg_tx *tx, int rc, char *why);
+
+/* Runs one statement between pg_begin and pg_end with its parameters bound
+ * from `fmt`, one letter each: 't' const char * (NULL binds SQL NULL), 'i'
+ * int, 'l' int64_t. `what` names the operation in error texts. Returns the
+ * result (caller frees with PQclear), or NULL with why. */
+struct pg_result *pg_run(pg_tx *tx, const char *what, char *why, const char *sql,
+                         const char *fmt, ...);
+/* The same on a connection of its own, for an operation of one statement. */
+struct pg_result *pg_once(pg_store *ps, const char *what, char *why, const char *sql,
+                          const char *fmt, ...);
+/* Frees the result of a statement whose rows are not needed: 0 when it
+ * ran (res not NULL), -1 when it failed (why already says so). */
+int pg_done(struct pg_result *res);
+/* Cell (row, col) of a result as an integer (0 for NULL or text). */
+long long pg_num(const struct pg_result *r, int row, int col);
+
+/* Reading results back, cohorts, aspects and recap runs (store_pg_cohort.c). */
+int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
+                char *why);
+int pg_quizzes_passed(store *s, const char *nip, const char *const *quiz_ids, size_t n,
+                      char *missing, size_t cap, char *why);
+int pg_programme_quizzes(store *s, const char *programme, char ***ids, size_t *n, char *why);
+int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
+               void *arg, char *why);
+int pg_results_of_session(store *s, const char *session_id,
+                          int (*fn)(const store_result *r, void *arg), void *arg, char *why);
+int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
+            char *why);
+int pg_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why);
+int pg_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why);
+int pg_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,
+                   char *why);
+int pg_aspects_each(store *s, const char *cohort_id,
+                    int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
+                    char *why);
+int pg_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
+                 int *run, char *why);
+int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
+                 char *why);
 
 #endif

@@ -1,0 +1,349 @@
+/* store_pg.c -- the PostgreSQL store backend: the schema and its version, banks, sessions, kiosks, results. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+#define STORE_PG_VERSION 1 /* schema written and read by this core */
+#define STORE_PG_KEY "kisi-core-schema"
+
+/* The tables of store_sqlite.c. Keys and the columns results are ordered
+ * by compare byte by byte (COLLATE "C"), as SQLite does, whatever the
+ * database's locale. Run one by one, each an idempotent statement. */
+static const char *const STORE_PG_TABLES[] = {
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT COLLATE \"C\" PRIMARY KEY, value BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS banks(id TEXT COLLATE \"C\" PRIMARY KEY,"
+    " bank_path TEXT NOT NULL, pass_path TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sessions(id TEXT COLLATE \"C\" PRIMARY KEY,"
+    " bank_id TEXT NOT NULL, exam_id TEXT NOT NULL, path TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS kiosks(pub TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'revoked')),"
+    " enrolled_ms BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS results(id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " session_id TEXT COLLATE \"C\" NOT NULL, exam_id TEXT COLLATE \"C\" NOT NULL,"
+    " programme TEXT NOT NULL, exam_kind TEXT NOT NULL, nip TEXT COLLATE \"C\" NOT NULL,"
+    " attempt INTEGER NOT NULL, raw INTEGER NOT NULL, awarded INTEGER NOT NULL,"
+    " passed INTEGER NOT NULL, digest TEXT NOT NULL, json TEXT NOT NULL, sig TEXT NOT NULL,"
+    " kiosk TEXT NOT NULL, received_ms BIGINT NOT NULL, UNIQUE (exam_id, nip, attempt))",
+    "CREATE INDEX IF NOT EXISTS results_session ON results(session_id, nip, attempt)",
+    "CREATE INDEX IF NOT EXISTS results_passed ON results(nip, exam_id, passed)",
+    "CREATE TABLE IF NOT EXISTS evidence(id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " session_id TEXT COLLATE \"C\" NOT NULL, exam_id TEXT COLLATE \"C\" NOT NULL,"
+    " programme TEXT NOT NULL, exam_kind TEXT NOT NULL, nip TEXT COLLATE \"C\" NOT NULL,"
+    " attempt INTEGER NOT NULL, raw INTEGER NOT NULL, awarded INTEGER NOT NULL,"
+    " passed INTEGER NOT NULL, digest TEXT NOT NULL, json TEXT NOT NULL, sig TEXT NOT NULL,"
+    " kiosk TEXT NOT NULL, received_ms BIGINT NOT NULL, UNIQUE (exam_id, nip, attempt, digest))",
+    "CREATE TABLE IF NOT EXISTS exams(id TEXT COLLATE \"C\" PRIMARY KEY, kind TEXT NOT NULL,"
+    " programme TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS exams_programme ON exams(programme, kind)",
+    "CREATE TABLE IF NOT EXISTS cohorts(id TEXT COLLATE \"C\" PRIMARY KEY,"
+    " definition TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS aspects(cohort_id TEXT COLLATE \"C\" NOT NULL"
+    " REFERENCES cohorts(id), nip TEXT COLLATE \"C\" NOT NULL, row_json TEXT NOT NULL,"
+    " PRIMARY KEY (cohort_id, nip))",
+    "CREATE TABLE IF NOT EXISTS recaps(cohort_id TEXT COLLATE \"C\" NOT NULL"
+    " REFERENCES cohorts(id), run INTEGER NOT NULL, created_ms BIGINT NOT NULL,"
+    " json TEXT NOT NULL, PRIMARY KEY (cohort_id, run))",
+};
+
+/* The handle behind s. */
+static pg_store *pg_of(store *s)
+{
+    return (pg_store *)s;
+}
+
+/* Checks the version of a store already there, in the schema transaction:
+ * 1 for an empty schema (to be created), 0 for a store this core reads,
+ * else -1 with why. */
+static int pg_schema_check(pg_tx *tx, char *why)
+{
+    const char *what = tx->ps->label;
+    PGresult *r = pg_run(tx, what, why,
+                         "SELECT COUNT(*), COUNT(*) FILTER (WHERE tablename = 'meta')"
+                         " FROM pg_tables WHERE schemaname = current_schema()", "");
+    if (!r) return -1;
+    long long tables = pg_num(r, 0, 0), meta = pg_num(r, 0, 1);
+    PQclear(r);
+    if (tables == 0) return 1;
+    r = meta ? pg_run(tx, what, why, "SELECT value FROM meta WHERE key = $1", "t", STORE_PG_KEY)
+             : NULL;
+    if (meta && !r) return -1;
+    long long v = r && PQntuples(r) == 1 ? pg_num(r, 0, 0) : 0;
+    int rc = -1;
+    if (!r || PQntuples(r) != 1)
+        store_say(why, "%s is not a Kisi core store (it holds other tables)", what);
+    else if (v > STORE_PG_VERSION)
+        store_say(why, "%s was written by a newer Kisi core (schema %lld; this core reads up "
+                       "to %d): upgrade the core", what, v, STORE_PG_VERSION);
+    else if (v < 1)
+        store_say(why, "%s has a damaged schema version", what);
+    else
+        rc = 0;
+    PQclear(r);
+    return rc;
+}
+
+/* Creates the tables on first use or checks the schema version, under a
+ * transaction-wide advisory lock: several cores starting at once on a new
+ * database create it once. A store already there is only read (creating
+ * an index, even one that exists, would hold up the writes of other
+ * cores). 0, or -1 with why. */
+static int pg_schema(pg_store *ps, char *why)
+{
+    pg_tx tx;
+    if (pg_begin(ps, true, &tx, why)) return -1;
+    int rc = pg_done(pg_run(&tx, ps->label, why,
+                            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "t",
+                            STORE_PG_KEY));
+    if (!rc) rc = pg_schema_check(&tx, why);
+    for (size_t i = 0; rc == 1 && i < sizeof STORE_PG_TABLES / sizeof STORE_PG_TABLES[0]; i++)
+        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES[i], ""))) rc = -1;
+    if (rc == 1)
+        rc = pg_done(pg_run(&tx, ps->label, why,
+                            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                            "ti", STORE_PG_KEY, STORE_PG_VERSION));
+    return pg_end(&tx, rc, why);
+}
+
+/* Frees the handle and closes its connections. */
+static void pg_close_store(store *s)
+{
+    pg_store *ps = pg_of(s);
+    pg_pool_free(ps);
+    free(ps);
+}
+
+static const struct store_ops STORE_PG_OPS;
+
+/* Caller frees with store_close(). */
+store *store_pg_open(const char *url, char *why)
+{
+    pg_store *ps = calloc(1, sizeof *ps);
+    if (!ps) {
+        store_say(why, "out of memory");
+        return NULL;
+    }
+    ps->base.ops = &STORE_PG_OPS;
+    if (pg_pool_init(ps, url, why) != 0 || pg_schema(ps, why) != 0) {
+        pg_close_store(&ps->base);
+        return NULL;
+    }
+    return &ps->base;
+}
+
+/* Copies src into dst (cap bytes); -1 with why when it does not fit. */
+static int pg_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
+{
+    if ((size_t)snprintf(dst, cap, "%s", src) < cap) return 0;
+    store_say(why, "%s is longer than %zu bytes", what, cap - 1);
+    return -1;
+}
+
+/* Reads one row of `ncol` text cells into outs (cap bytes each, named by
+ * names for errors); 1 found, 0 none, -1 with why. */
+static int pg_read_row(store *s, const char *what, char *why, const char *sql, const char *key,
+                       size_t ncol, char *const *outs, const char *const *names, size_t cap)
+{
+    PGresult *res = pg_once(pg_of(s), what, why, sql, "t", key);
+    int rc = !res ? -1 : PQntuples(res) == 1;
+    for (size_t i = 0; rc == 1 && i < ncol; i++)
+        if (pg_copy(outs[i], cap, PQgetvalue(res, 0, (int)i), names[i], why)) rc = -1;
+    PQclear(res);
+    return rc;
+}
+
+static int pg_bank_put(store *s, const char *bank_id, const char *bank_path,
+                       const char *pass_path, char *why)
+{
+    return pg_done(pg_once(pg_of(s), "recording the bank", why,
+                           "INSERT INTO banks (id, bank_path, pass_path) VALUES ($1, $2, $3)"
+                           " ON CONFLICT (id) DO UPDATE SET bank_path = excluded.bank_path,"
+                           " pass_path = excluded.pass_path",
+                           "ttt", bank_id, bank_path, pass_path));
+}
+
+static int pg_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path,
+                       size_t cap, char *why)
+{
+    char *const outs[] = {bank_path, pass_path};
+    const char *const names[] = {"the bank path", "the passphrase path"};
+    return pg_read_row(s, "reading the bank", why,
+                       "SELECT bank_path, pass_path FROM banks WHERE id = $1", bank_id, 2, outs,
+                       names, cap);
+}
+
+/* Records an exam's kind and programme (rewritten only when they change). */
+static const char PG_NOTE_EXAM[] =
+    "INSERT INTO exams (id, kind, programme) VALUES ($1, $2, $3)"
+    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, programme = excluded.programme"
+    " WHERE exams.kind <> excluded.kind OR exams.programme <> excluded.programme";
+
+static int pg_exam_note(store *s, const char *exam_id, const char *kind, const char *programme,
+                        char *why)
+{
+    return pg_done(pg_once(pg_of(s), "recording the exam", why, PG_NOTE_EXAM, "ttt", exam_id, kind,
+                           programme));
+}
+
+static int pg_session_put(store *s, const char *session_id, const char *bank_id,
+                          const char *exam_id, const char *path, char *why)
+{
+    return pg_done(pg_once(pg_of(s), "recording the session", why,
+                           "INSERT INTO sessions (id, bank_id, exam_id, path)"
+                           " VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET"
+                           " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
+                           " path = excluded.path",
+                           "tttt", session_id, bank_id, exam_id, path));
+}
+
+static int pg_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
+                          char *path, size_t cap, char *why)
+{
+    char *const outs[] = {bank_id, exam_id, path};
+    const char *const names[] = {"the bank id", "the exam id", "the session path"};
+    return pg_read_row(s, "reading the session", why,
+                       "SELECT bank_id, exam_id, path FROM sessions WHERE id = $1", session_id,
+                       3, outs, names, cap);
+}
+
+/* A key already known keeps its name, state and enrolment time: a revoked
+ * kiosk cannot enrol itself back to pending. */
+static int pg_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms, char *why)
+{
+    return pg_done(pg_once(pg_of(s), "enrolling the kiosk", why,
+                           "INSERT INTO kiosks (pub, name, state, enrolled_ms)"
+                           " VALUES ($1, $2, 'pending', $3) ON CONFLICT (pub) DO NOTHING",
+                           "ttl", pub, name, now_ms));
+}
+
+static int pg_kiosk_state(store *s, const char *pub, char *state, char *why)
+{
+    char *const outs[] = {state};
+    const char *const names[] = {"the kiosk state"};
+    return pg_read_row(s, "reading the kiosk", why, "SELECT state FROM kiosks WHERE pub = $1",
+                       pub, 1, outs, names, 16);
+}
+
+/* One statement finds the kiosks whose key starts with prefix and sets
+ * the state only when there is exactly one. */
+static int pg_kiosk_set(store *s, const char *prefix, const char *state, char *why)
+{
+    PGresult *res = pg_once(pg_of(s), "setting the kiosk state", why,
+                            "WITH m AS (SELECT pub FROM kiosks WHERE left(pub, length($1)) = $1),"
+                            " u AS (UPDATE kiosks SET state = $2 WHERE pub IN (SELECT pub FROM m)"
+                            " AND (SELECT COUNT(*) FROM m) = 1 RETURNING 1)"
+                            " SELECT (SELECT COUNT(*) FROM m), (SELECT COUNT(*) FROM u)",
+                            "tt", prefix, state);
+    long long found = res ? pg_num(res, 0, 0) : 0;
+    PQclear(res);
+    if (!res) return -1;
+    if (found == 0) store_say(why, "no kiosk has a key starting with %s", prefix);
+    else if (found > 1)
+        store_say(why, "%lld kiosk keys start with %s (ambiguous): give more digits", found,
+                  prefix);
+    return found == 1 ? 0 : -1;
+}
+
+static int pg_kiosk_each(store *s,
+                         int (*fn)(const char *pub, const char *name, const char *state,
+                                   int64_t enrolled_ms, void *arg),
+                         void *arg, char *why)
+{
+    PGresult *res = pg_once(pg_of(s), "listing the kiosks", why,
+                            "SELECT pub, name, state, enrolled_ms FROM kiosks"
+                            " ORDER BY enrolled_ms, pub", "");
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++)
+        if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+                     pg_num(res, i, 3), arg)) != 0)
+            store_say(why, STORE_STOPPED);
+    PQclear(res);
+    return rc;
+}
+
+/* Runs `sql`, an INSERT of the 14 result columns (into results, or into
+ * evidence where a copy already held is skipped), with the values of r. */
+static int pg_insert_result(pg_tx *tx, const char *sql, const store_result *r, char *why)
+{
+    return pg_done(pg_run(tx, "storing the result", why, sql, "tttttiiiittttl", r->session_id,
+                          r->exam_id, r->programme, r->exam_kind, r->nip, r->attempt, r->raw,
+                          r->awarded, (int)r->passed, r->digest, r->json, r->sig, r->kiosk,
+                          r->received_ms));
+}
+
+#define PG_RESULT_VALUES " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+
+/* Decides and stores inside the transaction of tx, holding the advisory
+ * lock of (exam, nip): another core's put of the same participant waits
+ * here, so the attempt count, the duplicate check and the insert are one. */
+static int pg_put_locked(pg_tx *tx, const store_result *r, char *why)
+{
+    int err = pg_done(pg_run(tx, "storing the result", why,
+                             "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))",
+                             "tt", r->exam_id, r->nip));
+    PGresult *now = err ? NULL
+                        : pg_run(tx, "storing the result", why,
+                                 "SELECT (SELECT digest FROM results WHERE exam_id = $1"
+                                 " AND nip = $2 AND attempt = $3), COUNT(*),"
+                                 " COALESCE(MAX(attempt), 0) FROM results"
+                                 " WHERE exam_id = $1 AND nip = $2",
+                                 "tti", r->exam_id, r->nip, r->attempt);
+    if (!now) return -1;
+    bool held = !PQgetisnull(now, 0, 0);
+    bool same = held && strcmp(PQgetvalue(now, 0, 0), r->digest) == 0;
+    long long count = pg_num(now, 0, 1), highest = pg_num(now, 0, 2);
+    PQclear(now);
+    if (same) return STORE_SAME;
+    if (held)
+        return pg_insert_result(tx, "INSERT INTO evidence (" STORE_SQLITE_RESULT_COLS ")"
+                                    PG_RESULT_VALUES
+                                    " ON CONFLICT (exam_id, nip, attempt, digest) DO NOTHING",
+                                r, why) ? -1 : STORE_CONFLICT;
+    /* the attempt limit, counted under the lock: two uploads at once cannot
+     * both take the last attempt */
+    if (r->max_attempts > 0 &&
+        (r->attempt > r->max_attempts || (r->attempt > highest && count >= r->max_attempts)))
+        return STORE_TOO_MANY;
+    if (r->exam_kind[0] && pg_done(pg_run(tx, "recording the exam", why, PG_NOTE_EXAM, "ttt",
+                                          r->exam_id, r->exam_kind, r->programme)))
+        return -1;
+    return pg_insert_result(tx, "INSERT INTO results (" STORE_SQLITE_RESULT_COLS ")"
+                                PG_RESULT_VALUES, r, why) ? -1 : STORE_NEW;
+}
+
+static int pg_result_put(store *s, const store_result *r, char *why)
+{
+    pg_tx tx;
+    if (pg_begin(pg_of(s), true, &tx, why)) return -1;
+    return pg_end(&tx, pg_put_locked(&tx, r, why), why);
+}
+
+static const struct store_ops STORE_PG_OPS = {
+    .name = "postgres",
+    .close = pg_close_store,
+    .bank_put = pg_bank_put,
+    .bank_get = pg_bank_get,
+    .session_put = pg_session_put,
+    .exam_note = pg_exam_note,
+    .session_get = pg_session_get,
+    .kiosk_enrol = pg_kiosk_enrol,
+    .kiosk_state = pg_kiosk_state,
+    .kiosk_set = pg_kiosk_set,
+    .kiosk_each = pg_kiosk_each,
+    .result_put = pg_result_put,
+    .attempts = pg_attempts,
+    .quizzes_passed = pg_quizzes_passed,
+    .programme_quizzes = pg_programme_quizzes,
+    .history = pg_history,
+    .results_of_session = pg_results_of_session,
+    .best = pg_best,
+    .cohort_put = pg_cohort_put,
+    .cohort_get = pg_cohort_get,
+    .aspects_put = pg_aspects_put,
+    .aspects_each = pg_aspects_each,
+    .recap_add = pg_recap_add,
+    .recap_get = pg_recap_get,
+};

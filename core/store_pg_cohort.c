@@ -1,0 +1,221 @@
+/* store_pg_cohort.c -- the PostgreSQL store read across a cohort: attempts, quizzes, history, room, best scores, cohorts, aspects, recap runs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
+                char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "counting attempts", why,
+                            "SELECT COUNT(*), COALESCE(MAX(attempt), 0) FROM results"
+                            " WHERE exam_id = $1 AND nip = $2", "tt", exam_id, nip);
+    *count = res ? (int)pg_num(res, 0, 0) : 0;
+    *highest = res ? (int)pg_num(res, 0, 1) : 0;
+    return pg_done(res);
+}
+
+/* One connection asks for each quiz in turn, stopping at the first not passed. */
+int pg_quizzes_passed(store *s, const char *nip, const char *const *quiz_ids, size_t n,
+                      char *missing, size_t cap, char *why)
+{
+    pg_tx tx;
+    if (pg_begin((pg_store *)s, false, &tx, why)) return -1;
+    int rc = 1;
+    for (size_t i = 0; rc == 1 && i < n; i++) {
+        PGresult *res = pg_run(&tx, "checking the quizzes", why,
+                               "SELECT 1 FROM results WHERE nip = $1 AND exam_id = $2"
+                               " AND passed = 1 LIMIT 1", "tt", nip, quiz_ids[i]);
+        rc = res ? PQntuples(res) > 0 : -1;
+        if (rc == 0 && cap) snprintf(missing, cap, "%s", quiz_ids[i]);
+        PQclear(res);
+    }
+    return pg_end(&tx, rc, why);
+}
+
+/* Fills *ids with malloc'd copies (caller frees each and the array). */
+int pg_programme_quizzes(store *s, const char *programme, char ***ids, size_t *n, char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "listing the quizzes", why,
+                            "SELECT id FROM exams WHERE kind = 'quiz' AND programme = $1"
+                            " ORDER BY id", "t", programme);
+    if (!res) return -1;
+    size_t rows = (size_t)PQntuples(res), got = 0;
+    char **out = calloc(rows ? rows : 1, sizeof *out);
+    while (out && got < rows && (out[got] = strdup(PQgetvalue(res, (int)got, 0)))) got++;
+    PQclear(res);
+    if (!out || got < rows) {
+        while (out && got) free(out[--got]);
+        free(out);
+        store_say(why, "out of memory");
+        return -1;
+    }
+    *ids = out;
+    *n = rows;
+    return 0;
+}
+
+int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
+               void *arg, char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading the history", why,
+                            "SELECT nip, attempt, json FROM results WHERE exam_id = $1"
+                            " ORDER BY nip, attempt", "t", exam_id);
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        json_t *root = json_loads(PQgetvalue(res, i, 2), 0, NULL);
+        json_t *form = json_object_get(root, "form");
+        char *text = json_is_object(form) ? json_dumps(form, JSON_COMPACT) : NULL;
+        json_decref(root);
+        if (!text) {
+            store_say(why, "the stored result of %.40s attempt %s has no readable form",
+                      PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+            rc = -1;
+        } else if ((rc = fn(text, arg)) != 0) {
+            store_say(why, STORE_STOPPED);
+        }
+        free(text);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int pg_results_of_session(store *s, const char *session_id,
+                          int (*fn)(const store_result *r, void *arg), void *arg, char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading the session's results", why,
+                            "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
+                            " WHERE session_id = $1 ORDER BY nip, attempt", "t", session_id);
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        const char *t[14];
+        for (int c = 0; c < 14; c++) t[c] = PQgetvalue(res, i, c);
+        store_result r = {t[0], t[1], t[2], t[3], t[4], atoi(t[5]), atoi(t[6]), atoi(t[7]),
+                          atoi(t[8]) != 0, t[9], t[10], t[11], t[12], pg_num(res, i, 13), 0};
+        if ((rc = fn(&r, arg)) != 0) store_say(why, STORE_STOPPED);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
+            char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading the best score", why,
+                            "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0)"
+                            " FROM results WHERE exam_id = $1 AND nip = $2", "tt", exam_id, nip);
+    if (!res) return -1;
+    int found = pg_num(res, 0, 0) > 0;
+    *awarded = (int)pg_num(res, 0, 1);
+    *passed = pg_num(res, 0, 2) != 0;
+    PQclear(res);
+    return found;
+}
+
+int pg_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why)
+{
+    return pg_done(pg_once((pg_store *)s, "recording the cohort", why,
+                           "INSERT INTO cohorts (id, definition) VALUES ($1, $2)"
+                           " ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+                           "tt", cohort_id, definition_json));
+}
+
+/* Copies cell (0, 0) of res into *out (caller frees) and frees res: 1 when
+ * there is a row, 0 when none, -1 with why. */
+static int pg_first_text(PGresult *res, char **out, char *why)
+{
+    if (!res) return -1;
+    int rc = PQntuples(res) > 0;
+    if (rc && !(*out = strdup(PQgetvalue(res, 0, 0)))) {
+        store_say(why, "out of memory");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* *definition_json is malloc'd; caller frees. */
+int pg_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why)
+{
+    return pg_first_text(pg_once((pg_store *)s, "reading the cohort", why,
+                                 "SELECT definition FROM cohorts WHERE id = $1", "t", cohort_id),
+                         definition_json, why);
+}
+
+/* Says that cohort_id is not known and returns -1. */
+static int pg_no_cohort(const char *what, const char *cohort_id, char *why)
+{
+    store_say(why, "%s: cohort %.60s is not known: add its definition first", what, cohort_id);
+    return -1;
+}
+
+/* The row is written only when its cohort is known: no row inserted means none. */
+int pg_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,
+                   char *why)
+{
+    const char *what = "storing aspect scores";
+    PGresult *res = pg_once((pg_store *)s, what, why,
+                            "INSERT INTO aspects (cohort_id, nip, row_json)"
+                            " SELECT id, $2, $3 FROM cohorts WHERE id = $1"
+                            " ON CONFLICT (cohort_id, nip) DO UPDATE SET row_json = excluded.row_json",
+                            "ttt", cohort_id, nip, row_json);
+    bool none = res && strcmp(PQcmdTuples(res), "0") == 0;
+    if (pg_done(res)) return -1;
+    return none ? pg_no_cohort(what, cohort_id, why) : 0;
+}
+
+int pg_aspects_each(store *s, const char *cohort_id,
+                    int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
+                    char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading aspect scores", why,
+                            "SELECT nip, row_json FROM aspects WHERE cohort_id = $1 ORDER BY nip",
+                            "t", cohort_id);
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++)
+        if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), arg)) != 0)
+            store_say(why, STORE_STOPPED);
+    PQclear(res);
+    return rc;
+}
+
+/* Runs are numbered 1, 2, ... per cohort. The cohort's row is locked
+ * first, so two cores adding a run at once number them one after the
+ * other; the primary key (cohort_id, run) never lets a run be overwritten. */
+int pg_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
+                 int *run, char *why)
+{
+    const char *what = "saving the recap";
+    pg_tx tx;
+    if (pg_begin((pg_store *)s, true, &tx, why)) return -1;
+    PGresult *res = pg_run(&tx, what, why, "SELECT 1 FROM cohorts WHERE id = $1 FOR UPDATE", "t",
+                           cohort_id);
+    int rc = !res ? -1 : PQntuples(res) == 0 ? pg_no_cohort(what, cohort_id, why) : 0;
+    PQclear(res);
+    res = rc ? NULL
+             : pg_run(&tx, what, why,
+                      "INSERT INTO recaps (cohort_id, run, created_ms, json)"
+                      " SELECT $1, COALESCE(MAX(run), 0) + 1, $2, $3 FROM recaps"
+                      " WHERE cohort_id = $1 RETURNING run",
+                      "tlt", cohort_id, now_ms, recap_json);
+    int next = res ? (int)pg_num(res, 0, 0) : 0;
+    rc = pg_end(&tx, rc ? rc : pg_done(res), why);
+    if (!rc) *run = next;
+    return rc;
+}
+
+/* *recap_json is malloc'd; caller frees. Run 0 is the latest. */
+int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
+                 char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading the recap", why,
+                            "SELECT json, run FROM recaps WHERE cohort_id = $1"
+                            " AND ($2 = 0 OR run = $2) ORDER BY run DESC LIMIT 1",
+                            "ti", cohort_id, run);
+    if (res && PQntuples(res) > 0) *run_out = (int)pg_num(res, 0, 1);
+    return pg_first_text(res, recap_json, why);
+}
