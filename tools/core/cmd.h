@@ -17,6 +17,9 @@ typedef struct cmd_env {
     core_ctx *ctx;
 } cmd_env;
 
+/* The --db URL as it may be shown: without the password of a postgres://
+ * URL and without its query (which may hold one). Returns db itself or buf. */
+const char *cmd_db_shown(const char *db, char *buf, size_t cap);
 /* Sets the data folder given with --data (borrowed: argv outlives it). */
 void cmd_set_data(const char *dir);
 /* Opens the store named by db and, when with_ctx, the ingest context over

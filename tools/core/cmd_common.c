@@ -42,9 +42,26 @@ int64_t cmd_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+const char *cmd_db_shown(const char *db, char *buf, size_t cap)
+{
+    const char *auth = strstr(db, "://");
+    if (!auth) return db;
+    auth += 3;
+    const char *rest = auth;
+    size_t user = 0, n = strcspn(auth, "@/");
+    if (auth[n] == '@') {
+        user = strcspn(auth, ":@");
+        rest = auth + n + 1;
+    }
+    snprintf(buf, cap, "%.*s%.*s%s%.*s", (int)(auth - db), db, (int)user, auth, user ? "@" : "",
+             (int)strcspn(rest, "?"), rest);
+    return buf;
+}
+
 int cmd_open(const char *db, bool with_ctx, cmd_env *env)
 {
-    char why[CORE_WHY] = "", data[4096];
+    char why[CORE_WHY] = "", data[4096], shown[512];
+    cmd_db_shown(db, shown, sizeof shown);
     env->st = NULL;
     env->ctx = NULL;
     if (with_ctx) {
@@ -54,11 +71,11 @@ int cmd_open(const char *db, bool with_ctx, cmd_env *env)
             if ((size_t)snprintf(data, sizeof data, "%s.files", db + 7) >= sizeof data)
                 return cmd_fail("the database path is too long");
         } else {
-            return cmd_fail("give the data folder with --data DIR for %.40s", db);
+            return cmd_fail("give the data folder with --data DIR for %.60s", shown);
         }
     }
     env->st = store_open(db, why);
-    if (!env->st) return cmd_fail("cannot open the database %.200s: %s", db, why);
+    if (!env->st) return cmd_fail("cannot open the database %.200s: %s", shown, why);
     if (with_ctx) {
         env->ctx = core_ctx_new(env->st, data, why);
         if (!env->ctx) {

@@ -36,7 +36,8 @@ int cmd_serve(const char *db, const char *listen)
         cmd_close(&env);
         return cmd_fail("%s", why);
     }
-    printf("core listening on %s (db %s)\n", http_url(h), db);
+    char shown[512];
+    printf("core listening on %s (db %s)\n", http_url(h), cmd_db_shown(db, shown, sizeof shown));
     fflush(stdout);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0) {
