@@ -1,0 +1,43 @@
+/* ingest_int.h -- inside the core: the context with the banks and sessions it keeps open.
+ * Only ingest.c and keep.c include this; handlers and tools use ingest.h. */
+#ifndef KISI_INGEST_INT_H
+#define KISI_INGEST_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bank.h"
+#include "ingest.h"
+
+#define CACHE_MAX 32  /* open banks and sessions kept unlocked */
+
+typedef struct open_bank {
+    char id[33];
+    bank *b;
+} open_bank;
+
+typedef struct open_session {
+    char id[33];
+    bank_session *s;
+    bank_exam *exam;
+    bank *b;  /* borrowed from the bank cache */
+} open_session;
+
+struct core_ctx {
+    store *st;
+    char data[1024];
+    pthread_mutex_t mu;  /* libbank handles are not thread-safe */
+    open_bank banks[CACHE_MAX];
+    size_t nbanks;
+    open_session sessions[CACHE_MAX];
+    size_t nsessions;
+};
+
+/* Opens and unlocks session `id` (cached, with its exam and bank). Call
+ * with c->mu held; the pointer is valid while the lock stays held.
+ * NULL with why set on error; *unknown is set when the store has no
+ * such session. */
+open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why);
+
+#endif

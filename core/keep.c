@@ -1,0 +1,289 @@
+/* keep.c -- the banks and sessions the core keeps: copies in its data folder, open ones cached. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "bank.h"
+#include "ingest_int.h"
+
+/* mkdir -p for one or two levels, mode 0700. */
+static int make_dir(const char *path, char *why)
+{
+    if (mkdir(path, 0700) == 0 || errno == EEXIST) return 0;
+    store_say(why, "%s: %s", path, strerror(errno));
+    return -1;
+}
+
+core_ctx *core_ctx_new(store *s, const char *data_dir, char *why)
+{
+    core_ctx *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->st = s;
+    /* the store keeps paths of bank and session copies: make them absolute,
+     * so that a core started from another folder still finds them */
+    char cwd[512];
+    if (data_dir[0] != '/' && getcwd(cwd, sizeof cwd))
+        snprintf(c->data, sizeof c->data, "%s/%s", cwd, data_dir);
+    else
+        snprintf(c->data, sizeof c->data, "%s", data_dir);
+    char sub[1100];
+    int rc = make_dir(c->data, why);
+    snprintf(sub, sizeof sub, "%s/banks", c->data);
+    if (!rc) rc = make_dir(sub, why);
+    snprintf(sub, sizeof sub, "%s/sessions", c->data);
+    if (!rc) rc = make_dir(sub, why);
+    if (rc) {
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void core_ctx_free(core_ctx *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->nsessions; i++) {
+        bank_session_close(c->sessions[i].s);
+        bank_exam_free(c->sessions[i].exam);
+    }
+    for (size_t i = 0; i < c->nbanks; i++) bank_close(c->banks[i].b);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+store *core_ctx_store(core_ctx *c)
+{
+    return c->st;
+}
+
+/* Reads a passphrase file (one trailing newline dropped); caller wipes and
+ * frees. NULL with why set on error. */
+static char *read_secret(const char *path, size_t *len, char *why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        store_say(why, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(1025);
+    size_t n = buf ? fread(buf, 1, 1025, f) : 0;
+    fclose(f);
+    if (!buf) return NULL;
+    if (n && buf[n - 1] == '\n') n--;
+    if (n && buf[n - 1] == '\r') n--;
+    if (n == 0 || n > 1024) {
+        store_say(why, "%s: the passphrase is empty or too long", path);
+        OPENSSL_cleanse(buf, 1025);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* Copies src to dst (mode) through a temporary file, fsynced and renamed. */
+static int copy_file(const char *src, const char *dst, int mode, char *why)
+{
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+    int in = open(src, O_RDONLY), out = -1, rc = -1;
+    if (in < 0) {
+        store_say(why, "%s: %s", src, strerror(errno));
+        return -1;
+    }
+    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (out < 0) {
+        store_say(why, "%s: %s", tmp, strerror(errno));
+        close(in);
+        return -1;
+    }
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n) break;
+    if (n == 0 && fsync(out) == 0) rc = 0;
+    close(in);
+    if (close(out) != 0) rc = -1;
+    if (rc == 0 && rename(tmp, dst) != 0) rc = -1;
+    if (rc) {
+        store_say(why, "cannot copy %s to %s: %s", src, dst, strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
+/* Opens and unlocks bank `id` from the data folder (cached). Call locked. */
+static bank *bank_of(core_ctx *c, const char *id, char *why)
+{
+    for (size_t i = 0; i < c->nbanks; i++)
+        if (strcmp(c->banks[i].id, id) == 0) return c->banks[i].b;
+    char bpath[1024], ppath[1024], bw[BANK_WHY] = "";
+    int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
+    if (found <= 0) {
+        if (found == 0) store_say(why, "bank %s is not known to the core: core bank add", id);
+        return NULL;
+    }
+    bank_err e = BANK_OK;
+    bank *b = bank_open(bpath, false, &e, bw);
+    size_t plen = 0;
+    char *pass = b ? read_secret(ppath, &plen, why) : NULL;
+    if (!b) store_say(why, "%s", bw);
+    if (pass) {
+        e = bank_unlock(b, pass, plen, bw);
+        OPENSSL_cleanse(pass, plen);
+        free(pass);
+        if (e) store_say(why, "%s", bw);
+    }
+    if (!b || !pass || e || c->nbanks == CACHE_MAX) {
+        if (c->nbanks == CACHE_MAX) store_say(why, "too many banks open");
+        bank_close(b);
+        return NULL;
+    }
+    snprintf(c->banks[c->nbanks].id, sizeof c->banks[0].id, "%s", id);
+    c->banks[c->nbanks++].b = b;
+    return b;
+}
+
+/* Opens and unlocks session `id` (cached). Call locked. *unknown is set
+ * when the store has no such session. */
+open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why)
+{
+    *unknown = false;
+    for (size_t i = 0; i < c->nsessions; i++)
+        if (strcmp(c->sessions[i].id, id) == 0) return &c->sessions[i];
+    char bid[CORE_WHY], exam[CORE_WHY], path[CORE_WHY], bw[BANK_WHY] = "";
+    int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
+    if (found <= 0) {
+        *unknown = found == 0;
+        if (found == 0) store_say(why, "session %s is not known to the core", id);
+        return NULL;
+    }
+    bank *b = bank_of(c, bid, why);
+    if (!b) return NULL;
+    bank_err e = BANK_OK;
+    bank_session *s = bank_session_open(b, path, &e, bw);
+    if (s && !(e = bank_session_unlock_bank(s, bw)) && c->nsessions < CACHE_MAX) {
+        bank_exam *ex = bank_exam_get(b, exam, &e, bw);
+        if (ex) {
+            open_session *o = &c->sessions[c->nsessions++];
+            snprintf(o->id, sizeof o->id, "%s", id);
+            o->s = s;
+            o->exam = ex;
+            o->b = b;
+            return o;
+        }
+    }
+    store_say(why, "%s", bw[0] ? bw : "too many sessions open");
+    bank_session_close(s);
+    return NULL;
+}
+
+int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, char *why)
+{
+    char bw[BANK_WHY] = "", dst[1200], pdst[1200];
+    bank_err e = BANK_OK;
+    bank *b = bank_open(bank_path, false, &e, bw);
+    if (!b) {
+        store_say(why, "%s", bw);
+        return -1;
+    }
+    size_t plen = 0;
+    char *pass = read_secret(pass_path, &plen, why);
+    int rc = -1;
+    if (pass) {
+        e = bank_unlock(b, pass, plen, bw);
+        OPENSSL_cleanse(pass, plen);
+        free(pass);
+        if (e) store_say(why, "%s", bw);
+        else rc = 0;
+    }
+    char id[33];
+    snprintf(id, sizeof id, "%s", bank_id(b));
+    bank_close(b);
+    if (rc) return -1;
+    snprintf(dst, sizeof dst, "%s/banks/%s.bank", c->data, id);
+    snprintf(pdst, sizeof pdst, "%s/banks/%s.pass", c->data, id);
+    pthread_mutex_lock(&c->mu);
+    /* a newer copy of a known bank replaces the cached handle */
+    for (size_t i = 0; i < c->nbanks; i++)
+        if (strcmp(c->banks[i].id, id) == 0) {
+            for (size_t k = 0; k < c->nsessions;)
+                if (c->sessions[k].b == c->banks[i].b) {
+                    bank_session_close(c->sessions[k].s);
+                    bank_exam_free(c->sessions[k].exam);
+                    c->sessions[k] = c->sessions[--c->nsessions];
+                } else {
+                    k++;
+                }
+            bank_close(c->banks[i].b);
+            c->banks[i] = c->banks[--c->nbanks];
+            break;
+        }
+    rc = copy_file(bank_path, dst, 0600, why);
+    if (!rc) rc = copy_file(pass_path, pdst, 0600, why);
+    if (!rc) rc = store_bank_put(c->st, id, dst, pdst, why);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int core_session_add(core_ctx *c, const char *session_path, char *why)
+{
+    char bid[33], sid[33], exam[65], bw[BANK_WHY] = "", dst[1200];
+    bank_err e = bank_session_info(session_path, bid, sid, exam, bw);
+    if (e) {
+        store_say(why, "%s", bw);
+        return -1;
+    }
+    pthread_mutex_lock(&c->mu);
+    int rc = -1;
+    bank *b = bank_of(c, bid, why);
+    bank_session *s = b ? bank_session_open(b, session_path, &e, bw) : NULL;
+    if (b && !s) store_say(why, "%s", bw);
+    if (s && (e = bank_session_unlock_bank(s, bw))) store_say(why, "%s", bw);
+    bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
+    if (s && !ex) store_say(why, "%s", bw);
+    /* the room's forms are derived now, before its results arrive */
+    bank_form *f = ex && bank_session_size(s) ? bank_form_draw(s, bank_session_nip(s, 0), &e, bw)
+                                              : NULL;
+    if (ex && bank_session_size(s) && !f) store_say(why, "%s", bw);
+    bank_form_free(f);
+    if (ex && (f || !bank_session_size(s))) {
+        snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);
+        rc = copy_file(session_path, dst, 0600, why);
+        if (!rc) rc = store_session_put(c->st, sid, bid, exam, dst, why);
+        /* the programme's quizzes are known from their sessions, before results */
+        if (!rc)
+            rc = store_exam_note(c->st, exam, bank_exam_kind_name(bank_exam_kind_of(ex)),
+                                 bank_exam_programme(ex), why);
+    }
+    if (!rc) {
+        /* keep the unlocked session, replacing an older copy of it */
+        for (size_t i = 0; i < c->nsessions; i++)
+            if (strcmp(c->sessions[i].id, sid) == 0) {
+                bank_session_close(c->sessions[i].s);
+                bank_exam_free(c->sessions[i].exam);
+                c->sessions[i] = c->sessions[--c->nsessions];
+                break;
+            }
+        if (c->nsessions < CACHE_MAX) {
+            c->sessions[c->nsessions++] = (open_session){.s = s, .exam = ex, .b = b};
+            snprintf(c->sessions[c->nsessions - 1].id, sizeof c->sessions[0].id, "%s", sid);
+            s = NULL;
+            ex = NULL;
+        }
+    }
+    bank_exam_free(ex);
+    bank_session_close(s);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
