@@ -1,4 +1,6 @@
-/* test_store_core.c -- the grading core's store: results kept once, evidence, history, kiosks, cohorts, recap runs, schema, threads. */
+/* test_store_core.c -- the grading core's store contract: results kept once, evidence, history, kiosks,
+ * cohorts, recap runs, schema, threads; on SQLite, or on the PostgreSQL database named by
+ * KISI_TEST_STORE_URL (emptied before each test), plus each backend's own checks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "fixture.h"
@@ -22,13 +25,48 @@
 #define KEY_2 "0123456789abcdef" "1111111111111111" "1111111111111111" "1111111111111111"
 #define KEY_3 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
-/* A store in a fresh folder; *dir is removed with fx_rmdir(). */
+/* The PostgreSQL database under test, or NULL for SQLite files. */
+static const char *pg_url;
+
+/* Runs SQL on the PostgreSQL database behind the store's back; the first
+ * column of the first row as an integer (0 when none). */
+static long long pg_sql(const char *sql)
+{
+    PGconn *c = PQconnectdb(pg_url);
+    if (PQstatus(c) != CONNECTION_OK) fail_msg("%s", PQerrorMessage(c));
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    PGresult *res = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) fail_msg("%s: %s", sql, PQerrorMessage(c));
+    long long v = st == PGRES_TUPLES_OK && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+    PQclear(res);
+    PQfinish(c);
+    return v;
+}
+
+/* The URL of the store of dir (static buffer). */
+static const char *url_of(const char *dir)
+{
+    static char url[4200];
+    if (pg_url) return pg_url;
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(dir, "core.db"));
+    return url;
+}
+
+/* A fresh folder (and, on PostgreSQL, an emptied database) for a store
+ * not yet opened; the caller removes it with fx_rmdir(). */
+static char *fresh(void)
+{
+    if (pg_url) pg_sql("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+    return fx_tmpdir();
+}
+
+/* A new store in a fresh folder; *dir is removed with fx_rmdir(). */
 static store *open_in(char **dir)
 {
-    char why[CORE_WHY] = "", url[4200];
-    *dir = fx_tmpdir();
-    snprintf(url, sizeof url, "sqlite:%s", fx_path(*dir, "core.db"));
-    store *s = store_open(url, why);
+    char why[CORE_WHY] = "";
+    *dir = fresh();
+    store *s = store_open(url_of(*dir), why);
     if (!s) fail_msg("store_open: %s", why);
     return s;
 }
@@ -36,15 +74,14 @@ static store *open_in(char **dir)
 /* Reopens the store of dir. */
 static store *reopen(const char *dir, char *why)
 {
-    char url[4200];
-    snprintf(url, sizeof url, "sqlite:%s", fx_path(dir, "core.db"));
-    return store_open(url, why);
+    return store_open(url_of(dir), why);
 }
 
-/* Runs SQL on the store file behind the store's back; returns the first
- * column of the first row as an integer (0 when none). */
+/* Runs SQL on the store behind its back; returns the first column of the
+ * first row as an integer (0 when none). */
 static long long raw_sql(const char *dir, const char *sql)
 {
+    if (pg_url) return pg_sql(sql);
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_open(fx_path(dir, "core.db"), &db), SQLITE_OK);
@@ -94,16 +131,13 @@ static int put(store *s, const char *session, const char *exam, const char *kind
     return rc;
 }
 
-static void test_store_file_is_private_and_keeps_its_rows(void **state)
+static void test_store_keeps_its_rows_when_reopened(void **state)
 {
     (void)state;
     char *dir, why[CORE_WHY] = "", bp[256], pp[256];
     store *s = open_in(&dir);
     assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
     store_close(s);
-    struct stat st;
-    assert_int_equal(stat(fx_path(dir, "core.db"), &st), 0);
-    assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM banks"), 1);
     s = reopen(dir, why);
     assert_non_null(s);
@@ -113,7 +147,23 @@ static void test_store_file_is_private_and_keeps_its_rows(void **state)
     assert_int_equal(store_bank_get(s, "b2", bp, pp, sizeof bp, why), 0);
     assert_int_equal(store_bank_get(s, "b1", bp, pp, 8, why), -1);
     assert_non_null(strstr(why, "longer than"));
+    assert_int_equal(store_bank_put(s, "b1", "/elsewhere/b1.bank", "/elsewhere/b1.pass", why), 0);
+    assert_int_equal(store_bank_get(s, "b1", bp, pp, sizeof bp, why), 1);
+    assert_string_equal(bp, "/elsewhere/b1.bank");
     store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_sqlite_file_is_private_and_in_wal_mode(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
+    store_close(s);
+    struct stat st;
+    assert_int_equal(stat(fx_path(dir, "core.db"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
     fx_rmdir(dir);
 }
@@ -506,7 +556,20 @@ static void test_newer_schema_is_refused(void **state)
     fx_rmdir(dir);
 }
 
-static void test_file_that_is_no_core_store_is_refused(void **state)
+static void test_store_holding_other_tables_is_refused(void **state)
+{
+    (void)state;
+    char *dir = fresh(), why[CORE_WHY] = "";
+    raw_sql(dir, "CREATE TABLE items(id TEXT)");
+    assert_null(reopen(dir, why));
+    assert_non_null(strstr(why, "not a Kisi core store"));
+    raw_sql(dir, "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    assert_null(reopen(dir, why));
+    assert_non_null(strstr(why, "not a Kisi core store"));
+    fx_rmdir(dir);
+}
+
+static void test_sqlite_file_that_is_no_database_is_refused(void **state)
 {
     (void)state;
     char *dir = fx_tmpdir(), why[CORE_WHY] = "", url[4200];
@@ -516,22 +579,16 @@ static void test_file_that_is_no_core_store_is_refused(void **state)
     fclose(f);
     assert_null(reopen(dir, why));
     assert_non_null(strstr(why, "not an SQLite file"));
-    remove(fx_path(dir, "core.db"));
-    raw_sql(dir, "CREATE TABLE items(id TEXT)");
-    assert_null(reopen(dir, why));
-    assert_non_null(strstr(why, "not a Kisi core store"));
     snprintf(url, sizeof url, "sqlite:%s", fx_path(dir, "missing/core.db"));
     assert_null(store_open(url, why));
     assert_non_null(strstr(why, "cannot create"));
     fx_rmdir(dir);
 }
 
-static void test_postgres_url_says_not_built(void **state)
+static void test_store_url_names_a_known_backend(void **state)
 {
     (void)state;
     char why[CORE_WHY] = "";
-    assert_null(store_open("postgres://kisi:secret@db.example/kisi", why));
-    assert_string_equal(why, "PostgreSQL backend is not built in this version");
     assert_null(store_open("mysql://kisi:secret@db.example/kisi", why));
     assert_non_null(strstr(why, "unknown store URL scheme \"mysql:\""));
     assert_null(strstr(why, "secret"));
@@ -541,6 +598,27 @@ static void test_postgres_url_says_not_built(void **state)
     assert_null(store_open(NULL, why));
     assert_int_equal(store_kiosk_set(NULL, "01234567", "approved", why), -1);
     assert_non_null(strstr(why, "not open"));
+}
+
+/* store_open(url) fails with one line that holds `want` and not "secret". */
+static void refused_in_one_line(const char *url, const char *want)
+{
+    char why[CORE_WHY] = "";
+    assert_null(store_open(url, why));
+    if (!strstr(why, want)) fail_msg("%s: \"%s\" does not say %s", url, why, want);
+    assert_null(strstr(why, "secret"));
+    assert_null(strchr(why, '\n'));
+}
+
+static void test_postgres_url_that_fails_says_why_in_one_line_without_the_password(void **state)
+{
+    (void)state;
+    refused_in_one_line("postgres://kisi:secret@127.0.0.1:1/kisi", "Connection refused");
+    refused_in_one_line("postgresql://kisi:secret@127.0.0.1:1/kisi?connect_timeout=5",
+                        "the PostgreSQL database kisi on 127.0.0.1:1");
+    refused_in_one_line("postgres://kisi:se%zzcret@127.0.0.1/kisi", "URL is not valid");
+    refused_in_one_line("postgres://kisi:secret@[::1/kisi", "URL is not valid");
+    refused_in_one_line("postgres://127.0.0.1:1/kisi?password=secret&bogus=secret", "not valid");
 }
 
 enum { THREADS = 4, PUTS = 25 };
@@ -591,10 +669,192 @@ static void test_concurrent_puts_from_threads_are_safe(void **state)
     fx_rmdir(dir);
 }
 
+enum { RACERS = 12 }; /* more than a PostgreSQL store keeps connections */
+
+typedef struct racer {
+    store *s;
+    const store_result *r;
+    int got;
+} racer;
+
+/* Puts r->r once; the outcome in got. */
+static void *race(void *arg)
+{
+    racer *r = arg;
+    char why[CORE_WHY] = "";
+    r->got = store_result_put(r->s, r->r, why);
+    return NULL;
+}
+
+/* Puts RACERS results at once through two handles of one store (two cores
+ * on one database): samples[i % nsamples] by racer i. Counts the outcomes
+ * into got[STORE_TOO_MANY + 1]. */
+static void race_puts(const char *dir, store *one, const sample *samples, int nsamples,
+                      int got[STORE_TOO_MANY + 1])
+{
+    char why[CORE_WHY] = "";
+    store *two = reopen(dir, why);
+    assert_non_null(two);
+    pthread_t t[RACERS];
+    racer r[RACERS];
+    for (int i = 0; i < RACERS; i++) {
+        r[i] = (racer){i % 2 ? two : one, &samples[i % nsamples].r, -1};
+        assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+    }
+    memset(got, 0, sizeof(int) * (STORE_TOO_MANY + 1));
+    for (int i = 0; i < RACERS; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_in_range(r[i].got, STORE_NEW, STORE_TOO_MANY);
+        got[r[i].got]++;
+    }
+    store_close(two);
+}
+
+static void test_one_new_result_put_at_once_by_many_is_stored_once(void **state)
+{
+    (void)state;
+    char *dir;
+    int got[STORE_TOO_MANY + 1];
+    store *s = open_in(&dir);
+    sample x;
+    sample_make(&x, "s1", "akad", "academic", NIP_A, 1, 8000, "a");
+    race_puts(dir, s, &x, 1, got);
+    assert_int_equal(got[STORE_NEW], 1);
+    assert_int_equal(got[STORE_SAME], RACERS - 1);
+    store_close(s);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 1);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 0);
+    fx_rmdir(dir);
+}
+
+static void test_rival_results_put_at_once_keep_the_first_and_the_rest_as_evidence(void **state)
+{
+    (void)state;
+    char *dir;
+    int got[STORE_TOO_MANY + 1];
+    store *s = open_in(&dir);
+    sample x[3];
+    sample_make(&x[0], "s1", "kuis", "quiz", NIP_A, 2, 8000, "a");
+    sample_make(&x[1], "s1", "kuis", "quiz", NIP_A, 2, 8100, "b");
+    sample_make(&x[2], "s1", "kuis", "quiz", NIP_A, 2, 8200, "c");
+    for (int i = 0; i < 3; i++) x[i].r.max_attempts = 2;
+    race_puts(dir, s, x, 3, got);
+    assert_int_equal(got[STORE_NEW], 1);
+    assert_int_equal(got[STORE_CONFLICT] + got[STORE_SAME], RACERS - 1);
+    assert_int_equal(got[STORE_TOO_MANY], 0);
+    store_close(s);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 1);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 2);
+    fx_rmdir(dir);
+}
+
+typedef struct opener {
+    const char *url;
+    char why[CORE_WHY];
+    bool ok;
+} opener;
+
+/* Opens and closes the store at url. */
+static void *open_close(void *arg)
+{
+    opener *o = arg;
+    store *s = store_open(o->url, o->why);
+    o->ok = s != NULL;
+    store_close(s);
+    return NULL;
+}
+
+static void test_cores_starting_at_once_on_a_new_store_all_open_it(void **state)
+{
+    (void)state;
+    char *dir = fresh();
+    pthread_t t[8];
+    opener o[8];
+    for (int i = 0; i < 8; i++) {
+        o[i] = (opener){url_of(dir), "", false};
+        assert_int_equal(pthread_create(&t[i], NULL, open_close, &o[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        if (!o[i].ok) fail_msg("core %d: %s", i, o[i].why);
+    }
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM meta"), 1);
+    fx_rmdir(dir);
+}
+
+/* "postgres://USER:secret@HOST:PORT/DB" for the server under test. */
+static const char *pg_url_as(const char *user)
+{
+    static char url[512];
+    PGconn *c = PQconnectdb(pg_url);
+    if (PQstatus(c) != CONNECTION_OK) fail_msg("%s", PQerrorMessage(c));
+    snprintf(url, sizeof url, "postgres://%s:secret@%s:%s/%s", user, PQhost(c), PQport(c),
+             PQdb(c));
+    PQfinish(c);
+    return url;
+}
+
+static void test_postgres_role_or_database_unknown_says_so_in_one_line(void **state)
+{
+    (void)state;
+    refused_in_one_line(pg_url_as("nobody"), "role \"nobody\" does not exist");
+    char url[600];
+    snprintf(url, sizeof url, "%s-none", pg_url_as("kisi"));
+    refused_in_one_line(url, "does not exist");
+}
+
+static void test_postgres_connections_cut_by_the_server_are_opened_again(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", st[16];
+    store *s = open_in(&dir);
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
+    /* the server ends every connection of the store, as on a restart */
+    assert_true(raw_sql(dir, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                             " WHERE application_name = 'kisi-core'") >= 1);
+    assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 1);
+    assert_string_equal(st, "pending");
+    raw_sql(dir, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                 " WHERE application_name = 'kisi-core'");
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Appends "nip;" to the string buffer arg (512 bytes). */
+static int note_nip(const char *nip, const char *row, void *arg)
+{
+    char *buf = arg;
+    size_t len = strlen(buf);
+    (void)row;
+    snprintf(buf + len, 512 - len, "%s;", nip);
+    return 0;
+}
+
+static void test_text_is_ordered_byte_by_byte_whatever_the_locale(void **state)
+{
+    (void)state;
+    char *dir, why[CORE_WHY] = "", buf[512] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_cohort_put(s, "c", "{}", why), 0);
+    const char *nips[] = {"b-2", "B-1", "a_3", "A 4", "a-5"};
+    for (int i = 0; i < 5; i++) assert_int_equal(store_aspects_put(s, "c", nips[i], "{}", why), 0);
+    assert_int_equal(store_aspects_each(s, "c", note_nip, buf, why), 0);
+    assert_string_equal(buf, "A 4;B-1;a-5;a_3;b-2;");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_store_file_is_private_and_keeps_its_rows),
+    pg_url = getenv("KISI_TEST_STORE_URL");
+    if (pg_url && !*pg_url) pg_url = NULL;
+    if (pg_url && strncmp(pg_url, "postgres://", 11) != 0 && strncmp(pg_url, "postgresql://", 13) != 0) {
+        fprintf(stderr, "KISI_TEST_STORE_URL names no PostgreSQL database: %.12s...\n", pg_url);
+        return 1;
+    }
+    const struct CMUnitTest contract[] = {
+        cmocka_unit_test(test_store_keeps_its_rows_when_reopened),
         cmocka_unit_test(test_session_is_found_by_id),
         cmocka_unit_test(test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment),
         cmocka_unit_test(test_kiosk_prefix_must_be_unique),
@@ -610,9 +870,27 @@ int main(void)
         cmocka_unit_test(test_aspect_rows_replace_earlier_rows_of_a_known_cohort),
         cmocka_unit_test(test_recap_rerun_is_kept_beside_the_first),
         cmocka_unit_test(test_newer_schema_is_refused),
-        cmocka_unit_test(test_file_that_is_no_core_store_is_refused),
-        cmocka_unit_test(test_postgres_url_says_not_built),
+        cmocka_unit_test(test_store_holding_other_tables_is_refused),
+        cmocka_unit_test(test_store_url_names_a_known_backend),
+        cmocka_unit_test(test_postgres_url_that_fails_says_why_in_one_line_without_the_password),
         cmocka_unit_test(test_concurrent_puts_from_threads_are_safe),
+        cmocka_unit_test(test_one_new_result_put_at_once_by_many_is_stored_once),
+        cmocka_unit_test(test_rival_results_put_at_once_keep_the_first_and_the_rest_as_evidence),
+        cmocka_unit_test(test_cores_starting_at_once_on_a_new_store_all_open_it),
+        cmocka_unit_test(test_text_is_ordered_byte_by_byte_whatever_the_locale),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* each backend's own checks: the one under test runs all of its own */
+    const struct CMUnitTest sqlite_own[] = {
+        cmocka_unit_test(test_sqlite_file_is_private_and_in_wal_mode),
+        cmocka_unit_test(test_sqlite_file_that_is_no_database_is_refused),
+    };
+    const struct CMUnitTest postgres_own[] = {
+        cmocka_unit_test(test_postgres_role_or_database_unknown_says_so_in_one_line),
+        cmocka_unit_test(test_postgres_connections_cut_by_the_server_are_opened_again),
+    };
+    int failed = pg_url ? cmocka_run_group_tests_name("store contract on PostgreSQL", contract, NULL, NULL)
+                        : cmocka_run_group_tests_name("store contract on SQLite", contract, NULL, NULL);
+    failed += pg_url ? cmocka_run_group_tests_name("PostgreSQL store", postgres_own, NULL, NULL)
+                     : cmocka_run_group_tests_name("SQLite store", sqlite_own, NULL, NULL);
+    return failed;
 }
