@@ -15,6 +15,7 @@
 typedef struct open_bank {
     char id[33];
     bank *b;
+    unsigned long used;  /* c->tick when last used: the least recent goes first */
 } open_bank;
 
 typedef struct open_session {
@@ -22,8 +23,12 @@ typedef struct open_session {
     bank_session *s;
     bank_exam *exam;
     bank *b;  /* borrowed from the bank cache */
+    unsigned long used;
 } open_session;
 
+/* When CACHE_MAX banks or sessions are open and another is needed, the one
+ * used least recently is closed (a bank with the sessions that borrow it);
+ * it opens again when next needed. */
 struct core_ctx {
     store *st;
     char data[1024];
@@ -32,6 +37,7 @@ struct core_ctx {
     size_t nbanks;
     open_session sessions[CACHE_MAX];
     size_t nsessions;
+    unsigned long tick;
 };
 
 /* Opens and unlocks session `id` (cached, with its exam and bank). Call

@@ -122,11 +122,50 @@ static int copy_file(const char *src, const char *dst, int mode, char *why)
     return rc;
 }
 
+/* Closes the i-th open session. Call locked. */
+static void drop_session(core_ctx *c, size_t i)
+{
+    bank_session_close(c->sessions[i].s);
+    bank_exam_free(c->sessions[i].exam);
+    c->sessions[i] = c->sessions[--c->nsessions];
+}
+
+/* Closes the i-th open bank and the sessions that borrow it. Call locked. */
+static void drop_bank(core_ctx *c, size_t i)
+{
+    for (size_t k = 0; k < c->nsessions;)
+        if (c->sessions[k].b == c->banks[i].b) drop_session(c, k);
+        else k++;
+    bank_close(c->banks[i].b);
+    c->banks[i] = c->banks[--c->nbanks];
+}
+
+/* Index of the open bank used least recently. */
+static size_t stalest_bank(const core_ctx *c)
+{
+    size_t at = 0;
+    for (size_t i = 1; i < c->nbanks; i++)
+        if (c->banks[i].used < c->banks[at].used) at = i;
+    return at;
+}
+
+/* Index of the open session used least recently. */
+static size_t stalest_session(const core_ctx *c)
+{
+    size_t at = 0;
+    for (size_t i = 1; i < c->nsessions; i++)
+        if (c->sessions[i].used < c->sessions[at].used) at = i;
+    return at;
+}
+
 /* Opens and unlocks bank `id` from the data folder (cached). Call locked. */
 static bank *bank_of(core_ctx *c, const char *id, char *why)
 {
     for (size_t i = 0; i < c->nbanks; i++)
-        if (strcmp(c->banks[i].id, id) == 0) return c->banks[i].b;
+        if (strcmp(c->banks[i].id, id) == 0) {
+            c->banks[i].used = ++c->tick;
+            return c->banks[i].b;
+        }
     char bpath[1024], ppath[1024], bw[BANK_WHY] = "";
     int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
     if (found <= 0) {
@@ -144,14 +183,32 @@ static bank *bank_of(core_ctx *c, const char *id, char *why)
         free(pass);
         if (e) store_say(why, "%s", bw);
     }
-    if (!b || !pass || e || c->nbanks == CACHE_MAX) {
-        if (c->nbanks == CACHE_MAX) store_say(why, "too many banks open");
+    if (!b || !pass || e) {
         bank_close(b);
         return NULL;
     }
-    snprintf(c->banks[c->nbanks].id, sizeof c->banks[0].id, "%s", id);
-    c->banks[c->nbanks++].b = b;
+    if (c->nbanks == CACHE_MAX) drop_bank(c, stalest_bank(c));
+    open_bank *o = &c->banks[c->nbanks++];
+    snprintf(o->id, sizeof o->id, "%s", id);
+    o->b = b;
+    o->used = ++c->tick;
     return b;
+}
+
+/* Keeps the unlocked session s (its exam ex, bank b) as `id`, in place of
+ * an older copy or of the least recently used one. Call locked. */
+static open_session *keep(core_ctx *c, const char *id, bank_session *s, bank_exam *ex, bank *b)
+{
+    for (size_t i = 0; i < c->nsessions; i++)
+        if (strcmp(c->sessions[i].id, id) == 0) {
+            drop_session(c, i);
+            break;
+        }
+    if (c->nsessions == CACHE_MAX) drop_session(c, stalest_session(c));
+    open_session *o = &c->sessions[c->nsessions++];
+    *o = (open_session){.s = s, .exam = ex, .b = b, .used = ++c->tick};
+    snprintf(o->id, sizeof o->id, "%s", id);
+    return o;
 }
 
 /* Opens and unlocks session `id` (cached). Call locked. *unknown is set
@@ -160,7 +217,10 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
 {
     *unknown = false;
     for (size_t i = 0; i < c->nsessions; i++)
-        if (strcmp(c->sessions[i].id, id) == 0) return &c->sessions[i];
+        if (strcmp(c->sessions[i].id, id) == 0) {
+            c->sessions[i].used = ++c->tick;
+            return &c->sessions[i];
+        }
     char bid[CORE_WHY], exam[CORE_WHY], path[CORE_WHY], bw[BANK_WHY] = "";
     int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
     if (found <= 0) {
@@ -172,18 +232,10 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
     if (!b) return NULL;
     bank_err e = BANK_OK;
     bank_session *s = bank_session_open(b, path, &e, bw);
-    if (s && !(e = bank_session_unlock_bank(s, bw)) && c->nsessions < CACHE_MAX) {
-        bank_exam *ex = bank_exam_get(b, exam, &e, bw);
-        if (ex) {
-            open_session *o = &c->sessions[c->nsessions++];
-            snprintf(o->id, sizeof o->id, "%s", id);
-            o->s = s;
-            o->exam = ex;
-            o->b = b;
-            return o;
-        }
-    }
-    store_say(why, "%s", bw[0] ? bw : "too many sessions open");
+    bank_exam *ex = s && !(e = bank_session_unlock_bank(s, bw)) ? bank_exam_get(b, exam, &e, bw)
+                                                              : NULL;
+    if (ex) return keep(c, id, s, ex, b);
+    store_say(why, "%s", bw);
     bank_session_close(s);
     return NULL;
 }
@@ -217,16 +269,7 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, cha
     /* a newer copy of a known bank replaces the cached handle */
     for (size_t i = 0; i < c->nbanks; i++)
         if (strcmp(c->banks[i].id, id) == 0) {
-            for (size_t k = 0; k < c->nsessions;)
-                if (c->sessions[k].b == c->banks[i].b) {
-                    bank_session_close(c->sessions[k].s);
-                    bank_exam_free(c->sessions[k].exam);
-                    c->sessions[k] = c->sessions[--c->nsessions];
-                } else {
-                    k++;
-                }
-            bank_close(c->banks[i].b);
-            c->banks[i] = c->banks[--c->nbanks];
+            drop_bank(c, i);
             break;
         }
     rc = copy_file(bank_path, dst, 0600, why);
@@ -268,19 +311,9 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     }
     if (!rc) {
         /* keep the unlocked session, replacing an older copy of it */
-        for (size_t i = 0; i < c->nsessions; i++)
-            if (strcmp(c->sessions[i].id, sid) == 0) {
-                bank_session_close(c->sessions[i].s);
-                bank_exam_free(c->sessions[i].exam);
-                c->sessions[i] = c->sessions[--c->nsessions];
-                break;
-            }
-        if (c->nsessions < CACHE_MAX) {
-            c->sessions[c->nsessions++] = (open_session){.s = s, .exam = ex, .b = b};
-            snprintf(c->sessions[c->nsessions - 1].id, sizeof c->sessions[0].id, "%s", sid);
-            s = NULL;
-            ex = NULL;
-        }
+        keep(c, sid, s, ex, b);
+        s = NULL;
+        ex = NULL;
     }
     bank_exam_free(ex);
     bank_session_close(s);

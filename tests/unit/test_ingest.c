@@ -1,0 +1,196 @@
+/* test_ingest.c -- the core's check of one upload: the kiosk's signature and state, and
+ * more sessions in use than the core keeps open at once. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "fixture.h"
+#include "ingest.h"
+
+#define SESSIONS 36 /* more than the core keeps open */
+#define EXAM "{\"id\":\"akad\",\"title\":\"Evaluasi\",\"kind\":\"academic\",\"minutes\":30," \
+             "\"quotas\":{\"t0\":2,\"t1\":2}}"
+
+typedef struct fx {
+    char *dir;
+    bank *b;
+    bank_signer *k;
+    store *st;
+    core_ctx *c;
+} fx;
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    char why[CORE_WHY] = "", url[4200];
+    bank_err e = BANK_OK;
+    x->dir = fx_tmpdir();
+    x->b = fx_bank(x->dir, 2, 6);
+    fx_exam(x->b, EXAM);
+    x->k = bank_signer_open(fx_path(x->dir, "kiosk"), &e, why);
+    if (!x->k) fail_msg("kiosk key: %s", why);
+    FILE *f = fopen(fx_path(x->dir, "pass"), "w");
+    assert_non_null(f);
+    fputs(FX_PASS, f);
+    assert_int_equal(fclose(f), 0);
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(x->dir, "core.db"));
+    x->st = store_open(url, why);
+    if (!x->st) fail_msg("store_open: %s", why);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "data"), why);
+    if (!x->c) fail_msg("core_ctx_new: %s", why);
+    char bank_path[4200], pass_path[4200];
+    snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
+    snprintf(pass_path, sizeof pass_path, "%s", fx_path(x->dir, "pass"));
+    if (core_bank_add(x->c, bank_path, pass_path, why)) fail_msg("bank add: %s", why);
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    core_ctx_free(x->c);
+    store_close(x->st);
+    bank_signer_free(x->k);
+    bank_close(x->b);
+    fx_rmdir(x->dir);
+    free(x);
+    return 0;
+}
+
+/* Session file `name` with the one participant nip, added to the core;
+ * returns it opened with the bank (caller closes). */
+static bank_session *add_session(fx *x, const char *name, const char *nip)
+{
+    char csv[128], why[CORE_WHY] = "", path[4200], token[BANK_TOKEN_LEN + 1];
+    snprintf(csv, sizeof csv, "nip,name,pin\n%s,Peserta,1234\n", nip);
+    snprintf(path, sizeof path, "%s", fx_path(x->dir, name));
+    bank_session_spec spec = {.exam_id = "akad", .roster_csv = csv, .roster_len = strlen(csv)};
+    if (bank_session_create(x->b, &spec, path, token, why)) fail_msg("session: %s", why);
+    if (core_session_add(x->c, path, why)) fail_msg("session add: %s", why);
+    bank_err e = BANK_OK;
+    bank_session *s = bank_session_open(x->b, path, &e, why);
+    if (!s || bank_session_unlock_bank(s, why)) fail_msg("session open: %s", why);
+    return s;
+}
+
+/* The result record of nip in s, unanswered, as a kiosk signs it; the
+ * signature (128 hex) into sig. Caller frees. */
+static char *record(fx *x, bank_session *s, const char *nip, char sig[129])
+{
+    char why[BANK_WHY] = "";
+    bank_err e = BANK_OK;
+    bank_form *f = bank_form_draw(s, nip, &e, why);
+    if (!f) fail_msg("draw: %s", why);
+    bank_score sc;
+    bank_answer none = {NULL, NULL};
+    if (bank_form_score(x->b, f, &none, 0, &sc, why)) fail_msg("score: %s", why);
+    char *fj = bank_form_json(f);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:[], s:{s:i, s:i, s:i, s:b}}",
+                          "kind", "kisi-result", "bank", bank_id(x->b), "session",
+                          bank_session_id(s), "exam", bank_form_exam(f), "participant", nip,
+                          "kiosk", bank_signer_pub(x->k), "attempt", bank_form_attempt(f), "form",
+                          json_loads(fj, 0, NULL), "answers", "score", "raw", sc.raw, "ceiling",
+                          sc.ceiling, "awarded", sc.awarded, "passed", sc.passed);
+    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_non_null(text);
+    bank_signer_sign(x->k, text, strlen(text), sig);
+    json_decref(o);
+    free(fj);
+    bank_form_free(f);
+    return text;
+}
+
+/* core_ingest of text signed by the test kiosk with sig; returns the status. */
+static int ingest(fx *x, const char *text, const char *sig, char *code)
+{
+    ingest_outcome o;
+    core_ingest(x->c, text, strlen(text), bank_signer_pub(x->k), sig, 1000, &o);
+    snprintf(code, 32, "%s", o.code);
+    return o.status;
+}
+
+static void approve(fx *x)
+{
+    char why[CORE_WHY] = "";
+    if (core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why) ||
+        store_kiosk_set(x->st, bank_signer_pub(x->k), "approved", why))
+        fail_msg("kiosk: %s", why);
+}
+
+static void test_kiosk_signature_and_state_decide_first(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32], why[CORE_WHY] = "";
+    bank_session *s = add_session(x, "one.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    assert_int_equal(ingest(x, text, sig, code), 403);
+    assert_string_equal(code, "unknown-kiosk");
+    assert_int_equal(core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why), 0);
+    assert_int_equal(ingest(x, text, sig, code), 403);
+    assert_string_equal(code, "kiosk-not-approved");
+    assert_int_equal(store_kiosk_set(x->st, bank_signer_pub(x->k), "approved", why), 0);
+    /* one byte changed after signing; a signature cut short; none at all */
+    text[strlen(text) - 2] ^= 1;
+    assert_int_equal(ingest(x, text, sig, code), 401);
+    assert_string_equal(code, "bad-signature");
+    text[strlen(text) - 2] ^= 1;
+    char short_sig[129];
+    snprintf(short_sig, sizeof short_sig, "%.100s", sig);
+    assert_int_equal(ingest(x, text, short_sig, code), 400);
+    assert_string_equal(code, "malformed");
+    ingest_outcome o;
+    core_ingest(x->c, text, strlen(text), NULL, NULL, 1000, &o);
+    assert_int_equal(o.status, 400);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    assert_int_equal(ingest(x, text, sig, code), 200);
+    free(text);
+    bank_session_close(s);
+}
+
+static void test_results_of_more_sessions_than_are_kept_open_are_all_stored(void **state)
+{
+    fx *x = *state;
+    char sig[SESSIONS][129], code[32], name[64];
+    char *text[SESSIONS];
+    approve(x);
+    for (int i = 0; i < SESSIONS; i++) {
+        snprintf(name, sizeof name, "s%02d.session", i);
+        bank_session *s = add_session(x, name, fx_nip((size_t)i));
+        text[i] = record(x, s, fx_nip((size_t)i), sig[i]);
+        bank_session_close(s);
+    }
+    /* a server started after the sessions were added knows none of them open */
+    char why[CORE_WHY] = "";
+    core_ctx_free(x->c);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "data"), why);
+    assert_non_null(x->c);
+    for (int i = 0; i < SESSIONS; i++) {
+        if (ingest(x, text[i], sig[i], code) != 201) fail_msg("session %d: %s", i, code);
+    }
+    /* the first sessions were closed to make room: they open again */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ingest(x, text[i], sig[i], code), 200);
+        assert_string_equal(code, "duplicate");
+    }
+    for (int i = 0; i < SESSIONS; i++) free(text[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_kiosk_signature_and_state_decide_first, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_results_of_more_sessions_than_are_kept_open_are_all_stored, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
