@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -23,10 +24,11 @@ char *fx_tmpdir(void)
     return dir;
 }
 
-/* Removes path and, for a folder, everything in it. */
+/* Removes path and, for a folder (not a link to one), everything in it. */
 static void remove_tree(const char *path)
 {
-    DIR *d = opendir(path);
+    struct stat st;
+    DIR *d = lstat(path, &st) == 0 && S_ISDIR(st.st_mode) ? opendir(path) : NULL;
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;

@@ -228,22 +228,6 @@ static int setup(void **state)
     return 0;
 }
 
-static void rm_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[4096];
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_tree(p);
-        else unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(dir);
-}
-
 static int teardown(void **state)
 {
     fx *x = *state;
@@ -251,8 +235,7 @@ static int teardown(void **state)
     fake_down(&x->f);
     for (int i = 0; i < x->f.nreq && i < MAXREQ; i++) free(x->f.r[i].result);
     pthread_mutex_destroy(&x->f.mu);
-    rm_tree(x->dir);
-    free(x->dir);
+    fx_rmdir(x->dir);
     free(x);
     return 0;
 }
