@@ -150,8 +150,8 @@ unit: $(UNIT_BIN) ## run the cmocka unit tests
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 	@COUNTS=$(COUNTS) sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
 
-e2e: $(PROGRAMS) ## run the scripted end-to-end tests
-	@COUNTS=$(COUNTS) BIN=$(abspath $(BIN)) sh tests/run-e2e.sh
+e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end tests
+	@COUNTS=$(COUNTS) BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests sh tests/run-e2e.sh
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
 	@mkdir -p $(dir $@)

@@ -5,7 +5,8 @@ set -eu
 what=${1:-test}
 base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev sqlite3"
 kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
-core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
+# postgresql: the server core_postgres.sh starts a throw-away cluster of
+core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev postgresql curl"
 case "$what" in
   test) pkgs="$base $kiosk $core" ;;
   demo) pkgs="$base $kiosk $core" ;;

@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
 trap 'core_stop; sit_stop; rm -rf "$T"' EXIT
-DB=sqlite:$T/core.db
+DB=${KISI_E2E_DB:-sqlite:$T/core.db}
 
 # refused_as DESC STATUS -- the last ccore exited STATUS with one line on stderr.
 refused_as() {
@@ -59,7 +59,7 @@ ccore --db "$DB" session add "$R/demo.session"; refused_as "a session of a bank 
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
 same "bank add" "$rc" 0
 ccore session add "$R/demo.session" --db "$DB"; same "session add" "$rc" 0
-[ -d "$T/core.db.files" ] || fail "the data folder is not the database path + .files"
+[ -d "$T/core.db.files" ] || fail "the data folder is not the database path + .files (or --data)"
 ok "bank and session kept in $T/core.db.files"
 
 NIP1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
@@ -99,7 +99,7 @@ cp "${f%.json}.sig" "$T/stick2/zz-tampered.sig"
 : >"$T/stick2/zz-nosig.json"
 mkfifo "$T/stick2/zz-pipe.json" || fail "mkfifo"
 # a pipe on the stick must not hold the import up: bounded by timeout
-timeout 60 "$CORE" --db "$DB" import "$T/stick2" </dev/null >"$T/out" 2>"$T/err"; rc=$?
+timeout 60 "$CORE" --data "$T/core.db.files" --db "$DB" import "$T/stick2" </dev/null >"$T/out" 2>"$T/err"; rc=$?
 refused_as "a folder with a tampered copy, a lone .json and a pipe" 1
 grep -q '^zz-tampered.json: refused: .*(bad-signature)$' "$T/out" || fail "tampered: $(cat "$T/out")"
 grep -q '^zz-nosig.json: refused: ' "$T/out" || fail "no .sig: $(cat "$T/out")"

@@ -38,7 +38,7 @@ K1=$(pubhex "$T/k1/kiosk.key")
 same "the results name the kiosk's own key" "$(jget "$ACAD" 'j["kiosk"]')" "$K1"
 
 # -- the core knows the bank and both sessions --------------------------------------
-DB=sqlite:$T/core.db
+DB=${KISI_E2E_DB:-sqlite:$T/core.db}
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
 [ "$rc" -eq 0 ] || fail "core bank add: exit $rc"
 ccore session add "$R/demo.session" --db "$DB"
