@@ -13,7 +13,7 @@ BUILD := $(strip $(BUILD))
 FUZZCC := $(strip $(FUZZCC))
 FUZZSECS := $(strip $(FUZZSECS))
 ifeq ($(SAN),1)
-  BUILD := $(BUILD)/san
+  override BUILD := $(BUILD)/san
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
   BIN := $(BUILD)/bin
 else
