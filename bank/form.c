@@ -204,7 +204,8 @@ bank_err bank_form_score(bank *b, const bank_form *f, const bank_answer *answers
             e = BANK_EINVAL;
             break;
         }
-        lines[i].topic = k->topic;
+        /* the form's own copy: the cache may move its entries as it grows */
+        lines[i].topic = f->items[i].topic;
         lines[i].weight = k->weight;
         lines[i].correct = bank_answer_correct(k->key, answer_for(answers, nanswers, f->items[i].id));
     }

@@ -34,7 +34,8 @@ struct bank {
 };
 
 /* Key, weight and topic of item `id`, decrypting it the first time only.
- * The pointer is valid until bank_close(). */
+ * The pointer is valid until the next keycache_get() on the same bank (the
+ * cache moves its entries when it grows). */
 bank_err keycache_get(bank *b, const char *id, const keyinfo **out, char *why);
 /* Wipes and frees a key cache. NULL is a no-op. */
 void keycache_free(keycache *c);

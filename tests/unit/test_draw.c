@@ -518,6 +518,43 @@ static void test_form_scores_against_the_keys(void **state)
     assert_int_equal(bank_form_score(w->b, w->forms[0], &wide, 1, &sc, why), BANK_EINVAL);
 }
 
+/* A form longer than the bank's key cache holds at first: the cache grows
+ * while the form is scored, and every item must still count in its
+ * section. */
+static void test_a_long_form_scores_full_marks_while_the_key_cache_grows(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 2, 90);
+    fx_exam(b, "{\"id\":\"long\",\"title\":\"L\",\"kind\":\"academic\",\"minutes\":90,"
+               "\"quotas\":{\"t0\":80,\"t1\":80},\"sections\":["
+               "{\"id\":\"s1\",\"share\":7000,\"topics\":[\"t0\"]},"
+               "{\"id\":\"s2\",\"share\":3000,\"topics\":[\"t1\"]}]}");
+    fx_session(b, "long", 1, NULL, fx_path(dir, "s"), token);
+    bank_err e = BANK_OK;
+    bank_session *s = bank_session_open(b, fx_path(dir, "s"), &e, why);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_form *f = bank_form_draw(s, fx_nip(0), &e, why);
+    assert_non_null(f);
+    size_t n = bank_form_size(f);
+    assert_int_equal(n, 160);
+    bank_answer ans[160];
+    char letters[160][2];
+    for (size_t i = 0; i < n; i++) {
+        ans[i].item_id = bank_form_item(f, i, NULL, NULL, NULL);
+        letters[i][0] = (char)('A' + number_of(ans[i].item_id) % 4);
+        letters[i][1] = 0;
+        ans[i].letters = letters[i];
+    }
+    bank_score sc;
+    assert_int_equal(bank_form_score(b, f, ans, n, &sc, why), BANK_OK);
+    assert_int_equal(sc.raw, 10000);
+    bank_form_free(f);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_exhausted_pool_reuses_longest_ago_seen_first),
         cmocka_unit_test(test_unseen_items_come_before_any_seen_item),
         cmocka_unit_test(test_difficulty_mix_draws_each_band_quota),
+        cmocka_unit_test(test_a_long_form_scores_full_marks_while_the_key_cache_grows),
     };
     int failed = cmocka_run_group_tests_name("sitting of 40", tests, setup, teardown);
     return failed + cmocka_run_group_tests_name("single forms", alone, NULL, NULL);
