@@ -5,10 +5,11 @@ set -eu
 what=${1:-test}
 base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev sqlite3"
 kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
-# postgresql: the server core_postgres.sh starts a throw-away cluster of
-core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev postgresql curl"
+core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
+# the PostgreSQL server: tests/e2e/core_postgres.sh runs a throw-away cluster of it
+pgserver="postgresql"
 case "$what" in
-  test) pkgs="$base $kiosk $core" ;;
+  test) pkgs="$base $kiosk $core $pgserver" ;;
   demo) pkgs="$base $kiosk $core" ;;
   fuzz) pkgs="$base clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown set '$what' (test, demo, fuzz)" >&2; exit 2 ;;
