@@ -1,7 +1,9 @@
 /* store.h -- the grading core's storage interface; handlers use only this.
- * Backends: SQLite (store_sqlite.c, "sqlite:PATH"); PostgreSQL can be added as
- * another store_ops table without touching the handlers. All functions return
- * 0 on success, -1 with a one-line reason in `why` (CORE_WHY bytes) on error. */
+ * Backends, each a store_ops table (store_int.h): SQLite (store_sqlite*.c,
+ * "sqlite:PATH") and PostgreSQL (store_pg*.c, "postgres://..."), which
+ * several cores may share. All functions return 0 on success, -1 with a
+ * one-line reason in `why` (CORE_WHY bytes) on error. Every function may be
+ * called from several threads at once. */
 #ifndef KISI_STORE_H
 #define KISI_STORE_H
 
