@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 
 #include "http.h"
 
@@ -288,14 +289,15 @@ typedef enum MHD_Result (*route_fn)(http_server *h, struct MHD_Connection *conn,
 static const struct route {
     const char *method, *prefix, *suffix;
     bool param;
+    bool operator; /* holds NIPs, forms or scores: for the operator's token only */
     route_fn fn;
 } routes[] = {
-    {"GET", "/v1/health", "", false, on_health},
-    {"POST", "/v1/kiosks", "", false, on_kiosk_enrol},
-    {"GET", "/v1/kiosks/", "", true, on_kiosk_state},
-    {"POST", "/v1/results", "", false, on_result},
-    {"GET", "/v1/history", "", false, on_history},
-    {"GET", "/v1/cohorts/", "/recap", true, on_recap},
+    {"GET", "/v1/health", "", false, false, on_health},
+    {"POST", "/v1/kiosks", "", false, false, on_kiosk_enrol},
+    {"GET", "/v1/kiosks/", "", true, false, on_kiosk_state},
+    {"POST", "/v1/results", "", false, false, on_result},
+    {"GET", "/v1/history", "", false, true, on_history},
+    {"GET", "/v1/cohorts/", "/recap", true, true, on_recap},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -314,6 +316,41 @@ static bool route_match(size_t i, const char *url, char *arg, size_t cap)
     return true;
 }
 
+/* True when the request carries "Authorization: Bearer <the operator
+ * token>"; otherwise queues 403 (no token configured) or 401 in *rc. */
+static bool operator_ok(http_server *h, struct MHD_Connection *conn, enum MHD_Result *rc)
+{
+    const char *tok = h->cfg.operator_token;
+    if (!tok) {
+        *rc = send_error(conn, MHD_HTTP_FORBIDDEN, "operator-routes-off",
+                         "this core was started without --operator-token-file; "
+                         "use the core command on its machine");
+        return false;
+    }
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_AUTHORIZATION);
+    size_t n = strlen(tok);
+    if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) == n &&
+        CRYPTO_memcmp(auth + 7, tok, n) == 0)
+        return true;
+    json_t *o = json_pack("{s:s, s:s}", "error", "unauthorized", "reason",
+                          "this route wants the operator's token: Authorization: Bearer TOKEN");
+    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    struct MHD_Response *r =
+        body ? MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!r) {
+        free(body);
+        *rc = MHD_NO;
+        return false;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    *rc = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, r);
+    MHD_destroy_response(r);
+    return false;
+}
+
 /* Answers a complete request: 404 for an unknown path, 405 for a wrong method. */
 static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, const char *url,
                                 const char *method, const req *r)
@@ -323,8 +360,13 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
     const char *allowed = NULL;
     for (size_t i = 0; i < NROUTES; i++) {
         if (!route_match(i, url, arg, sizeof arg)) continue;
-        if (strcmp(routes[i].method, m) == 0) return routes[i].fn(h, conn, arg, r);
-        allowed = routes[i].method;
+        if (strcmp(routes[i].method, m) != 0) {
+            allowed = routes[i].method;
+            continue;
+        }
+        enum MHD_Result rc = MHD_NO;
+        if (routes[i].operator && !operator_ok(h, conn, &rc)) return rc;
+        return routes[i].fn(h, conn, arg, r);
     }
     if (!allowed) return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no route %.100s", url);
     char reason[CORE_WHY];

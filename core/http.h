@@ -26,6 +26,9 @@ typedef struct http_config {
     const char *listen;    /* "HOST:PORT" or "[V6]:PORT"; NULL = "127.0.0.1:8080" */
     size_t body_max;       /* 0 = HTTP_BODY_MAX */
     http_recap_fn recap;   /* NULL: the recap route answers 501 */
+    const char *operator_token; /* opens the operator routes (history, recap) to
+                                   "Authorization: Bearer TOKEN" (borrowed); NULL: they
+                                   answer 403 */
     void *recap_arg;
 } http_config;
 

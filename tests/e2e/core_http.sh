@@ -158,7 +158,13 @@ get "/v1/kiosks/$K1"; same "state after revocation" "$(bodyget 'j["state"]')" re
 upload "$ACAD"; status_is "a result from a revoked kiosk" 403 kiosk-not-approved
 
 # -- history: the stored forms as FORMS.jsonl -----------------------------------------
-code=$(curl -s --max-time 20 -o "$T/hist" -D "$T/hdr" -w '%{http_code}' \
+get_anon "/v1/history?exam=latsar-akademik"
+status_is "history without the operator's token" 401 unauthorized
+printf 'Authorization: Bearer not-the-token-at-all\n' >"$T/wrong.hdr"
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -H "@$T/wrong.hdr" \
+    "$URL/v1/history?exam=latsar-akademik")
+status_is "history with another token" 401 unauthorized
+code=$(curl -s --max-time 20 -o "$T/hist" -D "$T/hdr" -w '%{http_code}' -H "@$T/operator.hdr" \
     "$URL/v1/history?exam=latsar-akademik")
 same "history status" "$code" 200
 grep -qi '^content-type: text/plain' "$T/hdr" || fail "history is not text/plain"
@@ -178,4 +184,16 @@ same "SIGTERM stops the core cleanly" "$core_rc" 0
 grep -q '^core stopped' "$T/core.out" || fail "no stop line"
 [ -s "$T/core.err" ] && fail "stderr of the server: $(cat "$T/core.err")"
 ok "no stderr from the server"
+
+# -- the operator routes of a core started without a token ---------------------------
+NO_OPERATOR_TOKEN=1 core_start "$DB" || fail "core start without a token: $(cat "$T/core.err")"
+get "/v1/history?exam=latsar-akademik"; status_is "history on a core without a token" 403 operator-routes-off
+get "/v1/health"; status_is "the other routes still answer" 200
+core_stop
+printf 'qwzxv\n' >"$T/five.token"
+ccore --db "$DB" --listen 127.0.0.1:18079 --operator-token-file "$T/five.token"
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q 'printable characters' "$T/err" ||
+    fail "a short token: exit $rc, $(cat "$T/err")"
+grep -q qwzxv "$T/err" && fail "the token itself is in the message: $(cat "$T/err")"
+ok "a token of five characters is refused in one line that does not show it"
 done_ok

@@ -76,6 +76,7 @@ same "bank add" "$rc" 0
 ccore --db "$DB" session add "$R/demo.session"; same "session add (academic)" "$rc" 0
 ccore --db "$DB" session add "$R/rpl.session"; same "session add (RPL)" "$rc" 0
 core_start "$DB" || fail "core start: $(cat "$T/core.err")"
+get_anon "/v1/cohorts/$A/recap"; status_is "the recap route without the operator's token" 401 unauthorized
 get "/v1/cohorts/$A/recap"; status_is "the recap route" 200
 cmp -s "$T/body" "$T/run2.json" || fail "the route does not serve the latest run"
 ok "the route serves run 2, byte for byte as core recap --json"

@@ -2,8 +2,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
+#include "bank.h"
 #include "cli.h"
 #include "cmd.h"
 #include "http.h"
@@ -17,7 +21,35 @@ static char *serve_recap(core_ctx *c, const char *cohort, void *arg, int *status
     return cmd_recap_json(core_ctx_store(c), cohort, false, &run, status, code, why);
 }
 
-int cmd_serve(const char *db, const char *listen)
+#define TOKEN_MIN 16   /* an operator token shorter than this is refused */
+#define TOKEN_MAX 1024
+
+/* Reads the operator token from path (one trailing newline dropped); NULL
+ * after saying why on stderr. Caller wipes and frees. */
+static char *read_token(const char *path)
+{
+    char *t = NULL, why[BANK_WHY] = "";
+    size_t n = 0;
+    if (bank_file_read(path, TOKEN_MAX + 2, &t, &n, why) != BANK_OK) {
+        cmd_fail("--operator-token-file %s", why);
+        return NULL;
+    }
+    if (n && t[n - 1] == '\n') t[--n] = 0;
+    if (n && t[n - 1] == '\r') t[--n] = 0;
+    bool printable = n >= TOKEN_MIN && n <= TOKEN_MAX;
+    for (size_t i = 0; printable && i < n; i++) printable = t[i] > 0x20 && t[i] < 0x7f;
+    if (!printable) {
+        cmd_fail("--operator-token-file %.200s: the token must be %d to %d printable characters "
+                 "without spaces",
+                 path, TOKEN_MIN, TOKEN_MAX);
+        OPENSSL_cleanse(t, n);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+int cmd_serve(const char *db, const char *listen, const char *token_file)
 {
     /* block the stop signals before any thread starts, so that every
      * server thread inherits the mask and only sigwait below sees them */
@@ -27,13 +59,21 @@ int cmd_serve(const char *db, const char *listen)
     sigaddset(&stop, SIGTERM);
     if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) return cmd_fail("cannot block signals");
     signal(SIGPIPE, SIG_IGN);
+    char *token = token_file ? read_token(token_file) : NULL;
+    if (token_file && !token) return 1;
     cmd_env env;
-    if (cmd_open(db, true, &env)) return 1;
+    if (cmd_open(db, true, &env)) {
+        if (token) OPENSSL_cleanse(token, strlen(token));
+        free(token);
+        return 1;
+    }
     char why[CORE_WHY] = "";
-    http_config cfg = {.listen = listen, .recap = serve_recap};
+    http_config cfg = {.listen = listen, .recap = serve_recap, .operator_token = token};
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {
         cmd_close(&env);
+        if (token) OPENSSL_cleanse(token, strlen(token));
+        free(token);
         return cmd_fail("%s", why);
     }
     char shown[512];
@@ -44,6 +84,8 @@ int cmd_serve(const char *db, const char *listen)
     }
     http_stop(h);
     cmd_close(&env);
+    if (token) OPENSSL_cleanse(token, strlen(token));
+    free(token);
     printf("core stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;
 }

@@ -10,7 +10,8 @@
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static const char usage_text[] =
-    "usage: core [--db URL] [--data DIR] [--listen HOST:PORT]     serve HTTP\n"
+    "usage: core [--db URL] [--data DIR] [--listen HOST:PORT] [--operator-token-file F]\n"
+    "                                                          serve HTTP\n"
     "       core [--db URL] [--data DIR] COMMAND ARGS...\n"
     "commands:\n"
     "  bank add BANK --passphrase-file F\n"
@@ -63,15 +64,16 @@ static int take_opt(int argc, char **argv, int *i, const char *name, const char 
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *data = NULL, *listen = NULL;
+    const char *db = NULL, *data = NULL, *listen = NULL, *token = NULL;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest) return cmd_fail("out of memory");
-    /* --db, --data and --listen may stand before or after the subcommand */
+    /* the options may stand before or after the subcommand */
     for (int i = 1; i < argc; i++) {
         int t = take_opt(argc, argv, &i, "--db", &db);
         if (t == 0) t = take_opt(argc, argv, &i, "--data", &data);
         if (t == 0) t = take_opt(argc, argv, &i, "--listen", &listen);
+        if (t == 0) t = take_opt(argc, argv, &i, "--operator-token-file", &token);
         if (t < 0) {
             free(rest);
             return 2;
@@ -88,9 +90,10 @@ int main(int argc, char **argv)
     cmd_set_data(data);
     int rc = 2;
     if (nrest == 0) {
-        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN);
-    } else if (listen) {
-        fprintf(stderr, "core: --listen is for the server, not for '%.40s'\n", rest[0]);
+        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token);
+    } else if (listen || token) {
+        fprintf(stderr, "core: %s is for the server, not for '%.40s'\n",
+                listen ? "--listen" : "--operator-token-file", rest[0]);
     } else if (rest[0][0] == '-') {
         fprintf(stderr, "core: unknown option %.60s (core --help lists them)\n", rest[0]);
     } else {
