@@ -19,8 +19,10 @@ void core_ctx_free(core_ctx *c);
 store *core_ctx_store(core_ctx *c);
 
 /* Copies a sealed bank and its passphrase file (0600) into the data folder
- * and records them. The passphrase must open the bank. */
-int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, char *why);
+ * and records them. The passphrase must open the bank; with pub_path (the
+ * authority's public key file; NULL: not checked) its seal must verify. */
+int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
+                  char *why);
 /* Copies a session file (made by `bank session`) into the data folder and
  * records it; its bank must be known and unlock it. */
 int core_session_add(core_ctx *c, const char *session_path, char *why);

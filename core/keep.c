@@ -240,11 +240,17 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
     return NULL;
 }
 
-int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, char *why)
+int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
+                  char *why)
 {
     char bw[BANK_WHY] = "", dst[1200], pdst[1200];
     bank_err e = BANK_OK;
     bank *b = bank_open(bank_path, false, &e, bw);
+    if (b && pub_path && (e = bank_verify(b, pub_path, bw)) != BANK_OK) {
+        store_say(why, "the seal does not verify: %s", bw);
+        bank_close(b);
+        return -1;
+    }
     if (!b) {
         store_say(why, "%s", bw);
         return -1;

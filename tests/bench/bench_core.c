@@ -155,7 +155,7 @@ static void core_start(core_run *r, const char *dir, int round, const char *bank
     r->st = store_open(path, why);
     snprintf(path, sizeof path, "%s/data-%d", dir, round);
     r->c = r->st ? core_ctx_new(r->st, path, why) : NULL;
-    if (!r->c || core_bank_add(r->c, bank_path, pass_path, why)) die("core", why);
+    if (!r->c || core_bank_add(r->c, bank_path, pass_path, NULL, why)) die("core", why);
     for (int i = 0; i < SESSIONS; i++)
         if (core_session_add(r->c, sessions[i], why)) die("session add", why);
     if (core_kiosk_enrol(r->c, kiosk_pub, "bench", 1, why) ||

@@ -56,8 +56,12 @@ printf 'not the passphrase\n' >"$T/wrongpass"
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$T/wrongpass"
 refused_as "bank add with a wrong passphrase" 1
 ccore --db "$DB" session add "$R/demo.session"; refused_as "a session of a bank the core lacks" 1
-ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
-same "bank add" "$rc" 0
+"$BANK" keygen "$T/stranger" >/dev/null 2>&1 || fail "a second authority key"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$T/stranger.pub"
+refused_as "bank add with another authority's key" 1
+err_has "the seal is named" "seal does not verify"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
+same "bank add, its seal checked" "$rc" 0
 ccore session add "$R/demo.session" --db "$DB"; same "session add" "$rc" 0
 [ -d "$T/core.db.files" ] || fail "the data folder is not the database path + .files (or --data)"
 ok "bank and session kept in $T/core.db.files"

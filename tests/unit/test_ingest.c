@@ -49,7 +49,7 @@ static int setup(void **state)
     char bank_path[4200], pass_path[4200];
     snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
     snprintf(pass_path, sizeof pass_path, "%s", fx_path(x->dir, "pass"));
-    if (core_bank_add(x->c, bank_path, pass_path, why)) fail_msg("bank add: %s", why);
+    if (core_bank_add(x->c, bank_path, pass_path, NULL, why)) fail_msg("bank add: %s", why);
     *state = x;
     return 0;
 }

@@ -18,11 +18,12 @@
 
 int cmd_bank(const char *db, int argc, char **argv)
 {
-    static const char use[] = "bank add BANK --passphrase-file F";
-    const char *bank_path = NULL, *pass = NULL;
+    static const char use[] = "bank add BANK --passphrase-file F [--pub AUTHORITY.pub]";
+    const char *bank_path = NULL, *pass = NULL, *pub = NULL;
     if (argc < 1 || strcmp(argv[0], "add") != 0) return cmd_usage(use);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--passphrase-file") == 0 && i + 1 < argc && !pass) pass = argv[++i];
+        else if (strcmp(argv[i], "--pub") == 0 && i + 1 < argc && !pub) pub = argv[++i];
         else if (argv[i][0] != '-' && !bank_path) bank_path = argv[i];
         else return cmd_usage(use);
     }
@@ -30,7 +31,7 @@ int cmd_bank(const char *db, int argc, char **argv)
     cmd_env env;
     if (cmd_open(db, true, &env)) return 1;
     char why[CORE_WHY] = "";
-    int rc = core_bank_add(env.ctx, bank_path, pass, why);
+    int rc = core_bank_add(env.ctx, bank_path, pass, pub, why);
     cmd_close(&env);
     if (rc) return cmd_fail("bank %.200s not added: %s", bank_path, why);
     printf("bank %s added\n", bank_path);
