@@ -358,20 +358,29 @@ static void add_history(char *hist, size_t cap, int a, const int *nums, int n)
     snprintf(hist + len, cap - len, "]}\n");
 }
 
-/* Draws participant 0's form of exam q (4 of the 10 items of t0) after `hist`. */
-static bank_form *draw_after(const char *hist)
+/* Participant 0's form of `exam` in a session of one made in dir after
+ * `hist` (NULL: none). */
+static bank_form *draw_one(bank *b, const char *dir, const char *exam, const char *hist)
 {
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
-    bank *b = fx_bank(dir, 1, 10);
-    fx_exam(b, "{\"id\":\"q\",\"title\":\"Q\",\"kind\":\"academic\",\"minutes\":5,"
-               "\"quotas\":{\"t0\":4}}");
-    fx_session(b, "q", 1, hist, fx_path(dir, "s"), token);
+    char why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    fx_session(b, exam, 1, hist, fx_path(dir, "s"), token);
     bank_err e = BANK_OK;
     bank_session *s = bank_session_open(b, fx_path(dir, "s"), &e, why);
     assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
     bank_form *f = bank_form_draw(s, fx_nip(0), &e, why);
     assert_non_null(f);
     bank_session_close(s);
+    return f;
+}
+
+/* Draws participant 0's form of exam q (4 of the 10 items of t0) after `hist`. */
+static bank_form *draw_after(const char *hist)
+{
+    char *dir = fx_tmpdir();
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, "{\"id\":\"q\",\"title\":\"Q\",\"kind\":\"academic\",\"minutes\":5,"
+               "\"quotas\":{\"t0\":4}}");
+    bank_form *f = draw_one(b, dir, "q", hist);
     bank_close(b);
     fx_rmdir(dir);
     return f;
@@ -524,18 +533,13 @@ static void test_form_scores_against_the_keys(void **state)
 static void test_a_long_form_scores_full_marks_while_the_key_cache_grows(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
     bank *b = fx_bank(dir, 2, 90);
     fx_exam(b, "{\"id\":\"long\",\"title\":\"L\",\"kind\":\"academic\",\"minutes\":90,"
                "\"quotas\":{\"t0\":80,\"t1\":80},\"sections\":["
                "{\"id\":\"s1\",\"share\":7000,\"topics\":[\"t0\"]},"
                "{\"id\":\"s2\",\"share\":3000,\"topics\":[\"t1\"]}]}");
-    fx_session(b, "long", 1, NULL, fx_path(dir, "s"), token);
-    bank_err e = BANK_OK;
-    bank_session *s = bank_session_open(b, fx_path(dir, "s"), &e, why);
-    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
-    bank_form *f = bank_form_draw(s, fx_nip(0), &e, why);
-    assert_non_null(f);
+    bank_form *f = draw_one(b, dir, "long", NULL);
     size_t n = bank_form_size(f);
     assert_int_equal(n, 160);
     bank_answer ans[160];
@@ -550,7 +554,6 @@ static void test_a_long_form_scores_full_marks_while_the_key_cache_grows(void **
     assert_int_equal(bank_form_score(b, f, ans, n, &sc, why), BANK_OK);
     assert_int_equal(sc.raw, 10000);
     bank_form_free(f);
-    bank_session_close(s);
     bank_close(b);
     fx_rmdir(dir);
 }
