@@ -41,7 +41,7 @@ kd_wait screen=instructions
 kd_shot 04-instructions.png
 kd_keys Return
 kd_wait screen=exam item=1
-kd_keys c
+kd_keys b   # every item has a B, true/false items too
 kd_wait screen=exam answered=1
 kd_shot 05-exam-first-item.png
 # answer items 2-40 with letters in turn (a letter past a true/false item's two
