@@ -44,9 +44,10 @@ static int64_t now_ms(void)
 }
 
 /* Queues `len` bytes of `buf` (taken: freed by libmicrohttpd) with `type`
- * and, for a 405, the Allow header. */
+ * and, when hname is set, the header hname: hvalue (Allow for a 405,
+ * WWW-Authenticate for a 401). */
 static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status, const char *type,
-                                char *buf, size_t len, const char *allow)
+                                char *buf, size_t len, const char *hname, const char *hvalue)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, buf ? buf : (char *)"", buf ? MHD_RESPMEM_MUST_FREE
@@ -57,7 +58,7 @@ static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status, co
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (allow) MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (hname) MHD_add_response_header(r, hname, hvalue);
     enum MHD_Result rc = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
     return rc;
@@ -65,7 +66,7 @@ static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status, co
 
 /* Queues the JSON text `text` (taken) and a newline: one JSON text a line. */
 static enum MHD_Result send_line(struct MHD_Connection *conn, unsigned status, char *text,
-                                 const char *allow)
+                                 const char *hname, const char *hvalue)
 {
     size_t n = text ? strlen(text) : 0;
     char *buf = text ? realloc(text, n + 2) : NULL;
@@ -74,21 +75,22 @@ static enum MHD_Result send_line(struct MHD_Connection *conn, unsigned status, c
         return MHD_NO;
     }
     memcpy(buf + n, "\n", 2);
-    return send_buf(conn, status, "application/json", buf, n + 1, allow);
+    return send_buf(conn, status, "application/json", buf, n + 1, hname, hvalue);
 }
 
-/* Queues `o` (reference taken) as compact JSON. */
-static enum MHD_Result send_json_allow(struct MHD_Connection *conn, unsigned status, json_t *o,
-                                       const char *allow)
+/* Queues `o` (reference taken) as compact JSON, with the header hname:
+ * hvalue when hname is set. */
+static enum MHD_Result send_json_header(struct MHD_Connection *conn, unsigned status, json_t *o,
+                                        const char *hname, const char *hvalue)
 {
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
-    return send_line(conn, status, text, allow);
+    return send_line(conn, status, text, hname, hvalue);
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, json_t *o)
 {
-    return send_json_allow(conn, status, o, NULL);
+    return send_json_header(conn, status, o, NULL, NULL);
 }
 
 /* Queues the refusal {"error": code, "reason": ...}. */
@@ -262,7 +264,7 @@ static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, c
         free(t.p);
         return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
     }
-    return send_buf(conn, MHD_HTTP_OK, "text/plain; charset=utf-8", t.p, t.n, NULL);
+    return send_buf(conn, MHD_HTTP_OK, "text/plain; charset=utf-8", t.p, t.n, NULL, NULL);
 }
 
 static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, const char *cohort,
@@ -278,7 +280,7 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     char code[32] = "server-error", why[CORE_WHY] = "the recap failed";
     char *json = h->cfg.recap(h->c, cohort, h->cfg.recap_arg, &status, code, why);
     if (!json) return send_error(conn, (unsigned)status, code, "%s", why);
-    return send_line(conn, MHD_HTTP_OK, json, NULL);
+    return send_line(conn, MHD_HTTP_OK, json, NULL, NULL);
 }
 
 typedef enum MHD_Result (*route_fn)(http_server *h, struct MHD_Connection *conn,
@@ -333,21 +335,11 @@ static bool operator_ok(http_server *h, struct MHD_Connection *conn, enum MHD_Re
     if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) == n &&
         CRYPTO_memcmp(auth + 7, tok, n) == 0)
         return true;
-    json_t *o = json_pack("{s:s, s:s}", "error", "unauthorized", "reason",
-                          "this route wants the operator's token: Authorization: Bearer TOKEN");
-    char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
-    json_decref(o);
-    struct MHD_Response *r =
-        body ? MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE) : NULL;
-    if (!r) {
-        free(body);
-        *rc = MHD_NO;
-        return false;
-    }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-    *rc = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, r);
-    MHD_destroy_response(r);
+    *rc = send_json_header(conn, MHD_HTTP_UNAUTHORIZED,
+                           json_pack("{s:s, s:s}", "error", "unauthorized", "reason",
+                                     "this route wants the operator's token: "
+                                     "Authorization: Bearer TOKEN"),
+                           MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     return false;
 }
 
@@ -371,9 +363,9 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
     if (!allowed) return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no route %.100s", url);
     char reason[CORE_WHY];
     snprintf(reason, sizeof reason, "%.100s takes %s, not %.16s", url, allowed, method);
-    return send_json_allow(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-                           json_pack("{s:s, s:s}", "error", "method-not-allowed", "reason", reason),
-                           allowed);
+    return send_json_header(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+                            json_pack("{s:s, s:s}", "error", "method-not-allowed", "reason", reason),
+                            MHD_HTTP_HEADER_ALLOW, allowed);
 }
 
 /* Appends an upload chunk, or marks the request too big past the limit. */
