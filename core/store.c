@@ -196,6 +196,12 @@ int store_kiosk_each(store *s, int (*fn)(const char *pub, const char *name, cons
     return s->ops->kiosk_each(s, fn, arg, why);
 }
 
+bool store_beyond_limit(const store_result *r, long long count, long long highest)
+{
+    return r->max_attempts > 0 &&
+           (r->attempt > r->max_attempts || (r->attempt > highest && count >= r->max_attempts));
+}
+
 int store_result_put(store *s, const store_result *r, char *why)
 {
     STORE_CHECK(s, "result", r ? "" : NULL);

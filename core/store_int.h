@@ -69,6 +69,13 @@ struct store {
  * "stopped by the caller" in why. */
 #define STORE_STOPPED "stopped by the caller"
 
+/* The attempt limit of store_result_put, for every backend: true when a new
+ * attempt r->attempt is beyond r->max_attempts, given the `count` attempts
+ * of that exam and NIP stored already and the `highest` of their numbers.
+ * (A session made without the core's history may number an attempt the
+ * participant no longer has: the stored count decides.) */
+bool store_beyond_limit(const store_result *r, long long count, long long highest);
+
 /* Backends. Each returns a handle that store_close() frees, or NULL with why. */
 store *store_sqlite_open(const char *path, char *why);
 /* `url` is the whole postgres:// or postgresql:// URL: libpq's connection string. */

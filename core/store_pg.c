@@ -304,9 +304,7 @@ static int pg_put_locked(pg_tx *tx, const store_result *r, char *why)
                                 r, why) ? -1 : STORE_CONFLICT;
     /* the attempt limit, counted under the lock: two uploads at once cannot
      * both take the last attempt */
-    if (r->max_attempts > 0 &&
-        (r->attempt > r->max_attempts || (r->attempt > highest && count >= r->max_attempts)))
-        return STORE_TOO_MANY;
+    if (store_beyond_limit(r, count, highest)) return STORE_TOO_MANY;
     if (r->exam_kind[0] && pg_done(pg_run(tx, "recording the exam", why, PG_NOTE_EXAM, "ttt",
                                           r->exam_id, r->exam_kind, r->programme)))
         return -1;

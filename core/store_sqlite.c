@@ -369,8 +369,7 @@ static int put_result(sqlite_store *ss, const void *arg, char *why)
                            "SELECT COUNT(*), COALESCE(MAX(attempt), 0) FROM results"
                            " WHERE exam_id = ?1 AND nip = ?2", "tt", r->exam_id, r->nip);
     if (!rc && held.n == 0 && r->max_attempts > 0 &&
-        (r->attempt > r->max_attempts ||
-         (r->attempt > STORE_CELL_NUM(&used, 0, 1) && STORE_CELL_NUM(&used, 0, 0) >= r->max_attempts)))
+        store_beyond_limit(r, STORE_CELL_NUM(&used, 0, 0), STORE_CELL_NUM(&used, 0, 1)))
         rc = STORE_TOO_MANY;
     /* the exam's kind and programme, written when they are new or changed:
      * a repeated upload writes nothing */
