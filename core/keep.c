@@ -91,35 +91,20 @@ static char *read_secret(const char *path, size_t *len, char *why)
     return buf;
 }
 
-/* Copies src to dst (mode) through a temporary file, fsynced and renamed. */
+#define COPY_MAX ((size_t)1 << 31) /* the largest bank or session file copied */
+
+/* Copies src to dst (mode) atomically, through libbank's one atomic
+ * writer: a reader of dst sees the old file or the whole new one. */
 static int copy_file(const char *src, const char *dst, int mode, char *why)
 {
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
-    int in = open(src, O_RDONLY), out = -1, rc = -1;
-    if (in < 0) {
-        store_say(why, "%s: %s", src, strerror(errno));
-        return -1;
-    }
-    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
-    if (out < 0) {
-        store_say(why, "%s: %s", tmp, strerror(errno));
-        close(in);
-        return -1;
-    }
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(in, buf, sizeof buf)) > 0)
-        if (write(out, buf, (size_t)n) != n) break;
-    if (n == 0 && fsync(out) == 0) rc = 0;
-    close(in);
-    if (close(out) != 0) rc = -1;
-    if (rc == 0 && rename(tmp, dst) != 0) rc = -1;
-    if (rc) {
-        store_say(why, "cannot copy %s to %s: %s", src, dst, strerror(errno));
-        unlink(tmp);
-    }
-    return rc;
+    char *data = NULL, bw[BANK_WHY] = "";
+    size_t len = 0;
+    bank_err e = bank_file_read(src, COPY_MAX, &data, &len, bw);
+    if (!e) e = bank_file_write_atomic(dst, data, len, mode, bw);
+    if (data) OPENSSL_cleanse(data, len); /* a passphrase file passes here too */
+    free(data);
+    if (e) store_say(why, "cannot copy %s to %s: %s", src, dst, bw);
+    return e ? -1 : 0;
 }
 
 /* Closes the i-th open session. Call locked. */
