@@ -6,10 +6,12 @@ SAN      ?= 0           # 1: build and test under AddressSanitizer + UBSan
 OPT      ?= -O2         # optimisation flags
 FUZZSECS ?= 60          # seconds per target for `make fuzz`
 BUILD    ?= build       # object files and test binaries
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)  # tests run at once by `make test`
 
 CC := $(strip $(CC))
 SAN := $(strip $(SAN))
 BUILD := $(strip $(BUILD))
+JOBS := $(strip $(JOBS))
 FUZZCC := $(strip $(FUZZCC))
 FUZZSECS := $(strip $(FUZZSECS))
 ifeq ($(SAN),1)
@@ -73,7 +75,7 @@ all: $(PROGRAMS) ## build the programs into bin/
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
-	@echo "variables: SAN=1 (sanitizers), CC, OPT, FUZZSECS"
+	@echo "variables: SAN=1 (sanitizers), JOBS (tests at once), CC, OPT, FUZZSECS"
 
 deps: ## install missing Debian packages (no-op when present)
 	@sh tools/deps.sh test
@@ -138,20 +140,24 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
-test: deps ## install deps, build, run unit, fuzz-corpus and end-to-end tests
-	@rm -f $(BUILD)/test-counts
-	@$(MAKE) --no-print-directory unit fuzz-replay e2e COUNTS=$(abspath $(BUILD))/test-counts
-	@awk '{p+=$$1; f+=$$2} END {printf "total: %d passed, %d failed\n", p, f; exit f > 0}' \
-	  $(BUILD)/test-counts
+E2E_SRC   := $(wildcard tests/e2e/*.sh)
+# the slow scripts first, so that the short jobs fill the gaps beside them
+E2E_JOBS  := $(addprefix e2e:,$(filter %/kiosk_sitting.sh %/core_postgres.sh,$(E2E_SRC)) \
+             $(filter-out %/kiosk_sitting.sh %/core_postgres.sh,$(E2E_SRC)))
+RUN       := BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests JOBS=$(JOBS) sh tests/run.sh
+
+test: deps ## install deps, build, run every test JOBS at a time, print the slowest
+	@$(MAKE) --no-print-directory $(UNIT_BIN) $(FUZZ_REPLAY) $(PROGRAMS)
+	@$(RUN) total $(E2E_JOBS) $(addprefix unit:,$(UNIT_BIN)) $(addprefix replay:,$(FUZZ_REPLAY))
 
 unit: $(UNIT_BIN) ## run the cmocka unit tests
-	@COUNTS=$(COUNTS) sh tests/run-unit.sh $(UNIT_BIN)
+	@$(RUN) unit $(addprefix unit:,$(UNIT_BIN))
 
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
-	@COUNTS=$(COUNTS) sh tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
+	@$(RUN) fuzz-replay $(addprefix replay:,$(FUZZ_REPLAY))
 
 e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end tests
-	@COUNTS=$(COUNTS) BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests sh tests/run-e2e.sh
+	@$(RUN) e2e $(E2E_JOBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
 	@mkdir -p $(dir $@)

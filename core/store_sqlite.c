@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -117,6 +118,31 @@ static void sqlite_close_store(store *s)
 
 static const struct store_ops STORE_SQLITE_OPS;
 
+/* Waits for this process's turn to set up the store file at `path`: an
+ * exclusive flock(2) on its folder. Returns the folder's descriptor (close
+ * it to end the turn), or -1 with why. */
+static int store_sqlite_turn(const char *path, char *why)
+{
+    char dir[sizeof ((sqlite_store *)0)->path];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = 0;
+    else *slash = 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        store_say(why, "cannot create the store %.200s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno == EINTR) continue;
+        store_say(why, "cannot lock the folder of the store %.200s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 /* Caller frees with store_close(). */
 store *store_sqlite_open(const char *path, char *why)
 {
@@ -134,12 +160,23 @@ store *store_sqlite_open(const char *path, char *why)
         free(ss);
         return NULL;
     }
+    /* cores that start at once on one file take turns to switch it to WAL and
+     * to write or check its schema: two connections promoting their read
+     * locks at once make SQLite answer "busy" at once, without waiting. The
+     * turn is a flock(2) on the file's folder: a descriptor of the file itself
+     * must never be closed beside SQLite's, which would drop its locks. */
+    int turn = store_sqlite_turn(path, why);
+    if (turn < 0) {
+        free(ss);
+        return NULL;
+    }
     /* create the file ourselves so it is 0600; SQLite gives its -wal and
      * -shm files the same permissions */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) close(fd);
     else if (errno != EEXIST) {
         store_say(why, "cannot create the store %.200s: %s", path, strerror(errno));
+        close(turn);
         free(ss);
         return NULL;
     }
@@ -176,6 +213,7 @@ store *store_sqlite_open(const char *path, char *why)
         free(mode);
     }
     if (!rc) rc = sqlite_schema(ss, path, why);
+    close(turn); /* and with it the turn */
     if (rc != 0) {
         sqlite_close_store(&ss->base);
         return NULL;

@@ -42,7 +42,7 @@ wait_for() {
     d=$1; shift
     i=0
     until "$@"; do
-        i=$((i + 1)); [ $i -gt 300 ] && fail "$d: not within 75 s"
+        i=$((i + 1)); [ $i -gt 1200 ] && fail "$d: not within 300 s"
         sleep 0.25
     done
     ok "$d"

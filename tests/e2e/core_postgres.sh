@@ -28,7 +28,7 @@ pg_stop() {
     [ -n "$PGPID" ] || return 0
     $AS "$PGBIN/pg_ctl" -D "$PGT/data" -m fast -t 20 stop >/dev/null 2>&1
     i=0
-    while kill -0 "$PGPID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    while kill -0 "$PGPID" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
     kill -0 "$PGPID" 2>/dev/null && kill -9 "$PGPID" 2>/dev/null
     PGPID=
 }
@@ -45,7 +45,7 @@ $AS "$PGBIN/initdb" -A trust -U kisi -E UTF8 --no-locale --no-sync -D "$PGT/data
 PORT=15432
 while :; do
     [ $PORT -lt 15532 ] || fail "no free port for PostgreSQL from 15432 to 15531"
-    $AS "$PGBIN/pg_ctl" -D "$PGT/data" -l "$PGT/log.$PORT" -w -t 30 -o \
+    $AS "$PGBIN/pg_ctl" -D "$PGT/data" -l "$PGT/log.$PORT" -w -t 120 -o \
         "-c listen_addresses=127.0.0.1 -p $PORT -k $PGT -c fsync=off" start >/dev/null 2>&1 && break
     if [ -f "$PGT/data/postmaster.pid" ]; then
         PGPID=$(head -n 1 "$PGT/data/postmaster.pid"); pg_stop

@@ -89,12 +89,12 @@ PIN2=$(sed -n 3p "$ASSETS/roster-small.csv" | tr -d '\r' | cut -d, -f3)
 plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP1" 40 >"$T/plan1"
 plan "$R/latsar.bank" "$R/rpl.session" "$R/rpl.token" "$NIP2" 999 >"$T/plan2"
 
-# wait_for DESC CMD... -- up to 20 s until CMD succeeds.
+# wait_for DESC CMD... -- up to 120 s until CMD succeeds.
 wait_for() {
     d=$1; shift
     i=0
     until "$@"; do
-        i=$((i + 1)); [ $i -gt 100 ] && fail "$d: not within 20 s"
+        i=$((i + 1)); [ $i -gt 600 ] && fail "$d: not within 120 s"
         sleep 0.2
     done
     ok "$d"
