@@ -24,15 +24,32 @@ else
 endif
 
 WARN    := -std=c11 -Wall -Wextra -Wstrict-prototypes -Wshadow -Werror
-CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Ibank
+CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS  += $(WARN) $(OPT) -g $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 
 BANK_LIBS := -ljansson -lsqlite3 -lcrypto -lm
 
+# libutil: the toolbox every program and library uses (util/*.h are all public)
+UTIL_SRC  := $(wildcard util/*.c)
+UTIL_OBJ  := $(UTIL_SRC:%.c=$(BUILD)/%.o)
+LIBUTIL   := $(BUILD)/libutil.a
+
 BANK_SRC  := $(wildcard bank/*.c)
 BANK_OBJ  := $(BANK_SRC:%.c=$(BUILD)/%.o)
 LIBBANK   := $(BUILD)/libbank.a
+
+# The library boundary: a client compiles with the public headers only. They
+# are linked into $(PUB)/<library>/, so that a client including a private
+# header (bank/internal.h, core/store_int.h...) fails to compile. Unit tests,
+# fuzz targets and benchmarks may see the internals.
+PUB       := $(BUILD)/include
+BANK_PUB  := bank/bank.h
+CORE_PUB  := core/http.h core/ingest.h core/recap.h core/recap_io.h core/store.h
+PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
+BANK_INC  := -I$(PUB)/bank -Iutil
+CORE_INC  := -I$(PUB)/core $(BANK_INC)
+INTERNAL_INC := -Ibank -Ikiosk -Icore -Iutil
 
 SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
 SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null)
@@ -80,63 +97,83 @@ help: ## list the targets
 deps: ## install missing Debian packages (no-op when present)
 	@sh tools/deps.sh test
 
-$(BUILD)/%.o: %.c
+$(PUB)/%.h: %.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	ln -sf $(abspath $<) $@
+
+$(BUILD)/util/%.o: util/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iutil $(CFLAGS) -c $< -o $@
+
+$(LIBUTIL): $(UTIL_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bank/%.o: bank/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ibank -Iutil $(CFLAGS) -c $< -o $@
 
 $(LIBBANK): $(BANK_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/kiosk/%.o: kiosk/%.c
+$(BUILD)/kiosk/%.o: kiosk/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikiosk $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Ikiosk $(BANK_INC) $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBKIOSK): $(KIOSK_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN)/kiosk: $(BUILD)/kiosk/main.o $(LIBKIOSK) $(LIBBANK)
+$(BIN)/kiosk: $(BUILD)/kiosk/main.o $(LIBKIOSK) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
-$(BUILD)/core/%.o: core/%.c
+$(BUILD)/core/%.o: core/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Icore $(PG_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Icore $(BANK_INC) $(PG_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tools/core/%.o: tools/core/%.c
+$(BUILD)/tools/core/%.o: tools/core/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Icore $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CORE_INC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/bank/%.o: tools/bank/%.c | $(PUB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BANK_INC) $(CFLAGS) -c $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN)/core: $(CORETOOL_OBJ) $(LIBCORE) $(LIBBANK)
+$(BIN)/core: $(CORETOOL_OBJ) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
-$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK)
+$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(BANKTOOL_OBJ) $(LIBBANK) $(BANK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikiosk -Icore $(SDL_CFLAGS) $(PG_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(SDL_CFLAGS) $(PG_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBCORE) $(LIBBANK)
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS) -lcmocka
 
-$(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK)
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ibank -Iutil $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
 
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ikiosk -Icore $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(LIBBANK)
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
@@ -159,9 +196,10 @@ fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end tests
 	@$(RUN) e2e $(E2E_JOBS)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(BANK_SRC) $(BANK_LIBS)
+	$(FUZZCC) $(CPPFLAGS) -Ibank -Iutil -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(BANK_SRC) $(UTIL_SRC) $(BANK_LIBS)
 
 fuzz: $(FUZZ_BIN) ## run each libFuzzer target for FUZZSECS seconds, growing tests/fuzz/corpus
 	@sh tools/deps.sh fuzz
@@ -179,6 +217,9 @@ bench-run: $(BENCH_BIN) $(PROGRAMS)
 demo: deps ## build the sample bank and run a demo sitting
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
+
+print-%:
+	@echo $($*)
 
 clean: ## remove build output
 	rm -rf build bin demo-out tests/out

@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "bank.h"
-#include "csv.h"
+#include "text.h"
 #include "import.h"
 
 /* Where the parser is inside the file. */
@@ -161,7 +161,7 @@ bank_err import_aiken(const char *data, size_t len, const char *topic, bank_item
     bank_err rc = BANK_OK;
     while (rc == BANK_OK && import_line(&p, end, &s, &n)) {
         line++;
-        if (!utf8_valid(s, n)) {
+        if (!text_utf8_valid(s, n)) {
             rc = import_fail(why, BANK_EPARSE, line,
                              memchr(s, 0, n) ? "NUL byte in text" : "invalid UTF-8");
             break;

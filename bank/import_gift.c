@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "bank.h"
-#include "csv.h"
+#include "text.h"
 #include "import.h"
 
 /* One question's text: lines joined with '\n' (comment lines left empty,
@@ -345,7 +345,7 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
         more = import_line(&p, end, &s, &n);
         if (more) {
             line++;
-            if (!utf8_valid(s, n)) {
+            if (!text_utf8_valid(s, n)) {
                 rc = import_fail(why, BANK_EPARSE, line,
                                  memchr(s, 0, n) ? "NUL byte in text" : "invalid UTF-8");
                 break;

@@ -9,6 +9,7 @@
 
 #include "bank.h"
 #include "csv.h"
+#include "text.h"
 
 /* Reads the next record of r, failing the test unless there is one with
  * `n` fields. */
@@ -215,17 +216,17 @@ static void test_csv_nul_byte_rejected_with_line(void **state)
 static void test_utf8_valid_rejects_overlong_surrogate_and_too_large(void **state)
 {
     (void)state;
-    assert_true(utf8_valid("", 0));
-    assert_true(utf8_valid("Bhinneka Tunggal Ika", 20));
-    assert_true(utf8_valid("\xE2\x80\xA6", 3));          /* … */
-    assert_true(utf8_valid("\xF0\x9F\x98\x80", 4));      /* emoji */
-    assert_false(utf8_valid("\xC0\xAF", 2));             /* overlong '/' */
-    assert_false(utf8_valid("\xE0\x80\xAF", 3));         /* overlong */
-    assert_false(utf8_valid("\xED\xA0\x80", 3));         /* surrogate */
-    assert_false(utf8_valid("\xF4\x90\x80\x80", 4));     /* > U+10FFFF */
-    assert_false(utf8_valid("\xE2\x80", 2));             /* truncated */
-    assert_false(utf8_valid("\x80", 1));                 /* stray continuation */
-    assert_false(utf8_valid("a\0b", 3));                 /* NUL */
+    assert_true(text_utf8_valid("", 0));
+    assert_true(text_utf8_valid("Bhinneka Tunggal Ika", 20));
+    assert_true(text_utf8_valid("\xE2\x80\xA6", 3));          /* … */
+    assert_true(text_utf8_valid("\xF0\x9F\x98\x80", 4));      /* emoji */
+    assert_false(text_utf8_valid("\xC0\xAF", 2));             /* overlong '/' */
+    assert_false(text_utf8_valid("\xE0\x80\xAF", 3));         /* overlong */
+    assert_false(text_utf8_valid("\xED\xA0\x80", 3));         /* surrogate */
+    assert_false(text_utf8_valid("\xF4\x90\x80\x80", 4));     /* > U+10FFFF */
+    assert_false(text_utf8_valid("\xE2\x80", 2));             /* truncated */
+    assert_false(text_utf8_valid("\x80", 1));                 /* stray continuation */
+    assert_false(text_utf8_valid("a\0b", 3));                 /* NUL */
 }
 
 int main(void)

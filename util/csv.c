@@ -1,48 +1,12 @@
-/* csv.c -- RFC 4180 record reader over a UTF-8 buffer, and the UTF-8 check. */
+/* csv.c -- RFC 4180 record reader over a UTF-8 buffer. */
 #include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bank.h"
 #include "csv.h"
-
-/* Length of the valid UTF-8 prefix of s[0..len): the offset of the first
- * byte that starts an invalid sequence (or a NUL), len when all is valid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_prefix(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = u[i];
-        if (c == 0) return i;
-        if (c < 0x80) { i++; continue; }
-        size_t n;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) n = 1;
-        else if (c == 0xE0) { n = 2; lo = 0xA0; }
-        else if (c == 0xED) { n = 2; hi = 0x9F; }
-        else if (c >= 0xE1 && c <= 0xEF) n = 2;
-        else if (c == 0xF0) { n = 3; lo = 0x90; }
-        else if (c >= 0xF1 && c <= 0xF3) n = 3;
-        else if (c == 0xF4) { n = 3; hi = 0x8F; }
-        else return i;
-        if (len - i <= n) return i;
-        if (u[i + 1] < lo || u[i + 1] > hi) return i;
-        for (size_t k = 2; k <= n; k++)
-            if (u[i + k] < 0x80 || u[i + k] > 0xBF) return i;
-        i += n + 1;
-    }
-    return len;
-}
-
-bool utf8_valid(const char *s, size_t len)
-{
-    if (!s) return len == 0;
-    return utf8_prefix(s, len) == len;
-}
+#include "text.h"
+#include "why.h"
 
 void csv_init(csv_reader *r, const char *data, size_t len)
 {
@@ -70,11 +34,11 @@ void csv_free(csv_reader *r)
 
 static void fail(char *why, int line, const char *reason)
 {
-    if (why) snprintf(why, BANK_WHY, "line %d: %s", line, reason);
+    why_set(why, "line %d: %s", line, reason);
 }
 
 /* Makes room for `more` bytes in r->buf. False on ENOMEM. */
-static bool buf_reserve(csv_reader *r, size_t more)
+static bool reserve(csv_reader *r, size_t more)
 {
     if (r->bufcap - r->buflen >= more) return true;
     if (more > SIZE_MAX / 2 - r->buflen) return false;
@@ -109,7 +73,7 @@ static bool field_check(csv_reader *r, size_t off, int line, char *why)
 {
     const char *s = r->buf + off;
     size_t len = r->buflen - off;
-    size_t bad = utf8_prefix(s, len);
+    size_t bad = text_utf8_prefix(s, len);
     if (bad == len) return true;
     for (size_t i = 0; i < bad; i++)
         if (s[i] == '\n') line++;
@@ -153,7 +117,7 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
                 if (r->p >= r->end) { fail(why, fline, "quoted field is never closed"); return -1; }
                 const char *q = r->p;
                 while (q < r->end && *q != '"' && *q != '\n') q++;
-                if (!buf_reserve(r, (size_t)(q - r->p) + 1)) { fail(why, line, oom); return -1; }
+                if (!reserve(r, (size_t)(q - r->p) + 1)) { fail(why, line, oom); return -1; }
                 memcpy(r->buf + r->buflen, r->p, (size_t)(q - r->p));
                 r->buflen += (size_t)(q - r->p);
                 r->p = q;
@@ -181,7 +145,7 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
         } else {
             const char *q = r->p;
             while (q < r->end && *q != ',' && eol_len(q, r->end) == 0) q++;
-            if (!buf_reserve(r, (size_t)(q - r->p) + 1)) { fail(why, line, oom); return -1; }
+            if (!reserve(r, (size_t)(q - r->p) + 1)) { fail(why, line, oom); return -1; }
             memcpy(r->buf + r->buflen, r->p, (size_t)(q - r->p));
             r->buflen += (size_t)(q - r->p);
             r->p = q;

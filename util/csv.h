@@ -1,4 +1,4 @@
-/* csv.h -- RFC 4180 record reader over a UTF-8 buffer (internal to libbank). */
+/* csv.h -- RFC 4180 record reader over a UTF-8 buffer (used by libbank and the core). */
 #ifndef KISI_CSV_H
 #define KISI_CSV_H
 
@@ -20,7 +20,7 @@ typedef struct csv_reader {
 void csv_init(csv_reader *r, const char *data, size_t len);
 
 /* Reads the next record: 1 with *fields and *n set (valid until the next call),
- * 0 at the end of input, -1 on malformed input with `why` (BANK_WHY bytes,
+ * 0 at the end of input, -1 on malformed input with `why` (WHY_SIZE bytes,
  * may be NULL) set to "line N: reason". Accepts LF and CRLF line ends,
  * quoted fields with "" escapes and line breaks inside quotes; skips
  * empty lines; rejects invalid UTF-8, NUL bytes and text after a closing
@@ -29,8 +29,5 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why);
 
 /* Frees the reader's storage (not the input). */
 void csv_free(csv_reader *r);
-
-/* True when `s` (len bytes) is valid UTF-8 without NUL bytes. */
-bool utf8_valid(const char *s, size_t len);
 
 #endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# build_boundary.sh -- a client compiles with the public headers only: including a private one fails.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/kisi-boundary.XXXXXX") || { echo "FAIL: mktemp"; exit 1; }
+trap 'rm -rf "$T"' EXIT
+CC=${CC:-cc}
+N=0
+flags() { make -s --no-print-directory -C "$ROOT" "print-$1"; }
+BANK_INC=$(flags BANK_INC) && CORE_INC=$(flags CORE_INC) && PUB_HDR=$(flags PUB_HDR) ||
+    { echo "FAIL: make print-BANK_INC"; exit 1; }
+(cd "$ROOT" && make -s --no-print-directory $PUB_HDR) || { echo "FAIL: public headers"; exit 1; }
+
+# compiles CLIENT HEADER: 0 when a client with CLIENT's include paths may include HEADER
+compiles() {
+    printf '#include "%s"\nint main(void) { return 0; }\n' "$2" >"$T/client.c"
+    (cd "$ROOT" && $CC -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $1 -fsyntax-only \
+        "$T/client.c" 2>"$T/err")
+}
+public() {
+    compiles "$2" "$3" || { echo "FAIL $1 client cannot include $3: $(head -c 300 "$T/err")"; exit 1; }
+    N=$((N + 1)); echo "ok   $1 client includes $3"
+}
+private() {
+    ! compiles "$2" "$3" || { echo "FAIL $1 client could include private $3"; exit 1; }
+    grep -q "$3" "$T/err" || { echo "FAIL $1 client: $(head -c 300 "$T/err")"; exit 1; }
+    N=$((N + 1)); echo "ok   $1 client cannot include $3"
+}
+
+for h in bank.h buf.h hex.h secret.h text.h clk.h why.h csv.h proto.h; do public bank "$BANK_INC" $h; done
+for h in internal.h crypto.h import.h exam.h keyfile.h session.h; do private bank "$BANK_INC" $h; done
+for h in http.h ingest.h store.h recap.h bank.h proto.h; do public core "$CORE_INC" $h; done
+for h in store_int.h ingest_int.h internal.h; do private core "$CORE_INC" $h; done
+echo "all $N checks passed (${0##*/})"

@@ -1,0 +1,21 @@
+/* clk.c -- the monotonic and the wall clock in milliseconds. */
+#include <time.h>
+
+#include "clk.h"
+
+static int64_t ms_of(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t clk_mono_ms(void)
+{
+    return ms_of(CLOCK_MONOTONIC);
+}
+
+int64_t clk_wall_ms(void)
+{
+    return ms_of(CLOCK_REALTIME);
+}

@@ -1,0 +1,20 @@
+/* proto.h -- the kiosk-to-core upload protocol: paths, headers and content types, written once. */
+#ifndef KISI_PROTO_H
+#define KISI_PROTO_H
+
+/* Routes of the core (POST with a JSON body unless said otherwise). */
+#define PROTO_PATH_HEALTH "/v1/health"    /* GET: is the core up */
+#define PROTO_PATH_KIOSKS "/v1/kiosks"    /* enrol a kiosk; GET .../<key>: its state */
+#define PROTO_PATH_RESULTS "/v1/results"  /* one signed result record */
+#define PROTO_PATH_HISTORY "/v1/history"  /* GET ?exam=ID: forms drawn (operator) */
+#define PROTO_PATH_COHORTS "/v1/cohorts"  /* GET .../<id>/recap (operator) */
+
+/* Headers of an uploaded result: the signature travels beside the body. */
+#define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
+#define PROTO_HEADER_SIGNATURE "Kisi-Signature"  /* Ed25519 signature of the body, 128 hex */
+
+/* Content types. */
+#define PROTO_TYPE_JSON "application/json"
+#define PROTO_TYPE_TEXT "text/plain; charset=utf-8"
+
+#endif
