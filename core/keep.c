@@ -13,6 +13,7 @@
 
 #include "bank.h"
 #include "ingest_int.h"
+#include "secret.h"
 
 /* mkdir -p for one or two levels, mode 0700. */
 static int make_dir(const char *path, char *why)
@@ -63,32 +64,6 @@ void core_ctx_free(core_ctx *c)
 store *core_ctx_store(core_ctx *c)
 {
     return c->st;
-}
-
-/* Reads a passphrase file (one trailing newline dropped); caller wipes and
- * frees. NULL with why set on error. */
-static char *read_secret(const char *path, size_t *len, char *why)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        store_say(why, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(1025);
-    size_t n = buf ? fread(buf, 1, 1025, f) : 0;
-    fclose(f);
-    if (!buf) return NULL;
-    if (n && buf[n - 1] == '\n') n--;
-    if (n && buf[n - 1] == '\r') n--;
-    if (n == 0 || n > 1024) {
-        store_say(why, "%s: the passphrase is empty or too long", path);
-        OPENSSL_cleanse(buf, 1025);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
 }
 
 #define COPY_MAX ((size_t)1 << 31) /* the largest bank or session file copied */
@@ -160,12 +135,11 @@ static bank *bank_of(core_ctx *c, const char *id, char *why)
     bank_err e = BANK_OK;
     bank *b = bank_open(bpath, false, &e, bw);
     size_t plen = 0;
-    char *pass = b ? read_secret(ppath, &plen, why) : NULL;
+    char *pass = b ? secret_read(ppath, SECRET_MAX, 0, &plen, why) : NULL;
     if (!b) store_say(why, "%s", bw);
     if (pass) {
         e = bank_unlock(b, pass, plen, bw);
-        OPENSSL_cleanse(pass, plen);
-        free(pass);
+        secret_free(pass, plen);
         if (e) store_say(why, "%s", bw);
     }
     if (!b || !pass || e) {
@@ -241,12 +215,11 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, con
         return -1;
     }
     size_t plen = 0;
-    char *pass = read_secret(pass_path, &plen, why);
+    char *pass = secret_read(pass_path, SECRET_MAX, 0, &plen, why);
     int rc = -1;
     if (pass) {
         e = bank_unlock(b, pass, plen, bw);
-        OPENSSL_cleanse(pass, plen);
-        free(pass);
+        secret_free(pass, plen);
         if (e) store_say(why, "%s", bw);
         else rc = 0;
     }

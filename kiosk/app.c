@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "app_internal.h"
+#include "secret.h"
 
 #define PIN_TRIES 3
 
@@ -281,18 +282,15 @@ static void wait_enter(app *a)
 static bool proctor_code_ok(app *a)
 {
     char why[BANK_WHY] = "";
-    if (a->cfg.proctor_code_file) {
-        FILE *f = fopen(a->cfg.proctor_code_file, "r");
-        char want[64] = "";
-        if (f) {
-            if (!fgets(want, sizeof want, f)) want[0] = 0;
-            fclose(f);
-        }
+    if (a->cfg.proctor_code_file) {  /* the code is the file's first line */
+        size_t n = 0;
+        char *want = secret_read(a->cfg.proctor_code_file, SECRET_MAX, 0, &n, NULL);
+        if (!want) return false;
         want[strcspn(want, "\r\n")] = 0;
         for (char *p = want; *p; p++)
             if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 'a' + 'A');
         bool ok = want[0] && strcmp(want, a->code) == 0;
-        memset(want, 0, sizeof want);
+        secret_free(want, n);
         return ok;
     }
     /* without a session (start-up error) there is no token to check */

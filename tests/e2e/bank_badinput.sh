@@ -28,6 +28,7 @@ printf 'kata sandi yang salah\n' >"$W/wrongpass"
 printf '\n' >"$W/newlinepass"
 printf 'pendek\n' >"$W/shortpass"
 head -c 2000 /dev/zero | tr '\0' 'x' >"$W/longpass"
+head -c 1025 /dev/zero | tr '\0' 'x' >"$W/longpass1025"  # one byte over: once wiped past its buffer
 printf 'ACDEFHJKLM\n' >"$W/wrongtok"
 printf 'ABC\n' >"$W/shorttok"
 : >"$W/emptytok"
@@ -62,10 +63,10 @@ bad() {
 }
 
 # --- passphrase files -----------------------------------------------------
-for pf in nonexist emptypass newlinepass wrongpass longpass; do
+for pf in nonexist emptypass newlinepass wrongpass longpass longpass1025; do
     case $pf in
     nonexist) want=nonexist ;; emptypass | newlinepass) want=empty ;;
-    wrongpass) want="wrong passphrase" ;; longpass) want=1024 ;;
+    wrongpass) want="wrong passphrase" ;; longpass*) want=1024 ;;
     esac
     if [ $pf != wrongpass ]; then
         bad "init with passphrase file $pf" init "$W/new.db" --passphrase-file "$W/$pf"

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "bank.h"
+#include "secret.h"
 
 /* Parsed command line of one subcommand: positional arguments and
  * --name value options. */
@@ -33,10 +34,11 @@ int cli_fail(const cli_args *a, bank_err e, const char *why);
 /* Prints "bank CMD: <message>" and returns 2 (usage error). */
 int cli_usage(const cli_args *a, const char *msg);
 
-/* Reads a secret (passphrase, token) from a file or "-" for stdin; strips
- * one trailing newline. Caller wipes and frees with cli_secret_free(). */
+/* Reads a secret (passphrase, token) from a file or "-" for stdin, through
+ * secret_read() (at most SECRET_MAX bytes, one trailing newline stripped);
+ * NULL after saying why on stderr. Caller wipes and frees with
+ * secret_free(). */
 char *cli_secret(const cli_args *a, const char *path, size_t *len);
-void cli_secret_free(char *s, size_t len);
 
 /* Reads a whole file (at most `max` bytes) into a NUL-terminated buffer
  * with bank_file_read(); caller frees. Prints the error and returns NULL on

@@ -24,13 +24,13 @@ int cmd_init(cli_args *a)
     char *pass = cli_secret(a, pf, &n);
     if (!pass) return 1;
     if (n < 8) {
-        cli_secret_free(pass, n);
+        secret_free(pass, n);
         return cli_usage(a, "the passphrase must be at least 8 characters");
     }
     char why[BANK_WHY] = "";
     bank_err e = BANK_OK;
     bank *b = bank_create(a->pos[0], pass, n, &e, why);
-    cli_secret_free(pass, n);
+    secret_free(pass, n);
     if (!b) return cli_fail(a, e, why);
     printf("created bank %s (id %s)\n", a->pos[0], bank_id(b));
     bank_close(b);

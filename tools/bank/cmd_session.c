@@ -81,7 +81,7 @@ int cmd_draw(cli_args *a)
     if (s && !token) rc = 1;
     if (token) {
         e = bank_session_unlock(s, token, tlen, why);
-        cli_secret_free(token, tlen);
+        secret_free(token, tlen);
         if (!e) f = bank_form_draw(s, nip, &e, why);
     }
     /* every item must open: rows copied from another bank do not */

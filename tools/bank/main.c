@@ -1,12 +1,11 @@
 /* main.c -- the `bank` tool: authoring, sealing and session commands over libbank. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "cli.h"
+#include "secret.h"
+#include "why.h"
 
 static const char USAGE[] =
     "usage: bank COMMAND ...\n"
@@ -114,33 +113,17 @@ int cli_usage(const cli_args *a, const char *msg)
     return 2;
 }
 
+/* Caller wipes and frees the result with secret_free(). */
 char *cli_secret(const cli_args *a, const char *path, size_t *len)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bank %s: %s: %s\n", a->cmd, path, strerror(errno));
-        return NULL;
+    char why[WHY_SIZE] = "";
+    char *s = secret_read(path, SECRET_MAX, SECRET_STDIN, len, why);
+    if (!s) {
+        fprintf(stderr, "bank %s: ", a->cmd);
+        put_line(why);
+        fputc('\n', stderr);
     }
-    char *buf = malloc(1025);
-    size_t n = buf ? fread(buf, 1, 1025, f) : 0;
-    if (f != stdin) fclose(f);
-    if (!buf) return NULL;
-    if (n > 1024) {
-        fprintf(stderr, "bank %s: %s: a secret may be at most 1024 bytes\n", a->cmd, path);
-        cli_secret_free(buf, n);
-        return NULL;
-    }
-    if (n && buf[n - 1] == '\n') n--;
-    if (n && buf[n - 1] == '\r') n--;
-    buf[n] = 0;
-    if (n == 0 || memchr(buf, 0, n)) {
-        fprintf(stderr, "bank %s: %s: the secret is empty or holds a NUL byte\n", a->cmd,
-                path);
-        cli_secret_free(buf, n);
-        return NULL;
-    }
-    *len = n;
-    return buf;
+    return s;
 }
 
 char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len)
@@ -149,13 +132,6 @@ char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len
     if (bank_file_read(path, max, &buf, len, why) != BANK_OK)
         fprintf(stderr, "bank %s: %s\n", a->cmd, why);
     return buf;
-}
-
-void cli_secret_free(char *s, size_t len)
-{
-    if (!s) return;
-    OPENSSL_cleanse(s, len + 1);
-    free(s);
 }
 
 bank *cli_open_bank(const cli_args *a, const char *path, bool writable, bool unlock, int *rc)
@@ -181,7 +157,7 @@ bank *cli_open_bank(const cli_args *a, const char *path, bool writable, bool unl
             return NULL;
         }
         e = bank_unlock(b, pass, n, why);
-        cli_secret_free(pass, n);
+        secret_free(pass, n);
         if (e) {
             *rc = cli_fail(a, e, why);
             bank_close(b);

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "bank.h"
 #include "cli.h"
 #include "cmd.h"
 #include "http.h"
+#include "secret.h"
+#include "why.h"
 
 /* The recap route: the latest run, run 1 computed and stored when none. */
 static char *serve_recap(core_ctx *c, const char *cohort, void *arg, int *status, char *code,
@@ -22,28 +22,24 @@ static char *serve_recap(core_ctx *c, const char *cohort, void *arg, int *status
 }
 
 #define TOKEN_MIN 16   /* an operator token shorter than this is refused */
-#define TOKEN_MAX 1024
 
 /* Reads the operator token from path (one trailing newline dropped); NULL
- * after saying why on stderr. Caller wipes and frees. */
-static char *read_token(const char *path)
+ * after saying why on stderr. Caller wipes and frees with secret_free(). */
+static char *read_token(const char *path, size_t *len)
 {
-    char *t = NULL, why[BANK_WHY] = "";
-    size_t n = 0;
-    if (bank_file_read(path, TOKEN_MAX + 2, &t, &n, why) != BANK_OK) {
+    char why[WHY_SIZE] = "";
+    char *t = secret_read(path, SECRET_MAX, 0, len, why);
+    if (!t) {
         cmd_fail("--operator-token-file %s", why);
         return NULL;
     }
-    if (n && t[n - 1] == '\n') t[--n] = 0;
-    if (n && t[n - 1] == '\r') t[--n] = 0;
-    bool printable = n >= TOKEN_MIN && n <= TOKEN_MAX;
-    for (size_t i = 0; printable && i < n; i++) printable = t[i] > 0x20 && t[i] < 0x7f;
+    bool printable = *len >= TOKEN_MIN;
+    for (size_t i = 0; printable && i < *len; i++) printable = t[i] > 0x20 && t[i] < 0x7f;
     if (!printable) {
         cmd_fail("--operator-token-file %.200s: the token must be %d to %d printable characters "
                  "without spaces",
-                 path, TOKEN_MIN, TOKEN_MAX);
-        OPENSSL_cleanse(t, n);
-        free(t);
+                 path, TOKEN_MIN, SECRET_MAX);
+        secret_free(t, *len);
         return NULL;
     }
     return t;
@@ -59,12 +55,12 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
     sigaddset(&stop, SIGTERM);
     if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0) return cmd_fail("cannot block signals");
     signal(SIGPIPE, SIG_IGN);
-    char *token = token_file ? read_token(token_file) : NULL;
+    size_t tlen = 0;
+    char *token = token_file ? read_token(token_file, &tlen) : NULL;
     if (token_file && !token) return 1;
     cmd_env env;
     if (cmd_open(db, true, &env)) {
-        if (token) OPENSSL_cleanse(token, strlen(token));
-        free(token);
+        secret_free(token, tlen);
         return 1;
     }
     char why[CORE_WHY] = "";
@@ -72,8 +68,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {
         cmd_close(&env);
-        if (token) OPENSSL_cleanse(token, strlen(token));
-        free(token);
+        secret_free(token, tlen);
         return cmd_fail("%s", why);
     }
     char shown[512];
@@ -84,8 +79,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
     }
     http_stop(h);
     cmd_close(&env);
-    if (token) OPENSSL_cleanse(token, strlen(token));
-    free(token);
+    secret_free(token, tlen);
     printf("core stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;
 }
