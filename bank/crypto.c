@@ -144,37 +144,6 @@ bank_err bc_ed25519_verify(const uint8_t pub[BC_PUB], const void *msg, size_t le
     return ok ? BANK_OK : BANK_ETAMPER;
 }
 
-void bc_hex(const uint8_t *in, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-/* Value of one hex digit or -1. */
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-int bc_unhex(const char *in, uint8_t *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(in[2 * i]);
-        if (hi < 0) return -1;
-        int lo = hexval(in[2 * i + 1]);
-        if (lo < 0) return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return in[2 * n] == '\0' ? 0 : -1;
-}
-
 bank_err bc_drbg_init(bc_drbg *d, const uint8_t seed[32], const char *label)
 {
     memset(d, 0, sizeof *d);

@@ -47,11 +47,6 @@ bank_err bc_ed25519_sign(const uint8_t priv[BC_PRIV], const void *msg, size_t le
 bank_err bc_ed25519_verify(const uint8_t pub[BC_PUB], const void *msg, size_t len,
                            const uint8_t sig[BC_SIG]);
 
-/* Lower-case hex of n bytes into out (2n + 1 bytes). */
-void bc_hex(const uint8_t *in, size_t n, char *out);
-/* Parses exactly 2n hex digits; 0 on success, -1 otherwise. */
-int bc_unhex(const char *in, uint8_t *out, size_t n);
-
 /* Deterministic random stream: AES-256-CTR keystream under a seed. */
 typedef struct bc_drbg {
     void *ctx;           /* EVP_CIPHER_CTX */

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "keyfile.h"
+#include "hex.h"
 
 /* A growable text buffer. */
 typedef struct sbuf {
@@ -41,7 +42,7 @@ static void sb_add(sbuf *s, const char *p, size_t n)
 static void sb_row(sbuf *s, const char *kind, const char *name, const uint8_t digest[32])
 {
     char hex[65];
-    bc_hex(digest, 32, hex);
+    hex_encode(digest, 32, hex);
     sb_add(s, kind, strlen(kind));
     sb_add(s, " ", 1);
     sb_add(s, name, strlen(name));

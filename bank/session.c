@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "session.h"
+#include "hex.h"
 
 #define TOKEN_LOGN 15 /* scrypt N = 2^15 for the proctor token */
 #define PIN_LOGN 13   /* scrypt N = 2^13 for each PIN */
@@ -245,7 +246,7 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     if (!e) e = bc_random(sidraw, sizeof sidraw);
     if (!e) e = make_token(token);
     if (e) goto out;
-    bc_hex(sidraw, sizeof sidraw, sid);
+    hex_encode(sidraw, sizeof sidraw, sid);
     db = kdb_create(out, "session", SESSION_SCHEMA, &e, why);
     if (!db) goto out;
     uint8_t mac[32];

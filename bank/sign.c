@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "keyfile.h"
+#include "hex.h"
 
 struct bank_signer {
     uint8_t priv[BC_PRIV];
@@ -34,7 +35,7 @@ bank_signer *bank_signer_open(const char *prefix, bank_err *err, char *why)
         goto fail;
     }
     if ((*err = keyfile_read_private(keypath, s->priv, s->pub, why))) goto fail;
-    bc_hex(s->pub, BC_PUB, s->pubhex);
+    hex_encode(s->pub, BC_PUB, s->pubhex);
     free(keypath);
     free(pubpath);
     return s;
@@ -61,7 +62,7 @@ bank_err bank_signer_sign(const bank_signer *s, const void *msg, size_t len, cha
 {
     uint8_t sig[BC_SIG];
     bank_err e = bc_ed25519_sign(s->priv, msg, len, sig);
-    if (!e) bc_hex(sig, BC_SIG, sig_hex);
+    if (!e) hex_encode(sig, BC_SIG, sig_hex);
     return e;
 }
 
@@ -69,8 +70,8 @@ bank_err bank_sig_verify(const char *pub_hex, const void *msg, size_t len, const
 {
     uint8_t pub[BC_PUB], sig[BC_SIG];
     if (!pub_hex || !sig_hex || strlen(pub_hex) != 2 * BC_PUB ||
-        strlen(sig_hex) != 2 * BC_SIG || bc_unhex(pub_hex, pub, BC_PUB) ||
-        bc_unhex(sig_hex, sig, BC_SIG))
+        strlen(sig_hex) != 2 * BC_SIG || hex_decode(pub_hex, pub, BC_PUB) ||
+        hex_decode(sig_hex, sig, BC_SIG))
         return BANK_EINVAL;
     return bc_ed25519_verify(pub, msg, len, sig);
 }

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "internal.h"
+#include "hex.h"
 
 static const char BANK_SCHEMA[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -242,7 +243,7 @@ bank *bank_create(const char *path, const char *pass, size_t passlen, bank_err *
         bank_why(why, "no random numbers available");
         goto fail;
     }
-    bc_hex(b->idraw, sizeof b->idraw, b->id);
+    hex_encode(b->idraw, sizeof b->idraw, b->id);
     b->unlocked = true;
     wrap_aad(b, aad);
     e = bc_scrypt(pass, passlen, salt, sizeof salt, BANK_KDF_LOGN, kek, sizeof kek);
@@ -290,7 +291,7 @@ bank *bank_open(const char *path, bool writable, bank_err *err, char *why)
     uint8_t *id = NULL;
     size_t n = 0;
     *err = kdb_meta_get(b->db, "bank_id", &id, &n, why);
-    if (*err == BANK_OK && (n != 32 || bc_unhex((char *)id, b->idraw, 16) != 0)) {
+    if (*err == BANK_OK && (n != 32 || hex_decode((char *)id, b->idraw, 16) != 0)) {
         bank_why(why, "%s: bank id is damaged", path);
         *err = BANK_ECORRUPT;
     }

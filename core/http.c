@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "http.h"
+#include "hex.h"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -117,15 +118,6 @@ static json_t *body_object(struct MHD_Connection *conn, const req *r, enum MHD_R
     return NULL;
 }
 
-/* True when s is 64 lower-case hex digits. */
-static bool is_key(const char *s)
-{
-    size_t n = 0;
-    for (; s && s[n]; n++)
-        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f'))) return false;
-    return n == 64;
-}
-
 /* True when s is a plain id: 1..64 of [A-Za-z0-9._-], not starting with '.'. */
 static bool is_id(const char *s)
 {
@@ -163,7 +155,7 @@ static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *con
     json_t *jn = json_object_get(o, "name");
     const char *name = jn ? json_string_value(jn) : "";
     char why[CORE_WHY] = "", state[16] = "";
-    if (!is_key(pub))
+    if (!hex_valid(pub, 64))
         rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                         "\"pub\" must be the kiosk key: 64 lower-case hex digits");
     else if (!name || strlen(name) > 120 || has_control(name))
@@ -187,7 +179,7 @@ static enum MHD_Result on_kiosk_state(http_server *h, struct MHD_Connection *con
 {
     (void)r;
     char why[CORE_WHY] = "", state[16] = "";
-    if (!is_key(pub))
+    if (!hex_valid(pub, 64))
         return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-kiosk",
                           "a kiosk key is 64 lower-case hex digits");
     int known = store_kiosk_state(core_ctx_store(h->c), pub, state, why);

@@ -11,14 +11,11 @@
 
 #include "bank.h"
 #include "ingest_int.h"
+#include "hex.h"
 
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why)
 {
-    size_t n = pub ? strlen(pub) : 0;
-    bool hex = n == 64;
-    for (size_t i = 0; hex && i < n; i++)
-        hex = (pub[i] >= '0' && pub[i] <= '9') || (pub[i] >= 'a' && pub[i] <= 'f');
-    if (!hex) {
+    if (!hex_valid(pub, 64)) {
         store_say(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }
@@ -41,13 +38,8 @@ static void digest_hex(const char *data, size_t len, char out[65])
 {
     unsigned char d[32];
     unsigned int n = 0;
-    static const char hex[] = "0123456789abcdef";
     EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-    }
-    out[64] = 0;
+    hex_encode(d, sizeof d, out);
 }
 
 /* The parts of a result record the checks need. */

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "store_int.h"
+#include "hex.h"
 
 void store_say(char *why, const char *fmt, ...)
 {
@@ -145,11 +146,7 @@ int store_session_get(store *s, const char *session_id, char *bank_id, char *exa
 int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms, char *why)
 {
     STORE_CHECK(s, "kiosk", pub);
-    size_t n = strlen(pub);
-    bool hex = n == 64;
-    for (size_t i = 0; hex && i < n; i++)
-        hex = isdigit((unsigned char)pub[i]) || (pub[i] >= 'a' && pub[i] <= 'f');
-    if (!hex) {
+    if (!hex_valid(pub, 64)) {
         store_say(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "hex.h"
 
 #define JOURNAL_FORMAT 1              /* format version this code writes */
 #define JOURNAL_KIND "kisi-journal"   /* meta 'kind' of a journal file */
@@ -299,7 +300,8 @@ static int last_event(journal *j, const char *attempt, int64_t *seq, unsigned ch
     memset(prev, 0, 32);
     if (rc == SQLITE_ROW) {
         *seq = sqlite3_column_int64(j->last, 0);
-        if (journal_unhex32((const char *)sqlite3_column_text(j->last, 1), prev) != 0) {
+        const char *h = (const char *)sqlite3_column_text(j->last, 1);
+        if (!hex_valid(h, 64) || hex_decode(h, prev, 32) != 0) {
             jwhy(why, "journal: attempt %s: stored hash of seq %lld is malformed", attempt,
                  (long long)*seq);
             ret = -1;
@@ -402,7 +404,7 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
         if (!payload || !e.hash ||
             journal_chain_hash(j->md, prev, e.seq, sqlite3_column_int64(st, 1), e.wall_ms,
                                e.used_ms, payload, len, hex) != 0 ||
-            strcmp(hex, e.hash) != 0 || journal_unhex32(e.hash, prev) != 0) {
+            strcmp(hex, e.hash) != 0 || hex_decode(e.hash, prev, 32) != 0) {
             jwhy(why, "journal: attempt %s: seq %lld does not match its hash: the chain is broken",
                  attempt, (long long)e.seq);
             ret = -1;

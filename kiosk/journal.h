@@ -70,8 +70,4 @@ int journal_chain_hash(EVP_MD_CTX *ctx, const unsigned char prev[32], int64_t se
                        int64_t wall_ms, int64_t used_ms, const void *payload, size_t len,
                        char hex[65]);
 
-/* A stored link (64 lower-case hex characters) back into its 32 bytes;
- * 0, or -1 when it is not that. */
-int journal_unhex32(const char *hex, unsigned char out[32]);
-
 #endif

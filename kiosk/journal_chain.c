@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
 #include "journal.h"
 
 /* Big-endian 8-byte encoding of v into out. */
@@ -13,20 +14,6 @@ static void be64(int64_t v, unsigned char out[8])
         out[i] = (unsigned char)(u & 0xff);
         u >>= 8;
     }
-}
-
-/* Decodes 64 hex characters into 32 bytes; -1 when malformed. */
-int journal_unhex32(const char *hex, unsigned char out[32])
-{
-    if (!hex || strlen(hex) != 64) return -1;
-    for (int i = 0; i < 64; i++) {
-        char c = hex[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0) return -1;
-        if (i % 2 == 0) out[i / 2] = (unsigned char)(v << 4);
-        else out[i / 2] |= (unsigned char)v;
-    }
-    return 0;
 }
 
 /* hash = SHA-256(prev || be64 seq || be64 kind || be64 wall || be64 used || payload),
@@ -46,11 +33,6 @@ int journal_chain_hash(EVP_MD_CTX *ctx, const unsigned char prev[32], int64_t se
         EVP_DigestUpdate(ctx, payload, len) != 1 ||
         EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
         return -1;
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = 0;
+    hex_encode(md, 32, hex);
     return 0;
 }

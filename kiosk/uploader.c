@@ -14,6 +14,7 @@
 
 #include "export.h"
 #include "uploader.h"
+#include "hex.h"
 
 #define PATH_LEN 4096
 #define BATCH 64                /* names taken from one scan of the outbox */
@@ -235,15 +236,6 @@ static void upload_free(upload *up)
     memset(up, 0, sizeof *up);
 }
 
-/* True when s is n hex digits. */
-static int is_hex(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; s && i < n && s[i]; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-    return s && i == n && !s[n];
-}
-
 /* Reads the result and its signature into *up (0); *local gets a reason
  * when the files can never be sent, *missing is set when the signature is
  * not there. -1 when nothing is to be sent now. */
@@ -261,7 +253,7 @@ static int result_upload(const char *jp, const char *sp, upload *up, char *local
     json_t *so = r == 1 && s == 1 ? json_loadb(sig, slen, 0, NULL) : NULL;
     const char *kiosk = json_string_value(json_object_get(so, "kiosk"));
     const char *hex = json_string_value(json_object_get(so, "sig"));
-    if (r == 1 && s == 1 && (!is_hex(kiosk, 64) || !is_hex(hex, 128)))
+    if (r == 1 && s == 1 && (!hex_valid(kiosk, 64) || !hex_valid(hex, 128)))
         snprintf(local, cap, "kiosk: signature file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     else if (r == 1 && s == 1) {
         up->headers = curl_slist_append(NULL, "Content-Type: application/json");
@@ -400,15 +392,6 @@ static void destroy(uploader *u, int global)
     pthread_mutex_unlock(&g_mu);
 }
 
-static int pub_ok(const char *p)
-{
-    size_t n = 0;
-    for (; p && *p; p++, n++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-            return 0;
-    return n == 64;
-}
-
 static int url_ok(const char *url)
 {
     if (!url || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
@@ -460,7 +443,7 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     if (!url_ok(core_url))
         return fail_null(why, "core URL must be http://HOST:PORT or https://...");
     if (!state_dir || !*state_dir) return fail_null(why, "no state folder");
-    if (!pub_ok(kiosk_pub))
+    if (!hex_valid(kiosk_pub, 64))
         return fail_null(why, "kiosk public key must be 64 lower-case hex digits");
     json_t *nm = kiosk_name && strlen(kiosk_name) <= 120 ? json_string(kiosk_name) : NULL;
     json_decref(nm);

@@ -13,6 +13,7 @@
 #include "bank.h"
 #include "cli.h"
 #include "cmd.h"
+#include "hex.h"
 
 #define RESULT_FILE_MAX (4u << 20)  /* as the HTTP body limit */
 
@@ -77,7 +78,7 @@ int cmd_kiosk(const char *db, int argc, char **argv)
     else return cmd_usage(use);
     if (*state) {
         size_t n = strlen(argv[1]);
-        if (n < 8 || n > 64 || strspn(argv[1], "0123456789abcdef") != n)
+        if (n < 8 || n > 64 || !hex_valid(argv[1], n))
             return cmd_fail("a kiosk ID is 8 or more lower-case hex digits of its key, not "
                             "'%.70s'", argv[1]);
     }
