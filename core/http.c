@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -20,6 +19,7 @@
 
 #include "http.h"
 #include "hex.h"
+#include "clk.h"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -36,13 +36,6 @@ typedef struct req {
     bool too_big;
     bool answered;          /* a response was queued before the body was read */
 } req;
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Queues `len` bytes of `buf` (taken: freed by libmicrohttpd) with `type`
  * and, when hname is set, the header hname: hvalue (Allow for a 405,
@@ -165,7 +158,7 @@ static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *con
         int known = store_kiosk_state(core_ctx_store(h->c), pub, state, why);
         if (known == 1)
             rc = send_json(conn, MHD_HTTP_OK, json_pack("{s:s}", "state", state));
-        else if (known == 0 && core_kiosk_enrol(h->c, pub, name, now_ms(), why) == 0)
+        else if (known == 0 && core_kiosk_enrol(h->c, pub, name, clk_wall_ms(), why) == 0)
             rc = send_json(conn, MHD_HTTP_ACCEPTED, json_pack("{s:s}", "state", "pending"));
         else
             rc = send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
@@ -207,7 +200,7 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "the body must be the result record");
     ingest_outcome out;
-    core_ingest(h->c, r->body, r->len, kiosk, sig, now_ms(), &out);
+    core_ingest(h->c, r->body, r->len, kiosk, sig, clk_wall_ms(), &out);
     json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
     if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
     return send_json(conn, (unsigned)out.status, a);

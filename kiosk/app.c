@@ -4,26 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "app_internal.h"
 #include "secret.h"
+#include "clk.h"
 
 #define PIN_TRIES 3
 
-static int64_t real_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t app_now(const app *a)
 {
-    return a->cfg.now_ms ? a->cfg.now_ms() : real_now_ms();
+    return a->cfg.now_ms ? a->cfg.now_ms() : clk_wall_ms();
 }
 
 void app_fail(app *a, const char *msg, const char *detail)

@@ -15,6 +15,7 @@
 #include "export.h"
 #include "uploader.h"
 #include "hex.h"
+#include "clk.h"
 
 #define PATH_LEN 4096
 #define BATCH 64                /* names taken from one scan of the outbox */
@@ -63,13 +64,6 @@ struct uploader {
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static int g_users;     /* uploaders holding curl_global_init() */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int fail(char *why, const char *msg, const char *arg)
 {
@@ -357,11 +351,11 @@ static void pause_for(uploader *u, step s)
         if (delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
         u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
     }
-    int64_t due = now_ms() + delay;
+    int64_t due = clk_mono_ms() + delay;
     struct timespec ts = {.tv_sec = (time_t)(due / 1000), .tv_nsec = (long)(due % 1000) * 1000000};
     pthread_mutex_lock(&u->mu);
     u->retry_at = s == STEP_RETRY ? due : 0;
-    while (!atomic_load(&u->stop) && !u->kicked && now_ms() < due)
+    while (!atomic_load(&u->stop) && !u->kicked && clk_mono_ms() < due)
         pthread_cond_timedwait(&u->cv, &u->mu, &ts);
     u->kicked = 0;
     u->retry_at = 0;
@@ -518,7 +512,7 @@ void uploader_status(const uploader *u, char *buf, size_t cap)
     int64_t at = m->retry_at;
     pthread_mutex_unlock(&m->mu);
     char retry[40] = ", retrying now", tail[48] = "", what[80];
-    int64_t left = at ? at - now_ms() : 0;
+    int64_t left = at ? at - clk_mono_ms() : 0;
     if (left > 0) snprintf(retry, sizeof retry, ", retrying in %d s", (int)((left + 999) / 1000));
     if (refused) snprintf(tail, sizeof tail, "; %d refused by the core", refused);
     switch (st) {

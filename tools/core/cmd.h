@@ -33,8 +33,6 @@ int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "usage: core LINE" on stderr; returns 2. */
 int cmd_usage(const char *line);
 
-/* Wall-clock time in milliseconds since the epoch. */
-int64_t cmd_now_ms(void);
 /* Reads a whole file of at most max bytes, NUL-terminated (the length
  * without the NUL in *len), with bank_file_read(). Caller frees. NULL with
  * why (CORE_WHY) set. */

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "hex.h"
+#include "clk.h"
 
 #define RESULT_FILE_MAX (4u << 20)  /* as the HTTP body limit */
 
@@ -110,7 +111,7 @@ static void enrol_signer(core_ctx *c, const char *dir, const char *pub, ingest_o
     snprintf(name, sizeof name, "imported from %.100s", base);
     for (char *q = name; *q; q++)
         if ((unsigned char)*q < 0x20 || *q == 0x7f) *q = '?';
-    if (core_kiosk_enrol(c, pub, name, cmd_now_ms(), why) == 0)
+    if (core_kiosk_enrol(c, pub, name, clk_wall_ms(), why) == 0)
         snprintf(out->reason, sizeof out->reason,
                  "kiosk %.16s was not enrolled; it is now pending: core kiosk approve %.16s, "
                  "then import again", pub, pub);
@@ -156,7 +157,7 @@ static int import_one(core_ctx *c, const char *dir, const char *name)
         snprintf(out.reason, sizeof out.reason,
                  "the .sig file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     } else {
-        core_ingest(c, rec, rlen, pub, hex, cmd_now_ms(), &out);
+        core_ingest(c, rec, rlen, pub, hex, clk_wall_ms(), &out);
         if (strcmp(out.code, "unknown-kiosk") == 0) enrol_signer(c, dir, pub, &out);
     }
     free(rec);

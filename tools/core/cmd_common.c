@@ -2,7 +2,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "bank.h"
 #include "cmd.h"
@@ -33,13 +32,6 @@ int cmd_usage(const char *line)
 {
     fprintf(stderr, "usage: core %s\n", line);
     return 2;
-}
-
-int64_t cmd_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 const char *cmd_db_shown(const char *db, char *buf, size_t cap)

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "recap.h"
 #include "recap_io.h"
+#include "clk.h"
 
 /* The recap_input scores an aspects row may carry, by their CSV column names. */
 static const struct field {
@@ -233,7 +234,7 @@ static char *new_run(store *st, const char *cohort, int *run, int *status, char 
         for (size_t i = 0; i < n; i++) recap_compute(&in[i], &rows[i]);
         json = recap_json(cohort, last + 1, in, rows, n);
         if (!json) snprintf(why, CORE_WHY, "the recap cannot be written (memory or UTF-8)");
-        else if (store_recap_add(st, cohort, json, cmd_now_ms(), run, why) != 0) {
+        else if (store_recap_add(st, cohort, json, clk_wall_ms(), run, why) != 0) {
             free(json);
             json = NULL;
         }
