@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "item.h"
 #include "session.h"
+#include "text.h"
 
 /* Days in month m (1-12) of year y. */
 static int month_days(int y, int m)
@@ -62,14 +63,6 @@ static bool pin_valid(const char *pin)
     return true;
 }
 
-/* True when s holds a control character (a line break, a tab...). */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
-    return false;
-}
-
 /* Frees the PIN copies made by the roster parser. */
 static void pins_free(char **pins, size_t n)
 {
@@ -110,7 +103,7 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
         } else if (!bank_nip_valid(f[0])) {
             bank_why(why, "line %d: '%.40s' is not a valid 18-digit NIP", r.line, f[0]);
             e = BANK_EROSTER;
-        } else if (!f[1][0] || strlen(f[1]) > 120 || has_control(f[1])) {
+        } else if (!f[1][0] || strlen(f[1]) > 120 || text_has_control(f[1])) {
             bank_why(why, "line %d: name must be 1-120 bytes of text on one line", r.line);
             e = BANK_EROSTER;
         } else if (!pin_valid(f[2])) {

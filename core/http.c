@@ -20,6 +20,7 @@
 #include "http.h"
 #include "hex.h"
 #include "clk.h"
+#include "text.h"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -122,14 +123,6 @@ static bool is_id(const char *s)
     return n > 0 && n <= 64 && s[0] != '.';
 }
 
-/* True when s holds a control character (a name must stay on one line). */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
-    return false;
-}
-
 static enum MHD_Result on_health(http_server *h, struct MHD_Connection *conn, const char *arg,
                                  const req *r)
 {
@@ -151,7 +144,7 @@ static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *con
     if (!hex_valid(pub, 64))
         rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                         "\"pub\" must be the kiosk key: 64 lower-case hex digits");
-    else if (!name || strlen(name) > 120 || has_control(name))
+    else if (!name || strlen(name) > 120 || text_has_control(name))
         rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                         "\"name\" must be one line of at most 120 bytes");
     else {

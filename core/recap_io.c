@@ -9,6 +9,7 @@
 #include "bank.h"
 #include "csv.h"
 #include "recap_io.h"
+#include "text.h"
 
 /* ------------------------------------------------------------------ */
 /* Reading the aspects CSV                                             */
@@ -100,14 +101,6 @@ static bool parse_count(const char *s, int *out)
     return true;
 }
 
-/* True when s holds a control character (a line break, a tab...). */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f) return true;
-    return false;
-}
-
 /* Reads the header: map[i] is the column of field i. False with why set. */
 static bool read_header(char **f, size_t nf, int line, const struct column **map, char *why)
 {
@@ -148,7 +141,7 @@ static bool read_cell(recap_input *r, const struct column *c, char *v, int line,
         memcpy(r->nip, v, 19);
         return true;
     case COL_NAME:
-        if (strlen(v) >= sizeof r->name || has_control(v)) {
+        if (strlen(v) >= sizeof r->name || text_has_control(v)) {
             set_why(why, "line %d: name must be at most 120 bytes of text on one line", line);
             return false;
         }

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "sitting.h"
+#include "text.h"
 
 #define SITTING_WHY 256            /* size of a `why` buffer */
 #define SITTING_MAX_MINUTES 10080  /* a week: anything longer is a mistake */
@@ -21,18 +22,6 @@ static int swhy(char *why, const char *fmt, ...)
         va_end(ap);
     }
     return -1;
-}
-
-/* Copies `src` into dst (cap bytes), cutting at a UTF-8 character boundary. */
-static void copy_utf8(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80) n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = 0;
 }
 
 /* Frees the form and arrays that J_BEGIN allocated. */
@@ -98,7 +87,7 @@ static int apply_begin(sitting *s, json_t *o, char *why)
     s->flag = flag;
     s->cur = 0;
     s->limit_ms = (int64_t)minutes * 60000;
-    copy_utf8(s->name, sizeof s->name, name);
+    text_copy(s->name, sizeof s->name, name);
     return 0;
 }
 
@@ -155,7 +144,7 @@ static int apply_incident(sitting *s, json_t *o, const jevent *e, char *why)
     if (s->nincidents >= SITTING_MAX_INCIDENTS) return 0;
     incident *in = &s->incidents[s->nincidents++];
     in->wall_ms = e->wall_ms;
-    copy_utf8(in->what, sizeof in->what, what);
+    text_copy(in->what, sizeof in->what, what);
     return 0;
 }
 

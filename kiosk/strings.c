@@ -1,5 +1,6 @@
 /* strings.c -- loads the `key = value` UI text files and looks texts up by key. */
 #include "strings.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,11 +208,7 @@ const char *strings_key(const strings *s, size_t i)
 static void put(char *out, size_t cap, size_t *len, const char *src, size_t n)
 {
     if (*len + 1 >= cap) return;
-    size_t room = cap - 1 - *len;
-    if (n > room) {
-        n = room;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;
-    }
+    n = text_utf8_fit(src, n, cap - 1 - *len);
     memcpy(out + *len, src, n);
     *len += n;
     out[*len] = '\0';

@@ -66,13 +66,16 @@ bool text_utf8_valid(const char *s, size_t len)
     return text_utf8_prefix(s, len) == len;
 }
 
+size_t text_utf8_fit(const char *s, size_t n, size_t room)
+{
+    if (n <= room) return n;
+    while (room > 0 && ((unsigned char)s[room] & 0xC0) == 0x80) room--;  /* not mid-character */
+    return room;
+}
+
 size_t text_copy(char *dst, size_t cap, const char *src)
 {
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--;  /* not mid-character */
-    }
+    size_t n = text_utf8_fit(src, strlen(src), cap - 1);
     memcpy(dst, src, n);
     dst[n] = '\0';
     return n;

@@ -26,6 +26,10 @@ size_t text_utf8_prefix(const char *s, size_t len);
 /* True when s[0..len) is valid UTF-8 without NUL bytes (NULL with len 0 is). */
 bool text_utf8_valid(const char *s, size_t len);
 
+/* The longest prefix of s[0..n) that fits in `room` bytes without cutting
+ * a UTF-8 character: n when n <= room. */
+size_t text_utf8_fit(const char *s, size_t n, size_t room);
+
 /* Copies the string src into dst (cap >= 1 bytes, always NUL-terminated),
  * cutting it at a UTF-8 character boundary when it does not fit. Returns
  * the length copied. */

@@ -192,6 +192,9 @@ static void test_text_copy_cuts_at_a_character_boundary(void **state)
     assert_string_equal(d, "abcd");
     assert_int_equal(text_copy(d, sizeof d, "abcdefgh"), 5);
     assert_string_equal(d, "abcde");
+    assert_int_equal(text_utf8_fit("ab\xE2\x80\xA6", 5, 4), 2);
+    assert_int_equal(text_utf8_fit("ab\xE2\x80\xA6", 5, 5), 5);
+    assert_int_equal(text_utf8_fit("ab\xE2\x80\xA6", 5, 9), 5);
     char one[1];
     assert_int_equal(text_copy(one, 1, "x"), 0);
     assert_string_equal(one, "");

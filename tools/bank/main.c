@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "secret.h"
 #include "why.h"
+#include "text.h"
 
 static const char USAGE[] =
     "usage: bank COMMAND ...\n"
@@ -90,10 +91,14 @@ const char *cli_need(const cli_args *a, const char *name)
     return v;
 }
 
-/* Prints s with control characters shown as '?', so a message stays on one line. */
+/* Prints s (at most WHY_SIZE bytes) with control characters shown as '?',
+ * so a message stays on one line. */
 static void put_line(const char *s)
 {
-    for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, stderr);
+    char line[WHY_SIZE];
+    snprintf(line, sizeof line, "%s", s);
+    text_scrub(line);
+    fputs(line, stderr);
 }
 
 int cli_fail(const cli_args *a, bank_err e, const char *why)

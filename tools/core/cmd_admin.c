@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "hex.h"
 #include "clk.h"
+#include "text.h"
 
 #define RESULT_FILE_MAX (4u << 20)  /* as the HTTP body limit */
 
@@ -109,8 +110,7 @@ static void enrol_signer(core_ctx *c, const char *dir, const char *pub, ingest_o
     char why[CORE_WHY] = "", name[128];
     const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
     snprintf(name, sizeof name, "imported from %.100s", base);
-    for (char *q = name; *q; q++)
-        if ((unsigned char)*q < 0x20 || *q == 0x7f) *q = '?';
+    text_scrub(name);
     if (core_kiosk_enrol(c, pub, name, clk_wall_ms(), why) == 0)
         snprintf(out->reason, sizeof out->reason,
                  "kiosk %.16s was not enrolled; it is now pending: core kiosk approve %.16s, "
