@@ -68,37 +68,6 @@ void import_skip_bom(const char **data, size_t *len)
     }
 }
 
-bool import_buf_add(import_buf *b, const char *s, size_t len)
-{
-    if (len >= SIZE_MAX / 2 - b->n) return false;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + len + 1) cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) return false;
-        b->s = ns;
-        b->cap = cap;
-    }
-    if (len) memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-    return true;
-}
-
-/* Caller frees the result with free(). */
-char *import_buf_take(import_buf *b)
-{
-    char *s = b->s ? b->s : import_strndup("", 0);
-    memset(b, 0, sizeof *b);
-    return s;
-}
-
-void import_buf_free(import_buf *b)
-{
-    free(b->s);
-    memset(b, 0, sizeof *b);
-}
-
 /* ------------------------------------------------------------------ */
 /* Pinning                                                             */
 

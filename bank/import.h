@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "bank.h"
+#include "sbuf.h"
 
 #define IMPORT_NAME_MAX 64  /* longest id or topic */
 
@@ -40,19 +41,6 @@ bool import_line(const char **p, const char *end, const char **s, size_t *n);
 /* Skips a leading UTF-8 byte order mark. */
 void import_skip_bom(const char **data, size_t *len);
 
-/* A growable NUL-terminated string. Zero-initialise; free with
- * import_buf_free(), or take the string with import_buf_take(). */
-typedef struct import_buf {
-    char *s;
-    size_t n, cap;
-} import_buf;
-
-/* Appends len bytes; false on ENOMEM (the buffer is unchanged). */
-bool import_buf_add(import_buf *b, const char *s, size_t len);
-/* Returns the string (never NULL unless ENOMEM; "" when empty) and
- * empties b; the caller frees it with free(). */
-char *import_buf_take(import_buf *b);
-void import_buf_free(import_buf *b);
 
 /* True when option text refers to the other options by position ("semua
  * jawaban benar", "none of the above", "A dan C benar"), so the options

@@ -14,7 +14,7 @@ enum aiken_state { BETWEEN, IN_STEM, IN_OPTIONS };
 /* The question being read. */
 typedef struct aiken_q {
     int line;           /* where its text starts */
-    import_buf stem;
+    sbuf stem;
     bool gap;           /* blank line(s) seen since the last stem line */
     int noptions;
     char *options[BANK_MAX_OPTIONS];
@@ -22,7 +22,7 @@ typedef struct aiken_q {
 
 static void q_clear(aiken_q *q)
 {
-    import_buf_free(&q->stem);
+    sbuf_free(&q->stem);
     for (int i = 0; i < BANK_MAX_OPTIONS; i++) free(q->options[i]);
     memset(q, 0, sizeof *q);
 }
@@ -67,7 +67,7 @@ static bank_err q_finish(aiken_q *q, char letter, const char *topic, bank_items 
     it->difficulty = 3;
     it->weight = 1;
     it->topic = import_strndup(topic, strlen(topic));
-    it->stem = import_buf_take(&q->stem);
+    it->stem = sbuf_take(&q->stem, NULL);
     if (!it->topic || !it->stem) return BANK_ENOMEM;
     it->noptions = q->noptions;
     for (int i = 0; i < q->noptions; i++) {
@@ -100,7 +100,7 @@ static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const cha
             return import_fail(why, BANK_EPARSE, line, "option A. comes before any question text");
         q->line = line;
         *st = IN_STEM;
-        return import_buf_add(&q->stem, s, n) ? BANK_OK : BANK_ENOMEM;
+        return sbuf_add(&q->stem, s, n) ? BANK_OK : BANK_ENOMEM;
     }
     if (answer && q->noptions == 0)
         return import_fail(why, BANK_EPARSE, line,
@@ -140,8 +140,8 @@ static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const cha
                            "question has no ANSWER line (line %d is neither option %c nor ANSWER)",
                            line, 'A' + q->noptions);
     /* one more line of the stem; a blank line in between is kept */
-    if (!import_buf_add(&q->stem, q->gap ? "\n\n" : "\n", q->gap ? 2 : 1) ||
-        !import_buf_add(&q->stem, s, n))
+    if (!sbuf_add(&q->stem, q->gap ? "\n\n" : "\n", q->gap ? 2 : 1) ||
+        !sbuf_add(&q->stem, s, n))
         return BANK_ENOMEM;
     q->gap = false;
     return BANK_OK;

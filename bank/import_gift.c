@@ -57,36 +57,36 @@ static size_t find_double_colon(const char *s, size_t from, size_t to)
 }
 
 /* Appends s[from, to) with GIFT escapes resolved to b. */
-static bool add_unescaped(import_buf *b, const char *s, size_t from, size_t to)
+static bool add_unescaped(sbuf *b, const char *s, size_t from, size_t to)
 {
     size_t run = from;
     for (size_t i = from; i < to; i++) {
         if (s[i] != '\\' || i + 1 >= to || !strchr("~=#{}:\\", s[i + 1])) continue;
-        if (!import_buf_add(b, s + run, i - run)) return false;
+        if (!sbuf_add(b, s + run, i - run)) return false;
         run = ++i;  /* keep the escaped character, drop the backslash */
     }
-    return import_buf_add(b, s + run, to - run);
+    return sbuf_add(b, s + run, to - run);
 }
 
 /* The text of b without surrounding white space, as a new string the
  * caller frees; b is emptied. NULL on ENOMEM. */
-static char *take_trimmed(import_buf *b)
+static char *take_trimmed(sbuf *b)
 {
-    const char *s = b->s ? b->s : "";
-    size_t lo = 0, hi = b->n;
+    const char *s = b->p ? b->p : "";
+    size_t lo = 0, hi = b->len;
     while (lo < hi && is_ws(s[lo])) lo++;
     while (hi > lo && is_ws(s[hi - 1])) hi--;
     char *r = import_strndup(s + lo, hi - lo);
-    import_buf_free(b);
+    sbuf_free(b);
     return r;
 }
 
 /* Text s[from, to) unescaped and trimmed; caller frees. NULL on ENOMEM. */
 static char *gift_text(const char *s, size_t from, size_t to)
 {
-    import_buf b = {0};
+    sbuf b = {0};
     if (!add_unescaped(&b, s, from, to)) {
-        import_buf_free(&b);
+        sbuf_free(&b);
         return NULL;
     }
     return take_trimmed(&b);
@@ -276,11 +276,11 @@ static bank_err parse_question(const chunk *c, const char *topic, bank_items *tm
     if (rc != BANK_OK) return rc;
 
     /* the stem; text after the block makes a missing-word question */
-    import_buf b = {0};
+    sbuf b = {0};
     bool ok = add_unescaped(&b, s, i, bo);
     if (ok && !import_blank(s + bc + 1, to - bc - 1))
-        ok = import_buf_add(&b, "_____", 5) && add_unescaped(&b, s, bc + 1, to);
-    if (!ok) { import_buf_free(&b); return BANK_ENOMEM; }
+        ok = sbuf_add(&b, "_____", 5) && add_unescaped(&b, s, bc + 1, to);
+    if (!ok) { sbuf_free(&b); return BANK_ENOMEM; }
     if (!(it->stem = take_trimmed(&b))) return BANK_ENOMEM;
     if (!it->stem[0]) return import_fail(why, BANK_EPARSE, c->line, "question text is empty");
     if (!(it->topic = import_strndup(topic, strlen(topic)))) return BANK_ENOMEM;
@@ -337,7 +337,7 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
     const char *p = data, *end = data + len, *s;
     size_t n;
     int line = 0, open = 0;
-    import_buf q = {0};
+    sbuf q = {0};
     chunk c = {NULL, 0, 0};
     bank_err rc = BANK_OK;
     bool more = true;
@@ -355,16 +355,16 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
         while (more && t < n && is_ws(s[t])) t++;
         bool blank = !more || (t == n && !open);
         if (more && !blank && n - t >= 2 && s[t] == '/' && s[t + 1] == '/') {
-            if (c.line && !import_buf_add(&q, "\n", 1)) rc = BANK_ENOMEM;
+            if (c.line && !sbuf_add(&q, "\n", 1)) rc = BANK_ENOMEM;
             continue;  /* a comment: an empty line inside a question */
         }
         bool cat_line = more && !blank && !open && n - t >= 10 &&
                         strncasecmp(s + t, "$CATEGORY:", 10) == 0;
         if ((blank || cat_line) && c.line) {
-            c.s = q.s;
-            c.n = q.n;
+            c.s = q.p;
+            c.n = q.len;
             rc = parse_question(&c, cat[0] ? cat : topic, tmp, why);
-            import_buf_free(&q);
+            sbuf_free(&q);
             c.line = 0;
             open = 0;
         }
@@ -373,12 +373,12 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
             rc = category(s + t + 10, n - t - 10, line, cat, why);
             continue;
         }
-        if (c.line && !import_buf_add(&q, "\n", 1)) rc = BANK_ENOMEM;
+        if (c.line && !sbuf_add(&q, "\n", 1)) rc = BANK_ENOMEM;
         if (!c.line) c.line = line;
-        if (rc == BANK_OK && !import_buf_add(&q, s, n)) rc = BANK_ENOMEM;
+        if (rc == BANK_OK && !sbuf_add(&q, s, n)) rc = BANK_ENOMEM;
         open = brace_balance(s, n, open);
     }
     if (rc == BANK_ENOMEM && why) snprintf(why, BANK_WHY, "%s", bank_strerror(rc));
-    import_buf_free(&q);
+    sbuf_free(&q);
     return rc;
 }

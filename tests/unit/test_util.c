@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "sbuf.h"
 #include "clk.h"
 #include "hex.h"
 #include "proto.h"
@@ -18,15 +18,15 @@
 static void test_buf_appends_text_always_nul_terminated(void **state)
 {
     (void)state;
-    buf b;
-    buf_init(&b, 0);
-    assert_true(buf_puts(&b, "Bhinneka"));
-    assert_true(buf_add(&b, " Tunggal", 8));
-    assert_true(buf_printf(&b, " %s %d", "Ika", 45));
+    sbuf b;
+    sbuf_init(&b, 0);
+    assert_true(sbuf_puts(&b, "Bhinneka"));
+    assert_true(sbuf_add(&b, " Tunggal", 8));
+    assert_true(sbuf_printf(&b, " %s %d", "Ika", 45));
     assert_int_equal(b.len, strlen("Bhinneka Tunggal Ika 45"));
     assert_string_equal(b.p, "Bhinneka Tunggal Ika 45");
     size_t n = 0;
-    char *s = buf_take(&b, &n);
+    char *s = sbuf_take(&b, &n);
     assert_string_equal(s, "Bhinneka Tunggal Ika 45");
     assert_int_equal(n, 23);
     assert_null(b.p);
@@ -36,21 +36,21 @@ static void test_buf_appends_text_always_nul_terminated(void **state)
 static void test_buf_grows_past_its_first_allocation(void **state)
 {
     (void)state;
-    buf b = {0};
-    for (int i = 0; i < 10000; i++) assert_true(buf_add(&b, "0123456789", 10));
+    sbuf b = {0};
+    for (int i = 0; i < 10000; i++) assert_true(sbuf_add(&b, "0123456789", 10));
     assert_int_equal(b.len, 100000);
     assert_memory_equal(b.p + 99990, "0123456789", 10);
     assert_int_equal(b.p[100000], '\0');
-    buf_free(&b);
+    sbuf_free(&b);
     assert_null(b.p);
 }
 
 static void test_buf_empty_take_gives_empty_string(void **state)
 {
     (void)state;
-    buf b = {0};
+    sbuf b = {0};
     size_t n = 7;
-    char *s = buf_take(&b, &n);
+    char *s = sbuf_take(&b, &n);
     assert_non_null(s);
     assert_string_equal(s, "");
     assert_int_equal(n, 0);
@@ -60,43 +60,43 @@ static void test_buf_empty_take_gives_empty_string(void **state)
 static void test_buf_over_its_bound_frees_itself_and_stays_failed(void **state)
 {
     (void)state;
-    buf b;
-    buf_init(&b, 10);
-    assert_true(buf_add(&b, "0123456789", 10));  /* exactly the bound */
-    assert_false(buf_add(&b, "x", 1));
+    sbuf b;
+    sbuf_init(&b, 10);
+    assert_true(sbuf_add(&b, "0123456789", 10));  /* exactly the bound */
+    assert_false(sbuf_add(&b, "x", 1));
     assert_true(b.failed);
     assert_null(b.p);
     assert_int_equal(b.len, 0);
-    assert_false(buf_puts(&b, "a"));            /* later appends fail too */
-    assert_false(buf_printf(&b, "%d", 1));
-    assert_null(buf_take(&b, NULL));           /* and nothing is handed over */
-    assert_true(buf_puts(&b, "again"));        /* taken: usable again */
+    assert_false(sbuf_puts(&b, "a"));            /* later appends fail too */
+    assert_false(sbuf_printf(&b, "%d", 1));
+    assert_null(sbuf_take(&b, NULL));           /* and nothing is handed over */
+    assert_true(sbuf_puts(&b, "again"));        /* taken: usable again */
     assert_string_equal(b.p, "again");
-    buf_free(&b);
+    sbuf_free(&b);
 }
 
 static void test_buf_printf_over_its_bound_fails(void **state)
 {
     (void)state;
-    buf b;
-    buf_init(&b, 8);
-    assert_true(buf_printf(&b, "%s", "1234"));
-    assert_false(buf_printf(&b, "%s", "56789"));
+    sbuf b;
+    sbuf_init(&b, 8);
+    assert_true(sbuf_printf(&b, "%s", "1234"));
+    assert_false(sbuf_printf(&b, "%s", "56789"));
     assert_true(b.failed);
     assert_null(b.p);
-    buf_free(&b);
+    sbuf_free(&b);
     assert_false(b.failed);
 }
 
 static void test_buf_secret_grows_and_keeps_its_bytes(void **state)
 {
     (void)state;
-    buf b = {0};
+    sbuf b = {0};
     b.secret = true;
-    for (int i = 0; i < 1000; i++) assert_true(buf_add(&b, "ab", 2));
+    for (int i = 0; i < 1000; i++) assert_true(sbuf_add(&b, "ab", 2));
     assert_int_equal(b.len, 2000);
     assert_memory_equal(b.p + 1998, "ab", 2);
-    buf_free(&b);
+    sbuf_free(&b);
 }
 
 static void test_hex_encodes_lower_case_and_decodes_either_case(void **state)

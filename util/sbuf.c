@@ -1,4 +1,4 @@
-/* buf.c -- a bounded growable byte buffer that frees itself on failure. */
+/* sbuf.c -- a bounded growable byte buffer that frees itself on failure. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -7,18 +7,18 @@
 
 #include <openssl/crypto.h>
 
-#include "buf.h"
+#include "sbuf.h"
 
-#define BUF_FIRST 256   /* the first allocation */
+#define SBUF_FIRST 256   /* the first allocation */
 
-void buf_init(buf *b, size_t max)
+void sbuf_init(sbuf *b, size_t max)
 {
     memset(b, 0, sizeof *b);
     b->max = max;
 }
 
 /* Frees the storage, wiping it first when the buffer holds a secret. */
-static void drop(buf *b)
+static void drop(sbuf *b)
 {
     if (b->p && b->secret) OPENSSL_cleanse(b->p, b->cap);
     free(b->p);
@@ -27,7 +27,7 @@ static void drop(buf *b)
 }
 
 /* Marks the buffer failed and frees it; returns false. */
-static bool fail(buf *b)
+static bool fail(sbuf *b)
 {
     drop(b);
     b->failed = true;
@@ -35,13 +35,13 @@ static bool fail(buf *b)
 }
 
 /* Makes room for n more bytes and the NUL. */
-static bool room(buf *b, size_t n)
+static bool room(sbuf *b, size_t n)
 {
     size_t max = b->max && b->max < SIZE_MAX / 4 ? b->max : SIZE_MAX / 4;
     if (b->failed || n > max - b->len) return b->failed ? false : fail(b);
     size_t need = b->len + n + 1;
     if (need <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : BUF_FIRST;
+    size_t cap = b->cap ? b->cap : SBUF_FIRST;
     while (cap < need) cap *= 2;
     if (cap > max + 1) cap = max + 1;
     char *p;
@@ -61,7 +61,7 @@ static bool room(buf *b, size_t n)
     return true;
 }
 
-bool buf_add(buf *b, const void *p, size_t n)
+bool sbuf_add(sbuf *b, const void *p, size_t n)
 {
     if (!room(b, n)) return false;
     if (n) memcpy(b->p + b->len, p, n);
@@ -70,12 +70,12 @@ bool buf_add(buf *b, const void *p, size_t n)
     return true;
 }
 
-bool buf_puts(buf *b, const char *s)
+bool sbuf_puts(sbuf *b, const char *s)
 {
-    return buf_add(b, s, strlen(s));
+    return sbuf_add(b, s, strlen(s));
 }
 
-bool buf_printf(buf *b, const char *fmt, ...)
+bool sbuf_printf(sbuf *b, const char *fmt, ...)
 {
     if (b->failed) return false;
     va_list ap;
@@ -92,10 +92,10 @@ bool buf_printf(buf *b, const char *fmt, ...)
 }
 
 /* Caller frees the result with free(). */
-char *buf_take(buf *b, size_t *len)
+char *sbuf_take(sbuf *b, size_t *len)
 {
     if (b->failed || (!b->p && !room(b, 0))) {
-        buf_free(b);
+        sbuf_free(b);
         return NULL;
     }
     char *s = b->p;
@@ -105,7 +105,7 @@ char *buf_take(buf *b, size_t *len)
     return s;
 }
 
-void buf_free(buf *b)
+void sbuf_free(sbuf *b)
 {
     drop(b);
     b->failed = false;
