@@ -10,45 +10,14 @@
 #include "internal.h"
 #include "keyfile.h"
 #include "hex.h"
-
-/* A growable text buffer. */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} sbuf;
-
-/* Appends n bytes. */
-static void sb_add(sbuf *s, const char *p, size_t n)
-{
-    if (s->oom) return;
-    if (s->n + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->n + n + 1) cap *= 2;
-        char *np = realloc(s->p, cap);
-        if (!np) {
-            s->oom = true;
-            return;
-        }
-        s->p = np;
-        s->cap = cap;
-    }
-    memcpy(s->p + s->n, p, n);
-    s->n += n;
-    s->p[s->n] = 0;
-}
+#include "sbuf.h"
 
 /* Appends "<kind> <name> <hex sha256 of the row bytes>\n". */
 static void sb_row(sbuf *s, const char *kind, const char *name, const uint8_t digest[32])
 {
     char hex[65];
     hex_encode(digest, 32, hex);
-    sb_add(s, kind, strlen(kind));
-    sb_add(s, " ", 1);
-    sb_add(s, name, strlen(name));
-    sb_add(s, " ", 1);
-    sb_add(s, hex, 64);
-    sb_add(s, "\n", 1);
+    sbuf_printf(s, "%s %s %s\n", kind, name, hex);
 }
 
 /* Appends a manifest line for every row of one query (column 0 = name). */
@@ -66,15 +35,13 @@ static bank_err manifest_rows(bank *b, sbuf *s, const char *kind, const char *sq
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return bank_dberr(b->db, rc, "manifest", why);
-    return s->oom ? BANK_ENOMEM : BANK_OK;
+    return s->failed ? BANK_ENOMEM : BANK_OK;
 }
 
-/* Builds the manifest of every row that matters; caller frees m->p. */
+/* Builds the manifest of every row that matters; caller frees m with sbuf_free(). */
 static bank_err manifest_build(bank *b, sbuf *m, char *why)
 {
-    char head[80];
-    snprintf(head, sizeof head, "kisi-manifest 1\nbank %s\n", b->id);
-    sb_add(m, head, strlen(head));
+    sbuf_printf(m, "kisi-manifest 1\nbank %s\n", b->id);
     bank_err e = manifest_rows(b, m, "meta", "SELECT key, value FROM meta ORDER BY key", why);
     if (!e)
         e = manifest_rows(b, m, "item",
@@ -124,7 +91,7 @@ bank_err bank_seal(bank *b, const char *keyfile, char *why)
     if (e) return e;
     sbuf m = {0};
     if ((e = kdb_exec(b->db, "BEGIN IMMEDIATE", why))) goto out;
-    if (!(e = manifest_build(b, &m, why))) e = bc_ed25519_sign(priv, m.p, m.n, sig);
+    if (!(e = manifest_build(b, &m, why))) e = bc_ed25519_sign(priv, m.p, m.len, sig);
     if (!e) {
         sqlite3_stmt *st = NULL;
         int rc = sqlite3_prepare_v2(b->db,
@@ -133,7 +100,7 @@ bank_err bank_seal(bank *b, const char *keyfile, char *why)
                                     -1, &st, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_bind_blob(st, 1, pub, BC_PUB, SQLITE_STATIC);
-            sqlite3_bind_blob(st, 2, m.p, (int)m.n, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 2, m.p, (int)m.len, SQLITE_STATIC);
             sqlite3_bind_blob(st, 3, sig, BC_SIG, SQLITE_STATIC);
             rc = sqlite3_step(st);
         }
@@ -144,7 +111,7 @@ bank_err bank_seal(bank *b, const char *keyfile, char *why)
     else sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 out:
     OPENSSL_cleanse(priv, sizeof priv);
-    free(m.p);
+    sbuf_free(&m);
     return e;
 }
 
@@ -239,11 +206,11 @@ bank_err bank_verify(bank *b, const char *pubfile, char *why)
     }
     sbuf m = {0};
     e = manifest_build(b, &m, why);
-    if (!e && (m.n != strlen(signed_m) || memcmp(m.p, signed_m, m.n) != 0)) {
+    if (!e && (m.len != strlen(signed_m) || memcmp(m.p, signed_m, m.len) != 0)) {
         manifest_diff(signed_m, m.p, why);
         e = BANK_ETAMPER;
     }
-    free(m.p);
+    sbuf_free(&m);
     free(signed_m);
     return e;
 }

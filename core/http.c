@@ -21,6 +21,8 @@
 #include "hex.h"
 #include "clk.h"
 #include "text.h"
+#include "sbuf.h"
+#include "proto.h"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -32,9 +34,7 @@ struct http_server {
 
 /* Per-request state: made on the first callback, freed in on_done. */
 typedef struct req {
-    char *body;
-    size_t len, cap;
-    bool too_big;
+    sbuf body;              /* bounded by body_max: `failed` when larger */
     bool answered;          /* a response was queued before the body was read */
 } req;
 
@@ -70,7 +70,7 @@ static enum MHD_Result send_line(struct MHD_Connection *conn, unsigned status, c
         return MHD_NO;
     }
     memcpy(buf + n, "\n", 2);
-    return send_buf(conn, status, "application/json", buf, n + 1, hname, hvalue);
+    return send_buf(conn, status, PROTO_TYPE_JSON, buf, n + 1, hname, hvalue);
 }
 
 /* Queues `o` (reference taken) as compact JSON, with the header hname:
@@ -104,11 +104,11 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, 
 static json_t *body_object(struct MHD_Connection *conn, const req *r, enum MHD_Result *rc)
 {
     json_error_t je;
-    json_t *o = r->len ? json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &je) : NULL;
+    json_t *o = r->body.len ? json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &je) : NULL;
     if (json_is_object(o)) return o;
     json_decref(o);
     *rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed", "the body is not a JSON object%s%s",
-                     r->len ? ": " : "", r->len ? je.text : "");
+                     r->body.len ? ": " : "", r->body.len ? je.text : "");
     return NULL;
 }
 
@@ -183,49 +183,27 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
                                  const req *r)
 {
     (void)arg;
-    const char *kiosk = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, HTTP_HEADER_KIOSK);
-    const char *sig = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, HTTP_HEADER_SIGNATURE);
+    const char *kiosk = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK);
+    const char *sig = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE);
     if (!kiosk || !sig)
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                          "a result needs the headers " HTTP_HEADER_KIOSK " (the kiosk key) and "
-                          HTTP_HEADER_SIGNATURE " (its signature of the body)");
-    if (!r->len)
+                          "a result needs the headers " PROTO_HEADER_KIOSK " (the kiosk key) and "
+                          PROTO_HEADER_SIGNATURE " (its signature of the body)");
+    if (!r->body.len)
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "the body must be the result record");
     ingest_outcome out;
-    core_ingest(h->c, r->body, r->len, kiosk, sig, clk_wall_ms(), &out);
+    core_ingest(h->c, r->body.p, r->body.len, kiosk, sig, clk_wall_ms(), &out);
     json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
     if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
     return send_json(conn, (unsigned)out.status, a);
 }
 
-/* A growing text buffer for the history lines. */
-typedef struct text {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} text;
-
+/* Appends one history line (a form's JSON) to the sbuf at arg. */
 static int add_form(const char *form_json, void *arg)
 {
-    text *t = arg;
-    size_t k = strlen(form_json);
-    if (t->n + k + 2 > t->cap) {
-        size_t cap = t->cap ? t->cap : 4096;
-        while (t->n + k + 2 > cap) cap *= 2;
-        char *p = realloc(t->p, cap);
-        if (!p) {
-            t->oom = true;
-            return -1;
-        }
-        t->p = p;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->n, form_json, k);
-    t->n += k;
-    t->p[t->n++] = '\n';
-    t->p[t->n] = 0;
-    return 0;
+    sbuf *t = arg;
+    return sbuf_puts(t, form_json) && sbuf_add(t, "\n", 1) ? 0 : -1;
 }
 
 static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, const char *arg,
@@ -236,13 +214,13 @@ static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, c
     if (!is_id(exam))
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
-    text t = {0};
+    sbuf t = {0};
     char why[CORE_WHY] = "out of memory";
-    if (store_history(core_ctx_store(h->c), exam, add_form, &t, why) != 0 || t.oom) {
-        free(t.p);
+    if (store_history(core_ctx_store(h->c), exam, add_form, &t, why) != 0 || t.failed) {
+        sbuf_free(&t);
         return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
     }
-    return send_buf(conn, MHD_HTTP_OK, "text/plain; charset=utf-8", t.p, t.n, NULL, NULL);
+    return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_TEXT, t.p, t.len, NULL, NULL);
 }
 
 static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, const char *cohort,
@@ -272,12 +250,12 @@ static const struct route {
     bool operator; /* holds NIPs, forms or scores: for the operator's token only */
     route_fn fn;
 } routes[] = {
-    {"GET", "/v1/health", "", false, false, on_health},
-    {"POST", "/v1/kiosks", "", false, false, on_kiosk_enrol},
-    {"GET", "/v1/kiosks/", "", true, false, on_kiosk_state},
-    {"POST", "/v1/results", "", false, false, on_result},
-    {"GET", "/v1/history", "", false, true, on_history},
-    {"GET", "/v1/cohorts/", "/recap", true, true, on_recap},
+    {"GET", PROTO_PATH_HEALTH, "", false, false, on_health},
+    {"POST", PROTO_PATH_KIOSKS, "", false, false, on_kiosk_enrol},
+    {"GET", PROTO_PATH_KIOSKS "/", "", true, false, on_kiosk_state},
+    {"POST", PROTO_PATH_RESULTS, "", false, false, on_result},
+    {"GET", PROTO_PATH_HISTORY, "", false, true, on_history},
+    {"GET", PROTO_PATH_COHORTS "/", "/recap", true, true, on_recap},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -346,33 +324,6 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
                             MHD_HTTP_HEADER_ALLOW, allowed);
 }
 
-/* Appends an upload chunk, or marks the request too big past the limit. */
-static void take_chunk(http_server *h, req *r, const char *data, size_t n)
-{
-    if (r->too_big) return;
-    if (n > h->cfg.body_max - r->len) {
-        r->too_big = true;
-        free(r->body);
-        r->body = NULL;
-        r->len = r->cap = 0;
-        return;
-    }
-    if (r->len + n + 1 > r->cap) {
-        size_t cap = r->cap ? r->cap : 8192;
-        while (r->len + n + 1 > cap) cap *= 2;
-        char *p = realloc(r->body, cap);
-        if (!p) {
-            r->too_big = true;  /* answered 413: the core cannot hold it */
-            return;
-        }
-        r->body = p;
-        r->cap = cap;
-    }
-    memcpy(r->body + r->len, data, n);
-    r->len += n;
-    r->body[r->len] = 0;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -383,6 +334,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!r) {
         r = calloc(1, sizeof *r);
         if (!r) return MHD_NO;
+        sbuf_init(&r->body, h->cfg.body_max);  /* out of memory too is answered 413 */
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -394,13 +346,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!r->answered) take_chunk(h, r, upload_data, *upload_size);
+        if (!r->answered) sbuf_add(&r->body, upload_data, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
     if (r->answered) return MHD_YES;
     r->answered = true;
-    if (r->too_big)
+    if (r->body.failed)
         return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
                           "the body is larger than %zu bytes", h->cfg.body_max);
     return dispatch(h, conn, url, method, r);
@@ -413,7 +365,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls, (void)conn, (void)toe;
     req *r = *con_cls;
     if (!r) return;
-    free(r->body);
+    sbuf_free(&r->body);
     free(r);
     *con_cls = NULL;
 }

@@ -9,11 +9,6 @@
 #define HTTP_BODY_MAX (4u << 20)  /* default request body limit: larger bodies get 413 */
 #define HTTP_CONNECTIONS_MAX 256  /* open connections served at once */
 
-/* POST /v1/results carries the record as its body and the two parts of the
- * kiosk's .sig file in these headers. */
-#define HTTP_HEADER_KIOSK "Kisi-Kiosk"         /* the kiosk's public key, 64 hex */
-#define HTTP_HEADER_SIGNATURE "Kisi-Signature" /* Ed25519 signature of the body, 128 hex */
-
 /* Produces the recap JSON of `cohort` for GET /v1/cohorts/{id}/recap: the
  * latest stored run, or run 1 computed and stored when none exists. Returns
  * a malloc'd string (the server frees it), or NULL with *status (an HTTP

@@ -335,56 +335,12 @@ char *recap_json(const char *cohort_id, int run, const recap_input *in, const re
     return s;
 }
 
-/* A growable string; `failed` sticks after the first ENOMEM. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->cap - b->len <= n) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap - b->len <= n) cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-/* Appends one CSV cell (quoted when it holds a comma, quote or line
- * break), preceded by a comma unless `first`. */
-static void sb_cell(sbuf *b, const char *s, bool first)
-{
-    if (!first) sb_add(b, ",", 1);
-    if (!strpbrk(s, ",\"\r\n")) {
-        sb_add(b, s, strlen(s));
-        return;
-    }
-    sb_add(b, "\"", 1);
-    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        sb_add(b, s, (size_t)(q - s) + 1);
-        sb_add(b, "\"", 1);
-    }
-    sb_add(b, s, strlen(s));
-    sb_add(b, "\"", 1);
-}
-
 /* A score cell "85.50", empty for RECAP_NONE (or any negative value). */
-static void sb_score(sbuf *b, int v)
+static void score_cell(sbuf *b, int v)
 {
     char t[16] = "";
     if (v >= 0) snprintf(t, sizeof t, "%d.%02d", v / 100, v % 100);
-    sb_cell(b, t, false);
+    csv_cell(b, t, false);
 }
 
 /* Borrows every argument; caller frees the result with free(). */
@@ -396,29 +352,25 @@ char *recap_csv(const char *cohort_id, int run, const recap_input *in, const rec
         "cohort,run,nip,name,behaviour_institution,attitude,academic,actualisation,pktbt,final,"
         "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule\n";
     sbuf b = {0};
-    sb_add(&b, header, sizeof header - 1);
+    sbuf_add(&b, header, sizeof header - 1);
     char runs[16];
     snprintf(runs, sizeof runs, "%d", run);
     for (size_t i = 0; i < n; i++) {
         const recap_row *r = &rows[i];
-        sb_cell(&b, cohort_id, true);
-        sb_cell(&b, runs, false);
-        sb_cell(&b, in[i].nip, false);
+        csv_cell(&b, cohort_id, true);
+        csv_cell(&b, runs, false);
+        csv_cell(&b, in[i].nip, false);
         char name[sizeof in[i].name + 1];
         bool formula = strchr("=+-@", in[i].name[0]) && in[i].name[0];
         snprintf(name, sizeof name, "%s%s", formula ? "'" : "", in[i].name);
-        sb_cell(&b, name, false);
+        csv_cell(&b, name, false);
         const int v[] = {r->behaviour_institution, r->attitude, r->academic,
                          r->actualisation, r->pktbt, r->final};
-        for (size_t k = 0; k < 6; k++) sb_score(&b, v[k]);
-        for (size_t k = 1; k < 6; k++) sb_cell(&b, v[k] < 0 ? "" : bank_band(v[k]), false);
-        sb_cell(&b, recap_outcome_name(r->outcome), false);
-        sb_cell(&b, r->rule, false);
-        sb_add(&b, "\n", 1);
+        for (size_t k = 0; k < 6; k++) score_cell(&b, v[k]);
+        for (size_t k = 1; k < 6; k++) csv_cell(&b, v[k] < 0 ? "" : bank_band(v[k]), false);
+        csv_cell(&b, recap_outcome_name(r->outcome), false);
+        csv_cell(&b, r->rule, false);
+        sbuf_add(&b, "\n", 1);
     }
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return sbuf_take(&b, NULL);
 }

@@ -16,6 +16,7 @@
 #include "uploader.h"
 #include "hex.h"
 #include "clk.h"
+#include "proto.h"
 
 #define PATH_LEN 4096
 #define BATCH 64                /* names taken from one scan of the outbox */
@@ -186,7 +187,7 @@ static step enrol(uploader *u)
     json_t *body = json_pack("{s:s, s:s}", "pub", u->pub, "name", u->name);
     answer a;
     if (!body) return STEP_RETRY;
-    post(u, "/v1/kiosks", body, &a);
+    post(u, PROTO_PATH_KIOSKS, body, &a);
     json_decref(body);
     if (a.status >= 200 && a.status < 300) {
         u->enrolled = 1;
@@ -250,11 +251,11 @@ static int result_upload(const char *jp, const char *sp, upload *up, char *local
     if (r == 1 && s == 1 && (!hex_valid(kiosk, 64) || !hex_valid(hex, 128)))
         snprintf(local, cap, "kiosk: signature file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     else if (r == 1 && s == 1) {
-        up->headers = curl_slist_append(NULL, "Content-Type: application/json");
+        up->headers = curl_slist_append(NULL, "Content-Type: " PROTO_TYPE_JSON);
         struct curl_slist *h = up->headers ? curl_slist_append(up->headers, "Expect:") : NULL;
-        snprintf(line, sizeof line, "Kisi-Kiosk: %s", kiosk);
+        snprintf(line, sizeof line, PROTO_HEADER_KIOSK ": %s", kiosk);
         h = h ? curl_slist_append(h, line) : NULL;
-        snprintf(line, sizeof line, "Kisi-Signature: %s", hex);
+        snprintf(line, sizeof line, PROTO_HEADER_SIGNATURE ": %s", hex);
         h = h ? curl_slist_append(h, line) : NULL;
         if (!h) snprintf(local, cap, "kiosk: out of memory");
     }
@@ -286,7 +287,7 @@ static step upload_one(uploader *u, const char *name)
     }
     if (!have) return STEP_NEXT;   /* moved away, signature not yet written, or no memory */
     answer a;
-    post_bytes(u, "/v1/results", up.record, up.len, up.headers, &a);
+    post_bytes(u, PROTO_PATH_RESULTS, up.record, up.len, up.headers, &a);
     upload_free(&up);
     if (a.status >= 200 && a.status < 300) {
         if (export_move_pair(u->outbox, u->sent, name, NULL) != 0) {
@@ -412,7 +413,7 @@ static int setup(uploader *u, const char *core_url, const char *state_dir, const
     if (export_mkdirs(u->outbox) || export_mkdirs(u->sent) || export_mkdirs(u->refused))
         return fail(why, "cannot create the outbox folders under ", state_dir);
     u->curl = curl_easy_init();
-    u->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    u->headers = curl_slist_append(NULL, "Content-Type: " PROTO_TYPE_JSON);
     struct curl_slist *h = u->headers ? curl_slist_append(u->headers, "Expect:") : NULL;
     if (!u->curl || !h) return fail(why, "cannot set up libcurl", NULL);
     CURL *c = u->curl;

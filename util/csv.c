@@ -1,4 +1,4 @@
-/* csv.c -- RFC 4180 record reader over a UTF-8 buffer. */
+/* csv.c -- RFC 4180 records: a reader over a UTF-8 buffer, and a cell writer. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,10 +26,9 @@ void csv_free(csv_reader *r)
 {
     if (!r) return;
     free(r->fields);
-    free(r->buf);
+    sbuf_free(&r->text);
     r->fields = NULL;
-    r->buf = NULL;
-    r->nfields = r->capfields = r->buflen = r->bufcap = 0;
+    r->nfields = r->capfields = 0;
 }
 
 static void fail(char *why, int line, const char *reason)
@@ -37,22 +36,8 @@ static void fail(char *why, int line, const char *reason)
     why_set(why, "line %d: %s", line, reason);
 }
 
-/* Makes room for `more` bytes in r->buf. False on ENOMEM. */
-static bool reserve(csv_reader *r, size_t more)
-{
-    if (r->bufcap - r->buflen >= more) return true;
-    if (more > SIZE_MAX / 2 - r->buflen) return false;
-    size_t cap = r->bufcap ? r->bufcap : 256;
-    while (cap - r->buflen < more) cap *= 2;
-    char *b = realloc(r->buf, cap);
-    if (!b) return false;
-    r->buf = b;
-    r->bufcap = cap;
-    return true;
-}
-
 /* Counts a new field, making room for its pointer (set once the record
- * is complete, as r->buf may still move). False on ENOMEM. */
+ * is complete, as r->text may still move). False on ENOMEM. */
 static bool field_start(csv_reader *r)
 {
     if (r->nfields == r->capfields) {
@@ -71,8 +56,8 @@ static bool field_start(csv_reader *r)
  * `line`; on bad UTF-8 writes the exact line of the bad byte. */
 static bool field_check(csv_reader *r, size_t off, int line, char *why)
 {
-    const char *s = r->buf + off;
-    size_t len = r->buflen - off;
+    const char *s = r->text.p + off;
+    size_t len = r->text.len - off;
     size_t bad = text_utf8_prefix(s, len);
     if (bad == len) return true;
     for (size_t i = 0; i < bad; i++)
@@ -95,7 +80,7 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
 {
     static const char oom[] = "out of memory";
     r->nfields = 0;
-    r->buflen = 0;
+    r->text.len = 0;
     /* skip empty lines */
     for (;;) {
         if (r->p >= r->end) return 0;
@@ -109,7 +94,7 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
     int line = r->line;
     for (;;) {  /* one field per turn */
         if (!field_start(r)) { fail(why, line, oom); return -1; }
-        size_t off = r->buflen;
+        size_t off = r->text.len;
         int fline = line;
         if (r->p < r->end && *r->p == '"') {
             r->p++;
@@ -117,21 +102,19 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
                 if (r->p >= r->end) { fail(why, fline, "quoted field is never closed"); return -1; }
                 const char *q = r->p;
                 while (q < r->end && *q != '"' && *q != '\n') q++;
-                if (!reserve(r, (size_t)(q - r->p) + 1)) { fail(why, line, oom); return -1; }
-                memcpy(r->buf + r->buflen, r->p, (size_t)(q - r->p));
-                r->buflen += (size_t)(q - r->p);
+                if (!sbuf_add(&r->text, r->p, (size_t)(q - r->p))) { fail(why, line, oom); return -1; }
                 r->p = q;
                 if (q >= r->end) continue;
                 if (*q == '\n') {
                     if (line == INT_MAX) { fail(why, line, "too many lines"); return -1; }
-                    r->buf[r->buflen++] = '\n';
+                    if (!sbuf_add(&r->text, "\n", 1)) { fail(why, line, oom); return -1; }
                     line++;
                     r->p++;
                     continue;
                 }
                 /* a quote: doubled, or the closing one */
                 if (q + 1 < r->end && q[1] == '"') {
-                    r->buf[r->buflen++] = '"';
+                    if (!sbuf_add(&r->text, "\"", 1)) { fail(why, line, oom); return -1; }
                     r->p = q + 2;
                     continue;
                 }
@@ -145,13 +128,11 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
         } else {
             const char *q = r->p;
             while (q < r->end && *q != ',' && eol_len(q, r->end) == 0) q++;
-            if (!reserve(r, (size_t)(q - r->p) + 1)) { fail(why, line, oom); return -1; }
-            memcpy(r->buf + r->buflen, r->p, (size_t)(q - r->p));
-            r->buflen += (size_t)(q - r->p);
+            if (!sbuf_add(&r->text, r->p, (size_t)(q - r->p))) { fail(why, line, oom); return -1; }
             r->p = q;
         }
         if (!field_check(r, off, fline, why)) return -1;
-        r->buf[r->buflen++] = '\0';  /* reserved above */
+        if (!sbuf_add(&r->text, "", 1)) { fail(why, line, oom); return -1; }  /* the field's end */
         if (r->p < r->end && *r->p == ',') {
             r->p++;
             continue;
@@ -161,9 +142,9 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
         break;
     }
     r->next_line = line == INT_MAX ? line : line + 1;
-    /* fields lie back to back in buf, each NUL-terminated (NUL bytes in
+    /* fields lie back to back in text, each NUL-terminated (NUL bytes in
      * the input were rejected) */
-    char *s = r->buf;
+    char *s = r->text.p;
     for (size_t i = 0; i < r->nfields; i++) {
         r->fields[i] = s;
         s += strlen(s) + 1;
@@ -171,4 +152,17 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why)
     *fields = r->fields;
     *n = r->nfields;
     return 1;
+}
+
+bool csv_cell(sbuf *b, const char *s, bool first)
+{
+    if (!first) sbuf_add(b, ",", 1);
+    if (!strpbrk(s, ",\"\r\n")) return sbuf_puts(b, s);
+    sbuf_add(b, "\"", 1);
+    for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+        sbuf_add(b, s, (size_t)(q - s) + 1);  /* through the quote, */
+        sbuf_add(b, "\"", 1);                 /* which is doubled */
+    }
+    sbuf_puts(b, s);
+    return sbuf_add(b, "\"", 1);
 }

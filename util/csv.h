@@ -1,9 +1,11 @@
-/* csv.h -- RFC 4180 record reader over a UTF-8 buffer (used by libbank and the core). */
+/* csv.h -- RFC 4180 records: a reader over a UTF-8 buffer, and a cell writer. */
 #ifndef KISI_CSV_H
 #define KISI_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "sbuf.h"
 
 typedef struct csv_reader {
     const char *p, *end;   /* unread input */
@@ -11,8 +13,7 @@ typedef struct csv_reader {
     int next_line;         /* line where the next record starts */
     char **fields;         /* fields of the current record */
     size_t nfields, capfields;
-    char *buf;             /* storage for the fields */
-    size_t buflen, bufcap;
+    sbuf text;             /* storage for the fields, back to back */
 } csv_reader;
 
 /* Prepares to read `len` bytes of `data` (borrowed; must outlive the
@@ -29,5 +30,10 @@ int csv_next(csv_reader *r, char ***fields, size_t *n, char *why);
 
 /* Frees the reader's storage (not the input). */
 void csv_free(csv_reader *r);
+
+/* Appends one cell to b, preceded by a comma unless `first`: quoted (with
+ * quotes doubled) when it holds a comma, a quote or a line break. false
+ * when b failed (see sbuf). */
+bool csv_cell(sbuf *b, const char *s, bool first);
 
 #endif

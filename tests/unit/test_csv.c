@@ -229,6 +229,27 @@ static void test_utf8_valid_rejects_overlong_surrogate_and_too_large(void **stat
     assert_false(text_utf8_valid("a\0b", 3));                 /* NUL */
 }
 
+static void test_csv_cell_quotes_only_what_needs_it_and_reads_back(void **state)
+{
+    (void)state;
+    sbuf b = {0};
+    assert_true(csv_cell(&b, "plain", true));
+    assert_true(csv_cell(&b, "a,b", false));
+    assert_true(csv_cell(&b, "say \"hi\"", false));
+    assert_true(csv_cell(&b, "two\nlines", false));
+    assert_true(csv_cell(&b, "", false));
+    assert_string_equal(b.p, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",");
+    csv_reader r;
+    csv_init(&r, b.p, b.len);
+    char **f = next_record(&r, 5);
+    assert_string_equal(f[1], "a,b");
+    assert_string_equal(f[2], "say \"hi\"");
+    assert_string_equal(f[3], "two\nlines");
+    assert_string_equal(f[4], "");
+    csv_free(&r);
+    sbuf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_csv_invalid_utf8_rejected_at_its_own_line),
         cmocka_unit_test(test_csv_nul_byte_rejected_with_line),
         cmocka_unit_test(test_utf8_valid_rejects_overlong_surrogate_and_too_large),
+        cmocka_unit_test(test_csv_cell_quotes_only_what_needs_it_and_reads_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
