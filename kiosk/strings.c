@@ -1,10 +1,13 @@
 /* strings.c -- loads the `key = value` UI text files and looks texts up by key. */
-#include "strings.h"
-#include "text.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "bank.h"
+#include "strings.h"
+#include "text.h"
+
+#define STRINGS_FILE_MAX (1 << 20)  /* a text file larger than this is not ours */
 
 typedef struct entry {
     char *key;
@@ -140,25 +143,9 @@ strings *strings_load(const char *dir, const char *lang, char *why)
         return NULL;
     }
     snprintf(path, sizeof path, "%s/%s.txt", dir, lang);
-    FILE *f = fopen(path, "rb");
-    if (!f) { set_why(why, path, 0, "cannot open"); return NULL; }
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 4096) {
-            size_t ncap = cap ? cap * 2 : 16384;
-            char *nb = realloc(buf, ncap);
-            if (!nb) { free(buf); fclose(f); set_why(why, path, 0, "out of memory"); return NULL; }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr) { free(buf); set_why(why, path, 0, "read error"); return NULL; }
+    size_t len = 0;
+    if (bank_file_read(path, STRINGS_FILE_MAX, &buf, &len, why) != BANK_OK) return NULL;
     strings *s = strings_parse(buf, len, path, why);
     free(buf);
     return s;
