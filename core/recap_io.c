@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "recap_io.h"
 #include "text.h"
+#include "why.h"
 
 /* ------------------------------------------------------------------ */
 /* Reading the aspects CSV                                             */
@@ -38,16 +39,6 @@ static const struct column {
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 #define COUNT_MAX 100000  /* no absence or trophy count comes near */
-
-__attribute__((format(printf, 2, 3)))
-static void set_why(char *why, const char *fmt, ...)
-{
-    if (!why) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, RECAP_WHY, fmt, ap);
-    va_end(ap);
-}
 
 /* Strips spaces and tabs from both ends of s in place; returns s. */
 static char *trim(char *s)
@@ -110,18 +101,18 @@ static bool read_header(char **f, size_t nf, int line, const struct column **map
         size_t c = 0;
         while (c < NCOLUMNS && strcasecmp(h, columns[c].name) != 0) c++;
         if (c == NCOLUMNS) {
-            set_why(why, "line %d: unknown column '%.60s'", line, h);
+            why_set(why, "line %d: unknown column '%.60s'", line, h);
             return false;
         }
         if (seen[c]) {
-            set_why(why, "line %d: column '%s' appears twice", line, columns[c].name);
+            why_set(why, "line %d: column '%s' appears twice", line, columns[c].name);
             return false;
         }
         seen[c] = true;
         map[i] = &columns[c];
     }
     if (!seen[0]) {
-        set_why(why, "line %d: the header has no nip column", line);
+        why_set(why, "line %d: the header has no nip column", line);
         return false;
     }
     return true;
@@ -135,14 +126,14 @@ static bool read_cell(recap_input *r, const struct column *c, char *v, int line,
     switch (c->kind) {
     case COL_NIP:
         if (!bank_nip_valid(v)) {
-            set_why(why, "line %d: '%.40s' is not a valid 18-digit NIP", line, v);
+            why_set(why, "line %d: '%.40s' is not a valid 18-digit NIP", line, v);
             return false;
         }
         memcpy(r->nip, v, 19);
         return true;
     case COL_NAME:
         if (strlen(v) >= sizeof r->name || text_has_control(v)) {
-            set_why(why, "line %d: name must be at most 120 bytes of text on one line", line);
+            why_set(why, "line %d: name must be at most 120 bytes of text on one line", line);
             return false;
         }
         memcpy(r->name, v, strlen(v) + 1);
@@ -150,7 +141,7 @@ static bool read_cell(recap_input *r, const struct column *c, char *v, int line,
     case COL_SCORE:
         if (!*v) return true;
         if (!parse_score(v, dst)) {
-            set_why(why, "line %d: %s '%.30s' is not a score from 0 to 100 with at most two "
+            why_set(why, "line %d: %s '%.30s' is not a score from 0 to 100 with at most two "
                     "decimals", line, c->name, v);
             return false;
         }
@@ -159,12 +150,12 @@ static bool read_cell(recap_input *r, const struct column *c, char *v, int line,
     case COL_TROPHIES:
         if (!*v) return true;
         if (!parse_count(v, dst)) {
-            set_why(why, "line %d: %s '%.30s' is not a whole number of at least 0", line,
+            why_set(why, "line %d: %s '%.30s' is not a whole number of at least 0", line,
                     c->name, v);
             return false;
         }
         if (c->kind == COL_TROPHIES && *dst > 50) {
-            set_why(why, "line %d: %d trophies, more than the 50 that can be earned", line,
+            why_set(why, "line %d: %d trophies, more than the 50 that can be earned", line,
                     *dst);
             return false;
         }
@@ -178,7 +169,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
                             char *why)
 {
     if (!rows || !n) {
-        set_why(why, "line 1: nowhere to put the rows");
+        why_set(why, "line 1: nowhere to put the rows");
         return -1;
     }
     *rows = NULL;
@@ -193,7 +184,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
     int rc = csv_next(&r, &f, &nf, bwhy);
     if (rc < 0) goto bad_csv;
     if (rc == 0) {
-        set_why(why, "line 1: empty file: expected a header row naming nip and the scores");
+        why_set(why, "line 1: empty file: expected a header row naming nip and the scores");
         goto fail;
     }
     ncols = nf;
@@ -202,11 +193,11 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
     if (!read_header(f, nf, r.line, map, why)) goto fail;
     while ((rc = csv_next(&r, &f, &nf, bwhy)) > 0) {
         if (nf != ncols) {
-            set_why(why, "line %d: %zu fields, but the header has %zu", r.line, nf, ncols);
+            why_set(why, "line %d: %zu fields, but the header has %zu", r.line, nf, ncols);
             goto fail;
         }
         if (count == RECAP_MAX_ROWS) {
-            set_why(why, "line %d: at most %d participants", r.line, RECAP_MAX_ROWS);
+            why_set(why, "line %d: at most %d participants", r.line, RECAP_MAX_ROWS);
             goto fail;
         }
         if (count == cap) {
@@ -227,7 +218,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
             if (!read_cell(p, map[i], f[i], r.line, why)) goto fail;
         for (size_t i = 0; i < count; i++)
             if (strcmp(v[i].nip, p->nip) == 0) {
-                set_why(why, "line %d: NIP %s appears twice (also on line %d)", r.line, p->nip,
+                why_set(why, "line %d: NIP %s appears twice (also on line %d)", r.line, p->nip,
                         lines[i]);
                 goto fail;
             }
@@ -235,7 +226,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
     }
     if (rc < 0) goto bad_csv;
     if (count == 0) {
-        set_why(why, "line %d: no participant rows after the header", r.next_line);
+        why_set(why, "line %d: no participant rows after the header", r.next_line);
         goto fail;
     }
     csv_free(&r);
@@ -245,10 +236,10 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
     *n = count;
     return 0;
 bad_csv:
-    set_why(why, "%s", bwhy);
+    why_set(why, "%s", bwhy);
     goto fail;
 oom:
-    set_why(why, "line %d: out of memory", r.line);
+    why_set(why, "line %d: out of memory", r.line);
 fail:
     csv_free(&r);
     free(map);

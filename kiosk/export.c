@@ -11,20 +11,9 @@
 
 #include "bank.h"
 #include "export.h"
+#include "why.h"
 
 #define PATH_LEN 4096
-
-/* Writes a one-line reason into `why` when not NULL; returns -1. */
-static int ewhy(char *why, const char *fmt, ...)
-{
-    if (why) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, EXPORT_WHY, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* "dir/name.ext" into out (PATH_LEN bytes); -1 when too long. */
 static int mkpath(char *out, const char *dir, const char *name, const char *ext)
@@ -121,26 +110,26 @@ static int export_pair(const char *outbox, const char *dir, const char *name, ch
     int rc = 0, state[2] = {0, 0};
     for (int i = 0; i < 2 && rc == 0; i++) {
         if (mkpath(src, outbox, name, ext[i]) != 0 || mkpath(dst, dir, name, ext[i]) != 0) {
-            rc = ewhy(why, "result name %s too long", name);
+            rc = why_set(why, "result name %s too long", name);
             break;
         }
         int r = export_read(src, EXPORT_FILE_MAX, &data[i], &len[i]);
         if (r == 0) goto done;  /* not a bundle, or delivered meanwhile */
         if (r < 0) {
-            rc = r == -2 ? ewhy(why, "%s is larger than %u bytes", src, EXPORT_FILE_MAX)
-                         : ewhy(why, "cannot read %s: %s", src, strerror(errno));
+            rc = r == -2 ? why_set(why, "%s is larger than %u bytes", src, EXPORT_FILE_MAX)
+                         : why_set(why, "cannot read %s: %s", src, strerror(errno));
             break;
         }
         state[i] = compare(dst, data[i], len[i]);
-        if (state[i] < 0) rc = ewhy(why, "cannot read %s: %s", dst, strerror(errno));
+        if (state[i] < 0) rc = why_set(why, "cannot read %s: %s", dst, strerror(errno));
         else if (state[i] == 2)
-            rc = ewhy(why, "%s already holds a different %s%s; not overwritten", dir, name,
+            rc = why_set(why, "%s already holds a different %s%s; not overwritten", dir, name,
                       ext[i]);
     }
     for (int i = 0; i < 2 && rc == 0; i++) {
         snprintf(file, sizeof file, "%s%s", name, ext[i]);
         if (state[i] == 0 && write_atomic(dir, file, data[i], len[i]) != 0)
-            rc = ewhy(why, "cannot write %s/%s: %s", dir, file, strerror(errno));
+            rc = why_set(why, "cannot write %s/%s: %s", dir, file, strerror(errno));
     }
     if (rc == 0) rc = 1;
 done:
@@ -184,15 +173,15 @@ int export_outbox(const char *state_dir, const char *dir, int *copied, char *why
     int n = 0, rc = 0;
     if (copied) *copied = 0;
     if (!state_dir || !*state_dir || !dir || !*dir)
-        return ewhy(why, "export: missing state or destination folder");
-    if (mkpath(outbox, state_dir, "outbox", "") != 0) return ewhy(why, "state path too long");
-    if (export_mkdirs(dir) != 0) return ewhy(why, "cannot create %s: %s", dir, strerror(errno));
+        return why_set(why, "export: missing state or destination folder");
+    if (mkpath(outbox, state_dir, "outbox", "") != 0) return why_set(why, "state path too long");
+    if (export_mkdirs(dir) != 0) return why_set(why, "cannot create %s: %s", dir, strerror(errno));
     char(*names)[EXPORT_NAME] = malloc(64 * sizeof *names);
-    if (!names) return ewhy(why, "out of memory");
+    if (!names) return why_set(why, "out of memory");
     char after[EXPORT_NAME] = "";
     for (;;) {
         int k = export_list(outbox, after, names, 64, NULL);
-        if (k < 0) rc = ewhy(why, "cannot read %s: %s", outbox, strerror(errno));
+        if (k < 0) rc = why_set(why, "cannot read %s: %s", outbox, strerror(errno));
         for (int i = 0; i < k; i++) {
             int r = export_pair(outbox, dir, names[i], rc == 0 ? why : NULL);
             n += r > 0;
@@ -202,7 +191,7 @@ int export_outbox(const char *state_dir, const char *dir, int *copied, char *why
         memcpy(after, names[63], EXPORT_NAME);
     }
     free(names);
-    if (sync_dir(dir) != 0 && rc == 0) rc = ewhy(why, "cannot sync %s: %s", dir, strerror(errno));
+    if (sync_dir(dir) != 0 && rc == 0) rc = why_set(why, "cannot sync %s: %s", dir, strerror(errno));
     if (copied) *copied = n;
     return rc;
 }

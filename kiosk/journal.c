@@ -14,12 +14,12 @@
 
 #include "journal.h"
 #include "hex.h"
+#include "why.h"
 
 #define JOURNAL_FORMAT 1              /* format version this code writes */
 #define JOURNAL_KIND "kisi-journal"   /* meta 'kind' of a journal file */
 #define JOURNAL_MAX_PAYLOAD (1 << 20) /* 1 MB */
 #define JOURNAL_MAX_ATTEMPT 256       /* bytes of an attempt name */
-#define JOURNAL_WHY 256               /* size of a `why` buffer */
 
 struct journal {
     sqlite3 *db;
@@ -37,20 +37,10 @@ static const char *const schema =
     " kind INTEGER NOT NULL, wall_ms INTEGER NOT NULL, used_ms INTEGER NOT NULL,"
     " payload TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(attempt, seq));";
 
-/* Writes a one-line reason into `why` (JOURNAL_WHY bytes) when not NULL. */
-static void jwhy(char *why, const char *fmt, ...)
-{
-    if (!why) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, JOURNAL_WHY, fmt, ap);
-    va_end(ap);
-}
-
 /* Reason for the last SQLite failure on `db`. */
 static int dbfail(journal *j, char *why, const char *what)
 {
-    jwhy(why, "journal: %s: %s", what, j->db ? sqlite3_errmsg(j->db) : "no database");
+    why_set(why, "journal: %s: %s", what, j->db ? sqlite3_errmsg(j->db) : "no database");
     return -1;
 }
 
@@ -61,14 +51,14 @@ static int create_private(const char *path, char *why)
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST) return 0;
-        jwhy(why, "journal: cannot create %s: %s", path, strerror(errno));
+        why_set(why, "journal: cannot create %s: %s", path, strerror(errno));
         return -1;
     }
     int rc = fsync(fd);
     close(fd);
     char *dir = strdup(path);
     if (!dir) {
-        jwhy(why, "journal: out of memory");
+        why_set(why, "journal: out of memory");
         return -1;
     }
     char *slash = strrchr(dir, '/');
@@ -81,7 +71,7 @@ static int create_private(const char *path, char *why)
     }
     free(dir);
     if (rc != 0) {
-        jwhy(why, "journal: cannot sync %s: %s", path, strerror(errno));
+        why_set(why, "journal: cannot sync %s: %s", path, strerror(errno));
         return -1;
     }
     return 0;
@@ -150,11 +140,11 @@ static int setup_schema(journal *j, const char *path, char *why)
         else
             rc = 0;
     } else if (meta_get(j, "kind", kind, sizeof kind) != 1 || strcmp(kind, JOURNAL_KIND) != 0) {
-        jwhy(why, "journal: %s is not a kiosk journal", path);
+        why_set(why, "journal: %s is not a kiosk journal", path);
     } else if (meta_get(j, "format", format, sizeof format) != 1 || atoi(format) < 1) {
-        jwhy(why, "journal: %s has no valid format version", path);
+        why_set(why, "journal: %s has no valid format version", path);
     } else if (atoi(format) > JOURNAL_FORMAT) {
-        jwhy(why, "journal: %s has format version %s, newer than %d: update the kiosk", path,
+        why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk", path,
              format, JOURNAL_FORMAT);
     } else if (sqlite3_exec(j->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
         dbfail(j, why, path);
@@ -182,7 +172,7 @@ static int setup_pragmas(journal *j, const char *path, char *why)
         if (sqlite3_errcode(j->db) != SQLITE_OK && sqlite3_errcode(j->db) != SQLITE_DONE &&
             sqlite3_errcode(j->db) != SQLITE_ROW)
             return dbfail(j, why, path);
-        jwhy(why, "journal: %s cannot use write-ahead logging", path);
+        why_set(why, "journal: %s cannot use write-ahead logging", path);
         return -1;
     }
     if (sqlite3_exec(j->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
@@ -194,18 +184,18 @@ static int setup_pragmas(journal *j, const char *path, char *why)
 journal *journal_open(const char *path, char *why)
 {
     if (!path || !*path) {
-        jwhy(why, "journal: no path given");
+        why_set(why, "journal: no path given");
         return NULL;
     }
     if (create_private(path, why) != 0) return NULL;
     journal *j = calloc(1, sizeof *j);
     if (!j) {
-        jwhy(why, "journal: out of memory");
+        why_set(why, "journal: out of memory");
         return NULL;
     }
     j->md = EVP_MD_CTX_new();
     if (!j->md) {
-        jwhy(why, "journal: cannot set up SHA-256");
+        why_set(why, "journal: cannot set up SHA-256");
         goto fail;
     }
     if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -255,12 +245,12 @@ static int attempt_ok(const char *attempt, char *why)
 {
     size_t n = attempt ? strlen(attempt) : 0;
     if (n == 0 || n >= JOURNAL_MAX_ATTEMPT) {
-        jwhy(why, "journal: attempt name missing or too long");
+        why_set(why, "journal: attempt name missing or too long");
         return -1;
     }
     for (size_t i = 0; i < n; i++)
         if (attempt[i] < 0x21 || attempt[i] > 0x7e) {
-            jwhy(why, "journal: attempt name holds a space or control character");
+            why_set(why, "journal: attempt name holds a space or control character");
             return -1;
         }
     return 0;
@@ -270,12 +260,12 @@ static int attempt_ok(const char *attempt, char *why)
 static int payload_ok(const char *payload, char *why)
 {
     if (!payload) {
-        jwhy(why, "journal: no payload");
+        why_set(why, "journal: no payload");
         return -1;
     }
     size_t len = strnlen(payload, (size_t)JOURNAL_MAX_PAYLOAD + 1);
     if (len > JOURNAL_MAX_PAYLOAD) {
-        jwhy(why, "journal: payload larger than 1 MB");
+        why_set(why, "journal: payload larger than 1 MB");
         return -1;
     }
     json_error_t err;
@@ -283,7 +273,7 @@ static int payload_ok(const char *payload, char *why)
     int ok = json_is_object(o);
     json_decref(o);
     if (!ok) {
-        jwhy(why, "journal: payload is not a JSON object: %s", o ? "other value" : err.text);
+        why_set(why, "journal: payload is not a JSON object: %s", o ? "other value" : err.text);
         return -1;
     }
     return 0;
@@ -302,7 +292,7 @@ static int last_event(journal *j, const char *attempt, int64_t *seq, unsigned ch
         *seq = sqlite3_column_int64(j->last, 0);
         const char *h = (const char *)sqlite3_column_text(j->last, 1);
         if (!hex_valid(h, 64) || hex_decode(h, prev, 32) != 0) {
-            jwhy(why, "journal: attempt %s: stored hash of seq %lld is malformed", attempt,
+            why_set(why, "journal: attempt %s: stored hash of seq %lld is malformed", attempt,
                  (long long)*seq);
             ret = -1;
         }
@@ -318,16 +308,16 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
                    int64_t used_ms, const char *payload, char *why)
 {
     if (!j) {
-        jwhy(why, "journal: not open");
+        why_set(why, "journal: not open");
         return -1;
     }
     if (attempt_ok(attempt, why) || payload_ok(payload, why)) return -1;
     if ((int)kind < J_BEGIN || (int)kind > J_RESULT) {
-        jwhy(why, "journal: unknown event kind %d", (int)kind);
+        why_set(why, "journal: unknown event kind %d", (int)kind);
         return -1;
     }
     if (wall_ms < 0 || used_ms < 0) {
-        jwhy(why, "journal: negative time");
+        why_set(why, "journal: negative time");
         return -1;
     }
     if (step_done(j->begin) != 0) return dbfail(j, why, "begin");
@@ -338,7 +328,7 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
     if (last_event(j, attempt, &seq, prev, why) != 0) goto fail;
     seq++;
     if (journal_chain_hash(j->md, prev, seq, kind, wall_ms, used_ms, payload, len, hex) != 0) {
-        jwhy(why, "journal: SHA-256 failed");
+        why_set(why, "journal: SHA-256 failed");
         goto fail;
     }
     sqlite3_bind_text(j->insert, 1, attempt, -1, SQLITE_STATIC);
@@ -368,7 +358,7 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
                    void *arg, char *why)
 {
     if (!j || !fn) {
-        jwhy(why, "journal: not open");
+        why_set(why, "journal: not open");
         return -1;
     }
     if (attempt_ok(attempt, why)) return -1;
@@ -396,7 +386,7 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
         e.hash = (const char *)sqlite3_column_text(st, 5);
         char hex[65];
         if (e.seq != want) {
-            jwhy(why, "journal: attempt %s: seq %lld is missing: the chain is broken", attempt,
+            why_set(why, "journal: attempt %s: seq %lld is missing: the chain is broken", attempt,
                  (long long)want);
             ret = -1;
             break;
@@ -405,7 +395,7 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
             journal_chain_hash(j->md, prev, e.seq, sqlite3_column_int64(st, 1), e.wall_ms,
                                e.used_ms, payload, len, hex) != 0 ||
             strcmp(hex, e.hash) != 0 || hex_decode(e.hash, prev, 32) != 0) {
-            jwhy(why, "journal: attempt %s: seq %lld does not match its hash: the chain is broken",
+            why_set(why, "journal: attempt %s: seq %lld does not match its hash: the chain is broken",
                  attempt, (long long)e.seq);
             ret = -1;
             break;
@@ -422,7 +412,7 @@ int journal_head(journal *j, const char *attempt, char hex[65], char *why)
 {
     hex[0] = 0;
     if (!j) {
-        jwhy(why, "journal: not open");
+        why_set(why, "journal: not open");
         return -1;
     }
     if (attempt_ok(attempt, why)) return -1;
@@ -442,7 +432,7 @@ int journal_head(journal *j, const char *attempt, char hex[65], char *why)
 int journal_unfinished(journal *j, char *attempt, size_t cap, char *why)
 {
     if (!j || !attempt || cap == 0) {
-        jwhy(why, "journal: not open");
+        why_set(why, "journal: not open");
         return -1;
     }
     attempt[0] = 0;
@@ -450,7 +440,7 @@ int journal_unfinished(journal *j, char *attempt, size_t cap, char *why)
     if (rc == SQLITE_ROW) {
         const char *a = (const char *)sqlite3_column_text(j->unfinished, 0);
         if (!a || strlen(a) >= cap) {
-            jwhy(why, "journal: unfinished attempt name does not fit");
+            why_set(why, "journal: unfinished attempt name does not fit");
             ret = -1;
         } else {
             memcpy(attempt, a, strlen(a) + 1);
@@ -466,7 +456,7 @@ int journal_unfinished(journal *j, char *attempt, size_t cap, char *why)
 int journal_is_submitted(journal *j, const char *attempt, char *why)
 {
     if (!j) {
-        jwhy(why, "journal: not open");
+        why_set(why, "journal: not open");
         return -1;
     }
     if (attempt_ok(attempt, why)) return -1;

@@ -12,24 +12,10 @@
 #include <jansson.h>
 
 #include "result.h"
+#include "why.h"
 
-#define RESULT_WHY 256      /* size of a `why` buffer */
 #define RESULT_NAME 128     /* size of name_out */
 #define RESULT_MAX_FILE (64 << 20)  /* an outbox file larger than this is not ours */
-
-_Static_assert(RESULT_WHY == BANK_WHY, "libbank writes our why buffers");
-
-/* Writes a one-line reason into `why` when not NULL; returns -1. */
-static int rwhy(char *why, const char *fmt, ...)
-{
-    if (why) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, RESULT_WHY, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* The "answers" array: one {"id","v","ms"} per item in form order. New
  * reference (caller decrefs); NULL on ENOMEM. */
@@ -132,9 +118,9 @@ static int make_dirs(const char *dir, char *why)
 {
     struct stat st;
     if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : rwhy(why, "outbox %s is not a folder", dir);
+        return S_ISDIR(st.st_mode) ? 0 : why_set(why, "outbox %s is not a folder", dir);
     char *p = strdup(dir);
-    if (!p) return rwhy(why, "out of memory");
+    if (!p) return why_set(why, "out of memory");
     int rc = 0;
     for (char *q = p + 1; rc == 0; q++) {
         if (*q != '/' && *q != 0) continue;
@@ -153,7 +139,7 @@ static int make_dirs(const char *dir, char *why)
         } else if (errno != EEXIST) {
             rc = -1;
         }
-        if (rc != 0) rwhy(why, "cannot create outbox %s: %s", p, strerror(errno));
+        if (rc != 0) why_set(why, "cannot create outbox %s: %s", p, strerror(errno));
         *q = c;
         if (c == 0) break;
     }
@@ -168,7 +154,7 @@ static int write_atomic(const char *dir, const char *name, const void *data, siz
 {
     char dst[4096];
     if ((size_t)snprintf(dst, sizeof dst, "%s/%s", dir, name) >= sizeof dst)
-        return rwhy(why, "outbox path too long");
+        return why_set(why, "outbox path too long");
     return bank_file_write_atomic(dst, data, len, 0600, why) == BANK_OK ? 0 : -1;
 }
 
@@ -206,11 +192,11 @@ static int write_sig(const char *dir, const char *signame, const char *json, siz
 {
     char sig[129];
     bank_err e = bank_signer_sign(signer, json, len, sig);
-    if (e != BANK_OK) return rwhy(why, "cannot sign the result: %s", bank_strerror(e));
+    if (e != BANK_OK) return why_set(why, "cannot sign the result: %s", bank_strerror(e));
     json_t *o = json_pack("{s:s, s:s}", "kiosk", bank_signer_pub(signer), "sig", sig);
     char *text = o ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
     json_decref(o);
-    if (!text) return rwhy(why, "out of memory");
+    if (!text) return why_set(why, "out of memory");
     int rc = write_atomic(dir, signame, text, strlen(text), why);
     free(text);
     return rc;
@@ -222,11 +208,11 @@ int result_store(const char *outbox_dir, const char *json, const bank_signer *si
 {
     char name[RESULT_NAME], jname[RESULT_NAME + 8], sname[RESULT_NAME + 8];
     if (!outbox_dir || !*outbox_dir || !json || !signer)
-        return rwhy(why, "result_store: missing argument");
+        return why_set(why, "result_store: missing argument");
     if (!name_part_ok(session_id) || !name_part_ok(nip) || attempt < 1)
-        return rwhy(why, "session id, NIP or attempt cannot name a result file");
+        return why_set(why, "session id, NIP or attempt cannot name a result file");
     if ((size_t)snprintf(name, sizeof name, "%s-%s-%d", session_id, nip, attempt) >= sizeof name)
-        return rwhy(why, "result name too long");
+        return why_set(why, "result name too long");
     snprintf(jname, sizeof jname, "%s.json", name);
     snprintf(sname, sizeof sname, "%s.sig", name);
     if (name_out) snprintf(name_out, RESULT_NAME, "%s", name);
@@ -235,11 +221,11 @@ int result_store(const char *outbox_dir, const char *json, const bank_signer *si
     char *old;
     size_t oldlen;
     int have = read_file(outbox_dir, jname, &old, &oldlen);
-    if (have < 0) return rwhy(why, "cannot read %s/%s: %s", outbox_dir, jname, strerror(errno));
+    if (have < 0) return why_set(why, "cannot read %s/%s: %s", outbox_dir, jname, strerror(errno));
     if (have == 1) {
         int same = oldlen == len && memcmp(old, json, len) == 0;
         free(old);
-        if (!same) return rwhy(why, "outbox already holds a different result %s", jname);
+        if (!same) return why_set(why, "outbox already holds a different result %s", jname);
         /* the same record again: only repair a missing or broken signature */
         if (sig_valid(outbox_dir, sname, json, len)) return 0;
         return write_sig(outbox_dir, sname, json, len, signer, why);

@@ -8,21 +8,9 @@
 
 #include "sitting.h"
 #include "text.h"
+#include "why.h"
 
-#define SITTING_WHY 256            /* size of a `why` buffer */
 #define SITTING_MAX_MINUTES 10080  /* a week: anything longer is a mistake */
-
-/* Writes a one-line reason into `why` when not NULL; returns -1. */
-static int swhy(char *why, const char *fmt, ...)
-{
-    if (why) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, SITTING_WHY, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Frees the form and arrays that J_BEGIN allocated. */
 void sitting_clear(sitting *s)
@@ -39,10 +27,10 @@ void sitting_clear(sitting *s)
 static int get_index(const sitting *s, json_t *o, size_t *i, char *why)
 {
     json_t *v = json_object_get(o, "i");
-    if (!json_is_integer(v)) return swhy(why, "event has no item index \"i\"");
+    if (!json_is_integer(v)) return why_set(why, "event has no item index \"i\"");
     json_int_t k = json_integer_value(v);
     if (k < 0 || (size_t)k >= s->n)
-        return swhy(why, "item index %lld is outside the form of %zu items", (long long)k, s->n);
+        return why_set(why, "item index %lld is outside the form of %zu items", (long long)k, s->n);
     *i = (size_t)k;
     return 0;
 }
@@ -52,22 +40,22 @@ static int get_index(const sitting *s, json_t *o, size_t *i, char *why)
  * failure. */
 static int apply_begin(sitting *s, json_t *o, char *why)
 {
-    if (s->form) return swhy(why, "the attempt has already begun");
+    if (s->form) return why_set(why, "the attempt has already begun");
     json_t *fo = json_object_get(o, "form");
     const char *name = json_string_value(json_object_get(o, "name"));
     json_t *mv = json_object_get(o, "minutes");
     if (!json_is_object(fo) || !name || !json_is_integer(mv))
-        return swhy(why, "begin event needs \"form\", \"name\" and \"minutes\"");
+        return why_set(why, "begin event needs \"form\", \"name\" and \"minutes\"");
     json_int_t minutes = json_integer_value(mv);
     if (minutes < 1 || minutes > SITTING_MAX_MINUTES)
-        return swhy(why, "time limit of %lld minutes is out of range", (long long)minutes);
+        return why_set(why, "time limit of %lld minutes is out of range", (long long)minutes);
     char *text = json_dumps(fo, JSON_COMPACT);
-    if (!text) return swhy(why, "out of memory");
+    if (!text) return why_set(why, "out of memory");
     bank_err err = BANK_OK;
     char bwhy[BANK_WHY] = "";
     bank_form *f = bank_form_parse(text, strlen(text), &err, bwhy);
     free(text);
-    if (!f) return swhy(why, "begin event: %s", bwhy[0] ? bwhy : bank_strerror(err));
+    if (!f) return why_set(why, "begin event: %s", bwhy[0] ? bwhy : bank_strerror(err));
     size_t n = bank_form_size(f);
     char (*answer)[BANK_MAX_OPTIONS + 1] = calloc(n, sizeof *answer);
     int64_t *answer_ms = malloc(n * sizeof *answer_ms);
@@ -77,7 +65,7 @@ static int apply_begin(sitting *s, json_t *o, char *why)
         free(answer);
         free(answer_ms);
         free(flag);
-        return swhy(why, "out of memory");
+        return why_set(why, "out of memory");
     }
     for (size_t i = 0; i < n; i++) answer_ms[i] = -1;
     s->form = f;
@@ -98,7 +86,7 @@ static int apply_answer(sitting *s, json_t *o, const jevent *e, char *why)
     size_t i;
     if (get_index(s, o, &i, why)) return -1;
     const char *v = json_string_value(json_object_get(o, "v"));
-    if (!v) return swhy(why, "answer event has no letters \"v\"");
+    if (!v) return why_set(why, "answer event has no letters \"v\"");
     int noptions = 0;
     bank_form_item(s->form, i, NULL, NULL, &noptions);
     bool chosen[BANK_MAX_OPTIONS] = {false};
@@ -106,9 +94,9 @@ static int apply_answer(sitting *s, json_t *o, const jevent *e, char *why)
         int c = *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p;
         int k = c - 'A';
         if (k < 0 || k >= noptions)
-            return swhy(why, "answer \"%.16s\" is not among options A..%c of item %zu", v,
+            return why_set(why, "answer \"%.16s\" is not among options A..%c of item %zu", v,
                         'A' + noptions - 1, i + 1);
-        if (chosen[k]) return swhy(why, "answer \"%.16s\" repeats a letter", v);
+        if (chosen[k]) return why_set(why, "answer \"%.16s\" repeats a letter", v);
         chosen[k] = true;
     }
     char norm[BANK_MAX_OPTIONS + 1];
@@ -131,7 +119,7 @@ static int apply_flag(sitting *s, json_t *o, char *why)
     if (json_is_boolean(v)) on = json_is_true(v);
     else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
         on = json_integer_value(v) == 1;
-    else return swhy(why, "flag event needs \"v\" 0 or 1");
+    else return why_set(why, "flag event needs \"v\" 0 or 1");
     s->flag[i] = on;
     return 0;
 }
@@ -140,7 +128,7 @@ static int apply_flag(sitting *s, json_t *o, char *why)
 static int apply_incident(sitting *s, json_t *o, const jevent *e, char *why)
 {
     const char *what = json_string_value(json_object_get(o, "what"));
-    if (!what || !*what) return swhy(why, "incident event has no \"what\"");
+    if (!what || !*what) return why_set(why, "incident event has no \"what\"");
     if (s->nincidents >= SITTING_MAX_INCIDENTS) return 0;
     incident *in = &s->incidents[s->nincidents++];
     in->wall_ms = e->wall_ms;
@@ -153,7 +141,7 @@ static int apply_resume(sitting *s, json_t *o, char *why)
 {
     json_t *v = json_object_get(o, "down_ms");
     if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return swhy(why, "resume event needs \"down_ms\" >= 0");
+        return why_set(why, "resume event needs \"down_ms\" >= 0");
     json_int_t d = json_integer_value(v);
     s->down_ms = d > INT64_MAX - s->down_ms ? INT64_MAX : s->down_ms + d;
     return 0;
@@ -164,7 +152,7 @@ static int apply_submit(sitting *s, json_t *o, char *why)
 {
     const char *w = json_string_value(json_object_get(o, "why"));
     if (!w || (strcmp(w, "participant") != 0 && strcmp(w, "timeout") != 0))
-        return swhy(why, "submit event needs \"why\": \"participant\" or \"timeout\"");
+        return why_set(why, "submit event needs \"why\": \"participant\" or \"timeout\"");
     s->submitted = true;
     snprintf(s->submit_why, sizeof s->submit_why, "%s", w);
     return 0;
@@ -195,27 +183,27 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
     case J_SUBMIT:
         return apply_submit(s, o, why);
     case J_RESULT:
-        if (!s->submitted) return swhy(why, "result event before the submission");
+        if (!s->submitted) return why_set(why, "result event before the submission");
         s->has_result = true;
         return 0;
     }
-    return swhy(why, "unknown event kind %d", (int)e->kind);
+    return why_set(why, "unknown event kind %d", (int)e->kind);
 }
 
 /* `s` starts zeroed ({0}) or cleared. A refused event leaves s unchanged. */
 int sitting_apply(sitting *s, const jevent *e, char *why)
 {
-    if (!s || !e || !e->payload) return swhy(why, "no event");
-    if (e->used_ms < 0) return swhy(why, "event charges negative time");
+    if (!s || !e || !e->payload) return why_set(why, "no event");
+    if (e->used_ms < 0) return why_set(why, "event charges negative time");
     if (e->kind != J_BEGIN && !s->form)
-        return swhy(why, "event of kind %d before the attempt began", (int)e->kind);
+        return why_set(why, "event of kind %d before the attempt began", (int)e->kind);
     if (s->submitted && e->kind != J_RESULT && e->kind != J_INCIDENT)
-        return swhy(why, "event of kind %d after the submission", (int)e->kind);
+        return why_set(why, "event of kind %d after the submission", (int)e->kind);
     json_error_t jerr;
     json_t *o = json_loads(e->payload, JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(o)) {
         json_decref(o);
-        return swhy(why, "event payload is not a JSON object");
+        return why_set(why, "event payload is not a JSON object");
     }
     int rc = apply_kind(s, e, o, why);
     json_decref(o);
@@ -236,23 +224,23 @@ typedef struct load_ctx {
 static int load_one(const jevent *e, void *arg)
 {
     load_ctx *c = arg;
-    char detail[SITTING_WHY] = "";
+    char detail[WHY_SIZE] = "";
     if (sitting_apply(c->s, e, detail) == 0) return 0;
-    swhy(c->why, "journal seq %lld: %s", (long long)e->seq, detail);
+    why_set(c->why, "journal seq %lld: %s", (long long)e->seq, detail);
     c->failed = 1;
     return 1;
 }
 
 int sitting_load(sitting *s, journal *j, const char *attempt, char *why)
 {
-    if (!s) return swhy(why, "no sitting");
+    if (!s) return why_set(why, "no sitting");
     sitting_clear(s);
     load_ctx c = {s, why, 0};
     if (journal_replay(j, attempt, load_one, &c, why) != 0 || c.failed) {
         sitting_clear(s);
         return -1;
     }
-    if (!s->form) return swhy(why, "attempt %s has no begin event in the journal", attempt);
+    if (!s->form) return why_set(why, "attempt %s has no begin event in the journal", attempt);
     return 0;
 }
 

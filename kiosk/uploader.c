@@ -17,6 +17,7 @@
 #include "hex.h"
 #include "clk.h"
 #include "proto.h"
+#include "why.h"
 
 #define PATH_LEN 4096
 #define BATCH 64                /* names taken from one scan of the outbox */
@@ -66,15 +67,9 @@ struct uploader {
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static int g_users;     /* uploaders holding curl_global_init() */
 
-static int fail(char *why, const char *msg, const char *arg)
-{
-    if (why) snprintf(why, UPLOADER_WHY, "%s%s", msg, arg ? arg : "");
-    return -1;
-}
-
 static uploader *fail_null(char *why, const char *msg)
 {
-    fail(why, msg, NULL);
+    why_set(why, "%s", msg);
     return NULL;
 }
 
@@ -408,14 +403,14 @@ static int setup(uploader *u, const char *core_url, const char *state_dir, const
     u->pub = strdup(pub);
     u->name = strdup(name);
     if (!u->base || !u->outbox || !u->sent || !u->refused || !u->pub || !u->name)
-        return fail(why, "out of memory", NULL);
+        return why_set(why, "out of memory");
     for (size_t n = strlen(u->base); n > 0 && u->base[n - 1] == '/'; n--) u->base[n - 1] = 0;
     if (export_mkdirs(u->outbox) || export_mkdirs(u->sent) || export_mkdirs(u->refused))
-        return fail(why, "cannot create the outbox folders under ", state_dir);
+        return why_set(why, "cannot create the outbox folders under %s", state_dir);
     u->curl = curl_easy_init();
     u->headers = curl_slist_append(NULL, "Content-Type: " PROTO_TYPE_JSON);
     struct curl_slist *h = u->headers ? curl_slist_append(u->headers, "Expect:") : NULL;
-    if (!u->curl || !h) return fail(why, "cannot set up libcurl", NULL);
+    if (!u->curl || !h) return why_set(why, "cannot set up libcurl");
     CURL *c = u->curl;
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, u->headers);
@@ -456,7 +451,7 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     g_users += ok;
     pthread_mutex_unlock(&g_mu);
     if (!ok) {
-        fail(why, "cannot initialise libcurl", NULL);
+        why_set(why, "cannot initialise libcurl");
         destroy(u, 0);
         return NULL;
     }
@@ -472,7 +467,7 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     u->state = ST_STARTING;
     if (export_list(u->outbox, "", u->names, 0, &u->queued) < 0 ||
         pthread_create(&u->thread, NULL, run, u) != 0) {
-        fail(why, "cannot start the upload thread for ", u->outbox);
+        why_set(why, "cannot start the upload thread for %s", u->outbox);
         destroy(u, 1);
         return NULL;
     }
