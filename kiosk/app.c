@@ -53,20 +53,20 @@ static void app_start(app *a)
     }
     if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
         snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
-        app_fail(a, "journal.error", why);
+        app_fail(a, "start.nostate", why);
         return;
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
     a->j = journal_open(path, why);
     if (!a->j) {
-        app_fail(a, "journal.error", why);
+        app_fail(a, "start.nostate", why);
         return;
     }
     snprintf(path, sizeof path, "%s/kiosk", c->state_dir);
     a->signer = bank_signer_open(path, &e, why);
     if (!a->signer) {
-        app_fail(a, "journal.error", why);
+        app_fail(a, "start.nokey", why);
         return;
     }
     snprintf(a->outbox, sizeof a->outbox, "%s/outbox", c->state_dir);
@@ -76,7 +76,7 @@ static void app_start(app *a)
         char uw[UPLOADER_WHY] = "";
         a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host, uw);
         if (!a->up) {
-            app_fail(a, "journal.error", uw);
+            app_fail(a, "start.noupload", uw);
             return;
         }
     }

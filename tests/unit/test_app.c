@@ -124,6 +124,51 @@ static void test_tampered_bank_shows_a_proctor_message(void **state)
     assert_non_null(strstr(v->detail, "t0-003"));
 }
 
+/* Restarts the app of r and returns its start-up error screen's message. */
+static const char *restart_error(room *r)
+{
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    assert_non_null(r->a);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_ERROR);
+    assert_non_null(v->detail);
+    assert_true(v->detail[0] != 0);
+    return v->msg;
+}
+
+static void test_damaged_signing_key_has_its_own_start_message(void **state)
+{
+    room *r = *state;
+    char key[4200];
+    snprintf(key, sizeof key, "%s/kiosk.key", r->cfg.state_dir);
+    FILE *f = fopen(key, "w");  /* made at the first start; now damaged */
+    assert_non_null(f);
+    fputs("not a key\n", f);
+    fclose(f);
+    assert_string_equal(restart_error(r), "start.nokey");
+}
+
+static void test_uploader_failure_has_its_own_start_message(void **state)
+{
+    room *r = *state;
+    r->cfg.core_url = "ftp://core.example";
+    const char *msg = restart_error(r);
+    r->cfg.core_url = NULL;
+    assert_string_equal(msg, "start.noupload");
+    assert_non_null(strstr(app_view_get(r->a)->detail, "core URL"));
+}
+
+static void test_unwritable_state_folder_has_its_own_start_message(void **state)
+{
+    room *r = *state;
+    const char *keep = r->cfg.state_dir;
+    r->cfg.state_dir = fx_path(r->dir, "bank.bank");  /* a file, not a folder */
+    const char *msg = restart_error(r);
+    r->cfg.state_dir = keep;
+    assert_string_equal(msg, "start.nostate");
+}
+
 static void test_bad_and_unknown_nip_are_refused(void **state)
 {
     room *r = *state;
@@ -410,6 +455,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_starts_on_identify_for_a_sealed_bank, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_bank_shows_a_proctor_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_signing_key_has_its_own_start_message, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_uploader_failure_has_its_own_start_message, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unwritable_state_folder_has_its_own_start_message,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_and_unknown_nip_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_three_wrong_pins_lock_the_seat_until_the_proctor_code,
                                         setup, teardown),
