@@ -10,102 +10,16 @@
 #include "bank.h"
 #include "cli.h"
 #include "cmd.h"
+#include "csv.h"
+#include "why.h"
 
 #define NAME_MAX_BYTES 120  /* recap_input.name holds 120 bytes */
 
-/* An RFC 4180 reader over a NUL-terminated buffer: commas, quoted fields
- * with "" escapes and line breaks, LF or CRLF, a leading BOM skipped. */
-typedef struct csv {
-    const char *p;
-    int line;           /* line of the record just read */
-    int next;           /* line where the next record starts */
-    char *f[16];        /* fields of the record (malloc'd, freed by csv_clear) */
-    size_t n;
-} csv;
-
-static void csv_clear(csv *c)
-{
-    for (size_t i = 0; i < c->n; i++) free(c->f[i]);
-    c->n = 0;
-}
-
-/* Reads one field into a malloc'd string; *end set at the record's end. */
-static char *csv_field(csv *c, bool *end, char *why)
-{
-    size_t cap = 64, n = 0;
-    char *s = malloc(cap);
-    bool quoted = *c->p == '"';
-    if (quoted) c->p++;
-    for (; s; c->p++) {
-        char ch = *c->p;
-        if (ch == 0 && quoted) {
-            snprintf(why, CORE_WHY, "line %d: a quoted field is not closed", c->line);
-            free(s);
-            return NULL;
-        }
-        if (quoted && ch == '"' && c->p[1] == '"') {
-            c->p++;
-        } else if (quoted && ch == '"') {
-            quoted = false;
-            if (c->p[1] != ',' && c->p[1] != '\n' && c->p[1] != '\r' && c->p[1] != 0) {
-                snprintf(why, CORE_WHY, "line %d: text after a closing quote", c->line);
-                free(s);
-                return NULL;
-            }
-            continue;
-        } else if (!quoted && (ch == ',' || ch == '\n' || ch == '\r' || ch == 0)) {
-            break;
-        }
-        if (ch == '\n') c->next++;
-        if (n + 2 > cap) {
-            char *ns = realloc(s, cap *= 2);
-            if (!ns) free(s);
-            s = ns;
-            if (!s) break;
-        }
-        s[n++] = ch;
-    }
-    if (!s) {
-        snprintf(why, CORE_WHY, "out of memory");
-        return NULL;
-    }
-    s[n] = 0;
-    *end = *c->p != ',';
-    if (*c->p == ',') c->p++;
-    else if (*c->p == '\r' && c->p[1] == '\n') c->p += 2;
-    else if (*c->p) c->p++;
-    if (*end && c->p[-1] == '\n') c->next++;
-    return s;
-}
-
-/* Reads the next non-empty record: 1, 0 at the end, -1 with why. */
-static int csv_next(csv *c, char *why)
-{
-    csv_clear(c);
-    while (*c->p == '\n' || (*c->p == '\r' && c->p[1] == '\n')) {
-        c->p += *c->p == '\r' ? 2 : 1;
-        c->next++;
-    }
-    if (!*c->p) return 0;
-    c->line = c->next;
-    bool end = false;
-    while (!end) {
-        if (c->n == sizeof c->f / sizeof c->f[0]) {
-            snprintf(why, CORE_WHY, "line %d: too many columns", c->line);
-            return -1;
-        }
-        char *s = csv_field(c, &end, why);
-        if (!s) return -1;
-        c->f[c->n++] = s;
-    }
-    return 1;
-}
-
 /* Index of the header column named `name` (any case, spaces around), or -1. */
-static int column(const csv *c, const char *name)
+static int column(char **f, size_t nf, const char *name)
 {
-    for (size_t i = 0; i < c->n; i++) {
-        const char *s = c->f[i];
+    for (size_t i = 0; i < nf; i++) {
+        const char *s = f[i];
         size_t n = strlen(s);
         while (*s == ' ') s++, n--;
         while (n && s[n - 1] == ' ') n--;
@@ -118,43 +32,45 @@ static int column(const csv *c, const char *name)
  * array of {"nip","name"}. Caller decrefs. NULL with why. */
 static json_t *read_roster(const char *text, char *why)
 {
-    csv c = {.p = text, .line = 1, .next = 1};
-    if (strncmp(c.p, "\xEF\xBB\xBF", 3) == 0) c.p += 3;
+    csv_reader c;
+    csv_init(&c, text, strlen(text));
     json_t *out = json_array(), *seen = json_object();
-    int r = csv_next(&c, why), inip = -1, iname = -1;
-    if (r == 0) snprintf(why, CORE_WHY, "the roster is empty");
+    char **f = NULL;
+    size_t nf = 0;
+    int r = csv_next(&c, &f, &nf, why), inip = -1, iname = -1;
+    if (r == 0) why_set(why, "the roster is empty");
     if (r == 1) {
-        inip = column(&c, "nip");
-        iname = column(&c, "name");
+        inip = column(f, nf, "nip");
+        iname = column(f, nf, "name");
         if (inip < 0 || iname < 0) {
-            snprintf(why, CORE_WHY, "line 1: the header must name the columns nip and name");
+            why_set(why, "line 1: the header must name the columns nip and name");
             r = -1;
         }
     }
     while (r == 1 && out && seen) {
-        r = csv_next(&c, why);
+        r = csv_next(&c, &f, &nf, why);
         if (r != 1) break;
-        const char *nip = (size_t)inip < c.n ? c.f[inip] : "";
-        const char *name = (size_t)iname < c.n ? c.f[iname] : "";
+        const char *nip = (size_t)inip < nf ? f[inip] : "";
+        const char *name = (size_t)iname < nf ? f[iname] : "";
         json_t *jname = json_string(name);
         if (!bank_nip_valid(nip))
-            snprintf(why, CORE_WHY, "line %d: '%.30s' is not a valid NIP", c.line, nip);
+            why_set(why, "line %d: '%.30s' is not a valid NIP", c.line, nip);
         else if (json_object_get(seen, nip))
-            snprintf(why, CORE_WHY, "line %d: NIP %s is listed twice", c.line, nip);
+            why_set(why, "line %d: NIP %s is listed twice", c.line, nip);
         else if (!jname || !*name || strlen(name) > NAME_MAX_BYTES || strpbrk(name, "\r\n"))
-            snprintf(why, CORE_WHY, "line %d: the name must be one line of 1..%d UTF-8 bytes",
-                     c.line, NAME_MAX_BYTES);
+            why_set(why, "line %d: the name must be one line of 1..%d UTF-8 bytes", c.line,
+                    NAME_MAX_BYTES);
         else if (json_array_append_new(out, json_pack("{s:s, s:O}", "nip", nip, "name", jname)) ||
                  json_object_set_new(seen, nip, json_true()))
-            snprintf(why, CORE_WHY, "out of memory");
+            why_set(why, "out of memory");
         else r = 1, why[0] = 0;
         json_decref(jname);
         if (why[0]) r = -1;
     }
-    csv_clear(&c);
+    csv_free(&c);
     json_decref(seen);
     if (r == 0 && out && json_array_size(out) == 0) {
-        snprintf(why, CORE_WHY, "the roster lists nobody");
+        why_set(why, "the roster lists nobody");
         r = -1;
     }
     if (r != 0 || !out) {
@@ -179,13 +95,13 @@ static bool check_definition(json_t *def, char *why)
     size_t n = id ? strlen(id) : 0;
     if (!n || n > 64 || strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                    "0123456789._-") != n || id[0] == '.')
-        snprintf(why, CORE_WHY, "\"id\" must be 1..64 letters, digits, '.', '_' or '-'");
+        snprintf(why, WHY_SIZE, "\"id\" must be 1..64 letters, digits, '.', '_' or '-'");
     else if (ac && !json_is_object(ac))
-        snprintf(why, CORE_WHY, "\"academic\" must be {\"self_paced\": EXAM, \"distance\": EXAM}");
+        snprintf(why, WHY_SIZE, "\"academic\" must be {\"self_paced\": EXAM, \"distance\": EXAM}");
     else if (ac && (!opt_string(ac, "self_paced") || !opt_string(ac, "distance")))
-        snprintf(why, CORE_WHY, "\"academic\" exam ids must be non-empty strings");
+        snprintf(why, WHY_SIZE, "\"academic\" exam ids must be non-empty strings");
     else if (!opt_string(def, "rpl"))
-        snprintf(why, CORE_WHY, "\"rpl\" must be an exam id");
+        snprintf(why, WHY_SIZE, "\"rpl\" must be an exam id");
     else return true;
     return false;
 }
@@ -194,7 +110,7 @@ int cmd_cohort(const char *db, int argc, char **argv)
 {
     if (argc != 3 || strcmp(argv[0], "add") != 0)
         return cmd_usage("cohort add DEF.json ROSTER.csv");
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     size_t dlen = 0, rlen = 0;
     char *dtext = cmd_read_file(argv[1], CMD_FILE_MAX, &dlen, why);
     if (!dtext) return cmd_fail("%s", why);
@@ -211,7 +127,7 @@ int cmd_cohort(const char *db, int argc, char **argv)
     }
     char *rtext = cmd_read_file(argv[2], CMD_FILE_MAX, &rlen, why);
     json_t *roster = NULL;
-    if (rtext && strlen(rtext) != rlen) snprintf(why, CORE_WHY, "the roster holds a NUL byte");
+    if (rtext && strlen(rtext) != rlen) snprintf(why, WHY_SIZE, "the roster holds a NUL byte");
     else if (rtext) roster = read_roster(rtext, why);
     free(rtext);
     if (!roster) {
