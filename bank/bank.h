@@ -5,7 +5,7 @@
  * only what is declared here. All scores are integers in hundredths
  * ("centi-points": 10000 = 100.00). Functions that can fail return a
  * bank_err and, when `why` is not NULL, write a one-line detail into it
- * (at most BANK_WHY bytes, NUL-terminated). Constructors return NULL on
+ * (at most WHY_SIZE bytes, NUL-terminated). Constructors return NULL on
  * error and set *err the same way. */
 #ifndef KISI_BANK_H
 #define KISI_BANK_H
@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BANK_WHY 256          /* size of a `why` detail buffer */
+#include "why.h"
+
 #define BANK_MAX_OPTIONS 5    /* options A..E */
 #define BANK_SCORE_MAX 10000  /* 100.00 */
 #define BANK_FORMAT_VERSION 1 /* bank and session file format written */

@@ -6,7 +6,8 @@
 
 #include "draw.h"
 #include "exam.h"
-#include "form.h"
+#include "form_int.h"
+#include "why.h"
 
 typedef struct stratum {
     const char *topic;
@@ -24,7 +25,7 @@ typedef struct draw {
     size_t nst;
     int *order;       /* roster indices in draw order */
     int *ov;          /* overlap of the current form with each earlier form */
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
 } draw;
 
 /* Reads up to `limit` drawable items of a stratum in rank order starting
@@ -44,7 +45,7 @@ static bank_err load_range(draw *d, stratum *s, int64_t from, bool before, size_
                         " AND band = ?4 AND rank >= ?2 ORDER BY rank LIMIT ?3");
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(db, rc, "items", d->why);
+    if (rc != SQLITE_OK) return kdb_dberr(db, rc, "items", d->why);
     sqlite3_bind_text(q, 1, s->topic, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, from);
     sqlite3_bind_int64(q, 3, (sqlite3_int64)limit);
@@ -54,7 +55,7 @@ static bank_err load_range(draw *d, stratum *s, int64_t from, bool before, size_
         const char *id = (const char *)sqlite3_column_text(q, 0);
         int nopt = sqlite3_column_int(q, 1);
         if (!id || nopt < 2 || nopt > BANK_MAX_OPTIONS) {
-            bank_why(d->why, "item row in topic %s is damaged", s->topic);
+            why_set(d->why, "item row in topic %s is damaged", s->topic);
             e = BANK_ECORRUPT;
             break;
         }
@@ -67,7 +68,7 @@ static bank_err load_range(draw *d, stratum *s, int64_t from, bool before, size_
             break;
         }
     }
-    if (!e && rc != SQLITE_DONE) e = bank_dberr(db, rc, "items", d->why);
+    if (!e && rc != SQLITE_DONE) e = kdb_dberr(db, rc, "items", d->why);
     sqlite3_finalize(q);
     return e;
 }
@@ -90,7 +91,7 @@ static bank_err load_stratum(draw *d, stratum *s, size_t need)
     for (size_t j = 0; !e && j < s->n; j++) s->v[j].tie = (uint32_t)bc_drbg_u64(&r);
     bc_drbg_free(&r);
     if (!e && s->n < (size_t)s->quota) {
-        bank_why(d->why, "topic %s has %zu drawable items, the exam needs %d", s->topic, s->n,
+        why_set(d->why, "topic %s has %zu drawable items, the exam needs %d", s->topic, s->n,
                  s->quota);
         e = BANK_EQUOTA;
     }
@@ -134,7 +135,7 @@ static bank_err pick_stratum(draw *d, stratum *s, int pos, const sess_person *p,
             }
         }
         if (!best) {
-            bank_why(d->why, "topic %s ran out of items", s->topic);
+            why_set(d->why, "topic %s ran out of items", s->topic);
             return BANK_EQUOTA;
         }
         int *nf = realloc(best->forms, (size_t)(best->use + 1) * sizeof *nf);
@@ -269,7 +270,7 @@ static bank_err check_exam(bank_session *s, const bank_exam *ex, char *why)
     bc_sha256(json, strlen(json), dig);
     free(json);
     if (CRYPTO_memcmp(dig, s->exam_digest, 32) != 0) {
-        bank_why(why, "exam %s changed in the bank after this session was made", s->exam_id);
+        why_set(why, "exam %s changed in the bank after this session was made", s->exam_id);
         return BANK_ETAMPER;
     }
     return BANK_OK;
@@ -318,7 +319,7 @@ static bank_err draw_session(bank_session *s, char *why)
     for (size_t pos = 0; !e && pos < m; pos++)
         forms[d.order[pos]] = make_form(&d, who[pos], picks + pos * size, size, topics, &e);
     if (e) {
-        bank_why(why, "%s", d.why[0] ? d.why : bank_strerror(e));
+        why_set(why, "%s", d.why[0] ? d.why : bank_strerror(e));
         for (size_t i = 0; forms && i < s->n; i++) bank_form_free(forms[i]);
         free(forms);
     } else {
@@ -360,7 +361,7 @@ bank_form *bank_form_draw(bank_session *s, const char *nip, bank_err *err, char 
             if (!f) *err = BANK_ENOMEM;
             return f;
         }
-    bank_why(why, "NIP %.18s is not on this session's roster", nip);
+    why_set(why, "NIP %.18s is not on this session's roster", nip);
     *err = BANK_ENOTFOUND;
     return NULL;
 }

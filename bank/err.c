@@ -28,17 +28,3 @@ const char *bank_strerror(bank_err e)
     }
     return "unknown error";
 }
-
-#include <stdarg.h>
-#include <stdio.h>
-
-#include "internal.h"
-
-void bank_why(char *why, const char *fmt, ...)
-{
-    if (!why) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, BANK_WHY, fmt, ap);
-    va_end(ap);
-}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exam.h"
+#include "why.h"
 
 #define MINUTES_MAX 600
 #define ITEMS_MAX 1000       /* per topic and per form */
@@ -32,7 +33,7 @@ static bool fail_as(ctx *c, bank_err err, const char *fmt, ...)
     if (!c->why) return false;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->why, BANK_WHY, fmt, ap);
+    vsnprintf(c->why, WHY_SIZE, fmt, ap);
     va_end(ap);
     for (char *p = c->why; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
@@ -290,7 +291,6 @@ static bool parse_quotas(ctx *c, bank_exam *e, json_t *v)
         return fail(c, "quotas add up to %ld items; a form holds at most %d", total, ITEMS_MAX);
     return true;
 }
-
 
 static bool parse_section(ctx *c, bank_exam *e, json_t *v, size_t s)
 {

@@ -4,6 +4,7 @@
 
 #include "exam.h"
 #include "internal.h"
+#include "why.h"
 
 bank_err bank_exam_check_pools(bank *b, const bank_exam *e, char *why)
 {
@@ -21,16 +22,16 @@ bank_err bank_exam_check_pools(bank *b, const bank_exam *e, char *why)
             bank_err rc = bank_pool_size(b, topic, lo, hi, &have, why);
             if (rc) return rc;
             if (have == 0 && !mix) {
-                bank_why(why, "exam %s: topic %s has no drawable items in the bank",
+                why_set(why, "exam %s: topic %s has no drawable items in the bank",
                          bank_exam_id(e), topic);
                 return BANK_EQUOTA;
             }
             if (have < (size_t)want) {
                 if (mix)
-                    bank_why(why, "exam %s: topic %s needs %d from its %s pool, which holds %zu",
+                    why_set(why, "exam %s: topic %s needs %d from its %s pool, which holds %zu",
                              bank_exam_id(e), topic, want, band_names[band], have);
                 else
-                    bank_why(why, "exam %s: topic %s needs %d, its pool holds %zu",
+                    why_set(why, "exam %s: topic %s needs %d, its pool holds %zu",
                              bank_exam_id(e), topic, want, have);
                 return BANK_EQUOTA;
             }
@@ -42,7 +43,7 @@ bank_err bank_exam_check_pools(bank *b, const bank_exam *e, char *why)
 bank_err bank_exam_add(bank *b, const bank_exam *e, char *why)
 {
     if (!b->writable) {
-        bank_why(why, "bank is open read-only");
+        why_set(why, "bank is open read-only");
         return BANK_EIO;
     }
     bank_err rc = bank_exam_check_pools(b, e, why);
@@ -57,7 +58,7 @@ bank_err bank_exam_add(bank *b, const bank_exam *e, char *why)
         sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
         sq = sqlite3_step(st);
     }
-    rc = sq == SQLITE_DONE ? BANK_OK : bank_dberr(b->db, sq, "exams", why);
+    rc = sq == SQLITE_DONE ? BANK_OK : kdb_dberr(b->db, sq, "exams", why);
     bank_exam_free(b->exam);
     b->exam = NULL;
     sqlite3_finalize(st);
@@ -71,7 +72,7 @@ bank_exam *bank_exam_get(bank *b, const char *id, bank_err *err, char *why)
     bank_exam *e = NULL;
     int rc = sqlite3_prepare_v2(b->db, "SELECT json FROM exams WHERE id = ?", -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        *err = bank_dberr(b->db, rc, "exams", why);
+        *err = kdb_dberr(b->db, rc, "exams", why);
         return NULL;
     }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -79,17 +80,17 @@ bank_exam *bank_exam_get(bank *b, const char *id, bank_err *err, char *why)
     if (rc == SQLITE_ROW) {
         const char *json = (const char *)sqlite3_column_text(st, 0);
         int n = sqlite3_column_bytes(st, 0);
-        char sub[BANK_WHY];
+        char sub[WHY_SIZE];
         e = json ? bank_exam_parse(json, (size_t)n, err, sub) : NULL;
         if (!e) {
-            bank_why(why, "exam %s in the bank is damaged: %s", id, json ? sub : "empty");
+            why_set(why, "exam %s in the bank is damaged: %s", id, json ? sub : "empty");
             *err = BANK_ECORRUPT;
         }
     } else if (rc == SQLITE_DONE) {
-        bank_why(why, "no exam '%s' in the bank", id);
+        why_set(why, "no exam '%s' in the bank", id);
         *err = BANK_ENOTFOUND;
     } else {
-        *err = bank_dberr(b->db, rc, "exams", why);
+        *err = kdb_dberr(b->db, rc, "exams", why);
     }
     sqlite3_finalize(st);
     return e;
@@ -99,13 +100,13 @@ bank_err bank_each_exam(bank *b, int (*fn)(const char *id, void *), void *arg, c
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db, "SELECT id FROM exams ORDER BY id", -1, &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(b->db, rc, "exams", why);
+    if (rc != SQLITE_OK) return kdb_dberr(b->db, rc, "exams", why);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         if (id && fn(id, arg)) break;
     }
     bank_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? BANK_OK
-                                                       : bank_dberr(b->db, rc, "exams", why);
+                                                       : kdb_dberr(b->db, rc, "exams", why);
     sqlite3_finalize(st);
     return e;
 }

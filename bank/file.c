@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "why.h"
 
 #define FILE_PATH 4096     /* longest path handled, with its NUL */
 #define FILE_CHUNK 65536   /* first buffer for a file whose size is not known */
@@ -16,8 +17,8 @@
 /* Sets why to "PATH: <reason of err>" and errno to err; returns e. */
 static bank_err fail(bank_err e, int err, const char *path, char *why)
 {
-    if (err == EFBIG) bank_why(why, "%.200s: the file is too large", path);
-    else bank_why(why, "%.200s: %s", path, strerror(err));
+    if (err == EFBIG) why_set(why, "%.200s: the file is too large", path);
+    else why_set(why, "%.200s: %s", path, strerror(err));
     errno = err;
     return e;
 }
@@ -118,7 +119,7 @@ bank_err bank_file_write_atomic(const char *path, const void *data, size_t len, 
     int fd = mkstemp(tmp);
     if (fd < 0) {
         int err = errno;
-        bank_why(why, "cannot create a temporary file in %.200s: %s", dir, strerror(err));
+        why_set(why, "cannot create a temporary file in %.200s: %s", dir, strerror(err));
         errno = err;
         return BANK_EIO;
     }
@@ -127,12 +128,12 @@ bank_err bank_file_write_atomic(const char *path, const void *data, size_t len, 
     if (!err && rename(tmp, path) != 0) err = errno;
     if (err) {
         unlink(tmp);
-        bank_why(why, "cannot write %.200s: %s", path, strerror(err));
+        why_set(why, "cannot write %.200s: %s", path, strerror(err));
         errno = err;
         return BANK_EIO;
     }
     if ((err = sync_dir(dir)) != 0) {
-        bank_why(why, "cannot sync the folder %.200s: %s", dir, strerror(err));
+        why_set(why, "cannot sync the folder %.200s: %s", dir, strerror(err));
         errno = err;
         return BANK_EIO;
     }

@@ -5,9 +5,10 @@
 #include <jansson.h>
 
 #include "exam.h"
-#include "form.h"
+#include "form_int.h"
 #include "internal.h"
 #include "item.h"
+#include "why.h"
 
 bank_form *form_new(const char *exam, const char *session, const char *participant,
                     int attempt, size_t n)
@@ -83,7 +84,7 @@ static bool parse_item(json_t *o, form_item *it)
     const char *topic = json_string_value(json_object_get(o, "topic"));
     json_t *opts = json_object_get(o, "options");
     size_t n = json_array_size(opts);
-    if (!bank_name_valid(id) || !bank_name_valid(topic) || !json_is_array(opts) || n < 2 ||
+    if (!item_name_valid(id) || !item_name_valid(topic) || !json_is_array(opts) || n < 2 ||
         n > BANK_MAX_OPTIONS)
         return false;
     int used = 0;
@@ -107,7 +108,7 @@ bank_form *bank_form_parse(const char *json, size_t len, bank_err *err, char *wh
     json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
     bank_form *f = NULL;
     if (!json_is_object(o)) {
-        bank_why(why, "form: %s", o ? "not a JSON object" : je.text);
+        why_set(why, "form: %s", o ? "not a JSON object" : je.text);
         *err = BANK_EPARSE;
         goto out;
     }
@@ -116,10 +117,10 @@ bank_form *bank_form_parse(const char *json, size_t len, bank_err *err, char *wh
     const char *who = json_string_value(json_object_get(o, "participant"));
     json_t *att = json_object_get(o, "attempt"), *items = json_object_get(o, "items");
     json_int_t a = json_integer_value(att);
-    if (!bank_name_valid(exam) || !who || !json_is_integer(att) || a < 1 || a > 100000 ||
+    if (!item_name_valid(exam) || !who || !json_is_integer(att) || a < 1 || a > 100000 ||
         !json_is_array(items) || json_array_size(items) == 0 ||
         json_array_size(items) > 10000) {
-        bank_why(why, "form needs exam, participant, attempt >= 1 and a non-empty items list");
+        why_set(why, "form needs exam, participant, attempt >= 1 and a non-empty items list");
         *err = BANK_EPARSE;
         goto out;
     }
@@ -130,7 +131,7 @@ bank_form *bank_form_parse(const char *json, size_t len, bank_err *err, char *wh
     }
     for (size_t i = 0; i < f->n; i++) {
         if (!parse_item(json_array_get(items, i), &f->items[i])) {
-            bank_why(why, "form item %zu is malformed", i + 1);
+            why_set(why, "form item %zu is malformed", i + 1);
             *err = BANK_EPARSE;
             bank_form_free(f);
             f = NULL;
@@ -138,7 +139,7 @@ bank_form *bank_form_parse(const char *json, size_t len, bank_err *err, char *wh
         }
         for (size_t k = 0; k < i; k++)
             if (strcmp(f->items[k].id, f->items[i].id) == 0) {
-                bank_why(why, "form lists item %s twice", f->items[i].id);
+                why_set(why, "form lists item %s twice", f->items[i].id);
                 *err = BANK_EPARSE;
                 bank_form_free(f);
                 f = NULL;
@@ -166,14 +167,14 @@ static bank_err check_answers(const bank_form *f, const bank_answer *a, size_t n
         for (size_t k = 0; k < f->n && !it; k++)
             if (a[i].item_id && strcmp(f->items[k].id, a[i].item_id) == 0) it = &f->items[k];
         if (!it) {
-            bank_why(why, "answer for item %.64s, which is not on the form",
+            why_set(why, "answer for item %.64s, which is not on the form",
                      a[i].item_id ? a[i].item_id : "(null)");
             return BANK_EINVAL;
         }
         for (const char *l = a[i].letters ? a[i].letters : ""; *l; l++) {
             char c = (char)(*l >= 'a' && *l <= 'z' ? *l - 'a' + 'A' : *l);
             if (c < 'A' || c >= 'A' + it->noptions) {
-                bank_why(why, "answer '%.8s' for item %s names no option", a[i].letters,
+                why_set(why, "answer '%.8s' for item %s names no option", a[i].letters,
                          it->id);
                 return BANK_EINVAL;
             }
@@ -200,7 +201,7 @@ bank_err bank_form_score(bank *b, const bank_form *f, const bank_answer *answers
         const keyinfo *k = NULL;
         if ((e = keycache_get(b, f->items[i].id, &k, why))) break;
         if (strcmp(k->topic, f->items[i].topic) != 0 || k->noptions != f->items[i].noptions) {
-            bank_why(why, "form item %s does not match the bank", f->items[i].id);
+            why_set(why, "form item %s does not match the bank", f->items[i].id);
             e = BANK_EINVAL;
             break;
         }
@@ -212,7 +213,7 @@ bank_err bank_form_score(bank *b, const bank_form *f, const bank_answer *answers
     if (!e) {
         int raw = exam_raw_score(ex, lines, f->n);
         if (raw < 0) {
-            bank_why(why, "form does not fit the sections of exam %s", f->exam);
+            why_set(why, "form does not fit the sections of exam %s", f->exam);
             e = BANK_EINVAL;
         } else {
             e = bank_exam_judge(ex, f->attempt, raw, out, why);

@@ -12,22 +12,23 @@
 #include "bank.h"
 #include "import.h"
 #include "item.h"
+#include "why.h"
 
 bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
 {
     if (!why) return e;
-    int n = snprintf(why, BANK_WHY, "line %d: ", line);
-    if (n < 0 || n >= BANK_WHY) return e;
+    int n = snprintf(why, WHY_SIZE, "line %d: ", line);
+    if (n < 0 || n >= WHY_SIZE) return e;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why + n, BANK_WHY - (size_t)n, fmt, ap);
+    vsnprintf(why + n, WHY_SIZE - (size_t)n, fmt, ap);
     va_end(ap);
     return e;
 }
 
 bool import_name_ok(const char *s)
 {
-    return bank_name_valid(s);
+    return item_name_valid(s);
 }
 
 bool import_blank(const char *s, size_t len)
@@ -278,30 +279,30 @@ bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
 {
     if (why) why[0] = '\0';
     if (!out || (!data && len)) {
-        if (why) snprintf(why, BANK_WHY, "no input");
+        if (why) snprintf(why, WHY_SIZE, "no input");
         return BANK_EINVAL;
     }
     if (!data) data = "";
     if (len >= INT_MAX / 2) {
-        if (why) snprintf(why, BANK_WHY, "import file too large");
+        if (why) snprintf(why, WHY_SIZE, "import file too large");
         return BANK_EINVAL;
     }
     if (fmt == BANK_FMT_MOODLE_XML) {
-        if (why) snprintf(why, BANK_WHY, "Moodle XML import is not supported yet");
+        if (why) snprintf(why, WHY_SIZE, "Moodle XML import is not supported yet");
         return BANK_EINVAL;
     }
     if (fmt != BANK_FMT_CSV && fmt != BANK_FMT_AIKEN && fmt != BANK_FMT_GIFT) {
-        if (why) snprintf(why, BANK_WHY, "unknown import format");
+        if (why) snprintf(why, WHY_SIZE, "unknown import format");
         return BANK_EINVAL;
     }
     if (fmt != BANK_FMT_CSV && topic && !import_name_ok(topic)) {
         if (why)
-            snprintf(why, BANK_WHY, "topic \"%.64s\": use 1-%d characters of A-Z a-z 0-9 . _ -",
+            snprintf(why, WHY_SIZE, "topic \"%.64s\": use 1-%d characters of A-Z a-z 0-9 . _ -",
                      topic, IMPORT_NAME_MAX);
         return BANK_EINVAL;
     }
     if (fmt == BANK_FMT_AIKEN && !topic) {
-        if (why) snprintf(why, BANK_WHY, "an Aiken file names no topic: give one with --topic");
+        if (why) snprintf(why, WHY_SIZE, "an Aiken file names no topic: give one with --topic");
         return BANK_EINVAL;
     }
 
@@ -321,8 +322,8 @@ bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
     }
     if (rc == BANK_OK) rc = check_duplicates(&tmp, why);
     if (rc == BANK_OK && (rc = move_items(&tmp, out)) != BANK_OK && why)
-        snprintf(why, BANK_WHY, "%s", bank_strerror(rc));
-    if (rc == BANK_ENOMEM && why && !why[0]) snprintf(why, BANK_WHY, "%s", bank_strerror(rc));
+        snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
+    if (rc == BANK_ENOMEM && why && !why[0]) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
     bank_items_free(&tmp);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "bank.h"
 #include "sbuf.h"
+#include "why.h"
 
 #define IMPORT_NAME_MAX 64  /* longest id or topic */
 
@@ -19,7 +20,7 @@ bank_err import_aiken(const char *data, size_t len, const char *topic, bank_item
 bank_err import_gift(const char *data, size_t len, const char *topic, bank_items *tmp,
                      char *why);
 
-/* Writes "line N: <printf text>" into why (BANK_WHY bytes; may be NULL)
+/* Writes "line N: <printf text>" into why (WHY_SIZE bytes; may be NULL)
  * and returns `e`. */
 bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -40,7 +41,6 @@ bool import_line(const char **p, const char *end, const char **s, size_t *n);
 
 /* Skips a leading UTF-8 byte order mark. */
 void import_skip_bom(const char **data, size_t *len);
-
 
 /* True when option text refers to the other options by position ("semua
  * jawaban benar", "none of the above", "A dan C benar"), so the options

@@ -7,6 +7,7 @@
 #include "bank.h"
 #include "text.h"
 #include "import.h"
+#include "why.h"
 
 /* Where the parser is inside the file. */
 enum aiken_state { BETWEEN, IN_STEM, IN_OPTIONS };
@@ -180,7 +181,7 @@ bank_err import_aiken(const char *data, size_t len, const char *topic, bank_item
         rc = import_fail(why, BANK_EPARSE, q.line, "question has no options and no ANSWER line");
     if (rc == BANK_OK && st == IN_OPTIONS)
         rc = import_fail(why, BANK_EPARSE, q.line, "question has no ANSWER line");
-    if (rc == BANK_ENOMEM && why) snprintf(why, BANK_WHY, "%s", bank_strerror(rc));
+    if (rc == BANK_ENOMEM && why) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
     q_clear(&q);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "bank.h"
 #include "csv.h"
 #include "import.h"
+#include "why.h"
 
 enum {
     COL_ID, COL_TOPIC, COL_KIND, COL_DIFFICULTY, COL_WEIGHT, COL_STEM,
@@ -202,7 +203,7 @@ static bank_err csv_error(const char *why)
 
 bank_err import_csv(const char *data, size_t len, bank_items *tmp, char *why)
 {
-    char localwhy[BANK_WHY];
+    char localwhy[WHY_SIZE];
     if (!why) why = localwhy;
     csv_reader r;
     csv_init(&r, data, len);
@@ -229,7 +230,7 @@ bank_err import_csv(const char *data, size_t len, bank_items *tmp, char *why)
         if (!it) { rc = BANK_ENOMEM; break; }
         rc = read_row(f, col, r.line, it, why);
     }
-    if (rc == BANK_ENOMEM) snprintf(why, BANK_WHY, "%s", bank_strerror(rc));
+    if (rc == BANK_ENOMEM) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
     csv_free(&r);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "bank.h"
 #include "text.h"
 #include "import.h"
+#include "why.h"
 
 /* One question's text: lines joined with '\n' (comment lines left empty,
  * so that offsets still map to lines), starting on `line`. */
@@ -378,7 +379,7 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
         if (rc == BANK_OK && !sbuf_add(&q, s, n)) rc = BANK_ENOMEM;
         open = brace_balance(s, n, open);
     }
-    if (rc == BANK_ENOMEM && why) snprintf(why, BANK_WHY, "%s", bank_strerror(rc));
+    if (rc == BANK_ENOMEM && why) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
     sbuf_free(&q);
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "bank.h"
 #include "crypto.h"
+#include "why.h"
 
 #define BANK_APP_ID 0x4b495349  /* "KISI" in PRAGMA application_id */
 #define BANK_KDF_LOGN 15        /* scrypt N = 2^15 for the passphrase */
@@ -40,16 +41,9 @@ bank_err keycache_get(bank *b, const char *id, const keyinfo **out, char *why);
 /* Wipes and frees a key cache. NULL is a no-op. */
 void keycache_free(keycache *c);
 
-/* Writes a printf-style detail into `why` (BANK_WHY bytes) when not NULL. */
-void bank_why(char *why, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
 /* Translates a SQLite failure: sets why to "<what>: <sqlite message>" and
  * returns BANK_ENOTBANK / BANK_ECORRUPT / BANK_EIO / BANK_EDB. */
-bank_err bank_dberr(sqlite3 *db, int rc, const char *what, char *why);
+bank_err kdb_dberr(sqlite3 *db, int rc, const char *what, char *why);
 
 /* Opens (flags as for sqlite3_open_v2) a Kisi SQLite file of `kind`
  * ("bank" or "session"), checking application id and format version. The
@@ -72,6 +66,6 @@ bank_err kdb_meta_put(sqlite3 *db, const char *key, const void *val, size_t len,
 void kdb_row_digest(sqlite3_stmt *st, int ncols, uint8_t out[32]);
 
 /* Installs a data key into `b` (copied; wiped at close). */
-void bank_set_key(bank *b, const uint8_t key[BC_KEY]);
+void bk_set_key(bank *b, const uint8_t key[BC_KEY]);
 
 #endif

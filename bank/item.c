@@ -8,8 +8,9 @@
 
 #include "internal.h"
 #include "item.h"
+#include "why.h"
 
-bool bank_name_valid(const char *s)
+bool item_name_valid(const char *s)
 {
     size_t n = 0;
     if (!s) return false;
@@ -35,28 +36,28 @@ static int item_aad(const bank *b, const bank_item *it, bool draft, char *out, s
 static bank_err item_check(const bank_item *it, char *why)
 {
     const char *id = it->id ? it->id : "?";
-    if (!bank_name_valid(it->id)) {
-        bank_why(why, "item id '%s' must be 1-64 of A-Z a-z 0-9 . _ -", id);
+    if (!item_name_valid(it->id)) {
+        why_set(why, "item id '%s' must be 1-64 of A-Z a-z 0-9 . _ -", id);
         return BANK_EINVAL;
     }
-    if (!bank_name_valid(it->topic)) {
-        bank_why(why, "item %s: topic must be 1-64 of A-Z a-z 0-9 . _ -", id);
+    if (!item_name_valid(it->topic)) {
+        why_set(why, "item %s: topic must be 1-64 of A-Z a-z 0-9 . _ -", id);
         return BANK_EINVAL;
     }
     if (!bank_kind_name(it->kind) || it->difficulty < 1 || it->difficulty > 5 ||
         it->weight < 1 || it->weight > 1000 || it->noptions < 2 ||
         it->noptions > BANK_MAX_OPTIONS || !it->stem) {
-        bank_why(why, "item %s: kind, difficulty, weight or options out of range", id);
+        why_set(why, "item %s: kind, difficulty, weight or options out of range", id);
         return BANK_EINVAL;
     }
     for (int i = 0; i < it->noptions; i++)
         if (!it->options[i]) {
-            bank_why(why, "item %s: option %c is missing", id, 'A' + i);
+            why_set(why, "item %s: option %c is missing", id, 'A' + i);
             return BANK_EINVAL;
         }
     for (const char *k = it->key; *k; k++)
         if (*k < 'A' || *k >= 'A' + it->noptions) {
-            bank_why(why, "item %s: key letter %c names no option", id, *k);
+            why_set(why, "item %s: key letter %c names no option", id, *k);
             return BANK_EINVAL;
         }
     return BANK_OK;
@@ -131,7 +132,7 @@ static bank_err item_put(bank *b, sqlite3_stmt *st, bank_item *it, char *why)
     sqlite3_bind_int64(st, 11, (sqlite3_int64)(rank >> 1));
     sqlite3_bind_blob(st, 12, box, (int)BC_SEALED(plen), free);
     int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE) return bank_dberr(b->db, rc, "writing item", why);
+    if (rc != SQLITE_DONE) return kdb_dberr(b->db, rc, "writing item", why);
     return BANK_OK;
 }
 
@@ -140,7 +141,7 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
 {
     if (!b->unlocked) return BANK_ELOCKED;
     if (!b->writable) {
-        bank_why(why, "bank is open read-only");
+        why_set(why, "bank is open read-only");
         return BANK_EIO;
     }
     size_t nadd = 0, nrep = 0;
@@ -152,13 +153,13 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
                                 " difficulty, weight, noptions, pinned, draft, band, rank, box)"
                                 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                                 -1, &st, NULL);
-    if (rc != SQLITE_OK) e = bank_dberr(b->db, rc, "items", why);
+    if (rc != SQLITE_OK) e = kdb_dberr(b->db, rc, "items", why);
     for (size_t i = 0; !e && i < l->n; i++) {
         bank_item it = l->v[i]; /* shallow copy: version is ours to set */
         if ((e = item_check(&it, why))) break;
         int v = item_version(b->db, it.id);
         if (v < 0) {
-            e = bank_dberr(b->db, sqlite3_errcode(b->db), "items", why);
+            e = kdb_dberr(b->db, sqlite3_errcode(b->db), "items", why);
             break;
         }
         it.version = v + 1;
@@ -203,7 +204,7 @@ static bank_err item_unplain(const char *plain, size_t len, bank_item *it, char 
     bank_err e = BANK_OK;
     if (!o || !stem || !key || !json_is_array(opts) ||
         json_array_size(opts) != (size_t)it->noptions || strlen(key) > BANK_MAX_OPTIONS) {
-        bank_why(why, "item %s: decrypted content is malformed", it->id);
+        why_set(why, "item %s: decrypted content is malformed", it->id);
         e = BANK_ECORRUPT;
         goto out;
     }
@@ -227,13 +228,13 @@ bank_err bank_item_get(bank *b, const char *id, bank_item *out, char *why)
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db, "SELECT " ITEM_COLUMNS ", box FROM items WHERE id = ?",
                                 -1, &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(b->db, rc, "items", why);
+    if (rc != SQLITE_OK) return kdb_dberr(b->db, rc, "items", why);
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) return bank_dberr(b->db, rc, "items", why);
-        bank_why(why, "no item '%s' in the bank", id);
+        if (rc != SQLITE_DONE) return kdb_dberr(b->db, rc, "items", why);
+        why_set(why, "no item '%s' in the bank", id);
         return BANK_ENOTFOUND;
     }
     bank_item_info info;
@@ -258,12 +259,12 @@ bank_err bank_item_get(bank *b, const char *id, bank_item *out, char *why)
         e = plain ? bc_open(b->dkey, aad, strlen(aad), box, boxlen, (uint8_t *)plain)
                   : BANK_ENOMEM;
         if (e == BANK_ETAMPER)
-            bank_why(why, "item %s does not decrypt: row altered, moved or copied", id);
+            why_set(why, "item %s does not decrypt: row altered, moved or copied", id);
         if (!e) e = item_unplain(plain, plen, out, why);
         if (plain) OPENSSL_cleanse(plain, plen);
         free(plain);
     } else if (out->id && out->topic) {
-        bank_why(why, "item %s is damaged", id);
+        why_set(why, "item %s is damaged", id);
         e = BANK_ECORRUPT;
     }
     sqlite3_finalize(st);
@@ -277,7 +278,7 @@ bank_err bank_each_item(bank *b, int (*fn)(const bank_item_info *, void *), void
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db, "SELECT " ITEM_COLUMNS " FROM items ORDER BY id", -1,
                                 &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(b->db, rc, "items", why);
+    if (rc != SQLITE_OK) return kdb_dberr(b->db, rc, "items", why);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         bank_item_info info;
         row_info(st, &info);
@@ -285,7 +286,7 @@ bank_err bank_each_item(bank *b, int (*fn)(const bank_item_info *, void *), void
         if (fn(&info, arg)) break;
     }
     bank_err e = rc == SQLITE_ROW || rc == SQLITE_DONE ? BANK_OK
-                                                       : bank_dberr(b->db, rc, "items", why);
+                                                       : kdb_dberr(b->db, rc, "items", why);
     sqlite3_finalize(st);
     return e;
 }
@@ -297,14 +298,14 @@ bank_err bank_pool_size(bank *b, const char *topic, int lo, int hi, size_t *n, c
                                 "SELECT count(*) FROM items WHERE topic = ? AND draft = 0"
                                 " AND difficulty BETWEEN ? AND ?",
                                 -1, &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(b->db, rc, "items", why);
+    if (rc != SQLITE_OK) return kdb_dberr(b->db, rc, "items", why);
     sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, lo);
     sqlite3_bind_int(st, 3, hi);
     rc = sqlite3_step(st);
     bank_err e = BANK_OK;
     if (rc == SQLITE_ROW) *n = (size_t)sqlite3_column_int64(st, 0);
-    else e = bank_dberr(b->db, rc, "items", why);
+    else e = kdb_dberr(b->db, rc, "items", why);
     sqlite3_finalize(st);
     return e;
 }

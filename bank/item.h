@@ -5,6 +5,6 @@
 #include <stdbool.h>
 
 /* True when `s` is 1-64 characters of A-Z a-z 0-9 . _ - (ids, topics). */
-bool bank_name_valid(const char *s);
+bool item_name_valid(const char *s);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "keyfile.h"
+#include "why.h"
 
 /* Creates `path` exclusively with `mode` and writes the key with PEM. */
 static bank_err write_pem(const char *path, int mode, EVP_PKEY *k, bool private_key,
@@ -18,14 +19,14 @@ static bank_err write_pem(const char *path, int mode, EVP_PKEY *k, bool private_
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
     if (fd < 0) {
-        bank_why(why, "%s: %s", path, strerror(errno));
+        why_set(why, "%s: %s", path, strerror(errno));
         return errno == EEXIST ? BANK_EEXIST : BANK_EIO;
     }
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
         unlink(path);
-        bank_why(why, "%s: %s", path, strerror(errno));
+        why_set(why, "%s: %s", path, strerror(errno));
         return BANK_EIO;
     }
     int ok = private_key ? PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL)
@@ -34,7 +35,7 @@ static bank_err write_pem(const char *path, int mode, EVP_PKEY *k, bool private_
     if (fclose(f) != 0) ok = 0;
     if (!ok) {
         unlink(path);
-        bank_why(why, "%s: cannot write the key", path);
+        why_set(why, "%s: cannot write the key", path);
         return BANK_EIO;
     }
     return BANK_OK;
@@ -63,14 +64,14 @@ static EVP_PKEY *read_pem(const char *path, bool private_key, char *why)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        bank_why(why, "%s: %s", path, strerror(errno));
+        why_set(why, "%s: %s", path, strerror(errno));
         return NULL;
     }
     EVP_PKEY *k = private_key ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
                               : PEM_read_PUBKEY(f, NULL, NULL, NULL);
     fclose(f);
     if (!k || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
-        bank_why(why, "%s is not an Ed25519 %s key file", path,
+        why_set(why, "%s is not an Ed25519 %s key file", path,
                  private_key ? "private" : "public");
         EVP_PKEY_free(k);
         return NULL;
@@ -88,7 +89,7 @@ bank_err keyfile_read_private(const char *path, uint8_t priv[32], uint8_t pub[32
     EVP_PKEY_free(k);
     if (!ok) {
         OPENSSL_cleanse(priv, 32);
-        bank_why(why, "%s: cannot read the key", path);
+        why_set(why, "%s: cannot read the key", path);
         return BANK_EINVAL;
     }
     return BANK_OK;
@@ -102,7 +103,7 @@ bank_err keyfile_read_public(const char *path, uint8_t pub[32], char *why)
     int ok = EVP_PKEY_get_raw_public_key(k, pub, &b) == 1 && b == 32;
     EVP_PKEY_free(k);
     if (!ok) {
-        bank_why(why, "%s: cannot read the key", path);
+        why_set(why, "%s: cannot read the key", path);
         return BANK_EINVAL;
     }
     return BANK_OK;

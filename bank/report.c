@@ -8,6 +8,7 @@
 
 #include "exam.h"
 #include "internal.h"
+#include "why.h"
 
 /* Collects every item id. */
 typedef struct idlist {
@@ -81,7 +82,7 @@ static int stem_cmp(const void *a, const void *b)
 static bank_err lint_items(bank *b, idlist *ids, stem_ref *stems, bank_finding_fn fn, void *arg,
                            size_t *count, char *why)
 {
-    char text[BANK_WHY];
+    char text[WHY_SIZE];
     for (size_t i = 0; i < ids->n; i++) {
         bank_item it;
         bank_err e = bank_item_get(b, ids->v[i], &it, why);
@@ -145,7 +146,7 @@ static int lint_exam(const char *id, void *arg)
             if ((c->e = bank_pool_size(c->b, topic, lo, hi, &have, c->why))) break;
             long want = (long)q * (1 + c->remedials);
             if ((long)have < want) {
-                char subject[160], text[BANK_WHY];
+                char subject[160], text[WHY_SIZE];
                 snprintf(subject, sizeof subject, "%s/%s", id, topic);
                 snprintf(text, sizeof text,
                          "pool of %zu%s items is short of %d x (1 + %d remedials) = %ld", have,
@@ -212,7 +213,7 @@ bank_err bank_exposure(bank *b, const char *jsonl, size_t len,
         if (!blank) o = json_loadb(p, m, 0, &je);
         json_t *items = json_object_get(o, "items");
         if (!blank && !json_is_array(items)) {
-            bank_why(why, "history line %d: not a form object with items", line);
+            why_set(why, "history line %d: not a form object with items", line);
             e = BANK_EPARSE;
         }
         size_t k;

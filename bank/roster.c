@@ -10,6 +10,7 @@
 #include "item.h"
 #include "session.h"
 #include "text.h"
+#include "why.h"
 
 /* Days in month m (1-12) of year y. */
 static int month_days(int y, int m)
@@ -87,35 +88,35 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
     bank_err e = BANK_OK;
     int got = csv_next(&r, &f, &nf, why);
     if (got == 0) {
-        bank_why(why, "roster is empty");
+        why_set(why, "roster is empty");
         e = BANK_EROSTER;
     } else if (got < 0) {
         e = BANK_EPARSE;
     } else if (nf != 3 || strcasecmp(f[0], "nip") || strcasecmp(f[1], "name") ||
                strcasecmp(f[2], "pin")) {
-        bank_why(why, "line %d: roster header must be nip,name,pin", r.line);
+        why_set(why, "line %d: roster header must be nip,name,pin", r.line);
         e = BANK_EROSTER;
     }
     while (!e && (got = csv_next(&r, &f, &nf, why)) > 0) {
         if (nf != 3) {
-            bank_why(why, "line %d: expected 3 fields (nip,name,pin), found %zu", r.line, nf);
+            why_set(why, "line %d: expected 3 fields (nip,name,pin), found %zu", r.line, nf);
             e = BANK_EROSTER;
         } else if (!bank_nip_valid(f[0])) {
-            bank_why(why, "line %d: '%.40s' is not a valid 18-digit NIP", r.line, f[0]);
+            why_set(why, "line %d: '%.40s' is not a valid 18-digit NIP", r.line, f[0]);
             e = BANK_EROSTER;
         } else if (!f[1][0] || strlen(f[1]) > 120 || text_has_control(f[1])) {
-            bank_why(why, "line %d: name must be 1-120 bytes of text on one line", r.line);
+            why_set(why, "line %d: name must be 1-120 bytes of text on one line", r.line);
             e = BANK_EROSTER;
         } else if (!pin_valid(f[2])) {
-            bank_why(why, "line %d: PIN must be 4 to 12 digits", r.line);
+            why_set(why, "line %d: PIN must be 4 to 12 digits", r.line);
             e = BANK_EROSTER;
         } else if (count >= 2000) {
-            bank_why(why, "line %d: a session holds at most 2000 participants", r.line);
+            why_set(why, "line %d: a session holds at most 2000 participants", r.line);
             e = BANK_EROSTER;
         }
         for (size_t i = 0; !e && i < count; i++)
             if (strcmp(v[i].nip, f[0]) == 0) {
-                bank_why(why, "line %d: NIP %s appears twice (also on line %d)", r.line, f[0],
+                why_set(why, "line %d: NIP %s appears twice (also on line %d)", r.line, f[0],
                          lines[i]);
                 e = BANK_EROSTER;
             }
@@ -144,7 +145,7 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
     }
     if (!e && got < 0) e = BANK_EPARSE;
     if (!e && count == 0) {
-        bank_why(why, "roster has no participants");
+        why_set(why, "roster has no participants");
         e = BANK_EROSTER;
     }
     csv_free(&r);
@@ -207,12 +208,12 @@ static bank_err history_line(json_t *o, int line, const char *exam_id, sess_pers
     const char *nip = json_string_value(json_object_get(o, "participant"));
     json_t *att = json_object_get(o, "attempt"), *items = json_object_get(o, "items");
     if (!exam || !nip || !json_is_integer(att) || !json_is_array(items)) {
-        bank_why(why, "history line %d: needs exam, participant, attempt and items", line);
+        why_set(why, "history line %d: needs exam, participant, attempt and items", line);
         return BANK_EPARSE;
     }
     json_int_t a = json_integer_value(att);
     if (a < 1 || a > 100000) {
-        bank_why(why, "history line %d: attempt %lld is out of range", line, (long long)a);
+        why_set(why, "history line %d: attempt %lld is out of range", line, (long long)a);
         return BANK_EPARSE;
     }
     if (strcmp(exam, exam_id) != 0) return BANK_OK; /* another exam's form */
@@ -223,8 +224,8 @@ static bank_err history_line(json_t *o, int line, const char *exam_id, sess_pers
     json_t *it;
     json_array_foreach(items, k, it) {
         const char *id = json_string_value(json_object_get(it, "id"));
-        if (!id || !bank_name_valid(id)) {
-            bank_why(why, "history line %d: item %zu has no valid id", line, k + 1);
+        if (!id || !item_name_valid(id)) {
+            why_set(why, "history line %d: item %zu has no valid id", line, k + 1);
             return BANK_EPARSE;
         }
         bank_err e = note_seen(&people[i], id, (int)a);
@@ -251,7 +252,7 @@ bank_err sess_apply_history(const char *jsonl, size_t len, const char *exam_id,
             json_error_t je;
             json_t *o = json_loadb(p, m, JSON_REJECT_DUPLICATES, &je);
             if (!json_is_object(o)) {
-                bank_why(why, "history line %d: not a JSON object (%s)", line,
+                why_set(why, "history line %d: not a JSON object (%s)", line,
                          o ? "wrong type" : je.text);
                 e = BANK_EPARSE;
             } else {

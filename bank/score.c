@@ -4,6 +4,7 @@
 
 #include "exam.h"
 #include "internal.h"
+#include "why.h"
 
 #define NSECTIONS_MAX 8  /* the parser allows no more */
 
@@ -141,26 +142,26 @@ int exam_raw_score(const bank_exam *e, const score_line *lines, size_t n)
 bank_err bank_exam_judge(const bank_exam *e, int attempt, int raw, bank_score *out, char *why)
 {
     if (!e || !out) {
-        bank_why(why, "no exam or no place for the score");
+        why_set(why, "no exam or no place for the score");
         return BANK_EINVAL;
     }
     if (raw < 0 || raw > BANK_SCORE_MAX) {
-        bank_why(why, "raw score %d is outside 0..10000", raw);
+        why_set(why, "raw score %d is outside 0..10000", raw);
         return BANK_EINVAL;
     }
     if (attempt < 1) {
-        bank_why(why, "attempt %d: attempts are numbered from 1", attempt);
+        why_set(why, "attempt %d: attempts are numbered from 1", attempt);
         return BANK_EINVAL;
     }
     int max = bank_exam_max_attempts(e);
     if (max > 0 && attempt > max) {
-        bank_why(why, "attempt %d is beyond the %d allowed by %s exam \"%s\"", attempt, max,
+        why_set(why, "attempt %d is beyond the %d allowed by %s exam \"%s\"", attempt, max,
                  bank_exam_kind_name(bank_exam_kind_of(e)), bank_exam_id(e));
         return BANK_EATTEMPTS;
     }
     int ceiling = bank_exam_ceiling(e, attempt);
     if (ceiling < 0) {
-        bank_why(why, "attempt %d is not covered by the ceilings of exam \"%s\"", attempt,
+        why_set(why, "attempt %d is not covered by the ceilings of exam \"%s\"", attempt,
                  bank_exam_id(e));
         return BANK_EATTEMPTS;
     }

@@ -11,6 +11,7 @@
 #include "keyfile.h"
 #include "hex.h"
 #include "sbuf.h"
+#include "why.h"
 
 /* Appends "<kind> <name> <hex sha256 of the row bytes>\n". */
 static void sb_row(sbuf *s, const char *kind, const char *name, const uint8_t digest[32])
@@ -25,7 +26,7 @@ static bank_err manifest_rows(bank *b, sbuf *s, const char *kind, const char *sq
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(b->db, rc, "manifest", why);
+    if (rc != SQLITE_OK) return kdb_dberr(b->db, rc, "manifest", why);
     int ncols = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -34,7 +35,7 @@ static bank_err manifest_rows(bank *b, sbuf *s, const char *kind, const char *sq
         sb_row(s, kind, name ? name : "", d);
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return bank_dberr(b->db, rc, "manifest", why);
+    if (rc != SQLITE_DONE) return kdb_dberr(b->db, rc, "manifest", why);
     return s->failed ? BANK_ENOMEM : BANK_OK;
 }
 
@@ -56,7 +57,7 @@ bank_err bank_keygen(const char *out, char *why)
 {
     size_t n = strlen(out);
     if (n == 0 || out[n - 1] == '/') {
-        bank_why(why, "'%s' names no key file: give a name such as 'authority'", out);
+        why_set(why, "'%s' names no key file: give a name such as 'authority'", out);
         return BANK_EINVAL;
     }
     char *keypath = malloc(n + 5), *pubpath = malloc(n + 5);
@@ -66,7 +67,7 @@ bank_err bank_keygen(const char *out, char *why)
     snprintf(keypath, n + 5, "%s.key", out);
     snprintf(pubpath, n + 5, "%s.pub", out);
     if (access(keypath, F_OK) == 0 || access(pubpath, F_OK) == 0) {
-        bank_why(why, "%s.key or %s.pub already exists; not overwriting a key", out, out);
+        why_set(why, "%s.key or %s.pub already exists; not overwriting a key", out, out);
         e = BANK_EEXIST;
         goto out;
     }
@@ -83,7 +84,7 @@ out:
 bank_err bank_seal(bank *b, const char *keyfile, char *why)
 {
     if (!b->writable) {
-        bank_why(why, "bank is open read-only");
+        why_set(why, "bank is open read-only");
         return BANK_EIO;
     }
     uint8_t priv[BC_PRIV], pub[BC_PUB], sig[BC_SIG];
@@ -105,7 +106,7 @@ bank_err bank_seal(bank *b, const char *keyfile, char *why)
             rc = sqlite3_step(st);
         }
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) e = bank_dberr(b->db, rc, "seal", why);
+        if (rc != SQLITE_DONE) e = kdb_dberr(b->db, rc, "seal", why);
     }
     if (!e) e = kdb_exec(b->db, "COMMIT", why);
     else sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
@@ -158,12 +159,12 @@ static void manifest_diff(const char *signed_m, const char *now, char *why)
         }
         size_t ka = na > 65 ? na - 65 : na, kb = nb > 65 ? nb - 65 : nb;
         int c = !na ? 1 : !nb ? -1 : line_key_cmp(la, ka, lb, kb);
-        if (c == 0) bank_why(why, "%.*s changed since sealing", (int)ka, la);
-        else if (c < 0) bank_why(why, "%.*s was removed since sealing", (int)ka, la);
-        else bank_why(why, "%.*s was added since sealing", (int)kb, lb);
+        if (c == 0) why_set(why, "%.*s changed since sealing", (int)ka, la);
+        else if (c < 0) why_set(why, "%.*s was removed since sealing", (int)ka, la);
+        else why_set(why, "%.*s was added since sealing", (int)kb, lb);
         return;
     }
-    bank_why(why, "manifest differs");
+    why_set(why, "manifest differs");
 }
 
 bank_err bank_verify(bank *b, const char *pubfile, char *why)
@@ -174,12 +175,12 @@ bank_err bank_verify(bank *b, const char *pubfile, char *why)
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db, "SELECT pub, manifest, sig FROM seal WHERE id = 1", -1,
                                 &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(b->db, rc, "seal", why);
+    if (rc != SQLITE_OK) return kdb_dberr(b->db, rc, "seal", why);
     rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) return bank_dberr(b->db, rc, "seal", why);
-        bank_why(why, "the bank carries no seal: run 'bank seal'");
+        if (rc != SQLITE_DONE) return kdb_dberr(b->db, rc, "seal", why);
+        why_set(why, "the bank carries no seal: run 'bank seal'");
         return BANK_ENOTSEALED;
     }
     const void *spub = sqlite3_column_blob(st, 0);
@@ -188,7 +189,7 @@ bank_err bank_verify(bank *b, const char *pubfile, char *why)
     int manlen = sqlite3_column_bytes(st, 1);
     if (sqlite3_column_bytes(st, 0) != BC_PUB || sqlite3_column_bytes(st, 2) != BC_SIG || !man ||
         CRYPTO_memcmp(spub, pub, BC_PUB) != 0) {
-        bank_why(why, "the bank is not sealed by this authority key");
+        why_set(why, "the bank is not sealed by this authority key");
         sqlite3_finalize(st);
         return BANK_ETAMPER;
     }
@@ -200,7 +201,7 @@ bank_err bank_verify(bank *b, const char *pubfile, char *why)
     e = bc_ed25519_verify(pub, man, (size_t)manlen, sig);
     sqlite3_finalize(st);
     if (e) {
-        bank_why(why, "the seal's signature is invalid");
+        why_set(why, "the seal's signature is invalid");
         free(signed_m);
         return BANK_ETAMPER;
     }

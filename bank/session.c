@@ -8,6 +8,7 @@
 
 #include "session.h"
 #include "hex.h"
+#include "why.h"
 
 #define TOKEN_LOGN 15 /* scrypt N = 2^15 for the proctor token */
 #define PIN_LOGN 13   /* scrypt N = 2^13 for each PIN */
@@ -65,7 +66,7 @@ static bank_err session_mac(sqlite3 *db, const uint8_t dkey[BC_KEY], uint8_t out
             kdb_row_digest(st, sqlite3_column_count(st), digests + n);
             n += 32;
         }
-        if (!e && rc != SQLITE_DONE) e = bank_dberr(db, rc, "session", why);
+        if (!e && rc != SQLITE_DONE) e = kdb_dberr(db, rc, "session", why);
         sqlite3_finalize(st);
     }
     if (!e) e = bc_hmac(mackey, sizeof mackey, digests, n, out);
@@ -114,7 +115,7 @@ bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why)
     if (e) return e == BANK_ENOTFOUND ? BANK_ETAMPER : e;
     e = session_mac(s->db, dkey, mac, why);
     if (!e && (n != 32 || CRYPTO_memcmp(mac, stored, 32) != 0)) {
-        bank_why(why, "session file has been altered since it was made");
+        why_set(why, "session file has been altered since it was made");
         e = BANK_ETAMPER;
     }
     free(stored);
@@ -147,7 +148,7 @@ static bank_err write_people(sqlite3 *db, sess_person *p, size_t n, char *why)
     }
     sqlite3_finalize(r);
     sqlite3_finalize(s);
-    return rc == SQLITE_OK ? BANK_OK : bank_dberr(db, rc, "session roster", why);
+    return rc == SQLITE_OK ? BANK_OK : kdb_dberr(db, rc, "session roster", why);
 }
 
 /* Checks attempts against the exam's rules for every participant. */
@@ -156,12 +157,12 @@ static bank_err check_attempts(const bank_exam *ex, sess_person *p, size_t n, ch
     int max = bank_exam_max_attempts(ex);
     for (size_t i = 0; i < n; i++) {
         if (max > 0 && p[i].attempt > max) {
-            bank_why(why, "%s (%s) would sit attempt %d of %s, which allows %d", p[i].nip,
+            why_set(why, "%s (%s) would sit attempt %d of %s, which allows %d", p[i].nip,
                      p[i].name, p[i].attempt, bank_exam_id(ex), max);
             return BANK_EATTEMPTS;
         }
         if (bank_exam_ceiling(ex, p[i].attempt) < 0) {
-            bank_why(why, "exam %s has no ceiling for attempt %d", bank_exam_id(ex),
+            why_set(why, "exam %s has no ceiling for attempt %d", bank_exam_id(ex),
                      p[i].attempt);
             return BANK_EATTEMPTS;
         }
@@ -224,9 +225,9 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     if ((e = bank_exam_check_pools(b, ex, why))) goto out;
     if ((e = sess_parse_roster(spec->roster_csv, spec->roster_len, &people, &pins, &n, why))) {
         if (why && strncmp(why, "roster", 6) != 0) {
-            char sub[BANK_WHY];
+            char sub[WHY_SIZE];
             snprintf(sub, sizeof sub, "roster %s", why);
-            bank_why(why, "%s", sub);
+            why_set(why, "%s", sub);
         }
         goto out;
     }

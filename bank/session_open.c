@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "session.h"
+#include "why.h"
 
 /* Reads a meta value into a fixed buffer as a string. */
 static bank_err meta_str(sqlite3 *db, const char *key, char *out, size_t cap, char *why)
@@ -15,7 +16,7 @@ static bank_err meta_str(sqlite3 *db, const char *key, char *out, size_t cap, ch
     bank_err e = kdb_meta_get(db, key, &v, &n, why);
     if (e) return e == BANK_ENOTFOUND ? BANK_ECORRUPT : e;
     if (n >= cap || memchr(v, 0, n)) {
-        bank_why(why, "session meta '%s' is damaged", key);
+        why_set(why, "session meta '%s' is damaged", key);
         free(v);
         return BANK_ECORRUPT;
     }
@@ -32,9 +33,9 @@ static bank_err load_people(bank_session *s, char *why)
     size_t n = 0;
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) n = (size_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    if (rc != SQLITE_OK) return bank_dberr(s->db, rc, "session roster", why);
+    if (rc != SQLITE_OK) return kdb_dberr(s->db, rc, "session roster", why);
     if (n == 0 || n > 2000) {
-        bank_why(why, "session roster is empty or damaged");
+        why_set(why, "session roster is empty or damaged");
         return BANK_ECORRUPT;
     }
     s->people = calloc(n, sizeof *s->people);
@@ -43,7 +44,7 @@ static bank_err load_people(bank_session *s, char *why)
                             "SELECT nip, name, pin_salt, pin_hash, attempt FROM roster"
                             " ORDER BY pos",
                             -1, &st, NULL);
-    bank_err e = rc == SQLITE_OK ? BANK_OK : bank_dberr(s->db, rc, "session roster", why);
+    bank_err e = rc == SQLITE_OK ? BANK_OK : kdb_dberr(s->db, rc, "session roster", why);
     while (!e && s->n < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         sess_person *p = &s->people[s->n++];
         const char *nip = (const char *)sqlite3_column_text(st, 0);
@@ -51,7 +52,7 @@ static bank_err load_people(bank_session *s, char *why)
         p->attempt = sqlite3_column_int(st, 4);
         if (!nip || !name || sqlite3_column_bytes(st, 2) != 16 ||
             sqlite3_column_bytes(st, 3) != 32 || p->attempt < 1) {
-            bank_why(why, "session roster row %zu is damaged", s->n);
+            why_set(why, "session roster row %zu is damaged", s->n);
             e = BANK_ECORRUPT;
             break;
         }
@@ -65,7 +66,7 @@ static bank_err load_people(bank_session *s, char *why)
     if (e) return e;
     rc = sqlite3_prepare_v2(s->db, "SELECT nip, item, attempt FROM seen ORDER BY nip, item", -1,
                             &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(s->db, rc, "session history", why);
+    if (rc != SQLITE_OK) return kdb_dberr(s->db, rc, "session history", why);
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *nip = (const char *)sqlite3_column_text(st, 0);
         const char *item = (const char *)sqlite3_column_text(st, 1);
@@ -120,19 +121,19 @@ bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *
         (e = meta_str(s->db, "pin_logn", num, sizeof num, why)))
         goto fail;
     if (strcmp(bid, b->id) != 0) {
-        bank_why(why, "%s was made for another bank (%.8s…, this is %.8s…)", path, bid, b->id);
+        why_set(why, "%s was made for another bank (%.8s…, this is %.8s…)", path, bid, b->id);
         e = BANK_EINVAL;
         goto fail;
     }
     s->pin_logn = atoi(num);
     if (s->pin_logn < 10 || s->pin_logn > 20) {
-        bank_why(why, "%s: PIN parameters are damaged", path);
+        why_set(why, "%s: PIN parameters are damaged", path);
         e = BANK_ECORRUPT;
         goto fail;
     }
     if ((e = kdb_meta_get(s->db, "exam_digest", &dig, &diglen, why))) goto fail;
     if (diglen != 32) {
-        bank_why(why, "%s: exam digest is damaged", path);
+        why_set(why, "%s: exam digest is damaged", path);
         e = BANK_ECORRUPT;
         goto fail;
     }
@@ -174,7 +175,7 @@ static bank_err open_secret(bank_session *s, const uint8_t dkey[BC_KEY], char *w
     e = n == BC_SEALED(32) ? bc_open(dkey, aad, strlen(aad), box, n, s->secret) : BANK_ETAMPER;
     free(box);
     if (e) {
-        bank_why(why, "session secret does not open: session altered");
+        why_set(why, "session secret does not open: session altered");
         return BANK_ETAMPER;
     }
     return BANK_OK;
@@ -189,7 +190,7 @@ static bank_err finish_unlock(bank_session *s, const uint8_t dkey[BC_KEY], char 
         OPENSSL_cleanse(s->secret, sizeof s->secret);
         return e;
     }
-    if (!s->b->unlocked) bank_set_key(s->b, dkey);
+    if (!s->b->unlocked) bk_set_key(s->b, dkey);
     s->unlocked = true;
     return BANK_OK;
 }
@@ -198,7 +199,7 @@ bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, cha
 {
     char norm[BANK_TOKEN_LEN + 1];
     if (!sess_token_normalise(token, len, norm)) {
-        bank_why(why, "a token is %d letters and digits from %s", BANK_TOKEN_LEN,
+        why_set(why, "a token is %d letters and digits from %s", BANK_TOKEN_LEN,
                  BANK_TOKEN_ALPHABET);
         return BANK_ETOKEN;
     }
@@ -212,7 +213,7 @@ bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, cha
         goto out;
     int logn = atoi(num);
     if (logn < 10 || logn > 22 || boxlen != BC_SEALED(BC_KEY)) {
-        bank_why(why, "session key box is damaged");
+        why_set(why, "session key box is damaged");
         e = BANK_ECORRUPT;
         goto out;
     }
@@ -221,7 +222,7 @@ bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, cha
     if (!e) e = bc_open(kek, aad, strlen(aad), box, boxlen, dkey);
     OPENSSL_cleanse(kek, sizeof kek);
     if (e == BANK_ETAMPER) {
-        bank_why(why, "the token does not open this session");
+        why_set(why, "the token does not open this session");
         e = BANK_ETOKEN;
     }
     if (!e) e = finish_unlock(s, dkey, why);
@@ -278,7 +279,7 @@ bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pi
     for (size_t i = 0; nip && i < s->n; i++)
         if (strcmp(s->people[i].nip, nip) == 0) p = &s->people[i];
     if (!p) {
-        bank_why(why, "NIP %.18s is not on this session's roster", nip ? nip : "");
+        why_set(why, "NIP %.18s is not on this session's roster", nip ? nip : "");
         return BANK_ENOTFOUND;
     }
     uint8_t h[32];
@@ -287,7 +288,7 @@ bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pi
     bool ok = CRYPTO_memcmp(h, p->pin_hash, 32) == 0;
     OPENSSL_cleanse(h, sizeof h);
     if (!ok) {
-        bank_why(why, "wrong PIN for NIP %s", p->nip);
+        why_set(why, "wrong PIN for NIP %s", p->nip);
         return BANK_EROSTER;
     }
     return BANK_OK;

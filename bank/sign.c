@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "keyfile.h"
 #include "hex.h"
+#include "why.h"
 
 struct bank_signer {
     uint8_t priv[BC_PRIV];
@@ -30,7 +31,7 @@ bank_signer *bank_signer_open(const char *prefix, bank_err *err, char *why)
     if (!have_key && !have_pub) {
         if ((*err = bank_keygen(prefix, why))) goto fail;
     } else if (!have_key) {
-        bank_why(why, "%s exists without %s: refusing to guess", pubpath, keypath);
+        why_set(why, "%s exists without %s: refusing to guess", pubpath, keypath);
         *err = BANK_EINVAL;
         goto fail;
     }

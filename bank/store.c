@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "hex.h"
+#include "why.h"
 
 static const char BANK_SCHEMA[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -27,11 +28,11 @@ static const char BANK_SCHEMA[] =
     "CREATE TABLE seal(id INTEGER PRIMARY KEY CHECK (id = 1), pub BLOB NOT NULL,"
     " manifest BLOB NOT NULL, sig BLOB NOT NULL);";
 
-bank_err bank_dberr(sqlite3 *db, int rc, const char *what, char *why)
+bank_err kdb_dberr(sqlite3 *db, int rc, const char *what, char *why)
 {
     int primary = rc & 0xff;
     const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    bank_why(why, "%s: %s", what, msg);
+    why_set(why, "%s: %s", what, msg);
     switch (primary) {
     case SQLITE_NOTADB: return BANK_ENOTBANK;
     case SQLITE_CORRUPT: return BANK_ECORRUPT;
@@ -48,7 +49,7 @@ bank_err bank_dberr(sqlite3 *db, int rc, const char *what, char *why)
 bank_err kdb_exec(sqlite3 *db, const char *sql, char *why)
 {
     int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? BANK_OK : bank_dberr(db, rc, "database", why);
+    return rc == SQLITE_OK ? BANK_OK : kdb_dberr(db, rc, "database", why);
 }
 
 /* Reads one integer PRAGMA; -1 on failure. */
@@ -73,7 +74,7 @@ bank_err kdb_meta_get(sqlite3 *db, const char *key, uint8_t **val, size_t *len, 
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(db, rc, "meta", why);
+    if (rc != SQLITE_OK) return kdb_dberr(db, rc, "meta", why);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     bank_err e = BANK_OK;
@@ -89,10 +90,10 @@ bank_err kdb_meta_get(sqlite3 *db, const char *key, uint8_t **val, size_t *len, 
             *len = (size_t)n;
         }
     } else if (rc == SQLITE_DONE) {
-        bank_why(why, "meta row '%s' is missing", key);
+        why_set(why, "meta row '%s' is missing", key);
         e = BANK_ENOTFOUND;
     } else {
-        e = bank_dberr(db, rc, "meta", why);
+        e = kdb_dberr(db, rc, "meta", why);
     }
     sqlite3_finalize(st);
     return e;
@@ -103,12 +104,12 @@ bank_err kdb_meta_put(sqlite3 *db, const char *key, const void *val, size_t len,
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)",
                                 -1, &st, NULL);
-    if (rc != SQLITE_OK) return bank_dberr(db, rc, "meta", why);
+    if (rc != SQLITE_OK) return kdb_dberr(db, rc, "meta", why);
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, val, (int)len, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? BANK_OK : bank_dberr(db, rc, "meta", why);
+    return rc == SQLITE_DONE ? BANK_OK : kdb_dberr(db, rc, "meta", why);
 }
 
 /* Checks application id, format version and kind of an open file. */
@@ -117,29 +118,29 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char 
     int rc;
     long long app = pragma_int(db, "PRAGMA application_id", &rc);
     if (rc != SQLITE_OK) {
-        bank_err e = bank_dberr(db, rc, path, why);
+        bank_err e = kdb_dberr(db, rc, path, why);
         return e == BANK_EDB ? BANK_ENOTBANK : e;
     }
     if (app != BANK_APP_ID) {
-        bank_why(why, "%s is not a Kisi %s file", path, kind);
+        why_set(why, "%s is not a Kisi %s file", path, kind);
         return BANK_ENOTBANK;
     }
     long long ver = pragma_int(db, "PRAGMA user_version", &rc);
-    if (rc != SQLITE_OK) return bank_dberr(db, rc, path, why);
+    if (rc != SQLITE_OK) return kdb_dberr(db, rc, path, why);
     if (ver > BANK_FORMAT_VERSION) {
-        bank_why(why, "%s has format version %lld; this program reads up to %d: upgrade Kisi",
+        why_set(why, "%s has format version %lld; this program reads up to %d: upgrade Kisi",
                  path, ver, BANK_FORMAT_VERSION);
         return BANK_EVERSION;
     }
     uint8_t *v = NULL;
     size_t n = 0;
-    char sub[BANK_WHY];
+    char sub[WHY_SIZE];
     bank_err e = kdb_meta_get(db, "kind", &v, &n, sub);
     if (e == BANK_OK && strcmp((char *)v, kind) != 0) {
-        bank_why(why, "%s is a Kisi %s file, not a %s file", path, (char *)v, kind);
+        why_set(why, "%s is a Kisi %s file, not a %s file", path, (char *)v, kind);
         e = BANK_ENOTBANK;
     } else if (e != BANK_OK) {
-        bank_why(why, "%s: %s", path, sub);
+        why_set(why, "%s: %s", path, sub);
         if (e == BANK_ENOTFOUND || e == BANK_EDB) e = BANK_ENOTBANK;
     }
     free(v);
@@ -151,12 +152,12 @@ sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *e
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        bank_why(why, "%s: %s", path, strerror(errno));
+        why_set(why, "%s: %s", path, strerror(errno));
         *err = BANK_EIO;
         return NULL;
     }
     if (!S_ISREG(sb.st_mode)) {
-        bank_why(why, "%s is not a regular file", path);
+        why_set(why, "%s is not a regular file", path);
         *err = BANK_ENOTBANK;
         return NULL;
     }
@@ -164,7 +165,7 @@ sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *e
     int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     int rc = sqlite3_open_v2(path, &db, flags, NULL);
     if (rc != SQLITE_OK) {
-        *err = bank_dberr(db, rc, path, why);
+        *err = kdb_dberr(db, rc, path, why);
         sqlite3_close(db);
         return NULL;
     }
@@ -184,7 +185,7 @@ sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
-        bank_why(why, "%s: %s", path, strerror(errno));
+        why_set(why, "%s: %s", path, strerror(errno));
         *err = errno == EEXIST ? BANK_EEXIST : BANK_EIO;
         return NULL;
     }
@@ -192,7 +193,7 @@ sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
-        *err = bank_dberr(db, rc, path, why);
+        *err = kdb_dberr(db, rc, path, why);
         goto fail;
     }
     char pragmas[128];
@@ -209,7 +210,7 @@ fail:
     return NULL;
 }
 
-void bank_set_key(bank *b, const uint8_t key[BC_KEY])
+void bk_set_key(bank *b, const uint8_t key[BC_KEY])
 {
     memcpy(b->dkey, key, BC_KEY);
     b->unlocked = true;
@@ -226,7 +227,7 @@ bank *bank_create(const char *path, const char *pass, size_t passlen, bank_err *
 {
     bank_err e = BANK_OK;
     if (passlen == 0) {
-        bank_why(why, "the passphrase is empty");
+        why_set(why, "the passphrase is empty");
         *err = BANK_EPASSPHRASE;
         return NULL;
     }
@@ -240,7 +241,7 @@ bank *bank_create(const char *path, const char *pass, size_t passlen, bank_err *
     char aad[64];
     if ((e = bc_random(b->idraw, sizeof b->idraw)) || (e = bc_random(b->dkey, BC_KEY)) ||
         (e = bc_random(salt, sizeof salt))) {
-        bank_why(why, "no random numbers available");
+        why_set(why, "no random numbers available");
         goto fail;
     }
     hex_encode(b->idraw, sizeof b->idraw, b->id);
@@ -250,7 +251,7 @@ bank *bank_create(const char *path, const char *pass, size_t passlen, bank_err *
     if (!e) e = bc_seal(kek, aad, strlen(aad), b->dkey, BC_KEY, box);
     OPENSSL_cleanse(kek, sizeof kek);
     if (e) {
-        bank_why(why, "cannot wrap the data key");
+        why_set(why, "cannot wrap the data key");
         goto fail;
     }
     b->db = kdb_create(path, "bank", BANK_SCHEMA, &e, why);
@@ -292,7 +293,7 @@ bank *bank_open(const char *path, bool writable, bank_err *err, char *why)
     size_t n = 0;
     *err = kdb_meta_get(b->db, "bank_id", &id, &n, why);
     if (*err == BANK_OK && (n != 32 || hex_decode((char *)id, b->idraw, 16) != 0)) {
-        bank_why(why, "%s: bank id is damaged", path);
+        why_set(why, "%s: bank id is damaged", path);
         *err = BANK_ECORRUPT;
     }
     if (*err == BANK_OK) memcpy(b->id, id, 33);
@@ -330,7 +331,7 @@ bank_err bank_unlock(bank *b, const char *pass, size_t passlen, char *why)
     }
     int n = atoi((char *)logn);
     if (boxlen != BC_SEALED(BC_KEY) || n < 10 || n > 22) {
-        bank_why(why, "wrapped key is damaged");
+        why_set(why, "wrapped key is damaged");
         e = BANK_ECORRUPT;
         goto out;
     }
@@ -340,12 +341,12 @@ bank_err bank_unlock(bank *b, const char *pass, size_t passlen, char *why)
     e = bc_open(kek, aad, strlen(aad), box, boxlen, key);
     OPENSSL_cleanse(kek, sizeof kek);
     if (e == BANK_ETAMPER) {
-        bank_why(why, "the passphrase does not open this bank");
+        why_set(why, "the passphrase does not open this bank");
         e = BANK_EPASSPHRASE;
         goto out;
     }
     if (e) goto out;
-    bank_set_key(b, key);
+    bk_set_key(b, key);
     OPENSSL_cleanse(key, sizeof key);
 out:
     free(salt);

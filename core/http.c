@@ -23,6 +23,7 @@
 #include "text.h"
 #include "sbuf.h"
 #include "proto.h"
+#include "why.h"
 
 struct http_server {
     struct MHD_Daemon *d;
@@ -92,7 +93,7 @@ static enum MHD_Result send_json(struct MHD_Connection *conn, unsigned status, j
 static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, const char *code,
                                   const char *fmt, ...)
 {
-    char reason[CORE_WHY];
+    char reason[WHY_SIZE];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
@@ -140,7 +141,7 @@ static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *con
     const char *pub = json_string_value(json_object_get(o, "pub"));
     json_t *jn = json_object_get(o, "name");
     const char *name = jn ? json_string_value(jn) : "";
-    char why[CORE_WHY] = "", state[16] = "";
+    char why[WHY_SIZE] = "", state[16] = "";
     if (!hex_valid(pub, 64))
         rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                         "\"pub\" must be the kiosk key: 64 lower-case hex digits");
@@ -164,7 +165,7 @@ static enum MHD_Result on_kiosk_state(http_server *h, struct MHD_Connection *con
                                       const char *pub, const req *r)
 {
     (void)r;
-    char why[CORE_WHY] = "", state[16] = "";
+    char why[WHY_SIZE] = "", state[16] = "";
     if (!hex_valid(pub, 64))
         return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-kiosk",
                           "a kiosk key is 64 lower-case hex digits");
@@ -215,7 +216,7 @@ static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, c
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
     sbuf t = {0};
-    char why[CORE_WHY] = "out of memory";
+    char why[WHY_SIZE] = "out of memory";
     if (store_history(core_ctx_store(h->c), exam, add_form, &t, why) != 0 || t.failed) {
         sbuf_free(&t);
         return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
@@ -233,7 +234,7 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     if (!is_id(cohort))
         return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-cohort", "no such cohort");
     int status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-    char code[32] = "server-error", why[CORE_WHY] = "the recap failed";
+    char code[32] = "server-error", why[WHY_SIZE] = "the recap failed";
     char *json = h->cfg.recap(h->c, cohort, h->cfg.recap_arg, &status, code, why);
     if (!json) return send_error(conn, (unsigned)status, code, "%s", why);
     return send_line(conn, MHD_HTTP_OK, json, NULL, NULL);
@@ -317,7 +318,7 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
         return routes[i].fn(h, conn, arg, r);
     }
     if (!allowed) return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no route %.100s", url);
-    char reason[CORE_WHY];
+    char reason[WHY_SIZE];
     snprintf(reason, sizeof reason, "%.100s takes %s, not %.16s", url, allowed, method);
     return send_json_header(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
                             json_pack("{s:s, s:s}", "error", "method-not-allowed", "reason", reason),
@@ -379,7 +380,7 @@ static int listen_on(const char *spec, char *url, size_t urlcap, char *why)
     if (colon && spec[0] == '[' && colon > spec && colon[-1] == ']') h0 = spec + 1, h1 = colon - 1;
     if (!colon || h1 <= h0 || (size_t)(h1 - h0) >= sizeof host || !colon[1] ||
         strlen(colon + 1) >= sizeof port || strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
-        store_say(why, "--listen wants HOST:PORT (like 127.0.0.1:8080), not '%.60s'", spec);
+        why_set(why, "--listen wants HOST:PORT (like 127.0.0.1:8080), not '%.60s'", spec);
         return -1;
     }
     memcpy(host, h0, (size_t)(h1 - h0));
@@ -390,13 +391,13 @@ static int listen_on(const char *spec, char *url, size_t urlcap, char *why)
     hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
     int g = getaddrinfo(host, port, &hints, &ai);
     if (g != 0) {
-        store_say(why, "cannot listen on %.60s: %s", spec, gai_strerror(g));
+        why_set(why, "cannot listen on %.60s: %s", spec, gai_strerror(g));
         return -1;
     }
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
     if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
-        store_say(why, "cannot listen on %.60s: %s", spec, strerror(errno));
+        why_set(why, "cannot listen on %.60s: %s", spec, strerror(errno));
         if (fd >= 0) close(fd);
         freeaddrinfo(ai);
         return -1;
@@ -413,7 +414,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
 {
     http_server *h = calloc(1, sizeof *h);
     if (!h) {
-        store_say(why, "out of memory");
+        why_set(why, "out of memory");
         return NULL;
     }
     h->c = c;
@@ -436,7 +437,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
                             MHD_OPTION_END);
     if (!h->d) {
-        store_say(why, "cannot start the HTTP server on %s", h->cfg.listen);
+        why_set(why, "cannot start the HTTP server on %s", h->cfg.listen);
         close(h->fd);
         free(h);
         return NULL;

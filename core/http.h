@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "ingest.h"
+#include "why.h"
 
 #define HTTP_BODY_MAX (4u << 20)  /* default request body limit: larger bodies get 413 */
 #define HTTP_CONNECTIONS_MAX 256  /* open connections served at once */
@@ -12,7 +13,7 @@
 /* Produces the recap JSON of `cohort` for GET /v1/cohorts/{id}/recap: the
  * latest stored run, or run 1 computed and stored when none exists. Returns
  * a malloc'd string (the server frees it), or NULL with *status (an HTTP
- * status), `code` (32 bytes, e.g. "unknown-cohort") and `why` (CORE_WHY
+ * status), `code` (32 bytes, e.g. "unknown-cohort") and `why` (WHY_SIZE
  * bytes) set. Called from several threads at once. */
 typedef char *(*http_recap_fn)(core_ctx *c, const char *cohort, void *arg, int *status,
                                char *code, char *why);
@@ -31,7 +32,7 @@ typedef struct http_server http_server;
 
 /* Binds the listen address (only that address) and serves in background
  * threads, one for each open connection (at most HTTP_CONNECTIONS_MAX). Borrows `c` and cfg->recap_arg: both must outlive the server.
- * Caller stops with http_stop(). NULL with why (CORE_WHY bytes) on error. */
+ * Caller stops with http_stop(). NULL with why (WHY_SIZE bytes) on error. */
 http_server *http_start(core_ctx *c, const http_config *cfg, char *why);
 /* Stops serving, waits for running requests, frees. NULL is a no-op. */
 void http_stop(http_server *h);

@@ -12,11 +12,12 @@
 #include "bank.h"
 #include "ingest_int.h"
 #include "hex.h"
+#include "why.h"
 
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why)
 {
     if (!hex_valid(pub, 64)) {
-        store_say(why, "a kiosk key is 64 lower-case hex digits");
+        why_set(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }
     return store_kiosk_enrol(c->st, pub, name ? name : "", now_ms, why);
@@ -127,7 +128,7 @@ static bool form_equals(const bank_form *f, const char *session, json_t *j)
 static bool check_with_bank(core_ctx *c, record *r, bank_score *sc, char *kind, char *programme,
                             int *max_attempts, ingest_outcome *o)
 {
-    char why[CORE_WHY] = "", bw[BANK_WHY] = "";
+    char why[WHY_SIZE] = "", bw[WHY_SIZE] = "";
     bool unknown = false;
     open_session *os = keep_session(c, r->session, &unknown, why);
     if (!os) {
@@ -197,7 +198,7 @@ static bool check_with_bank(core_ctx *c, record *r, bank_score *sc, char *kind, 
 static bool check_quizzes(core_ctx *c, record *r, const char *kind, const char *programme,
                           ingest_outcome *o)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (strcmp(kind, "competency") != 0 || !programme[0]) return true;
     char **ids = NULL, missing[128] = "";
     size_t n = 0;
@@ -220,7 +221,7 @@ static bool check_quizzes(core_ctx *c, record *r, const char *kind, const char *
 /* Refuses a result beyond the exam's attempt limit. */
 static void too_many(core_ctx *c, const record *r, int max, ingest_outcome *o)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     int count = 0, highest = 0;
     if (store_attempts(c->st, r->exam, r->nip, &count, &highest, why) != 0) count = max;
     set(o, 409, "too-many-attempts", "%s has used %d of the %d attempts of %s", r->nip, count,
@@ -244,7 +245,7 @@ int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig)
 void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, const char *hex,
                  int64_t now_ms, ingest_outcome *out)
 {
-    char why[CORE_WHY] = "", state[16] = "", kind[16] = "", programme[65] = "", digest[65];
+    char why[WHY_SIZE] = "", state[16] = "", kind[16] = "", programme[65] = "", digest[65];
     record r = {0};
     bank_score sc;
     int max = 0;

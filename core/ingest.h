@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "why.h"
 
 typedef struct core_ctx core_ctx;
 
@@ -35,7 +36,7 @@ typedef struct ingest_outcome {
                               "unknown-session", "not-on-roster", "form-mismatch",
                               "score-mismatch", "attempt-mismatch", "too-many-attempts",
                               "quizzes-not-passed", "server-error" */
-    char reason[CORE_WHY]; /* one line for people */
+    char reason[WHY_SIZE]; /* one line for people */
 } ingest_outcome;
 
 /* Verifies and stores one result: `result` is the record exactly as signed

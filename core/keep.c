@@ -14,12 +14,13 @@
 #include "bank.h"
 #include "ingest_int.h"
 #include "secret.h"
+#include "why.h"
 
 /* mkdir -p for one or two levels, mode 0700. */
 static int make_dir(const char *path, char *why)
 {
     if (mkdir(path, 0700) == 0 || errno == EEXIST) return 0;
-    store_say(why, "%s: %s", path, strerror(errno));
+    why_set(why, "%s: %s", path, strerror(errno));
     return -1;
 }
 
@@ -72,13 +73,13 @@ store *core_ctx_store(core_ctx *c)
  * writer: a reader of dst sees the old file or the whole new one. */
 static int copy_file(const char *src, const char *dst, int mode, char *why)
 {
-    char *data = NULL, bw[BANK_WHY] = "";
+    char *data = NULL, bw[WHY_SIZE] = "";
     size_t len = 0;
     bank_err e = bank_file_read(src, COPY_MAX, &data, &len, bw);
     if (!e) e = bank_file_write_atomic(dst, data, len, mode, bw);
     if (data) OPENSSL_cleanse(data, len); /* a passphrase file passes here too */
     free(data);
-    if (e) store_say(why, "cannot copy %s to %s: %s", src, dst, bw);
+    if (e) why_set(why, "cannot copy %s to %s: %s", src, dst, bw);
     return e ? -1 : 0;
 }
 
@@ -126,21 +127,21 @@ static bank *bank_of(core_ctx *c, const char *id, char *why)
             c->banks[i].used = ++c->tick;
             return c->banks[i].b;
         }
-    char bpath[1024], ppath[1024], bw[BANK_WHY] = "";
+    char bpath[1024], ppath[1024], bw[WHY_SIZE] = "";
     int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
     if (found <= 0) {
-        if (found == 0) store_say(why, "bank %s is not known to the core: core bank add", id);
+        if (found == 0) why_set(why, "bank %s is not known to the core: core bank add", id);
         return NULL;
     }
     bank_err e = BANK_OK;
     bank *b = bank_open(bpath, false, &e, bw);
     size_t plen = 0;
     char *pass = b ? secret_read(ppath, SECRET_MAX, 0, &plen, why) : NULL;
-    if (!b) store_say(why, "%s", bw);
+    if (!b) why_set(why, "%s", bw);
     if (pass) {
         e = bank_unlock(b, pass, plen, bw);
         secret_free(pass, plen);
-        if (e) store_say(why, "%s", bw);
+        if (e) why_set(why, "%s", bw);
     }
     if (!b || !pass || e) {
         bank_close(b);
@@ -180,11 +181,11 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
             c->sessions[i].used = ++c->tick;
             return &c->sessions[i];
         }
-    char bid[CORE_WHY], exam[CORE_WHY], path[CORE_WHY], bw[BANK_WHY] = "";
+    char bid[WHY_SIZE], exam[WHY_SIZE], path[WHY_SIZE], bw[WHY_SIZE] = "";
     int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
     if (found <= 0) {
         *unknown = found == 0;
-        if (found == 0) store_say(why, "session %s is not known to the core", id);
+        if (found == 0) why_set(why, "session %s is not known to the core", id);
         return NULL;
     }
     bank *b = bank_of(c, bid, why);
@@ -194,7 +195,7 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
     bank_exam *ex = s && !(e = bank_session_unlock_bank(s, bw)) ? bank_exam_get(b, exam, &e, bw)
                                                               : NULL;
     if (ex) return keep(c, id, s, ex, b);
-    store_say(why, "%s", bw);
+    why_set(why, "%s", bw);
     bank_session_close(s);
     return NULL;
 }
@@ -202,16 +203,16 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
 int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
                   char *why)
 {
-    char bw[BANK_WHY] = "", dst[1200], pdst[1200];
+    char bw[WHY_SIZE] = "", dst[1200], pdst[1200];
     bank_err e = BANK_OK;
     bank *b = bank_open(bank_path, false, &e, bw);
     if (b && pub_path && (e = bank_verify(b, pub_path, bw)) != BANK_OK) {
-        store_say(why, "the seal does not verify: %s", bw);
+        why_set(why, "the seal does not verify: %s", bw);
         bank_close(b);
         return -1;
     }
     if (!b) {
-        store_say(why, "%s", bw);
+        why_set(why, "%s", bw);
         return -1;
     }
     size_t plen = 0;
@@ -220,7 +221,7 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, con
     if (pass) {
         e = bank_unlock(b, pass, plen, bw);
         secret_free(pass, plen);
-        if (e) store_say(why, "%s", bw);
+        if (e) why_set(why, "%s", bw);
         else rc = 0;
     }
     char id[33];
@@ -245,24 +246,24 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, con
 
 int core_session_add(core_ctx *c, const char *session_path, char *why)
 {
-    char bid[33], sid[33], exam[65], bw[BANK_WHY] = "", dst[1200];
+    char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "", dst[1200];
     bank_err e = bank_session_info(session_path, bid, sid, exam, bw);
     if (e) {
-        store_say(why, "%s", bw);
+        why_set(why, "%s", bw);
         return -1;
     }
     pthread_mutex_lock(&c->mu);
     int rc = -1;
     bank *b = bank_of(c, bid, why);
     bank_session *s = b ? bank_session_open(b, session_path, &e, bw) : NULL;
-    if (b && !s) store_say(why, "%s", bw);
-    if (s && (e = bank_session_unlock_bank(s, bw))) store_say(why, "%s", bw);
+    if (b && !s) why_set(why, "%s", bw);
+    if (s && (e = bank_session_unlock_bank(s, bw))) why_set(why, "%s", bw);
     bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
-    if (s && !ex) store_say(why, "%s", bw);
+    if (s && !ex) why_set(why, "%s", bw);
     /* the room's forms are derived now, before its results arrive */
     bank_form *f = ex && bank_session_size(s) ? bank_form_draw(s, bank_session_nip(s, 0), &e, bw)
                                               : NULL;
-    if (ex && bank_session_size(s) && !f) store_say(why, "%s", bw);
+    if (ex && bank_session_size(s) && !f) why_set(why, "%s", bw);
     bank_form_free(f);
     if (ex && (f || !bank_session_size(s))) {
         snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);

@@ -176,7 +176,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
     *n = 0;
     csv_reader r;
     csv_init(&r, csv, len);
-    char **f, bwhy[BANK_WHY] = "";
+    char **f, bwhy[WHY_SIZE] = "";
     size_t nf, ncols = 0, count = 0, cap = 0;
     const struct column **map = NULL;
     recap_input *v = NULL;

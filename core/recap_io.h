@@ -5,8 +5,8 @@
 #include <stddef.h>
 
 #include "recap.h"
+#include "why.h"
 
-#define RECAP_WHY 256  /* size of a `why` buffer (same as BANK_WHY and CORE_WHY) */
 #define RECAP_MAX_ROWS 2000  /* participants in one aspects file */
 
 /* Parses the aspect scores of a cohort: a CSV whose header names, in any
@@ -24,7 +24,7 @@
  * NIPs must be valid 18-digit NIPs, each at most once; at most
  * RECAP_MAX_ROWS rows.
  * Returns 0 with *rows (caller frees with free()) and *n set; -1 on any
- * error with *rows NULL, *n 0 and `why` (RECAP_WHY bytes, may be NULL)
+ * error with *rows NULL, *n 0 and `why` (WHY_SIZE bytes, may be NULL)
  * "line N: reason". */
 int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, size_t *n,
                             char *why);

@@ -8,15 +8,7 @@
 
 #include "store_int.h"
 #include "hex.h"
-
-void store_say(char *why, const char *fmt, ...)
-{
-    if (!why) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, CORE_WHY, fmt, ap);
-    va_end(ap);
-}
+#include "why.h"
 
 /* Backends by URL prefix. SQLite's open gets the rest of the URL (the
  * path); PostgreSQL's the whole URL, scheme included: it is libpq's
@@ -35,7 +27,7 @@ static const struct {
 store *store_open(const char *url, char *why)
 {
     if (!url || !url[0]) {
-        store_say(why, "no store URL given: use sqlite:PATH");
+        why_set(why, "no store URL given: use sqlite:PATH");
         return NULL;
     }
     for (size_t i = 0; i < sizeof STORE_BACKENDS / sizeof STORE_BACKENDS[0]; i++) {
@@ -43,7 +35,7 @@ store *store_open(const char *url, char *why)
         if (strncmp(url, STORE_BACKENDS[i].prefix, n) != 0) continue;
         store *s = STORE_BACKENDS[i].open(STORE_BACKENDS[i].whole ? url : url + n, why);
         if (s && !s->ops) {
-            store_say(why, "store backend %s has no operations", STORE_BACKENDS[i].prefix);
+            why_set(why, "store backend %s has no operations", STORE_BACKENDS[i].prefix);
             return NULL;
         }
         return s;
@@ -51,10 +43,10 @@ store *store_open(const char *url, char *why)
     /* name only the scheme: the rest of a URL may hold a password */
     size_t scheme = strcspn(url, ":");
     if (url[scheme] == ':')
-        store_say(why, "unknown store URL scheme \"%.*s:\": use sqlite:PATH or postgres://...",
+        why_set(why, "unknown store URL scheme \"%.*s:\": use sqlite:PATH or postgres://...",
                   (int)(scheme < 32 ? scheme : 32), url);
     else
-        store_say(why, "store URL has no scheme: use sqlite:PATH or postgres://...");
+        why_set(why, "store URL has no scheme: use sqlite:PATH or postgres://...");
     return NULL;
 }
 
@@ -68,14 +60,14 @@ void store_close(store *s)
 #define STORE_CHECK(s, what, ...)                                                        \
     do {                                                                                 \
         if (!(s)) {                                                                      \
-            store_say(why, "%s: the store is not open", what);                           \
+            why_set(why, "%s: the store is not open", what);                           \
             return -1;                                                                   \
         }                                                                                \
         const char *store_args_[] = {__VA_ARGS__};                                       \
         size_t store_n_ = sizeof store_args_ / sizeof store_args_[0];                    \
         for (size_t store_i_ = 0; store_i_ < store_n_; store_i_++)                       \
             if (!store_args_[store_i_]) {                                                \
-                store_say(why, "%s: a required argument is missing", what);              \
+                why_set(why, "%s: a required argument is missing", what);              \
                 return -1;                                                               \
             }                                                                            \
     } while (0)
@@ -86,7 +78,7 @@ static bool store_is_json(const char *text, const char *what, char *why)
     json_error_t je;
     json_t *j = json_loads(text, JSON_DECODE_ANY, &je);
     if (!j) {
-        store_say(why, "%s is not JSON: %s (line %d)", what, je.text, je.line);
+        why_set(why, "%s is not JSON: %s (line %d)", what, je.text, je.line);
         return false;
     }
     json_decref(j);
@@ -112,7 +104,7 @@ int store_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_pa
 {
     STORE_CHECK(s, "bank", bank_id);
     if (!bank_path || !pass_path || cap == 0) {
-        store_say(why, "bank: no room for the paths");
+        why_set(why, "bank: no room for the paths");
         return -1;
     }
     return s->ops->bank_get(s, bank_id, bank_path, pass_path, cap, why);
@@ -137,7 +129,7 @@ int store_session_get(store *s, const char *session_id, char *bank_id, char *exa
 {
     STORE_CHECK(s, "session", session_id);
     if (!bank_id || !exam_id || !path || cap == 0) {
-        store_say(why, "session: no room for the answer");
+        why_set(why, "session: no room for the answer");
         return -1;
     }
     return s->ops->session_get(s, session_id, bank_id, exam_id, path, cap, why);
@@ -147,7 +139,7 @@ int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_m
 {
     STORE_CHECK(s, "kiosk", pub);
     if (!hex_valid(pub, 64)) {
-        store_say(why, "a kiosk key is 64 lower-case hex digits");
+        why_set(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }
     return s->ops->kiosk_enrol(s, pub, name ? name : "", now_ms, why);
@@ -157,7 +149,7 @@ int store_kiosk_state(store *s, const char *pub, char *state, char *why)
 {
     STORE_CHECK(s, "kiosk", pub);
     if (!state) {
-        store_say(why, "kiosk: no room for the state");
+        why_set(why, "kiosk: no room for the state");
         return -1;
     }
     return s->ops->kiosk_state(s, pub, state, why);
@@ -167,7 +159,7 @@ int store_kiosk_set(store *s, const char *prefix, const char *state, char *why)
 {
     STORE_CHECK(s, "kiosk", prefix, state);
     if (!store_kiosk_state_ok(state)) {
-        store_say(why, "kiosk state \"%.20s\" is not one of pending, approved, revoked", state);
+        why_set(why, "kiosk state \"%.20s\" is not one of pending, approved, revoked", state);
         return -1;
     }
     char low[65];
@@ -178,7 +170,7 @@ int store_kiosk_set(store *s, const char *prefix, const char *state, char *why)
         low[i] = (char)tolower((unsigned char)prefix[i]);
     }
     if (!hex) {
-        store_say(why, "a kiosk is named by 8 to 64 hex digits of its key, not \"%.70s\"", prefix);
+        why_set(why, "a kiosk is named by 8 to 64 hex digits of its key, not \"%.70s\"", prefix);
         return -1;
     }
     low[n] = 0;
@@ -205,7 +197,7 @@ int store_result_put(store *s, const store_result *r, char *why)
     STORE_CHECK(s, "result", r->session_id, r->exam_id, r->nip, r->digest, r->json, r->sig,
                 r->kiosk);
     if (r->attempt < 1 || !r->digest[0]) {
-        store_say(why, "result: attempt %d or an empty digest is not storable", r->attempt);
+        why_set(why, "result: attempt %d or an empty digest is not storable", r->attempt);
         return -1;
     }
     store_result copy = *r;
@@ -263,7 +255,7 @@ int store_cohort_put(store *s, const char *cohort_id, const char *definition_jso
 {
     STORE_CHECK(s, "cohort", cohort_id, definition_json);
     if (!cohort_id[0]) {
-        store_say(why, "cohort: the id is empty");
+        why_set(why, "cohort: the id is empty");
         return -1;
     }
     if (!store_is_json(definition_json, "cohort definition", why)) return -1;
@@ -306,7 +298,7 @@ int store_recap_get(store *s, const char *cohort_id, int run, char **recap_json,
 {
     STORE_CHECK(s, "recap", cohort_id, recap_json ? "" : NULL);
     if (run < 0) {
-        store_say(why, "recap run %d does not exist: runs are numbered from 1", run);
+        why_set(why, "recap run %d does not exist: runs are numbered from 1", run);
         return -1;
     }
     *recap_json = NULL;

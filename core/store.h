@@ -2,7 +2,7 @@
  * Backends, each a store_ops table (store_int.h): SQLite (store_sqlite*.c,
  * "sqlite:PATH") and PostgreSQL (store_pg*.c, "postgres://..."), which
  * several cores may share. All functions return 0 on success, -1 with a
- * one-line reason in `why` (CORE_WHY bytes) on error. Every function may be
+ * one-line reason in `why` (WHY_SIZE bytes) on error. Every function may be
  * called from several threads at once. */
 #ifndef KISI_STORE_H
 #define KISI_STORE_H
@@ -11,13 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CORE_WHY 256
+#include "why.h"
 
 typedef struct store store;
-
-/* Writes a printf-style one-line reason into why (CORE_WHY bytes) when not
- * NULL: the core's one way to fill a `why`. */
-void store_say(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Opens the store named by `url` ("sqlite:PATH"; the file and its tables
  * are created on first use). Caller closes with store_close(). */

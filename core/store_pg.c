@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "why.h"
 
 #define STORE_PG_VERSION 1 /* schema written and read by this core */
 #define STORE_PG_KEY "kisi-core-schema"
@@ -74,12 +75,12 @@ static int pg_schema_check(pg_tx *tx, char *why)
     long long v = r && PQntuples(r) == 1 ? pg_num(r, 0, 0) : 0;
     int rc = -1;
     if (!r || PQntuples(r) != 1)
-        store_say(why, "%s is not a Kisi core store (it holds other tables)", what);
+        why_set(why, "%s is not a Kisi core store (it holds other tables)", what);
     else if (v > STORE_PG_VERSION)
-        store_say(why, "%s was written by a newer Kisi core (schema %lld; this core reads up "
+        why_set(why, "%s was written by a newer Kisi core (schema %lld; this core reads up "
                        "to %d): upgrade the core", what, v, STORE_PG_VERSION);
     else if (v < 1)
-        store_say(why, "%s has a damaged schema version", what);
+        why_set(why, "%s has a damaged schema version", what);
     else
         rc = 0;
     PQclear(r);
@@ -123,7 +124,7 @@ store *store_pg_open(const char *url, char *why)
 {
     pg_store *ps = calloc(1, sizeof *ps);
     if (!ps) {
-        store_say(why, "out of memory");
+        why_set(why, "out of memory");
         return NULL;
     }
     ps->base.ops = &STORE_PG_OPS;
@@ -138,7 +139,7 @@ store *store_pg_open(const char *url, char *why)
 static int pg_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
 {
     if ((size_t)snprintf(dst, cap, "%s", src) < cap) return 0;
-    store_say(why, "%s is longer than %zu bytes", what, cap - 1);
+    why_set(why, "%s is longer than %zu bytes", what, cap - 1);
     return -1;
 }
 
@@ -240,9 +241,9 @@ static int pg_kiosk_set(store *s, const char *prefix, const char *state, char *w
     long long found = res ? pg_num(res, 0, 0) : 0;
     PQclear(res);
     if (!res) return -1;
-    if (found == 0) store_say(why, "no kiosk has a key starting with %s", prefix);
+    if (found == 0) why_set(why, "no kiosk has a key starting with %s", prefix);
     else if (found > 1)
-        store_say(why, "%lld kiosk keys start with %s (ambiguous): give more digits", found,
+        why_set(why, "%lld kiosk keys start with %s (ambiguous): give more digits", found,
                   prefix);
     return found == 1 ? 0 : -1;
 }
@@ -259,7 +260,7 @@ static int pg_kiosk_each(store *s,
     for (int i = 0; !rc && i < PQntuples(res); i++)
         if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
                      pg_num(res, i, 3), arg)) != 0)
-            store_say(why, STORE_STOPPED);
+            why_set(why, STORE_STOPPED);
     PQclear(res);
     return rc;
 }

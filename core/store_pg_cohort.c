@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "why.h"
 
 int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                 char *why)
@@ -51,7 +52,7 @@ int pg_programme_quizzes(store *s, const char *programme, char ***ids, size_t *n
     if (!out || got < rows) {
         while (out && got) free(out[--got]);
         free(out);
-        store_say(why, "out of memory");
+        why_set(why, "out of memory");
         return -1;
     }
     *ids = out;
@@ -72,11 +73,11 @@ int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, v
         char *text = json_is_object(form) ? json_dumps(form, JSON_COMPACT) : NULL;
         json_decref(root);
         if (!text) {
-            store_say(why, "the stored result of %.40s attempt %s has no readable form",
+            why_set(why, "the stored result of %.40s attempt %s has no readable form",
                       PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
             rc = -1;
         } else if ((rc = fn(text, arg)) != 0) {
-            store_say(why, STORE_STOPPED);
+            why_set(why, STORE_STOPPED);
         }
         free(text);
     }
@@ -96,7 +97,7 @@ int pg_results_of_session(store *s, const char *session_id,
         for (int c = 0; c < 14; c++) t[c] = PQgetvalue(res, i, c);
         store_result r = {t[0], t[1], t[2], t[3], t[4], atoi(t[5]), atoi(t[6]), atoi(t[7]),
                           atoi(t[8]) != 0, t[9], t[10], t[11], t[12], pg_num(res, i, 13), 0};
-        if ((rc = fn(&r, arg)) != 0) store_say(why, STORE_STOPPED);
+        if ((rc = fn(&r, arg)) != 0) why_set(why, STORE_STOPPED);
     }
     PQclear(res);
     return rc;
@@ -131,7 +132,7 @@ static int pg_first_text(PGresult *res, char **out, char *why)
     if (!res) return -1;
     int rc = PQntuples(res) > 0;
     if (rc && !(*out = strdup(PQgetvalue(res, 0, 0)))) {
-        store_say(why, "out of memory");
+        why_set(why, "out of memory");
         rc = -1;
     }
     PQclear(res);
@@ -149,7 +150,7 @@ int pg_cohort_get(store *s, const char *cohort_id, char **definition_json, char 
 /* Says that cohort_id is not known and returns -1. */
 static int pg_no_cohort(const char *what, const char *cohort_id, char *why)
 {
-    store_say(why, "%s: cohort %.60s is not known: add its definition first", what, cohort_id);
+    why_set(why, "%s: cohort %.60s is not known: add its definition first", what, cohort_id);
     return -1;
 }
 
@@ -178,7 +179,7 @@ int pg_aspects_each(store *s, const char *cohort_id,
     int rc = res ? 0 : -1;
     for (int i = 0; !rc && i < PQntuples(res); i++)
         if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), arg)) != 0)
-            store_say(why, STORE_STOPPED);
+            why_set(why, STORE_STOPPED);
     PQclear(res);
     return rc;
 }

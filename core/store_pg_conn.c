@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "store_int.h"
+#include "why.h"
 
 #define PG_PARAMS_MAX 16
 
@@ -22,7 +23,7 @@ static const char *const PG_DEFAULTS[] = {"10", "kisi-core", "UTF8"};
  * "quoted" part is left out: the URL parser quotes pieces of the URL. */
 static void pg_say_line(char *why, const char *what, const char *msg, bool hide_quoted)
 {
-    char line[CORE_WHY];
+    char line[WHY_SIZE];
     size_t n = 0;
     bool quoted = false;
     for (const char *p = msg ? msg : ""; *p && *p != '\n' && n + 4 < sizeof line; p++) {
@@ -34,7 +35,7 @@ static void pg_say_line(char *why, const char *what, const char *msg, bool hide_
         if (!quoted) line[n++] = *p;
     }
     line[n] = 0;
-    store_say(why, "%s: %s", what, n ? line : "unknown error");
+    why_set(why, "%s: %s", what, n ? line : "unknown error");
 }
 
 /* Says what failed on connection c (res: the failed result, or NULL) and
@@ -44,7 +45,7 @@ static int pg_fail(pg_tx *tx, const PGresult *res, const char *what, char *why)
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (state && strcmp(state, "53100") == 0)
-        store_say(why, "%s: the disk of %s is full", what, tx->ps->label);
+        why_set(why, "%s: the disk of %s is full", what, tx->ps->label);
     else if (PQstatus(tx->c) == CONNECTION_BAD)
         pg_say_line(why, what, PQerrorMessage(tx->c), false);
     else
@@ -82,7 +83,7 @@ int pg_pool_init(pg_store *ps, const char *url, char *why)
              db[0] ? " " : "", db, host[0] ? " on " : "", host, port[0] ? ":" : "", port);
     PQconninfoFree(opts);
     ps->conninfo = strdup(url);
-    if (!ps->conninfo) store_say(why, "out of memory");
+    if (!ps->conninfo) why_set(why, "out of memory");
     return ps->conninfo ? 0 : -1;
 }
 
@@ -105,11 +106,11 @@ static PGconn *pg_connect(pg_store *ps, char *why)
     const char *values[] = {PG_DEFAULTS[0], PG_DEFAULTS[1], PG_DEFAULTS[2], ps->conninfo, NULL};
     PGconn *c = PQconnectdbParams(PG_KEYS, values, 1);
     if (!c) {
-        store_say(why, "cannot reach %s: out of memory", ps->label);
+        why_set(why, "cannot reach %s: out of memory", ps->label);
         return NULL;
     }
     if (PQstatus(c) != CONNECTION_OK) {
-        char what[CORE_WHY];
+        char what[WHY_SIZE];
         snprintf(what, sizeof what, "cannot reach %s", ps->label);
         pg_say_line(why, what, PQerrorMessage(c), false);
         PQfinish(c);
@@ -165,7 +166,7 @@ static PGresult *pg_vrun(pg_tx *tx, const char *what, char *why, const char *sql
     int n = 0;
     for (; fmt[n]; n++) {
         if (n == PG_PARAMS_MAX) {
-            store_say(why, "%s: too many parameters", what);
+            why_set(why, "%s: too many parameters", what);
             return NULL;
         }
         vals[n] = nums[n];
@@ -173,7 +174,7 @@ static PGresult *pg_vrun(pg_tx *tx, const char *what, char *why, const char *sql
         case 't': vals[n] = va_arg(ap, const char *); break;
         case 'i': snprintf(nums[n], sizeof nums[n], "%d", va_arg(ap, int)); break;
         case 'l': snprintf(nums[n], sizeof nums[n], "%lld", (long long)va_arg(ap, int64_t)); break;
-        default: store_say(why, "%s: bad parameter type '%c'", what, fmt[n]); return NULL;
+        default: why_set(why, "%s: bad parameter type '%c'", what, fmt[n]); return NULL;
         }
     }
     for (;;) {

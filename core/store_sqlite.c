@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "why.h"
 
 #define STORE_SQLITE_VERSION 1      /* schema written and read by this core */
 #define STORE_SQLITE_KEY "kisi-core-schema"
@@ -55,7 +56,7 @@ static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what,
 {
     size_t n = strlen(src ? src : "");
     if (n >= cap) {
-        store_say(why, "%s is longer than %zu bytes", what, cap - 1);
+        why_set(why, "%s is longer than %zu bytes", what, cap - 1);
         return -1;
     }
     memcpy(dst, src ? src : "", n + 1);
@@ -66,7 +67,7 @@ static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what,
  * existing one; 0, or -1 with why. */
 static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
 {
-    char what[CORE_WHY];
+    char what[WHY_SIZE];
     snprintf(what, sizeof what, "store %.200s", path);
     if (sqlite_begin(ss, true, why)) return -1;
     sqlite_rows r = {0};
@@ -86,14 +87,14 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
                                STORE_SQLITE_KEY);
         long long v = r.n == 1 ? STORE_CELL_NUM(&r, 0, 0) : 0;
         if (!rc && r.n != 1) {
-            store_say(why, "%s is not a Kisi core store (it holds other tables)", what);
+            why_set(why, "%s is not a Kisi core store (it holds other tables)", what);
             rc = -1;
         } else if (!rc && v > STORE_SQLITE_VERSION) {
-            store_say(why, "%s was written by a newer Kisi core (schema %lld; this core reads up "
+            why_set(why, "%s was written by a newer Kisi core (schema %lld; this core reads up "
                            "to %d): upgrade the core", what, v, STORE_SQLITE_VERSION);
             rc = -1;
         } else if (!rc && v < 1) {
-            store_say(why, "%s has a damaged schema version", what);
+            why_set(why, "%s has a damaged schema version", what);
             rc = -1;
         }
     }
@@ -131,12 +132,12 @@ static int store_sqlite_turn(const char *path, char *why)
     else *slash = 0;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        store_say(why, "cannot create the store %.200s: %s", path, strerror(errno));
+        why_set(why, "cannot create the store %.200s: %s", path, strerror(errno));
         return -1;
     }
     while (flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR) continue;
-        store_say(why, "cannot lock the folder of the store %.200s: %s", path, strerror(errno));
+        why_set(why, "cannot lock the folder of the store %.200s: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
@@ -147,16 +148,16 @@ static int store_sqlite_turn(const char *path, char *why)
 store *store_sqlite_open(const char *path, char *why)
 {
     if (!path[0]) {
-        store_say(why, "no store file given: use sqlite:PATH");
+        why_set(why, "no store file given: use sqlite:PATH");
         return NULL;
     }
     sqlite_store *ss = calloc(1, sizeof *ss);
     if (!ss) {
-        store_say(why, "out of memory");
+        why_set(why, "out of memory");
         return NULL;
     }
     if (strlen(path) >= sizeof ss->path) {
-        store_say(why, "the store path is too long");
+        why_set(why, "the store path is too long");
         free(ss);
         return NULL;
     }
@@ -175,7 +176,7 @@ store *store_sqlite_open(const char *path, char *why)
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) close(fd);
     else if (errno != EEXIST) {
-        store_say(why, "cannot create the store %.200s: %s", path, strerror(errno));
+        why_set(why, "cannot create the store %.200s: %s", path, strerror(errno));
         close(turn);
         free(ss);
         return NULL;
@@ -189,7 +190,7 @@ store *store_sqlite_open(const char *path, char *why)
     pthread_cond_init(&ss->q_cv, NULL);
     pthread_cond_init(&ss->q_full, NULL);
     ss->q_tail = &ss->q_head;
-    char what[CORE_WHY];
+    char what[WHY_SIZE];
     snprintf(what, sizeof what, "store %.200s", path);
     int rc = sqlite_conn_open(&ss->writer, path, true, why);
     if (!rc) {
@@ -207,7 +208,7 @@ store *store_sqlite_open(const char *path, char *why)
         if (e != SQLITE_OK && e != SQLITE_DONE) {
             rc = sqlite_fail(ss, e, what, why);
         } else if (!mode || strcmp(mode, "wal") != 0) {
-            store_say(why, "%s: the file system does not allow write-ahead logging", what);
+            why_set(why, "%s: the file system does not allow write-ahead logging", what);
             rc = -1;
         }
         free(mode);
@@ -347,10 +348,10 @@ static int sqlite_kiosk_set(store *s, const char *prefix, const char *state, cha
                            "SELECT pub FROM kiosks WHERE substr(pub, 1, length(?1)) = ?1", "t",
                            prefix);
     if (!rc && r.n == 0) {
-        store_say(why, "no kiosk has a key starting with %s", prefix);
+        why_set(why, "no kiosk has a key starting with %s", prefix);
         rc = -1;
     } else if (!rc && r.n > 1) {
-        store_say(why, "%zu kiosk keys start with %s (ambiguous): give more digits", r.n, prefix);
+        why_set(why, "%zu kiosk keys start with %s (ambiguous): give more digits", r.n, prefix);
         rc = -1;
     } else if (!rc) {
         rc = sqlite_exec(ss, "setting the kiosk state", why,
@@ -376,7 +377,7 @@ static int sqlite_kiosk_each(store *s,
     for (size_t i = 0; !rc && i < r.n; i++)
         if ((rc = fn(STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), STORE_CELL_TEXT(&r, i, 2),
                      STORE_CELL_NUM(&r, i, 3), arg)) != 0)
-            store_say(why, STORE_STOPPED);
+            why_set(why, STORE_STOPPED);
     sqlite_rows_free(&r);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "store_int.h"
+#include "why.h"
 
 int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count,
                            int *highest, char *why)
@@ -66,7 +67,7 @@ int sqlite_programme_quizzes(store *s, const char *programme, char ***ids, size_
             r.text = NULL;
             r.n = 0;
         } else {
-            store_say(why, "out of memory");
+            why_set(why, "out of memory");
             rc = -1;
         }
     }
@@ -89,10 +90,10 @@ int sqlite_history(store *s, const char *exam_id,
         json_t *form = json_object_get(root, "form");
         char *text = json_is_object(form) ? json_dumps(form, JSON_COMPACT) : NULL;
         if (!text)
-            store_say(why, "the stored result of %.40s attempt %lld has no readable form",
+            why_set(why, "the stored result of %.40s attempt %lld has no readable form",
                       STORE_CELL_TEXT(&r, i, 0), STORE_CELL_NUM(&r, i, 1));
         rc = text ? fn(text, arg) : -1;
-        if (text && rc) store_say(why, STORE_STOPPED);
+        if (text && rc) why_set(why, STORE_STOPPED);
         free(text);
         json_decref(root);
     }
@@ -118,7 +119,7 @@ int sqlite_results_of_session(store *s, const char *session_id,
             (int)STORE_CELL_NUM(&r, i, 6), (int)STORE_CELL_NUM(&r, i, 7),
             STORE_CELL_NUM(&r, i, 8) != 0, STORE_CELL_TEXT(&r, i, 9), STORE_CELL_TEXT(&r, i, 10),
             STORE_CELL_TEXT(&r, i, 11), STORE_CELL_TEXT(&r, i, 12), STORE_CELL_NUM(&r, i, 13), 0};
-        if ((rc = fn(&res, arg)) != 0) store_say(why, STORE_STOPPED);
+        if ((rc = fn(&res, arg)) != 0) why_set(why, STORE_STOPPED);
     }
     sqlite_rows_free(&r);
     return rc;
@@ -186,7 +187,7 @@ static int sqlite_cohort_known(sqlite_store *ss, const char *cohort_id, const ch
     int rc = sqlite_select(ss, &r, what, why, "SELECT 1 FROM cohorts WHERE id = ?1", "t",
                            cohort_id);
     if (!rc && r.n == 0) {
-        store_say(why, "%s: cohort %.60s is not known: add its definition first", what, cohort_id);
+        why_set(why, "%s: cohort %.60s is not known: add its definition first", what, cohort_id);
         rc = -1;
     }
     sqlite_rows_free(&r);
@@ -220,7 +221,7 @@ int sqlite_aspects_each(store *s, const char *cohort_id,
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++)
         if ((rc = fn(STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), arg)) != 0)
-            store_say(why, STORE_STOPPED);
+            why_set(why, STORE_STOPPED);
     sqlite_rows_free(&r);
     return rc;
 }

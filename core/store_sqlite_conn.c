@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "why.h"
 
 #define SQLITE_BUSY_MS 15000 /* wait this long for another process's writer */
 
@@ -33,7 +34,7 @@ int sqlite_fail(sqlite_store *ss, int rc, const char *what, char *why)
     case SQLITE_NOMEM: msg = "out of memory"; break;
     default: msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc); break;
     }
-    store_say(why, "%s: %s", what, msg);
+    why_set(why, "%s: %s", what, msg);
     return -1;
 }
 
@@ -43,7 +44,7 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, bool write, char *why)
     /* each connection is used by one thread at a time (the store's locks) */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path, &c->db, flags, NULL);
-    char what[CORE_WHY];
+    char what[WHY_SIZE];
     snprintf(what, sizeof what, "store %.200s", path);
     if (rc != SQLITE_OK) {
         sqlite_fail(NULL, rc, what, why);
@@ -112,7 +113,7 @@ static sqlite3_stmt *sqlite_vprep(sqlite_store *ss, const char *what, char *why,
                                   const char *fmt, va_list ap)
 {
     if (!held) {
-        store_say(why, "%s: no connection to the store", what);
+        why_set(why, "%s: no connection to the store", what);
         return NULL;
     }
     int rc = SQLITE_OK;
@@ -224,7 +225,7 @@ static sqlite_conn *reader_take(sqlite_store *ss, char *why)
         } else if (ss->nreaders < SQLITE_READERS_MAX) {
             c = calloc(1, sizeof *c);
             if (!c || sqlite_conn_open(c, ss->path, false, why) != 0) {
-                if (!c) store_say(why, "out of memory");
+                if (!c) why_set(why, "out of memory");
                 free(c);
                 pthread_mutex_unlock(&ss->pool_mu);
                 return NULL;
@@ -294,7 +295,7 @@ struct sqlite_job {
     const void *arg;
     int rc;
     bool done;
-    char why[CORE_WHY];
+    char why[WHY_SIZE];
     struct sqlite_job *next;
 };
 
@@ -302,7 +303,7 @@ struct sqlite_job {
  * that one failing undoes only itself; one commit (one sync) for all. */
 static void run_group(sqlite_store *ss, struct sqlite_job *jobs)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     for (struct sqlite_job *j = jobs; j; j = j->next) j->rc = 0; /* until it runs or fails */
     int rc = sqlite_begin(ss, true, why);
     for (struct sqlite_job *j = jobs; !rc && j; j = j->next) {
@@ -376,6 +377,6 @@ int sqlite_write_grouped(sqlite_store *ss, sqlite_job_fn fn, const void *arg, ch
         pthread_cond_broadcast(&ss->q_cv);
     }
     pthread_mutex_unlock(&ss->q_mu);
-    if (me.rc < 0) snprintf(why, CORE_WHY, "%s", me.why);
+    if (me.rc < 0) snprintf(why, WHY_SIZE, "%s", me.why);
     return me.rc;
 }

@@ -11,6 +11,7 @@
 #include "app_internal.h"
 #include "secret.h"
 #include "clk.h"
+#include "why.h"
 
 #define PIN_TRIES 3
 
@@ -30,7 +31,7 @@ void app_fail(app *a, const char *msg, const char *detail)
 /* Opens bank, seal, session, journal, signing key; any failure -> SCR_ERROR. */
 static void app_start(app *a)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     const app_config *c = &a->cfg;
     if (!c->bank_path || !c->session_path || !c->authority_pub || !c->state_dir) {
@@ -73,7 +74,7 @@ static void app_start(app *a)
     if (c->core_url) {
         char host[121] = "kiosk";
         gethostname(host, sizeof host - 1);
-        char uw[UPLOADER_WHY] = "";
+        char uw[WHY_SIZE] = "";
         a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host, uw);
         if (!a->up) {
             app_fail(a, "start.noupload", uw);
@@ -203,7 +204,7 @@ static bool backspace(char *buf)
 /* ENTER on the identify screen. */
 static void identify_enter(app *a)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (a->v.field == 0 || !a->pin[0]) {
         if (!bank_nip_valid(a->nip)) {
             a->v.msg = "identify.badnip";
@@ -254,7 +255,7 @@ static void identify_enter(app *a)
 /* ENTER on the token screen: unlock the session, then go on. */
 static void wait_enter(app *a)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = bank_session_unlock(a->s, a->token, strlen(a->token), why);
     memset(a->token, 0, sizeof a->token);
     if (e == BANK_ETOKEN) {
@@ -274,7 +275,7 @@ static void wait_enter(app *a)
 /* Checks the proctor code: the code file when configured, else the token. */
 static bool proctor_code_ok(app *a)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (a->cfg.proctor_code_file) {  /* the code is the file's first line */
         size_t n = 0;
         char *want = secret_read(a->cfg.proctor_code_file, SECRET_MAX, 0, &n, NULL);

@@ -58,7 +58,7 @@ typedef struct action {
 } action;
 
 /* Everything a screen needs to draw, valid until the next app call.
- * Strings are UTF-8; `msg` and `title` are keys into the UI strings
+ * Strings are UTF-8; `msg` and `title` are keys into the UI texts
  * (assets/strings/id.txt, en.txt) unless noted. */
 typedef struct app_view {
     screen scr;

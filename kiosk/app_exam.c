@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "app_internal.h"
+#include "why.h"
 
 #define TICK_SAVE_MS 10000  /* write the charged time at least this often */
 
@@ -34,7 +35,7 @@ static void charge(app *a)
  * does not change, so nothing is shown as saved that is not. */
 static bool record(app *a, jkind kind, const char *payload)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     charge(a);
     int64_t now = app_now(a);
     if (journal_append(a->j, a->attempt, kind, now, a->live_used_ms, payload, why) != 0) {
@@ -101,7 +102,7 @@ static void view_facts(app *a, const bank_form *f)
 /* Loads the exam and decrypts every item of form f; false -> SCR_ERROR. */
 static bool load_items(app *a, const bank_form *f)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     size_t n = bank_form_size(f);
     a->exam = bank_exam_get(a->b, bank_session_exam_id(a->s), &e, why);
@@ -133,7 +134,7 @@ static const char *roster_name(app *a, const char *nip)
 
 void exam_prepare(app *a)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     exam_clear(a);
     bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
@@ -186,7 +187,7 @@ static void begin(app *a)
 
 void exam_try_resume(app *a)
 {
-    char why[BANK_WHY] = "", attempt[sizeof a->attempt];
+    char why[WHY_SIZE] = "", attempt[sizeof a->attempt];
     if (journal_unfinished(a->j, attempt, sizeof attempt, why) != 1) return;
     size_t idlen = strlen(bank_session_id(a->s));
     if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') return;
@@ -264,7 +265,7 @@ void exam_incident(app *a, const char *what)
 /* Scores the submitted attempt, stores the signed result, shows it. */
 static void finish(app *a)
 {
-    char why[BANK_WHY] = "", head[65] = "", name[128] = "";
+    char why[WHY_SIZE] = "", head[65] = "", name[128] = "";
     sitting *st = &a->st;
     bank_answer *ans = calloc(st->n ? st->n : 1, sizeof *ans);
     if (!ans) {

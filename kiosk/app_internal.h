@@ -9,6 +9,7 @@
 #include "journal.h"
 #include "result.h"
 #include "sitting.h"
+#include "why.h"
 
 #define APP_PENDING 8  /* incidents held until the attempt's journal begins */
 
@@ -21,7 +22,7 @@ struct app {
     bank_signer *signer;
     uploader *up;              /* NULL without --core */
     char outbox[1024];
-    char detail[BANK_WHY];
+    char detail[WHY_SIZE];
     /* typed input */
     char nip[19], pin[13], token[32], code[32];
     screen back;               /* screen under the proctor prompt */

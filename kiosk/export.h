@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-#define EXPORT_WHY 256                /* size of a `why` detail buffer */
+#include "why.h"
+
 #define EXPORT_FILE_MAX (64u << 20)   /* a file larger than this is not a result bundle */
 #define EXPORT_NAME 200               /* longest bundle NAME handled, plus its NUL */
 
@@ -19,7 +20,7 @@
  * bundle is skipped and the call fails, the others are still copied).
  * The outbox is only read. `*copied` (may be NULL) gets the number of
  * bundles `dir` now holds identical to the outbox (newly written or already
- * there). Returns 0, or -1 with a one-line `why` (EXPORT_WHY bytes) naming
+ * there). Returns 0, or -1 with a one-line `why` (WHY_SIZE bytes) naming
  * the first problem. Never prints. */
 int export_outbox(const char *state_dir, const char *dir, int *copied, char *why);
 

@@ -12,15 +12,16 @@
 
 #include "app.h"
 #include "export.h"
-#include "strings.h"
+#include "texts.h"
 #include "ui.h"
+#include "why.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define SYSTEM_STRINGS "/usr/share/kisi/strings"
 
 typedef struct opts {
     app_config cfg;
-    const char *lang, *font, *strings_dir, *export_dir;
+    const char *lang, *font, *texts_dir, *export_dir;
     bool windowed;
     int width, height;
 } opts;
@@ -87,7 +88,7 @@ static int parse(int argc, char **argv, opts *o)
             o->lang = v;
             break;
         case 6: o->font = v; break;
-        case 7: o->strings_dir = v; break;
+        case 7: o->texts_dir = v; break;
         case 8: o->cfg.proctor_code_file = v; break;
         case 9:
             if (!parse_size(v, &o->width, &o->height)) return bad("--size must be WxH, not", v);
@@ -105,10 +106,10 @@ static int parse(int argc, char **argv, opts *o)
 }
 
 /* Loads the UI strings from --strings, else ../assets/strings beside the
- * binary, else the system folder. Caller frees with strings_free(). */
-static strings *load_strings(const opts *o, char *why)
+ * binary, else the system folder. Caller frees with texts_free(). */
+static texts *load_strings(const opts *o, char *why)
 {
-    if (o->strings_dir) return strings_load(o->strings_dir, o->lang, why);
+    if (o->texts_dir) return texts_load(o->texts_dir, o->lang, why);
     char exe[PATH_MAX], dir[PATH_MAX + 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -116,10 +117,10 @@ static strings *load_strings(const opts *o, char *why)
         char *slash = strrchr(exe, '/');
         if (slash) *slash = '\0';
         snprintf(dir, sizeof dir, "%s/../assets/strings", exe);
-        strings *s = strings_load(dir, o->lang, why);
+        texts *s = texts_load(dir, o->lang, why);
         if (s) return s;
     }
-    return strings_load(SYSTEM_STRINGS, o->lang, why);
+    return texts_load(SYSTEM_STRINGS, o->lang, why);
 }
 
 /* The state folder when --state is not given: $HOME/.local/state/kisi
@@ -137,7 +138,7 @@ static const char *default_state(void)
     return path;
 }
 
-static SDL_Window *open_window(const opts *o, const strings *s)
+static SDL_Window *open_window(const opts *o, const texts *s)
 {
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     if (!o->windowed) SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
@@ -155,7 +156,7 @@ static SDL_Window *open_window(const opts *o, const strings *s)
         w = b.w;
         h = b.h;
     }
-    SDL_Window *win = SDL_CreateWindow(strings_get(s, "app.name"), x, y, w, h, flags);
+    SDL_Window *win = SDL_CreateWindow(texts_get(s, "app.name"), x, y, w, h, flags);
     if (win && !o->windowed) SDL_SetWindowKeyboardGrab(win, SDL_TRUE);
     return win;
 }
@@ -211,7 +212,7 @@ static void run(app *a, ui *u, SDL_Window *win, bool windowed)
 /* kiosk --export DIR: the queued results onto a stick, no display needed. */
 static int export_results(const opts *o)
 {
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int n = 0;
     if (export_outbox(o->cfg.state_dir, o->export_dir, &n, why) != 0) {
         fprintf(stderr, "kiosk: export to %s: %s\n", o->export_dir, why);
@@ -228,8 +229,8 @@ int main(int argc, char **argv)
     if (rc) return rc;
     if (!o.cfg.state_dir) o.cfg.state_dir = default_state();
     if (o.export_dir) return export_results(&o);
-    char why[UI_WHY] = "";
-    strings *s = load_strings(&o, why);
+    char why[WHY_SIZE] = "";
+    texts *s = load_strings(&o, why);
     if (!s) {
         fprintf(stderr, "kiosk: cannot load the UI strings: %s\n", why);
         return 1;
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) {
         fprintf(stderr, "kiosk: cannot start the display: %s\n", SDL_GetError());
-        strings_free(s);
+        texts_free(s);
         return 1;
     }
     SDL_Window *win = open_window(&o, s);
@@ -261,7 +262,7 @@ int main(int argc, char **argv)
     app_free(a);
     ui_free(u);
     if (win) SDL_DestroyWindow(win);
-    strings_free(s);
+    texts_free(s);
     TTF_Quit();
     SDL_Quit();
     return rc;

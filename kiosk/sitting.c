@@ -52,7 +52,7 @@ static int apply_begin(sitting *s, json_t *o, char *why)
     char *text = json_dumps(fo, JSON_COMPACT);
     if (!text) return why_set(why, "out of memory");
     bank_err err = BANK_OK;
-    char bwhy[BANK_WHY] = "";
+    char bwhy[WHY_SIZE] = "";
     bank_form *f = bank_form_parse(text, strlen(text), &err, bwhy);
     free(text);
     if (!f) return why_set(why, "begin event: %s", bwhy[0] ? bwhy : bank_strerror(err));

@@ -1,5 +1,6 @@
 /* ui.c -- the kiosk renderer: themes, text sizes derived from the window, the frame and its click targets. */
 #include "ui_int.h"
+#include "why.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static const int step_pct[UI_FONT_STEPS] = {80, 90, 100, 115, 132, 150};
 
 static void set_why(char *why, const char *msg, const char *detail)
 {
-    if (why) snprintf(why, UI_WHY, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+    if (why) snprintf(why, WHY_SIZE, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
 }
 
 /* "dir/Name-Bold.ttf" for "dir/Name.ttf" when that file exists; caller frees. */
@@ -101,7 +102,7 @@ static int open_step(ui *u, int step, char *why)
 
 int ui_use_step(ui *u, int step)
 {
-    char why[UI_WHY];
+    char why[WHY_SIZE];
     if (step < 0 || step >= UI_FONT_STEPS) return -1;
     if (open_step(u, step, why) != 0) {
         SDL_Log("kiosk: %s", why);
@@ -132,7 +133,7 @@ static void check_size(ui *u)
 }
 
 /* Caller frees with ui_free(). */
-ui *ui_new(SDL_Window *w, const char *font_path, const strings *s, char *why)
+ui *ui_new(SDL_Window *w, const char *font_path, const texts *s, char *why)
 {
     if (!w || !font_path || !s) {
         set_why(why, "ui_new: missing window, font or strings", NULL);
@@ -229,7 +230,7 @@ bool ui_apply(ui *u, const action *a)
 
 const char *ui_str(const ui *u, const char *key)
 {
-    return strings_get(u->s, key);
+    return texts_get(u->s, key);
 }
 
 void ui_hot_add(ui *u, SDL_Rect r, action_kind k, int index)

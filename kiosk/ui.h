@@ -7,9 +7,9 @@
 #include <SDL.h>
 
 #include "app.h"
-#include "strings.h"
+#include "texts.h"
+#include "why.h"
 
-#define UI_WHY 256         /* size of a `why` detail buffer */
 #define UI_FONT_STEPS 6    /* text size steps; ui starts at UI_FONT_DEFAULT */
 #define UI_FONT_DEFAULT 2
 
@@ -18,8 +18,8 @@ typedef struct ui ui;
 /* Creates the renderer of `w` (accelerated with vsync, else software)
  * and opens `font_path` (and its "-Bold" sibling for headings when that
  * file exists). Borrows `w` and `s`: both must outlive the ui. Caller
- * frees with ui_free(). NULL on error with `why` (UI_WHY bytes) set. */
-ui *ui_new(SDL_Window *w, const char *font_path, const strings *s, char *why);
+ * frees with ui_free(). NULL on error with `why` (WHY_SIZE bytes) set. */
+ui *ui_new(SDL_Window *w, const char *font_path, const texts *s, char *why);
 /* Destroys the renderer, fonts and cached textures. NULL is a no-op. */
 void ui_free(ui *u);
 

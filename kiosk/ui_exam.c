@@ -48,7 +48,7 @@ static int exam_header(ui *u, const app_view *v)
     snprintf(a, sizeof a, "%zu", v->cur + 1);
     snprintf(b, sizeof b, "%d", v->nitems);
     const char *args[] = {a, b};
-    strings_fill(counter, sizeof counter, ui_str(u, "exam.counter"), args, 2);
+    texts_fill(counter, sizeof counter, ui_str(u, "exam.counter"), args, 2);
     fmt_time(v->remaining_ms, clock, sizeof clock);
     bool warn = v->warning > 0 || v->remaining_ms <= 5 * 60000;
     const char *label = ui_str(u, "exam.time");
@@ -447,7 +447,7 @@ void ui_draw_confirm(ui *u, const app_view *v)
     if (un > 0) {
         snprintf(n, sizeof n, "%d", un);
         const char *args[] = {n};
-        strings_fill(warn, sizeof warn, ui_str(u, "confirm.unanswered"), args, 1);
+        texts_fill(warn, sizeof warn, ui_str(u, "confirm.unanswered"), args, 1);
     }
     const char *q = ui_str(u, "confirm.question");
     int ph = m + u->line_h[F_HEAD] + u->unit + ui_para_h(u, F_BODY, q, inner) + u->unit +

@@ -39,7 +39,7 @@ typedef struct ui_tex {
 struct ui {
     SDL_Window *win;
     SDL_Renderer *r;
-    const strings *s;
+    const texts *s;
     char *font_path, *bold_path;
     TTF_Font *fonts[UI_FONT_STEPS][F_COUNT];  /* opened when a step is first used */
     int line_hs[UI_FONT_STEPS][F_COUNT];

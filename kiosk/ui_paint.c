@@ -104,7 +104,7 @@ void ui_button_f(ui *u, SDL_Rect r, const char *label, int font, bool primary, b
 
 void ui_score(const ui *u, int v, char *out, size_t n)
 {
-    const char *dec = strings_get(u->s, "fmt.decimal");
+    const char *dec = texts_get(u->s, "fmt.decimal");
     if (strcmp(dec, "fmt.decimal") == 0) dec = ",";
     if (v < 0) {
         snprintf(out, n, "-");
@@ -146,7 +146,7 @@ int ui_footer(ui *u, const app_view *v)
         char n[16];
         snprintf(n, sizeof n, "%d", v->queued);
         const char *args[] = {n};
-        strings_fill(q, sizeof q, ui_str(u, "queued"), args, 1);
+        texts_fill(q, sizeof q, ui_str(u, "queued"), args, 1);
     }
     int qw = *q ? ui_text_w(u, F_SMALL, q) : 0;
     if (qw > u->w / 2) qw = u->w / 2;

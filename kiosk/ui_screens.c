@@ -136,7 +136,7 @@ static int identify(ui *u, const app_view *v, int x, int y, int w, bool draw)
         char n[16], line[160];
         snprintf(n, sizeof n, "%d", v->tries_left);
         const char *args[] = {n};
-        strings_fill(line, sizeof line, ui_str(u, "identify.tries"), args, 1);
+        texts_fill(line, sizeof line, ui_str(u, "identify.tries"), args, 1);
         y += para(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
     }
     y += message(u, draw, x, y, w, v->msg);
@@ -183,7 +183,7 @@ static int wait_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
     if (v->name && *v->name) {
         char line[256];
         const char *args[] = {v->name};
-        strings_fill(line, sizeof line, ui_str(u, "wait.welcome"), args, 1);
+        texts_fill(line, sizeof line, ui_str(u, "wait.welcome"), args, 1);
         y += para(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
     }
     y += para(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "wait.hint")) + u->unit;
@@ -217,11 +217,11 @@ static int instructions(ui *u, const app_view *v, int x, int y, int w, bool draw
     char a[16], items[96], mins[96], att[96], ceil[32], pass[32];
     const char *arg[] = {a};
     snprintf(a, sizeof a, "%d", v->nitems);
-    strings_fill(items, sizeof items, ui_str(u, "instr.items.value"), arg, 1);
+    texts_fill(items, sizeof items, ui_str(u, "instr.items.value"), arg, 1);
     snprintf(a, sizeof a, "%d", v->minutes);
-    strings_fill(mins, sizeof mins, ui_str(u, "instr.minutes.value"), arg, 1);
+    texts_fill(mins, sizeof mins, ui_str(u, "instr.minutes.value"), arg, 1);
     snprintf(a, sizeof a, "%d", v->attempt);
-    strings_fill(att, sizeof att, ui_str(u, "instr.attempt.value"), arg, 1);
+    texts_fill(att, sizeof att, ui_str(u, "instr.attempt.value"), arg, 1);
     ui_score(u, v->ceiling, ceil, sizeof ceil);
     ui_score(u, v->pass_mark, pass, sizeof pass);
     const char *labels[7] = {"instr.participant", "instr.kind", "instr.items", "instr.minutes",
@@ -267,7 +267,7 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
     snprintf(en, sizeof en, "%s", v->band_en ? v->band_en : "");
     if (en[0] >= 'a' && en[0] <= 'z') en[0] = (char)(en[0] - 'a' + 'A');
     const char *bargs[] = {s->band ? s->band : "", en};
-    strings_fill(band, sizeof band, ui_str(u, "result.band.value"), bargs, 2);
+    texts_fill(band, sizeof band, ui_str(u, "result.band.value"), bargs, 2);
     if (draw) ui_text_fit(u, F_HEAD, t->text, x, y, w, ui_str(u, "result.title"));
     y += u->line_h[F_HEAD] + u->unit / 2;
     y += para(u, draw, F_BOLD, t->accent, x, y, w, v->exam_title);

@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-#define UPLOADER_WHY 256          /* size of a `why` detail buffer */
+#include "why.h"
+
 #define UPLOADER_STATUS 160       /* a status line always fits in this many bytes */
 #define UPLOADER_FILE_MAX (8u << 20)  /* a result file larger than this is refused locally */
 
@@ -33,7 +34,7 @@ typedef struct uploader uploader;
  * at most 120 bytes, e.g. "Lab 2, kiosk 7"). All strings are copied. Calls
  * curl_global_init() for the first uploader of the process.
  * Caller stops and frees with uploader_stop(). NULL with `why`
- * (UPLOADER_WHY bytes) set on error (bad URL or key, folders that cannot be
+ * (WHY_SIZE bytes) set on error (bad URL or key, folders that cannot be
  * created, no thread). Never prints; never logs anything. */
 uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
                          const char *kiosk_name, char *why);

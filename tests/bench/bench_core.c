@@ -14,6 +14,7 @@
 #include "ingest.h"
 #include "result.h"
 #include "sitting.h"
+#include "why.h"
 
 #define ROOM 120        /* participants: one new result each */
 #define SESSIONS 6     /* rooms sitting the quiz at once */
@@ -150,7 +151,7 @@ typedef struct core_run {
 static void core_start(core_run *r, const char *dir, int round, const char *bank_path,
                        const char *pass_path, char sessions[][4200], const char *kiosk_pub)
 {
-    char path[4200], why[CORE_WHY] = "";
+    char path[4200], why[WHY_SIZE] = "";
     snprintf(path, sizeof path, "sqlite:%s/core-%d.db", dir, round);
     r->st = store_open(path, why);
     snprintf(path, sizeof path, "%s/data-%d", dir, round);
@@ -192,7 +193,7 @@ static double cpu_ms(void)
 static void make_session(bank *b, const bank_signer *k, int j, const char *path,
                          loopback_req *u)
 {
-    char why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    char why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
     size_t cap = 64 + ROOM * 48, len = 0;
     char *roster = malloc(cap);
     if (!roster) die("roster", "out of memory");
@@ -216,7 +217,7 @@ static void make_session(bank *b, const bank_signer *k, int j, const char *path,
 
 int main(void)
 {
-    char dir[] = "/tmp/kisi-bench-core-XXXXXX", why[BANK_WHY] = "", path[4200], pfile[4200];
+    char dir[] = "/tmp/kisi-bench-core-XXXXXX", why[WHY_SIZE] = "", path[4200], pfile[4200];
     static char spath[SESSIONS][4200];
     if (!mkdtemp(dir)) die("mkdtemp", "failed");
     size_t rounds = bench_size("KISI_BENCH_CORE_ROUNDS", ROUNDS), total = (size_t)ROOM * SESSIONS;

@@ -7,6 +7,7 @@
 
 #include "bank.h"
 #include "bench.h"
+#include "why.h"
 
 #define NTOPICS 10
 #define QUOTA 10          /* items per topic on a form */
@@ -89,7 +90,7 @@ static void make_session(bank *b, size_t n, const char *path, char token[BANK_TO
     size_t len;
     char *csv = make_roster(n, &len);
     bank_session_spec spec = {.exam_id = "bench-acad", .roster_csv = csv, .roster_len = len};
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bench_check(bank_session_create(b, &spec, path, token, why), "session create", why);
     free(csv);
 }
@@ -98,7 +99,7 @@ static void make_session(bank *b, size_t n, const char *path, char token[BANK_TO
 static bank_session *open_session(bank *rb, const char *path, const char *token)
 {
     bank_err e = BANK_OK;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_session *s = bank_session_open(rb, path, &e, why);
     if (!s) bench_check(e, "session open", why);
     bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
@@ -113,7 +114,7 @@ static double time_one(bank *rb, const char *path, const char *token, const char
     for (int r = 0; r < reps; r++) {
         bank_session *s = open_session(rb, path, token);
         bank_err e = BANK_OK;
-        char why[BANK_WHY] = "";
+        char why[WHY_SIZE] = "";
         double t0 = bench_now_ms();
         bank_form *f = bank_form_draw(s, nip, &e, why);
         t[r] = bench_now_ms() - t0;
@@ -136,7 +137,7 @@ static double time_all(bank *rb, const char *path, const char *token, int reps,
         size_t n = bank_session_size(s);
         bank_form **forms = calloc(n, sizeof *forms);
         if (!forms) bench_die("out of memory");
-        char why[BANK_WHY] = "";
+        char why[WHY_SIZE] = "";
         double t0 = bench_now_ms();
         bank_err e = bank_form_draw_all(s, forms, why);
         t[r] = bench_now_ms() - t0;
@@ -181,7 +182,7 @@ int main(void)
     if (nitems < NTOPICS * QUOTA * ROOM)
         bench_die("KISI_BENCH_ITEMS must be at least %d", NTOPICS * QUOTA * ROOM);
     bench_tmpdir();
-    char bankpath[4200], one[4200], room[4200], why[BANK_WHY] = "";
+    char bankpath[4200], one[4200], room[4200], why[WHY_SIZE] = "";
     bench_path(bankpath, sizeof bankpath, "bench.bank");
     bench_path(one, sizeof one, "one.session");
     bench_path(room, sizeof room, "room.session");

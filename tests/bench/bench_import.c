@@ -8,6 +8,7 @@
 #include "bank.h"
 #include "bench.h"
 #include "crypto.h"
+#include "why.h"
 
 #define NTOPICS 10
 
@@ -178,7 +179,7 @@ int main(void)
 {
     size_t nitems = bench_size("KISI_BENCH_ITEMS", 100000);
     bench_tmpdir();
-    char bankpath[4200], why[BANK_WHY] = "", label[128];
+    char bankpath[4200], why[WHY_SIZE] = "", label[128];
     bench_path(bankpath, sizeof bankpath, "import.bank");
 
     text csv = {0};

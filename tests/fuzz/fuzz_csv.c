@@ -5,13 +5,14 @@
 
 #include "bank.h"
 #include "csv.h"
+#include "why.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
 
     csv_reader r;
     csv_init(&r, s, size);

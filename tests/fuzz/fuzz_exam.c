@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "exam.h"
+#include "why.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,7 +36,7 @@ static void check_exam(const bank_exam *e)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     bank_err err = BANK_OK;
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     bank_exam *e = bank_exam_parse((const char *)data, size, &err, why);
     if (!e) {
         if (err == BANK_OK || memchr(why, '\0', sizeof why) == NULL || strchr(why, '\n'))

@@ -7,13 +7,14 @@
 #include <string.h>
 
 #include "bank.h"
+#include "why.h"
 
 /* Every import either succeeds with items whose fields are in range, or
  * fails leaving the list empty; anything else traps. */
 static inline int fuzz_items(const uint8_t *data, size_t size, bank_format fmt)
 {
     bank_items l = {0};
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     bank_err e = bank_parse_items((const char *)data, size, fmt, "fuzz", &l, why);
     if (e != BANK_OK && l.n != 0) __builtin_trap();
     for (size_t i = 0; i < l.n; i++) {

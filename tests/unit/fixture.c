@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "why.h"
 
 char *fx_tmpdir(void)
 {
@@ -58,7 +59,7 @@ const char *fx_path(const char *dir, const char *name)
 
 bank *fx_bank(const char *dir, int topics, int per_topic)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank *b = bank_create(fx_path(dir, "bank.bank"), FX_PASS, strlen(FX_PASS), &e, why);
     if (!b) fail_msg("bank_create: %s", why);
@@ -95,7 +96,7 @@ bank *fx_bank(const char *dir, int topics, int per_topic)
 
 void fx_exam(bank *b, const char *json)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank_exam *ex = bank_exam_parse(json, strlen(json), &e, why);
     if (!ex) fail_msg("bank_exam_parse: %s", why);
@@ -131,7 +132,7 @@ void fx_session(bank *b, const char *exam, size_t n, const char *history, const 
     bank_session_spec spec = {.exam_id = exam, .roster_csv = roster, .roster_len = strlen(roster),
                               .history_jsonl = history,
                               .history_len = history ? strlen(history) : 0};
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = bank_session_create(b, &spec, out, token, why);
     free(roster);
     if (e) fail_msg("bank_session_create: %s", why);

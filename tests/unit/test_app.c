@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "fixture.h"
+#include "why.h"
 
 static int64_t fake_now = 1700000000000;
 
@@ -36,7 +37,7 @@ typedef struct room {
 static int setup(void **state)
 {
     room *r = calloc(1, sizeof *r);
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     r->dir = fx_tmpdir();
     bank *b = fx_bank(r->dir, 2, 8);
     fx_exam(b, EXAM);
@@ -363,7 +364,7 @@ static void test_result_score_equals_bank_score(void **state)
     v = act(r->a, ACT_YES, 0, NULL);
     assert_int_equal(v->scr, SCR_RESULT);
     json_t *o = read_result(r);
-    char *form = json_dumps(json_object_get(o, "form"), JSON_COMPACT), why[BANK_WHY] = "";
+    char *form = json_dumps(json_object_get(o, "form"), JSON_COMPACT), why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank_form *f = bank_form_parse(form, strlen(form), &e, why);
     assert_non_null(f);

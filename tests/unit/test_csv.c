@@ -10,6 +10,7 @@
 #include "bank.h"
 #include "csv.h"
 #include "text.h"
+#include "why.h"
 
 /* Reads the next record of r, failing the test unless there is one with
  * `n` fields. */
@@ -17,7 +18,7 @@ static char **next_record(csv_reader *r, size_t n)
 {
     char **f = NULL;
     size_t got = 0;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     int rc = csv_next(r, &f, &got, why);
     if (rc != 1) print_error("csv_next: %d %s\n", rc, why);
     assert_int_equal(rc, 1);
@@ -156,7 +157,7 @@ static void test_csv_empty_lines_are_skipped_but_counted(void **state)
 static void test_csv_empty_input_has_no_records(void **state)
 {
     (void)state;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     assert_int_equal(read_all("", 0, why), 0);
     assert_int_equal(read_all("\xEF\xBB\xBF", 3, why), 0);
     assert_int_equal(read_all("\n\n", 2, why), 0);
@@ -177,7 +178,7 @@ static void test_csv_utf8_indonesian_text_is_kept(void **state)
 static void test_csv_unterminated_quote_reports_opening_line(void **state)
 {
     (void)state;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char *s = "a,b\nc,\"never\nclosed\nat all\n";
     assert_int_equal(read_all(s, strlen(s), why), -1);
     assert_string_equal(why, "line 2: quoted field is never closed");
@@ -186,7 +187,7 @@ static void test_csv_unterminated_quote_reports_opening_line(void **state)
 static void test_csv_text_after_closing_quote_rejected_with_line(void **state)
 {
     (void)state;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char *s = "a,b\n\"x\ny\"z,b\n";
     assert_int_equal(read_all(s, strlen(s), why), -1);
     assert_non_null(strstr(why, "line 3: text after a closing quote"));
@@ -195,7 +196,7 @@ static void test_csv_text_after_closing_quote_rejected_with_line(void **state)
 static void test_csv_invalid_utf8_rejected_at_its_own_line(void **state)
 {
     (void)state;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char *s = "ok\n\"one\ntwo \xC3\x28\"\n";
     assert_int_equal(read_all(s, strlen(s), why), -1);
     assert_string_equal(why, "line 3: invalid UTF-8");
@@ -207,7 +208,7 @@ static void test_csv_invalid_utf8_rejected_at_its_own_line(void **state)
 static void test_csv_nul_byte_rejected_with_line(void **state)
 {
     (void)state;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char s[] = "a\nb\0c\n";
     assert_int_equal(read_all(s, sizeof s - 1, why), -1);
     assert_string_equal(why, "line 2: NUL byte in text");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "why.h"
 
 #define ROOM 40
 #define PER_TOPIC 26
@@ -28,7 +29,7 @@ typedef struct world {
 /* Opens dir/name as a session over a freshly opened bank, unlocked by token. */
 static void open_unlocked(world *w, const char *name)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     w->b = bank_open(fx_path(w->dir, "bank.bank"), false, &e, why);
     assert_non_null(w->b);
@@ -47,7 +48,7 @@ static int setup(void **state)
     fx_session(b, "ak", ROOM, NULL, fx_path(w->dir, "s.session"), w->token);
     bank_close(b);
     open_unlocked(w, "s.session");
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (bank_form_draw_all(w->s, w->forms, why)) fail_msg("draw: %s", why);
     *state = w;
     return 0;
@@ -258,7 +259,7 @@ static char *all_json(bank_form *const *forms)
 static void test_same_session_always_gives_the_same_forms(void **state)
 {
     world *w = *state;
-    char *before = all_json(w->forms), why[BANK_WHY] = "";
+    char *before = all_json(w->forms), why[WHY_SIZE] = "";
     world again = {.dir = w->dir};
     memcpy(again.token, w->token, sizeof again.token);
     open_unlocked(&again, "s.session");
@@ -297,7 +298,7 @@ static void test_another_session_gives_other_forms(void **state)
 {
     world *w = *state;
     world other = {.dir = w->dir};
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank *b = bank_open(fx_path(w->dir, "bank.bank"), false, &e, why);
     assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
@@ -324,7 +325,7 @@ static void test_remedial_attempt_holds_no_item_already_seen(void **state)
 {
     world *w = *state;
     /* history: every participant's first form */
-    char *hist = all_json(w->forms), why[BANK_WHY] = "";
+    char *hist = all_json(w->forms), why[WHY_SIZE] = "";
     world rem = {.dir = w->dir};
     bank_err e = BANK_OK;
     bank *b = bank_open(fx_path(w->dir, "bank.bank"), false, &e, why);
@@ -362,7 +363,7 @@ static void add_history(char *hist, size_t cap, int a, const int *nums, int n)
  * `hist` (NULL: none). */
 static bank_form *draw_one(bank *b, const char *dir, const char *exam, const char *hist)
 {
-    char why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    char why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
     fx_session(b, exam, 1, hist, fx_path(dir, "s"), token);
     bank_err e = BANK_OK;
     bank_session *s = bank_session_open(b, fx_path(dir, "s"), &e, why);
@@ -433,7 +434,7 @@ static void test_unseen_items_come_before_any_seen_item(void **state)
 static void test_difficulty_mix_draws_each_band_quota(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "", token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 40); /* difficulty j % 5 + 1: 16 easy, 8 medium, 16 hard */
     fx_exam(b, "{\"id\":\"r\",\"title\":\"RPL\",\"kind\":\"rpl\",\"minutes\":5,"
                "\"quotas\":{\"t0\":8},\"difficulty\":{\"easy\":0,\"medium\":25,\"hard\":75}}");
@@ -462,7 +463,7 @@ static void test_difficulty_mix_draws_each_band_quota(void **state)
 static void test_form_json_round_trips(void **state)
 {
     world *w = *state;
-    char *j = bank_form_json(w->forms[3]), why[BANK_WHY] = "";
+    char *j = bank_form_json(w->forms[3]), why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank_form *f = bank_form_parse(j, strlen(j), &e, why);
     assert_non_null(f);
@@ -489,7 +490,7 @@ static bank_score score_first(bank *b, const bank_form *f, size_t right)
 {
     bank_answer ans[64];
     char letters[64][2];
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     size_t n = bank_form_size(f);
     for (size_t i = 0; i < n; i++) {
         const char *id = bank_form_item(f, i, NULL, NULL, NULL);
@@ -507,7 +508,7 @@ static bank_score score_first(bank *b, const bank_form *f, size_t right)
 static void test_form_scores_against_the_keys(void **state)
 {
     world *w = *state;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_score sc = score_first(w->b, w->forms[0], 22);
     assert_int_equal(sc.raw, 10000);
     assert_int_equal(sc.ceiling, 10000);
@@ -533,7 +534,7 @@ static void test_form_scores_against_the_keys(void **state)
 static void test_a_long_form_scores_full_marks_while_the_key_cache_grows(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     bank *b = fx_bank(dir, 2, 90);
     fx_exam(b, "{\"id\":\"long\",\"title\":\"L\",\"kind\":\"academic\",\"minutes\":90,"
                "\"quotas\":{\"t0\":80,\"t1\":80},\"sections\":["

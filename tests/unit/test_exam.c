@@ -11,13 +11,14 @@
 #include <string.h>
 
 #include "exam.h"
+#include "why.h"
 
 #define FIXTURES "tests/data/exams"  /* relative to the repository root */
 
 /* Reads a fixture; caller frees. Fails the test when missing. */
 static char *slurp(const char *path, size_t *len)
 {
-    char *buf = NULL, why[BANK_WHY] = "";
+    char *buf = NULL, why[WHY_SIZE] = "";
     if (bank_file_read(path, (size_t)1 << 24, &buf, len, why) != BANK_OK)
         fail_msg("%s (run the tests from the repository root)", why);
     return buf;
@@ -27,7 +28,7 @@ static char *slurp(const char *path, size_t *len)
 static bank_exam *ok(const char *json)
 {
     bank_err err = BANK_EINVAL;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_exam *e = bank_exam_parse(json, strlen(json), &err, why);
     if (!e) fail_msg("rejected (%d: %s): %s", err, why, json);
     assert_int_equal(err, BANK_OK);
@@ -38,7 +39,7 @@ static bank_exam *ok(const char *json)
 static void refused_as(const char *json, size_t len, bank_err want, const char *needle)
 {
     bank_err err = BANK_OK;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_exam *e = bank_exam_parse(json, len, &err, why);
     if (e) {
         bank_exam_free(e);

@@ -14,6 +14,7 @@
 
 #include "export.h"
 #include "fixture.h"
+#include "why.h"
 
 typedef struct fx {
     char *dir;           /* holds state/ and stick/ */
@@ -103,7 +104,7 @@ static void test_export_copies_each_result_with_its_signature(void **state)
     bundle(x, "s1-199001012015031001-1");
     bundle(x, "s1-199001012015031002-1");
     bundle(x, "s1-199001012015031003-2");
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     assert_int_equal(copied, 3);
@@ -123,7 +124,7 @@ static void test_export_twice_changes_nothing_and_reports_the_same_count(void **
     fx *x = *state;
     bundle(x, "r1");
     bundle(x, "r2");
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = 0;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     struct stat before, after;
@@ -151,7 +152,7 @@ static void test_export_never_overwrites_a_different_file_of_the_same_name(void 
     assert_int_equal(mkdir(fx_path(x->dir, "stick/kisi"), 0700), 0);
     assert_int_equal(mkdir(x->stick, 0700), 0);
     put(x->stick, "r1.json", "{\"id\":\"r1\",\"other\":\"kiosk\"}");
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), -1);
     assert_non_null(strstr(why, "r1.json"));
@@ -170,7 +171,7 @@ static void test_export_leaves_no_temporary_files(void **state)
         snprintf(id, sizeof id, "r%03d", i);
         bundle(x, id);
     }
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = 0, hidden = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     assert_int_equal(copied, 70);
@@ -184,7 +185,7 @@ static void test_export_leaves_out_a_result_without_its_signature(void **state)
     bundle(x, "r1");
     put(x->outbox, "r2.json", "{\"id\":\"r2\"}");   /* no r2.sig: not a bundle */
     put(x->outbox, ".r3.json.tmp", "{}");            /* a temporary file of the outbox */
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = 0;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     assert_int_equal(copied, 1);
@@ -194,7 +195,7 @@ static void test_export_leaves_out_a_result_without_its_signature(void **state)
 static void test_export_of_an_empty_or_missing_outbox_copies_nothing(void **state)
 {
     fx *x = *state;
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     assert_int_equal(copied, 0);
@@ -211,7 +212,7 @@ static void test_export_fails_with_a_reason_when_the_folder_is_a_file(void **sta
     fx *x = *state;
     bundle(x, "r1");
     put(x->dir, "file", "x");
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, fx_path(x->dir, "file"), &copied, why), -1);
     assert_true(why[0] != 0);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "why.h"
 
 /* Writes len bytes of data to path with stdio; fails the test on error. */
 static void put(const char *path, const void *data, size_t len)
@@ -51,7 +52,7 @@ static void one_line(const char *why, const char *needle)
 static void test_read_of_a_missing_file_is_not_found_and_names_it(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), *data = (char *)"x", why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), *data = (char *)"x", why[WHY_SIZE] = "";
     size_t len = 7;
     const char *path = fx_path(dir, "absent.json");
     assert_int_equal(bank_file_read(path, 1024, &data, &len, why), BANK_ENOTFOUND);
@@ -65,7 +66,7 @@ static void test_read_of_a_missing_file_is_not_found_and_names_it(void **state)
 static void test_read_refuses_a_file_one_byte_over_max(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), *data = NULL, why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), *data = NULL, why[WHY_SIZE] = "";
     size_t len = 0;
     const char *path = fx_path(dir, "big");
     put(path, "0123456789", 10);
@@ -84,7 +85,7 @@ static void test_read_refuses_a_file_one_byte_over_max(void **state)
 static void test_read_of_a_stream_stops_one_byte_over_max(void **state)
 {
     (void)state;
-    char *data = NULL, why[BANK_WHY] = "";
+    char *data = NULL, why[WHY_SIZE] = "";
     size_t len = 0;
     /* no size to trust: the buffer grows past its first chunk, then refuses */
     assert_int_equal(bank_file_read("/dev/zero", 200000, &data, &len, why), BANK_EINVAL);
@@ -95,7 +96,7 @@ static void test_read_of_a_stream_stops_one_byte_over_max(void **state)
 static void test_read_of_an_empty_file_gives_an_empty_string(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), *data = NULL, why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), *data = NULL, why[WHY_SIZE] = "";
     size_t len = 99;
     const char *path = fx_path(dir, "empty");
     put(path, "", 0);
@@ -111,7 +112,7 @@ static void test_read_gives_the_exact_bytes_with_embedded_nul(void **state)
 {
     (void)state;
     static const char bytes[] = {'a', 0, 'b', '\n', (char)0xff, 0, 'z'};
-    char *dir = fx_tmpdir(), *data = NULL, why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), *data = NULL, why[WHY_SIZE] = "";
     size_t len = 0;
     const char *path = fx_path(dir, "bin");
     put(path, bytes, sizeof bytes);
@@ -126,7 +127,7 @@ static void test_read_gives_the_exact_bytes_with_embedded_nul(void **state)
 static void test_read_of_a_folder_is_an_io_error(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), *data = NULL, why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), *data = NULL, why[WHY_SIZE] = "";
     size_t len = 0;
     assert_int_equal(bank_file_read(dir, 1024, &data, &len, why), BANK_EIO);
     assert_int_equal(errno, EISDIR);
@@ -138,7 +139,7 @@ static void test_read_of_a_folder_is_an_io_error(void **state)
 static void test_atomic_write_creates_the_mode_asked_for(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     struct stat st;
     const char *a = fx_path(dir, "secret"), *b = fx_path(dir, "public");
     mode_t old = umask(077);
@@ -155,7 +156,7 @@ static void test_atomic_write_creates_the_mode_asked_for(void **state)
 static void test_atomic_write_replaces_an_existing_file(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), *data = NULL, why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), *data = NULL, why[WHY_SIZE] = "";
     size_t len = 0;
     const char *path = fx_path(dir, "result.json");
     put(path, "an older and longer content", 27);
@@ -170,7 +171,7 @@ static void test_atomic_write_replaces_an_existing_file(void **state)
 static void test_atomic_write_leaves_no_temporary_file(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     const char *path = fx_path(dir, "NAME.sig");
     for (int i = 0; i < 3; i++)
         assert_int_equal(bank_file_write_atomic(path, "sig", 3, 0600, why), BANK_OK);
@@ -181,7 +182,7 @@ static void test_atomic_write_leaves_no_temporary_file(void **state)
 static void test_atomic_write_into_a_missing_folder_fails_cleanly(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     const char *path = fx_path(dir, "nowhere/NAME.json");
     assert_int_equal(bank_file_write_atomic(path, "{}", 2, 0600, why), BANK_EIO);
     assert_int_equal(errno, ENOENT);
@@ -193,7 +194,7 @@ static void test_atomic_write_into_a_missing_folder_fails_cleanly(void **state)
 static void test_atomic_write_that_cannot_rename_removes_its_temporary(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     const char *sub = fx_path(dir, "taken");
     assert_int_equal(mkdir(sub, 0700), 0);
     assert_int_equal(mkdir(fx_path(sub, "inside"), 0700), 0);
@@ -209,7 +210,7 @@ static void test_atomic_write_that_cannot_rename_removes_its_temporary(void **st
 static void test_atomic_write_refuses_a_path_naming_no_file(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     assert_int_equal(bank_file_write_atomic(fx_path(dir, ""), "x", 1, 0600, why), BANK_EINVAL);
     one_line(why, dir);
     assert_int_equal(entries(dir, NULL), 0);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bank.h"
+#include "why.h"
 
 #define HDR "id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key\n"
 #define DATA "tests/data/import/"
@@ -38,7 +39,7 @@ static void parse_file(const char *path, bank_format fmt, const char *topic, ban
 {
     size_t len;
     char *s = slurp(path, &len);
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err rc = bank_parse_items(s, len, fmt, topic, out, why);
     if (rc != BANK_OK) fail_msg("%s: %s", path, why);
     free(s);
@@ -49,7 +50,7 @@ static void expect_fail(const char *s, size_t len, bank_format fmt, const char *
                         bank_err e, const char *want)
 {
     bank_items l = {0};
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err rc = bank_parse_items(s, len, fmt, topic, &l, why);
     if (rc != e || strcmp(why, want) != 0)
         fail_msg("got %d \"%s\", want %d \"%s\"", rc, why, e, want);
@@ -128,7 +129,7 @@ static void test_csv_header_is_case_insensitive_in_any_order(void **state)
 {
     (void)state;
     bank_items l = {0};
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     const char *s = "\xEF\xBB\xBFKey,ID,Topic,Kind,Difficulty,Weight,Stem,A,B,C,D,E\n"
                     "b,q1,umum,SINGLE,,,Dua tambah dua?,tiga,empat,,,\n";
     assert_int_equal(parse(s, BANK_FMT_CSV, NULL, &l, why), BANK_OK);
@@ -298,7 +299,7 @@ static void test_error_leaves_out_exactly_as_before(void **state)
     parse_file(DATA "items_crlf.csv", BANK_FMT_CSV, NULL, &l);
     bank_items before = l;
     bank_item first = l.v[0];
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     size_t len;
     char *s = slurp(DATA "items_bad_gap.csv", &len);
     assert_int_equal(bank_parse_items(s, len, BANK_FMT_CSV, NULL, &l, why), BANK_EPARSE);
@@ -325,7 +326,7 @@ static void test_bad_arguments_and_moodle_xml_are_invalid(void **state)
 {
     (void)state;
     bank_items l = {0};
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     assert_int_equal(bank_parse_items("x", 1, BANK_FMT_MOODLE_XML, NULL, &l, why), BANK_EINVAL);
     assert_string_equal(why, "Moodle XML import is not supported yet");
     assert_int_equal(bank_parse_items("x", 1, BANK_FMT_CSV, NULL, NULL, why), BANK_EINVAL);
@@ -364,7 +365,7 @@ static bool pinned_with_option(const char *c)
     char s[512];
     snprintf(s, sizeof s, HDR "q1,umum,single,3,1,Soal,satu,dua,\"%s\",,,A\n", c);
     bank_items l = {0};
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     if (parse(s, BANK_FMT_CSV, NULL, &l, why) != BANK_OK) fail_msg("%s", why);
     bool p = l.v[0].pinned;
     bank_items_free(&l);
@@ -546,7 +547,7 @@ static void test_aiken_roman_numbered_statements_stay_in_the_stem(void **state)
 {
     (void)state;
     bank_items l = {0};
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     assert_int_equal(parse("Perhatikan pernyataan berikut.\nI. Jujur\nII. Disiplin\n"
                            "B. J. Habibie menulisnya?\nA. I saja\nB. I dan II\nANSWER: B\n",
                            BANK_FMT_AIKEN, "umum", &l, why),
@@ -685,7 +686,7 @@ static void test_gift_escapes_and_multiline_blocks(void **state)
                     "  // komentar di dalam blok\n"
                     "  ~kira-kira\n"
                     "}\n";
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     assert_int_equal(parse(s, BANK_FMT_GIFT, "umum", &l, why), BANK_OK);
     assert_string_equal(l.v[0].stem, "Simbol = dan ~ dan #?");
     assert_string_equal(l.v[0].options[0], "sama dengan {x}");

@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "ingest.h"
+#include "why.h"
 
 #define SESSIONS 36 /* more than the core keeps open */
 #define EXAM "{\"id\":\"akad\",\"title\":\"Evaluasi\",\"kind\":\"academic\",\"minutes\":30," \
@@ -30,7 +31,7 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx *x = calloc(1, sizeof *x);
-    char why[CORE_WHY] = "", url[4200];
+    char why[WHY_SIZE] = "", url[4200];
     bank_err e = BANK_OK;
     x->dir = fx_tmpdir();
     x->b = fx_bank(x->dir, 2, 6);
@@ -70,7 +71,7 @@ static int teardown(void **state)
  * returns it opened with the bank (caller closes). */
 static bank_session *add_session(fx *x, const char *name, const char *nip)
 {
-    char csv[128], why[CORE_WHY] = "", path[4200], token[BANK_TOKEN_LEN + 1];
+    char csv[128], why[WHY_SIZE] = "", path[4200], token[BANK_TOKEN_LEN + 1];
     snprintf(csv, sizeof csv, "nip,name,pin\n%s,Peserta,1234\n", nip);
     snprintf(path, sizeof path, "%s", fx_path(x->dir, name));
     bank_session_spec spec = {.exam_id = "akad", .roster_csv = csv, .roster_len = strlen(csv)};
@@ -86,7 +87,7 @@ static bank_session *add_session(fx *x, const char *name, const char *nip)
  * signature (128 hex) into sig. Caller frees. */
 static char *record(fx *x, bank_session *s, const char *nip, char sig[129])
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank_form *f = bank_form_draw(s, nip, &e, why);
     if (!f) fail_msg("draw: %s", why);
@@ -120,7 +121,7 @@ static int ingest(fx *x, const char *text, const char *sig, char *code)
 
 static void approve(fx *x)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why) ||
         store_kiosk_set(x->st, bank_signer_pub(x->k), "approved", why))
         fail_msg("kiosk: %s", why);
@@ -129,7 +130,7 @@ static void approve(fx *x)
 static void test_kiosk_signature_and_state_decide_first(void **state)
 {
     fx *x = *state;
-    char sig[129], code[32], why[CORE_WHY] = "";
+    char sig[129], code[32], why[WHY_SIZE] = "";
     bank_session *s = add_session(x, "one.session", fx_nip(0));
     char *text = record(x, s, fx_nip(0), sig);
     assert_int_equal(ingest(x, text, sig, code), 403);
@@ -169,7 +170,7 @@ static void test_results_of_more_sessions_than_are_kept_open_are_all_stored(void
         bank_session_close(s);
     }
     /* a server started after the sessions were added knows none of them open */
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     core_ctx_free(x->c);
     x->c = core_ctx_new(x->st, fx_path(x->dir, "data"), why);
     assert_non_null(x->c);

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "recap.h"
 #include "recap_io.h"
+#include "why.h"
 
 #define DATA "tests/data/recap/"  /* relative to the repository root */
 
@@ -454,7 +455,7 @@ static void test_outcome_names_are_indonesian(void **s)
 static recap_input *parse_ok(const char *csv, size_t *n)
 {
     recap_input *rows = NULL;
-    char why[RECAP_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (recap_parse_aspects_csv(csv, strlen(csv), &rows, n, why) != 0)
         fail_msg("refused: %s", why);
     return rows;
@@ -465,7 +466,7 @@ static void parse_refused(const char *csv, const char *want)
 {
     recap_input *rows = (recap_input *)1;
     size_t n = 99;
-    char why[RECAP_WHY] = "";
+    char why[WHY_SIZE] = "";
     assert_int_equal(recap_parse_aspects_csv(csv, strlen(csv), &rows, &n, why), -1);
     assert_null(rows);
     assert_int_equal(n, 0);
@@ -671,7 +672,7 @@ static recap_input *cohort40(size_t *n)
     size_t len;
     char *csv = slurp(DATA "cohort40-aspects.csv", &len);
     recap_input *rows = NULL;
-    char why[RECAP_WHY] = "";
+    char why[WHY_SIZE] = "";
     if (recap_parse_aspects_csv(csv, len, &rows, n, why) != 0) fail_msg("refused: %s", why);
     free(csv);
     assert_int_equal(*n, 40);
@@ -686,7 +687,7 @@ static void test_cohort40_matches_the_hand_worked_expected_file(void **s)
     char *text = slurp(DATA "cohort40-expected.csv", &len);
     csv_reader rd;
     csv_init(&rd, text, len);
-    char **f, why[BANK_WHY] = "";
+    char **f, why[WHY_SIZE] = "";
     assert_int_equal(csv_next(&rd, &f, &nf, why), 1);  /* header */
     assert_int_equal(nf, 10);
     size_t i = 0;

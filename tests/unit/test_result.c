@@ -16,6 +16,7 @@
 
 #include "fixture.h"
 #include "result.h"
+#include "why.h"
 
 #define NIP "199001012015031001"
 #define FORM                                                                              \
@@ -51,7 +52,7 @@ static int setup(void **state)
     f->dir = fx_tmpdir();
     snprintf(f->outbox, sizeof f->outbox, "%s", fx_path(f->dir, "outbox"));
     bank_err err;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     f->signer = bank_signer_open(fx_path(f->dir, "kiosk"), &err, why);
     if (!f->signer) {
         fprintf(stderr, "bank_signer_open: %s\n", why);

@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "exam.h"
+#include "why.h"
 
 /* Parses an exam of `kind` with `extra` fields; the test fails when it is
  * rejected. Caller frees with bank_exam_free(). */
 static bank_exam *exam(const char *kind, const char *extra)
 {
-    char json[4096], why[BANK_WHY] = "";
+    char json[4096], why[WHY_SIZE] = "";
     bank_err err;
     snprintf(json, sizeof json,
              "{\"id\":\"e\",\"title\":\"Ujian\",\"kind\":\"%s\",\"minutes\":60,%s%s"
@@ -31,7 +32,7 @@ static bank_exam *exam(const char *kind, const char *extra)
 static bank_score judge(const bank_exam *e, int attempt, int raw)
 {
     bank_score s;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err err = bank_exam_judge(e, attempt, raw, &s, why);
     if (err != BANK_OK) fail_msg("attempt %d raw %d refused: %s", attempt, raw, why);
     return s;
@@ -122,7 +123,7 @@ static void test_ceiling_attempt_0_is_not_covered(void **state)
     bank_exam *e = exam("academic", "");
     assert_int_equal(bank_exam_ceiling(e, 0), -1);
     bank_score s;
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     assert_int_equal(bank_exam_judge(e, 0, 5000, &s, why), BANK_EINVAL);
     assert_non_null(strstr(why, "attempt 0"));
     bank_exam_free(e);
@@ -188,7 +189,7 @@ static void test_competency_pass_mark_is_set_per_exam(void **state)
 static void expect_no_attempt(const bank_exam *e, int attempt, const char *needle)
 {
     bank_score s;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     assert_int_equal(bank_exam_judge(e, attempt, 9000, &s, why), BANK_EATTEMPTS);
     if (!strstr(why, needle)) fail_msg("why \"%s\" lacks \"%s\"", why, needle);
 }
@@ -255,7 +256,7 @@ static void test_judge_refuses_raw_outside_0_to_10000(void **state)
     (void)state;
     bank_exam *e = exam("quiz", "");
     bank_score s;
-    char why[BANK_WHY];
+    char why[WHY_SIZE];
     assert_int_equal(bank_exam_judge(e, 1, 10001, &s, why), BANK_EINVAL);
     assert_non_null(strstr(why, "raw score 10001"));
     assert_int_equal(bank_exam_judge(e, 1, -1, &s, NULL), BANK_EINVAL);
@@ -425,7 +426,7 @@ static void test_sections_with_1000_items_of_weight_1000_do_not_overflow(void **
                  s ? "," : "", s);
     }
     strcat(extra, "]");
-    char json[4096], why[BANK_WHY];
+    char json[4096], why[WHY_SIZE];
     bank_err err;
     snprintf(json, sizeof json,
              "{\"id\":\"big\",\"title\":\"T\",\"kind\":\"academic\",\"minutes\":60,%s,"

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "why.h"
 
 #define QUIZ "{\"id\":\"quiz\",\"title\":\"Kuis\",\"kind\":\"quiz\",\"minutes\":10," \
              "\"quotas\":{\"t0\":3}}"
@@ -51,7 +52,7 @@ static void test_nip_rules(void **state)
 static void test_roster_errors_are_refused_with_line(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     assert_int_equal(try_roster(b, dir, "", why), BANK_EROSTER);
@@ -84,7 +85,7 @@ static void test_roster_errors_are_refused_with_line(void **state)
 static void test_unknown_exam_and_short_pool_are_refused(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     char *roster = fx_roster(2);
     bank_session_spec spec = {.exam_id = "nope", .roster_csv = roster,
@@ -109,7 +110,7 @@ static void test_unknown_exam_and_short_pool_are_refused(void **state)
 /* Opens dir/s.session over a bank reopened without passphrase. */
 static bank_session *open_session(const char *dir, bank **bp)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     *bp = bank_open(fx_path(dir, "bank.bank"), false, &e, why);
     assert_non_null(*bp);
@@ -121,7 +122,7 @@ static bank_session *open_session(const char *dir, bank **bp)
 static void test_token_unlocks_and_is_not_stored(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
@@ -163,7 +164,7 @@ static void test_token_unlocks_and_is_not_stored(void **state)
 static void test_pin_check_is_per_participant(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);
@@ -190,7 +191,7 @@ static void history_line(char *out, size_t cap, const char *exam, size_t i, int 
 static void test_attempt_beyond_max_attempts_is_refused(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_exam(b, RPL);
@@ -231,7 +232,7 @@ static void test_attempt_beyond_max_attempts_is_refused(void **state)
 static void test_history_sets_attempt_and_ignores_other_exams(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1], hist[2048], line[512];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1], hist[2048], line[512];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     history_line(hist, sizeof hist, "quiz", 0, 1);
@@ -268,7 +269,7 @@ static void test_history_sets_attempt_and_ignores_other_exams(void **state)
 static void test_altered_session_is_refused_at_unlock(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
@@ -290,7 +291,7 @@ static void test_altered_session_is_refused_at_unlock(void **state)
 static void test_session_for_another_bank_is_refused(void **state)
 {
     (void)state;
-    char *a = fx_tmpdir(), *c = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *a = fx_tmpdir(), *c = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(a, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 2, NULL, fx_path(a, "s.session"), token);
@@ -310,7 +311,7 @@ static void test_session_for_another_bank_is_refused(void **state)
 static void test_exam_changed_after_session_is_refused_at_draw(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "why.h"
 
 /* Runs SQL on a bank file behind the library's back. */
 static void tamper(const char *path, const char *sql)
@@ -27,7 +28,7 @@ static void tamper(const char *path, const char *sql)
 /* Reopens the bank at dir/bank.bank unlocked. */
 static bank *reopen(const char *dir, bool writable)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank *b = bank_open(fx_path(dir, "bank.bank"), writable, &e, why);
     if (!b) fail_msg("bank_open: %s", why);
@@ -38,7 +39,7 @@ static bank *reopen(const char *dir, bool writable)
 static void test_new_bank_is_locked_until_passphrase(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 3));
     bank_err e = BANK_OK;
     bank *b = bank_open(fx_path(dir, "bank.bank"), false, &e, why);
@@ -60,7 +61,7 @@ static void test_new_bank_is_locked_until_passphrase(void **state)
 static void test_create_refuses_existing_file(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 2));
     bank_err e = BANK_OK;
     assert_null(bank_create(fx_path(dir, "bank.bank"), FX_PASS, strlen(FX_PASS), &e, why));
@@ -115,7 +116,7 @@ static void test_stems_options_and_keys_are_not_in_the_file(void **state)
 static void test_box_moved_to_another_id_fails_to_decrypt(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 3));
     tamper(fx_path(dir, "bank.bank"),
            "UPDATE items SET box = (SELECT box FROM items WHERE id = 't0-000') WHERE id = 't0-004';"
@@ -133,7 +134,7 @@ static void test_box_moved_to_another_id_fails_to_decrypt(void **state)
 static void test_clear_column_edit_fails_to_decrypt(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 3));
     tamper(fx_path(dir, "bank.bank"), "UPDATE items SET weight = 9 WHERE id = 't0-002'");
     bank *b = reopen(dir, false);
@@ -146,7 +147,7 @@ static void test_clear_column_edit_fails_to_decrypt(void **state)
 static void test_row_copied_from_another_bank_fails_to_decrypt(void **state)
 {
     (void)state;
-    char *a = fx_tmpdir(), *c = fx_tmpdir(), why[BANK_WHY], sql[8192];
+    char *a = fx_tmpdir(), *c = fx_tmpdir(), why[WHY_SIZE], sql[8192];
     bank_close(fx_bank(a, 1, 3));
     bank_close(fx_bank(c, 2, 3));
     snprintf(sql, sizeof sql,
@@ -165,7 +166,7 @@ static void test_row_copied_from_another_bank_fails_to_decrypt(void **state)
 static void test_import_is_all_or_nothing(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 3));
     bank *b = reopen(dir, true);
     bank_items l = {0};
@@ -193,7 +194,7 @@ static void test_import_is_all_or_nothing(void **state)
 static void test_reimport_replaces_with_next_version(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 2));
     bank *b = reopen(dir, true);
     bank_items l = {0};
@@ -225,7 +226,7 @@ static void test_reimport_replaces_with_next_version(void **state)
 static void test_newer_format_version_is_refused(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 1));
     tamper(fx_path(dir, "bank.bank"), "PRAGMA user_version = 99");
     bank_err e = BANK_OK;
@@ -247,7 +248,7 @@ static void put(const char *path, const void *data, size_t n)
 static void test_non_bank_files_are_refused(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 4));
     size_t n = 0;
     char *data = slurp(fx_path(dir, "bank.bank"), &n);
@@ -271,7 +272,7 @@ static void test_non_bank_files_are_refused(void **state)
 /* Seals dir/bank.bank with a fresh key dir/auth.{key,pub}. */
 static void seal_fresh(const char *dir)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     assert_int_equal(bank_keygen(fx_path(dir, "auth"), why), BANK_OK);
     bank *b = reopen(dir, true);
     assert_int_equal(bank_seal(b, fx_path(dir, "auth.key"), why), BANK_OK);
@@ -292,7 +293,7 @@ static bank_err verify(const char *dir, char *why)
 static void test_keygen_writes_private_key_0600_and_never_overwrites(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     assert_int_equal(bank_keygen(fx_path(dir, "k"), why), BANK_OK);
     struct stat sb;
     assert_int_equal(stat(fx_path(dir, "k.key"), &sb), 0);
@@ -304,7 +305,7 @@ static void test_keygen_writes_private_key_0600_and_never_overwrites(void **stat
 static void test_sealed_bank_verifies(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank *b = fx_bank(dir, 2, 4);
     fx_exam(b, "{\"id\":\"e1\",\"title\":\"Uji\",\"kind\":\"quiz\",\"minutes\":10,"
                "\"quotas\":{\"t0\":2}}");
@@ -333,7 +334,7 @@ static void test_verify_names_every_kind_of_change(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof TAMPERS / sizeof TAMPERS[0]; i++) {
-        char *dir = fx_tmpdir(), why[BANK_WHY] = "";
+        char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
         bank *b = fx_bank(dir, 2, 4);
         fx_exam(b, "{\"id\":\"e1\",\"title\":\"Uji\",\"kind\":\"quiz\",\"minutes\":10,"
                    "\"quotas\":{\"t0\":2}}");
@@ -349,7 +350,7 @@ static void test_verify_names_every_kind_of_change(void **state)
 static void test_verify_refuses_other_key_and_unsealed_bank(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), *other = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), *other = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 2));
     assert_int_equal(bank_keygen(fx_path(dir, "auth"), why), BANK_OK);
     assert_int_equal(verify(dir, why), BANK_ENOTSEALED);

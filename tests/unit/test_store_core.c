@@ -18,6 +18,7 @@
 
 #include "fixture.h"
 #include "store.h"
+#include "why.h"
 
 #define NIP_A "199001012020121001"
 #define NIP_B "199202022020122002"
@@ -64,7 +65,7 @@ static char *fresh(void)
 /* A new store in a fresh folder; *dir is removed with fx_rmdir(). */
 static store *open_in(char **dir)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     *dir = fresh();
     store *s = store_open(url_of(*dir), why);
     if (!s) fail_msg("store_open: %s", why);
@@ -124,7 +125,7 @@ static int put(store *s, const char *session, const char *exam, const char *kind
                const char *nip, int attempt, int awarded, const char *digest_char)
 {
     sample x;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     sample_make(&x, session, exam, kind, nip, attempt, awarded, digest_char);
     int rc = store_result_put(s, &x.r, why);
     if (rc < 0) fail_msg("store_result_put: %s", why);
@@ -134,7 +135,7 @@ static int put(store *s, const char *session, const char *exam, const char *kind
 static void test_store_keeps_its_rows_when_reopened(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", bp[256], pp[256];
+    char *dir, why[WHY_SIZE] = "", bp[256], pp[256];
     store *s = open_in(&dir);
     assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
     store_close(s);
@@ -157,7 +158,7 @@ static void test_store_keeps_its_rows_when_reopened(void **state)
 static void test_sqlite_file_is_private_and_in_wal_mode(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "";
+    char *dir, why[WHY_SIZE] = "";
     store *s = open_in(&dir);
     assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
     store_close(s);
@@ -171,7 +172,7 @@ static void test_sqlite_file_is_private_and_in_wal_mode(void **state)
 static void test_session_is_found_by_id(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", bid[64], exam[64], path[256];
+    char *dir, why[WHY_SIZE] = "", bid[64], exam[64], path[256];
     store *s = open_in(&dir);
     assert_int_equal(store_session_put(s, "s1", "b1", "quiz-1", "/data/sessions/s1", why), 0);
     assert_int_equal(store_session_get(s, "s1", bid, exam, path, sizeof bid, why), 1);
@@ -186,7 +187,7 @@ static void test_session_is_found_by_id(void **state)
 static void test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", st[16];
+    char *dir, why[WHY_SIZE] = "", st[16];
     store *s = open_in(&dir);
     assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 0);
     assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
@@ -206,7 +207,7 @@ static void test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment(void *
 static void test_kiosk_prefix_must_be_unique(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", st[16];
+    char *dir, why[WHY_SIZE] = "", st[16];
     store *s = open_in(&dir);
     assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
     assert_int_equal(store_kiosk_enrol(s, KEY_2, "lab 2", 11, why), 0);
@@ -242,7 +243,7 @@ static int count_kiosk(const char *pub, const char *name, const char *st, int64_
 /* Asks the store again from inside a walk. */
 static int reenter(const char *pub, const char *name, const char *st, int64_t ms, void *arg)
 {
-    char again[16], why[CORE_WHY];
+    char again[16], why[WHY_SIZE];
     (void)name;
     (void)ms;
     assert_int_equal(store_kiosk_state(arg, pub, again, why), 1);
@@ -253,7 +254,7 @@ static int reenter(const char *pub, const char *name, const char *st, int64_t ms
 static void test_walk_stops_when_asked_and_may_call_the_store(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "";
+    char *dir, why[WHY_SIZE] = "";
     store *s = open_in(&dir);
     assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
     assert_int_equal(store_kiosk_enrol(s, KEY_2, "lab 2", 11, why), 0);
@@ -269,7 +270,7 @@ static void test_walk_stops_when_asked_and_may_call_the_store(void **state)
 static void test_result_is_stored_exactly_once(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "";
+    char *dir, why[WHY_SIZE] = "";
     store *s = open_in(&dir);
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_SAME);
@@ -293,7 +294,7 @@ static int first_digest(const store_result *r, void *arg)
 static void test_conflicting_result_is_kept_as_evidence(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", held[65] = "";
+    char *dir, why[WHY_SIZE] = "", held[65] = "";
     store *s = open_in(&dir);
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
@@ -314,7 +315,7 @@ static void test_conflicting_result_is_kept_as_evidence(void **state)
 static void test_attempts_count_and_best_score(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "";
+    char *dir, why[WHY_SIZE] = "";
     store *s = open_in(&dir);
     int count = -1, highest = -1, awarded = -1;
     bool passed = true;
@@ -340,7 +341,7 @@ static void test_attempts_count_and_best_score(void **state)
 static int put_limited(store *s, const char *nip, int attempt, int max, const char *digest_char)
 {
     sample x;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     sample_make(&x, "s1", "kuis", "quiz", nip, attempt, 8000, digest_char);
     x.r.max_attempts = max;
     int rc = store_result_put(s, &x.r, why);
@@ -368,7 +369,7 @@ static void test_attempt_limit_is_checked_where_the_result_is_stored(void **stat
 static void test_quizzes_of_a_programme_are_known_from_their_sessions(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", **ids = NULL;
+    char *dir, why[WHY_SIZE] = "", **ids = NULL;
     size_t n = 0;
     store *s = open_in(&dir);
     assert_int_equal(store_exam_note(s, "quiz-x", "quiz", "latsar-2026", why), 0);
@@ -390,7 +391,7 @@ static void test_quizzes_of_a_programme_are_known_from_their_sessions(void **sta
 static void test_quiz_gate_names_the_first_quiz_not_passed(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", missing[64] = "";
+    char *dir, why[WHY_SIZE] = "", missing[64] = "";
     store *s = open_in(&dir);
     put(s, "s1", "quiz-1", "quiz", NIP_A, 1, 8000, "a");
     put(s, "s2", "quiz-2", "quiz", NIP_A, 1, 5000, "b");
@@ -432,7 +433,7 @@ static int add_form(const char *form, void *arg)
 static void test_history_lists_forms_by_participant_and_attempt(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", buf[4096] = "";
+    char *dir, why[WHY_SIZE] = "", buf[4096] = "";
     store *s = open_in(&dir);
     put(s, "s2", "akad", "academic", NIP_B, 1, 8000, "a");
     put(s, "s3", "akad", "academic", NIP_A, 2, 8000, "b");
@@ -470,7 +471,7 @@ static int note_result(const store_result *r, void *arg)
 static void test_room_lists_the_results_of_its_session(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", buf[512] = "";
+    char *dir, why[WHY_SIZE] = "", buf[512] = "";
     store *s = open_in(&dir);
     put(s, "room", "akad", "academic", NIP_B, 1, 8000, "a");
     put(s, "room", "akad", "academic", NIP_A, 3, 6000, "b");
@@ -493,7 +494,7 @@ static int note_row(const char *nip, const char *row, void *arg)
 static void test_aspect_rows_replace_earlier_rows_of_a_known_cohort(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", buf[512] = "", *def = NULL;
+    char *dir, why[WHY_SIZE] = "", buf[512] = "", *def = NULL;
     store *s = open_in(&dir);
     assert_int_equal(store_cohort_get(s, "latsar-1", &def, why), 0);
     assert_int_equal(store_aspects_put(s, "latsar-1", NIP_A, "{\"pktbt\":8000}", why), -1);
@@ -517,7 +518,7 @@ static void test_aspect_rows_replace_earlier_rows_of_a_known_cohort(void **state
 static void test_recap_rerun_is_kept_beside_the_first(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", *json = NULL;
+    char *dir, why[WHY_SIZE] = "", *json = NULL;
     store *s = open_in(&dir);
     int run = 0, got = 0;
     assert_int_equal(store_recap_add(s, "latsar-1", "{\"run\":\"first\"}", 100, &run, why), -1);
@@ -547,7 +548,7 @@ static void test_recap_rerun_is_kept_beside_the_first(void **state)
 static void test_newer_schema_is_refused(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "";
+    char *dir, why[WHY_SIZE] = "";
     store_close(open_in(&dir));
     raw_sql(dir, "UPDATE meta SET value = 99 WHERE key = 'kisi-core-schema'");
     assert_null(reopen(dir, why));
@@ -559,7 +560,7 @@ static void test_newer_schema_is_refused(void **state)
 static void test_store_holding_other_tables_is_refused(void **state)
 {
     (void)state;
-    char *dir = fresh(), why[CORE_WHY] = "";
+    char *dir = fresh(), why[WHY_SIZE] = "";
     raw_sql(dir, "CREATE TABLE items(id TEXT)");
     assert_null(reopen(dir, why));
     assert_non_null(strstr(why, "not a Kisi core store"));
@@ -572,7 +573,7 @@ static void test_store_holding_other_tables_is_refused(void **state)
 static void test_sqlite_file_that_is_no_database_is_refused(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[CORE_WHY] = "", url[4200];
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", url[4200];
     FILE *f = fopen(fx_path(dir, "core.db"), "w");
     assert_non_null(f);
     fputs("this is a text file, long enough to be no database header at all.....\n", f);
@@ -588,7 +589,7 @@ static void test_sqlite_file_that_is_no_database_is_refused(void **state)
 static void test_store_url_names_a_known_backend(void **state)
 {
     (void)state;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     assert_null(store_open("mysql://kisi:secret@db.example/kisi", why));
     assert_non_null(strstr(why, "unknown store URL scheme \"mysql:\""));
     assert_null(strstr(why, "secret"));
@@ -603,7 +604,7 @@ static void test_store_url_names_a_known_backend(void **state)
 /* store_open(url) fails with one line that holds `want` and not "secret". */
 static void refused_in_one_line(const char *url, const char *want)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     assert_null(store_open(url, why));
     if (!strstr(why, want)) fail_msg("%s: \"%s\" does not say %s", url, why, want);
     assert_null(strstr(why, "secret"));
@@ -633,7 +634,7 @@ typedef struct worker {
 static void *work(void *arg)
 {
     worker *w = arg;
-    char nip[19], why[CORE_WHY];
+    char nip[19], why[WHY_SIZE];
     snprintf(nip, sizeof nip, "19900101202012%04d", w->id);
     for (int a = 1; a <= PUTS; a++) {
         sample x;
@@ -650,7 +651,7 @@ static void *work(void *arg)
 static void test_concurrent_puts_from_threads_are_safe(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "";
+    char *dir, why[WHY_SIZE] = "";
     store *one = open_in(&dir), *two = reopen(dir, why);
     assert_non_null(two);
     pthread_t t[THREADS];
@@ -683,7 +684,7 @@ typedef struct racer {
 static void *race(void *arg)
 {
     racer *r = arg;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     r->got = store_result_put(r->s, r->r, why);
     return NULL;
 }
@@ -694,7 +695,7 @@ static void *race(void *arg)
 static void race_puts(const char *dir, store *one, const sample *samples, int nsamples,
                       int got[STORE_TOO_MANY + 1])
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     store *two = reopen(dir, why);
     assert_non_null(two);
     pthread_t t[RACERS];
@@ -754,7 +755,7 @@ static void test_rival_results_put_at_once_keep_the_first_and_the_rest_as_eviden
 
 typedef struct opener {
     const char *url;
-    char why[CORE_WHY];
+    char why[WHY_SIZE];
     bool ok;
 } opener;
 
@@ -817,7 +818,7 @@ static void test_postgres_role_or_database_unknown_says_so_in_one_line(void **st
 static void test_postgres_connections_cut_by_the_server_are_opened_again(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", st[16];
+    char *dir, why[WHY_SIZE] = "", st[16];
     store *s = open_in(&dir);
     assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 10, why), 0);
     /* the server ends every connection of the store, as on a restart */
@@ -845,7 +846,7 @@ static int note_nip(const char *nip, const char *row, void *arg)
 static void test_text_is_ordered_byte_by_byte_whatever_the_locale(void **state)
 {
     (void)state;
-    char *dir, why[CORE_WHY] = "", buf[512] = "";
+    char *dir, why[WHY_SIZE] = "", buf[512] = "";
     store *s = open_in(&dir);
     assert_int_equal(store_cohort_put(s, "c", "{}", why), 0);
     const char *nips[] = {"b-2", "B-1", "a_3", "A 4", "a-5"};

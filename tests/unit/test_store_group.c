@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "store_int.h"
+#include "why.h"
 
 #define THREADS 16
 #define ROUNDS 25
@@ -21,7 +22,7 @@
 /* A store in a fresh folder; *dir is removed with fx_rmdir(). */
 static sqlite_store *open_in(char **dir)
 {
-    char why[CORE_WHY] = "", url[4200];
+    char why[WHY_SIZE] = "", url[4200];
     *dir = fx_tmpdir();
     snprintf(url, sizeof url, "sqlite:%s", fx_path(*dir, "core.db"));
     store *s = store_open(url, why);
@@ -40,7 +41,7 @@ static int put_meta(sqlite_store *ss, const void *arg, char *why)
 /* The number of meta rows whose key starts with prefix. */
 static long long meta_rows(sqlite_store *ss, const char *prefix)
 {
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     sqlite_rows r;
     assert_int_equal(sqlite_begin(ss, false, why), 0);
     int rc = sqlite_select(ss, &r, "counting", why,
@@ -62,7 +63,7 @@ typedef struct writer {
 static void *write_rows(void *arg)
 {
     writer *w = arg;
-    char key[64], why[CORE_WHY];
+    char key[64], why[WHY_SIZE];
     for (int r = 0; r < ROUNDS; r++) {
         snprintf(key, sizeof key, "own-%02d-%03d", w->id, r);
         if (sqlite_write_grouped(w->ss, put_meta, key, why) == 0) w->stored++;
@@ -130,7 +131,7 @@ typedef struct slow {
 static void *run_slow(void *arg)
 {
     slow *s = arg;
-    char why[CORE_WHY];
+    char why[WHY_SIZE];
     s->rc = sqlite_write_grouped(s->ss, slow_job, "slow-row", why);
     return NULL;
 }

@@ -13,11 +13,12 @@
 #include <SDL_ttf.h>
 
 #include "ui.h"
+#include "why.h"
 
 #define FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define NITEMS 50
 
-static strings *texts;
+static texts *ui_texts;
 static bool answered[NITEMS], flags[NITEMS];
 
 static const char *const SCREEN_NAMES[] = {"error", "identify", "locked", "wait", "instructions",
@@ -94,11 +95,11 @@ typedef struct rig {
 
 static rig open_rig(int w, int h)
 {
-    char why[UI_WHY] = "";
+    char why[WHY_SIZE] = "";
     rig r;
     r.win = SDL_CreateWindow("test", 0, 0, w, h, SDL_WINDOW_HIDDEN);
     if (!r.win) fail_msg("window: %s", SDL_GetError());
-    r.u = ui_new(r.win, FONT, texts, why);
+    r.u = ui_new(r.win, FONT, ui_texts, why);
     if (!r.u) fail_msg("ui_new: %s", why);
     return r;
 }
@@ -697,11 +698,11 @@ static void test_result_shows_two_decimals_in_each_language(void **state)
 {
     (void)state;
     /* the same result in id and en differs only by its texts */
-    char why[STRINGS_WHY];
-    strings *en = strings_load("assets/strings", "en", why);
+    char why[WHY_SIZE];
+    texts *en = texts_load("assets/strings", "en", why);
     assert_non_null(en);
-    assert_string_equal(strings_get(texts, "fmt.decimal"), ",");
-    assert_string_equal(strings_get(en, "fmt.decimal"), ".");
+    assert_string_equal(texts_get(ui_texts, "fmt.decimal"), ",");
+    assert_string_equal(texts_get(en, "fmt.decimal"), ".");
     SDL_Window *w = SDL_CreateWindow("en", 0, 0, 1024, 768, SDL_WINDOW_HIDDEN);
     ui *u = ui_new(w, FONT, en, why);
     assert_non_null(u);
@@ -711,15 +712,15 @@ static void test_result_shows_two_decimals_in_each_language(void **state)
     assert_true(ui_hit_rect(u, ACT_NEXT_SEAT, 0, &next));
     ui_free(u);
     SDL_DestroyWindow(w);
-    strings_free(en);
+    texts_free(en);
 }
 
 static void test_bad_font_is_an_error_not_a_crash(void **state)
 {
     (void)state;
-    char why[UI_WHY] = "";
+    char why[WHY_SIZE] = "";
     SDL_Window *w = SDL_CreateWindow("x", 0, 0, 640, 480, SDL_WINDOW_HIDDEN);
-    assert_null(ui_new(w, "/nonexistent/font.ttf", texts, why));
+    assert_null(ui_new(w, "/nonexistent/font.ttf", ui_texts, why));
     assert_non_null(strstr(why, "/nonexistent/font.ttf"));
     assert_null(ui_new(w, FONT, NULL, why));
     SDL_DestroyWindow(w);
@@ -731,15 +732,15 @@ static int setup(void **state)
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     if (SDL_Init(SDL_INIT_VIDEO) != 0 || TTF_Init() != 0) return -1;
-    char why[STRINGS_WHY];
-    texts = strings_load("assets/strings", "id", why);
-    return texts ? 0 : -1;
+    char why[WHY_SIZE];
+    ui_texts = texts_load("assets/strings", "id", why);
+    return ui_texts ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    strings_free(texts);
+    texts_free(ui_texts);
     TTF_Quit();
     SDL_Quit();
     return 0;

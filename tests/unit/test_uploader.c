@@ -22,6 +22,7 @@
 
 #include "fixture.h"
 #include "uploader.h"
+#include "why.h"
 
 #define PUB "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 #define SIG PUB PUB /* 128 hex: the fake does not check signatures */
@@ -301,7 +302,7 @@ static int64_t ms(void)
 
 static void start(fx *x)
 {
-    char why[UPLOADER_WHY] = "";
+    char why[WHY_SIZE] = "";
     snprintf(x->url, sizeof x->url, "http://127.0.0.1:%u/", (unsigned)x->f.port);
     x->u = uploader_start(x->url, x->dir, PUB, "Lab 2, kiosk 7", why);
     if (!x->u) fail_msg("uploader_start: %s", why);
@@ -585,7 +586,7 @@ static void test_a_move_cut_short_is_finished_without_posting_again(void **state
 static void test_start_refuses_a_bad_url_key_or_name(void **state)
 {
     fx *x = *state;
-    char why[UPLOADER_WHY];
+    char why[WHY_SIZE];
     why[0] = 0;
     assert_null(uploader_start("ftp://127.0.0.1:1", x->dir, PUB, "k", why));
     assert_true(why[0] != 0);

@@ -4,11 +4,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "why.h"
 
 int cmd_keygen(cli_args *a)
 {
     if (a->npos != 1) return cli_usage(a, "usage: bank keygen OUT");
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = bank_keygen(a->pos[0], why);
     if (e) return cli_fail(a, e, why);
     printf("wrote %s.key (private, keep it offline) and %s.pub\n", a->pos[0], a->pos[0]);
@@ -27,7 +28,7 @@ int cmd_init(cli_args *a)
         secret_free(pass, n);
         return cli_usage(a, "the passphrase must be at least 8 characters");
     }
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank *b = bank_create(a->pos[0], pass, n, &e, why);
     secret_free(pass, n);
@@ -49,7 +50,7 @@ int cmd_import(cli_args *a)
     size_t len = 0, added = 0, replaced = 0;
     char *data = cli_read_file(a, path, (size_t)1 << 30, &len);
     if (!data) return 1;
-    char why[BANK_WHY] = "", sub[BANK_WHY] = "";
+    char why[WHY_SIZE] = "", sub[WHY_SIZE] = "";
     bank_items items = {0};
     bank_err e = bank_parse_items(data, len, (bank_format)fmt, cli_opt(a, "topic"), &items, sub);
     free(data);
@@ -80,7 +81,7 @@ int cmd_exam_add(cli_args *a)
 {
     if (a->npos != 2)
         return cli_usage(a, "usage: bank exam-add BANK --passphrase-file F EXAM.json");
-    char why[BANK_WHY] = "", sub[BANK_WHY] = "";
+    char why[WHY_SIZE] = "", sub[WHY_SIZE] = "";
     size_t n = 0;
     char *json = cli_read_file(a, a->pos[1], 1 << 20, &n);
     if (!json) return 1;
@@ -129,7 +130,7 @@ int cmd_list(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
     if (!b) return rc;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     printf("id\ttopic\tkind\tdifficulty\tweight\tstatus\n");
     bank_err e = bank_each_item(b, list_item, NULL, why);
     if (!e) e = bank_each_exam(b, list_exam, NULL, why);
@@ -145,7 +146,7 @@ int cmd_seal(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], true, false, &rc);
     if (!b) return rc;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = bank_seal(b, key, why);
     bank_close(b);
     if (e) return cli_fail(a, e, why);
@@ -161,7 +162,7 @@ int cmd_verify(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
     if (!b) return rc;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = bank_verify(b, pub, why);
     bank_close(b);
     if (e) return cli_fail(a, e, why);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "why.h"
 
 static void print_finding(const char *kind, const char *subject, const char *text, void *arg)
 {
@@ -23,7 +24,7 @@ int cmd_lint(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, true, &rc);
     if (!b) return rc;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     size_t n = 0;
     bank_err e = bank_lint(b, (int)remedials, print_finding, NULL, &n, why);
     bank_close(b);
@@ -87,7 +88,7 @@ int cmd_stats(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
     if (b) {
-        char why[BANK_WHY] = "";
+        char why[WHY_SIZE] = "";
         stats_ctx c = {0};
         bank_err e = bank_exposure(b, hist, len, stat_item, &c, why);
         for (size_t i = 0; !e && i < c.n; i++)

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "why.h"
 
 int cmd_session(cli_args *a)
 {
@@ -28,7 +29,7 @@ int cmd_session(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, true, &rc);
     if (b) {
-        char token[BANK_TOKEN_LEN + 1], why[BANK_WHY] = "";
+        char token[BANK_TOKEN_LEN + 1], why[WHY_SIZE] = "";
         bank_err e = bank_session_create(b, &spec, out, token, why);
         if (e) {
             rc = cli_fail(a, e, why);
@@ -72,7 +73,7 @@ int cmd_draw(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
     if (!b) return rc;
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank_form *f = NULL;
     bank_session *s = bank_session_open(b, sp, &e, why);
@@ -134,7 +135,7 @@ int cmd_score(cli_args *a)
                             " --answers ANSWERS.json [--json]");
     const char *fp = cli_need(a, "form"), *ap = cli_need(a, "answers");
     if (!fp || !ap || !cli_need(a, "passphrase-file")) return 2;
-    char why[BANK_WHY] = "", sub[BANK_WHY] = "";
+    char why[WHY_SIZE] = "", sub[WHY_SIZE] = "";
     size_t flen = 0, alen = 0, nans = 0;
     char *fjson = cli_read_file(a, fp, 1 << 24, &flen);
     char *ajson = fjson ? cli_read_file(a, ap, 1 << 24, &alen) : NULL;

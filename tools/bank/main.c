@@ -133,7 +133,7 @@ char *cli_secret(const cli_args *a, const char *path, size_t *len)
 
 char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len)
 {
-    char *buf = NULL, why[BANK_WHY] = "";
+    char *buf = NULL, why[WHY_SIZE] = "";
     if (bank_file_read(path, max, &buf, len, why) != BANK_OK)
         fprintf(stderr, "bank %s: %s\n", a->cmd, why);
     return buf;
@@ -141,7 +141,7 @@ char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len
 
 bank *cli_open_bank(const cli_args *a, const char *path, bool writable, bool unlock, int *rc)
 {
-    char why[BANK_WHY] = "";
+    char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     const char *pf = NULL;
     if (unlock && !(pf = cli_need(a, "passphrase-file"))) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ingest.h"
+#include "why.h"
 
 #define CMD_FILE_MAX (16u << 20)  /* largest input file a subcommand reads */
 
@@ -35,13 +36,13 @@ int cmd_usage(const char *line);
 
 /* Reads a whole file of at most max bytes, NUL-terminated (the length
  * without the NUL in *len), with bank_file_read(). Caller frees. NULL with
- * why (CORE_WHY) set. */
+ * why (WHY_SIZE) set. */
 char *cmd_read_file(const char *path, size_t max, size_t *len, char *why);
 
 /* Latest recap run of `cohort` as JSON (malloc'd), computing and storing
  * a new run when `rerun` or when none is stored; *run gets its number.
  * NULL with *status (HTTP-like: 404 unknown cohort, 422 bad definition,
- * 500), code (32 bytes) and why (CORE_WHY) set. Thread-safe as the
+ * 500), code (32 bytes) and why (WHY_SIZE) set. Thread-safe as the
  * store is. Shared by `core recap` and GET /v1/cohorts/{id}/recap. */
 char *cmd_recap_json(store *st, const char *cohort, bool rerun, int *run, int *status,
                      char *code, char *why);

@@ -16,6 +16,7 @@
 #include "hex.h"
 #include "clk.h"
 #include "text.h"
+#include "why.h"
 
 #define RESULT_FILE_MAX (4u << 20)  /* as the HTTP body limit */
 
@@ -33,7 +34,7 @@ int cmd_bank(const char *db, int argc, char **argv)
     if (!bank_path || !pass) return cmd_usage(use);
     cmd_env env;
     if (cmd_open(db, true, &env)) return 1;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     int rc = core_bank_add(env.ctx, bank_path, pass, pub, why);
     cmd_close(&env);
     if (rc) return cmd_fail("bank %.200s not added: %s", bank_path, why);
@@ -45,7 +46,7 @@ int cmd_session(const char *db, int argc, char **argv)
 {
     if (argc != 2 || strcmp(argv[0], "add") != 0 || argv[1][0] == '-')
         return cmd_usage("session add SESSION");
-    char bid[33], sid[33], exam[65], bw[BANK_WHY] = "", why[CORE_WHY] = "";
+    char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "", why[WHY_SIZE] = "";
     if (bank_session_info(argv[1], bid, sid, exam, bw) != BANK_OK)
         return cmd_fail("session %.200s not added: %s", argv[1], bw);
     cmd_env env;
@@ -86,7 +87,7 @@ int cmd_kiosk(const char *db, int argc, char **argv)
     }
     cmd_env env;
     if (cmd_open(db, false, &env)) return 1;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     int rc = *state ? store_kiosk_set(env.st, argv[1], state, why)
                     : store_kiosk_each(env.st, print_kiosk, NULL, why);
     cmd_close(&env);
@@ -107,7 +108,7 @@ static int is_result_name(const struct dirent *e)
  * it and import again, and says so in the outcome's reason. */
 static void enrol_signer(core_ctx *c, const char *dir, const char *pub, ingest_outcome *out)
 {
-    char why[CORE_WHY] = "", name[128];
+    char why[WHY_SIZE] = "", name[128];
     const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
     snprintf(name, sizeof name, "imported from %.100s", base);
     text_scrub(name);
@@ -123,11 +124,11 @@ static bool plain_file(const char *path, char *why)
 {
     struct stat st;
     if (lstat(path, &st) != 0) {
-        snprintf(why, CORE_WHY, "%.200s: %s", path, strerror(errno));
+        snprintf(why, WHY_SIZE, "%.200s: %s", path, strerror(errno));
         return false;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(why, CORE_WHY, "%.200s: not a plain file", path);
+        snprintf(why, WHY_SIZE, "%.200s: not a plain file", path);
         return false;
     }
     return true;
@@ -136,7 +137,7 @@ static bool plain_file(const char *path, char *why)
 /* Ingests DIR/name with its .sig; prints its line; returns 1 when refused. */
 static int import_one(core_ctx *c, const char *dir, const char *name)
 {
-    char path[4096], why[CORE_WHY] = "";
+    char path[4096], why[WHY_SIZE] = "";
     size_t rlen = 0, slen = 0;
     snprintf(path, sizeof path, "%s/%s", dir, name);
     char *rec = plain_file(path, why) ? cmd_read_file(path, RESULT_FILE_MAX, &rlen, why) : NULL;
@@ -202,7 +203,7 @@ int cmd_history(const char *db, int argc, char **argv)
         return cmd_usage("history --exam ID");
     cmd_env env;
     if (cmd_open(db, false, &env)) return 1;
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     int rc = store_history(env.st, argv[1], print_form, NULL, why);
     cmd_close(&env);
     if (fflush(stdout) != 0) return cmd_fail("cannot write the history");

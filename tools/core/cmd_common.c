@@ -5,8 +5,9 @@
 
 #include "bank.h"
 #include "cmd.h"
+#include "why.h"
 
-_Static_assert(CORE_WHY == BANK_WHY, "libbank writes our why buffers");
+_Static_assert(WHY_SIZE == WHY_SIZE, "libbank writes our why buffers");
 
 static const char *data_dir;  /* from --data; borrowed from argv */
 
@@ -52,7 +53,7 @@ const char *cmd_db_shown(const char *db, char *buf, size_t cap)
 
 int cmd_open(const char *db, bool with_ctx, cmd_env *env)
 {
-    char why[CORE_WHY] = "", data[4096], shown[512];
+    char why[WHY_SIZE] = "", data[4096], shown[512];
     cmd_db_shown(db, shown, sizeof shown);
     env->st = NULL;
     env->ctx = NULL;

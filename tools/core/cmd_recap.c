@@ -12,6 +12,7 @@
 #include "recap.h"
 #include "recap_io.h"
 #include "clk.h"
+#include "why.h"
 
 /* The recap_input scores an aspects row may carry, by their CSV column names. */
 static const struct field {
@@ -77,7 +78,7 @@ static int cohort_def(store *st, const char *cohort, json_t **def, char *why)
     if (found == 1) {
         *def = json_loads(text, 0, NULL);
         if (!json_is_array(json_object_get(*def, "roster"))) {
-            snprintf(why, CORE_WHY, "the stored definition of cohort %.64s has no roster", cohort);
+            snprintf(why, WHY_SIZE, "the stored definition of cohort %.64s has no roster", cohort);
             json_decref(*def);
             *def = NULL;
             found = -1;
@@ -103,7 +104,7 @@ int cmd_aspects(const char *db, int argc, char **argv)
 {
     if (argc != 3 || strcmp(argv[0], "import") != 0)
         return cmd_usage("aspects import COHORT FILE.csv");
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     size_t len = 0, n = 0;
     char *text = cmd_read_file(argv[2], CMD_FILE_MAX, &len, why);
     if (!text) return cmd_fail("%s", why);
@@ -177,7 +178,7 @@ static int build_inputs(store *st, const char *cohort, json_t *def, recap_input 
     size_t i, count = json_array_size(roster);
     recap_input *v = calloc(count ? count : 1, sizeof *v);
     if (!v) {
-        snprintf(why, CORE_WHY, "out of memory");
+        snprintf(why, WHY_SIZE, "out of memory");
         return -1;
     }
     json_array_foreach(roster, i, p) {
@@ -220,7 +221,7 @@ static char *new_run(store *st, const char *cohort, int *run, int *status, char 
     if (found <= 0) {
         *status = found == 0 ? 404 : 500;
         snprintf(code, 32, "%s", found == 0 ? "unknown-cohort" : "server-error");
-        if (found == 0) snprintf(why, CORE_WHY, "cohort %.64s is not known", cohort);
+        if (found == 0) snprintf(why, WHY_SIZE, "cohort %.64s is not known", cohort);
         return NULL;
     }
     recap_input *in = NULL;
@@ -233,13 +234,13 @@ static char *new_run(store *st, const char *cohort, int *run, int *status, char 
         store_recap_get(st, cohort, 0, &latest, &last, why) >= 0) {
         for (size_t i = 0; i < n; i++) recap_compute(&in[i], &rows[i]);
         json = recap_json(cohort, last + 1, in, rows, n);
-        if (!json) snprintf(why, CORE_WHY, "the recap cannot be written (memory or UTF-8)");
+        if (!json) snprintf(why, WHY_SIZE, "the recap cannot be written (memory or UTF-8)");
         else if (store_recap_add(st, cohort, json, clk_wall_ms(), run, why) != 0) {
             free(json);
             json = NULL;
         }
     } else if (!rows && in) {
-        snprintf(why, CORE_WHY, "out of memory");
+        snprintf(why, WHY_SIZE, "out of memory");
     }
     if (!json) {
         *status = 500;
@@ -277,7 +278,7 @@ static char *json_to_csv(const char *json, char *why)
     recap_row *rows = calloc(n ? n : 1, sizeof *rows);
     char *csv = NULL;
     if (!json_is_array(parts) || !in || !rows) {
-        snprintf(why, CORE_WHY, "the stored recap cannot be read");
+        snprintf(why, WHY_SIZE, "the stored recap cannot be read");
         goto out;
     }
     json_array_foreach(parts, i, p) {
@@ -302,7 +303,7 @@ static char *json_to_csv(const char *json, char *why)
     }
     csv = recap_csv(text_of(o, "cohort"),
                     (int)json_integer_value(json_object_get(o, "run")), in, rows, n);
-    if (!csv) snprintf(why, CORE_WHY, "out of memory");
+    if (!csv) snprintf(why, WHY_SIZE, "out of memory");
 out:
     free(in);
     free(rows);
@@ -326,7 +327,7 @@ int cmd_recap(const char *db, int argc, char **argv)
     if (!cohort || !format) return cmd_usage(use);
     cmd_env env;
     if (cmd_open(db, false, &env)) return 1;
-    char why[CORE_WHY] = "", code[32] = "";
+    char why[WHY_SIZE] = "", code[32] = "";
     int run = 0, status = 0;
     char *json = cmd_recap_json(env.st, cohort, rerun, &run, &status, code, why);
     char *out = json && format == 1 ? json_to_csv(json, why) : json;

@@ -63,7 +63,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
         secret_free(token, tlen);
         return 1;
     }
-    char why[CORE_WHY] = "";
+    char why[WHY_SIZE] = "";
     http_config cfg = {.listen = listen, .recap = serve_recap, .operator_token = token};
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {

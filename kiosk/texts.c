@@ -1,20 +1,21 @@
-/* strings.c -- loads the `key = value` UI text files and looks texts up by key. */
+/* texts.c -- loads the `key = value` UI text files and looks texts up by key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bank.h"
-#include "strings.h"
+#include "texts.h"
 #include "text.h"
+#include "why.h"
 
-#define STRINGS_FILE_MAX (1 << 20)  /* a text file larger than this is not ours */
+#define TEXTS_FILE_MAX (1 << 20)  /* a text file larger than this is not ours */
 
 typedef struct entry {
     char *key;
     char *value;
 } entry;
 
-struct strings {
+struct texts {
     entry *v;
     size_t n, cap;
 };
@@ -22,8 +23,8 @@ struct strings {
 static void set_why(char *why, const char *name, int line, const char *msg)
 {
     if (!why) return;
-    if (line > 0) snprintf(why, STRINGS_WHY, "%.180s:%d: %.60s", name, line, msg);
-    else snprintf(why, STRINGS_WHY, "%.180s: %.60s", name, msg);
+    if (line > 0) snprintf(why, WHY_SIZE, "%.180s:%d: %.60s", name, line, msg);
+    else snprintf(why, WHY_SIZE, "%.180s: %.60s", name, msg);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -67,7 +68,7 @@ static int valid_key(const char *k, size_t n)
 }
 
 /* Parses one non-comment line into s; returns NULL on success or a reason. */
-static const char *parse_line(strings *s, const char *p, size_t len)
+static const char *parse_line(texts *s, const char *p, size_t len)
 {
     const char *eq = memchr(p, '=', len);
     if (!eq) return "expected `key = value`";
@@ -104,14 +105,14 @@ static const char *parse_line(strings *s, const char *p, size_t len)
     return NULL;
 }
 
-/* Caller frees with strings_free(). */
-strings *strings_parse(const char *text, size_t len, const char *name, char *why)
+/* Caller frees with texts_free(). */
+texts *texts_parse(const char *text, size_t len, const char *name, char *why)
 {
-    strings *s = calloc(1, sizeof *s);
+    texts *s = calloc(1, sizeof *s);
     if (!s) { set_why(why, name, 0, "out of memory"); return NULL; }
     if (memchr(text, '\0', len)) {
         set_why(why, name, 0, "NUL byte in a text file");
-        strings_free(s);
+        texts_free(s);
         return NULL;
     }
     size_t i = 0;
@@ -126,7 +127,7 @@ strings *strings_parse(const char *text, size_t len, const char *name, char *why
         const char *err = parse_line(s, p + k, n - k);
         if (err) {
             set_why(why, name, line, err);
-            strings_free(s);
+            texts_free(s);
             return NULL;
         }
     }
@@ -134,8 +135,8 @@ strings *strings_parse(const char *text, size_t len, const char *name, char *why
     return s;
 }
 
-/* Caller frees with strings_free(). */
-strings *strings_load(const char *dir, const char *lang, char *why)
+/* Caller frees with texts_free(). */
+texts *texts_load(const char *dir, const char *lang, char *why)
 {
     char path[4096];
     if (!dir || !lang || !*lang || strchr(lang, '/')) {
@@ -145,13 +146,13 @@ strings *strings_load(const char *dir, const char *lang, char *why)
     snprintf(path, sizeof path, "%s/%s.txt", dir, lang);
     char *buf = NULL;
     size_t len = 0;
-    if (bank_file_read(path, STRINGS_FILE_MAX, &buf, &len, why) != BANK_OK) return NULL;
-    strings *s = strings_parse(buf, len, path, why);
+    if (bank_file_read(path, TEXTS_FILE_MAX, &buf, &len, why) != BANK_OK) return NULL;
+    texts *s = texts_parse(buf, len, path, why);
     free(buf);
     return s;
 }
 
-void strings_free(strings *s)
+void texts_free(texts *s)
 {
     if (!s) return;
     for (size_t i = 0; i < s->n; i++) {
@@ -162,31 +163,31 @@ void strings_free(strings *s)
     free(s);
 }
 
-static const entry *find(const strings *s, const char *key)
+static const entry *find(const texts *s, const char *key)
 {
     if (!s || !key || s->n == 0) return NULL;
     entry probe = {(char *)key, NULL};
     return bsearch(&probe, s->v, s->n, sizeof *s->v, cmp_entry);
 }
 
-const char *strings_get(const strings *s, const char *key)
+const char *texts_get(const texts *s, const char *key)
 {
     if (!key) return "";
     const entry *e = find(s, key);
     return e ? e->value : key;
 }
 
-int strings_has(const strings *s, const char *key)
+int texts_has(const texts *s, const char *key)
 {
     return find(s, key) != NULL;
 }
 
-size_t strings_count(const strings *s)
+size_t texts_count(const texts *s)
 {
     return s ? s->n : 0;
 }
 
-const char *strings_key(const strings *s, size_t i)
+const char *texts_key(const texts *s, size_t i)
 {
     return s && i < s->n ? s->v[i].key : NULL;
 }
@@ -201,7 +202,7 @@ static void put(char *out, size_t cap, size_t *len, const char *src, size_t n)
     out[*len] = '\0';
 }
 
-size_t strings_fill(char *out, size_t n, const char *tmpl, const char *const *args,
+size_t texts_fill(char *out, size_t n, const char *tmpl, const char *const *args,
                     int nargs)
 {
     size_t len = 0;

@@ -1,4 +1,4 @@
-/* test_strings.c -- UI text files: parsing, escapes, fallbacks, and id/en defining the same keys. */
+/* test_texts.c -- UI text files: parsing, escapes, fallbacks, and id/en defining the same keys. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strings.h"
+#include "texts.h"
+#include "why.h"
 
 /* The folder of the shipped text files (tests run from the repository root). */
 static const char *assets(void)
@@ -19,19 +20,19 @@ static const char *assets(void)
 }
 
 /* Parses text; the test fails when it is rejected. Caller frees. */
-static strings *parse(const char *text)
+static texts *parse(const char *text)
 {
-    char why[STRINGS_WHY] = "";
-    strings *s = strings_parse(text, strlen(text), "test.txt", why);
+    char why[WHY_SIZE] = "";
+    texts *s = texts_parse(text, strlen(text), "test.txt", why);
     if (!s) fail_msg("rejected: %s", why);
     return s;
 }
 
 /* Loads a shipped language; the test fails when it cannot. Caller frees. */
-static strings *load(const char *lang)
+static texts *load(const char *lang)
 {
-    char why[STRINGS_WHY] = "";
-    strings *s = strings_load(assets(), lang, why);
+    char why[WHY_SIZE] = "";
+    texts *s = texts_load(assets(), lang, why);
     if (!s) fail_msg("%s: %s", lang, why);
     return s;
 }
@@ -39,96 +40,96 @@ static strings *load(const char *lang)
 static void test_key_value_lines_comments_and_blanks(void **state)
 {
     (void)state;
-    strings *s = parse("# komentar\n\napp.name = Kisi\n  identify.nip   =   NIP Anda  \n"
+    texts *s = parse("# komentar\n\napp.name = Kisi\n  identify.nip   =   NIP Anda  \n"
                        "   # indented comment\nx_y-z.1 = satu = dua\n");
-    assert_int_equal(strings_count(s), 3);
-    assert_string_equal(strings_get(s, "app.name"), "Kisi");
-    assert_string_equal(strings_get(s, "identify.nip"), "NIP Anda");
-    assert_string_equal(strings_get(s, "x_y-z.1"), "satu = dua");
-    assert_true(strings_has(s, "app.name"));
-    strings_free(s);
+    assert_int_equal(texts_count(s), 3);
+    assert_string_equal(texts_get(s, "app.name"), "Kisi");
+    assert_string_equal(texts_get(s, "identify.nip"), "NIP Anda");
+    assert_string_equal(texts_get(s, "x_y-z.1"), "satu = dua");
+    assert_true(texts_has(s, "app.name"));
+    texts_free(s);
 }
 
 static void test_escapes_make_line_breaks_and_backslashes(void **state)
 {
     (void)state;
-    strings *s = parse("k = baris satu\\nbaris dua \\\\ akhir\n");
-    assert_string_equal(strings_get(s, "k"), "baris satu\nbaris dua \\ akhir");
-    strings_free(s);
+    texts *s = parse("k = baris satu\\nbaris dua \\\\ akhir\n");
+    assert_string_equal(texts_get(s, "k"), "baris satu\nbaris dua \\ akhir");
+    texts_free(s);
 }
 
 static void test_unknown_escape_is_rejected_with_its_line(void **state)
 {
     (void)state;
-    char why[STRINGS_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char *text = "a = b\n\nc = d\\t\n";
-    assert_null(strings_parse(text, strlen(text), "x.txt", why));
+    assert_null(texts_parse(text, strlen(text), "x.txt", why));
     assert_non_null(strstr(why, "x.txt:3:"));
 }
 
 static void test_line_without_equals_is_rejected(void **state)
 {
     (void)state;
-    char why[STRINGS_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char *text = "a = b\njust words\n";
-    assert_null(strings_parse(text, strlen(text), "x.txt", why));
+    assert_null(texts_parse(text, strlen(text), "x.txt", why));
     assert_non_null(strstr(why, "x.txt:2:"));
 }
 
 static void test_bad_key_is_rejected(void **state)
 {
     (void)state;
-    char why[STRINGS_WHY] = "";
+    char why[WHY_SIZE] = "";
     const char *text = "kunci dengan spasi = nilai\n";
-    assert_null(strings_parse(text, strlen(text), "x.txt", why));
-    assert_null(strings_parse(" = nilai\n", 9, "x.txt", why));
+    assert_null(texts_parse(text, strlen(text), "x.txt", why));
+    assert_null(texts_parse(" = nilai\n", 9, "x.txt", why));
 }
 
 static void test_nul_byte_is_rejected(void **state)
 {
     (void)state;
-    char why[STRINGS_WHY] = "";
-    assert_null(strings_parse("a = b\0c\n", 8, "x.txt", why));
+    char why[WHY_SIZE] = "";
+    assert_null(texts_parse("a = b\0c\n", 8, "x.txt", why));
 }
 
 static void test_missing_key_falls_back_to_the_key(void **state)
 {
     (void)state;
-    strings *s = parse("a = b\n");
+    texts *s = parse("a = b\n");
     const char *key = "tidak.ada";
-    assert_ptr_equal(strings_get(s, key), key);
-    assert_false(strings_has(s, key));
-    assert_string_equal(strings_get(s, NULL), "");
-    assert_ptr_equal(strings_get(NULL, key), key);
-    strings_free(s);
+    assert_ptr_equal(texts_get(s, key), key);
+    assert_false(texts_has(s, key));
+    assert_string_equal(texts_get(s, NULL), "");
+    assert_ptr_equal(texts_get(NULL, key), key);
+    texts_free(s);
 }
 
 static void test_later_duplicate_replaces_earlier(void **state)
 {
     (void)state;
-    strings *s = parse("a = satu\na = dua\n");
-    assert_int_equal(strings_count(s), 1);
-    assert_string_equal(strings_get(s, "a"), "dua");
-    strings_free(s);
+    texts *s = parse("a = satu\na = dua\n");
+    assert_int_equal(texts_count(s), 1);
+    assert_string_equal(texts_get(s, "a"), "dua");
+    texts_free(s);
 }
 
 static void test_crlf_bom_and_empty_value(void **state)
 {
     (void)state;
-    strings *s = parse("\xEF\xBB\xBF" "a = satu\r\nb =\r\n");
-    assert_string_equal(strings_get(s, "a"), "satu");
-    assert_string_equal(strings_get(s, "b"), "");
-    strings_free(s);
+    texts *s = parse("\xEF\xBB\xBF" "a = satu\r\nb =\r\n");
+    assert_string_equal(texts_get(s, "a"), "satu");
+    assert_string_equal(texts_get(s, "b"), "");
+    texts_free(s);
 }
 
 static void test_keys_are_listed_in_sorted_order(void **state)
 {
     (void)state;
-    strings *s = parse("c = 3\na = 1\nb = 2\n");
-    assert_string_equal(strings_key(s, 0), "a");
-    assert_string_equal(strings_key(s, 2), "c");
-    assert_null(strings_key(s, 3));
-    strings_free(s);
+    texts *s = parse("c = 3\na = 1\nb = 2\n");
+    assert_string_equal(texts_key(s, 0), "a");
+    assert_string_equal(texts_key(s, 2), "c");
+    assert_null(texts_key(s, 3));
+    texts_free(s);
 }
 
 static void test_fill_replaces_numbered_placeholders(void **state)
@@ -136,11 +137,11 @@ static void test_fill_replaces_numbered_placeholders(void **state)
     (void)state;
     char out[64];
     const char *args[] = {"3", "50"};
-    strings_fill(out, sizeof out, "Soal {1} dari {2}", args, 2);
+    texts_fill(out, sizeof out, "Soal {1} dari {2}", args, 2);
     assert_string_equal(out, "Soal 3 dari 50");
-    strings_fill(out, sizeof out, "{2} ({1}) {3} %s %n", args, 2);
+    texts_fill(out, sizeof out, "{2} ({1}) {3} %s %n", args, 2);
     assert_string_equal(out, "50 (3) {3} %s %n");
-    strings_fill(out, sizeof out, "{", args, 2);
+    texts_fill(out, sizeof out, "{", args, 2);
     assert_string_equal(out, "{");
 }
 
@@ -149,46 +150,46 @@ static void test_fill_truncates_at_a_character_boundary(void **state)
     (void)state;
     char out[6];
     const char *args[] = {"\xE2\x80\x94\xE2\x80\x94"};  /* two em dashes, 6 bytes */
-    size_t n = strings_fill(out, sizeof out, "{1}", args, 1);
+    size_t n = texts_fill(out, sizeof out, "{1}", args, 1);
     assert_int_equal(n, 3);
     assert_string_equal(out, "\xE2\x80\x94");
-    assert_int_equal(strings_fill(out, 0, "x", NULL, 0), 0);
+    assert_int_equal(texts_fill(out, 0, "x", NULL, 0), 0);
 }
 
 static void test_missing_file_names_the_path(void **state)
 {
     (void)state;
-    char why[STRINGS_WHY] = "";
-    assert_null(strings_load("/nonexistent/kisi", "id", why));
+    char why[WHY_SIZE] = "";
+    assert_null(texts_load("/nonexistent/kisi", "id", why));
     assert_non_null(strstr(why, "/nonexistent/kisi/id.txt"));
-    assert_null(strings_load(assets(), "../id", why));
+    assert_null(texts_load(assets(), "../id", why));
 }
 
 static void test_shipped_languages_load(void **state)
 {
     (void)state;
-    strings *id = load("id"), *en = load("en");
-    assert_true(strings_count(id) > 50);
-    assert_string_equal(strings_get(id, "fmt.decimal"), ",");
-    assert_string_equal(strings_get(en, "fmt.decimal"), ".");
-    assert_string_equal(strings_get(id, "identify.nip"), "NIP");
-    strings_free(id);
-    strings_free(en);
+    texts *id = load("id"), *en = load("en");
+    assert_true(texts_count(id) > 50);
+    assert_string_equal(texts_get(id, "fmt.decimal"), ",");
+    assert_string_equal(texts_get(en, "fmt.decimal"), ".");
+    assert_string_equal(texts_get(id, "identify.nip"), "NIP");
+    texts_free(id);
+    texts_free(en);
 }
 
 static void test_id_and_en_define_exactly_the_same_keys(void **state)
 {
     (void)state;
-    strings *id = load("id"), *en = load("en");
-    for (size_t i = 0; i < strings_count(id); i++)
-        if (!strings_has(en, strings_key(id, i)))
-            fail_msg("en.txt lacks %s", strings_key(id, i));
-    for (size_t i = 0; i < strings_count(en); i++)
-        if (!strings_has(id, strings_key(en, i)))
-            fail_msg("id.txt lacks %s", strings_key(en, i));
-    assert_int_equal(strings_count(id), strings_count(en));
-    strings_free(id);
-    strings_free(en);
+    texts *id = load("id"), *en = load("en");
+    for (size_t i = 0; i < texts_count(id); i++)
+        if (!texts_has(en, texts_key(id, i)))
+            fail_msg("en.txt lacks %s", texts_key(id, i));
+    for (size_t i = 0; i < texts_count(en); i++)
+        if (!texts_has(id, texts_key(en, i)))
+            fail_msg("id.txt lacks %s", texts_key(en, i));
+    assert_int_equal(texts_count(id), texts_count(en));
+    texts_free(id);
+    texts_free(en);
 }
 
 /* The {n} placeholders of a value as a bit set. */
@@ -203,15 +204,15 @@ static unsigned placeholders(const char *v)
 static void test_translations_use_the_same_placeholders(void **state)
 {
     (void)state;
-    strings *id = load("id"), *en = load("en");
-    for (size_t i = 0; i < strings_count(id); i++) {
-        const char *k = strings_key(id, i);
+    texts *id = load("id"), *en = load("en");
+    for (size_t i = 0; i < texts_count(id); i++) {
+        const char *k = texts_key(id, i);
         if (strcmp(k, "result.band.value") == 0) continue;  /* en adds the English band */
-        if (placeholders(strings_get(id, k)) != placeholders(strings_get(en, k)))
+        if (placeholders(texts_get(id, k)) != placeholders(texts_get(en, k)))
             fail_msg("%s: placeholders differ between id and en", k);
     }
-    strings_free(id);
-    strings_free(en);
+    texts_free(id);
+    texts_free(en);
 }
 
 static void test_every_message_the_app_can_show_is_translated(void **state)
@@ -232,23 +233,23 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
         "queued"};
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
-        strings *s = load(langs[l]);
+        texts *s = load(langs[l]);
         for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-            if (!strings_has(s, keys[i])) fail_msg("%s.txt lacks %s", langs[l], keys[i]);
-            if (!*strings_get(s, keys[i])) fail_msg("%s.txt: %s is empty", langs[l], keys[i]);
+            if (!texts_has(s, keys[i])) fail_msg("%s.txt lacks %s", langs[l], keys[i]);
+            if (!*texts_get(s, keys[i])) fail_msg("%s.txt: %s is empty", langs[l], keys[i]);
         }
-        strings_free(s);
+        texts_free(s);
     }
 }
 
 static void test_indonesian_is_the_language_of_the_default_texts(void **state)
 {
     (void)state;
-    strings *id = load("id");
-    assert_non_null(strstr(strings_get(id, "identify.hint"), "Masukkan NIP Anda"));
-    assert_string_equal(strings_get(id, "wait.title"), "Menunggu Pengawas");
-    assert_string_equal(strings_get(id, "result.passed"), "LULUS");
-    strings_free(id);
+    texts *id = load("id");
+    assert_non_null(strstr(texts_get(id, "identify.hint"), "Masukkan NIP Anda"));
+    assert_string_equal(texts_get(id, "wait.title"), "Menunggu Pengawas");
+    assert_string_equal(texts_get(id, "result.passed"), "LULUS");
+    texts_free(id);
 }
 
 int main(void)

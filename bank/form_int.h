@@ -1,6 +1,6 @@
-/* form.h -- internal layout of a drawn form. */
-#ifndef KISI_FORM_H
-#define KISI_FORM_H
+/* form_int.h -- internal layout of a drawn form. */
+#ifndef KISI_FORM_INT_H
+#define KISI_FORM_INT_H
 
 #include <stddef.h>
 
