@@ -33,7 +33,7 @@ static bool fail_as(ctx *c, bank_err err, const char *fmt, ...)
     if (!c->why) return false;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->why, WHY_SIZE, fmt, ap);
+    why_vset(c->why, fmt, ap);
     va_end(ap);
     for (char *p = c->why; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) *p = '?';
