@@ -91,7 +91,7 @@ PROGRAMS := $(BIN)/bank $(BIN)/kiosk $(if $(wildcard tools/core/main.c),$(BIN)/c
 all: $(PROGRAMS) ## build the programs into bin/
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed 's/:.*## /\t/' | sort
 	@echo "variables: SAN=1 (sanitizers), JOBS (tests at once), CC, OPT, FUZZSECS"
 
 deps: ## install missing Debian packages (no-op when present)
