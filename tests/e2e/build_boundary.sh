@@ -31,4 +31,13 @@ for h in bank.h sbuf.h hex.h secret.h text.h clk.h why.h csv.h proto.h; do publi
 for h in internal.h crypto.h import.h exam.h keyfile.h session.h; do private bank "$BANK_INC" $h; done
 for h in http.h ingest.h store.h recap.h bank.h proto.h; do public core "$CORE_INC" $h; done
 for h in store_int.h ingest_int.h internal.h; do private core "$CORE_INC" $h; done
+# no project header takes the name of a system header: with -Ikiosk a
+# kiosk/strings.h once stood in for <strings.h> inside <string.h>
+DIRS=$(echo | $CC -E -Wp,-v - 2>&1 | sed -n 's/^ \(\/.*\)/\1/p')
+for h in "$ROOT"/bank/*.h "$ROOT"/kiosk/*.h "$ROOT"/core/*.h "$ROOT"/util/*.h; do
+    for d in $DIRS; do
+        [ ! -e "$d/${h##*/}" ] || { echo "FAIL ${h#"$ROOT"/} shadows $d/${h##*/}"; exit 1; }
+    done
+done
+N=$((N + 1)); echo "ok   no header of bank/, kiosk/, core/ or util/ shadows a system header"
 echo "all $N checks passed (${0##*/})"
