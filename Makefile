@@ -7,11 +7,20 @@ OPT      ?= -O2         # optimisation flags
 FUZZSECS ?= 60          # seconds per target for `make fuzz`
 BUILD    ?= build       # object files and test binaries
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)  # tests run at once by `make test`
+PREFIX   ?= /usr/local  # where `make install` puts the programs (bin/, share/, libexec/)
+DESTDIR  ?=             # staging root for `make install` (packaging)
+UNITDIR  ?= $(PREFIX)/lib/systemd/system  # systemd units (Debian: /lib/systemd/system)
+SYSCONFDIR ?= /etc      # where the configuration files live (kisi/core.conf, kisi/kiosk.conf)
 
 CC := $(strip $(CC))
 SAN := $(strip $(SAN))
 BUILD := $(strip $(BUILD))
 JOBS := $(strip $(JOBS))
+PREFIX := $(strip $(PREFIX))
+DESTDIR := $(strip $(DESTDIR))
+UNITDIR := $(strip $(UNITDIR))
+SYSCONFDIR := $(strip $(SYSCONFDIR))
+DATADIR := $(PREFIX)/share/kisi
 FUZZCC := $(strip $(FUZZCC))
 FUZZSECS := $(strip $(FUZZSECS))
 ifeq ($(SAN),1)
@@ -84,7 +93,7 @@ BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
-.PHONY: all help deps test unit e2e fuzz-replay fuzz bench bench-run demo clean
+.PHONY: all help deps test unit e2e fuzz-replay fuzz bench bench-run demo clean install deb FORCE
 
 PROGRAMS := $(BIN)/bank $(BIN)/kiosk $(if $(wildcard tools/core/main.c),$(BIN)/core)
 
@@ -120,6 +129,14 @@ $(LIBBANK): $(BANK_OBJ)
 $(BUILD)/kiosk/%.o: kiosk/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Ikiosk $(BANK_INC) $(SDL_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# the installed kiosk finds its texts in DATADIR without --strings; the stamp
+# rebuilds main.o when PREFIX changes
+$(BUILD)/kiosk/main.o: CPPFLAGS += -DKISI_DATADIR='"$(DATADIR)"'
+$(BUILD)/kiosk/main.o: $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
 
 $(LIBKIOSK): $(KIOSK_OBJ)
 	@mkdir -p $(dir $@)
@@ -160,6 +177,12 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(UNIT_COMMON_OBJ) $(LIBKIOSK) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS) -lcmocka
+
+# the core tool's configuration reader is tested on its own
+$(BUILD)/tests/unit/test_core_conf.o: CPPFLAGS += -Itools/core
+$(BUILD)/tests/test_core_conf: $(BUILD)/tests/unit/test_core_conf.o $(BUILD)/tools/core/conf.o \
+                               $(UNIT_COMMON_OBJ) $(LIBBANK) $(LIBUTIL)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS) -lcmocka
 
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
@@ -217,6 +240,31 @@ bench-run: $(BENCH_BIN) $(PROGRAMS)
 demo: deps ## build the sample bank and run a demo sitting
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
+
+# what `make install` puts where (dist/ holds the units, configuration files
+# and the kiosk session script; @PREFIX@ and @SYSCONFDIR@ are filled in)
+SUBST := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+install: all ## install programs, texts, man pages, units (PREFIX, DESTDIR, UNITDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/strings \
+	  $(DESTDIR)$(DATADIR)/sample/exams $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/libexec/kisi \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/kisi
+	install -m 755 $(BIN)/bank $(BIN)/kiosk $(BIN)/core $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 assets/strings/*.txt $(DESTDIR)$(DATADIR)/strings/
+	install -m 644 assets/bank/latsar.csv assets/bank/roster.csv $(DESTDIR)$(DATADIR)/sample/
+	install -m 644 assets/bank/exams/*.json $(DESTDIR)$(DATADIR)/sample/exams/
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	$(SUBST) dist/kisi-kiosk-session >$(DESTDIR)$(PREFIX)/libexec/kisi/kisi-kiosk-session
+	chmod 755 $(DESTDIR)$(PREFIX)/libexec/kisi/kisi-kiosk-session
+	for u in dist/*.service; do $(SUBST) $$u >$(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/}; done
+	for c in dist/*.conf; do t=$(DESTDIR)$(SYSCONFDIR)/kisi/$${c##*/}; \
+	  [ -e $$t ] || { $(SUBST) $$c >$$t && chmod 644 $$t; }; done
+
+deb: ## build the Debian packages kisi-bank, kisi-core, kisi-kiosk into build/deb/
+	@sh tools/deps.sh deb
+	@sh tools/make-deb.sh
 
 print-%:
 	@echo $($*)

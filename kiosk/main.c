@@ -17,7 +17,12 @@
 #include "why.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#define SYSTEM_STRINGS "/usr/share/kisi/strings"
+/* The installed data folder (texts in DATADIR/strings), set by the build from
+ * PREFIX: `make install PREFIX=/usr` gives /usr/share/kisi. */
+#ifndef KISI_DATADIR
+#define KISI_DATADIR "/usr/local/share/kisi"
+#endif
+#define SYSTEM_STRINGS KISI_DATADIR "/strings"
 
 typedef struct opts {
     app_config cfg;
@@ -106,7 +111,7 @@ static int parse(int argc, char **argv, opts *o)
 }
 
 /* Loads the UI strings from --strings, else ../assets/strings beside the
- * binary, else the system folder. Caller frees with texts_free(). */
+ * binary (a build tree), else the installed folder. Caller frees with texts_free(). */
 static texts *load_strings(const opts *o, char *why)
 {
     if (o->texts_dir) return texts_load(o->texts_dir, o->lang, why);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh -- installs the Debian packages a make target needs, when missing.
-# Usage: sh tools/deps.sh test|fuzz|demo   (no-op when everything is there)
+# Usage: sh tools/deps.sh test|fuzz|demo|deb   (no-op when everything is there)
 set -eu
 what=${1:-test}
 base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev sqlite3"
@@ -8,11 +8,15 @@ kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
 core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
 # the PostgreSQL server: tests/e2e/core_postgres.sh runs a throw-away cluster of it
 pgserver="postgresql"
+# Debian packaging, the clean Debian 12 root of the install test, the kiosk session
+# (cage, with Xwayland for the SDL kiosk) and its screenshots, the units' checker
+deb="dpkg-dev debhelper fakeroot lintian debootstrap cage xwayland grim x11-utils systemd"
 case "$what" in
-  test) pkgs="$base $kiosk $core $pgserver" ;;
+  test) pkgs="$base $kiosk $core $pgserver $deb" ;;
   demo) pkgs="$base $kiosk $core" ;;
   fuzz) pkgs="$base clang libclang-rt-14-dev" ;;
-  *) echo "deps.sh: unknown set '$what' (test, demo, fuzz)" >&2; exit 2 ;;
+  deb) pkgs="$base $kiosk $core $deb" ;;
+  *) echo "deps.sh: unknown set '$what' (test, demo, fuzz, deb)" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -5,14 +5,16 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "conf.h"
+#include "why.h"
 
 #define DEFAULT_DB "sqlite:kisi-core.db"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static const char usage_text[] =
-    "usage: core [--db URL] [--data DIR] [--listen HOST:PORT] [--operator-token-file F]\n"
-    "                                                          serve HTTP\n"
-    "       core [--db URL] [--data DIR] COMMAND ARGS...\n"
+    "usage: core [--config FILE] [--db URL] [--data DIR] [--listen HOST:PORT]\n"
+    "            [--operator-token-file F]                     serve HTTP\n"
+    "       core [--config FILE] [--db URL] [--data DIR] COMMAND ARGS...\n"
     "commands:\n"
     "  bank add BANK --passphrase-file F [--pub AUTHORITY.pub]\n"
     "  session add SESSION\n"
@@ -23,7 +25,9 @@ static const char usage_text[] =
     "  aspects import COHORT FILE.csv\n"
     "  recap COHORT --csv|--json [--rerun]\n"
     "defaults: --db " DEFAULT_DB ", --listen " DEFAULT_LISTEN
-    ", --data the SQLite path + \".files\"\n";
+    ", --data the SQLite path + \".files\"\n"
+    "--config FILE: KEY = VALUE lines (db, data, listen, operator-token-file);\n"
+    "the options given on the command line win over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
 
@@ -64,7 +68,7 @@ static int take_opt(int argc, char **argv, int *i, const char *name, const char 
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *data = NULL, *listen = NULL, *token = NULL;
+    const char *db = NULL, *data = NULL, *listen = NULL, *token = NULL, *config = NULL;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest) return cmd_fail("out of memory");
@@ -74,6 +78,7 @@ int main(int argc, char **argv)
         if (t == 0) t = take_opt(argc, argv, &i, "--data", &data);
         if (t == 0) t = take_opt(argc, argv, &i, "--listen", &listen);
         if (t == 0) t = take_opt(argc, argv, &i, "--operator-token-file", &token);
+        if (t == 0) t = take_opt(argc, argv, &i, "--config", &config);
         if (t < 0) {
             free(rest);
             return 2;
@@ -86,6 +91,19 @@ int main(int argc, char **argv)
         free(rest);
         return 0;
     }
+    /* the configuration file fills what the command line left out; its
+     * server settings apply to the server only */
+    core_conf conf = {0};
+    char why[WHY_SIZE] = "";
+    if (config && conf_read(config, &conf, why)) {
+        fprintf(stderr, "core: --config %s\n", why);
+        free(rest);
+        return 2;
+    }
+    if (!db) db = conf.db;
+    if (!data) data = conf.data;
+    if (nrest == 0 && !listen) listen = conf.listen;
+    if (nrest == 0 && !token) token = conf.token_file;
     if (!db) db = DEFAULT_DB;
     cmd_set_data(data);
     int rc = 2;
@@ -105,6 +123,7 @@ int main(int argc, char **argv)
         else
             fprintf(stderr, "core: unknown command '%.40s' (core --help lists them)\n", rest[0]);
     }
+    conf_free(&conf);
     free(rest);
     return rc;
 }
