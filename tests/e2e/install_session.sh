@@ -29,8 +29,10 @@ chmod 755 "$T"
 if [ "$(id -u)" = 0 ]; then AS="setpriv --reuid=65534 --regid=65534 --clear-groups"; else AS=""; fi
 
 # -- the session's files: the kiosk and its texts, a sealed bank, kiosk.conf -------------
-make -s -C "$ROOT" install DESTDIR="$T/root" >"$T/out" 2>"$T/err" || fail "make install: $(tail -n 3 "$T/err")"
-SESSION=$T/root/usr/local/libexec/kisi/kisi-kiosk-session
+# the session script as `make install` fills it in (install_units.sh checks that step)
+SESSION=$T/kisi-kiosk-session
+sed -e 's|@PREFIX@|/usr/local|g' -e 's|@SYSCONFDIR@|/etc|g' "$ROOT/dist/kisi-kiosk-session" >"$SESSION"
+chmod 755 "$SESSION"
 mkdir -p "$T/k/bin" "$T/k/assets" "$T/state" "$T/run" "$T/home"
 cp "$BIN/kiosk" "$T/k/bin/kiosk"
 cp -r "$ROOT/assets/strings" "$T/k/assets/strings"
@@ -72,7 +74,7 @@ wait_screen() {
 kiosk_pid() {
     loop=$(ps -o pid= --ppid "$CAGE" -o args= | awk '/--loop/ {print $1; exit}')
     k=""
-    [ -n "$loop" ] && k=$(ps -o pid= --ppid "$loop" -o args= | awk '/kiosk/ && !/sleep/ {print $1; exit}')
+    [ -n "$loop" ] && k=$(ps -o pid= --ppid "$loop" -o args= | awk -v k="$T/k/bin/kiosk" '$2 == k {print $1; exit}')
     echo "${k:-0}"
     [ -n "$loop" ] && echo "$loop $k" >>"$T/pids"
 }

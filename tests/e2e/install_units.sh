@@ -12,7 +12,9 @@ trap '[ -n "$CPID" ] && kill "$CPID" 2>/dev/null; rm -rf "$T"' EXIT
 
 # -- make install into a staging root (the default PREFIX: nothing is rebuilt) --------
 D=$T/root
-make -s -C "$ROOT" install DESTDIR="$D" >"$T/out" 2>"$T/err" || fail "make install: $(tail -n 3 "$T/err")"
+case "$BIN" in */build/san/bin) MK=SAN=1 ;; *) MK= ;; esac
+# shellcheck disable=SC2086 # MK is one word or none
+make -s -C "$ROOT" $MK install DESTDIR="$D" >"$T/out" 2>"$T/err" || fail "make install: $(tail -n 3 "$T/err")"
 P=$D/usr/local
 for f in bin/bank bin/core bin/kiosk libexec/kisi/kisi-kiosk-session; do
     [ -x "$P/$f" ] || fail "make install: no executable $f"
