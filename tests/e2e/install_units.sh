@@ -65,6 +65,10 @@ for want in 'User=kisi-kiosk' 'Restart=always' 'RestartSec=1' 'StartLimitInterva
     grep -qx "$want" "$u" || fail "kisi-kiosk.service lacks $want"
 done
 ok "the core's unit has its user, state folder, restart and sandbox; the kiosk's restarts at once on tty1"
+# systemd's own measure of the core's sandbox: 0 (locked) .. 10 (exposed); 2.0 at most
+systemd-analyze security --offline=yes --threshold=20 "$T/units/kisi-core.service" >"$T/out" 2>&1 \
+    || fail "the core's sandbox: $(tail -n 1 "$T/out")"
+ok "systemd-analyze security: $(sed -n 's/.*Overall exposure level for //p' "$T/out")"
 
 # -- core --config ---------------------------------------------------------------------
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/operator.token"
