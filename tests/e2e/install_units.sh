@@ -151,6 +151,12 @@ grep -q "nowhere.conf" "$T/err" || fail "a missing file: $(cat "$T/err")"
 
 # -- the kiosk session script's configuration ------------------------------------------
 S=$P/libexec/kisi/kisi-kiosk-session
+KISI_KIOSK_CONF=$D/etc/kisi/kiosk.conf sh "$S" --check >"$T/out" 2>"$T/err" \
+    || fail "the shipped kiosk.conf: $(cat "$T/err")"
+grep -q -- '--core http://10.0.0.5:8080 ' "$T/out" || fail "the shipped kiosk.conf: $(cat "$T/out")"
+"$CORE" --config "$D/etc/kisi/core.conf" --db "sqlite:$T/shipped.db" kiosk list >"$T/out" 2>"$T/err" \
+    || fail "the shipped core.conf: $(cat "$T/err")"
+ok "the shipped core.conf and kiosk.conf are read without a complaint"
 cat >"$T/kiosk.conf" <<CONF
 # a lab PC
 core = http://10.0.0.5:8080
