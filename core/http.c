@@ -27,7 +27,7 @@
 
 struct http_server {
     struct MHD_Daemon *d;
-    int fd;                 /* the listening socket, closed after the daemon stops */
+    int fd;                 /* the listening socket: the daemon closes it when it stops */
     core_ctx *c;            /* borrowed */
     http_config cfg;        /* recap_arg borrowed */
     char url[128];
@@ -448,8 +448,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
 void http_stop(http_server *h)
 {
     if (!h) return;
-    MHD_stop_daemon(h->d);
-    close(h->fd);
+    MHD_stop_daemon(h->d); /* closes h->fd too: closing it again could close another's file */
     free(h);
 }
 

@@ -20,8 +20,8 @@ void core_ctx_free(core_ctx *c);
 store *core_ctx_store(core_ctx *c);
 
 /* Copies a sealed bank and its passphrase file (0600) into the data folder
- * and records them. The passphrase must open the bank; with pub_path (the
- * authority's public key file; NULL: not checked) its seal must verify. */
+ * and records them. Its seal must verify with pub_path (the authority's
+ * public key file, required) and the passphrase must open it. */
 int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
                   char *why);
 /* Copies a session file (made by `bank session`) into the data folder and

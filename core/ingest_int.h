@@ -11,6 +11,10 @@
 #include "ingest.h"
 
 #define CACHE_MAX 32  /* open banks and sessions kept unlocked */
+#define CORE_PATH_MAX 4096 /* a path the core writes or reads back from its store */
+/* The longest data folder path (with its NUL): SQLite opens files of paths
+ * up to 512 bytes, and a bank copy is the folder + "/banks/ID.bank". */
+#define CORE_DATA_MAX 440
 
 typedef struct open_bank {
     char id[33];
@@ -31,7 +35,7 @@ typedef struct open_session {
  * it opens again when next needed. */
 struct core_ctx {
     store *st;
-    char data[1024];
+    char data[CORE_DATA_MAX];
     pthread_mutex_t mu;  /* libbank handles are not thread-safe */
     open_bank banks[CACHE_MAX];
     size_t nbanks;

@@ -31,12 +31,16 @@ core_ctx *core_ctx_new(store *s, const char *data_dir, char *why)
     c->st = s;
     /* the store keeps paths of bank and session copies: make them absolute,
      * so that a core started from another folder still finds them */
-    char cwd[512];
-    if (data_dir[0] != '/' && getcwd(cwd, sizeof cwd))
-        snprintf(c->data, sizeof c->data, "%s/%s", cwd, data_dir);
-    else
-        snprintf(c->data, sizeof c->data, "%s", data_dir);
-    char sub[1100];
+    char cwd[CORE_PATH_MAX];
+    int n = data_dir[0] != '/' && getcwd(cwd, sizeof cwd)
+                ? snprintf(c->data, sizeof c->data, "%s/%s", cwd, data_dir)
+                : snprintf(c->data, sizeof c->data, "%s", data_dir);
+    if (n < 0 || (size_t)n >= sizeof c->data) {
+        why_set(why, "the data folder's path is longer than %d bytes", CORE_DATA_MAX - 1);
+        free(c);
+        return NULL;
+    }
+    char sub[CORE_PATH_MAX];
     int rc = make_dir(c->data, why);
     snprintf(sub, sizeof sub, "%s/banks", c->data);
     if (!rc) rc = make_dir(sub, why);
@@ -127,7 +131,7 @@ static bank *bank_of(core_ctx *c, const char *id, char *why)
             c->banks[i].used = ++c->tick;
             return c->banks[i].b;
         }
-    char bpath[1024], ppath[1024], bw[WHY_SIZE] = "";
+    char bpath[CORE_PATH_MAX], ppath[CORE_PATH_MAX], bw[WHY_SIZE] = "";
     int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
     if (found <= 0) {
         if (found == 0) why_set(why, "bank %s is not known to the core: core bank add", id);
@@ -181,7 +185,7 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
             c->sessions[i].used = ++c->tick;
             return &c->sessions[i];
         }
-    char bid[WHY_SIZE], exam[WHY_SIZE], path[WHY_SIZE], bw[WHY_SIZE] = "";
+    char bid[CORE_PATH_MAX], exam[CORE_PATH_MAX], path[CORE_PATH_MAX], bw[WHY_SIZE] = "";
     int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
     if (found <= 0) {
         *unknown = found == 0;
@@ -203,10 +207,14 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
 int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
                   char *why)
 {
-    char bw[WHY_SIZE] = "", dst[1200], pdst[1200];
+    char bw[WHY_SIZE] = "", dst[CORE_PATH_MAX], pdst[CORE_PATH_MAX];
+    if (!pub_path || !pub_path[0]) {
+        why_set(why, "the authority's public key is required to check the bank's seal");
+        return -1;
+    }
     bank_err e = BANK_OK;
     bank *b = bank_open(bank_path, false, &e, bw);
-    if (b && pub_path && (e = bank_verify(b, pub_path, bw)) != BANK_OK) {
+    if (b && (e = bank_verify(b, pub_path, bw)) != BANK_OK) {
         why_set(why, "the seal does not verify: %s", bw);
         bank_close(b);
         return -1;
@@ -246,7 +254,7 @@ int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, con
 
 int core_session_add(core_ctx *c, const char *session_path, char *why)
 {
-    char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "", dst[1200];
+    char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "", dst[CORE_PATH_MAX];
     bank_err e = bank_session_info(session_path, bid, sid, exam, bw);
     if (e) {
         why_set(why, "%s", bw);

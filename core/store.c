@@ -16,12 +16,25 @@
 static const struct {
     const char *prefix;
     bool whole;
-    store *(*open)(const char *url, char *why);
+    const struct store_ops *ops;
 } STORE_BACKENDS[] = {
-    {"sqlite:", false, store_sqlite_open},
-    {"postgres://", true, store_pg_open},
-    {"postgresql://", true, store_pg_open},
+    {"sqlite:", false, &STORE_SQLITE_OPS},
+    {"postgres://", true, &STORE_PG_OPS},
+    {"postgresql://", true, &STORE_PG_OPS},
 };
+
+/* Caller closes with store_close(); NULL with why on error. */
+store *store_open_ops(const struct store_ops *ops, const char *arg, char *why)
+{
+    /* a table that could not close what it opens is refused before it opens */
+    if (!ops || !ops->open || !ops->close) {
+        why_set(why, "store backend %s has no operations", ops && ops->name ? ops->name : "?");
+        return NULL;
+    }
+    store *s = ops->open(arg, why);
+    if (s) s->ops = ops;
+    return s;
+}
 
 /* Caller closes with store_close(); NULL with why on error. */
 store *store_open(const char *url, char *why)
@@ -33,12 +46,7 @@ store *store_open(const char *url, char *why)
     for (size_t i = 0; i < sizeof STORE_BACKENDS / sizeof STORE_BACKENDS[0]; i++) {
         size_t n = strlen(STORE_BACKENDS[i].prefix);
         if (strncmp(url, STORE_BACKENDS[i].prefix, n) != 0) continue;
-        store *s = STORE_BACKENDS[i].open(STORE_BACKENDS[i].whole ? url : url + n, why);
-        if (s && !s->ops) {
-            why_set(why, "store backend %s has no operations", STORE_BACKENDS[i].prefix);
-            return NULL;
-        }
-        return s;
+        return store_open_ops(STORE_BACKENDS[i].ops, STORE_BACKENDS[i].whole ? url : url + n, why);
     }
     /* name only the scheme: the rest of a URL may hold a password */
     size_t scheme = strcspn(url, ":");
@@ -210,6 +218,7 @@ int store_attempts(store *s, const char *exam_id, const char *nip, int *count, i
                    char *why)
 {
     STORE_CHECK(s, "attempts", exam_id, nip, count ? "" : NULL, highest ? "" : NULL);
+    *count = *highest = 0;
     return s->ops->attempts(s, exam_id, nip, count, highest, why);
 }
 

@@ -14,6 +14,9 @@
  * states, prefix digits, JSON texts, attempt >= 1) before calling these. */
 struct store_ops {
     const char *name; /* "sqlite", "postgres" */
+    /* Opens the backend named by arg (the path, or the whole URL); the
+     * handle's ops are set by store.c. NULL with why. */
+    store *(*open)(const char *arg, char *why);
     void (*close)(store *s);
     int (*bank_put)(store *s, const char *bank_id, const char *bank_path, const char *pass_path,
                     char *why);
@@ -76,10 +79,15 @@ struct store {
  * participant no longer has: the stored count decides.) */
 bool store_beyond_limit(const store_result *r, long long count, long long highest);
 
-/* Backends. Each returns a handle that store_close() frees, or NULL with why. */
-store *store_sqlite_open(const char *path, char *why);
-/* `url` is the whole postgres:// or postgresql:// URL: libpq's connection string. */
-store *store_pg_open(const char *url, char *why);
+/* Backends: SQLite's open takes the path, PostgreSQL's the whole postgres://
+ * or postgresql:// URL (libpq's connection string). */
+extern const struct store_ops STORE_SQLITE_OPS;
+extern const struct store_ops STORE_PG_OPS;
+
+/* Opens a store with the backend `ops` (store_open picks it by URL); a
+ * table without open or close is refused before anything is opened.
+ * Caller frees with store_close(); NULL with why. */
+store *store_open_ops(const struct store_ops *ops, const char *arg, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Shared by store_sqlite.c and store_sqlite_cohort.c.                 */

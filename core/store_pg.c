@@ -117,10 +117,8 @@ static void pg_close_store(store *s)
     free(ps);
 }
 
-static const struct store_ops STORE_PG_OPS;
-
 /* Caller frees with store_close(). */
-store *store_pg_open(const char *url, char *why)
+static store *store_pg_open(const char *url, char *why)
 {
     pg_store *ps = calloc(1, sizeof *ps);
     if (!ps) {
@@ -320,8 +318,9 @@ static int pg_result_put(store *s, const store_result *r, char *why)
     return pg_end(&tx, pg_put_locked(&tx, r, why), why);
 }
 
-static const struct store_ops STORE_PG_OPS = {
+const struct store_ops STORE_PG_OPS = {
     .name = "postgres",
+    .open = store_pg_open,
     .close = pg_close_store,
     .bank_put = pg_bank_put,
     .bank_get = pg_bank_get,

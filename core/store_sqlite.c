@@ -117,8 +117,6 @@ static void sqlite_close_store(store *s)
     free(ss);
 }
 
-static const struct store_ops STORE_SQLITE_OPS;
-
 /* Waits for this process's turn to set up the store file at `path`: an
  * exclusive flock(2) on its folder. Returns the folder's descriptor (close
  * it to end the turn), or -1 with why. */
@@ -145,7 +143,7 @@ static int store_sqlite_turn(const char *path, char *why)
 }
 
 /* Caller frees with store_close(). */
-store *store_sqlite_open(const char *path, char *why)
+static store *store_sqlite_open(const char *path, char *why)
 {
     if (!path[0]) {
         why_set(why, "no store file given: use sqlite:PATH");
@@ -246,7 +244,7 @@ static int sqlite_bank_get(store *s, const char *bank_id, char *bank_path, char 
 {
     sqlite_store *ss = sqlite_of(s);
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the bank", why,
                            "SELECT bank_path, pass_path FROM banks WHERE id = ?1", "t", bank_id);
     sqlite_end(ss, false, rc, why);
@@ -297,7 +295,7 @@ static int sqlite_session_get(store *s, const char *session_id, char *bank_id, c
 {
     sqlite_store *ss = sqlite_of(s);
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the session", why,
                            "SELECT bank_id, exam_id, path FROM sessions WHERE id = ?1", "t",
                            session_id);
@@ -330,7 +328,7 @@ static int sqlite_kiosk_state(store *s, const char *pub, char *state, char *why)
 {
     sqlite_store *ss = sqlite_of(s);
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the kiosk", why,
                            "SELECT state FROM kiosks WHERE pub = ?1", "t", pub);
     sqlite_end(ss, false, rc, why);
@@ -369,7 +367,7 @@ static int sqlite_kiosk_each(store *s,
 {
     sqlite_store *ss = sqlite_of(s);
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "listing the kiosks", why,
                            "SELECT pub, name, state, enrolled_ms FROM kiosks"
                            " ORDER BY enrolled_ms, pub", "");
@@ -451,8 +449,9 @@ static int sqlite_result_put(store *s, const store_result *r, char *why)
     return same ? STORE_SAME : sqlite_write_grouped(ss, put_result, r, why);
 }
 
-static const struct store_ops STORE_SQLITE_OPS = {
+const struct store_ops STORE_SQLITE_OPS = {
     .name = "sqlite",
+    .open = store_sqlite_open,
     .close = sqlite_close_store,
     .bank_put = sqlite_bank_put,
     .bank_get = sqlite_bank_get,

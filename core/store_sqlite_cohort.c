@@ -13,7 +13,7 @@ int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count,
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "counting attempts", why,
                            "SELECT COUNT(*), COALESCE(MAX(attempt), 0) FROM results"
                            " WHERE exam_id = ?1 AND nip = ?2", "tt", exam_id, nip);
@@ -29,7 +29,7 @@ int sqlite_quizzes_passed(store *s, const char *nip, const char *const *quiz_ids
 {
     sqlite_store *ss = (sqlite_store *)s;
     int rc = 1;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     for (size_t i = 0; rc == 1 && i < n; i++) {
         sqlite_rows r;
         rc = sqlite_select(ss, &r, "checking the quizzes", why,
@@ -52,7 +52,7 @@ int sqlite_programme_quizzes(store *s, const char *programme, char ***ids, size_
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "listing the quizzes", why,
                            "SELECT id FROM exams WHERE kind = 'quiz' AND programme = ?1"
                            " ORDER BY id", "t", programme);
@@ -80,7 +80,7 @@ int sqlite_history(store *s, const char *exam_id,
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the history", why,
                            "SELECT nip, attempt, json FROM results WHERE exam_id = ?1"
                            " ORDER BY nip, attempt", "t", exam_id);
@@ -107,7 +107,7 @@ int sqlite_results_of_session(store *s, const char *session_id,
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the session's results", why,
                            "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
                            " WHERE session_id = ?1 ORDER BY nip, attempt", "t", session_id);
@@ -130,7 +130,7 @@ int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the best score", why,
                            "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0)"
                            " FROM results WHERE exam_id = ?1 AND nip = ?2", "tt", exam_id, nip);
@@ -170,7 +170,7 @@ int sqlite_cohort_get(store *s, const char *cohort_id, char **definition_json, c
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the cohort", why,
                            "SELECT definition FROM cohorts WHERE id = ?1", "t", cohort_id);
     sqlite_end(ss, false, rc, why);
@@ -214,7 +214,7 @@ int sqlite_aspects_each(store *s, const char *cohort_id,
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading aspect scores", why,
                            "SELECT nip, row_json FROM aspects WHERE cohort_id = ?1 ORDER BY nip",
                            "t", cohort_id);
@@ -257,7 +257,7 @@ int sqlite_recap_get(store *s, const char *cohort_id, int run, char **recap_json
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
-    sqlite_begin(ss, false, why);
+    if (sqlite_begin(ss, false, why)) return -1;
     int rc = run == 0 ? sqlite_select(ss, &r, "reading the recap", why,
                                       "SELECT json, run FROM recaps WHERE cohort_id = ?1"
                                       " ORDER BY run DESC LIMIT 1", "t", cohort_id)

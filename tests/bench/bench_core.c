@@ -93,6 +93,11 @@ static bank *make_bank(const char *dir, char *why)
     bank_exam *x = bank_exam_parse(ex, strlen(ex), &e, why);
     if (!x || bank_exam_add(b, x, why)) die("exam", why);
     bank_exam_free(x);
+    /* sealed, as the core takes only banks whose seal it checks */
+    snprintf(path, sizeof path, "%s/authority", dir);
+    if (bank_keygen(path, why)) die("keygen", why);
+    snprintf(path, sizeof path, "%s/authority.key", dir);
+    if (bank_seal(b, path, why)) die("seal", why);
     return b;
 }
 
@@ -156,7 +161,8 @@ static void core_start(core_run *r, const char *dir, int round, const char *bank
     r->st = store_open(path, why);
     snprintf(path, sizeof path, "%s/data-%d", dir, round);
     r->c = r->st ? core_ctx_new(r->st, path, why) : NULL;
-    if (!r->c || core_bank_add(r->c, bank_path, pass_path, NULL, why)) die("core", why);
+    snprintf(path, sizeof path, "%s/authority.pub", dir);
+    if (!r->c || core_bank_add(r->c, bank_path, pass_path, path, why)) die("core", why);
     for (int i = 0; i < SESSIONS; i++)
         if (core_session_add(r->c, sessions[i], why)) die("session add", why);
     if (core_kiosk_enrol(r->c, kiosk_pub, "bench", 1, why) ||

@@ -53,9 +53,13 @@ ccore --db "$DB" cohort add "$T/def.json" "$T/roster4.csv"; refused_as "a quote 
 BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
 R=$T/room
 printf 'not the passphrase\n' >"$T/wrongpass"
-ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$T/wrongpass"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$T/wrongpass" --pub "$R/authority.pub"
 refused_as "bank add with a wrong passphrase" 1
+err_has "the passphrase is named" "passphrase"
 ccore --db "$DB" session add "$R/demo.session"; refused_as "a session of a bank the core lacks" 1
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+refused_as "bank add without the authority's key" 1
+err_has "the key is asked for" "--pub AUTHORITY.pub"
 "$BANK" keygen "$T/stranger" >/dev/null 2>&1 || fail "a second authority key"
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$T/stranger.pub"
 refused_as "bank add with another authority's key" 1

@@ -39,7 +39,7 @@ same "the results name the kiosk's own key" "$(jget "$ACAD" 'j["kiosk"]')" "$K1"
 
 # -- the core knows the bank and both sessions --------------------------------------
 DB=${KISI_E2E_DB:-sqlite:$T/core.db}
-ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
 [ "$rc" -eq 0 ] || fail "core bank add: exit $rc"
 ccore session add "$R/demo.session" --db "$DB"
 [ "$rc" -eq 0 ] || fail "core session add: exit $rc"

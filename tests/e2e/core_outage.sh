@@ -9,7 +9,7 @@ DB=sqlite:$T/core.db
 
 BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
 R=$T/room
-ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
 same "bank add" "$rc" 0
 ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
 

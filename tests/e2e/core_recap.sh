@@ -71,7 +71,7 @@ R=$T/room
 "$BANK" session "$R/latsar.bank" --passphrase-file "$R/passphrase" --exam latsar-rpl \
     --roster "$ASSETS/roster-small.csv" --out "$R/rpl.session" >"$R/rpl.token" 2>"$T/err" \
     || fail "RPL session"
-ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase"
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
 same "bank add" "$rc" 0
 ccore --db "$DB" session add "$R/demo.session"; same "session add (academic)" "$rc" 0
 ccore --db "$DB" session add "$R/rpl.session"; same "session add (RPL)" "$rc" 0

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -36,6 +37,10 @@ static int setup(void **state)
     x->dir = fx_tmpdir();
     x->b = fx_bank(x->dir, 2, 6);
     fx_exam(x->b, EXAM);
+    char key[4200];
+    snprintf(key, sizeof key, "%s", fx_path(x->dir, "authority"));
+    if (bank_keygen(key, why) || bank_seal(x->b, fx_path(x->dir, "authority.key"), why))
+        fail_msg("seal: %s", why);
     x->k = bank_signer_open(fx_path(x->dir, "kiosk"), &e, why);
     if (!x->k) fail_msg("kiosk key: %s", why);
     FILE *f = fopen(fx_path(x->dir, "pass"), "w");
@@ -50,7 +55,9 @@ static int setup(void **state)
     char bank_path[4200], pass_path[4200];
     snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
     snprintf(pass_path, sizeof pass_path, "%s", fx_path(x->dir, "pass"));
-    if (core_bank_add(x->c, bank_path, pass_path, NULL, why)) fail_msg("bank add: %s", why);
+    char pub_path[4200];
+    snprintf(pub_path, sizeof pub_path, "%s", fx_path(x->dir, "authority.pub"));
+    if (core_bank_add(x->c, bank_path, pass_path, pub_path, why)) fail_msg("bank add: %s", why);
     *state = x;
     return 0;
 }
@@ -185,10 +192,79 @@ static void test_results_of_more_sessions_than_are_kept_open_are_all_stored(void
     for (int i = 0; i < SESSIONS; i++) free(text[i]);
 }
 
+static void test_bank_without_the_authority_key_is_refused(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", bank_path[4200], pass_path[4200];
+    snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
+    snprintf(pass_path, sizeof pass_path, "%s", fx_path(x->dir, "pass"));
+    assert_int_equal(core_bank_add(x->c, bank_path, pass_path, NULL, why), -1);
+    assert_non_null(strstr(why, "public key is required"));
+    assert_null(strchr(why, '\n'));
+}
+
+/* A data folder of `depth` nested folders of 200 bytes each under x->dir
+ * (the session copies' paths were once read back into 256 bytes),
+ * made here (core_ctx_new makes only the last level). */
+static const char *deep_folder(fx *x, int depth, char *out, size_t cap)
+{
+    char name[201];
+    memset(name, 'd', 200);
+    name[200] = 0;
+    size_t n = (size_t)snprintf(out, cap, "%s", x->dir);
+    for (int i = 0; i < depth; i++) {
+        n += (size_t)snprintf(out + n, cap - n, "/%s", name);
+        assert_true(n < cap);
+        if (mkdir(out, 0700) != 0) fail_msg("mkdir %s", out);
+    }
+    snprintf(out + n, cap - n, "/data");
+    return out;
+}
+
+static void test_results_are_stored_with_a_long_data_folder_path(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", dir[8192], sig[129], code[32], pub[4200], bank_path[4200],
+         pass_path[4200];
+    deep_folder(x, 2, dir, sizeof dir); /* about 430 bytes */
+    core_ctx_free(x->c);
+    x->c = core_ctx_new(x->st, dir, why);
+    if (!x->c) fail_msg("core_ctx_new: %s", why);
+    snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
+    snprintf(pass_path, sizeof pass_path, "%s", fx_path(x->dir, "pass"));
+    snprintf(pub, sizeof pub, "%s", fx_path(x->dir, "authority.pub"));
+    if (core_bank_add(x->c, bank_path, pass_path, pub, why)) fail_msg("bank add: %s", why);
+    approve(x);
+    bank_session *s = add_session(x, "long.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    /* a server started afresh reads the session back from the store's path */
+    core_ctx_free(x->c);
+    x->c = core_ctx_new(x->st, dir, why);
+    assert_non_null(x->c);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    free(text);
+    bank_session_close(s);
+}
+
+static void test_data_folder_beyond_the_path_limit_is_refused(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", dir[8192];
+    deep_folder(x, 3, dir, sizeof dir); /* about 630 bytes */
+    assert_null(core_ctx_new(x->st, dir, why));
+    assert_non_null(strstr(why, "longer than"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kiosk_signature_and_state_decide_first, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bank_without_the_authority_key_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_results_are_stored_with_a_long_data_folder_path,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_data_folder_beyond_the_path_limit_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_results_of_more_sessions_than_are_kept_open_are_all_stored, setup, teardown),

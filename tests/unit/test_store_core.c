@@ -12,12 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "fixture.h"
-#include "store.h"
+#include "store_int.h"
 #include "why.h"
 
 #define NIP_A "199001012020121001"
@@ -857,6 +858,70 @@ static void test_text_is_ordered_byte_by_byte_whatever_the_locale(void **state)
     fx_rmdir(dir);
 }
 
+/* A backend table that could not close what it opens: counts its opens. */
+static int fake_opens;
+
+static store *fake_open(const char *arg, char *why)
+{
+    (void)arg, (void)why;
+    fake_opens++;
+    return calloc(1, sizeof(store));
+}
+
+static void test_backend_without_operations_is_refused_before_it_opens(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "";
+    static const struct store_ops no_close = {.name = "fake", .open = fake_open};
+    fake_opens = 0;
+    assert_null(store_open_ops(&no_close, "x", why));
+    assert_non_null(strstr(why, "has no operations"));
+    assert_null(store_open_ops(NULL, "x", why));
+    assert_int_equal(fake_opens, 0);
+    /* a handle opened through a full table always carries it */
+    char *dir = fresh();
+    store *s = store_open_ops(&STORE_SQLITE_OPS, fx_path(dir, "core.db"), why);
+    assert_non_null(s);
+    assert_ptr_equal(s->ops, &STORE_SQLITE_OPS);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* A read whose connection cannot be had says why the store cannot be read,
+ * not that no connection was held. */
+static void test_sqlite_read_that_cannot_open_a_connection_says_why(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", *text = NULL, **ids = NULL;
+    store *s = open_in(&dir);
+    int count = 7, highest = 7, awarded = 0;
+    bool passed = false;
+    size_t n = 0;
+    /* the writer is open; readers open on first need: take their file away */
+    const char *names[] = {"core.db", "core.db-wal", "core.db-shm"};
+    for (size_t i = 0; i < 3; i++) unlink(fx_path(dir, names[i]));
+    const char *quiz[] = {"quiz-1"};
+    assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), -1);
+    assert_non_null(strstr(why, "cannot be opened"));
+    assert_int_equal(count, 0);
+    assert_int_equal(highest, 0);
+    why[0] = 0;
+    assert_int_equal(store_quizzes_passed(s, NIP_A, quiz, 1, NULL, 0, why), -1);
+    assert_non_null(strstr(why, "cannot be opened"));
+    why[0] = 0;
+    assert_int_equal(store_programme_quizzes(s, "latsar", &ids, &n, why), -1);
+    assert_non_null(strstr(why, "cannot be opened"));
+    why[0] = 0;
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), -1);
+    assert_non_null(strstr(why, "cannot be opened"));
+    why[0] = 0;
+    assert_int_equal(store_cohort_get(s, "c1", &text, why), -1);
+    assert_non_null(strstr(why, "cannot be opened"));
+    assert_null(text);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 int main(void)
 {
     pg_url = getenv("KISI_TEST_STORE_URL");
@@ -895,6 +960,8 @@ int main(void)
     const struct CMUnitTest sqlite_own[] = {
         cmocka_unit_test(test_sqlite_file_is_private_and_in_wal_mode),
         cmocka_unit_test(test_sqlite_file_that_is_no_database_is_refused),
+        cmocka_unit_test(test_backend_without_operations_is_refused_before_it_opens),
+        cmocka_unit_test(test_sqlite_read_that_cannot_open_a_connection_says_why),
     };
     const struct CMUnitTest postgres_own[] = {
         cmocka_unit_test(test_postgres_role_or_database_unknown_says_so_in_one_line),

@@ -8,7 +8,7 @@
 /* token_file (or NULL): the operator token that opens the history and
  * recap routes. */
 int cmd_serve(const char *db, const char *listen, const char *token_file);
-int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F */
+int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F --pub P */
 int cmd_session(const char *db, int argc, char **argv);   /* session add SESSION */
 int cmd_kiosk(const char *db, int argc, char **argv);     /* kiosk list|approve ID|revoke ID */
 int cmd_import(const char *db, int argc, char **argv);    /* import DIR */

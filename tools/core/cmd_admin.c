@@ -22,7 +22,7 @@
 
 int cmd_bank(const char *db, int argc, char **argv)
 {
-    static const char use[] = "bank add BANK --passphrase-file F [--pub AUTHORITY.pub]";
+    static const char use[] = "bank add BANK --passphrase-file F --pub AUTHORITY.pub";
     const char *bank_path = NULL, *pass = NULL, *pub = NULL;
     if (argc < 1 || strcmp(argv[0], "add") != 0) return cmd_usage(use);
     for (int i = 1; i < argc; i++) {
@@ -32,6 +32,9 @@ int cmd_bank(const char *db, int argc, char **argv)
         else return cmd_usage(use);
     }
     if (!bank_path || !pass) return cmd_usage(use);
+    if (!pub)
+        return cmd_fail("bank %.200s not added: give the authority's public key with --pub "
+                        "AUTHORITY.pub, so that its seal is checked", bank_path);
     cmd_env env;
     if (cmd_open(db, true, &env)) return 1;
     char why[WHY_SIZE] = "";

@@ -16,7 +16,7 @@ static const char usage_text[] =
     "            [--operator-token-file F]                     serve HTTP\n"
     "       core [--config FILE] [--db URL] [--data DIR] COMMAND ARGS...\n"
     "commands:\n"
-    "  bank add BANK --passphrase-file F [--pub AUTHORITY.pub]\n"
+    "  bank add BANK --passphrase-file F --pub AUTHORITY.pub\n"
     "  session add SESSION\n"
     "  kiosk list | kiosk approve ID | kiosk revoke ID   (ID: 8+ hex digits of the key)\n"
     "  import DIR                     every NAME.json with its NAME.sig\n"
