@@ -23,6 +23,7 @@
 #include "text.h"
 #include "sbuf.h"
 #include "proto.h"
+#include "log.h"
 #include "why.h"
 
 struct http_server {
@@ -38,6 +39,13 @@ typedef struct req {
     sbuf body;              /* bounded by body_max: `failed` when larger */
     bool answered;          /* a response was queued before the body was read */
 } req;
+
+/* The answer queued by the request this thread serves (one thread per
+ * connection), for its log line. */
+static _Thread_local struct {
+    unsigned status;
+    char code[32];
+} answered;
 
 /* Queues `len` bytes of `buf` (taken: freed by libmicrohttpd) with `type`
  * and, when hname is set, the header hname: hvalue (Allow for a 405,
@@ -57,6 +65,7 @@ static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status, co
     if (hname) MHD_add_response_header(r, hname, hvalue);
     enum MHD_Result rc = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
+    answered.status = status;
     return rc;
 }
 
@@ -98,6 +107,7 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, 
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
+    snprintf(answered.code, sizeof answered.code, "%s", code);
     return send_json(conn, status, json_pack("{s:s, s:s}", "error", code, "reason", reason));
 }
 
@@ -195,6 +205,7 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
                           "the body must be the result record");
     ingest_outcome out;
     core_ingest(h->c, r->body.p, r->body.len, kiosk, sig, clk_wall_ms(), &out);
+    snprintf(answered.code, sizeof answered.code, "%s", out.code);
     json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
     if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
     return send_json(conn, (unsigned)out.status, a);
@@ -325,6 +336,21 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
                             MHD_HTTP_HEADER_ALLOW, allowed);
 }
 
+/* Logs a request that changed something or was refused, and every use of
+ * an operator route; the kiosks' routine reads (health, own state) only
+ * when they fail. The path and the outcome only: never a header (the
+ * token, the signature) or the body. */
+static void log_request(const char *url, const char *method, const req *r)
+{
+    bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0;
+    if (read && answered.status < 400 && !operator) return;
+    core_log(answered.status >= 500 ? CORE_LOG_ERR
+             : answered.status >= 400 ? CORE_LOG_WARNING : CORE_LOG_INFO,
+             "request: %.8s %.120s status=%u code=%s bytes=%zu", method, url, answered.status,
+             answered.code[0] ? answered.code : "-", r->body.len);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -353,10 +379,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->answered) return MHD_YES;
     r->answered = true;
-    if (r->body.failed)
-        return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
-                          "the body is larger than %zu bytes", h->cfg.body_max);
-    return dispatch(h, conn, url, method, r);
+    answered.status = 0;
+    answered.code[0] = 0;
+    enum MHD_Result rc =
+        r->body.failed ? send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "too-large",
+                                    "the body is larger than %zu bytes", h->cfg.body_max)
+                       : dispatch(h, conn, url, method, r);
+    log_request(url, method, r);
+    return rc;
 }
 
 /* Frees the per-request state: the only place it is freed. */

@@ -12,6 +12,7 @@
 #include "bank.h"
 #include "ingest_int.h"
 #include "hex.h"
+#include "log.h"
 #include "why.h"
 
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why)
@@ -20,7 +21,10 @@ int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now
         why_set(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }
-    return store_kiosk_enrol(c->st, pub, name ? name : "", now_ms, why);
+    int rc = store_kiosk_enrol(c->st, pub, name ? name : "", now_ms, why);
+    if (!rc) core_log(CORE_LOG_INFO, "kiosk enrolled: kiosk=%s state=pending name=\"%.120s\"", pub,
+                      name ? name : "");
+    return rc;
 }
 
 /* Fills the outcome. */
@@ -242,13 +246,64 @@ int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig)
     return rc;
 }
 
-void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, const char *hex,
-                 int64_t now_ms, ingest_outcome *out)
+/* Records a refusal, so that `core results` shows it, and logs it. The
+ * record's fields are read as far as it parses. */
+static void note_refusal(core_ctx *c, record *r, const char *result, size_t len,
+                         const char *pub, const char *digest, int64_t now_ms,
+                         const ingest_outcome *out)
+{
+    char why[WHY_SIZE] = "";
+    if (!r->root) {
+        ingest_outcome ignored;
+        record_parse(r, result, len, &ignored);
+    }
+    json_t *att = r->root ? json_object_get(r->root, "attempt") : NULL;
+    int attempt = json_is_integer(att) && json_integer_value(att) > 0 &&
+                          json_integer_value(att) < 1000000
+                      ? (int)json_integer_value(att)
+                      : 0;
+    bool key = pub && strlen(pub) == 64 && strspn(pub, "0123456789abcdef") == 64;
+    store_refusal f = {key ? pub : "", r->session, r->exam, r->nip, attempt, digest, out->code,
+                       out->reason, now_ms};
+    if (store_refusal_put(c->st, &f, why) != 0)
+        core_log(CORE_LOG_ERR, "refusal not recorded: %s", why);
+    core_log(CORE_LOG_WARNING, "result refused: code=%s kiosk=%.16s session=%.32s exam=%.64s "
+             "nip=%.18s attempt=%d reason=\"%s\"", out->code, key ? pub : "-",
+             r->session ? r->session : "-", r->exam ? r->exam : "-", r->nip ? r->nip : "-",
+             attempt, out->reason);
+}
+
+/* Keeps the result of a pending kiosk until the operator decides (r is
+ * parsed and names its signer). */
+static void wait_for_approval(core_ctx *c, const record *r, const char *result, size_t len,
+                              const char *pub, const char *hex, const char *digest,
+                              int64_t now_ms, ingest_outcome *out)
+{
+    char why[WHY_SIZE] = "", sigtext[256], *rec = strndup(result, len);
+    snprintf(sigtext, sizeof sigtext, "{\"kiosk\":\"%s\",\"sig\":\"%s\"}", pub, hex);
+    store_pending p = {pub, r->session, r->exam, r->nip, r->attempt, digest, rec, sigtext, now_ms};
+    int rc = rec ? store_pending_put(c->st, &p, why) : -1;
+    free(rec);
+    if (rc) {
+        set(out, 500, "server-error", "%s", why[0] ? why : "out of memory");
+        return;
+    }
+    set(out, 202, "waiting", "kiosk %.16s is pending approval: the result waits at the core and "
+        "is stored when the kiosk is approved", pub);
+    core_log(CORE_LOG_INFO, "result waiting: kiosk=%.16s session=%.32s exam=%.64s nip=%.18s "
+             "attempt=%d", pub, r->session, r->exam, r->nip, r->attempt);
+}
+
+/* core_ingest, and with `enrol` (the name of a kiosk never seen) a result
+ * of a pending kiosk waits. */
+static void ingest(core_ctx *c, const char *result, size_t len, const char *pub, const char *hex,
+                   int64_t now_ms, const char *enrol, ingest_outcome *out)
 {
     char why[WHY_SIZE] = "", state[16] = "", kind[16] = "", programme[65] = "", digest[65];
     record r = {0};
     bank_score sc;
     int max = 0;
+    digest_hex(result, len, digest);
     if (!pub || !hex) {
         set(out, 400, "malformed", "a result needs its kiosk key and signature");
         goto out;
@@ -265,11 +320,18 @@ void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, c
         set(out, 500, "server-error", "%s", why);
         goto out;
     }
-    if (known == 0) {
+    if (known == 0 && enrol) {
+        if (core_kiosk_enrol(c, pub, enrol, now_ms, why) != 0) {
+            set(out, 500, "server-error", "%s", why);
+            goto out;
+        }
+        snprintf(state, sizeof state, "pending");
+    } else if (known == 0) {
         set(out, 403, "unknown-kiosk", "kiosk %.16s is not enrolled", pub);
         goto out;
     }
-    if (strcmp(state, "approved") != 0) {
+    bool pending = strcmp(state, "pending") == 0;
+    if (strcmp(state, "approved") != 0 && !(pending && enrol)) {
         set(out, 403, "kiosk-not-approved", "kiosk %.16s is %s", pub, state);
         goto out;
     }
@@ -278,11 +340,14 @@ void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, c
         set(out, 400, "malformed", "the record names another kiosk than its signer");
         goto out;
     }
+    if (pending) {
+        wait_for_approval(c, &r, result, len, pub, hex, digest, now_ms, out);
+        goto out;
+    }
     pthread_mutex_lock(&c->mu);
     bool ok = check_with_bank(c, &r, &sc, kind, programme, &max, out);
     pthread_mutex_unlock(&c->mu);
     if (!ok || !check_quizzes(c, &r, kind, programme, out)) goto out;
-    digest_hex(result, len, digest);
     store_result sr = {r.session, r.exam, programme, kind, r.nip, r.attempt, sc.raw,
                        sc.awarded, sc.passed, digest, NULL, NULL, pub, now_ms, max};
     /* the .sig file as the kiosk wrote it: both parts are plain hex */
@@ -300,6 +365,27 @@ void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, c
         set(out, 409, "conflict", "another result holds attempt %d of %s for %s; kept as evidence",
             r.attempt, r.exam, r.nip);
     else set(out, 500, "server-error", "%s", why[0] ? why : "out of memory");
+    if (put == STORE_NEW || put == STORE_CONFLICT)
+        core_log(put == STORE_NEW ? CORE_LOG_INFO : CORE_LOG_WARNING,
+                 "result %s: kiosk=%.16s session=%.32s exam=%.64s nip=%.18s attempt=%d "
+                 "awarded=%d", put == STORE_NEW ? "stored" : "disputed, kept as evidence", pub,
+                 r.session, r.exam, r.nip, r.attempt, sc.awarded);
 out:
+    if (out->status >= 500)
+        core_log(CORE_LOG_ERR, "result not stored: %s", out->reason);
+    else if (out->status >= 400 && strcmp(out->code, "conflict") != 0) /* evidence is kept */
+        note_refusal(c, &r, result, len, pub, digest, now_ms, out);
     json_decref(r.root);
+}
+
+void core_ingest(core_ctx *c, const char *result, size_t len, const char *pub, const char *hex,
+                 int64_t now_ms, ingest_outcome *out)
+{
+    ingest(c, result, len, pub, hex, now_ms, NULL, out);
+}
+
+void core_ingest_or_wait(core_ctx *c, const char *result, size_t len, const char *pub,
+                         const char *hex, const char *name, int64_t now_ms, ingest_outcome *out)
+{
+    ingest(c, result, len, pub, hex, now_ms, name ? name : "", out);
 }

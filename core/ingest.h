@@ -30,8 +30,9 @@ int core_session_add(core_ctx *c, const char *session_path, char *why);
 
 /* What happened to one upload. */
 typedef struct ingest_outcome {
-    int status;            /* HTTP status: 201 stored, 200 already stored, 4xx refused */
-    char code[32];         /* "stored", "duplicate", "conflict", "bad-signature",
+    int status;            /* HTTP status: 201 stored, 200 already stored, 202 waiting for
+                              the kiosk's approval, 4xx refused */
+    char code[32];         /* "stored", "duplicate", "waiting", "conflict", "bad-signature",
                               "unknown-kiosk", "kiosk-not-approved", "malformed",
                               "unknown-session", "not-on-roster", "form-mismatch",
                               "score-mismatch", "attempt-mismatch", "too-many-attempts",
@@ -49,6 +50,25 @@ typedef struct ingest_outcome {
  * max_attempts (counted where it is stored). Then stores it exactly once. */
 void core_ingest(core_ctx *c, const char *result, size_t len, const char *kiosk,
                  const char *sig, int64_t now_ms, ingest_outcome *out);
+
+/* As core_ingest, for results carried by stick (`core import`): a result
+ * of a kiosk pending approval whose signature verifies and that names its
+ * signer waits at the core (status 202, code "waiting") until the operator
+ * approves the kiosk (then it is checked and stored) or revokes it (then it
+ * is refused). A kiosk never seen (it had no network) is first enrolled as
+ * pending under `name`. Every refusal of both is recorded
+ * (store_refusal_put), for `core results`. */
+void core_ingest_or_wait(core_ctx *c, const char *result, size_t len, const char *kiosk,
+                         const char *sig, const char *name, int64_t now_ms, ingest_outcome *out);
+
+/* Sets the state ("approved", "revoked", "pending") of the kiosk whose key
+ * starts with `prefix` (8 to 64 hex digits, one kiosk) in store st.
+ * Approving checks and stores every result waiting for it, as core_ingest
+ * would now, with the context c over st (required to approve, else may be
+ * NULL); revoking refuses them ("kiosk-revoked"). *stored and *refused
+ * count them (a waiting result the store cannot take stays waiting). */
+int core_kiosk_decide(store *st, core_ctx *c, const char *prefix, const char *state,
+                      int64_t now_ms, int *stored, int *refused, char *why);
 
 /* Reads a .sig file's JSON ({"kiosk": 64 hex, "sig": 128 hex}) into
  * kiosk[65] and sig[129]; 0, or -1 when it is not that. */

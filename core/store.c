@@ -260,6 +260,54 @@ int store_best(store *s, const char *exam_id, const char *nip, int *awarded, boo
     return s->ops->best(s, exam_id, nip, awarded, passed, why);
 }
 
+int store_refusal_put(store *s, const store_refusal *r, char *why)
+{
+    STORE_CHECK(s, "refusal", r ? "" : NULL);
+    STORE_CHECK(s, "refusal", r->digest, r->code, r->reason);
+    store_refusal copy = *r;
+    if (!copy.kiosk) copy.kiosk = "";
+    if (!copy.session_id) copy.session_id = "";
+    if (!copy.exam_id) copy.exam_id = "";
+    if (!copy.nip) copy.nip = "";
+    return s->ops->refusal_put(s, &copy, why);
+}
+
+int store_pending_put(store *s, const store_pending *p, char *why)
+{
+    STORE_CHECK(s, "waiting result", p ? "" : NULL);
+    STORE_CHECK(s, "waiting result", p->kiosk, p->session_id, p->exam_id, p->nip, p->digest,
+                p->json, p->sig);
+    return s->ops->pending_put(s, p, why);
+}
+
+int store_pending_each(store *s, const char *kiosk,
+                       int (*fn)(const store_pending *p, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "waiting results", kiosk, fn ? "" : NULL);
+    return s->ops->pending_each(s, kiosk, fn, arg, why);
+}
+
+int store_pending_drop(store *s, const char *kiosk, const char *digest, char *why)
+{
+    STORE_CHECK(s, "waiting result", kiosk, digest);
+    return s->ops->pending_drop(s, kiosk, digest, why);
+}
+
+int store_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
+                         int64_t now_ms, int *n, char *why)
+{
+    STORE_CHECK(s, "waiting results", kiosk, code, reason, n ? "" : NULL);
+    *n = 0;
+    return s->ops->pending_refuse(s, kiosk, code, reason, now_ms, n, why);
+}
+
+int store_uploads_each(store *s, const char *session_id,
+                       int (*fn)(const store_upload *u, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "results", fn ? "" : NULL);
+    return s->ops->uploads_each(s, session_id ? session_id : "", fn, arg, why);
+}
+
 int store_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why)
 {
     STORE_CHECK(s, "cohort", cohort_id, definition_json);

@@ -105,6 +105,60 @@ int store_results_of_session(store *s, const char *session_id,
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
                char *why);
 
+/* A refused upload, recorded so that the operator sees what arrived and
+ * why it was not stored (`core results`). Fields not known (a record that
+ * does not parse) are "" and attempt 0. */
+typedef struct store_refusal {
+    const char *kiosk;       /* the signer's key as sent ("" when none) */
+    const char *session_id, *exam_id, *nip;
+    int attempt;
+    const char *digest;      /* hex SHA-256 of the bytes that arrived */
+    const char *code;        /* the outcome code ("bad-signature", ...) */
+    const char *reason;      /* one line for people */
+    int64_t received_ms;
+} store_refusal;
+
+/* Records a refusal once per (digest, code): the same upload refused again
+ * (a kiosk retrying) counts up and updates the time and reason. */
+int store_refusal_put(store *s, const store_refusal *r, char *why);
+
+/* A result of a kiosk still pending approval, verified by its signature,
+ * waiting to be checked and stored when the kiosk is approved. */
+typedef struct store_pending {
+    const char *kiosk, *session_id, *exam_id, *nip;
+    int attempt;
+    const char *digest, *json, *sig; /* the record exactly as signed, its .sig JSON */
+    int64_t received_ms;
+} store_pending;
+
+/* Keeps a waiting result once per (kiosk, digest). */
+int store_pending_put(store *s, const store_pending *p, char *why);
+/* Calls fn for every result waiting for `kiosk` (64 hex), oldest first. */
+int store_pending_each(store *s, const char *kiosk,
+                       int (*fn)(const store_pending *p, void *arg), void *arg, char *why);
+/* Forgets one waiting result (it has been stored or refused). */
+int store_pending_drop(store *s, const char *kiosk, const char *digest, char *why);
+/* Moves every result waiting for `kiosk` to the refusals with `code` and
+ * `reason` (one transaction); *n gets how many. */
+int store_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
+                         int64_t now_ms, int *n, char *why);
+
+/* One line of `core results`: something that arrived, and what became of it. */
+typedef struct store_upload {
+    const char *state;       /* "stored", "evidence" (a rival of a stored attempt, 409),
+                                "refused", "waiting" (its kiosk is pending) */
+    const char *kiosk, *kiosk_name, *session_id, *exam_id, *nip;
+    int attempt;
+    const char *code, *reason; /* "" for a stored result */
+    int64_t received_ms;     /* when it (last) arrived */
+    int times;               /* how often it arrived (a refusal is counted, not repeated) */
+} store_upload;
+
+/* Calls fn for every upload of session_id ("" or NULL: of every session),
+ * ordered by time of arrival. */
+int store_uploads_each(store *s, const char *session_id,
+                       int (*fn)(const store_upload *u, void *arg), void *arg, char *why);
+
 /* Cohorts: a JSON definition (see recap.h) and a roster, and the aspect
  * scores imported for it; recap runs kept side by side (run 1, 2, ...). */
 int store_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why);

@@ -48,6 +48,15 @@ struct store_ops {
                               char *why);
     int (*best)(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
                 char *why);
+    int (*refusal_put)(store *s, const store_refusal *r, char *why);
+    int (*pending_put)(store *s, const store_pending *p, char *why);
+    int (*pending_each)(store *s, const char *kiosk,
+                        int (*fn)(const store_pending *p, void *arg), void *arg, char *why);
+    int (*pending_drop)(store *s, const char *kiosk, const char *digest, char *why);
+    int (*pending_refuse)(store *s, const char *kiosk, const char *code, const char *reason,
+                          int64_t now_ms, int *n, char *why);
+    int (*uploads_each)(store *s, const char *session_id,
+                        int (*fn)(const store_upload *u, void *arg), void *arg, char *why);
     int (*cohort_put)(store *s, const char *cohort_id, const char *definition_json, char *why);
     int (*cohort_get)(store *s, const char *cohort_id, char **definition_json, char *why);
     int (*aspects_put)(store *s, const char *cohort_id, const char *nip, const char *row_json,
@@ -188,6 +197,45 @@ void sqlite_rows_free(sqlite_rows *rows);
     "session_id, exam_id, programme, exam_kind, nip, attempt, raw, awarded, passed, digest," \
     " json, sig, kiosk, received_ms"
 
+/* SQL both backends run for refusals, waiting results and the uploads
+ * list, with their parameters spelled P(n): ?n for SQLite, $n for PostgreSQL. */
+#define STORE_SQL_REFUSAL_PUT(P)                                                          \
+    "INSERT INTO refusals (kiosk, session_id, exam_id, nip, attempt, digest, code, reason," \
+    " first_ms, last_ms, times) VALUES (" P(1) ", " P(2) ", " P(3) ", " P(4) ", " P(5) ", " \
+    P(6) ", " P(7) ", " P(8) ", " P(9) ", " P(9) ", 1) ON CONFLICT (digest, code) DO UPDATE" \
+    " SET last_ms = excluded.last_ms, reason = excluded.reason, times = refusals.times + 1"
+#define STORE_SQL_PENDING_PUT(P)                                                          \
+    "INSERT INTO pending (kiosk, session_id, exam_id, nip, attempt, digest, json, sig,"   \
+    " received_ms) VALUES (" P(1) ", " P(2) ", " P(3) ", " P(4) ", " P(5) ", " P(6) ", "   \
+    P(7) ", " P(8) ", " P(9) ") ON CONFLICT (kiosk, digest) DO NOTHING"
+#define STORE_SQL_PENDING_EACH(P)                                                         \
+    "SELECT kiosk, session_id, exam_id, nip, attempt, digest, json, sig, received_ms"     \
+    " FROM pending WHERE kiosk = " P(1) " ORDER BY received_ms, id"
+#define STORE_SQL_PENDING_DROP(P)                                                         \
+    "DELETE FROM pending WHERE kiosk = " P(1) " AND digest = " P(2)
+/* moves a kiosk's waiting results to the refusals: P(2) code, P(3) reason, P(4) now */
+#define STORE_SQL_PENDING_REFUSE(P)                                                       \
+    "INSERT INTO refusals (kiosk, session_id, exam_id, nip, attempt, digest, code, reason," \
+    " first_ms, last_ms, times) SELECT kiosk, session_id, exam_id, nip, attempt, digest, " \
+    P(2) ", " P(3) ", received_ms, " P(4) ", 1 FROM pending WHERE kiosk = " P(1)          \
+    " ON CONFLICT (digest, code) DO UPDATE SET last_ms = excluded.last_ms,"               \
+    " reason = excluded.reason, times = refusals.times + 1"
+/* P(1) the session, '' for all */
+#define STORE_SQL_UPLOADS_WHERE(P) " WHERE " P(1) " = '' OR session_id = " P(1)
+#define STORE_SQL_UPLOADS(P)                                                              \
+    "SELECT u.state, u.kiosk, COALESCE(k.name, ''), u.session_id, u.exam_id, u.nip,"      \
+    " u.attempt, u.code, u.reason, u.at, u.times FROM ("                                  \
+    "SELECT 'stored' AS state, kiosk, session_id, exam_id, nip, attempt, '' AS code,"     \
+    " '' AS reason, received_ms AS at, 1 AS times, 0 AS rank FROM results" STORE_SQL_UPLOADS_WHERE(P) \
+    " UNION ALL SELECT 'evidence', kiosk, session_id, exam_id, nip, attempt, 'conflict',"  \
+    " 'another result holds this attempt: kept as evidence', received_ms, 1, 1 FROM evidence" \
+    STORE_SQL_UPLOADS_WHERE(P) " UNION ALL SELECT 'refused', kiosk, session_id, exam_id,"  \
+    " nip, attempt, code, reason, last_ms, times, 2 FROM refusals" STORE_SQL_UPLOADS_WHERE(P) \
+    " UNION ALL SELECT 'waiting', kiosk, session_id, exam_id, nip, attempt,"              \
+    " 'kiosk-pending', 'waits at the core until its kiosk is approved', received_ms, 1, 3"   \
+    " FROM pending" STORE_SQL_UPLOADS_WHERE(P) ") u LEFT JOIN kiosks k ON k.pub = u.kiosk" \
+    " ORDER BY u.at, u.session_id, u.nip, u.attempt, u.rank"
+
 /* Reading results back, cohorts, aspects and recap runs (store_sqlite_cohort.c). */
 int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                     char *why);
@@ -202,6 +250,16 @@ int sqlite_results_of_session(store *s, const char *session_id,
                               char *why);
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
                 char *why);
+/* Refusals, waiting results and the uploads list (store_sqlite_upload.c). */
+int sqlite_refusal_put(store *s, const store_refusal *r, char *why);
+int sqlite_pending_put(store *s, const store_pending *p, char *why);
+int sqlite_pending_each(store *s, const char *kiosk, int (*fn)(const store_pending *p, void *arg),
+                     void *arg, char *why);
+int sqlite_pending_drop(store *s, const char *kiosk, const char *digest, char *why);
+int sqlite_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
+                       int64_t now_ms, int *n, char *why);
+int sqlite_uploads_each(store *s, const char *session_id,
+                     int (*fn)(const store_upload *u, void *arg), void *arg, char *why);
 int sqlite_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why);
 int sqlite_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why);
 int sqlite_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,
@@ -281,6 +339,16 @@ int pg_results_of_session(store *s, const char *session_id,
                           int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
             char *why);
+/* Refusals, waiting results and the uploads list (store_pg_upload.c). */
+int pg_refusal_put(store *s, const store_refusal *r, char *why);
+int pg_pending_put(store *s, const store_pending *p, char *why);
+int pg_pending_each(store *s, const char *kiosk, int (*fn)(const store_pending *p, void *arg),
+                 void *arg, char *why);
+int pg_pending_drop(store *s, const char *kiosk, const char *digest, char *why);
+int pg_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
+                   int64_t now_ms, int *n, char *why);
+int pg_uploads_each(store *s, const char *session_id,
+                 int (*fn)(const store_upload *u, void *arg), void *arg, char *why);
 int pg_cohort_put(store *s, const char *cohort_id, const char *definition_json, char *why);
 int pg_cohort_get(store *s, const char *cohort_id, char **definition_json, char *why);
 int pg_aspects_put(store *s, const char *cohort_id, const char *nip, const char *row_json,

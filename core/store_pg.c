@@ -8,7 +8,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_PG_VERSION 1 /* schema written and read by this core */
+#define STORE_PG_VERSION 2 /* schema written and read by this core */
 #define STORE_PG_KEY "kisi-core-schema"
 
 /* The tables of store_sqlite.c. Keys and the columns results are ordered
@@ -50,6 +50,22 @@ static const char *const STORE_PG_TABLES[] = {
     " json TEXT NOT NULL, PRIMARY KEY (cohort_id, run))",
 };
 
+/* Added by schema 2: what was refused, and results waiting for their kiosk. */
+static const char *const STORE_PG_TABLES_2[] = {
+    "CREATE TABLE IF NOT EXISTS refusals(id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " kiosk TEXT COLLATE \"C\" NOT NULL, session_id TEXT COLLATE \"C\" NOT NULL,"
+    " exam_id TEXT COLLATE \"C\" NOT NULL, nip TEXT COLLATE \"C\" NOT NULL,"
+    " attempt INTEGER NOT NULL, digest TEXT COLLATE \"C\" NOT NULL, code TEXT NOT NULL,"
+    " reason TEXT NOT NULL, first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL,"
+    " times INTEGER NOT NULL, UNIQUE (digest, code))",
+    "CREATE INDEX IF NOT EXISTS refusals_session ON refusals(session_id)",
+    "CREATE TABLE IF NOT EXISTS pending(id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " kiosk TEXT COLLATE \"C\" NOT NULL, session_id TEXT COLLATE \"C\" NOT NULL,"
+    " exam_id TEXT COLLATE \"C\" NOT NULL, nip TEXT COLLATE \"C\" NOT NULL,"
+    " attempt INTEGER NOT NULL, digest TEXT COLLATE \"C\" NOT NULL, json TEXT NOT NULL,"
+    " sig TEXT NOT NULL, received_ms BIGINT NOT NULL, UNIQUE (kiosk, digest))",
+};
+
 /* The handle behind s. */
 static pg_store *pg_of(store *s)
 {
@@ -57,8 +73,8 @@ static pg_store *pg_of(store *s)
 }
 
 /* Checks the version of a store already there, in the schema transaction:
- * 1 for an empty schema (to be created), 0 for a store this core reads,
- * else -1 with why. */
+ * 1 for an empty schema (to be created), 2 for an older schema (to be
+ * upgraded), 0 for a store this core reads, else -1 with why. */
 static int pg_schema_check(pg_tx *tx, char *why)
 {
     const char *what = tx->ps->label;
@@ -82,7 +98,7 @@ static int pg_schema_check(pg_tx *tx, char *why)
     else if (v < 1)
         why_set(why, "%s has a damaged schema version", what);
     else
-        rc = 0;
+        rc = v < STORE_PG_VERSION ? 2 : 0;
     PQclear(r);
     return rc;
 }
@@ -102,9 +118,12 @@ static int pg_schema(pg_store *ps, char *why)
     if (!rc) rc = pg_schema_check(&tx, why);
     for (size_t i = 0; rc == 1 && i < sizeof STORE_PG_TABLES / sizeof STORE_PG_TABLES[0]; i++)
         if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES[i], ""))) rc = -1;
-    if (rc == 1)
+    for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_2 / sizeof STORE_PG_TABLES_2[0]; i++)
+        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_2[i], ""))) rc = -1;
+    if (rc > 0)
         rc = pg_done(pg_run(&tx, ps->label, why,
-                            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                            "INSERT INTO meta (key, value) VALUES ($1, $2)"
+                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                             "ti", STORE_PG_KEY, STORE_PG_VERSION));
     return pg_end(&tx, rc, why);
 }
@@ -342,6 +361,12 @@ const struct store_ops STORE_PG_OPS = {
     .cohort_get = pg_cohort_get,
     .aspects_put = pg_aspects_put,
     .aspects_each = pg_aspects_each,
+    .refusal_put = pg_refusal_put,
+    .pending_put = pg_pending_put,
+    .pending_each = pg_pending_each,
+    .pending_drop = pg_pending_drop,
+    .pending_refuse = pg_pending_refuse,
+    .uploads_each = pg_uploads_each,
     .recap_add = pg_recap_add,
     .recap_get = pg_recap_get,
 };

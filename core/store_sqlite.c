@@ -13,7 +13,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_SQLITE_VERSION 1      /* schema written and read by this core */
+#define STORE_SQLITE_VERSION 2      /* schema written and read by this core */
 #define STORE_SQLITE_KEY "kisi-core-schema"
 
 /* Results carry the exam's kind and programme (from the bank the core
@@ -51,6 +51,19 @@ static const char STORE_SQLITE_TABLES[] =
     "CREATE TABLE recaps(cohort_id TEXT NOT NULL REFERENCES cohorts(id), run INTEGER NOT NULL,"
     " created_ms INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (cohort_id, run));";
 
+/* Added by schema 2: what was refused, and results waiting for their kiosk. */
+static const char STORE_SQLITE_TABLES_2[] =
+    "CREATE TABLE refusals(id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL,"
+    " session_id TEXT NOT NULL, exam_id TEXT NOT NULL, nip TEXT NOT NULL,"
+    " attempt INTEGER NOT NULL, digest TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,"
+    " first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, times INTEGER NOT NULL,"
+    " UNIQUE (digest, code));"
+    "CREATE INDEX refusals_session ON refusals(session_id);"
+    "CREATE TABLE pending(id INTEGER PRIMARY KEY, kiosk TEXT NOT NULL, session_id TEXT NOT NULL,"
+    " exam_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL, digest TEXT NOT NULL,"
+    " json TEXT NOT NULL, sig TEXT NOT NULL, received_ms INTEGER NOT NULL,"
+    " UNIQUE (kiosk, digest));";
+
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
 {
@@ -76,6 +89,7 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
                            " FROM sqlite_master", "");
     if (!rc && STORE_CELL_NUM(&r, 0, 0) == 0) {
         int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
+        if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL);
         rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "INSERT INTO meta VALUES (?1, ?2)", "ti",
                                           STORE_SQLITE_KEY, STORE_SQLITE_VERSION)
                             : sqlite_fail(ss, e, what, why);
@@ -96,6 +110,13 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
         } else if (!rc && v < 1) {
             why_set(why, "%s has a damaged schema version", what);
             rc = -1;
+        } else if (!rc && v == 1) {
+            /* a store of schema 1 gains the tables of schema 2 */
+            int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL);
+            rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "UPDATE meta SET value = ?2"
+                                              " WHERE key = ?1", "ti", STORE_SQLITE_KEY,
+                                              STORE_SQLITE_VERSION)
+                                : sqlite_fail(ss, e, what, why);
         }
     }
     sqlite_rows_free(&r);
@@ -473,6 +494,12 @@ const struct store_ops STORE_SQLITE_OPS = {
     .cohort_get = sqlite_cohort_get,
     .aspects_put = sqlite_aspects_put,
     .aspects_each = sqlite_aspects_each,
+    .refusal_put = sqlite_refusal_put,
+    .pending_put = sqlite_pending_put,
+    .pending_each = sqlite_pending_each,
+    .pending_drop = sqlite_pending_drop,
+    .pending_refuse = sqlite_pending_refuse,
+    .uploads_each = sqlite_uploads_each,
     .recap_add = sqlite_recap_add,
     .recap_get = sqlite_recap_get,
 };

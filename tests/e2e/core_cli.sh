@@ -84,21 +84,58 @@ sit_stop
 same "two bundles on the stick" "$(ls "$T"/stick/*.json | wc -l)" 2
 K1=$(pubhex "$T/k1/kiosk.key")
 
-# -- import: the kiosk is unknown, then approved; twice stores once ----------------
-ccore --db "$DB" import "$T/stick"
-refused_as "import from a kiosk the core never saw" 1
-same "both refused" "$(grep -c ': refused: ' "$T/out")" 2
-grep -q ': refused: .*now pending.*(unknown-kiosk)$' "$T/out" || fail "first: $(cat "$T/out")"
-grep -q ': refused: .*pending (kiosk-not-approved)$' "$T/out" || fail "second: $(cat "$T/out")"
-ok "the first enrols the kiosk as pending, the second waits for approval"
+# -- import: the kiosk is unknown: its results wait; approved, they are stored -----
+ccore --db "$DB" import "$T/stick"; same "import from a kiosk the core never saw" "$rc" 0
+same "both wait" "$(grep -c ': waits for the approval of kiosk ' "$T/out")" 2
+grep -q "^2 results wait for the approval of kiosk $(printf %s "$K1" | cut -c1-16): .*core kiosk approve $(printf %s "$K1" | cut -c1-8) stores them\$" "$T/out" \
+    || fail "import summary: $(cat "$T/out")"
+ok "import says how many results wait, and for which kiosk"
 ccore --db "$DB" kiosk list
 grep -q "^$K1 *pending .*imported from stick\$" "$T/out" || fail "kiosk list: $(cat "$T/out")"
 ok "the signer is now listed as pending"
+ccore --db "$DB" results
+same "core results" "$rc" 0
+grep -q "^RECEIVED (UTC) *KIOSK *KIOSK NAME *SESSION *EXAM *NIP *ATT *OUTCOME\$" "$T/out" || fail "results header: $(cat "$T/out")"
+same "core results lists both as waiting" "$(grep -c ' waiting: waits at the core until its kiosk is approved$' "$T/out")" 2
+ccore --db "$DB" import "$T/stick"; same "import again while pending" "$rc" 0
+ccore --db "$DB" results
+same "still two waiting, not four" "$(grep -c ' waiting: ' "$T/out")" 2
 ccore --db "$DB" kiosk approve "$(printf %s "$K1" | cut -c1-8)"; same "approve by 8 hex" "$rc" 0
-ccore --db "$DB" import "$T/stick"; same "import after approval" "$rc" 0
-same "both stored" "$(grep -c ': stored$' "$T/out")" 2
+grep -q "approved; of its waiting results 2 stored, 0 refused" "$T/out" || fail "approve: $(cat "$T/out")"
+ok "approving stores the waiting results ($(cat "$T/out"))"
+grep -q "info kiosk approved: kiosk=$K1" "$T/err" || fail "approve log: $(cat "$T/err")"
+ok "and the approval is logged on stderr"
+ccore --db "$DB" results
+same "both now stored" "$(grep -c '  stored$' "$T/out")" 2
+same "none waits" "$(grep -c ' waiting: ' "$T/out")" 0
+grep -q "^2 stored, 0 disputed (kept as evidence), 0 refused, 0 waiting" "$T/out" || fail "results summary: $(cat "$T/out")"
+ok "core results sums them up"
 ccore import "$T/stick" --db "$DB"; same "import again" "$rc" 0
 same "both already stored" "$(grep -c ': already stored$' "$T/out")" 2
+
+# -- a second kiosk's results wait; revoked, they are refused ------------------------
+openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
+K2=$(pubhex "$T/k2.key")
+mkdir "$T/stick3"
+f=$(ls "$T"/stick/*.json | head -n 1)
+edit "$f" "$T/k2.json" "r['kiosk'] = '$K2'"
+resign "$T/k2.key" "$T/k2.json" "$T/stick3/from-k2"
+ccore --db "$DB" import "$T/stick3"; same "import from a second unknown kiosk" "$rc" 0
+grep -q "^1 result waits for the approval of kiosk" "$T/out" || fail "import: $(cat "$T/out")"
+ok "one result waits"
+ccore --db "$DB" kiosk revoke "$(printf %s "$K2" | cut -c1-8)"; same "revoke" "$rc" 0
+grep -q "revoked; of its waiting results 0 stored, 1 refused" "$T/out" || fail "revoke: $(cat "$T/out")"
+ok "revoking refuses the waiting result"
+ccore --db "$DB" results
+grep -q "^.*$(printf %s "$K2" | cut -c1-12) .* refused (kiosk-revoked): its kiosk was revoked" "$T/out" \
+    || fail "results after revoke: $(cat "$T/out")"
+ok "core results shows why: the kiosk was revoked"
+SID=$(jget "$f" 'j["session"]')
+ccore --db "$DB" results --session "$SID"; same "results of one session" "$rc" 0
+same "lists its three uploads" "$(grep -c " $(printf %s "$SID" | cut -c1-12) " "$T/out")" 3
+ccore --db "$DB" results --session nothing-here
+same "results of an unknown session: only the header and the sum" "$(wc -l <"$T/out")" 2
+ccore --db "$DB" results --bogus; refused_as "results with an unknown option" 2
 mkdir "$T/stick2"
 cp "$T"/stick/*.json "$T"/stick/*.sig "$T/stick2/"
 f=$(ls "$T"/stick2/*.json | head -n 1)
@@ -113,6 +150,10 @@ grep -q '^zz-tampered.json: refused: .*(bad-signature)$' "$T/out" || fail "tampe
 grep -q '^zz-nosig.json: refused: ' "$T/out" || fail "no .sig: $(cat "$T/out")"
 grep -q '^zz-pipe.json: refused: .*not a plain file' "$T/out" || fail "pipe: $(cat "$T/out")"
 same "the genuine two: already stored" "$(grep -c ': already stored$' "$T/out")" 2
+ccore --db "$DB" results
+grep -q " refused (bad-signature): the signature does not match the result\$" "$T/out" \
+    || fail "results after a tampered copy: $(cat "$T/out")"
+ok "core results shows the tampered copy as refused, and why"
 
 # -- history: FORMS.jsonl for the next session --------------------------------------
 ccore --db "$DB" history --exam latsar-akademik; same "history" "$rc" 0

@@ -182,14 +182,33 @@ same "it is empty" "$(wc -c <"$T/body")" 0
 core_stop
 same "SIGTERM stops the core cleanly" "$core_rc" 0
 grep -q '^core stopped' "$T/core.out" || fail "no stop line"
-[ -s "$T/core.err" ] && fail "stderr of the server: $(cat "$T/core.err")"
-ok "no stderr from the server"
+# the log: one line per event on stderr, each "TIME LEVEL EVENT", never a secret
+bad=$(grep -cv '^[0-9-]*T[0-9:]*Z \(info\|warning\|error\) [a-z]' "$T/core.err")
+same "every stderr line of the server is a log line" "$bad" 0
+grep -q " info kiosk enrolled: kiosk=$K1 state=pending name=\"ruang-1\"\$" "$T/core.err" \
+    || fail "no enrolment line: $(head -c 600 "$T/core.err")"
+grep -q " info result stored: kiosk=$(printf %s "$K1" | cut -c1-16) session=.* attempt=1 awarded=" "$T/core.err" \
+    || fail "no stored line"
+grep -q " warning result refused: code=bad-signature .* reason=\"the signature does not match the result\"\$" "$T/core.err" \
+    || fail "no refusal line with its reason"
+grep -q " warning result disputed, kept as evidence: " "$T/core.err" || fail "no conflict line"
+grep -q " warning request: GET /v1/history status=401 code=-" "$T/core.err" || fail "no refused request line"
+grep -q " info request: POST /v1/results status=201 code=stored bytes=" "$T/core.err" || fail "no upload request line"
+ok "the server logged enrolment, stored, refused and disputed results and requests"
+grep -qF "$(cat "$T/operator.token")" "$T/core.err" && fail "the operator token is in the log"
+grep -qF "not-the-token-at-all" "$T/core.err" && fail "a wrong token is in the log"
+grep -qF "$(jget "${ACAD%.json}.sig" 'j["sig"]')" "$T/core.err" && fail "a signature is in the log"
+grep -qF "$(cat "$R/passphrase")" "$T/core.err" && fail "the passphrase is in the log"
+ok "no token, passphrase or signature in the log"
 
 # -- the operator routes of a core started without a token ---------------------------
-NO_OPERATOR_TOKEN=1 core_start "$DB" || fail "core start without a token: $(cat "$T/core.err")"
+# (under systemd, JOURNAL_STREAM is set: each line then starts with its syslog priority)
+JOURNAL_STREAM=8:12345 NO_OPERATOR_TOKEN=1 core_start "$DB" || fail "core start without a token: $(cat "$T/core.err")"
 get "/v1/history?exam=latsar-akademik"; status_is "history on a core without a token" 403 operator-routes-off
 get "/v1/health"; status_is "the other routes still answer" 200
 core_stop
+same "under journald the log line carries its priority" "$(cat "$T/core.err")" \
+    "<4>request: GET /v1/history status=403 code=operator-routes-off bytes=0"
 printf 'qwzxv\n' >"$T/five.token"
 ccore --db "$DB" --listen 127.0.0.1:18079 --operator-token-file "$T/five.token"
 [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q 'printable characters' "$T/err" ||

@@ -858,6 +858,109 @@ static void test_text_is_ordered_byte_by_byte_whatever_the_locale(void **state)
     fx_rmdir(dir);
 }
 
+/* Collects the uploads list as "state code session nip attempt times kiosk-name" lines. */
+static int add_upload(const store_upload *u, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 2048 - n, "%s %s %s %.6s %d %d %s|", u->state, u->code[0] ? u->code : "-",
+             u->session_id, u->nip, u->attempt, u->times, u->kiosk_name[0] ? u->kiosk_name : "-");
+    return 0;
+}
+
+static void test_uploads_list_what_arrived_and_what_became_of_it(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", out[2048] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "lab 1", 5, why), 0);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 5000, "b"), STORE_CONFLICT);
+    assert_int_equal(put(s, "s2", "akad", "academic", NIP_B, 1, 8000, "c"), STORE_NEW);
+    store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "form-mismatch",
+                       "the form is not the one the session derives", 5000};
+    assert_int_equal(store_refusal_put(s, &r, why), 0);
+    /* the same upload refused again is counted, not listed twice */
+    r.received_ms = 6000;
+    assert_int_equal(store_refusal_put(s, &r, why), 0);
+    store_refusal bad = {NULL, NULL, NULL, NULL, 0, "eeee", "bad-signature", "no", 7000};
+    assert_int_equal(store_refusal_put(s, &bad, why), 0);
+    assert_int_equal(store_uploads_each(s, "s1", add_upload, out, why), 0);
+    assert_string_equal(out, "stored - s1 199001 1 1 lab 1|evidence conflict s1 199001 1 1 lab 1|"
+                             "refused form-mismatch s1 199202 1 2 -|");
+    out[0] = 0;
+    assert_int_equal(store_uploads_each(s, NULL, add_upload, out, why), 0);
+    assert_string_equal(out, "stored - s1 199001 1 1 lab 1|evidence conflict s1 199001 1 1 lab 1|"
+                             "stored - s2 199202 1 1 lab 1|refused form-mismatch s1 199202 1 2 -|"
+                             "refused bad-signature   0 1 -|");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Collects the digests of waiting results. */
+static int add_pending(const store_pending *p, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%s:%s:%d|", p->digest, p->nip, p->attempt);
+    return 0;
+}
+
+static void test_waiting_results_are_kept_once_and_refused_together(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", out[256] = "", list[2048] = "";
+    store *s = open_in(&dir);
+    store_pending p = {KEY_1, "s1", "akad", NIP_A, 1, "d1", "{}", "{\"sig\":1}", 10};
+    assert_int_equal(store_pending_put(s, &p, why), 0);
+    assert_int_equal(store_pending_put(s, &p, why), 0);
+    p.digest = "d2", p.nip = NIP_B, p.received_ms = 20;
+    assert_int_equal(store_pending_put(s, &p, why), 0);
+    p.kiosk = KEY_3, p.digest = "d3";
+    assert_int_equal(store_pending_put(s, &p, why), 0);
+    assert_int_equal(store_pending_each(s, KEY_1, add_pending, out, why), 0);
+    assert_string_equal(out, "d1:" NIP_A ":1|d2:" NIP_B ":1|");
+    assert_int_equal(store_uploads_each(s, "s1", add_upload, list, why), 0);
+    assert_string_equal(list, "waiting kiosk-pending s1 199001 1 1 -|"
+                              "waiting kiosk-pending s1 199202 1 1 -|"
+                              "waiting kiosk-pending s1 199202 1 1 -|");
+    assert_int_equal(store_pending_drop(s, KEY_1, "d1", why), 0);
+    int n = -1;
+    assert_int_equal(store_pending_refuse(s, KEY_1, "kiosk-revoked", "its kiosk was revoked", 30,
+                                          &n, why), 0);
+    assert_int_equal(n, 1);
+    out[0] = 0;
+    assert_int_equal(store_pending_each(s, KEY_1, add_pending, out, why), 0);
+    assert_string_equal(out, "");
+    list[0] = 0;
+    assert_int_equal(store_uploads_each(s, "s1", add_upload, list, why), 0);
+    assert_string_equal(list, "waiting kiosk-pending s1 199202 1 1 -|"
+                              "refused kiosk-revoked s1 199202 1 1 -|");
+    assert_int_equal(store_pending_refuse(s, KEY_1, "kiosk-revoked", "again", 40, &n, why), 0);
+    assert_int_equal(n, 0);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+static void test_store_of_schema_1_gains_the_tables_of_schema_2(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", out[2048] = "";
+    store_close(open_in(&dir));
+    raw_sql(dir, "DROP TABLE refusals");
+    raw_sql(dir, "DROP TABLE pending");
+    raw_sql(dir, "UPDATE meta SET value = 1 WHERE key = 'kisi-core-schema'");
+    store *s = reopen(dir, why);
+    if (!s) fail_msg("reopen: %s", why);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 2);
+    store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
+    assert_int_equal(store_refusal_put(s, &r, why), 0);
+    assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
+    assert_string_equal(out, "refused malformed s1 199202 1 1 -|");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 /* A backend table that could not close what it opens: counts its opens. */
 static int fake_opens;
 
@@ -946,6 +1049,9 @@ int main(void)
         cmocka_unit_test(test_room_lists_the_results_of_its_session),
         cmocka_unit_test(test_aspect_rows_replace_earlier_rows_of_a_known_cohort),
         cmocka_unit_test(test_recap_rerun_is_kept_beside_the_first),
+        cmocka_unit_test(test_uploads_list_what_arrived_and_what_became_of_it),
+        cmocka_unit_test(test_waiting_results_are_kept_once_and_refused_together),
+        cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schema_2),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_store_holding_other_tables_is_refused),
         cmocka_unit_test(test_store_url_names_a_known_backend),

@@ -12,9 +12,10 @@
 
 #include "bank.h"
 #include "cli.h"
+#include "clk.h"
 #include "cmd.h"
 #include "hex.h"
-#include "clk.h"
+#include "log.h"
 #include "text.h"
 #include "why.h"
 
@@ -89,13 +90,23 @@ int cmd_kiosk(const char *db, int argc, char **argv)
                             "'%.70s'", argv[1]);
     }
     cmd_env env;
-    if (cmd_open(db, false, &env)) return 1;
+    /* approving stores the kiosk's waiting results: that needs the data folder */
+    if (cmd_open(db, strcmp(state, "approved") == 0, &env)) return 1;
     char why[WHY_SIZE] = "";
-    int rc = *state ? store_kiosk_set(env.st, argv[1], state, why)
-                    : store_kiosk_each(env.st, print_kiosk, NULL, why);
+    int stored = 0, refused = 0, rc;
+    if (*state) {
+        core_log_enable(true);
+        rc = core_kiosk_decide(env.st, env.ctx, argv[1], state, clk_wall_ms(), &stored, &refused,
+                               why);
+    } else {
+        rc = store_kiosk_each(env.st, print_kiosk, NULL, why);
+    }
     cmd_close(&env);
     if (rc) return cmd_fail("%s", why);
-    if (*state) printf("kiosk %s %s\n", argv[1], state);
+    if (*state && stored + refused == 0) printf("kiosk %s %s\n", argv[1], state);
+    else if (*state)
+        printf("kiosk %s %s; of its waiting results %d stored, %d refused (core results)\n",
+               argv[1], state, stored, refused);
     return 0;
 }
 
@@ -106,19 +117,12 @@ static int is_result_name(const struct dirent *e)
     return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".json") == 0;
 }
 
-/* A validly signed bundle from a kiosk the core never saw (it had no
- * network): enrols that kiosk as pending, so that the operator can approve
- * it and import again, and says so in the outcome's reason. */
-static void enrol_signer(core_ctx *c, const char *dir, const char *pub, ingest_outcome *out)
+/* The name a kiosk never seen is enrolled under: "imported from FOLDER". */
+static void signer_name(const char *dir, char *name, size_t cap)
 {
-    char why[WHY_SIZE] = "", name[128];
     const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
-    snprintf(name, sizeof name, "imported from %.100s", base);
+    snprintf(name, cap, "imported from %.100s", base);
     text_scrub(name);
-    if (core_kiosk_enrol(c, pub, name, clk_wall_ms(), why) == 0)
-        snprintf(out->reason, sizeof out->reason,
-                 "kiosk %.16s was not enrolled; it is now pending: core kiosk approve %.16s, "
-                 "then import again", pub, pub);
 }
 
 /* True when path is a plain file (not a link, pipe or device, which a
@@ -137,8 +141,15 @@ static bool plain_file(const char *path, char *why)
     return true;
 }
 
-/* Ingests DIR/name with its .sig; prints its line; returns 1 when refused. */
-static int import_one(core_ctx *c, const char *dir, const char *name)
+/* What an import did: refused results, and the kiosks whose results wait. */
+typedef struct import_count {
+    int refused, waiting;
+    char kiosk[17];  /* the first kiosk with waiting results (16 hex) */
+    bool kiosks;     /* results of more than one kiosk wait */
+} import_count;
+
+/* Ingests DIR/name with its .sig and prints its line. */
+static void import_one(core_ctx *c, const char *dir, const char *name, import_count *n)
 {
     char path[4096], why[WHY_SIZE] = "";
     size_t rlen = 0, slen = 0;
@@ -161,15 +172,22 @@ static int import_one(core_ctx *c, const char *dir, const char *name)
         snprintf(out.reason, sizeof out.reason,
                  "the .sig file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     } else {
-        core_ingest(c, rec, rlen, pub, hex, clk_wall_ms(), &out);
-        if (strcmp(out.code, "unknown-kiosk") == 0) enrol_signer(c, dir, pub, &out);
+        /* a kiosk never seen (it had no network) is enrolled: its result waits */
+        char signer[128];
+        signer_name(dir, signer, sizeof signer);
+        core_ingest_or_wait(c, rec, rlen, pub, hex, signer, clk_wall_ms(), &out);
     }
     free(rec);
     free(sig);
     if (out.status == 201) printf("%s: stored\n", name);
     else if (out.status == 200) printf("%s: already stored\n", name);
+    else if (out.status == 202) printf("%s: waits for the approval of kiosk %.16s\n", name, pub);
     else printf("%s: refused: %s (%s)\n", name, out.reason, out.code);
-    return out.status >= 300;
+    if (out.status >= 300) n->refused++;
+    if (out.status == 202) {
+        if (n->waiting++ == 0) snprintf(n->kiosk, sizeof n->kiosk, "%.16s", pub);
+        else if (strncmp(n->kiosk, pub, 16) != 0) n->kiosks = true;
+    }
 }
 
 int cmd_import(const char *db, int argc, char **argv)
@@ -179,19 +197,27 @@ int cmd_import(const char *db, int argc, char **argv)
     int n = scandir(argv[0], &names, is_result_name, alphasort);
     if (n < 0) return cmd_fail("cannot read the folder %.200s", argv[0]);
     cmd_env env;
-    int refused = 0;
+    import_count count = {0};
+    int rc = 0;
     if (cmd_open(db, true, &env)) {
-        refused = -1;
+        rc = 1;
     } else {
-        for (int i = 0; i < n; i++) refused += import_one(env.ctx, argv[0], names[i]->d_name);
+        for (int i = 0; i < n; i++) import_one(env.ctx, argv[0], names[i]->d_name, &count);
         cmd_close(&env);
         if (n == 0) printf("no NAME.json results in %s\n", argv[0]);
+        if (count.waiting && !count.kiosks)
+            printf("%d result%s wait%s for the approval of kiosk %s: core kiosk list, then core "
+                   "kiosk approve %.8s stores them\n", count.waiting, count.waiting > 1 ? "s" : "",
+                   count.waiting > 1 ? "" : "s", count.kiosk, count.kiosk);
+        else if (count.waiting)
+            printf("%d results wait for the approval of their kiosks: core kiosk list, then core "
+                   "kiosk approve ID stores them\n", count.waiting);
     }
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);
     fflush(stdout);
-    if (refused > 0) return cmd_fail("%d of %d results refused", refused, n);
-    return refused < 0 ? 1 : 0;
+    if (count.refused) return cmd_fail("%d of %d results refused", count.refused, n);
+    return rc;
 }
 
 static int print_form(const char *form_json, void *arg)

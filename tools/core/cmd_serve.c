@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "http.h"
+#include "log.h"
 #include "secret.h"
 #include "why.h"
 
@@ -64,6 +65,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
         return 1;
     }
     char why[WHY_SIZE] = "";
+    core_log_enable(true);
     http_config cfg = {.listen = listen, .recap = serve_recap, .operator_token = token};
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {

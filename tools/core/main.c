@@ -21,6 +21,7 @@ static const char usage_text[] =
     "  kiosk list | kiosk approve ID | kiosk revoke ID   (ID: 8+ hex digits of the key)\n"
     "  import DIR                     every NAME.json with its NAME.sig\n"
     "  history --exam ID              FORMS.jsonl for `bank session --history`\n"
+    "  results [--session ID]         what arrived, from which kiosk, what was refused and why\n"
     "  cohort add DEF.json ROSTER.csv\n"
     "  aspects import COHORT FILE.csv\n"
     "  recap COHORT --csv|--json [--rerun]\n"
@@ -37,7 +38,7 @@ static const struct {
 } commands[] = {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
-    {"aspects", cmd_aspects}, {"recap", cmd_recap},
+    {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in

@@ -1,0 +1,56 @@
+/* log.c -- the core's event log: one line per event on stderr, with a journald priority or a UTC time. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOG_LINE_MAX 1024 /* longer events are cut */
+
+static volatile int log_on;
+
+void core_log_enable(bool on)
+{
+    log_on = on;
+}
+
+static const char *level_name(core_log_level level)
+{
+    switch (level) {
+    case CORE_LOG_ERR: return "error";
+    case CORE_LOG_WARNING: return "warning";
+    case CORE_LOG_INFO: return "info";
+    }
+    return "info";
+}
+
+void core_log(core_log_level level, const char *fmt, ...)
+{
+    if (!log_on) return;
+    char line[LOG_LINE_MAX + 2];
+    size_t n;
+    if (getenv("JOURNAL_STREAM")) {
+        n = (size_t)snprintf(line, sizeof line, "<%d>", (int)level);
+    } else {
+        time_t now = time(NULL);
+        struct tm tm;
+        char when[32] = "?";
+        if (gmtime_r(&now, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        n = (size_t)snprintf(line, sizeof line, "%s %s ", when, level_name(level));
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(line + n, LOG_LINE_MAX - n, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    n += (size_t)k < LOG_LINE_MAX - n ? (size_t)k : LOG_LINE_MAX - n - 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f) line[i] = '?';
+    line[n++] = '\n';
+    /* one write: lines of several threads never interleave */
+    ssize_t w = write(STDERR_FILENO, line, n);
+    (void)w;
+}
