@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
+#include "cohort.h"
 #include "http.h"
 #include "hex.h"
 #include "clk.h"
@@ -30,7 +31,7 @@ struct http_server {
     struct MHD_Daemon *d;
     int fd;                 /* the listening socket: the daemon closes it when it stops */
     core_ctx *c;            /* borrowed */
-    http_config cfg;        /* recap_arg borrowed */
+    http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
 
@@ -235,19 +236,24 @@ static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, c
     return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_TEXT, t.p, t.len, NULL, NULL);
 }
 
+/* The recap computed now (a preview: nothing is stored by a GET), or with
+ * ?run=N a recorded run. */
 static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, const char *cohort,
                                 const req *r)
 {
     (void)r;
-    if (!h->cfg.recap)
-        return send_error(conn, MHD_HTTP_NOT_IMPLEMENTED, "not-implemented",
-                          "this server computes no recaps");
     if (!is_id(cohort))
         return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-cohort", "no such cohort");
-    int status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-    char code[32] = "server-error", why[WHY_SIZE] = "the recap failed";
-    char *json = h->cfg.recap(h->c, cohort, h->cfg.recap_arg, &status, code, why);
-    if (!json) return send_error(conn, (unsigned)status, code, "%s", why);
+    const char *runs = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "run");
+    char *end = NULL;
+    long run = runs ? strtol(runs, &end, 10) : 0;
+    if (runs && (!*runs || *end || run < 1 || run > 1000000))
+        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                          "give a recorded run as ?run=N (N from 1), or no run for a preview");
+    cohort_err e = {500, "server-error", "the recap failed"};
+    store *st = core_ctx_store(h->c);
+    char *json = runs ? cohort_recap_run(st, cohort, (int)run, &e) : cohort_recap_preview(st, cohort, &e);
+    if (!json) return send_error(conn, (unsigned)e.status, e.code, "%s", e.why);
     return send_line(conn, MHD_HTTP_OK, json, NULL, NULL);
 }
 

@@ -10,28 +10,20 @@
 #define HTTP_BODY_MAX (4u << 20)  /* default request body limit: larger bodies get 413 */
 #define HTTP_CONNECTIONS_MAX 256  /* open connections served at once */
 
-/* Produces the recap JSON of `cohort` for GET /v1/cohorts/{id}/recap: the
- * latest stored run, or run 1 computed and stored when none exists. Returns
- * a malloc'd string (the server frees it), or NULL with *status (an HTTP
- * status), `code` (32 bytes, e.g. "unknown-cohort") and `why` (WHY_SIZE
- * bytes) set. Called from several threads at once. */
-typedef char *(*http_recap_fn)(core_ctx *c, const char *cohort, void *arg, int *status,
-                               char *code, char *why);
-
 typedef struct http_config {
     const char *listen;    /* "HOST:PORT" or "[V6]:PORT"; NULL = "127.0.0.1:8080" */
     size_t body_max;       /* 0 = HTTP_BODY_MAX */
-    http_recap_fn recap;   /* NULL: the recap route answers 501 */
     const char *operator_token; /* opens the operator routes (history, recap) to
                                    "Authorization: Bearer TOKEN" (borrowed); NULL: they
                                    answer 403 */
-    void *recap_arg;
 } http_config;
 
 typedef struct http_server http_server;
 
 /* Binds the listen address (only that address) and serves in background
- * threads, one for each open connection (at most HTTP_CONNECTIONS_MAX). Borrows `c` and cfg->recap_arg: both must outlive the server.
+ * threads, one for each open connection (at most HTTP_CONNECTIONS_MAX). Borrows `c` and
+ * cfg->operator_token: both must outlive the server. GET /v1/cohorts/{id}/recap answers
+ * the recap computed now (a preview, never stored), or with ?run=N recorded run N.
  * Caller stops with http_stop(). NULL with why (WHY_SIZE bytes) on error. */
 http_server *http_start(core_ctx *c, const http_config *cfg, char *why);
 /* Stops serving, waits for running requests, frees. NULL is a no-op. */

@@ -22,7 +22,14 @@ typedef struct recap_input {
     int absent_sessions, absent_jp, absent_days;  /* RECAP_NONE = 0 */
     int trophies;                /* RECAP_NONE when not given */
     bool rpl_exempt;             /* passed the RPL pre-test: certificate without training */
+    unsigned disputed;           /* RECAP_DISPUTED_* of the exams at which another record
+                                    rivals a stored attempt (a 409 conflict, kept as evidence) */
 } recap_input;
+
+/* The kiosk exams of a cohort whose attempts may be disputed. */
+#define RECAP_DISPUTED_SELF_PACED 1u
+#define RECAP_DISPUTED_DISTANCE 2u
+#define RECAP_DISPUTED_RPL 4u
 
 typedef enum recap_outcome {
     RECAP_PASSED = 0,    /* lulus */

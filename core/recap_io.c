@@ -15,30 +15,68 @@
 /* ------------------------------------------------------------------ */
 /* Reading the aspects CSV                                             */
 
-typedef enum col_kind { COL_NIP, COL_NAME, COL_SCORE, COL_COUNT, COL_TROPHIES } col_kind;
-
-static const struct column {
-    const char *name;
-    col_kind kind;
-    size_t off;  /* of the int (or char array) in recap_input */
-} columns[] = {
-    {"nip", COL_NIP, offsetof(recap_input, nip)},
-    {"name", COL_NAME, offsetof(recap_input, name)},
-    {"behaviour_institution", COL_SCORE, offsetof(recap_input, behaviour_institution)},
-    {"behaviour_agency", COL_SCORE, offsetof(recap_input, behaviour_agency)},
-    {"academic_self_paced", COL_SCORE, offsetof(recap_input, academic_self_paced)},
-    {"academic_distance", COL_SCORE, offsetof(recap_input, academic_distance)},
-    {"actualisation_design", COL_SCORE, offsetof(recap_input, actualisation_design)},
-    {"actualisation_implementation", COL_SCORE,
+const recap_column RECAP_COLUMNS[] = {
+    {"nip", RECAP_COL_NIP, offsetof(recap_input, nip)},
+    {"name", RECAP_COL_NAME, offsetof(recap_input, name)},
+    {"behaviour_institution", RECAP_COL_SCORE, offsetof(recap_input, behaviour_institution)},
+    {"behaviour_agency", RECAP_COL_SCORE, offsetof(recap_input, behaviour_agency)},
+    {"academic_self_paced", RECAP_COL_SCORE, offsetof(recap_input, academic_self_paced)},
+    {"academic_distance", RECAP_COL_SCORE, offsetof(recap_input, academic_distance)},
+    {"actualisation_design", RECAP_COL_SCORE, offsetof(recap_input, actualisation_design)},
+    {"actualisation_implementation", RECAP_COL_SCORE,
      offsetof(recap_input, actualisation_implementation)},
-    {"pktbt", COL_SCORE, offsetof(recap_input, pktbt)},
-    {"absent_sessions", COL_COUNT, offsetof(recap_input, absent_sessions)},
-    {"absent_jp", COL_COUNT, offsetof(recap_input, absent_jp)},
-    {"absent_days", COL_COUNT, offsetof(recap_input, absent_days)},
-    {"trophies", COL_TROPHIES, offsetof(recap_input, trophies)},
+    {"pktbt", RECAP_COL_SCORE, offsetof(recap_input, pktbt)},
+    {"absent_sessions", RECAP_COL_COUNT, offsetof(recap_input, absent_sessions)},
+    {"absent_jp", RECAP_COL_COUNT, offsetof(recap_input, absent_jp)},
+    {"absent_days", RECAP_COL_COUNT, offsetof(recap_input, absent_days)},
+    {"trophies", RECAP_COL_TROPHIES, offsetof(recap_input, trophies)},
 };
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
+#define NCOLUMNS (sizeof RECAP_COLUMNS / sizeof RECAP_COLUMNS[0])
+const size_t RECAP_NCOLUMNS = NCOLUMNS;
 #define COUNT_MAX 100000  /* no absence or trophy count comes near */
+
+/* The int of column c in `in`. */
+static int *column_int(recap_input *in, const recap_column *c)
+{
+    return (int *)((char *)in + c->off);
+}
+
+void recap_input_init(recap_input *in, const char *nip, const char *name)
+{
+    memset(in, 0, sizeof *in);
+    snprintf(in->nip, sizeof in->nip, "%s", nip ? nip : "");
+    snprintf(in->name, sizeof in->name, "%s", name ? name : "");
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if (RECAP_COLUMNS[i].kind >= RECAP_COL_SCORE) *column_int(in, &RECAP_COLUMNS[i]) = RECAP_NONE;
+}
+
+/* Caller frees. */
+char *recap_aspects_json(const recap_input *in)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < NCOLUMNS; i++) {
+        if (RECAP_COLUMNS[i].kind < RECAP_COL_SCORE) continue;
+        int v = *column_int((recap_input *)in, &RECAP_COLUMNS[i]);
+        if (v != RECAP_NONE && json_object_set_new(o, RECAP_COLUMNS[i].name, json_integer(v))) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return text;
+}
+
+void recap_aspects_from_json(recap_input *in, const char *row_json)
+{
+    json_t *o = json_loads(row_json, 0, NULL);
+    for (size_t i = 0; i < NCOLUMNS; i++) {
+        json_t *v = json_object_get(o, RECAP_COLUMNS[i].name);
+        if (RECAP_COLUMNS[i].kind >= RECAP_COL_SCORE && json_is_integer(v))
+            *column_int(in, &RECAP_COLUMNS[i]) = (int)json_integer_value(v);
+    }
+    json_decref(o);
+}
 
 /* Strips spaces and tabs from both ends of s in place; returns s. */
 static char *trim(char *s)
@@ -93,23 +131,23 @@ static bool parse_count(const char *s, int *out)
 }
 
 /* Reads the header: map[i] is the column of field i. False with why set. */
-static bool read_header(char **f, size_t nf, int line, const struct column **map, char *why)
+static bool read_header(char **f, size_t nf, int line, const recap_column **map, char *why)
 {
     bool seen[NCOLUMNS] = {false};
     for (size_t i = 0; i < nf; i++) {
         const char *h = trim(f[i]);
         size_t c = 0;
-        while (c < NCOLUMNS && strcasecmp(h, columns[c].name) != 0) c++;
+        while (c < NCOLUMNS && strcasecmp(h, RECAP_COLUMNS[c].name) != 0) c++;
         if (c == NCOLUMNS) {
             why_set(why, "line %d: unknown column '%.60s'", line, h);
             return false;
         }
         if (seen[c]) {
-            why_set(why, "line %d: column '%s' appears twice", line, columns[c].name);
+            why_set(why, "line %d: column '%s' appears twice", line, RECAP_COLUMNS[c].name);
             return false;
         }
         seen[c] = true;
-        map[i] = &columns[c];
+        map[i] = &RECAP_COLUMNS[c];
     }
     if (!seen[0]) {
         why_set(why, "line %d: the header has no nip column", line);
@@ -119,26 +157,26 @@ static bool read_header(char **f, size_t nf, int line, const struct column **map
 }
 
 /* Fills one field of r from cell text v. False with why set. */
-static bool read_cell(recap_input *r, const struct column *c, char *v, int line, char *why)
+static bool read_cell(recap_input *r, const recap_column *c, char *v, int line, char *why)
 {
     v = trim(v);
-    int *dst = (int *)((char *)r + c->off);
+    int *dst = column_int(r, c);
     switch (c->kind) {
-    case COL_NIP:
+    case RECAP_COL_NIP:
         if (!bank_nip_valid(v)) {
             why_set(why, "line %d: '%.40s' is not a valid 18-digit NIP", line, v);
             return false;
         }
         memcpy(r->nip, v, 19);
         return true;
-    case COL_NAME:
+    case RECAP_COL_NAME:
         if (strlen(v) >= sizeof r->name || text_has_control(v)) {
             why_set(why, "line %d: name must be at most 120 bytes of text on one line", line);
             return false;
         }
         memcpy(r->name, v, strlen(v) + 1);
         return true;
-    case COL_SCORE:
+    case RECAP_COL_SCORE:
         if (!*v) return true;
         if (!parse_score(v, dst)) {
             why_set(why, "line %d: %s '%.30s' is not a score from 0 to 100 with at most two "
@@ -146,15 +184,15 @@ static bool read_cell(recap_input *r, const struct column *c, char *v, int line,
             return false;
         }
         return true;
-    case COL_COUNT:
-    case COL_TROPHIES:
+    case RECAP_COL_COUNT:
+    case RECAP_COL_TROPHIES:
         if (!*v) return true;
         if (!parse_count(v, dst)) {
             why_set(why, "line %d: %s '%.30s' is not a whole number of at least 0", line,
                     c->name, v);
             return false;
         }
-        if (c->kind == COL_TROPHIES && *dst > 50) {
+        if (c->kind == RECAP_COL_TROPHIES && *dst > 50) {
             why_set(why, "line %d: %d trophies, more than the 50 that can be earned", line,
                     *dst);
             return false;
@@ -178,7 +216,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
     csv_init(&r, csv, len);
     char **f, bwhy[WHY_SIZE] = "";
     size_t nf, ncols = 0, count = 0, cap = 0;
-    const struct column **map = NULL;
+    const recap_column **map = NULL;
     recap_input *v = NULL;
     int *lines = NULL;
     int rc = csv_next(&r, &f, &nf, bwhy);
@@ -209,11 +247,7 @@ int recap_parse_aspects_csv(const char *csv, size_t len, recap_input **rows, siz
             if (!nv || !nl) goto oom;
         }
         recap_input *p = &v[count];
-        memset(p, 0, sizeof *p);
-        p->behaviour_institution = p->behaviour_agency = RECAP_NONE;
-        p->academic_self_paced = p->academic_distance = RECAP_NONE;
-        p->actualisation_design = p->actualisation_implementation = p->pktbt = RECAP_NONE;
-        p->absent_sessions = p->absent_jp = p->absent_days = p->trophies = RECAP_NONE;
+        recap_input_init(p, "", "");
         for (size_t i = 0; i < nf; i++)
             if (!read_cell(p, map[i], f[i], r.line, why)) goto fail;
         for (size_t i = 0; i < count; i++)
@@ -263,12 +297,38 @@ static bool put(json_t *o, const char *k, json_t *v)
     return v && json_object_set_new(o, k, v) == 0;
 }
 
+/* The disputable exams, by the name the recap gives them. */
+static const struct {
+    unsigned bit;
+    const char *name;
+} DISPUTABLE[] = {
+    {RECAP_DISPUTED_SELF_PACED, "self_paced"},
+    {RECAP_DISPUTED_DISTANCE, "distance"},
+    {RECAP_DISPUTED_RPL, "rpl"},
+};
+#define NDISPUTABLE (sizeof DISPUTABLE / sizeof DISPUTABLE[0])
+
+/* The exams of `disputed` as a JSON array of names; NULL on ENOMEM. */
+static json_t *j_disputed(unsigned disputed)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < NDISPUTABLE; i++)
+        if ((disputed & DISPUTABLE[i].bit) && json_array_append_new(a, json_string(DISPUTABLE[i].name))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 /* One participant's object; NULL on ENOMEM or bad UTF-8. Caller decrefs. */
 static json_t *participant_json(const recap_input *in, const recap_row *r)
 {
     json_t *o = json_object(), *b = json_object();
     bool ok = o && b && put(o, "nip", json_string(in->nip)) &&
               put(o, "name", json_string(in->name)) &&
+              put(o, "academic_self_paced", j_score(in->academic_self_paced)) &&
+              put(o, "academic_distance", j_score(in->academic_distance)) &&
+              put(o, "disputed", j_disputed(in->disputed)) &&
               put(o, "behaviour_institution", j_score(r->behaviour_institution)) &&
               put(o, "attitude", j_score(r->attitude)) &&
               put(o, "academic", j_score(r->academic)) &&
@@ -299,18 +359,21 @@ char *recap_json(const char *cohort_id, int run, const recap_input *in, const re
     if (!cohort_id || (n && (!in || !rows))) return NULL;
     static const recap_outcome order[] = {RECAP_PASSED, RECAP_DEFERRED, RECAP_FAILED,
                                           RECAP_EXEMPT, RECAP_INCOMPLETE};
-    size_t counts[5] = {0};
+    size_t counts[5] = {0}, disputed = 0;
     json_t *root = json_object(), *list = json_array(), *sum = json_object();
     bool ok = root && list && sum && put(root, "cohort", json_string(cohort_id)) &&
-              put(root, "run", json_integer(run));
+              put(root, "run", run > 0 ? json_integer(run) : json_null()) &&
+              put(root, "preview", json_boolean(run <= 0));
     for (size_t i = 0; ok && i < n; i++) {
         json_t *p = participant_json(&in[i], &rows[i]);
         ok = p && json_array_append_new(list, p) == 0;
         for (size_t k = 0; k < 5; k++)
             if (rows[i].outcome == order[k]) counts[k]++;
+        if (in[i].disputed) disputed++;
     }
     for (size_t k = 0; ok && k < 5; k++)
         ok = put(sum, recap_outcome_name(order[k]), json_integer((json_int_t)counts[k]));
+    ok = ok && put(sum, "disputed", json_integer((json_int_t)disputed));
     if (ok) {
         ok = put(root, "participants", list);
         list = NULL;
@@ -341,11 +404,12 @@ char *recap_csv(const char *cohort_id, int run, const recap_input *in, const rec
     if (!cohort_id || (n && (!in || !rows))) return NULL;
     static const char header[] =
         "cohort,run,nip,name,behaviour_institution,attitude,academic,actualisation,pktbt,final,"
-        "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule\n";
+        "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule,"
+        "academic_self_paced,academic_distance,disputed\n";
     sbuf b = {0};
     sbuf_add(&b, header, sizeof header - 1);
-    char runs[16];
-    snprintf(runs, sizeof runs, "%d", run);
+    char runs[16] = "preview";
+    if (run > 0) snprintf(runs, sizeof runs, "%d", run);
     for (size_t i = 0; i < n; i++) {
         const recap_row *r = &rows[i];
         csv_cell(&b, cohort_id, true);
@@ -361,7 +425,74 @@ char *recap_csv(const char *cohort_id, int run, const recap_input *in, const rec
         for (size_t k = 1; k < 6; k++) csv_cell(&b, v[k] < 0 ? "" : bank_band(v[k]), false);
         csv_cell(&b, recap_outcome_name(r->outcome), false);
         csv_cell(&b, r->rule, false);
+        score_cell(&b, in[i].academic_self_paced);
+        score_cell(&b, in[i].academic_distance);
+        char exams[64] = "";
+        for (size_t k = 0; k < NDISPUTABLE; k++)
+            if (in[i].disputed & DISPUTABLE[k].bit)
+                snprintf(exams + strlen(exams), sizeof exams - strlen(exams), "%s%s",
+                         exams[0] ? " " : "", DISPUTABLE[k].name);
+        csv_cell(&b, exams, false);
         sbuf_add(&b, "\n", 1);
     }
     return sbuf_take(&b, NULL);
+}
+
+/* o[key] as a string, "" when absent or not a string (borrowed). */
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* A score of o[key], or RECAP_NONE. */
+static int score_of(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_integer(v) ? (int)json_integer_value(v) : RECAP_NONE;
+}
+
+/* Caller frees. */
+char *recap_csv_of_json(const char *json, char *why)
+{
+    json_t *o = json_loads(json, 0, NULL), *parts = json_object_get(o, "participants"), *p;
+    size_t n = json_array_size(parts), i;
+    recap_input *in = calloc(n ? n : 1, sizeof *in);
+    recap_row *rows = calloc(n ? n : 1, sizeof *rows);
+    char *csv = NULL;
+    if (!json_is_array(parts) || !json_is_string(json_object_get(o, "cohort")) || !in || !rows) {
+        why_set(why, "%s", in && rows ? "the recap cannot be read" : "out of memory");
+        goto out;
+    }
+    json_array_foreach(parts, i, p) {
+        recap_row *r = &rows[i];
+        recap_input_init(&in[i], text_of(p, "nip"), text_of(p, "name"));
+        in[i].academic_self_paced = score_of(p, "academic_self_paced");
+        in[i].academic_distance = score_of(p, "academic_distance");
+        size_t k;
+        json_t *d;
+        json_array_foreach(json_object_get(p, "disputed"), k, d)
+            for (size_t x = 0; x < NDISPUTABLE; x++)
+                if (json_is_string(d) && strcmp(json_string_value(d), DISPUTABLE[x].name) == 0)
+                    in[i].disputed |= DISPUTABLE[x].bit;
+        r->behaviour_institution = score_of(p, "behaviour_institution");
+        r->attitude = score_of(p, "attitude");
+        r->academic = score_of(p, "academic");
+        r->actualisation = score_of(p, "actualisation");
+        r->pktbt = score_of(p, "pktbt");
+        r->final = score_of(p, "final");
+        r->outcome = RECAP_INCOMPLETE;
+        for (int x = RECAP_PASSED; x <= RECAP_INCOMPLETE; x++)
+            if (strcmp(text_of(p, "outcome"), recap_outcome_name((recap_outcome)x)) == 0)
+                r->outcome = (recap_outcome)x;
+        snprintf(r->rule, sizeof r->rule, "%s", text_of(p, "rule"));
+    }
+    csv = recap_csv(text_of(o, "cohort"), (int)json_integer_value(json_object_get(o, "run")), in,
+                    rows, n);
+    if (!csv) why_set(why, "out of memory");
+out:
+    free(in);
+    free(rows);
+    json_decref(o);
+    return csv;
 }

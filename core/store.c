@@ -254,10 +254,11 @@ int store_results_of_session(store *s, const char *session_id,
 }
 
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-               char *why)
+               int *disputes, char *why)
 {
     STORE_CHECK(s, "best score", exam_id, nip, awarded && passed ? "" : NULL);
-    return s->ops->best(s, exam_id, nip, awarded, passed, why);
+    int none = 0;
+    return s->ops->best(s, exam_id, nip, awarded, passed, disputes ? disputes : &none, why);
 }
 
 int store_refusal_put(store *s, const store_refusal *r, char *why)

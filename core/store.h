@@ -101,9 +101,11 @@ int store_history(store *s, const char *exam_id, int (*fn)(const char *form_json
 /* Calls fn for every stored result of `session_id` (room status). */
 int store_results_of_session(store *s, const char *session_id,
                              int (*fn)(const store_result *r, void *arg), void *arg, char *why);
-/* Best awarded score and passed flag of nip at exam_id; 1 found, 0 none. */
+/* Best awarded score and passed flag of nip at exam_id, and how many rival
+ * records of its stored attempts are kept as evidence (*disputes, may be
+ * NULL); 1 found, 0 none. */
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-               char *why);
+               int *disputes, char *why);
 
 /* A refused upload, recorded so that the operator sees what arrived and
  * why it was not stored (`core results`). Fields not known (a record that
@@ -170,7 +172,10 @@ int store_aspects_put(store *s, const char *cohort_id, const char *nip, const ch
 int store_aspects_each(store *s, const char *cohort_id,
                        int (*fn)(const char *nip, const char *row_json, void *arg), void *arg,
                        char *why);
-/* Saves a recap run's JSON as the next run number (written to *run). */
+/* Records a recap run's JSON as the next run number of the cohort, given
+ * by the store inside the transaction that writes it (unique across cores
+ * sharing the database; the number is kept only there, not in the JSON),
+ * and written to *run. */
 int store_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_t now_ms,
                     int *run, char *why);
 /* Latest (run = 0) or given recap run JSON, malloc'd; 1 found, 0 none. */

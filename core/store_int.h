@@ -47,7 +47,7 @@ struct store_ops {
                               int (*fn)(const store_result *r, void *arg), void *arg,
                               char *why);
     int (*best)(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-                char *why);
+                int *disputes, char *why);
     int (*refusal_put)(store *s, const store_refusal *r, char *why);
     int (*pending_put)(store *s, const store_pending *p, char *why);
     int (*pending_each)(store *s, const char *kiosk,
@@ -220,6 +220,11 @@ void sqlite_rows_free(sqlite_rows *rows);
     P(2) ", " P(3) ", received_ms, " P(4) ", 1 FROM pending WHERE kiosk = " P(1)          \
     " ON CONFLICT (digest, code) DO UPDATE SET last_ms = excluded.last_ms,"               \
     " reason = excluded.reason, times = refusals.times + 1"
+/* The best score of exam E and NIP N, and the rival records kept as evidence. */
+#define STORE_SQL_BEST(E, N)                                                              \
+    "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0),"               \
+    " (SELECT COUNT(*) FROM evidence WHERE exam_id = " E " AND nip = " N ")"              \
+    " FROM results WHERE exam_id = " E " AND nip = " N
 /* P(1) the session, '' for all */
 #define STORE_SQL_UPLOADS_WHERE(P) " WHERE " P(1) " = '' OR session_id = " P(1)
 #define STORE_SQL_UPLOADS(P)                                                              \
@@ -249,7 +254,7 @@ int sqlite_results_of_session(store *s, const char *session_id,
                               int (*fn)(const store_result *r, void *arg), void *arg,
                               char *why);
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-                char *why);
+                int *disputes, char *why);
 /* Refusals, waiting results and the uploads list (store_sqlite_upload.c). */
 int sqlite_refusal_put(store *s, const store_refusal *r, char *why);
 int sqlite_pending_put(store *s, const store_pending *p, char *why);
@@ -338,7 +343,7 @@ int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, v
 int pg_results_of_session(store *s, const char *session_id,
                           int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-            char *why);
+            int *disputes, char *why);
 /* Refusals, waiting results and the uploads list (store_pg_upload.c). */
 int pg_refusal_put(store *s, const store_refusal *r, char *why);
 int pg_pending_put(store *s, const store_pending *p, char *why);

@@ -104,15 +104,15 @@ int pg_results_of_session(store *s, const char *session_id,
 }
 
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-            char *why)
+            int *disputes, char *why)
 {
     PGresult *res = pg_once((pg_store *)s, "reading the best score", why,
-                            "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0)"
-                            " FROM results WHERE exam_id = $1 AND nip = $2", "tt", exam_id, nip);
+                            STORE_SQL_BEST("$1", "$2"), "tt", exam_id, nip);
     if (!res) return -1;
     int found = pg_num(res, 0, 0) > 0;
     *awarded = (int)pg_num(res, 0, 1);
     *passed = pg_num(res, 0, 2) != 0;
+    *disputes = (int)pg_num(res, 0, 3);
     PQclear(res);
     return found;
 }

@@ -126,19 +126,19 @@ int sqlite_results_of_session(store *s, const char *session_id,
 }
 
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,
-                       bool *passed, char *why)
+                       bool *passed, int *disputes, char *why)
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
     if (sqlite_begin(ss, false, why)) return -1;
-    int rc = sqlite_select(ss, &r, "reading the best score", why,
-                           "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0)"
-                           " FROM results WHERE exam_id = ?1 AND nip = ?2", "tt", exam_id, nip);
+    int rc = sqlite_select(ss, &r, "reading the best score", why, STORE_SQL_BEST("?1", "?2"),
+                           "tt", exam_id, nip);
     sqlite_end(ss, false, rc, why);
     if (!rc) {
         rc = STORE_CELL_NUM(&r, 0, 0) > 0;
         *awarded = (int)STORE_CELL_NUM(&r, 0, 1);
         *passed = STORE_CELL_NUM(&r, 0, 2) != 0;
+        *disputes = (int)STORE_CELL_NUM(&r, 0, 3);
     }
     sqlite_rows_free(&r);
     return rc;

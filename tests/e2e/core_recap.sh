@@ -1,9 +1,9 @@
 #!/bin/sh
 # core_recap.sh -- cohort recaps at the core: the hand-worked 40-participant fixture through
-# `core cohort add`, `core aspects import` and `core recap` (CSV and JSON, runs kept side by
-# side, the HTTP route serves the latest); then a kiosk delivering over the network with
-# --core (enrols itself, waits for approval), whose results become the academic score and
-# the RPL exemption of a recap computed on first request.
+# `core cohort add`, `core aspects import` and `core recap` (CSV and JSON; a preview computed
+# fresh, never stored; runs recorded with --record and kept side by side; the HTTP route serves
+# the preview or a recorded run); then a kiosk delivering over the network with --core (enrols
+# itself, waits for approval), whose results become the academic score and the RPL exemption.
 set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
@@ -49,21 +49,47 @@ got = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 exp = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 assert len(got) == len(exp) == 40, (len(got), len(exp))
 for g, e in zip(got, exp):
-    assert g["cohort"] == sys.argv[3] and g["run"] == "1", (g["cohort"], g["run"])
+    assert g["cohort"] == sys.argv[3] and g["run"] == "preview", (g["cohort"], g["run"])
     for k in e:
         assert g[k] == e[k], (e["nip"], k, g[k], e[k])
 PYEOF
-ok "the recap equals the hand-worked expected file, field by field, for all 40"
-ccore --db "$DB" recap "$A" --json; cp "$T/out" "$T/run1.json"
-same "the first --json is run 1 (stored by --csv)" "$(jget "$T/run1.json" 'j["run"]')" 1
-ccore --db "$DB" recap "$A" --json
-cmp -s "$T/out" "$T/run1.json" || fail "a second recap without --rerun is not the stored run"
-ok "without --rerun the stored run is printed again"
-ccore --db "$DB" recap "$A" --json --rerun; cp "$T/out" "$T/run2.json"
-same "--rerun stores run 2" "$(jget "$T/run2.json" 'j["run"]')" 2
-ccore --db "$DB" recap --csv "$A"
-same "--csv prints the latest run" "$(sed -n 2p "$T/out" | cut -d, -f2)" 2
+ok "the recap (a preview) equals the hand-worked expected file, field by field, for all 40"
+ccore --db "$DB" recap "$A" --json; cp "$T/out" "$T/preview.json"
+same "a recap without --record is a preview" "$(jget "$T/preview.json" '(j["run"], j["preview"])')" "(None, True)"
+ccore --db "$DB" recap "$A" --json --run 1; refused_as "no run is recorded by looking" 1
+err_has "the message says how to record one" "has no run 1"
+ccore --db "$DB" recap "$A" --json --record; cp "$T/out" "$T/run1.json"
+same "--record records run 1" "$(jget "$T/run1.json" '(j["run"], j["preview"])')" "(1, False)"
+grep -q " info recap recorded: cohort=$A run=1 participants=40\$" "$T/err" || fail "record log: $(cat "$T/err")"
+ok "recording is logged on stderr"
+python3 - "$T/preview.json" "$T/run1.json" <<'PYEOF' || fail "run 1 is not the preview"
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for j in (a, b):
+    del j["run"], j["preview"]
+assert a == b
+PYEOF
+ok "the recorded run holds what the preview showed"
+ccore --db "$DB" recap "$A" --json --record; cp "$T/out" "$T/run2.json"
+same "the next --record is run 2" "$(jget "$T/run2.json" 'j["run"]')" 2
+ccore --db "$DB" recap --csv "$A" --run 1
+same "--run 1 --csv prints run 1" "$(sed -n 2p "$T/out" | cut -d, -f2)" 1
+ccore --db "$DB" recap "$A" --json --run 2
+cmp -s "$T/out" "$T/run2.json" || fail "--run 2 is not what --record printed"
+ok "--run 2 prints run 2 as recorded"
 ccore --db "$DB" recap "$A"; refused_as "recap without --csv or --json" 2
+ccore --db "$DB" recap "$A" --json --record --run 1; refused_as "--record with --run" 2
+ccore --db "$DB" recap "$A" --json --run 0; refused_as "--run 0" 1
+# aspects imported after a run was recorded: the preview has them, run 2 stays as it was
+printf 'nip,pktbt\n199503122021031001,55\n' >"$T/late.csv"
+ccore --db "$DB" aspects import "$A" "$T/late.csv"; same "aspects imported later" "$rc" 0
+ccore --db "$DB" recap "$A" --json
+same "the preview shows the new score" \
+    "$(jget "$T/out" '[p["pktbt"] for p in j["participants"] if p["nip"] == "199503122021031001"][0]')" 5500
+ccore --db "$DB" recap "$A" --json --run 2
+cmp -s "$T/out" "$T/run2.json" || fail "run 2 changed"
+ok "recorded run 2 is unchanged"
+ccore --db "$DB" aspects import "$A" "$FIX/cohort40-aspects.csv"; same "aspects again as they were" "$rc" 0
 
 # -- a kiosk on the network: results become academic scores and the RPL exemption ----
 BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
@@ -78,8 +104,13 @@ ccore --db "$DB" session add "$R/rpl.session"; same "session add (RPL)" "$rc" 0
 core_start "$DB" || fail "core start: $(cat "$T/core.err")"
 get_anon "/v1/cohorts/$A/recap"; status_is "the recap route without the operator's token" 401 unauthorized
 get "/v1/cohorts/$A/recap"; status_is "the recap route" 200
-cmp -s "$T/body" "$T/run2.json" || fail "the route does not serve the latest run"
-ok "the route serves run 2, byte for byte as core recap --json"
+cmp -s "$T/body" "$T/preview.json" || fail "the route does not serve the preview"
+ok "the route serves the preview, byte for byte as core recap --json"
+get "/v1/cohorts/$A/recap?run=2"; status_is "the route with ?run=2" 200
+cmp -s "$T/body" "$T/run2.json" || fail "the route does not serve run 2"
+ok "?run=2 serves run 2, byte for byte as core recap --json --run 2"
+get "/v1/cohorts/$A/recap?run=3"; status_is "a run not recorded" 404 unknown-run
+get "/v1/cohorts/$A/recap?run=x"; status_is "a run that is no number" 400 malformed
 get "/v1/cohorts/nobody/recap"; status_is "the recap of an unknown cohort" 404 unknown-cohort
 
 NIP1=$(sed -n 2p "$ASSETS/roster-small.csv" | tr -d '\r' | cut -d, -f1)
@@ -120,12 +151,12 @@ same "the core holds the academic form" "$(wc -l <"$T/body")" 1
 ccore --db "$DB" cohort add "$CDATA/cohort-b.json" "$ASSETS/roster-small.csv"
 same "cohort add over a nip,name,pin roster" "$rc" 0
 ccore --db "$DB" aspects import "$B" "$CDATA/kelas-b-aspects.csv"; same "aspects import" "$rc" 0
-get "/v1/cohorts/$B/recap"; status_is "the first request computes the recap" 200
+get "/v1/cohorts/$B/recap"; status_is "the route computes the recap" 200
 cp "$T/body" "$T/b1.json"
 python3 - "$T/b1.json" "$T/k1/sent" "$NIP1" "$NIP2" "$B" <<'PYEOF' || fail "kelas B recap"
 import glob, json, sys
 j = json.load(open(sys.argv[1]))
-assert j["cohort"] == sys.argv[5] and j["run"] == 1, (j["cohort"], j["run"])
+assert j["cohort"] == sys.argv[5] and j["run"] is None and j["preview"], (j["cohort"], j["run"])
 res = {}
 for p in glob.glob(sys.argv[2] + "/*.json"):
     r = json.load(open(p))
@@ -146,8 +177,12 @@ assert j["summary"]["dibebaskan (RPL)"] == 1 and j["summary"]["belum lengkap"] =
 PYEOF
 ok "kiosk score replaces the imported self-paced score; RPL pass exempts; trophies give behaviour"
 ccore --db "$DB" recap "$B" --json
-cmp -s "$T/out" "$T/b1.json" || fail "core recap --json differs from the route's run 1"
-ok "core recap --json prints the run the route stored"
+cmp -s "$T/out" "$T/b1.json" || fail "core recap --json differs from the route's preview"
+ok "core recap --json prints the recap the route computed"
+ccore --db "$DB" recap "$B" --json --run 1; refused_as "the route recorded no run" 1
+same "each exam's score is shown" \
+    "$(jget "$T/b1.json" '[p["academic_distance"] for p in j["participants"] if p["nip"] == "'"$NIP1"'"][0]')" 8000
+same "no attempt is disputed" "$(jget "$T/b1.json" 'j["summary"]["disputed"]')" 0
 
 core_stop
 same "SIGTERM stops the core cleanly" "$core_rc" 0

@@ -625,6 +625,8 @@ static void test_csv_prints_decimals_quotes_rules_and_defuses_formulas(void **s)
     snprintf(in[1].nip, sizeof in[1].nip, NIP2);
     snprintf(in[1].name, sizeof in[1].name, "=1+1, \"x\"");
     in[1].pktbt = RECAP_NONE;
+    in[1].academic_distance = 7525;
+    in[1].disputed = RECAP_DISPUTED_SELF_PACED | RECAP_DISPUTED_RPL;
     recap_row rows[2];
     for (int i = 0; i < 2; i++) recap_compute(&in[i], &rows[i]);
     char *c = recap_csv("c1", 1, in, rows, 2);
@@ -632,13 +634,63 @@ static void test_csv_prints_decimals_quotes_rules_and_defuses_formulas(void **s)
     assert_string_equal(
         c,
         "cohort,run,nip,name,behaviour_institution,attitude,academic,actualisation,pktbt,final,"
-        "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule\n"
+        "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule,"
+        "academic_self_paced,academic_distance,disputed\n"
         "c1,1," NIP1 ",Andi Pratama,80.00,80.00,80.00,68.40,80.00,74.20,Cukup memuaskan,"
         "Cukup memuaskan,Kurang memuaskan,Cukup memuaskan,Cukup memuaskan,tidak lulus,"
-        "\"failed: absent 3 days, more than 2\"\n"
-        "c1,1," NIP2 ",\"'=1+1, \"\"x\"\"\",80.00,80.00,80.00,80.00,,,Cukup memuaskan,"
-        "Cukup memuaskan,Cukup memuaskan,,,belum lengkap,incomplete: missing pktbt\n");
+        "\"failed: absent 3 days, more than 2\",80.00,80.00,\n"
+        "c1,1," NIP2 ",\"'=1+1, \"\"x\"\"\",80.00,80.00,77.63,80.00,,,Cukup memuaskan,"
+        "Cukup memuaskan,Cukup memuaskan,,,belum lengkap,incomplete: missing pktbt,80.00,75.25,"
+        "self_paced rpl\n");
     free(c);
+}
+
+static void test_preview_has_no_run_and_the_csv_of_its_json_is_its_csv(void **s)
+{
+    (void)s;
+    recap_input in[2] = {all(8000), all(7000)};
+    snprintf(in[1].nip, sizeof in[1].nip, NIP2);
+    in[1].academic_self_paced = RECAP_NONE;
+    in[1].disputed = RECAP_DISPUTED_DISTANCE;
+    recap_row rows[2];
+    for (int i = 0; i < 2; i++) recap_compute(&in[i], &rows[i]);
+    char *j = recap_json("c1", 0, in, rows, 2), why[WHY_SIZE] = "";
+    assert_non_null(j);
+    json_t *o = json_loads(j, 0, NULL);
+    assert_true(json_is_null(json_object_get(o, "run")));
+    assert_true(json_is_true(json_object_get(o, "preview")));
+    json_t *q = json_array_get(json_object_get(o, "participants"), 1);
+    assert_true(json_is_null(json_object_get(q, "academic_self_paced")));
+    assert_int_equal(json_integer_value(json_object_get(q, "academic_distance")), 7000);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(q, "disputed"), 0)),
+                        "distance");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "summary"), "disputed")),
+                     1);
+    json_decref(o);
+    char *direct = recap_csv("c1", 0, in, rows, 2), *via = recap_csv_of_json(j, why);
+    assert_non_null(via);
+    assert_string_equal(via, direct);
+    assert_non_null(strstr(direct, "\nc1,preview," NIP1 ","));
+    assert_null(recap_csv_of_json("{\"participants\":3}", why));
+    assert_non_null(strstr(why, "cannot be read"));
+    free(direct);
+    free(via);
+    free(j);
+}
+
+static void test_aspect_row_keeps_the_given_numbers_by_column_name(void **s)
+{
+    (void)s;
+    recap_input in, back;
+    recap_input_init(&in, NIP1, "Andi");
+    in.pktbt = 8550, in.trophies = 42, in.absent_days = 0;
+    char *row = recap_aspects_json(&in);
+    assert_non_null(row);
+    assert_string_equal(row, "{\"absent_days\":0,\"pktbt\":8550,\"trophies\":42}");
+    recap_input_init(&back, NIP1, "Andi");
+    recap_aspects_from_json(&back, row);
+    assert_memory_equal(&back, &in, sizeof in);
+    free(row);
 }
 
 /* ------------------------------------------------------------------ */
@@ -808,6 +860,8 @@ int main(void)
         cmocka_unit_test(test_csv_refuses_bad_and_duplicate_nips),
         cmocka_unit_test(test_csv_refuses_unknown_repeated_or_missing_columns),
         cmocka_unit_test(test_csv_refuses_empty_input_and_header_only),
+        cmocka_unit_test(test_preview_has_no_run_and_the_csv_of_its_json_is_its_csv),
+        cmocka_unit_test(test_aspect_row_keeps_the_given_numbers_by_column_name),
         cmocka_unit_test(test_json_has_hundredths_bands_outcome_rule_and_summary),
         cmocka_unit_test(test_csv_prints_decimals_quotes_rules_and_defuses_formulas),
         cmocka_unit_test(test_cohort40_matches_the_hand_worked_expected_file),

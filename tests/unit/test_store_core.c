@@ -302,10 +302,13 @@ static void test_conflicting_result_is_kept_as_evidence(void **state)
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
     assert_int_equal(store_results_of_session(s, "s1", first_digest, held, why), 0);
     assert_int_equal(held[0], 'a');
-    int awarded = 0;
+    int awarded = 0, disputes = -1;
     bool passed = false;
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), 1);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, why), 1);
     assert_int_equal(awarded, 8000);
+    assert_int_equal(disputes, 1);
+    assert_int_equal(store_best(s, "akad", NIP_B, &awarded, &passed, &disputes, why), 0);
+    assert_int_equal(disputes, 0);
     store_close(s);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 1);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 1);
@@ -323,7 +326,7 @@ static void test_attempts_count_and_best_score(void **state)
     assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
     assert_int_equal(count, 0);
     assert_int_equal(highest, 0);
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), 0);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, why), 0);
     put(s, "s1", "akad", "academic", NIP_A, 1, 6000, "a");
     put(s, "s2", "akad", "academic", NIP_A, 2, 7500, "b");
     put(s, "s3", "akad", "academic", NIP_A, 4, 6500, "c");
@@ -331,7 +334,7 @@ static void test_attempts_count_and_best_score(void **state)
     assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
     assert_int_equal(count, 3);
     assert_int_equal(highest, 4);
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), 1);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, why), 1);
     assert_int_equal(awarded, 7500);
     assert_true(passed);
     store_close(s);
@@ -544,6 +547,68 @@ static void test_recap_rerun_is_kept_beside_the_first(void **state)
     assert_int_equal(store_recap_get(s, "latsar-1", -1, &json, &got, why), -1);
     store_close(s);
     fx_rmdir(dir);
+}
+
+/* One core recording recap runs: RUNS_EACH records through its handle. */
+#define RECORDERS 6
+#define RUNS_EACH 4
+
+typedef struct recorder {
+    store *s;
+    int runs[RUNS_EACH];
+    int failed;
+    char why[WHY_SIZE];
+} recorder;
+
+static void *record_runs(void *arg)
+{
+    recorder *r = arg;
+    for (int i = 0; i < RUNS_EACH; i++)
+        if (store_recap_add(r->s, "latsar-1", "{\"participants\":[]}", 100 + i, &r->runs[i],
+                            r->why) != 0)
+            r->failed++;
+    return NULL;
+}
+
+static void test_recap_runs_recorded_at_once_by_several_cores_are_numbered_once(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "";
+    store *one = open_in(&dir);
+    assert_int_equal(store_cohort_put(one, "latsar-1", "{}", why), 0);
+    store *two = reopen(dir, why);
+    assert_non_null(two);
+    pthread_t t[RECORDERS];
+    recorder r[RECORDERS];
+    int started = 0, failed = 0;
+    for (int i = 0; i < RECORDERS; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        r[i].s = i % 2 ? two : one;
+        if (pthread_create(&t[i], NULL, record_runs, &r[i]) == 0) started++;
+        else break;
+    }
+    /* every thread is joined before anything is checked */
+    bool seen[RECORDERS * RUNS_EACH + 1] = {false};
+    int dup = 0, bad = 0;
+    for (int i = 0; i < started; i++) {
+        pthread_join(t[i], NULL);
+        failed += r[i].failed;
+        for (int k = 0; k < RUNS_EACH - r[i].failed; k++) {
+            int n = r[i].runs[k];
+            if (n < 1 || n > RECORDERS * RUNS_EACH) bad++;
+            else if (seen[n]) dup++;
+            else seen[n] = true;
+        }
+    }
+    store_close(two);
+    long long rows = raw_sql(dir, "SELECT COUNT(DISTINCT run) FROM recaps WHERE cohort_id = 'latsar-1'");
+    store_close(one);
+    fx_rmdir(dir);
+    assert_int_equal(started, RECORDERS);
+    if (failed) fail_msg("%d recordings failed: %s", failed, r[0].why[0] ? r[0].why : r[1].why);
+    assert_int_equal(bad, 0);
+    assert_int_equal(dup, 0);
+    assert_int_equal(rows, RECORDERS * RUNS_EACH);
 }
 
 static void test_newer_schema_is_refused(void **state)
@@ -1015,7 +1080,7 @@ static void test_sqlite_read_that_cannot_open_a_connection_says_why(void **state
     assert_int_equal(store_programme_quizzes(s, "latsar", &ids, &n, why), -1);
     assert_non_null(strstr(why, "cannot be opened"));
     why[0] = 0;
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, why), -1);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, why), -1);
     assert_non_null(strstr(why, "cannot be opened"));
     why[0] = 0;
     assert_int_equal(store_cohort_get(s, "c1", &text, why), -1);
@@ -1049,6 +1114,7 @@ int main(void)
         cmocka_unit_test(test_room_lists_the_results_of_its_session),
         cmocka_unit_test(test_aspect_rows_replace_earlier_rows_of_a_known_cohort),
         cmocka_unit_test(test_recap_rerun_is_kept_beside_the_first),
+        cmocka_unit_test(test_recap_runs_recorded_at_once_by_several_cores_are_numbered_once),
         cmocka_unit_test(test_uploads_list_what_arrived_and_what_became_of_it),
         cmocka_unit_test(test_waiting_results_are_kept_once_and_refused_together),
         cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schema_2),

@@ -16,6 +16,6 @@ int cmd_history(const char *db, int argc, char **argv);   /* history --exam ID *
 int cmd_results(const char *db, int argc, char **argv);   /* results [--session ID] */
 int cmd_cohort(const char *db, int argc, char **argv);    /* cohort add DEF.json ROSTER.csv */
 int cmd_aspects(const char *db, int argc, char **argv);   /* aspects import COHORT FILE.csv */
-int cmd_recap(const char *db, int argc, char **argv);     /* recap COHORT --csv|--json [--rerun] */
+int cmd_recap(const char *db, int argc, char **argv);     /* recap COHORT --csv|--json [--record|--run N] */
 
 #endif

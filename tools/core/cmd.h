@@ -39,12 +39,4 @@ int cmd_usage(const char *line);
  * why (WHY_SIZE) set. */
 char *cmd_read_file(const char *path, size_t max, size_t *len, char *why);
 
-/* Latest recap run of `cohort` as JSON (malloc'd), computing and storing
- * a new run when `rerun` or when none is stored; *run gets its number.
- * NULL with *status (HTTP-like: 404 unknown cohort, 422 bad definition,
- * 500), code (32 bytes) and why (WHY_SIZE) set. Thread-safe as the
- * store is. Shared by `core recap` and GET /v1/cohorts/{id}/recap. */
-char *cmd_recap_json(store *st, const char *cohort, bool rerun, int *run, int *status,
-                     char *code, char *why);
-
 #endif

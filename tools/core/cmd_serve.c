@@ -13,15 +13,6 @@
 #include "secret.h"
 #include "why.h"
 
-/* The recap route: the latest run, run 1 computed and stored when none. */
-static char *serve_recap(core_ctx *c, const char *cohort, void *arg, int *status, char *code,
-                         char *why)
-{
-    (void)arg;
-    int run = 0;
-    return cmd_recap_json(core_ctx_store(c), cohort, false, &run, status, code, why);
-}
-
 #define TOKEN_MIN 16   /* an operator token shorter than this is refused */
 
 /* Reads the operator token from path (one trailing newline dropped); NULL
@@ -66,7 +57,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
     }
     char why[WHY_SIZE] = "";
     core_log_enable(true);
-    http_config cfg = {.listen = listen, .recap = serve_recap, .operator_token = token};
+    http_config cfg = {.listen = listen, .operator_token = token};
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {
         cmd_close(&env);

@@ -24,7 +24,9 @@ static const char usage_text[] =
     "  results [--session ID]         what arrived, from which kiosk, what was refused and why\n"
     "  cohort add DEF.json ROSTER.csv\n"
     "  aspects import COHORT FILE.csv\n"
-    "  recap COHORT --csv|--json [--rerun]\n"
+    "  recap COHORT --csv|--json [--record | --run N]\n"
+    "                                 the recap computed now (a preview), or recorded as\n"
+    "                                 the next run, or recorded run N\n"
     "defaults: --db " DEFAULT_DB ", --listen " DEFAULT_LISTEN
     ", --data the SQLite path + \".files\"\n"
     "--config FILE: KEY = VALUE lines (db, data, listen, operator-token-file);\n"
