@@ -246,13 +246,17 @@ int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig)
     return rc;
 }
 
-/* Records a refusal, so that `core results` shows it, and logs it. The
- * record's fields are read as far as it parses. */
+/* Logs a refusal and records it, so that `core results` shows it, when it
+ * came signed by its kiosk or names an enrolled kiosk: bytes anyone on
+ * the network could send are logged, not kept. The record's fields are
+ * read as far as it parses. */
 static void note_refusal(core_ctx *c, record *r, const char *result, size_t len,
-                         const char *pub, const char *digest, int64_t now_ms,
+                         const char *pub, bool verified, const char *digest, int64_t now_ms,
                          const ingest_outcome *out)
 {
-    char why[WHY_SIZE] = "";
+    char why[WHY_SIZE] = "", state[16];
+    bool key = pub && strlen(pub) == 64 && strspn(pub, "0123456789abcdef") == 64;
+    bool keep = verified || (key && store_kiosk_state(c->st, pub, state, why) == 1);
     if (!r->root) {
         ingest_outcome ignored;
         record_parse(r, result, len, &ignored);
@@ -262,10 +266,9 @@ static void note_refusal(core_ctx *c, record *r, const char *result, size_t len,
                           json_integer_value(att) < 1000000
                       ? (int)json_integer_value(att)
                       : 0;
-    bool key = pub && strlen(pub) == 64 && strspn(pub, "0123456789abcdef") == 64;
     store_refusal f = {key ? pub : "", r->session, r->exam, r->nip, attempt, digest, out->code,
                        out->reason, now_ms};
-    if (store_refusal_put(c->st, &f, why) != 0)
+    if (keep && store_refusal_put(c->st, &f, why) != 0)
         core_log(CORE_LOG_ERR, "refusal not recorded: %s", why);
     core_log(CORE_LOG_WARNING, "result refused: code=%s kiosk=%.16s session=%.32s exam=%.64s "
              "nip=%.18s attempt=%d reason=\"%s\"", out->code, key ? pub : "-",
@@ -303,12 +306,14 @@ static void ingest(core_ctx *c, const char *result, size_t len, const char *pub,
     record r = {0};
     bank_score sc;
     int max = 0;
+    bool verified = false;
     digest_hex(result, len, digest);
     if (!pub || !hex) {
         set(out, 400, "malformed", "a result needs its kiosk key and signature");
         goto out;
     }
     bank_err e = bank_sig_verify(pub, result, len, hex);
+    verified = e == BANK_OK;
     if (e) {
         set(out, e == BANK_EINVAL ? 400 : 401, e == BANK_EINVAL ? "malformed" : "bad-signature",
             "%s", e == BANK_EINVAL ? "signature or key is not hex of the right length"
@@ -374,7 +379,7 @@ out:
     if (out->status >= 500)
         core_log(CORE_LOG_ERR, "result not stored: %s", out->reason);
     else if (out->status >= 400 && strcmp(out->code, "conflict") != 0) /* evidence is kept */
-        note_refusal(c, &r, result, len, pub, digest, now_ms, out);
+        note_refusal(c, &r, result, len, pub, verified, digest, now_ms, out);
     json_decref(r.root);
 }
 

@@ -255,6 +255,79 @@ static void test_data_folder_beyond_the_path_limit_is_refused(void **state)
     assert_non_null(strstr(why, "longer than"));
 }
 
+/* Counts the uploads listed, by state. */
+static int count_upload(const store_upload *u, void *arg)
+{
+    int *n = arg;
+    n[strcmp(u->state, "refused") == 0 ? 0 : strcmp(u->state, "waiting") == 0 ? 1 : 2]++;
+    return 0;
+}
+
+static void test_refusals_are_kept_when_signed_or_from_an_enrolled_kiosk(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32], why[WHY_SIZE] = "";
+    bank_session *s = add_session(x, "one.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    /* signed by a kiosk never enrolled: refused, and kept (its signature holds) */
+    assert_int_equal(ingest(x, text, sig, code), 403);
+    /* bytes anyone could send, under a key nobody enrolled: logged, not kept */
+    char junk_sig[129];
+    memset(junk_sig, '1', 128);
+    junk_sig[128] = 0;
+    ingest_outcome o;
+    core_ingest(x->c, "junk", 4, "ab" "ababababababababababababababababababababababababababababababab",
+                junk_sig, 1000, &o);
+    assert_string_equal(o.code, "bad-signature");
+    int n[3] = {0};
+    assert_int_equal(store_uploads_each(x->st, NULL, count_upload, n, why), 0);
+    assert_int_equal(n[0], 1);
+    /* a copy changed after signing, from an enrolled kiosk: kept */
+    approve(x);
+    text[strlen(text) - 2] ^= 1;
+    assert_int_equal(ingest(x, text, sig, code), 401);
+    text[strlen(text) - 2] ^= 1;
+    memset(n, 0, sizeof n);
+    assert_int_equal(store_uploads_each(x->st, NULL, count_upload, n, why), 0);
+    assert_int_equal(n[0], 2);
+    free(text);
+    bank_session_close(s);
+}
+
+static void test_result_of_a_pending_kiosk_waits_until_it_is_approved(void **state)
+{
+    fx *x = *state;
+    char sig[129], why[WHY_SIZE] = "";
+    bank_session *s = add_session(x, "one.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    ingest_outcome o;
+    core_ingest_or_wait(x->c, text, strlen(text), bank_signer_pub(x->k), sig, "stick", 1000, &o);
+    assert_int_equal(o.status, 202);
+    assert_string_equal(o.code, "waiting");
+    char st[16];
+    assert_int_equal(store_kiosk_state(x->st, bank_signer_pub(x->k), st, why), 1);
+    assert_string_equal(st, "pending");
+    int stored = -1, refused = -1;
+    char prefix[9];
+    snprintf(prefix, sizeof prefix, "%.8s", bank_signer_pub(x->k));
+    assert_int_equal(core_kiosk_decide(x->st, NULL, prefix, "approved", 2000, &stored, &refused,
+                                       why), -1);
+    assert_non_null(strstr(why, "data folder"));
+    assert_int_equal(core_kiosk_decide(x->st, x->c, prefix, "approved", 2000, &stored, &refused,
+                                       why), 0);
+    assert_int_equal(stored, 1);
+    assert_int_equal(refused, 0);
+    int count = 0, highest = 0;
+    assert_int_equal(store_attempts(x->st, "akad", fx_nip(0), &count, &highest, why), 0);
+    assert_int_equal(count, 1);
+    int n[3] = {0};
+    assert_int_equal(store_uploads_each(x->st, NULL, count_upload, n, why), 0);
+    assert_int_equal(n[1], 0);
+    assert_int_equal(n[2], 1);
+    free(text);
+    bank_session_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +335,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bank_without_the_authority_key_is_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_refusals_are_kept_when_signed_or_from_an_enrolled_kiosk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_of_a_pending_kiosk_waits_until_it_is_approved,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_are_stored_with_a_long_data_folder_path,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_folder_beyond_the_path_limit_is_refused, setup,
