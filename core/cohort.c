@@ -20,7 +20,7 @@ static char *refuse(cohort_err *e, int status, const char *code, const char *fmt
     snprintf(e->code, sizeof e->code, "%s", code);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->why, sizeof e->why, fmt, ap);
+    why_vset(e->why, fmt, ap);
     va_end(ap);
     return NULL;
 }

@@ -255,7 +255,7 @@ static void note_refusal(core_ctx *c, record *r, const char *result, size_t len,
                          const ingest_outcome *out)
 {
     char why[WHY_SIZE] = "", state[16];
-    bool key = pub && strlen(pub) == 64 && strspn(pub, "0123456789abcdef") == 64;
+    bool key = hex_valid(pub, 64);
     bool keep = verified || (key && store_kiosk_state(c->st, pub, state, why) == 1);
     if (!r->root) {
         ingest_outcome ignored;

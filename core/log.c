@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 
 #define LOG_LINE_MAX 1024 /* longer events are cut */
 
@@ -47,8 +48,8 @@ void core_log(core_log_level level, const char *fmt, ...)
     va_end(ap);
     if (k < 0) return;
     n += (size_t)k < LOG_LINE_MAX - n ? (size_t)k : LOG_LINE_MAX - n - 1;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f) line[i] = '?';
+    line[n] = 0;
+    text_scrub(line); /* one event, one line */
     line[n++] = '\n';
     /* one write: lines of several threads never interleave */
     ssize_t w = write(STDERR_FILENO, line, n);
