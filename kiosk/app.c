@@ -26,6 +26,49 @@ void app_fail(app *a, const char *msg, const char *detail)
     a->v.msg = msg;
     snprintf(a->detail, sizeof a->detail, "%s", detail ? detail : "");
     a->v.detail = a->detail;
+    a->v.cause = "";
+    a->v.subject = "";
+}
+
+/* Key of the localized text for a bank error with English detail `why`;
+ * for a changed bank, the part that changed goes into subject (cap bytes). */
+static const char *cause_key(bank_err e, const char *why, char *subject, size_t cap)
+{
+    static const char *const sealing[] = {" changed since sealing", " was removed since sealing",
+                                          " was added since sealing"};
+    switch (e) {
+    case BANK_ENOTFOUND: return "cause.missing";
+    case BANK_EIO: return "cause.unreadable";
+    case BANK_ENOTBANK:
+    case BANK_ECORRUPT:
+    case BANK_EPARSE:
+    case BANK_EDB: return "cause.damaged";
+    case BANK_EVERSION: return "cause.version";
+    case BANK_ENOTSEALED: return "cause.unsealed";
+    case BANK_ENOMEM: return "cause.memory";
+    case BANK_ETAMPER:
+        for (size_t i = 0; i < sizeof sealing / sizeof *sealing; i++) {
+            const char *at = strstr(why, sealing[i]);
+            if (at && at[strlen(sealing[i])] == 0) {
+                snprintf(subject, cap, "%.*s", (int)(at - why), why);
+                return "cause.changed";
+            }
+        }
+        if (strstr(why, "authority key")) return "cause.otherkey";
+        if (strstr(why, "session file")) return "cause.altered";
+        return "cause.badseal";
+    default: return "cause.invalid";
+    }
+}
+
+void app_fail_bank(app *a, const char *msg, bank_err e, const char *subject, const char *why)
+{
+    app_fail(a, msg, why);
+    snprintf(a->subject, sizeof a->subject, "%s", subject ? subject : "");
+    a->v.cause = cause_key(e, a->detail, a->subject, sizeof a->subject);
+    if (e == BANK_EIO && subject && access(subject, F_OK) != 0 && errno == ENOENT)
+        a->v.cause = "cause.missing";
+    a->v.subject = a->subject;
 }
 
 /* Opens bank, seal, session, journal, signing key; any failure -> SCR_ERROR. */
@@ -40,34 +83,35 @@ static void app_start(app *a)
     }
     a->b = bank_open(c->bank_path, false, &e, why);
     if (!a->b) {
-        app_fail(a, "start.nobank", why);
+        app_fail_bank(a, "start.nobank", e, c->bank_path, why);
         return;
     }
     if ((e = bank_verify(a->b, c->authority_pub, why))) {
-        app_fail(a, "start.tampered", why);
+        app_fail_bank(a, "start.tampered", e, c->authority_pub, why);
         return;
     }
     a->s = bank_session_open(a->b, c->session_path, &e, why);
     if (!a->s) {
-        app_fail(a, e == BANK_EINVAL ? "start.wrongbank" : "start.nosession", why);
+        app_fail_bank(a, e == BANK_EINVAL ? "start.wrongbank" : "start.nosession", e,
+                      c->session_path, why);
         return;
     }
     if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
         snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
-        app_fail(a, "start.nostate", why);
+        app_fail_bank(a, "start.nostate", BANK_EIO, c->state_dir, why);
         return;
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
     a->j = journal_open(path, why);
     if (!a->j) {
-        app_fail(a, "start.nostate", why);
+        app_fail_bank(a, "start.nostate", BANK_EIO, path, why);
         return;
     }
     snprintf(path, sizeof path, "%s/kiosk", c->state_dir);
     a->signer = bank_signer_open(path, &e, why);
     if (!a->signer) {
-        app_fail(a, "start.nokey", why);
+        app_fail_bank(a, "start.nokey", e, path, why);
         return;
     }
     snprintf(a->outbox, sizeof a->outbox, "%s/outbox", c->state_dir);
@@ -77,7 +121,7 @@ static void app_start(app *a)
         char uw[WHY_SIZE] = "";
         a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host, uw);
         if (!a->up) {
-            app_fail(a, "start.noupload", uw);
+            app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
             return;
         }
     }
@@ -89,7 +133,7 @@ static void app_start(app *a)
 
 static const char *const SCREEN_NAMES[] = {
     "error", "identify", "locked", "wait", "instructions", "exam", "review", "confirm",
-    "result", "proctor",
+    "result", "proctor", "timeout",
 };
 
 /* Writes "screen=... item=... answered=... msg=..." when it changed. */
@@ -115,6 +159,8 @@ app *app_new(const app_config *cfg)
     if (cfg->trace_path) a->trace = fopen(cfg->trace_path, "a");
     a->v.msg = "";
     a->v.detail = "";
+    a->v.cause = "";
+    a->v.subject = "";
     a->v.nip = a->nip;
     a->v.token = a->token;
     a->v.code = a->code;
@@ -162,14 +208,12 @@ bool app_should_quit(const app *a)
 
 int app_wake_ms(const app *a)
 {
+    int wake = -1;
+    int64_t rem = exam_remaining(a);
+    if (rem >= 0) wake = rem % 1000 ? (int)(rem % 1000) : rem > 0 ? 1000 : 0;
     /* while results wait for the core, refresh the count now and then */
-    if (a->up && a->v.queued > 0 && a->v.scr != SCR_EXAM) return 5000;
-    if (a->v.scr == SCR_EXAM || (a->v.scr == SCR_PROCTOR && a->st.form && !a->st.submitted) ||
-        (a->v.scr == SCR_REVIEW) || (a->v.scr == SCR_CONFIRM)) {
-        int64_t rem = a->v.remaining_ms % 1000;
-        return rem > 0 ? (int)rem : 1000;
-    }
-    return -1;
+    if (a->up && a->v.queued > 0 && (wake < 0 || wake > 5000)) wake = 5000;
+    return wake;
 }
 
 /* Appends typed characters accepted by `ok` to buf (bounded). */

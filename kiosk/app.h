@@ -18,7 +18,8 @@ typedef enum screen {
     SCR_REVIEW,        /* unanswered and flagged items */
     SCR_CONFIRM,       /* explicit confirmation of the submission */
     SCR_RESULT,        /* the score, at once */
-    SCR_PROCTOR        /* proctor code prompt (quit, unlock a seat) */
+    SCR_PROCTOR,       /* proctor code prompt (quit, unlock a seat) */
+    SCR_TIMEOUT        /* the time ran out and the answers went in: acknowledged, then the result */
 } screen;
 
 /* What the user did, already mapped from keys and clicks by the UI. */
@@ -48,7 +49,8 @@ typedef enum action_kind {
     ACT_FONT_BIGGER,
     ACT_FONT_SMALLER,
     ACT_CONTRAST,      /* toggle the high-contrast theme */
-    ACT_NEXT_SEAT      /* on SCR_RESULT: lock the seat for the next participant */
+    ACT_NEXT_SEAT,     /* on SCR_RESULT: lock the seat for the next participant */
+    ACT_CLEAR          /* remove the answer of the current item */
 } action_kind;
 
 typedef struct action {
@@ -63,7 +65,9 @@ typedef struct action {
 typedef struct app_view {
     screen scr;
     const char *msg;           /* key of a message line ("" = none) */
-    const char *detail;        /* free text (error details), not translated */
+    const char *detail;        /* technical detail in English, for logs (not shown) */
+    const char *cause;         /* key of the localized cause of an error ("" = none) */
+    const char *subject;       /* what the cause concerns: a file, a part of the bank */
     /* identify / wait / proctor */
     const char *nip;           /* digits typed so far */
     size_t pin_len;            /* PIN shown as dots */
@@ -82,6 +86,7 @@ typedef struct app_view {
     const char *options[BANK_MAX_OPTIONS];  /* in display order */
     bool chosen[BANK_MAX_OPTIONS];          /* display positions chosen */
     bool multi;                /* several options may be chosen */
+    bool truefalse;            /* a true/false item (two options) */
     bool flagged;              /* current item flagged */
     const bool *answered;      /* per item, nitems entries */
     const bool *flags;         /* per item */
@@ -92,6 +97,8 @@ typedef struct app_view {
     bank_score score;          /* SCR_RESULT */
     const char *band_en;       /* English band name on SCR_RESULT */
     int confirm_focus;         /* SCR_CONFIRM: 0 = No (default), 1 = Yes */
+    unsigned seat;             /* counts the hand-overs of the seat to the next person: the
+                                * look a participant chose (text size, contrast) ends with it */
 } app_view;
 
 /* Start-up settings. */
@@ -117,8 +124,9 @@ bool app_handle(app *a, const action *act);
 /* The view to draw. */
 const app_view *app_view_get(app *a);
 
-/* Milliseconds until the app next needs an ACT_TICK (e.g. 1000 on the
- * exam screen, -1 when it needs none). */
+/* Milliseconds until the app next needs an ACT_TICK: the earliest of the
+ * next second of a running attempt's clock and the next refresh of the
+ * results count; -1 when it needs none. */
 int app_wake_ms(const app *a);
 
 /* True when the proctor has confirmed quitting. */

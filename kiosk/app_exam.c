@@ -38,6 +38,7 @@ static bool record(app *a, jkind kind, const char *payload)
     char why[WHY_SIZE] = "";
     charge(a);
     int64_t now = app_now(a);
+    if (a->st.form && !sitting_in_time(&a->st, kind, a->live_used_ms)) return false;
     if (journal_append(a->j, a->attempt, kind, now, a->live_used_ms, payload, why) != 0) {
         a->v.msg = "journal.error";
         snprintf(a->detail, sizeof a->detail, "%s", why);
@@ -70,6 +71,7 @@ static void view_sync(app *a)
     v->stem = it->stem;
     v->noptions = n;
     v->multi = it->kind == BANK_MULTI;
+    v->truefalse = it->kind == BANK_TRUEFALSE;
     for (int k = 0; k < n; k++) {
         v->options[k] = it->options[perm[k]];
         v->chosen[k] = strchr(st->answer[st->cur], 'A' + perm[k]) != NULL;
@@ -111,13 +113,14 @@ static bool load_items(app *a, const bank_form *f)
     a->answered = calloc(n, sizeof *a->answered);
     a->flags = calloc(n, sizeof *a->flags);
     if (!a->exam || !a->items || !a->answered || !a->flags) {
-        app_fail(a, "start.tampered", a->exam ? "out of memory" : why);
+        app_fail_bank(a, "start.tampered", a->exam ? BANK_ENOMEM : e, a->cfg.bank_path,
+                      a->exam ? "out of memory" : why);
         return false;
     }
     for (size_t i = 0; i < n; i++)
         if ((e = bank_item_get(a->b, bank_form_item(f, i, NULL, NULL, NULL), &a->items[i],
                                why))) {
-            app_fail(a, "start.tampered", why);
+            app_fail_bank(a, "start.tampered", e, a->cfg.bank_path, why);
             return false;
         }
     view_facts(a, f);
@@ -139,7 +142,7 @@ void exam_prepare(app *a)
     exam_clear(a);
     bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
     if (!f) {
-        app_fail(a, "start.tampered", why);
+        app_fail_bank(a, "start.tampered", e, a->cfg.session_path, why);
         return;
     }
     if (!load_items(a, f)) {
@@ -257,8 +260,9 @@ void exam_incident(app *a, const char *what)
 {
     char payload[96];
     snprintf(payload, sizeof payload, "{\"what\":\"%s\"}", what);
-    /* while a resumed attempt waits for the token, time does not run */
-    if (a->st.form && !a->st.submitted && !a->resuming && a->items) record(a, J_INCIDENT, payload);
+    /* during an attempt, and on its result, the incident joins that attempt;
+     * while a resumed attempt waits for the token, time does not run */
+    if (a->st.form && !a->resuming && a->items) record(a, J_INCIDENT, payload);
     else exam_note_incident(a, what);
 }
 
@@ -302,7 +306,8 @@ static void finish(app *a)
     record(a, J_RESULT, payload);
     a->v.score = sc;
     a->v.band_en = bank_band_en(sc.awarded);
-    a->v.scr = SCR_RESULT;
+    /* a time-out says so before the result */
+    a->v.scr = strcmp(st->submit_why, "timeout") == 0 ? SCR_TIMEOUT : SCR_RESULT;
     a->v.msg = "";
     uploader_kick(a->up);
     app_refresh_queued(a);
@@ -313,6 +318,15 @@ static void submit(app *a, const char *why)
     char payload[64];
     snprintf(payload, sizeof payload, "{\"why\":\"%s\"}", why);
     if (record(a, J_SUBMIT, payload)) finish(a);
+}
+
+int64_t exam_remaining(const app *a)
+{
+    if (!a->st.form || a->st.submitted || !a->items || a->resuming || a->v.scr == SCR_ERROR)
+        return -1;
+    int64_t now = app_now(a), used = a->live_used_ms;
+    if (now > a->last_tick_ms) used += now - a->last_tick_ms;
+    return used < a->st.limit_ms ? a->st.limit_ms - used : 0;
 }
 
 bool exam_tick(app *a)
@@ -328,6 +342,16 @@ bool exam_tick(app *a)
     view_sync(a);
     a->v.scr = keep;
     return true;
+}
+
+/* Removes the answer of the current item (journalled as an empty answer). */
+static void clear_answer(app *a)
+{
+    sitting *st = &a->st;
+    if (!st->answer[st->cur][0]) return;
+    char payload[48];
+    snprintf(payload, sizeof payload, "{\"i\":%zu,\"v\":\"\"}", st->cur);
+    if (record(a, J_ANSWER, payload)) a->v.msg = "exam.cleared";
 }
 
 /* Chooses (or, for multi, toggles) the option shown at display place k. */
@@ -372,7 +396,8 @@ static void go(app *a, long i)
 bool exam_handle(app *a, const action *act)
 {
     app_view *v = &a->v;
-    if (act->kind == ACT_TICK) return exam_tick(a);
+    /* nothing is taken once the time is up: the time-out comes first */
+    if (act->kind == ACT_TICK || exam_remaining(a) == 0) return exam_tick(a);
     switch (v->scr) {
     case SCR_INSTRUCTIONS:
         if (act->kind == ACT_START || act->kind == ACT_ENTER) begin(a);
@@ -383,6 +408,10 @@ bool exam_handle(app *a, const action *act)
             a->nip[0] = 0;
         } else return false;
         return true;
+    case SCR_TIMEOUT:
+        if (act->kind != ACT_ENTER && act->kind != ACT_YES) return false;
+        v->scr = SCR_RESULT;
+        return true;
     case SCR_RESULT:
         if (act->kind != ACT_NEXT_SEAT && act->kind != ACT_ENTER) return false;
         exam_clear(a);
@@ -390,6 +419,8 @@ bool exam_handle(app *a, const action *act)
         v->field = 0;
         a->nip[0] = 0;
         v->msg = "";
+        a->npending = 0;  /* what was held belongs to nobody who comes next */
+        v->seat++;
         return true;
     case SCR_CONFIRM:
         if (act->kind == ACT_TAB) v->confirm_focus = !v->confirm_focus;
@@ -413,6 +444,7 @@ bool exam_handle(app *a, const action *act)
     }
     switch (act->kind) {
     case ACT_OPTION: choose(a, act->index); break;
+    case ACT_CLEAR: clear_answer(a); break;
     case ACT_NEXT: go(a, (long)a->st.cur + 1); break;
     case ACT_PREV: go(a, (long)a->st.cur - 1); break;
     case ACT_GOTO: go(a, act->index); break;

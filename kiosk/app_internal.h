@@ -23,6 +23,7 @@ struct app {
     uploader *up;              /* NULL without --core */
     char outbox[1024];
     char detail[WHY_SIZE];
+    char subject[1024];        /* see app_view.subject */
     /* typed input */
     char nip[19], pin[13], token[32], code[32];
     screen back;               /* screen under the proctor prompt */
@@ -48,6 +49,9 @@ struct app {
 int64_t app_now(const app *a);
 /* Puts the app on SCR_ERROR with a message key and detail text. */
 void app_fail(app *a, const char *msg, const char *detail);
+/* The same for a bank error `e` about `subject` (a file), with its
+ * localized cause. */
+void app_fail_bank(app *a, const char *msg, bank_err e, const char *subject, const char *why);
 
 /* Re-reads how many results wait in the outbox. */
 void app_refresh_queued(app *a);
@@ -59,6 +63,9 @@ void exam_try_resume(app *a);    /* at start: an unfinished attempt of this sess
 void exam_clear(app *a);
 bool exam_handle(app *a, const action *act);
 bool exam_tick(app *a);
+/* Milliseconds left of a running attempt as of now (0 when up), -1 when
+ * no clock runs. */
+int64_t exam_remaining(const app *a);
 /* Journals an incident during an attempt (or holds it until it begins). */
 void exam_incident(app *a, const char *what);
 /* Holds an incident for the next attempt to begin (before J_BEGIN). */

@@ -199,6 +199,8 @@ int sitting_apply(sitting *s, const jevent *e, char *why)
         return why_set(why, "event of kind %d before the attempt began", (int)e->kind);
     if (s->submitted && e->kind != J_RESULT && e->kind != J_INCIDENT)
         return why_set(why, "event of kind %d after the submission", (int)e->kind);
+    if (!sitting_in_time(s, e->kind, e->used_ms))
+        return why_set(why, "event of kind %d after the time limit", (int)e->kind);
     json_error_t jerr;
     json_t *o = json_loads(e->payload, JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(o)) {
@@ -242,6 +244,12 @@ int sitting_load(sitting *s, journal *j, const char *attempt, char *why)
     }
     if (!s->form) return why_set(why, "attempt %s has no begin event in the journal", attempt);
     return 0;
+}
+
+bool sitting_in_time(const sitting *s, jkind kind, int64_t used_ms)
+{
+    if (kind != J_ANSWER && kind != J_FLAG && kind != J_NAV) return true;
+    return s && s->form && used_ms < s->limit_ms;
 }
 
 int64_t sitting_remaining(const sitting *s)

@@ -46,6 +46,11 @@ int sitting_apply(sitting *s, const jevent *e, char *why);
  * `attempt`. Returns 0 or -1 with why set. */
 int sitting_load(sitting *s, journal *j, const char *attempt, char *why);
 
+/* False for a change of the attempt (answer, flag, move) charged at or
+ * after the time limit: once the time is up, nothing changes but the
+ * submission. */
+bool sitting_in_time(const sitting *s, jkind kind, int64_t used_ms);
+
 /* Milliseconds left (never below 0). */
 int64_t sitting_remaining(const sitting *s);
 

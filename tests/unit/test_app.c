@@ -339,6 +339,11 @@ static void test_time_out_submits_what_was_answered(void **state)
     assert_int_equal(v->scr, SCR_EXAM);
     fake_now += 60000;
     v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->scr, SCR_TIMEOUT);  /* said on screen before the result */
+    assert_int_equal(app_wake_ms(r->a), -1);
+    v = act(r->a, ACT_OPTION, 1, NULL);      /* a key meant for the item does nothing */
+    assert_int_equal(v->scr, SCR_TIMEOUT);
+    v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_RESULT);
     json_t *o = read_result(r);
     assert_string_equal(json_string_value(json_object_get(o, "submitted")), "timeout");
@@ -437,6 +442,196 @@ static void test_quitting_needs_the_proctor_code_and_is_an_incident(void **state
     assert_true(app_should_quit(r->a));
 }
 
+/* Counts the journal's events of `kind` for participant i's attempt. */
+static int journal_count(room *r, size_t i, int kind)
+{
+    sqlite3 *db = NULL;
+    char sql[256];
+    int n = -1;
+    assert_int_equal(sqlite3_open(fx_path(r->dir, "state/journal.db"), &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = %d AND attempt LIKE '%%/%s'",
+             kind, fx_nip(i));
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_a_time_out_on_review_or_confirm_says_so_before_the_result(void **state)
+{
+    room *r = *state;
+    for (size_t who = 0; who < 2; who++) {
+        to_exam(r, who);
+        act(r->a, ACT_OPTION, 0, NULL);
+        const app_view *v = act(r->a, who == 0 ? ACT_REVIEW : ACT_SUBMIT, 0, NULL);
+        assert_int_equal(v->scr, who == 0 ? SCR_REVIEW : SCR_CONFIRM);
+        fake_now += 300000;
+        v = act(r->a, ACT_TICK, 0, NULL);
+        assert_int_equal(v->scr, who == 0 ? SCR_REVIEW : SCR_CONFIRM);
+        assert_int_equal(v->remaining_ms, 300000);  /* the clock shown there runs */
+        assert_int_equal(v->warning, 5);
+        fake_now += 300000;
+        v = act(r->a, ACT_TICK, 0, NULL);
+        assert_int_equal(v->scr, SCR_TIMEOUT);
+        v = act(r->a, ACT_YES, 0, NULL);
+        assert_int_equal(v->scr, SCR_RESULT);
+        act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    }
+}
+
+static void test_wake_up_is_the_earliest_of_the_clock_and_the_refresh(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    /* a result waits for a core that cannot be reached */
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/state/outbox' && echo '{}' > '%s/state/outbox/x.json'",
+             r->dir, r->dir);
+    assert_int_equal(system(cmd), 0);
+    r->cfg.core_url = "http://127.0.0.1:9";
+    r->a = app_new(&r->cfg);
+    r->cfg.core_url = NULL;
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_int_equal(v->queued, 1);
+    assert_int_equal(app_wake_ms(r->a), 5000);  /* only the refresh */
+    to_exam(r, 0);
+    fake_now += 400;
+    assert_int_equal(app_wake_ms(r->a), 600);   /* the next second of the clock */
+    screen on[] = {SCR_REVIEW, SCR_CONFIRM};
+    for (int k = 0; k < 2; k++) {
+        v = act(r->a, on[k] == SCR_REVIEW ? ACT_REVIEW : ACT_SUBMIT, 0, NULL);
+        assert_int_equal(v->scr, on[k]);
+        int wake = app_wake_ms(r->a);
+        assert_true(wake >= 0 && wake <= 1000);
+        act(r->a, ACT_ESCAPE, 0, NULL);
+    }
+    /* the last 300 ms of the attempt: woken at the limit, not later */
+    fake_now += 600000 - 400 - 300;
+    assert_int_equal(app_wake_ms(r->a), 300);
+    fake_now += 300;
+    assert_int_equal(app_wake_ms(r->a), 0);
+}
+
+static void test_no_answer_is_taken_after_the_time_limit(void **state)
+{
+    room *r = *state;
+    to_exam(r, 1);
+    act(r->a, ACT_OPTION, 0, NULL);
+    act(r->a, ACT_NEXT, 0, NULL);
+    /* the limit passes before any tick: the next key is too late */
+    fake_now += 600000;
+    const app_view *v = act(r->a, ACT_OPTION, 1, NULL);
+    assert_int_equal(v->scr, SCR_TIMEOUT);
+    assert_int_equal(journal_count(r, 1, 2 /* J_ANSWER */), 1);
+    assert_int_equal(journal_count(r, 1, 4 /* J_NAV */), 1);
+    act(r->a, ACT_ENTER, 0, NULL);
+    json_t *o = read_result(r);
+    assert_string_equal(json_string_value(json_object_get(o, "submitted")), "timeout");
+    int given = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(o, "answers"), i, x)
+        given += json_string_length(json_object_get(x, "v")) > 0;
+    assert_int_equal(given, 1);
+    json_decref(o);
+}
+
+static void test_a_one_answer_choice_can_be_cleared(void **state)
+{
+    room *r = *state;
+    const app_view *v = to_exam(r, 0);
+    v = act(r->a, ACT_CLEAR, 0, NULL);  /* nothing to clear: nothing journalled */
+    assert_int_equal(journal_count(r, 0, 2), 0);
+    act(r->a, ACT_OPTION, 2, NULL);
+    v = act(r->a, ACT_CLEAR, 0, NULL);
+    assert_false(chosen_any(v));
+    assert_false(v->answered[0]);
+    assert_string_equal(v->msg, "exam.cleared");
+    assert_int_equal(journal_count(r, 0, 2), 2);  /* the answer, then the clear */
+    /* the clear survives a restart */
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    assert_false(v->answered[0]);
+    assert_false(chosen_any(v));
+}
+
+static void test_start_errors_name_a_localized_cause(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    char *missing = strdup(fx_path(r->dir, "no-such.bank"));
+    app_config cfg = r->cfg;
+    cfg.bank_path = missing;
+    r->a = app_new(&cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_ERROR);
+    assert_string_equal(v->msg, "start.nobank");
+    assert_string_equal(v->cause, "cause.missing");
+    assert_non_null(strstr(v->subject, "no-such.bank"));
+    app_free(r->a);
+    free(missing);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE items SET weight = 5 WHERE id = 't0-003'", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    r->a = app_new(&r->cfg);
+    v = app_view_get(r->a);
+    assert_string_equal(v->msg, "start.tampered");
+    assert_string_equal(v->cause, "cause.changed");
+    assert_non_null(strstr(v->subject, "t0-003"));
+    assert_null(strstr(v->subject, "sealing"));  /* the part, not the English sentence */
+}
+
+static void test_incidents_stay_with_the_participant_they_happened_to(void **state)
+{
+    room *r = *state;
+    to_exam(r, 0);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    const app_view *v = act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    unsigned seat = v->seat;
+    /* on her result screen: still hers */
+    act(r->a, ACT_FOCUS_LOST, 0, NULL);
+    assert_int_equal(journal_count(r, 0, 5 /* J_INCIDENT */), 1);
+    v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    assert_int_equal(v->seat, seat + 1);  /* the seat passed on: the look resets */
+    /* before anyone has signed in: nobody's */
+    act(r->a, ACT_DISPLAY, 0, NULL);
+    /* the next participant, signed in, loses focus on the instructions: his */
+    identify(r->a, 1, "1234");
+    act(r->a, ACT_FOCUS_LOST, 0, NULL);
+    act(r->a, ACT_START, 0, NULL);
+    assert_int_equal(journal_count(r, 0, 5), 1);
+    assert_int_equal(journal_count(r, 1, 5), 1);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    act(r->a, ACT_YES, 0, NULL);
+    act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    /* three wrong PINs for participant 2, then participant 2 sits: the lock is hers */
+    identify(r->a, 2, "9999");
+    act(r->a, ACT_TEXT, 0, "9999");
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "9999");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_LOCKED);
+    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "1234");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    act(r->a, ACT_START, 0, NULL);
+    assert_int_equal(journal_count(r, 2, 5), 1);
+    assert_int_equal(journal_count(r, 1, 5), 1);
+    assert_int_equal(journal_count(r, 0, 5), 1);
+}
+
 static void test_multi_answer_toggles_a_set(void **state)
 {
     room *r = *state;
@@ -477,6 +672,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quitting_needs_the_proctor_code_and_is_an_incident,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_multi_answer_toggles_a_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_time_out_on_review_or_confirm_says_so_before_the_result,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wake_up_is_the_earliest_of_the_clock_and_the_refresh,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_answer_is_taken_after_the_time_limit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_one_answer_choice_can_be_cleared, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_start_errors_name_a_localized_cause, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incidents_stay_with_the_participant_they_happened_to,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,27 @@ static void test_remaining_time_never_goes_below_zero(void **state)
     sitting_clear(&s);
 }
 
+static void test_no_answer_flag_or_move_at_or_after_the_time_limit(void **state)
+{
+    (void)state;
+    sitting s = {0};
+    char why[256] = "";
+    ok(&s, J_BEGIN, 0, BEGIN);
+    ok(&s, J_ANSWER, 30 * 60000 - 1, "{\"i\":0,\"v\":\"A\"}");
+    assert_int_equal(ev(&s, J_ANSWER, 30 * 60000, "{\"i\":1,\"v\":\"B\"}", why), -1);
+    assert_non_null(strstr(why, "time limit"));
+    assert_string_equal(s.answer[1], "");
+    assert_int_equal(ev(&s, J_FLAG, 30 * 60000 + 5, "{\"i\":1,\"v\":1}", why), -1);
+    assert_int_equal(ev(&s, J_NAV, 30 * 60000 + 5, "{\"i\":1}", why), -1);
+    assert_false(s.flag[1]);
+    assert_int_equal(s.cur, 0);
+    assert_false(sitting_in_time(&s, J_ANSWER, 30 * 60000));
+    assert_true(sitting_in_time(&s, J_SUBMIT, 30 * 60000 + 5));
+    ok(&s, J_INCIDENT, 30 * 60000 + 5, "{\"what\":\"focus-lost\"}");
+    ok(&s, J_SUBMIT, 30 * 60000 + 5, "{\"why\":\"timeout\"}");
+    sitting_clear(&s);
+}
+
 static void test_only_result_and_incidents_follow_the_submission(void **state)
 {
     (void)state;
@@ -356,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_every_event_carries_the_time_used_and_the_wall_clock),
         cmocka_unit_test(test_down_time_is_not_charged),
         cmocka_unit_test(test_remaining_time_never_goes_below_zero),
+        cmocka_unit_test(test_no_answer_flag_or_move_at_or_after_the_time_limit),
         cmocka_unit_test(test_only_result_and_incidents_follow_the_submission),
         cmocka_unit_test(test_only_the_first_256_incidents_are_kept),
         cmocka_unit_test(test_replay_rebuilds_answers_flags_and_position),
