@@ -257,6 +257,11 @@ bool ui_hit_rect(const ui *u, action_kind kind, int index, SDL_Rect *out)
 
 void ui_draw(ui *u, const app_view *v)
 {
+    if (v && v->seat != u->seat) {  /* the next participant: the default look */
+        u->seat = v->seat;
+        ui_set_font_step(u, UI_FONT_DEFAULT);
+        ui_set_high_contrast(u, false);
+    }
     check_size(u);
     int ok = -1;
     for (int k = u->step; k >= 0 && ok != 0; k--) ok = ui_use_step(u, k);
@@ -278,6 +283,7 @@ void ui_draw(ui *u, const app_view *v)
         case SCR_REVIEW: ui_draw_review(u, v); break;
         case SCR_CONFIRM: ui_draw_confirm(u, v); break;
         case SCR_RESULT: ui_draw_result(u, v); break;
+        case SCR_TIMEOUT: ui_draw_timeout(u, v); break;
         case SCR_ERROR:
         default: ui_draw_error(u, v); break;
         }
@@ -293,7 +299,8 @@ bool ui_draw_tick(ui *u, const app_view *v)
 {
     int w = 0, h = 0;
     SDL_GetWindowSize(u->win, &w, &h);
-    if (!u->keeps_frame || !v || v->scr != SCR_EXAM || u->last_scr != SCR_EXAM ||
+    bool attempt = v && (v->scr == SCR_EXAM || v->scr == SCR_REVIEW || v->scr == SCR_CONFIRM);
+    if (!u->keeps_frame || !attempt || v->scr != u->last_scr ||
         v->warning != u->last_warning || v->queued != u->last_queued || v->cur != u->last_cur ||
         w != u->win_w || h != u->win_h)
         return false;

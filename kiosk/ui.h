@@ -24,15 +24,23 @@ ui *ui_new(SDL_Window *w, const char *font_path, const texts *s, char *why);
 void ui_free(ui *u);
 
 /* Draws the whole frame for `v` and presents it. Also records where
- * each clickable element is, for ui_map_event(). */
+ * each clickable element is, for ui_map_event(). When v->seat differs from
+ * the frame before, the seat has passed to the next participant: the text
+ * size and the theme go back to the defaults first (they were the last
+ * participant's). */
 void ui_draw(ui *u, const app_view *v);
 
-/* After a clock tick: redraws only the exam screen's header (title, item
- * counter, countdown) and presents it, when nothing else can have changed
- * since the last ui_draw(). Returns false when a full ui_draw() is needed
- * (another screen, a new warning or queue count, a renderer that does not
- * keep the previous frame). */
+/* After a clock tick: redraws only the header of an attempt's screen
+ * (exam, review, confirm: title or countdown warning, clock) and presents
+ * it, when nothing else can have changed since the last ui_draw(). Returns
+ * false when a full ui_draw() is needed (another screen, a new warning
+ * level or queue count, a renderer that does not keep the previous frame). */
 bool ui_draw_tick(ui *u, const app_view *v);
+
+/* The countdown warning for v into out (n bytes): the real minutes and
+ * seconds left, from the strings "exam.warn5" / "exam.warn1"; "" when
+ * v->warning is 0. */
+void ui_warning_text(const ui *u, const app_view *v, char *out, size_t n);
 
 /* Maps an SDL event to an app action for the view last drawn as `v`.
  * Returns false when the event means nothing on this screen. Clicks use

@@ -56,6 +56,8 @@ static bool exam_key(ui *u, const app_view *v, const SDL_KeyboardEvent *k, actio
         return scroll(u, v, -page(u), out) || set(out, ACT_PREV, 0);
     case SDLK_DOWN: return scroll(u, v, 1, out);
     case SDLK_UP: return scroll(u, v, -1, out);
+    case SDLK_DELETE:
+    case SDLK_BACKSPACE: return set(out, ACT_CLEAR, 0);
     case SDLK_f: return set(out, ACT_FLAG, 0);
     case SDLK_r: return set(out, ACT_REVIEW, 0);
     case SDLK_s: return set(out, ACT_SUBMIT, 0);
@@ -89,6 +91,8 @@ static bool screen_key(ui *u, const app_view *v, const SDL_KeyboardEvent *k, act
         return enter ? set(out, ACT_START, 0) : false;
     case SCR_RESULT:
         return enter ? set(out, ACT_NEXT_SEAT, 0) : false;
+    case SCR_TIMEOUT:
+        return enter ? set(out, ACT_ENTER, 0) : false;
     default:
         break;
     }

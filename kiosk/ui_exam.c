@@ -37,18 +37,59 @@ static void fmt_time(int64_t ms, char *out, size_t n)
     snprintf(out, n, "%02ld:%02ld", s / 60, s % 60);
 }
 
-/* Header of the exam: title, item counter, countdown. Returns its height. */
+int ui_exam_header_h(const ui *u)
+{
+    return u->line_h[F_HEAD] + u->unit * 3 / 2;
+}
+
+void ui_warning_text(const ui *u, const app_view *v, char *out, size_t n)
+{
+    if (n) out[0] = 0;
+    if (!v || !v->warning) return;
+    int64_t ms = v->remaining_ms > 0 ? v->remaining_ms : 0;
+    long secs = (long)((ms + 999) / 1000);  /* as the clock shows it */
+    char a[24], b[24];
+    const char *args[] = {a, b};
+    if (v->warning == 1) {
+        snprintf(a, sizeof a, "%ld", secs);
+        texts_fill(out, n, ui_str(u, "exam.warn1"), args, 1);
+        return;
+    }
+    snprintf(a, sizeof a, "%ld", secs / 60);
+    snprintf(b, sizeof b, "%ld", secs % 60);
+    texts_fill(out, n, ui_str(u, "exam.warn5"), args, 2);
+}
+
+/* `s` in at most two lines of `font` in w x h at x,y (vertically centred);
+ * the second line ends in "…" when the text goes on. */
+static void two_lines(ui *u, int font, SDL_Color c, int x, int y, int w, int h, const char *s)
+{
+    int n = ui_wrap(u, font, s, w), lh = u->line_h[font];
+    if (n > 2) n = 2;
+    if (n < 1) return;
+    layout_line l1 = u->lines.v[0];
+    size_t off2 = n > 1 ? u->lines.v[1].off : 0;
+    int ty = y + (h - n * lh) / 2;
+    ui_text_n(u, font, c, x, ty, s + l1.off, l1.len);
+    if (n > 1) ui_text_fit(u, font, c, x, ty + lh, w, s + off2);
+}
+
+/* Header of an attempt's screens: the title (or, in the last minutes, the
+ * countdown warning in its place, so that nothing below moves), the item
+ * counter (the participant's name off the exam screen) and the clock.
+ * Returns its height. */
 static int exam_header(ui *u, const app_view *v)
 {
     const ui_theme *t = u->t;
-    int h = u->line_h[F_HEAD] + u->unit * 3 / 2, m = 2 * u->unit;
+    int h = ui_exam_header_h(u), m = 2 * u->unit;
     ui_fill(u, (SDL_Rect){0, 0, u->w, h}, t->bar);
     if (u->contrast) ui_fill(u, (SDL_Rect){0, h - 2, u->w, 2}, t->text);
-    char a[16], b[16], counter[96], clock[32];
+    char a[16], b[16], mid[96], clock[32], warning[256] = "";
     snprintf(a, sizeof a, "%zu", v->cur + 1);
     snprintf(b, sizeof b, "%d", v->nitems);
     const char *args[] = {a, b};
-    texts_fill(counter, sizeof counter, ui_str(u, "exam.counter"), args, 2);
+    if (v->scr == SCR_EXAM) texts_fill(mid, sizeof mid, ui_str(u, "exam.counter"), args, 2);
+    else snprintf(mid, sizeof mid, "%s", v->name ? v->name : "");
     fmt_time(v->remaining_ms, clock, sizeof clock);
     bool warn = v->warning > 0 || v->remaining_ms <= 5 * 60000;
     const char *label = ui_str(u, "exam.time");
@@ -64,17 +105,32 @@ static int exam_header(ui *u, const app_view *v)
     ui_text(u, F_SMALL, fg, box.x + u->unit, box.y + (box.h - u->line_h[F_SMALL]) / 2, label);
     ui_text(u, F_HEAD, fg, box.x + 2 * u->unit + lw, box.y + (box.h - u->line_h[F_HEAD]) / 2,
             clock);
-    int kw = ui_text_w(u, F_BOLD, counter);
+    int kw = ui_text_w(u, F_BOLD, mid);
+    if (kw > u->w / 4) kw = u->w / 4;
     int kx = box.x - m - kw, ty = (h - u->line_h[F_BOLD]) / 2;
-    ui_text(u, F_BOLD, t->on_bar, kx, ty, counter);
-    ui_text_fit(u, F_BODY, t->on_bar, m, (h - u->line_h[F_BODY]) / 2, kx - 2 * m, v->exam_title);
+    ui_text_fit(u, F_BOLD, t->on_bar, kx, ty, kw, mid);
+    int tw = kx - 2 * m;
+    /* a problem on the exam screen (an answer not saved) before the time warning */
+    if (v->scr == SCR_EXAM && v->msg && *v->msg && !ui_msg_is_info(v->msg))
+        snprintf(warning, sizeof warning, "%s", ui_str(u, v->msg));
+    else ui_warning_text(u, v, warning, sizeof warning);
+    if (*warning) {
+        SDL_Rect wb = {m / 2, box.y, kx - m, box.h};
+        ui_fill(u, wb, u->contrast ? t->warn : t->on_warn);
+        ui_frame(u, wb, 3, t->warn);
+        two_lines(u, F_SMALLB, u->contrast ? t->on_warn : t->warn, wb.x + u->unit, wb.y,
+                  wb.w - 2 * u->unit, wb.h, warning);
+    } else if (ui_text_w(u, F_BODY, v->exam_title) <= tw) {
+        ui_text(u, F_BODY, t->on_bar, m, (h - u->line_h[F_BODY]) / 2, v->exam_title);
+    } else {
+        two_lines(u, F_SMALL, t->on_bar, m, 0, tw, h, v->exam_title);
+    }
     return h;
 }
 
 void ui_draw_exam_header(ui *u, const app_view *v)
 {
-    int h = u->line_h[F_HEAD] + u->unit * 3 / 2;
-    SDL_Rect clip = {0, 0, u->w, h};
+    SDL_Rect clip = {0, 0, u->w, ui_exam_header_h(u)};
     SDL_RenderSetClipRect(u->r, &clip);
     exam_header(u, v);
     SDL_RenderSetClipRect(u->r, NULL);
@@ -238,34 +294,63 @@ static void exam_buttons(ui *u, const app_view *v, int x, int y, int w, int bh)
     }
 }
 
-/* Review and Submit stacked under the navigator; returns their top. */
-static int side_buttons(ui *u, int x, int bottom, int w, int bh)
+/* Review and Submit stacked under the navigator, in `font`; returns their top. */
+static int side_buttons(ui *u, int x, int bottom, int w, int bh, int font)
 {
     int y2 = bottom - bh, y1 = y2 - u->unit - bh;
     const char *rev = ui_str(u, "exam.review"), *sub = ui_str(u, "exam.submit");
-    int font = ui_button_font(u, rev, w) == F_BOLD && ui_button_font(u, sub, w) == F_BOLD
-                   ? F_BOLD : F_SMALLB;
+    if (ui_text_w(u, font, rev) + 2 * u->unit > w || ui_text_w(u, font, sub) + 2 * u->unit > w)
+        font = F_SMALLB;
     ui_button_f(u, (SDL_Rect){x, y1, w, bh}, rev, font, false, false, ACT_REVIEW, 0);
     ui_button_f(u, (SDL_Rect){x, y2, w, bh}, sub, font, false, false, ACT_SUBMIT, 0);
     return y1;
 }
 
-/* The line above the options: how many to choose, and "answer saved". */
-static void choose_line(ui *u, const app_view *v, int x, int y, int w, bool saved)
+/* Width Review and Submit need in `font`. */
+static int side_w(ui *u, int font)
+{
+    int a = ui_text_w(u, font, ui_str(u, "exam.review"));
+    int b = ui_text_w(u, font, ui_str(u, "exam.submit"));
+    return (a > b ? a : b) + 3 * u->unit;
+}
+
+/* Height of the line above the options. */
+static int choose_h(const ui *u)
+{
+    return u->line_h[F_SMALLB] + u->unit;
+}
+
+/* The line above the options: what to choose (with the item's letters),
+ * "answer saved", and the button that clears a given answer. It has the
+ * same height with or without them, so nothing below moves. */
+static void choose_line(ui *u, const app_view *v, int x, int y, int w, bool note)
 {
     const ui_theme *t = u->t;
-    int ls = u->line_h[F_SMALL], sw = 0;
-    if (saved) {  /* a quiet status that does not move the layout */
-        const char *note = ui_str(u, v->msg);
-        sw = ui_text_w(u, F_SMALL, note);
-        if (sw > w / 2) sw = w / 2;
-        int k = ls * 3 / 4;
-        ui_check(u, (SDL_Rect){x + w - sw - k - u->unit / 2, y + (ls - k) / 2, k, k}, 3, t->ok);
-        ui_text_fit(u, F_SMALL, t->ok, x + w - sw, y, sw, note);
-        sw += k + u->unit;
+    int ls = u->line_h[F_SMALL], h = choose_h(u), ty = y + (h - ls) / 2, right = x + w;
+    bool any = false;
+    for (int i = 0; i < v->noptions && i < BANK_MAX_OPTIONS; i++) any |= v->chosen[i];
+    if (any) {
+        const char *lab = ui_str(u, "exam.clear");
+        int bw = ui_text_w(u, F_SMALLB, lab) + 2 * u->unit;
+        if (bw > w / 2) bw = w / 2;
+        ui_button_f(u, (SDL_Rect){right - bw, y + 1, bw, h - 2}, lab, F_SMALLB, false, false,
+                    ACT_CLEAR, 0);
+        right -= bw + u->unit;
     }
-    ui_text_fit(u, F_SMALL, t->muted, x, y, w - sw - u->unit,
-                ui_str(u, v->multi ? "exam.multi" : "exam.single"));
+    if (note && right - x > w / 2) {  /* a quiet status */
+        const char *s = ui_str(u, v->msg);
+        int sw = ui_text_w(u, F_SMALL, s), k = ls * 3 / 4;
+        if (sw > (right - x) / 2) sw = (right - x) / 2;
+        ui_check(u, (SDL_Rect){right - sw - k - u->unit / 2, ty + (ls - k) / 2, k, k}, 3, t->ok);
+        ui_text_fit(u, F_SMALL, t->ok, right - sw, ty, sw, s);
+        right -= sw + k + u->unit;
+    }
+    char hint[160], first[2] = "A", last[2] = {(char)('A' + (v->noptions > 1 ? v->noptions - 1 : 0)), 0};
+    const char *args[] = {first, last};
+    texts_fill(hint, sizeof hint,
+                 ui_str(u, v->multi ? "exam.multi" : v->truefalse ? "exam.truefalse" : "exam.single"),
+                 args, 2);
+    ui_text_fit(u, F_SMALL, t->muted, x, ty, right - x - u->unit, hint);
 }
 
 /* Scrollbar and "continues" hint for a region scrolled as a whole. */
@@ -289,33 +374,29 @@ static void column_scrollbar(ui *u, SDL_Rect col, int first, int visible, int li
 void ui_draw_exam(ui *u, const app_view *v)
 {
     int m = 2 * u->unit, top = exam_header(u, v) + u->unit, ls = u->line_h[F_SMALL];
-    const char *banner = NULL;
-    if (v->warning == 5) banner = ui_str(u, "exam.warn5");
-    else if (v->warning == 1) banner = ui_str(u, "exam.warn1");
     bool info = v->msg && ui_msg_is_info(v->msg);
-    if (v->msg && *v->msg && !info && strcmp(v->msg, "exam.warn5") != 0 &&
-        strcmp(v->msg, "exam.warn1") != 0)
-        banner = ui_str(u, v->msg);
-    if (banner) top += ui_message(u, m, top, u->w - 2 * m, banner, false) + u->unit;
-    int foot = ui_footer(u, v);
-    ui_text_fit(u, F_SMALL, u->t->muted, m, foot - ls, u->w - 2 * m, ui_str(u, "exam.keys"));
-    int bottom = foot - ls - u->unit, bh = u->line_h[F_BOLD] + u->unit * 3 / 2;
+    int foot = ui_footer(u, v), bottom = foot - u->unit;
+    /* the keys line, unless the text is so large that the item needs the room */
+    if (u->eff <= UI_FONT_DEFAULT + 1) {
+        ui_text_fit(u, F_SMALL, u->t->muted, m, foot - ls, u->w - 2 * m, ui_str(u, "exam.keys"));
+        bottom -= ls;
+    }
+    int bh = u->line_h[F_BOLD] + u->unit * 3 / 2;
     /* right column: navigator, then Review and Submit */
     int navw = navigator(u, v, 0, top, bottom - top - 2 * bh - 2 * u->unit, u->w / 4, false);
-    int sidew = ui_button_w(u, ui_str(u, "exam.review"));
-    int subw = ui_button_w(u, ui_str(u, "exam.submit"));
-    if (subw > sidew) sidew = subw;
+    /* as wide as the navigator; in the smaller font when the larger one needs more */
+    int sfont = side_w(u, F_BOLD) <= navw ? F_BOLD : F_SMALLB, sidew = side_w(u, sfont);
     if (sidew > u->w / 4) sidew = u->w / 4;
     if (sidew < navw) sidew = navw;
     int navx = u->w - m - sidew;
-    int sidetop = side_buttons(u, navx, bottom, sidew, bh);
+    int sidetop = side_buttons(u, navx, bottom, sidew, bh, sfont);
     navigator(u, v, navx + (sidew - navw) / 2, top, sidetop - u->unit - top, u->w / 4, true);
     /* content column: stem, options, then Previous / Flag / Next */
     int cx = m, cw = navx - 2 * m;
     exam_buttons(u, v, cx, bottom - bh, cw, bh);
     SDL_Rect col = {cx, top, cw, bottom - bh - u->unit - top};
     int pad = u->unit, lh = u->line_h[F_BODY], gap = u->unit * 2 / 3;
-    int badge = u->line_h[F_BOLD] * 7 / 5, hint = ls + u->unit / 2;
+    int badge = u->line_h[F_BOLD] * 7 / 5, hint = choose_h(u);
     int noptions = v->noptions > BANK_MAX_OPTIONS ? BANK_MAX_OPTIONS : v->noptions;
     int oh[BANK_MAX_OPTIONS], opts = hint;
     for (int i = 0; i < noptions; i++) opts += (oh[i] = option_h(u, v, i, cw, badge)) + gap;
@@ -419,13 +500,13 @@ void ui_draw_review(ui *u, const app_view *v)
         m = 2 * u->unit;
         w = u->w - 2 * m;
         bh = u->line_h[F_BOLD] + u->unit * 3 / 2;
-        top = ui_header_h(u) + m;
+        top = ui_exam_header_h(u) + m;
         foot = ui_footer_top(u);
         if (review_body(u, v, m, top, w, false) <= foot - bh - u->unit - top || u->eff == 0 ||
             ui_use_step(u, u->eff - 1) != 0)
             break;
     }
-    ui_header(u, v->exam_title, v->name);
+    exam_header(u, v);
     ui_footer(u, v);
     review_body(u, v, m, top, w, true);
     const char *back = ui_str(u, "review.back"), *sub = ui_str(u, "review.submit");
@@ -438,7 +519,7 @@ void ui_draw_review(ui *u, const app_view *v)
 void ui_draw_confirm(ui *u, const app_view *v)
 {
     const ui_theme *t = u->t;
-    ui_header(u, v->exam_title, v->name);
+    exam_header(u, v);
     int foot = ui_footer(u, v), pw = u->w * 2 / 3, m = 2 * u->unit;
     if (pw < 30 * u->unit) pw = u->w - 2 * m;
     int inner = pw - 2 * m, bh = u->line_h[F_BOLD] + u->unit * 3 / 2;
@@ -454,7 +535,7 @@ void ui_draw_confirm(ui *u, const app_view *v)
              (un > 0 ? ui_message_h(u, inner, warn) + u->unit : 0) + m + bh + u->unit +
              u->line_h[F_SMALL] + m;
     int px = (u->w - pw) / 2, py = (foot + u->line_h[F_BOLD] - ph) / 2;
-    if (py < u->line_h[F_BOLD] + 3 * u->unit) py = u->line_h[F_BOLD] + 3 * u->unit;
+    if (py < ui_exam_header_h(u) + u->unit) py = ui_exam_header_h(u) + u->unit;
     ui_fill(u, (SDL_Rect){px, py, pw, ph}, t->panel);
     ui_frame(u, (SDL_Rect){px, py, pw, ph}, 3, t->accent);
     int x = px + m, y = py + m;

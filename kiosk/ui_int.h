@@ -57,6 +57,7 @@ struct ui {
     unsigned long frame;
     screen last_scr;           /* what the last full frame showed, for ui_draw_tick() */
     int last_warning, last_queued;
+    unsigned seat;             /* app_view.seat the look belongs to */
     size_t last_cur;
     bool keeps_frame;          /* the renderer keeps the previous frame (software) */
     ui_hot hot[UI_MAX_HOT];
@@ -127,8 +128,10 @@ bool ui_msg_is_info(const char *key);
 int ui_message_h(ui *u, int width, const char *text);
 
 /* ui_exam.c */
+/* Height of the header of an attempt's screens (exam, review, confirm). */
+int ui_exam_header_h(const ui *u);
 void ui_draw_exam(ui *u, const app_view *v);
-/* Redraws the exam header alone (clipped), for a clock tick. */
+/* Redraws the attempt's header alone (clipped), for a clock tick. */
 void ui_draw_exam_header(ui *u, const app_view *v);
 void ui_draw_review(ui *u, const app_view *v);
 void ui_draw_confirm(ui *u, const app_view *v);
@@ -139,6 +142,7 @@ void ui_draw_code(ui *u, const app_view *v);   /* SCR_LOCKED and SCR_PROCTOR */
 void ui_draw_wait(ui *u, const app_view *v);
 void ui_draw_instructions(ui *u, const app_view *v);
 void ui_draw_result(ui *u, const app_view *v);
+void ui_draw_timeout(ui *u, const app_view *v);
 void ui_draw_error(ui *u, const app_view *v);
 
 #endif

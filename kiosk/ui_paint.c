@@ -77,7 +77,7 @@ int ui_button_w(ui *u, const char *label)
 
 int ui_button_font(ui *u, const char *label, int w)
 {
-    return ui_text_w(u, F_BOLD, label) + u->unit <= w ? F_BOLD : F_SMALLB;
+    return ui_text_w(u, F_BOLD, label) + 2 * u->unit <= w ? F_BOLD : F_SMALLB;
 }
 
 void ui_button(ui *u, SDL_Rect r, const char *label, bool primary, bool focus, action_kind k,
@@ -163,7 +163,7 @@ int ui_message_h(ui *u, int width, const char *text)
 
 bool ui_msg_is_info(const char *key)
 {
-    static const char *const info[] = {"exam.saved", "wait.resume", "proctor.hint"};
+    static const char *const info[] = {"exam.saved", "exam.cleared", "wait.resume", "proctor.hint"};
     for (size_t i = 0; key && i < sizeof info / sizeof *info; i++)
         if (strcmp(key, info[i]) == 0) return true;
     return false;

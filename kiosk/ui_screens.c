@@ -278,6 +278,13 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
     y += row(u, draw, x, y, w, lw, ui_str(u, "result.passmark"), pass, F_BOLD) + u->unit / 3;
     y += row(u, draw, x, y, w, lw, ui_str(u, "result.awarded"), award, F_HEAD) + u->unit / 3;
     y += row(u, draw, x, y, w, lw, ui_str(u, "result.band"), band, F_BOLD) + u->unit;
+    if (s->awarded < s->raw) {  /* the ceiling of this attempt lowered the score: say so */
+        char n[16], why[320];
+        snprintf(n, sizeof n, "%d", v->attempt);
+        const char *args[] = {raw, n, ceil};
+        strings_fill(why, sizeof why, ui_str(u, "result.capped"), args, 3);
+        y += (draw ? ui_message(u, x, y, w, why, true) : ui_message_h(u, w, why)) + u->unit;
+    }
     int bh = u->line_h[F_BIG] + 2 * u->unit;
     if (draw) {
         SDL_Rect b = {x, y, w, bh};
@@ -303,14 +310,39 @@ void ui_draw_result(ui *u, const app_view *v)
            (foot_button){ui_str(u, "result.next"), ACT_NEXT_SEAT, false});
 }
 
+static int timeout_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
+{
+    const ui_theme *t = u->t;
+    int y0 = y, done = 0;
+    for (int i = 0; v->answered && i < v->nitems; i++) done += v->answered[i];
+    char a[16], b[16], body[320];
+    snprintf(a, sizeof a, "%d", done);
+    snprintf(b, sizeof b, "%d", v->nitems);
+    const char *args[] = {a, b};
+    strings_fill(body, sizeof body, ui_str(u, "timeout.body"), args, 2);
+    y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "timeout.title")) + u->unit;
+    y += para(u, draw, F_BODY, t->text, x, y, w, body);
+    return y - y0;
+}
+
+void ui_draw_timeout(ui *u, const app_view *v)
+{
+    framed(u, v, v->name, timeout_body, u->t->warn,
+           (foot_button){ui_str(u, "timeout.next"), ACT_ENTER, true});
+}
+
 static int error_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
 {
     const ui_theme *t = u->t;
     int y0 = y;
     y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "error.title")) + u->unit;
     if (v->msg && *v->msg) y += para(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
-    if (v->detail && *v->detail)
-        y += para(u, draw, F_SMALL, t->muted, x, y, w, v->detail) + u->unit;
+    if (v->cause && *v->cause) {  /* in the screen's language; the file or part as it is */
+        char line[1400];
+        const char *args[] = {v->subject ? v->subject : ""};
+        strings_fill(line, sizeof line, ui_str(u, v->cause), args, 1);
+        y += para(u, draw, F_SMALL, t->muted, x, y, w, line) + u->unit;
+    }
     y += para(u, draw, F_BODY, t->text, x, y, w, ui_str(u, "error.hint"));
     return y - y0;
 }

@@ -22,7 +22,8 @@ static texts *ui_texts;
 static bool answered[NITEMS], flags[NITEMS];
 
 static const char *const SCREEN_NAMES[] = {"error", "identify", "locked", "wait", "instructions",
-                                           "exam", "review", "confirm", "result", "proctor"};
+                                           "exam", "review", "confirm", "result", "proctor",
+                                           "timeout"};
 #define NSCREENS ((int)(sizeof SCREEN_NAMES / sizeof *SCREEN_NAMES))
 
 static const char *LONG_STEM =
@@ -77,7 +78,12 @@ static app_view sample(screen s)
     v.score = (bank_score){7350, 9001, 7350, true, "Cukup memuaskan"};
     v.band_en = "fairly satisfactory";
     switch (s) {
-    case SCR_ERROR: v.msg = "start.tampered"; v.detail = "row item a1-001 changed"; break;
+    case SCR_ERROR:
+        v.msg = "start.tampered";
+        v.detail = "item a1-001 changed since sealing";
+        v.cause = "cause.changed";
+        v.subject = "item a1-001";
+        break;
     case SCR_IDENTIFY: v.msg = "identify.wrongpin"; break;
     case SCR_LOCKED: v.msg = "locked.hint"; break;
     case SCR_WAIT: v.msg = "wait.wrongtoken"; break;
@@ -715,6 +721,285 @@ static void test_result_shows_two_decimals_in_each_language(void **state)
     texts_free(en);
 }
 
+/* Every clickable element of the last frame, as drawn. */
+typedef struct hots {
+    int n;
+    SDL_Rect r[96];
+    action_kind k[96];
+    int index[96];
+} hots;
+
+static hots hot_rects(rig *r)
+{
+    hots h = {0};
+    action_kind kinds[] = {ACT_PREV, ACT_NEXT, ACT_FLAG, ACT_REVIEW, ACT_SUBMIT, ACT_ESCAPE,
+                           ACT_YES, ACT_NO};
+    for (int i = 0; i < BANK_MAX_OPTIONS; i++)
+        if (ui_hit_rect(r->u, ACT_OPTION, i, &h.r[h.n])) h.k[h.n] = ACT_OPTION, h.index[h.n++] = i;
+    for (int i = 0; i < NITEMS; i++)
+        if (ui_hit_rect(r->u, ACT_GOTO, i, &h.r[h.n])) h.k[h.n] = ACT_GOTO, h.index[h.n++] = i;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (ui_hit_rect(r->u, kinds[i], 0, &h.r[h.n])) h.k[h.n] = kinds[i], h.index[h.n++] = 0;
+    return h;
+}
+
+static void same_hots(const hots *a, const hots *b, const char *what)
+{
+    if (a->n != b->n) fail_msg("%s: %d clickable elements, then %d", what, a->n, b->n);
+    for (int i = 0; i < a->n; i++)
+        if (a->k[i] != b->k[i] || a->index[i] != b->index[i] ||
+            !SDL_RectEquals(&a->r[i], &b->r[i]))
+            fail_msg("%s: element %d (kind %d, index %d) moved from %d,%d %dx%d to %d,%d %dx%d",
+                     what, i, (int)a->k[i], a->index[i], a->r[i].x, a->r[i].y, a->r[i].w,
+                     a->r[i].h, b->r[i].x, b->r[i].y, b->r[i].w, b->r[i].h);
+}
+
+static void test_a_warning_never_moves_what_can_be_clicked(void **state)
+{
+    (void)state;
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    screen screens[] = {SCR_EXAM, SCR_REVIEW, SCR_CONFIRM};
+    for (int k = 0; k < 2; k++)
+        for (int step = UI_FONT_DEFAULT; step < UI_FONT_STEPS; step += UI_FONT_STEPS - 1 - UI_FONT_DEFAULT)
+            for (size_t sc = 0; sc < 3; sc++) {
+                rig r = open_rig(sizes[k][0], sizes[k][1]);
+                ui_set_font_step(r.u, step);
+                app_view v = sample(screens[sc]);
+                v.remaining_ms = 6 * 60000;
+                ui_draw(r.u, &v);
+                hots calm = hot_rects(&r);
+                assert_true(calm.n > 0);
+                v.remaining_ms = 112000;
+                v.warning = 5;
+                ui_draw(r.u, &v);
+                hots w5 = hot_rects(&r);
+                v.remaining_ms = 59000;
+                v.warning = 1;
+                ui_draw(r.u, &v);
+                hots w1 = hot_rects(&r);
+                char what[96];
+                snprintf(what, sizeof what, "%s %dx%d step %d, 5-minute warning",
+                         SCREEN_NAMES[screens[sc]], sizes[k][0], sizes[k][1], step);
+                same_hots(&calm, &w5, what);
+                snprintf(what, sizeof what, "%s %dx%d step %d, 1-minute warning",
+                         SCREEN_NAMES[screens[sc]], sizes[k][0], sizes[k][1], step);
+                same_hots(&calm, &w1, what);
+                if (screens[sc] == SCR_EXAM) {
+                    /* "answer saved" and a journal problem do not move anything either */
+                    v.msg = "exam.saved";
+                    ui_draw(r.u, &v);
+                    hots saved = hot_rects(&r);
+                    same_hots(&calm, &saved, "exam with \"answer saved\"");
+                    v.msg = "journal.error";
+                    ui_draw(r.u, &v);
+                    hots err = hot_rects(&r);
+                    same_hots(&calm, &err, "exam with an unsaved answer");
+                    /* nor does an answer (the clear button appears in its own line) */
+                    memset(v.chosen, 0, sizeof v.chosen);
+                    v.msg = "";
+                    ui_draw(r.u, &v);
+                    hots none = hot_rects(&r);
+                    same_hots(&calm, &none, "exam without an answer");
+                }
+                close_rig(&r);
+            }
+}
+
+static void test_warnings_count_down_the_real_time_left(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    char line[256];
+    ui_warning_text(r.u, &v, line, sizeof line);
+    assert_string_equal(line, "");  /* no warning: no text */
+    v.warning = 5;
+    v.remaining_ms = 112000;  /* 01:52 */
+    ui_warning_text(r.u, &v, line, sizeof line);
+    assert_non_null(strstr(line, "1 menit 52 detik"));
+    v.remaining_ms = 4 * 60000 + 59500;
+    ui_warning_text(r.u, &v, line, sizeof line);
+    assert_non_null(strstr(line, "5 menit 0 detik"));  /* the clock shows 05:00 */
+    v.warning = 1;
+    v.remaining_ms = 42000;
+    ui_warning_text(r.u, &v, line, sizeof line);
+    assert_non_null(strstr(line, "42 detik"));
+    /* each second redraws the header with the new count */
+    int w, h;
+    free(frame(&r, &v, &w, &h, NULL));
+    uint32_t *at42 = pixels_now(&r, w, h);
+    v.remaining_ms = 41000;
+    assert_true(ui_draw_tick(r.u, &v));
+    uint32_t *at41 = pixels_now(&r, w, h);
+    assert_int_not_equal(digest(at42, (size_t)w * h), digest(at41, (size_t)w * h));
+    free(at42);
+    free(at41);
+    close_rig(&r);
+}
+
+static void test_the_clock_ticks_on_review_and_confirm(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    screen screens[] = {SCR_REVIEW, SCR_CONFIRM};
+    for (int i = 0; i < 2; i++) {
+        app_view v = sample(screens[i]);
+        v.remaining_ms = 4 * 60000 + 10000;
+        v.warning = 5;
+        int w, h;
+        free(frame(&r, &v, &w, &h, i ? "confirm-warn5" : "review-warn5"));
+        v.remaining_ms -= 1000;
+        assert_true(ui_draw_tick(r.u, &v));
+        uint32_t *ticked = pixels_now(&r, w, h);
+        uint32_t *whole = frame(&r, &v, &w, &h, NULL);
+        assert_int_equal(digest(ticked, (size_t)w * h), digest(whole, (size_t)w * h));
+        /* the clock's box in the warning colour at the top right */
+        size_t red = 0;
+        for (int y = 0; y < h / 12; y++)
+            for (int x = w * 3 / 4; x < w; x++)
+                red += (whole[(size_t)y * w + x] & 0xFFFFFF) == 0xA8101C;
+        assert_true(red > 100);
+        free(ticked);
+        free(whole);
+    }
+    close_rig(&r);
+}
+
+static void test_true_false_items_have_their_own_hint(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    v.noptions = 2;
+    v.options[0] = "Benar";
+    v.options[1] = "Salah";
+    int w, h;
+    uint32_t *single = frame(&r, &v, &w, &h, NULL);
+    v.truefalse = true;
+    uint32_t *tf = frame(&r, &v, &w, &h, "exam-truefalse");
+    assert_int_not_equal(digest(single, (size_t)w * h), digest(tf, (size_t)w * h));
+    free(single);
+    free(tf);
+    const char *hint = strings_get(texts, "exam.single");
+    assert_non_null(strstr(hint, "{1}"));  /* the item's letters, not a fixed A–E */
+    assert_non_null(strstr(hint, "{2}"));
+    assert_null(strstr(strings_get(texts, "exam.truefalse"), "A–E"));
+    close_rig(&r);
+}
+
+static void test_a_given_answer_can_be_cleared_by_key_or_click(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    ui_draw(r.u, &v);
+    action a;
+    assert_true(map(&r, &v, key(SDLK_DELETE, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_CLEAR);
+    assert_true(map(&r, &v, key(SDLK_BACKSPACE, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_CLEAR);
+    SDL_Rect c;
+    assert_true(ui_hit_rect(r.u, ACT_CLEAR, 0, &c));
+    assert_true(map(&r, &v, click_at(c.x + c.w / 2, c.y + c.h / 2), &a));
+    assert_int_equal(a.kind, ACT_CLEAR);
+    memset(v.chosen, 0, sizeof v.chosen);
+    ui_draw(r.u, &v);
+    assert_false(ui_hit_rect(r.u, ACT_CLEAR, 0, &c));  /* nothing to clear */
+    close_rig(&r);
+}
+
+static void test_the_look_resets_for_the_next_participant(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_RESULT);
+    ui_set_font_step(r.u, UI_FONT_STEPS - 1);
+    ui_set_high_contrast(r.u, true);
+    ui_draw(r.u, &v);  /* the same participant: her look stays */
+    assert_int_equal(ui_font_step(r.u), UI_FONT_STEPS - 1);
+    assert_true(ui_high_contrast(r.u));
+    app_view next = sample(SCR_IDENTIFY);
+    next.seat = v.seat + 1;
+    ui_draw(r.u, &next);
+    assert_int_equal(ui_font_step(r.u), UI_FONT_DEFAULT);
+    assert_false(ui_high_contrast(r.u));
+    ui_set_font_step(r.u, UI_FONT_DEFAULT + 1);  /* the next one chooses his own */
+    ui_draw(r.u, &next);
+    assert_int_equal(ui_font_step(r.u), UI_FONT_DEFAULT + 1);
+    close_rig(&r);
+}
+
+static void test_time_out_notice_leads_to_the_result(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_TIMEOUT);
+    ui_draw(r.u, &v);
+    action a;
+    assert_true(map(&r, &v, key(SDLK_RETURN, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_ENTER);
+    assert_false(map(&r, &v, key(SDLK_b, KMOD_NONE), &a));  /* an answer key does nothing */
+    SDL_Rect b;
+    assert_true(ui_hit_rect(r.u, ACT_ENTER, 0, &b));
+    assert_true(map(&r, &v, click_at(b.x + b.w / 2, b.y + b.h / 2), &a));
+    assert_int_equal(a.kind, ACT_ENTER);
+    close_rig(&r);
+}
+
+static void test_the_result_says_when_the_ceiling_lowered_the_score(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_RESULT);
+    v.score = (bank_score){8500, 9001, 8500, true, "Memuaskan"};
+    ui_draw(r.u, &v);
+    SDL_Rect plain, capped;
+    assert_true(ui_hit_rect(r.u, ACT_NEXT_SEAT, 0, &plain));
+    v.score = (bank_score){9500, 9001, 9001, true, "Memuaskan"};
+    int w, h;
+    free(frame(&r, &v, &w, &h, "result-capped"));
+    assert_true(ui_hit_rect(r.u, ACT_NEXT_SEAT, 0, &capped));
+    assert_true(capped.y > plain.y);  /* a line more: why the awarded score is lower */
+    close_rig(&r);
+}
+
+static void test_at_1024x768_with_the_largest_text_a_long_item_reads_well(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    ui_set_font_step(r.u, UI_FONT_STEPS - 1);
+    app_view v = sample(SCR_EXAM);
+    v.stem = LONG_STEM;
+    v.exam_title = "Evaluasi Akademik Pelatihan Dasar CPNS Golongan III Angkatan 2024";
+    bool seen[BANK_MAX_OPTIONS] = {false};
+    SDL_Rect prev, next;
+    for (int pages = 0; pages < 50; pages++) {
+        int w, h;
+        free(frame(&r, &v, &w, &h, pages == 0 ? "exam-long-1024-largest" : NULL));
+        assert_true(ui_hit_rect(r.u, ACT_PREV, 0, &prev));
+        assert_true(ui_hit_rect(r.u, ACT_NEXT, 0, &next));
+        for (int i = 0; i < v.noptions; i++) {
+            SDL_Rect o;
+            if (!ui_hit_rect(r.u, ACT_OPTION, i, &o)) continue;
+            seen[i] = true;
+            /* wide enough to read, and clear of the buttons below */
+            if (o.w < w * 3 / 5) fail_msg("option %c is only %d px wide", 'A' + i, o.w);
+            assert_true(o.y + o.h <= prev.y);
+            assert_true(o.x >= 0 && o.x + o.w <= w);
+        }
+        SDL_Event e = key(SDLK_PAGEDOWN, KMOD_NONE);
+        action a;
+        assert_true(ui_map_event(r.u, &e, &v, &a));
+        if (a.kind != ACT_SCROLL) break;
+        v.scroll += a.index;
+    }
+    for (int i = 0; i < v.noptions; i++)
+        if (!seen[i]) fail_msg("option %c never shown", 'A' + i);
+    /* the buttons keep a readable size and stay on the screen */
+    assert_true(prev.h >= 40 && prev.x >= 0 && next.x + next.w <= 1024);
+    close_rig(&r);
+}
+
 static void test_bad_font_is_an_error_not_a_crash(void **state)
 {
     (void)state;
@@ -782,6 +1067,15 @@ int main(void)
         cmocka_unit_test(test_mouse_wheel_scrolls_a_long_stem),
         cmocka_unit_test(test_result_shows_two_decimals_in_each_language),
         cmocka_unit_test(test_bad_font_is_an_error_not_a_crash),
+        cmocka_unit_test(test_a_warning_never_moves_what_can_be_clicked),
+        cmocka_unit_test(test_warnings_count_down_the_real_time_left),
+        cmocka_unit_test(test_the_clock_ticks_on_review_and_confirm),
+        cmocka_unit_test(test_true_false_items_have_their_own_hint),
+        cmocka_unit_test(test_a_given_answer_can_be_cleared_by_key_or_click),
+        cmocka_unit_test(test_the_look_resets_for_the_next_participant),
+        cmocka_unit_test(test_time_out_notice_leads_to_the_result),
+        cmocka_unit_test(test_the_result_says_when_the_ceiling_lowered_the_score),
+        cmocka_unit_test(test_at_1024x768_with_the_largest_text_a_long_item_reads_well),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
