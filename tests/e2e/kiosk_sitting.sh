@@ -54,6 +54,10 @@ kd_keys f Right a; kd_wait item=3 answered=3 || fail "answer 3"
 kd_keys Left Left b; kd_wait item=1 answered=3 msg=exam.saved || fail "change answer"
 kd_shot "$SHOTS/05-exam.png"
 ok "answers, a changed answer and a flag are saved"
+kd_keys Delete; kd_wait item=1 answered=2 msg=exam.cleared || fail "clear with Delete: $(kd_state)"
+kd_shot "$SHOTS/05b-cleared.png"
+kd_keys b; kd_wait item=1 answered=3 msg=exam.saved || fail "answer again"
+ok "Delete clears a one-answer choice; it can be answered again"
 
 # -- power cut in the middle of the exam -------------------------------------------
 kd_kill9
@@ -195,7 +199,7 @@ EOF
 ok "remedial attempt 4 holds no earlier item and its ceiling is 90.01"
 kd_stop
 
-# -- a timed-out attempt ------------------------------------------------------------
+# -- a timed-out attempt, the time running out on the review screen ------------------
 cat >"$T/q1.json" <<'EOF'
 {"id":"kilat","title":"Kuis kilat","kind":"quiz","minutes":1,"quotas":{"a2-loyal":3}}
 EOF
@@ -214,12 +218,19 @@ kd_type "$(cat "$T/kilat.token")"; kd_keys Return; kd_wait screen=instructions
 kd_keys Return; kd_wait screen=exam || fail "kilat exam"
 kd_keys b; kd_wait answered=1
 kd_shot "$SHOTS/13-exam-1920.png"
+kd_keys r; kd_wait screen=review || fail "kilat review"
+kd_shot "$SHOTS/14-review-clock-1920.png"
 i=0
-while ! kd_state | grep -q screen=result; do
+while ! kd_state | grep -q screen=timeout; do
   i=$((i + 1)); [ $i -gt 4000 ] && fail "no time-out after 200 s: $(kd_state)"
   sleep 0.05
 done
-kd_shot "$SHOTS/14-timeout-result.png"
+kd_shot "$SHOTS/15-timeout-1920.png"
+ok "the time running out on the review screen is said on screen"
+sleep 1
+kd_state | grep -q screen=timeout || fail "the time-out notice went away by itself: $(kd_state)"
+kd_keys Return; kd_wait screen=result || fail "Enter on the notice shows the result"
+kd_shot "$SHOTS/16-timeout-result.png"
 python3 - "$T"/state2/outbox/*.json <<'EOF' || fail "time-out record"
 import json, sys
 r = json.load(open(sys.argv[1]))
