@@ -105,10 +105,11 @@ static int exam_header(ui *u, const app_view *v)
     ui_text(u, F_SMALL, fg, box.x + u->unit, box.y + (box.h - u->line_h[F_SMALL]) / 2, label);
     ui_text(u, F_HEAD, fg, box.x + 2 * u->unit + lw, box.y + (box.h - u->line_h[F_HEAD]) / 2,
             clock);
-    int kw = ui_text_w(u, F_BOLD, mid);
-    if (kw > u->w / 4) kw = u->w / 4;
-    int kx = box.x - m - kw, ty = (h - u->line_h[F_BOLD]) / 2;
-    ui_text_fit(u, F_BOLD, t->on_bar, kx, ty, kw, mid);
+    int kf = F_BOLD, kw = ui_text_w(u, kf, mid);
+    if (kw > u->w / 4) kw = ui_text_w(u, kf = F_SMALLB, mid);  /* large text: smaller */
+    if (kw > u->w / 3) kw = u->w / 3;
+    int kx = box.x - m - kw, ty = (h - u->line_h[kf]) / 2;
+    ui_text_fit(u, kf, t->on_bar, kx, ty, kw, mid);
     int tw = kx - 2 * m;
     /* a problem on the exam screen (an answer not saved) before the time warning */
     if (v->scr == SCR_EXAM && v->msg && *v->msg && !ui_msg_is_info(v->msg))

@@ -41,6 +41,13 @@ ctx_load() {
   [ "$KD_KPID" = - ] && KD_KPID=
   return 0
 }
+# ctx_stop NAME: kd_stop on one saved context, which is then forgotten.
+ctx_stop() {
+  ctx_load "$1"
+  kd_stop
+  CTXS=$(printf '%s\n' $CTXS | grep -vx "$1" | tr '\n' ' ')
+  KD_XPID= KD_KPID=
+}
 # kd_stop on every saved context, then on the current one.
 stop_all() {
   for c in $CTXS; do
@@ -232,13 +239,17 @@ for L in id en; do
   kd_stop
 done
 
-# -- the warnings ----------------------------------------------------------------------
+# -- the warnings (the two-minute exams then run on to their time-out) -----------------
 while [ $(( $(date +%s) - started )) -lt 65 ]; do sleep 1; done
 for L in id en; do
   ctx_load "${L}six"; kd_wait screen=exam || fail "5-minute warning"; shot warn5
+  ctx_stop "${L}six"
   ctx_load "${L}two"; kd_wait screen=exam || fail "1-minute warning"; shot warn1
+  kd_keys r; kd_wait screen=review || fail "review with the clock"
+  shot review-warn
+  ctx_save "${L}two"
+  KD_XPID= KD_KPID=
 done
-stop_all
 
 # -- the sitting --------------------------------------------------------------------
 for L in id en; do
@@ -340,5 +351,13 @@ for L in id en; do
   kd_wait screen=result || fail "remedial result"
   shot remedial-result
   kd_stop
+done
+# -- the two-minute exams have run out of time on their review screens ----------------
+for L in id en; do
+  ctx_load "${L}two"
+  kd_wait_secs 120 screen=timeout || fail "no time-out notice"
+  shot timeout
+  kd_keys Return; kd_wait screen=result || fail "result after the time-out"
+  ctx_stop "${L}two"
 done
 echo "doc-shots: $(ls "$out"/id-*.png "$out"/en-*.png | wc -l) screenshots in $out"

@@ -108,16 +108,22 @@ static void test_starts_on_identify_for_a_sealed_bank(void **state)
     assert_int_equal(app_wake_ms(r->a), -1); /* idle: no timer */
 }
 
-static void test_tampered_bank_shows_a_proctor_message(void **state)
+/* Changes item t0-003 of the sealed bank behind the seal's back. */
+static void tamper_item(room *r)
 {
-    room *r = *state;
-    app_free(r->a);
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "UPDATE items SET weight = 5 WHERE id = 't0-003'", NULL,
                                   NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
+}
+
+static void test_tampered_bank_shows_a_proctor_message(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    tamper_item(r);
     r->a = app_new(&r->cfg);
     const app_view *v = app_view_get(r->a);
     assert_int_equal(v->scr, SCR_ERROR);
@@ -576,12 +582,7 @@ static void test_start_errors_name_a_localized_cause(void **state)
     assert_non_null(strstr(v->subject, "no-such.bank"));
     app_free(r->a);
     free(missing);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE items SET weight = 5 WHERE id = 't0-003'", NULL,
-                                  NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    tamper_item(r);
     r->a = app_new(&r->cfg);
     v = app_view_get(r->a);
     assert_string_equal(v->msg, "start.tampered");
