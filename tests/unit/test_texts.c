@@ -230,7 +230,10 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
         "confirm.no", "result.title", "result.raw", "result.ceiling", "result.awarded",
         "result.band", "result.passed", "result.failed", "result.next", "proctor.title",
         "proctor.hint", "proctor.wrong", "error.title", "error.hint", "journal.error",
-        "queued"};
+        "queued", "exam.cleared", "exam.clear", "exam.truefalse", "timeout.title",
+        "timeout.body", "timeout.next", "result.capped", "cause.missing", "cause.unreadable",
+        "cause.damaged", "cause.version", "cause.unsealed", "cause.memory", "cause.changed",
+        "cause.otherkey", "cause.altered", "cause.badseal", "cause.invalid"};
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
         texts *s = load(langs[l]);
@@ -239,6 +242,24 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
             if (!*texts_get(s, keys[i])) fail_msg("%s.txt: %s is empty", langs[l], keys[i]);
         }
         texts_free(s);
+    }
+}
+
+static void test_the_instructions_name_the_keys_and_multiple_response_items(void **state)
+{
+    (void)state;
+    static const char *const must[][2] = {
+        {"A–E", "A–E"}, {"1–5", "1–5"}, {"Del", "Del"}, {"←/→", "←/→"}, {"F ", "F "},
+        {"R ", "R "}, {"S ", "S "}, {"kotak persegi", "square boxes"},
+        {"lebih dari satu", "more than one"}};
+    const char *langs[] = {"id", "en"};
+    for (int l = 0; l < 2; l++) {
+        strings *s = load(langs[l]);
+        const char *body = strings_get(s, "instr.body");
+        for (size_t i = 0; i < sizeof must / sizeof *must; i++)
+            if (!strstr(body, must[i][l]))
+                fail_msg("%s instructions do not mention \"%s\"", langs[l], must[i][l]);
+        strings_free(s);
     }
 }
 
@@ -273,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_translations_use_the_same_placeholders),
         cmocka_unit_test(test_every_message_the_app_can_show_is_translated),
         cmocka_unit_test(test_indonesian_is_the_language_of_the_default_texts),
+        cmocka_unit_test(test_the_instructions_name_the_keys_and_multiple_response_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
