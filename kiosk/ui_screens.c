@@ -282,7 +282,7 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
         char n[16], why[320];
         snprintf(n, sizeof n, "%d", v->attempt);
         const char *args[] = {raw, n, ceil};
-        strings_fill(why, sizeof why, ui_str(u, "result.capped"), args, 3);
+        texts_fill(why, sizeof why, ui_str(u, "result.capped"), args, 3);
         y += (draw ? ui_message(u, x, y, w, why, true) : ui_message_h(u, w, why)) + u->unit;
     }
     int bh = u->line_h[F_BIG] + 2 * u->unit;
@@ -319,7 +319,7 @@ static int timeout_body(ui *u, const app_view *v, int x, int y, int w, bool draw
     snprintf(a, sizeof a, "%d", done);
     snprintf(b, sizeof b, "%d", v->nitems);
     const char *args[] = {a, b};
-    strings_fill(body, sizeof body, ui_str(u, "timeout.body"), args, 2);
+    texts_fill(body, sizeof body, ui_str(u, "timeout.body"), args, 2);
     y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "timeout.title")) + u->unit;
     y += para(u, draw, F_BODY, t->text, x, y, w, body);
     return y - y0;
@@ -340,7 +340,7 @@ static int error_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
     if (v->cause && *v->cause) {  /* in the screen's language; the file or part as it is */
         char line[1400];
         const char *args[] = {v->subject ? v->subject : ""};
-        strings_fill(line, sizeof line, ui_str(u, v->cause), args, 1);
+        texts_fill(line, sizeof line, ui_str(u, v->cause), args, 1);
         y += para(u, draw, F_SMALL, t->muted, x, y, w, line) + u->unit;
     }
     y += para(u, draw, F_BODY, t->text, x, y, w, ui_str(u, "error.hint"));

@@ -254,12 +254,12 @@ static void test_the_instructions_name_the_keys_and_multiple_response_items(void
         {"lebih dari satu", "more than one"}};
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
-        strings *s = load(langs[l]);
-        const char *body = strings_get(s, "instr.body");
+        texts *s = load(langs[l]);
+        const char *body = texts_get(s, "instr.body");
         for (size_t i = 0; i < sizeof must / sizeof *must; i++)
             if (!strstr(body, must[i][l]))
                 fail_msg("%s instructions do not mention \"%s\"", langs[l], must[i][l]);
-        strings_free(s);
+        texts_free(s);
     }
 }
 

@@ -880,10 +880,10 @@ static void test_true_false_items_have_their_own_hint(void **state)
     assert_int_not_equal(digest(single, (size_t)w * h), digest(tf, (size_t)w * h));
     free(single);
     free(tf);
-    const char *hint = strings_get(texts, "exam.single");
+    const char *hint = texts_get(ui_texts, "exam.single");
     assert_non_null(strstr(hint, "{1}"));  /* the item's letters, not a fixed A–E */
     assert_non_null(strstr(hint, "{2}"));
-    assert_null(strstr(strings_get(texts, "exam.truefalse"), "A–E"));
+    assert_null(strstr(texts_get(ui_texts, "exam.truefalse"), "A–E"));
     close_rig(&r);
 }
 
