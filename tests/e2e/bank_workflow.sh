@@ -102,6 +102,33 @@ same "the token is not in the session file" "$(grep -c "$tok" "$T/s1.sess")" 0
 same "the token is not in the bank file" "$(grep -c "$tok" "$T/bank.db")" 0
 must "verify still passes after the session" verify "$T/bank.db" --pub "$T/auth.pub"
 
+# --- session --token-out: the token also in a file of its own ---------------
+must "session with --token-out" session "$T/bank.db" --passphrase-file "$T/pass" \
+    --exam known-acad --roster "$DATA/roster.csv" --out "$T/s3.sess" --token-out "$T/tok3"
+same "the token file is mode 0600" "$(stat -c %a "$T/tok3")" 600
+same "the token file holds the token printed" "$(cat "$T/tok3")" "$(cat "$T/out")"
+same "the token file is one line" "$(wc -l <"$T/tok3")" 1
+must "the token file opens the session for draw" draw "$T/bank.db" --session "$T/s3.sess" \
+    --token-file "$T/tok3" --participant $NIP1
+printf 'KEEP\n' >"$T/tok4"
+must_fail "an existing token file is refused" session "$T/bank.db" --passphrase-file "$T/pass" \
+    --exam known-acad --roster "$DATA/roster.csv" --out "$T/s4.sess" --token-out "$T/tok4"
+err_has "the refusal says it never overwrites" "never overwritten"
+same "the existing token file is left as it was" "$(cat "$T/tok4")" KEEP
+[ ! -e "$T/s4.sess" ] || fail "a session was written although its token file was refused"
+ok "no session written when the token file is refused"
+ln -s "$T/elsewhere" "$T/tok5"
+must_fail "a symbolic link as token file is refused" session "$T/bank.db" \
+    --passphrase-file "$T/pass" --exam known-acad --roster "$DATA/roster.csv" \
+    --out "$T/s5.sess" --token-out "$T/tok5"
+[ ! -e "$T/elsewhere" ] || fail "the token was written through a symbolic link"
+ok "nothing written through the link"
+must_fail "a failed session leaves no token file" session "$T/bank.db" \
+    --passphrase-file "$T/pass" --exam no-such-exam --roster "$DATA/roster.csv" \
+    --out "$T/s6.sess" --token-out "$T/tok6"
+[ ! -e "$T/tok6" ] || fail "an empty token file was left behind"
+ok "no token file left by a failed session"
+
 # --- draw -----------------------------------------------------------------
 must "draw --json for $NIP1" draw "$T/bank.db" --session "$T/s1.sess" --token-file "$T/tok1" --participant $NIP1 --json
 cp "$T/out" "$T/form1.json"

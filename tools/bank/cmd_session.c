@@ -1,20 +1,62 @@
 /* cmd_session.c -- sitting commands: session, draw, score. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "cli.h"
 #include "why.h"
+
+/* Creates `path` for the token (O_EXCL, 0600, never through a symbolic
+ * link) before the session is made, so that an existing file refuses the
+ * command before anything is written. Returns the descriptor, or -1 with the
+ * error printed. */
+static int token_out_open(const cli_args *a, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        fprintf(stderr, "bank %s: --token-out %s: %s%s\n", a->cmd, path, strerror(errno),
+                errno == EEXIST ? " (a token file is never overwritten)" : "");
+    return fd;
+}
+
+/* Writes the token and a newline to fd, syncs and closes it; on failure the
+ * file is removed and the error printed. Returns 0 or 1 (exit status). */
+static int token_out_write(const cli_args *a, int fd, const char *path, const char *token)
+{
+    char line[BANK_TOKEN_LEN + 2];
+    size_t len = (size_t)snprintf(line, sizeof line, "%s\n", token), off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, line + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        off += (size_t)n;
+    }
+    int ok = off == len && fsync(fd) == 0;
+    int err = errno;
+    ok = close(fd) == 0 && ok;
+    OPENSSL_cleanse(line, sizeof line);
+    if (ok) return 0;
+    unlink(path);
+    fprintf(stderr, "bank %s: --token-out %s: %s; the token is printed on standard output\n",
+            a->cmd, path, strerror(err ? err : EIO));
+    return 1;
+}
 
 int cmd_session(cli_args *a)
 {
     if (a->npos != 1)
         return cli_usage(a, "usage: bank session BANK --passphrase-file F --exam ID"
-                            " --roster ROSTER.csv [--history FORMS.jsonl] --out SESSION");
+                            " --roster ROSTER.csv [--history FORMS.jsonl] --out SESSION"
+                            " [--token-out FILE]");
     const char *exam = cli_need(a, "exam"), *roster = cli_need(a, "roster");
     const char *out = cli_need(a, "out"), *history = cli_opt(a, "history");
+    const char *tout = cli_opt(a, "token-out");
     if (!exam || !roster || !out) return 2;
     bank_session_spec spec = {.exam_id = exam};
     char *rdata = cli_read_file(a, roster, 1 << 24, &spec.roster_len);
@@ -26,21 +68,30 @@ int cmd_session(cli_args *a)
     }
     spec.roster_csv = rdata;
     spec.history_jsonl = hdata;
-    int rc = 0;
+    int rc = 0, fd = -1;
     bank *b = cli_open_bank(a, a->pos[0], false, true, &rc);
-    if (b) {
+    if (b && tout && (fd = token_out_open(a, tout)) < 0) rc = 1;
+    if (b && rc == 0) {
         char token[BANK_TOKEN_LEN + 1], why[WHY_SIZE] = "";
         bank_err e = bank_session_create(b, &spec, out, token, why);
         if (e) {
             rc = cli_fail(a, e, why);
         } else {
             fprintf(stderr, "session for exam %s written to %s; the proctor token follows and"
-                            " is shown only this once\n", exam, out);
+                            " is shown only this once%s%s\n", exam, out,
+                    tout ? "; it is also in " : "", tout ? tout : "");
             printf("%s\n", token);
-            memset(token, 0, sizeof token);
+            fflush(stdout);
+            if (fd >= 0) rc = token_out_write(a, fd, tout, token);
+            fd = -1;
+            OPENSSL_cleanse(token, sizeof token);
         }
-        bank_close(b);
     }
+    if (fd >= 0) {   /* no session was made: the empty token file goes */
+        close(fd);
+        unlink(tout);
+    }
+    bank_close(b);
     free(rdata);
     free(hdata);
     return rc;

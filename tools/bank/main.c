@@ -19,7 +19,9 @@ static const char USAGE[] =
     "  seal BANK --key AUTH.key\n"
     "  verify BANK --pub AUTH.pub               exit 0 only if untampered\n"
     "  session BANK --passphrase-file F --exam ID --roster ROSTER.csv\n"
-    "          [--history FORMS.jsonl] --out SESSION   prints the proctor token\n"
+    "          [--history FORMS.jsonl] --out SESSION [--token-out FILE]\n"
+    "                                           prints the proctor token (and writes\n"
+    "                                           FILE, 0600, never overwritten)\n"
     "  draw BANK --session SESSION --token-file T --participant NIP [--json]\n"
     "  score BANK --passphrase-file F --form FORM.json --answers ANSWERS.json [--json]\n"
     "  stats BANK [--history FORMS.jsonl]       item exposure\n"
@@ -38,7 +40,7 @@ static const struct {
 static const char *const WITH_VALUE[] = {
     "passphrase-file", "format", "topic", "key", "pub", "exam", "roster", "history",
     "out", "session", "token-file", "participant", "form", "answers", "remedials",
-    "results", NULL,
+    "results", "token-out", NULL,
 };
 
 bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value)
