@@ -232,10 +232,12 @@ bool bank_is_unlocked(const bank *b);
 const char *bank_id(const bank *b);
 
 /* Imports the items of `l` in one transaction: new ids are added, known
- * ids are replaced with version + 1. Needs the data key. Any failure
- * leaves the bank unchanged. *added and *replaced may be NULL. */
+ * ids whose content differs are replaced with version + 1, and known ids
+ * holding exactly the same item are left as they are (row, version and
+ * seal). Needs the data key. Any failure leaves the bank unchanged.
+ * *added, *replaced and *unchanged (each may be NULL) get the counts. */
 bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replaced,
-                     char *why);
+                     size_t *unchanged, char *why);
 
 /* Adds (or replaces) an exam definition after checking it against the
  * bank's pools. */

@@ -38,6 +38,28 @@ bool import_blank(const char *s, size_t len)
     return true;
 }
 
+int import_truth_word(const char *s, size_t n)
+{
+    static const char *const words[4] = {"salah", "false", "benar", "true"};
+    while (n > 0 && (*s == ' ' || *s == '\t')) s++, n--;
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    for (int i = 0; i < 4; i++)
+        if (strlen(words[i]) == n && strncasecmp(s, words[i], n) == 0) return i / 2;
+    return -1;
+}
+
+int import_truth_key(const char *key, size_t n, char *const *options, int noptions)
+{
+    int truth = import_truth_word(key, n), found = -2;
+    if (truth < 0) return -1;
+    for (int i = 0; i < noptions; i++) {
+        if (!options[i] || import_truth_word(options[i], strlen(options[i])) != truth) continue;
+        if (found >= 0) return -2;
+        found = i;
+    }
+    return found;
+}
+
 /* Caller frees with free(). */
 char *import_strndup(const char *s, size_t len)
 {

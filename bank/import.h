@@ -47,6 +47,16 @@ void import_skip_bom(const char **data, size_t *len);
  * must keep their order. */
 bool import_option_positional(const char *text);
 
+/* Truth of a true/false key word: 1 for "Benar" or "True", 0 for "Salah"
+ * or "False" (any case; spaces around are ignored), -1 for anything else. */
+int import_truth_word(const char *s, size_t n);
+
+/* A key written as a truth word ("Benar", "salah", "TRUE") names the one
+ * option whose text is a word of the same truth ("Benar" and "True" alike).
+ * Returns that option's index, -1 when `key` is no truth word (read it as
+ * letters), -2 when no option, or more than one, reads so. */
+int import_truth_key(const char *key, size_t n, char *const *options, int noptions);
+
 /* Sets it->pinned when the item must not be shuffled: true/false items,
  * and items with a positional option. Never clears it. */
 void import_autopin(bank_item *it);

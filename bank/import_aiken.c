@@ -110,6 +110,15 @@ static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const cha
         return import_fail(why, BANK_EPARSE, line, "fewer than 2 options before ANSWER");
     if (answer) {
         if (restn == 0) return import_fail(why, BANK_EPARSE, line, "ANSWER names no option");
+        int truth = import_truth_key(rest, restn, q->options, q->noptions);
+        if (truth == -2)
+            return import_fail(why, BANK_EPARSE, line,
+                               "ANSWER %.*s: no option reads Benar/True or Salah/False to match;"
+                               " use the option letter", (int)(restn > 20 ? 20 : restn), rest);
+        if (truth >= 0) {
+            *st = BETWEEN;
+            return q_finish(q, (char)('A' + truth), topic, tmp);
+        }
         char a = rest[0];
         if (a >= 'a' && a <= 'z') a = (char)(a - 'a' + 'A');
         if (restn > 1 || a < 'A' || a > 'Z')

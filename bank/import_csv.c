@@ -101,11 +101,22 @@ static bank_err take_name(span v, const char *what, int line, char **dst, char *
 }
 
 /* Parses the key letters into it->key: sorted, upper case, no repeats,
- * each naming an option. Spaces and commas between letters are allowed. */
+ * each naming an option. Spaces and commas between letters are allowed.
+ * A key written as a truth word ("Benar", "False") names the option that
+ * reads the same (import_truth_key). */
 static bank_err parse_key(span v, bank_item *it, int line, char *why)
 {
     bool seen[BANK_MAX_OPTIONS] = {false};
-    int count = 0;
+    int count = 0, truth = import_truth_key(v.s, v.n, it->options, it->noptions);
+    if (truth == -2)
+        return import_fail(why, BANK_EPARSE, line,
+                           "key \"%.*s\": no option reads Benar/True or Salah/False to match;"
+                           " use the option letter", (int)(v.n > 20 ? 20 : v.n), v.s);
+    if (truth >= 0) {
+        it->key[0] = (char)('A' + truth);
+        it->key[1] = '\0';
+        return BANK_OK;
+    }
     for (size_t i = 0; i < v.n; i++) {
         char c = v.s[i];
         if (c == ' ' || c == ',' || c == '\t') continue;

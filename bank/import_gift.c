@@ -146,15 +146,15 @@ static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *i
 
     size_t fb = find_unescaped(s, i, to, "#"), e = fb;
     while (e > i && is_ws(s[e - 1])) e--;
-    static const char *const tf[] = {"T", "TRUE", "F", "FALSE"};
-    for (int k = 0; k < 4; k++) {
+    static const char *const tf[] = {"T", "TRUE", "BENAR", "F", "FALSE", "SALAH"};
+    for (int k = 0; k < 6; k++) {
         if (strlen(tf[k]) != e - i || strncasecmp(s + i, tf[k], e - i) != 0) continue;
         it->kind = BANK_TRUEFALSE;
         it->noptions = 2;
         it->options[0] = import_strndup("Benar", 5);
         it->options[1] = import_strndup("Salah", 5);
         if (!it->options[0] || !it->options[1]) return BANK_ENOMEM;
-        strcpy(it->key, k < 2 ? "A" : "B");
+        strcpy(it->key, k < 3 ? "A" : "B");
         return BANK_OK;
     }
 

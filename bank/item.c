@@ -136,15 +136,38 @@ static bank_err item_put(bank *b, sqlite3_stmt *st, bank_item *it, char *why)
     return BANK_OK;
 }
 
+static bool same_text(const char *x, const char *y)
+{
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* *same gets whether the bank's item it->id holds exactly `it` (every
+ * column and the decrypted stem, options and key); a row that cannot be
+ * opened (damaged) differs and is then replaced. BANK_OK, or the error of a
+ * failed read (ENOMEM, database) with why set. */
+static bank_err item_same(bank *b, const bank_item *it, bool *same, char *why)
+{
+    bank_item old;
+    bank_err e = bank_item_get(b, it->id, &old, why);
+    *same = e == BANK_OK && same_text(old.topic, it->topic) && old.kind == it->kind &&
+            old.difficulty == it->difficulty && old.weight == it->weight &&
+            old.pinned == it->pinned && old.noptions == it->noptions &&
+            same_text(old.stem, it->stem) && strcmp(old.key, it->key) == 0;
+    for (int i = 0; *same && i < it->noptions; i++)
+        *same = same_text(old.options[i], it->options[i]);
+    bank_item_clear(&old);
+    return e == BANK_ETAMPER || e == BANK_ECORRUPT ? BANK_OK : e;
+}
+
 bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replaced,
-                     char *why)
+                     size_t *unchanged, char *why)
 {
     if (!b->unlocked) return BANK_ELOCKED;
     if (!b->writable) {
         why_set(why, "bank is open read-only");
         return BANK_EIO;
     }
-    size_t nadd = 0, nrep = 0;
+    size_t nadd = 0, nrep = 0, nsame = 0;
     bank_err e = kdb_exec(b->db, "BEGIN IMMEDIATE", why);
     if (e) return e;
     sqlite3_stmt *st = NULL;
@@ -162,6 +185,12 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
             e = kdb_dberr(b->db, sqlite3_errcode(b->db), "items", why);
             break;
         }
+        bool same = false;
+        if (v > 0 && (e = item_same(b, &it, &same, why))) break;
+        if (same) {     /* the same item again: its row, version and seal stay */
+            nsame++;
+            continue;
+        }
         it.version = v + 1;
         if (v == 0) nadd++;
         else nrep++;
@@ -175,6 +204,7 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
     }
     if (added) *added = nadd;
     if (replaced) *replaced = nrep;
+    if (unchanged) *unchanged = nsame;
     return BANK_OK;
 }
 

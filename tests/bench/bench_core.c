@@ -86,7 +86,7 @@ static bank *make_bank(const char *dir, char *why)
             }
             it->key[0] = (char)('A' + j % 4);
         }
-    if (bank_import(b, &l, NULL, NULL, why)) die("import", why);
+    if (bank_import(b, &l, NULL, NULL, NULL, why)) die("import", why);
     bank_items_free(&l);
     const char *ex = "{\"id\":\"q\",\"title\":\"Kuis\",\"kind\":\"academic\",\"minutes\":30,"
                      "\"quotas\":{\"t0\":5,\"t1\":5,\"t2\":5,\"t3\":5}}";

@@ -198,7 +198,7 @@ int main(void)
            nitems, NTOPICS, NTOPICS * QUOTA, QUOTA);
     double t0 = bench_now_ms();
     size_t added = 0;
-    bench_check(bank_import(b, &items, &added, NULL, why), "import", why);
+    bench_check(bank_import(b, &items, &added, NULL, NULL, why), "import", why);
     double import_ms = bench_now_ms() - t0;
     bank_items_free(&items);
     if (added != nitems) bench_die("import added %zu of %zu items", added, nitems);

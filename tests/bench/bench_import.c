@@ -200,7 +200,7 @@ int main(void)
     if (!bank_is_unlocked(b)) bench_check(bank_unlock(b, PASS, strlen(PASS), why), "unlock", why);
     size_t added = 0;
     t0 = bench_now_ms();
-    bench_check(bank_import(b, &items, &added, NULL, why), "import", why);
+    bench_check(bank_import(b, &items, &added, NULL, NULL, why), "import", why);
     double import_ms = bench_now_ms() - t0;
     if (added != nitems) bench_die("import added %zu of %zu items", added, nitems);
 

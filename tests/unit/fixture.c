@@ -87,7 +87,7 @@ bank *fx_bank(const char *dir, int topics, int per_topic)
             it->key[0] = (char)('A' + j % 4);
         }
     size_t added = 0;
-    e = bank_import(b, &l, &added, NULL, why);
+    e = bank_import(b, &l, &added, NULL, NULL, why);
     bank_items_free(&l);
     if (e) fail_msg("bank_import: %s", why);
     assert_int_equal(added, (size_t)(topics * per_topic));

@@ -262,6 +262,56 @@ static void test_csv_key_errors(void **state)
           "line 2: key \"1\": use option letters A-E");
 }
 
+static void test_csv_truefalse_key_written_as_a_word_names_the_option_that_reads_so(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    assert_int_equal(parse(HDR "q1,umum,truefalse,3,1,S,Benar,Salah,,,,Benar\n"
+                               "q2,umum,truefalse,3,1,S,Benar,Salah,,,,salah\n"
+                               "q3,umum,truefalse,3,1,S,Benar,Salah,,,, TRUE \n"
+                               "q4,umum,truefalse,3,1,S,True,False,,,,Salah\n"
+                               "q5,umum,truefalse,3,1,S,Salah,Benar,,,,benar\n"
+                               "q6,umum,single,3,1,S,benar,salah,,,,False\n",
+                           BANK_FMT_CSV, NULL, &l, NULL),
+                     BANK_OK);
+    assert_int_equal(l.n, 6);
+    assert_string_equal(l.v[0].key, "A");
+    assert_string_equal(l.v[1].key, "B");
+    assert_string_equal(l.v[2].key, "A");
+    assert_string_equal(l.v[3].key, "B");   /* Salah means the option reading False */
+    assert_string_equal(l.v[4].key, "B");   /* by the text, wherever it stands */
+    assert_string_equal(l.v[5].key, "B");
+    bank_items_free(&l);
+}
+
+static void test_csv_truth_word_key_without_a_matching_option_is_refused(void **state)
+{
+    (void)state;
+    FAILS(HDR "q1,umum,truefalse,3,1,S,Ya,Tidak,,,,Benar\n", BANK_FMT_CSV, NULL,
+          "line 2: key \"Benar\": no option reads Benar/True or Salah/False to match;"
+          " use the option letter");
+    FAILS(HDR "q1,umum,single,3,1,S,Benar,Benar,x,,,Benar\n", BANK_FMT_CSV, NULL,
+          "line 2: key \"Benar\": no option reads Benar/True or Salah/False to match;"
+          " use the option letter");
+}
+
+static void test_aiken_answer_written_as_a_truth_word(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    assert_int_equal(parse("Soal satu?\nA. Benar\nB. Salah\nANSWER: Salah\n\n"
+                           "Soal dua?\nA. Salah\nB. Benar\nANSWER: true\n",
+                           BANK_FMT_AIKEN, "umum", &l, NULL),
+                     BANK_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.v[0].key, "B");
+    assert_string_equal(l.v[1].key, "B");
+    bank_items_free(&l);
+    FAILS("Soal?\nA. Ya\nB. Tidak\nANSWER: Benar\n", BANK_FMT_AIKEN, "umum",
+          "line 4: ANSWER Benar: no option reads Benar/True or Salah/False to match;"
+          " use the option letter");
+}
+
 static void test_csv_pinned_column_accepts_only_0_1_or_empty(void **state)
 {
     (void)state;
@@ -608,12 +658,14 @@ static void test_gift_true_false_spellings(void **state)
 {
     (void)state;
     bank_items l = {0};
-    assert_int_equal(parse("a {F}\n\nb {TRUE#benar}\n\nc {false}\n", BANK_FMT_GIFT, "umum", &l,
-                           NULL),
+    assert_int_equal(parse("a {F}\n\nb {TRUE#benar}\n\nc {false}\n\nd {Benar}\n\ne {SALAH}\n",
+                           BANK_FMT_GIFT, "umum", &l, NULL),
                      BANK_OK);
     assert_string_equal(l.v[0].key, "B");
     assert_string_equal(l.v[1].key, "A");
     assert_string_equal(l.v[2].key, "B");
+    assert_string_equal(l.v[3].key, "A");
+    assert_string_equal(l.v[4].key, "B");
     bank_items_free(&l);
 }
 
@@ -712,6 +764,9 @@ int main(void)
         cmocka_unit_test(test_csv_option_count_rules),
         cmocka_unit_test(test_csv_key_is_stored_sorted_upper_case),
         cmocka_unit_test(test_csv_key_errors),
+        cmocka_unit_test(test_csv_truefalse_key_written_as_a_word_names_the_option_that_reads_so),
+        cmocka_unit_test(test_csv_truth_word_key_without_a_matching_option_is_refused),
+        cmocka_unit_test(test_aiken_answer_written_as_a_truth_word),
         cmocka_unit_test(test_csv_pinned_column_accepts_only_0_1_or_empty),
         cmocka_unit_test(test_csv_duplicate_id_rejected_with_both_lines),
         cmocka_unit_test(test_csv_spreadsheet_empty_rows_are_skipped),

@@ -182,7 +182,7 @@ static void test_import_is_all_or_nothing(void **state)
         it->options[1] = strdup("b");
         strcpy(it->key, "A");
     }
-    assert_int_equal(bank_import(b, &l, NULL, NULL, why), BANK_EINVAL);
+    assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_EINVAL);
     size_t n = 0;
     assert_int_equal(bank_pool_size(b, "t0", 1, 5, &n, why), BANK_OK);
     assert_int_equal(n, 3);
@@ -209,7 +209,7 @@ static void test_reimport_replaces_with_next_version(void **state)
     it->options[1] = strdup("Salah");
     strcpy(it->key, "B");
     size_t added = 9, replaced = 9;
-    assert_int_equal(bank_import(b, &l, &added, &replaced, why), BANK_OK);
+    assert_int_equal(bank_import(b, &l, &added, &replaced, NULL, why), BANK_OK);
     assert_int_equal(added, 0);
     assert_int_equal(replaced, 1);
     bank_item got;
@@ -217,6 +217,63 @@ static void test_reimport_replaces_with_next_version(void **state)
     assert_int_equal(got.version, 2);
     assert_int_equal(got.weight, 3);
     assert_string_equal(got.stem, "Soal baru, \"diperbarui\"\nbaris kedua");
+    bank_item_clear(&got);
+    bank_items_free(&l);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+/* One true/false item as an author writes it; caller frees the list. */
+static void one_item(bank_items *l, const char *stem, const char *key)
+{
+    bank_item *it = bank_items_push(l);
+    assert_non_null(it);
+    it->id = strdup("t9-001");
+    it->topic = strdup("t9");
+    it->kind = BANK_TRUEFALSE;
+    it->difficulty = 2;
+    it->weight = 1;
+    it->pinned = true;
+    it->stem = strdup(stem);
+    it->noptions = 2;
+    it->options[0] = strdup("Benar");
+    it->options[1] = strdup("Salah");
+    strcpy(it->key, key);
+}
+
+static void test_reimport_of_identical_items_counts_them_unchanged_and_keeps_version_and_seal(
+    void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[BANK_WHY];
+    bank_close(fx_bank(dir, 1, 2));
+    bank *b = reopen(dir, true);
+    bank_items l = {0};
+    one_item(&l, "Pancasila adalah dasar negara.", "A");
+    size_t added = 9, replaced = 9, unchanged = 9;
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    assert_int_equal(added, 1);
+    assert_int_equal(unchanged, 0);
+    assert_int_equal(bank_keygen(fx_path(dir, "auth"), why), BANK_OK);
+    assert_int_equal(bank_seal(b, fx_path(dir, "auth.key"), why), BANK_OK);
+    /* the same rows again: nothing counts as replaced, nothing changes */
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    assert_int_equal(added, 0);
+    assert_int_equal(replaced, 0);
+    assert_int_equal(unchanged, 1);
+    bank_item got;
+    assert_int_equal(bank_item_get(b, "t9-001", &got, why), BANK_OK);
+    assert_int_equal(got.version, 1);
+    bank_item_clear(&got);
+    assert_int_equal(bank_verify(b, fx_path(dir, "auth.pub"), why), BANK_OK);
+    /* one character of the key differs: replaced, version 2 */
+    bank_items_free(&l);
+    one_item(&l, "Pancasila adalah dasar negara.", "B");
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    assert_int_equal(replaced, 1);
+    assert_int_equal(unchanged, 0);
+    assert_int_equal(bank_item_get(b, "t9-001", &got, why), BANK_OK);
+    assert_int_equal(got.version, 2);
     bank_item_clear(&got);
     bank_items_free(&l);
     bank_close(b);
@@ -378,6 +435,8 @@ int main(void)
         cmocka_unit_test(test_row_copied_from_another_bank_fails_to_decrypt),
         cmocka_unit_test(test_import_is_all_or_nothing),
         cmocka_unit_test(test_reimport_replaces_with_next_version),
+        cmocka_unit_test(
+            test_reimport_of_identical_items_counts_them_unchanged_and_keeps_version_and_seal),
         cmocka_unit_test(test_newer_format_version_is_refused),
         cmocka_unit_test(test_non_bank_files_are_refused),
         cmocka_unit_test(test_keygen_writes_private_key_0600_and_never_overwrites),

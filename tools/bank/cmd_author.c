@@ -47,7 +47,7 @@ int cmd_import(cli_args *a)
     if (fmt < 0)
         return cli_usage(a, fmtname ? "unknown --format (csv, aiken, gift, moodle-xml)"
                                     : "cannot tell the format from the file name: give --format");
-    size_t len = 0, added = 0, replaced = 0;
+    size_t len = 0, added = 0, replaced = 0, unchanged = 0;
     char *data = cli_read_file(a, path, (size_t)1 << 30, &len);
     if (!data) return 1;
     char why[WHY_SIZE] = "", sub[WHY_SIZE] = "";
@@ -66,11 +66,11 @@ int cmd_import(cli_args *a)
     int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], true, true, &rc);
     if (b) {
-        e = bank_import(b, &items, &added, &replaced, why);
+        e = bank_import(b, &items, &added, &replaced, &unchanged, why);
         rc = e ? cli_fail(a, e, why) : 0;
         if (!e)
-            printf("imported %zu items from %s: %zu new, %zu replaced\n", items.n, path, added,
-                   replaced);
+            printf("imported %zu items from %s: %zu new, %zu replaced, %zu unchanged\n", items.n,
+                   path, added, replaced, unchanged);
         bank_close(b);
     }
     bank_items_free(&items);
