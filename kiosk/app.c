@@ -102,6 +102,8 @@ static void app_start(app *a)
         return;
     }
     char path[1024];
+    snprintf(path, sizeof path, "%s/kiosk.log", c->state_dir);
+    a->log = klog_open(path, KLOG_MAX_BYTES, NULL);   /* the exam runs without it too */
     snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
     a->j = journal_open(path, why);
     if (!a->j) {
@@ -119,12 +121,16 @@ static void app_start(app *a)
         char host[121] = "kiosk";
         gethostname(host, sizeof host - 1);
         char uw[WHY_SIZE] = "";
-        a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host, uw);
+        a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host,
+                               a->log, uw);
         if (!a->up) {
             app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
             return;
         }
     }
+    klog_event(a->log, "start", "kiosk %.16s, session %s, exam %s, core %s",
+               bank_signer_pub(a->signer), bank_session_id(a->s), bank_session_exam_id(a->s),
+               c->core_url ? c->core_url : "none (results stay on this PC)");
     app_refresh_queued(a);
     a->v.scr = SCR_IDENTIFY;
     a->v.tries_left = PIN_TRIES;
@@ -176,14 +182,22 @@ app *app_new(const app_config *cfg)
 
 void app_refresh_queued(app *a)
 {
-    int q = a->up ? uploader_queued(a->up) : result_queued(a->outbox);
+    int q = result_queued(a->outbox);
     a->v.queued = q > 0 ? q : 0;
+    uploader_info_get(a->up, &a->v.delivery);
+    a->v.delivery.queued = a->v.queued;
+    a->v.delivery.retry_s = 0;   /* a countdown would redraw every second */
+    if (!a->up && a->signer)
+        snprintf(a->v.delivery.kiosk, sizeof a->v.delivery.kiosk, "%.16s",
+                 bank_signer_pub(a->signer));
 }
 
 void app_free(app *a)
 {
     if (!a) return;
     uploader_stop(a->up);
+    if (a->log) klog_event(a->log, "stop", "%d results waiting in the outbox", a->v.queued);
+    klog_close(a->log);
     exam_clear(a);
     journal_close(a->j);
     bank_signer_free(a->signer);
@@ -211,8 +225,8 @@ int app_wake_ms(const app *a)
     int wake = -1;
     int64_t rem = exam_remaining(a);
     if (rem >= 0) wake = rem % 1000 ? (int)(rem % 1000) : rem > 0 ? 1000 : 0;
-    /* while results wait for the core, refresh the count now and then */
-    if (a->up && a->v.queued > 0 && (wake < 0 || wake > 5000)) wake = 5000;
+    /* while a core is configured, show how delivery goes now and then */
+    if (a->up && (wake < 0 || wake > 5000)) wake = 5000;
     return wake;
 }
 
@@ -266,6 +280,7 @@ static void identify_enter(app *a)
     bank_err e = bank_session_check_pin(a->s, a->nip, a->pin, why);
     /* only after the right PIN: whether a NIP has finished is nobody else's business */
     if (!e && journal_is_submitted(a->j, a->attempt, why) == 1) {
+        klog_event(a->log, "identified", "NIP %s: already submitted, turned away", a->nip);
         a->v.msg = "identify.done";
         memset(a->pin, 0, sizeof a->pin);
         a->nip[0] = 0;
@@ -283,7 +298,10 @@ static void identify_enter(app *a)
     if (e) {
         a->v.tries_left--;
         a->v.msg = "identify.wrongpin";
+        klog_event(a->log, "pin-wrong", "NIP %s, %d tries left", a->nip,
+                   a->v.tries_left > 0 ? a->v.tries_left : 0);
         if (a->v.tries_left <= 0) {
+            klog_event(a->log, "seat-locked", "NIP %s: proctor code needed", a->nip);
             a->v.scr = SCR_LOCKED;
             a->v.msg = "locked.hint";
             exam_note_incident(a, "pin-lock");
@@ -292,6 +310,7 @@ static void identify_enter(app *a)
     }
     a->v.tries_left = PIN_TRIES;
     a->v.msg = "";
+    klog_event(a->log, "identified", "NIP %s", a->nip);
     if (a->session_unlocked) exam_prepare(a);
     else a->v.scr = SCR_WAIT;
 }
@@ -303,6 +322,7 @@ static void wait_enter(app *a)
     bank_err e = bank_session_unlock(a->s, a->token, strlen(a->token), why);
     memset(a->token, 0, sizeof a->token);
     if (e == BANK_ETOKEN) {
+        klog_event(a->log, "token-wrong", "session %s", bank_session_id(a->s));
         a->v.msg = "wait.wrongtoken";
         return;
     }
@@ -311,6 +331,8 @@ static void wait_enter(app *a)
         return;
     }
     a->session_unlocked = true;
+    klog_event(a->log, "session-unlocked", "session %s (proctor token accepted)",
+               bank_session_id(a->s));
     a->v.msg = "";
     if (a->resuming) exam_resume(a);
     else exam_prepare(a);
@@ -341,10 +363,12 @@ static void proctor_enter(app *a)
     bool ok = proctor_code_ok(a);
     memset(a->code, 0, sizeof a->code);
     if (!ok) {
+        klog_event(a->log, "proctor-code-wrong", "%s", a->v.scr == SCR_LOCKED ? "seat lock" : "quit");
         a->v.msg = "proctor.wrong";
         return;
     }
     a->v.msg = "";
+    klog_event(a->log, a->v.scr == SCR_LOCKED ? "seat-unlocked" : "quit", "by the proctor code");
     if (a->v.scr == SCR_LOCKED) {
         a->v.tries_left = PIN_TRIES;
         a->v.scr = SCR_IDENTIFY;
@@ -415,8 +439,10 @@ static bool handle(app *a, const action *act);
 bool app_handle(app *a, const action *act)
 {
     int queued = a->v.queued;
+    uploader_info was = a->v.delivery;
     if (act->kind == ACT_TICK) app_refresh_queued(a);
-    bool changed = handle(a, act) || queued != a->v.queued;
+    bool changed = handle(a, act) || queued != a->v.queued ||
+                   memcmp(&was, &a->v.delivery, sizeof was) != 0;
     trace(a);
     return changed;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "bank.h"
+#include "uploader.h"
 
 typedef enum screen {
     SCR_ERROR = 0,     /* a fatal problem a proctor must act on (tampered bank, ...) */
@@ -93,7 +94,8 @@ typedef struct app_view {
     int scroll;                /* stem scroll offset in lines */
     int64_t remaining_ms;
     int warning;               /* 0, or 5 / 1: the minutes warning being shown */
-    int queued;                /* results waiting in the outbox */
+    int queued;                /* results waiting in the outbox, counted afresh */
+    uploader_info delivery;    /* where delivery stands (UPLOADER_OFF without --core) */
     bank_score score;          /* SCR_RESULT */
     const char *band_en;       /* English band name on SCR_RESULT */
     int confirm_focus;         /* SCR_CONFIRM: 0 = No (default), 1 = Yes */

@@ -182,6 +182,7 @@ static void begin(app *a)
     a->live_used_ms = 0;
     a->last_tick_ms = app_now(a);
     if (!record(a, J_BEGIN, a->begin_payload)) return;
+    klog_event(a->log, "attempt-started", "%s, attempt %d", a->attempt, a->v.attempt);
     flush_pending(a);
     a->v.scr = SCR_EXAM;
     a->v.scroll = 0;
@@ -221,6 +222,8 @@ void exam_resume(app *a)
     a->live_used_ms = a->st.used_ms;
     a->last_tick_ms = app_now(a);
     if (!a->st.submitted && !record(a, J_RESUME, payload)) return;
+    klog_event(a->log, "attempt-resumed", "%s after %lld s down", a->attempt,
+               (long long)(down > 0 ? down / 1000 : 0));
     if (!a->st.submitted) flush_pending(a);
     if (a->st.submitted) {
         finish(a);
@@ -304,6 +307,8 @@ static void finish(app *a)
     char payload[200];
     snprintf(payload, sizeof payload, "{\"file\":\"%s\"}", name);
     record(a, J_RESULT, payload);
+    klog_event(a->log, "result-stored", "%s: outbox/%s.json, awarded %d, %s", a->attempt, name,
+               sc.awarded, sc.passed ? "passed" : "not passed");
     a->v.score = sc;
     a->v.band_en = bank_band_en(sc.awarded);
     /* a time-out says so before the result */
@@ -317,7 +322,9 @@ static void submit(app *a, const char *why)
 {
     char payload[64];
     snprintf(payload, sizeof payload, "{\"why\":\"%s\"}", why);
-    if (record(a, J_SUBMIT, payload)) finish(a);
+    if (!record(a, J_SUBMIT, payload)) return;
+    klog_event(a->log, "attempt-submitted", "%s (%s)", a->attempt, why);
+    finish(a);
 }
 
 int64_t exam_remaining(const app *a)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "klog.h"
 #include "uploader.h"
 #include "journal.h"
 #include "result.h"
@@ -21,6 +22,7 @@ struct app {
     journal *j;
     bank_signer *signer;
     uploader *up;              /* NULL without --core */
+    klog *log;                 /* STATE/kiosk.log; NULL when it cannot be opened */
     char outbox[1024];
     char detail[WHY_SIZE];
     char subject[1024];        /* see app_view.subject */
@@ -53,7 +55,7 @@ void app_fail(app *a, const char *msg, const char *detail);
  * localized cause. */
 void app_fail_bank(app *a, const char *msg, bank_err e, const char *subject, const char *why);
 
-/* Re-reads how many results wait in the outbox. */
+/* Re-counts the results waiting in the outbox and takes the uploader's state. */
 void app_refresh_queued(app *a);
 
 /* app_exam.c */

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "bank.h"
 #include "export.h"
 #include "why.h"
@@ -100,34 +102,55 @@ static int compare(const char *path, const char *data, size_t len)
     return same ? 1 : 2;
 }
 
-/* Exports one bundle. 1 now in `dir`, 0 not a bundle (no .sig, vanished), -1 with why. */
+/* The exported name of bundle `name` into out (EXPORT_NAME + 32 bytes):
+ * "NAME.kiosk-ID" with ID the first 16 hex digits of the key in its .sig.
+ * -1 when the .sig names no kiosk. */
+static int export_name(const char *name, const char *sig, size_t len, char *out, size_t cap)
+{
+    json_t *o = json_loadb(sig, len, 0, NULL);
+    const char *k = json_string_value(json_object_get(o, "kiosk"));
+    size_t n = 0;
+    while (k && n < 64 && ((k[n] >= '0' && k[n] <= '9') || (k[n] >= 'a' && k[n] <= 'f'))) n++;
+    int ok = k && n == 64 && !k[n] && (size_t)snprintf(out, cap, "%s.kiosk-%.16s", name, k) < cap;
+    json_decref(o);
+    return ok ? 0 : -1;
+}
+
+/* Exports one bundle under its exported name (export_name). 1 now in
+ * `dir`, 0 not a bundle (no .sig, vanished), -1 with why. */
 static int export_pair(const char *outbox, const char *dir, const char *name, char *why)
 {
     static const char *const ext[2] = {".sig", ".json"};   /* the signature goes first */
     char *data[2] = {NULL, NULL};
     size_t len[2] = {0, 0};
-    char src[PATH_LEN], dst[PATH_LEN], file[PATH_LEN];
+    char src[PATH_LEN], dst[PATH_LEN], file[PATH_LEN], out[EXPORT_NAME + 32];
     int rc = 0, state[2] = {0, 0};
     for (int i = 0; i < 2 && rc == 0; i++) {
-        if (mkpath(src, outbox, name, ext[i]) != 0 || mkpath(dst, dir, name, ext[i]) != 0) {
+        if (mkpath(src, outbox, name, ext[i]) != 0) {
             rc = why_set(why, "result name %s too long", name);
             break;
         }
         int r = export_read(src, EXPORT_FILE_MAX, &data[i], &len[i]);
         if (r == 0) goto done;  /* not a bundle, or delivered meanwhile */
-        if (r < 0) {
+        if (r < 0)
             rc = r == -2 ? why_set(why, "%s is larger than %u bytes", src, EXPORT_FILE_MAX)
                          : why_set(why, "cannot read %s: %s", src, strerror(errno));
+    }
+    if (rc == 0 && export_name(name, data[0], len[0], out, sizeof out) != 0)
+        rc = why_set(why, "%s.sig names no kiosk key; not exported", name);
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        if (mkpath(dst, dir, out, ext[i]) != 0) {
+            rc = why_set(why, "result name %s too long", out);
             break;
         }
         state[i] = compare(dst, data[i], len[i]);
         if (state[i] < 0) rc = why_set(why, "cannot read %s: %s", dst, strerror(errno));
         else if (state[i] == 2)
-            rc = why_set(why, "%s already holds a different %s%s; not overwritten", dir, name,
+            rc = why_set(why, "%s already holds a different %s%s; not overwritten", dir, out,
                       ext[i]);
     }
     for (int i = 0; i < 2 && rc == 0; i++) {
-        snprintf(file, sizeof file, "%s%s", name, ext[i]);
+        snprintf(file, sizeof file, "%s%s", out, ext[i]);
         if (state[i] == 0 && write_atomic(dir, file, data[i], len[i]) != 0)
             rc = why_set(why, "cannot write %s/%s: %s", dir, file, strerror(errno));
     }

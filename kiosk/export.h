@@ -12,7 +12,12 @@
 /* Copies every result bundle waiting in STATE/outbox -- NAME.json with its
  * NAME.sig; a NAME.json without its NAME.sig is not a bundle and is left
  * out -- into folder `dir` (created 0700 with its parents when missing), for
- * import at the core. Results already delivered (STATE/sent) are not copied.
+ * import at the core (which takes any X.json with its X.sig). The copies are
+ * named NAME.kiosk-ID.json and NAME.kiosk-ID.sig, ID being the first 16 hex
+ * digits of the signing kiosk's key (from the .sig): kiosks exporting into
+ * one folder never share a file name, and the names still sort by session,
+ * NIP and attempt. A .sig that names no kiosk fails that bundle.
+ * Results already delivered (STATE/sent) are not copied.
  * Each file goes through a temporary ".NAME.*" file, fsync and rename, the
  * .sig before the .json, and the folder is fsynced: a pulled stick holds
  * whole files only. A file of the same name already in `dir` is kept: the

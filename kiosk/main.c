@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "export.h"
+#include "klog.h"
 #include "texts.h"
 #include "ui.h"
 #include "why.h"
@@ -214,17 +215,24 @@ static void run(app *a, ui *u, SDL_Window *win, bool windowed)
     }
 }
 
-/* kiosk --export DIR: the queued results onto a stick, no display needed. */
+/* kiosk --export DIR: the queued results onto a stick, no display needed;
+ * the kiosk's log (STATE/kiosk.log) gets a line either way. */
 static int export_results(const opts *o)
 {
-    char why[WHY_SIZE] = "";
+    char why[WHY_SIZE] = "", path[4096];
     int n = 0;
-    if (export_outbox(o->cfg.state_dir, o->export_dir, &n, why) != 0) {
+    snprintf(path, sizeof path, "%s/kiosk.log", o->cfg.state_dir);
+    klog *log = klog_open(path, KLOG_MAX_BYTES, NULL);
+    int rc = export_outbox(o->cfg.state_dir, o->export_dir, &n, why) != 0;
+    if (rc) {
+        klog_event(log, "export-failed", "to %s (%d results copied): %s", o->export_dir, n, why);
         fprintf(stderr, "kiosk: export to %s: %s\n", o->export_dir, why);
-        return 1;
+    } else {
+        klog_event(log, "export", "%d results to %s", n, o->export_dir);
+        printf("%d result%s in %s\n", n, n == 1 ? "" : "s", o->export_dir);
     }
-    printf("%d result%s in %s\n", n, n == 1 ? "" : "s", o->export_dir);
-    return 0;
+    klog_close(log);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -291,8 +291,17 @@ void ui_draw(ui *u, const app_view *v)
     SDL_RenderPresent(u->r);
     u->last_scr = ok == 0 && v ? v->scr : SCR_ERROR;
     u->last_warning = v ? v->warning : 0;
-    u->last_queued = v ? v->queued : 0;
+    u->last_foot[0] = 0;
+    if (v) ui_delivery_text(u->s, &v->delivery, u->last_foot, sizeof u->last_foot);
     u->last_cur = v ? v->cur : 0;
+}
+
+/* True when the footer's delivery line for v differs from the one drawn last. */
+static bool foot_changed(const ui *u, const app_view *v)
+{
+    char q[UI_FOOT];
+    ui_delivery_text(u->s, &v->delivery, q, sizeof q);
+    return strcmp(q, u->last_foot) != 0;
 }
 
 bool ui_draw_tick(ui *u, const app_view *v)
@@ -301,7 +310,7 @@ bool ui_draw_tick(ui *u, const app_view *v)
     SDL_GetWindowSize(u->win, &w, &h);
     bool attempt = v && (v->scr == SCR_EXAM || v->scr == SCR_REVIEW || v->scr == SCR_CONFIRM);
     if (!u->keeps_frame || !attempt || v->scr != u->last_scr ||
-        v->warning != u->last_warning || v->queued != u->last_queued || v->cur != u->last_cur ||
+        v->warning != u->last_warning || foot_changed(u, v) || v->cur != u->last_cur ||
         w != u->win_w || h != u->win_h)
         return false;
     ui_draw_exam_header(u, v);

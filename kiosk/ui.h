@@ -42,6 +42,16 @@ bool ui_draw_tick(ui *u, const app_view *v);
  * v->warning is 0. */
 void ui_warning_text(const ui *u, const app_view *v, char *out, size_t n);
 
+/* The footer's line on result delivery for `d`, in the language of `s`,
+ * into out (cap bytes, always NUL-terminated when cap > 0): how many results
+ * wait and where they stand -- no core ("results stay on this PC, export
+ * them to a stick"), all delivered, connecting, the core unreachable and
+ * why, awaiting approval with the kiosk id to approve, revoked, refused --
+ * and how many the core refused, with the last refusal's code. Needs no
+ * window. Returns true when the proctor should act (shown in the warning
+ * colour). */
+bool ui_delivery_text(const texts *s, const uploader_info *d, char *out, size_t cap);
+
 /* Maps an SDL event to an app action for the view last drawn as `v`.
  * Returns false when the event means nothing on this screen. Clicks use
  * the positions of the last ui_draw(). */

@@ -13,6 +13,7 @@
 enum { F_BODY, F_BOLD, F_SMALL, F_SMALLB, F_HEAD, F_BIG, F_NAV, F_COUNT };
 
 #define UI_MAX_HOT 512
+#define UI_FOOT 256            /* the footer's delivery line fits in this many bytes */
 #define UI_CACHE 384
 
 typedef struct ui_theme {
@@ -56,8 +57,9 @@ struct ui {
     ui_tex cache[UI_CACHE];
     unsigned long frame;
     screen last_scr;           /* what the last full frame showed, for ui_draw_tick() */
-    int last_warning, last_queued;
+    int last_warning;
     unsigned seat;             /* app_view.seat the look belongs to */
+    char last_foot[UI_FOOT];   /* the footer's delivery line as last drawn */
     size_t last_cur;
     bool keeps_frame;          /* the renderer keeps the previous frame (software) */
     ui_hot hot[UI_MAX_HOT];
@@ -118,7 +120,8 @@ int ui_button_w(ui *u, const char *label);
 void ui_score(const ui *u, int hundredths, char *out, size_t n);
 /* Header bar with `left` (bold) and `right`; returns its height. */
 int ui_header(ui *u, const char *left, const char *right);
-/* Footer with the accessibility keys and queued results; returns its top. */
+/* Footer with the accessibility keys and the delivery line (ui_delivery_text);
+ * returns its top. */
 int ui_footer(ui *u, const app_view *v);
 /* A message box wrapped to width, in the warning look unless `info`;
  * returns its height (0 for none). */

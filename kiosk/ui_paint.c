@@ -141,17 +141,20 @@ int ui_footer(ui *u, const app_view *v)
     const ui_theme *t = u->t;
     int m = 2 * u->unit, y = ui_footer_top(u) + u->unit;
     const char *keys = ui_str(u, "access.keys");
-    char q[160] = "";
-    if (v->queued > 0) {
-        char n[16];
-        snprintf(n, sizeof n, "%d", v->queued);
-        const char *args[] = {n};
-        texts_fill(q, sizeof q, ui_str(u, "queued"), args, 1);
+    char q[UI_FOOT];
+    bool act = ui_delivery_text(u->s, &v->delivery, q, sizeof q);
+    int avail = u->w - 2 * m, qw = *q ? ui_text_w(u, F_SMALL, q) : 0;
+    int kw = ui_text_w(u, F_SMALL, keys);
+    /* both when they fit; else a problem takes the whole line, and a plain
+     * line at most two thirds of it */
+    if (qw + m + kw > avail) {
+        if (act) kw = 0;
+        if (qw > (kw ? avail * 2 / 3 : avail)) qw = kw ? avail * 2 / 3 : avail;
+        if (kw) kw = avail - qw - m;
     }
-    int qw = *q ? ui_text_w(u, F_SMALL, q) : 0;
-    if (qw > u->w / 2) qw = u->w / 2;
-    ui_text_fit(u, F_SMALL, t->muted, m, y, u->w - 2 * m - qw - (qw ? m : 0), keys);
-    if (*q) ui_text_fit(u, F_SMALL, t->muted, u->w - m - qw, y, qw, q);
+    if (kw > 0) ui_text_fit(u, F_SMALL, t->muted, m, y, kw, keys);
+    if (*q) ui_text_fit(u, F_SMALL, act && !u->contrast ? t->warn : act ? t->text : t->muted,
+                        u->w - m - qw, y, qw, q);
     return y - u->unit;
 }
 

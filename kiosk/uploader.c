@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "export.h"
+#include "klog.h"
 #include "uploader.h"
 #include "hex.h"
 #include "clk.h"
@@ -27,18 +28,14 @@
 #define BACKOFF_MAX_MS 60000
 #define IDLE_RESCAN_MS 30000
 
-/* What the thread is doing, for the proctor's status line. */
-typedef enum up_state {
-    ST_STARTING, ST_OK, ST_UNREACHABLE, ST_CORE_ERROR, ST_WAIT_APPROVAL, ST_REVOKED,
-    ST_ENROL_REFUSED, ST_DISK
-} up_state;
-
 /* What one step asks the loop to do next. */
 typedef enum step { STEP_NEXT, STEP_RETRY, STEP_IDLE } step;
 
 /* One answer of the core. */
 typedef struct answer {
     long status;        /* HTTP status; 0 = no answer (network error, aborted) */
+    CURLcode cc;        /* libcurl's result when there was no answer */
+    char error[CURL_ERROR_SIZE];  /* libcurl's detail of that failure */
     char code[40];      /* "code" or "error" member, "" when none */
     char state[16];     /* "state" member of an enrolment answer */
     char reason[160];   /* "reason" member, made one line */
@@ -50,11 +47,18 @@ struct uploader {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     atomic_int stop;
+    klog *log;          /* borrowed; NULL = no log */
+    char kiosk[UPLOADER_KIOSK_ID + 1];
     /* guarded by mu */
     int kicked, queued, refused_n, http;
-    up_state state;
+    uploader_state state;
+    uploader_net net;
+    char reason[UPLOADER_REASON], last_refused[UPLOADER_REASON];
     int64_t retry_at;   /* monotonic ms of the next attempt, 0 = none planned */
     /* thread-only */
+    uploader_state logged;            /* the state and reason last written to the log */
+    char logged_reason[UPLOADER_REASON];
+    char errbuf[CURL_ERROR_SIZE];
     CURL *curl;
     struct curl_slist *headers;
     int enrolled, revoked, backoff_ms;
@@ -96,12 +100,34 @@ static void one_line(char *out, size_t cap, const char *s)
     out[i] = 0;
 }
 
-static void set_state(uploader *u, up_state st, long http)
+/* How the log names each state. */
+static const char *const STATE_NAMES[] = {
+    "off", "connecting", "delivering", "core-unreachable", "core-error", "awaiting-approval",
+    "revoked", "enrolment-refused", "disk-error",
+};
+
+/* Sets the state with its reason (NULL = none); a change of either is logged. */
+static void set_state(uploader *u, uploader_state st, long http, uploader_net net,
+                      const char *reason)
 {
+    char line[UPLOADER_REASON];
+    one_line(line, sizeof line, reason ? reason : "");
     pthread_mutex_lock(&u->mu);
     u->state = st;
     u->http = (int)http;
+    u->net = st == UPLOADER_UNREACHABLE ? net : UPLOADER_NET_NONE;
+    memcpy(u->reason, line, sizeof line);
+    int queued = u->queued;
     pthread_mutex_unlock(&u->mu);
+    if (st == u->logged && strcmp(line, u->logged_reason) == 0) return;
+    u->logged = st;
+    memcpy(u->logged_reason, line, sizeof line);
+    if (st == UPLOADER_AWAITING_APPROVAL)
+        klog_event(u->log, "delivery", "awaiting-approval: core kiosk approve %s; %d waiting",
+                   u->kiosk, queued);
+    else
+        klog_event(u->log, "delivery", "%s%s%s; %d waiting", STATE_NAMES[st], line[0] ? ": " : "",
+                   line, queued);
 }
 
 static void add_queued(uploader *u, int delta, int refused)
@@ -130,21 +156,28 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
     return atomic_load(&((uploader *)arg)->stop) != 0;
 }
 
-/* POSTs `body` (borrowed) as JSON to base + path and fills `a`. */
 /* POSTs len bytes of text with the header list hd; fills a from the answer. */
 static void post_bytes(uploader *u, const char *path, const char *text, size_t len,
                        struct curl_slist *hd, answer *a)
 {
     memset(a, 0, sizeof *a);
     char url[PATH_LEN];
-    if ((size_t)snprintf(url, sizeof url, "%s%s", u->base, path) >= sizeof url) return;
+    if ((size_t)snprintf(url, sizeof url, "%s%s", u->base, path) >= sizeof url) {
+        a->cc = CURLE_URL_MALFORMAT;
+        snprintf(a->error, sizeof a->error, "core URL too long");
+        return;
+    }
     u->rlen = 0;
+    u->errbuf[0] = 0;
     curl_easy_setopt(u->curl, CURLOPT_URL, url);
     curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, hd);
     curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, text);
     curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    if (curl_easy_perform(u->curl) == CURLE_OK)
+    a->cc = curl_easy_perform(u->curl);
+    if (a->cc == CURLE_OK)
         curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &a->status);
+    else
+        one_line(a->error, sizeof a->error, u->errbuf[0] ? u->errbuf : curl_easy_strerror(a->cc));
     curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, NULL);
     curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, u->headers);
     u->rbuf[u->rlen] = 0;
@@ -169,6 +202,40 @@ static void post(uploader *u, const char *path, const json_t *body, answer *a)
     free(text);
 }
 
+/* The kind of network failure behind a missing answer. */
+static uploader_net net_kind(uploader *u, CURLcode cc)
+{
+    long os = 0;
+    curl_easy_getinfo(u->curl, CURLINFO_OS_ERRNO, &os);
+    switch (cc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return UPLOADER_NET_RESOLVE;
+    case CURLE_OPERATION_TIMEDOUT: return UPLOADER_NET_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE: return UPLOADER_NET_TLS;
+    case CURLE_COULDNT_CONNECT:
+        return os == ECONNREFUSED ? UPLOADER_NET_REFUSED
+               : os == ETIMEDOUT  ? UPLOADER_NET_TIMEOUT
+                                  : UPLOADER_NET_NOROUTE;
+    default: return UPLOADER_NET_OTHER;
+    }
+}
+
+/* The core did not answer: records why. */
+static void unreachable(uploader *u, const answer *a)
+{
+    set_state(u, UPLOADER_UNREACHABLE, 0, net_kind(u, a->cc), a->error);
+}
+
+/* "HTTP 503 server-error: later" for the log and the screen (256 bytes hold it). */
+static void answer_line(const answer *a, char *out, size_t cap)
+{
+    snprintf(out, cap, "HTTP %ld %s: %s", a->status, a->code[0] ? a->code : "refused",
+                    a->reason[0] ? a->reason : "no reason given");
+}
+
 /* True for answers that mean "try again later" rather than a verdict. */
 static int transient(long status)
 {
@@ -176,22 +243,42 @@ static int transient(long status)
            status >= 500;
 }
 
-/* POST /v1/kiosks. STEP_NEXT once enrolled, else STEP_RETRY. */
+/* POST /v1/kiosks (enrolling again changes nothing at the core, and tells
+ * this kiosk whether it is pending, approved or revoked). STEP_NEXT once
+ * enrolled, else STEP_RETRY. */
 static step enrol(uploader *u)
 {
     json_t *body = json_pack("{s:s, s:s}", "pub", u->pub, "name", u->name);
     answer a;
+    char line[256];
     if (!body) return STEP_RETRY;
     post(u, PROTO_PATH_KIOSKS, body, &a);
     json_decref(body);
     if (a.status >= 200 && a.status < 300) {
         u->enrolled = 1;
         u->revoked = strcmp(a.state, "revoked") == 0;
-        set_state(u, ST_OK, a.status);
+        set_state(u, u->revoked ? UPLOADER_REVOKED
+                     : strcmp(a.state, "pending") == 0 ? UPLOADER_AWAITING_APPROVAL
+                                                        : UPLOADER_OK,
+                  a.status, UPLOADER_NET_NONE, NULL);
         return STEP_NEXT;
     }
-    set_state(u, a.status == 0 ? ST_UNREACHABLE
-                 : transient(a.status) ? ST_CORE_ERROR : ST_ENROL_REFUSED, a.status);
+    if (a.status == 0) {
+        unreachable(u, &a);
+        return STEP_RETRY;
+    }
+    answer_line(&a, line, sizeof line);
+    set_state(u, transient(a.status) ? UPLOADER_CORE_ERROR : UPLOADER_ENROL_REFUSED, a.status,
+              UPLOADER_NET_NONE, line);
+    return STEP_RETRY;
+}
+
+/* The outbox could not be read or a result not moved. */
+static step disk_error(uploader *u, const char *what)
+{
+    char line[UPLOADER_REASON];
+    snprintf(line, sizeof line, "%s: %s", what, strerror(errno));
+    set_state(u, UPLOADER_DISK, 0, UPLOADER_NET_NONE, line);
     return STEP_RETRY;
 }
 
@@ -202,11 +289,13 @@ static step refuse(uploader *u, const char *name, const char *line)
 {
     char reason[320];
     snprintf(reason, sizeof reason, "%s\n", line);
-    if (export_move_pair(u->outbox, u->refused, name, reason) != 0) {
-        set_state(u, ST_DISK, 0);
-        return STEP_RETRY;
-    }
+    if (export_move_pair(u->outbox, u->refused, name, reason) != 0)
+        return disk_error(u, "cannot move a refused result to refused/");
     add_queued(u, -1, 1);
+    pthread_mutex_lock(&u->mu);
+    one_line(u->last_refused, sizeof u->last_refused, line);
+    pthread_mutex_unlock(&u->mu);
+    klog_event(u->log, "upload-refused", "%s: %s", name, line);
     u->backoff_ms = BACKOFF_MIN_MS;
     return STEP_NEXT;
 }
@@ -285,42 +374,68 @@ static step upload_one(uploader *u, const char *name)
     post_bytes(u, PROTO_PATH_RESULTS, up.record, up.len, up.headers, &a);
     upload_free(&up);
     if (a.status >= 200 && a.status < 300) {
-        if (export_move_pair(u->outbox, u->sent, name, NULL) != 0) {
-            set_state(u, ST_DISK, 0);
-            return STEP_RETRY;
-        }
+        if (export_move_pair(u->outbox, u->sent, name, NULL) != 0)
+            return disk_error(u, "cannot move a delivered result to sent/");
         add_queued(u, -1, 0);
         u->backoff_ms = BACKOFF_MIN_MS;
-        set_state(u, ST_OK, a.status);
+        klog_event(u->log, "upload-sent", "%s: HTTP %ld %s", name, a.status,
+                   a.status == 200 ? "already stored" : "stored");
+        set_state(u, UPLOADER_OK, a.status, UPLOADER_NET_NONE, NULL);
         return STEP_NEXT;
     }
-    if (a.status == 0 || transient(a.status)) {
-        set_state(u, a.status ? ST_CORE_ERROR : ST_UNREACHABLE, a.status);
+    char line[256];
+    if (a.status == 0) {
+        unreachable(u, &a);
+        return STEP_RETRY;
+    }
+    answer_line(&a, line, sizeof line);
+    if (transient(a.status)) {
+        set_state(u, UPLOADER_CORE_ERROR, a.status, UPLOADER_NET_NONE, line);
         return STEP_RETRY;
     }
     int unknown = strcmp(a.code, "unknown-kiosk") == 0;
     if (unknown || strcmp(a.code, "kiosk-not-approved") == 0) {
         if (unknown) u->enrolled = 0;
-        set_state(u, u->revoked && !unknown ? ST_REVOKED : ST_WAIT_APPROVAL, a.status);
+        set_state(u, u->revoked && !unknown ? UPLOADER_REVOKED : UPLOADER_AWAITING_APPROVAL,
+                  a.status, UPLOADER_NET_NONE, line);
         return STEP_RETRY;
     }
-    char line[256];
-    snprintf(line, sizeof line, "HTTP %ld %s: %s", a.status, a.code[0] ? a.code : "refused",
-             a.reason[0] ? a.reason : "no reason given");
     return refuse(u, name, line);
 }
 
-/* One round: enrol if needed, then every outbox result in name order. */
+/* The state as last set (the thread is its only writer). */
+static uploader_state state_now(uploader *u)
+{
+    pthread_mutex_lock(&u->mu);
+    uploader_state st = u->state;
+    pthread_mutex_unlock(&u->mu);
+    return st;
+}
+
+/* Counts the outbox into u->queued; -1 when it cannot be read. */
+static int recount(uploader *u)
+{
+    int total = 0;
+    if (export_list(u->outbox, "", u->names, 0, &total) < 0) return -1;
+    pthread_mutex_lock(&u->mu);
+    u->queued = total;
+    pthread_mutex_unlock(&u->mu);
+    return 0;
+}
+
+/* One round: count the outbox, enrol if needed (or ask again while the
+ * operator has not approved this kiosk), then every outbox result in name
+ * order. */
 static step round_once(uploader *u)
 {
-    if (!u->enrolled && enrol(u) != STEP_NEXT) return STEP_RETRY;
+    if (recount(u) != 0) return disk_error(u, "cannot read the outbox");
+    uploader_state st = state_now(u);
+    int ask = !u->enrolled || st == UPLOADER_AWAITING_APPROVAL || st == UPLOADER_REVOKED;
+    if (ask && enrol(u) != STEP_NEXT) return STEP_RETRY;
     char after[EXPORT_NAME] = "";
     for (;;) {
         int total, n = export_list(u->outbox, after, u->names, BATCH, &total);
-        if (n < 0) {
-            set_state(u, ST_DISK, 0);
-            return STEP_RETRY;
-        }
+        if (n < 0) return disk_error(u, "cannot read the outbox");
         pthread_mutex_lock(&u->mu);
         u->queued = total;
         pthread_mutex_unlock(&u->mu);
@@ -331,9 +446,10 @@ static step round_once(uploader *u)
         if (n < BATCH) break;
         memcpy(after, u->names[BATCH - 1], EXPORT_NAME);
     }
-    pthread_mutex_lock(&u->mu);
-    if (u->state != ST_WAIT_APPROVAL && u->state != ST_REVOKED) u->state = ST_OK;
-    pthread_mutex_unlock(&u->mu);
+    st = state_now(u);
+    if (st == UPLOADER_AWAITING_APPROVAL || st == UPLOADER_REVOKED)
+        return STEP_RETRY;   /* ask again later: the operator may approve meanwhile */
+    set_state(u, UPLOADER_OK, 0, UPLOADER_NET_NONE, NULL);
     return STEP_IDLE;
 }
 
@@ -423,12 +539,13 @@ static int setup(uploader *u, const char *core_url, const char *state_dir, const
     curl_easy_setopt(c, CURLOPT_WRITEDATA, u);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_USERAGENT, "kisi-kiosk");
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, u->errbuf);
     return 0;
 }
 
 /* Caller stops and frees with uploader_stop(). NULL with why set on error. */
 uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
-                         const char *kiosk_name, char *why)
+                         const char *kiosk_name, klog *log, char *why)
 {
     if (!url_ok(core_url))
         return fail_null(why, "core URL must be http://HOST:PORT or https://...");
@@ -464,7 +581,9 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     u->rng = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() ^ (uint32_t)(uintptr_t)u;
     if (!u->rng) u->rng = 0x9e3779b9u;
     u->backoff_ms = BACKOFF_MIN_MS;
-    u->state = ST_STARTING;
+    u->state = u->logged = UPLOADER_CONNECTING;
+    u->log = log;
+    memcpy(u->kiosk, kiosk_pub, UPLOADER_KIOSK_ID);
     if (export_list(u->outbox, "", u->names, 0, &u->queued) < 0 ||
         pthread_create(&u->thread, NULL, run, u) != 0) {
         why_set(why, "cannot start the upload thread for %s", u->outbox);
@@ -494,6 +613,38 @@ int uploader_queued(const uploader *u)
     return n;
 }
 
+void uploader_info_get(const uploader *u, uploader_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!u) return;
+    uploader *m = (uploader *)u;
+    pthread_mutex_lock(&m->mu);
+    out->state = m->state;
+    out->net = m->net;
+    out->queued = m->queued;
+    out->refused = m->refused_n;
+    out->http = m->http;
+    memcpy(out->reason, m->reason, sizeof out->reason);
+    memcpy(out->last_refused, m->last_refused, sizeof out->last_refused);
+    int64_t left = m->retry_at ? m->retry_at - clk_mono_ms() : 0;
+    pthread_mutex_unlock(&m->mu);
+    out->retry_s = left > 0 ? (int)((left + 999) / 1000) : 0;
+    memcpy(out->kiosk, m->kiosk, sizeof out->kiosk);
+}
+
+/* Why the core is unreachable, in English. */
+static const char *net_text(const uploader_info *in)
+{
+    switch (in->net) {
+    case UPLOADER_NET_REFUSED: return "connection refused";
+    case UPLOADER_NET_NOROUTE: return "no route to the core";
+    case UPLOADER_NET_RESOLVE: return "host name not found";
+    case UPLOADER_NET_TIMEOUT: return "no answer in time";
+    case UPLOADER_NET_TLS: return "secure connection failed";
+    default: return in->reason[0] ? in->reason : "no answer";
+    }
+}
+
 void uploader_status(const uploader *u, char *buf, size_t cap)
 {
     if (!buf || cap == 0) return;
@@ -501,30 +652,34 @@ void uploader_status(const uploader *u, char *buf, size_t cap)
         snprintf(buf, cap, "no connection to the core configured");
         return;
     }
-    uploader *m = (uploader *)u;
-    pthread_mutex_lock(&m->mu);
-    int queued = m->queued, refused = m->refused_n, http = m->http;
-    up_state st = m->state;
-    int64_t at = m->retry_at;
-    pthread_mutex_unlock(&m->mu);
-    char retry[40] = ", retrying now", tail[48] = "", what[80];
-    int64_t left = at ? at - clk_mono_ms() : 0;
-    if (left > 0) snprintf(retry, sizeof retry, ", retrying in %d s", (int)((left + 999) / 1000));
-    if (refused) snprintf(tail, sizeof tail, "; %d refused by the core", refused);
-    switch (st) {
-    case ST_STARTING: snprintf(what, sizeof what, "; connecting to the core"); break;
-    case ST_UNREACHABLE: snprintf(what, sizeof what, "; core unreachable%s", retry); break;
-    case ST_CORE_ERROR: snprintf(what, sizeof what, "; core error (HTTP %d)%s", http, retry); break;
-    case ST_WAIT_APPROVAL: snprintf(what, sizeof what, "; kiosk waiting for approval"); break;
-    case ST_REVOKED: snprintf(what, sizeof what, "; kiosk revoked at the core"); break;
-    case ST_ENROL_REFUSED:
-        snprintf(what, sizeof what, "; core refused to enrol this kiosk (HTTP %d)", http);
+    uploader_info in;
+    uploader_info_get(u, &in);
+    char retry[40] = ", retrying now", tail[48] = "", what[UPLOADER_REASON + 80] = "";
+    if (in.retry_s > 0) snprintf(retry, sizeof retry, ", retrying in %d s", in.retry_s);
+    if (in.refused) snprintf(tail, sizeof tail, "; %d refused by the core", in.refused);
+    switch (in.state) {
+    case UPLOADER_CONNECTING: snprintf(what, sizeof what, "; connecting to the core"); break;
+    case UPLOADER_UNREACHABLE:
+        snprintf(what, sizeof what, "; core unreachable (%s)%s", net_text(&in), retry);
         break;
-    case ST_DISK: snprintf(what, sizeof what, "; cannot file results on disk%s", retry); break;
-    default: what[0] = 0; break;
+    case UPLOADER_CORE_ERROR:
+        snprintf(what, sizeof what, "; core error (HTTP %d)%s", in.http, retry);
+        break;
+    case UPLOADER_AWAITING_APPROVAL:
+        snprintf(what, sizeof what, "; kiosk %s waiting for approval", in.kiosk);
+        break;
+    case UPLOADER_REVOKED: snprintf(what, sizeof what, "; kiosk revoked at the core"); break;
+    case UPLOADER_ENROL_REFUSED:
+        snprintf(what, sizeof what, "; core refused to enrol this kiosk (%s)", in.reason);
+        break;
+    case UPLOADER_DISK:
+        snprintf(what, sizeof what, "; cannot file results on disk (%s)%s", in.reason, retry);
+        break;
+    default: break;
     }
-    if (queued == 0) snprintf(buf, cap, "all results delivered%s", tail);
-    else snprintf(buf, cap, "%d waiting%s%s", queued, what, tail);
+    if (in.queued == 0 && (in.state == UPLOADER_OK || in.state == UPLOADER_CONNECTING))
+        snprintf(buf, cap, "all results delivered%s", tail);
+    else snprintf(buf, cap, "%d waiting%s%s", in.queued, what, tail);
 }
 
 /* Joins the thread, frees `u`; the last uploader cleans up libcurl. */

@@ -18,6 +18,48 @@
  * Files are only ever moved (rename, folders fsynced), never deleted. */
 typedef struct uploader uploader;
 
+struct klog;
+
+/* Where delivery stands, for the proctor's footer and the log. */
+typedef enum uploader_state {
+    UPLOADER_OFF = 0,            /* no core configured: results stay on this PC (NULL uploader) */
+    UPLOADER_CONNECTING,         /* no answer from the core yet */
+    UPLOADER_OK,                 /* the core took everything offered so far */
+    UPLOADER_UNREACHABLE,        /* no answer (network, core down): `net` and `reason` say why */
+    UPLOADER_CORE_ERROR,         /* the core answered 5xx, 408 or 429 (`http`) */
+    UPLOADER_AWAITING_APPROVAL,  /* enrolled and pending: `core kiosk approve <kiosk>` */
+    UPLOADER_REVOKED,            /* the operator revoked this kiosk */
+    UPLOADER_ENROL_REFUSED,      /* the core refused the enrolment (`http`, `reason`) */
+    UPLOADER_DISK                /* results cannot be filed on this PC's disk */
+} uploader_state;
+
+/* Why the core could not be reached (UPLOADER_UNREACHABLE). */
+typedef enum uploader_net {
+    UPLOADER_NET_NONE = 0,
+    UPLOADER_NET_REFUSED,        /* the host answered, nothing listens on the port */
+    UPLOADER_NET_NOROUTE,        /* no way to the host (network down, cable, address) */
+    UPLOADER_NET_RESOLVE,        /* the host name is not known */
+    UPLOADER_NET_TIMEOUT,        /* no answer in time (host down, cable, firewall) */
+    UPLOADER_NET_TLS,            /* the secure connection failed (certificate) */
+    UPLOADER_NET_OTHER           /* see `reason` */
+} uploader_net;
+
+#define UPLOADER_REASON 160      /* a reason line always fits in this many bytes */
+#define UPLOADER_KIOSK_ID 16     /* hex digits of the key that name the kiosk to the operator */
+
+/* A snapshot of the uploader for the screen. */
+typedef struct uploader_info {
+    uploader_state state;
+    uploader_net net;
+    int queued;                  /* results waiting in the outbox, recounted every round */
+    int refused;                 /* results the core refused since start (in STATE/refused) */
+    int http;                    /* the core's last HTTP status, 0 = none */
+    int retry_s;                 /* seconds to the next try, 0 = none planned */
+    char kiosk[UPLOADER_KIOSK_ID + 1];      /* this kiosk's id, as `core kiosk approve` takes it */
+    char reason[UPLOADER_REASON];           /* the current problem in one line, "" = none */
+    char last_refused[UPLOADER_REASON];     /* "CODE: reason" of the last refused result */
+} uploader_info;
+
 /* Starts ONE background thread that talks to the core at `core_url`
  * ("http://host:port" or "https://...", a trailing '/' is fine):
  *   1. enrols the kiosk: POST /v1/kiosks {"pub","name"} until a 2xx answer;
@@ -26,32 +68,42 @@ typedef struct uploader uploader;
  *      "kiosk-not-approved" or "unknown-kiosk" keeps everything in the outbox
  *      (the operator has yet to approve this kiosk; "unknown-kiosk" also
  *      enrols again); network errors, 5xx, 408 and 429 are retried later.
+ * Every round first recounts the outbox, so the count is current even while
+ * the core is unreachable.
  * Retries back off exponentially: 1 s doubling to at most 60 s, plus a little
  * jitter; any answer that moves a file resets the delay. When the outbox is
  * empty the thread sleeps until uploader_kick() or a periodic rescan (30 s).
  * `kiosk_pub` is the kiosk's Ed25519 public key (64 lower-case hex, as
  * bank_signer_pub() gives it), `kiosk_name` a label for the operator (UTF-8,
- * at most 120 bytes, e.g. "Lab 2, kiosk 7"). All strings are copied. Calls
- * curl_global_init() for the first uploader of the process.
+ * at most 120 bytes, e.g. "Lab 2, kiosk 7"). All strings are copied. `log`
+ * (borrowed, may be NULL, must outlive the uploader) gets a line for each
+ * result sent or refused and for each change of the delivery state
+ * (enrolment, approval, an outage and its reason), never one per retry.
+ * Calls curl_global_init() for the first uploader of the process.
  * Caller stops and frees with uploader_stop(). NULL with `why`
  * (WHY_SIZE bytes) set on error (bad URL or key, folders that cannot be
- * created, no thread). Never prints; never logs anything. */
+ * created, no thread). Never prints. */
 uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
-                         const char *kiosk_name, char *why);
+                         const char *kiosk_name, struct klog *log, char *why);
 
 /* A new result was written to the outbox: wake the thread and try at once,
  * even in the middle of a back-off delay. Never blocks. NULL is a no-op. */
 void uploader_kick(uploader *u);
 
-/* Results (NAME.json files) waiting in the outbox as last seen by the
- * thread; counted once at start. Thread-safe, never blocks on the network.
- * 0 for NULL. */
+/* Results (NAME.json files) waiting in the outbox as last counted by the
+ * thread (at start, at every round and after every move). Thread-safe,
+ * never blocks on the network. 0 for NULL. */
 int uploader_queued(const uploader *u);
 
-/* One line for the proctor into buf (cap bytes, always NUL-terminated when
- * cap > 0), e.g. "all results delivered", "3 waiting; connecting to the
- * core", "3 waiting; core unreachable, retrying in 16 s", "3 waiting; kiosk
- * waiting for approval", "1 waiting; core error (HTTP 503), retrying in 4 s";
+/* Fills *out with where delivery stands. Thread-safe, never blocks on the
+ * network. NULL `u` gives UPLOADER_OFF with nothing counted. */
+void uploader_info_get(const uploader *u, uploader_info *out);
+
+/* One line in English for a log or a terminal into buf (cap bytes, always
+ * NUL-terminated when cap > 0), e.g. "all results delivered", "3 waiting;
+ * connecting to the core", "3 waiting; core unreachable (connection
+ * refused), retrying in 16 s", "3 waiting; kiosk 00112233aabbccdd waiting
+ * for approval", "1 waiting; core error (HTTP 503), retrying in 4 s";
  * "; N refused by the core" is appended when results were refused since
  * start. Thread-safe, never blocks on the network. */
 void uploader_status(const uploader *u, char *buf, size_t cap);

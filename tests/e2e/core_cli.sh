@@ -83,6 +83,11 @@ sit_stop
 "$BIN/kiosk" --export "$T/stick" --state "$T/k1" >"$T/out" 2>"$T/err" || fail "kiosk --export"
 same "two bundles on the stick" "$(ls "$T"/stick/*.json | wc -l)" 2
 K1=$(pubhex "$T/k1/kiosk.key")
+K1ID=$(printf %s "$K1" | cut -c1-16)
+same "the stick's names carry the kiosk" "$(ls "$T"/stick/*.kiosk-"$K1ID".json | wc -l)" 2
+same "each with its signature" "$(ls "$T"/stick/*.kiosk-"$K1ID".sig | wc -l)" 2
+grep -q " export 2 results to $T/stick\$" "$T/k1/kiosk.log" || fail "kiosk.log: no export line"
+ok "the export is in the kiosk's log"
 
 # -- import: the kiosk is unknown: its results wait; approved, they are stored -----
 ccore --db "$DB" import "$T/stick"; same "import from a kiosk the core never saw" "$rc" 0

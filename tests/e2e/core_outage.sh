@@ -34,6 +34,17 @@ queued=$(ls "$T/k/outbox" | grep -c '\.json$')
 same "both results wait in the outbox while the core is down" "$queued" 2
 [ -z "$(ls "$T/k/sent" 2>/dev/null)" ] || fail "something was sent with no core"
 ok "nothing was delivered and nothing was lost"
+KLOG=$T/k/kiosk.log
+grep -q ' delivery core-unreachable: .*; [0-9]* waiting$' "$KLOG" || fail "kiosk.log: $(cat "$KLOG")"
+ok "the kiosk's log says the core is unreachable, and why"
+same "the outage is one line, not one per retry" "$(grep -c ' delivery core-unreachable' "$KLOG")" 1
+# KISI_E2E_SHOTS=DIR: screenshots of the footer in its states, to look at
+shot() {
+    [ -n "${KISI_E2E_SHOTS:-}" ] || return 0
+    sleep 6   # the kiosk refreshes the footer every 5 s
+    kd_shot "$KISI_E2E_SHOTS/$1.png"
+}
+shot footer-core-unreachable
 
 # the core comes back on the same address
 "$CORE" --db "$DB" --listen "127.0.0.1:$PORT" >"$T/core.out" 2>"$T/core.err" &
@@ -51,11 +62,17 @@ listed() { "$CORE" --db "$DB" kiosk list 2>/dev/null | grep -q pending; }
 delivered() { [ "$(ls "$T/k/sent" 2>/dev/null | grep -c '\.json$')" -eq 2 ]; }
 wait_for "the kiosk enrols itself once the core is back (pending)" listed
 K=$(pubhex "$T/k/kiosk.key")
+KID=$(printf %s "$K" | cut -c1-16)
+wait_for "the kiosk's log names it awaiting approval with its id" \
+    grep -q " delivery awaiting-approval: core kiosk approve $KID; 2 waiting\$" "$KLOG"
+shot footer-awaiting-approval
 ccore --db "$DB" kiosk approve "$(printf %s "$K" | cut -c1-10)"; same "operator approves" "$rc" 0
 wait_for "both waiting results reach the core after the approval" delivered
 [ -z "$(ls "$T/k/outbox" | grep '\.json$')" ] || fail "results still queued"
 [ -z "$(ls "$T/k/refused" 2>/dev/null)" ] || fail "refused: $(cat "$T"/k/refused/*.reason)"
 ok "the outbox is empty and nothing was refused"
+same "each delivery is one line of the kiosk's log" "$(grep -c ' upload-sent .*: HTTP 201 stored$' "$KLOG")" 2
+shot footer-all-delivered
 
 ccore --db "$DB" history --exam latsar-akademik
 same "the core holds each participant's result once" "$(grep -c . "$T/out")" 2

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,6 +648,88 @@ static void test_multi_answer_toggles_a_set(void **state)
     assert_true(v->chosen[1]);
 }
 
+/* The whole of STATE/kiosk.log (caller frees), "" when missing. */
+static char *kiosk_log(room *r)
+{
+    char p[4200], *text = NULL;
+    size_t len = 0;
+    snprintf(p, sizeof p, "%s/kiosk.log", r->cfg.state_dir);
+    if (bank_file_read(p, 1 << 20, &text, &len, NULL) != BANK_OK) return strdup("");
+    return text;
+}
+
+/* True when `secret` stands in `text` as a word of its own (letters and
+ * digits around it make another word), in any case. */
+static bool has_word(const char *text, const char *secret)
+{
+    size_t n = strlen(secret);
+    for (const char *p = text; *p; p++) {
+        size_t k = 0;
+        while (k < n && p[k] && tolower((unsigned char)p[k]) == tolower((unsigned char)secret[k]))
+            k++;
+        bool left = p == text || !isalnum((unsigned char)p[-1]);
+        if (k == n && left && !isalnum((unsigned char)p[n])) return true;
+    }
+    return false;
+}
+
+static void test_the_log_has_one_line_per_event_and_never_a_pin_token_or_code(void **state)
+{
+    room *r = *state;
+    identify(r->a, 1, "97531");           /* a wrong PIN */
+    act(r->a, ACT_TEXT, 0, "1234");       /* the right one */
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "ACDEFHJKLM"); /* a wrong token, then the right one */
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_START, 0, NULL);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(app_view_get(r->a)->scr, SCR_RESULT);
+    act(r->a, ACT_QUIT, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "QWERTY7");     /* a wrong proctor code */
+    act(r->a, ACT_ENTER, 0, NULL);
+    app_free(r->a);                        /* "stop" */
+    r->a = NULL;
+    char *log = kiosk_log(r);
+    char want[200];
+    const char *events[] = {" start kiosk ", " pin-wrong NIP ", " identified NIP ",
+                            " token-wrong session ", " session-unlocked session ",
+                            " attempt-started ", " attempt-submitted ", " result-stored ",
+                            " proctor-code-wrong quit", " stop "};
+    for (size_t i = 0; i < sizeof events / sizeof *events; i++)
+        if (!strstr(log, events[i])) fail_msg("kiosk.log lacks '%s':\n%s", events[i], log);
+    snprintf(want, sizeof want, " identified NIP %s\n", fx_nip(1));
+    assert_non_null(strstr(log, want));
+    snprintf(want, sizeof want, "core none (results stay on this PC)");
+    assert_non_null(strstr(log, want));
+    const char *secrets[] = {"97531", "1234", "ACDEFHJKLM", r->token, "QWERTY7", FX_PASS};
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
+        if (has_word(log, secrets[i])) fail_msg("kiosk.log holds '%s':\n%s", secrets[i], log);
+    for (const char *line = log; *line; line = strchr(line, '\n') + 1) {
+        assert_non_null(strchr(line, '\n'));   /* whole lines only */
+        assert_true(strlen(line) > 21 && line[4] == '-' && line[10] == 'T' && line[19] == 'Z');
+    }
+    free(log);
+    r->a = app_new(&r->cfg);   /* for the teardown */
+}
+
+static void test_without_a_core_the_view_says_results_stay_on_this_pc(void **state)
+{
+    room *r = *state;
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->delivery.state, UPLOADER_OFF);
+    assert_int_equal(strlen(v->delivery.kiosk), UPLOADER_KIOSK_ID);
+    assert_int_equal(v->queued, 0);
+    to_exam(r, 0);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    v = act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(v->queued, 1);
+    assert_int_equal(v->delivery.queued, 1);
+    assert_int_equal(v->delivery.state, UPLOADER_OFF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +765,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_one_answer_choice_can_be_cleared, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_errors_name_a_localized_cause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incidents_stay_with_the_participant_they_happened_to,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_log_has_one_line_per_event_and_never_a_pin_token_or_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_without_a_core_the_view_says_results_stay_on_this_pc,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

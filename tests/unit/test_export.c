@@ -16,6 +16,11 @@
 #include "fixture.h"
 #include "why.h"
 
+#define KIOSK_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define KIOSK_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+#define TAG_A ".kiosk-0123456789abcdef"   /* what an export adds to kiosk A's names */
+#define TAG_B ".kiosk-fedcba9876543210"
+
 typedef struct fx {
     char *dir;           /* holds state/ and stick/ */
     char state[4096];
@@ -70,16 +75,22 @@ static const char *get(const char *dir, const char *name)
     return buf;
 }
 
-/* Puts bundle `id` (NAME.json + NAME.sig) in the outbox. */
-static void bundle(fx *x, const char *id)
+/* Puts bundle `id` (NAME.json + NAME.sig) signed by `kiosk` in `outbox`. */
+static void bundle_of(const char *outbox, const char *kiosk, const char *id)
 {
     char name[128], text[256];
     snprintf(name, sizeof name, "%s.sig", id);
-    snprintf(text, sizeof text, "{\"kiosk\":\"ab\",\"sig\":\"sig-of-%s\"}", id);
-    put(x->outbox, name, text);
+    snprintf(text, sizeof text, "{\"kiosk\":\"%s\",\"sig\":\"sig-of-%s\"}", kiosk, id);
+    put(outbox, name, text);
     snprintf(name, sizeof name, "%s.json", id);
-    snprintf(text, sizeof text, "{\"id\":\"%s\",\"kind\":\"kisi-result\"}", id);
-    put(x->outbox, name, text);
+    snprintf(text, sizeof text, "{\"id\":\"%s\",\"kiosk\":\"%.4s\"}", id, kiosk);
+    put(outbox, name, text);
+}
+
+/* Puts bundle `id` of kiosk A in the outbox. */
+static void bundle(fx *x, const char *id)
+{
+    bundle_of(x->outbox, KIOSK_A, id);
 }
 
 /* Files in dir: all, and those whose name starts with '.' (temporary files). */
@@ -110,11 +121,13 @@ static void test_export_copies_each_result_with_its_signature(void **state)
     assert_int_equal(copied, 3);
     assert_int_equal(files(x->stick, NULL), 6);
     const char *names[2] = {"s1-199001012015031002-1.json", "s1-199001012015031002-1.sig"};
+    const char *copies[2] = {"s1-199001012015031002-1" TAG_A ".json",
+                             "s1-199001012015031002-1" TAG_A ".sig"};
     for (int i = 0; i < 2; i++) {
         char want[4096];
         snprintf(want, sizeof want, "%s", get(x->outbox, names[i]));
         assert_true(want[0] != 0);
-        assert_string_equal(get(x->stick, names[i]), want);
+        assert_string_equal(get(x->stick, copies[i]), want);
     }
     assert_int_equal(files(x->outbox, NULL), 6);   /* the outbox is only read */
 }
@@ -129,7 +142,7 @@ static void test_export_twice_changes_nothing_and_reports_the_same_count(void **
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     struct stat before, after;
     char p[4200];
-    snprintf(p, sizeof p, "%s/r1.json", x->stick);
+    snprintf(p, sizeof p, "%s/r1" TAG_A ".json", x->stick);
     assert_int_equal(stat(p, &before), 0);
     copied = 0;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
@@ -151,16 +164,61 @@ static void test_export_never_overwrites_a_different_file_of_the_same_name(void 
     assert_int_equal(mkdir(fx_path(x->dir, "stick"), 0700), 0);
     assert_int_equal(mkdir(fx_path(x->dir, "stick/kisi"), 0700), 0);
     assert_int_equal(mkdir(x->stick, 0700), 0);
-    put(x->stick, "r1.json", "{\"id\":\"r1\",\"other\":\"kiosk\"}");
+    put(x->stick, "r1" TAG_A ".json", "{\"id\":\"r1\",\"other\":\"copy\"}");
     char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), -1);
-    assert_non_null(strstr(why, "r1.json"));
+    assert_non_null(strstr(why, "r1" TAG_A ".json"));
     assert_null(strchr(why, '\n'));
-    assert_string_equal(get(x->stick, "r1.json"), "{\"id\":\"r1\",\"other\":\"kiosk\"}");
-    assert_string_equal(get(x->stick, "r1.sig"), "");   /* not half a bundle either */
+    assert_string_equal(get(x->stick, "r1" TAG_A ".json"), "{\"id\":\"r1\",\"other\":\"copy\"}");
+    assert_string_equal(get(x->stick, "r1" TAG_A ".sig"), "");   /* not half a bundle either */
     assert_int_equal(copied, 1);                       /* the other bundle still went */
-    assert_string_equal(get(x->stick, "r2.json"), get(x->outbox, "r2.json"));
+    assert_string_equal(get(x->stick, "r2" TAG_A ".json"), get(x->outbox, "r2.json"));
+}
+
+static void test_two_kiosks_exporting_the_same_name_into_one_folder_keep_both(void **state)
+{
+    fx *x = *state;
+    /* two PCs whose outboxes hold a result of the same name: one participant
+     * moved to another PC, or two sessions' kiosks named alike */
+    char other[4200], outbox_b[4300];
+    snprintf(other, sizeof other, "%s/state-b", x->dir);
+    snprintf(outbox_b, sizeof outbox_b, "%s/outbox", other);
+    assert_int_equal(mkdir(other, 0700), 0);
+    assert_int_equal(mkdir(outbox_b, 0700), 0);
+    bundle(x, "s1-199001012015031001-1");
+    bundle_of(outbox_b, KIOSK_B, "s1-199001012015031001-1");
+    char why[EXPORT_WHY] = "";
+    int copied = -1;
+    assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
+    assert_int_equal(copied, 1);
+    assert_int_equal(export_outbox(other, x->stick, &copied, why), 0);
+    assert_int_equal(copied, 1);
+    assert_int_equal(files(x->stick, NULL), 4);
+    assert_string_equal(get(x->stick, "s1-199001012015031001-1" TAG_A ".json"),
+                        get(x->outbox, "s1-199001012015031001-1.json"));
+    assert_string_equal(get(x->stick, "s1-199001012015031001-1" TAG_B ".json"),
+                        get(outbox_b, "s1-199001012015031001-1.json"));
+    assert_string_equal(get(x->stick, "s1-199001012015031001-1" TAG_B ".sig"),
+                        get(outbox_b, "s1-199001012015031001-1.sig"));
+    /* each kiosk exporting again finds its own files unchanged */
+    assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
+    assert_int_equal(export_outbox(other, x->stick, &copied, why), 0);
+    assert_int_equal(files(x->stick, NULL), 4);
+}
+
+static void test_a_signature_naming_no_kiosk_is_not_exported(void **state)
+{
+    fx *x = *state;
+    bundle(x, "r1");
+    bundle(x, "r2");
+    put(x->outbox, "r1.sig", "{\"kiosk\":\"ab\",\"sig\":\"00\"}");
+    char why[EXPORT_WHY] = "";
+    int copied = -1;
+    assert_int_equal(export_outbox(x->state, x->stick, &copied, why), -1);
+    assert_non_null(strstr(why, "r1.sig names no kiosk"));
+    assert_int_equal(copied, 1);
+    assert_int_equal(files(x->stick, NULL), 2);
 }
 
 static void test_export_leaves_no_temporary_files(void **state)
@@ -242,6 +300,10 @@ int main(void)
             test_export_twice_changes_nothing_and_reports_the_same_count, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_export_never_overwrites_a_different_file_of_the_same_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_two_kiosks_exporting_the_same_name_into_one_folder_keep_both, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_signature_naming_no_kiosk_is_not_exported, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_export_leaves_no_temporary_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_leaves_out_a_result_without_its_signature,
                                         setup, teardown),

@@ -230,10 +230,14 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
         "confirm.no", "result.title", "result.raw", "result.ceiling", "result.awarded",
         "result.band", "result.passed", "result.failed", "result.next", "proctor.title",
         "proctor.hint", "proctor.wrong", "error.title", "error.hint", "journal.error",
-        "queued", "exam.cleared", "exam.clear", "exam.truefalse", "timeout.title",
+        "exam.cleared", "exam.clear", "exam.truefalse", "timeout.title",
         "timeout.body", "timeout.next", "result.capped", "cause.missing", "cause.unreadable",
         "cause.damaged", "cause.version", "cause.unsealed", "cause.memory", "cause.changed",
-        "cause.otherkey", "cause.altered", "cause.badseal", "cause.invalid"};
+        "cause.otherkey", "cause.altered", "cause.badseal", "cause.invalid",
+        "delivery.off", "delivery.done", "delivery.connecting", "delivery.unreachable",
+        "delivery.core_error", "delivery.approval", "delivery.revoked", "delivery.enrol_refused",
+        "delivery.disk", "delivery.refused", "delivery.net.refused", "delivery.net.noroute",
+        "delivery.net.resolve", "delivery.net.timeout", "delivery.net.tls"};
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
         texts *s = load(langs[l]);

@@ -75,6 +75,9 @@ static app_view sample(screen s)
     v.flags = flags;
     v.remaining_ms = 61 * 60000 + 5000;
     v.queued = 2;
+    v.delivery.state = UPLOADER_UNREACHABLE;
+    v.delivery.net = UPLOADER_NET_REFUSED;
+    v.delivery.queued = 2;
     v.score = (bank_score){7350, 9001, 7350, true, "Cukup memuaskan"};
     v.band_en = "fairly satisfactory";
     switch (s) {
@@ -297,6 +300,12 @@ static void test_a_clock_tick_redraws_only_the_header(void **state)
     assert_false(ui_draw_tick(r.u, &v));
     v.warning = 0;
     v.cur++;
+    assert_false(ui_draw_tick(r.u, &v));
+    v.cur--;
+    frame(&r, &v, &w, &h, NULL);
+    free(whole);
+    whole = pixels_now(&r, w, h);
+    v.delivery.state = UPLOADER_AWAITING_APPROVAL;   /* the footer's line changes */
     assert_false(ui_draw_tick(r.u, &v));
     app_view other = sample(SCR_REVIEW);
     assert_false(ui_draw_tick(r.u, &other));
@@ -1000,6 +1009,111 @@ static void test_at_1024x768_with_the_largest_text_a_long_item_reads_well(void *
     close_rig(&r);
 }
 
+/* The footer's delivery line for d in `s`; *act gets its attention flag. */
+static const char *foot(const texts *s, const uploader_info *d, bool *act)
+{
+    static char out[256];
+    bool a = ui_delivery_text(s, d, out, sizeof out);
+    if (act) *act = a;
+    return out;
+}
+
+static void test_the_footer_says_where_delivery_stands_and_why(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE];
+    texts *en = texts_load("assets/strings", "en", why);
+    assert_non_null(en);
+    uploader_info d;
+    bool act;
+    memset(&d, 0, sizeof d);
+    snprintf(d.kiosk, sizeof d.kiosk, "0011223344556677");
+    /* no --core: never "waiting for the server" */
+    d.state = UPLOADER_OFF;
+    d.queued = 2;
+    assert_string_equal(foot(en, &d, &act),
+                        "No server: 2 results kept on this PC, export them to a stick");
+    assert_false(act);
+    assert_null(strstr(foot(ui_texts, &d, NULL), "menunggu dikirim"));
+    assert_non_null(strstr(foot(ui_texts, &d, NULL), "salin ke flashdisk"));
+    d.state = UPLOADER_OK;
+    d.queued = 0;
+    assert_string_equal(foot(en, &d, &act), "All results delivered to the server");
+    assert_false(act);
+    d.queued = 3;
+    assert_string_equal(foot(en, &d, &act), "3 waiting \xC2\xB7 sending to the server");
+    assert_false(act);
+    d.state = UPLOADER_UNREACHABLE;
+    d.net = UPLOADER_NET_REFUSED;
+    assert_string_equal(foot(en, &d, &act), "3 waiting \xC2\xB7 server unreachable: connection "
+                                            "refused (is the server running?) \xC2\xB7 retrying");
+    assert_true(act);
+    d.net = UPLOADER_NET_OTHER;
+    snprintf(d.reason, sizeof d.reason, "Recv failure: Connection reset by peer");
+    assert_non_null(strstr(foot(en, &d, NULL), "unreachable: Recv failure: Connection reset"));
+    d.net = UPLOADER_NET_NOROUTE;
+    assert_non_null(strstr(foot(ui_texts, &d, NULL), "server tidak terjangkau: jaringan tidak"));
+    d.state = UPLOADER_AWAITING_APPROVAL;
+    d.queued = 0;
+    assert_string_equal(foot(en, &d, &act), "0 waiting \xC2\xB7 kiosk awaiting approval: "
+                                            "core kiosk approve 0011223344556677");
+    assert_true(act);
+    assert_non_null(strstr(foot(ui_texts, &d, NULL),
+                           "kios belum disetujui: core kiosk approve 0011223344556677"));
+    d.state = UPLOADER_REVOKED;
+    assert_non_null(strstr(foot(en, &d, &act), "revoked"));
+    assert_true(act);
+    d.state = UPLOADER_ENROL_REFUSED;
+    snprintf(d.reason, sizeof d.reason, "HTTP 400 malformed: name is not UTF-8");
+    assert_non_null(strstr(foot(en, &d, NULL), "refused this kiosk: HTTP 400 malformed"));
+    d.state = UPLOADER_CORE_ERROR;
+    d.http = 503;
+    assert_non_null(strstr(foot(en, &d, NULL), "server error (HTTP 503)"));
+    /* refusals come after the state, with the last one's code */
+    d.state = UPLOADER_OK;
+    d.refused = 2;
+    snprintf(d.last_refused, sizeof d.last_refused, "HTTP 422 score-mismatch: raw 5000 vs 7000");
+    assert_string_equal(foot(en, &d, &act), "All results delivered to the server \xC2\xB7 2 "
+                                            "refused by the server (score-mismatch): see the "
+                                            "refused folder");
+    assert_true(act);
+    assert_non_null(strstr(foot(ui_texts, &d, NULL), "2 ditolak server (score-mismatch)"));
+    /* a small buffer is cut, never overrun */
+    char small[12];
+    ui_delivery_text(en, &d, small, sizeof small);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    texts_free(en);
+}
+
+static void test_the_footer_shows_the_delivery_line_in_two_states(void **state)
+{
+    (void)state;
+    /* KISI_UI_SHOTS=DIR keeps the frames as BMP files to look at */
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_IDENTIFY);
+    v.msg = "";
+    v.delivery.state = UPLOADER_OFF;
+    v.delivery.queued = 2;
+    int w, h;
+    uint32_t *off = frame(&r, &v, &w, &h, "footer-no-core");
+    v.delivery.state = UPLOADER_AWAITING_APPROVAL;
+    snprintf(v.delivery.kiosk, sizeof v.delivery.kiosk, "0011223344556677");
+    uint32_t *pending = frame(&r, &v, &w, &h, "footer-awaiting-approval");
+    /* only the footer differs */
+    int top = h, changed = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            if (off[y * w + x] != pending[y * w + x]) {
+                changed++;
+                if (y < top) top = y;
+            }
+    assert_true(changed > 0);
+    assert_true(top > h * 9 / 10);
+    free(off);
+    free(pending);
+    close_rig(&r);
+}
+
 static void test_bad_font_is_an_error_not_a_crash(void **state)
 {
     (void)state;
@@ -1066,6 +1180,8 @@ int main(void)
         cmocka_unit_test(test_multiple_response_items_look_different_from_single),
         cmocka_unit_test(test_mouse_wheel_scrolls_a_long_stem),
         cmocka_unit_test(test_result_shows_two_decimals_in_each_language),
+        cmocka_unit_test(test_the_footer_says_where_delivery_stands_and_why),
+        cmocka_unit_test(test_the_footer_shows_the_delivery_line_in_two_states),
         cmocka_unit_test(test_bad_font_is_an_error_not_a_crash),
         cmocka_unit_test(test_a_warning_never_moves_what_can_be_clicked),
         cmocka_unit_test(test_warnings_count_down_the_real_time_left),

@@ -21,6 +21,7 @@
 #include <microhttpd.h>
 
 #include "fixture.h"
+#include "klog.h"
 #include "uploader.h"
 #include "why.h"
 
@@ -216,6 +217,7 @@ typedef struct fx {
     char url[64];
     fake f;
     uploader *u;
+    klog *log;          /* STATE/kiosk.log */
 } fx;
 
 static int setup(void **state)
@@ -223,6 +225,7 @@ static int setup(void **state)
     fx *x = calloc(1, sizeof *x);
     if (!x) return -1;
     x->dir = fx_tmpdir();
+    x->log = klog_open(fx_path(x->dir, "kiosk.log"), KLOG_MAX_BYTES, NULL);
     pthread_mutex_init(&x->f.mu, NULL);
     x->f.approved = 1;
     *state = x;
@@ -233,6 +236,7 @@ static int teardown(void **state)
 {
     fx *x = *state;
     uploader_stop(x->u);
+    klog_close(x->log);
     fake_down(&x->f);
     for (int i = 0; i < x->f.nreq && i < MAXREQ; i++) free(x->f.r[i].result);
     pthread_mutex_destroy(&x->f.mu);
@@ -304,7 +308,7 @@ static void start(fx *x)
 {
     char why[WHY_SIZE] = "";
     snprintf(x->url, sizeof x->url, "http://127.0.0.1:%u/", (unsigned)x->f.port);
-    x->u = uploader_start(x->url, x->dir, PUB, "Lab 2, kiosk 7", why);
+    x->u = uploader_start(x->url, x->dir, PUB, "Lab 2, kiosk 7", x->log, why);
     if (!x->u) fail_msg("uploader_start: %s", why);
 }
 
@@ -434,7 +438,7 @@ static void test_unapproved_kiosk_keeps_results_until_the_operator_approves(void
     fake_up(&x->f, 0);
     start(x);
     WAIT(fake_count(&x->f, "/v1/results", NULL, 403) >= 1 && status_has(x, "approval"));
-    assert_true(status_has(x, "2 waiting; kiosk waiting for approval"));
+    assert_true(status_has(x, "2 waiting; kiosk 0011223344556677 waiting for approval"));
     assert_int_equal(uploader_queued(x->u), 2);
     assert_int_equal(count(x, "outbox", ".json"), 2);
     assert_int_equal(count(x, "outbox", ".sig"), 2);
@@ -497,8 +501,8 @@ static void test_results_survive_an_outage_and_arrive_once_when_the_core_returns
     }
     start(x);
     assert_int_equal(uploader_queued(x->u), 3);   /* counted at start */
-    WAIT(status_has(x, "core unreachable, retrying in"));
-    assert_true(status_has(x, "3 waiting; core unreachable, retrying in"));
+    WAIT(status_has(x, "core unreachable (connection refused), retrying in"));
+    assert_true(status_has(x, "3 waiting; core unreachable (connection refused), retrying in"));
     usleep(1500000);   /* a few failed attempts */
     assert_int_equal(uploader_queued(x->u), 3);
     assert_int_equal(count(x, "outbox", ".json"), 3);
@@ -583,28 +587,125 @@ static void test_a_move_cut_short_is_finished_without_posting_again(void **state
     assert_int_equal(fake_count(&x->f, "/v1/results", NULL, 0), 0);
 }
 
+static uploader_info info(fx *x)
+{
+    uploader_info in;
+    uploader_info_get(x->u, &in);
+    return in;
+}
+
+/* Lines of STATE/kiosk.log holding `text`. */
+static int log_lines(fx *x, const char *text)
+{
+    FILE *fp = fopen(fx_path(x->dir, "kiosk.log"), "r");
+    char line[1024];
+    int n = 0;
+    while (fp && fgets(line, sizeof line, fp)) n += strstr(line, text) != NULL;
+    if (fp) fclose(fp);
+    return n;
+}
+
+static void test_the_waiting_count_follows_the_outbox_while_the_core_was_never_reached(
+    void **state)
+{
+    fx *x = *state;
+    fake_up(&x->f, 0);   /* a free port, left unserved: the core is down from boot */
+    fake_down(&x->f);
+    start(x);
+    WAIT(info(x).state == UPLOADER_UNREACHABLE);
+    assert_int_equal(info(x).queued, 0);
+    queue(x, "r1");      /* results written while the core is still down */
+    queue(x, "r2");
+    uploader_kick(x->u);
+    WAIT(uploader_queued(x->u) == 2);
+    assert_int_equal(uploader_queued(x->u), 2);
+    uploader_info in = info(x);
+    assert_int_equal(in.queued, 2);
+    assert_int_equal(in.state, UPLOADER_UNREACHABLE);
+    assert_int_equal(in.net, UPLOADER_NET_REFUSED);
+    assert_true(in.reason[0] != 0);   /* libcurl's own words, for the log */
+    assert_true(status_has(x, "2 waiting; core unreachable (connection refused)"));
+}
+
+static void test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval(void **state)
+{
+    fx *x = *state;
+    x->f.approved = 0;
+    fake_up(&x->f, 0);
+    start(x);   /* nothing to deliver yet: the enrolment alone tells */
+    WAIT(info(x).state == UPLOADER_AWAITING_APPROVAL);
+    uploader_info in = info(x);
+    assert_int_equal(in.state, UPLOADER_AWAITING_APPROVAL);
+    assert_string_equal(in.kiosk, "0011223344556677");
+    assert_int_equal(in.queued, 0);
+    pthread_mutex_lock(&x->f.mu);
+    x->f.approved = 1;
+    pthread_mutex_unlock(&x->f.mu);
+    WAIT(info(x).state == UPLOADER_OK);   /* it asks again by itself */
+    assert_int_equal(info(x).state, UPLOADER_OK);
+    assert_true(status_has(x, "all results delivered"));
+    assert_int_equal(fake_count(&x->f, "/v1/results", NULL, 0), 0);
+    assert_int_equal(log_lines(x, "awaiting-approval: core kiosk approve 0011223344556677"), 1);
+}
+
+static void test_a_refusal_is_counted_with_its_code_and_logged(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    queue(x, "r2");
+    snprintf(x->f.script_id[0], 32, "r1");
+    x->f.script[0][0] = 422;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "refused", ".json") == 1 && count(x, "sent", ".json") == 1);
+    WAIT(info(x).queued == 0);
+    uploader_info in = info(x);
+    assert_int_equal(in.refused, 1);
+    assert_int_equal(in.queued, 0);
+    assert_non_null(strstr(in.last_refused, "HTTP 422 score-mismatch: scores differ"));
+    assert_int_equal(log_lines(x, "upload-refused r1: HTTP 422 score-mismatch: scores differ"), 1);
+    assert_int_equal(log_lines(x, "upload-sent r2: HTTP 201 stored"), 1);
+}
+
+static void test_an_outage_is_logged_once_not_at_every_retry(void **state)
+{
+    fx *x = *state;
+    fake_up(&x->f, 0);
+    fake_down(&x->f);
+    queue(x, "r1");
+    start(x);
+    /* the back-off retries at about 1 s, 2 s, ...: wait for three tries */
+    WAIT(info(x).state == UPLOADER_UNREACHABLE && info(x).retry_s >= 3);
+    assert_true(info(x).retry_s >= 3);
+    assert_int_equal(log_lines(x, "delivery core-unreachable"), 1);
+    fake_up(&x->f, x->f.port);
+    WAIT(count(x, "sent", ".json") == 1);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    assert_int_equal(log_lines(x, "upload-sent r1"), 1);
+}
+
 static void test_start_refuses_a_bad_url_key_or_name(void **state)
 {
     fx *x = *state;
     char why[WHY_SIZE];
     why[0] = 0;
-    assert_null(uploader_start("ftp://127.0.0.1:1", x->dir, PUB, "k", why));
+    assert_null(uploader_start("ftp://127.0.0.1:1", x->dir, PUB, "k", NULL, why));
     assert_true(why[0] != 0);
     why[0] = 0;
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, "abc", "k", why));
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, "abc", "k", NULL, why));
     assert_true(why[0] != 0);
     why[0] = 0;
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, "\xff\xfe", why));
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, "\xff\xfe", NULL, why));
     assert_true(why[0] != 0);
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, NULL, why));
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, NULL, NULL, why));
     char upper[65], longname[130];
     snprintf(upper, sizeof upper, "%s", PUB);
     upper[0] = 'A', upper[1] = 'B';
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, upper, "k", why));
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, upper, "k", NULL, why));
     memset(longname, 'k', sizeof longname - 1);
     longname[sizeof longname - 1] = 0;
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, longname, why));
-    assert_null(uploader_start("http://127.0.0.1:1", "", PUB, "k", why));
+    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, longname, NULL, why));
+    assert_null(uploader_start("http://127.0.0.1:1", "", PUB, "k", NULL, why));
     char line[UPLOADER_STATUS];
     uploader_status(NULL, line, sizeof line);
     assert_int_equal(uploader_queued(NULL), 0);
@@ -646,6 +747,16 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_move_cut_short_is_finished_without_posting_again,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_waiting_count_follows_the_outbox_while_the_core_was_never_reached, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_a_refusal_is_counted_with_its_code_and_logged,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_outage_is_logged_once_not_at_every_retry, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_start_refuses_a_bad_url_key_or_name, setup,
                                         teardown),
     };
