@@ -27,7 +27,7 @@ NIP2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
 PIN2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
 plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP1" 30 >"$T/plan1"
 plan "$R/latsar.bank" "$R/demo.session" "$R/token" "$NIP2" 20 40 >"$T/plan2"
-sit_start "$R/latsar.bank" "$R/demo.session" "$T/k" --core "$URL"
+sit_start "$R/latsar.bank" "$R/demo.session" "$T/k" --core "$URL" --lang "${KISI_E2E_LANG:-id}"
 sit "$NIP1" "$PIN1" "$(cat "$R/token")" "$T/plan1"
 sit "$NIP2" "$PIN2" "$(cat "$R/token")" "$T/plan2"
 queued=$(ls "$T/k/outbox" | grep -c '\.json$')
@@ -38,7 +38,8 @@ KLOG=$T/k/kiosk.log
 grep -q ' delivery core-unreachable: .*; [0-9]* waiting$' "$KLOG" || fail "kiosk.log: $(cat "$KLOG")"
 ok "the kiosk's log says the core is unreachable, and why"
 same "the outage is one line, not one per retry" "$(grep -c ' delivery core-unreachable' "$KLOG")" 1
-# KISI_E2E_SHOTS=DIR: screenshots of the footer in its states, to look at
+# KISI_E2E_SHOTS=DIR: screenshots of the footer in its states, to look at (in the
+# language KISI_E2E_LANG, id by default)
 shot() {
     [ -n "${KISI_E2E_SHOTS:-}" ] || return 0
     sleep 6   # the kiosk refreshes the footer every 5 s
