@@ -28,6 +28,7 @@ void app_fail(app *a, const char *msg, const char *detail)
     a->v.detail = a->detail;
     a->v.cause = "";
     a->v.subject = "";
+    klog_event(a->log, "error", "%s: %s", msg, a->detail);
 }
 
 /* Key of the localized text for a bank error with English detail `why`;
@@ -81,6 +82,14 @@ static void app_start(app *a)
         app_fail(a, "start.nobank", "bank, session, authority and state are required");
         return;
     }
+    if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
+        app_fail_bank(a, "start.nostate", BANK_EIO, c->state_dir, why);
+        return;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/kiosk.log", c->state_dir);
+    a->log = klog_open(path, KLOG_MAX_BYTES, NULL);   /* the exam runs without it too */
     a->b = bank_open(c->bank_path, false, &e, why);
     if (!a->b) {
         app_fail_bank(a, "start.nobank", e, c->bank_path, why);
@@ -96,14 +105,6 @@ static void app_start(app *a)
                       c->session_path, why);
         return;
     }
-    if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
-        app_fail_bank(a, "start.nostate", BANK_EIO, c->state_dir, why);
-        return;
-    }
-    char path[1024];
-    snprintf(path, sizeof path, "%s/kiosk.log", c->state_dir);
-    a->log = klog_open(path, KLOG_MAX_BYTES, NULL);   /* the exam runs without it too */
     snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
     a->j = journal_open(path, why);
     if (!a->j) {

@@ -102,6 +102,16 @@ static const app_view *to_exam(room *r, size_t i)
     return act(r->a, ACT_START, 0, NULL);
 }
 
+/* The whole of STATE/kiosk.log (caller frees), "" when missing. */
+static char *kiosk_log(room *r)
+{
+    char p[4200], *text = NULL;
+    size_t len = 0;
+    snprintf(p, sizeof p, "%s/kiosk.log", r->cfg.state_dir);
+    if (bank_file_read(p, 1 << 20, &text, &len, NULL) != BANK_OK) return strdup("");
+    return text;
+}
+
 static void test_starts_on_identify_for_a_sealed_bank(void **state)
 {
     room *r = *state;
@@ -130,6 +140,10 @@ static void test_tampered_bank_shows_a_proctor_message(void **state)
     assert_int_equal(v->scr, SCR_ERROR);
     assert_string_equal(v->msg, "start.tampered");
     assert_non_null(strstr(v->detail, "t0-003"));
+    char *log = kiosk_log(r);   /* the proctor's message is in the log too */
+    assert_non_null(strstr(log, " error start.tampered: "));
+    assert_non_null(strstr(log, "t0-003"));
+    free(log);
 }
 
 /* Restarts the app of r and returns its start-up error screen's message. */
@@ -646,16 +660,6 @@ static void test_multi_answer_toggles_a_set(void **state)
     assert_true(v->chosen[1]);
     v = act(r->a, ACT_OPTION, 9, NULL); /* no such option: ignored */
     assert_true(v->chosen[1]);
-}
-
-/* The whole of STATE/kiosk.log (caller frees), "" when missing. */
-static char *kiosk_log(room *r)
-{
-    char p[4200], *text = NULL;
-    size_t len = 0;
-    snprintf(p, sizeof p, "%s/kiosk.log", r->cfg.state_dir);
-    if (bank_file_read(p, 1 << 20, &text, &len, NULL) != BANK_OK) return strdup("");
-    return text;
 }
 
 /* True when `secret` stands in `text` as a word of its own (letters and
