@@ -319,6 +319,24 @@ static int status_has(fx *x, const char *s)
     return strstr(line, s) != NULL;
 }
 
+static uploader_info info(fx *x)
+{
+    uploader_info in;
+    uploader_info_get(x->u, &in);
+    return in;
+}
+
+/* Lines of STATE/kiosk.log holding `text`. */
+static int log_lines(fx *x, const char *text)
+{
+    FILE *fp = fopen(fx_path(x->dir, "kiosk.log"), "r");
+    char line[1024];
+    int n = 0;
+    while (fp && fgets(line, sizeof line, fp)) n += strstr(line, text) != NULL;
+    if (fp) fclose(fp);
+    return n;
+}
+
 /* ---- the rules ---- */
 
 static void test_kiosk_enrols_before_posting_any_result(void **state)
@@ -406,6 +424,12 @@ static void test_refused_result_moves_to_refused_with_its_reason(void **state)
     assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 1);   /* not retried */
     WAIT(status_has(x, "all results delivered; 1 refused by the core"));
     assert_true(status_has(x, "all results delivered; 1 refused by the core"));
+    uploader_info in = info(x);
+    assert_int_equal(in.refused, 1);
+    assert_int_equal(in.queued, 0);
+    assert_non_null(strstr(in.last_refused, "HTTP 422 score-mismatch: scores differ"));
+    assert_int_equal(log_lines(x, "upload-refused r1: HTTP 422 score-mismatch: scores differ"), 1);
+    assert_int_equal(log_lines(x, "upload-sent r2: HTTP 201 stored"), 1);
 }
 
 static void test_a_damaged_signature_file_is_refused_without_posting(void **state)
@@ -587,24 +611,6 @@ static void test_a_move_cut_short_is_finished_without_posting_again(void **state
     assert_int_equal(fake_count(&x->f, "/v1/results", NULL, 0), 0);
 }
 
-static uploader_info info(fx *x)
-{
-    uploader_info in;
-    uploader_info_get(x->u, &in);
-    return in;
-}
-
-/* Lines of STATE/kiosk.log holding `text`. */
-static int log_lines(fx *x, const char *text)
-{
-    FILE *fp = fopen(fx_path(x->dir, "kiosk.log"), "r");
-    char line[1024];
-    int n = 0;
-    while (fp && fgets(line, sizeof line, fp)) n += strstr(line, text) != NULL;
-    if (fp) fclose(fp);
-    return n;
-}
-
 static void test_the_waiting_count_follows_the_outbox_while_the_core_was_never_reached(
     void **state)
 {
@@ -646,25 +652,6 @@ static void test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval
     assert_true(status_has(x, "all results delivered"));
     assert_int_equal(fake_count(&x->f, "/v1/results", NULL, 0), 0);
     assert_int_equal(log_lines(x, "awaiting-approval: core kiosk approve 0011223344556677"), 1);
-}
-
-static void test_a_refusal_is_counted_with_its_code_and_logged(void **state)
-{
-    fx *x = *state;
-    queue(x, "r1");
-    queue(x, "r2");
-    snprintf(x->f.script_id[0], 32, "r1");
-    x->f.script[0][0] = 422;
-    fake_up(&x->f, 0);
-    start(x);
-    WAIT(count(x, "refused", ".json") == 1 && count(x, "sent", ".json") == 1);
-    WAIT(info(x).queued == 0);
-    uploader_info in = info(x);
-    assert_int_equal(in.refused, 1);
-    assert_int_equal(in.queued, 0);
-    assert_non_null(strstr(in.last_refused, "HTTP 422 score-mismatch: scores differ"));
-    assert_int_equal(log_lines(x, "upload-refused r1: HTTP 422 score-mismatch: scores differ"), 1);
-    assert_int_equal(log_lines(x, "upload-sent r2: HTTP 201 stored"), 1);
 }
 
 static void test_an_outage_is_logged_once_not_at_every_retry(void **state)
@@ -753,8 +740,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval, setup,
             teardown),
-        cmocka_unit_test_setup_teardown(test_a_refusal_is_counted_with_its_code_and_logged,
-                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_an_outage_is_logged_once_not_at_every_retry, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_start_refuses_a_bad_url_key_or_name, setup,
