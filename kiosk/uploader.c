@@ -56,7 +56,8 @@ struct uploader {
     char reason[UPLOADER_REASON], last_refused[UPLOADER_REASON];
     int64_t retry_at;   /* monotonic ms of the next attempt, 0 = none planned */
     /* thread-only */
-    uploader_state logged;            /* the state and reason last written to the log */
+    uploader_state logged;            /* the state, outage and reason last logged */
+    uploader_net logged_net;
     char logged_reason[UPLOADER_REASON];
     char errbuf[CURL_ERROR_SIZE];
     CURL *curl;
@@ -106,28 +107,44 @@ static const char *const STATE_NAMES[] = {
     "revoked", "enrolment-refused", "disk-error",
 };
 
-/* Sets the state with its reason (NULL = none); a change of either is logged. */
+/* True when state st for this reason (and kind of outage) is news for the
+ * log: another state, another kind of outage, another error. libcurl's own
+ * words change at every try ("after 3 ms"), so an outage is told by its kind. */
+static int log_news(const uploader *u, uploader_state st, uploader_net net, const char *line)
+{
+    if (st != u->logged) return 1;
+    if (st == UPLOADER_UNREACHABLE) return net != u->logged_net;
+    if (st == UPLOADER_CORE_ERROR || st == UPLOADER_ENROL_REFUSED || st == UPLOADER_DISK)
+        return strcmp(line, u->logged_reason) != 0;
+    return 0;
+}
+
+/* Sets the state with its reason (NULL = none). A new state is logged, and
+ * a new reason of a problem state; a retry that ends the same way is not. */
 static void set_state(uploader *u, uploader_state st, long http, uploader_net net,
                       const char *reason)
 {
     char line[UPLOADER_REASON];
     one_line(line, sizeof line, reason ? reason : "");
+    int queued = uploader_queued(u);
+    /* the log line goes first: what the screen shows is already in the log */
+    if (log_news(u, st, net, line)) {
+        u->logged = st;
+        u->logged_net = net;
+        memcpy(u->logged_reason, line, sizeof line);
+        if (st == UPLOADER_AWAITING_APPROVAL)
+            klog_event(u->log, "delivery", "awaiting-approval: core kiosk approve %s; %d waiting",
+                       u->kiosk, queued);
+        else
+            klog_event(u->log, "delivery", "%s%s%s; %d waiting", STATE_NAMES[st],
+                       line[0] ? ": " : "", line, queued);
+    }
     pthread_mutex_lock(&u->mu);
     u->state = st;
     u->http = (int)http;
     u->net = st == UPLOADER_UNREACHABLE ? net : UPLOADER_NET_NONE;
     memcpy(u->reason, line, sizeof line);
-    int queued = u->queued;
     pthread_mutex_unlock(&u->mu);
-    if (st == u->logged && strcmp(line, u->logged_reason) == 0) return;
-    u->logged = st;
-    memcpy(u->logged_reason, line, sizeof line);
-    if (st == UPLOADER_AWAITING_APPROVAL)
-        klog_event(u->log, "delivery", "awaiting-approval: core kiosk approve %s; %d waiting",
-                   u->kiosk, queued);
-    else
-        klog_event(u->log, "delivery", "%s%s%s; %d waiting", STATE_NAMES[st], line[0] ? ": " : "",
-                   line, queued);
 }
 
 static void add_queued(uploader *u, int delta, int refused)
@@ -233,7 +250,7 @@ static void unreachable(uploader *u, const answer *a)
 static void answer_line(const answer *a, char *out, size_t cap)
 {
     snprintf(out, cap, "HTTP %ld %s: %s", a->status, a->code[0] ? a->code : "refused",
-                    a->reason[0] ? a->reason : "no reason given");
+             a->reason[0] ? a->reason : "no reason given");
 }
 
 /* True for answers that mean "try again later" rather than a verdict. */
@@ -291,11 +308,11 @@ static step refuse(uploader *u, const char *name, const char *line)
     snprintf(reason, sizeof reason, "%s\n", line);
     if (export_move_pair(u->outbox, u->refused, name, reason) != 0)
         return disk_error(u, "cannot move a refused result to refused/");
-    add_queued(u, -1, 1);
+    klog_event(u->log, "upload-refused", "%s: %s", name, line);
     pthread_mutex_lock(&u->mu);
     one_line(u->last_refused, sizeof u->last_refused, line);
     pthread_mutex_unlock(&u->mu);
-    klog_event(u->log, "upload-refused", "%s: %s", name, line);
+    add_queued(u, -1, 1);
     u->backoff_ms = BACKOFF_MIN_MS;
     return STEP_NEXT;
 }
@@ -376,10 +393,10 @@ static step upload_one(uploader *u, const char *name)
     if (a.status >= 200 && a.status < 300) {
         if (export_move_pair(u->outbox, u->sent, name, NULL) != 0)
             return disk_error(u, "cannot move a delivered result to sent/");
-        add_queued(u, -1, 0);
-        u->backoff_ms = BACKOFF_MIN_MS;
         klog_event(u->log, "upload-sent", "%s: HTTP %ld %s", name, a.status,
                    a.status == 200 ? "already stored" : "stored");
+        add_queued(u, -1, 0);
+        u->backoff_ms = BACKOFF_MIN_MS;
         set_state(u, UPLOADER_OK, a.status, UPLOADER_NET_NONE, NULL);
         return STEP_NEXT;
     }
