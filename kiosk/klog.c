@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "klog.h"
+#include "text.h"
+#include "why.h"
 
 struct klog {
     pthread_mutex_t mu;
@@ -39,7 +41,7 @@ klog *klog_open(const char *path, size_t max_bytes, char *why)
         l->old = malloc(n + 3);
     }
     if (!l || !l->path || !l->old || !n) {
-        if (why) snprintf(why, KLOG_WHY, "%s", n ? "out of memory" : "no log file named");
+        why_set(why, "%s", n ? "out of memory" : "no log file named");
         if (l) free(l->path), free(l->old);
         free(l);
         return NULL;
@@ -48,7 +50,7 @@ klog *klog_open(const char *path, size_t max_bytes, char *why)
     snprintf(l->old, n + 3, "%s.1", path);
     l->max = max_bytes < KLOG_LINE ? KLOG_LINE : max_bytes;
     if (open_log(l) != 0) {
-        if (why) snprintf(why, KLOG_WHY, "cannot open %s: %s", path, strerror(errno));
+        why_set(why, "cannot open %s: %s", path, strerror(errno));
         free(l->path);
         free(l->old);
         free(l);
@@ -90,8 +92,8 @@ void klog_event(klog *l, const char *event, const char *fmt, ...)
     }
     n = strlen(line);
     if (n > sizeof line - 2) n = sizeof line - 2;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f) line[i] = ' ';
+    line[n] = 0;
+    text_scrub(line);   /* one event, one line */
     line[n++] = '\n';
     pthread_mutex_lock(&l->mu);
     if (l->fd >= 0 && l->size + n > l->max) rotate(l);

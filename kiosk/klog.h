@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 
-#define KLOG_WHY 256               /* size of a `why` detail buffer */
 #define KLOG_LINE 512              /* a line is cut to this many bytes, newline included */
 #define KLOG_MAX_BYTES (1u << 20)  /* the kiosk's cap: past it the file turns into PATH.1 */
 
@@ -13,12 +12,12 @@ typedef struct klog klog;
 /* Opens the log file `path` for appending (created 0600). A line that would
  * take the file past `max_bytes` first renames it to PATH.1 (replacing the
  * older one), so the two together never hold much more than 2 x max_bytes.
- * Caller closes with klog_close(). NULL with `why` (KLOG_WHY bytes, may be
+ * Caller closes with klog_close(). NULL with `why` (WHY_SIZE bytes, may be
  * NULL) set when the file cannot be opened. */
 klog *klog_open(const char *path, size_t max_bytes, char *why);
 
 /* Appends one line "YYYY-MM-DDThh:mm:ssZ EVENT DETAIL" (UTC), DETAIL made
- * from the printf format; control characters become spaces, the line is cut
+ * from the printf format; control characters become '?', the line is cut
  * at KLOG_LINE bytes and written with one write(2). Thread-safe; write
  * errors are ignored (an exam never stops for its log). NULL `l` is a no-op.
  * Callers never pass a secret: NIPs, ids and reasons go in, PINs, tokens,

@@ -13,6 +13,7 @@
 
 #include "fixture.h"
 #include "klog.h"
+#include "why.h"
 
 /* Lines of `path` (0 when missing); *bad counts lines not of the form
  * "YYYY-MM-DDThh:mm:ssZ EVENT ..." */
@@ -42,7 +43,7 @@ static long size_of(const char *path)
 static void test_each_event_is_one_timestamped_line_even_with_newlines_in_it(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[KLOG_WHY] = "", path[4096];
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", path[4096];
     snprintf(path, sizeof path, "%s/kiosk.log", dir);
     klog *l = klog_open(path, KLOG_MAX_BYTES, why);
     assert_non_null(l);
@@ -60,7 +61,7 @@ static void test_each_event_is_one_timestamped_line_even_with_newlines_in_it(voi
     size_t len = 0;
     assert_int_equal(bank_file_read(path, 1 << 16, &text, &len, NULL), BANK_OK);
     assert_non_null(strstr(text, "Z start kiosk 0011223344556677\n"));
-    assert_non_null(strstr(text, "score-mismatch: two lines  and a tab\n"));
+    assert_non_null(strstr(text, "score-mismatch: two?lines??and a tab\n"));
     free(text);
     klog_event(NULL, "x", "nothing happens");
     klog_close(NULL);
@@ -154,7 +155,7 @@ static void test_two_threads_never_mix_their_lines(void **state)
 static void test_a_log_that_cannot_be_opened_says_why(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[KLOG_WHY] = "", path[4096];
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", path[4096];
     snprintf(path, sizeof path, "%s/no-such-folder/kiosk.log", dir);
     assert_null(klog_open(path, KLOG_MAX_BYTES, why));
     assert_non_null(strstr(why, "cannot open"));
