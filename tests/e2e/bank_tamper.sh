@@ -50,7 +50,7 @@ tamper "exam known-acad deleted" "DELETE FROM exams WHERE id = 'known-acad'" "ex
 tamper "an exam row added" "INSERT INTO exams SELECT 'known-acad2', replace(json, 'known-acad', 'known-acad2') FROM exams WHERE id = 'known-acad'" "exam known-acad2"
 tamper "meta kdf_logn changed" "UPDATE meta SET value = X'3136' WHERE key = 'kdf_logn'" "meta kdf_logn"
 tamper "a meta row added" "INSERT INTO meta VALUES ('extra', X'00')" "meta extra"
-tamper "the seal's signature changed" "UPDATE seal SET sig = X'00' || substr(sig, 2)" "signature"
+tamper "the seal's signature changed" "UPDATE seal SET sig = CASE WHEN substr(sig, 1, 1) = X'00' THEN X'01' ELSE X'00' END || substr(sig, 2)" "signature"
 tamper "the seal's manifest changed" "UPDATE seal SET manifest = X'00' || substr(manifest, 2)" "seal"
 
 # A re-seal by someone else's key does not pass against the pinned key.
