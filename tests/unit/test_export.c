@@ -188,7 +188,7 @@ static void test_two_kiosks_exporting_the_same_name_into_one_folder_keep_both(vo
     assert_int_equal(mkdir(outbox_b, 0700), 0);
     bundle(x, "s1-199001012015031001-1");
     bundle_of(outbox_b, KIOSK_B, "s1-199001012015031001-1");
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), 0);
     assert_int_equal(copied, 1);
@@ -213,7 +213,7 @@ static void test_a_signature_naming_no_kiosk_is_not_exported(void **state)
     bundle(x, "r1");
     bundle(x, "r2");
     put(x->outbox, "r1.sig", "{\"kiosk\":\"ab\",\"sig\":\"00\"}");
-    char why[EXPORT_WHY] = "";
+    char why[WHY_SIZE] = "";
     int copied = -1;
     assert_int_equal(export_outbox(x->state, x->stick, &copied, why), -1);
     assert_non_null(strstr(why, "r1.sig names no kiosk"));

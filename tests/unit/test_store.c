@@ -245,7 +245,7 @@ static void test_reimport_of_identical_items_counts_them_unchanged_and_keeps_ver
     void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[BANK_WHY];
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 2));
     bank *b = reopen(dir, true);
     bank_items l = {0};
