@@ -24,9 +24,8 @@
 #define BATCH 64                /* names taken from one scan of the outbox */
 #define REPLY_MAX 16384         /* response bytes kept; the rest is read and dropped */
 #define SIG_MAX (64u << 10)     /* a signature file is a small JSON object */
-#define BACKOFF_MIN_MS 1000
-#define BACKOFF_MAX_MS 60000
-#define IDLE_RESCAN_MS 30000
+static const uploader_timing TIMING_DEFAULT = {1000, 60000, 30000, 15000};
+static uploader_timing timing = {1000, 60000, 30000, 15000};
 
 /* What one step asks the loop to do next. */
 typedef enum step { STEP_NEXT, STEP_RETRY, STEP_IDLE } step;
@@ -63,6 +62,7 @@ struct uploader {
     CURL *curl;
     struct curl_slist *headers;
     int enrolled, revoked, backoff_ms;
+    uploader_timing timing;    /* the delays, as tuned when it started */
     uint32_t rng;
     size_t rlen;
     char rbuf[REPLY_MAX + 1];
@@ -313,7 +313,7 @@ static step refuse(uploader *u, const char *name, const char *line)
     one_line(u->last_refused, sizeof u->last_refused, line);
     pthread_mutex_unlock(&u->mu);
     add_queued(u, -1, 1);
-    u->backoff_ms = BACKOFF_MIN_MS;
+    u->backoff_ms = u->timing.backoff_min;
     return STEP_NEXT;
 }
 
@@ -396,7 +396,7 @@ static step upload_one(uploader *u, const char *name)
         klog_event(u->log, "upload-sent", "%s: HTTP %ld %s", name, a.status,
                    a.status == 200 ? "already stored" : "stored");
         add_queued(u, -1, 0);
-        u->backoff_ms = BACKOFF_MIN_MS;
+        u->backoff_ms = u->timing.backoff_min;
         set_state(u, UPLOADER_OK, a.status, UPLOADER_NET_NONE, NULL);
         return STEP_NEXT;
     }
@@ -473,12 +473,13 @@ static step round_once(uploader *u)
 /* Sleeps until the next attempt is due, a kick or stop. */
 static void pause_for(uploader *u, step s)
 {
-    int64_t delay = IDLE_RESCAN_MS;
+    int64_t delay = u->timing.idle_rescan;
     if (s == STEP_RETRY) {
         u->rng ^= u->rng << 13, u->rng ^= u->rng >> 17, u->rng ^= u->rng << 5;
         delay = u->backoff_ms + (int64_t)(u->rng % (unsigned)(u->backoff_ms / 8 + 1));
-        if (delay > BACKOFF_MAX_MS) delay = BACKOFF_MAX_MS;
-        u->backoff_ms = u->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : u->backoff_ms * 2;
+        int max = u->timing.backoff_max;
+        if (delay > max) delay = max;
+        u->backoff_ms = u->backoff_ms > max / 2 ? max : u->backoff_ms * 2;
     }
     int64_t due = clk_mono_ms() + delay;
     struct timespec ts = {.tv_sec = (time_t)(due / 1000), .tv_nsec = (long)(due % 1000) * 1000000};
@@ -548,7 +549,7 @@ static int setup(uploader *u, const char *core_url, const char *state_dir, const
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, u->headers);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 15000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)u->timing.request);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, u);
@@ -561,6 +562,11 @@ static int setup(uploader *u, const char *core_url, const char *state_dir, const
 }
 
 /* Caller stops and frees with uploader_stop(). NULL with why set on error. */
+void uploader_tune(const uploader_timing *t)
+{
+    timing = t ? *t : TIMING_DEFAULT;
+}
+
 uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
                          const char *kiosk_name, klog *log, char *why)
 {
@@ -574,6 +580,7 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     if (!nm) return fail_null(why, "kiosk name missing, longer than 120 bytes or not UTF-8");
     uploader *u = calloc(1, sizeof *u);
     if (!u) return fail_null(why, "out of memory");
+    u->timing = timing;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -597,7 +604,7 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     clock_gettime(CLOCK_REALTIME, &ts);
     u->rng = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() ^ (uint32_t)(uintptr_t)u;
     if (!u->rng) u->rng = 0x9e3779b9u;
-    u->backoff_ms = BACKOFF_MIN_MS;
+    u->backoff_ms = u->timing.backoff_min;
     u->state = u->logged = UPLOADER_CONNECTING;
     u->log = log;
     memcpy(u->kiosk, kiosk_pub, UPLOADER_KIOSK_ID);

@@ -86,6 +86,19 @@ typedef struct uploader_info {
 uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
                          const char *kiosk_name, struct klog *log, char *why);
 
+/* The delays an uploader works with, in milliseconds. */
+typedef struct uploader_timing {
+    int backoff_min, backoff_max;   /* first retry delay, doubling up to the max */
+    int idle_rescan;                /* an empty outbox is looked at again after this */
+    int request;                    /* a request's whole time limit */
+} uploader_timing;
+
+/* The delays of every uploader started after this call: `t` is copied, NULL
+ * restores the defaults (1 s, 60 s, 30 s, 15 s). Not thread-safe: call it
+ * before uploader_start(). For tests that must tell a kick or a stop from a
+ * delay running out, whatever the speed of the machine. */
+void uploader_tune(const uploader_timing *t);
+
 /* A new result was written to the outbox: wake the thread and try at once,
  * even in the middle of a back-off delay. Never blocks. NULL is a no-op. */
 void uploader_kick(uploader *u);
