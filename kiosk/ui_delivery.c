@@ -44,7 +44,8 @@ bool ui_delivery_text(const texts *s, const uploader_info *d, char *out, size_t 
     bool attention = true;
     switch (d->state) {
     case UPLOADER_OFF:   /* the plan on a PC without network: a stick carries them */
-        key = "delivery.off";
+        key = d->queued == 0 ? "delivery.off_none" : d->queued == 1 ? "delivery.off_one"
+                                                                   : "delivery.off";
         attention = false;
         break;
     case UPLOADER_CONNECTING:

@@ -234,7 +234,7 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
         "timeout.body", "timeout.next", "result.capped", "cause.missing", "cause.unreadable",
         "cause.damaged", "cause.version", "cause.unsealed", "cause.memory", "cause.changed",
         "cause.otherkey", "cause.altered", "cause.badseal", "cause.invalid",
-        "delivery.off", "delivery.done", "delivery.connecting", "delivery.unreachable",
+        "delivery.off", "delivery.off_one", "delivery.off_none", "delivery.done", "delivery.connecting", "delivery.unreachable",
         "delivery.core_error", "delivery.approval", "delivery.revoked", "delivery.enrol_refused",
         "delivery.disk", "delivery.refused", "delivery.net.refused", "delivery.net.noroute",
         "delivery.net.resolve", "delivery.net.timeout", "delivery.net.tls"};

@@ -1036,6 +1036,11 @@ static void test_the_footer_says_where_delivery_stands_and_why(void **state)
     assert_false(act);
     assert_null(strstr(foot(ui_texts, &d, NULL), "menunggu dikirim"));
     assert_non_null(strstr(foot(ui_texts, &d, NULL), "salin ke flashdisk"));
+    d.queued = 1;   /* one result, in English's singular */
+    assert_string_equal(foot(en, &d, NULL), "No server: 1 result kept on this PC, export it to a stick");
+    d.queued = 0;   /* nothing to carry: no advice to carry it */
+    assert_string_equal(foot(en, &d, NULL), "No server: results are kept on this PC");
+    assert_null(strstr(foot(ui_texts, &d, NULL), "flashdisk"));
     d.state = UPLOADER_OK;
     d.queued = 0;
     assert_string_equal(foot(en, &d, &act), "All results delivered to the server");
