@@ -14,6 +14,9 @@ mkdir -p "$src"
 (cd "$here" && tar -cf - --exclude=./build --exclude=./bin --exclude=./.git \
     --exclude=./demo-out --exclude=./tests/out .) | (cd "$src" && tar -xf -)
 cd "$src"
+# the packages are always the release build: a `make test SAN=1` around this must not
+# hand its sanitizers (or any other variable) down through make's environment
+unset MAKEFLAGS MFLAGS MAKELEVEL SAN BUILD CFLAGS LDFLAGS CPPFLAGS
 dpkg-buildpackage -us -uc -b >"$out/build.log" 2>&1 || {
     tail -n 40 "$out/build.log" >&2
     echo "make-deb: dpkg-buildpackage failed (whole log: build/deb/build.log)" >&2
