@@ -18,14 +18,19 @@
 
 #define BANK_MAX_OPTIONS 5    /* options A..E */
 #define BANK_SCORE_MAX 10000  /* 100.00 */
-#define BANK_FORMAT_VERSION 1 /* bank and session file format written */
+#define BANK_FORMAT_VERSION 1 /* bank file format written */
+/* Session file format written: 2 stores the forms, drawn once by
+ * bank_session_create(); a file of format 1 (forms drawn by every
+ * reader) is refused. */
+#define BANK_SESSION_FORMAT_VERSION 2
+#define BANK_SESSION_MAX 10000 /* participants a session holds at most */
 
 typedef enum bank_err {
     BANK_OK = 0,
     BANK_ENOMEM,      /* out of memory */
     BANK_EIO,         /* file cannot be read or written */
     BANK_ENOTBANK,    /* not a bank (or session) file, or truncated */
-    BANK_EVERSION,    /* written by a newer format version */
+    BANK_EVERSION,    /* written by another (newer, or retired older) format version */
     BANK_ECORRUPT,    /* file structure damaged */
     BANK_EPASSPHRASE, /* wrong passphrase */
     BANK_ETOKEN,      /* wrong session token */
@@ -390,13 +395,22 @@ bool bank_nip_valid(const char *nip);
 
 typedef struct bank_form bank_form;
 
-/* Draws the form of participant `nip` in the unlocked session `s`. The
- * form is a function of (bank, exam, session secret, roster, history,
- * participant) only. Caller frees with bank_form_free(). */
+/* The form of participant `nip` in the unlocked session `s`: drawn once,
+ * jointly for the whole roster, by bank_session_create() and stored in
+ * the session file sealed under its key; this opens and checks it (no
+ * draw). BANK_ETAMPER when the stored form is missing or altered.
+ * Caller frees with bank_form_free(). */
 bank_form *bank_form_draw(bank_session *s, const char *nip, bank_err *err, char *why);
-/* Draws every participant's form jointly; out[i] is the form of the
- * i-th roster entry. Caller frees each. */
+/* Every stored form; out[i] is the form of the i-th roster entry. Caller
+ * frees each. */
 bank_err bank_form_draw_all(bank_session *s, bank_form **out, char *why);
+/* Version of the draw algorithm that made the session's forms. */
+int bank_session_draw_version(const bank_session *s);
+/* Audits the unlocked session: draws every form again with this build's
+ * draw and compares them with the stored ones. BANK_EVERSION when the
+ * session was drawn by another draw version (its stored forms are still
+ * good), BANK_ETAMPER with the first NIP whose form differs. */
+bank_err bank_session_audit(bank_session *s, char *why);
 void bank_form_free(bank_form *f);
 
 const char *bank_form_exam(const bank_form *f);

@@ -9,12 +9,15 @@
 #include "form_int.h"
 #include "why.h"
 
+#define DRAW_CO_MAX 4096 /* most candidates whose co-use is counted (32 MB) */
+
 typedef struct stratum {
     const char *topic;
     int band;         /* EXAM_EASY.., or -1 for the whole topic */
     int quota;
     cand *v;
     size_t n;
+    size_t base;      /* index of v[0] among every candidate of the draw */
 } stratum;
 
 /* Draw state of one session. */
@@ -24,7 +27,9 @@ typedef struct draw {
     stratum *st;
     size_t nst;
     int *order;       /* roster indices in draw order */
-    int *ov;          /* overlap of the current form with each earlier form */
+    size_t ncand;     /* candidates of every stratum */
+    uint16_t *co;     /* ncand x ncand: forms holding both candidates, or NULL */
+    int *csum;        /* per candidate: overlap it would add to the current form */
     char why[WHY_SIZE];
 } draw;
 
@@ -99,54 +104,61 @@ static bank_err load_stratum(draw *d, stratum *s, size_t need)
 }
 
 /* True when candidate a is a better pick than b for the current form. */
-static bool better(const cand *a, int amax, int asum, const cand *b, int bmax, int bsum)
+static bool better(const cand *a, int asum, const cand *b, int bsum)
 {
     /* unseen first, then the longest-ago seen */
     if (a->seen != b->seen) return a->seen < b->seen;
     if (a->use != b->use) return a->use < b->use;   /* balanced exposure */
-    if (amax != bmax) return amax < bmax;           /* lowest worst overlap */
-    if (asum != bsum) return asum < bsum;           /* lowest total overlap */
+    if (asum != bsum) return asum < bsum;           /* lowest overlap with earlier forms */
     return a->tie < b->tie;
 }
 
-/* Picks `quota` items of stratum s for the form at draw position `pos`
- * of person p; appends them to picks. */
-static bank_err pick_stratum(draw *d, stratum *s, int pos, const sess_person *p, cand **picks,
+/* Picks `quota` items of stratum k for the form at draw position `pos`
+ * of person p; appends them to picks. The overlap a candidate would add
+ * (d->csum) is kept from the co-use counts, so a pick costs one pass over
+ * the candidates whatever the size of the room. */
+static bank_err pick_stratum(draw *d, size_t k, int pos, const sess_person *p, cand **picks,
                              size_t *npicks)
 {
+    stratum *s = &d->st[k];
     for (size_t j = 0; j < s->n; j++)
         s->v[j].seen = p->nseen ? sess_seen_attempt(p, s->v[j].id) : 0;
-    for (int k = 0; k < s->quota; k++) {
-        cand *best = NULL;
-        int bmax = 0, bsum = 0;
+    for (int q = 0; q < s->quota; q++) {
+        size_t best = s->n;
         for (size_t j = 0; j < s->n; j++) {
             cand *c = &s->v[j];
             if (c->stamp == pos + 1) continue;
-            int cmax = 0, csum = 0;
-            for (int f = 0; f < c->use; f++) {
-                int o = d->ov[c->forms[f]] + 1;
-                if (o > cmax) cmax = o;
-                csum += o;
-            }
-            if (!best || better(c, cmax, csum, best, bmax, bsum)) {
-                best = c;
-                bmax = cmax;
-                bsum = csum;
-            }
+            if (best == s->n ||
+                better(c, d->csum[s->base + j], &s->v[best], d->csum[s->base + best]))
+                best = j;
         }
-        if (!best) {
+        if (best == s->n) {
             why_set(d->why, "topic %s ran out of items", s->topic);
             return BANK_EQUOTA;
         }
-        int *nf = realloc(best->forms, (size_t)(best->use + 1) * sizeof *nf);
+        cand *c = &s->v[best];
+        int *nf = realloc(c->forms, (size_t)(c->use + 1) * sizeof *nf);
         if (!nf) return BANK_ENOMEM;
-        best->forms = nf;
-        for (int f = 0; f < best->use; f++) d->ov[best->forms[f]]++;
-        best->forms[best->use++] = pos;
-        best->stamp = pos + 1;
-        picks[(*npicks)++] = best;
+        c->forms = nf;
+        c->forms[c->use++] = pos;
+        c->stamp = pos + 1;
+        picks[(*npicks)++] = c;
+        /* only the strata still to pick from need the overlap it adds */
+        const uint16_t *row = d->co ? d->co + (s->base + best) * d->ncand : NULL;
+        for (size_t g = s->base; row && g < d->ncand; g++) d->csum[g] += row[g];
     }
     return BANK_OK;
+}
+
+/* Counts the co-use of every pair of candidates on a finished form. */
+static void count_co(draw *d, cand **picks, size_t n)
+{
+    if (!d->co) return;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            d->co[picks[i]->gi * d->ncand + picks[j]->gi]++;
+            d->co[picks[j]->gi * d->ncand + picks[i]->gi]++;
+        }
 }
 
 /* Builds the form of person p from its picks: item order and option
@@ -212,10 +224,9 @@ static bank_err draw_prepare(draw *d)
     size_t need_seen = 0;
     order_key *keys = calloc(s->n, sizeof *keys);
     d->order = calloc(s->n, sizeof *d->order);
-    d->ov = calloc(s->n, sizeof *d->ov);
     size_t nt = bank_exam_ntopics(d->ex);
     d->st = calloc(nt * EXAM_NBANDS, sizeof *d->st);
-    if (!keys || !d->order || !d->ov || !d->st) {
+    if (!keys || !d->order || !d->st) {
         free(keys);
         return BANK_ENOMEM;
     }
@@ -242,8 +253,15 @@ static bank_err draw_prepare(draw *d)
             st->band = mix ? band : -1;
             st->quota = q;
             if ((e = load_stratum(d, st, s->n * (size_t)q + need_seen))) break;
+            st->base = d->ncand;
+            for (size_t j = 0; j < st->n; j++) st->v[j].gi = d->ncand + j;
+            d->ncand += st->n;
         }
     }
+    if (!e && !(d->csum = calloc(d->ncand ? d->ncand : 1, sizeof *d->csum))) e = BANK_ENOMEM;
+    /* with more candidates than this, each is on a form or two and co-use is rare */
+    if (!e && d->ncand <= DRAW_CO_MAX && !(d->co = calloc(d->ncand * d->ncand, sizeof *d->co)))
+        e = BANK_ENOMEM;
     return e;
 }
 
@@ -258,11 +276,11 @@ static void draw_free(draw *d)
     }
     free(d->st);
     free(d->order);
-    free(d->ov);
+    free(d->co);
+    free(d->csum);
 }
 
-/* Checks that the bank still holds the exam the session was made for. */
-static bank_err check_exam(bank_session *s, const bank_exam *ex, char *why)
+bank_err draw_check_exam(const bank_session *s, const bank_exam *ex, char *why)
 {
     char *json = bank_exam_json(ex);
     if (!json) return BANK_ENOMEM;
@@ -276,15 +294,13 @@ static bank_err check_exam(bank_session *s, const bank_exam *ex, char *why)
     return BANK_OK;
 }
 
-/* Draws and caches every form of the session. */
-static bank_err draw_session(bank_session *s, char *why)
+bank_err draw_forms(bank_session *s, bank_form **out, char *why)
 {
-    if (s->forms) return BANK_OK;
-    if (!s->unlocked) return BANK_ELOCKED;
+    for (size_t i = 0; i < s->n; i++) out[i] = NULL;
     bank_err e = BANK_OK;
     bank_exam *ex = bank_exam_get(s->b, s->exam_id, &e, why);
     if (!ex) return e;
-    if ((e = check_exam(s, ex, why))) {
+    if ((e = draw_check_exam(s, ex, why))) {
         bank_exam_free(ex);
         return e;
     }
@@ -295,35 +311,35 @@ static bank_err draw_session(bank_session *s, char *why)
     int *slot_lo = calloc(size ? size : 1, sizeof *slot_lo);
     int *slot_hi = calloc(size ? size : 1, sizeof *slot_hi);
     const sess_person **who = calloc(m, sizeof *who);
-    bank_form **forms = calloc(m, sizeof *forms);
-    if (!picks || !topics || !slot_lo || !slot_hi || !who || !forms) e = BANK_ENOMEM;
+    if (!picks || !topics || !slot_lo || !slot_hi || !who) e = BANK_ENOMEM;
     if (!e) e = draw_prepare(&d);
     /* 1. greedy: each form in turn, least-used then least-overlapping items */
     for (size_t pos = 0; !e && pos < m; pos++) {
         who[pos] = &s->people[d.order[pos]];
         size_t np = 0;
-        memset(d.ov, 0, m * sizeof *d.ov);
+        memset(d.csum, 0, d.ncand * sizeof *d.csum);
         for (size_t k = 0; !e && k < d.nst; k++) {
             size_t first = np;
-            e = pick_stratum(&d, &d.st[k], (int)pos, who[pos], picks + pos * size, &np);
+            e = pick_stratum(&d, k, (int)pos, who[pos], picks + pos * size, &np);
             for (size_t i = first; i < np; i++) {
                 topics[i] = d.st[k].topic;
                 slot_lo[i] = (int)first;
                 slot_hi[i] = (int)np;
             }
         }
+        if (!e) count_co(&d, picks + pos * size, np);
     }
-    /* 2. exchanges between forms that flatten the overlaps, counts unchanged */
+    /* 2. exchanges between forms that lower the worst overlaps, counts unchanged */
     if (!e) e = draw_improve(picks, m, size, slot_lo, slot_hi, who, s->secret);
     /* 3. the forms as shown: item and option order per participant */
     for (size_t pos = 0; !e && pos < m; pos++)
-        forms[d.order[pos]] = make_form(&d, who[pos], picks + pos * size, size, topics, &e);
+        out[d.order[pos]] = make_form(&d, who[pos], picks + pos * size, size, topics, &e);
     if (e) {
         why_set(why, "%s", d.why[0] ? d.why : bank_strerror(e));
-        for (size_t i = 0; forms && i < s->n; i++) bank_form_free(forms[i]);
-        free(forms);
-    } else {
-        s->forms = forms;
+        for (size_t i = 0; i < m; i++) {
+            bank_form_free(out[i]);
+            out[i] = NULL;
+        }
     }
     draw_free(&d);
     free(picks);
@@ -332,49 +348,5 @@ static bank_err draw_session(bank_session *s, char *why)
     free(slot_hi);
     free(who);
     bank_exam_free(ex);
-    return e;
-}
-
-/* Deep copy of a form; caller frees with bank_form_free(). */
-static bank_form *form_clone(const bank_form *f)
-{
-    bank_form *c = form_new(f->exam, f->session, f->participant, f->attempt, f->n);
-    for (size_t i = 0; c && i < f->n; i++) {
-        c->items[i] = f->items[i];
-        c->items[i].id = strdup(f->items[i].id);
-        c->items[i].topic = strdup(f->items[i].topic);
-        if (!c->items[i].id || !c->items[i].topic) {
-            bank_form_free(c);
-            return NULL;
-        }
-    }
-    return c;
-}
-
-bank_form *bank_form_draw(bank_session *s, const char *nip, bank_err *err, char *why)
-{
-    *err = draw_session(s, why);
-    if (*err) return NULL;
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->people[i].nip, nip) == 0) {
-            bank_form *f = form_clone(s->forms[i]);
-            if (!f) *err = BANK_ENOMEM;
-            return f;
-        }
-    why_set(why, "NIP %.18s is not on this session's roster", nip);
-    *err = BANK_ENOTFOUND;
-    return NULL;
-}
-
-bank_err bank_form_draw_all(bank_session *s, bank_form **out, char *why)
-{
-    bank_err e = draw_session(s, why);
-    for (size_t i = 0; !e && i < s->n; i++) {
-        out[i] = form_clone(s->forms[i]);
-        if (!out[i]) {
-            while (i > 0) bank_form_free(out[--i]);
-            e = BANK_ENOMEM;
-        }
-    }
     return e;
 }

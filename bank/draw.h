@@ -7,6 +7,12 @@
 
 #include "session.h"
 
+/* Version of the draw algorithm, recorded in each session file: 1 was the
+ * exchange pass over random pairs of forms (never recorded), 2 the co-use
+ * greedy with an exchange pass aimed at the worst pairs. A change to any
+ * form drawn for the same secret must bump it (tests/kat checks). */
+#define DRAW_VERSION 2
+
 /* One candidate item of a stratum (topic, or topic x difficulty band). */
 typedef struct cand {
     char *id;
@@ -17,7 +23,17 @@ typedef struct cand {
     int *forms;       /* their draw positions */
     int stamp;        /* draw position + 1 of the form that took it last */
     int seen;         /* last attempt the current participant saw it, 0 = never */
+    size_t gi;        /* index among every candidate of the draw */
 } cand;
+
+/* Draws every form of the unlocked (or being made) session s jointly
+ * into out[i] for roster entry i, with draw algorithm DRAW_VERSION: a
+ * function of bank, exam, session secret, roster and history only. On
+ * failure out holds NULLs. Caller frees each form. */
+bank_err draw_forms(bank_session *s, bank_form **out, char *why);
+
+/* Checks that exam ex (of s's bank) is still the one s was made for. */
+bank_err draw_check_exam(const bank_session *s, const bank_exam *ex, char *why);
 
 /* Improves a joint draw in place: exchanges two items of one stratum
  * between two forms when that lowers the sum of squared pairwise overlaps

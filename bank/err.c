@@ -8,7 +8,7 @@ const char *bank_strerror(bank_err e)
     case BANK_ENOMEM: return "out of memory";
     case BANK_EIO: return "cannot read or write file";
     case BANK_ENOTBANK: return "not a Kisi file, or truncated";
-    case BANK_EVERSION: return "written by a newer version of Kisi";
+    case BANK_EVERSION: return "written by another version of Kisi";
     case BANK_ECORRUPT: return "file is damaged";
     case BANK_EPASSPHRASE: return "wrong passphrase";
     case BANK_ETOKEN: return "wrong session token";

@@ -110,8 +110,9 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
         } else if (!pin_valid(f[2])) {
             why_set(why, "line %d: PIN must be 4 to 12 digits", r.line);
             e = BANK_EROSTER;
-        } else if (count >= 2000) {
-            why_set(why, "line %d: a session holds at most 2000 participants", r.line);
+        } else if (count >= BANK_SESSION_MAX) {
+            why_set(why, "line %d: a session holds at most %d participants", r.line,
+                    BANK_SESSION_MAX);
             e = BANK_EROSTER;
         }
         for (size_t i = 0; !e && i < count; i++)

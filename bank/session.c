@@ -1,4 +1,6 @@
 /* session.c -- session files: roster, history, the token-wrapped data key, integrity MAC. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,19 +8,22 @@
 
 #include <openssl/crypto.h>
 
+#include "draw.h"
 #include "session.h"
 #include "hex.h"
 #include "why.h"
 
 #define TOKEN_LOGN 15 /* scrypt N = 2^15 for the proctor token */
 #define PIN_LOGN 13   /* scrypt N = 2^13 for each PIN */
+#define PIN_THREADS 64 /* PIN-hashing threads at most (one per core) */
 
 static const char SESSION_SCHEMA[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE roster(pos INTEGER PRIMARY KEY, nip TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
     " pin_salt BLOB NOT NULL, pin_hash BLOB NOT NULL, attempt INTEGER NOT NULL);"
     "CREATE TABLE seen(nip TEXT NOT NULL, item TEXT NOT NULL, attempt INTEGER NOT NULL,"
-    " PRIMARY KEY(nip, item));";
+    " PRIMARY KEY(nip, item));"
+    "CREATE TABLE forms(pos INTEGER PRIMARY KEY, box BLOB NOT NULL);";
 
 /* Digest of the exam definition a session was made for. */
 static bank_err exam_digest(const bank_exam *e, uint8_t out[32])
@@ -44,6 +49,7 @@ static bank_err session_mac(sqlite3 *db, const uint8_t dkey[BC_KEY], uint8_t out
         "SELECT key, value FROM meta WHERE key <> 'mac' ORDER BY key",
         "SELECT pos, nip, name, pin_salt, pin_hash, attempt FROM roster ORDER BY pos",
         "SELECT nip, item, attempt FROM seen ORDER BY nip, item",
+        "SELECT pos, box FROM forms ORDER BY pos",
     };
     uint8_t mackey[32];
     bank_err e = bc_hkdf(dkey, BC_KEY, "kisi-session-mac", mackey, sizeof mackey);
@@ -172,20 +178,20 @@ static bank_err check_attempts(const bank_exam *ex, sess_person *p, size_t n, ch
 
 /* Writes everything secret-bearing: token box, secret box, meta rows. */
 static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char *sid,
-                           const bank_session_spec *spec, const char *token, char *why)
+                           const bank_session_spec *spec, const char *token,
+                           const uint8_t secret[32], char *why)
 {
-    uint8_t salt[16], kek[BC_KEY], secret[32], tbox[BC_SEALED(BC_KEY)], sbox[BC_SEALED(32)];
+    uint8_t salt[16], kek[BC_KEY], tbox[BC_SEALED(BC_KEY)], sbox[BC_SEALED(32)];
     uint8_t digest[32];
     char aad[128], num[32];
     bank_err e;
-    if ((e = bc_random(salt, sizeof salt)) || (e = bc_random(secret, sizeof secret))) return e;
+    if ((e = bc_random(salt, sizeof salt))) return e;
     e = bc_scrypt(token, strlen(token), salt, sizeof salt, TOKEN_LOGN, kek, sizeof kek);
     box_aad("key", sid, b->id, aad);
     if (!e) e = bc_seal(kek, aad, strlen(aad), b->dkey, BC_KEY, tbox);
     OPENSSL_cleanse(kek, sizeof kek);
     box_aad("secret", sid, b->id, aad);
-    if (!e) e = bc_seal(b->dkey, aad, strlen(aad), secret, sizeof secret, sbox);
-    OPENSSL_cleanse(secret, sizeof secret);
+    if (!e) e = bc_seal(b->dkey, aad, strlen(aad), secret, 32, sbox);
     if (!e) e = exam_digest(ex, digest);
     if (e) return e;
     const char *exam = bank_exam_id(ex);
@@ -204,10 +210,75 @@ static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char
     if (!e) e = kdb_meta_put(db, "token_logn", num, strlen(num), why);
     snprintf(num, sizeof num, "%d", PIN_LOGN);
     if (!e) e = kdb_meta_put(db, "pin_logn", num, strlen(num), why);
+    snprintf(num, sizeof num, "%d", DRAW_VERSION);
+    if (!e) e = kdb_meta_put(db, "draw_version", num, strlen(num), why);
     snprintf(num, sizeof num, "%lld", (long long)spec->not_before);
     if (!e) e = kdb_meta_put(db, "not_before", num, strlen(num), why);
     snprintf(num, sizeof num, "%lld", (long long)spec->not_after);
     if (!e) e = kdb_meta_put(db, "not_after", num, strlen(num), why);
+    return e;
+}
+
+/* One PIN-hashing thread's share: every nthreads-th person from `first`. */
+typedef struct pin_job {
+    sess_person *people;
+    char **pins;
+    size_t n, first, step;
+    bank_err e;
+} pin_job;
+
+static void *hash_pins(void *arg)
+{
+    pin_job *j = arg;
+    for (size_t i = j->first; !j->e && i < j->n; i += j->step)
+        j->e = bc_scrypt(j->pins[i], strlen(j->pins[i]), j->people[i].pin_salt, 16, PIN_LOGN,
+                         j->people[i].pin_hash, 32);
+    return NULL;
+}
+
+/* Salts and hashes every PIN, on every core of the machine. */
+static bank_err hash_all_pins(sess_person *people, char **pins, size_t n)
+{
+    bank_err e = BANK_OK;
+    for (size_t i = 0; !e && i < n; i++) e = bc_random(people[i].pin_salt, 16);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cores < 1 ? 1 : cores > PIN_THREADS ? PIN_THREADS : (size_t)cores;
+    if (nt > n) nt = n ? n : 1;
+    pin_job jobs[PIN_THREADS];
+    pthread_t tid[PIN_THREADS];
+    bool started[PIN_THREADS] = {false};
+    for (size_t t = 0; !e && t < nt; t++) {
+        jobs[t] = (pin_job){people, pins, n, t, nt, BANK_OK};
+        /* the first share runs here, the others on threads (or here, when none starts) */
+        started[t] = t > 0 && pthread_create(&tid[t], NULL, hash_pins, &jobs[t]) == 0;
+    }
+    for (size_t t = 0; !e && t < nt; t++)
+        if (!started[t]) hash_pins(&jobs[t]);
+    for (size_t t = 0; !e && t < nt; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        if (jobs[t].e) e = jobs[t].e;
+    }
+    return e;
+}
+
+/* Draws every form of the session being made (id sid, secret) and seals
+ * them into db. */
+static bank_err store_forms(sqlite3 *db, bank *b, const bank_exam *ex, const char *sid,
+                            const uint8_t secret[32], sess_person *people, size_t n, char *why)
+{
+    bank_session s = {.b = b, .people = people, .n = n, .unlocked = true};
+    snprintf(s.id, sizeof s.id, "%s", sid);
+    snprintf(s.exam_id, sizeof s.exam_id, "%s", bank_exam_id(ex));
+    memcpy(s.secret, secret, 32);
+    bank_form **forms = calloc(n, sizeof *forms);
+    bank_err e = forms ? exam_digest(ex, s.exam_digest) : BANK_ENOMEM;
+    if (!e) e = draw_forms(&s, forms, why);
+    if (!e) e = sess_forms_key(b->dkey, s.fkey);
+    if (!e) e = sess_forms_write(db, &s, s.fkey, forms, why);
+    for (size_t i = 0; forms && i < n; i++) bank_form_free(forms[i]);
+    free(forms);
+    OPENSSL_cleanse(s.secret, sizeof s.secret);
+    OPENSSL_cleanse(s.fkey, sizeof s.fkey);
     return e;
 }
 
@@ -220,6 +291,12 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     char **pins = NULL;
     size_t n = 0;
     sqlite3 *db = NULL;
+    char tmp[4200] = "";
+    uint8_t secret[32];
+    if (access(out, F_OK) == 0) {
+        why_set(why, "%s: %s", out, strerror(EEXIST));
+        return BANK_EEXIST;
+    }
     bank_exam *ex = bank_exam_get(b, spec->exam_id, &e, why);
     if (!ex) return e;
     if ((e = bank_exam_check_pools(b, ex, why))) goto out;
@@ -236,28 +313,42 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
                                 n, why)))
         goto out;
     if ((e = check_attempts(ex, people, n, why))) goto out;
-    for (size_t i = 0; !e && i < n; i++) {
-        e = bc_random(people[i].pin_salt, 16);
-        if (!e)
-            e = bc_scrypt(pins[i], strlen(pins[i]), people[i].pin_salt, 16, PIN_LOGN,
-                          people[i].pin_hash, 32);
-    }
+    if ((e = hash_all_pins(people, pins, n))) goto out;
     uint8_t sidraw[16];
     char sid[33];
     if (!e) e = bc_random(sidraw, sizeof sidraw);
+    if (!e) e = bc_random(secret, sizeof secret);
     if (!e) e = make_token(token);
     if (e) goto out;
     hex_encode(sidraw, sizeof sidraw, sid);
-    db = kdb_create(out, "session", SESSION_SCHEMA, &e, why);
-    if (!db) goto out;
+    /* made under a temporary name and linked into place whole: no half file */
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.part-%ld", out, (long)getpid()) >= sizeof tmp) {
+        why_set(why, "%.200s: %s", out, strerror(ENAMETOOLONG));
+        e = BANK_EINVAL;
+        tmp[0] = 0;
+        goto out;
+    }
+    db = kdb_create(tmp, "session", SESSION_SCHEMA, &e, why);
+    if (!db) {
+        tmp[0] = 0;
+        goto out;
+    }
     uint8_t mac[32];
-    if (!(e = kdb_exec(db, "BEGIN", why)) && !(e = write_meta(db, b, ex, sid, spec, token, why)) &&
-        !(e = write_people(db, people, n, why)) && !(e = session_mac(db, b->dkey, mac, why)) &&
+    if (!(e = kdb_exec(db, "BEGIN", why)) &&
+        !(e = write_meta(db, b, ex, sid, spec, token, secret, why)) &&
+        !(e = write_people(db, people, n, why)) &&
+        !(e = store_forms(db, b, ex, sid, secret, people, n, why)) &&
+        !(e = session_mac(db, b->dkey, mac, why)) &&
         !(e = kdb_meta_put(db, "mac", mac, sizeof mac, why)))
         e = kdb_exec(db, "COMMIT", why);
-    sqlite3_close(db);
-    if (e) unlink(out);
+    if (sqlite3_close(db) != SQLITE_OK && !e) e = BANK_EIO;
+    if (!e && link(tmp, out) != 0) {
+        why_set(why, "%s: %s", out, strerror(errno));
+        e = errno == EEXIST ? BANK_EEXIST : BANK_EIO;
+    }
 out:
+    if (tmp[0]) unlink(tmp);
+    OPENSSL_cleanse(secret, sizeof secret);
     if (e) OPENSSL_cleanse(token, BANK_TOKEN_LEN + 1);
     if (pins)
         for (size_t i = 0; i < n; i++) {

@@ -33,7 +33,9 @@ struct bank_session {
     size_t n;
     bool unlocked;
     uint8_t secret[32];   /* session secret, valid when unlocked */
-    bank_form **forms;    /* joint draw, made on first use */
+    uint8_t fkey[32];     /* key of the stored forms, valid when unlocked */
+    int draw_version;     /* draw algorithm that made the stored forms */
+    bool exam_ok;         /* the bank's exam was found unchanged */
 };
 
 /* Last attempt on which `p` saw `item`, 0 if never. */
@@ -54,5 +56,12 @@ void sess_people_free(sess_person *people, size_t n);
 bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1]);
 /* Checks the session MAC with data key `dkey`. */
 bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why);
+
+/* Key that seals the forms of a session, from its data key. */
+bank_err sess_forms_key(const uint8_t dkey[BC_KEY], uint8_t out[32]);
+/* Seals forms[i] (the form of roster entry i) into the forms table of
+ * the session file being made; s names the session (id, bank, roster). */
+bank_err sess_forms_write(sqlite3 *db, const bank_session *s, const uint8_t fkey[32],
+                          bank_form **forms, char *why);
 
 #endif

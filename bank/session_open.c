@@ -34,7 +34,7 @@ static bank_err load_people(bank_session *s, char *why)
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) n = (size_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_OK) return kdb_dberr(s->db, rc, "session roster", why);
-    if (n == 0 || n > 2000) {
+    if (n == 0 || n > BANK_SESSION_MAX) {
         why_set(why, "session roster is empty or damaged");
         return BANK_ECORRUPT;
     }
@@ -67,13 +67,17 @@ static bank_err load_people(bank_session *s, char *why)
     rc = sqlite3_prepare_v2(s->db, "SELECT nip, item, attempt FROM seen ORDER BY nip, item", -1,
                             &st, NULL);
     if (rc != SQLITE_OK) return kdb_dberr(s->db, rc, "session history", why);
+    sess_person *p = NULL;
     while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *nip = (const char *)sqlite3_column_text(st, 0);
         const char *item = (const char *)sqlite3_column_text(st, 1);
-        sess_person *p = NULL;
-        for (size_t i = 0; nip && i < s->n; i++)
-            if (strcmp(s->people[i].nip, nip) == 0) p = &s->people[i];
-        if (!p || !item) continue;
+        /* rows come by NIP: look the person up once per NIP */
+        if (nip && (!p || strcmp(p->nip, nip) != 0)) {
+            p = NULL;
+            for (size_t i = 0; i < s->n && !p; i++)
+                if (strcmp(s->people[i].nip, nip) == 0) p = &s->people[i];
+        }
+        if (!p || !nip || !item) continue;
         sess_seen *ns = realloc(p->seen, (p->nseen + 1) * sizeof *ns);
         if (!ns) {
             e = BANK_ENOMEM;
@@ -120,6 +124,14 @@ bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *
         (e = meta_str(s->db, "bank_id", bid, sizeof bid, why)) ||
         (e = meta_str(s->db, "pin_logn", num, sizeof num, why)))
         goto fail;
+    char dv[16];
+    if ((e = meta_str(s->db, "draw_version", dv, sizeof dv, why))) goto fail;
+    s->draw_version = atoi(dv);
+    if (s->draw_version < 1) {
+        why_set(why, "%s: draw version is damaged", path);
+        e = BANK_ECORRUPT;
+        goto fail;
+    }
     if (strcmp(bid, b->id) != 0) {
         why_set(why, "%s was made for another bank (%.8s…, this is %.8s…)", path, bid, b->id);
         e = BANK_EINVAL;
@@ -152,13 +164,10 @@ fail:
 void bank_session_close(bank_session *s)
 {
     if (!s) return;
-    if (s->forms) {
-        for (size_t i = 0; i < s->n; i++) bank_form_free(s->forms[i]);
-        free(s->forms);
-    }
     sess_people_free(s->people, s->n);
     sqlite3_close(s->db);
     OPENSSL_cleanse(s->secret, sizeof s->secret);
+    OPENSSL_cleanse(s->fkey, sizeof s->fkey);
     free(s);
 }
 
@@ -186,8 +195,10 @@ static bank_err finish_unlock(bank_session *s, const uint8_t dkey[BC_KEY], char 
 {
     bank_err e = open_secret(s, dkey, why);
     if (!e) e = sess_verify_mac(s, dkey, why);
+    if (!e) e = sess_forms_key(dkey, s->fkey);
     if (e) {
         OPENSSL_cleanse(s->secret, sizeof s->secret);
+        OPENSSL_cleanse(s->fkey, sizeof s->fkey);
         return e;
     }
     if (!s->b->unlocked) bk_set_key(s->b, dkey);

@@ -112,6 +112,12 @@ bank_err kdb_meta_put(sqlite3 *db, const char *key, const void *val, size_t len,
     return rc == SQLITE_DONE ? BANK_OK : kdb_dberr(db, rc, "meta", why);
 }
 
+/* Format version written for files of `kind`. */
+static int kdb_version(const char *kind)
+{
+    return strcmp(kind, "session") == 0 ? BANK_SESSION_FORMAT_VERSION : BANK_FORMAT_VERSION;
+}
+
 /* Checks application id, format version and kind of an open file. */
 static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char *why)
 {
@@ -127,11 +133,8 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char 
     }
     long long ver = pragma_int(db, "PRAGMA user_version", &rc);
     if (rc != SQLITE_OK) return kdb_dberr(db, rc, path, why);
-    if (ver > BANK_FORMAT_VERSION) {
-        why_set(why, "%s has format version %lld; this program reads up to %d: upgrade Kisi",
-                 path, ver, BANK_FORMAT_VERSION);
-        return BANK_EVERSION;
-    }
+    int mine = kdb_version(kind);
+    /* the kind first (a file of another kind has other versions), then the version */
     uint8_t *v = NULL;
     size_t n = 0;
     char sub[WHY_SIZE];
@@ -139,9 +142,18 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char 
     if (e == BANK_OK && strcmp((char *)v, kind) != 0) {
         why_set(why, "%s is a Kisi %s file, not a %s file", path, (char *)v, kind);
         e = BANK_ENOTBANK;
+    } else if (ver > mine) {
+        why_set(why, "%s has %s format version %lld; this program reads up to %d: upgrade Kisi",
+                 path, kind, ver, mine);
+        e = BANK_EVERSION;
     } else if (e != BANK_OK) {
         why_set(why, "%s: %s", path, sub);
         if (e == BANK_ENOTFOUND || e == BANK_EDB) e = BANK_ENOTBANK;
+    } else if (ver < mine && strcmp(kind, "session") == 0) {
+        why_set(why, "%s has %s format version %lld, made by an older Kisi that did not"
+                     " store the forms: make the session again with `bank session`",
+                 path, kind, ver);
+        e = BANK_EVERSION;
     }
     free(v);
     return e;
@@ -199,7 +211,7 @@ sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank
     char pragmas[128];
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA application_id=%d; PRAGMA user_version=%d; PRAGMA synchronous=FULL;",
-             BANK_APP_ID, BANK_FORMAT_VERSION);
+             BANK_APP_ID, kdb_version(kind));
     if ((*err = kdb_exec(db, pragmas, why)) != BANK_OK) goto fail;
     if ((*err = kdb_exec(db, schema, why)) != BANK_OK) goto fail;
     if ((*err = kdb_meta_put(db, "kind", kind, strlen(kind), why)) != BANK_OK) goto fail;

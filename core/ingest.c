@@ -158,12 +158,12 @@ static bool check_with_bank(core_ctx *c, record *r, bank_score *sc, char *kind, 
     bank_err e = BANK_OK;
     bank_form *f = bank_form_draw(os->s, r->nip, &e, bw);
     if (!f) {
-        set(o, 500, "server-error", "cannot derive the form: %s", bw);
+        set(o, 500, "server-error", "cannot read the stored form: %s", bw);
         return false;
     }
     if (!form_equals(f, r->session, r->form)) {
         bank_form_free(f);
-        set(o, 422, "form-mismatch", "the form is not the one session %.12s derives for %s",
+        set(o, 422, "form-mismatch", "the form is not the one session %.12s stores for %s",
             r->session, r->nip);
         return false;
     }

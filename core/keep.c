@@ -268,7 +268,7 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     if (s && (e = bank_session_unlock_bank(s, bw))) why_set(why, "%s", bw);
     bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
     if (s && !ex) why_set(why, "%s", bw);
-    /* the room's forms are derived now, before its results arrive */
+    /* a stored form must open now, before the room's results arrive */
     bank_form *f = ex && bank_session_size(s) ? bank_form_draw(s, bank_session_nip(s, 0), &e, bw)
                                               : NULL;
     if (ex && bank_session_size(s) && !f) why_set(why, "%s", bw);
