@@ -143,7 +143,8 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char 
         why_set(why, "%s is a Kisi %s file, not a %s file", path, (char *)v, kind);
         e = BANK_ENOTBANK;
     } else if (ver > mine) {
-        why_set(why, "%s has %s format version %lld; this program reads up to %d: upgrade Kisi",
+        why_set(why, "%s has %s format version %lld, newer than this program reads (%d):"
+                     " upgrade Kisi",
                  path, kind, ver, mine);
         e = BANK_EVERSION;
     } else if (e != BANK_OK) {
