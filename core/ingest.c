@@ -13,6 +13,7 @@
 #include "ingest_int.h"
 #include "hex.h"
 #include "log.h"
+#include "proto.h"
 #include "why.h"
 
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why)
@@ -78,6 +79,18 @@ static bool record_parse(record *r, const char *data, size_t len, ingest_outcome
         r->attempt < 1 || !json_is_object(r->form) || !json_is_array(r->answers) ||
         !json_is_object(r->score)) {
         set(o, 400, "malformed", "result record lacks a field or has a wrong type");
+        return false;
+    }
+    /* records of version 1 were once written without it */
+    json_t *ver = json_object_get(r->root, "version");
+    if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 1)) {
+        set(o, 400, "malformed", "result record version is not a positive integer");
+        return false;
+    }
+    if (ver && json_integer_value(ver) > PROTO_RESULT_VERSION) {
+        set(o, 422, "unsupported-version",
+            "result record version %lld is newer than this core reads (%d): upgrade the core",
+            (long long)json_integer_value(ver), PROTO_RESULT_VERSION);
         return false;
     }
     return true;

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "proto.h"
 #include "result.h"
 #include "why.h"
 
@@ -78,7 +79,7 @@ char *result_json(const char *bank_id, const char *session_id, const sitting *s,
     json_t *o = json_pack(
         "{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:o*, s:o*, s:o*, s:s, s:I, s:I, s:o*, s:s, "
         "s:s, s:I}",
-        "kind", "kisi-result", "version", 1, "bank", bank_id, "session", session_id, "exam",
+        "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session", session_id, "exam",
         bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
         "attempt", bank_form_attempt(f), "form", form_json(f), "answers", answers_json(s),
         "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->used_ms, "down_ms",
@@ -181,7 +182,9 @@ static int sig_valid(const char *dir, const char *signame, const char *json, siz
     free(text);
     const char *pub = json_string_value(json_object_get(o, "kiosk"));
     const char *sig = json_string_value(json_object_get(o, "sig"));
-    int ok = pub && sig && bank_sig_verify(pub, json, len, sig) == BANK_OK;
+    json_t *v = json_object_get(o, "version");
+    int ok = pub && sig && (!v || json_integer_value(v) == PROTO_SIG_VERSION) &&
+             bank_sig_verify(pub, json, len, sig) == BANK_OK;
     json_decref(o);
     return ok;
 }
@@ -193,7 +196,8 @@ static int write_sig(const char *dir, const char *signame, const char *json, siz
     char sig[129];
     bank_err e = bank_signer_sign(signer, json, len, sig);
     if (e != BANK_OK) return why_set(why, "cannot sign the result: %s", bank_strerror(e));
-    json_t *o = json_pack("{s:s, s:s}", "kiosk", bank_signer_pub(signer), "sig", sig);
+    json_t *o = json_pack("{s:s, s:s, s:i}", "kiosk", bank_signer_pub(signer), "sig", sig,
+                          "version", PROTO_SIG_VERSION);
     char *text = o ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text) return why_set(why, "out of memory");

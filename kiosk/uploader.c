@@ -349,7 +349,11 @@ static int result_upload(const char *jp, const char *sp, upload *up, char *local
     json_t *so = r == 1 && s == 1 ? json_loadb(sig, slen, 0, NULL) : NULL;
     const char *kiosk = json_string_value(json_object_get(so, "kiosk"));
     const char *hex = json_string_value(json_object_get(so, "sig"));
-    if (r == 1 && s == 1 && (!hex_valid(kiosk, 64) || !hex_valid(hex, 128)))
+    json_t *ver = json_object_get(so, "version");
+    if (r == 1 && s == 1 && ver && json_integer_value(ver) != PROTO_SIG_VERSION)
+        snprintf(local, cap, "kiosk: signature file has version %lld, this kiosk reads %d:"
+                 " update the kiosk", (long long)json_integer_value(ver), PROTO_SIG_VERSION);
+    else if (r == 1 && s == 1 && (!hex_valid(kiosk, 64) || !hex_valid(hex, 128)))
         snprintf(local, cap, "kiosk: signature file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     else if (r == 1 && s == 1) {
         up->headers = curl_slist_append(NULL, "Content-Type: " PROTO_TYPE_JSON);

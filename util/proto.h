@@ -13,6 +13,13 @@
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
 #define PROTO_HEADER_SIGNATURE "Kisi-Signature"  /* Ed25519 signature of the body, 128 hex */
 
+/* Versions of what travels, each bumped when its bytes change (tests/kat
+ * holds known answers): a reader refuses a newer one with a message naming
+ * both versions. The paths carry the protocol's (/v1/); a result record its
+ * "version"; a .sig file its "version" (absent in files of version 1). */
+#define PROTO_RESULT_VERSION 1 /* result record ("kind": "kisi-result") */
+#define PROTO_SIG_VERSION 1    /* detached signature file NAME.sig */
+
 /* Content types. */
 #define PROTO_TYPE_JSON "application/json"
 #define PROTO_TYPE_TEXT "text/plain; charset=utf-8"

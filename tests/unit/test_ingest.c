@@ -328,6 +328,62 @@ static void test_result_of_a_pending_kiosk_waits_until_it_is_approved(void **sta
     bank_session_close(s);
 }
 
+/* text with "kind" replaced by `with` ("kind":"kisi-result",<with>), signed again. */
+static char *amend(fx *x, const char *text, const char *with, char sig[129])
+{
+    const char *at = strstr(text, "\"kind\":\"kisi-result\"");
+    assert_non_null(at);
+    size_t head = (size_t)(at - text) + strlen("\"kind\":\"kisi-result\"");
+    char *out = malloc(strlen(text) + strlen(with) + 2);
+    assert_non_null(out);
+    sprintf(out, "%.*s,%s%s", (int)head, text, with, text + head);
+    bank_signer_sign(x->k, out, strlen(out), sig);
+    return out;
+}
+
+static void test_result_record_of_a_newer_version_is_refused_by_name(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32];
+    approve(x);
+    bank_session *s = add_session(x, "v.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    char *newer = amend(x, text, "\"version\":2", sig);
+    ingest_outcome o;
+    core_ingest(x->c, newer, strlen(newer), bank_signer_pub(x->k), sig, 1000, &o);
+    assert_int_equal(o.status, 422);
+    assert_string_equal(o.code, "unsupported-version");
+    assert_non_null(strstr(o.reason, "upgrade the core"));
+    free(newer);
+    newer = amend(x, text, "\"version\":1", sig);
+    assert_int_equal(ingest(x, newer, sig, code), 201);
+    free(newer);
+    free(text);
+    bank_session_close(s);
+}
+
+static void test_a_form_other_than_the_stored_one_is_refused(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32];
+    approve(x);
+    bank_session *s = add_session(x, "f.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    /* the option order of the form's first item changed, signed by the kiosk */
+    char *opts = strstr(text, "\"options\":[");
+    assert_non_null(opts);
+    opts += strlen("\"options\":[");
+    assert_int_equal(opts[0], '"');
+    char first = opts[1]; /* ["C","A",...]: the first two letters change places */
+    opts[1] = opts[5];
+    opts[5] = first;
+    bank_signer_sign(x->k, text, strlen(text), sig);
+    assert_int_equal(ingest(x, text, sig, code), 422);
+    assert_string_equal(code, "form-mismatch");
+    free(text);
+    bank_session_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +401,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_results_of_more_sessions_than_are_kept_open_are_all_stored, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_result_record_of_a_newer_version_is_refused_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_form_other_than_the_stored_one_is_refused, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

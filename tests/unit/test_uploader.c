@@ -455,6 +455,28 @@ static void test_a_damaged_signature_file_is_refused_without_posting(void **stat
     assert_int_equal(fake_count(&x->f, "/v1/results", "r2", 0), 1);
 }
 
+static void test_a_signature_file_of_a_newer_version_is_refused_by_name(void **state)
+{
+    fx *x = *state;
+    char sig[129], text[400];
+    memset(sig, 'a', 128);
+    sig[128] = 0;
+    snprintf(text, sizeof text, "{\"kiosk\":\"" PUB "\",\"sig\":\"%s\",\"version\":2}", sig);
+    queue(x, "r1");
+    put(x->dir, "outbox", "r1.sig", text);
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "refused", ".reason") == 1);
+    char p[4096], line[512] = "";
+    snprintf(p, sizeof p, "%s/refused/r1.reason", x->dir);
+    FILE *fp = fopen(p, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_non_null(strstr(line, "version 2"));
+    assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 0); /* never sent */
+}
+
 static void test_unapproved_kiosk_keeps_results_until_the_operator_approves(void **state)
 {
     fx *x = *state;
@@ -737,6 +759,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_answer_counts_as_delivered, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_signature_file_of_a_newer_version_is_refused_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_damaged_signature_file_is_refused_without_posting,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_result_moves_to_refused_with_its_reason,
