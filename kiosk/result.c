@@ -79,8 +79,8 @@ char *result_json(const char *bank_id, const char *session_id, const sitting *s,
     json_t *o = json_pack(
         "{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:o*, s:o*, s:o*, s:s, s:I, s:I, s:o*, s:s, "
         "s:s, s:I}",
-        "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session", session_id, "exam",
-        bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
+        "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session",
+        session_id, "exam", bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
         "attempt", bank_form_attempt(f), "form", form_json(f), "answers", answers_json(s),
         "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->used_ms, "down_ms",
         (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,

@@ -1,0 +1,34 @@
+#!/bin/sh
+# regen.sh -- makes the known-answer vectors of tests/kat again, deliberately: a new sealed
+# bank, session and token, then the forms, journal and signed result this build gives.
+# Only with a version bump (see README). Usage: sh tests/kat/regen.sh  (after `make all`)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bank=${BIN:-$root/bin}/bank
+kat=$root/build/tests/test_kat
+[ -x "$bank" ] || { echo "regen.sh: $bank is missing: run make all first" >&2; exit 1; }
+make -C "$root" --no-print-directory build/tests/test_kat >/dev/null
+t=$(mktemp -d "${TMPDIR:-/tmp}/kisi-kat.XXXXXX")
+trap 'rm -rf "$t"' EXIT INT TERM
+cd "$t"
+umask 077
+# the passphrase and the authority's private key live only in this temp folder
+od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > passphrase
+"$bank" keygen authority >/dev/null
+"$bank" init bank.bank --passphrase-file passphrase >/dev/null
+"$bank" import bank.bank --passphrase-file passphrase "$here/items.csv" >/dev/null
+"$bank" exam-add bank.bank --passphrase-file passphrase "$here/exam.json" >/dev/null
+"$bank" seal bank.bank --key authority.key >/dev/null
+"$bank" session bank.bank --passphrase-file passphrase --exam kat-quiz \
+  --roster "$here/roster.csv" --out room.session > token 2>/dev/null
+umask 022
+for f in bank.bank room.session token authority.pub; do
+  cp "$f" "$here/$f.new"
+  mv "$here/$f.new" "$here/$f"
+done
+chmod 0644 "$here/bank.bank" "$here/room.session" "$here/token" "$here/authority.pub"
+cd "$root"
+"$kat" --regen "$here" >/dev/null
+"$kat" >/dev/null
+echo "tests/kat regenerated; commit it together with the version bump that made it necessary"
