@@ -147,15 +147,13 @@ static double balanced_mean(size_t m)
 
 /* Median ms of a kiosk's form at start (after the token check), over
  * START_REPS participants spread over the roster. */
-static double time_start(bank *rb, const char *path, const char *token, size_t m,
-                         const char *csv)
+static double time_start(bank *rb, const char *path, const char *token, size_t m)
 {
     bank_err e = BANK_OK;
     char why[WHY_SIZE] = "";
     bank_session *s = bank_session_open(rb, path, &e, why);
     if (!s) bench_check(e, "session open", why);
     bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
-    (void)csv;
     double t[START_REPS];
     for (int r = 0; r < START_REPS; r++) {
         const char *nip = bank_session_nip(s, (size_t)r * m / START_REPS);
@@ -263,13 +261,13 @@ static void bench_room(bank *b, const char *bankpath, size_t m)
     bank *rb = bank_open(bankpath, false, &(bank_err){0}, why);
     if (!rb) bench_die("bank open: %s", why);
     double draw = time_draw(rb, path, token, m);
-    if (m == 1000) bench_target("bank session: the joint draw alone", draw, TARGET_DRAW, NULL);
+    if (m == 1000) bench_target("bank session: the joint draw alone", draw, TARGET_DRAW, "(once)");
     else bench_time("bank session: the joint draw alone", "once", draw, NULL);
     snprintf(note, sizeof note, "(PIN hashing, draw, sealing; file %.1f MB)", (double)size / 1e6);
     bench_time("bank session: the whole command", "once", whole, note);
     bench_time("baseline: open one sealed 6 kB box", "median", time_raw_open(), "(raw decrypt)");
     snprintf(label, sizeof label, "kiosk form at start (%zu-person session)", m);
-    bench_target(label, time_start(rb, path, token, m, csv), TARGET_START,
+    bench_target(label, time_start(rb, path, token, m), TARGET_START,
                  "(after the token check)");
     int *got = stored_forms(rb, path, token, m);
     overlap o = overlaps(got, m, NTOPICS * QUOTA);
