@@ -119,5 +119,30 @@ must_fail "draw with a session whose roster name was changed" draw "$T/d.db" --s
     --token-file "$T/c.tok" --participant $NIP1 --json
 err_has "  message says tampered" "tamper"
 
+# A stored form edited (one byte of its sealed box), or removed, is refused.
+cp "$T/c.sess" "$T/t.sess"
+n=$(sqlite3 "$T/t.sess" "UPDATE forms SET box = substr(box, 1, 40) || x'00' || substr(box, 42) WHERE pos = 0; SELECT total_changes();")
+same "session form edited" "$n" 1
+must_fail "draw with a session whose stored form was edited" draw "$T/d.db" \
+    --session "$T/t.sess" --token-file "$T/c.tok" --participant $NIP1 --json
+err_has "  message says altered" "altered"
+cp "$T/c.sess" "$T/t.sess"
+sqlite3 "$T/t.sess" "DELETE FROM forms WHERE pos = 0" || fail "sqlite3"
+must_fail "draw with a session missing a stored form" draw "$T/d.db" --session "$T/t.sess" \
+    --token-file "$T/c.tok" --participant $NIP1 --json
+err_has "  message says altered" "altered"
+
+# A session file of the old format (forms not stored) or of a newer one is refused.
+cp "$T/c.sess" "$T/t.sess"
+sqlite3 "$T/t.sess" "PRAGMA user_version = 1" || fail "sqlite3"
+must_fail "draw with a session of format 1" draw "$T/d.db" --session "$T/t.sess" \
+    --token-file "$T/c.tok" --participant $NIP1 --json
+err_has "  message says make it again" "make the session again with \`bank session\`"
+cp "$T/c.sess" "$T/t.sess"
+sqlite3 "$T/t.sess" "PRAGMA user_version = 3" || fail "sqlite3"
+must_fail "draw with a session of a newer format" draw "$T/d.db" --session "$T/t.sess" \
+    --token-file "$T/c.tok" --participant $NIP1 --json
+err_has "  message says upgrade" "upgrade Kisi"
+
 same "the sealed bank itself was never changed" "$(sha "$A")" "$ORIG"
 done_ok
