@@ -65,21 +65,20 @@ static bank_form *read_form(bank_session *s, size_t pos, bank_err *err, char *wh
     sqlite3_bind_int64(st, 1, (sqlite3_int64)pos);
     bank_form *f = NULL;
     char *json = NULL;
-    size_t n = 0;
+    size_t n = 0; /* bytes of json (the opened form) */
     *err = BANK_ETAMPER;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        n = (size_t)sqlite3_column_bytes(st, 0);
+        size_t boxlen = (size_t)sqlite3_column_bytes(st, 0);
         const uint8_t *box = sqlite3_column_blob(st, 0);
         char aad[160];
         form_aad(s->id, s->b->id, pos, p->nip, aad);
-        if (n > BC_SEALED(0) && n <= BC_SEALED(FORM_JSON_MAX) &&
-            (json = malloc(n - BC_SEALED(0) + 1)) &&
-            bc_open(s->fkey, aad, strlen(aad), box, n, (uint8_t *)json) == BANK_OK) {
-            n -= BC_SEALED(0);
-            json[n] = 0;
-            *err = BANK_OK;
+        if (boxlen > BC_SEALED(0) && boxlen <= BC_SEALED(FORM_JSON_MAX)) {
+            n = boxlen - BC_SEALED(0);
+            if (!(json = malloc(n + 1))) *err = BANK_ENOMEM;
+            else if (bc_open(s->fkey, aad, strlen(aad), box, boxlen, (uint8_t *)json) == BANK_OK)
+                *err = BANK_OK;
+            if (json) json[n] = 0;
         }
-        if (!json && n > BC_SEALED(0) && n <= BC_SEALED(FORM_JSON_MAX)) *err = BANK_ENOMEM;
     } else if (rc != SQLITE_DONE) {
         *err = kdb_dberr(s->db, rc, "session forms", why);
     }
