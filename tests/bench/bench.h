@@ -136,6 +136,53 @@ static inline void bench_rate(const char *label, double count, const char *unit,
            count / (ms / 1e3), unit, note ? "   " : "", note ? note : "");
 }
 
+/* Roster CSV of n (at most 8064) participants with valid, distinct NIPs
+ * (the first is 199501012024011001) and 6-digit PINs; caller frees. */
+static inline char *bench_roster(size_t n, size_t *len)
+{
+    size_t cap = 64 + n * 64;
+    char *csv = malloc(cap);
+    if (!csv) bench_die("out of memory");
+    size_t o = (size_t)snprintf(csv, cap, "nip,name,pin\n");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(csv + o, cap - o, "1995%02zu%02zu2024%02zu%zu001,Peserta %zu,%06zu\n",
+                              1 + i / 28 % 12, 1 + i % 28, 1 + i / 336 % 12, 1 + i / 4032 % 2,
+                              i + 1, 482100 + i);
+    *len = o;
+    return csv;
+}
+
+/* Adds exam "bench-acad" to b: `quota` items of each topic t0..t<ntopics-1>,
+ * 90 minutes, academic. Returns the form size. */
+static inline size_t bench_exam(bank *b, int ntopics, int quota)
+{
+    char json[1024], why[WHY_SIZE] = "";
+    int n = snprintf(json, sizeof json,
+                     "{\"id\":\"bench-acad\",\"title\":\"Ujian akademik bench\","
+                     "\"kind\":\"academic\",\"minutes\":90,\"quotas\":{");
+    for (int t = 0; t < ntopics && n < (int)sizeof json - 32; t++)
+        n += snprintf(json + n, sizeof json - (size_t)n, "%s\"t%d\":%d", t ? "," : "", t, quota);
+    snprintf(json + n, sizeof json - (size_t)n, "}}");
+    bank_err e = BANK_OK;
+    bank_exam *ex = bank_exam_parse(json, strlen(json), &e, why);
+    if (!ex) bench_check(e, "exam parse", why);
+    bench_check(bank_exam_add(b, ex, why), "exam add", why);
+    size_t size = (size_t)bank_exam_form_size(ex);
+    bank_exam_free(ex);
+    return size;
+}
+
+/* The session at path, opened and unlocked with its token (outside any timed part). */
+static inline bank_session *bench_open_session(bank *rb, const char *path, const char *token)
+{
+    bank_err e = BANK_OK;
+    char why[WHY_SIZE] = "";
+    bank_session *s = bank_session_open(rb, path, &e, why);
+    if (!s) bench_check(e, "session open", why);
+    bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
+    return s;
+}
+
 /* Deterministic xorshift64* stream for generated text. */
 static inline uint64_t bench_rand(uint64_t *s)
 {

@@ -67,20 +67,6 @@ static void make_items(bank_items *l, size_t n)
     }
 }
 
-/* Roster CSV of n participants (valid NIPs, 6-digit PINs); caller frees. */
-static char *make_roster(size_t n, size_t *len)
-{
-    size_t cap = 64 + n * 64;
-    char *csv = malloc(cap);
-    if (!csv) bench_die("out of memory");
-    size_t o = (size_t)snprintf(csv, cap, "nip,name,pin\n");
-    for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(csv + o, cap - o, "199501%02zu202401%d%03zu,Peserta %zu,%06zu\n",
-                              1 + i % 28, 1 + (int)(i % 2), i + 1, i + 1, 482100 + i);
-    *len = o;
-    return csv;
-}
-
 /* NIP of the first roster entry (same formula as make_roster). */
 static const char FIRST_NIP[] = "199501012024011001";
 
@@ -88,22 +74,11 @@ static const char FIRST_NIP[] = "199501012024011001";
 static void make_session(bank *b, size_t n, const char *path, char token[BANK_TOKEN_LEN + 1])
 {
     size_t len;
-    char *csv = make_roster(n, &len);
+    char *csv = bench_roster(n, &len);
     bank_session_spec spec = {.exam_id = "bench-acad", .roster_csv = csv, .roster_len = len};
     char why[WHY_SIZE] = "";
     bench_check(bank_session_create(b, &spec, path, token, why), "session create", why);
     free(csv);
-}
-
-/* Opens and unlocks the session (outside any timed part). */
-static bank_session *open_session(bank *rb, const char *path, const char *token)
-{
-    bank_err e = BANK_OK;
-    char why[WHY_SIZE] = "";
-    bank_session *s = bank_session_open(rb, path, &e, why);
-    if (!s) bench_check(e, "session open", why);
-    bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
-    return s;
 }
 
 /* Median ms of reps draws of one form of `nip` (fresh session each time). */
@@ -112,7 +87,7 @@ static double time_one(bank *rb, const char *path, const char *token, const char
 {
     double t[ALL_REPS > DRAW_REPS ? ALL_REPS : DRAW_REPS];
     for (int r = 0; r < reps; r++) {
-        bank_session *s = open_session(rb, path, token);
+        bank_session *s = bench_open_session(rb, path, token);
         bank_err e = BANK_OK;
         char why[WHY_SIZE] = "";
         double t0 = bench_now_ms();
@@ -133,7 +108,7 @@ static double time_all(bank *rb, const char *path, const char *token, int reps,
 {
     double t[ALL_REPS];
     for (int r = 0; r < reps; r++) {
-        bank_session *s = open_session(rb, path, token);
+        bank_session *s = bench_open_session(rb, path, token);
         size_t n = bank_session_size(s);
         bank_form **forms = calloc(n, sizeof *forms);
         if (!forms) bench_die("out of memory");
@@ -206,18 +181,7 @@ int main(void)
     snprintf(label, sizeof label, "import %zu items (one bank_import)", nitems);
     bench_rate(label, (double)nitems, "items", import_ms, NULL);
 
-    char json[512];
-    int n = snprintf(json, sizeof json,
-                     "{\"id\":\"bench-acad\",\"title\":\"Ujian akademik bench\","
-                     "\"kind\":\"academic\",\"minutes\":90,\"quotas\":{");
-    for (int t = 0; t < NTOPICS; t++)
-        n += snprintf(json + n, sizeof json - (size_t)n, "%s\"t%d\":%d", t ? "," : "", t, QUOTA);
-    snprintf(json + n, sizeof json - (size_t)n, "}}");
-    bank_exam *ex = bank_exam_parse(json, strlen(json), &e, why);
-    if (!ex) bench_check(e, "exam parse", why);
-    bench_check(bank_exam_add(b, ex, why), "exam add", why);
-    size_t form_size = (size_t)bank_exam_form_size(ex);
-    bank_exam_free(ex);
+    size_t form_size = bench_exam(b, NTOPICS, QUOTA);
 
     char tok1[BANK_TOKEN_LEN + 1], tok40[BANK_TOKEN_LEN + 1];
     make_session(b, 1, one, tok1);

@@ -48,21 +48,6 @@ static void make_items(bank_items *l)
     }
 }
 
-/* Roster CSV of n participants; caller frees. */
-static char *make_roster(size_t n, size_t *len)
-{
-    size_t cap = 64 + n * 64;
-    char *csv = malloc(cap);
-    if (!csv) bench_die("out of memory");
-    size_t o = (size_t)snprintf(csv, cap, "nip,name,pin\n");
-    for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(csv + o, cap - o, "1995%02zu%02zu2024%02zu%zu001,Peserta %zu,%06zu\n",
-                              1 + i / 28 % 12, 1 + i % 28, 1 + i / 336 % 12, 1 + i / 4032 % 2,
-                              i + 1, 482100 + i);
-    *len = o;
-    return csv;
-}
-
 /* Overlap figures of m forms: worst and mean over all pairs. */
 typedef struct overlap {
     int worst;
@@ -152,9 +137,7 @@ static double time_start(bank *rb, const char *path, const char *token, size_t m
 {
     bank_err e = BANK_OK;
     char why[WHY_SIZE] = "";
-    bank_session *s = bank_session_open(rb, path, &e, why);
-    if (!s) bench_check(e, "session open", why);
-    bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
+    bank_session *s = bench_open_session(rb, path, token);
     double t[START_REPS];
     for (int r = 0; r < START_REPS; r++) {
         const char *nip = bank_session_nip(s, (size_t)r * m / START_REPS);
@@ -191,11 +174,8 @@ static double time_raw_open(void)
 /* Forms of the session as item numbers (read back as a kiosk would). */
 static int *stored_forms(bank *rb, const char *path, const char *token, size_t m)
 {
-    bank_err e = BANK_OK;
     char why[WHY_SIZE] = "";
-    bank_session *s = bank_session_open(rb, path, &e, why);
-    if (!s) bench_check(e, "session open", why);
-    bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
+    bank_session *s = bench_open_session(rb, path, token);
     bank_form **f = calloc(m, sizeof *f);
     int *forms = malloc(m * NTOPICS * QUOTA * sizeof *forms);
     if (!f || !forms) bench_die("out of memory");
@@ -213,11 +193,8 @@ static int *stored_forms(bank *rb, const char *path, const char *token, size_t m
 /* Times the draw alone: the joint draw in memory, no PIN hashing, no file. */
 static double time_draw(bank *b, const char *path, const char *token, size_t m)
 {
-    bank_err e = BANK_OK;
     char why[WHY_SIZE] = "";
-    bank_session *s = bank_session_open(b, path, &e, why);
-    if (!s) bench_check(e, "session open", why);
-    bench_check(bank_session_unlock(s, token, strlen(token), why), "session unlock", why);
+    bank_session *s = bench_open_session(b, path, token);
     bank_form **f = calloc(m, sizeof *f);
     if (!f) bench_die("out of memory");
     double t0 = bench_now_ms();
@@ -237,7 +214,7 @@ static void bench_room(bank *b, const char *bankpath, size_t m)
     snprintf(name, sizeof name, "room%zu.session", m);
     bench_path(path, sizeof path, name);
     size_t len;
-    char *csv = make_roster(m, &len);
+    char *csv = bench_roster(m, &len);
     char token[BANK_TOKEN_LEN + 1];
     bank_session_spec spec = {.exam_id = "bench-acad", .roster_csv = csv, .roster_len = len};
     double t0 = bench_now_ms();
@@ -304,17 +281,7 @@ int main(void)
     size_t added = 0;
     bench_check(bank_import(b, &items, &added, NULL, why), "import", why);
     bank_items_free(&items);
-    char json[512];
-    int n = snprintf(json, sizeof json,
-                     "{\"id\":\"bench-acad\",\"title\":\"Ujian bench\",\"kind\":\"academic\","
-                     "\"minutes\":90,\"quotas\":{");
-    for (int t = 0; t < NTOPICS; t++)
-        n += snprintf(json + n, sizeof json - (size_t)n, "%s\"t%d\":%d", t ? "," : "", t, QUOTA);
-    snprintf(json + n, sizeof json - (size_t)n, "}}");
-    bank_exam *ex = bank_exam_parse(json, strlen(json), &e, why);
-    if (!ex) bench_check(e, "exam parse", why);
-    bench_check(bank_exam_add(b, ex, why), "exam add", why);
-    bank_exam_free(ex);
+    bench_exam(b, NTOPICS, QUOTA);
     printf("bench_session: bank of %d items (%d topics), forms of %d items\n",
            NTOPICS * PER_TOPIC, NTOPICS, NTOPICS * QUOTA);
     const char *sizes = getenv("KISI_BENCH_ROOMS");

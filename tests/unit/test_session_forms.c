@@ -39,6 +39,18 @@ static bank_session *open_room(const char *dir, bank **bp, bank_err *e, char *wh
     return bank_session_open(*bp, fx_path(dir, "s.session"), e, why);
 }
 
+/* A new room in dir, opened and unlocked with its token. */
+static bank_session *unlocked_room(const char *dir, bank **bp)
+{
+    char why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+    bank_err e;
+    make_room(dir, token);
+    bank_session *s = open_room(dir, bp, &e, why);
+    if (!s) fail_msg("session: %s", why);
+    if (bank_session_unlock(s, token, strlen(token), why)) fail_msg("unlock: %s", why);
+    return s;
+}
+
 /* Runs SQL on the session file, as someone editing it would. */
 static void edit(const char *dir, const char *sql)
 {
@@ -52,13 +64,9 @@ static void edit(const char *dir, const char *sql)
 static void test_stored_forms_are_the_forms_the_draw_gives(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
-    make_room(dir, token);
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     bank *b;
-    bank_err e;
-    bank_session *s = open_room(dir, &b, &e, why);
-    assert_non_null(s);
-    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_session *s = unlocked_room(dir, &b);
     assert_int_equal(bank_session_draw_version(s), DRAW_VERSION);
     if (bank_session_audit(s, why)) fail_msg("audit: %s", why);
     bank_form *all[ROOM];
@@ -76,12 +84,10 @@ static void test_stored_forms_are_the_forms_the_draw_gives(void **state)
 static void test_kiosk_reads_its_form_without_drawing(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
-    make_room(dir, token);
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     bank *b;
     bank_err e;
-    bank_session *s = open_room(dir, &b, &e, why);
-    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_session *s = unlocked_room(dir, &b);
     bank_form *before = bank_form_draw(s, fx_nip(3), &e, why);
     assert_non_null(before);
     /* a draw with another secret gives other forms; the stored one stays */
@@ -129,12 +135,10 @@ static void test_edited_forms_are_refused(void **state)
 static void test_form_of_another_row_does_not_open_even_past_the_mac(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
-    make_room(dir, token);
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     bank *b;
     bank_err e;
-    bank_session *s = open_room(dir, &b, &e, why);
-    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_session *s = unlocked_room(dir, &b);
     /* swapped after the MAC check: the box is bound to its row and NIP */
     sqlite3_close(s->db);
     edit(dir, "UPDATE forms SET box = (SELECT box FROM forms WHERE pos = 1) WHERE pos = 0");
@@ -176,12 +180,10 @@ static void test_session_of_another_format_version_is_refused(void **state)
 static void test_audit_of_another_draw_version_says_so_and_forms_still_open(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
-    make_room(dir, token);
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
     bank *b;
     bank_err e;
-    bank_session *s = open_room(dir, &b, &e, why);
-    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_session *s = unlocked_room(dir, &b);
     s->draw_version = DRAW_VERSION + 1; /* as a session from a newer build reads */
     assert_int_equal(bank_session_audit(s, why), BANK_EVERSION);
     assert_non_null(strstr(why, "draw version"));

@@ -434,6 +434,18 @@ static void test_refused_result_moves_to_refused_with_its_reason(void **state)
     assert_int_equal(log_lines(x, "upload-sent r2: HTTP 201 stored"), 1);
 }
 
+/* The first line of refused/NAME.reason, into line. */
+static const char *refused_reason(fx *x, const char *name, char *line, size_t cap)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/refused/%s.reason", x->dir, name);
+    FILE *fp = fopen(p, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, (int)cap, fp));
+    fclose(fp);
+    return line;
+}
+
 static void test_a_damaged_signature_file_is_refused_without_posting(void **state)
 {
     fx *x = *state;
@@ -444,13 +456,8 @@ static void test_a_damaged_signature_file_is_refused_without_posting(void **stat
     start(x);
     WAIT(count(x, "refused", ".reason") == 1 && count(x, "sent", ".json") == 1);
     assert_int_equal(count(x, "refused", ".json"), 1);
-    char p[4096], line[512] = "";
-    snprintf(p, sizeof p, "%s/refused/r1.reason", x->dir);
-    FILE *fp = fopen(p, "r");
-    assert_non_null(fp);
-    assert_non_null(fgets(line, sizeof line, fp));
-    fclose(fp);
-    assert_non_null(strstr(line, "signature file is not"));
+    char line[512];
+    assert_non_null(strstr(refused_reason(x, "r1", line, sizeof line), "signature file is not"));
     assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 0); /* never sent */
     assert_int_equal(fake_count(&x->f, "/v1/results", "r2", 0), 1);
 }
@@ -467,13 +474,8 @@ static void test_a_signature_file_of_a_newer_version_is_refused_by_name(void **s
     fake_up(&x->f, 0);
     start(x);
     WAIT(count(x, "refused", ".reason") == 1);
-    char p[4096], line[512] = "";
-    snprintf(p, sizeof p, "%s/refused/r1.reason", x->dir);
-    FILE *fp = fopen(p, "r");
-    assert_non_null(fp);
-    assert_non_null(fgets(line, sizeof line, fp));
-    fclose(fp);
-    assert_non_null(strstr(line, "version 2"));
+    char line[512];
+    assert_non_null(strstr(refused_reason(x, "r1", line, sizeof line), "version 2"));
     assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 0); /* never sent */
 }
 
