@@ -334,6 +334,11 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
         if (routes[i].operator && !operator_ok(h, conn, &rc)) return rc;
         return routes[i].fn(h, conn, arg, r);
     }
+    int ver = 0, at = 0;
+    if (!allowed && sscanf(url, "/v%d/%n", &ver, &at) == 1 && at > 0 && ver > PROTO_VERSION)
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "unsupported-version",
+                          "protocol version %d is newer than this core speaks (%d): upgrade the"
+                          " core", ver, PROTO_VERSION);
     if (!allowed) return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no route %.100s", url);
     char reason[WHY_SIZE];
     snprintf(reason, sizeof reason, "%.100s takes %s, not %.16s", url, allowed, method);

@@ -17,6 +17,7 @@
  * holds known answers): a reader refuses a newer one with a message naming
  * both versions. The paths carry the protocol's (/v1/); a result record its
  * "version"; a .sig file its "version" (absent in files of version 1). */
+#define PROTO_VERSION 1        /* the routes, /v<N>/... */
 #define PROTO_RESULT_VERSION 1 /* result record ("kind": "kisi-result") */
 #define PROTO_SIG_VERSION 1    /* detached signature file NAME.sig */
 

@@ -54,6 +54,7 @@ ok "core listens on $URL and says so in one line"
 get /v1/health; status_is "health" 200
 same "health body" "$(bodyget 'j["ok"]')" "True"
 get /v1/nowhere; status_is "unknown route" 404 not-found
+get /v2/results; status_is "a route of a newer protocol" 404 unsupported-version
 get /v1/results; status_is "GET on an upload route" 405 method-not-allowed
 printf 'not json' >"$T/junk"; post /v1/results "$T/junk"
 status_is "a result without its signature headers" 400 malformed
