@@ -279,7 +279,7 @@ int main(void)
     bank_items items = {0};
     make_items(&items);
     size_t added = 0;
-    bench_check(bank_import(b, &items, &added, NULL, why), "import", why);
+    bench_check(bank_import(b, &items, &added, NULL, NULL, why), "import", why);
     bank_items_free(&items);
     bench_exam(b, NTOPICS, QUOTA);
     printf("bench_session: bank of %d items (%d topics), forms of %d items\n",
