@@ -241,22 +241,23 @@ static bank_err hash_all_pins(sess_person *people, char **pins, size_t n)
 {
     bank_err e = BANK_OK;
     for (size_t i = 0; !e && i < n; i++) e = bc_random(people[i].pin_salt, 16);
+    if (e) return e;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cores < 1 ? 1 : cores > PIN_THREADS ? PIN_THREADS : (size_t)cores;
     if (nt > n) nt = n ? n : 1;
     pin_job jobs[PIN_THREADS];
     pthread_t tid[PIN_THREADS];
     bool started[PIN_THREADS] = {false};
-    for (size_t t = 0; !e && t < nt; t++) {
+    for (size_t t = 0; t < nt; t++) {
         jobs[t] = (pin_job){people, pins, n, t, nt, BANK_OK};
         /* the first share runs here, the others on threads (or here, when none starts) */
         started[t] = t > 0 && pthread_create(&tid[t], NULL, hash_pins, &jobs[t]) == 0;
     }
-    for (size_t t = 0; !e && t < nt; t++)
+    for (size_t t = 0; t < nt; t++)
         if (!started[t]) hash_pins(&jobs[t]);
-    for (size_t t = 0; !e && t < nt; t++) {
+    for (size_t t = 0; t < nt; t++) { /* every thread is joined, whatever failed */
         if (started[t]) pthread_join(tid[t], NULL);
-        if (jobs[t].e) e = jobs[t].e;
+        if (!e) e = jobs[t].e;
     }
     return e;
 }
