@@ -171,6 +171,10 @@ cp "$T/out" "$T/form2.json"
 ok "another participant gets a different form"
 must "draw without --json" draw "$T/bank.db" --session "$T/s1.sess" --token-file "$T/tok1" --participant $NIP1
 out_has "human-readable form names the attempt" "attempt 1, 10 items"
+must "audit draws the session's forms again" audit "$T/bank.db" --session "$T/s1.sess" --token-file "$T/tok1"
+out_has "  and finds the stored ones" "stored forms are the ones draw version 2 gives"
+printf 'ACDEFHJKLM\n' >"$T/badtok"
+must_fail "audit with a wrong token" audit "$T/bank.db" --session "$T/s1.sess" --token-file "$T/badtok"
 
 must "session for latsar-a1" session "$T/bank.db" --passphrase-file "$T/pass" \
     --exam latsar-a1 --roster "$DATA/roster.csv" --out "$T/s2.sess"

@@ -60,6 +60,7 @@ int cmd_seal(cli_args *a);
 int cmd_verify(cli_args *a);
 int cmd_session(cli_args *a);
 int cmd_draw(cli_args *a);
+int cmd_audit(cli_args *a);
 int cmd_score(cli_args *a);
 int cmd_stats(cli_args *a);
 

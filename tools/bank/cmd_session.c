@@ -113,6 +113,27 @@ static void print_form(const bank_form *f)
     }
 }
 
+/* Opens session file sp of bank b and unlocks it with the token in file
+ * tf; NULL after saying why (or on a usage problem, *rc set). */
+static bank_session *open_unlocked(cli_args *a, bank *b, const char *sp, const char *tf, int *rc)
+{
+    char why[WHY_SIZE] = "";
+    bank_err e = BANK_OK;
+    bank_session *s = bank_session_open(b, sp, &e, why);
+    size_t tlen = 0;
+    char *token = s ? cli_secret(a, tf, &tlen) : NULL;
+    if (s && token) {
+        e = bank_session_unlock(s, token, tlen, why);
+        secret_free(token, tlen);
+    }
+    if (!s || !token || e) {
+        *rc = !s || e ? cli_fail(a, e, why) : 1;
+        bank_session_close(s);
+        return NULL;
+    }
+    return s;
+}
+
 int cmd_draw(cli_args *a)
 {
     if (a->npos != 1)
@@ -127,15 +148,12 @@ int cmd_draw(cli_args *a)
     char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     bank_form *f = NULL;
-    bank_session *s = bank_session_open(b, sp, &e, why);
-    size_t tlen = 0;
-    char *token = s ? cli_secret(a, tf, &tlen) : NULL;
-    if (s && !token) rc = 1;
-    if (token) {
-        e = bank_session_unlock(s, token, tlen, why);
-        secret_free(token, tlen);
-        if (!e) f = bank_form_draw(s, nip, &e, why);
+    bank_session *s = open_unlocked(a, b, sp, tf, &rc);
+    if (!s) {
+        bank_close(b);
+        return rc;
     }
+    f = bank_form_draw(s, nip, &e, why);
     /* every item must open: rows copied from another bank do not */
     for (size_t i = 0; f && !e && i < bank_form_size(f); i++) {
         bank_item it;
@@ -154,6 +172,27 @@ int cmd_draw(cli_args *a)
     }
     if (e) rc = cli_fail(a, e, why);
     bank_form_free(f);
+    bank_session_close(s);
+    bank_close(b);
+    return rc;
+}
+
+int cmd_audit(cli_args *a)
+{
+    if (a->npos != 1)
+        return cli_usage(a, "usage: bank audit BANK --session SESSION --token-file T");
+    const char *sp = cli_need(a, "session"), *tf = cli_need(a, "token-file");
+    if (!sp || !tf) return 2;
+    int rc = 0;
+    bank *b = cli_open_bank(a, a->pos[0], false, false, &rc);
+    if (!b) return rc;
+    bank_session *s = open_unlocked(a, b, sp, tf, &rc);
+    char why[WHY_SIZE] = "";
+    bank_err e = s ? bank_session_audit(s, why) : BANK_OK;
+    if (s && e) rc = cli_fail(a, e, why);
+    else if (s)
+        printf("session %s: the %zu stored forms are the ones draw version %d gives\n",
+               bank_session_id(s), bank_session_size(s), bank_session_draw_version(s));
     bank_session_close(s);
     bank_close(b);
     return rc;

@@ -23,6 +23,9 @@ static const char USAGE[] =
     "                                           prints the proctor token (and writes\n"
     "                                           FILE, 0600, never overwritten)\n"
     "  draw BANK --session SESSION --token-file T --participant NIP [--json]\n"
+    "                                           the participant's stored form\n"
+    "  audit BANK --session SESSION --token-file T\n"
+    "                                           draws every form again and compares\n"
     "  score BANK --passphrase-file F --form FORM.json --answers ANSWERS.json [--json]\n"
     "  stats BANK [--history FORMS.jsonl]       item exposure\n"
     "Secrets are read from files (or - for standard input), never from arguments.\n";
@@ -35,6 +38,7 @@ static const struct {
     {"exam-add", cmd_exam_add}, {"list", cmd_list},   {"lint", cmd_lint},
     {"seal", cmd_seal},     {"verify", cmd_verify},   {"session", cmd_session},
     {"draw", cmd_draw},     {"score", cmd_score},     {"stats", cmd_stats},
+    {"audit", cmd_audit},
 };
 
 static const char *const WITH_VALUE[] = {
