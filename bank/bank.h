@@ -227,6 +227,10 @@ bank *bank_create(const char *path, const char *pass, size_t passlen,
 /* Opens an existing bank. `writable` false opens read-only (kiosk).
  * The bank is locked until bank_unlock() or a session unlocks it. */
 bank *bank_open(const char *path, bool writable, bank_err *err, char *why);
+/* Opens, read-only, a bank file held in memory: len bytes at data (copied:
+ * the caller may free them at once); `name` stands for the file in
+ * messages. Nothing is written to disk. */
+bank *bank_open_mem(const void *data, size_t len, const char *name, bank_err *err, char *why);
 /* Closes and wipes the data key. NULL is a no-op. */
 void bank_close(bank *b);
 
@@ -365,6 +369,10 @@ bank_err bank_session_info(const char *path, char *bank_id, char *session_id, ch
 /* Opens a session file for bank `b` (borrowed, must outlive the
  * session). Caller closes with bank_session_close(). */
 bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *why);
+/* The same for a session file held in memory (len bytes, copied), named
+ * `name` in messages, as bank_open_mem. */
+bank_session *bank_session_open_mem(bank *b, const void *data, size_t len, const char *name,
+                                    bank_err *err, char *why);
 void bank_session_close(bank_session *s);
 
 /* Unlocks the session (and its bank) with the proctor token. Verifies

@@ -50,6 +50,10 @@ bank_err kdb_dberr(sqlite3 *db, int rc, const char *what, char *why);
  * caller closes with sqlite3_close(). */
 sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *err,
                   char *why);
+/* The same for a file held in memory (len bytes, copied), opened
+ * read-only; `name` stands for it in messages. */
+sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char *kind,
+                      bank_err *err, char *why);
 /* Creates `path` exclusively (must not exist) as a Kisi SQLite file of
  * `kind` with `schema` applied. */
 sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank_err *err,

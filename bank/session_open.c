@@ -105,7 +105,10 @@ bank_err bank_session_info(const char *path, char *bank_id, char *session_id, ch
     return e;
 }
 
-bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *why)
+/* bank_session_open of the file at path, or of the len bytes at data
+ * (then named `path` in messages). */
+static bank_session *session_open_any(bank *b, const char *path, const void *data, size_t len,
+                                      bank_err *err, char *why)
 {
     bank_session *s = calloc(1, sizeof *s);
     if (!s) {
@@ -117,7 +120,8 @@ bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *
     uint8_t *dig = NULL;
     size_t diglen = 0;
     bank_err e = BANK_OK;
-    s->db = kdb_open(path, false, "session", &e, why);
+    s->db = data ? kdb_open_mem(data, len, path, "session", &e, why)
+                 : kdb_open(path, false, "session", &e, why);
     if (!s->db) goto fail;
     if ((e = meta_str(s->db, "session_id", s->id, sizeof s->id, why)) ||
         (e = meta_str(s->db, "exam_id", s->exam_id, sizeof s->exam_id, why)) ||
@@ -159,6 +163,17 @@ fail:
     *err = e;
     bank_session_close(s);
     return NULL;
+}
+
+bank_session *bank_session_open(bank *b, const char *path, bank_err *err, char *why)
+{
+    return session_open_any(b, path, NULL, 0, err, why);
+}
+
+bank_session *bank_session_open_mem(bank *b, const void *data, size_t len, const char *name,
+                                    bank_err *err, char *why)
+{
+    return session_open_any(b, name, data ? data : "", len, err, why);
 }
 
 void bank_session_close(bank_session *s)

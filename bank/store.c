@@ -193,6 +193,38 @@ sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *e
     return db;
 }
 
+sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char *kind,
+                      bank_err *err, char *why)
+{
+    sqlite3 *db = NULL;
+    /* SQLite frees the copy with the connection; the caller keeps its own */
+    unsigned char *copy = len ? sqlite3_malloc64(len) : NULL;
+    if (!copy) {
+        why_set(why, len ? "%s: out of memory" : "%s is empty", name);
+        *err = len ? BANK_ENOMEM : BANK_ENOTBANK;
+        return NULL;
+    }
+    memcpy(copy, data, len);
+    int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(copy);
+    } else {
+        rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+                                 SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+    }
+    if (rc != SQLITE_OK) {
+        *err = kdb_dberr(db, rc, name, why);
+        sqlite3_close(db);
+        return NULL;
+    }
+    *err = kdb_check(db, name, kind, why);
+    if (*err != BANK_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
 sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank_err *err,
                     char *why)
 {
@@ -289,7 +321,10 @@ fail:
     return NULL;
 }
 
-bank *bank_open(const char *path, bool writable, bank_err *err, char *why)
+/* bank_open of the file at path, or of the len bytes at data (then named
+ * `path` in messages). */
+static bank *bank_open_any(const char *path, const void *data, size_t len, bool writable,
+                           bank_err *err, char *why)
 {
     bank *b = calloc(1, sizeof *b);
     if (!b) {
@@ -297,7 +332,8 @@ bank *bank_open(const char *path, bool writable, bank_err *err, char *why)
         return NULL;
     }
     b->writable = writable;
-    b->db = kdb_open(path, writable, "bank", err, why);
+    b->db = data ? kdb_open_mem(data, len, path, "bank", err, why)
+                 : kdb_open(path, writable, "bank", err, why);
     if (!b->db) {
         free(b);
         return NULL;
@@ -317,6 +353,16 @@ bank *bank_open(const char *path, bool writable, bank_err *err, char *why)
         return NULL;
     }
     return b;
+}
+
+bank *bank_open(const char *path, bool writable, bank_err *err, char *why)
+{
+    return bank_open_any(path, NULL, 0, writable, err, why);
+}
+
+bank *bank_open_mem(const void *data, size_t len, const char *name, bank_err *err, char *why)
+{
+    return bank_open_any(name, data ? data : "", len, false, err, why);
 }
 
 void bank_close(bank *b)

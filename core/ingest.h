@@ -12,21 +12,32 @@
 
 typedef struct core_ctx core_ctx;
 
-/* A context over an open store (borrowed, must outlive it) whose bank and
- * session files live in `data_dir` (created 0700 when missing). Caller frees
- * with core_ctx_free(). NULL with why set on error. */
-core_ctx *core_ctx_new(store *s, const char *data_dir, char *why);
+/* A context over an open store (borrowed, must outlive it) that keeps the
+ * banks and sessions it serves in that store. key_path names the core's key
+ * file, which seals the bank passphrases kept in the store (made 0600 when
+ * missing); every core of one store needs the same key, and a key other than
+ * the one the store first saw is refused. Caller frees with core_ctx_free().
+ * NULL with why set on error. */
+core_ctx *core_ctx_new(store *s, const char *key_path, char *why);
 void core_ctx_free(core_ctx *c);
 store *core_ctx_store(core_ctx *c);
 
-/* Copies a sealed bank and its passphrase file (0600) into the data folder
- * and records them. Its seal must verify with pub_path (the authority's
- * public key file, required) and the passphrase must open it. */
+/* Keeps a sealed bank in the store: its bytes, and its passphrase (read
+ * from the file pass_path) sealed under the core key. Its seal must verify
+ * with pub_path (the authority's public key file, required) and the
+ * passphrase must open it. */
 int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
                   char *why);
-/* Copies a session file (made by `bank session`) into the data folder and
- * records it; its bank must be known and unlock it. */
+/* Keeps a session file (made by `bank session`) in the store; its bank must
+ * be known and unlock it. */
 int core_session_add(core_ctx *c, const char *session_path, char *why);
+/* Reads into the store the banks and sessions that a store of an earlier
+ * schema kept as files beside it (by their recorded paths; a bank's seal
+ * was checked when it was added). *moved counts those read in, *left those
+ * that could not be (the first one's reason in why, which stays "" when
+ * none failed): they are to be added again. -1 with why when the store
+ * cannot be read. */
+int core_ctx_import(core_ctx *c, int *moved, int *left, char *why);
 
 /* What happened to one upload. */
 typedef struct ingest_outcome {

@@ -9,12 +9,10 @@
 
 #include "bank.h"
 #include "ingest.h"
+#include "vault.h"
 
 #define CACHE_MAX 32  /* open banks and sessions kept unlocked */
-#define CORE_PATH_MAX 4096 /* a path the core writes or reads back from its store */
-/* The longest data folder path (with its NUL): SQLite opens files of paths
- * up to 512 bytes, and a bank copy is the folder + "/banks/ID.bank". */
-#define CORE_DATA_MAX 440
+#define CORE_PATH_MAX 4096 /* a path the core reads */
 
 typedef struct open_bank {
     char id[33];
@@ -35,7 +33,7 @@ typedef struct open_session {
  * it opens again when next needed. */
 struct core_ctx {
     store *st;
-    char data[CORE_DATA_MAX];
+    vault key; /* seals the passphrases kept in the store */
     pthread_mutex_t mu;  /* libbank handles are not thread-safe */
     open_bank banks[CACHE_MAX];
     size_t nbanks;

@@ -1,13 +1,9 @@
-/* keep.c -- the banks and sessions the core keeps: copies in its data folder, open ones cached. */
-#include <errno.h>
-#include <fcntl.h>
+/* keep.c -- the banks and sessions the core keeps: their bytes in the store, open ones cached. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -16,37 +12,35 @@
 #include "secret.h"
 #include "why.h"
 
-/* mkdir -p for one or two levels, mode 0700. */
-static int make_dir(const char *path, char *why)
+core_ctx *core_ctx_new(store *s, const char *key_path, char *why)
 {
-    if (mkdir(path, 0700) == 0 || errno == EEXIST) return 0;
-    why_set(why, "%s: %s", path, strerror(errno));
-    return -1;
-}
-
-core_ctx *core_ctx_new(store *s, const char *data_dir, char *why)
-{
+    if (!s || !key_path || !key_path[0]) {
+        why_set(why, "no store or no core key file given");
+        return NULL;
+    }
     core_ctx *c = calloc(1, sizeof *c);
-    if (!c) return NULL;
+    if (!c) {
+        why_set(why, "out of memory");
+        return NULL;
+    }
     c->st = s;
-    /* the store keeps paths of bank and session copies: make them absolute,
-     * so that a core started from another folder still finds them */
-    char cwd[CORE_PATH_MAX];
-    int n = data_dir[0] != '/' && getcwd(cwd, sizeof cwd)
-                ? snprintf(c->data, sizeof c->data, "%s/%s", cwd, data_dir)
-                : snprintf(c->data, sizeof c->data, "%s", data_dir);
-    if (n < 0 || (size_t)n >= sizeof c->data) {
-        why_set(why, "the data folder's path is longer than %d bytes", CORE_DATA_MAX - 1);
+    char recorded[65] = "", sw[WHY_SIZE] = "";
+    if (vault_load(&c->key, key_path, why)) {
         free(c);
         return NULL;
     }
-    char sub[CORE_PATH_MAX];
-    int rc = make_dir(c->data, why);
-    snprintf(sub, sizeof sub, "%s/banks", c->data);
-    if (!rc) rc = make_dir(sub, why);
-    snprintf(sub, sizeof sub, "%s/sessions", c->data);
-    if (!rc) rc = make_dir(sub, why);
+    /* every core of one store must hold the key its passphrases are sealed
+     * under: the first core records its key's name, the others compare */
+    int rc = store_key_claim(s, c->key.id, recorded, sw);
+    if (rc) why_set(why, "%s", sw);
+    else if (strcmp(recorded, c->key.id) != 0) {
+        why_set(why, "the core key %.200s (%s) is not this database's (%s): give every core of"
+                     " one database the same key file, a copy of the first core's",
+                key_path, c->key.id, recorded);
+        rc = -1;
+    }
     if (rc) {
+        vault_wipe(&c->key);
         free(c);
         return NULL;
     }
@@ -62,6 +56,7 @@ void core_ctx_free(core_ctx *c)
         bank_exam_free(c->sessions[i].exam);
     }
     for (size_t i = 0; i < c->nbanks; i++) bank_close(c->banks[i].b);
+    vault_wipe(&c->key);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -69,22 +64,6 @@ void core_ctx_free(core_ctx *c)
 store *core_ctx_store(core_ctx *c)
 {
     return c->st;
-}
-
-#define COPY_MAX ((size_t)1 << 31) /* the largest bank or session file copied */
-
-/* Copies src to dst (mode) atomically, through libbank's one atomic
- * writer: a reader of dst sees the old file or the whole new one. */
-static int copy_file(const char *src, const char *dst, int mode, char *why)
-{
-    char *data = NULL, bw[WHY_SIZE] = "";
-    size_t len = 0;
-    bank_err e = bank_file_read(src, COPY_MAX, &data, &len, bw);
-    if (!e) e = bank_file_write_atomic(dst, data, len, mode, bw);
-    if (data) OPENSSL_cleanse(data, len); /* a passphrase file passes here too */
-    free(data);
-    if (e) why_set(why, "cannot copy %s to %s: %s", src, dst, bw);
-    return e ? -1 : 0;
 }
 
 /* Closes the i-th open session. Call locked. */
@@ -123,7 +102,23 @@ static size_t stalest_session(const core_ctx *c)
     return at;
 }
 
-/* Opens and unlocks bank `id` from the data folder (cached). Call locked. */
+/* Opens the bank file of len bytes at data (named `name` in messages) and
+ * unlocks it with pass; NULL with why. */
+static bank *bank_unlocked(const void *data, size_t len, const char *name, const char *pass,
+                           size_t plen, char *why)
+{
+    char bw[WHY_SIZE] = "";
+    bank_err e = BANK_OK;
+    bank *b = bank_open_mem(data, len, name, &e, bw);
+    if (b && (e = bank_unlock(b, pass, plen, bw)) != BANK_OK) {
+        bank_close(b);
+        b = NULL;
+    }
+    if (!b) why_set(why, "%s", bw);
+    return b;
+}
+
+/* Opens and unlocks bank `id` from the store (cached). Call locked. */
 static bank *bank_of(core_ctx *c, const char *id, char *why)
 {
     for (size_t i = 0; i < c->nbanks; i++)
@@ -131,26 +126,21 @@ static bank *bank_of(core_ctx *c, const char *id, char *why)
             c->banks[i].used = ++c->tick;
             return c->banks[i].b;
         }
-    char bpath[CORE_PATH_MAX], ppath[CORE_PATH_MAX], bw[WHY_SIZE] = "";
-    int found = store_bank_get(c->st, id, bpath, ppath, sizeof bpath, why);
+    store_blob file, box;
+    int found = store_bank_get(c->st, id, &file, &box, why);
     if (found <= 0) {
         if (found == 0) why_set(why, "bank %s is not known to the core: core bank add", id);
         return NULL;
     }
-    bank_err e = BANK_OK;
-    bank *b = bank_open(bpath, false, &e, bw);
+    char name[80];
+    snprintf(name, sizeof name, "bank %.32s (from the store)", id);
     size_t plen = 0;
-    char *pass = b ? secret_read(ppath, SECRET_MAX, 0, &plen, why) : NULL;
-    if (!b) why_set(why, "%s", bw);
-    if (pass) {
-        e = bank_unlock(b, pass, plen, bw);
-        secret_free(pass, plen);
-        if (e) why_set(why, "%s", bw);
-    }
-    if (!b || !pass || e) {
-        bank_close(b);
-        return NULL;
-    }
+    char *pass = vault_unseal(&c->key, id, &box, &plen, why);
+    bank *b = pass ? bank_unlocked(file.data, file.len, name, pass, plen, why) : NULL;
+    secret_free(pass, plen);
+    store_blob_free(&file);
+    store_blob_free(&box);
+    if (!b) return NULL;
     if (c->nbanks == CACHE_MAX) drop_bank(c, stalest_bank(c));
     open_bank *o = &c->banks[c->nbanks++];
     snprintf(o->id, sizeof o->id, "%s", id);
@@ -185,17 +175,20 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
             c->sessions[i].used = ++c->tick;
             return &c->sessions[i];
         }
-    char bid[CORE_PATH_MAX], exam[CORE_PATH_MAX], path[CORE_PATH_MAX], bw[WHY_SIZE] = "";
-    int found = store_session_get(c->st, id, bid, exam, path, sizeof path, why);
+    char bid[33], exam[65], name[80], bw[WHY_SIZE] = "";
+    store_blob file;
+    int found = store_session_get(c->st, id, bid, exam, &file, why);
     if (found <= 0) {
         *unknown = found == 0;
         if (found == 0) why_set(why, "session %s is not known to the core", id);
         return NULL;
     }
     bank *b = bank_of(c, bid, why);
-    if (!b) return NULL;
     bank_err e = BANK_OK;
-    bank_session *s = bank_session_open(b, path, &e, bw);
+    snprintf(name, sizeof name, "session %.32s (from the store)", id);
+    bank_session *s = b ? bank_session_open_mem(b, file.data, file.len, name, &e, bw) : NULL;
+    store_blob_free(&file);
+    if (!b) return NULL;
     bank_exam *ex = s && !(e = bank_session_unlock_bank(s, bw)) ? bank_exam_get(b, exam, &e, bw)
                                                               : NULL;
     if (ex) return keep(c, id, s, ex, b);
@@ -204,58 +197,71 @@ open_session *keep_session(core_ctx *c, const char *id, bool *unknown, char *why
     return NULL;
 }
 
+/* Keeps the bank file at bank_path with its passphrase file in the store,
+ * its seal first checked with pub_path (NULL: a bank an earlier core
+ * checked, read back from its copy). Reads each file once: what is checked
+ * is what is kept. */
+static int bank_keep(core_ctx *c, const char *bank_path, const char *pass_path,
+                     const char *pub_path, char *why)
+{
+    char bw[WHY_SIZE] = "", id[33] = "";
+    char *data = NULL;
+    size_t len = 0, plen = 0;
+    bank_err e = bank_file_read(bank_path, STORE_FILE_MAX, &data, &len, bw);
+    if (e) {
+        why_set(why, "%s", bw);
+        return -1;
+    }
+    char *pass = secret_read(pass_path, SECRET_MAX, 0, &plen, why);
+    bank *b = NULL;
+    if (pass) {
+        b = bank_open_mem(data, len, bank_path, &e, bw);
+        if (!b) why_set(why, "%s", bw);
+    }
+    if (b && pub_path && (e = bank_verify(b, pub_path, bw)) != BANK_OK)
+        why_set(why, "the seal does not verify: %s", bw);
+    else if (b && (e = bank_unlock(b, pass, plen, bw)) != BANK_OK)
+        why_set(why, "%s", bw);
+    if (b) snprintf(id, sizeof id, "%s", bank_id(b));
+    bank_close(b);
+    store_blob box = {0};
+    int rc = b && !e && !vault_seal(&c->key, id, pass, plen, &box, why) ? 0 : -1;
+    secret_free(pass, plen);
+    if (!rc) {
+        pthread_mutex_lock(&c->mu);
+        /* a newer copy of a known bank replaces the cached handle */
+        for (size_t i = 0; i < c->nbanks; i++)
+            if (strcmp(c->banks[i].id, id) == 0) {
+                drop_bank(c, i);
+                break;
+            }
+        rc = store_bank_put(c->st, id, data, len, box.data, box.len, why);
+        pthread_mutex_unlock(&c->mu);
+    }
+    store_blob_free(&box);
+    free(data);
+    return rc;
+}
+
 int core_bank_add(core_ctx *c, const char *bank_path, const char *pass_path, const char *pub_path,
                   char *why)
 {
-    char bw[WHY_SIZE] = "", dst[CORE_PATH_MAX], pdst[CORE_PATH_MAX];
     if (!pub_path || !pub_path[0]) {
         why_set(why, "the authority's public key is required to check the bank's seal");
         return -1;
     }
-    bank_err e = BANK_OK;
-    bank *b = bank_open(bank_path, false, &e, bw);
-    if (b && (e = bank_verify(b, pub_path, bw)) != BANK_OK) {
-        why_set(why, "the seal does not verify: %s", bw);
-        bank_close(b);
-        return -1;
-    }
-    if (!b) {
-        why_set(why, "%s", bw);
-        return -1;
-    }
-    size_t plen = 0;
-    char *pass = secret_read(pass_path, SECRET_MAX, 0, &plen, why);
-    int rc = -1;
-    if (pass) {
-        e = bank_unlock(b, pass, plen, bw);
-        secret_free(pass, plen);
-        if (e) why_set(why, "%s", bw);
-        else rc = 0;
-    }
-    char id[33];
-    snprintf(id, sizeof id, "%s", bank_id(b));
-    bank_close(b);
-    if (rc) return -1;
-    snprintf(dst, sizeof dst, "%s/banks/%s.bank", c->data, id);
-    snprintf(pdst, sizeof pdst, "%s/banks/%s.pass", c->data, id);
-    pthread_mutex_lock(&c->mu);
-    /* a newer copy of a known bank replaces the cached handle */
-    for (size_t i = 0; i < c->nbanks; i++)
-        if (strcmp(c->banks[i].id, id) == 0) {
-            drop_bank(c, i);
-            break;
-        }
-    rc = copy_file(bank_path, dst, 0600, why);
-    if (!rc) rc = copy_file(pass_path, pdst, 0600, why);
-    if (!rc) rc = store_bank_put(c->st, id, dst, pdst, why);
-    pthread_mutex_unlock(&c->mu);
-    return rc;
+    return bank_keep(c, bank_path, pass_path, pub_path, why);
 }
 
 int core_session_add(core_ctx *c, const char *session_path, char *why)
 {
-    char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "", dst[CORE_PATH_MAX];
+    char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "";
+    char *data = NULL;
+    size_t len = 0;
+    /* the file is read once: the session checked is the one stored (its ids
+     * are read again from those bytes) */
     bank_err e = bank_session_info(session_path, bid, sid, exam, bw);
+    if (!e) e = bank_file_read(session_path, STORE_FILE_MAX, &data, &len, bw);
     if (e) {
         why_set(why, "%s", bw);
         return -1;
@@ -263,8 +269,12 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     pthread_mutex_lock(&c->mu);
     int rc = -1;
     bank *b = bank_of(c, bid, why);
-    bank_session *s = b ? bank_session_open(b, session_path, &e, bw) : NULL;
+    bank_session *s = b ? bank_session_open_mem(b, data, len, session_path, &e, bw) : NULL;
     if (b && !s) why_set(why, "%s", bw);
+    if (s) {
+        snprintf(sid, sizeof sid, "%s", bank_session_id(s));
+        snprintf(exam, sizeof exam, "%s", bank_session_exam_id(s));
+    }
     if (s && (e = bank_session_unlock_bank(s, bw))) why_set(why, "%s", bw);
     bank_exam *ex = s && !e ? bank_exam_get(b, exam, &e, bw) : NULL;
     if (s && !ex) why_set(why, "%s", bw);
@@ -274,9 +284,7 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     if (ex && bank_session_size(s) && !f) why_set(why, "%s", bw);
     bank_form_free(f);
     if (ex && (f || !bank_session_size(s))) {
-        snprintf(dst, sizeof dst, "%s/sessions/%s.session", c->data, sid);
-        rc = copy_file(session_path, dst, 0600, why);
-        if (!rc) rc = store_session_put(c->st, sid, bid, exam, dst, why);
+        rc = store_session_put(c->st, sid, bid, exam, data, len, why);
         /* the programme's quizzes are known from their sessions, before results */
         if (!rc)
             rc = store_exam_note(c->st, exam, bank_exam_kind_name(bank_exam_kind_of(ex)),
@@ -291,5 +299,35 @@ int core_session_add(core_ctx *c, const char *session_path, char *why)
     bank_exam_free(ex);
     bank_session_close(s);
     pthread_mutex_unlock(&c->mu);
+    free(data);
+    return rc;
+}
+
+/* What core_ctx_import has done so far. */
+struct import_count {
+    core_ctx *c;
+    int moved, left;
+    char *why; /* the first failure */
+};
+
+/* Reads one bank or session an earlier core kept as a file into the store. */
+static int import_one(const store_legacy *l, void *arg)
+{
+    struct import_count *n = arg;
+    char w[WHY_SIZE] = "";
+    int rc = strcmp(l->kind, "bank") == 0 ? bank_keep(n->c, l->path, l->pass_path, NULL, w)
+                                          : core_session_add(n->c, l->path, w);
+    if (rc == 0) n->moved++;
+    else if (n->left++ == 0)
+        why_set(n->why, "%s %.32s: %s", l->kind, l->id, w);
+    return 0;
+}
+
+int core_ctx_import(core_ctx *c, int *moved, int *left, char *why)
+{
+    struct import_count n = {c, 0, 0, why};
+    int rc = store_legacy_each(c->st, import_one, &n, why);
+    *moved = n.moved;
+    *left = n.left;
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "store_int.h"
 #include "hex.h"
@@ -100,29 +101,115 @@ static bool store_kiosk_state_ok(const char *state)
            strcmp(state, "revoked") == 0;
 }
 
-int store_bank_put(store *s, const char *bank_id, const char *bank_path, const char *pass_path,
-                   char *why)
+void store_blob_free(store_blob *b)
 {
-    STORE_CHECK(s, "bank", bank_id, bank_path, pass_path);
-    return s->ops->bank_put(s, bank_id, bank_path, pass_path, why);
+    if (!b) return;
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
 }
 
-int store_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path, size_t cap,
-                   char *why)
+/* hex SHA-256 of len bytes into out (65 bytes). */
+static void store_digest(const void *data, size_t len, char *out)
 {
-    STORE_CHECK(s, "bank", bank_id);
-    if (!bank_path || !pass_path || cap == 0) {
-        why_set(why, "bank: no room for the paths");
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
+    hex_encode(d, n, out);
+}
+
+/* A file of len bytes the store can keep: not empty, not beyond STORE_FILE_MAX. */
+static int store_file_ok(const void *data, size_t len, const char *what, char *why)
+{
+    if (!data || len == 0 || len > STORE_FILE_MAX) {
+        why_set(why, "%s: %s", what, !data || !len ? "the file is empty" : "the file is too large");
         return -1;
     }
-    return s->ops->bank_get(s, bank_id, bank_path, pass_path, cap, why);
+    return 0;
+}
+
+/* After a get that found a row: the bytes must be those recorded. 1, or -1
+ * with why (blobs freed). */
+static int store_file_check(int found, store_blob *file, const char *digest, const char *what,
+                            const char *id, char *why)
+{
+    if (found != 1) {
+        store_blob_free(file);
+        return found;
+    }
+    char now[65];
+    store_digest(file->data, file->len, now);
+    if (strcmp(now, digest) == 0) return 1;
+    why_set(why, "%s %.64s in the store is damaged (its bytes are not those recorded):"
+                 " add it again", what, id);
+    store_blob_free(file);
+    return -1;
+}
+
+int store_bank_put(store *s, const char *bank_id, const void *bank, size_t bank_len,
+                   const void *pass_box, size_t box_len, char *why)
+{
+    STORE_CHECK(s, "bank", bank_id);
+    if (store_file_ok(bank, bank_len, "bank", why) ||
+        store_file_ok(pass_box, box_len, "bank passphrase", why))
+        return -1;
+    char digest[65];
+    store_digest(bank, bank_len, digest);
+    return s->ops->bank_put(s, bank_id, bank, bank_len, digest, pass_box, box_len, why);
+}
+
+int store_bank_get(store *s, const char *bank_id, store_blob *bank, store_blob *pass_box,
+                   char *why)
+{
+    STORE_CHECK(s, "bank", bank_id, bank && pass_box ? "" : NULL);
+    *bank = *pass_box = (store_blob){0};
+    char digest[65] = "";
+    int rc = s->ops->bank_get(s, bank_id, bank, digest, pass_box, why);
+    rc = store_file_check(rc, bank, digest, "bank", bank_id, why);
+    if (rc != 1) store_blob_free(pass_box);
+    return rc;
 }
 
 int store_session_put(store *s, const char *session_id, const char *bank_id,
-                      const char *exam_id, const char *path, char *why)
+                      const char *exam_id, const void *file, size_t len, char *why)
 {
-    STORE_CHECK(s, "session", session_id, bank_id, exam_id, path);
-    return s->ops->session_put(s, session_id, bank_id, exam_id, path, why);
+    STORE_CHECK(s, "session", session_id, bank_id, exam_id);
+    if (strlen(bank_id) > 32 || strlen(exam_id) > 64) {
+        why_set(why, "session: a bank id has at most 32 characters, an exam id 64");
+        return -1;
+    }
+    if (store_file_ok(file, len, "session", why)) return -1;
+    char digest[65];
+    store_digest(file, len, digest);
+    return s->ops->session_put(s, session_id, bank_id, exam_id, file, len, digest, why);
+}
+
+int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
+                      store_blob *file, char *why)
+{
+    STORE_CHECK(s, "session", session_id, bank_id && exam_id && file ? "" : NULL);
+    *file = (store_blob){0};
+    char digest[65] = "";
+    int rc = s->ops->session_get(s, session_id, bank_id, exam_id, file, digest, why);
+    return store_file_check(rc, file, digest, "session", session_id, why);
+}
+
+int store_legacy_each(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
+                      char *why)
+{
+    STORE_CHECK(s, "files of an earlier core", fn ? "" : NULL);
+    return s->ops->legacy_each(s, fn, arg, why);
+}
+
+int store_key_claim(store *s, const char *mine, char *recorded, char *why)
+{
+    STORE_CHECK(s, "core key", mine, recorded ? "" : NULL);
+    if (!mine[0] || strlen(mine) > 64) {
+        why_set(why, "core key: its identity is 1 to 64 characters");
+        return -1;
+    }
+    recorded[0] = 0;
+    return s->ops->key_claim(s, mine, recorded, why);
 }
 
 int store_exam_note(store *s, const char *exam_id, const char *kind, const char *programme,
@@ -130,17 +217,6 @@ int store_exam_note(store *s, const char *exam_id, const char *kind, const char 
 {
     STORE_CHECK(s, "exam", exam_id, kind, programme);
     return s->ops->exam_note(s, exam_id, kind, programme, why);
-}
-
-int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
-                      char *path, size_t cap, char *why)
-{
-    STORE_CHECK(s, "session", session_id);
-    if (!bank_id || !exam_id || !path || cap == 0) {
-        why_set(why, "session: no room for the answer");
-        return -1;
-    }
-    return s->ops->session_get(s, session_id, bank_id, exam_id, path, cap, why);
 }
 
 int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_ms, char *why)

@@ -20,19 +20,51 @@ typedef struct store store;
 store *store_open(const char *url, char *why);
 void store_close(store *s);
 
-/* Banks the core serves: id (hex bank id), the sealed bank file and the
- * passphrase file (kept 0600) copied into the core's data folder. */
-int store_bank_put(store *s, const char *bank_id, const char *bank_path,
-                   const char *pass_path, char *why);
-/* Paths of a known bank; 1 found, 0 unknown, -1 error. Buffers of cap bytes. */
-int store_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path, size_t cap,
+/* The largest bank or session file the store keeps. */
+#define STORE_FILE_MAX ((size_t)256 << 20)
+
+/* A file the store keeps as bytes (a sealed bank, a session, a sealed
+ * passphrase), read back by store_bank_get and store_session_get into
+ * malloc'd memory: free with store_blob_free(). */
+typedef struct store_blob {
+    unsigned char *data;
+    size_t len;
+} store_blob;
+void store_blob_free(store_blob *b);
+
+/* Banks the core serves, by id (hex bank id): the sealed bank file's bytes,
+ * and its passphrase sealed under the core's key (the store never sees it in
+ * clear). The store records the SHA-256 of the bank's bytes beside them and
+ * checks it on every read: bytes changed in the database are refused. A put
+ * replaces a bank of the same id. */
+int store_bank_put(store *s, const char *bank_id, const void *bank, size_t bank_len,
+                   const void *pass_box, size_t box_len, char *why);
+/* 1 found (bank and pass_box filled), 0 unknown, -1 error. */
+int store_bank_get(store *s, const char *bank_id, store_blob *bank, store_blob *pass_box,
                    char *why);
 
-/* Sessions: id, bank id, exam id, session file path (copied by the caller). */
+/* Sessions: id, bank id, exam id and the session file's bytes (with their
+ * SHA-256, checked as a bank's). bank_id has room for 33 bytes, exam_id for
+ * 65 (the ids of libbank). */
 int store_session_put(store *s, const char *session_id, const char *bank_id,
-                      const char *exam_id, const char *path, char *why);
+                      const char *exam_id, const void *file, size_t len, char *why);
 int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
-                      char *path, size_t cap, char *why);
+                      store_blob *file, char *why);
+
+/* Banks and sessions that a store of schema 2 or older kept as files beside
+ * it, by path, waiting to be read into the store (core_ctx_import): kind is
+ * "bank" (pass_path set) or "session" (bank_id, exam_id set). A put of the
+ * same id forgets the entry. */
+typedef struct store_legacy {
+    const char *kind, *id, *bank_id, *exam_id, *path, *pass_path;
+} store_legacy;
+int store_legacy_each(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
+                      char *why);
+
+/* The identity of the core's key (hex, up to 64 characters) the passphrases
+ * of this store are sealed under: the first caller's `mine` is recorded;
+ * `recorded` (65 bytes) gets the one recorded. 0, or -1 with why. */
+int store_key_claim(store *s, const char *mine, char *recorded, char *why);
 /* Notes the kind ("quiz", ...) and programme of an exam the core serves, so
  * that the quizzes of a programme are known before anyone has sat them. */
 int store_exam_note(store *s, const char *exam_id, const char *kind, const char *programme,

@@ -18,14 +18,20 @@ struct store_ops {
      * handle's ops are set by store.c. NULL with why. */
     store *(*open)(const char *arg, char *why);
     void (*close)(store *s);
-    int (*bank_put)(store *s, const char *bank_id, const char *bank_path, const char *pass_path,
-                    char *why);
-    int (*bank_get)(store *s, const char *bank_id, char *bank_path, char *pass_path, size_t cap,
-                    char *why);
+    /* digest: hex SHA-256 of the bank's or session's bytes, computed by
+     * store.c at put and checked by it after get (65 bytes) */
+    int (*bank_put)(store *s, const char *bank_id, const void *bank, size_t bank_len,
+                    const char *digest, const void *pass_box, size_t box_len, char *why);
+    int (*bank_get)(store *s, const char *bank_id, store_blob *bank, char *digest,
+                    store_blob *pass_box, char *why);
     int (*session_put)(store *s, const char *session_id, const char *bank_id,
-                       const char *exam_id, const char *path, char *why);
+                       const char *exam_id, const void *file, size_t len, const char *digest,
+                       char *why);
     int (*session_get)(store *s, const char *session_id, char *bank_id, char *exam_id,
-                       char *path, size_t cap, char *why);
+                       store_blob *file, char *digest, char *why);
+    int (*legacy_each)(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
+                       char *why);
+    int (*key_claim)(store *s, const char *mine, char *recorded, char *why);
     int (*exam_note)(store *s, const char *exam_id, const char *kind, const char *programme,
                      char *why);
     int (*kiosk_enrol)(store *s, const char *pub, const char *name, int64_t now_ms, char *why);
@@ -161,15 +167,18 @@ typedef int (*sqlite_job_fn)(sqlite_store *ss, const void *arg, char *why);
 int sqlite_write_grouped(sqlite_store *ss, sqlite_job_fn fn, const void *arg, char *why);
 
 /* Rows read by sqlite_select(): ncol cells a row, each as text (NULL for an
- * SQL NULL) and as an integer. Free with sqlite_rows_free(). */
+ * SQL NULL; a BLOB's bytes, NUL-terminated), its length in bytes, and as an
+ * integer. Free with sqlite_rows_free(). */
 typedef struct sqlite_rows {
     size_t n, ncol;
     char **text;
+    size_t *size;
     long long *num;
 } sqlite_rows;
 
 #define STORE_CELL_TEXT(rows, r, c) ((rows)->text[(r) * (rows)->ncol + (c)])
 #define STORE_CELL_NUM(rows, r, c) ((rows)->num[(r) * (rows)->ncol + (c)])
+#define STORE_CELL_SIZE(rows, r, c) ((rows)->size[(r) * (rows)->ncol + (c)])
 
 /* Takes a reading connection, or with write the writer's lock and begins
  * an IMMEDIATE transaction; the calling thread holds it until sqlite_end.
@@ -180,7 +189,8 @@ int sqlite_begin(sqlite_store *ss, bool write, char *why);
 int sqlite_end(sqlite_store *ss, bool write, int rc, char *why);
 
 /* Parameters are bound from `fmt`, one letter each: 't' const char *
- * (NULL binds SQL NULL), 'i' int, 'l' int64_t. Call between begin and end.
+ * (NULL binds SQL NULL), 'i' int, 'l' int64_t, 'b' a BLOB given as two
+ * arguments, const void * and size_t. Call between begin and end.
  * `what` names the operation in error texts. */
 
 /* Runs one statement that returns no rows; 0, or -1 with why. */
@@ -300,8 +310,9 @@ typedef struct pg_store {
 typedef struct pg_tx {
     pg_store *ps;
     struct pg_conn *c;
-    bool write; /* a transaction is open on c */
-    bool used;  /* a statement ran: a lost connection is no longer retried */
+    bool write;  /* a transaction is open on c */
+    bool used;   /* a statement ran: a lost connection is no longer retried */
+    bool binary; /* results come in binary (a bytea's bytes as they are) */
 } pg_tx;
 
 /* Fills ps->conninfo and ps->label from url and starts an empty pool;
@@ -319,7 +330,8 @@ int pg_end(pg_tx *tx, int rc, char *why);
 
 /* Runs one statement between pg_begin and pg_end with its parameters bound
  * from `fmt`, one letter each: 't' const char * (NULL binds SQL NULL), 'i'
- * int, 'l' int64_t. `what` names the operation in error texts. Returns the
+ * int, 'l' int64_t, 'b' bytes sent in binary, given as two arguments, const
+ * void * and size_t. `what` names the operation in error texts. Returns the
  * result (caller frees with PQclear), or NULL with why. */
 struct pg_result *pg_run(pg_tx *tx, const char *what, char *why, const char *sql,
                          const char *fmt, ...);

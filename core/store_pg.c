@@ -8,7 +8,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_PG_VERSION 2 /* schema written and read by this core */
+#define STORE_PG_VERSION 3 /* schema written and read by this core */
 #define STORE_PG_KEY "kisi-core-schema"
 
 /* The tables of store_sqlite.c. Keys and the columns results are ordered
@@ -66,6 +66,24 @@ static const char *const STORE_PG_TABLES_2[] = {
     " sig TEXT NOT NULL, received_ms BIGINT NOT NULL, UNIQUE (kiosk, digest))",
 };
 
+/* Schema 3 (store_sqlite.c says why): banks and sessions as bytes; the
+ * paths of schema 2 wait in legacy_files. Run in the schema transaction
+ * of a store older than 3. */
+static const char *const STORE_PG_TABLES_3[] = {
+    "CREATE TABLE legacy_files(kind TEXT COLLATE \"C\" NOT NULL, id TEXT COLLATE \"C\" NOT NULL,"
+    " bank_id TEXT NOT NULL, exam_id TEXT NOT NULL, path TEXT NOT NULL, pass_path TEXT NOT NULL,"
+    " PRIMARY KEY (kind, id))",
+    "INSERT INTO legacy_files SELECT 'bank', id, '', '', bank_path, pass_path FROM banks",
+    "INSERT INTO legacy_files SELECT 'session', id, bank_id, exam_id, path, '' FROM sessions",
+    "DROP TABLE banks",
+    "DROP TABLE sessions",
+    "CREATE TABLE banks(id TEXT COLLATE \"C\" PRIMARY KEY, file BYTEA NOT NULL,"
+    " digest TEXT NOT NULL, pass_box BYTEA NOT NULL)",
+    "CREATE TABLE sessions(id TEXT COLLATE \"C\" PRIMARY KEY, bank_id TEXT NOT NULL,"
+    " exam_id TEXT NOT NULL, file BYTEA NOT NULL, digest TEXT NOT NULL)",
+    "CREATE TABLE core_key(one INTEGER PRIMARY KEY CHECK (one = 1), key_id TEXT NOT NULL)",
+};
+
 /* The handle behind s. */
 static pg_store *pg_of(store *s)
 {
@@ -120,6 +138,8 @@ static int pg_schema(pg_store *ps, char *why)
         if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES[i], ""))) rc = -1;
     for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_2 / sizeof STORE_PG_TABLES_2[0]; i++)
         if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_2[i], ""))) rc = -1;
+    for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_3 / sizeof STORE_PG_TABLES_3[0]; i++)
+        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_3[i], ""))) rc = -1;
     if (rc > 0)
         rc = pg_done(pg_run(&tx, ps->label, why,
                             "INSERT INTO meta (key, value) VALUES ($1, $2)"
@@ -173,24 +193,95 @@ static int pg_read_row(store *s, const char *what, char *why, const char *sql, c
     return rc;
 }
 
-static int pg_bank_put(store *s, const char *bank_id, const char *bank_path,
-                       const char *pass_path, char *why)
+static int pg_bank_put(store *s, const char *bank_id, const void *bank, size_t bank_len,
+                       const char *digest, const void *pass_box, size_t box_len, char *why)
 {
-    return pg_done(pg_once(pg_of(s), "recording the bank", why,
-                           "INSERT INTO banks (id, bank_path, pass_path) VALUES ($1, $2, $3)"
-                           " ON CONFLICT (id) DO UPDATE SET bank_path = excluded.bank_path,"
-                           " pass_path = excluded.pass_path",
-                           "ttt", bank_id, bank_path, pass_path));
+    pg_tx tx;
+    if (pg_begin(pg_of(s), true, &tx, why)) return -1;
+    int rc = pg_done(pg_run(&tx, "recording the bank", why,
+                            "INSERT INTO banks (id, file, digest, pass_box) VALUES ($1, $2, $3, $4)"
+                            " ON CONFLICT (id) DO UPDATE SET file = excluded.file,"
+                            " digest = excluded.digest, pass_box = excluded.pass_box",
+                            "tbtb", bank_id, bank, bank_len, digest, pass_box, box_len));
+    if (!rc)
+        rc = pg_done(pg_run(&tx, "recording the bank", why,
+                            "DELETE FROM legacy_files WHERE kind = 'bank' AND id = $1", "t",
+                            bank_id));
+    return pg_end(&tx, rc, why);
 }
 
-static int pg_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path,
-                       size_t cap, char *why)
+/* Copies cell (0, col) of a binary result into *out (malloc'd); -1 with why. */
+static int pg_blob_take(PGresult *res, int col, store_blob *out, char *why)
 {
-    char *const outs[] = {bank_path, pass_path};
-    const char *const names[] = {"the bank path", "the passphrase path"};
-    return pg_read_row(s, "reading the bank", why,
-                       "SELECT bank_path, pass_path FROM banks WHERE id = $1", bank_id, 2, outs,
-                       names, cap);
+    size_t n = (size_t)PQgetlength(res, 0, col);
+    out->data = malloc(n + 1);
+    if (!out->data) {
+        why_set(why, "out of memory");
+        return -1;
+    }
+    memcpy(out->data, PQgetvalue(res, 0, col), n);
+    out->data[n] = 0;
+    out->len = n;
+    return 0;
+}
+
+/* Runs the one-row query sql with the text parameter key, its results in
+ * binary (bytea as bytes, text as text); 1 found, 0 none, NULL res on error. */
+static PGresult *pg_read_binary(store *s, const char *what, char *why, const char *sql,
+                                const char *key)
+{
+    pg_tx tx;
+    if (pg_begin(pg_of(s), false, &tx, why)) return NULL;
+    tx.binary = true;
+    PGresult *res = pg_run(&tx, what, why, sql, "t", key);
+    pg_end(&tx, 0, why);
+    return res;
+}
+
+static int pg_bank_get(store *s, const char *bank_id, store_blob *bank, char *digest,
+                       store_blob *pass_box, char *why)
+{
+    PGresult *res = pg_read_binary(s, "reading the bank", why,
+                                   "SELECT file, digest, pass_box FROM banks WHERE id = $1",
+                                   bank_id);
+    int rc = !res ? -1 : PQntuples(res) == 1;
+    if (rc == 1 && (pg_copy(digest, 65, PQgetvalue(res, 0, 1), "the bank's digest", why) ||
+                    pg_blob_take(res, 0, bank, why) || pg_blob_take(res, 2, pass_box, why)))
+        rc = -1;
+    PQclear(res);
+    return rc;
+}
+
+static int pg_legacy_each(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
+                          char *why)
+{
+    PGresult *res = pg_once(pg_of(s), "reading the files of an earlier core", why,
+                            "SELECT kind, id, bank_id, exam_id, path, pass_path FROM legacy_files"
+                            " ORDER BY kind, id", "");
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        store_legacy l = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+                          PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5)};
+        if ((rc = fn(&l, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* One statement: records mine when no key is recorded, and reads the one recorded. */
+static int pg_key_claim(store *s, const char *mine, char *recorded, char *why)
+{
+    pg_tx tx;
+    if (pg_begin(pg_of(s), true, &tx, why)) return -1;
+    int rc = pg_done(pg_run(&tx, "recording the core key", why,
+                            "INSERT INTO core_key (one, key_id) VALUES (1, $1)"
+                            " ON CONFLICT (one) DO NOTHING", "t", mine));
+    PGresult *res = rc ? NULL : pg_run(&tx, "reading the core key", why,
+                                       "SELECT key_id FROM core_key WHERE one = 1", "");
+    rc = !res || PQntuples(res) != 1 ? -1
+         : pg_copy(recorded, 65, PQgetvalue(res, 0, 0), "the core key's identity", why);
+    PQclear(res);
+    return pg_end(&tx, rc, why);
 }
 
 /* Records an exam's kind and programme (rewritten only when they change). */
@@ -207,24 +298,38 @@ static int pg_exam_note(store *s, const char *exam_id, const char *kind, const c
 }
 
 static int pg_session_put(store *s, const char *session_id, const char *bank_id,
-                          const char *exam_id, const char *path, char *why)
+                          const char *exam_id, const void *file, size_t len, const char *digest,
+                          char *why)
 {
-    return pg_done(pg_once(pg_of(s), "recording the session", why,
-                           "INSERT INTO sessions (id, bank_id, exam_id, path)"
-                           " VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET"
-                           " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
-                           " path = excluded.path",
-                           "tttt", session_id, bank_id, exam_id, path));
+    pg_tx tx;
+    if (pg_begin(pg_of(s), true, &tx, why)) return -1;
+    int rc = pg_done(pg_run(&tx, "recording the session", why,
+                            "INSERT INTO sessions (id, bank_id, exam_id, file, digest)"
+                            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET"
+                            " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
+                            " file = excluded.file, digest = excluded.digest",
+                            "tttbt", session_id, bank_id, exam_id, file, len, digest));
+    if (!rc)
+        rc = pg_done(pg_run(&tx, "recording the session", why,
+                            "DELETE FROM legacy_files WHERE kind = 'session' AND id = $1", "t",
+                            session_id));
+    return pg_end(&tx, rc, why);
 }
 
 static int pg_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
-                          char *path, size_t cap, char *why)
+                          store_blob *file, char *digest, char *why)
 {
-    char *const outs[] = {bank_id, exam_id, path};
-    const char *const names[] = {"the bank id", "the exam id", "the session path"};
-    return pg_read_row(s, "reading the session", why,
-                       "SELECT bank_id, exam_id, path FROM sessions WHERE id = $1", session_id,
-                       3, outs, names, cap);
+    PGresult *res = pg_read_binary(s, "reading the session", why,
+                                   "SELECT bank_id, exam_id, digest, file FROM sessions"
+                                   " WHERE id = $1", session_id);
+    int rc = !res ? -1 : PQntuples(res) == 1;
+    if (rc == 1 && (pg_copy(bank_id, 33, PQgetvalue(res, 0, 0), "the bank id", why) ||
+                    pg_copy(exam_id, 65, PQgetvalue(res, 0, 1), "the exam id", why) ||
+                    pg_copy(digest, 65, PQgetvalue(res, 0, 2), "the session's digest", why) ||
+                    pg_blob_take(res, 3, file, why)))
+        rc = -1;
+    PQclear(res);
+    return rc;
 }
 
 /* A key already known keeps its name, state and enrolment time: a revoked
@@ -346,6 +451,8 @@ const struct store_ops STORE_PG_OPS = {
     .session_put = pg_session_put,
     .exam_note = pg_exam_note,
     .session_get = pg_session_get,
+    .legacy_each = pg_legacy_each,
+    .key_claim = pg_key_claim,
     .kiosk_enrol = pg_kiosk_enrol,
     .kiosk_state = pg_kiosk_state,
     .kiosk_set = pg_kiosk_set,

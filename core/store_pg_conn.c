@@ -1,5 +1,6 @@
 /* store_pg_conn.c -- the PostgreSQL store's connections: a pool opened on first need,
  * transactions, parameterised statements, and one-line errors that never show the URL. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,7 +164,9 @@ static PGresult *pg_vrun(pg_tx *tx, const char *what, char *why, const char *sql
 {
     const char *vals[PG_PARAMS_MAX];
     char nums[PG_PARAMS_MAX][24];
+    int lens[PG_PARAMS_MAX] = {0}, formats[PG_PARAMS_MAX] = {0};
     int n = 0;
+    size_t len;
     for (; fmt[n]; n++) {
         if (n == PG_PARAMS_MAX) {
             why_set(why, "%s: too many parameters", what);
@@ -172,13 +175,24 @@ static PGresult *pg_vrun(pg_tx *tx, const char *what, char *why, const char *sql
         vals[n] = nums[n];
         switch (fmt[n]) {
         case 't': vals[n] = va_arg(ap, const char *); break;
+        case 'b':
+            /* bytes go as they are, in binary: no escaping, no doubling */
+            vals[n] = va_arg(ap, const char *);
+            len = va_arg(ap, size_t);
+            if (len > INT_MAX) {
+                why_set(why, "%s: the file is too large", what);
+                return NULL;
+            }
+            lens[n] = (int)len;
+            formats[n] = 1;
+            break;
         case 'i': snprintf(nums[n], sizeof nums[n], "%d", va_arg(ap, int)); break;
         case 'l': snprintf(nums[n], sizeof nums[n], "%lld", (long long)va_arg(ap, int64_t)); break;
         default: why_set(why, "%s: bad parameter type '%c'", what, fmt[n]); return NULL;
         }
     }
     for (;;) {
-        PGresult *res = PQexecParams(tx->c, sql, n, NULL, vals, NULL, NULL, 0);
+        PGresult *res = PQexecParams(tx->c, sql, n, NULL, vals, lens, formats, tx->binary);
         ExecStatusType st = PQresultStatus(res);
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
             tx->used = true;
@@ -233,7 +247,7 @@ long long pg_num(const PGresult *r, int row, int col)
 
 int pg_begin(pg_store *ps, bool write, pg_tx *tx, char *why)
 {
-    *tx = (pg_tx){ps, pg_take(ps, why), false, false};
+    *tx = (pg_tx){ps, pg_take(ps, why), false, false, false};
     if (!tx->c) return -1;
     if (!write) return 0;
     PGresult *res = pg_run(tx, "starting a write", why, "BEGIN", "");

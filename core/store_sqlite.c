@@ -13,7 +13,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_SQLITE_VERSION 2      /* schema written and read by this core */
+#define STORE_SQLITE_VERSION 3      /* schema written and read by this core */
 #define STORE_SQLITE_KEY "kisi-core-schema"
 
 /* Results carry the exam's kind and programme (from the bank the core
@@ -64,6 +64,23 @@ static const char STORE_SQLITE_TABLES_2[] =
     " json TEXT NOT NULL, sig TEXT NOT NULL, received_ms INTEGER NOT NULL,"
     " UNIQUE (kiosk, digest));";
 
+/* Schema 3: banks and sessions are kept as bytes, no longer as paths of
+ * copies beside the store; the paths a store of schema 2 held wait in
+ * legacy_files until the core reads them in. The core key's identity. */
+static const char STORE_SQLITE_TABLES_3[] =
+    "CREATE TABLE legacy_files(kind TEXT NOT NULL, id TEXT NOT NULL, bank_id TEXT NOT NULL,"
+    " exam_id TEXT NOT NULL, path TEXT NOT NULL, pass_path TEXT NOT NULL,"
+    " PRIMARY KEY (kind, id));"
+    "INSERT INTO legacy_files SELECT 'bank', id, '', '', bank_path, pass_path FROM banks;"
+    "INSERT INTO legacy_files SELECT 'session', id, bank_id, exam_id, path, '' FROM sessions;"
+    "DROP TABLE banks;"
+    "DROP TABLE sessions;"
+    "CREATE TABLE banks(id TEXT PRIMARY KEY, file BLOB NOT NULL, digest TEXT NOT NULL,"
+    " pass_box BLOB NOT NULL);"
+    "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL, exam_id TEXT NOT NULL,"
+    " file BLOB NOT NULL, digest TEXT NOT NULL);"
+    "CREATE TABLE core_key(one INTEGER PRIMARY KEY CHECK (one = 1), key_id TEXT NOT NULL);";
+
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
 {
@@ -90,6 +107,7 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
     if (!rc && STORE_CELL_NUM(&r, 0, 0) == 0) {
         int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
         if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL);
+        if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
         rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "INSERT INTO meta VALUES (?1, ?2)", "ti",
                                           STORE_SQLITE_KEY, STORE_SQLITE_VERSION)
                             : sqlite_fail(ss, e, what, why);
@@ -110,9 +128,11 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
         } else if (!rc && v < 1) {
             why_set(why, "%s has a damaged schema version", what);
             rc = -1;
-        } else if (!rc && v == 1) {
-            /* a store of schema 1 gains the tables of schema 2 */
-            int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL);
+        } else if (!rc && v < STORE_SQLITE_VERSION) {
+            /* an older store gains the tables of the schemas after its own */
+            int e = v < 2 ? sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL)
+                          : SQLITE_OK;
+            if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
             rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "UPDATE meta SET value = ?2"
                                               " WHERE key = ?1", "ti", STORE_SQLITE_KEY,
                                               STORE_SQLITE_VERSION)
@@ -247,35 +267,87 @@ static sqlite_store *sqlite_of(store *s)
     return (sqlite_store *)s;
 }
 
-static int sqlite_bank_put(store *s, const char *bank_id, const char *bank_path,
-                           const char *pass_path, char *why)
+/* Copies the bytes of cell (r, c) into *out (malloc'd); -1 with why. */
+static int sqlite_blob_take(sqlite_rows *rows, size_t c, store_blob *out, char *why)
+{
+    out->len = STORE_CELL_SIZE(rows, 0, c);
+    out->data = (unsigned char *)STORE_CELL_TEXT(rows, 0, c);
+    STORE_CELL_TEXT(rows, 0, c) = NULL; /* now the caller's */
+    if (out->data) return 0;
+    why_set(why, "the store holds no bytes for this file");
+    return -1;
+}
+
+static int sqlite_bank_put(store *s, const char *bank_id, const void *bank, size_t bank_len,
+                           const char *digest, const void *pass_box, size_t box_len, char *why)
 {
     sqlite_store *ss = sqlite_of(s);
     if (sqlite_begin(ss, true, why)) return -1;
     int rc = sqlite_exec(ss, "recording the bank", why,
-                         "INSERT INTO banks (id, bank_path, pass_path) VALUES (?1, ?2, ?3)"
-                         " ON CONFLICT (id) DO UPDATE SET bank_path = excluded.bank_path,"
-                         " pass_path = excluded.pass_path",
-                         "ttt", bank_id, bank_path, pass_path);
+                         "INSERT INTO banks (id, file, digest, pass_box) VALUES (?1, ?2, ?3, ?4)"
+                         " ON CONFLICT (id) DO UPDATE SET file = excluded.file,"
+                         " digest = excluded.digest, pass_box = excluded.pass_box",
+                         "tbtb", bank_id, bank, bank_len, digest, pass_box, box_len);
+    if (!rc)
+        rc = sqlite_exec(ss, "recording the bank", why,
+                         "DELETE FROM legacy_files WHERE kind = 'bank' AND id = ?1", "t", bank_id);
     return sqlite_end(ss, true, rc, why);
 }
 
-static int sqlite_bank_get(store *s, const char *bank_id, char *bank_path, char *pass_path,
-                           size_t cap, char *why)
+static int sqlite_bank_get(store *s, const char *bank_id, store_blob *bank, char *digest,
+                           store_blob *pass_box, char *why)
 {
     sqlite_store *ss = sqlite_of(s);
     sqlite_rows r;
     if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the bank", why,
-                           "SELECT bank_path, pass_path FROM banks WHERE id = ?1", "t", bank_id);
+                           "SELECT file, digest, pass_box FROM banks WHERE id = ?1", "t", bank_id);
     sqlite_end(ss, false, rc, why);
-    if (!rc && r.n == 1)
-        rc = sqlite_copy(bank_path, cap, STORE_CELL_TEXT(&r, 0, 0), "the bank path", why) ||
-                     sqlite_copy(pass_path, cap, STORE_CELL_TEXT(&r, 0, 1), "the passphrase path", why)
+    if (!rc && r.n == 1) {
+        rc = sqlite_copy(digest, 65, STORE_CELL_TEXT(&r, 0, 1), "the bank's digest", why) ||
+                     sqlite_blob_take(&r, 0, bank, why) || sqlite_blob_take(&r, 2, pass_box, why)
                  ? -1
                  : 1;
+    }
     sqlite_rows_free(&r);
     return rc;
+}
+
+static int sqlite_legacy_each(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
+                              char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r;
+    if (sqlite_begin(ss, false, why)) return -1;
+    int rc = sqlite_select(ss, &r, "reading the files of an earlier core", why,
+                           "SELECT kind, id, bank_id, exam_id, path, pass_path FROM legacy_files"
+                           " ORDER BY kind, id", "");
+    sqlite_end(ss, false, rc, why);
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        store_legacy l = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
+                          STORE_CELL_TEXT(&r, i, 2), STORE_CELL_TEXT(&r, i, 3),
+                          STORE_CELL_TEXT(&r, i, 4), STORE_CELL_TEXT(&r, i, 5)};
+        if ((rc = fn(&l, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+static int sqlite_key_claim(store *s, const char *mine, char *recorded, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r = {0};
+    if (sqlite_begin(ss, true, why)) return -1;
+    int rc = sqlite_exec(ss, "recording the core key", why,
+                         "INSERT INTO core_key (one, key_id) VALUES (1, ?1)"
+                         " ON CONFLICT (one) DO NOTHING", "t", mine);
+    if (!rc)
+        rc = sqlite_select(ss, &r, "reading the core key", why,
+                           "SELECT key_id FROM core_key WHERE one = 1", "");
+    if (!rc) rc = r.n == 1 ? sqlite_copy(recorded, 65, STORE_CELL_TEXT(&r, 0, 0),
+                                         "the core key's identity", why) : -1;
+    sqlite_rows_free(&r);
+    return sqlite_end(ss, true, rc, why);
 }
 
 /* Records an exam's kind and programme inside the caller's transaction. */
@@ -299,32 +371,39 @@ static int sqlite_exam_note(store *s, const char *exam_id, const char *kind,
 }
 
 static int sqlite_session_put(store *s, const char *session_id, const char *bank_id,
-                              const char *exam_id, const char *path, char *why)
+                              const char *exam_id, const void *file, size_t len,
+                              const char *digest, char *why)
 {
     sqlite_store *ss = sqlite_of(s);
     if (sqlite_begin(ss, true, why)) return -1;
     int rc = sqlite_exec(ss, "recording the session", why,
-                         "INSERT INTO sessions (id, bank_id, exam_id, path) VALUES (?1, ?2, ?3, ?4)"
-                         " ON CONFLICT (id) DO UPDATE SET bank_id = excluded.bank_id,"
-                         " exam_id = excluded.exam_id, path = excluded.path",
-                         "tttt", session_id, bank_id, exam_id, path);
+                         "INSERT INTO sessions (id, bank_id, exam_id, file, digest)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET"
+                         " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
+                         " file = excluded.file, digest = excluded.digest",
+                         "tttbt", session_id, bank_id, exam_id, file, len, digest);
+    if (!rc)
+        rc = sqlite_exec(ss, "recording the session", why,
+                         "DELETE FROM legacy_files WHERE kind = 'session' AND id = ?1", "t",
+                         session_id);
     return sqlite_end(ss, true, rc, why);
 }
 
 static int sqlite_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
-                              char *path, size_t cap, char *why)
+                              store_blob *file, char *digest, char *why)
 {
     sqlite_store *ss = sqlite_of(s);
     sqlite_rows r;
     if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "reading the session", why,
-                           "SELECT bank_id, exam_id, path FROM sessions WHERE id = ?1", "t",
-                           session_id);
+                           "SELECT bank_id, exam_id, digest, file FROM sessions WHERE id = ?1",
+                           "t", session_id);
     sqlite_end(ss, false, rc, why);
     if (!rc && r.n == 1)
-        rc = sqlite_copy(bank_id, cap, STORE_CELL_TEXT(&r, 0, 0), "the bank id", why) ||
-                     sqlite_copy(exam_id, cap, STORE_CELL_TEXT(&r, 0, 1), "the exam id", why) ||
-                     sqlite_copy(path, cap, STORE_CELL_TEXT(&r, 0, 2), "the session path", why)
+        rc = sqlite_copy(bank_id, 33, STORE_CELL_TEXT(&r, 0, 0), "the bank id", why) ||
+                     sqlite_copy(exam_id, 65, STORE_CELL_TEXT(&r, 0, 1), "the exam id", why) ||
+                     sqlite_copy(digest, 65, STORE_CELL_TEXT(&r, 0, 2), "the session's digest", why) ||
+                     sqlite_blob_take(&r, 3, file, why)
                  ? -1
                  : 1;
     sqlite_rows_free(&r);
@@ -479,6 +558,8 @@ const struct store_ops STORE_SQLITE_OPS = {
     .session_put = sqlite_session_put,
     .exam_note = sqlite_exam_note,
     .session_get = sqlite_session_get,
+    .legacy_each = sqlite_legacy_each,
+    .key_claim = sqlite_key_claim,
     .kiosk_enrol = sqlite_kiosk_enrol,
     .kiosk_state = sqlite_kiosk_state,
     .kiosk_set = sqlite_kiosk_set,

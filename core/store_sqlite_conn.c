@@ -127,6 +127,10 @@ static sqlite3_stmt *sqlite_vprep(sqlite_store *ss, const char *what, char *why,
             break;
         case 'i': rc = sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
         case 'l': rc = sqlite3_bind_int64(st, i + 1, (sqlite3_int64)va_arg(ap, int64_t)); break;
+        case 'b':
+            t = va_arg(ap, const char *);
+            rc = sqlite3_bind_blob64(st, i + 1, t, (sqlite3_uint64)va_arg(ap, size_t), SQLITE_STATIC);
+            break;
         default: rc = SQLITE_MISUSE; break;
         }
     }
@@ -159,6 +163,7 @@ void sqlite_rows_free(sqlite_rows *rows)
     if (!rows) return;
     for (size_t i = 0; i < rows->n * rows->ncol; i++) free(rows->text[i]);
     free(rows->text);
+    free(rows->size);
     free(rows->num);
     memset(rows, 0, sizeof *rows);
 }
@@ -171,16 +176,27 @@ static int sqlite_keep_row(sqlite_rows *rows, sqlite3_stmt *st, size_t *cap)
         char **t = realloc(rows->text, (cells ? cells : 1) * sizeof *t);
         if (t) rows->text = t;
         long long *v = t ? realloc(rows->num, (cells ? cells : 1) * sizeof *v) : NULL;
-        if (!v) return -1;
-        rows->num = v;
+        if (v) rows->num = v;
+        size_t *z = v ? realloc(rows->size, (cells ? cells : 1) * sizeof *z) : NULL;
+        if (!z) return -1;
+        rows->size = z;
         *cap = ncap;
     }
     size_t at = rows->n * rows->ncol;
     for (size_t c = 0; c < rows->ncol; c++) {
         int type = sqlite3_column_type(st, (int)c);
-        const unsigned char *txt = type == SQLITE_NULL ? NULL : sqlite3_column_text(st, (int)c);
+        /* a BLOB as its bytes, anything else as text (SQLite's conversions) */
+        const void *cell = type == SQLITE_NULL ? NULL
+                           : type == SQLITE_BLOB ? sqlite3_column_blob(st, (int)c)
+                                                 : (const void *)sqlite3_column_text(st, (int)c);
+        size_t len = cell ? (size_t)sqlite3_column_bytes(st, (int)c) : 0;
+        rows->size[at + c] = len;
+        rows->text[at + c] = cell || type == SQLITE_BLOB ? malloc(len + 1) : NULL;
+        if (rows->text[at + c]) {
+            if (len) memcpy(rows->text[at + c], cell, len);
+            rows->text[at + c][len] = 0;
+        }
         rows->num[at + c] = sqlite3_column_int64(st, (int)c);
-        rows->text[at + c] = txt ? strdup((const char *)txt) : NULL;
         if (type != SQLITE_NULL && !rows->text[at + c]) {
             for (size_t k = 0; k < c; k++) free(rows->text[at + k]);
             return -1;

@@ -159,7 +159,7 @@ static void core_start(core_run *r, const char *dir, int round, const char *bank
     char path[4200], why[WHY_SIZE] = "";
     snprintf(path, sizeof path, "sqlite:%s/core-%d.db", dir, round);
     r->st = store_open(path, why);
-    snprintf(path, sizeof path, "%s/data-%d", dir, round);
+    snprintf(path, sizeof path, "%s/core-%d.key", dir, round);
     r->c = r->st ? core_ctx_new(r->st, path, why) : NULL;
     snprintf(path, sizeof path, "%s/authority.pub", dir);
     if (!r->c || core_bank_add(r->c, bank_path, pass_path, path, why)) die("core", why);

@@ -37,7 +37,7 @@ static void test_stopping_the_server_closes_its_socket_once(void **state)
     snprintf(url, sizeof url, "sqlite:%s", fx_path(dir, "core.db"));
     store *st = store_open(url, why);
     if (!st) fail_msg("store_open: %s", why);
-    core_ctx *c = core_ctx_new(st, fx_path(dir, "data"), why);
+    core_ctx *c = core_ctx_new(st, fx_path(dir, "core.key"), why);
     if (!c) fail_msg("core_ctx_new: %s", why);
     http_server *h = NULL;
     for (int port = 18700; !h && port < 18800; port++) {

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 #include "ingest.h"
@@ -50,7 +52,7 @@ static int setup(void **state)
     snprintf(url, sizeof url, "sqlite:%s", fx_path(x->dir, "core.db"));
     x->st = store_open(url, why);
     if (!x->st) fail_msg("store_open: %s", why);
-    x->c = core_ctx_new(x->st, fx_path(x->dir, "data"), why);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
     if (!x->c) fail_msg("core_ctx_new: %s", why);
     char bank_path[4200], pass_path[4200];
     snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
@@ -179,7 +181,7 @@ static void test_results_of_more_sessions_than_are_kept_open_are_all_stored(void
     /* a server started after the sessions were added knows none of them open */
     char why[WHY_SIZE] = "";
     core_ctx_free(x->c);
-    x->c = core_ctx_new(x->st, fx_path(x->dir, "data"), why);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
     assert_non_null(x->c);
     for (int i = 0; i < SESSIONS; i++) {
         if (ingest(x, text[i], sig[i], code) != 201) fail_msg("session %d: %s", i, code);
@@ -203,56 +205,116 @@ static void test_bank_without_the_authority_key_is_refused(void **state)
     assert_null(strchr(why, '\n'));
 }
 
-/* A data folder of `depth` nested folders of 200 bytes each under x->dir
- * (the session copies' paths were once read back into 256 bytes),
- * made here (core_ctx_new makes only the last level). */
-static const char *deep_folder(fx *x, int depth, char *out, size_t cap)
+/* Copies the file src to dst (both under x->dir). */
+static void copy_file(fx *x, const char *src, const char *dst)
 {
-    char name[201];
-    memset(name, 'd', 200);
-    name[200] = 0;
-    size_t n = (size_t)snprintf(out, cap, "%s", x->dir);
-    for (int i = 0; i < depth; i++) {
-        n += (size_t)snprintf(out + n, cap - n, "/%s", name);
-        assert_true(n < cap);
-        if (mkdir(out, 0700) != 0) fail_msg("mkdir %s", out);
-    }
-    snprintf(out + n, cap - n, "/data");
-    return out;
+    char a[4200], why[WHY_SIZE] = "";
+    char *data = NULL;
+    size_t len = 0;
+    snprintf(a, sizeof a, "%s", fx_path(x->dir, src));
+    if (bank_file_read(a, 1 << 24, &data, &len, why) ||
+        bank_file_write_atomic(fx_path(x->dir, dst), data, len, 0600, why))
+        fail_msg("copy %s: %s", src, why);
+    free(data);
 }
 
-static void test_results_are_stored_with_a_long_data_folder_path(void **state)
+static void test_a_core_serves_from_its_store_alone_with_a_copy_of_the_key(void **state)
 {
     fx *x = *state;
-    char why[WHY_SIZE] = "", dir[8192], sig[129], code[32], pub[4200], bank_path[4200],
-         pass_path[4200];
-    deep_folder(x, 2, dir, sizeof dir); /* about 430 bytes */
-    core_ctx_free(x->c);
-    x->c = core_ctx_new(x->st, dir, why);
-    if (!x->c) fail_msg("core_ctx_new: %s", why);
-    snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
-    snprintf(pass_path, sizeof pass_path, "%s", fx_path(x->dir, "pass"));
-    snprintf(pub, sizeof pub, "%s", fx_path(x->dir, "authority.pub"));
-    if (core_bank_add(x->c, bank_path, pass_path, pub, why)) fail_msg("bank add: %s", why);
+    char why[WHY_SIZE] = "", sig[129], code[32];
     approve(x);
-    bank_session *s = add_session(x, "long.session", fx_nip(0));
+    bank_session *s = add_session(x, "gone.session", fx_nip(0));
     char *text = record(x, s, fx_nip(0), sig);
-    /* a server started afresh reads the session back from the store's path */
+    bank_session_close(s);
+    /* another core: no bank, passphrase or session file beside it, only a
+     * copy of the key file */
+    copy_file(x, "core.key", "other.key");
+    assert_int_equal(unlink(fx_path(x->dir, "gone.session")), 0);
+    assert_int_equal(unlink(fx_path(x->dir, "bank.bank")), 0);
+    assert_int_equal(unlink(fx_path(x->dir, "pass")), 0);
     core_ctx_free(x->c);
-    x->c = core_ctx_new(x->st, dir, why);
-    assert_non_null(x->c);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "other.key"), why);
+    if (!x->c) fail_msg("core_ctx_new: %s", why);
     assert_int_equal(ingest(x, text, sig, code), 201);
     free(text);
-    bank_session_close(s);
 }
 
-static void test_data_folder_beyond_the_path_limit_is_refused(void **state)
+static void test_a_core_with_another_key_is_refused(void **state)
 {
     fx *x = *state;
-    char why[WHY_SIZE] = "", dir[8192];
-    deep_folder(x, 3, dir, sizeof dir); /* about 630 bytes */
-    assert_null(core_ctx_new(x->st, dir, why));
-    assert_non_null(strstr(why, "longer than"));
+    char why[WHY_SIZE] = "";
+    assert_null(core_ctx_new(x->st, fx_path(x->dir, "new.key"), why));
+    assert_non_null(strstr(why, "is not this database's"));
+    assert_null(strchr(why, '\n'));
+    /* a key file that is no key */
+    FILE *f = fopen(fx_path(x->dir, "bad.key"), "w");
+    assert_non_null(f);
+    fputs("not a key\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_null(core_ctx_new(x->st, fx_path(x->dir, "bad.key"), why));
+    assert_non_null(strstr(why, "is not a core key"));
+}
+
+static void test_the_key_file_is_private_and_the_passphrase_is_sealed_in_the_store(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    struct stat st;
+    assert_int_equal(stat(fx_path(x->dir, "core.key"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    store_blob file, box;
+    assert_int_equal(store_bank_get(x->st, bank_id(x->b), &file, &box, why), 1);
+    assert_true(box.len > strlen(FX_PASS));
+    size_t n = strlen(FX_PASS);
+    for (size_t i = 0; i + n <= box.len; i++) assert_true(memcmp(box.data + i, FX_PASS, n) != 0);
+    store_blob_free(&file);
+    store_blob_free(&box);
+}
+
+/* Runs SQL on the SQLite store of x behind its back. */
+static void raw(fx *x, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(fx_path(x->dir, "core.db"), &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+static void test_files_kept_by_an_earlier_core_are_read_into_the_store(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", sql[16384], sig[129], code[32], sid[40];
+    approve(x);
+    bank_session *s = add_session(x, "old.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    snprintf(sid, sizeof sid, "%s", bank_session_id(s));
+    bank_session_close(s);
+    /* as an upgraded store of schema 2 holds them: by path only */
+    raw(x, "DELETE FROM banks");
+    raw(x, "DELETE FROM sessions");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO legacy_files VALUES ('bank', '%s', '', '', '%s/bank.bank', '%s/pass');"
+             "INSERT INTO legacy_files VALUES ('session', '%s', '%s', 'akad', '%s/old.session', '');"
+             "INSERT INTO legacy_files VALUES ('session', 'ffff', '%s', 'akad', '%s/lost.session', '')",
+             bank_id(x->b), x->dir, x->dir, sid, bank_id(x->b), x->dir, bank_id(x->b), x->dir);
+    raw(x, sql);
+    core_ctx_free(x->c);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
+    assert_non_null(x->c);
+    int moved = -1, left = -1;
+    assert_int_equal(core_ctx_import(x->c, &moved, &left, why), 0);
+    assert_int_equal(moved, 2);
+    assert_int_equal(left, 1);
+    assert_non_null(strstr(why, "lost.session"));
+    /* read in: the files are no longer needed */
+    assert_int_equal(unlink(fx_path(x->dir, "old.session")), 0);
+    assert_int_equal(unlink(fx_path(x->dir, "bank.bank")), 0);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    why[0] = 0;
+    assert_int_equal(core_ctx_import(x->c, &moved, &left, why), 0);
+    assert_int_equal(moved, 0);
+    assert_int_equal(left, 1);
+    free(text);
 }
 
 /* Counts the uploads listed, by state. */
@@ -395,10 +457,14 @@ int main(void)
             test_refusals_are_kept_when_signed_or_from_an_enrolled_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_result_of_a_pending_kiosk_waits_until_it_is_approved,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_results_are_stored_with_a_long_data_folder_path,
+        cmocka_unit_test_setup_teardown(test_a_core_serves_from_its_store_alone_with_a_copy_of_the_key,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_data_folder_beyond_the_path_limit_is_refused, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_core_with_another_key_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_key_file_is_private_and_the_passphrase_is_sealed_in_the_store, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_files_kept_by_an_earlier_core_are_read_into_the_store,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_results_of_more_sessions_than_are_kept_open_are_all_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(

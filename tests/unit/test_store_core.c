@@ -133,26 +133,83 @@ static int put(store *s, const char *session, const char *exam, const char *kind
     return rc;
 }
 
+/* len bytes of every value, NULs included, varied by seed. Caller frees. */
+static unsigned char *bytes_of(size_t len, unsigned seed)
+{
+    unsigned char *b = malloc(len);
+    assert_non_null(b);
+    for (size_t i = 0; i < len; i++) b[i] = (unsigned char)((i * 131u + seed) % 256u);
+    return b;
+}
+
+/* True when the blob holds exactly len bytes of data. */
+static bool blob_is(const store_blob *b, const unsigned char *data, size_t len)
+{
+    return b->data && b->len == len && memcmp(b->data, data, len) == 0;
+}
+
 static void test_store_keeps_its_rows_when_reopened(void **state)
 {
     (void)state;
-    char *dir, why[WHY_SIZE] = "", bp[256], pp[256];
+    char *dir, why[WHY_SIZE] = "";
+    size_t big = (size_t)3 << 20; /* beyond any single page or message buffer */
+    unsigned char *bk = bytes_of(big, 7), *box = bytes_of(60, 1), *other = bytes_of(4096, 9);
+    store_blob file, pass;
     store *s = open_in(&dir);
-    assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
+    assert_int_equal(store_bank_put(s, "b1", bk, big, box, 60, why), 0);
     store_close(s);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM banks"), 1);
     s = reopen(dir, why);
     assert_non_null(s);
-    assert_int_equal(store_bank_get(s, "b1", bp, pp, sizeof bp, why), 1);
-    assert_string_equal(bp, "/data/banks/b1.bank");
-    assert_string_equal(pp, "/data/banks/b1.pass");
-    assert_int_equal(store_bank_get(s, "b2", bp, pp, sizeof bp, why), 0);
-    assert_int_equal(store_bank_get(s, "b1", bp, pp, 8, why), -1);
-    assert_non_null(strstr(why, "longer than"));
-    assert_int_equal(store_bank_put(s, "b1", "/elsewhere/b1.bank", "/elsewhere/b1.pass", why), 0);
-    assert_int_equal(store_bank_get(s, "b1", bp, pp, sizeof bp, why), 1);
-    assert_string_equal(bp, "/elsewhere/b1.bank");
+    assert_int_equal(store_bank_get(s, "b1", &file, &pass, why), 1);
+    assert_true(blob_is(&file, bk, big));
+    assert_true(blob_is(&pass, box, 60));
+    store_blob_free(&file);
+    store_blob_free(&pass);
+    assert_int_equal(store_bank_get(s, "b2", &file, &pass, why), 0);
+    assert_null(file.data);
+    /* a new copy of a known bk replaces the first */
+    assert_int_equal(store_bank_put(s, "b1", other, 4096, box, 30, why), 0);
+    assert_int_equal(store_bank_get(s, "b1", &file, &pass, why), 1);
+    assert_true(blob_is(&file, other, 4096));
+    assert_true(blob_is(&pass, box, 30));
+    store_blob_free(&file);
+    store_blob_free(&pass);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM banks"), 1);
+    /* nothing empty is kept */
+    assert_int_equal(store_bank_put(s, "b3", bk, 0, box, 60, why), -1);
+    assert_non_null(strstr(why, "empty"));
+    assert_int_equal(store_bank_put(s, "b3", bk, 10, NULL, 0, why), -1);
     store_close(s);
+    free(bk);
+    free(box);
+    free(other);
+    fx_rmdir(dir);
+}
+
+static void test_bank_or_session_bytes_changed_in_the_store_are_refused(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", bid[33], exam[65];
+    unsigned char *bk = bytes_of(5000, 3), *sess = bytes_of(700, 5);
+    store_blob file, pass;
+    store *s = open_in(&dir);
+    assert_int_equal(store_bank_put(s, "b1", bk, 5000, bk, 40, why), 0);
+    assert_int_equal(store_session_put(s, "s1", "b1", "akad", sess, 700, why), 0);
+    raw_sql(dir, pg_url ? "UPDATE banks SET file = substring(file from 2)"
+                        : "UPDATE banks SET file = substr(file, 2)");
+    raw_sql(dir, pg_url ? "UPDATE sessions SET file = file || '\\x00'::bytea"
+                        : "UPDATE sessions SET file = file || X'00'");
+    assert_int_equal(store_bank_get(s, "b1", &file, &pass, why), -1);
+    assert_non_null(strstr(why, "bank b1 in the store is damaged"));
+    assert_null(file.data);
+    assert_null(pass.data);
+    assert_int_equal(store_session_get(s, "s1", bid, exam, &file, why), -1);
+    assert_non_null(strstr(why, "session s1 in the store is damaged"));
+    assert_null(file.data);
+    store_close(s);
+    free(bk);
+    free(sess);
     fx_rmdir(dir);
 }
 
@@ -161,7 +218,7 @@ static void test_sqlite_file_is_private_and_in_wal_mode(void **state)
     (void)state;
     char *dir, why[WHY_SIZE] = "";
     store *s = open_in(&dir);
-    assert_int_equal(store_bank_put(s, "b1", "/data/banks/b1.bank", "/data/banks/b1.pass", why), 0);
+    assert_int_equal(store_bank_put(s, "b1", "bank", 4, "pass", 4, why), 0);
     store_close(s);
     struct stat st;
     assert_int_equal(stat(fx_path(dir, "core.db"), &st), 0);
@@ -173,14 +230,96 @@ static void test_sqlite_file_is_private_and_in_wal_mode(void **state)
 static void test_session_is_found_by_id(void **state)
 {
     (void)state;
-    char *dir, why[WHY_SIZE] = "", bid[64], exam[64], path[256];
+    char *dir, why[WHY_SIZE] = "", bid[33], exam[65];
+    unsigned char *one = bytes_of(100000, 11), *two = bytes_of(5, 0);
+    store_blob file;
     store *s = open_in(&dir);
-    assert_int_equal(store_session_put(s, "s1", "b1", "quiz-1", "/data/sessions/s1", why), 0);
-    assert_int_equal(store_session_get(s, "s1", bid, exam, path, sizeof bid, why), 1);
+    assert_int_equal(store_session_put(s, "s1", "b1", "quiz-1", one, 100000, why), 0);
+    assert_int_equal(store_session_get(s, "s1", bid, exam, &file, why), 1);
     assert_string_equal(bid, "b1");
     assert_string_equal(exam, "quiz-1");
-    assert_string_equal(path, "/data/sessions/s1");
-    assert_int_equal(store_session_get(s, "s2", bid, exam, path, sizeof bid, why), 0);
+    assert_true(blob_is(&file, one, 100000));
+    store_blob_free(&file);
+    assert_int_equal(store_session_get(s, "s2", bid, exam, &file, why), 0);
+    assert_int_equal(store_session_put(s, "s1", "b2", "quiz-2", two, 5, why), 0);
+    assert_int_equal(store_session_get(s, "s1", bid, exam, &file, why), 1);
+    assert_string_equal(bid, "b2");
+    assert_true(blob_is(&file, two, 5));
+    store_blob_free(&file);
+    /* ids longer than libbank's are refused before they are stored */
+    assert_int_equal(store_session_put(s, "s3", "b123456789012345678901234567890123", "q", two, 5,
+                                       why), -1);
+    assert_int_equal(store_session_put(s, "s3", "b1", "q", two, 0, why), -1);
+    store_close(s);
+    free(one);
+    free(two);
+    fx_rmdir(dir);
+}
+
+static void test_core_key_is_the_first_one_claimed(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", got[65];
+    store *s = open_in(&dir);
+    assert_int_equal(store_key_claim(s, "0123456789abcdef", got, why), 0);
+    assert_string_equal(got, "0123456789abcdef");
+    store_close(s);
+    s = reopen(dir, why);
+    assert_non_null(s);
+    assert_int_equal(store_key_claim(s, "fedcba9876543210", got, why), 0);
+    assert_string_equal(got, "0123456789abcdef");
+    assert_int_equal(store_key_claim(s, "", got, why), -1);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* Makes the closed store of dir one of schema 2: banks and sessions by path. */
+static void back_to_schema_2(const char *dir)
+{
+    raw_sql(dir, "DROP TABLE banks");
+    raw_sql(dir, "DROP TABLE sessions");
+    raw_sql(dir, "DROP TABLE legacy_files");
+    raw_sql(dir, "DROP TABLE core_key");
+    raw_sql(dir, "CREATE TABLE banks(id TEXT PRIMARY KEY, bank_path TEXT NOT NULL,"
+                 " pass_path TEXT NOT NULL)");
+    raw_sql(dir, "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL,"
+                 " exam_id TEXT NOT NULL, path TEXT NOT NULL)");
+    raw_sql(dir, "UPDATE meta SET value = 2 WHERE key = 'kisi-core-schema'");
+}
+
+/* Collects "kind id bank exam path pass|" of the files an earlier core kept. */
+static int add_legacy(const store_legacy *l, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 1024 - n, "%s %s %s %s %s %s|", l->kind, l->id, l->bank_id, l->exam_id,
+             l->path, l->pass_path);
+    return 0;
+}
+
+static void test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_in(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", out[1024] = "";
+    store_close(open_in(&dir));
+    back_to_schema_2(dir);
+    raw_sql(dir, "INSERT INTO banks VALUES ('b1', '/d/banks/b1.bank', '/d/banks/b1.pass')");
+    raw_sql(dir, "INSERT INTO sessions VALUES ('s1', 'b1', 'akad', '/d/sessions/s1.session')");
+    store *s = reopen(dir, why);
+    if (!s) fail_msg("reopen: %s", why);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 3);
+    assert_int_equal(store_legacy_each(s, add_legacy, out, why), 0);
+    assert_string_equal(out, "bank b1   /d/banks/b1.bank /d/banks/b1.pass|"
+                             "session s1 b1 akad /d/sessions/s1.session |");
+    /* a bank or session read in (or added again) is no longer listed */
+    assert_int_equal(store_bank_put(s, "b1", "bank", 4, "box", 3, why), 0);
+    out[0] = 0;
+    assert_int_equal(store_legacy_each(s, add_legacy, out, why), 0);
+    assert_string_equal(out, "session s1 b1 akad /d/sessions/s1.session |");
+    assert_int_equal(store_session_put(s, "s1", "b1", "akad", "sess", 4, why), 0);
+    out[0] = 0;
+    assert_int_equal(store_legacy_each(s, add_legacy, out, why), 0);
+    assert_string_equal(out, "");
     store_close(s);
     fx_rmdir(dir);
 }
@@ -1007,17 +1146,18 @@ static void test_waiting_results_are_kept_once_and_refused_together(void **state
     fx_rmdir(dir);
 }
 
-static void test_store_of_schema_1_gains_the_tables_of_schema_2(void **state)
+static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **state)
 {
     (void)state;
     char *dir, why[WHY_SIZE] = "", out[2048] = "";
     store_close(open_in(&dir));
+    back_to_schema_2(dir);
     raw_sql(dir, "DROP TABLE refusals");
     raw_sql(dir, "DROP TABLE pending");
     raw_sql(dir, "UPDATE meta SET value = 1 WHERE key = 'kisi-core-schema'");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 2);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 3);
     store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
     assert_int_equal(store_refusal_put(s, &r, why), 0);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
@@ -1117,7 +1257,10 @@ int main(void)
         cmocka_unit_test(test_recap_runs_recorded_at_once_by_several_cores_are_numbered_once),
         cmocka_unit_test(test_uploads_list_what_arrived_and_what_became_of_it),
         cmocka_unit_test(test_waiting_results_are_kept_once_and_refused_together),
-        cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schema_2),
+        cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3),
+        cmocka_unit_test(test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_in),
+        cmocka_unit_test(test_bank_or_session_bytes_changed_in_the_store_are_refused),
+        cmocka_unit_test(test_core_key_is_the_first_one_claimed),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_store_holding_other_tables_is_refused),
         cmocka_unit_test(test_store_url_names_a_known_backend),

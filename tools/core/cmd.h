@@ -12,7 +12,7 @@
 #define CMD_FILE_MAX (16u << 20)  /* largest input file a subcommand reads */
 
 /* What a subcommand works on: the store and, when asked for, the ingest
- * context over it (with its data folder). */
+ * context over it (with the core key). */
 typedef struct cmd_env {
     store *st;
     core_ctx *ctx;
@@ -21,11 +21,14 @@ typedef struct cmd_env {
 /* The --db URL as it may be shown: without the password of a postgres://
  * URL and without its query (which may hold one). Returns db itself or buf. */
 const char *cmd_db_shown(const char *db, char *buf, size_t cap);
-/* Sets the data folder given with --data (borrowed: argv outlives it). */
-void cmd_set_data(const char *dir);
+/* Sets the folder given with --data and the file given with --key-file
+ * (either may be NULL; borrowed: argv outlives them). */
+void cmd_set_paths(const char *data, const char *key);
 /* Opens the store named by db and, when with_ctx, the ingest context over
- * the data folder (--data, or the SQLite path + ".files"). On error prints
- * one line on stderr and returns 1; otherwise 0. Close with cmd_close(). */
+ * it with the core key file (--key-file, else core.key in the --data
+ * folder, else the SQLite path + ".key"; PostgreSQL needs one of the two),
+ * first reading in what an earlier core kept as files. On error prints one
+ * line on stderr and returns 1; otherwise 0. Close with cmd_close(). */
 int cmd_open(const char *db, bool with_ctx, cmd_env *env);
 void cmd_close(cmd_env *env);
 

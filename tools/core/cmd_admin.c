@@ -90,7 +90,7 @@ int cmd_kiosk(const char *db, int argc, char **argv)
                             "'%.70s'", argv[1]);
     }
     cmd_env env;
-    /* approving stores the kiosk's waiting results: that needs the data folder */
+    /* approving stores the kiosk's waiting results: that needs the banks (the core key) */
     if (cmd_open(db, strcmp(state, "approved") == 0, &env)) return 1;
     char why[WHY_SIZE] = "";
     int stored = 0, refused = 0, rc;

@@ -19,6 +19,7 @@ static char **slot(core_conf *c, const char *key)
 {
     if (strcmp(key, "db") == 0) return &c->db;
     if (strcmp(key, "data") == 0) return &c->data;
+    if (strcmp(key, "key-file") == 0) return &c->key_file;
     if (strcmp(key, "listen") == 0) return &c->listen;
     if (strcmp(key, "operator-token-file") == 0) return &c->token_file;
     return NULL;

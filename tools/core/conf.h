@@ -7,9 +7,10 @@
 #define CONF_FILE_MAX (64u << 10)  /* the largest configuration file read */
 
 /* The settings a configuration file may give, each NULL when absent; the
- * keys are the long options' names: db, data, listen, operator-token-file. */
+ * keys are the long options' names: db, data, key-file, listen,
+ * operator-token-file. */
 typedef struct core_conf {
-    char *db, *data, *listen, *token_file;
+    char *db, *data, *key_file, *listen, *token_file;
     char *text;  /* the file's text the values point into */
 } core_conf;
 

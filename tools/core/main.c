@@ -12,9 +12,9 @@
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
 static const char usage_text[] =
-    "usage: core [--config FILE] [--db URL] [--data DIR] [--listen HOST:PORT]\n"
+    "usage: core [--config FILE] [--db URL] [--key-file FILE] [--listen HOST:PORT]\n"
     "            [--operator-token-file F]                     serve HTTP\n"
-    "       core [--config FILE] [--db URL] [--data DIR] COMMAND ARGS...\n"
+    "       core [--config FILE] [--db URL] [--key-file FILE] COMMAND ARGS...\n"
     "commands:\n"
     "  bank add BANK --passphrase-file F --pub AUTHORITY.pub\n"
     "  session add SESSION\n"
@@ -28,8 +28,10 @@ static const char usage_text[] =
     "                                 the recap computed now (a preview), or recorded as\n"
     "                                 the next run, or recorded run N\n"
     "defaults: --db " DEFAULT_DB ", --listen " DEFAULT_LISTEN
-    ", --data the SQLite path + \".files\"\n"
-    "--config FILE: KEY = VALUE lines (db, data, listen, operator-token-file);\n"
+    ", --key-file the SQLite path + \".key\"\n"
+    "(required with PostgreSQL: the same file on every core); --data DIR, no longer needed,\n"
+    "means --key-file DIR/core.key\n"
+    "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file);\n"
     "the options given on the command line win over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
@@ -71,7 +73,8 @@ static int take_opt(int argc, char **argv, int *i, const char *name, const char 
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *data = NULL, *listen = NULL, *token = NULL, *config = NULL;
+    const char *db = NULL, *data = NULL, *key = NULL, *listen = NULL, *token = NULL,
+               *config = NULL;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest) return cmd_fail("out of memory");
@@ -79,6 +82,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         int t = take_opt(argc, argv, &i, "--db", &db);
         if (t == 0) t = take_opt(argc, argv, &i, "--data", &data);
+        if (t == 0) t = take_opt(argc, argv, &i, "--key-file", &key);
         if (t == 0) t = take_opt(argc, argv, &i, "--listen", &listen);
         if (t == 0) t = take_opt(argc, argv, &i, "--operator-token-file", &token);
         if (t == 0) t = take_opt(argc, argv, &i, "--config", &config);
@@ -105,10 +109,11 @@ int main(int argc, char **argv)
     }
     if (!db) db = conf.db;
     if (!data) data = conf.data;
+    if (!key) key = conf.key_file;
     if (nrest == 0 && !listen) listen = conf.listen;
     if (nrest == 0 && !token) token = conf.token_file;
     if (!db) db = DEFAULT_DB;
-    cmd_set_data(data);
+    cmd_set_paths(data, key);
     int rc = 2;
     if (nrest == 0) {
         rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token);
