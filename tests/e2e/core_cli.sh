@@ -67,8 +67,23 @@ err_has "the seal is named" "seal does not verify"
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
 same "bank add, its seal checked" "$rc" 0
 ccore session add "$R/demo.session" --db "$DB"; same "session add" "$rc" 0
-[ -d "$T/core.db.files" ] || fail "the data folder is not the database path + .files (or --data)"
-ok "bank and session kept in $T/core.db.files"
+[ ! -e "$T/core.db.files" ] || fail "a data folder was made beside the database"
+key=${CORE_KEY:-$T/core.db.key}
+same "the core key file beside the database, owner only" "$(stat -c %a "$key")" 600
+ok "bank and session kept in the database, no folder beside it"
+if [ -z "${KISI_E2E_DB:-}" ]; then
+    # --data of earlier cores still works: it names the folder of the core key
+    "$CORE" --db "sqlite:$T/compat.db" --data "$T/compat" bank add "$R/latsar.bank" \
+        --passphrase-file "$R/passphrase" --pub "$R/authority.pub" >"$T/out" 2>"$T/err"
+    same "bank add with --data DIR, as earlier cores took it" "$?" 0
+    same "its key is DIR/core.key" "$(stat -c %a "$T/compat/core.key")" 600
+    ccore --db "sqlite:$T/compat.db" --key-file "$T/other.key" session add "$R/demo.session"
+    refused_as "a key other than the database's" 1
+    err_has "the key is named" "is not this database's"
+fi
+"$CORE" --db postgres://127.0.0.1:9/kisi session add "$R/demo.session" </dev/null >"$T/out" 2>"$T/err"
+rc=$?; refused_as "PostgreSQL without a key file" 1
+err_has "the key file is asked for" "--key-file FILE"
 
 NIP1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
 PIN1=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
@@ -149,7 +164,7 @@ cp "${f%.json}.sig" "$T/stick2/zz-tampered.sig"
 : >"$T/stick2/zz-nosig.json"
 mkfifo "$T/stick2/zz-pipe.json" || fail "mkfifo"
 # a pipe on the stick must not hold the import up: bounded by timeout
-timeout 60 "$CORE" --data "$T/core.db.files" --db "$DB" import "$T/stick2" </dev/null >"$T/out" 2>"$T/err"; rc=$?
+timeout 60 "$CORE" ${CORE_KEY:+--key-file "$CORE_KEY"} --db "$DB" import "$T/stick2" </dev/null >"$T/out" 2>"$T/err"; rc=$?
 refused_as "a folder with a tampered copy, a lone .json and a pipe" 1
 grep -q '^zz-tampered.json: refused: .*(bad-signature)$' "$T/out" || fail "tampered: $(cat "$T/out")"
 grep -q '^zz-nosig.json: refused: ' "$T/out" || fail "no .sig: $(cat "$T/out")"

@@ -2,8 +2,10 @@
 # core_postgres.sh -- the grading core on PostgreSQL, in a private throw-away cluster (run as
 # the postgres user, listening on 127.0.0.1 only, always stopped at the end): the store
 # contract unit tests against it; core_http.sh and core_cli.sh with their core on it; two
-# core servers on one database receiving the same new result at once store it exactly once,
-# and of two rival records of one attempt keep the first and the other as evidence.
+# core servers on one database and no folder shared (the bank and session reach the second
+# through the database) receiving the same new result at once store it exactly once, of two
+# rival records of one attempt keep the first and the other as evidence, and give the same
+# history and recap.
 set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
@@ -80,24 +82,43 @@ for s in core_http core_cli; do
     ok "$s.sh on PostgreSQL: $(tail -n 1 "$T/$s.out")"
 done
 
-# -- (3) two core servers on one database ------------------------------------------
+# -- (3) two core servers on one database, no folder shared -----------------------------
+# Each core has a working folder of its own (its current folder, its output) and the same
+# key file, copied; the bank and session are added through the first core's command line
+# and reach the second through the database alone.
 newdb kisi_two
 DB=$PG/kisi_two
-CORE_DATA=$T/core.db.files
+mkdir -p "$T/a" "$T/b" "$T/c" || fail "mkdir"
 BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
 R=$T/room
+CORE_KEY=$T/a/core.key
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
-same "bank add" "$rc" 0
-ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
+same "bank add through the first core" "$rc" 0
+same "the first core made its key, owner only" "$(stat -c %a "$T/a/core.key")" 600
+ccore --db "$DB" session add "$R/demo.session"; same "session add through the first core" "$rc" 0
 BANKID=$(sed -n 's/.*, bank \([0-9a-f]*\))$/\1/p' "$T/out")
 [ -n "$BANKID" ] || fail "no bank id in: $(cat "$T/out")"
-core_start "$DB" || fail "first core: $(cat "$T/core.err")"
+same "the database holds the bank's and the session's bytes" \
+    "$(psql1 kisi_two 'SELECT (SELECT COUNT(*) FROM banks WHERE length(file) > 0) + (SELECT COUNT(*) FROM sessions WHERE length(file) > 0)')" 2
+pass=$(tr -d '\n' <"$R/passphrase")
+same "and no passphrase in clear" \
+    "$(psql1 kisi_two "SELECT COUNT(*) FROM banks WHERE position(convert_to('$pass', 'UTF8') in pass_box) > 0")" 0
+cp "$T/a/core.key" "$T/b/core.key" || fail "copy of the key"
+# a core with a key of its own (not a copy) is refused at start, in one line
+(cd "$T/c" && "$CORE" --db "$DB" --key-file "$T/c/core.key" --listen 127.0.0.1:9 >"$T/c/out" 2>"$T/c/err")
+same "a core with another key does not start" "$?" 1
+grep -q "is not this database's" "$T/c/err" || fail "another key: $(cat "$T/c/err")"
+ok "and says why: $(cat "$T/c/err")"
+CORE_KEY=$T/a/core.key
+cd "$T/a" && core_start "$DB" || fail "first core: $(cat "$T/core.err")"
 A_URL=$URL; A_PID=$CPID; CPID=
 # the first core keeps writing to its files under their new names
 mv "$T/core.out" "$T/a.out"; mv "$T/core.err" "$T/a.err"
-core_start "$DB" || fail "second core: $(cat "$T/core.err")"
+CORE_KEY=$T/b/core.key
+cd "$T/b" && core_start "$DB" || fail "second core: $(cat "$T/core.err")"
+cd "$T" || fail "cd"
 B_URL=$URL; B_PID=$CPID; CPID=$A_PID
-ok "two core servers on one database: $A_URL and $B_URL"
+ok "two core servers on one database, each in its own folder: $A_URL and $B_URL"
 
 openssl genpkey -algorithm ed25519 -out "$T/k.key" 2>/dev/null || fail "kiosk key"
 K=$(pubhex "$T/k.key")
@@ -155,6 +176,23 @@ same "the database holds each attempt once" "$(psql1 kisi_two 'SELECT COUNT(*) F
 same "and the rival as evidence, once" "$(psql1 kisi_two 'SELECT COUNT(*) FROM evidence')" 1
 ccore --db "$DB" history --exam latsar-akademik
 same "history lists every stored form once" "$(grep -c . "$T/out")" $((n + 1))
+ccore --db "$DB" cohort add "$CDATA/cohort-b.json" "$ASSETS/roster.csv"; same "cohort add" "$rc" 0
+for c in A B; do
+    eval "URL=\$${c}_URL"
+    get "/v1/history?exam=latsar-akademik"; status_is "history from core $c" 200
+    cp "$T/body" "$T/history.$c"
+    get "/v1/cohorts/latsar-2026-kelas-b/recap"; status_is "recap from core $c" 200
+    cp "$T/body" "$T/recap.$c"
+done
+same "the history has every stored form" "$(grep -c . "$T/history.A")" $((n + 1))
+cmp -s "$T/history.A" "$T/history.B" || fail "the two cores' histories differ"
+ok "both cores give the same history, byte for byte"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["cohort"] == "latsar-2026-kelas-b"' \
+    "$T/recap.A" || fail "recap: $(head -c 300 "$T/recap.A")"
+cmp -s "$T/recap.A" "$T/recap.B" || fail "the two cores' recaps differ"
+ok "both cores give the same recap, byte for byte"
+same "neither core wrote a file beside it but its key" "$(find "$T/a" "$T/b" -type f | sort | tr '\n' ' ')" \
+    "$T/a/core.key $T/b/core.key "
 
 core_stop; same "the first core stops cleanly" "$core_rc" 0
 b_stop; same "the second core stops cleanly" "$b_rc" 0

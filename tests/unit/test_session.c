@@ -107,6 +107,52 @@ static void test_unknown_exam_and_short_pool_are_refused(void **state)
     fx_rmdir(dir);
 }
 
+static void test_bank_and_session_open_from_memory_as_from_their_files(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1], bk[4200];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    char *roster = fx_roster(2);
+    bank_session_spec spec = {.exam_id = "quiz", .roster_csv = roster,
+                              .roster_len = strlen(roster)};
+    assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s.session"), token, why), BANK_OK);
+    char id[33];
+    snprintf(id, sizeof id, "%s", bank_id(b));
+    bank_close(b);
+    char *bdata = NULL, *sdata = NULL;
+    size_t blen = 0, slen = 0;
+    snprintf(bk, sizeof bk, "%s", fx_path(dir, "bank.bank"));
+    assert_int_equal(bank_file_read(bk, 1 << 24, &bdata, &blen, why), BANK_OK);
+    assert_int_equal(bank_file_read(fx_path(dir, "s.session"), 1 << 24, &sdata, &slen, why), BANK_OK);
+    /* the files are gone: only the bytes in memory are left */
+    fx_rmdir(dir);
+    bank_err e = BANK_OK;
+    b = bank_open_mem(bdata, blen, "bank X", &e, why);
+    if (!b) fail_msg("bank_open_mem: %s", why);
+    assert_string_equal(bank_id(b), id);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    bank_session *ss = bank_session_open_mem(b, sdata, slen, "session Y", &e, why);
+    if (!ss) fail_msg("bank_session_open_mem: %s", why);
+    assert_int_equal(bank_session_unlock_bank(ss, why), BANK_OK);
+    assert_int_equal(bank_session_size(ss), 2);
+    bank_form *f = bank_form_draw(ss, bank_session_nip(ss, 0), &e, why);
+    if (!f) fail_msg("draw: %s", why);
+    assert_int_equal(bank_form_size(f), 3);
+    bank_form_free(f);
+    bank_session_close(ss);
+    /* a session's bytes are no bank; cut bytes are refused, named as given */
+    assert_null(bank_open_mem(sdata, slen, "bank Z", &e, why));
+    assert_non_null(strstr(why, "bank Z"));
+    assert_null(bank_session_open_mem(b, sdata, slen / 2, "session W", &e, why));
+    assert_non_null(strstr(why, "session W"));
+    assert_null(bank_open_mem(bdata, 0, "bank E", &e, why));
+    bank_close(b);
+    free(bdata);
+    free(sdata);
+    free(roster);
+}
+
 /* Opens dir/s.session over a bank reopened without passphrase. */
 static bank_session *open_session(const char *dir, bank **bp)
 {
@@ -333,6 +379,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nip_rules),
+        cmocka_unit_test(test_bank_and_session_open_from_memory_as_from_their_files),
         cmocka_unit_test(test_roster_errors_are_refused_with_line),
         cmocka_unit_test(test_unknown_exam_and_short_pool_are_refused),
         cmocka_unit_test(test_token_unlocks_and_is_not_stored),
