@@ -39,12 +39,14 @@ static void test_conf_every_key_read_with_blanks_trimmed(void **state)
     char why[WHY_SIZE] = "";
     assert_int_equal(parse("# the core\n\n  db = sqlite:/var/lib/kisi-core/core.db  \n"
                            "data=/var/lib/kisi-core/files\r\n"
+                           "key-file = /etc/kisi/core.key\n"
                            "\tlisten\t=\t0.0.0.0:8080\n"
                            "operator-token-file = /etc/kisi/operator token",
                            &c, why),
                      0);
     assert_string_equal(c.db, "sqlite:/var/lib/kisi-core/core.db");
     assert_string_equal(c.data, "/var/lib/kisi-core/files");
+    assert_string_equal(c.key_file, "/etc/kisi/core.key");
     assert_string_equal(c.listen, "0.0.0.0:8080");
     assert_string_equal(c.token_file, "/etc/kisi/operator token");
     conf_free(&c);
@@ -59,6 +61,7 @@ static void test_conf_absent_keys_stay_null(void **state)
     assert_int_equal(parse("# only comments\n   \n#listen = 1.2.3.4:80\n", &c, why), 0);
     assert_null(c.db);
     assert_null(c.data);
+    assert_null(c.key_file);
     assert_null(c.listen);
     assert_null(c.token_file);
     conf_free(&c);
