@@ -205,6 +205,9 @@ sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char
         return NULL;
     }
     memcpy(copy, data, len);
+    /* a file left in WAL mode reads as a rollback-journal one: the image
+     * holds every committed page, and memory has no WAL beside it */
+    if (len >= 100 && copy[18] == 2 && copy[19] == 2) copy[18] = copy[19] = 1;
     int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
         sqlite3_free(copy);

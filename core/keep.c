@@ -222,10 +222,11 @@ static int bank_keep(core_ctx *c, const char *bank_path, const char *pass_path,
         why_set(why, "the seal does not verify: %s", bw);
     else if (b && (e = bank_unlock(b, pass, plen, bw)) != BANK_OK)
         why_set(why, "%s", bw);
+    bool opened = b && !e;
     if (b) snprintf(id, sizeof id, "%s", bank_id(b));
     bank_close(b);
     store_blob box = {0};
-    int rc = b && !e && !vault_seal(&c->key, id, pass, plen, &box, why) ? 0 : -1;
+    int rc = opened && !vault_seal(&c->key, id, pass, plen, &box, why) ? 0 : -1;
     secret_free(pass, plen);
     if (!rc) {
         pthread_mutex_lock(&c->mu);

@@ -278,6 +278,7 @@ static int pg_key_claim(store *s, const char *mine, char *recorded, char *why)
                             " ON CONFLICT (one) DO NOTHING", "t", mine));
     PGresult *res = rc ? NULL : pg_run(&tx, "reading the core key", why,
                                        "SELECT key_id FROM core_key WHERE one = 1", "");
+    if (res && PQntuples(res) != 1) why_set(why, "the store has no core key recorded");
     rc = !res || PQntuples(res) != 1 ? -1
          : pg_copy(recorded, 65, PQgetvalue(res, 0, 0), "the core key's identity", why);
     PQclear(res);

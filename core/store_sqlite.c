@@ -344,8 +344,11 @@ static int sqlite_key_claim(store *s, const char *mine, char *recorded, char *wh
     if (!rc)
         rc = sqlite_select(ss, &r, "reading the core key", why,
                            "SELECT key_id FROM core_key WHERE one = 1", "");
-    if (!rc) rc = r.n == 1 ? sqlite_copy(recorded, 65, STORE_CELL_TEXT(&r, 0, 0),
-                                         "the core key's identity", why) : -1;
+    if (!rc && r.n != 1) {
+        why_set(why, "the store has no core key recorded");
+        rc = -1;
+    }
+    if (!rc) rc = sqlite_copy(recorded, 65, STORE_CELL_TEXT(&r, 0, 0), "the core key's identity", why);
     sqlite_rows_free(&r);
     return sqlite_end(ss, true, rc, why);
 }
