@@ -53,7 +53,7 @@ int core_kiosk_decide(store *st, core_ctx *c, const char *prefix, const char *st
     *stored = *refused = 0;
     bool approve = state && strcmp(state, "approved") == 0;
     if (approve && (!c || c->st != st)) {
-        why_set(why, "approving a kiosk needs the core's data folder");
+        why_set(why, "approving a kiosk needs the core's banks (its context over this store)");
         return -1;
     }
     if (store_kiosk_set(st, prefix, state, why) != 0) return -1;

@@ -12,7 +12,6 @@
 #include "vault.h"
 
 #define CACHE_MAX 32  /* open banks and sessions kept unlocked */
-#define CORE_PATH_MAX 4096 /* a path the core reads */
 
 typedef struct open_bank {
     char id[33];

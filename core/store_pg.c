@@ -193,21 +193,19 @@ static int pg_read_row(store *s, const char *what, char *why, const char *sql, c
     return rc;
 }
 
+/* A bank or session put is one statement that also forgets the file an
+ * earlier core kept for it: `kind` and the id ($1) name it. */
+#define PG_FORGET(kind) "WITH f AS (DELETE FROM legacy_files WHERE kind = '" kind "' AND id = $1) "
+
 static int pg_bank_put(store *s, const char *bank_id, const void *bank, size_t bank_len,
                        const char *digest, const void *pass_box, size_t box_len, char *why)
 {
-    pg_tx tx;
-    if (pg_begin(pg_of(s), true, &tx, why)) return -1;
-    int rc = pg_done(pg_run(&tx, "recording the bank", why,
-                            "INSERT INTO banks (id, file, digest, pass_box) VALUES ($1, $2, $3, $4)"
-                            " ON CONFLICT (id) DO UPDATE SET file = excluded.file,"
-                            " digest = excluded.digest, pass_box = excluded.pass_box",
-                            "tbtb", bank_id, bank, bank_len, digest, pass_box, box_len));
-    if (!rc)
-        rc = pg_done(pg_run(&tx, "recording the bank", why,
-                            "DELETE FROM legacy_files WHERE kind = 'bank' AND id = $1", "t",
-                            bank_id));
-    return pg_end(&tx, rc, why);
+    return pg_done(pg_once(pg_of(s), "recording the bank", why,
+                           PG_FORGET("bank") "INSERT INTO banks (id, file, digest, pass_box)"
+                           " VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET"
+                           " file = excluded.file, digest = excluded.digest,"
+                           " pass_box = excluded.pass_box",
+                           "tbtb", bank_id, bank, bank_len, digest, pass_box, box_len));
 }
 
 /* Copies cell (0, col) of a binary result into *out (malloc'd); -1 with why. */
@@ -302,19 +300,12 @@ static int pg_session_put(store *s, const char *session_id, const char *bank_id,
                           const char *exam_id, const void *file, size_t len, const char *digest,
                           char *why)
 {
-    pg_tx tx;
-    if (pg_begin(pg_of(s), true, &tx, why)) return -1;
-    int rc = pg_done(pg_run(&tx, "recording the session", why,
-                            "INSERT INTO sessions (id, bank_id, exam_id, file, digest)"
-                            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET"
-                            " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
-                            " file = excluded.file, digest = excluded.digest",
-                            "tttbt", session_id, bank_id, exam_id, file, len, digest));
-    if (!rc)
-        rc = pg_done(pg_run(&tx, "recording the session", why,
-                            "DELETE FROM legacy_files WHERE kind = 'session' AND id = $1", "t",
-                            session_id));
-    return pg_end(&tx, rc, why);
+    return pg_done(pg_once(pg_of(s), "recording the session", why,
+                           PG_FORGET("session") "INSERT INTO sessions (id, bank_id, exam_id, file,"
+                           " digest) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET"
+                           " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
+                           " file = excluded.file, digest = excluded.digest",
+                           "tttbt", session_id, bank_id, exam_id, file, len, digest));
 }
 
 static int pg_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,

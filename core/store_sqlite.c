@@ -278,6 +278,16 @@ static int sqlite_blob_take(sqlite_rows *rows, size_t c, store_blob *out, char *
     return -1;
 }
 
+/* Ends the write of a bank or session put (rc so far): the file an earlier
+ * core kept for it, if any, is forgotten in the same transaction. */
+static int sqlite_put_end(sqlite_store *ss, int rc, const char *kind, const char *id, char *why)
+{
+    if (!rc)
+        rc = sqlite_exec(ss, "forgetting the file of an earlier core", why,
+                         "DELETE FROM legacy_files WHERE kind = ?1 AND id = ?2", "tt", kind, id);
+    return sqlite_end(ss, true, rc, why);
+}
+
 static int sqlite_bank_put(store *s, const char *bank_id, const void *bank, size_t bank_len,
                            const char *digest, const void *pass_box, size_t box_len, char *why)
 {
@@ -288,10 +298,7 @@ static int sqlite_bank_put(store *s, const char *bank_id, const void *bank, size
                          " ON CONFLICT (id) DO UPDATE SET file = excluded.file,"
                          " digest = excluded.digest, pass_box = excluded.pass_box",
                          "tbtb", bank_id, bank, bank_len, digest, pass_box, box_len);
-    if (!rc)
-        rc = sqlite_exec(ss, "recording the bank", why,
-                         "DELETE FROM legacy_files WHERE kind = 'bank' AND id = ?1", "t", bank_id);
-    return sqlite_end(ss, true, rc, why);
+    return sqlite_put_end(ss, rc, "bank", bank_id, why);
 }
 
 static int sqlite_bank_get(store *s, const char *bank_id, store_blob *bank, char *digest,
@@ -385,11 +392,7 @@ static int sqlite_session_put(store *s, const char *session_id, const char *bank
                          " bank_id = excluded.bank_id, exam_id = excluded.exam_id,"
                          " file = excluded.file, digest = excluded.digest",
                          "tttbt", session_id, bank_id, exam_id, file, len, digest);
-    if (!rc)
-        rc = sqlite_exec(ss, "recording the session", why,
-                         "DELETE FROM legacy_files WHERE kind = 'session' AND id = ?1", "t",
-                         session_id);
-    return sqlite_end(ss, true, rc, why);
+    return sqlite_put_end(ss, rc, "session", session_id, why);
 }
 
 static int sqlite_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,

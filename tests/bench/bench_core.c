@@ -145,7 +145,7 @@ static char *make_upload(bank *b, bank_session *s, const bank_signer *k, const c
     return out;
 }
 
-/* One fresh core (empty store, own data folder) on a free loopback port,
+/* One fresh core (empty store, own key) on a free loopback port,
  * knowing the bank, the sessions and the approved kiosk. */
 typedef struct core_run {
     store *st;

@@ -374,7 +374,7 @@ static void test_result_of_a_pending_kiosk_waits_until_it_is_approved(void **sta
     snprintf(prefix, sizeof prefix, "%.8s", bank_signer_pub(x->k));
     assert_int_equal(core_kiosk_decide(x->st, NULL, prefix, "approved", 2000, &stored, &refused,
                                        why), -1);
-    assert_non_null(strstr(why, "data folder"));
+    assert_non_null(strstr(why, "needs the core's banks"));
     assert_int_equal(core_kiosk_decide(x->st, x->c, prefix, "approved", 2000, &stored, &refused,
                                        why), 0);
     assert_int_equal(stored, 1);
