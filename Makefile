@@ -186,11 +186,21 @@ $(BUILD)/tests/test_core_conf: $(BUILD)/tests/unit/test_core_conf.o $(BUILD)/too
 
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ibank -Iutil $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(CFLAGS) -c $< -o $@
+
+# targets in the core or the kiosk link their library too (FUZZ_LINK, before libbank)
+FUZZ_CORE := result sig
+FUZZ_KIOSK := journal
+$(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
+$(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
+$(FUZZ_KIOSK:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBKIOSK) $(LIBBANK) $(LIBUTIL) $(SDL_LIBS) $(NET_LIBS)
+$(FUZZ_KIOSK:%=$(BUILD)/tests/replay_fuzz_%): $(LIBKIOSK)
+$(FUZZ_CORE:%=build/fuzz/fuzz_%): FUZZ_MORE = $(CORE_SRC) $(PG_CFLAGS) $(PG_LIBS) $(NET_LIBS)
+$(FUZZ_KIOSK:%=build/fuzz/fuzz_%): FUZZ_MORE = $(KIOSK_SRC) $(SDL_CFLAGS) $(SDL_LIBS) $(NET_LIBS)
 
 $(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(FUZZ_LINK) $(LIBBANK) $(LIBUTIL) $(BANK_LIBS)
 
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
@@ -219,16 +229,20 @@ fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end tests
 	@$(RUN) e2e $(E2E_JOBS)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC) $(CORE_SRC) $(KIOSK_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(CPPFLAGS) -Ibank -Iutil -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
-	  $(BANK_SRC) $(UTIL_SRC) $(BANK_LIBS)
+	$(FUZZCC) $(CPPFLAGS) $(INTERNAL_INC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(FUZZ_MORE) $(BANK_SRC) $(UTIL_SRC) $(BANK_LIBS)
 
+# a fuzzer's output goes to a file, of which the last lines are shown: a crash
+# (or any failing exit) stops make with the fuzzer's status
 fuzz: $(FUZZ_BIN) ## run each libFuzzer target for FUZZSECS seconds, growing tests/fuzz/corpus
 	@sh tools/deps.sh fuzz
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
+	@mkdir -p build/fuzz; for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
 	  echo "fuzz $$n for $(FUZZSECS)s"; \
-	  $$f -max_total_time=$(FUZZSECS) -max_len=8192 tests/fuzz/corpus/$$n tests/fuzz/seeds/$$n 2>&1 | tail -n 2 || exit 1; done
+	  $$f -max_total_time=$(FUZZSECS) -max_len=8192 tests/fuzz/corpus/$$n tests/fuzz/seeds/$$n \
+	    >build/fuzz/$$n.log 2>&1; rc=$$?; tail -n 2 build/fuzz/$$n.log; \
+	  if [ $$rc -ne 0 ]; then echo "fuzz $$n failed ($$rc): build/fuzz/$$n.log" >&2; exit $$rc; fi; done
 
 bench: deps ## print the performance figures
 	@$(MAKE) --no-print-directory bench-run
