@@ -11,10 +11,12 @@ pgserver="postgresql"
 # Debian packaging, the clean Debian 12 root of the install test, the kiosk session
 # (cage, with Xwayland for the SDL kiosk) and its screenshots, the units' checker
 deb="dpkg-dev debhelper fakeroot lintian debootstrap cage xwayland grim x11-utils systemd"
+# clang with libFuzzer: make fuzz, and tests/e2e/fuzz_make.sh, which runs it
+fuzzer="clang libclang-rt-14-dev"
 case "$what" in
-  test) pkgs="$base $kiosk $core $pgserver $deb" ;;
+  test) pkgs="$base $kiosk $core $pgserver $deb $fuzzer" ;;
   demo) pkgs="$base $kiosk $core" ;;
-  fuzz) pkgs="$base clang libclang-rt-14-dev" ;;
+  fuzz) pkgs="$base $fuzzer" ;;
   deb) pkgs="$base $kiosk $core $deb" ;;
   *) echo "deps.sh: unknown set '$what' (test, demo, fuzz, deb)" >&2; exit 2 ;;
 esac
