@@ -75,6 +75,25 @@ bank_err bank_file_write_atomic(const char *path, const void *data, size_t len, 
                                 char *why);
 
 /* ------------------------------------------------------------------ */
+/* Sealed boxes                                                        */
+
+#define BANK_BOX_KEY 32       /* bytes of a box key */
+#define BANK_BOX_OVERHEAD 28  /* a box is this much longer than what it holds */
+
+/* Seals the len bytes of pt under `key` with `aad` as additional data
+ * (AES-256-GCM, a random nonce): out = nonce || ciphertext || tag, and must
+ * hold len + BANK_BOX_OVERHEAD bytes. BANK_OK, BANK_EINVAL (too long) or
+ * BANK_ECRYPTO. The same box libbank seals its items in. */
+bank_err bank_box_seal(const uint8_t key[BANK_BOX_KEY], const void *aad, size_t aadlen,
+                       const void *pt, size_t len, uint8_t *out);
+
+/* Opens a box of inlen bytes made by bank_box_seal() with the same key and
+ * aad into pt (inlen - BANK_BOX_OVERHEAD bytes). BANK_ETAMPER when it does
+ * not verify (pt is wiped then). */
+bank_err bank_box_open(const uint8_t key[BANK_BOX_KEY], const void *aad, size_t aadlen,
+                       const uint8_t *in, size_t inlen, uint8_t *pt);
+
+/* ------------------------------------------------------------------ */
 /* Items                                                               */
 
 typedef enum bank_kind {

@@ -211,3 +211,18 @@ void bc_shuffle(bc_drbg *d, int *v, size_t n)
         v[j] = t;
     }
 }
+
+_Static_assert(BANK_BOX_KEY == BC_KEY && BANK_BOX_OVERHEAD == BC_NONCE + BC_TAG,
+               "the public box is libbank's own");
+
+bank_err bank_box_seal(const uint8_t key[BANK_BOX_KEY], const void *aad, size_t aadlen,
+                       const void *pt, size_t len, uint8_t *out)
+{
+    return bc_seal(key, aad, aadlen, pt, len, out);
+}
+
+bank_err bank_box_open(const uint8_t key[BANK_BOX_KEY], const void *aad, size_t aadlen,
+                       const uint8_t *in, size_t inlen, uint8_t *pt)
+{
+    return bc_open(key, aad, aadlen, in, inlen, pt);
+}

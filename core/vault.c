@@ -1,4 +1,4 @@
-/* vault.c -- the core's key file, and passphrases sealed under it (AES-256-GCM). */
+/* vault.c -- the core's key file, and passphrases sealed under it (libbank's sealed box). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -12,14 +12,15 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "bank.h"
 #include "hex.h"
 #include "secret.h"
 #include "vault.h"
 #include "why.h"
 
-#define VAULT_NONCE 12
-#define VAULT_TAG 16
 #define VAULT_PATH_MAX 4096
+
+_Static_assert(VAULT_KEY_LEN == BANK_BOX_KEY, "the core key is a box key");
 
 /* Names the key: the first 8 bytes of SHA-256("kisi-core-key" || key), in hex. */
 static void vault_name(vault *v)
@@ -100,38 +101,17 @@ void vault_wipe(vault *v)
     OPENSSL_cleanse(v, sizeof *v);
 }
 
-/* One AES-256-GCM pass: seal (enc) or open len bytes of in into out with
- * nonce, tag and the label as additional data; 0, or -1. */
-static int vault_gcm(const vault *v, bool enc, const char *label, const unsigned char *nonce,
-                     unsigned char *tag, const unsigned char *in, size_t len, unsigned char *out)
-{
-    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-    int n = 0, ok = x && len <= INT32_MAX &&
-                    EVP_CipherInit_ex(x, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) &&
-                    EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_IVLEN, VAULT_NONCE, NULL) &&
-                    EVP_CipherInit_ex(x, NULL, NULL, v->key, nonce, enc) &&
-                    EVP_CipherUpdate(x, NULL, &n, (const unsigned char *)label, (int)strlen(label)) &&
-                    EVP_CipherUpdate(x, out, &n, in, (int)len);
-    if (ok && !enc) ok = EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_TAG, VAULT_TAG, tag);
-    if (ok) ok = EVP_CipherFinal_ex(x, out + n, &n);
-    if (ok && enc) ok = EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, VAULT_TAG, tag);
-    EVP_CIPHER_CTX_free(x);
-    return ok ? 0 : -1;
-}
-
 int vault_seal(const vault *v, const char *label, const void *secret, size_t len,
                store_blob *box, char *why)
 {
-    box->len = VAULT_NONCE + len + VAULT_TAG;
+    box->len = len + BANK_BOX_OVERHEAD;
     box->data = malloc(box->len);
     if (!box->data) {
         why_set(why, "out of memory");
         box->len = 0;
         return -1;
     }
-    unsigned char *nonce = box->data, *body = nonce + VAULT_NONCE, *tag = body + len;
-    if (RAND_bytes(nonce, VAULT_NONCE) != 1 ||
-        vault_gcm(v, true, label, nonce, tag, secret, len, body) != 0) {
+    if (bank_box_seal(v->key, label, strlen(label), secret, len, box->data) != BANK_OK) {
         why_set(why, "cannot seal the passphrase under the core key");
         store_blob_free(box);
         return -1;
@@ -142,20 +122,18 @@ int vault_seal(const vault *v, const char *label, const void *secret, size_t len
 char *vault_unseal(const vault *v, const char *label, const store_blob *box, size_t *len,
                    char *why)
 {
-    if (box->len <= VAULT_NONCE + VAULT_TAG || box->len - VAULT_NONCE - VAULT_TAG > SECRET_MAX) {
+    if (box->len <= BANK_BOX_OVERHEAD || box->len - BANK_BOX_OVERHEAD > SECRET_MAX) {
         why_set(why, "the sealed passphrase of bank %.32s is damaged", label);
         return NULL;
     }
-    size_t n = box->len - VAULT_NONCE - VAULT_TAG;
+    size_t n = box->len - BANK_BOX_OVERHEAD;
     char *out = calloc(1, n + 1);
-    unsigned char tag[VAULT_TAG];
     if (!out) {
         why_set(why, "out of memory");
         return NULL;
     }
-    memcpy(tag, box->data + VAULT_NONCE + n, VAULT_TAG);
-    if (vault_gcm(v, false, label, box->data, tag, box->data + VAULT_NONCE, n,
-                  (unsigned char *)out) != 0) {
+    if (bank_box_open(v->key, label, strlen(label), box->data, box->len,
+                      (uint8_t *)out) != BANK_OK) {
         secret_free(out, n);
         why_set(why, "the core key (%s) does not open the passphrase of bank %.32s: it was"
                      " sealed under another key or changed in the database", v->id, label);
