@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clk.h"
 #include "log.h"
 #include "text.h"
 
@@ -36,11 +36,9 @@ void core_log(core_log_level level, const char *fmt, ...)
     if (getenv("JOURNAL_STREAM")) {
         n = (size_t)snprintf(line, sizeof line, "<%d>", (int)level);
     } else {
-        time_t now = time(NULL);
-        struct tm tm;
-        char when[32] = "?";
-        if (gmtime_r(&now, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        n = (size_t)snprintf(line, sizeof line, "%s %s ", when, level_name(level));
+        char when[CLK_UTC_SIZE];
+        n = (size_t)snprintf(line, sizeof line, "%s %s ", clk_utc(clk_wall_ms(), when),
+                             level_name(level));
     }
     va_list ap;
     va_start(ap, fmt);

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clk.h"
 #include "klog.h"
 #include "text.h"
 #include "why.h"
@@ -79,11 +79,9 @@ void klog_event(klog *l, const char *event, const char *fmt, ...)
 {
     if (!l) return;
     char line[KLOG_LINE];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-    n += (size_t)snprintf(line + n, sizeof line - n, "%s ", event ? event : "event");
+    char when[CLK_UTC_SIZE];
+    size_t n = (size_t)snprintf(line, sizeof line, "%s %s ", clk_utc(clk_wall_ms(), when),
+                                event ? event : "event");
     if (n < sizeof line - 1) {
         va_list ap;
         va_start(ap, fmt);

@@ -208,6 +208,16 @@ static void test_clocks_move_forward_and_wall_is_after_2024(void **state)
     assert_true(clk_wall_ms() > INT64_C(1704067200000));  /* 2024-01-01 */
 }
 
+static void test_utc_text_is_iso_8601_to_the_second(void **state)
+{
+    (void)state;
+    char when[CLK_UTC_SIZE];
+    assert_string_equal(clk_utc(INT64_C(1704067200000), when), "2024-01-01T00:00:00Z");
+    assert_string_equal(clk_utc(INT64_C(1796535216999), when), "2026-12-06T05:33:36Z");
+    assert_string_equal(clk_utc(0, when), "1970-01-01T00:00:00Z");
+    assert_string_equal(clk_utc(-1, when), "1969-12-31T23:59:59Z");  /* rounds down */
+}
+
 /* Formats through why_vset, as a module's own wrapper would. */
 static int wrapper(char *why, const char *fmt, ...)
 {
@@ -259,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_text_utf8_validity),
         cmocka_unit_test(test_text_copy_cuts_at_a_character_boundary),
         cmocka_unit_test(test_clocks_move_forward_and_wall_is_after_2024),
+        cmocka_unit_test(test_utc_text_is_iso_8601_to_the_second),
         cmocka_unit_test(test_why_writes_at_most_why_size_and_returns_minus_one),
         cmocka_unit_test(test_proto_names_the_upload_headers),
     };

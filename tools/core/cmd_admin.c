@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -67,11 +66,8 @@ static int print_kiosk(const char *pub, const char *name, const char *state, int
                        void *arg)
 {
     (void)arg;
-    char when[32] = "?";
-    time_t t = (time_t)(enrolled_ms / 1000);
-    struct tm tm;
-    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    printf("%s  %-8s  %s  %s\n", pub, state, when, name);
+    char when[CLK_UTC_SIZE];
+    printf("%s  %-8s  %s  %s\n", pub, state, clk_utc(enrolled_ms, when), name);
     return 0;
 }
 
