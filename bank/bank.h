@@ -18,11 +18,13 @@
 
 #define BANK_MAX_OPTIONS 5    /* options A..E */
 #define BANK_SCORE_MAX 10000  /* 100.00 */
-#define BANK_FORMAT_VERSION 1 /* bank file format written */
+/* Bank file format written: 2 seals the schema with the rows; a file of
+ * format 1 (seal without the schema) is refused. */
+#define BANK_FORMAT_VERSION 2
 /* Session file format written: 2 stores the forms, drawn once by
- * bank_session_create(); a file of format 1 (forms drawn by every
- * reader) is refused. */
-#define BANK_SESSION_FORMAT_VERSION 2
+ * bank_session_create(); 3 covers the schema with the MAC and keys the
+ * PIN verifiers with the session's key. Earlier formats are refused. */
+#define BANK_SESSION_FORMAT_VERSION 3
 #define BANK_SESSION_MAX 10000 /* participants a session holds at most */
 
 typedef enum bank_err {
@@ -73,6 +75,26 @@ bank_err bank_file_read(const char *path, size_t max, char **data, size_t *len, 
  * returned; `path` is unchanged unless only the final folder sync failed. */
 bank_err bank_file_write_atomic(const char *path, const void *data, size_t len, int mode,
                                 char *why);
+
+/* ------------------------------------------------------------------ */
+/* SQLite files from outside                                           */
+
+struct sqlite3;
+
+/* Puts SQLite's defensive settings on `db`, a connection to a file that
+ * came from outside (defensive mode, trusted_schema off, no extensions,
+ * triggers or views, tight limits, a progress handler bounding the work of
+ * each statement). Call right after opening, before any statement. The
+ * same settings libbank puts on every bank and session file. */
+void bank_db_harden(struct sqlite3 *db);
+/* Checks a hardened file before it is used: PRAGMA integrity_check, then
+ * its schema (every table, index, view and trigger of sqlite_schema: type,
+ * name, table and SQL text) must be exactly what the SQL `schema` makes in
+ * an empty database, nothing extra, missing or changed. `name` stands for
+ * the file and `kind` says what it is in messages. BANK_ECORRUPT (damaged)
+ * or BANK_ETAMPER (another schema) with a one-line why. */
+bank_err bank_db_check(struct sqlite3 *db, const char *name, const char *kind,
+                       const char *schema, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Sealed boxes                                                        */
@@ -408,10 +430,32 @@ const char *bank_session_nip(const bank_session *s, size_t i);
 const char *bank_session_name(const bank_session *s, size_t i);
 /* Attempt number the session holds for `nip`; -1 when not on the roster. */
 int bank_session_attempt(const bank_session *s, const char *nip);
-/* Checks a PIN in constant time against the stored slow hash.
- * BANK_ENOTFOUND for an unknown NIP, BANK_EROSTER for a wrong PIN. */
+/* Checks a PIN in constant time against the stored verifier (a slow hash
+ * keyed with the session's secret: the session must be unlocked, by the
+ * token or the bank's data key, else BANK_ELOCKED). BANK_ENOTFOUND for an
+ * unknown NIP, BANK_EROSTER for a wrong PIN. */
 bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pin,
                                 char *why);
+
+/* A participant's PIN is BANK_PIN_MIN to BANK_PIN_MAX digits. One try of a
+ * PIN verifier costs an scrypt of N = 2^13 (some 20-25 ms of one core, see
+ * `make bench`): 10^10 PINs of 10 digits take years of one core to search
+ * even for someone who holds the session's token. */
+#define BANK_PIN_MIN 10
+#define BANK_PIN_MAX 16
+/* True when `pin` is BANK_PIN_MIN to BANK_PIN_MAX digits. */
+bool bank_pin_valid(const char *pin);
+/* Writes a random PIN of BANK_PIN_MIN digits (uniform) and a NUL.
+ * BANK_ECRYPTO when no random numbers can be had. */
+bank_err bank_pin_generate(char pin[BANK_PIN_MIN + 1]);
+/* Reads a roster CSV with the header nip,name or nip,name,pin and writes
+ * into *out (malloc'd, *outlen bytes + NUL; caller wipes and frees) the
+ * same roster as nip,name,pin with a fresh bank_pin_generate() PIN for
+ * every row without one; *made (may be NULL) counts them. A PIN given
+ * that is not bank_pin_valid() is refused (BANK_EROSTER, its line named);
+ * neither are NIPs checked here (bank_session_create does). */
+bank_err bank_roster_pins(const char *csv, size_t len, char **out, size_t *outlen,
+                          size_t *made, char *why);
 
 /* True when `nip` is 18 digits whose embedded birth date and
  * appointment month are plausible. */

@@ -45,15 +45,33 @@ void keycache_free(keycache *c);
  * returns BANK_ENOTBANK / BANK_ECORRUPT / BANK_EIO / BANK_EDB. */
 bank_err kdb_dberr(sqlite3 *db, int rc, const char *what, char *why);
 
-/* Opens (flags as for sqlite3_open_v2) a Kisi SQLite file of `kind`
- * ("bank" or "session"), checking application id and format version. The
- * caller closes with sqlite3_close(). */
-sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *err,
-                  char *why);
+/* Opens a Kisi SQLite file of `kind` ("bank" or "session") as hostile
+ * input: kdb_harden() before anything is read, then application id, kind
+ * and format version, then kdb_verify() against `schema` (the text
+ * kdb_create() applies). The caller closes with sqlite3_close(). */
+sqlite3 *kdb_open(const char *path, bool writable, const char *kind, const char *schema,
+                  bank_err *err, char *why);
 /* The same for a file held in memory (len bytes, copied), opened
  * read-only; `name` stands for it in messages. */
 sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char *kind,
-                      bank_err *err, char *why);
+                      const char *schema, bank_err *err, char *why);
+
+/* SQLite's defensive settings on a connection to a file from outside:
+ * defensive mode, untrusted schema, no extensions, triggers or views,
+ * tight limits, and a progress handler that stops a statement after a
+ * bounded amount of work. Call before the first statement. */
+void kdb_harden(sqlite3 *db);
+/* PRAGMA integrity_check: BANK_ECORRUPT with the first problem in why. */
+bank_err kdb_integrity(sqlite3 *db, const char *name, char *why);
+/* Compares the rows of sqlite_schema (type, name, tbl_name, sql) with
+ * those `schema` makes in an empty database: every table, index, view and
+ * trigger must be there exactly, nothing else. BANK_ETAMPER naming the
+ * first row extra, missing or changed. */
+bank_err kdb_schema_check(sqlite3 *db, const char *name, const char *kind, const char *schema,
+                          char *why);
+/* kdb_integrity() then kdb_schema_check(). */
+bank_err kdb_verify(sqlite3 *db, const char *name, const char *kind, const char *schema,
+                    char *why);
 /* Creates `path` exclusively (must not exist) as a Kisi SQLite file of
  * `kind` with `schema` applied. */
 sqlite3 *kdb_create(const char *path, const char *kind, const char *schema, bank_err *err,

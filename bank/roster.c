@@ -54,16 +54,6 @@ void sess_people_free(sess_person *people, size_t n)
     free(people);
 }
 
-/* Checks a PIN: 4 to 12 digits. */
-static bool pin_valid(const char *pin)
-{
-    size_t n = strlen(pin);
-    if (n < 4 || n > 12) return false;
-    for (size_t i = 0; i < n; i++)
-        if (pin[i] < '0' || pin[i] > '9') return false;
-    return true;
-}
-
 /* Frees the PIN copies made by the roster parser. */
 static void pins_free(char **pins, size_t n)
 {
@@ -80,6 +70,7 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
 {
     csv_reader r;
     csv_init(&r, csv, len);
+    r.text.secret = true; /* the reader's copies of the fields hold the PINs */
     char **f = NULL;
     size_t nf = 0, count = 0, cap = 0;
     sess_person *v = NULL;
@@ -107,8 +98,10 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
         } else if (!f[1][0] || strlen(f[1]) > 120 || text_has_control(f[1])) {
             why_set(why, "line %d: name must be 1-120 bytes of text on one line", r.line);
             e = BANK_EROSTER;
-        } else if (!pin_valid(f[2])) {
-            why_set(why, "line %d: PIN must be 4 to 12 digits", r.line);
+        } else if (!bank_pin_valid(f[2])) {
+            why_set(why, "line %d: PIN must be %d to %d digits (a shorter one falls to an"
+                         " offline search: `bank pins` makes PINs)",
+                    r.line, BANK_PIN_MIN, BANK_PIN_MAX);
             e = BANK_EROSTER;
         } else if (count >= BANK_SESSION_MAX) {
             why_set(why, "line %d: a session holds at most %d participants", r.line,

@@ -39,11 +39,16 @@ static bank_err manifest_rows(bank *b, sbuf *s, const char *kind, const char *sq
     return s->failed ? BANK_ENOMEM : BANK_OK;
 }
 
-/* Builds the manifest of every row that matters; caller frees m with sbuf_free(). */
+/* Builds the manifest of every row that matters, the schema's first;
+ * caller frees m with sbuf_free(). */
 static bank_err manifest_build(bank *b, sbuf *m, char *why)
 {
-    sbuf_printf(m, "kisi-manifest 1\nbank %s\n", b->id);
-    bank_err e = manifest_rows(b, m, "meta", "SELECT key, value FROM meta ORDER BY key", why);
+    sbuf_printf(m, "kisi-manifest 2\nbank %s\n", b->id);
+    bank_err e = manifest_rows(b, m, "schema",
+                               "SELECT type || ':' || name, type, name, tbl_name, sql"
+                               " FROM sqlite_schema ORDER BY 2, 3, 4, 5",
+                               why);
+    if (!e) e = manifest_rows(b, m, "meta", "SELECT key, value FROM meta ORDER BY key", why);
     if (!e)
         e = manifest_rows(b, m, "item",
                           "SELECT id, version, topic, kind, difficulty, weight, noptions,"
@@ -126,12 +131,14 @@ static size_t next_line(const char **p, const char **line)
     return n;
 }
 
-/* Order of a manifest line's section: head, meta, item, exam. */
+/* Order of a manifest line's section: head, schema, meta, item, exam. */
 static int section_rank(const char *line, size_t n)
 {
-    static const char *const kinds[] = {"meta ", "item ", "exam "};
-    for (int i = 0; i < 3; i++)
-        if (n >= 5 && memcmp(line, kinds[i], 5) == 0) return i + 1;
+    static const char *const kinds[] = {"schema ", "meta ", "item ", "exam "};
+    for (int i = 0; i < 4; i++) {
+        size_t k = strlen(kinds[i]);
+        if (n >= k && memcmp(line, kinds[i], k) == 0) return i + 1;
+    }
     return 0;
 }
 

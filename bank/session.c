@@ -17,7 +17,7 @@
 #define PIN_LOGN 13   /* scrypt N = 2^13 for each PIN */
 #define PIN_THREADS 64 /* PIN-hashing threads at most (one per core) */
 
-static const char SESSION_SCHEMA[] =
+const char sess_schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE roster(pos INTEGER PRIMARY KEY, nip TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
     " pin_salt BLOB NOT NULL, pin_hash BLOB NOT NULL, attempt INTEGER NOT NULL);"
@@ -41,11 +41,12 @@ static void box_aad(const char *what, const char *sid, const char *bid, char out
     snprintf(out, 128, "kisi-session-%s:%s:%s", what, sid, bid);
 }
 
-/* HMAC over every row of the session file except the MAC itself. */
+/* HMAC over the schema and every row of the session file except the MAC itself. */
 static bank_err session_mac(sqlite3 *db, const uint8_t dkey[BC_KEY], uint8_t out[32],
                             char *why)
 {
     static const char *const queries[] = {
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY 1, 2, 3, 4",
         "SELECT key, value FROM meta WHERE key <> 'mac' ORDER BY key",
         "SELECT pos, nip, name, pin_salt, pin_hash, attempt FROM roster ORDER BY pos",
         "SELECT nip, item, attempt FROM seen ORDER BY nip, item",
@@ -219,10 +220,23 @@ static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char
     return e;
 }
 
+bank_err sess_pin_verifier(const uint8_t secret[32], const char *pin, const uint8_t salt[16],
+                           int logn, uint8_t out[32])
+{
+    uint8_t key[32], h[32];
+    bank_err e = bc_hkdf(secret, 32, "kisi-session-pin", key, sizeof key);
+    if (!e) e = bc_scrypt(pin, strlen(pin), salt, 16, logn, h, sizeof h);
+    if (!e) e = bc_hmac(key, sizeof key, h, sizeof h, out);
+    OPENSSL_cleanse(key, sizeof key);
+    OPENSSL_cleanse(h, sizeof h);
+    return e;
+}
+
 /* One PIN-hashing thread's share: every nthreads-th person from `first`. */
 typedef struct pin_job {
     sess_person *people;
     char **pins;
+    const uint8_t *secret;
     size_t n, first, step;
     bank_err e;
 } pin_job;
@@ -231,13 +245,15 @@ static void *hash_pins(void *arg)
 {
     pin_job *j = arg;
     for (size_t i = j->first; !j->e && i < j->n; i += j->step)
-        j->e = bc_scrypt(j->pins[i], strlen(j->pins[i]), j->people[i].pin_salt, 16, PIN_LOGN,
-                         j->people[i].pin_hash, 32);
+        j->e = sess_pin_verifier(j->secret, j->pins[i], j->people[i].pin_salt, PIN_LOGN,
+                                 j->people[i].pin_hash);
     return NULL;
 }
 
-/* Salts and hashes every PIN, on every core of the machine. */
-static bank_err hash_all_pins(sess_person *people, char **pins, size_t n)
+/* Salts every PIN and makes its verifier under the session secret, on
+ * every core of the machine. */
+static bank_err hash_all_pins(sess_person *people, char **pins, size_t n,
+                              const uint8_t secret[32])
 {
     bank_err e = BANK_OK;
     for (size_t i = 0; !e && i < n; i++) e = bc_random(people[i].pin_salt, 16);
@@ -249,7 +265,7 @@ static bank_err hash_all_pins(sess_person *people, char **pins, size_t n)
     pthread_t tid[PIN_THREADS];
     bool started[PIN_THREADS] = {false};
     for (size_t t = 0; t < nt; t++) {
-        jobs[t] = (pin_job){people, pins, n, t, nt, BANK_OK};
+        jobs[t] = (pin_job){people, pins, secret, n, t, nt, BANK_OK};
         /* the first share runs here, the others on threads (or here, when none starts) */
         started[t] = t > 0 && pthread_create(&tid[t], NULL, hash_pins, &jobs[t]) == 0;
     }
@@ -314,12 +330,12 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
                                 n, why)))
         goto out;
     if ((e = check_attempts(ex, people, n, why))) goto out;
-    if ((e = hash_all_pins(people, pins, n))) goto out;
     uint8_t sidraw[16];
     char sid[33];
     if (!e) e = bc_random(sidraw, sizeof sidraw);
     if (!e) e = bc_random(secret, sizeof secret);
     if (!e) e = make_token(token);
+    if (!e) e = hash_all_pins(people, pins, n, secret);
     if (e) goto out;
     hex_encode(sidraw, sizeof sidraw, sid);
     /* made under a temporary name and linked into place whole: no half file */
@@ -329,7 +345,7 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
         tmp[0] = 0;
         goto out;
     }
-    db = kdb_create(tmp, "session", SESSION_SCHEMA, &e, why);
+    db = kdb_create(tmp, "session", sess_schema, &e, why);
     if (!db) {
         tmp[0] = 0;
         goto out;

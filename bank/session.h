@@ -38,6 +38,9 @@ struct bank_session {
     bool exam_ok;         /* the bank's exam was found unchanged */
 };
 
+/* The SQL that makes the tables of a session file (kdb_create, kdb_open). */
+extern const char sess_schema[];
+
 /* Last attempt on which `p` saw `item`, 0 if never. */
 int sess_seen_attempt(const sess_person *p, const char *item);
 
@@ -56,6 +59,13 @@ void sess_people_free(sess_person *people, size_t n);
 bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1]);
 /* Checks the session MAC with data key `dkey`. */
 bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why);
+
+/* The PIN verifier stored in the roster: HMAC-SHA-256, under a key derived
+ * from the session secret (which only the token or the bank's passphrase
+ * opens), of scrypt(pin, salt, N = 2^logn). Without the secret a stored
+ * verifier cannot be checked against any guess. */
+bank_err sess_pin_verifier(const uint8_t secret[32], const char *pin, const uint8_t salt[16],
+                           int logn, uint8_t out[32]);
 
 /* Key that seals the forms of a session, from its data key. */
 bank_err sess_forms_key(const uint8_t dkey[BC_KEY], uint8_t out[32]);

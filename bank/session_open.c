@@ -96,7 +96,7 @@ bank_err bank_session_info(const char *path, char *bank_id, char *session_id, ch
                            char *why)
 {
     bank_err e = BANK_OK;
-    sqlite3 *db = kdb_open(path, false, "session", &e, why);
+    sqlite3 *db = kdb_open(path, false, "session", sess_schema, &e, why);
     if (!db) return e;
     if (!(e = meta_str(db, "bank_id", bank_id, 33, why)) &&
         !(e = meta_str(db, "session_id", session_id, 33, why)))
@@ -120,8 +120,8 @@ static bank_session *session_open_any(bank *b, const char *path, const void *dat
     uint8_t *dig = NULL;
     size_t diglen = 0;
     bank_err e = BANK_OK;
-    s->db = data ? kdb_open_mem(data, len, path, "session", &e, why)
-                 : kdb_open(path, false, "session", &e, why);
+    s->db = data ? kdb_open_mem(data, len, path, "session", sess_schema, &e, why)
+                 : kdb_open(path, false, "session", sess_schema, &e, why);
     if (!s->db) goto fail;
     if ((e = meta_str(s->db, "session_id", s->id, sizeof s->id, why)) ||
         (e = meta_str(s->db, "exam_id", s->exam_id, sizeof s->exam_id, why)) ||
@@ -308,8 +308,12 @@ bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pi
         why_set(why, "NIP %.18s is not on this session's roster", nip ? nip : "");
         return BANK_ENOTFOUND;
     }
+    if (!s->unlocked) {
+        why_set(why, "the session is locked: a PIN is checked only after the token");
+        return BANK_ELOCKED;
+    }
     uint8_t h[32];
-    bank_err e = bc_scrypt(pin, strlen(pin), p->pin_salt, 16, s->pin_logn, h, sizeof h);
+    bank_err e = sess_pin_verifier(s->secret, pin, p->pin_salt, s->pin_logn, h);
     if (e) return e;
     bool ok = CRYPTO_memcmp(h, p->pin_hash, 32) == 0;
     OPENSSL_cleanse(h, sizeof h);

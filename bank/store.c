@@ -118,10 +118,13 @@ static int kdb_version(const char *kind)
     return strcmp(kind, "session") == 0 ? BANK_SESSION_FORMAT_VERSION : BANK_FORMAT_VERSION;
 }
 
-/* Checks application id, format version and kind of an open file. */
-static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char *why)
+/* Checks a file just opened as `db` from outside: hardens the connection,
+ * then application id, kind and format version, then integrity and schema. */
+static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, const char *schema,
+                          char *why)
 {
     int rc;
+    kdb_harden(db);
     long long app = pragma_int(db, "PRAGMA application_id", &rc);
     if (rc != SQLITE_OK) {
         bank_err e = kdb_dberr(db, rc, path, why);
@@ -140,7 +143,7 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char 
     char sub[WHY_SIZE];
     bank_err e = kdb_meta_get(db, "kind", &v, &n, sub);
     if (e == BANK_OK && strcmp((char *)v, kind) != 0) {
-        why_set(why, "%s is a Kisi %s file, not a %s file", path, (char *)v, kind);
+        why_set(why, "%s is a Kisi %.20s file, not a %s file", path, (char *)v, kind);
         e = BANK_ENOTBANK;
     } else if (ver > mine) {
         why_set(why, "%s has %s format version %lld, newer than this program reads (%d):"
@@ -151,17 +154,24 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, char 
         why_set(why, "%s: %s", path, sub);
         if (e == BANK_ENOTFOUND || e == BANK_EDB) e = BANK_ENOTBANK;
     } else if (ver < mine && strcmp(kind, "session") == 0) {
-        why_set(why, "%s has %s format version %lld, made by an older Kisi that did not"
-                     " store the forms: make the session again with `bank session`",
-                 path, kind, ver);
+        why_set(why, "%s has session format version %lld, made by an older Kisi whose MAC"
+                     " and PINs this one no longer trusts: make the session again with"
+                     " `bank session`",
+                 path, ver);
+        e = BANK_EVERSION;
+    } else if (ver < mine) {
+        why_set(why, "%s has bank format version %lld, made by an older Kisi whose seal does"
+                     " not cover the schema: make the bank again (init, import, exam-add,"
+                     " seal)",
+                 path, ver);
         e = BANK_EVERSION;
     }
     free(v);
-    return e;
+    return e ? e : kdb_verify(db, path, kind, schema, why);
 }
 
-sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *err,
-                  char *why)
+sqlite3 *kdb_open(const char *path, bool writable, const char *kind, const char *schema,
+                  bank_err *err, char *why)
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
@@ -183,7 +193,7 @@ sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *e
         return NULL;
     }
     sqlite3_busy_timeout(db, 5000);
-    *err = kdb_check(db, path, kind, why);
+    *err = kdb_check(db, path, kind, schema, why);
     if (*err == BANK_OK && writable)
         *err = kdb_exec(db, "PRAGMA synchronous=FULL", why);
     if (*err != BANK_OK) {
@@ -194,7 +204,7 @@ sqlite3 *kdb_open(const char *path, bool writable, const char *kind, bank_err *e
 }
 
 sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char *kind,
-                      bank_err *err, char *why)
+                      const char *schema, bank_err *err, char *why)
 {
     sqlite3 *db = NULL;
     /* SQLite frees the copy with the connection; the caller keeps its own */
@@ -220,7 +230,7 @@ sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char
         sqlite3_close(db);
         return NULL;
     }
-    *err = kdb_check(db, name, kind, why);
+    *err = kdb_check(db, name, kind, schema, why);
     if (*err != BANK_OK) {
         sqlite3_close(db);
         return NULL;
@@ -335,8 +345,8 @@ static bank *bank_open_any(const char *path, const void *data, size_t len, bool 
         return NULL;
     }
     b->writable = writable;
-    b->db = data ? kdb_open_mem(data, len, path, "bank", err, why)
-                 : kdb_open(path, writable, "bank", err, why);
+    b->db = data ? kdb_open_mem(data, len, path, "bank", BANK_SCHEMA, err, why)
+                 : kdb_open(path, writable, "bank", BANK_SCHEMA, err, why);
     if (!b->db) {
         free(b);
         return NULL;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "app_internal.h"
 #include "secret.h"
@@ -260,43 +261,39 @@ static bool backspace(char *buf)
     return true;
 }
 
-/* ENTER on the identify screen. */
-static void identify_enter(app *a)
+/* Forgets the PIN typed, shown or held. */
+static void pin_forget(app *a)
+{
+    OPENSSL_cleanse(a->pin, sizeof a->pin);
+    a->v.pin_len = 0;
+}
+
+/* Checks the PIN typed for a->nip against the unlocked session, then
+ * forgets it: the participant goes on, is turned away (already
+ * submitted), or back to the PIN with one try less (the seat locks after
+ * the last). */
+static void pin_verdict(app *a)
 {
     char why[WHY_SIZE] = "";
-    if (a->v.field == 0 || !a->pin[0]) {
-        if (!bank_nip_valid(a->nip)) {
-            a->v.msg = "identify.badnip";
-            return;
-        }
-        if (bank_session_attempt(a->s, a->nip) < 0) {
-            a->v.msg = "identify.unknown";
-            return;
-        }
-        a->v.field = 1;
-        a->v.msg = "";
-        if (!a->pin[0]) return;
-    }
     snprintf(a->attempt, sizeof a->attempt, "%s/%s", bank_session_id(a->s), a->nip);
     bank_err e = bank_session_check_pin(a->s, a->nip, a->pin, why);
+    pin_forget(a);
+    a->v.scr = SCR_IDENTIFY;
     /* only after the right PIN: whether a NIP has finished is nobody else's business */
     if (!e && journal_is_submitted(a->j, a->attempt, why) == 1) {
         klog_event(a->log, "identified", "NIP %s: already submitted, turned away", a->nip);
         a->v.msg = "identify.done";
-        memset(a->pin, 0, sizeof a->pin);
         a->nip[0] = 0;
-        a->v.pin_len = 0;
         a->v.field = 0;
         return;
     }
-    memset(a->pin, 0, sizeof a->pin);
-    a->v.pin_len = 0;
     if (e == BANK_ENOTFOUND) {
         a->v.msg = "identify.unknown";
         a->v.field = 0;
         return;
     }
     if (e) {
+        a->v.field = 1;
         a->v.tries_left--;
         a->v.msg = "identify.wrongpin";
         klog_event(a->log, "pin-wrong", "NIP %s, %d tries left", a->nip,
@@ -312,8 +309,33 @@ static void identify_enter(app *a)
     a->v.tries_left = PIN_TRIES;
     a->v.msg = "";
     klog_event(a->log, "identified", "NIP %s", a->nip);
-    if (a->session_unlocked) exam_prepare(a);
-    else a->v.scr = SCR_WAIT;
+    exam_prepare(a);
+}
+
+/* ENTER on the identify screen. A PIN can be checked only once the
+ * session is unlocked (its verifiers are keyed with the session's key):
+ * before the token it is held, unseen, and checked right after it. */
+static void identify_enter(app *a)
+{
+    if (a->v.field == 0 || !a->pin[0]) {
+        if (!bank_nip_valid(a->nip)) {
+            a->v.msg = "identify.badnip";
+            return;
+        }
+        if (bank_session_attempt(a->s, a->nip) < 0) {
+            a->v.msg = "identify.unknown";
+            return;
+        }
+        a->v.field = 1;
+        a->v.msg = "";
+        if (!a->pin[0]) return;
+    }
+    if (a->session_unlocked) {
+        pin_verdict(a);
+        return;
+    }
+    a->v.msg = "";
+    a->v.scr = SCR_WAIT;
 }
 
 /* ENTER on the token screen: unlock the session, then go on. */
@@ -328,6 +350,7 @@ static void wait_enter(app *a)
         return;
     }
     if (e) {
+        pin_forget(a);
         app_fail(a, "start.tampered", why);
         return;
     }
@@ -336,7 +359,7 @@ static void wait_enter(app *a)
                bank_session_id(a->s));
     a->v.msg = "";
     if (a->resuming) exam_resume(a);
-    else exam_prepare(a);
+    else pin_verdict(a);
 }
 
 /* Checks the proctor code: the code file when configured, else the token. */
@@ -426,6 +449,7 @@ static bool handle_text(app *a, const action *act)
             a->v.scr = SCR_IDENTIFY;
             a->v.field = 0;
             memset(a->token, 0, sizeof a->token);
+            pin_forget(a);
         }
         break;
     default: return false;

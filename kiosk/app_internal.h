@@ -27,7 +27,7 @@ struct app {
     char detail[WHY_SIZE];
     char subject[1024];        /* see app_view.subject */
     /* typed input */
-    char nip[19], pin[13], token[32], code[32];
+    char nip[19], pin[BANK_PIN_MAX + 1], token[32], code[32];
     screen back;               /* screen under the proctor prompt */
     bool session_unlocked, resuming, quit;
     /* the attempt */

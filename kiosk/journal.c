@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "bank.h"
 #include "hex.h"
 #include "why.h"
 
@@ -146,6 +147,8 @@ static int setup_schema(journal *j, const char *path, char *why)
     } else if (atoi(format) > JOURNAL_FORMAT) {
         why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk", path,
              format, JOURNAL_FORMAT);
+    } else if (bank_db_check(j->db, path, "journal", schema, why) != BANK_OK) {
+        /* why says what */
     } else if (sqlite3_exec(j->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
         dbfail(j, why, path);
     } else {
@@ -202,6 +205,7 @@ journal *journal_open(const char *path, char *why)
         dbfail(j, why, path);
         goto fail;
     }
+    bank_db_harden(j->db); /* a file on disk is hostile until checked */
     sqlite3_extended_result_codes(j->db, 1);
     sqlite3_busy_timeout(j->db, 5000);
     if (setup_pragmas(j, path, why) || setup_schema(j, path, why) ||

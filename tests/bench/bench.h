@@ -137,7 +137,7 @@ static inline void bench_rate(const char *label, double count, const char *unit,
 }
 
 /* Roster CSV of n (at most 8064) participants with valid, distinct NIPs
- * (the first is 199501012024011001) and 6-digit PINs; caller frees. */
+ * (the first is 199501012024011001) and 10-digit PINs; caller frees. */
 static inline char *bench_roster(size_t n, size_t *len)
 {
     size_t cap = 64 + n * 64;
@@ -145,9 +145,9 @@ static inline char *bench_roster(size_t n, size_t *len)
     if (!csv) bench_die("out of memory");
     size_t o = (size_t)snprintf(csv, cap, "nip,name,pin\n");
     for (size_t i = 0; i < n; i++)
-        o += (size_t)snprintf(csv + o, cap - o, "1995%02zu%02zu2024%02zu%zu001,Peserta %zu,%06zu\n",
+        o += (size_t)snprintf(csv + o, cap - o, "1995%02zu%02zu2024%02zu%zu001,Peserta %zu,%010zu\n",
                               1 + i / 28 % 12, 1 + i % 28, 1 + i / 336 % 12, 1 + i / 4032 % 2,
-                              i + 1, 482100 + i);
+                              i + 1, 4821000000 + i);
     *len = o;
     return csv;
 }

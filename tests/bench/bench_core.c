@@ -205,7 +205,7 @@ static void make_session(bank *b, const bank_signer *k, int j, const char *path,
     if (!roster) die("roster", "out of memory");
     len += (size_t)snprintf(roster, cap, "nip,name,pin\n");
     for (unsigned i = 0; i < ROOM; i++)
-        len += (size_t)snprintf(roster + len, cap - len, "1996%02d%02u2024011%03u,P%u,1234\n",
+        len += (size_t)snprintf(roster + len, cap - len, "1996%02d%02u2024011%03u,P%u,1234567890\n",
                                 j + 1, i % 28 + 1, i + 1, i);
     bank_session_spec spec = {.exam_id = "q", .roster_csv = roster, .roster_len = len};
     if (bank_session_create(b, &spec, path, token, why)) die("session", why);

@@ -94,7 +94,7 @@ err_has "  names the NIP" "$NIP2"
 err_has "  names the limit" "allows 1"
 [ ! -e "$T/r2.sess" ] || fail "the refused session left $T/r2.sess behind"
 ok "  no session file left behind"
-printf 'nip,name,pin\n%s,"Andi\nEvil",1234\n' $NIP2 >"$T/nl.csv"
+printf 'nip,name,pin\n%s,"Andi\nEvil",1234567890\n' $NIP2 >"$T/nl.csv"
 must_fail "rpl attempt 2 refused in one line for a name with a newline" session "$B" \
     --passphrase-file "$P" --exam known-rpl --roster "$T/nl.csv" --history "$T/r1-$NIP2.json" --out "$T/r3.sess"
 

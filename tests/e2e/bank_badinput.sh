@@ -131,11 +131,11 @@ R=$T/r
 mkdir "$R"
 : >"$R/empty.csv"
 printf 'nip,name,pin\n' >"$R/header.csv"
-printf 'nip,name,pin\n%s,Andi,1234\n198512312010122002,Siti,2345\n%s,Budi,3456\n' $NIP1 $NIP1 >"$R/dup.csv"
-printf 'nip,nama,pin\n%s,Andi,1234\n' $NIP1 >"$R/badheader.csv"
+printf 'nip,name,pin\n%s,Andi,1234567890\n198512312010122002,Siti,2345678901\n%s,Budi,3456789012\n' $NIP1 $NIP1 >"$R/dup.csv"
+printf 'nip,nama,pin\n%s,Andi,1234567890\n' $NIP1 >"$R/badheader.csv"
 printf 'nip,name,pin\n%s,Andi,12\n' $NIP1 >"$R/shortpin.csv"
 printf 'nip,name,pin\n%s,Andi,12ab\n' $NIP1 >"$R/letterpin.csv"
-printf 'nip,name,pin\n%s,,1234\n' $NIP1 >"$R/noname.csv"
+printf 'nip,name,pin\n%s,,1234567890\n' $NIP1 >"$R/noname.csv"
 printf 'nip,name,pin\n%s,Andi\n' $NIP1 >"$R/twofields.csv"
 cp "$W/random.bin" "$R/random.csv"
 snapr() { (cd "$R" && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
@@ -166,13 +166,13 @@ err_has "  names the file" "nonexist.csv"
 for nip in 19900101201503100 19900101201503100X 199002302015031001 200102292016011001 \
     199001012004031001 199001012015131001 199001012015033001 199001012015031000 \
     192912312015031001 201601012031031001; do
-    printf 'nip,name,pin\n%s,Andi,1234\n' "$nip" >"$T/nip.csv"
+    printf 'nip,name,pin\n%s,Andi,1234567890\n' "$nip" >"$T/nip.csv"
     sess_bad "session refuses NIP '$nip'" "$T/nip.csv"
     err_has "  names the NIP" "$nip"
 done
 same "the roster files are unchanged" "$(snapr)" "$RBEFORE"
 # Valid NIPs at the edges of the rules are accepted.
-printf 'nip,name,pin\n193001011945011001,A,1234\n201512312030122999,B,1234\n200002292015011001,C,1234\n199002282005012999,D,123456789012\n' >"$T/edge.csv"
+printf 'nip,name,pin\n193001011945011001,A,1234567890\n201512312030122999,B,1234567890\n200002292015011001,C,1234567890\n199002282005012999,D,123456789012\n' >"$T/edge.csv"
 must "session accepts NIPs at the edges (1930, 2015, 29 Feb 2000, birth+15, seq 999, 12-digit PIN)" \
     session "$B" --passphrase-file "$P" --exam known-acad --roster "$T/edge.csv" --out "$T/edge.sess"
 bad "session for an unknown exam id" session "$B" --passphrase-file "$P" --exam no-such-exam \
@@ -307,7 +307,7 @@ bad "lint with --remedials abc" lint "$B" --passphrase-file "$P" --remedials abc
 
 printf 'id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key\nq-01,qt,"ess\nay",1,1,Soal,a,b,c,d,e,A\n' >"$T/nlkind.csv"
 bad "import with a newline inside the kind field" import "$B" --passphrase-file "$P" "$T/nlkind.csv"
-printf 'nip,name,pin\n"1990\n0101",Andi,1234\n' >"$T/nlnip.csv"
+printf 'nip,name,pin\n"1990\n0101",Andi,1234567890\n' >"$T/nlnip.csv"
 sess_bad "session with a newline inside a NIP" "$T/nlnip.csv"
 bad "draw for a NIP holding a newline" draw "$B" --session "$W/s.sess" --token-file "$W/tok" --participant "$(printf '1990\n0101')"
 

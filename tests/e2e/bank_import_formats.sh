@@ -98,7 +98,7 @@ same "list shows 47 items in all (20 known + 10 Aiken + 10 GIFT + 5 UTF-8 + 2 tr
 
 # --- the imported keys and options survive to a drawn and scored form -------
 must "exam-add an exam over the three imported topics" exam-add "$B" --passphrase-file "$P" "$DATA/formats.json"
-printf 'nip,name,pin\n%s,Andi,1234\n' $NIP1 >"$T/r1.csv"
+printf 'nip,name,pin\n%s,Andi,1234567890\n' $NIP1 >"$T/r1.csv"
 must "session" session "$B" --passphrase-file "$P" --exam formats --roster "$T/r1.csv" --out "$T/f.sess"
 cp "$T/out" "$T/f.tok"
 must "draw" draw "$B" --session "$T/f.sess" --token-file "$T/f.tok" --participant $NIP1 --json

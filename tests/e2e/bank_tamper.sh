@@ -84,7 +84,7 @@ must "verify after sealing again" verify "$T/t.db" --pub "$T/a/auth.pub"
 # Rows copied from another bank (same ids, other bank id) do not decrypt.
 prep "$T/b"
 cp "$A" "$T/c.db"
-printf 'nip,name,pin\n%s,Andi,1234\n' $NIP1 >"$T/r1.csv"
+printf 'nip,name,pin\n%s,Andi,1234567890\n' $NIP1 >"$T/r1.csv"
 must "session on the genuine bank" session "$T/c.db" --passphrase-file "$T/a/pass" \
     --exam known-acad --roster "$T/r1.csv" --out "$T/c.sess"
 cp "$T/out" "$T/c.tok"

@@ -121,7 +121,7 @@ char *fx_roster(size_t n)
     assert_non_null(csv);
     len += (size_t)snprintf(csv, cap, "nip,name,pin\n");
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(csv + len, cap - len, "%s,Peserta %zu,1234\n", fx_nip(i), i);
+        len += (size_t)snprintf(csv + len, cap - len, "%s,Peserta %zu,1234567890\n", fx_nip(i), i);
     return csv;
 }
 

@@ -22,7 +22,7 @@ const char *fx_path(const char *dir, const char *name);
 bank *fx_bank(const char *dir, int topics, int per_topic);
 /* Adds exam JSON to the bank; fails the test on error. */
 void fx_exam(bank *b, const char *json);
-/* Roster CSV of n participants with valid NIPs (fx_nip(i)) and PIN "1234";
+/* Roster CSV of n participants with valid NIPs (fx_nip(i)) and PIN "1234567890";
  * caller frees. */
 char *fx_roster(size_t n);
 /* The NIP of participant i in fx_roster(), static buffer. */

@@ -93,7 +93,7 @@ static const app_view *identify(app *a, size_t i, const char *pin)
 /* Participant i through identification and token to the exam screen. */
 static const app_view *to_exam(room *r, size_t i)
 {
-    const app_view *v = identify(r->a, i, "1234");
+    const app_view *v = identify(r->a, i, "1234567890");
     if (v->scr == SCR_WAIT) {
         act(r->a, ACT_TEXT, 0, r->token);
         v = act(r->a, ACT_ENTER, 0, NULL);
@@ -208,15 +208,26 @@ static void test_bad_and_unknown_nip_are_refused(void **state)
 static void test_three_wrong_pins_lock_the_seat_until_the_proctor_code(void **state)
 {
     room *r = *state;
-    const app_view *v = identify(r->a, 1, "9999");
+    /* the verifiers are keyed with the session's key: a PIN typed before
+     * the token is held, and checked once the token has opened the session */
+    const app_view *v = identify(r->a, 1, "9999999999");
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_int_equal(v->pin_len, 10);
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_string_equal(v->msg, "identify.wrongpin");
     assert_int_equal(v->tries_left, 2);
-    act(r->a, ACT_TEXT, 0, "8888");
-    act(r->a, ACT_ENTER, 0, NULL);
-    act(r->a, ACT_TEXT, 0, "7777");
+    assert_int_equal(v->field, 1);
+    assert_int_equal(v->pin_len, 0);
+    act(r->a, ACT_TEXT, 0, "8888888888");
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_string_equal(v->msg, "identify.wrongpin"); /* now checked at once */
+    assert_int_equal(v->tries_left, 1);
+    act(r->a, ACT_TEXT, 0, "7777777777");
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_LOCKED);
-    act(r->a, ACT_TEXT, 0, "1234"); /* the PIN is no proctor code */
+    act(r->a, ACT_TEXT, 0, "1234567890"); /* the PIN is no proctor code */
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_LOCKED);
     assert_string_equal(v->msg, "proctor.wrong");
@@ -224,15 +235,26 @@ static void test_three_wrong_pins_lock_the_seat_until_the_proctor_code(void **st
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_int_equal(v->tries_left, 3);
-    act(r->a, ACT_TEXT, 0, "1234");
+    act(r->a, ACT_TEXT, 0, "1234567890");
     v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+}
+
+static void test_escape_from_the_token_forgets_the_pin_held(void **state)
+{
+    room *r = *state;
+    const app_view *v = identify(r->a, 1, "1234567890");
     assert_int_equal(v->scr, SCR_WAIT);
+    v = act(r->a, ACT_ESCAPE, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_int_equal(v->pin_len, 0);
+    assert_int_equal(v->field, 0);
 }
 
 static void test_wrong_token_then_instructions_show_the_exam_facts(void **state)
 {
     room *r = *state;
-    const app_view *v = identify(r->a, 0, "1234");
+    const app_view *v = identify(r->a, 0, "1234567890");
     assert_int_equal(v->scr, SCR_WAIT);
     act(r->a, ACT_TEXT, 0, "ACDEFHJKLM");
     v = act(r->a, ACT_ENTER, 0, NULL);
@@ -423,13 +445,13 @@ static void test_a_submitted_participant_cannot_sit_again(void **state)
     act(r->a, ACT_YES, 0, NULL);
     const app_view *v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
     assert_int_equal(v->scr, SCR_IDENTIFY);
-    v = identify(r->a, 2, "1234");
+    v = identify(r->a, 2, "1234567890");
     assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_string_equal(v->msg, "identify.done");
     /* the next participant goes straight to instructions: the room is open */
     for (int i = 0; i < 18; i++) act(r->a, ACT_BACKSPACE, 0, NULL);
     act(r->a, ACT_ESCAPE, 0, NULL);
-    v = identify(r->a, 1, "1234");
+    v = identify(r->a, 1, "1234567890");
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
 }
 
@@ -622,7 +644,7 @@ static void test_incidents_stay_with_the_participant_they_happened_to(void **sta
     /* before anyone has signed in: nobody's */
     act(r->a, ACT_DISPLAY, 0, NULL);
     /* the next participant, signed in, loses focus on the instructions: his */
-    identify(r->a, 1, "1234");
+    identify(r->a, 1, "1234567890");
     act(r->a, ACT_FOCUS_LOST, 0, NULL);
     act(r->a, ACT_START, 0, NULL);
     assert_int_equal(journal_count(r, 0, 5), 1);
@@ -639,7 +661,7 @@ static void test_incidents_stay_with_the_participant_they_happened_to(void **sta
     assert_int_equal(v->scr, SCR_LOCKED);
     act(r->a, ACT_TEXT, 0, r->token);
     act(r->a, ACT_ENTER, 0, NULL);
-    act(r->a, ACT_TEXT, 0, "1234");
+    act(r->a, ACT_TEXT, 0, "1234567890");
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
     act(r->a, ACT_START, 0, NULL);
@@ -680,12 +702,12 @@ static bool has_word(const char *text, const char *secret)
 static void test_the_log_has_one_line_per_event_and_never_a_pin_token_or_code(void **state)
 {
     room *r = *state;
-    identify(r->a, 1, "97531");           /* a wrong PIN */
-    act(r->a, ACT_TEXT, 0, "1234");       /* the right one */
-    act(r->a, ACT_ENTER, 0, NULL);
+    identify(r->a, 1, "9753197531");      /* a wrong PIN, checked after the token */
     act(r->a, ACT_TEXT, 0, "ACDEFHJKLM"); /* a wrong token, then the right one */
     act(r->a, ACT_ENTER, 0, NULL);
     act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_ENTER, 0, NULL);
+    act(r->a, ACT_TEXT, 0, "1234567890"); /* the right PIN */
     act(r->a, ACT_ENTER, 0, NULL);
     act(r->a, ACT_START, 0, NULL);
     act(r->a, ACT_SUBMIT, 0, NULL);
@@ -708,7 +730,7 @@ static void test_the_log_has_one_line_per_event_and_never_a_pin_token_or_code(vo
     assert_non_null(strstr(log, want));
     snprintf(want, sizeof want, "core none (results stay on this PC)");
     assert_non_null(strstr(log, want));
-    const char *secrets[] = {"97531", "1234", "ACDEFHJKLM", r->token, "QWERTY7", FX_PASS};
+    const char *secrets[] = {"9753197531", "1234567890", "ACDEFHJKLM", r->token, "QWERTY7", FX_PASS};
     for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++)
         if (has_word(log, secrets[i])) fail_msg("kiosk.log holds '%s':\n%s", secrets[i], log);
     for (const char *line = log; *line; line = strchr(line, '\n') + 1) {
@@ -746,6 +768,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unwritable_state_folder_has_its_own_start_message,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_and_unknown_nip_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_escape_from_the_token_forgets_the_pin_held, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_three_wrong_pins_lock_the_seat_until_the_proctor_code,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_token_then_instructions_show_the_exam_facts,

@@ -81,7 +81,7 @@ static int teardown(void **state)
 static bank_session *add_session(fx *x, const char *name, const char *nip)
 {
     char csv[128], why[WHY_SIZE] = "", path[4200], token[BANK_TOKEN_LEN + 1];
-    snprintf(csv, sizeof csv, "nip,name,pin\n%s,Peserta,1234\n", nip);
+    snprintf(csv, sizeof csv, "nip,name,pin\n%s,Peserta,1234567890\n", nip);
     snprintf(path, sizeof path, "%s", fx_path(x->dir, name));
     bank_session_spec spec = {.exam_id = "akad", .roster_csv = csv, .roster_len = strlen(csv)};
     if (bank_session_create(x->b, &spec, path, token, why)) fail_msg("session: %s", why);

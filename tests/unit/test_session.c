@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "fixture.h"
+#include "session.h"
 #include "why.h"
 
 #define QUIZ "{\"id\":\"quiz\",\"title\":\"Kuis\",\"kind\":\"quiz\",\"minutes\":10," \
@@ -57,26 +58,26 @@ static void test_roster_errors_are_refused_with_line(void **state)
     fx_exam(b, QUIZ);
     assert_int_equal(try_roster(b, dir, "", why), BANK_EROSTER);
     assert_int_equal(try_roster(b, dir, "nip,name,pin\n", why), BANK_EROSTER);
-    assert_int_equal(try_roster(b, dir, "nip,nama,pin\n199001012024011001,A,1234\n", why),
+    assert_int_equal(try_roster(b, dir, "nip,nama,pin\n199001012024011001,A,1234567890\n", why),
                      BANK_EROSTER);
     assert_int_equal(try_roster(b, dir,
-                                "nip,name,pin\n199001012024011001,A,1234\n"
-                                "199202022024012002,B,1234\n199001012024011001,C,9999\n",
+                                "nip,name,pin\n199001012024011001,A,1234567890\n"
+                                "199202022024012002,B,1234567890\n199001012024011001,C,9999999999\n",
                                 why),
                      BANK_EROSTER);
     assert_non_null(strstr(why, "199001012024011001"));
     assert_non_null(strstr(why, "line 4"));
     assert_non_null(strstr(why, "line 2"));
-    assert_int_equal(try_roster(b, dir, "nip,name,pin\n12345,A,1234\n", why), BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n12345,A,1234567890\n", why), BANK_EROSTER);
     assert_non_null(strstr(why, "line 2"));
     assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,A,12\n", why),
                      BANK_EROSTER);
-    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,,1234\n", why),
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,,1234567890\n", why),
                      BANK_EROSTER);
-    assert_int_equal(try_roster(b, dir, "nip,name,pin\n\"199001012024011001,A,1234\n", why),
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n\"199001012024011001,A,1234567890\n", why),
                      BANK_EPARSE);
     assert_int_equal(try_roster(b, dir, "\xef\xbb\xbfNIP,Name,PIN\r\n199001012024011001,"
-                                        "\"Siti, S.Pd.\",1234\r\n", why),
+                                        "\"Siti, S.Pd.\",1234567890\r\n", why),
                      BANK_OK);
     bank_close(b);
     fx_rmdir(dir);
@@ -216,13 +217,137 @@ static void test_pin_check_is_per_participant(void **state)
     fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);
     bank_close(b);
     bank_session *s = open_session(dir, &b);
-    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234", why), BANK_OK);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234567890", why), BANK_OK);
+    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234567891", why), BANK_EROSTER);
     assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1235", why), BANK_EROSTER);
-    assert_int_equal(bank_session_check_pin(s, "199901012024011999", "1234", why),
+    assert_int_equal(bank_session_check_pin(s, "199901012024011999", "1234567890", why),
                      BANK_ENOTFOUND);
     bank_session_close(s);
     bank_close(b);
     fx_rmdir(dir);
+}
+
+/* The stored salt and verifier of roster row `pos` of session file path. */
+static void stored_verifier(const char *path, int pos, uint8_t salt[16], uint8_t hash[32])
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT pin_salt, pin_hash FROM roster WHERE pos = ?",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int(st, 1, pos);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_bytes(st, 0), 16);
+    assert_int_equal(sqlite3_column_bytes(st, 1), 32);
+    memcpy(salt, sqlite3_column_blob(st, 0), 16);
+    memcpy(hash, sqlite3_column_blob(st, 1), 32);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void test_pin_verifier_cannot_be_checked_without_the_token(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);
+    bank_close(b);
+    /* the offline search of old: the right PIN's scrypt with the stored
+     * salt no longer equals what the file holds */
+    uint8_t salt[16], stored[32], h[32];
+    stored_verifier(fx_path(dir, "s.session"), 1, salt, stored);
+    assert_int_equal(bc_scrypt("1234567890", 10, salt, 16, 13, h, sizeof h), BANK_OK);
+    assert_memory_not_equal(h, stored, 32);
+    /* nor does the verifier made under any other secret than the session's */
+    uint8_t other[32] = {0};
+    assert_int_equal(sess_pin_verifier(other, "1234567890", salt, 13, h), BANK_OK);
+    assert_memory_not_equal(h, stored, 32);
+    /* a session not unlocked by its token checks no PIN at all */
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234567890", why), BANK_ELOCKED);
+    assert_non_null(strstr(why, "token"));
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234567890", why), BANK_OK);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_pin_shorter_than_ten_digits_is_refused(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    assert_int_equal(BANK_PIN_MIN, 10);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,A,123456789\n", why),
+                     BANK_EROSTER);
+    assert_non_null(strstr(why, "line 2: PIN must be 10 to 16 digits"));
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,A,12345678901234567\n",
+                                why),
+                     BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,A,1234567890\n", why),
+                     BANK_OK);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin\n199001012024011001,A,1234567890123456\n",
+                                why),
+                     BANK_OK);
+    assert_false(bank_pin_valid("123456789"));
+    assert_false(bank_pin_valid("12345678a0"));
+    assert_true(bank_pin_valid("0000000000"));
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_generated_pins_are_ten_random_digits(void **state)
+{
+    (void)state;
+    char pin[BANK_PIN_MIN + 1], first[BANK_PIN_MIN + 1];
+    int counts[10] = {0};
+    bool differ = false;
+    for (int i = 0; i < 200; i++) {
+        assert_int_equal(bank_pin_generate(pin), BANK_OK);
+        assert_int_equal(strlen(pin), 10);
+        assert_true(bank_pin_valid(pin));
+        for (int k = 0; k < 10; k++) counts[pin[k] - '0']++;
+        if (i == 0) memcpy(first, pin, sizeof pin);
+        else differ |= strcmp(first, pin) != 0;
+    }
+    assert_true(differ);
+    for (int d = 0; d < 10; d++) assert_true(counts[d] > 0); /* 2,000 digits: each one seen */
+}
+
+static void test_roster_pins_fills_in_the_missing_pins_only(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "", *out = NULL;
+    size_t len = 0, made = 0;
+    static const char in[] = "nip,name,pin\n199001012024011001,\"Siti, S.Pd.\",\n"
+                             "199202022024012002,B,5555555555\n";
+    assert_int_equal(bank_roster_pins(in, strlen(in), &out, &len, &made, why), BANK_OK);
+    assert_int_equal(made, 1);
+    assert_int_equal(strlen(out), len);
+    static const char head[] = "nip,name,pin\n199001012024011001,\"Siti, S.Pd.\",";
+    assert_int_equal(strncmp(out, head, strlen(head)), 0);
+    char *pin = out + strlen(head), *nl = strchr(pin, '\n');
+    assert_non_null(nl);
+    *nl = 0;
+    assert_true(bank_pin_valid(pin));
+    assert_int_equal(strlen(pin), BANK_PIN_MIN);
+    assert_string_equal(nl + 1, "199202022024012002,B,5555555555\n");
+    free(out);
+    static const char two[] = "nip,name\n199001012024011001,A\n";
+    assert_int_equal(bank_roster_pins(two, strlen(two), &out, &len, &made, why), BANK_OK);
+    assert_int_equal(made, 1);
+    free(out);
+    out = NULL;
+    static const char shortpin[] = "nip,name,pin\n199001012024011001,A,\n"
+                                   "199001012024011002,B,123456\n";
+    assert_int_equal(bank_roster_pins(shortpin, strlen(shortpin), &out, &len, &made, why),
+                     BANK_EROSTER);
+    assert_null(out);
+    assert_non_null(strstr(why, "line 3: PIN must be 10 to 16 digits"));
 }
 
 /* One history line of participant i, attempt a, over items t0-000.. */
@@ -384,6 +509,10 @@ int main(void)
         cmocka_unit_test(test_unknown_exam_and_short_pool_are_refused),
         cmocka_unit_test(test_token_unlocks_and_is_not_stored),
         cmocka_unit_test(test_pin_check_is_per_participant),
+        cmocka_unit_test(test_pin_verifier_cannot_be_checked_without_the_token),
+        cmocka_unit_test(test_pin_shorter_than_ten_digits_is_refused),
+        cmocka_unit_test(test_generated_pins_are_ten_random_digits),
+        cmocka_unit_test(test_roster_pins_fills_in_the_missing_pins_only),
         cmocka_unit_test(test_attempt_beyond_max_attempts_is_refused),
         cmocka_unit_test(test_history_sets_attempt_and_ignores_other_exams),
         cmocka_unit_test(test_altered_session_is_refused_at_unlock),

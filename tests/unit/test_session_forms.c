@@ -244,13 +244,13 @@ static void test_every_pin_hashed_in_parallel_checks(void **state)
     char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1], pin[16];
     bank *b = fx_bank(dir, 2, 20);
     fx_exam(b, EXAM);
-    /* fx_roster's PINs are all 1234: give each person their own */
+    /* fx_roster's PINs are all the same: give each person their own */
     char *csv = fx_roster(9), out[2048] = "";
     size_t o = 0, line = 0;
     for (char *p = strtok(csv, "\n"); p; p = strtok(NULL, "\n"), line++) {
         char *comma = strrchr(p, ',');
         if (line && comma) *comma = 0;
-        if (line) o += (size_t)snprintf(out + o, sizeof out - o, "%s,%04zu\n", p, 1000 + line);
+        if (line) o += (size_t)snprintf(out + o, sizeof out - o, "%s,%010zu\n", p, 1000 + line);
         else o += (size_t)snprintf(out + o, sizeof out - o, "%s\n", p);
     }
     bank_session_spec spec = {.exam_id = "quiz", .roster_csv = out, .roster_len = o};
@@ -259,10 +259,11 @@ static void test_every_pin_hashed_in_parallel_checks(void **state)
     bank_err e;
     bank_session *s = bank_session_open(b, fx_path(dir, "s.session"), &e, why);
     assert_non_null(s);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
     for (size_t i = 0; i < 9; i++) {
-        snprintf(pin, sizeof pin, "%04zu", 1001 + i);
+        snprintf(pin, sizeof pin, "%010zu", 1001 + i);
         if (bank_session_check_pin(s, fx_nip(i), pin, why)) fail_msg("PIN %zu: %s", i, why);
-        snprintf(pin, sizeof pin, "%04zu", 1002 + i);
+        snprintf(pin, sizeof pin, "%010zu", 1002 + i);
         assert_int_equal(bank_session_check_pin(s, fx_nip(i), pin, why), BANK_EROSTER);
     }
     bank_session_close(s);

@@ -58,6 +58,7 @@ int cmd_list(cli_args *a);
 int cmd_lint(cli_args *a);
 int cmd_seal(cli_args *a);
 int cmd_verify(cli_args *a);
+int cmd_pins(cli_args *a);
 int cmd_session(cli_args *a);
 int cmd_draw(cli_args *a);
 int cmd_audit(cli_args *a);

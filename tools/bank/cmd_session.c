@@ -1,4 +1,4 @@
-/* cmd_session.c -- sitting commands: session, draw, score. */
+/* cmd_session.c -- sitting commands: pins, session, draw, score. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,27 +12,29 @@
 #include "cli.h"
 #include "why.h"
 
-/* Creates `path` for the token (O_EXCL, 0600, never through a symbolic
- * link) before the session is made, so that an existing file refuses the
- * command before anything is written. Returns the descriptor, or -1 with the
- * error printed. */
-static int token_out_open(const cli_args *a, const char *path)
+/* Creates `path` for a secret written by option --opt (O_EXCL, 0600,
+ * never through a symbolic link) before anything is made, so that an
+ * existing file refuses the command before anything is written. Returns
+ * the descriptor, or -1 with the error printed. */
+static int secret_out_open(const cli_args *a, const char *opt, const char *path,
+                           const char *what)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        fprintf(stderr, "bank %s: --token-out %s: %s%s\n", a->cmd, path, strerror(errno),
-                errno == EEXIST ? " (a token file is never overwritten)" : "");
+        fprintf(stderr, "bank %s: --%s %s: %s%s%s%s\n", a->cmd, opt, path, strerror(errno),
+                errno == EEXIST ? " (a " : "", errno == EEXIST ? what : "",
+                errno == EEXIST ? " file is never overwritten)" : "");
     return fd;
 }
 
-/* Writes the token and a newline to fd, syncs and closes it; on failure the
- * file is removed and the error printed. Returns 0 or 1 (exit status). */
-static int token_out_write(const cli_args *a, int fd, const char *path, const char *token)
+/* Writes len bytes of data to fd, syncs and closes it; on failure the file
+ * is removed and the error printed. Returns 0 or 1 (exit status). */
+static int secret_out_write(const cli_args *a, int fd, const char *opt, const char *path,
+                            const char *data, size_t len)
 {
-    char line[BANK_TOKEN_LEN + 2];
-    size_t len = (size_t)snprintf(line, sizeof line, "%s\n", token), off = 0;
+    size_t off = 0;
     while (off < len) {
-        ssize_t n = write(fd, line + off, len - off);
+        ssize_t n = write(fd, data + off, len - off);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         off += (size_t)n;
@@ -40,12 +42,49 @@ static int token_out_write(const cli_args *a, int fd, const char *path, const ch
     int ok = off == len && fsync(fd) == 0;
     int err = errno;
     ok = close(fd) == 0 && ok;
-    OPENSSL_cleanse(line, sizeof line);
     if (ok) return 0;
     unlink(path);
-    fprintf(stderr, "bank %s: --token-out %s: %s; the token is printed on standard output\n",
-            a->cmd, path, strerror(err ? err : EIO));
+    fprintf(stderr, "bank %s: --%s %s: %s\n", a->cmd, opt, path, strerror(err ? err : EIO));
     return 1;
+}
+
+/* Writes the token and a newline to the --token-out file fd. */
+static int token_out_write(const cli_args *a, int fd, const char *path, const char *token)
+{
+    char line[BANK_TOKEN_LEN + 2];
+    size_t len = (size_t)snprintf(line, sizeof line, "%s\n", token);
+    int rc = secret_out_write(a, fd, "token-out", path, line, len);
+    OPENSSL_cleanse(line, sizeof line);
+    if (rc) fprintf(stderr, "bank %s: the token is printed on standard output\n", a->cmd);
+    return rc;
+}
+
+int cmd_pins(cli_args *a)
+{
+    if (a->npos != 1) return cli_usage(a, "usage: bank pins ROSTER.csv --out ROSTER-WITH-PINS.csv");
+    const char *out = cli_need(a, "out");
+    if (!out) return 2;
+    size_t len = 0, outlen = 0, made = 0;
+    char *in = cli_read_file(a, a->pos[0], 1 << 24, &len), *filled = NULL, why[WHY_SIZE] = "";
+    if (!in) return 1;
+    int rc = 0, fd = secret_out_open(a, "out", out, "PIN");
+    bank_err e = fd < 0 ? BANK_OK : bank_roster_pins(in, len, &filled, &outlen, &made, why);
+    if (fd < 0) {
+        rc = 1;
+    } else if (e) {
+        close(fd);
+        unlink(out);
+        rc = cli_fail(a, e, why);
+    } else if (!(rc = secret_out_write(a, fd, "out", out, filled, outlen))) {
+        fprintf(stderr, "%s: the roster with %zu new PIN%s of %d digits (readable by its owner"
+                        " only): hand each participant theirs, then keep it safe\n",
+                out, made, made == 1 ? "" : "s", BANK_PIN_MIN);
+    }
+    if (filled) OPENSSL_cleanse(filled, outlen);
+    free(filled);
+    OPENSSL_cleanse(in, len);
+    free(in);
+    return rc;
 }
 
 int cmd_session(cli_args *a)
@@ -70,7 +109,7 @@ int cmd_session(cli_args *a)
     spec.history_jsonl = hdata;
     int rc = 0, fd = -1;
     bank *b = cli_open_bank(a, a->pos[0], false, true, &rc);
-    if (b && tout && (fd = token_out_open(a, tout)) < 0) rc = 1;
+    if (b && tout && (fd = secret_out_open(a, "token-out", tout, "token")) < 0) rc = 1;
     if (b && rc == 0) {
         char token[BANK_TOKEN_LEN + 1], why[WHY_SIZE] = "";
         bank_err e = bank_session_create(b, &spec, out, token, why);

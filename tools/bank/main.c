@@ -18,6 +18,8 @@ static const char USAGE[] =
     "  lint BANK --passphrase-file F [--remedials N]\n"
     "  seal BANK --key AUTH.key\n"
     "  verify BANK --pub AUTH.pub               exit 0 only if untampered\n"
+    "  pins ROSTER.csv --out FILE               the roster with a PIN made for every\n"
+    "                                           row without one (FILE 0600, new)\n"
     "  session BANK --passphrase-file F --exam ID --roster ROSTER.csv\n"
     "          [--history FORMS.jsonl] --out SESSION [--token-out FILE]\n"
     "                                           prints the proctor token (and writes\n"
@@ -38,7 +40,7 @@ static const struct {
     {"exam-add", cmd_exam_add}, {"list", cmd_list},   {"lint", cmd_lint},
     {"seal", cmd_seal},     {"verify", cmd_verify},   {"session", cmd_session},
     {"draw", cmd_draw},     {"score", cmd_score},     {"stats", cmd_stats},
-    {"audit", cmd_audit},
+    {"audit", cmd_audit},   {"pins", cmd_pins},
 };
 
 static const char *const WITH_VALUE[] = {
