@@ -85,8 +85,9 @@ struct sqlite3;
  * came from outside (defensive mode, trusted_schema off, no extensions,
  * triggers or views, tight limits, a progress handler bounding the work of
  * each statement). Call right after opening, before any statement. The
- * same settings libbank puts on every bank and session file. */
-void bank_db_harden(struct sqlite3 *db);
+ * same settings libbank puts on every bank and session file. BANK_OK, or
+ * BANK_ENOMEM when the work budget cannot be set up (then do not go on). */
+bank_err bank_db_harden(struct sqlite3 *db);
 /* Checks a hardened file before it is used: PRAGMA integrity_check, then
  * its schema (every table, index, view and trigger of sqlite_schema: type,
  * name, table and SQL text) must be exactly what the SQL `schema` makes in

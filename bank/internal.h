@@ -59,8 +59,9 @@ sqlite3 *kdb_open_mem(const void *data, size_t len, const char *name, const char
 /* SQLite's defensive settings on a connection to a file from outside:
  * defensive mode, untrusted schema, no extensions, triggers or views,
  * tight limits, and a progress handler that stops a statement after a
- * bounded amount of work. Call before the first statement. */
-void kdb_harden(sqlite3 *db);
+ * bounded amount of work. Call before the first statement. BANK_ENOMEM
+ * (or BANK_EDB) when the work budget cannot be set up. */
+bank_err kdb_harden(sqlite3 *db);
 /* PRAGMA integrity_check: BANK_ECORRUPT with the first problem in why. */
 bank_err kdb_integrity(sqlite3 *db, const char *name, char *why);
 /* Compares the rows of sqlite_schema (type, name, tbl_name, sql) with

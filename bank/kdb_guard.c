@@ -1,4 +1,5 @@
 /* kdb_guard.c -- hardening of every SQLite file opened from outside: defensive settings, integrity and an exact schema. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,26 +9,35 @@
 
 /* Work one statement may do, in SQLite VM steps: a scan of the largest
  * bank or session takes a few million; a hostile query is stopped here. */
-#define KDB_MAX_STEPS 200000000
-#define KDB_STEP_CHECK 100000 /* VM steps between two looks at the budget */
+#define KDB_STEP_CHECK 100000 /* VM steps between two calls of the handler */
+#define KDB_MAX_TICKS 1000    /* calls a statement may take: 10^8 steps */
 
-/* The rows of sqlite_schema that decide what a file is, in one order. */
-static const char SCHEMA_ROWS[] =
-    "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY 1, 2, 3, 4";
+/* The rows of sqlite_schema that decide what a file is. */
+static const char SCHEMA_ROWS[] = "SELECT type, name, tbl_name, sql FROM sqlite_schema";
 
-/* Progress handler: interrupts when a running statement of the
- * connection `arg` has used up its budget. */
-static int kdb_budget(void *arg)
+/* Work done by the statement running now, in handler calls. */
+typedef struct kdb_budget {
+    unsigned ticks;
+} kdb_budget;
+
+/* Progress handler: interrupts a statement that has used up its budget. */
+static int budget_tick(void *arg)
 {
-    sqlite3 *db = arg;
-    for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
-        if (sqlite3_stmt_busy(st) &&
-            sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0) >= KDB_MAX_STEPS)
-            return 1;
+    kdb_budget *b = arg;
+    return ++b->ticks > KDB_MAX_TICKS;
+}
+
+/* Trace callback: a statement starts (a new budget) or the connection
+ * closes (the budget is freed with it). */
+static int budget_trace(unsigned event, void *arg, void *p, void *x)
+{
+    (void)p, (void)x;
+    if (event == SQLITE_TRACE_CLOSE) free(arg);
+    else ((kdb_budget *)arg)->ticks = 0;
     return 0;
 }
 
-void kdb_harden(sqlite3 *db)
+bank_err kdb_harden(sqlite3 *db)
 {
     static const struct { int id, value; } limits[] = {
         {SQLITE_LIMIT_LENGTH, 1 << 25},         /* 32 MB: the largest seal manifest */
@@ -53,9 +63,17 @@ void kdb_harden(sqlite3 *db)
         sqlite3_db_config(db, off[i], 0, (int *)NULL);
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
         sqlite3_limit(db, limits[i].id, limits[i].value);
-    sqlite3_progress_handler(db, KDB_STEP_CHECK, kdb_budget, db);
     /* checked cells, no memory map of a file someone else may change */
     sqlite3_exec(db, "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0", NULL, NULL, NULL);
+    kdb_budget *b = calloc(1, sizeof *b);
+    if (!b) return BANK_ENOMEM;
+    if (sqlite3_trace_v2(db, SQLITE_TRACE_STMT | SQLITE_TRACE_CLOSE, budget_trace, b) !=
+        SQLITE_OK) {
+        free(b);
+        return BANK_EDB;
+    }
+    sqlite3_progress_handler(db, KDB_STEP_CHECK, budget_tick, b);
+    return BANK_OK;
 }
 
 bank_err kdb_integrity(sqlite3 *db, const char *name, char *why)
@@ -70,7 +88,11 @@ bank_err kdb_integrity(sqlite3 *db, const char *name, char *why)
     } else {
         const char *r = (const char *)sqlite3_column_text(st, 0);
         if (!r || strcmp(r, "ok") != 0) {
-            why_set(why, "%s is damaged: %.120s", name, r ? r : "integrity check failed");
+            char first[121]; /* SQLite's report spans lines: one line of it */
+            snprintf(first, sizeof first, "%s", r ? r : "integrity check failed");
+            for (char *p = first; *p; p++)
+                if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
+            why_set(why, "%s is damaged: %s", name, first);
             e = BANK_ECORRUPT;
         }
     }
@@ -83,6 +105,33 @@ typedef struct schema_rows {
     char **v;
     size_t n;
 } schema_rows;
+
+/* Order of an entry's type: tables first, then views, indexes, triggers. */
+static int entry_rank(const char *e)
+{
+    static const char *const types[] = {"table ", "view ", "index ", "trigger "};
+    for (int i = 0; i < 4; i++)
+        if (strncmp(e, types[i], strlen(types[i])) == 0) return i;
+    return 4;
+}
+
+/* Compares two entries by type, "type name", then by the rest. */
+static int entry_cmp(const char *a, const char *b, bool *same_key)
+{
+    int c = entry_rank(a) - entry_rank(b);
+    if (!c) c = strcmp(a, b);
+    *same_key = c == 0;
+    if (c) return c;
+    const char *ta = a + strlen(a) + 1, *tb = b + strlen(b) + 1;
+    if ((c = strcmp(ta, tb))) return c;
+    return strcmp(ta + strlen(ta) + 1, tb + strlen(tb) + 1);
+}
+
+static int entry_qcmp(const void *a, const void *b)
+{
+    bool same;
+    return entry_cmp(*(char *const *)a, *(char *const *)b, &same);
+}
 
 static void rows_free(schema_rows *r)
 {
@@ -125,18 +174,8 @@ static bank_err rows_read(sqlite3 *db, const char *name, schema_rows *r, char *w
         if (e == BANK_EDB) e = BANK_ECORRUPT;
     }
     sqlite3_finalize(st);
+    if (!e && r->n) qsort(r->v, r->n, sizeof *r->v, entry_qcmp);
     return e;
-}
-
-/* Compares two entries by "type name", then by the rest. */
-static int entry_cmp(const char *a, const char *b, bool *same_key)
-{
-    int c = strcmp(a, b);
-    *same_key = c == 0;
-    if (c) return c;
-    const char *ta = a + strlen(a) + 1, *tb = b + strlen(b) + 1;
-    if ((c = strcmp(ta, tb))) return c;
-    return strcmp(ta + strlen(ta) + 1, tb + strlen(tb) + 1);
 }
 
 bank_err kdb_schema_check(sqlite3 *db, const char *name, const char *kind, const char *schema,
@@ -177,9 +216,9 @@ bank_err kdb_verify(sqlite3 *db, const char *name, const char *kind, const char 
     return e ? e : kdb_schema_check(db, name, kind, schema, why);
 }
 
-void bank_db_harden(struct sqlite3 *db)
+bank_err bank_db_harden(struct sqlite3 *db)
 {
-    kdb_harden(db);
+    return kdb_harden(db);
 }
 
 bank_err bank_db_check(struct sqlite3 *db, const char *name, const char *kind,

@@ -124,7 +124,11 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, const
                           char *why)
 {
     int rc;
-    kdb_harden(db);
+    bank_err he = kdb_harden(db);
+    if (he) {
+        why_set(why, "%s: cannot set up SQLite's defensive settings", path);
+        return he;
+    }
     long long app = pragma_int(db, "PRAGMA application_id", &rc);
     if (rc != SQLITE_OK) {
         bank_err e = kdb_dberr(db, rc, path, why);
@@ -151,8 +155,12 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, const
                  path, kind, ver, mine);
         e = BANK_EVERSION;
     } else if (e != BANK_OK) {
+        /* a meta table that cannot be read: say so, or what is wrong with the schema */
         why_set(why, "%s: %s", path, sub);
         if (e == BANK_ENOTFOUND || e == BANK_EDB) e = BANK_ENOTBANK;
+        bank_err se = kdb_verify(db, path, kind, schema, why);
+        if (se) e = se;
+        else why_set(why, "%s: %s", path, sub);
     } else if (ver < mine && strcmp(kind, "session") == 0) {
         why_set(why, "%s has session format version %lld, made by an older Kisi whose MAC"
                      " and PINs this one no longer trusts: make the session again with"

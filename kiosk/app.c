@@ -92,8 +92,9 @@ static void app_start(app *a)
     snprintf(path, sizeof path, "%s/kiosk.log", c->state_dir);
     a->log = klog_open(path, KLOG_MAX_BYTES, NULL);   /* the exam runs without it too */
     a->b = bank_open(c->bank_path, false, &e, why);
-    if (!a->b) {
-        app_fail_bank(a, "start.nobank", e, c->bank_path, why);
+    if (!a->b) { /* a schema not as Kisi writes it is tampering too */
+        app_fail_bank(a, e == BANK_ETAMPER ? "start.tampered" : "start.nobank", e, c->bank_path,
+                      why);
         return;
     }
     if ((e = bank_verify(a->b, c->authority_pub, why))) {

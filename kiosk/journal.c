@@ -205,7 +205,10 @@ journal *journal_open(const char *path, char *why)
         dbfail(j, why, path);
         goto fail;
     }
-    bank_db_harden(j->db); /* a file on disk is hostile until checked */
+    if (bank_db_harden(j->db) != BANK_OK) { /* a file on disk is hostile until checked */
+        why_set(why, "journal: %s: out of memory", path);
+        goto fail;
+    }
     sqlite3_extended_result_codes(j->db, 1);
     sqlite3_busy_timeout(j->db, 5000);
     if (setup_pragmas(j, path, why) || setup_schema(j, path, why) ||

@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define KAT_TOKEN "UN9VK4KUWE"  /* tests/kat/token: the test session's proctor token */
+#define KAT_TOKEN "WMWDNW6NYD"  /* tests/kat/token: the test session's proctor token */
 
 static bank *kat;
 

@@ -146,6 +146,24 @@ static void test_tampered_bank_shows_a_proctor_message(void **state)
     free(log);
 }
 
+static void test_bank_with_a_partial_pool_index_shows_a_proctor_message(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP INDEX items_pool; CREATE INDEX items_pool ON"
+                                      " items(topic, draft, rank) WHERE difficulty <= 2",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_ERROR);
+    assert_string_equal(v->msg, "start.tampered");
+    assert_non_null(strstr(v->detail, "index items_pool changed"));
+}
+
 /* Restarts the app of r and returns its start-up error screen's message. */
 static const char *restart_error(room *r)
 {
@@ -761,6 +779,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_starts_on_identify_for_a_sealed_bank, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_bank_shows_a_proctor_message, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bank_with_a_partial_pool_index_shows_a_proctor_message,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_signing_key_has_its_own_start_message, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_uploader_failure_has_its_own_start_message, setup,
