@@ -14,7 +14,6 @@
 #include "why.h"
 
 #define TOKEN_LOGN 15 /* scrypt N = 2^15 for the proctor token */
-#define PIN_LOGN 13   /* scrypt N = 2^13 for each PIN */
 #define PIN_THREADS 64 /* PIN-hashing threads at most (one per core) */
 
 const char sess_schema[] =
@@ -209,7 +208,7 @@ static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char
         e = kdb_meta_put(db, rows[i].k, rows[i].v, rows[i].n, why);
     snprintf(num, sizeof num, "%d", TOKEN_LOGN);
     if (!e) e = kdb_meta_put(db, "token_logn", num, strlen(num), why);
-    snprintf(num, sizeof num, "%d", PIN_LOGN);
+    snprintf(num, sizeof num, "%d", SESS_PIN_LOGN);
     if (!e) e = kdb_meta_put(db, "pin_logn", num, strlen(num), why);
     snprintf(num, sizeof num, "%d", DRAW_VERSION);
     if (!e) e = kdb_meta_put(db, "draw_version", num, strlen(num), why);
@@ -245,7 +244,7 @@ static void *hash_pins(void *arg)
 {
     pin_job *j = arg;
     for (size_t i = j->first; !j->e && i < j->n; i += j->step)
-        j->e = sess_pin_verifier(j->secret, j->pins[i], j->people[i].pin_salt, PIN_LOGN,
+        j->e = sess_pin_verifier(j->secret, j->pins[i], j->people[i].pin_salt, SESS_PIN_LOGN,
                                  j->people[i].pin_hash);
     return NULL;
 }

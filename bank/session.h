@@ -38,6 +38,8 @@ struct bank_session {
     bool exam_ok;         /* the bank's exam was found unchanged */
 };
 
+#define SESS_PIN_LOGN 13 /* scrypt N = 2^13 for each PIN verifier */
+
 /* The SQL that makes the tables of a session file (kdb_create, kdb_open). */
 extern const char sess_schema[];
 

@@ -30,13 +30,14 @@ kd_start_kiosk "$@"
 kd_wait screen=identify
 kd_shot 01-identify.png
 kd_type "$nip"; kd_keys Return
-kd_type 000000; kd_keys Return
-kd_wait screen=identify msg=identify.wrongpin
-kd_shot 02-identify-wrong-pin.png
-kd_type "$pin"; kd_keys Return
+kd_type 0000000000; kd_keys Return
 kd_wait screen=wait
-kd_shot 03-wait-for-proctor.png
+kd_shot 02-wait-for-proctor.png
+# the PIN is checked once the token has opened the session
 kd_type "$token"; kd_keys Return
+kd_wait screen=identify msg=identify.wrongpin
+kd_shot 03-identify-wrong-pin.png
+kd_type "$pin"; kd_keys Return
 kd_wait screen=instructions
 kd_shot 04-instructions.png
 kd_keys Return
