@@ -100,7 +100,8 @@ bank_err kdb_integrity(sqlite3 *db, const char *name, char *why)
     return e;
 }
 
-/* The schema rows of one connection: entry i is "type name\0tbl_name\0sql". */
+/* The schema rows of one connection: entry i is "type name\0Ttbl_name\0Tsql"
+ * (each of the last two columns 'T' and its text, or 'N' when NULL). */
 typedef struct schema_rows {
     char **v;
     size_t n;
@@ -150,6 +151,7 @@ static bank_err rows_read(sqlite3 *db, const char *name, schema_rows *r, char *w
         sbuf s = {0};
         for (int c = 0; c < 4; c++) {
             const char *t = (const char *)sqlite3_column_text(st, c);
+            if (c >= 2) sbuf_puts(&s, t ? "T" : "N");
             sbuf_puts(&s, t ? t : "");
             sbuf_add(&s, c == 0 ? " " : "", 1);
         }
@@ -178,6 +180,18 @@ static bank_err rows_read(sqlite3 *db, const char *name, schema_rows *r, char *w
     return e;
 }
 
+/* The "type name" of an entry, cut and with control characters shown as
+ * '?': a hostile name must not break the one-line message. */
+static void entry_key(const char *e, char out[81])
+{
+    size_t n = 0;
+    for (; e[n] && n < 80; n++) {
+        unsigned char ch = (unsigned char)e[n];
+        out[n] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+    out[n] = 0;
+}
+
 bank_err kdb_schema_check(sqlite3 *db, const char *name, const char *kind, const char *schema,
                           char *why)
 {
@@ -199,8 +213,10 @@ bank_err kdb_schema_check(sqlite3 *db, const char *name, const char *kind, const
             continue;
         }
         const char *what = same_key ? "changed" : c < 0 ? "missing" : "not one Kisi writes";
-        why_set(why, "%s: the schema is not that of a Kisi %s file: %s %s", name, kind,
-                same_key || c < 0 ? want.v[i] : got.v[k], what);
+        char key[81];
+        entry_key(same_key || c < 0 ? want.v[i] : got.v[k], key);
+        why_set(why, "%s: the schema is not that of a Kisi %s file: %s %s", name, kind, key,
+                what);
         e = BANK_ETAMPER;
     }
     rows_free(&want);

@@ -119,15 +119,19 @@ static void test_starts_on_identify_for_a_sealed_bank(void **state)
     assert_int_equal(app_wake_ms(r->a), -1); /* idle: no timer */
 }
 
-/* Changes item t0-003 of the sealed bank behind the seal's back. */
-static void tamper_item(room *r)
+/* Runs sql on the sealed bank behind the seal's back. */
+static void edit_bank(room *r, const char *sql)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE items SET weight = 5 WHERE id = 't0-003'", NULL,
-                                  NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+}
+
+/* Changes item t0-003 of the sealed bank behind the seal's back. */
+static void tamper_item(room *r)
+{
+    edit_bank(r, "UPDATE items SET weight = 5 WHERE id = 't0-003'");
 }
 
 static void test_tampered_bank_shows_a_proctor_message(void **state)
@@ -150,13 +154,8 @@ static void test_bank_with_a_partial_pool_index_shows_a_proctor_message(void **s
 {
     room *r = *state;
     app_free(r->a);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(r->cfg.bank_path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "DROP INDEX items_pool; CREATE INDEX items_pool ON"
-                                      " items(topic, draft, rank) WHERE difficulty <= 2",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    edit_bank(r, "DROP INDEX items_pool; CREATE INDEX items_pool ON"
+                 " items(topic, draft, rank) WHERE difficulty <= 2");
     r->a = app_new(&r->cfg);
     const app_view *v = app_view_get(r->a);
     assert_int_equal(v->scr, SCR_ERROR);
