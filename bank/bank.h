@@ -439,7 +439,7 @@ bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pi
                                 char *why);
 
 /* A participant's PIN is BANK_PIN_MIN to BANK_PIN_MAX digits. One try of a
- * PIN verifier costs an scrypt of N = 2^13 (some 20-25 ms of one core, see
+ * PIN verifier costs an scrypt of N = 2^13 (some 18-25 ms of one core, see
  * `make bench`): 10^10 PINs of 10 digits take years of one core to search
  * even for someone who holds the session's token. */
 #define BANK_PIN_MIN 10
