@@ -10,7 +10,7 @@
 /* Work one statement may do, in SQLite VM steps: a scan of the largest
  * bank or session takes a few million; a hostile query is stopped here. */
 #define KDB_STEP_CHECK 100000 /* VM steps between two calls of the handler */
-#define KDB_MAX_TICKS 1000    /* calls a statement may take: 10^8 steps */
+#define KDB_MAX_TICKS 5000    /* calls a statement may take: 5 x 10^8 steps */
 
 /* The rows of sqlite_schema that decide what a file is. */
 static const char SCHEMA_ROWS[] = "SELECT type, name, tbl_name, sql FROM sqlite_schema";
