@@ -18,8 +18,9 @@
 
 #define BANK_MAX_OPTIONS 5    /* options A..E */
 #define BANK_SCORE_MAX 10000  /* 100.00 */
-/* Bank file format written: 2 seals the schema with the rows; a file of
- * format 1 (seal without the schema) is refused. */
+/* Bank file format written: 2 seals the schema with the rows, and an
+ * item's sealed content holds its title and rich flag; a file of format 1
+ * (seal without the schema) is refused. */
 #define BANK_FORMAT_VERSION 2
 /* Session file format written: 2 stores the forms, drawn once by
  * bank_session_create(); 3 covers the schema with the MAC and keys the
@@ -131,7 +132,10 @@ const char *bank_kind_name(bank_kind k);
 int bank_kind_parse(const char *s);
 
 /* One question as authored: the clear form used by import and by the
- * kiosk after decryption. Strings are UTF-8, owned by the struct. */
+ * kiosk after decryption. Strings are UTF-8, owned by the struct. A rich
+ * item's stem and options are in the stored rich text form of rich.h
+ * (bank_rich_plain() gives them as plain text); a plain item's are shown as
+ * they are. The title is for authors only, never shown to participants. */
 typedef struct bank_item {
     char *id;
     char *topic;
@@ -139,6 +143,8 @@ typedef struct bank_item {
     int difficulty;                    /* 1 (easy) .. 5 (hard) */
     int weight;                        /* >= 1 */
     bool pinned;                       /* option order must not be shuffled */
+    char *title;                       /* the author's name for it, NULL when none */
+    bool rich;                         /* stem and options are rich text (rich.h) */
     char *stem;
     int noptions;                      /* 2..5 */
     char *options[BANK_MAX_OPTIONS];   /* options[0] is "A" */

@@ -8,6 +8,8 @@
 
 #include "internal.h"
 #include "item.h"
+#include "rich.h"
+#include "text.h"
 #include "why.h"
 
 bool item_name_valid(const char *s)
@@ -22,6 +24,11 @@ bool item_name_valid(const char *s)
     }
     return n > 0;
 }
+
+#define ITEM_TITLE_MAX 200  /* bytes of an item's title */
+#define ITEM_STR(x) #x
+#define ITEM_XSTR(x) ITEM_STR(x)
+#define ITEM_FORMAT_TEXT ITEM_XSTR(BANK_FORMAT_VERSION)
 
 /* Additional data of an item box: binds the box to its bank, id, version
  * and every clear column, so a row moved, copied or edited fails to open. */
@@ -55,6 +62,19 @@ static bank_err item_check(const bank_item *it, char *why)
             why_set(why, "item %s: option %c is missing", id, 'A' + i);
             return BANK_EINVAL;
         }
+    if (it->title && (!it->title[0] || strlen(it->title) > ITEM_TITLE_MAX ||
+                      !text_utf8_valid(it->title, strlen(it->title)) ||
+                      text_has_control(it->title))) {
+        why_set(why, "item %s: title must be 1-%d bytes of UTF-8 on one line", id,
+                ITEM_TITLE_MAX);
+        return BANK_EINVAL;
+    }
+    for (int i = -1; it->rich && i < it->noptions; i++)
+        if (!bank_rich_valid(i < 0 ? it->stem : it->options[i])) {
+            why_set(why, "item %s: %s is not Kisi's rich text form", id,
+                    i < 0 ? "stem" : "an option");
+            return BANK_EINVAL;
+        }
     for (const char *k = it->key; *k; k++)
         if (*k < 'A' || *k >= 'A' + it->noptions) {
             why_set(why, "item %s: key letter %c names no option", id, *k);
@@ -76,6 +96,8 @@ static char *item_plain(const bank_item *it)
     json_object_set_new(o, "stem", json_string(it->stem));
     json_object_set_new(o, "options", opts);
     json_object_set_new(o, "key", json_string(it->key));
+    if (it->title) json_object_set_new(o, "title", json_string(it->title));
+    if (it->rich) json_object_set_new(o, "rich", json_true());
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return s;
@@ -136,6 +158,18 @@ static bank_err item_put(bank *b, sqlite3_stmt *st, bank_item *it, char *why)
     return BANK_OK;
 }
 
+/* Format version the open file says it has; 0 when it cannot be read. */
+static int item_file_format(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static bool same_text(const char *x, const char *y)
 {
     return (!x && !y) || (x && y && strcmp(x, y) == 0);
@@ -152,7 +186,8 @@ static bank_err item_same(bank *b, const bank_item *it, bool *same, char *why)
     *same = e == BANK_OK && same_text(old.topic, it->topic) && old.kind == it->kind &&
             old.difficulty == it->difficulty && old.weight == it->weight &&
             old.pinned == it->pinned && old.noptions == it->noptions &&
-            same_text(old.stem, it->stem) && strcmp(old.key, it->key) == 0;
+            same_text(old.stem, it->stem) && same_text(old.title, it->title) &&
+            old.rich == it->rich && strcmp(old.key, it->key) == 0;
     for (int i = 0; *same && i < it->noptions; i++)
         *same = same_text(old.options[i], it->options[i]);
     bank_item_clear(&old);
@@ -170,6 +205,14 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
     size_t nadd = 0, nrep = 0, nsame = 0;
     bank_err e = kdb_exec(b->db, "BEGIN IMMEDIATE", why);
     if (e) return e;
+    /* items of this format in a file of an older one: an older reader would
+     * not know their title and rich text, so the file says so */
+    if (item_file_format(b->db) < BANK_FORMAT_VERSION)
+        e = kdb_exec(b->db, "PRAGMA user_version = " ITEM_FORMAT_TEXT, why);
+    if (e) {
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+        return e;
+    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db,
                                 "INSERT OR REPLACE INTO items(id, version, topic, kind,"
@@ -231,8 +274,10 @@ static bank_err item_unplain(const char *plain, size_t len, bank_item *it, char 
     json_t *opts = json_object_get(o, "options");
     const char *stem = json_string_value(json_object_get(o, "stem"));
     const char *key = json_string_value(json_object_get(o, "key"));
+    json_t *title = json_object_get(o, "title"), *rich = json_object_get(o, "rich");
     bank_err e = BANK_OK;
-    if (!o || !stem || !key || !json_is_array(opts) ||
+    if (!o || !stem || !key || (title && !json_is_string(title)) ||
+        (rich && !json_is_boolean(rich)) || !json_is_array(opts) ||
         json_array_size(opts) != (size_t)it->noptions || strlen(key) > BANK_MAX_OPTIONS) {
         why_set(why, "item %s: decrypted content is malformed", it->id);
         e = BANK_ECORRUPT;
@@ -240,6 +285,8 @@ static bank_err item_unplain(const char *plain, size_t len, bank_item *it, char 
     }
     it->stem = strdup(stem);
     strcpy(it->key, key);
+    it->rich = json_is_true(rich);
+    if (title && !(it->title = strdup(json_string_value(title)))) e = BANK_ENOMEM;
     for (int i = 0; i < it->noptions; i++) {
         const char *s = json_string_value(json_array_get(opts, (size_t)i));
         it->options[i] = strdup(s ? s : "");

@@ -25,6 +25,7 @@ void bank_item_clear(bank_item *it)
     free(it->id);
     free(it->topic);
     free(it->stem);
+    free(it->title);
     for (int i = 0; i < BANK_MAX_OPTIONS; i++) free(it->options[i]);
     memset(it, 0, sizeof *it);
 }

@@ -1,0 +1,238 @@
+/* test_rich.c -- the stored rich text form, its plain text, and titles and rich items in the bank. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "bank.h"
+#include "fixture.h"
+#include "rich.h"
+#include "why.h"
+
+static void test_stored_form_takes_whitelisted_tags_nested_and_three_entities(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "",
+        "plain text, no markup",
+        "<p>Ibu kota <b>Indonesia</b> adalah…</p>",
+        "H<sub>2</sub>O and x<sup>2</sup> &lt; 5 &amp;&amp; y &gt; 1",
+        "line<br>break<br>",
+        "<ul><li>satu</li><li><i><u>dua</u></i></li></ul><ol><li>x</li></ol>",
+        "<table><tr><th>a</th><td>b</td></tr></table>",
+        "Ünïcödé — 日本語",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        if (!bank_rich_valid(good[i])) fail_msg("refused: %s", good[i]);
+    static const char *const bad[] = {
+        "<script>x</script>",          /* not a kept tag */
+        "<p class=\"x\">a</p>",        /* attribute */
+        "<P>a</P>",                    /* upper case */
+        "<b><i>x</b></i>",             /* crossed */
+        "<b>never closed",             /* unclosed */
+        "closed</b>",                  /* never opened */
+        "<br></br>",                   /* br closed */
+        "a &nbsp; b",                  /* other entity */
+        "a & b",                       /* bare ampersand */
+        "1 > 0",                       /* bare > */
+        "1 < 2",                       /* bare < */
+        "<!-- comment -->",            /* comment */
+        "\xff\xfe",                    /* not UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (bank_rich_valid(bad[i])) fail_msg("accepted: %s", bad[i]);
+    assert_false(bank_rich_valid(NULL));
+    /* nesting deeper than the form holds */
+    char deep[65 * 7 + 1] = "";
+    for (int i = 0; i < 65; i++) strcat(deep, "<b>");
+    for (int i = 0; i < 65; i++) strcat(deep, "</b>");
+    assert_false(bank_rich_valid(deep));
+    deep[64 * 3] = '\0';  /* 64 deep is allowed */
+    for (int i = 0; i < 64; i++) strcat(deep, "</b>");
+    assert_true(bank_rich_valid(deep));
+}
+
+static void test_tokens_give_entities_decoded_and_tags_by_name(void **state)
+{
+    (void)state;
+    const char *p = "<p>a &lt;b</p><br>";
+    bank_rich_token t;
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_OPEN);
+    assert_int_equal(t.tag, BANK_TAG_P);
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_TEXT);
+    assert_int_equal(t.len, 2);
+    assert_memory_equal(t.text, "a ", 2);
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_TEXT);
+    assert_int_equal(t.len, 1);
+    assert_int_equal(t.text[0], '<');
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_TEXT);
+    assert_memory_equal(t.text, "b", 1);
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_CLOSE);
+    assert_string_equal(bank_rich_tag_name(t.tag), "p");
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_OPEN);
+    assert_int_equal(t.tag, BANK_TAG_BR);
+    assert_int_equal(bank_rich_next(&p, &t), BANK_RICH_END);
+    assert_null(bank_rich_tag_name(BANK_TAG_COUNT));
+}
+
+/* bank_rich_plain(rich) must be exactly want. */
+static void plain_is(const char *rich, const char *want)
+{
+    char *got = bank_rich_plain(rich);
+    if (!got || strcmp(got, want) != 0)
+        fail_msg("plain of %s: got \"%s\", want \"%s\"", rich, got ? got : "(null)", want);
+    free(got);
+}
+
+static void test_plain_text_of_rich_text_reads_as_the_participant_sees_it(void **state)
+{
+    (void)state;
+    plain_is("<p>Perhatikan  tabel\nberikut.</p><p>Jawab <b>satu</b>.</p>",
+             "Perhatikan tabel berikut.\n\nJawab satu.");
+    plain_is("baris 1<br>baris 2", "baris 1\nbaris 2");
+    plain_is("<ul><li>merah</li><li>biru</li></ul>", "- merah\n- biru");
+    plain_is("Urutkan:<ol><li> satu</li><li>dua</li></ol>selesai",
+             "Urutkan:\n1. satu\n2. dua\nselesai");
+    plain_is("<table><tr><th>x</th><th>y</th></tr><tr><td>1</td><td>2</td></tr></table>",
+             "x | y\n1 | 2");
+    plain_is("H<sub>2</sub>O, E = mc<sup>2</sup>", "H_2O, E = mc^2");
+    plain_is("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d");
+    plain_is("<p></p>  <br> ", "");
+    assert_null(bank_rich_plain("<b>unclosed"));
+}
+
+/* A list of one rich item with a title; caller frees. */
+static void rich_item(bank_items *l, const char *title, const char *stem)
+{
+    bank_item *it = bank_items_push(l);
+    assert_non_null(it);
+    it->id = strdup("kota-1");
+    it->topic = strdup("geo");
+    it->kind = BANK_SINGLE;
+    it->difficulty = 2;
+    it->weight = 1;
+    it->rich = true;
+    it->title = title ? strdup(title) : NULL;
+    it->stem = strdup(stem);
+    it->noptions = 2;
+    it->options[0] = strdup("<b>Jakarta</b>");
+    it->options[1] = strdup("Bandung &amp; sekitarnya");
+    strcpy(it->key, "A");
+}
+
+static void test_title_and_rich_flag_are_sealed_with_the_item_and_read_back(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
+    bank *b = fx_bank(dir, 1, 1);
+    bank_items l = {0};
+    rich_item(&l, "Q1 Kota besar", "<p>Kota terbesar?</p>");
+    size_t added = 0, replaced = 0, unchanged = 0;
+    assert_int_equal(bank_import(b, &l, &added, NULL, NULL, why), BANK_OK);
+    assert_int_equal(added, 1);
+    bank_item got;
+    assert_int_equal(bank_item_get(b, "kota-1", &got, why), BANK_OK);
+    assert_true(got.rich);
+    assert_string_equal(got.title, "Q1 Kota besar");
+    assert_string_equal(got.stem, "<p>Kota terbesar?</p>");
+    assert_string_equal(got.options[1], "Bandung &amp; sekitarnya");
+    bank_item_clear(&got);
+    /* the plain items of the fixture stay plain, without a title */
+    assert_int_equal(bank_item_get(b, "t0-000", &got, why), BANK_OK);
+    assert_false(got.rich);
+    assert_null(got.title);
+    bank_item_clear(&got);
+    /* a new title alone is a new version */
+    bank_items_free(&l);
+    rich_item(&l, "Q1 Kota terbesar", "<p>Kota terbesar?</p>");
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    assert_int_equal(replaced, 1);
+    bank_items_free(&l);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_rich_item_with_a_raw_tag_or_bad_title_is_refused(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
+    bank *b = fx_bank(dir, 1, 1);
+    bank_items l = {0};
+    rich_item(&l, NULL, "<p>Kota <script>x</script></p>");
+    assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_EINVAL);
+    assert_non_null(strstr(why, "rich text"));
+    bank_items_free(&l);
+    rich_item(&l, "two\nlines", "<p>Kota?</p>");
+    assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_EINVAL);
+    assert_non_null(strstr(why, "title"));
+    bank_items_free(&l);
+    bank_item got;
+    assert_int_equal(bank_item_get(b, "kota-1", &got, why), BANK_ENOTFOUND);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+/* PRAGMA user_version of the file at path, or -1. */
+static int file_format(const char *path, int set)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_open(path, &db) != SQLITE_OK) return -1;
+    if (set > 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", set);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+    }
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void test_bank_of_format_1_is_read_and_says_format_2_once_it_holds_new_items(
+    void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
+    bank_close(fx_bank(dir, 1, 1));
+    const char *path = fx_path(dir, "bank.bank");
+    assert_int_equal(file_format(path, 1), 1);
+    bank_err e = BANK_OK;
+    bank *b = bank_open(path, true, &e, why);
+    assert_non_null(b);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    bank_item got;
+    assert_int_equal(bank_item_get(b, "t0-000", &got, why), BANK_OK);
+    assert_false(got.rich);
+    bank_item_clear(&got);
+    bank_items l = {0};
+    rich_item(&l, "Q1", "<p>Kota?</p>");
+    assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_OK);
+    bank_items_free(&l);
+    bank_close(b);
+    assert_int_equal(file_format(fx_path(dir, "bank.bank"), 0), BANK_FORMAT_VERSION);
+    fx_rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stored_form_takes_whitelisted_tags_nested_and_three_entities),
+        cmocka_unit_test(test_tokens_give_entities_decoded_and_tags_by_name),
+        cmocka_unit_test(test_plain_text_of_rich_text_reads_as_the_participant_sees_it),
+        cmocka_unit_test(test_title_and_rich_flag_are_sealed_with_the_item_and_read_back),
+        cmocka_unit_test(test_rich_item_with_a_raw_tag_or_bad_title_is_refused),
+        cmocka_unit_test(test_bank_of_format_1_is_read_and_says_format_2_once_it_holds_new_items),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
