@@ -37,7 +37,10 @@ CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS  += $(WARN) $(OPT) -g $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 
-BANK_LIBS := -ljansson -lsqlite3 -lcrypto -lm
+# libxml2 reads Moodle XML and the HTML in question text (libbank only)
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+BANK_LIBS := -ljansson -lsqlite3 -lcrypto -lm $(XML_LIBS)
 
 # libutil: the toolbox every program and library uses (util/*.h are all public)
 UTIL_SRC  := $(wildcard util/*.c)
@@ -120,7 +123,7 @@ $(LIBUTIL): $(UTIL_OBJ)
 
 $(BUILD)/bank/%.o: bank/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Ibank -Iutil $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Ibank -Iutil $(XML_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBBANK): $(BANK_OBJ)
 	@mkdir -p $(dir $@)
@@ -231,7 +234,7 @@ e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end t
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC) $(CORE_SRC) $(KIOSK_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(CPPFLAGS) $(INTERNAL_INC) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
+	$(FUZZCC) $(CPPFLAGS) $(INTERNAL_INC) $(XML_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  $(FUZZ_MORE) $(BANK_SRC) $(UTIL_SRC) $(BANK_LIBS)
 
 # a fuzzer's output goes to a file, of which the last lines are shown: a crash

@@ -3,7 +3,7 @@
 # Usage: sh tools/deps.sh test|fuzz|demo|deb   (no-op when everything is there)
 set -eu
 what=${1:-test}
-base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libcmocka-dev sqlite3"
+base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libxml2-dev libcmocka-dev sqlite3"
 kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
 core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
 # the PostgreSQL server: tests/e2e/core_postgres.sh runs a throw-away cluster of it

@@ -13,6 +13,7 @@
 
 #include "bank.h"
 #include "fixture.h"
+#include "html.h"
 #include "rich.h"
 #include "why.h"
 
@@ -106,6 +107,84 @@ static void test_plain_text_of_rich_text_reads_as_the_participant_sees_it(void *
     plain_is("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d");
     plain_is("<p></p>  <br> ", "");
     assert_null(bank_rich_plain("<b>unclosed"));
+}
+
+/* html_to_rich(html) must give exactly want. */
+static void html_is(const char *html, const char *want)
+{
+    char *got = NULL, why[WHY_SIZE] = "";
+    bank_err e = html_to_rich(html, strlen(html), NULL, NULL, &got, why);
+    if (e || !got || strcmp(got, want) != 0)
+        fail_msg("html %s: got %d \"%s\", want \"%s\"", html, e, got ? got : why, want);
+    assert_true(bank_rich_valid(got));
+    free(got);
+}
+
+static void test_html_keeps_common_markup_and_never_lets_a_raw_tag_through(void **state)
+{
+    (void)state;
+    html_is("<p>Ibu kota <strong>Jawa Barat</strong> adalah <em>Bandung</em>.</p>",
+            "<p>Ibu kota <b>Jawa Barat</b> adalah <i>Bandung</i>.</p>");
+    html_is("H<sub>2</sub>O<br/>x<SUP>2</SUP><br>", "H<sub>2</sub>O<br>x<sup>2</sup><br>");
+    html_is("<ul><li>satu<li>dua</ul>", "<ul><li>satu</li><li>dua</li></ul>");
+    html_is("<table border=\"1\"><tbody><tr><th>a</th><td style=\"x\">1</td></tr></tbody></table>",
+            "<table><tr><th>a</th><td>1</td></tr></table>");
+    /* entities decoded; < > & written as the three entities of the form */
+    html_is("5 &lt; 7 &amp;&amp; caf&eacute; &#8211; &quot;x&quot; &nbsp;", "5 &lt; 7 &amp;&amp; café – \"x\" \xc2\xa0");
+    html_is("a < b > c & d", "a &lt; b &gt; c &amp; d");
+    /* scripts, styles and comments go with their text; other tags keep it */
+    html_is("<script>alert('x')</script><style>p{}</style><!-- catatan -->"
+            "<span class=\"x\"><font color=red>teks</font></span>",
+            "teks");
+    html_is("<div>baris 1</div><div>baris 2</div><h3>judul</h3>",
+            "baris 1<br>baris 2<br>judul<br>");
+    html_is("<p onclick=\"x()\"><a href=\"http://x\">tautan</a></p>", "<p>tautan</p>");
+    html_is("", "");
+    html_is("<b><i>silang</b></i>", "<b><i>silang</i></b>");
+    html_is("<p>tidak ditutup", "<p>tidak ditutup</p>");
+    char *got = NULL, why[WHY_SIZE] = "";
+    /* no control character but line breaks and tabs reaches the text */
+    const char *ctl = "a\x01\x02\x1b[31m\x7f\tb\r\nc";
+    assert_int_equal(html_to_rich(ctl, strlen(ctl), NULL, NULL, &got, why), BANK_OK);
+    for (const char *p = got; *p; p++)
+        if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+            fail_msg("control character %#x in \"%s\"", *p, got);
+    free(got);
+    got = NULL;
+    assert_int_equal(html_to_rich("\xff", 1, NULL, NULL, &got, why), BANK_EPARSE);
+    assert_null(got);
+}
+
+/* Collects img sources into a comma list. */
+static void collect(const char *src, void *arg)
+{
+    char *list = arg;
+    strcat(list, src);
+    strcat(list, ",");
+}
+
+static void test_html_images_are_reported_by_source_and_left_out_of_the_text(void **state)
+{
+    (void)state;
+    char seen[256] = "", *got = NULL, why[WHY_SIZE] = "";
+    const char *h = "<p>Grafik:<img src=\"@@PLUGINFILE@@/grafik.png\" alt=\"g\"><img></p>";
+    assert_int_equal(html_to_rich(h, strlen(h), collect, seen, &got, why), BANK_OK);
+    assert_string_equal(got, "<p>Grafik:</p>");
+    assert_string_equal(seen, "@@PLUGINFILE@@/grafik.png,,");
+    free(got);
+}
+
+static void test_html_nested_past_the_form_depth_keeps_its_text(void **state)
+{
+    (void)state;
+    char h[100 * 3 + 16] = "";
+    for (int i = 0; i < 100; i++) strcat(h, "<b>");
+    strcat(h, "dalam");
+    char *got = NULL, why[WHY_SIZE] = "";
+    assert_int_equal(html_to_rich(h, strlen(h), NULL, NULL, &got, why), BANK_OK);
+    assert_true(bank_rich_valid(got));
+    assert_non_null(strstr(got, "dalam"));
+    free(got);
 }
 
 /* A list of one rich item with a title; caller frees. */
@@ -230,6 +309,9 @@ int main(void)
         cmocka_unit_test(test_stored_form_takes_whitelisted_tags_nested_and_three_entities),
         cmocka_unit_test(test_tokens_give_entities_decoded_and_tags_by_name),
         cmocka_unit_test(test_plain_text_of_rich_text_reads_as_the_participant_sees_it),
+        cmocka_unit_test(test_html_keeps_common_markup_and_never_lets_a_raw_tag_through),
+        cmocka_unit_test(test_html_images_are_reported_by_source_and_left_out_of_the_text),
+        cmocka_unit_test(test_html_nested_past_the_form_depth_keeps_its_text),
         cmocka_unit_test(test_title_and_rich_flag_are_sealed_with_the_item_and_read_back),
         cmocka_unit_test(test_rich_item_with_a_raw_tag_or_bad_title_is_refused),
         cmocka_unit_test(test_bank_of_format_1_is_read_and_says_format_2_once_it_holds_new_items),
