@@ -171,11 +171,11 @@ typedef enum bank_format {
     BANK_FMT_CSV = 0,
     BANK_FMT_AIKEN,
     BANK_FMT_GIFT,
-    BANK_FMT_MOODLE_XML  /* not supported yet: returns BANK_EINVAL */
+    BANK_FMT_MOODLE_XML  /* Moodle XML question export */
 } bank_format;
 
 /* Guesses the format from the file name's extension (.csv, .txt/.aiken,
- * .gift); returns -1 when it cannot tell. */
+ * .gift, .xml); returns -1 when it cannot tell. */
 int bank_format_guess(const char *path);
 /* Parses a format name ("csv", "aiken", "gift", "moodle-xml"); -1 if unknown. */
 int bank_format_parse(const char *s);
@@ -188,6 +188,31 @@ int bank_format_parse(const char *s);
  * topic and stem. */
 bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
                           const char *topic, bank_items *out, char *why);
+
+/* Hears one report of bank_parse_items_ex(): `kind` is "error" (a problem:
+ * the file is refused), "skipped" (a question Kisi cannot hold, left out
+ * with skip_unsupported) or "notice" (imported, but something of it was
+ * dropped, such as partial credit); `text` is "line N: reason", one line. */
+typedef void (*bank_note_fn)(const char *kind, const char *text, void *arg);
+
+/* How bank_parse_items_ex() reads a file. */
+typedef struct bank_parse_opts {
+    const char *topic;       /* default topic, as for bank_parse_items() */
+    bool skip_unsupported;   /* leave out questions of a type Kisi cannot hold */
+    bank_note_fn note;       /* hears every report as it is found; may be NULL */
+    void *arg;
+} bank_parse_opts;
+
+/* bank_parse_items() that reads on after a problem: every problem, every
+ * question left out and every notice goes to o->note. When there was any
+ * problem nothing is added to `out`, *nproblems (may be NULL) gets their
+ * number and `why` the first ("line N: reason", followed by "(and K more
+ * problems)" when there were more); BANK_EPARSE then. A file whose every
+ * question was left out holds no items: BANK_EPARSE, "no questions found".
+ * *nskipped (may be NULL) gets the number of questions left out. */
+bank_err bank_parse_items_ex(const char *data, size_t len, bank_format fmt,
+                             const bank_parse_opts *o, bank_items *out, size_t *nproblems,
+                             size_t *nskipped, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Exam definitions and the scoring policy                             */

@@ -10,9 +10,14 @@
 #include <openssl/evp.h>
 
 #include "bank.h"
+#include "html.h"
 #include "import.h"
+#include "rich.h"
 #include "item.h"
+#include "text.h"
 #include "why.h"
+
+#define IMPORT_TITLE_MAX 200  /* bytes of a title (item.c checks the same) */
 
 bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
 {
@@ -24,6 +29,113 @@ bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
     vsnprintf(why + n, WHY_SIZE - (size_t)n, fmt, ap);
     va_end(ap);
     return e;
+}
+
+bank_err import_unsupported(import_ctx *cx, int line, const char *fmt, ...)
+{
+    int n = snprintf(cx->why, WHY_SIZE, "line %d: ", line);
+    if (n > 0 && n < WHY_SIZE) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(cx->why + n, WHY_SIZE - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    cx->unsupported = true;
+    return BANK_EPARSE;
+}
+
+/* Hands one report to the caller's note function. */
+static void import_tell(import_ctx *cx, const char *kind, const char *text)
+{
+    if (cx->o && cx->o->note) cx->o->note(kind, text, cx->o->arg);
+}
+
+void import_report(import_ctx *cx)
+{
+    if (cx->unsupported && cx->o && cx->o->skip_unsupported) {
+        cx->nskipped++;
+        import_tell(cx, "skipped", cx->why);
+    } else {
+        if (cx->nproblems++ == 0) memcpy(cx->first, cx->why, WHY_SIZE);
+        import_tell(cx, "error", cx->why);
+    }
+    cx->unsupported = false;
+    cx->why[0] = '\0';
+}
+
+void import_notice(import_ctx *cx, int line, const char *fmt, ...)
+{
+    char text[WHY_SIZE];
+    int n = snprintf(text, sizeof text, "line %d: ", line);
+    if (n < 0 || n >= WHY_SIZE) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
+    va_end(ap);
+    import_tell(cx, "notice", text);
+}
+
+void import_drop(bank_items *tmp, size_t n)
+{
+    while (tmp->n > n) bank_item_clear(&tmp->v[--tmp->n]);
+}
+
+bool import_set_title(bank_item *it, const char *s, size_t n)
+{
+    while (n && strchr(" \t\r\n", *s)) s++, n--;
+    while (n && strchr(" \t\r\n", s[n - 1])) n--;
+    n = text_utf8_fit(s, n, IMPORT_TITLE_MAX);
+    free(it->title);
+    it->title = NULL;
+    if (!n) return true;
+    if (!(it->title = import_strndup(s, n))) return false;
+    for (char *p = it->title; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+    return true;
+}
+
+/* Caller frees with free(). */
+char *import_plain_rich(const char *s)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "", 0);
+    for (; *s; s++) {
+        if (*s == '<') sbuf_puts(&b, "&lt;");
+        else if (*s == '>') sbuf_puts(&b, "&gt;");
+        else if (*s == '&') sbuf_puts(&b, "&amp;");
+        else if (*s == '\n') sbuf_puts(&b, "<br>");
+        else if (*s != '\r') sbuf_add(&b, s, 1);
+    }
+    return sbuf_take(&b, NULL);
+}
+
+bank_err import_make_rich(bank_item *it, bool stem_html, const bool *html, int line,
+                          html_img_fn img, void *arg, import_ctx *cx)
+{
+    bool any = stem_html;
+    for (int k = 0; k < it->noptions; k++) any |= html[k];
+    if (!any) return BANK_OK;
+    it->rich = true;
+    for (int k = -1; k < it->noptions; k++) {
+        char **t = k < 0 ? &it->stem : &it->options[k], *r = NULL;
+        if (k < 0 ? stem_html : html[k]) {
+            char sub[WHY_SIZE];
+            bank_err rc = html_to_rich(*t, strlen(*t), img, arg, &r, sub);
+            if (rc == BANK_EPARSE) return import_fail(cx->why, rc, line, "%s", sub);
+            if (rc) return rc;
+        } else if (!(r = import_plain_rich(*t))) {
+            return BANK_ENOMEM;
+        }
+        free(*t);
+        *t = r;
+        char *plain = bank_rich_plain(r);
+        bool empty = plain && !plain[0];
+        free(plain);
+        if (empty)
+            return import_fail(cx->why, BANK_EPARSE, line, "%s has no text once its HTML is read",
+                               k < 0 ? "question text" : "an answer");
+    }
+    return BANK_OK;
 }
 
 bool import_name_ok(const char *s)
@@ -192,28 +304,6 @@ void import_autopin(bank_item *it)
 }
 
 /* ------------------------------------------------------------------ */
-/* Ids                                                                 */
-
-bank_err import_make_id(bank_item *it)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    const char *stem = it->stem ? it->stem : "";
-    if (!it->topic) return BANK_EINVAL;
-    if (EVP_Digest(stem, strlen(stem), md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen < 5)
-        return BANK_ECRYPTO;
-    size_t tlen = strlen(it->topic);
-    if (tlen > IMPORT_NAME_MAX - 11) tlen = IMPORT_NAME_MAX - 11;
-    char *id = malloc(tlen + 12);
-    if (!id) return BANK_ENOMEM;
-    memcpy(id, it->topic, tlen);
-    snprintf(id + tlen, 12, "-%02x%02x%02x%02x%02x", md[0], md[1], md[2], md[3], md[4]);
-    free(it->id);
-    it->id = id;
-    return BANK_OK;
-}
-
-/* ------------------------------------------------------------------ */
 /* Formats                                                             */
 
 int bank_format_guess(const char *path)
@@ -242,41 +332,6 @@ int bank_format_parse(const char *s)
 /* ------------------------------------------------------------------ */
 /* Dispatch                                                            */
 
-static int by_id_then_line(const void *a, const void *b)
-{
-    const bank_item *x = *(const bank_item *const *)a, *y = *(const bank_item *const *)b;
-    int c = strcmp(x->id, y->id);
-    if (c) return c;
-    return (x->line > y->line) - (x->line < y->line);
-}
-
-/* Rejects two items with one id: reports the earliest second use. */
-static bank_err check_duplicates(const bank_items *l, char *why)
-{
-    if (l->n < 2) return BANK_OK;
-    if (l->n > SIZE_MAX / sizeof(bank_item *)) return BANK_ENOMEM;
-    const bank_item **v = malloc(l->n * sizeof *v);
-    if (!v) return BANK_ENOMEM;
-    for (size_t i = 0; i < l->n; i++) v[i] = &l->v[i];
-    qsort(v, l->n, sizeof *v, by_id_then_line);
-    const bank_item *dup = NULL, *first = NULL;
-    for (size_t i = 1; i < l->n; i++) {
-        if (strcmp(v[i - 1]->id, v[i]->id) != 0) continue;
-        size_t f = i - 1;
-        while (f > 0 && strcmp(v[f - 1]->id, v[i]->id) == 0) f--;
-        if (!dup || v[i]->line < dup->line) {
-            dup = v[i];
-            first = v[f];
-        }
-    }
-    bank_err rc = BANK_OK;
-    if (dup)
-        rc = import_fail(why, BANK_EPARSE, dup->line, "duplicate id \"%s\" (first on line %d)",
-                         dup->id, first->line);
-    free(v);
-    return rc;
-}
-
 /* Moves every entry of tmp to the end of out; tmp's array is freed.
  * On ENOMEM nothing moves. */
 static bank_err move_items(bank_items *tmp, bank_items *out)
@@ -296,56 +351,84 @@ static bank_err move_items(bank_items *tmp, bank_items *out)
     return BANK_OK;
 }
 
-bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
-                          const char *topic, bank_items *out, char *why)
+/* Checks the arguments of a parse; BANK_OK or BANK_EINVAL with why set. */
+static bank_err parse_args(const char *data, size_t len, bank_format fmt, const char *topic,
+                           const bank_items *out, char *why)
 {
-    if (why) why[0] = '\0';
     if (!out || (!data && len)) {
-        if (why) snprintf(why, WHY_SIZE, "no input");
+        why_set(why, "no input");
         return BANK_EINVAL;
     }
-    if (!data) data = "";
     if (len >= INT_MAX / 2) {
-        if (why) snprintf(why, WHY_SIZE, "import file too large");
+        why_set(why, "import file too large");
         return BANK_EINVAL;
     }
-    if (fmt == BANK_FMT_MOODLE_XML) {
-        if (why) snprintf(why, WHY_SIZE, "Moodle XML import is not supported yet");
-        return BANK_EINVAL;
-    }
-    if (fmt != BANK_FMT_CSV && fmt != BANK_FMT_AIKEN && fmt != BANK_FMT_GIFT) {
-        if (why) snprintf(why, WHY_SIZE, "unknown import format");
+    if (fmt != BANK_FMT_CSV && fmt != BANK_FMT_AIKEN && fmt != BANK_FMT_GIFT &&
+        fmt != BANK_FMT_MOODLE_XML) {
+        why_set(why, "unknown import format");
         return BANK_EINVAL;
     }
     if (fmt != BANK_FMT_CSV && topic && !import_name_ok(topic)) {
-        if (why)
-            snprintf(why, WHY_SIZE, "topic \"%.64s\": use 1-%d characters of A-Z a-z 0-9 . _ -",
-                     topic, IMPORT_NAME_MAX);
+        why_set(why, "topic \"%.64s\": use 1-%d characters of A-Z a-z 0-9 . _ -", topic,
+                IMPORT_NAME_MAX);
         return BANK_EINVAL;
     }
     if (fmt == BANK_FMT_AIKEN && !topic) {
-        if (why) snprintf(why, WHY_SIZE, "an Aiken file names no topic: give one with --topic");
+        why_set(why, "an Aiken file names no topic: give one with --topic");
         return BANK_EINVAL;
     }
+    return BANK_OK;
+}
 
+bank_err bank_parse_items_ex(const char *data, size_t len, bank_format fmt,
+                             const bank_parse_opts *o, bank_items *out, size_t *nproblems,
+                             size_t *nskipped, char *why)
+{
+    static const bank_parse_opts none;
+    if (!o) o = &none;
+    if (why) why[0] = '\0';
+    if (nproblems) *nproblems = 0;
+    if (nskipped) *nskipped = 0;
+    bank_err rc = parse_args(data, len, fmt, o->topic, out, why);
+    if (rc) return rc;
+    if (!data) data = "";
+
+    import_ctx cx = {.o = o};
     bank_items tmp = {0};
-    bank_err rc;
     switch (fmt) {
-    case BANK_FMT_CSV: rc = import_csv(data, len, &tmp, why); break;
-    case BANK_FMT_AIKEN: rc = import_aiken(data, len, topic, &tmp, why); break;
-    default: rc = import_gift(data, len, topic, &tmp, why); break;
+    case BANK_FMT_CSV: rc = import_csv(data, len, &tmp, &cx); break;
+    case BANK_FMT_AIKEN: rc = import_aiken(data, len, o->topic, &tmp, &cx); break;
+    case BANK_FMT_GIFT: rc = import_gift(data, len, o->topic, &tmp, &cx); break;
+    default: rc = import_moodle(data, len, o->topic, &tmp, &cx); break;
     }
-    if (rc == BANK_OK && tmp.n == 0) rc = import_fail(why, BANK_EPARSE, 1, "no questions found");
-    for (size_t i = 0; rc == BANK_OK && i < tmp.n; i++) {
-        bank_item *it = &tmp.v[i];
-        if (!it->id && (rc = import_make_id(it)) != BANK_OK)
-            import_fail(why, rc, it->line, "cannot make an id: %s", bank_strerror(rc));
-        import_autopin(it);
+    if (rc == BANK_OK && tmp.n == 0 && cx.nproblems == 0) {
+        if (cx.nskipped)
+            snprintf(cx.why, WHY_SIZE, "line 1: no questions found that Kisi can hold"
+                                       " (%zu skipped)", cx.nskipped);
+        else snprintf(cx.why, WHY_SIZE, "line 1: no questions found");
+        import_report(&cx);
     }
-    if (rc == BANK_OK) rc = check_duplicates(&tmp, why);
-    if (rc == BANK_OK && (rc = move_items(&tmp, out)) != BANK_OK && why)
-        snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
-    if (rc == BANK_ENOMEM && why && !why[0]) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
+    if (rc == BANK_OK) rc = import_assign_ids(&tmp, &cx);
+    for (size_t i = 0; rc == BANK_OK && i < tmp.n; i++) import_autopin(&tmp.v[i]);
+    if (rc == BANK_OK) rc = import_check_duplicates(&tmp, &cx);
+    if (rc == BANK_OK && cx.nproblems) {
+        rc = BANK_EPARSE;
+        if (cx.nproblems == 1) why_set(why, "%s", cx.first);
+        else why_set(why, "%s (and %zu more problems)", cx.first, cx.nproblems - 1);
+    } else if (rc == BANK_OK && (rc = move_items(&tmp, out)) != BANK_OK) {
+        why_set(why, "%s", bank_strerror(rc));
+    } else if (rc) {
+        why_set(why, "%s", cx.why[0] ? cx.why : bank_strerror(rc));
+    }
+    if (nproblems) *nproblems = cx.nproblems;
+    if (nskipped) *nskipped = cx.nskipped;
     bank_items_free(&tmp);
     return rc;
+}
+
+bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
+                          const char *topic, bank_items *out, char *why)
+{
+    bank_parse_opts o = {.topic = topic};
+    return bank_parse_items_ex(data, len, fmt, &o, out, NULL, NULL, why);
 }

@@ -9,8 +9,9 @@
 #include "import.h"
 #include "why.h"
 
-/* Where the parser is inside the file. */
-enum aiken_state { BETWEEN, IN_STEM, IN_OPTIONS };
+/* Where the parser is inside the file; SKIPPING: after a problem, up to
+ * the next ANSWER line. */
+enum aiken_state { BETWEEN, IN_STEM, IN_OPTIONS, SKIPPING };
 
 /* The question being read. */
 typedef struct aiken_q {
@@ -33,12 +34,13 @@ static bool is_space(char c)
     return c == ' ' || c == '\t';
 }
 
-/* Letter of an option line "X. text" or "X) text" (s already left-trimmed);
- * 0 when the line is not one. *text gets the option text. */
+/* Letter of an option line "X. text", "X) text" or, as Moodle reads it,
+ * "X)text" (s already left-trimmed); 0 when the line is not one. *text gets
+ * the option text. */
 static char option_letter(const char *s, size_t n, const char **text, size_t *tn)
 {
     if (n < 2 || s[0] < 'A' || s[0] > 'Z' || (s[1] != '.' && s[1] != ')')) return 0;
-    if (n > 2 && !is_space(s[2])) return 0;
+    if (n > 2 && !is_space(s[2]) && s[1] != ')') return 0;
     size_t i = 2;
     while (i < n && is_space(s[i])) i++;
     *text = s + i;
@@ -85,8 +87,9 @@ static bank_err q_finish(aiken_q *q, char letter, const char *topic, bank_items 
  * leading space removed). */
 static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const char *s,
                            size_t n, const char *t, size_t tn, const char *topic,
-                           bank_items *tmp, char *why)
+                           bank_items *tmp, import_ctx *cx)
 {
+    char *why = cx->why;
     const char *text, *rest;
     size_t textn, restn;
     char letter = option_letter(t, tn, &text, &textn);
@@ -133,8 +136,8 @@ static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const cha
     }
     if (letter) {
         if (q->noptions == BANK_MAX_OPTIONS)
-            return import_fail(why, BANK_EPARSE, line, "more than %d options (A-E)",
-                               BANK_MAX_OPTIONS);
+            return import_unsupported(cx, line, "more than %d options (A-%c)", BANK_MAX_OPTIONS,
+                                      'A' + BANK_MAX_OPTIONS - 1);
         char want = (char)('A' + q->noptions);
         if (letter != want)
             return import_fail(why, BANK_EPARSE, line, "option %c out of order (expected %c)",
@@ -157,10 +160,43 @@ static bank_err aiken_line(aiken_q *q, enum aiken_state *st, int line, const cha
     return BANK_OK;
 }
 
-bank_err import_aiken(const char *data, size_t len, const char *topic, bank_items *tmp,
-                      char *why)
+/* True when the trimmed line t (tn bytes) ends a question: an ANSWER line. */
+static bool ends_question(const char *t, size_t tn)
 {
-    if (!topic) return import_fail(why, BANK_EINVAL, 1, "an Aiken file names no topic");
+    const char *rest;
+    size_t rn;
+    return answer_line(t, tn, &rest, &rn);
+}
+
+/* After the problem in cx->why: reports it, forgets the question, and reads
+ * on from the next one. A text line where an option or ANSWER was due
+ * starts the next question; else the lines up to an ANSWER are passed. */
+static bank_err aiken_recover(aiken_q *q, enum aiken_state *st, enum aiken_state was, int line,
+                              const char *s, size_t n, const char *t, size_t tn,
+                              const char *topic, bank_items *tmp, import_ctx *cx)
+{
+    const char *text;
+    size_t textn;
+    import_report(cx);
+    q_clear(q);
+    bool plain = !option_letter(t, tn, &text, &textn) && !ends_question(t, tn);
+    *st = ends_question(t, tn) ? BETWEEN : SKIPPING;
+    if (!(was == IN_OPTIONS && plain)) return BANK_OK;
+    *st = BETWEEN;
+    bank_err rc = aiken_line(q, st, line, s, n, t, tn, topic, tmp, cx);
+    if (rc == BANK_EPARSE) {
+        import_report(cx);
+        q_clear(q);
+        *st = SKIPPING;
+        rc = BANK_OK;
+    }
+    return rc;
+}
+
+bank_err import_aiken(const char *data, size_t len, const char *topic, bank_items *tmp,
+                      import_ctx *cx)
+{
+    if (!topic) return import_fail(cx->why, BANK_EINVAL, 1, "an Aiken file names no topic");
     import_skip_bom(&data, &len);
     const char *p = data, *end = data + len, *s;
     size_t n;
@@ -172,9 +208,12 @@ bank_err import_aiken(const char *data, size_t len, const char *topic, bank_item
     while (rc == BANK_OK && import_line(&p, end, &s, &n)) {
         line++;
         if (!text_utf8_valid(s, n)) {
-            rc = import_fail(why, BANK_EPARSE, line,
-                             memchr(s, 0, n) ? "NUL byte in text" : "invalid UTF-8");
-            break;
+            import_fail(cx->why, BANK_EPARSE, line,
+                        memchr(s, 0, n) ? "NUL byte in text" : "invalid UTF-8");
+            import_report(cx);
+            q_clear(&q);
+            st = SKIPPING;
+            continue;
         }
         while (n && (is_space(s[n - 1]) || s[n - 1] == '\r')) n--;
         const char *t = s;
@@ -184,13 +223,24 @@ bank_err import_aiken(const char *data, size_t len, const char *topic, bank_item
             if (st == IN_STEM) q.gap = true;
             continue;
         }
-        rc = aiken_line(&q, &st, line, s, n, t, tn, topic, tmp, why);
+        if (st == SKIPPING) {
+            if (ends_question(t, tn)) st = BETWEEN;
+            continue;
+        }
+        enum aiken_state was = st;
+        rc = aiken_line(&q, &st, line, s, n, t, tn, topic, tmp, cx);
+        if (rc == BANK_EPARSE)
+            rc = aiken_recover(&q, &st, was, line, s, n, t, tn, topic, tmp, cx);
     }
-    if (rc == BANK_OK && st == IN_STEM)
-        rc = import_fail(why, BANK_EPARSE, q.line, "question has no options and no ANSWER line");
-    if (rc == BANK_OK && st == IN_OPTIONS)
-        rc = import_fail(why, BANK_EPARSE, q.line, "question has no ANSWER line");
-    if (rc == BANK_ENOMEM && why) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
+    if (rc == BANK_OK && st == IN_STEM) {
+        import_fail(cx->why, BANK_EPARSE, q.line, "question has no options and no ANSWER line");
+        import_report(cx);
+    }
+    if (rc == BANK_OK && st == IN_OPTIONS) {
+        import_fail(cx->why, BANK_EPARSE, q.line, "question has no ANSWER line");
+        import_report(cx);
+    }
+    if (rc == BANK_ENOMEM) snprintf(cx->why, WHY_SIZE, "%s", bank_strerror(rc));
     q_clear(&q);
     return rc;
 }

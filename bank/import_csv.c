@@ -212,10 +212,9 @@ static bank_err csv_error(const char *why)
     return why && strstr(why, "out of memory") ? BANK_ENOMEM : BANK_EPARSE;
 }
 
-bank_err import_csv(const char *data, size_t len, bank_items *tmp, char *why)
+bank_err import_csv(const char *data, size_t len, bank_items *tmp, import_ctx *cx)
 {
-    char localwhy[WHY_SIZE];
-    if (!why) why = localwhy;
+    char *why = cx->why;
     csv_reader r;
     csv_init(&r, data, len);
     char **f = NULL;
@@ -230,18 +229,25 @@ bank_err import_csv(const char *data, size_t len, bank_items *tmp, char *why)
     while (rc == BANK_OK) {
         got = csv_next(&r, &f, &n, why);
         if (got == 0) break;
-        if (got < 0) { rc = csv_error(why); break; }
+        if (got < 0) { rc = csv_error(why); break; }  /* the quoting is lost: stop */
         if (all_blank(f, n)) continue;  /* a spreadsheet's empty row: ",,,,," */
         if (n != ncols) {
-            rc = import_fail(why, BANK_EPARSE, r.line, "%zu fields, but the header has %zu", n,
-                             ncols);
-            break;
+            import_fail(why, BANK_EPARSE, r.line, "%zu fields, but the header has %zu", n, ncols);
+            import_report(cx);
+            continue;
         }
+        size_t before = tmp->n;
         bank_item *it = bank_items_push(tmp);
         if (!it) { rc = BANK_ENOMEM; break; }
         rc = read_row(f, col, r.line, it, why);
+        if (rc == BANK_EPARSE) {
+            import_report(cx);
+            import_drop(tmp, before);
+            rc = BANK_OK;
+        }
     }
+    if (rc == BANK_EPARSE) import_report(cx);  /* the header or the quoting: nothing more */
     if (rc == BANK_ENOMEM) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
     csv_free(&r);
-    return rc;
+    return rc == BANK_EPARSE ? BANK_OK : rc;
 }

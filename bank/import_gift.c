@@ -5,8 +5,8 @@
 #include <strings.h>
 
 #include "bank.h"
-#include "text.h"
 #include "import.h"
+#include "text.h"
 #include "why.h"
 
 /* One question's text: lines joined with '\n' (comment lines left empty,
@@ -17,10 +17,14 @@ typedef struct chunk {
     int line;
 } chunk;
 
+/* Text formats a GIFT text may start with ("[html]"...). */
+enum gift_format { FMT_MOODLE = 0, FMT_HTML, FMT_PLAIN, FMT_MARKDOWN };
+
 /* One answer of an answer block. */
 typedef struct answer {
     char *text;
-    bool right;
+    double weight;   /* percent of the credit, -100..100 */
+    bool html;       /* its text is HTML */
 } answer;
 
 static bool is_ws(char c)
@@ -57,14 +61,17 @@ static size_t find_double_colon(const char *s, size_t from, size_t to)
     return to;
 }
 
-/* Appends s[from, to) with GIFT escapes resolved to b. */
+/* Appends s[from, to) with GIFT escapes resolved to b: \~ \= \# \{ \} \:
+ * and \\ are the character, \n (how Moodle writes a line break) is one. */
 static bool add_unescaped(sbuf *b, const char *s, size_t from, size_t to)
 {
     size_t run = from;
     for (size_t i = from; i < to; i++) {
-        if (s[i] != '\\' || i + 1 >= to || !strchr("~=#{}:\\", s[i + 1])) continue;
+        if (s[i] != '\\' || i + 1 >= to || !strchr("~=#{}:\\n", s[i + 1])) continue;
         if (!sbuf_add(b, s + run, i - run)) return false;
-        run = ++i;  /* keep the escaped character, drop the backslash */
+        if (s[i + 1] == 'n' && !sbuf_add(b, "\n", 1)) return false;
+        run = s[i + 1] == 'n' ? i + 2 : i + 1;  /* else keep the escaped character */
+        i++;
     }
     return sbuf_add(b, s + run, to - run);
 }
@@ -119,29 +126,111 @@ static void answers_free(answer *a, int n)
     for (int i = 0; i < n; i++) free(a[i].text);
 }
 
+/* Skips a "[html]"-style text format marker at s[*i] (after white space)
+ * and returns its format; `dflt` when there is none. */
+static enum gift_format skip_format(const char *s, size_t *i, size_t to, enum gift_format dflt)
+{
+    static const struct { const char *mark; enum gift_format f; } marks[] = {
+        {"[html]", FMT_HTML}, {"[moodle]", FMT_MOODLE}, {"[plain]", FMT_PLAIN},
+        {"[markdown]", FMT_MARKDOWN},
+    };
+    size_t j = *i;
+    while (j < to && is_ws(s[j])) j++;
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+        size_t m = strlen(marks[k].mark);
+        if (to - j >= m && strncasecmp(s + j, marks[k].mark, m) == 0) {
+            *i = j + m;
+            return marks[k].f;
+        }
+    }
+    return dflt;
+}
+
+/* Reads the =right and ~wrong answers of c->s[i, to) into a (*n of them). */
+static bank_err read_answers(const chunk *c, size_t i, size_t to, enum gift_format qfmt,
+                             answer *a, int *n, int *nequal, import_ctx *cx)
+{
+    const char *s = c->s;
+    *n = *nequal = 0;
+    while (i < to) {
+        char mark = s[i];
+        int aline = line_at(c, i);
+        if (*n == BANK_MAX_OPTIONS)
+            return import_unsupported(cx, aline, "more than %d options (A-%c)",
+                                      BANK_MAX_OPTIONS, 'A' + BANK_MAX_OPTIONS - 1);
+        size_t j = i + 1;
+        double w = mark == '=' ? 100 : 0;
+        if (j < to && s[j] == '%' && !parse_weight(s, &j, to, &w))
+            return import_fail(cx->why, BANK_EPARSE, aline,
+                               "bad answer weight: use %%N%% with N from -100 to 100");
+        size_t next = find_unescaped(s, j, to, "=~");
+        size_t end = find_unescaped(s, j, next, "#");  /* feedback is dropped */
+        a[*n].html = skip_format(s, &j, end, qfmt) == FMT_HTML;
+        a[*n].weight = w;
+        if (!(a[*n].text = gift_text(s, j, end))) return BANK_ENOMEM;
+        (*n)++;
+        if (!a[*n - 1].text[0]) return import_fail(cx->why, BANK_EPARSE, aline, "empty answer");
+        if (mark == '=') (*nequal)++;
+        i = next;
+    }
+    return BANK_OK;
+}
+
+/* Keys `it` from n answers: with an = answer, Moodle's single choice keyed
+ * on the one full-credit answer (partial credit is dropped, with a notice);
+ * without, multiple response keyed on every answer of positive weight. */
+static bank_err key_answers(const answer *a, int n, int nequal, int line, bank_item *it,
+                            import_ctx *cx)
+{
+    int nfull = 0, npart = 0, nright = 0, o = 0;
+    bool weighted = false;
+    for (int k = 0; k < n; k++) {
+        nfull += a[k].weight >= 100;
+        npart += a[k].weight > 0 && a[k].weight < 100;
+        nright += a[k].weight > 0;
+        weighted |= a[k].weight != 0 && a[k].weight != 100;
+    }
+    const char *err = NULL;
+    if (nequal == 0 && !weighted) err = "no right answer: mark one with =";
+    else if (nequal > 1 && nfull > 1)
+        err = "more than one = answer: give several right answers weights like ~%50%";
+    else if (nequal > 0 && nfull == 0) err = "no answer gives full credit (= or %100%)";
+    else if (nfull > 1) err = "more than one full-credit answer in a single-choice question";
+    else if (n < 2) err = "fewer than 2 options";
+    else if (nright == 0) err = "no answer has a positive weight";
+    if (err) return import_fail(cx->why, BANK_EPARSE, line, "%s", err);
+    it->kind = nequal ? BANK_SINGLE : BANK_MULTI;
+    for (int k = 0; k < n; k++)
+        if (nequal ? a[k].weight >= 100 : a[k].weight > 0) it->key[o++] = (char)('A' + k);
+    it->key[o] = '\0';
+    if (nequal && npart)
+        import_notice(cx, line, "partial credit dropped: single choice keyed on the"
+                                " full-credit answer %s only", it->key);
+    return BANK_OK;
+}
+
 /* Parses answer block c->s[from, to) (between the braces) into `it`:
- * kind, options (owned by `it`) and key. Rejects the question types Kisi
- * cannot hold. */
-static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *it, char *why)
+ * kind, options (owned by `it`, HTML ones marked in *html) and key.
+ * Reports the question types Kisi cannot hold as unsupported. */
+static bank_err parse_block(const chunk *c, size_t from, size_t to, enum gift_format qfmt,
+                            bank_item *it, bool *html, import_ctx *cx)
 {
     const char *s = c->s;
     size_t i = from;
     while (i < to && is_ws(s[i])) i++;
     int line = line_at(c, i < to ? i : from);
-    if (i == to)
-        return import_fail(why, BANK_EPARSE, line, "essay question ({}) is not supported");
+    if (i == to) return import_unsupported(cx, line, "essay question ({}) is not supported");
     if (s[i] == '#')
-        return import_fail(why, BANK_EPARSE, line,
-                           "numerical question ({#...}) is not supported");
+        return import_unsupported(cx, line, "numerical question ({#...}) is not supported");
     if (s[i] == '=' && find_unescaped(s, i, to, "~") == to) {
         /* only = answers: matching pairs, or short answers */
         for (size_t k = find_unescaped(s, i, to, "-"); k + 1 < to;
              k = find_unescaped(s, k + 1, to, "-"))
             if (s[k + 1] == '>')
-                return import_fail(why, BANK_EPARSE, line_at(c, k),
-                                   "matching question (->) is not supported");
-        return import_fail(why, BANK_EPARSE, line,
-                           "short answer question (only = answers) is not supported");
+                return import_unsupported(cx, line_at(c, k),
+                                          "matching question (->) is not supported");
+        return import_unsupported(cx, line,
+                                  "short answer question (only = answers) is not supported");
     }
 
     size_t fb = find_unescaped(s, i, to, "#"), e = fb;
@@ -159,82 +248,28 @@ static bank_err parse_block(const chunk *c, size_t from, size_t to, bank_item *i
     }
 
     if (s[i] != '=' && s[i] != '~')
-        return import_fail(why, BANK_EPARSE, line,
+        return import_fail(cx->why, BANK_EPARSE, line,
                            "unsupported answer block: expected =right and ~wrong answers");
     answer a[BANK_MAX_OPTIONS];
     int n = 0, nequal = 0;
-    bool weighted = false;
-    while (i < to) {
-        char mark = s[i];
-        int aline = line_at(c, i);
-        if (n == BANK_MAX_OPTIONS) {
-            answers_free(a, n);
-            return import_fail(why, BANK_EPARSE, aline, "more than %d options (A-E)",
-                               BANK_MAX_OPTIONS);
-        }
-        size_t j = i + 1;
-        double w = mark == '=' ? 100 : 0;
-        if (j < to && s[j] == '%') {
-            if (!parse_weight(s, &j, to, &w)) {
-                answers_free(a, n);
-                return import_fail(why, BANK_EPARSE, aline,
-                                   "bad answer weight: use %%N%% with N from -100 to 100");
-            }
-            if (mark == '~') weighted = true;
-        }
-        size_t next = find_unescaped(s, j, to, "=~");
-        size_t end = find_unescaped(s, j, next, "#");  /* feedback is dropped */
-        a[n].text = gift_text(s, j, end);
-        a[n].right = w > 0;
-        if (!a[n].text) { answers_free(a, n); return BANK_ENOMEM; }
-        n++;
-        if (!a[n - 1].text[0]) {
-            answers_free(a, n);
-            return import_fail(why, BANK_EPARSE, aline, "empty answer");
-        }
-        if (mark == '=') nequal++;
-        i = next;
-    }
-
-    const char *err = NULL;
-    if (!weighted && nequal == 0) err = "no right answer: mark one with =";
-    else if (!weighted && nequal > 1)
-        err = "more than one = answer: give several right answers weights like ~%50%";
-    else if (n < 2) err = "fewer than 2 options";
-    int nright = 0;
-    for (int k = 0; k < n; k++) nright += a[k].right;
-    if (!err && nright == 0) err = "no answer has a positive weight";
-    if (err) {
+    bank_err rc = read_answers(c, i, to, qfmt, a, &n, &nequal, cx);
+    if (rc == BANK_OK) rc = key_answers(a, n, nequal, line, it, cx);
+    if (rc != BANK_OK) {
         answers_free(a, n);
-        return import_fail(why, BANK_EPARSE, line, "%s", err);
+        return rc;
     }
-    it->kind = weighted ? BANK_MULTI : BANK_SINGLE;
     it->noptions = n;
-    int o = 0;
     for (int k = 0; k < n; k++) {
         it->options[k] = a[k].text;
-        if (a[k].right) it->key[o++] = (char)('A' + k);
+        html[k] = a[k].html;
     }
-    it->key[o] = '\0';
     return BANK_OK;
-}
-
-/* Skips a "[html]"-style text format marker at s[*i]. */
-static void skip_format(const char *s, size_t *i, size_t to)
-{
-    static const char *const marks[] = {"[html]", "[moodle]", "[plain]", "[markdown]"};
-    for (int k = 0; k < 4; k++) {
-        size_t m = strlen(marks[k]);
-        if (to - *i >= m && strncasecmp(s + *i, marks[k], m) == 0) {
-            *i += m;
-            return;
-        }
-    }
 }
 
 /* Parses one question into a new item of tmp. `topic` may be NULL when
  * no category or default topic is known. */
-static bank_err parse_question(const chunk *c, const char *topic, bank_items *tmp, char *why)
+static bank_err parse_question(const chunk *c, const char *topic, bank_items *tmp,
+                               import_ctx *cx)
 {
     const char *s = c->s;
     size_t to = c->n, i = 0;
@@ -244,28 +279,30 @@ static bank_err parse_question(const chunk *c, const char *topic, bank_items *tm
         title_from = i + 2;
         title_to = find_double_colon(s, title_from, to);
         if (title_to == to)
-            return import_fail(why, BANK_EPARSE, line_at(c, i), "title '::' is never closed");
+            return import_fail(cx->why, BANK_EPARSE, line_at(c, i), "title '::' is never closed");
         i = title_to + 2;
-        while (i < to && is_ws(s[i])) i++;
     }
-    skip_format(s, &i, to);
+    enum gift_format qfmt = skip_format(s, &i, to, FMT_MOODLE);
     size_t bo = find_unescaped(s, i, to, "{}");
     if (bo < to && s[bo] == '}')
-        return import_fail(why, BANK_EPARSE, line_at(c, bo), "'}' without '{' (write \\} for a brace)");
+        return import_fail(cx->why, BANK_EPARSE, line_at(c, bo),
+                           "'}' without '{' (write \\} for a brace)");
     if (bo == to)
-        return import_fail(why, BANK_EPARSE, c->line,
-                           "description (text without an answer block {...}) is not supported");
+        return import_unsupported(cx, c->line,
+                                  "description (text without an answer block {...}) is not"
+                                  " supported");
     size_t bc = find_unescaped(s, bo + 1, to, "{}");
-    if (bc == to) return import_fail(why, BANK_EPARSE, line_at(c, bo), "'{' is never closed");
+    if (bc == to)
+        return import_fail(cx->why, BANK_EPARSE, line_at(c, bo), "'{' is never closed");
     if (s[bc] == '{')
-        return import_fail(why, BANK_EPARSE, line_at(c, bc), "'{' inside an answer block");
+        return import_fail(cx->why, BANK_EPARSE, line_at(c, bc), "'{' inside an answer block");
     size_t extra = find_unescaped(s, bc + 1, to, "{}");
     if (extra < to)
-        return import_fail(why, BANK_EPARSE, line_at(c, extra),
+        return import_fail(cx->why, BANK_EPARSE, line_at(c, extra),
                            s[extra] == '{' ? "more than one answer block"
                                            : "'}' without '{' (write \\} for a brace)");
     if (!topic)
-        return import_fail(why, BANK_EPARSE, c->line,
+        return import_fail(cx->why, BANK_EPARSE, c->line,
                            "no topic: add a $CATEGORY line or give a default topic");
 
     bank_item *it = bank_items_push(tmp);
@@ -273,7 +310,8 @@ static bank_err parse_question(const chunk *c, const char *topic, bank_items *tm
     it->line = c->line;
     it->difficulty = 3;
     it->weight = 1;
-    bank_err rc = parse_block(c, bo + 1, bc, it, why);
+    bool html[BANK_MAX_OPTIONS] = {false};
+    bank_err rc = parse_block(c, bo + 1, bc, qfmt, it, html, cx);
     if (rc != BANK_OK) return rc;
 
     /* the stem; text after the block makes a missing-word question */
@@ -283,40 +321,49 @@ static bank_err parse_question(const chunk *c, const char *topic, bank_items *tm
         ok = sbuf_add(&b, "_____", 5) && add_unescaped(&b, s, bc + 1, to);
     if (!ok) { sbuf_free(&b); return BANK_ENOMEM; }
     if (!(it->stem = take_trimmed(&b))) return BANK_ENOMEM;
-    if (!it->stem[0]) return import_fail(why, BANK_EPARSE, c->line, "question text is empty");
+    if (!it->stem[0])
+        return import_fail(cx->why, BANK_EPARSE, c->line, "question text is empty");
     if (!(it->topic = import_strndup(topic, strlen(topic)))) return BANK_ENOMEM;
+    if ((rc = import_make_rich(it, qfmt == FMT_HTML, html, c->line, NULL, NULL, cx)) != BANK_OK) return rc;
     if (title_to > title_from) {
         char *title = gift_text(s, title_from, title_to);
-        if (!title) return BANK_ENOMEM;
-        if (import_name_ok(title)) it->id = title;
+        if (!title || !import_set_title(it, title, strlen(title))) {
+            free(title);
+            return BANK_ENOMEM;
+        }
+        if (import_name_ok(title)) it->id = title;  /* a title that is an id names the item */
         else free(title);
     }
     return BANK_OK;
 }
 
-/* Sets topic (IMPORT_NAME_MAX + 1 bytes) from "$CATEGORY: a/b/Last part":
- * the last path component with every run of other characters than
- * [A-Za-z0-9._-] made one '-'. */
-static bank_err category(const char *s, size_t n, int line, char *topic, char *why)
+/* The paths of every "$CATEGORY:" line of the file, for naming topics.
+ * Caller frees each and the array; NULL (with *n 0) on ENOMEM. */
+static char **category_paths(const char *data, size_t len, size_t *n)
 {
-    size_t end = n;
-    while (end && (is_ws(s[end - 1]) || s[end - 1] == '/')) end--;
-    size_t start = end;
-    while (start && s[start - 1] != '/') start--;
-    size_t o = 0;
-    for (size_t i = start; i < end && o < IMPORT_NAME_MAX; i++) {
-        char ch = s[i];
-        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
-        if (ok) topic[o++] = ch;
-        else if (o && topic[o - 1] != '-') topic[o++] = '-';
+    const char *p = data, *end = data + len, *s;
+    size_t ln, cap = 8;
+    char **v = malloc(cap * sizeof *v);
+    bool ok = v != NULL;
+    *n = 0;
+    while (ok && import_line(&p, end, &s, &ln)) {
+        while (ln && is_ws(*s)) s++, ln--;
+        if (ln < 10 || strncasecmp(s, "$CATEGORY:", 10) != 0) continue;
+        if (*n == cap) {
+            char **nv = realloc(v, (cap *= 2) * sizeof *v);
+            if (!(ok = nv != NULL)) break;
+            v = nv;
+        }
+        if (!(ok = (v[*n] = gift_text(s, 10, ln)) != NULL)) break;
+        (*n)++;
     }
-    while (o && topic[o - 1] == '-') o--;
-    topic[o] = '\0';
-    if (!o)
-        return import_fail(why, BANK_EPARSE, line,
-                           "category gives no usable topic (use letters, digits, . _ -)");
-    return BANK_OK;
+    if (v && !ok) {  /* out of memory */
+        for (size_t i = 0; i < *n; i++) free(v[i]);
+        free(v);
+        v = NULL;
+        *n = 0;
+    }
+    return v;
 }
 
 /* Open-brace balance after the line s[0, n), starting from `open`. */
@@ -331,9 +378,12 @@ static int brace_balance(const char *s, size_t n, int open)
 }
 
 bank_err import_gift(const char *data, size_t len, const char *topic, bank_items *tmp,
-                     char *why)
+                     import_ctx *cx)
 {
     import_skip_bom(&data, &len);
+    size_t ncats = 0;
+    char **cats = category_paths(data, len, &ncats);
+    if (!cats) return BANK_ENOMEM;
     char cat[IMPORT_NAME_MAX + 1] = "";
     const char *p = data, *end = data + len, *s;
     size_t n;
@@ -341,16 +391,17 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
     sbuf q = {0};
     chunk c = {NULL, 0, 0};
     bank_err rc = BANK_OK;
-    bool more = true;
+    bool more = true, bad = false, bad_cat = false;
     while (rc == BANK_OK && more) {
         more = import_line(&p, end, &s, &n);
-        if (more) {
-            line++;
-            if (!text_utf8_valid(s, n)) {
-                rc = import_fail(why, BANK_EPARSE, line,
-                                 memchr(s, 0, n) ? "NUL byte in text" : "invalid UTF-8");
-                break;
-            }
+        if (more) line++;
+        if (more && !text_utf8_valid(s, n)) {
+            import_fail(cx->why, BANK_EPARSE, line,
+                        memchr(s, 0, n) ? "NUL byte in text" : "invalid UTF-8");
+            import_report(cx);
+            bad = true;  /* its question is left out; the file is refused */
+            s = "?";
+            n = 1;
         }
         size_t t = 0;
         while (more && t < n && is_ws(s[t])) t++;
@@ -364,14 +415,27 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
         if ((blank || cat_line) && c.line) {
             c.s = q.p;
             c.n = q.len;
-            rc = parse_question(&c, cat[0] ? cat : topic, tmp, why);
+            size_t before = tmp->n;
+            if (!bad && !bad_cat) rc = parse_question(&c, cat[0] ? cat : topic, tmp, cx);
+            if (rc == BANK_EPARSE) import_report(cx);
+            if (rc == BANK_EPARSE || bad || bad_cat) import_drop(tmp, before);
+            if (rc == BANK_EPARSE) rc = BANK_OK;
             sbuf_free(&q);
             c.line = 0;
             open = 0;
+            bad = false;
         }
         if (rc != BANK_OK || blank) continue;
         if (cat_line) {
-            rc = category(s + t + 10, n - t - 10, line, cat, why);
+            char *path = gift_text(s + t, 10, n - t);
+            if (!path) { rc = BANK_ENOMEM; continue; }
+            bad_cat = !import_category_topic(path, (const char *const *)cats, ncats, cat);
+            free(path);
+            if (bad_cat) {
+                import_fail(cx->why, BANK_EPARSE, line,
+                            "category gives no usable topic (use letters, digits, . _ -)");
+                import_report(cx);
+            }
             continue;
         }
         if (c.line && !sbuf_add(&q, "\n", 1)) rc = BANK_ENOMEM;
@@ -379,7 +443,9 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
         if (rc == BANK_OK && !sbuf_add(&q, s, n)) rc = BANK_ENOMEM;
         open = brace_balance(s, n, open);
     }
-    if (rc == BANK_ENOMEM && why) snprintf(why, WHY_SIZE, "%s", bank_strerror(rc));
+    if (rc == BANK_ENOMEM) snprintf(cx->why, WHY_SIZE, "%s", bank_strerror(rc));
+    for (size_t i = 0; i < ncats; i++) free(cats[i]);
+    free(cats);
     sbuf_free(&q);
     return rc;
 }
