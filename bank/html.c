@@ -82,6 +82,38 @@ static bool at_break(const conv *c)
 
 static void walk(conv *c, xmlNode *n, int depth);
 
+/* Tags left out when they hold nothing but white space. */
+static bool droppable(int t)
+{
+    return t == BANK_TAG_P || t == BANK_TAG_B || t == BANK_TAG_I || t == BANK_TAG_U ||
+           t == BANK_TAG_SUB || t == BANK_TAG_SUP;
+}
+
+/* True when s[0, n) is only white space. */
+static bool import_blank_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(" \t\r\n", s[i])) return false;
+    return true;
+}
+
+/* When r is one paragraph and nothing else ("<p>...</p>", as editors write
+ * every text), leaves its inside only. */
+static void unwrap_paragraph(char *r)
+{
+    size_t n = strlen(r);
+    if (n < 7 || strncmp(r, "<p>", 3) != 0 || strcmp(r + n - 4, "</p>") != 0) return;
+    const char *p = r;
+    bank_rich_token tok;
+    int depth = 0;
+    while (bank_rich_next(&p, &tok) != BANK_RICH_END) {
+        if (tok.kind == BANK_RICH_OPEN && tok.tag != BANK_TAG_BR) depth++;
+        if (tok.kind == BANK_RICH_CLOSE && --depth == 0 && *p) return;  /* a second block */
+    }
+    memmove(r, r + 3, n - 7);
+    r[n - 7] = '\0';
+}
+
 static void element(conv *c, xmlNode *n, int depth)
 {
     const char *name = (const char *)n->name;
@@ -100,14 +132,19 @@ static void element(conv *c, xmlNode *n, int depth)
         return;
     }
     if (t >= 0 && c->tags >= HTML_TAG_DEPTH) t = -1;
+    size_t start = c->b.len, inner = 0;
     if (t >= 0) {
         sbuf_printf(&c->b, "<%s>", bank_rich_tag_name((bank_rich_tag)t));
+        inner = c->b.len;
         c->tags++;
     }
     walk(c, n->children, depth + 1);
     if (t >= 0) {
         c->tags--;
-        sbuf_printf(&c->b, "</%s>", bank_rich_tag_name((bank_rich_tag)t));
+        if (droppable(t) && c->b.p && import_blank_text(c->b.p + inner, c->b.len - inner))
+            c->b.len = start;  /* an empty paragraph or style: nothing to show */
+        else sbuf_printf(&c->b, "</%s>", bank_rich_tag_name((bank_rich_tag)t));
+        if (c->b.p) c->b.p[c->b.len] = '\0';
     } else if (in(name, blocks, sizeof blocks / sizeof blocks[0]) && !at_break(c)) {
         sbuf_puts(&c->b, "<br>");
     }
@@ -156,6 +193,7 @@ bank_err html_to_rich(const char *html, size_t len, html_img_fn img, void *arg, 
         why_set(why, "HTML text could not be made into rich text");
         return BANK_EPARSE;
     }
+    unwrap_paragraph(r);
     *out = r;
     return BANK_OK;
 }

@@ -16,7 +16,8 @@ typedef void (*html_img_fn)(const char *src, void *arg);
  * < > & written as &lt; &gt; &amp;), scripts, styles and comments are dropped
  * with their text, every other tag and every attribute is dropped with its
  * text kept (a block such as <div> or <h1> ends with <br>), control
- * characters become spaces. Images are not part of the text: `img` (may be
+ * characters become spaces; empty paragraphs and styles are left out, and
+ * a text that is one paragraph only is its inside. Images are not part of the text: `img` (may be
  * NULL) hears each one's src. TODO(images): the item model's images are
  * helper F2's; Moodle XML passes a collector, GIFT passes NULL.
  * *out gets the text (caller frees with free()); BANK_OK, BANK_ENOMEM, or

@@ -255,6 +255,23 @@ static bool has_doctype(const char *s, size_t len)
     return false;
 }
 
+/* The first error libxml2 met while reading the file. */
+typedef struct xml_first {
+    int line;
+    char msg[160];
+} xml_first;
+
+/* Keeps the first error of the parse (libxml2's structured error hook). */
+static void xml_error(void *arg, xmlErrorPtr e)
+{
+    xmlParserCtxt *ctxt = arg;
+    xml_first *f = ctxt ? ctxt->_private : NULL;
+    if (!f || f->msg[0] || !e || e->level < XML_ERR_ERROR) return;
+    f->line = e->line;
+    snprintf(f->msg, sizeof f->msg, "%s", e->message ? e->message : "not well-formed");
+    f->msg[strcspn(f->msg, "\r\n")] = '\0';
+}
+
 /* Parses the document, or reports why it cannot be read. */
 static xmlDoc *moodle_read(const char *data, size_t len, import_ctx *cx)
 {
@@ -271,16 +288,16 @@ static xmlDoc *moodle_read(const char *data, size_t len, import_ctx *cx)
     }
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
     if (!ctxt) return NULL;
+    xml_first first = {0, ""};
+    ctxt->_private = &first;
+    ctxt->sax->serror = xml_error;
     /* no network, no DTD, no entity substitution: nothing comes from outside */
     xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                         XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
     if (!doc) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[160] = "not well-formed";
-        if (e && e->message) snprintf(msg, sizeof msg, "%s", e->message);
-        msg[strcspn(msg, "\r\n")] = '\0';
-        import_fail(cx->why, BANK_EPARSE, e && e->line > 0 ? e->line : 1, "not XML: %s", msg);
+        import_fail(cx->why, BANK_EPARSE, first.line > 0 ? first.line : 1, "not XML: %s",
+                    first.msg[0] ? first.msg : "not well-formed");
         import_report(cx);
     }
     xmlFreeParserCtxt(ctxt);

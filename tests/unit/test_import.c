@@ -615,6 +615,28 @@ static void test_aiken_roman_numbered_statements_stay_in_the_stem(void **state)
     bank_items_free(&l);
 }
 
+static void test_aiken_options_written_a_paren_text_without_a_space_as_moodle_reads_them(
+    void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    assert_int_equal(parse("Ibu kota Jawa Barat?\nA)Bandung\nB)Bogor\nC) Bekasi\nANSWER: A\n",
+                           BANK_FMT_AIKEN, "geo", &l, NULL),
+                     BANK_OK);
+    assert_int_equal(l.v[0].noptions, 3);
+    assert_string_equal(l.v[0].options[0], "Bandung");
+    assert_string_equal(l.v[0].options[1], "Bogor");
+    assert_string_equal(l.v[0].options[2], "Bekasi");
+    bank_items_free(&l);
+    /* "A.text" stays question text: "B.J. Habibie" is a name, not option B */
+    assert_int_equal(parse("Presiden ketiga?\nA.Soeharto\nA. B.J. Habibie\nB. Megawati\n"
+                           "ANSWER: A\n",
+                           BANK_FMT_AIKEN, "sejarah", &l, NULL),
+                     BANK_OK);
+    assert_string_equal(l.v[0].stem, "Presiden ketiga?\nA.Soeharto");
+    bank_items_free(&l);
+}
+
 static void test_aiken_accepts_crlf_and_lowercase_answer(void **state)
 {
     (void)state;
@@ -794,6 +816,8 @@ int main(void)
         cmocka_unit_test(test_aiken_errors_name_their_line),
         cmocka_unit_test(test_aiken_roman_numbered_statements_stay_in_the_stem),
         cmocka_unit_test(test_aiken_accepts_crlf_and_lowercase_answer),
+        cmocka_unit_test(
+            test_aiken_options_written_a_paren_text_without_a_space_as_moodle_reads_them),
         cmocka_unit_test(test_gift_fixture_reads_every_supported_type),
         cmocka_unit_test(test_gift_true_false_spellings),
         cmocka_unit_test(test_gift_essay_rejected_with_line),

@@ -8,20 +8,23 @@
 #include "bank.h"
 #include "secret.h"
 
+#define CLI_MAX_POS 64  /* positional arguments of one command */
+
 /* Parsed command line of one subcommand: positional arguments and
  * --name value options. */
 typedef struct cli_args {
     const char *cmd;
-    const char *pos[4];
+    const char *pos[CLI_MAX_POS];
     int npos;
     const char *opt_name[12];
     const char *opt_val[12];
     int nopt;
     bool json;
+    bool skip_unsupported;  /* --skip-unsupported (import) */
 } cli_args;
 
 /* Parses argv after the subcommand. `with_value` lists the options that
- * take a value, `flags` those that do not ("json"). Returns false with a
+ * take a value; --json and --skip-unsupported take none. Returns false with a
  * message printed for an unknown option or a missing value. */
 bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value);
 /* Value of --name, or NULL. */
@@ -31,6 +34,9 @@ const char *cli_need(const cli_args *a, const char *name);
 
 /* Prints "bank CMD: <phrase>: <why>" and returns the exit status for e. */
 int cli_fail(const cli_args *a, bank_err e, const char *why);
+/* Prints "bank CMD: <prefix><text>" on one line (control characters shown
+ * as '?'). */
+void cli_say(const cli_args *a, const char *prefix, const char *text);
 /* Prints "bank CMD: <message>" and returns 2 (usage error). */
 int cli_usage(const cli_args *a, const char *msg);
 
@@ -64,5 +70,6 @@ int cmd_draw(cli_args *a);
 int cmd_audit(cli_args *a);
 int cmd_score(cli_args *a);
 int cmd_stats(cli_args *a);
+int cmd_show(cli_args *a);
 
 #endif

@@ -38,27 +38,68 @@ int cmd_init(cli_args *a)
     return 0;
 }
 
+/* What an import says about the file it reads: problems are kept to be
+ * printed together when there are several (one is the final message). */
+typedef struct import_say {
+    const cli_args *a;
+    const char *path;
+    char **errors;
+    size_t nerrors;
+} import_say;
+
+/* Prints one report of the parse, "bank import: FILE: skipped: line N: ...",
+ * or keeps a problem for import_errors(). */
+static void import_note(const char *kind, const char *text, void *arg)
+{
+    import_say *say = arg;
+    char prefix[WHY_SIZE];
+    if (strcmp(kind, "error") == 0) {
+        char **v = realloc(say->errors, (say->nerrors + 1) * sizeof *v);
+        if (v) say->errors = v;
+        if (v && (v[say->nerrors] = strdup(text))) say->nerrors++;
+        return;
+    }
+    snprintf(prefix, sizeof prefix, "%.200s: %s: ", say->path, kind);
+    cli_say(say->a, prefix, text);
+}
+
+/* Prints every kept problem (when there are several) and frees them. */
+static void import_errors(import_say *say)
+{
+    char prefix[WHY_SIZE];
+    snprintf(prefix, sizeof prefix, "%.200s: error: ", say->path);
+    for (size_t i = 0; i < say->nerrors; i++) {
+        if (say->nerrors > 1) cli_say(say->a, prefix, say->errors[i]);
+        free(say->errors[i]);
+    }
+    free(say->errors);
+}
+
 int cmd_import(cli_args *a)
 {
     if (a->npos != 2)
-        return cli_usage(a, "usage: bank import BANK --passphrase-file F FILE [--format F]");
+        return cli_usage(a, "usage: bank import BANK --passphrase-file F FILE [--format F]"
+                            " [--topic T] [--skip-unsupported]");
     const char *path = a->pos[1], *fmtname = cli_opt(a, "format");
     int fmt = fmtname ? bank_format_parse(fmtname) : bank_format_guess(path);
     if (fmt < 0)
         return cli_usage(a, fmtname ? "unknown --format (csv, aiken, gift, moodle-xml)"
                                     : "cannot tell the format from the file name: give --format");
-    size_t len = 0, added = 0, replaced = 0, unchanged = 0;
+    size_t len = 0, added = 0, replaced = 0, unchanged = 0, nproblems = 0, nskipped = 0;
     char *data = cli_read_file(a, path, (size_t)1 << 30, &len);
     if (!data) return 1;
     char why[WHY_SIZE] = "", sub[WHY_SIZE] = "";
     bank_items items = {0};
-    bank_err e = bank_parse_items(data, len, (bank_format)fmt, cli_opt(a, "topic"), &items, sub);
+    import_say say = {a, path, NULL, 0};
+    bank_parse_opts o = {cli_opt(a, "topic"), a->skip_unsupported, import_note, &say};
+    bank_err e = bank_parse_items_ex(data, len, (bank_format)fmt, &o, &items, &nproblems,
+                                     &nskipped, sub);
     free(data);
-    if (e) snprintf(why, sizeof why, "%s: %s", path, sub);
-    if (!e && items.n == 0) {
-        snprintf(why, sizeof why, "%s holds no items", path);
-        e = BANK_EPARSE;
-    }
+    import_errors(&say);
+    if (e && nproblems > 1)
+        snprintf(why, sizeof why, "%.150s: %zu problems (each above), nothing imported", path,
+                 nproblems);
+    else if (e) snprintf(why, sizeof why, "%.200s: %s", path, sub);
     if (e) {
         bank_items_free(&items);
         return cli_fail(a, e, why);
@@ -68,9 +109,11 @@ int cmd_import(cli_args *a)
     if (b) {
         e = bank_import(b, &items, &added, &replaced, &unchanged, why);
         rc = e ? cli_fail(a, e, why) : 0;
+        char skipped[64] = "";
+        if (nskipped) snprintf(skipped, sizeof skipped, "; %zu questions skipped", nskipped);
         if (!e)
-            printf("imported %zu items from %s: %zu new, %zu replaced, %zu unchanged\n", items.n,
-                   path, added, replaced, unchanged);
+            printf("imported %zu items from %s: %zu new, %zu replaced, %zu unchanged%s\n",
+                   items.n, path, added, replaced, unchanged, skipped);
         bank_close(b);
     }
     bank_items_free(&items);

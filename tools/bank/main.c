@@ -12,9 +12,16 @@ static const char USAGE[] =
     "usage: bank COMMAND ...\n"
     "  keygen OUT                               write OUT.key (0600) and OUT.pub\n"
     "  init BANK --passphrase-file F            create an empty bank\n"
-    "  import BANK --passphrase-file F FILE [--format csv|aiken|gift] [--topic T]\n"
+    "  import BANK --passphrase-file F FILE [--format csv|aiken|gift|moodle-xml]\n"
+    "         [--topic T] [--skip-unsupported]\n"
+    "                                           every problem on its own line; with\n"
+    "                                           --skip-unsupported, questions of other\n"
+    "                                           types are left out and listed\n"
     "  exam-add BANK --passphrase-file F EXAM.json\n"
     "  list BANK                                item ids, topics, kinds; no secrets\n"
+    "  show BANK --passphrase-file F [--json] [ID...]\n"
+    "                                           the items as text to proofread (JSON:\n"
+    "                                           one object a line, texts as stored)\n"
     "  lint BANK --passphrase-file F [--remedials N]\n"
     "  seal BANK --key AUTH.key\n"
     "  verify BANK --pub AUTH.pub               exit 0 only if untampered\n"
@@ -40,7 +47,7 @@ static const struct {
     {"exam-add", cmd_exam_add}, {"list", cmd_list},   {"lint", cmd_lint},
     {"seal", cmd_seal},     {"verify", cmd_verify},   {"session", cmd_session},
     {"draw", cmd_draw},     {"score", cmd_score},     {"stats", cmd_stats},
-    {"audit", cmd_audit},   {"pins", cmd_pins},
+    {"audit", cmd_audit},   {"pins", cmd_pins},       {"show", cmd_show},
 };
 
 static const char *const WITH_VALUE[] = {
@@ -55,6 +62,8 @@ bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value
         const char *s = argv[i];
         if (strcmp(s, "--json") == 0) {
             a->json = true;
+        } else if (strcmp(s, "--skip-unsupported") == 0) {
+            a->skip_unsupported = true;
         } else if (strncmp(s, "--", 2) == 0) {
             bool known = false;
             for (int k = 0; with_value[k]; k++)
@@ -74,7 +83,7 @@ bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value
             a->opt_name[a->nopt] = s + 2;
             a->opt_val[a->nopt++] = argv[++i];
         } else {
-            if (a->npos == 4) {
+            if (a->npos == CLI_MAX_POS) {
                 fprintf(stderr, "bank %s: too many arguments\n", a->cmd);
                 return false;
             }
@@ -107,6 +116,13 @@ static void put_line(const char *s)
     snprintf(line, sizeof line, "%s", s);
     text_scrub(line);
     fputs(line, stderr);
+}
+
+void cli_say(const cli_args *a, const char *prefix, const char *text)
+{
+    fprintf(stderr, "bank %s: %s", a->cmd, prefix);
+    put_line(text);
+    fputc('\n', stderr);
 }
 
 int cli_fail(const cli_args *a, bank_err e, const char *why)

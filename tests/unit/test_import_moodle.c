@@ -1,0 +1,227 @@
+/* test_import_moodle.c -- Moodle XML import: kept types, categories, HTML, images, refused input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank.h"
+#include "rich.h"
+#include "why.h"
+
+#define DATA "tests/data/import/"
+
+/* Every report of a parse, one "kind|text" line each. */
+typedef struct heard {
+    char text[4096];
+    int errors, skipped, notices;
+} heard;
+
+static void hear(const char *kind, const char *text, void *arg)
+{
+    heard *h = arg;
+    size_t n = strlen(h->text);
+    snprintf(h->text + n, sizeof h->text - n, "%s|%s\n", kind, text);
+    if (strcmp(kind, "error") == 0) h->errors++;
+    else if (strcmp(kind, "skipped") == 0) h->skipped++;
+    else h->notices++;
+}
+
+static bank_err parse_xml(const char *s, size_t len, const char *topic, bool skip,
+                          bank_items *out, heard *h, char *why)
+{
+    memset(h, 0, sizeof *h);
+    bank_parse_opts o = {topic, skip, hear, h};
+    return bank_parse_items_ex(s, len, BANK_FMT_MOODLE_XML, &o, out, NULL, NULL, why);
+}
+
+/* Reads a fixture; the test frees it. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot open %s (run from the repository root)", path);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 16) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* A quiz of the given questions. */
+#define QUIZ(body) "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n" body "</quiz>\n"
+
+static void test_moodle_export_keeps_multichoice_truefalse_categories_and_html(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = slurp(DATA "moodle_quiz.xml", &len);
+    bank_items l = {0};
+    heard h;
+    char why[WHY_SIZE];
+    assert_int_equal(parse_xml(s, len, NULL, true, &l, &h, why), BANK_OK);
+    free(s);
+    assert_int_equal(l.n, 4);
+    bank_item *mc = &l.v[0], *mr = &l.v[1], *tf = &l.v[2], *img = &l.v[3];
+    assert_string_equal(mc->title, "Lambang sila pertama");
+    assert_string_equal(mc->topic, "Pancasila");
+    assert_int_equal(mc->line, 26);
+    assert_true(mc->rich);
+    assert_string_equal(mc->stem, "Lambang sila <b>pertama</b> Pancasila adalah\xc2\xa0…");
+    assert_int_equal(mc->noptions, 4);
+    assert_string_equal(mc->options[0], "Bintang");
+    assert_string_equal(mc->options[3], "Kepala &amp; tanduk banteng");
+    assert_int_equal(mc->kind, BANK_SINGLE);
+    assert_string_equal(mc->key, "A");
+    assert_false(mc->pinned);
+    assert_int_equal(mr->kind, BANK_MULTI);
+    assert_string_equal(mr->key, "AB");
+    assert_int_equal(mr->weight, 2);
+    assert_true(mr->pinned);  /* shuffleanswers false */
+    assert_string_equal(mr->stem, "<p>Manakah yang termasuk lembaga negara?</p>"
+                                  "<ul><li>Pilih <i>semua</i> yang benar</li></ul>");
+    assert_int_equal(tf->kind, BANK_TRUEFALSE);
+    assert_false(tf->rich);  /* moodle_auto_format: plain text */
+    assert_string_equal(tf->stem, "Pancasila disahkan pada 18 Agustus 1945.\nBenar atau salah?");
+    assert_string_equal(tf->key, "A");
+    assert_string_equal(img->topic, "Pecahan");
+    assert_true(img->rich);
+    assert_string_equal(img->stem, "Hasil dari 3<sup>2</sup> × ½ adalah");
+    assert_string_equal(img->options[1], "4 1/2 &lt; 5");  /* plain_text beside HTML */
+    assert_string_equal(img->key, "A");
+    /* the image is named, the partial credit said, the two other types skipped */
+    assert_int_equal(h.skipped, 2);
+    assert_non_null(strstr(h.text, "skipped|line 150: question type \"essay\" is not supported"));
+    assert_non_null(strstr(h.text, "skipped|line 162: question type \"shortanswer\""));
+    assert_non_null(strstr(h.text, "notice|line 133: embedded file grafik.png left out"));
+    assert_non_null(strstr(h.text, "notice|line 127: image @@PLUGINFILE@@/grafik.png left out"));
+    assert_non_null(strstr(h.text, "notice|line 127: partial credit dropped"));
+    for (size_t i = 0; i < l.n; i++)
+        for (int k = -1; l.v[i].rich && k < l.v[i].noptions; k++)
+            assert_true(bank_rich_valid(k < 0 ? l.v[i].stem : l.v[i].options[k]));
+    bank_items_free(&l);
+}
+
+static void test_moodle_other_question_types_refuse_the_file_each_by_line(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = slurp(DATA "moodle_quiz.xml", &len);
+    bank_items l = {0};
+    heard h;
+    char why[WHY_SIZE];
+    size_t np = 0;
+    bank_parse_opts o = {NULL, false, hear, &h};
+    memset(&h, 0, sizeof h);
+    assert_int_equal(bank_parse_items_ex(s, len, BANK_FMT_MOODLE_XML, &o, &l, &np, NULL, why),
+                     BANK_EPARSE);
+    free(s);
+    assert_int_equal(np, 2);
+    assert_string_equal(why, "line 150: question type \"essay\" is not supported"
+                             " (and 1 more problems)");
+    assert_int_equal(l.n, 0);
+}
+
+static void test_moodle_malformed_questions_are_reported_each_by_line(void **state)
+{
+    (void)state;
+    const char *s = QUIZ(
+        "<question type=\"multichoice\"><name><text>a</text></name>\n"
+        "<questiontext format=\"html\"><text>Tanpa kunci?</text></questiontext>\n"
+        "<answer fraction=\"0\"><text>x</text></answer><answer fraction=\"0\"><text>y</text>"
+        "</answer></question>\n"
+        "<question type=\"multichoice\"><questiontext><text>Pecahan?</text></questiontext>\n"
+        "<answer fraction=\"lots\"><text>x</text></answer></question>\n"
+        "<question type=\"truefalse\"><questiontext><text>Benar?</text></questiontext>\n"
+        "<answer fraction=\"100\"><text>mungkin</text></answer></question>\n"
+        "<question type=\"multichoice\"><questiontext><text> </text></questiontext>\n"
+        "</question>\n"
+        "<question type=\"multichoice\"><questiontext><text>Enam?</text></questiontext>\n"
+        "<answer fraction=\"100\"><text>a</text></answer><answer><text>b</text></answer>"
+        "<answer><text>c</text></answer><answer><text>d</text></answer>"
+        "<answer><text>e</text></answer><answer><text>f</text></answer></question>\n");
+    bank_items l = {0};
+    heard h;
+    char why[WHY_SIZE];
+    assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(h.text,
+                        "error|line 3: no answer gives full credit (fraction 100)\n"
+                        "error|line 7: answer fraction must be a number from -100 to 100\n"
+                        "error|line 9: a truefalse answer is \"true\" or \"false\" with a"
+                        " fraction\n"
+                        "error|line 10: question text is empty\n"
+                        "error|line 13: more than 5 options (A-E)\n");
+    /* with --skip-unsupported only the six-option question is left out */
+    assert_int_equal(parse_xml(s, strlen(s), "umum", true, &l, &h, why), BANK_EPARSE);
+    assert_int_equal(h.errors, 4);
+    assert_int_equal(h.skipped, 1);
+}
+
+static void test_moodle_xml_with_doctype_or_outside_entities_is_refused(void **state)
+{
+    (void)state;
+    const char *xxe = "<?xml version=\"1.0\"?>\n"
+                      "<!DOCTYPE quiz [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+                      "<quiz><question type=\"multichoice\"><questiontext><text>&x;</text>"
+                      "</questiontext></question></quiz>\n";
+    bank_items l = {0};
+    heard h;
+    char why[WHY_SIZE];
+    assert_int_equal(parse_xml(xxe, strlen(xxe), "umum", true, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 1: a DOCTYPE is not allowed in a Moodle XML file");
+    /* hidden behind a comment, still found */
+    const char *hidden = "<!-- x --><!DOCTYPE quiz SYSTEM \"http://example.invalid/q.dtd\">"
+                         "<quiz/>";
+    assert_int_equal(parse_xml(hidden, strlen(hidden), "umum", true, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 1: a DOCTYPE is not allowed in a Moodle XML file");
+    /* an undeclared entity is an XML error, never a lookup */
+    const char *undeclared = QUIZ("<question type=\"truefalse\"><questiontext><text>&x;</text>"
+                                  "</questiontext></question>\n");
+    assert_int_equal(parse_xml(undeclared, strlen(undeclared), "umum", true, &l, &h, why),
+                     BANK_EPARSE);
+    assert_non_null(strstr(why, "not XML"));
+    assert_int_equal(l.n, 0);
+}
+
+static void test_moodle_xml_that_is_not_a_quiz_is_refused_with_its_line(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    heard h;
+    char why[WHY_SIZE];
+    const char *s = "<?xml version=\"1.0\"?>\n<quiz>\n<question type=\"truefalse\">\n</quiz>\n";
+    assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_EPARSE);
+    assert_non_null(strstr(why, "line 4: not XML: "));
+    s = "<?xml version=\"1.0\"?>\n<html><body/></html>\n";
+    assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 2: the root element is not <quiz>: not a Moodle XML"
+                             " question export");
+    s = QUIZ("");
+    assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 1: no questions found");
+    s = QUIZ("<question type=\"truefalse\"><questiontext><text>Q</text></questiontext>"
+             "<answer fraction=\"100\"><text>false</text></answer>"
+             "<answer fraction=\"0\"><text>true</text></answer></question>\n");
+    assert_int_equal(parse_xml(s, strlen(s), NULL, false, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 3: no topic: the file has no category; give a default"
+                             " topic");
+    assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_OK);
+    assert_string_equal(l.v[0].key, "B");
+    bank_items_free(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_moodle_export_keeps_multichoice_truefalse_categories_and_html),
+        cmocka_unit_test(test_moodle_other_question_types_refuse_the_file_each_by_line),
+        cmocka_unit_test(test_moodle_malformed_questions_are_reported_each_by_line),
+        cmocka_unit_test(test_moodle_xml_with_doctype_or_outside_entities_is_refused),
+        cmocka_unit_test(test_moodle_xml_that_is_not_a_quiz_is_refused_with_its_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
