@@ -184,8 +184,11 @@ int bank_format_parse(const char *s);
  * `out`. `topic` is the default topic for formats without one (Aiken,
  * GIFT outside a $CATEGORY); it may be NULL for CSV. On any error the
  * whole input is rejected: `out` is left as it was and `why` says
- * "line N: reason". Items without an id get a stable one derived from
- * topic and stem. */
+ * "line N: reason" (the first problem; bank_parse_items_ex() hears them
+ * all). Items without an id get a stable one derived from topic and stem
+ * (a stem met again in the same topic: and its title, else its ordinal).
+ * GIFT and Moodle XML titles are kept in it->title; HTML text makes a
+ * rich item (rich.h). */
 bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
                           const char *topic, bank_items *out, char *why);
 

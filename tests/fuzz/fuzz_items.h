@@ -7,10 +7,13 @@
 #include <string.h>
 
 #include "bank.h"
+#include "rich.h"
+#include "text.h"
 #include "why.h"
 
-/* Every import either succeeds with items whose fields are in range, or
- * fails leaving the list empty; anything else traps. */
+/* Every import either succeeds with items whose fields are in range (a
+ * rich item's texts in the stored rich form, a title on one line), or fails
+ * leaving the list empty; anything else traps. */
 static inline int fuzz_items(const uint8_t *data, size_t size, bank_format fmt)
 {
     bank_items l = {0};
@@ -23,7 +26,10 @@ static inline int fuzz_items(const uint8_t *data, size_t size, bank_format fmt)
             it->noptions > BANK_MAX_OPTIONS || strlen(it->key) > (size_t)it->noptions)
             __builtin_trap();
         for (int k = 0; k < it->noptions; k++)
-            if (!it->options[k]) __builtin_trap();
+            if (!it->options[k] || (it->rich && !bank_rich_valid(it->options[k])))
+                __builtin_trap();
+        if ((it->rich && !bank_rich_valid(it->stem)) || (it->title && text_has_control(it->title)))
+            __builtin_trap();
     }
     bank_items_free(&l);
     return 0;
