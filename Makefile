@@ -56,7 +56,7 @@ LIBBANK   := $(BUILD)/libbank.a
 # header (bank/internal.h, core/store_int.h...) fails to compile. Unit tests,
 # fuzz targets and benchmarks may see the internals.
 PUB       := $(BUILD)/include
-BANK_PUB  := bank/bank.h bank/rich.h
+BANK_PUB  := bank/bank.h bank/richtext.h
 CORE_PUB  := core/cohort.h core/http.h core/ingest.h core/log.h core/recap.h core/recap_io.h core/store.h
 PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
 BANK_INC  := -I$(PUB)/bank -Iutil

@@ -133,7 +133,7 @@ int bank_kind_parse(const char *s);
 
 /* One question as authored: the clear form used by import and by the
  * kiosk after decryption. Strings are UTF-8, owned by the struct. A rich
- * item's stem and options are in the stored rich text form of rich.h
+ * item's stem and options are in the stored rich text form of richtext.h
  * (bank_rich_plain() gives them as plain text); a plain item's are shown as
  * they are. The title is for authors only, never shown to participants. */
 typedef struct bank_item {
@@ -144,7 +144,7 @@ typedef struct bank_item {
     int weight;                        /* >= 1 */
     bool pinned;                       /* option order must not be shuffled */
     char *title;                       /* the author's name for it, NULL when none */
-    bool rich;                         /* stem and options are rich text (rich.h) */
+    bool rich;                         /* stem and options are rich text (richtext.h) */
     char *stem;
     int noptions;                      /* 2..5 */
     char *options[BANK_MAX_OPTIONS];   /* options[0] is "A" */
@@ -188,7 +188,7 @@ int bank_format_parse(const char *s);
  * all). Items without an id get a stable one derived from topic and stem
  * (a stem met again in the same topic: and its title, else its ordinal).
  * GIFT and Moodle XML titles are kept in it->title; HTML text makes a
- * rich item (rich.h). */
+ * rich item (richtext.h). */
 bank_err bank_parse_items(const char *data, size_t len, bank_format fmt,
                           const char *topic, bank_items *out, char *why);
 

@@ -5,12 +5,12 @@
 #include <libxml/tree.h>
 
 #include "html.h"
-#include "rich.h"
+#include "richtext.h"
 #include "sbuf.h"
 #include "text.h"
 #include "why.h"
 
-#define HTML_TAG_DEPTH 48   /* kept tags nest at most this deep (rich.h allows 64) */
+#define HTML_TAG_DEPTH 48   /* kept tags nest at most this deep (richtext.h allows 64) */
 #define HTML_WALK_DEPTH 512 /* deeper elements are dropped with their text */
 
 /* The conversion under way. */

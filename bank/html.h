@@ -10,8 +10,8 @@
  * has none), in document order. */
 typedef void (*html_img_fn)(const char *src, void *arg);
 
-/* Turns len bytes of HTML into the stored rich text of rich.h with libxml2's
- * HTML parser (no network, no messages): the tags of rich.h are kept,
+/* Turns len bytes of HTML into the stored rich text of richtext.h with libxml2's
+ * HTML parser (no network, no messages): the tags of richtext.h are kept,
  * <strong> and <em> become <b> and <i>, every entity is decoded to UTF-8 (and
  * < > & written as &lt; &gt; &amp;), scripts, styles and comments are dropped
  * with their text, every other tag and every attribute is dropped with its

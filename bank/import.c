@@ -12,7 +12,7 @@
 #include "bank.h"
 #include "html.h"
 #include "import.h"
-#include "rich.h"
+#include "richtext.h"
 #include "item.h"
 #include "text.h"
 #include "why.h"

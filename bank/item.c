@@ -8,7 +8,7 @@
 
 #include "internal.h"
 #include "item.h"
-#include "rich.h"
+#include "richtext.h"
 #include "text.h"
 #include "why.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "html.h"
-#include "rich.h"
+#include "richtext.h"
 #include "why.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bank.h"
-#include "rich.h"
+#include "richtext.h"
 #include "text.h"
 #include "why.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bank.h"
-#include "rich.h"
+#include "richtext.h"
 #include "why.h"
 
 #define DATA "tests/data/import/"

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "rich.h"
+#include "richtext.h"
 #include "why.h"
 
 /* The ids to show, in order. */

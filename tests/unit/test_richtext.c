@@ -1,4 +1,4 @@
-/* test_rich.c -- the stored rich text form, its plain text, and titles and rich items in the bank. */
+/* test_richtext.c -- the stored rich text form, its plain text, and titles and rich items in the bank. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 #include "bank.h"
 #include "fixture.h"
 #include "html.h"
-#include "rich.h"
+#include "richtext.h"
 #include "why.h"
 
 static void test_stored_form_takes_whitelisted_tags_nested_and_three_entities(void **state)

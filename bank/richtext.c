@@ -1,9 +1,9 @@
-/* rich.c -- the stored rich text form: reading it, checking it, and its plain text. */
+/* richtext.c -- the stored rich text form: reading it, checking it, and its plain text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rich.h"
+#include "richtext.h"
 #include "sbuf.h"
 #include "text.h"
 

@@ -1,4 +1,4 @@
-/* rich.h -- Kisi's stored rich text: the form of a rich item's stem and options.
+/* richtext.h -- Kisi's stored rich text: the form of a rich item's stem and options.
  *
  * An item with `rich` set (bank_item.rich) holds its stem and options in this
  * form; a plain item holds text shown as it is. The stored form is UTF-8 in
@@ -17,8 +17,8 @@
  * Importers make this form from HTML (GIFT [html], Moodle XML) keeping the tags
  * above and the text of every other. Readers walk it with bank_rich_next() or
  * turn it into plain readable text with bank_rich_plain(). */
-#ifndef KISI_RICH_H
-#define KISI_RICH_H
+#ifndef KISI_RICHTEXT_H
+#define KISI_RICHTEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
