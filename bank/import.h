@@ -10,7 +10,8 @@
 #include "sbuf.h"
 #include "why.h"
 
-#define IMPORT_NAME_MAX 64  /* longest id or topic */
+#define IMPORT_NAME_MAX 64        /* longest id or topic */
+#define IMPORT_CATEGORIES_MAX 2000 /* category lines of one file (topics are named among all) */
 
 /* What the parsers report to while they read one file: every problem,
  * every question left out and every notice goes to the caller's note
@@ -137,7 +138,8 @@ void import_autopin(bank_item *it);
 /* Gives `it` the stable id "<topic>-<10 hex of SHA-256(stem)>" (topic cut
  * so that the id stays within IMPORT_NAME_MAX); with `salt` (may be NULL)
  * the hash is of stem, a line break and salt, for a second question with
- * the same stem. Needs topic and stem. The id is owned by `it`.
+ * the same stem; a topic cut short is hashed too (as a salt before it), so
+ * that two long topics never share ids. Needs topic and stem. The id is owned by `it`.
  * BANK_ENOMEM or BANK_ECRYPTO on failure. */
 bank_err import_make_id(bank_item *it, const char *salt);
 

@@ -324,7 +324,8 @@ static bank_err parse_question(const chunk *c, const char *topic, bank_items *tm
     if (!it->stem[0])
         return import_fail(cx->why, BANK_EPARSE, c->line, "question text is empty");
     if (!(it->topic = import_strndup(topic, strlen(topic)))) return BANK_ENOMEM;
-    if ((rc = import_make_rich(it, qfmt == FMT_HTML, html, c->line, NULL, NULL, cx)) != BANK_OK) return rc;
+    rc = import_make_rich(it, qfmt == FMT_HTML, html, c->line, NULL, NULL, cx);
+    if (rc != BANK_OK) return rc;
     if (title_to > title_from) {
         char *title = gift_text(s, title_from, title_to);
         if (!title || !import_set_title(it, title, strlen(title))) {
@@ -384,6 +385,14 @@ bank_err import_gift(const char *data, size_t len, const char *topic, bank_items
     size_t ncats = 0;
     char **cats = category_paths(data, len, &ncats);
     if (!cats) return BANK_ENOMEM;
+    if (ncats > IMPORT_CATEGORIES_MAX) {
+        for (size_t i = 0; i < ncats; i++) free(cats[i]);
+        free(cats);
+        import_fail(cx->why, BANK_EPARSE, 1, "more than %d $CATEGORY lines: split the file",
+                    IMPORT_CATEGORIES_MAX);
+        import_report(cx);
+        return BANK_OK;
+    }
     char cat[IMPORT_NAME_MAX + 1] = "";
     const char *p = data, *end = data + len, *s;
     size_t n;

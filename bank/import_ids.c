@@ -28,9 +28,19 @@ bank_err import_make_id(bank_item *it, const char *salt)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     if (!it->topic) return BANK_EINVAL;
-    if (!ids_sha256(it->stem ? it->stem : "", salt, md)) return BANK_ECRYPTO;
     size_t tlen = strlen(it->topic);
-    if (tlen > IMPORT_NAME_MAX - 11) tlen = IMPORT_NAME_MAX - 11;
+    bool cut = tlen > IMPORT_NAME_MAX - 11;
+    if (cut) tlen = IMPORT_NAME_MAX - 11;
+    /* a topic cut short no longer tells topics apart: the digest does */
+    sbuf both = {0};
+    if (cut) {
+        sbuf_printf(&both, "%s%s%s", it->topic, salt ? "\n" : "", salt ? salt : "");
+        if (both.failed) return BANK_ENOMEM;
+        salt = both.p;
+    }
+    bool ok = ids_sha256(it->stem ? it->stem : "", salt, md);
+    sbuf_free(&both);
+    if (!ok) return BANK_ECRYPTO;
     char *id = malloc(tlen + 12);
     if (!id) return BANK_ENOMEM;
     memcpy(id, it->topic, tlen);
@@ -216,10 +226,13 @@ bool import_category_topic(const char *path, const char *const *all, size_t n, c
     cat_split(path, &me);
     if (me.n == 0) return false;
     char mine[1024], theirs[1024];
-    int k = 1;
-    bool clash = false;
-    for (; k <= me.n; k++) {
-        if (!cat_tail(&me, k, mine, sizeof mine)) break;
+    int k;
+    bool clash = true;
+    for (k = 1; k <= me.n; k++) {
+        if (!cat_tail(&me, k, mine, sizeof mine)) {  /* too long: the last that fitted */
+            k--;
+            break;
+        }
         clash = false;
         for (size_t i = 0; i < n && !clash; i++) {
             if (strcmp(all[i], path) == 0) continue;
@@ -230,7 +243,8 @@ bool import_category_topic(const char *path, const char *const *all, size_t n, c
         if (!clash) break;
     }
     if (k > me.n) k = me.n;
-    cat_tail(&me, k, mine, sizeof mine);
+    if (k < 1) k = 1;
+    cat_tail(&me, k, mine, sizeof mine);  /* one part always fits */
     size_t m = strlen(mine);
     if (!clash && m <= IMPORT_NAME_MAX) {
         memcpy(topic, mine, m + 1);

@@ -340,8 +340,14 @@ bank_err import_moodle(const char *data, size_t len, const char *topic, bank_ite
     char **cats = NULL, cat[IMPORT_NAME_MAX + 1] = "";
     size_t ncats = 0;
     bank_err rc = all_categories(root, &cats, &ncats) ? BANK_OK : BANK_ENOMEM;
+    if (rc == BANK_OK && ncats > IMPORT_CATEGORIES_MAX) {
+        import_fail(cx->why, BANK_EPARSE, node_line(root),
+                    "more than %d categories: split the file", IMPORT_CATEGORIES_MAX);
+        import_report(cx);
+        root = NULL;  /* read no question */
+    }
     bool bad_cat = false;
-    for (xmlNode *q = root->children; rc == BANK_OK && q; q = q->next) {
+    for (xmlNode *q = root ? root->children : NULL; rc == BANK_OK && q; q = q->next) {
         if (!named(q, "question")) continue;
         mq m = {cx, node_line(q)};
         xmlChar *type = xmlGetProp(q, (const xmlChar *)"type");

@@ -10,23 +10,11 @@
 #include <string.h>
 
 #include "bank.h"
+#include "import_fx.h"
 #include "why.h"
 
 #define HDR "id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key\n"
 #define DATA "tests/data/import/"
-
-/* Reads a fixture; the test frees it. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s (run from the repository root)", path);
-    char *buf = malloc(1 << 16);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (1 << 16) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static bank_err parse(const char *s, bank_format fmt, const char *topic, bank_items *out,
                       char *why)
@@ -38,7 +26,7 @@ static bank_err parse(const char *s, bank_format fmt, const char *topic, bank_it
 static void parse_file(const char *path, bank_format fmt, const char *topic, bank_items *out)
 {
     size_t len;
-    char *s = slurp(path, &len);
+    char *s = fx_slurp(path, &len);
     char why[WHY_SIZE] = "";
     bank_err rc = bank_parse_items(s, len, fmt, topic, out, why);
     if (rc != BANK_OK) fail_msg("%s: %s", path, why);
@@ -198,7 +186,7 @@ static void test_csv_option_gap_rejected_with_line_after_multiline_record(void *
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "items_bad_gap.csv", &len);
+    char *s = fx_slurp(DATA "items_bad_gap.csv", &len);
     expect_fail(s, len, BANK_FMT_CSV, NULL, BANK_EPARSE,
                 "line 5: option B is empty but option C is not");
     free(s);
@@ -208,7 +196,7 @@ static void test_csv_unterminated_quote_rejected_with_opening_line(void **state)
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "items_bad_quote.csv", &len);
+    char *s = fx_slurp(DATA "items_bad_quote.csv", &len);
     expect_fail(s, len, BANK_FMT_CSV, NULL, BANK_EPARSE, "line 3: quoted field is never closed");
     free(s);
 }
@@ -351,7 +339,7 @@ static void test_error_leaves_out_exactly_as_before(void **state)
     bank_item first = l.v[0];
     char why[WHY_SIZE];
     size_t len;
-    char *s = slurp(DATA "items_bad_gap.csv", &len);
+    char *s = fx_slurp(DATA "items_bad_gap.csv", &len);
     assert_int_equal(bank_parse_items(s, len, BANK_FMT_CSV, NULL, &l, why), BANK_EPARSE);
     free(s);
     assert_memory_equal(&l, &before, sizeof l);
@@ -566,7 +554,7 @@ static void test_aiken_missing_answer_reported_at_its_question(void **state)
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "bad_no_answer.aiken.txt", &len);
+    char *s = fx_slurp(DATA "bad_no_answer.aiken.txt", &len);
     expect_fail(s, len, BANK_FMT_AIKEN, "umum", BANK_EPARSE,
                 "line 6: question has no ANSWER line (line 10 is neither option C nor ANSWER)");
     free(s);
@@ -702,7 +690,7 @@ static void test_gift_essay_rejected_with_line(void **state)
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "bad_essay.gift", &len);
+    char *s = fx_slurp(DATA "bad_essay.gift", &len);
     expect_fail(s, len, BANK_FMT_GIFT, NULL, BANK_EPARSE,
                 "line 7: essay question ({}) is not supported");
     free(s);

@@ -10,55 +10,18 @@
 #include <string.h>
 
 #include "bank.h"
+#include "import_fx.h"
 #include "why.h"
 
 #define DATA "tests/data/import/"
 
-/* The reports of one parse, one "kind|text" line each. */
-typedef struct heard {
-    char text[4096];
-    int errors, skipped, notices;
-} heard;
-
-static void hear(const char *kind, const char *text, void *arg)
-{
-    heard *h = arg;
-    size_t n = strlen(h->text);
-    snprintf(h->text + n, sizeof h->text - n, "%s|%s\n", kind, text);
-    if (strcmp(kind, "error") == 0) h->errors++;
-    else if (strcmp(kind, "skipped") == 0) h->skipped++;
-    else h->notices++;
-}
-
-/* Parses s with the options; reports go to h. */
-static bank_err parse_ex(const char *s, size_t len, bank_format fmt, const char *topic,
-                         bool skip, bank_items *out, heard *h, char *why)
-{
-    memset(h, 0, sizeof *h);
-    bank_parse_opts o = {topic, skip, hear, h};
-    return bank_parse_items_ex(s, len, fmt, &o, out, NULL, NULL, why);
-}
-
 /* Parses s, which must succeed. */
 static void parse_ok(const char *s, bank_format fmt, const char *topic, bool skip,
-                     bank_items *out, heard *h)
+                     bank_items *out, fx_heard *h)
 {
     char why[WHY_SIZE] = "";
-    bank_err e = parse_ex(s, strlen(s), fmt, topic, skip, out, h, why);
+    bank_err e = fx_parse_ex(s, strlen(s), fmt, topic, skip, out, h, why);
     if (e) fail_msg("parse failed: %s\n%s", why, h->text);
-}
-
-/* Reads a fixture; the test frees it. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s (run from the repository root)", path);
-    char *buf = malloc(1 << 16);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (1 << 16) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
 }
 
 static void test_gift_single_choice_with_partial_credit_stays_single_keyed_on_full_credit(
@@ -66,7 +29,7 @@ static void test_gift_single_choice_with_partial_credit_stays_single_keyed_on_fu
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     parse_ok("Warna langit? {~merah ~%50%biru muda =biru ~%25%biru tua}\n", BANK_FMT_GIFT,
              "umum", false, &l, &h);
     assert_int_equal(l.n, 1);
@@ -85,11 +48,11 @@ static void test_gift_single_choice_with_partial_credit_stays_single_keyed_on_fu
     /* a single choice needs exactly one full-credit answer */
     char why[WHY_SIZE];
     const char *s = "Q {=%50%a ~b}\n";
-    assert_int_equal(parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", false, &l, &h, why),
+    assert_int_equal(fx_parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", false, &l, &h, why),
                      BANK_EPARSE);
     assert_string_equal(why, "line 1: no answer gives full credit (= or %100%)");
     s = "Q {=a ~%100%b ~c}\n";
-    assert_int_equal(parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", false, &l, &h, why),
+    assert_int_equal(fx_parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", false, &l, &h, why),
                      BANK_EPARSE);
     assert_string_equal(why, "line 1: more than one full-credit answer in a single-choice"
                              " question");
@@ -99,7 +62,7 @@ static void test_gift_format_markers_on_answers_are_removed(void **state)
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     parse_ok("[moodle]Warna? {=[plain]biru ~[moodle]merah ~[markdown]hijau ~ [plain] kuning}\n",
              BANK_FMT_GIFT, "umum", false, &l, &h);
     assert_false(l.v[0].rich);
@@ -116,7 +79,7 @@ static void test_gift_html_text_becomes_rich_text_and_plain_answers_beside_it_ar
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     parse_ok("::Q1::[html]<p>Rumus <b>air</b>: H<sub>2</sub>O?</p><script>x()</script>{\n"
              "  =[html]<em>benar</em> &amp; pasti\n"
              "  ~[plain]a < b & c\n"
@@ -136,7 +99,7 @@ static void test_gift_newline_escape_is_a_line_break_and_other_escapes_stay_righ
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     parse_ok("Baris satu\\nbaris dua\\: \\= \\~ \\# \\{x\\} C:\\\\new {=ya\\nbetul ~tidak}\n",
              BANK_FMT_GIFT, "umum", false, &l, &h);
     assert_string_equal(l.v[0].stem, "Baris satu\nbaris dua: = ~ # {x} C:\\new");
@@ -148,7 +111,7 @@ static void test_gift_title_is_kept_and_names_the_item_only_when_it_is_an_id(voi
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     parse_ok("::Q1 Kota besar::Kota terbesar? {=Jakarta ~Bandung}\n\n"
              "::kota-2::Kota kedua? {=Surabaya ~Bandung}\n\n"
              "Tanpa judul? {=ya ~tidak}\n",
@@ -167,7 +130,7 @@ static void test_gift_same_stem_twice_gets_two_stable_ids(void **state)
     const char *s = "::Q3::Manakah prima? {=7 ~8}\n\n::Q4::Manakah prima? {=11 ~12}\n\n"
                     "Manakah prima? {=13 ~14}\n\nManakah prima? {=17 ~18}\n";
     bank_items a = {0}, b = {0};
-    heard h;
+    fx_heard h;
     parse_ok(s, BANK_FMT_GIFT, "mat", false, &a, &h);
     parse_ok(s, BANK_FMT_GIFT, "mat", false, &b, &h);
     assert_int_equal(a.n, 4);
@@ -183,7 +146,7 @@ static void test_gift_categories_with_the_same_last_part_never_merge(void **stat
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     parse_ok("$CATEGORY: $course$/top/Matematika/Bab 1\n\nQ? {=a ~b}\n\n"
              "$CATEGORY: $course$/top/Fisika/Bab 1\n\nQ? {=a ~b}\n\n"
              "$CATEGORY: $course$/top/Kimia\n\nR? {=a ~b}\n\n"
@@ -204,11 +167,36 @@ static void test_gift_categories_with_the_same_last_part_never_merge(void **stat
     bank_items_free(&l);
 }
 
+static void test_gift_long_category_paths_and_too_many_categories(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    fx_heard h;
+    char why[WHY_SIZE];
+    /* parts that fit no topic together: the last that fits, made unique by a hash */
+    char s[200000] = "$CATEGORY: $course$/top/";
+    for (int i = 0; i < 20; i++) strcat(s, "Bagian-yang-panjang-sekali-namanya/");
+    strcat(s, "Bab 1\n\nQ? {=a ~b}\n\n$CATEGORY: Lain/");
+    for (int i = 0; i < 20; i++) strcat(s, "Bagian-yang-panjang-sekali-namanya/");
+    strcat(s, "Bab 1\n\nQ? {=a ~b}\n");
+    parse_ok(s, BANK_FMT_GIFT, NULL, false, &l, &h);
+    assert_int_equal(l.n, 2);
+    assert_true(strlen(l.v[0].topic) <= 64);
+    assert_string_not_equal(l.v[0].topic, l.v[1].topic);
+    bank_items_free(&l);
+    s[0] = '\0';
+    for (int i = 0; i <= 2000; i++) snprintf(s + strlen(s), 64, "$CATEGORY: c%d\n", i);
+    strcat(s, "\nQ? {=a ~b}\n");
+    assert_int_equal(fx_parse_ex(s, strlen(s), BANK_FMT_GIFT, NULL, false, &l, &h, why),
+                     BANK_EPARSE);
+    assert_string_equal(why, "line 1: more than 2000 $CATEGORY lines: split the file");
+}
+
 static void test_file_with_several_problems_lists_every_one_with_its_line(void **state)
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     size_t np = 0, ns = 0;
     const char *s = "Baik {=a ~b}\n\n"
@@ -216,7 +204,7 @@ static void test_file_with_several_problems_lists_every_one_with_its_line(void *
                     "Tanpa kunci {~a ~b}\n\n"
                     "Angka {#4}\n\n"
                     "Terbuka {=a ~b\n";
-    bank_parse_opts o = {"umum", false, hear, &h};
+    bank_parse_opts o = {"umum", false, fx_hear, &h};
     memset(&h, 0, sizeof h);
     assert_int_equal(bank_parse_items_ex(s, strlen(s), BANK_FMT_GIFT, &o, &l, &np, &ns, why),
                      BANK_EPARSE);
@@ -254,10 +242,10 @@ static void test_aiken_question_without_answer_does_not_hide_the_next_one(void *
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     const char *s = "Q1?\nA. a\nB. b\nQ2?\nA. c\nB. d\nANSWER: E\n";
-    assert_int_equal(parse_ex(s, strlen(s), BANK_FMT_AIKEN, "umum", false, &l, &h, why),
+    assert_int_equal(fx_parse_ex(s, strlen(s), BANK_FMT_AIKEN, "umum", false, &l, &h, why),
                      BANK_EPARSE);
     assert_int_equal(h.errors, 2);
     assert_non_null(strstr(h.text, "error|line 1: question has no ANSWER line"));
@@ -268,11 +256,11 @@ static void test_skip_unsupported_imports_the_rest_and_lists_each_skipped(void *
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     const char *s = "Baik {=a ~b}\n\nEsai {}\n\nPasangan {=a -> 1 =b -> 2}\n\nJuga {=c ~d}\n";
     size_t ns = 0;
-    bank_parse_opts o = {"umum", true, hear, &h};
+    bank_parse_opts o = {"umum", true, fx_hear, &h};
     memset(&h, 0, sizeof h);
     assert_int_equal(bank_parse_items_ex(s, strlen(s), BANK_FMT_GIFT, &o, &l, NULL, &ns, why),
                      BANK_OK);
@@ -283,13 +271,13 @@ static void test_skip_unsupported_imports_the_rest_and_lists_each_skipped(void *
     bank_items_free(&l);
     /* a malformed question still refuses the file */
     s = "Baik {=a ~b}\n\nEsai {}\n\nRusak {~a ~b}\n";
-    assert_int_equal(parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", true, &l, &h, why),
+    assert_int_equal(fx_parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", true, &l, &h, why),
                      BANK_EPARSE);
     assert_string_equal(why, "line 5: no right answer: mark one with =");
     assert_int_equal(h.skipped, 1);
     /* nothing left at all */
     s = "Esai {}\n";
-    assert_int_equal(parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", true, &l, &h, why),
+    assert_int_equal(fx_parse_ex(s, strlen(s), BANK_FMT_GIFT, "umum", true, &l, &h, why),
                      BANK_EPARSE);
     assert_string_equal(why, "line 1: no questions found that Kisi can hold (1 skipped)");
 }
@@ -298,13 +286,13 @@ static void test_gift_moodle_export_reads_as_moodle_does(void **state)
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "moodle_export.gift", &len);
+    char *s = fx_slurp(DATA "moodle_export.gift", &len);
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
-    assert_int_equal(parse_ex(s, len, BANK_FMT_GIFT, NULL, false, &l, &h, why), BANK_EPARSE);
+    assert_int_equal(fx_parse_ex(s, len, BANK_FMT_GIFT, NULL, false, &l, &h, why), BANK_EPARSE);
     assert_string_equal(why, "line 54: essay question ({}) is not supported");
-    assert_int_equal(parse_ex(s, len, BANK_FMT_GIFT, NULL, true, &l, &h, why), BANK_OK);
+    assert_int_equal(fx_parse_ex(s, len, BANK_FMT_GIFT, NULL, true, &l, &h, why), BANK_OK);
     free(s);
     assert_int_equal(l.n, 6);
     assert_int_equal(h.skipped, 1);
@@ -343,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_gift_title_is_kept_and_names_the_item_only_when_it_is_an_id),
         cmocka_unit_test(test_gift_same_stem_twice_gets_two_stable_ids),
         cmocka_unit_test(test_gift_categories_with_the_same_last_part_never_merge),
+        cmocka_unit_test(test_gift_long_category_paths_and_too_many_categories),
         cmocka_unit_test(test_file_with_several_problems_lists_every_one_with_its_line),
         cmocka_unit_test(test_aiken_question_without_answer_does_not_hide_the_next_one),
         cmocka_unit_test(test_skip_unsupported_imports_the_rest_and_lists_each_skipped),

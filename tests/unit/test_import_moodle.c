@@ -10,46 +10,16 @@
 #include <string.h>
 
 #include "bank.h"
+#include "import_fx.h"
 #include "richtext.h"
 #include "why.h"
 
 #define DATA "tests/data/import/"
 
-/* Every report of a parse, one "kind|text" line each. */
-typedef struct heard {
-    char text[4096];
-    int errors, skipped, notices;
-} heard;
-
-static void hear(const char *kind, const char *text, void *arg)
-{
-    heard *h = arg;
-    size_t n = strlen(h->text);
-    snprintf(h->text + n, sizeof h->text - n, "%s|%s\n", kind, text);
-    if (strcmp(kind, "error") == 0) h->errors++;
-    else if (strcmp(kind, "skipped") == 0) h->skipped++;
-    else h->notices++;
-}
-
 static bank_err parse_xml(const char *s, size_t len, const char *topic, bool skip,
-                          bank_items *out, heard *h, char *why)
+                          bank_items *out, fx_heard *h, char *why)
 {
-    memset(h, 0, sizeof *h);
-    bank_parse_opts o = {topic, skip, hear, h};
-    return bank_parse_items_ex(s, len, BANK_FMT_MOODLE_XML, &o, out, NULL, NULL, why);
-}
-
-/* Reads a fixture; the test frees it. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s (run from the repository root)", path);
-    char *buf = malloc(1 << 16);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (1 << 16) - 1, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
+    return fx_parse_ex(s, len, BANK_FMT_MOODLE_XML, topic, skip, out, h, why);
 }
 
 /* A quiz of the given questions. */
@@ -59,9 +29,9 @@ static void test_moodle_export_keeps_multichoice_truefalse_categories_and_html(v
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "moodle_quiz.xml", &len);
+    char *s = fx_slurp(DATA "moodle_quiz.xml", &len);
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     assert_int_equal(parse_xml(s, len, NULL, true, &l, &h, why), BANK_OK);
     free(s);
@@ -110,12 +80,12 @@ static void test_moodle_other_question_types_refuse_the_file_each_by_line(void *
 {
     (void)state;
     size_t len;
-    char *s = slurp(DATA "moodle_quiz.xml", &len);
+    char *s = fx_slurp(DATA "moodle_quiz.xml", &len);
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     size_t np = 0;
-    bank_parse_opts o = {NULL, false, hear, &h};
+    bank_parse_opts o = {NULL, false, fx_hear, &h};
     memset(&h, 0, sizeof h);
     assert_int_equal(bank_parse_items_ex(s, len, BANK_FMT_MOODLE_XML, &o, &l, &np, NULL, why),
                      BANK_EPARSE);
@@ -145,7 +115,7 @@ static void test_moodle_malformed_questions_are_reported_each_by_line(void **sta
         "<answer><text>c</text></answer><answer><text>d</text></answer>"
         "<answer><text>e</text></answer><answer><text>f</text></answer></question>\n");
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_EPARSE);
     assert_string_equal(h.text,
@@ -169,7 +139,7 @@ static void test_moodle_xml_with_doctype_or_outside_entities_is_refused(void **s
                       "<quiz><question type=\"multichoice\"><questiontext><text>&x;</text>"
                       "</questiontext></question></quiz>\n";
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     assert_int_equal(parse_xml(xxe, strlen(xxe), "umum", true, &l, &h, why), BANK_EPARSE);
     assert_string_equal(why, "line 1: a DOCTYPE is not allowed in a Moodle XML file");
@@ -191,7 +161,7 @@ static void test_moodle_xml_that_is_not_a_quiz_is_refused_with_its_line(void **s
 {
     (void)state;
     bank_items l = {0};
-    heard h;
+    fx_heard h;
     char why[WHY_SIZE];
     const char *s = "<?xml version=\"1.0\"?>\n<quiz>\n<question type=\"truefalse\">\n</quiz>\n";
     assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_EPARSE);
