@@ -17,7 +17,6 @@
 #include "text.h"
 #include "why.h"
 
-#define IMPORT_TITLE_MAX 200  /* bytes of a title (item.c checks the same) */
 
 bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
 {
@@ -84,7 +83,7 @@ bool import_set_title(bank_item *it, const char *s, size_t n)
 {
     while (n && strchr(" \t\r\n", *s)) s++, n--;
     while (n && strchr(" \t\r\n", s[n - 1])) n--;
-    n = text_utf8_fit(s, n, IMPORT_TITLE_MAX);
+    n = text_utf8_fit(s, n, ITEM_TITLE_MAX);
     free(it->title);
     it->title = NULL;
     if (!n) return true;

@@ -25,7 +25,6 @@ bool item_name_valid(const char *s)
     return n > 0;
 }
 
-#define ITEM_TITLE_MAX 200  /* bytes of an item's title */
 #define ITEM_STR(x) #x
 #define ITEM_XSTR(x) ITEM_STR(x)
 #define ITEM_FORMAT_TEXT ITEM_XSTR(BANK_FORMAT_VERSION)
