@@ -130,9 +130,10 @@ bank_err import_make_rich(bank_item *it, bool stem_html, const bool *html, int l
         char *plain = bank_rich_plain(r);
         bool empty = plain && !plain[0];
         free(plain);
-        if (empty)
-            return import_fail(cx->why, BANK_EPARSE, line, "%s has no text once its HTML is read",
-                               k < 0 ? "question text" : "an answer");
+        if (empty)  /* an image alone, most often: not held yet */
+            return import_unsupported(cx, line, "%s has no text once its HTML is read"
+                                      " (an image alone is not kept)",
+                                      k < 0 ? "question text" : "an answer");
     }
     return BANK_OK;
 }

@@ -84,7 +84,8 @@ bool import_set_title(bank_item *it, const char *s, size_t n);
 /* Makes the stem and options of `it` rich text when any of them is HTML
  * (stem_html, html[k] for option k): the HTML ones converted (`img`, may be
  * NULL, hears their images, see html_to_rich), the others
- * written as rich text; a text left empty is a problem at `line`. BANK_OK
+ * written as rich text; a text left empty (an image alone) is an unsupported
+ * question at `line`. BANK_OK
  * (nothing to do when none is HTML), BANK_EPARSE with cx->why set, or
  * BANK_ENOMEM. */
 bank_err import_make_rich(bank_item *it, bool stem_html, const bool *html, int line,

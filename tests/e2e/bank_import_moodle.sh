@@ -88,6 +88,12 @@ run show "$B" --passphrase "kata sandi penguji e2e"
 [ "$rc" -eq 2 ] || fail "a passphrase on the command line: exit $rc, expected 2"
 ok "a passphrase on the command line is not taken (exit 2)"
 
+printf 'id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key\nq-esc,esc,single,3,1,"Warna \033[31mmerah\033[0m?",a,b,,,,A\n' >"$T/esc.csv"
+must "an item whose stem holds an escape sequence" import "$B" --passphrase-file "$P" "$T/esc.csv"
+must "  shown" show "$B" --passphrase-file "$P" q-esc
+grep -q "$(printf '\033')" "$T/out" && fail "bank show wrote an escape character to the terminal"
+out_has "  with its control characters as ?" "Warna ?[31mmerah?[0m?"
+
 # --- bad Moodle XML ----------------------------------------------------------
 printf '<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<quiz>&x;</quiz>\n' >"$T/xxe.xml"
 must_fail "Moodle XML with a DOCTYPE is refused" import "$B" --passphrase-file "$P" "$T/xxe.xml"

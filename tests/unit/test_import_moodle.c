@@ -184,6 +184,32 @@ static void test_moodle_xml_that_is_not_a_quiz_is_refused_with_its_line(void **s
     bank_items_free(&l);
 }
 
+static void test_moodle_answer_that_is_an_image_alone_is_skipped_with_skip_unsupported(
+    void **state)
+{
+    (void)state;
+    const char *s = QUIZ(
+        "<question type=\"category\"><category><text>$course$/top/Grafik</text></category>"
+        "</question>\n"
+        "<question type=\"multichoice\"><questiontext><text>Grafik mana?</text></questiontext>\n"
+        "<answer fraction=\"100\"><text><![CDATA[<img src=\"@@PLUGINFILE@@/a.png\">]]></text>"
+        "</answer><answer fraction=\"0\"><text>tidak ada</text></answer></question>\n"
+        "<question type=\"truefalse\"><questiontext><text>Q</text></questiontext>"
+        "<answer fraction=\"100\"><text>true</text></answer>"
+        "<answer fraction=\"0\"><text>false</text></answer></question>\n");
+    bank_items l = {0};
+    fx_heard h;
+    char why[WHY_SIZE];
+    assert_int_equal(parse_xml(s, strlen(s), NULL, false, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 4: an answer has no text once its HTML is read (an image"
+                             " alone is not kept)");
+    assert_int_equal(parse_xml(s, strlen(s), NULL, true, &l, &h, why), BANK_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(h.skipped, 1);
+    assert_string_equal(l.v[0].topic, "Grafik");
+    bank_items_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +218,8 @@ int main(void)
         cmocka_unit_test(test_moodle_malformed_questions_are_reported_each_by_line),
         cmocka_unit_test(test_moodle_xml_with_doctype_or_outside_entities_is_refused),
         cmocka_unit_test(test_moodle_xml_that_is_not_a_quiz_is_refused_with_its_line),
+        cmocka_unit_test(
+            test_moodle_answer_that_is_an_image_alone_is_skipped_with_skip_unsupported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

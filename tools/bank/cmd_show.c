@@ -31,15 +31,18 @@ static int collect_id(const bank_item_info *it, void *arg)
 }
 
 /* Prints text (a stem or an option; rich text as plain readable text)
- * after `lead`, its further lines indented by `indent` spaces. */
+ * after `lead`, its further lines indented by `indent` spaces, other
+ * control characters as '?'. */
 static void show_text(const char *lead, const char *text, bool rich, int indent)
 {
     char *plain = rich ? bank_rich_plain(text) : NULL;
     const char *s = plain ? plain : text;
     fputs(lead, stdout);
     for (; *s; s++) {
-        putchar(*s == '\r' ? ' ' : *s);
-        if (*s == '\n') printf("%*s", indent, "");
+        unsigned char c = (unsigned char)*s;
+        /* no control character reaches the terminal but the line breaks */
+        putchar(c == '\n' || c == '\t' ? c : c < 0x20 || c == 0x7f ? '?' : c);
+        if (c == '\n') printf("%*s", indent, "");
     }
     putchar('\n');
     free(plain);
