@@ -25,10 +25,6 @@ bool item_name_valid(const char *s)
     return n > 0;
 }
 
-#define ITEM_STR(x) #x
-#define ITEM_XSTR(x) ITEM_STR(x)
-#define ITEM_FORMAT_TEXT ITEM_XSTR(BANK_FORMAT_VERSION)
-
 /* Additional data of an item box: binds the box to its bank, id, version
  * and every clear column, so a row moved, copied or edited fails to open. */
 static int item_aad(const bank *b, const bank_item *it, bool draft, char *out, size_t cap)
@@ -157,18 +153,6 @@ static bank_err item_put(bank *b, sqlite3_stmt *st, bank_item *it, char *why)
     return BANK_OK;
 }
 
-/* Format version the open file says it has; 0 when it cannot be read. */
-static int item_file_format(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int v = 0;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static bool same_text(const char *x, const char *y)
 {
     return (!x && !y) || (x && y && strcmp(x, y) == 0);
@@ -204,14 +188,6 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
     size_t nadd = 0, nrep = 0, nsame = 0;
     bank_err e = kdb_exec(b->db, "BEGIN IMMEDIATE", why);
     if (e) return e;
-    /* items of this format in a file of an older one: an older reader would
-     * not know their title and rich text, so the file says so */
-    if (item_file_format(b->db) < BANK_FORMAT_VERSION)
-        e = kdb_exec(b->db, "PRAGMA user_version = " ITEM_FORMAT_TEXT, why);
-    if (e) {
-        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-        return e;
-    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db,
                                 "INSERT OR REPLACE INTO items(id, version, topic, kind,"

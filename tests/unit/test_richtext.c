@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "bank.h"
 #include "fixture.h"
 #include "html.h"
@@ -263,51 +261,6 @@ static void test_rich_item_with_a_raw_tag_or_bad_title_is_refused(void **state)
     fx_rmdir(dir);
 }
 
-/* PRAGMA user_version of the file at path, or -1. */
-static int file_format(const char *path, int set)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_open(path, &db) != SQLITE_OK) return -1;
-    if (set > 0) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", set);
-        sqlite3_exec(db, sql, NULL, NULL, NULL);
-    }
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static void test_bank_of_format_1_is_read_and_says_format_2_once_it_holds_new_items(
-    void **state)
-{
-    (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE] = "";
-    bank_close(fx_bank(dir, 1, 1));
-    const char *path = fx_path(dir, "bank.bank");
-    assert_int_equal(file_format(path, 1), 1);
-    bank_err e = BANK_OK;
-    bank *b = bank_open(path, true, &e, why);
-    assert_non_null(b);
-    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
-    bank_item got;
-    assert_int_equal(bank_item_get(b, "t0-000", &got, why), BANK_OK);
-    assert_false(got.rich);
-    bank_item_clear(&got);
-    bank_items l = {0};
-    rich_item(&l, "Q1", "<p>Kota?</p>");
-    assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_OK);
-    bank_items_free(&l);
-    bank_close(b);
-    assert_int_equal(file_format(fx_path(dir, "bank.bank"), 0), BANK_FORMAT_VERSION);
-    fx_rmdir(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,7 +272,6 @@ int main(void)
         cmocka_unit_test(test_html_nested_past_the_form_depth_keeps_its_text),
         cmocka_unit_test(test_title_and_rich_flag_are_sealed_with_the_item_and_read_back),
         cmocka_unit_test(test_rich_item_with_a_raw_tag_or_bad_title_is_refused),
-        cmocka_unit_test(test_bank_of_format_1_is_read_and_says_format_2_once_it_holds_new_items),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
