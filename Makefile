@@ -54,7 +54,7 @@ LIBBANK   := $(BUILD)/libbank.a
 # fuzz targets and benchmarks may see the internals.
 PUB       := $(BUILD)/include
 BANK_PUB  := bank/bank.h
-CORE_PUB  := core/cohort.h core/http.h core/ingest.h core/log.h core/recap.h core/recap_io.h core/store.h
+CORE_PUB  := core/analysis.h core/cohort.h core/http.h core/ingest.h core/itemstat.h core/log.h core/recap.h core/recap_io.h core/store.h
 PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
 BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)
@@ -154,9 +154,10 @@ $(BUILD)/tools/core/%.o: tools/core/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CORE_INC) $(CFLAGS) -c $< -o $@
 
+# the bank tool computes the item analysis with libcore's itemstat (one computation)
 $(BUILD)/tools/bank/%.o: tools/bank/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(BANK_INC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CORE_INC) $(CFLAGS) -c $< -o $@
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -166,7 +167,7 @@ $(BIN)/core: $(CORETOOL_OBJ) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
-$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK) $(LIBUTIL)
+$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
 

@@ -17,7 +17,7 @@ typedef struct cli_args {
     const char *opt_name[12];
     const char *opt_val[12];
     int nopt;
-    bool json;
+    bool json, csv;
 } cli_args;
 
 /* Parses argv after the subcommand. `with_value` lists the options that

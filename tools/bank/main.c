@@ -30,6 +30,8 @@ static const char USAGE[] =
     "                                           draws every form again and compares\n"
     "  score BANK --passphrase-file F --form FORM.json --answers ANSWERS.json [--json]\n"
     "  stats BANK [--history FORMS.jsonl]       item exposure\n"
+    "  stats --results EXPORT.json [--csv|--json]\n"
+    "                                           item analysis of `core stats --json`\n"
     "Secrets are read from files (or - for standard input), never from arguments.\n";
 
 static const struct {
@@ -55,6 +57,8 @@ bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value
         const char *s = argv[i];
         if (strcmp(s, "--json") == 0) {
             a->json = true;
+        } else if (strcmp(s, "--csv") == 0) {
+            a->csv = true;
         } else if (strncmp(s, "--", 2) == 0) {
             bool known = false;
             for (int k = 0; with_value[k]; k++)

@@ -27,6 +27,8 @@ static const char usage_text[] =
     "  recap COHORT --csv|--json [--record | --run N]\n"
     "                                 the recap computed now (a preview), or recorded as\n"
     "                                 the next run, or recorded run N\n"
+    "  stats --exam ID --csv|--json   item analysis of the exam's stored results (--json\n"
+    "                                 holds the responses too: the export `bank stats` reads)\n"
     "defaults: --db " DEFAULT_DB ", --listen " DEFAULT_LISTEN
     ", --key-file the SQLite path + \".key\"\n"
     "(required with PostgreSQL: the same file on every core); --data DIR, no longer needed,\n"
@@ -43,6 +45,7 @@ static const struct {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
+    {"stats", cmd_stats},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
