@@ -159,6 +159,10 @@ $(BUILD)/tools/bank/%.o: tools/bank/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CORE_INC) $(CFLAGS) -c $< -o $@
 
+# the installed core finds its pages in DATADIR/web without --web-dir
+$(BUILD)/tools/core/main.o: CPPFLAGS += -DKISI_DATADIR='"$(DATADIR)"'
+$(BUILD)/tools/core/main.o: $(BUILD)/datadir.stamp
+
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -262,10 +266,11 @@ SUBST := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 install: all ## install programs, texts, man pages, units (PREFIX, DESTDIR, UNITDIR)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/strings \
 	  $(DESTDIR)$(DATADIR)/sample/exams $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/libexec/kisi \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/libexec/kisi $(DESTDIR)$(DATADIR)/web \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/kisi
 	install -m 755 $(BIN)/bank $(BIN)/kiosk $(BIN)/core $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 assets/strings/*.txt $(DESTDIR)$(DATADIR)/strings/
+	install -m 644 assets/web/* $(DESTDIR)$(DATADIR)/web/
 	install -m 644 assets/bank/latsar.csv assets/bank/roster.csv $(DESTDIR)$(DATADIR)/sample/
 	install -m 644 assets/bank/exams/*.json $(DESTDIR)$(DATADIR)/sample/exams/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/

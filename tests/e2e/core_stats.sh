@@ -150,4 +150,36 @@ ccore --db "$DB" stats --exam stat-kuis
 [ "$rc" -eq 2 ] || fail "core stats without --csv or --json: exit $rc"
 ok "core stats without a format is a usage error"
 
+# -- the operator's JSON route and the page for authors ------------------------------------------
+core_start "$DB" --web-dir "$ROOT/assets/web" || fail "core start: $(cat "$T/core.err")"
+get_anon "/v1/stats?exam=stat-kuis"; status_is "stats without the operator's token" 401 unauthorized
+get "/v1/stats?exam=stat-kuis"; status_is "stats with the operator's token" 200
+python3 - "$T/body" "$F/stats.json" <<'PYEOF' || fail "the route differs from core stats"
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+b.pop("responses")
+assert a == b and "responses" not in a
+PYEOF
+ok "the route answers the figures of core stats, without the responses"
+get "/v1/stats?exam=nothing-sat"; status_is "stats of an exam without results" 404 no-results
+get "/v1/stats?exam=../x"; status_is "stats of a malformed exam id" 400 malformed
+get_anon /web/stats.html; status_is "the page needs no token (it holds no data)" 200
+curl -s -D "$T/head" -o /dev/null "$URL/web/stats.js"
+grep -qi '^content-type: text/javascript' "$T/head" && grep -qi "^content-security-policy: default-src 'self'" "$T/head" ||
+    fail "page headers: $(cat "$T/head")"
+ok "scripts served as JavaScript, only from the core (Content-Security-Policy)"
+get_anon /web/nothing.html; status_is "a page that is not there" 404 not-found
+get_anon /web/.hidden.html; status_is "a hidden file" 404 not-found
+get_anon /web/core.db; status_is "a file of another kind" 404 not-found
+code=$(curl -s --path-as-is -o "$T/body" -w '%{http_code}' "$URL/web/../util/proto.h")
+same "a path out of the folder" "$code" 404
+SHOTS=${KISI_SHOTS:-$T/shots}
+mkdir -p "$SHOTS"
+sh "$ROOT/tests/browser/run.sh" stats_page.mjs "$URL" "$T/operator.token" stat-kuis "$SHOTS" >"$T/browser" 2>&1
+brc=$?
+sed 's/^/     /' "$T/browser"
+[ "$brc" -eq 0 ] || fail "the page in Chromium (exit $brc)"
+ok "the page in Chromium: $(tail -n 1 "$T/browser")"
+core_stop
+
 done_ok
