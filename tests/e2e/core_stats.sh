@@ -181,5 +181,7 @@ sed 's/^/     /' "$T/browser"
 [ "$brc" -eq 0 ] || fail "the page in Chromium (exit $brc)"
 ok "the page in Chromium: $(tail -n 1 "$T/browser")"
 core_stop
+[ "$core_rc" -eq 0 ] && ! grep -q Sanitizer "$T/core.err" || fail "the core's stop: $core_rc, $(tail -n 5 "$T/core.err")"
+ok "the core stops cleanly"
 
 done_ok
