@@ -75,7 +75,7 @@ def cmd_bank(d):
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(["nip", "name", "pin"])
         for j in range(N):
-            w.writerow([nip(j), "Peserta <%02d> & Co" % j, "%06d" % (314159 + j * 7)])
+            w.writerow([nip(j), "Peserta <%02d> & Co" % j, "%010d" % (3141592650 + j * 7)])
 
 
 def band(s):
