@@ -91,7 +91,8 @@ const itemstat_item *itemstat_item_at(const itemstat *s, size_t i);
 void itemstat_flag_names(unsigned flags, char *buf, size_t cap);
 
 /* The figures as JSON (one object; with `responses` the responses too,
- * participants numbered 1, 2, ... instead of named) or CSV (one line per
+ * participants numbered 1, 2, ... in the order they were first added,
+ * instead of named) or CSV (one line per
  * item, a header line first). Caller frees. NULL on ENOMEM. */
 char *itemstat_json(const itemstat *s, bool responses);
 char *itemstat_csv(const itemstat *s);

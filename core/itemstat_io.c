@@ -38,19 +38,20 @@ static json_t *item_json(const itemstat_item *x)
                      x->forms, "seen_by", x->seen_by, "flags", fl);
 }
 
-/* The responses, participants numbered by name order (new reference). */
+/* The responses, participants numbered in the order they first appear (the
+ * core adds results in NIP order) (new reference). */
 static json_t *responses_json(const itemstat *s)
 {
     json_t *all = json_array();
-    size_t *number = malloc((s->who.n + 1) * sizeof *number);
+    size_t *number = calloc(s->who.n + 1, sizeof *number), next = 0;
     if (!all || !number) {
         json_decref(all);
         free(number);
         return NULL;
     }
-    for (size_t k = 0; k < s->who.n; k++) number[s->who.order[k]] = k + 1;
     for (size_t a = 0; a < s->natt; a++) {
         const is_attempt *t = &s->att[a];
+        if (!number[t->who]) number[t->who] = ++next;
         json_t *ans = json_array();
         for (size_t k = 0; ans && k < t->n; k++) {
             const is_resp *r = &s->resp[t->first + k];

@@ -204,8 +204,11 @@ static void test_the_export_reads_back_to_the_same_figures(void **state)
     (void)state;
     itemstat *s = ladder();
     add3(s, "p1", 2, "BBB");
+    add3(s, "p9", 1, "ABA");   /* names out of name order: numbered as they came */
+    add3(s, "p10", 1, "BAA");
     assert_int_equal(itemstat_compute(s, NULL), 0);
     char *a = itemstat_json(s, true), why[WHY_SIZE] = "";
+    assert_non_null(strstr(a, "{\"id\":\"Z\",\"v\":\"A\"}],\"attempt\":1,\"participant\":5}"));
     assert_non_null(strstr(a, "\"participant\":1"));
     assert_null(strstr(a, "p1"));  /* numbered, not named */
     itemstat *t = itemstat_load(a, strlen(a), why);
