@@ -221,14 +221,23 @@ static int add_form(const char *form_json, void *arg)
     return sbuf_puts(t, form_json) && sbuf_add(t, "\n", 1) ? 0 : -1;
 }
 
+/* The ?exam=ID of the request, or NULL after queueing a 400 in *rc. */
+static const char *exam_arg(struct MHD_Connection *conn, enum MHD_Result *rc)
+{
+    const char *exam = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "exam");
+    if (is_id(exam)) return exam;
+    *rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                     "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
+    return NULL;
+}
+
 static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, const char *arg,
                                   const req *r)
 {
     (void)arg, (void)r;
-    const char *exam = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "exam");
-    if (!is_id(exam))
-        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                          "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
+    enum MHD_Result rc = MHD_NO;
+    const char *exam = exam_arg(conn, &rc);
+    if (!exam) return rc;
     sbuf t = {0};
     char why[WHY_SIZE] = "out of memory";
     if (store_history(core_ctx_store(h->c), exam, add_form, &t, why) != 0 || t.failed) {
@@ -264,10 +273,9 @@ static enum MHD_Result on_stats(http_server *h, struct MHD_Connection *conn, con
                                 const req *r)
 {
     (void)arg, (void)r;
-    const char *exam = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "exam");
-    if (!is_id(exam))
-        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                          "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
+    enum MHD_Result rc = MHD_NO;
+    const char *exam = exam_arg(conn, &rc);
+    if (!exam) return rc;
     char why[WHY_SIZE] = "";
     bool none = false;
     int left = 0;

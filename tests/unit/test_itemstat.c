@@ -27,6 +27,14 @@ static void add3(itemstat *s, const char *who, int att, const char *v)
     assert_int_equal(itemstat_add(s, who, att, r, 3, why), 0);
 }
 
+/* The name of participant k ("p07"), valid until the next call. */
+static const char *who(int k)
+{
+    static char name[8];
+    snprintf(name, sizeof name, "p%02d", k);
+    return name;
+}
+
 static const itemstat_item *item(const itemstat *s, const char *id)
 {
     for (size_t i = 0; i < itemstat_nitems(s); i++)
@@ -67,10 +75,8 @@ static void test_only_the_first_attempt_counts_exposure_counts_all(void **state)
     (void)state;
     itemstat *s = itemstat_new("ujian");
     for (int k = 0; k < 10; k++) {
-        char who[8];
-        snprintf(who, sizeof who, "p%02d", k);
-        add3(s, who, k < 5 ? 2 : 1, "BBB"); /* p00..p04: their second attempt, added first */
-        if (k < 5) add3(s, who, 1, "AAA");
+        add3(s, who(k), k < 5 ? 2 : 1, "BBB"); /* p00..p04: their second attempt, added first */
+        if (k < 5) add3(s, who(k), 1, "AAA");
     }
     add3(s, "p00", 3, "BBB");
     assert_int_equal(itemstat_compute(s, NULL), 0);
@@ -87,11 +93,7 @@ static void test_nobody_differs_no_point_biserial_no_division_by_zero(void **sta
 {
     (void)state;
     itemstat *s = itemstat_new("ujian");
-    for (int k = 0; k < 12; k++) {
-        char who[8];
-        snprintf(who, sizeof who, "p%02d", k);
-        add3(s, who, 1, "AAA");
-    }
+    for (int k = 0; k < 12; k++) add3(s, who(k), 1, "AAA");
     assert_int_equal(itemstat_compute(s, NULL), 0);
     const itemstat_item *x = item(s, "X");
     assert_true(fabs(x->p - 1.0) < 1e-12);
@@ -137,10 +139,8 @@ static void test_multi_response_right_only_with_the_whole_key(void **state)
     itemstat *s = itemstat_new("ujian");
     const char *ans[] = {"AC", "CA", "A", "ACD", "", "BD"};
     for (int k = 0; k < 6; k++) {
-        char who[8];
-        snprintf(who, sizeof who, "p%d", k);
         itemstat_resp r = {"M", "multi", "AC", 4, ans[k]};
-        assert_int_equal(itemstat_add(s, who, 1, &r, 1, NULL), 0);
+        assert_int_equal(itemstat_add(s, who(k), 1, &r, 1, NULL), 0);
     }
     assert_int_equal(itemstat_compute(s, NULL), 0);
     const itemstat_item *m = item(s, "M");
@@ -158,10 +158,9 @@ static void test_eight_options_a_to_h_are_counted(void **state)
     (void)state;
     itemstat *s = itemstat_new("ujian");
     for (int k = 0; k < 8; k++) {
-        char who[8], v[2] = {(char)('A' + k), 0};
-        snprintf(who, sizeof who, "p%d", k);
+        char v[2] = {(char)('A' + k), 0};
         itemstat_resp r = {"H8", "single", "H", 8, v};
-        assert_int_equal(itemstat_add(s, who, 1, &r, 1, NULL), 0);
+        assert_int_equal(itemstat_add(s, who(k), 1, &r, 1, NULL), 0);
     }
     assert_int_equal(itemstat_compute(s, NULL), 0);
     for (int o = 0; o < 8; o++) assert_int_equal(item(s, "H8")->chosen[o], 1);
