@@ -26,6 +26,7 @@ static void names_free(is_names *nm)
 {
     for (size_t i = 0; i < nm->n; i++) free(nm->v[i]);
     free(nm->v);
+    free(nm->slot);
     free(nm->order);
 }
 
@@ -45,22 +46,20 @@ void itemstat_free(itemstat *s)
     free(s);
 }
 
-/* Position in nm->order where `name` is or would go; *found set when it is. */
-static size_t names_pos(const is_names *nm, const char *name, bool *found)
+/* FNV-1a of s. */
+static size_t hash(const char *s)
 {
-    size_t lo = 0, hi = nm->n;
-    *found = false;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(nm->v[nm->order[mid]], name);
-        if (c == 0) {
-            *found = true;
-            return mid;
-        }
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* Puts index i of nm->v into the slot table (which has a free slot). */
+static void slot_put(is_names *nm, size_t i)
+{
+    size_t k = hash(nm->v[i]) & (nm->nslot - 1);
+    while (nm->slot[k]) k = (k + 1) & (nm->nslot - 1);
+    nm->slot[k] = i + 1;
 }
 
 /* Grows the array *v of *cap elements of `size` bytes to hold n + 1. */
@@ -75,29 +74,59 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
-/* Index of `name` in nm, added when new (*added set); -1 on ENOMEM. */
+/* Index of `name` in nm (names in the order added, found by hash), added
+ * when new (*added set); -1 on ENOMEM. */
 static long names_get(is_names *nm, const char *name, bool *added)
 {
-    bool found;
-    size_t pos = names_pos(nm, name, &found);
     *added = false;
-    if (found) return (long)nm->order[pos];
-    if (nm->n == nm->cap) {
-        size_t c = nm->cap ? nm->cap * 2 : 16;
-        char **v = realloc(nm->v, c * sizeof *v);
-        if (v) nm->v = v;
-        size_t *o = v ? realloc(nm->order, c * sizeof *o) : NULL;
-        if (!o) return -1;
-        nm->order = o;
-        nm->cap = c;
+    for (size_t k = nm->nslot ? hash(name) & (nm->nslot - 1) : 0; nm->nslot && nm->slot[k];
+         k = (k + 1) & (nm->nslot - 1))
+        if (strcmp(nm->v[nm->slot[k] - 1], name) == 0) return (long)(nm->slot[k] - 1);
+    if (2 * (nm->n + 1) > nm->nslot) {
+        size_t ns = nm->nslot ? nm->nslot * 2 : 64, *sl = calloc(ns, sizeof *sl);
+        if (!sl) return -1;
+        free(nm->slot);
+        nm->slot = sl;
+        nm->nslot = ns;
+        for (size_t i = 0; i < nm->n; i++) slot_put(nm, i);
     }
     char *copy = strdup(name);
-    if (!copy) return -1;
+    if (!copy || grow((void **)&nm->v, &nm->cap, nm->n, sizeof *nm->v)) {
+        free(copy);
+        return -1;
+    }
     nm->v[nm->n] = copy;
-    memmove(nm->order + pos + 1, nm->order + pos, (nm->n - pos) * sizeof *nm->order);
-    nm->order[pos] = nm->n;
+    slot_put(nm, nm->n);
     *added = true;
     return (long)nm->n++;
+}
+
+/* A name and its index, for sorting. */
+typedef struct named {
+    const char *name;
+    size_t idx;
+} named;
+
+static int named_cmp(const void *a, const void *b)
+{
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+}
+
+/* Sets nm->order to the indexes of nm->v in name order. -1 on ENOMEM. */
+static int names_sort(is_names *nm)
+{
+    named *t = malloc((nm->n + 1) * sizeof *t);
+    size_t *o = realloc(nm->order, (nm->n + 1) * sizeof *o);
+    if (o) nm->order = o;
+    if (!t || !o) {
+        free(t);
+        return -1;
+    }
+    for (size_t i = 0; i < nm->n; i++) t[i] = (named){nm->v[i], i};
+    qsort(t, nm->n, sizeof *t, named_cmp);
+    for (size_t i = 0; i < nm->n; i++) o[i] = t[i].idx;
+    free(t);
+    return 0;
 }
 
 /* Checks one response: kind known, 2..8 options, key and chosen letters
@@ -142,9 +171,6 @@ int itemstat_add(itemstat *s, const char *who, int attempt, const itemstat_resp 
     bool added;
     long w = names_get(&s->who, who, &added);
     if (w < 0) return why_set(why, "out of memory");
-    for (size_t a = 0; !added && a < s->natt; a++)
-        if (s->att[a].who == (size_t)w && s->att[a].attempt == attempt)
-            return why_set(why, "attempt %d of %.40s is there twice", attempt, who);
     if (grow((void **)&s->att, &s->capatt, s->natt, sizeof *s->att)) return why_set(why, "out of memory");
     while (s->capresp < s->nresp + n)
         if (grow((void **)&s->resp, &s->capresp, s->capresp, sizeof *s->resp))
@@ -232,32 +258,41 @@ static unsigned flags_of(const itemstat_item *x)
     return f;
 }
 
-/* Marks each participant's lowest attempt as counted; returns how many. */
-static int mark_counted(itemstat *s, int *low)
+/* By participant (in the order added), then attempt. */
+static int att_cmp(const void *a, const void *b)
 {
-    for (size_t w = 0; w < s->who.n; w++) low[w] = INT_MAX;
-    for (size_t a = 0; a < s->natt; a++)
-        if (s->att[a].attempt < low[s->att[a].who]) low[s->att[a].who] = s->att[a].attempt;
-    int n = 0;
-    for (size_t a = 0; a < s->natt; a++) {
-        s->att[a].counted = s->att[a].attempt == low[s->att[a].who];
-        n += s->att[a].counted;
-    }
-    return n;
+    const is_attempt *p = *(is_attempt *const *)a, *q = *(is_attempt *const *)b;
+    if (p->who != q->who) return p->who < q->who ? -1 : 1;
+    return (p->attempt > q->attempt) - (p->attempt < q->attempt);
 }
 
-/* Exposure: forms holding each item, and distinct people who saw it. */
-static void exposure(itemstat *s, size_t *last)
+/* Marks each participant's lowest attempt as counted (by[] holds the
+ * attempts sorted by participant and attempt); *n gets how many. -1 with
+ * why when an attempt of a participant is there twice. */
+static int mark_counted(itemstat *s, is_attempt **by, int *n, char *why)
+{
+    *n = 0;
+    for (size_t k = 0; k < s->natt; k++) {
+        bool first = k == 0 || by[k - 1]->who != by[k]->who;
+        if (!first && by[k - 1]->attempt == by[k]->attempt)
+            return why_set(why, "attempt %d of participant %.40s is there twice", by[k]->attempt,
+                           s->who.v[by[k]->who]);
+        by[k]->counted = first;
+        *n += first;
+    }
+    return 0;
+}
+
+/* Exposure: forms holding each item, and distinct people who saw it (by[]
+ * grouped by participant; last[] has room for every item). */
+static void exposure(itemstat *s, is_attempt *const *by, size_t *last)
 {
     for (size_t i = 0; i < s->ids.n; i++) last[i] = SIZE_MAX;
-    for (size_t w = 0; w < s->who.n; w++)
-        for (size_t a = 0; a < s->natt; a++) {
-            if (s->att[a].who != w) continue;
-            for (size_t k = 0; k < s->att[a].n; k++) {
-                size_t it = s->resp[s->att[a].first + k].item;
-                s->items[it].forms++;
-                if (last[it] != w) s->items[it].seen_by++, last[it] = w;
-            }
+    for (size_t k = 0; k < s->natt; k++)
+        for (size_t j = 0; j < by[k]->n; j++) {
+            size_t it = s->resp[by[k]->first + j].item;
+            s->items[it].forms++;
+            if (last[it] != by[k]->who) s->items[it].seen_by++, last[it] = by[k]->who;
         }
 }
 
@@ -290,14 +325,18 @@ static void reliability(itemstat *s)
 int itemstat_compute(itemstat *s, char *why)
 {
     size_t ni = s->ids.n;
-    int *low = malloc((s->who.n + 1) * sizeof *low);
+    is_attempt **by = malloc((s->natt + 1) * sizeof *by);
     size_t *start = calloc(ni + 1, sizeof *start), *last = malloc((ni + 1) * sizeof *last);
     pair *pairs = malloc((s->nresp + 1) * sizeof *pairs);
-    if (!low || !start || !last || !pairs) {
-        free(low), free(start), free(last), free(pairs);
-        return why_set(why, "out of memory");
+    int rc = !by || !start || !last || !pairs || names_sort(&s->ids) ? why_set(why, "out of memory")
+                                                                      : 0;
+    for (size_t a = 0; !rc && a < s->natt; a++) by[a] = &s->att[a];
+    if (!rc) qsort(by, s->natt, sizeof *by, att_cmp);
+    if (!rc) rc = mark_counted(s, by, &s->participants, why);
+    if (rc) {
+        free(by), free(start), free(last), free(pairs);
+        return -1;
     }
-    s->participants = mark_counted(s, low);
     s->kr20 = s->mean = NAN;
     for (size_t i = 0; i < ni; i++) {
         itemstat_item *x = &s->items[i];
@@ -335,10 +374,10 @@ int itemstat_compute(itemstat *s, char *why)
         qsort(v, n, sizeof *v, pair_cmp);
         x->d27 = upper_lower(v, n);
     }
-    exposure(s, last);
+    exposure(s, by, last);
     reliability(s);
     for (size_t i = 0; i < ni; i++) s->items[i].flags = flags_of(&s->items[i]);
-    free(low), free(start), free(last), free(pairs);
+    free(by), free(start), free(last), free(pairs);
     return 0;
 }
 
@@ -359,7 +398,7 @@ size_t itemstat_nitems(const itemstat *s)
 
 const itemstat_item *itemstat_item_at(const itemstat *s, size_t i)
 {
-    return i < s->ids.n ? &s->items[s->ids.order[i]] : NULL;
+    return i < s->ids.n && s->ids.order ? &s->items[s->ids.order[i]] : NULL;
 }
 
 void itemstat_flag_names(unsigned flags, char *buf, size_t cap)

@@ -68,7 +68,7 @@ typedef struct itemstat_resp {
 
 /* Adds attempt `attempt` (from 1) of participant `who` with its n responses
  * (strings copied). 0, or -1 with why: a bad letter, kind or option count,
- * an item twice in one attempt, the same attempt twice. */
+ * an item twice in one attempt. */
 int itemstat_add(itemstat *s, const char *who, int attempt, const itemstat_resp *r, size_t n,
                  char *why);
 
@@ -77,12 +77,13 @@ int itemstat_add(itemstat *s, const char *who, int attempt, const itemstat_resp 
  * not read but computed again. Caller frees. NULL with why on bad input. */
 itemstat *itemstat_load(const char *json, size_t len, char *why);
 
-/* Computes every figure (again, after more itemstat_add). 0 or -1 (ENOMEM). */
+/* Computes every figure (again, after more itemstat_add). 0, or -1 with
+ * why: an attempt of a participant added twice, or ENOMEM. */
 int itemstat_compute(itemstat *s, char *why);
 
-/* Results, after itemstat_compute: the counted participants, KR-20 (NAN
- * when none), the items in id order (borrowed, valid until the next add or
- * free). */
+/* Results, after a successful itemstat_compute: the counted participants,
+ * KR-20 (NAN when none), the items in id order (borrowed, valid until the
+ * next add, compute or free; NULL before any compute). */
 int itemstat_participants(const itemstat *s);
 double itemstat_kr20(const itemstat *s);
 size_t itemstat_nitems(const itemstat *s);

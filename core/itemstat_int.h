@@ -7,12 +7,14 @@
 
 #include "itemstat.h"
 
-/* Names kept once each, found by binary search over `order` (indexes of v
- * in name order). */
+/* Names kept once each in the order added (v), found by hash (slot: index
+ * + 1, 0 when free); `order` holds the indexes in name order, made by
+ * itemstat_compute. */
 typedef struct is_names {
     char **v;
-    size_t *order;
     size_t n, cap;
+    size_t *slot, nslot;
+    size_t *order;
 } is_names;
 
 /* One response: the item (index into items), the letters chosen, right. */
