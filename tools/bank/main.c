@@ -20,6 +20,9 @@ static const char USAGE[] =
     "  verify BANK --pub AUTH.pub               exit 0 only if untampered\n"
     "  pins ROSTER.csv --out FILE               the roster with a PIN made for every\n"
     "                                           row without one (FILE 0600, new)\n"
+    "  roster ROSTER.csv --exam TEXT [--room TEXT] --cards CARDS.html [--out FILE]\n"
+    "                                           PINs made as pins does, and a printable\n"
+    "                                           page of participant cards (both 0600, new)\n"
     "  session BANK --passphrase-file F --exam ID --roster ROSTER.csv\n"
     "          [--history FORMS.jsonl] --out SESSION [--token-out FILE]\n"
     "                                           prints the proctor token (and writes\n"
@@ -42,13 +45,13 @@ static const struct {
     {"exam-add", cmd_exam_add}, {"list", cmd_list},   {"lint", cmd_lint},
     {"seal", cmd_seal},     {"verify", cmd_verify},   {"session", cmd_session},
     {"draw", cmd_draw},     {"score", cmd_score},     {"stats", cmd_stats},
-    {"audit", cmd_audit},   {"pins", cmd_pins},
+    {"audit", cmd_audit},   {"pins", cmd_pins},       {"roster", cmd_roster},
 };
 
 static const char *const WITH_VALUE[] = {
     "passphrase-file", "format", "topic", "key", "pub", "exam", "roster", "history",
     "out", "session", "token-file", "participant", "form", "answers", "remedials",
-    "results", "token-out", NULL,
+    "results", "token-out", "cards", "room", NULL,
 };
 
 bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value)
