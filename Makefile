@@ -57,7 +57,7 @@ LIBBANK   := $(BUILD)/libbank.a
 # fuzz targets and benchmarks may see the internals.
 PUB       := $(BUILD)/include
 BANK_PUB  := bank/bank.h bank/richtext.h
-CORE_PUB  := core/cohort.h core/http.h core/ingest.h core/log.h core/recap.h core/recap_io.h core/store.h
+CORE_PUB  := core/analysis.h core/cohort.h core/http.h core/ingest.h core/itemstat.h core/log.h core/recap.h core/recap_io.h core/store.h
 PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
 BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)
@@ -157,9 +157,14 @@ $(BUILD)/tools/core/%.o: tools/core/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CORE_INC) $(CFLAGS) -c $< -o $@
 
+# the bank tool computes the item analysis with libcore's itemstat (one computation)
 $(BUILD)/tools/bank/%.o: tools/bank/%.c | $(PUB_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(BANK_INC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CORE_INC) $(CFLAGS) -c $< -o $@
+
+# the installed core finds its pages in DATADIR/web without --web-dir
+$(BUILD)/tools/core/main.o: CPPFLAGS += -DKISI_DATADIR='"$(DATADIR)"'
+$(BUILD)/tools/core/main.o: $(BUILD)/datadir.stamp
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -169,7 +174,7 @@ $(BIN)/core: $(CORETOOL_OBJ) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
-$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBBANK) $(LIBUTIL)
+$(BIN)/bank: $(BANKTOOL_OBJ) $(LIBCORE) $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BANK_LIBS)
 
@@ -192,7 +197,7 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(CFLAGS) -c $< -o $@
 
 # targets in the core or the kiosk link their library too (FUZZ_LINK, before libbank)
-FUZZ_CORE := http result sig
+FUZZ_CORE := http result sig stats
 FUZZ_KIOSK := journal
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
@@ -264,10 +269,11 @@ SUBST := sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
 install: all ## install programs, texts, man pages, units (PREFIX, DESTDIR, UNITDIR)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/strings \
 	  $(DESTDIR)$(DATADIR)/sample/exams $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/libexec/kisi \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/libexec/kisi $(DESTDIR)$(DATADIR)/web \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/kisi
 	install -m 755 $(BIN)/bank $(BIN)/kiosk $(BIN)/core $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 assets/strings/*.txt $(DESTDIR)$(DATADIR)/strings/
+	install -m 644 assets/web/* $(DESTDIR)$(DATADIR)/web/
 	install -m 644 assets/bank/latsar.csv assets/bank/roster.csv $(DESTDIR)$(DATADIR)/sample/
 	install -m 644 assets/bank/exams/*.json $(DESTDIR)$(DATADIR)/sample/exams/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/

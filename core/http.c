@@ -17,6 +17,8 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
+#include "analysis.h"
+#include "bank.h"
 #include "cohort.h"
 #include "http.h"
 #include "hex.h"
@@ -219,14 +221,23 @@ static int add_form(const char *form_json, void *arg)
     return sbuf_puts(t, form_json) && sbuf_add(t, "\n", 1) ? 0 : -1;
 }
 
+/* The ?exam=ID of the request, or NULL after queueing a 400 in *rc. */
+static const char *exam_arg(struct MHD_Connection *conn, enum MHD_Result *rc)
+{
+    const char *exam = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "exam");
+    if (is_id(exam)) return exam;
+    *rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                     "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
+    return NULL;
+}
+
 static enum MHD_Result on_history(http_server *h, struct MHD_Connection *conn, const char *arg,
                                   const req *r)
 {
     (void)arg, (void)r;
-    const char *exam = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "exam");
-    if (!is_id(exam))
-        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                          "give the exam as ?exam=ID (letters, digits, '.', '_', '-')");
+    enum MHD_Result rc = MHD_NO;
+    const char *exam = exam_arg(conn, &rc);
+    if (!exam) return rc;
     sbuf t = {0};
     char why[WHY_SIZE] = "out of memory";
     if (store_history(core_ctx_store(h->c), exam, add_form, &t, why) != 0 || t.failed) {
@@ -257,6 +268,53 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     return send_line(conn, MHD_HTTP_OK, json, NULL, NULL);
 }
 
+/* The item analysis of ?exam=ID from the stored results. */
+static enum MHD_Result on_stats(http_server *h, struct MHD_Connection *conn, const char *arg,
+                                const req *r)
+{
+    (void)arg, (void)r;
+    enum MHD_Result rc = MHD_NO;
+    const char *exam = exam_arg(conn, &rc);
+    if (!exam) return rc;
+    char why[WHY_SIZE] = "";
+    bool none = false;
+    int left = 0;
+    itemstat *s = analysis_of_exam(h->c, exam, &none, &left, why);
+    if (!s)
+        return none ? send_error(conn, MHD_HTTP_NOT_FOUND, "no-results", "%s", why)
+                    : send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    char *json = itemstat_json(s, false);
+    itemstat_free(s);
+    return json ? send_line(conn, MHD_HTTP_OK, json, NULL, NULL) : MHD_NO;
+}
+
+/* GET /web/NAME: a file of the web folder, by a plain name with a known
+ * extension; the page fetches its data from the JSON routes. */
+static enum MHD_Result on_web(http_server *h, struct MHD_Connection *conn, const char *name,
+                              const req *r)
+{
+    (void)r;
+    static const struct {
+        const char *ext, *type;
+    } types[] = {{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"}};
+    const char *dot = strrchr(name, '.'), *type = NULL;
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0) type = types[i].type;
+    char path[1024], why[WHY_SIZE] = "";
+    if (!h->cfg.web_dir || !type || !is_id(name) ||
+        (size_t)snprintf(path, sizeof path, "%s/%s", h->cfg.web_dir, name) >= sizeof path)
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no page %.80s", name);
+    char *data = NULL;
+    size_t len = 0;
+    bank_err e = bank_file_read(path, (size_t)1 << 20, &data, &len, why);
+    if (e == BANK_ENOTFOUND)
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "no page %.80s", name);
+    if (e) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    return send_buf(conn, MHD_HTTP_OK, type, data, len, "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+}
+
 typedef enum MHD_Result (*route_fn)(http_server *h, struct MHD_Connection *conn,
                                     const char *arg, const req *r);
 
@@ -274,6 +332,8 @@ static const struct route {
     {"POST", PROTO_PATH_RESULTS, "", false, false, on_result},
     {"GET", PROTO_PATH_HISTORY, "", false, true, on_history},
     {"GET", PROTO_PATH_COHORTS "/", "/recap", true, true, on_recap},
+    {"GET", PROTO_PATH_STATS, "", false, true, on_stats},
+    {"GET", PROTO_PATH_WEB "/", "", true, false, on_web},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -354,7 +414,8 @@ static enum MHD_Result dispatch(http_server *h, struct MHD_Connection *conn, con
 static void log_request(const char *url, const char *method, const req *r)
 {
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0;
+    bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0 ||
+                    strncmp(url, PROTO_PATH_STATS, strlen(PROTO_PATH_STATS)) == 0;
     if (read && answered.status < 400 && !operator) return;
     core_log(answered.status >= 500 ? CORE_LOG_ERR
              : answered.status >= 400 ? CORE_LOG_WARNING : CORE_LOG_INFO,

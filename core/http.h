@@ -16,6 +16,8 @@ typedef struct http_config {
     const char *operator_token; /* opens the operator routes (history, recap) to
                                    "Authorization: Bearer TOKEN" (borrowed); NULL: they
                                    answer 403 */
+    const char *web_dir;   /* the folder whose files GET /web/NAME serves (the pages for
+                              people: .html, .js, .css, .svg); NULL: none (borrowed) */
 } http_config;
 
 typedef struct http_server http_server;
@@ -24,6 +26,8 @@ typedef struct http_server http_server;
  * threads, one for each open connection (at most HTTP_CONNECTIONS_MAX). Borrows `c` and
  * cfg->operator_token: both must outlive the server. GET /v1/cohorts/{id}/recap answers
  * the recap computed now (a preview, never stored), or with ?run=N recorded run N.
+ * GET /v1/stats?exam=ID answers the item analysis of the exam's stored results
+ * (itemstat_json without the responses).
  * Caller stops with http_stop(). NULL with why (WHY_SIZE bytes) on error. */
 http_server *http_start(core_ctx *c, const http_config *cfg, char *why);
 /* Stops serving, waits for running requests, frees. NULL is a no-op. */

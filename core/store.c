@@ -329,6 +329,13 @@ int store_results_of_session(store *s, const char *session_id,
     return s->ops->results_of_session(s, session_id, fn, arg, why);
 }
 
+int store_results_of_exam(store *s, const char *exam_id,
+                          int (*fn)(const store_result *r, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "results", exam_id, fn ? "" : NULL);
+    return s->ops->results_of_exam(s, exam_id, fn, arg, why);
+}
+
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
                int *disputes, char *why)
 {

@@ -133,6 +133,10 @@ int store_history(store *s, const char *exam_id, int (*fn)(const char *form_json
 /* Calls fn for every stored result of `session_id` (room status). */
 int store_results_of_session(store *s, const char *session_id,
                              int (*fn)(const store_result *r, void *arg), void *arg, char *why);
+/* Calls fn for every stored result of `exam_id` (every session), ordered by
+ * nip then attempt: the item analysis. */
+int store_results_of_exam(store *s, const char *exam_id,
+                          int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 /* Best awarded score and passed flag of nip at exam_id, and how many rival
  * records of its stored attempts are kept as evidence (*disputes, may be
  * NULL); 1 found, 0 none. */

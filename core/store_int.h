@@ -49,6 +49,8 @@ struct store_ops {
     int (*programme_quizzes)(store *s, const char *programme, char ***ids, size_t *n, char *why);
     int (*history)(store *s, const char *exam_id, int (*fn)(const char *form_json, void *arg),
                    void *arg, char *why);
+    int (*results_of_exam)(store *s, const char *exam_id,
+                           int (*fn)(const store_result *r, void *arg), void *arg, char *why);
     int (*results_of_session)(store *s, const char *session_id,
                               int (*fn)(const store_result *r, void *arg), void *arg,
                               char *why);
@@ -263,6 +265,8 @@ int sqlite_history(store *s, const char *exam_id, int (*fn)(const char *form_jso
 int sqlite_results_of_session(store *s, const char *session_id,
                               int (*fn)(const store_result *r, void *arg), void *arg,
                               char *why);
+int sqlite_results_of_exam(store *s, const char *exam_id,
+                           int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
                 int *disputes, char *why);
 /* Refusals, waiting results and the uploads list (store_sqlite_upload.c). */
@@ -354,6 +358,8 @@ int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, v
                void *arg, char *why);
 int pg_results_of_session(store *s, const char *session_id,
                           int (*fn)(const store_result *r, void *arg), void *arg, char *why);
+int pg_results_of_exam(store *s, const char *exam_id,
+                       int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
             int *disputes, char *why);
 /* Refusals, waiting results and the uploads list (store_pg_upload.c). */

@@ -455,6 +455,7 @@ const struct store_ops STORE_PG_OPS = {
     .programme_quizzes = pg_programme_quizzes,
     .history = pg_history,
     .results_of_session = pg_results_of_session,
+    .results_of_exam = pg_results_of_exam,
     .best = pg_best,
     .cohort_put = pg_cohort_put,
     .cohort_get = pg_cohort_get,

@@ -85,12 +85,17 @@ int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, v
     return rc;
 }
 
-int pg_results_of_session(store *s, const char *session_id,
-                          int (*fn)(const store_result *r, void *arg), void *arg, char *why)
+/* Calls fn for every stored result of a session (by_exam false) or of an
+ * exam, ordered by nip then attempt. */
+static int results_where(store *s, bool by_exam, const char *id,
+                         int (*fn)(const store_result *r, void *arg), void *arg, char *why)
 {
-    PGresult *res = pg_once((pg_store *)s, "reading the session's results", why,
-                            "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
-                            " WHERE session_id = $1 ORDER BY nip, attempt", "t", session_id);
+    PGresult *res = by_exam ? pg_once((pg_store *)s, "reading the exam's results", why,
+                                      "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
+                                      " WHERE exam_id = $1 ORDER BY nip, attempt", "t", id)
+                            : pg_once((pg_store *)s, "reading the session's results", why,
+                                      "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
+                                      " WHERE session_id = $1 ORDER BY nip, attempt", "t", id);
     int rc = res ? 0 : -1;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
         const char *t[14];
@@ -101,6 +106,18 @@ int pg_results_of_session(store *s, const char *session_id,
     }
     PQclear(res);
     return rc;
+}
+
+int pg_results_of_session(store *s, const char *session_id,
+                          int (*fn)(const store_result *r, void *arg), void *arg, char *why)
+{
+    return results_where(s, false, session_id, fn, arg, why);
+}
+
+int pg_results_of_exam(store *s, const char *exam_id,
+                       int (*fn)(const store_result *r, void *arg), void *arg, char *why)
+{
+    return results_where(s, true, exam_id, fn, arg, why);
 }
 
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,

@@ -576,6 +576,7 @@ const struct store_ops STORE_SQLITE_OPS = {
     .programme_quizzes = sqlite_programme_quizzes,
     .history = sqlite_history,
     .results_of_session = sqlite_results_of_session,
+    .results_of_exam = sqlite_results_of_exam,
     .best = sqlite_best,
     .cohort_put = sqlite_cohort_put,
     .cohort_get = sqlite_cohort_get,

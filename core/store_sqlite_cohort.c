@@ -101,16 +101,20 @@ int sqlite_history(store *s, const char *exam_id,
     return rc;
 }
 
-int sqlite_results_of_session(store *s, const char *session_id,
-                                     int (*fn)(const store_result *res, void *arg), void *arg,
-                                     char *why)
+/* Calls fn for every stored result of a session (by_exam false) or of an
+ * exam, ordered by nip then attempt. */
+static int results_where(store *s, bool by_exam, const char *id,
+                         int (*fn)(const store_result *res, void *arg), void *arg, char *why)
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
     if (sqlite_begin(ss, false, why)) return -1;
-    int rc = sqlite_select(ss, &r, "reading the session's results", why,
-                           "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
-                           " WHERE session_id = ?1 ORDER BY nip, attempt", "t", session_id);
+    int rc = by_exam ? sqlite_select(ss, &r, "reading the exam's results", why,
+                                     "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
+                                     " WHERE exam_id = ?1 ORDER BY nip, attempt", "t", id)
+                     : sqlite_select(ss, &r, "reading the session's results", why,
+                                     "SELECT " STORE_SQLITE_RESULT_COLS " FROM results"
+                                     " WHERE session_id = ?1 ORDER BY nip, attempt", "t", id);
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++) {
         store_result res = {
@@ -123,6 +127,18 @@ int sqlite_results_of_session(store *s, const char *session_id,
     }
     sqlite_rows_free(&r);
     return rc;
+}
+
+int sqlite_results_of_session(store *s, const char *session_id,
+                              int (*fn)(const store_result *res, void *arg), void *arg, char *why)
+{
+    return results_where(s, false, session_id, fn, arg, why);
+}
+
+int sqlite_results_of_exam(store *s, const char *exam_id,
+                           int (*fn)(const store_result *res, void *arg), void *arg, char *why)
+{
+    return results_where(s, true, exam_id, fn, arg, why);
 }
 
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,

@@ -13,8 +13,13 @@ pgserver="postgresql"
 deb="dpkg-dev debhelper fakeroot lintian debootstrap cage xwayland grim x11-utils systemd"
 # clang with libFuzzer: make fuzz, and tests/e2e/fuzz_make.sh, which runs it
 fuzzer="clang libclang-rt-14-dev"
+# the core's pages in a real browser (tests/browser/run.sh: Chromium driven by playwright-core
+# from npm); Node and npm from Debian unless a node and an npm are already there
+browser="chromium"
+command -v node >/dev/null 2>&1 || browser="$browser nodejs"
+command -v npm >/dev/null 2>&1 || browser="$browser npm"
 case "$what" in
-  test) pkgs="$base $kiosk $core $pgserver $deb $fuzzer" ;;
+  test) pkgs="$base $kiosk $core $pgserver $deb $fuzzer $browser" ;;
   demo) pkgs="$base $kiosk $core" ;;
   fuzz) pkgs="$base $fuzzer" ;;
   deb) pkgs="$base $kiosk $core $deb" ;;

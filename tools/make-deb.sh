@@ -12,7 +12,7 @@ rm -rf "$out"
 mkdir -p "$src"
 # the tree without build output, git data or earlier packages
 (cd "$here" && tar -cf - --exclude=./build --exclude=./bin --exclude=./.git \
-    --exclude=./demo-out --exclude=./tests/out .) | (cd "$src" && tar -xf -)
+    --exclude=./demo-out --exclude=./tests/out --exclude=./tests/browser/node_modules .) | (cd "$src" && tar -xf -)
 cd "$src"
 # the packages are always the release build: a `make test SAN=1` around this must not
 # hand its sanitizers (or any other variable) down through make's environment

@@ -8,6 +8,9 @@
 #define PROTO_PATH_RESULTS "/v1/results"  /* one signed result record */
 #define PROTO_PATH_HISTORY "/v1/history"  /* GET ?exam=ID: forms drawn (operator) */
 #define PROTO_PATH_COHORTS "/v1/cohorts"  /* GET .../<id>/recap (operator) */
+#define PROTO_PATH_STATS "/v1/stats"      /* GET ?exam=ID: item analysis, JSON (operator) */
+#define PROTO_PATH_WEB "/web"             /* GET .../<file>: the pages for people, from the
+                                             core's --web-dir (no data in them) */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */

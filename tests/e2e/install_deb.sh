@@ -128,6 +128,8 @@ done
 [ -n "$CPID" ] || fail "no free port for the core"
 code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$port/v1/health")
 same "GET /v1/health of /usr/bin/core --config (a copy of /etc/kisi/core.conf), as kisi-core" "$code" 200
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$port/web/stats.html")
+same "the installed core serves the authors' page from /usr/share/kisi/web" "$code" 200
 kill -TERM "$CPID"; wait "$CPID" 2>/dev/null; CPID=
 [ -f "$C/var/lib/kisi-core/core.db" ] || fail "the core kept no store in /var/lib/kisi-core"
 in_root systemd-analyze verify --man=no /lib/systemd/system/kisi-core.service \

@@ -103,6 +103,7 @@ db = sqlite:$T/state/core.db
 data = $T/state/files
 listen = 127.0.0.1:@PORT@
 operator-token-file = $T/operator.token
+web-dir = $ROOT/assets/web
 CONF
 mkdir -p "$T/state"
 serve_with "$T/conf.in" || fail "core --config: $(cat "$T/core.err")"
@@ -110,6 +111,8 @@ grep -q "^core listening on http://127.0.0.1:$port (db sqlite:$T/state/core.db)"
     || fail "core --config: $(cat "$T/core.out")"
 code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$port/v1/health")
 same "GET /v1/health of a core configured by file" "$code" 200
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$port/web/stats.css")
+same "the page folder of web-dir in the file" "$code" 200
 printf 'Authorization: Bearer %s\n' "$(cat "$T/operator.token")" >"$T/operator.hdr"
 code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -H "@$T/operator.hdr" \
     "http://127.0.0.1:$port/v1/history?exam=latsar-akademik")

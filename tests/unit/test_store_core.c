@@ -625,6 +625,24 @@ static void test_room_lists_the_results_of_its_session(void **state)
     fx_rmdir(dir);
 }
 
+static void test_results_of_an_exam_span_its_sessions_by_nip_and_attempt(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", buf[512] = "";
+    store *s = open_in(&dir);
+    put(s, "room", "akad", "academic", NIP_B, 1, 8000, "a");
+    put(s, "remedial", "akad", "academic", NIP_A, 2, 6000, "b");
+    put(s, "room", "akad", "academic", NIP_A, 1, 5000, "c");
+    put(s, "room", "other", "academic", NIP_A, 1, 9000, "d");
+    assert_int_equal(store_results_of_exam(s, "akad", note_result, buf, why), 0);
+    assert_string_equal(buf, "1001/1/5000/0;1001/2/6000/0;2002/1/8000/1;");
+    buf[0] = 0;
+    assert_int_equal(store_results_of_exam(s, "none", note_result, buf, why), 0);
+    assert_string_equal(buf, "");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 /* Notes each aspect row as "nip=row;". */
 static int note_row(const char *nip, const char *row, void *arg)
 {
@@ -1252,6 +1270,7 @@ int main(void)
         cmocka_unit_test(test_quiz_gate_names_the_first_quiz_not_passed),
         cmocka_unit_test(test_history_lists_forms_by_participant_and_attempt),
         cmocka_unit_test(test_room_lists_the_results_of_its_session),
+        cmocka_unit_test(test_results_of_an_exam_span_its_sessions_by_nip_and_attempt),
         cmocka_unit_test(test_aspect_rows_replace_earlier_rows_of_a_known_cohort),
         cmocka_unit_test(test_recap_rerun_is_kept_beside_the_first),
         cmocka_unit_test(test_recap_runs_recorded_at_once_by_several_cores_are_numbered_once),

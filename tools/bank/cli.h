@@ -19,7 +19,7 @@ typedef struct cli_args {
     const char *opt_name[12];
     const char *opt_val[12];
     int nopt;
-    bool json;
+    bool json, csv;
     bool skip_unsupported;  /* --skip-unsupported (import) */
 } cli_args;
 
@@ -55,6 +55,16 @@ char *cli_read_file(const cli_args *a, const char *path, size_t max, size_t *len
  * option, unlocks it. Prints the error and returns NULL on failure. */
 bank *cli_open_bank(const cli_args *a, const char *path, bool writable, bool unlock, int *rc);
 
+/* Creates `path` for a secret written by option --opt (O_EXCL, 0600,
+ * never through a symbolic link) before anything is made, so that an
+ * existing file refuses the command before anything is written. Returns
+ * the descriptor, or -1 with the error printed (`what` names the secret). */
+int secret_out_open(const cli_args *a, const char *opt, const char *path, const char *what);
+/* Writes len bytes of data to fd, syncs and closes it; on failure the file
+ * is removed and the error printed. Returns 0 or 1 (exit status). */
+int secret_out_write(const cli_args *a, int fd, const char *opt, const char *path,
+                     const char *data, size_t len);
+
 /* The subcommands; each returns the process exit status. */
 int cmd_keygen(cli_args *a);
 int cmd_init(cli_args *a);
@@ -65,6 +75,7 @@ int cmd_lint(cli_args *a);
 int cmd_seal(cli_args *a);
 int cmd_verify(cli_args *a);
 int cmd_pins(cli_args *a);
+int cmd_roster(cli_args *a);
 int cmd_session(cli_args *a);
 int cmd_draw(cli_args *a);
 int cmd_audit(cli_args *a);

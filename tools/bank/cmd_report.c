@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "itemstat.h"
 #include "why.h"
 
 static void print_finding(const char *kind, const char *subject, const char *text, void *arg)
@@ -75,13 +76,43 @@ static int stat_item(const bank_item_info *it, long count, void *arg)
     return 0;
 }
 
+/* `bank stats --results FILE`: the item analysis of an export of `core
+ * stats --json`, computed again here by libcore's itemstat (CSV, or JSON
+ * with --json). */
+static int stats_of_results(cli_args *a, const char *path)
+{
+    if (a->npos != 0 || cli_opt(a, "history") || (a->json && a->csv))
+        return cli_usage(a, "usage: bank stats --results EXPORT.json [--csv|--json]");
+    size_t len = 0;
+    char *text = cli_read_file(a, path, (size_t)1 << 30, &len);
+    if (!text) return 1;
+    char why[WHY_SIZE] = "";
+    itemstat *s = itemstat_load(text, len, why);
+    free(text);
+    if (!s || itemstat_compute(s, why)) {
+        itemstat_free(s);
+        fprintf(stderr, "bank stats: %s: %s\n", path, why);
+        return 1;
+    }
+    char *out = a->json ? itemstat_json(s, false) : itemstat_csv(s);
+    itemstat_free(s);
+    int rc = 0;
+    if (!out || fputs(out, stdout) < 0 || (a->json && putchar('\n') == EOF) || fflush(stdout)) {
+        fprintf(stderr, "bank stats: cannot write the statistics\n");
+        rc = 1;
+    }
+    free(out);
+    return rc;
+}
+
 int cmd_stats(cli_args *a)
 {
-    if (a->npos != 1) return cli_usage(a, "usage: bank stats BANK [--history FORMS.jsonl]");
+    const char *rp = cli_opt(a, "results");
+    if (rp) return stats_of_results(a, rp);
+    if (a->npos != 1 || a->csv)
+        return cli_usage(a, "usage: bank stats BANK [--history FORMS.jsonl] | bank stats"
+                            " --results EXPORT.json [--csv|--json]");
     const char *hp = cli_opt(a, "history");
-    if (cli_opt(a, "results"))
-        return cli_usage(a, "--results (facility, discrimination) needs the grading core's"
-                            " results, which this version does not read yet");
     size_t len = 0;
     char *hist = hp ? cli_read_file(a, hp, (size_t)1 << 30, &len) : strdup("");
     if (!hist) return 1;

@@ -12,11 +12,7 @@
 #include "cli.h"
 #include "why.h"
 
-/* Creates `path` for a secret written by option --opt (O_EXCL, 0600,
- * never through a symbolic link) before anything is made, so that an
- * existing file refuses the command before anything is written. Returns
- * the descriptor, or -1 with the error printed. */
-static int secret_out_open(const cli_args *a, const char *opt, const char *path,
+int secret_out_open(const cli_args *a, const char *opt, const char *path,
                            const char *what)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -27,9 +23,7 @@ static int secret_out_open(const cli_args *a, const char *opt, const char *path,
     return fd;
 }
 
-/* Writes len bytes of data to fd, syncs and closes it; on failure the file
- * is removed and the error printed. Returns 0 or 1 (exit status). */
-static int secret_out_write(const cli_args *a, int fd, const char *opt, const char *path,
+int secret_out_write(const cli_args *a, int fd, const char *opt, const char *path,
                             const char *data, size_t len)
 {
     size_t off = 0;

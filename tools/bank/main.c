@@ -27,6 +27,9 @@ static const char USAGE[] =
     "  verify BANK --pub AUTH.pub               exit 0 only if untampered\n"
     "  pins ROSTER.csv --out FILE               the roster with a PIN made for every\n"
     "                                           row without one (FILE 0600, new)\n"
+    "  roster ROSTER.csv --exam TEXT [--room TEXT] --cards CARDS.html [--out FILE]\n"
+    "                                           PINs made as pins does, and a printable\n"
+    "                                           page of participant cards (both 0600, new)\n"
     "  session BANK --passphrase-file F --exam ID --roster ROSTER.csv\n"
     "          [--history FORMS.jsonl] --out SESSION [--token-out FILE]\n"
     "                                           prints the proctor token (and writes\n"
@@ -37,6 +40,8 @@ static const char USAGE[] =
     "                                           draws every form again and compares\n"
     "  score BANK --passphrase-file F --form FORM.json --answers ANSWERS.json [--json]\n"
     "  stats BANK [--history FORMS.jsonl]       item exposure\n"
+    "  stats --results EXPORT.json [--csv|--json]\n"
+    "                                           item analysis of `core stats --json`\n"
     "Secrets are read from files (or - for standard input), never from arguments.\n";
 
 static const struct {
@@ -48,12 +53,13 @@ static const struct {
     {"seal", cmd_seal},     {"verify", cmd_verify},   {"session", cmd_session},
     {"draw", cmd_draw},     {"score", cmd_score},     {"stats", cmd_stats},
     {"audit", cmd_audit},   {"pins", cmd_pins},       {"show", cmd_show},
+    {"roster", cmd_roster},
 };
 
 static const char *const WITH_VALUE[] = {
     "passphrase-file", "format", "topic", "key", "pub", "exam", "roster", "history",
     "out", "session", "token-file", "participant", "form", "answers", "remedials",
-    "results", "token-out", NULL,
+    "results", "token-out", "cards", "room", NULL,
 };
 
 bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value)
@@ -64,6 +70,8 @@ bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value
             a->json = true;
         } else if (strcmp(s, "--skip-unsupported") == 0) {
             a->skip_unsupported = true;
+        } else if (strcmp(s, "--csv") == 0) {
+            a->csv = true;
         } else if (strncmp(s, "--", 2) == 0) {
             bool known = false;
             for (int k = 0; with_value[k]; k++)

@@ -5,9 +5,9 @@
 /* Each takes the arguments after the subcommand name (argv[0] is the first
  * of them), the --db URL (default "sqlite:kisi-core.db") and returns the
  * exit status: 0 ok, 1 refused/failed (one line on stderr), 2 usage. */
-/* token_file (or NULL): the operator token that opens the history and
- * recap routes. */
-int cmd_serve(const char *db, const char *listen, const char *token_file);
+/* token_file (or NULL): the operator token that opens the history, recap
+ * and stats routes; web_dir: the folder of the pages served under /web/. */
+int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir);
 int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F --pub P */
 int cmd_session(const char *db, int argc, char **argv);   /* session add SESSION */
 int cmd_kiosk(const char *db, int argc, char **argv);     /* kiosk list|approve ID|revoke ID */
@@ -16,6 +16,7 @@ int cmd_history(const char *db, int argc, char **argv);   /* history --exam ID *
 int cmd_results(const char *db, int argc, char **argv);   /* results [--session ID] */
 int cmd_cohort(const char *db, int argc, char **argv);    /* cohort add DEF.json ROSTER.csv */
 int cmd_aspects(const char *db, int argc, char **argv);   /* aspects import COHORT FILE.csv */
-int cmd_recap(const char *db, int argc, char **argv);     /* recap COHORT --csv|--json [--record|--run N] */
+int cmd_recap(const char *db, int argc, char **argv);
+int cmd_stats(const char *db, int argc, char **argv);     /* stats --exam ID --csv|--json */     /* recap COHORT --csv|--json [--record|--run N] */
 
 #endif

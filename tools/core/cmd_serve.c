@@ -37,7 +37,7 @@ static char *read_token(const char *path, size_t *len)
     return t;
 }
 
-int cmd_serve(const char *db, const char *listen, const char *token_file)
+int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir)
 {
     /* block the stop signals before any thread starts, so that every
      * server thread inherits the mask and only sigwait below sees them */
@@ -57,7 +57,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file)
     }
     char why[WHY_SIZE] = "";
     core_log_enable(true);
-    http_config cfg = {.listen = listen, .operator_token = token};
+    http_config cfg = {.listen = listen, .operator_token = token, .web_dir = web_dir};
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {
         cmd_close(&env);

@@ -22,6 +22,7 @@ static char **slot(core_conf *c, const char *key)
     if (strcmp(key, "key-file") == 0) return &c->key_file;
     if (strcmp(key, "listen") == 0) return &c->listen;
     if (strcmp(key, "operator-token-file") == 0) return &c->token_file;
+    if (strcmp(key, "web-dir") == 0) return &c->web_dir;
     return NULL;
 }
 

@@ -8,9 +8,9 @@
 
 /* The settings a configuration file may give, each NULL when absent; the
  * keys are the long options' names: db, data, key-file, listen,
- * operator-token-file. */
+ * operator-token-file, web-dir. */
 typedef struct core_conf {
-    char *db, *data, *key_file, *listen, *token_file;
+    char *db, *data, *key_file, *listen, *token_file, *web_dir;
     char *text;  /* the file's text the values point into */
 } core_conf;
 

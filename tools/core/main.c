@@ -10,10 +10,14 @@
 
 #define DEFAULT_DB "sqlite:kisi-core.db"
 #define DEFAULT_LISTEN "127.0.0.1:8080"
+#ifndef KISI_DATADIR
+#define KISI_DATADIR "/usr/local/share/kisi"
+#endif
+#define DEFAULT_WEB KISI_DATADIR "/web"
 
 static const char usage_text[] =
     "usage: core [--config FILE] [--db URL] [--key-file FILE] [--listen HOST:PORT]\n"
-    "            [--operator-token-file F]                     serve HTTP\n"
+    "            [--operator-token-file F] [--web-dir DIR]     serve HTTP\n"
     "       core [--config FILE] [--db URL] [--key-file FILE] COMMAND ARGS...\n"
     "commands:\n"
     "  bank add BANK --passphrase-file F --pub AUTHORITY.pub\n"
@@ -27,11 +31,15 @@ static const char usage_text[] =
     "  recap COHORT --csv|--json [--record | --run N]\n"
     "                                 the recap computed now (a preview), or recorded as\n"
     "                                 the next run, or recorded run N\n"
+    "  stats --exam ID --csv|--json   item analysis of the exam's stored results (--json\n"
+    "                                 holds the responses too: the export `bank stats` reads)\n"
     "defaults: --db " DEFAULT_DB ", --listen " DEFAULT_LISTEN
     ", --key-file the SQLite path + \".key\"\n"
     "(required with PostgreSQL: the same file on every core); --data DIR, no longer needed,\n"
     "means --key-file DIR/core.key\n"
-    "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file);\n"
+    "--web-dir DIR: the pages for people (default " DEFAULT_WEB ")\n"
+    "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file,\n"
+    "web-dir);\n"
     "the options given on the command line win over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
@@ -43,6 +51,7 @@ static const struct {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
+    {"stats", cmd_stats},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
@@ -74,7 +83,7 @@ static int take_opt(int argc, char **argv, int *i, const char *name, const char 
 int main(int argc, char **argv)
 {
     const char *db = NULL, *data = NULL, *key = NULL, *listen = NULL, *token = NULL,
-               *config = NULL;
+               *config = NULL, *web = NULL;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest) return cmd_fail("out of memory");
@@ -86,6 +95,7 @@ int main(int argc, char **argv)
         if (t == 0) t = take_opt(argc, argv, &i, "--listen", &listen);
         if (t == 0) t = take_opt(argc, argv, &i, "--operator-token-file", &token);
         if (t == 0) t = take_opt(argc, argv, &i, "--config", &config);
+        if (t == 0) t = take_opt(argc, argv, &i, "--web-dir", &web);
         if (t < 0) {
             free(rest);
             return 2;
@@ -112,14 +122,15 @@ int main(int argc, char **argv)
     if (!key) key = conf.key_file;
     if (nrest == 0 && !listen) listen = conf.listen;
     if (nrest == 0 && !token) token = conf.token_file;
+    if (nrest == 0 && !web) web = conf.web_dir;
     if (!db) db = DEFAULT_DB;
     cmd_set_paths(data, key);
     int rc = 2;
     if (nrest == 0) {
-        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token);
-    } else if (listen || token) {
+        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token, web ? web : DEFAULT_WEB);
+    } else if (listen || token || web) {
         fprintf(stderr, "core: %s is for the server, not for '%.40s'\n",
-                listen ? "--listen" : "--operator-token-file", rest[0]);
+                listen ? "--listen" : token ? "--operator-token-file" : "--web-dir", rest[0]);
     } else if (rest[0][0] == '-') {
         fprintf(stderr, "core: unknown option %.60s (core --help lists them)\n", rest[0]);
     } else {
