@@ -1,4 +1,4 @@
-/* import.c -- item import: format names, dispatch, ids, pinning, all-or-nothing. */
+/* import.c -- item import: formats, dispatch, problem reports, rich text, pinning, all-or-nothing. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -7,8 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "bank.h"
 #include "html.h"
 #include "import.h"
@@ -16,7 +14,6 @@
 #include "item.h"
 #include "text.h"
 #include "why.h"
-
 
 bank_err import_fail(char *why, bank_err e, int line, const char *fmt, ...)
 {
