@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "signer.h"
 #include "store.h"
 #include "why.h"
 
@@ -20,6 +21,9 @@ typedef struct core_ctx core_ctx;
  * NULL with why set on error. */
 core_ctx *core_ctx_new(store *s, const char *key_path, char *why);
 void core_ctx_free(core_ctx *c);
+/* The core's signing key, derived from its key file (signer.h); borrowed
+ * from c. */
+const core_signer *core_ctx_signer(const core_ctx *c);
 store *core_ctx_store(core_ctx *c);
 
 /* Keeps a sealed bank in the store: its bytes, and its passphrase (read
@@ -49,6 +53,7 @@ typedef struct ingest_outcome {
                               "score-mismatch", "attempt-mismatch", "too-many-attempts",
                               "quizzes-not-passed", "server-error" */
     char reason[WHY_SIZE]; /* one line for people */
+    char digest[65];       /* SHA-256 of the record as received, hex (for its receipt) */
 } ingest_outcome;
 
 /* Verifies and stores one result: `result` is the record exactly as signed
