@@ -172,7 +172,7 @@ static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *con
     kcode_of(json_string_value(json_object_get(o, "pub")), code);
     json_decref(o);
     return send_json(conn, (unsigned)a.status,
-                     json_pack("{s:s, s:s, s:s}", "state", a.state, "code", code, "core",
+                     json_pack("{s:s, s:s, s:s}", "state", a.state, "approval", code, "core",
                                core_signer_pub(core_ctx_signer(h->c))));
 }
 

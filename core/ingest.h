@@ -86,6 +86,16 @@ void core_ingest_or_wait(core_ctx *c, const char *result, size_t len, const char
 int core_kiosk_decide(store *st, core_ctx *c, const char *prefix, const char *state,
                       int64_t now_ms, int *stored, int *refused, char *why);
 
+/* Calls fn for every kiosk that `id` names: its approval code as the kiosk
+ * shows it ("XXXX-XXXX", any case, with or without the dash: kcode.h), or
+ * 8 to 64 hex digits its key starts with; 8 characters that may be either
+ * are tried as both. Returns how many kiosks it names (fn stops nothing),
+ * or -1 with why when id is neither or the store cannot be read. */
+int core_kiosk_match(store *st, const char *id,
+                     void (*fn)(const char *pub, const char *name, const char *state,
+                                int64_t enrolled_ms, void *arg),
+                     void *arg, char *why);
+
 /* Reads a .sig file's JSON ({"kiosk": 64 hex, "sig": 128 hex}) into
  * kiosk[65] and sig[129]; 0, or -1 when it is not that. */
 int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig);
