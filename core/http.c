@@ -215,16 +215,14 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
     json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
     if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
     core_receipt rc;
-    char why[WHY_SIZE];
+    char why[WHY_SIZE], *text = NULL;
     /* stored, or already stored: the kiosk files it as sent on this receipt only */
     if (a && (out.status == 200 || out.status == 201) &&
         core_receipt_sign(core_ctx_signer(h->c), out.digest, kiosk,
-                          out.status == 201 ? "stored" : "duplicate", now, &rc, why) == 0)
-        json_object_set_new(a, "receipt",
-                            json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s}", "version", rc.version,
-                                      "result", rc.result, "kiosk", rc.kiosk, "status", rc.status,
-                                      "time", (json_int_t)rc.time_ms, "core", rc.core, "sig",
-                                      rc.sig));
+                          out.status == 201 ? "stored" : "duplicate", now, &rc, why) == 0 &&
+        (text = core_receipt_json(&rc)) != NULL)
+        json_object_set_new(a, "receipt", json_loads(text, 0, NULL));
+    free(text);
     return send_json(conn, (unsigned)out.status, a);
 }
 

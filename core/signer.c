@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -114,4 +115,14 @@ int core_receipt_sign(const core_signer *s, const char *digest, const char *kios
     r->time_ms = time_ms;
     memcpy(r->core, s->pub, 65);
     return core_signer_sign(s, text, (size_t)n, r->sig, why);
+}
+
+char *core_receipt_json(const core_receipt *r)
+{
+    json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s}", "version", r->version, "result",
+                          r->result, "kiosk", r->kiosk, "status", r->status, "time",
+                          (json_int_t)r->time_ms, "core", r->core, "sig", r->sig);
+    char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return text;
 }

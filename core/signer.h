@@ -48,4 +48,9 @@ typedef struct core_receipt {
 int core_receipt_sign(const core_signer *s, const char *digest, const char *kiosk,
                       const char *status, int64_t time_ms, core_receipt *r, char *why);
 
+/* The receipt as the JSON object the core sends (compact, keys sorted):
+ * {"core", "kiosk", "result", "sig", "status", "time", "version"}. Caller
+ * frees with free(); NULL when out of memory. */
+char *core_receipt_json(const core_receipt *r);
+
 #endif
