@@ -490,7 +490,7 @@ static step upload_one(uploader *u, const char *name)
     if (receipt) {
         if (export_move_pair(u->outbox, u->sent, name, NULL) != 0)
             return disk_error(u, "cannot move a delivered result to sent/");
-        klog_event(u->log, "upload-sent", "%s: receipt of core %.16s, HTTP %ld %s", name, rc.core,
+        klog_event(u->log, "upload-sent", "%s: receipt of core %.16s: HTTP %ld %s", name, rc.core,
                    a.status, strcmp(rc.status, "duplicate") == 0 ? "already stored" : "stored");
         add_queued(u, -1, 0);
         u->backoff_ms = u->timing.backoff_min;
