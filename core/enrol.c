@@ -85,6 +85,17 @@ void enrol_challenge(enrol_guard *g, int64_t now_ms, char out[ENROL_CHALLENGE_SI
     snprintf(out + n, ENROL_CHALLENGE_SIZE - (size_t)n, "-%s", mac);
 }
 
+/* A refusal: status, code and the reason (why.h's convention). */
+static void answer(enrol_answer *out, int status, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    why_vset(out->reason, fmt, ap);
+    va_end(ap);
+    snprintf(out->code, sizeof out->code, "%s", code);
+    out->status = status;
+}
+
 /* 0 when ch is a challenge of this core's key, fresh at now_ms; else sets out. */
 static int challenge_check(const enrol_guard *g, const char *ch, int64_t now_ms, enrol_answer *out)
 {
@@ -93,28 +104,20 @@ static int challenge_check(const enrol_guard *g, const char *ch, int64_t now_ms,
     size_t tn = d1 ? (size_t)(d1 - ch) : 0;
     if (!d2 || tn < 1 || tn > 18 || strspn(ch, "0123456789") != tn || d2 - d1 != 17 ||
         !hex_valid(d2 + 1, 32)) {
-        out->status = 400;
-        snprintf(out->code, sizeof out->code, "bad-challenge");
-        snprintf(out->reason, sizeof out->reason, "the challenge is not one this core gives");
+        answer(out, 400, "bad-challenge", "the challenge is not one this core gives");
         return -1;
     }
     challenge_mac(g, ch, (size_t)(d2 - ch), mac);
-    if (CRYPTO_memcmp(mac, d2 + 1, 32) != 0) {
-        out->status = 401;
-        snprintf(out->code, sizeof out->code, "bad-challenge");
-        snprintf(out->reason, sizeof out->reason,
-                 "the challenge was not given by a core of this key: ask " PROTO_PATH_CHALLENGE);
-        return -1;
-    }
     int64_t t = strtoll(ch, NULL, 10);
-    if (t > now_ms + CLOCK_SKEW_MS || now_ms - t > g->lim.challenge_ttl_ms) {
-        out->status = 401;
-        snprintf(out->code, sizeof out->code, "stale-challenge");
-        snprintf(out->reason, sizeof out->reason,
-                 "the challenge has expired: ask " PROTO_PATH_CHALLENGE " again");
-        return -1;
-    }
-    return 0;
+    if (CRYPTO_memcmp(mac, d2 + 1, 32) != 0)
+        answer(out, 401, "bad-challenge",
+               "the challenge was not given by a core of this key: ask " PROTO_PATH_CHALLENGE);
+    else if (t > now_ms + CLOCK_SKEW_MS || now_ms - t > g->lim.challenge_ttl_ms)
+        answer(out, 401, "stale-challenge",
+               "the challenge has expired: ask " PROTO_PATH_CHALLENGE " again");
+    else
+        return 0;
+    return -1;
 }
 
 /* Takes a token of b (burst, one more every `every`); false when none. */
@@ -148,16 +151,6 @@ static int count_pending(const char *pub, const char *name, const char *state,
     (void)pub, (void)name, (void)enrolled_ms;
     *(int *)arg += strcmp(state, "pending") == 0;
     return 0;
-}
-
-static void answer(enrol_answer *out, int status, const char *code, const char *fmt, ...)
-{
-    out->status = status;
-    snprintf(out->code, sizeof out->code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out->reason, sizeof out->reason, fmt, ap);
-    va_end(ap);
 }
 
 /* A new kiosk: the limits, the expiry of old requests, the bound, then

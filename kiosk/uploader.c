@@ -102,12 +102,12 @@ static char *join(const char *dir, const char *sub)
     return p;
 }
 
-/* Copies `s` into out (cap bytes) as one line: control characters become spaces. */
+/* Copies `s` (NULL: "") into out (cap bytes) as one line: a control
+ * character becomes '?' (text.h); the log escapes the rest when it writes. */
 static void one_line(char *out, size_t cap, const char *s)
 {
-    size_t i = 0;
-    for (; s && *s && i + 1 < cap; s++) out[i++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-    out[i] = 0;
+    text_copy(out, cap, s ? s : "");
+    text_scrub(out);
 }
 
 /* How the log names each state. */
