@@ -62,6 +62,8 @@ typedef struct fake {
     bank_signer *core, *other;  /* the core's key; another key */
     receipt_mode receipt;
     int enrol_bad;     /* enrolments whose signature did not verify */
+    int dumb;          /* 1: "200 {}" to every request, as any host could answer */
+    int dumb_n;        /* requests so answered */
     int approved;      /* 0: results get 403 kiosk-not-approved */
     int forget;        /* 1: forget the kiosk at the next result (as after a reset) */
     int known;         /* the kiosk enrolled since it was last forgotten */
@@ -213,6 +215,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         b->len += n;
         *upload_size = 0;
         return MHD_YES;
+    }
+    pthread_mutex_lock(&f->mu);
+    int dumb = f->dumb;
+    f->dumb_n += dumb;
+    pthread_mutex_unlock(&f->mu);
+    if (dumb) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(2, "{}", MHD_RESPMEM_PERSISTENT);
+        enum MHD_Result rc = MHD_queue_response(c, 200, resp);
+        MHD_destroy_response(resp);
+        return rc;
     }
     if (strcmp(method, "GET") == 0 && strcmp(url, "/v1/challenge") == 0) {
         char text[256];
@@ -851,6 +863,38 @@ static void check_kept_without_a_valid_receipt(fx *x, receipt_mode mode, const c
     assert_int_equal(n, 1);
 }
 
+static int dumb_count(fake *f)
+{
+    pthread_mutex_lock(&f->mu);
+    int n = f->dumb_n;
+    pthread_mutex_unlock(&f->mu);
+    return n;
+}
+
+static void test_a_host_answering_200_to_everything_takes_nothing(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    x->f.dumb = 1;
+    fake_up(&x->f, 0);
+    start(x);
+    /* several rounds: it is asked again and again, and never trusted */
+    WAIT(dumb_count(&x->f) >= 4 && info(x).state == UPLOADER_ENROL_REFUSED);
+    assert_true(dumb_count(&x->f) >= 4);
+    assert_int_equal(info(x).state, UPLOADER_ENROL_REFUSED);
+    assert_non_null(strstr(info(x).reason, "not a Kisi core"));
+    assert_int_equal(count(x, "sent", ".json"), 0);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+    assert_int_equal(access(fx_path(x->dir, COREKEY_FILE), F_OK), -1);   /* nothing pinned */
+    uploader_stop(x->u);
+    x->u = NULL;
+    char out[4096], ew[WHY_SIZE] = "";
+    int n = 0;
+    snprintf(out, sizeof out, "%s/stick", x->keys);
+    assert_int_equal(export_outbox(x->dir, out, &n, ew), 0);
+    assert_int_equal(n, 1);
+}
+
 static void test_a_plain_2xx_without_receipt_never_moves_a_result_to_sent(void **state)
 {
     check_kept_without_a_valid_receipt(*state, RECEIPT_NONE, "no receipt");
@@ -1007,6 +1051,8 @@ int main(void)
             teardown),
         cmocka_unit_test_setup_teardown(test_an_outage_is_logged_once_not_at_every_retry, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_a_host_answering_200_to_everything_takes_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_a_plain_2xx_without_receipt_never_moves_a_result_to_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_receipt_signed_by_another_key_is_refused, setup,
