@@ -57,7 +57,7 @@ LIBBANK   := $(BUILD)/libbank.a
 # fuzz targets and benchmarks may see the internals.
 PUB       := $(BUILD)/include
 BANK_PUB  := bank/bank.h bank/richtext.h
-CORE_PUB  := core/analysis.h core/cohort.h core/http.h core/ingest.h core/itemstat.h core/log.h core/recap.h core/recap_io.h core/store.h
+CORE_PUB  := core/analysis.h core/cohort.h core/http.h core/ingest.h core/itemstat.h core/log.h core/recap.h core/recap_io.h core/signer.h core/store.h
 PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
 BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)
@@ -197,8 +197,8 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(CFLAGS) -c $< -o $@
 
 # targets in the core or the kiosk link their library too (FUZZ_LINK, before libbank)
-FUZZ_CORE := http result sig stats
-FUZZ_KIOSK := journal
+FUZZ_CORE := http result sig stats enrol
+FUZZ_KIOSK := journal receipt
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
 $(FUZZ_KIOSK:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBKIOSK) $(LIBBANK) $(LIBUTIL) $(SDL_LIBS) $(NET_LIBS)

@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "sbuf.h"
+#include "text.h"
 #include "why.h"
 
 /* Work one statement may do, in SQLite VM steps: a scan of the largest
@@ -180,16 +181,11 @@ static bank_err rows_read(sqlite3 *db, const char *name, schema_rows *r, char *w
     return e;
 }
 
-/* The "type name" of an entry, cut and with control characters shown as
- * '?': a hostile name must not break the one-line message. */
+/* The "type name" of an entry, cut and shown escaped (text_escape): a
+ * hostile name must not break the one-line message nor pass for another. */
 static void entry_key(const char *e, char out[81])
 {
-    size_t n = 0;
-    for (; e[n] && n < 80; n++) {
-        unsigned char ch = (unsigned char)e[n];
-        out[n] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
-    }
-    out[n] = 0;
+    text_escape(e, out, 81);
 }
 
 bank_err kdb_schema_check(sqlite3 *db, const char *name, const char *kind, const char *schema,

@@ -1,9 +1,12 @@
 /* decide.c -- the operator approves or revokes a kiosk: its waiting results are then stored or refused. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
 #include "ingest_int.h"
+#include "kcode.h"
 #include "log.h"
 #include "why.h"
 
@@ -20,6 +23,47 @@ static int find_kiosk(const char *pub, const char *name, const char *state, int6
     find *f = arg;
     if (strncasecmp(pub, f->prefix, strlen(f->prefix)) == 0) snprintf(f->pub, sizeof f->pub, "%s", pub);
     return 0;
+}
+
+/* The kiosks named by a code or a key prefix. */
+typedef struct match {
+    char code[KCODE_SIZE];  /* "" when id is no code */
+    char prefix[65];        /* "" when id is no key prefix */
+    void (*fn)(const char *, const char *, const char *, int64_t, void *);
+    void *arg;
+    int n;
+} match;
+
+static int match_kiosk(const char *pub, const char *name, const char *state, int64_t enrolled_ms,
+                       void *arg)
+{
+    match *m = arg;
+    char code[KCODE_SIZE];
+    bool hit = m->prefix[0] && strncmp(pub, m->prefix, strlen(m->prefix)) == 0;
+    if (!hit && m->code[0] && kcode_of(pub, code) == 0) hit = strcmp(code, m->code) == 0;
+    if (!hit) return 0;
+    m->n++;
+    if (m->fn) m->fn(pub, name, state, enrolled_ms, m->arg);
+    return 0;
+}
+
+int core_kiosk_match(store *st, const char *id,
+                     void (*fn)(const char *pub, const char *name, const char *state,
+                                int64_t enrolled_ms, void *arg),
+                     void *arg, char *why)
+{
+    match m = {.fn = fn, .arg = arg};
+    size_t n = id ? strlen(id) : 0;
+    if (n >= 8 && n <= 64) {
+        for (size_t i = 0; i < n; i++) m.prefix[i] = (char)tolower((unsigned char)id[i]);
+        if (!hex_valid(m.prefix, n)) m.prefix[0] = 0;
+    }
+    if (kcode_parse(id, m.code) != 0) m.code[0] = 0;
+    if (!m.prefix[0] && !m.code[0])
+        return why_set(why, "a kiosk is named by its approval code (XXXX-XXXX, as its screen "
+                            "shows) or 8 to 64 hex digits of its key, not '%.70s'", id ? id : "");
+    if (store_kiosk_each(st, match_kiosk, &m, why) != 0) return -1;
+    return m.n;
 }
 
 /* Checks and stores (or refuses) the waiting results, one by one. */

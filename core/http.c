@@ -20,10 +20,11 @@
 #include "analysis.h"
 #include "bank.h"
 #include "cohort.h"
+#include "enrol.h"
 #include "http.h"
 #include "hex.h"
 #include "clk.h"
-#include "text.h"
+#include "kcode.h"
 #include "sbuf.h"
 #include "proto.h"
 #include "log.h"
@@ -33,6 +34,7 @@ struct http_server {
     struct MHD_Daemon *d;
     int fd;                 /* the listening socket: the daemon closes it when it stops */
     core_ctx *c;            /* borrowed */
+    enrol_guard *enrol;     /* proof and limits of enrolment */
     http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
@@ -114,18 +116,6 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, unsigned status, 
     return send_json(conn, status, json_pack("{s:s, s:s}", "error", code, "reason", reason));
 }
 
-/* Parses the request body as a JSON object; NULL after queueing a 400. */
-static json_t *body_object(struct MHD_Connection *conn, const req *r, enum MHD_Result *rc)
-{
-    json_error_t je;
-    json_t *o = r->body.len ? json_loadb(r->body.p, r->body.len, JSON_REJECT_DUPLICATES, &je) : NULL;
-    if (json_is_object(o)) return o;
-    json_decref(o);
-    *rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed", "the body is not a JSON object%s%s",
-                     r->body.len ? ": " : "", r->body.len ? je.text : "");
-    return NULL;
-}
-
 /* True when s is a plain id: 1..64 of [A-Za-z0-9._-], not starting with '.'. */
 static bool is_id(const char *s)
 {
@@ -144,34 +134,48 @@ static enum MHD_Result on_health(http_server *h, struct MHD_Connection *conn, co
     return send_json(conn, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
 }
 
+/* GET /v1/challenge: what a kiosk signs to enrol, and the core's key it
+ * signs it for (and pins). */
+static enum MHD_Result on_challenge(http_server *h, struct MHD_Connection *conn, const char *arg,
+                                    const req *r)
+{
+    (void)arg, (void)r;
+    char ch[ENROL_CHALLENGE_SIZE];
+    enrol_challenge(h->enrol, clk_wall_ms(), ch);
+    return send_json(conn, MHD_HTTP_OK,
+                     json_pack("{s:i, s:s, s:s}", "version", PROTO_ENROL_VERSION, "challenge", ch,
+                               "core", core_signer_pub(core_ctx_signer(h->c))));
+}
+
+/* The client's address as text ("?" when unknown) into out. */
+static void client_addr(struct MHD_Connection *conn, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    socklen_t n = !sa ? 0 : sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                       : sizeof(struct sockaddr_in);
+    if (!sa || getnameinfo(sa, n, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0)
+        snprintf(out, cap, "?");
+}
+
+/* POST /v1/kiosks: a signed enrolment request (enrol.h). Accepted, the
+ * answer carries the kiosk's state, its approval code and the core's key. */
 static enum MHD_Result on_kiosk_enrol(http_server *h, struct MHD_Connection *conn,
                                       const char *arg, const req *r)
 {
     (void)arg;
-    enum MHD_Result rc = MHD_NO;
-    json_t *o = body_object(conn, r, &rc);
-    if (!o) return rc;
-    const char *pub = json_string_value(json_object_get(o, "pub"));
-    json_t *jn = json_object_get(o, "name");
-    const char *name = jn ? json_string_value(jn) : "";
-    char why[WHY_SIZE] = "", state[16] = "";
-    if (!hex_valid(pub, 64))
-        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                        "\"pub\" must be the kiosk key: 64 lower-case hex digits");
-    else if (!name || strlen(name) > 120 || text_has_control(name))
-        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
-                        "\"name\" must be one line of at most 120 bytes");
-    else {
-        int known = store_kiosk_state(core_ctx_store(h->c), pub, state, why);
-        if (known == 1)
-            rc = send_json(conn, MHD_HTTP_OK, json_pack("{s:s}", "state", state));
-        else if (known == 0 && core_kiosk_enrol(h->c, pub, name, clk_wall_ms(), why) == 0)
-            rc = send_json(conn, MHD_HTTP_ACCEPTED, json_pack("{s:s}", "state", "pending"));
-        else
-            rc = send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
-    }
+    char addr[INET6_ADDRSTRLEN + 8], code[KCODE_SIZE] = "";
+    enrol_answer a;
+    client_addr(conn, addr, sizeof addr);
+    enrol_request(h->enrol, r->body.p, r->body.len, addr, clk_wall_ms(), &a);
+    if (a.status >= 300) return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
+    json_t *o = json_loadb(r->body.p, r->body.len, 0, NULL);
+    kcode_of(json_string_value(json_object_get(o, "pub")), code);
     json_decref(o);
-    return rc;
+    return send_json(conn, (unsigned)a.status,
+                     json_pack("{s:s, s:s, s:s}", "state", a.state, "approval", code, "core",
+                               core_signer_pub(core_ctx_signer(h->c))));
 }
 
 static enum MHD_Result on_kiosk_state(http_server *h, struct MHD_Connection *conn,
@@ -207,10 +211,20 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "the body must be the result record");
     ingest_outcome out;
-    core_ingest(h->c, r->body.p, r->body.len, kiosk, sig, clk_wall_ms(), &out);
+    int64_t now = clk_wall_ms();
+    core_ingest(h->c, r->body.p, r->body.len, kiosk, sig, now, &out);
     snprintf(answered.code, sizeof answered.code, "%s", out.code);
     json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
     if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
+    core_receipt rc;
+    char why[WHY_SIZE], *text = NULL;
+    /* stored, or already stored: the kiosk files it as sent on this receipt only */
+    if (a && (out.status == 200 || out.status == 201) &&
+        core_receipt_sign(core_ctx_signer(h->c), out.digest, kiosk,
+                          out.status == 201 ? "stored" : "duplicate", now, &rc, why) == 0 &&
+        (text = core_receipt_json(&rc)) != NULL)
+        json_object_set_new(a, "receipt", json_loads(text, 0, NULL));
+    free(text);
     return send_json(conn, (unsigned)out.status, a);
 }
 
@@ -327,6 +341,7 @@ static const struct route {
     route_fn fn;
 } routes[] = {
     {"GET", PROTO_PATH_HEALTH, "", false, false, on_health},
+    {"GET", PROTO_PATH_CHALLENGE, "", false, false, on_challenge},
     {"POST", PROTO_PATH_KIOSKS, "", false, false, on_kiosk_enrol},
     {"GET", PROTO_PATH_KIOSKS "/", "", true, false, on_kiosk_state},
     {"POST", PROTO_PATH_RESULTS, "", false, false, on_result},
@@ -523,8 +538,10 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     if (cfg) h->cfg = *cfg;
     if (!h->cfg.listen) h->cfg.listen = "127.0.0.1:8080";
     if (!h->cfg.body_max) h->cfg.body_max = HTTP_BODY_MAX;
-    h->fd = listen_on(h->cfg.listen, h->url, sizeof h->url, why);
+    h->enrol = enrol_guard_new(c, NULL, why);
+    h->fd = h->enrol ? listen_on(h->cfg.listen, h->url, sizeof h->url, why) : -1;
     if (h->fd < 0) {
+        enrol_guard_free(h->enrol);
         free(h);
         return NULL;
     }
@@ -541,6 +558,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     if (!h->d) {
         why_set(why, "cannot start the HTTP server on %s", h->cfg.listen);
         close(h->fd);
+        enrol_guard_free(h->enrol);
         free(h);
         return NULL;
     }
@@ -551,6 +569,7 @@ void http_stop(http_server *h)
 {
     if (!h) return;
     MHD_stop_daemon(h->d); /* closes h->fd too: closing it again could close another's file */
+    enrol_guard_free(h->enrol);
     free(h);
 }
 

@@ -14,6 +14,7 @@
 #include "hex.h"
 #include "log.h"
 #include "proto.h"
+#include "text.h"
 #include "why.h"
 
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why)
@@ -22,9 +23,10 @@ int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now
         why_set(why, "a kiosk key is 64 lower-case hex digits");
         return -1;
     }
+    char shown[TEXT_ESCAPED(120)];
     int rc = store_kiosk_enrol(c->st, pub, name ? name : "", now_ms, why);
-    if (!rc) core_log(CORE_LOG_INFO, "kiosk enrolled: kiosk=%s state=pending name=\"%.120s\"", pub,
-                      name ? name : "");
+    if (!rc) core_log(CORE_LOG_INFO, "kiosk enrolled: kiosk=%s state=pending name=\"%s\"", pub,
+                      text_escape(name, shown, sizeof shown));
     return rc;
 }
 
@@ -321,6 +323,7 @@ static void ingest(core_ctx *c, const char *result, size_t len, const char *pub,
     int max = 0;
     bool verified = false;
     digest_hex(result, len, digest);
+    memcpy(out->digest, digest, sizeof out->digest);
     if (!pub || !hex) {
         set(out, 400, "malformed", "a result needs its kiosk key and signature");
         goto out;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "signer.h"
 #include "store.h"
 #include "why.h"
 
@@ -20,6 +21,9 @@ typedef struct core_ctx core_ctx;
  * NULL with why set on error. */
 core_ctx *core_ctx_new(store *s, const char *key_path, char *why);
 void core_ctx_free(core_ctx *c);
+/* The core's signing key, derived from its key file (signer.h); borrowed
+ * from c. */
+const core_signer *core_ctx_signer(const core_ctx *c);
 store *core_ctx_store(core_ctx *c);
 
 /* Keeps a sealed bank in the store: its bytes, and its passphrase (read
@@ -49,6 +53,7 @@ typedef struct ingest_outcome {
                               "score-mismatch", "attempt-mismatch", "too-many-attempts",
                               "quizzes-not-passed", "server-error" */
     char reason[WHY_SIZE]; /* one line for people */
+    char digest[65];       /* SHA-256 of the record as received, hex (for its receipt) */
 } ingest_outcome;
 
 /* Verifies and stores one result: `result` is the record exactly as signed
@@ -80,6 +85,16 @@ void core_ingest_or_wait(core_ctx *c, const char *result, size_t len, const char
  * count them (a waiting result the store cannot take stays waiting). */
 int core_kiosk_decide(store *st, core_ctx *c, const char *prefix, const char *state,
                       int64_t now_ms, int *stored, int *refused, char *why);
+
+/* Calls fn for every kiosk that `id` names: its approval code as the kiosk
+ * shows it ("XXXX-XXXX", any case, with or without the dash: kcode.h), or
+ * 8 to 64 hex digits its key starts with; 8 characters that may be either
+ * are tried as both. Returns how many kiosks it names (fn stops nothing),
+ * or -1 with why when id is neither or the store cannot be read. */
+int core_kiosk_match(store *st, const char *id,
+                     void (*fn)(const char *pub, const char *name, const char *state,
+                                int64_t enrolled_ms, void *arg),
+                     void *arg, char *why);
 
 /* Reads a .sig file's JSON ({"kiosk": 64 hex, "sig": 128 hex}) into
  * kiosk[65] and sig[129]; 0, or -1 when it is not that. */

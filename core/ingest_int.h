@@ -33,6 +33,7 @@ typedef struct open_session {
 struct core_ctx {
     store *st;
     vault key; /* seals the passphrases kept in the store */
+    core_signer *signer; /* derived from key: signs receipts */
     pthread_mutex_t mu;  /* libbank handles are not thread-safe */
     open_bank banks[CACHE_MAX];
     size_t nbanks;

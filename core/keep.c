@@ -44,8 +44,19 @@ core_ctx *core_ctx_new(store *s, const char *key_path, char *why)
         free(c);
         return NULL;
     }
+    c->signer = core_signer_new(c->key.key, why);
+    if (!c->signer) {
+        vault_wipe(&c->key);
+        free(c);
+        return NULL;
+    }
     pthread_mutex_init(&c->mu, NULL);
     return c;
+}
+
+const core_signer *core_ctx_signer(const core_ctx *c)
+{
+    return c->signer;
 }
 
 void core_ctx_free(core_ctx *c)
@@ -57,6 +68,7 @@ void core_ctx_free(core_ctx *c)
     }
     for (size_t i = 0; i < c->nbanks; i++) bank_close(c->banks[i].b);
     vault_wipe(&c->key);
+    core_signer_free(c->signer);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }

@@ -47,9 +47,11 @@ void core_log(core_log_level level, const char *fmt, ...)
     if (k < 0) return;
     n += (size_t)k < LOG_LINE_MAX - n ? (size_t)k : LOG_LINE_MAX - n - 1;
     line[n] = 0;
-    text_scrub(line); /* one event, one line */
-    line[n++] = '\n';
+    /* one event, one line, and names shown as what they are (text_escape) */
+    char shown[TEXT_ESCAPED(LOG_LINE_MAX)];
+    n = strlen(text_escape(line, shown, sizeof shown - 1));
+    shown[n++] = '\n';
     /* one write: lines of several threads never interleave */
-    ssize_t w = write(STDERR_FILENO, line, n);
+    ssize_t w = write(STDERR_FILENO, shown, n);
     (void)w;
 }

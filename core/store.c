@@ -229,6 +229,13 @@ int store_kiosk_enrol(store *s, const char *pub, const char *name, int64_t now_m
     return s->ops->kiosk_enrol(s, pub, name ? name : "", now_ms, why);
 }
 
+int store_kiosk_expire(store *s, int64_t before_ms, int *forgotten, char *why)
+{
+    STORE_CHECK(s, "kiosks", forgotten ? "" : NULL);
+    *forgotten = 0;
+    return s->ops->kiosk_expire(s, before_ms, forgotten, why);
+}
+
 int store_kiosk_state(store *s, const char *pub, char *state, char *why)
 {
     STORE_CHECK(s, "kiosk", pub);

@@ -77,6 +77,10 @@ int store_kiosk_state(store *s, const char *pub, char *state, char *why);
 /* Sets the state of the kiosk whose key starts with `prefix` (at least 8 hex
  * digits, must match exactly one kiosk). */
 int store_kiosk_set(store *s, const char *prefix, const char *state, char *why);
+/* Forgets the kiosks still pending that enrolled before before_ms and have
+ * no result waiting for them (those stay until the operator decides);
+ * *forgotten counts them. */
+int store_kiosk_expire(store *s, int64_t before_ms, int *forgotten, char *why);
 /* Calls fn for every kiosk. */
 int store_kiosk_each(store *s, int (*fn)(const char *pub, const char *name, const char *state,
                                           int64_t enrolled_ms, void *arg),

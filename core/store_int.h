@@ -37,6 +37,7 @@ struct store_ops {
     int (*kiosk_enrol)(store *s, const char *pub, const char *name, int64_t now_ms, char *why);
     int (*kiosk_state)(store *s, const char *pub, char *state, char *why);
     int (*kiosk_set)(store *s, const char *prefix, const char *state, char *why);
+    int (*kiosk_expire)(store *s, int64_t before_ms, int *forgotten, char *why);
     int (*kiosk_each)(store *s,
                       int (*fn)(const char *pub, const char *name, const char *state,
                                 int64_t enrolled_ms, void *arg),
@@ -225,6 +226,10 @@ void sqlite_rows_free(sqlite_rows *rows);
     " FROM pending WHERE kiosk = " P(1) " ORDER BY received_ms, id"
 #define STORE_SQL_PENDING_DROP(P)                                                         \
     "DELETE FROM pending WHERE kiosk = " P(1) " AND digest = " P(2)
+/* forgets pending kiosks enrolled before P(1) with no result waiting */
+#define STORE_SQL_KIOSK_EXPIRED(P)                                                        \
+    " FROM kiosks WHERE state = 'pending' AND enrolled_ms < " P(1)                        \
+    " AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.kiosk = kiosks.pub)"
 /* moves a kiosk's waiting results to the refusals: P(2) code, P(3) reason, P(4) now */
 #define STORE_SQL_PENDING_REFUSE(P)                                                       \
     "INSERT INTO refusals (kiosk, session_id, exam_id, nip, attempt, digest, code, reason," \
@@ -274,6 +279,7 @@ int sqlite_refusal_put(store *s, const store_refusal *r, char *why);
 int sqlite_pending_put(store *s, const store_pending *p, char *why);
 int sqlite_pending_each(store *s, const char *kiosk, int (*fn)(const store_pending *p, void *arg),
                      void *arg, char *why);
+int sqlite_kiosk_expire(store *s, int64_t before_ms, int *forgotten, char *why);
 int sqlite_pending_drop(store *s, const char *kiosk, const char *digest, char *why);
 int sqlite_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
                        int64_t now_ms, int *n, char *why);
@@ -367,6 +373,7 @@ int pg_refusal_put(store *s, const store_refusal *r, char *why);
 int pg_pending_put(store *s, const store_pending *p, char *why);
 int pg_pending_each(store *s, const char *kiosk, int (*fn)(const store_pending *p, void *arg),
                  void *arg, char *why);
+int pg_kiosk_expire(store *s, int64_t before_ms, int *forgotten, char *why);
 int pg_pending_drop(store *s, const char *kiosk, const char *digest, char *why);
 int pg_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
                    int64_t now_ms, int *n, char *why);

@@ -448,6 +448,7 @@ const struct store_ops STORE_PG_OPS = {
     .kiosk_enrol = pg_kiosk_enrol,
     .kiosk_state = pg_kiosk_state,
     .kiosk_set = pg_kiosk_set,
+    .kiosk_expire = pg_kiosk_expire,
     .kiosk_each = pg_kiosk_each,
     .result_put = pg_result_put,
     .attempts = pg_attempts,

@@ -47,6 +47,16 @@ int pg_pending_drop(store *s, const char *kiosk, const char *digest, char *why)
                            STORE_SQL_PENDING_DROP(D), "tt", kiosk, digest));
 }
 
+int pg_kiosk_expire(store *s, int64_t before_ms, int *forgotten, char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "forgetting the expired enrolments", why,
+                            "DELETE" STORE_SQL_KIOSK_EXPIRED(D), "l", before_ms);
+    int count = res ? atoi(PQcmdTuples(res)) : 0;
+    int rc = pg_done(res);
+    if (!rc) *forgotten = count;
+    return rc;
+}
+
 /* The kiosk's row is locked first: a result parked at that moment by
  * another core waits, and is refused with the rest or after them. */
 int pg_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,

@@ -569,6 +569,7 @@ const struct store_ops STORE_SQLITE_OPS = {
     .kiosk_enrol = sqlite_kiosk_enrol,
     .kiosk_state = sqlite_kiosk_state,
     .kiosk_set = sqlite_kiosk_set,
+    .kiosk_expire = sqlite_kiosk_expire,
     .kiosk_each = sqlite_kiosk_each,
     .result_put = sqlite_result_put,
     .attempts = sqlite_attempts,

@@ -57,6 +57,23 @@ int sqlite_pending_drop(store *s, const char *kiosk, const char *digest, char *w
     return sqlite_end(ss, true, rc, why);
 }
 
+int sqlite_kiosk_expire(store *s, int64_t before_ms, int *forgotten, char *why)
+{
+    sqlite_store *ss = (sqlite_store *)s;
+    const char *what = "forgetting the expired enrolments";
+    sqlite_rows r = {0};
+    if (sqlite_begin(ss, true, why)) return -1;
+    int rc = sqlite_select(ss, &r, what, why, "SELECT COUNT(*)" STORE_SQL_KIOSK_EXPIRED(Q), "l",
+                           before_ms);
+    int count = rc ? 0 : (int)STORE_CELL_NUM(&r, 0, 0);
+    sqlite_rows_free(&r);
+    if (!rc && count)
+        rc = sqlite_exec(ss, what, why, "DELETE" STORE_SQL_KIOSK_EXPIRED(Q), "l", before_ms);
+    rc = sqlite_end(ss, true, rc, why);
+    if (!rc) *forgotten = count;
+    return rc;
+}
+
 int sqlite_pending_refuse(store *s, const char *kiosk, const char *code, const char *reason,
                           int64_t now_ms, int *n, char *why)
 {

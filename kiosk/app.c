@@ -12,6 +12,7 @@
 #include "app_internal.h"
 #include "secret.h"
 #include "clk.h"
+#include "kcode.h"
 #include "why.h"
 
 #define PIN_TRIES 3
@@ -124,8 +125,8 @@ static void app_start(app *a)
         char host[121] = "kiosk";
         gethostname(host, sizeof host - 1);
         char uw[WHY_SIZE] = "";
-        a->up = uploader_start(c->core_url, c->state_dir, bank_signer_pub(a->signer), host,
-                               a->log, uw);
+        a->up = uploader_start(c->core_url, c->state_dir, a->signer, host, c->core_key, a->log,
+                               uw);
         if (!a->up) {
             app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
             return;
@@ -191,8 +192,7 @@ void app_refresh_queued(app *a)
     a->v.delivery.queued = a->v.queued;
     a->v.delivery.retry_s = 0;   /* a countdown would redraw every second */
     if (!a->up && a->signer)
-        snprintf(a->v.delivery.kiosk, sizeof a->v.delivery.kiosk, "%.16s",
-                 bank_signer_pub(a->signer));
+        kcode_of(bank_signer_pub(a->signer), a->v.delivery.kiosk);
 }
 
 void app_free(app *a)

@@ -107,6 +107,8 @@ typedef struct app_view {
 typedef struct app_config {
     const char *bank_path, *session_path, *authority_pub, *state_dir, *core_url;
     const char *proctor_code_file;   /* file with the proctor code; NULL = session token */
+    const char *core_key;            /* the core's public key file to pin (--core-key); NULL =
+                                        pinned at enrolment in state_dir/core.pub */
     int64_t (*now_ms)(void);          /* wall clock; NULL = the real one */
     const char *trace_path;           /* when set, a line per screen change (tests) */
 } app_config;

@@ -91,7 +91,10 @@ void klog_event(klog *l, const char *event, const char *fmt, ...)
     n = strlen(line);
     if (n > sizeof line - 2) n = sizeof line - 2;
     line[n] = 0;
-    text_scrub(line);   /* one event, one line */
+    /* one event, one line, and names shown as what they are */
+    char shown[TEXT_ESCAPED(KLOG_LINE)];
+    text_escape(line, shown, KLOG_LINE - 1);
+    memcpy(line, shown, (n = strlen(shown)) + 1);
     line[n++] = '\n';
     pthread_mutex_lock(&l->mu);
     if (l->fd >= 0 && l->size + n > l->max) rotate(l);

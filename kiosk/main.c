@@ -38,6 +38,7 @@ static void usage(FILE *f)
             "usage: kiosk --bank BANK --session SESSION --authority AUTH.pub [--core URL]\n"
             "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
             "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n"
+            "             [--core-key CORE.pub]\n"
             "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n");
 }
 
@@ -67,7 +68,7 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const valued[] = {"--bank", "--session", "--authority", "--core",
                                          "--state", "--lang", "--font", "--strings",
                                          "--proctor-code-file", "--size", "--trace",
-                                         "--export"};
+                                         "--export", "--core-key"};
     memset(o, 0, sizeof *o);
     o->lang = "id";
     o->font = DEFAULT_FONT;
@@ -100,7 +101,8 @@ static int parse(int argc, char **argv, opts *o)
             if (!parse_size(v, &o->width, &o->height)) return bad("--size must be WxH, not", v);
             break;
         case 10: o->cfg.trace_path = v; break;
-        default: o->export_dir = v; break;
+        case 11: o->export_dir = v; break;
+        default: o->cfg.core_key = v; break;
         }
     }
     if (o->export_dir) return 0;

@@ -58,6 +58,8 @@ bool ui_delivery_text(const texts *s, const uploader_info *d, char *out, size_t 
     case UPLOADER_REVOKED: key = "delivery.revoked"; break;
     case UPLOADER_ENROL_REFUSED: key = "delivery.enrol_refused", arg = d->reason; break;
     case UPLOADER_DISK: key = "delivery.disk", arg = d->reason; break;
+    case UPLOADER_BAD_RECEIPT: key = "delivery.bad_receipt", arg = d->reason; break;
+    case UPLOADER_CORE_KEY: key = "delivery.core_key", arg = d->reason; break;
     case UPLOADER_OK:
     default:
         key = d->queued ? "delivery.connecting" : "delivery.done";

@@ -11,11 +11,16 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
+#include "bank.h"
+#include "corekey.h"
 #include "export.h"
 #include "klog.h"
 #include "uploader.h"
 #include "hex.h"
+#include "kcode.h"
+#include "text.h"
 #include "clk.h"
 #include "proto.h"
 #include "why.h"
@@ -37,11 +42,14 @@ typedef struct answer {
     char error[CURL_ERROR_SIZE];  /* libcurl's detail of that failure */
     char code[40];      /* "code" or "error" member, "" when none */
     char state[16];     /* "state" member of an enrolment answer */
+    char challenge[72]; /* "challenge" member of a challenge */
+    char core[65];      /* "core" member: the core's key, of a challenge or enrolment */
     char reason[160];   /* "reason" member, made one line */
 } answer;
 
 struct uploader {
-    char *base, *outbox, *sent, *refused, *pub, *name;
+    char *base, *outbox, *sent, *refused, *pub, *name, *pin_path;
+    const bank_signer *signer;  /* borrowed: signs the enrolment */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -62,6 +70,7 @@ struct uploader {
     CURL *curl;
     struct curl_slist *headers;
     int enrolled, revoked, backoff_ms;
+    char core[65];      /* the pinned core key, "" until the first enrolment pins it */
     uploader_timing timing;    /* the delays, as tuned when it started */
     uint32_t rng;
     size_t rlen;
@@ -93,18 +102,18 @@ static char *join(const char *dir, const char *sub)
     return p;
 }
 
-/* Copies `s` into out (cap bytes) as one line: control characters become spaces. */
+/* Copies `s` (NULL: "") into out (cap bytes) as one line: a control
+ * character becomes '?' (text.h); the log escapes the rest when it writes. */
 static void one_line(char *out, size_t cap, const char *s)
 {
-    size_t i = 0;
-    for (; s && *s && i + 1 < cap; s++) out[i++] = (unsigned char)*s < 0x20 ? ' ' : *s;
-    out[i] = 0;
+    text_copy(out, cap, s ? s : "");
+    text_scrub(out);
 }
 
 /* How the log names each state. */
 static const char *const STATE_NAMES[] = {
     "off", "connecting", "delivering", "core-unreachable", "core-error", "awaiting-approval",
-    "revoked", "enrolment-refused", "disk-error",
+    "revoked", "enrolment-refused", "disk-error", "bad-receipt", "core-key-mismatch",
 };
 
 /* True when state st for this reason (and kind of outage) is news for the
@@ -114,7 +123,8 @@ static int log_news(const uploader *u, uploader_state st, uploader_net net, cons
 {
     if (st != u->logged) return 1;
     if (st == UPLOADER_UNREACHABLE) return net != u->logged_net;
-    if (st == UPLOADER_CORE_ERROR || st == UPLOADER_ENROL_REFUSED || st == UPLOADER_DISK)
+    if (st == UPLOADER_CORE_ERROR || st == UPLOADER_ENROL_REFUSED || st == UPLOADER_DISK ||
+        st == UPLOADER_BAD_RECEIPT || st == UPLOADER_CORE_KEY)
         return strcmp(line, u->logged_reason) != 0;
     return 0;
 }
@@ -173,7 +183,8 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
     return atomic_load(&((uploader *)arg)->stop) != 0;
 }
 
-/* POSTs len bytes of text with the header list hd; fills a from the answer. */
+/* POSTs len bytes of text with the header list hd (text NULL: GETs);
+ * fills a from the answer. */
 static void post_bytes(uploader *u, const char *path, const char *text, size_t len,
                        struct curl_slist *hd, answer *a)
 {
@@ -188,8 +199,12 @@ static void post_bytes(uploader *u, const char *path, const char *text, size_t l
     u->errbuf[0] = 0;
     curl_easy_setopt(u->curl, CURLOPT_URL, url);
     curl_easy_setopt(u->curl, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, text);
-    curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    if (text) {
+        curl_easy_setopt(u->curl, CURLOPT_POSTFIELDS, text);
+        curl_easy_setopt(u->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    } else {
+        curl_easy_setopt(u->curl, CURLOPT_HTTPGET, 1L);
+    }
     a->cc = curl_easy_perform(u->curl);
     if (a->cc == CURLE_OK)
         curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &a->status);
@@ -203,6 +218,8 @@ static void post_bytes(uploader *u, const char *path, const char *text, size_t l
     if (!code) code = json_string_value(json_object_get(o, "error"));
     one_line(a->code, sizeof a->code, code);
     one_line(a->state, sizeof a->state, json_string_value(json_object_get(o, "state")));
+    one_line(a->challenge, sizeof a->challenge, json_string_value(json_object_get(o, "challenge")));
+    one_line(a->core, sizeof a->core, json_string_value(json_object_get(o, "core")));
     one_line(a->reason, sizeof a->reason, json_string_value(json_object_get(o, "reason")));
     json_decref(o);
 }
@@ -260,34 +277,83 @@ static int transient(long status)
            status >= 500;
 }
 
-/* POST /v1/kiosks (enrolling again changes nothing at the core, and tells
- * this kiosk whether it is pending, approved or revoked). STEP_NEXT once
- * enrolled, else STEP_RETRY. */
+/* The core answered with key `core`: 0 when it is the pinned one, or
+ * none was pinned yet (then it is pinned now); else the delivery problem
+ * is set and -1. */
+static int core_key_ok(uploader *u, const char *core)
+{
+    char why[WHY_SIZE] = "";
+    if (u->core[0] && strcmp(u->core, core) == 0) return 0;
+    if (!u->core[0] && hex_valid(core, 64) && corekey_pin(u->pin_path, core, why) == 0) {
+        memcpy(u->core, core, 65);
+        klog_event(u->log, "core-key", "pinned %s in %s", core, u->pin_path);
+        return 0;
+    }
+    if (!why[0])
+        snprintf(why, sizeof why, "the core answers with key %.16s, not the pinned %.16s",
+                 hex_valid(core, 64) ? core : "(none)", u->core);
+    set_state(u, UPLOADER_CORE_KEY, 0, UPLOADER_NET_NONE, why);
+    return -1;
+}
+
+/* Sets the state of an answer that is not a 2xx (nor an enrolment). */
+static void not_taken(uploader *u, const answer *a, uploader_state refused)
+{
+    char line[256];
+    if (a->status == 0) {
+        unreachable(u, a);
+        return;
+    }
+    answer_line(a, line, sizeof line);
+    set_state(u, transient(a->status) ? UPLOADER_CORE_ERROR : refused, a->status,
+              UPLOADER_NET_NONE, line);
+}
+
+/* GET /v1/challenge, then POST /v1/kiosks signed by the kiosk key over the
+ * challenge and the core's key (enrolling again changes nothing at the
+ * core, and tells this kiosk whether it is pending, approved or revoked).
+ * The core's key is pinned at the first enrolment, unless it was given.
+ * STEP_NEXT once enrolled, else STEP_RETRY. */
 static step enrol(uploader *u)
 {
-    json_t *body = json_pack("{s:s, s:s}", "pub", u->pub, "name", u->name);
     answer a;
-    char line[256];
-    if (!body) return STEP_RETRY;
-    post(u, PROTO_PATH_KIOSKS, body, &a);
-    json_decref(body);
-    if (a.status >= 200 && a.status < 300) {
-        u->enrolled = 1;
-        u->revoked = strcmp(a.state, "revoked") == 0;
-        set_state(u, u->revoked ? UPLOADER_REVOKED
-                     : strcmp(a.state, "pending") == 0 ? UPLOADER_AWAITING_APPROVAL
-                                                        : UPLOADER_OK,
-                  a.status, UPLOADER_NET_NONE, NULL);
-        return STEP_NEXT;
-    }
-    if (a.status == 0) {
-        unreachable(u, &a);
+    char text[512], sig[129];
+    post_bytes(u, PROTO_PATH_CHALLENGE, NULL, 0, u->headers, &a);
+    if (a.status < 200 || a.status >= 300) {
+        not_taken(u, &a, UPLOADER_ENROL_REFUSED);
         return STEP_RETRY;
     }
-    answer_line(&a, line, sizeof line);
-    set_state(u, transient(a.status) ? UPLOADER_CORE_ERROR : UPLOADER_ENROL_REFUSED, a.status,
-              UPLOADER_NET_NONE, line);
-    return STEP_RETRY;
+    if (u->core[0] && strcmp(a.core, u->core) != 0) {
+        core_key_ok(u, a.core);
+        return STEP_RETRY;
+    }
+    int n = snprintf(text, sizeof text, PROTO_ENROL_TEXT, PROTO_ENROL_VERSION, a.core,
+                     a.challenge, u->pub, u->name);
+    json_t *body = n > 0 && (size_t)n < sizeof text && hex_valid(a.core, 64) &&
+                           bank_signer_sign(u->signer, text, (size_t)n, sig) == BANK_OK
+                       ? json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "version",
+                                   PROTO_ENROL_VERSION, "pub", u->pub, "name", u->name, "core",
+                                   a.core, "challenge", a.challenge, "sig", sig)
+                       : NULL;
+    if (!body) {
+        set_state(u, UPLOADER_ENROL_REFUSED, a.status, UPLOADER_NET_NONE,
+                  "the core's challenge cannot be signed: it is not a Kisi core of this version");
+        return STEP_RETRY;
+    }
+    post(u, PROTO_PATH_KIOSKS, body, &a);
+    json_decref(body);
+    if (a.status < 200 || a.status >= 300) {
+        not_taken(u, &a, UPLOADER_ENROL_REFUSED);
+        return STEP_RETRY;
+    }
+    if (core_key_ok(u, a.core) != 0) return STEP_RETRY;
+    u->enrolled = 1;
+    u->revoked = strcmp(a.state, "revoked") == 0;
+    set_state(u, u->revoked ? UPLOADER_REVOKED
+                 : strcmp(a.state, "pending") == 0 ? UPLOADER_AWAITING_APPROVAL
+                                                    : UPLOADER_OK,
+              a.status, UPLOADER_NET_NONE, NULL);
+    return STEP_NEXT;
 }
 
 /* The outbox could not be read or a result not moved. */
@@ -317,11 +383,24 @@ static step refuse(uploader *u, const char *name, const char *line)
     return STEP_NEXT;
 }
 
+/* Hex SHA-256 of len bytes of data into out, as the core computes it. */
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    if (!EVP_Digest(data, len, d, &n, EVP_sha256(), NULL) || n != 32) {
+        out[0] = 0;
+        return;
+    }
+    hex_encode(d, 32, out);
+}
+
 /* One result as uploaded: the record's bytes as the body, the two parts of
  * its .sig file as headers (the names the core reads, core/http.h). */
 typedef struct upload {
     char *record;
     size_t len;
+    char kiosk[65];     /* the signer, as the .sig file names it */
     struct curl_slist *headers;
 } upload;
 
@@ -356,6 +435,7 @@ static int result_upload(const char *jp, const char *sp, upload *up, char *local
     else if (r == 1 && s == 1 && (!hex_valid(kiosk, 64) || !hex_valid(hex, 128)))
         snprintf(local, cap, "kiosk: signature file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     else if (r == 1 && s == 1) {
+        memcpy(up->kiosk, kiosk, sizeof up->kiosk);
         up->headers = curl_slist_append(NULL, "Content-Type: " PROTO_TYPE_JSON);
         struct curl_slist *h = up->headers ? curl_slist_append(up->headers, "Expect:") : NULL;
         snprintf(line, sizeof line, PROTO_HEADER_KIOSK ": %s", kiosk);
@@ -392,13 +472,26 @@ static step upload_one(uploader *u, const char *name)
     }
     if (!have) return STEP_NEXT;   /* moved away, signature not yet written, or no memory */
     answer a;
+    char digest[65], why[WHY_SIZE] = "";
+    sha256_hex(up.record, up.len, digest);
     post_bytes(u, PROTO_PATH_RESULTS, up.record, up.len, up.headers, &a);
+    corekey_receipt rc;
+    /* only the pinned core's receipt for exactly this result moves it */
+    int receipt = a.status >= 200 && a.status < 300 &&
+                  corekey_receipt_parse(u->rbuf, u->rlen, &rc, why) == 0 &&
+                  corekey_receipt_check(&rc, u->core, digest, up.kiosk, why) == 0;
     upload_free(&up);
-    if (a.status >= 200 && a.status < 300) {
+    if (a.status >= 200 && a.status < 300 && !receipt) {
+        char line[UPLOADER_REASON];
+        snprintf(line, sizeof line, "HTTP %ld without a valid receipt: %s", a.status, why);
+        set_state(u, UPLOADER_BAD_RECEIPT, a.status, UPLOADER_NET_NONE, line);
+        return STEP_RETRY;
+    }
+    if (receipt) {
         if (export_move_pair(u->outbox, u->sent, name, NULL) != 0)
             return disk_error(u, "cannot move a delivered result to sent/");
-        klog_event(u->log, "upload-sent", "%s: HTTP %ld %s", name, a.status,
-                   a.status == 200 ? "already stored" : "stored");
+        klog_event(u->log, "upload-sent", "%s: receipt of core %.16s: HTTP %ld %s", name, rc.core,
+                   a.status, strcmp(rc.status, "duplicate") == 0 ? "already stored" : "stored");
         add_queued(u, -1, 0);
         u->backoff_ms = u->timing.backoff_min;
         set_state(u, UPLOADER_OK, a.status, UPLOADER_NET_NONE, NULL);
@@ -511,7 +604,7 @@ static void destroy(uploader *u, int global)
     curl_slist_free_all(u->headers);
     pthread_cond_destroy(&u->cv);
     pthread_mutex_destroy(&u->mu);
-    char *owned[] = {u->base, u->outbox, u->sent, u->refused, u->pub, u->name};
+    char *owned[] = {u->base, u->outbox, u->sent, u->refused, u->pub, u->name, u->pin_path};
     for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) free(owned[i]);
     free(u);
     if (!global) return;
@@ -532,9 +625,14 @@ static int url_ok(const char *url)
 
 /* Copies what the thread needs and prepares the curl handle. */
 static int setup(uploader *u, const char *core_url, const char *state_dir, const char *pub,
-                 const char *name, char *why)
+                 const char *name, const char *core_key, char *why)
 {
     u->base = strdup(core_url);
+    u->pin_path = join(state_dir, COREKEY_FILE);
+    if (!u->pin_path) return why_set(why, "out of memory");
+    /* --core-key wins; else the key pinned at an earlier enrolment, if any */
+    if (corekey_read(core_key ? core_key : u->pin_path, u->core, why) < 0) return -1;
+    if (core_key && !u->core[0]) return why_set(why, "the core key file %.200s is missing", core_key);
     u->outbox = join(state_dir, "outbox");
     u->sent = join(state_dir, "sent");
     u->refused = join(state_dir, "refused");
@@ -571,17 +669,17 @@ void uploader_tune(const uploader_timing *t)
     timing = t ? *t : TIMING_DEFAULT;
 }
 
-uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
-                         const char *kiosk_name, klog *log, char *why)
+uploader *uploader_start(const char *core_url, const char *state_dir, const bank_signer *signer,
+                         const char *kiosk_name, const char *core_key, klog *log, char *why)
 {
     if (!url_ok(core_url))
         return fail_null(why, "core URL must be http://HOST:PORT or https://...");
     if (!state_dir || !*state_dir) return fail_null(why, "no state folder");
-    if (!hex_valid(kiosk_pub, 64))
-        return fail_null(why, "kiosk public key must be 64 lower-case hex digits");
-    json_t *nm = kiosk_name && strlen(kiosk_name) <= 120 ? json_string(kiosk_name) : NULL;
-    json_decref(nm);
-    if (!nm) return fail_null(why, "kiosk name missing, longer than 120 bytes or not UTF-8");
+    const char *kiosk_pub = signer ? bank_signer_pub(signer) : NULL;
+    if (!hex_valid(kiosk_pub, 64)) return fail_null(why, "no kiosk key to sign with");
+    if (!kiosk_name || (kiosk_name[0] && !text_name_ok(kiosk_name, 120)))
+        return fail_null(why, "kiosk name missing, longer than 120 bytes, not UTF-8, or with a"
+                              " control or direction character");
     uploader *u = calloc(1, sizeof *u);
     if (!u) return fail_null(why, "out of memory");
     u->timing = timing;
@@ -600,7 +698,8 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
         destroy(u, 0);
         return NULL;
     }
-    if (setup(u, core_url, state_dir, kiosk_pub, kiosk_name, why) != 0) {
+    u->signer = signer;
+    if (setup(u, core_url, state_dir, kiosk_pub, kiosk_name, core_key, why) != 0) {
         destroy(u, 1);
         return NULL;
     }
@@ -611,7 +710,7 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const char
     u->backoff_ms = u->timing.backoff_min;
     u->state = u->logged = UPLOADER_CONNECTING;
     u->log = log;
-    memcpy(u->kiosk, kiosk_pub, UPLOADER_KIOSK_ID);
+    kcode_of(kiosk_pub, u->kiosk);
     if (export_list(u->outbox, "", u->names, 0, &u->queued) < 0 ||
         pthread_create(&u->thread, NULL, run, u) != 0) {
         why_set(why, "cannot start the upload thread for %s", u->outbox);
@@ -702,6 +801,12 @@ void uploader_status(const uploader *u, char *buf, size_t cap)
         break;
     case UPLOADER_DISK:
         snprintf(what, sizeof what, "; cannot file results on disk (%s)%s", in.reason, retry);
+        break;
+    case UPLOADER_BAD_RECEIPT:
+        snprintf(what, sizeof what, "; the core gave no valid receipt (%s)%s", in.reason, retry);
+        break;
+    case UPLOADER_CORE_KEY:
+        snprintf(what, sizeof what, "; not the pinned core (%s)%s", in.reason, retry);
         break;
     default: break;
     }

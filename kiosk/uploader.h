@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "bank.h"
 #include "why.h"
 
 #define UPLOADER_STATUS 160       /* a status line always fits in this many bytes */
@@ -30,7 +31,10 @@ typedef enum uploader_state {
     UPLOADER_AWAITING_APPROVAL,  /* enrolled and pending: `core kiosk approve <kiosk>` */
     UPLOADER_REVOKED,            /* the operator revoked this kiosk */
     UPLOADER_ENROL_REFUSED,      /* the core refused the enrolment (`http`, `reason`) */
-    UPLOADER_DISK                /* results cannot be filed on this PC's disk */
+    UPLOADER_DISK,               /* results cannot be filed on this PC's disk */
+    UPLOADER_BAD_RECEIPT,        /* the core took a result without a valid receipt (`reason`):
+                                    it stays queued */
+    UPLOADER_CORE_KEY            /* the core answers with another key than the pinned one */
 } uploader_state;
 
 /* Why the core could not be reached (UPLOADER_UNREACHABLE). */
@@ -45,7 +49,7 @@ typedef enum uploader_net {
 } uploader_net;
 
 #define UPLOADER_REASON 160      /* a reason line always fits in this many bytes */
-#define UPLOADER_KIOSK_ID 16     /* hex digits of the key that name the kiosk to the operator */
+#define UPLOADER_KIOSK_ID 9      /* the approval code "XXXX-XXXX" (kcode.h) naming the kiosk */
 
 /* A snapshot of the uploader for the screen. */
 typedef struct uploader_info {
@@ -55,36 +59,47 @@ typedef struct uploader_info {
     int refused;                 /* results the core refused since start (in STATE/refused) */
     int http;                    /* the core's last HTTP status, 0 = none */
     int retry_s;                 /* seconds to the next try, 0 = none planned */
-    char kiosk[UPLOADER_KIOSK_ID + 1];      /* this kiosk's id, as `core kiosk approve` takes it */
+    char kiosk[UPLOADER_KIOSK_ID + 1];      /* this kiosk's approval code, as `core kiosk
+                                               approve` takes it */
     char reason[UPLOADER_REASON];           /* the current problem in one line, "" = none */
     char last_refused[UPLOADER_REASON];     /* "CODE: reason" of the last refused result */
 } uploader_info;
 
 /* Starts ONE background thread that talks to the core at `core_url`
  * ("http://host:port" or "https://...", a trailing '/' is fine):
- *   1. enrols the kiosk: POST /v1/kiosks {"pub","name"} until a 2xx answer;
+ *   1. enrols the kiosk: GET /v1/challenge, then POST /v1/kiosks {"version",
+ *      "pub", "name", "core", "challenge", "sig"} signed by `signer` (the
+ *      kiosk key), until a 2xx answer. The core's key is pinned: `core_key`
+ *      (a file of 64 hex, --core-key) when given, else STATE/core.pub, which
+ *      the first enrolment writes with the key the core answers with; a core
+ *      answering with another key is not talked to (UPLOADER_CORE_KEY);
  *   2. then, in name order, POSTs each outbox NAME.json with its NAME.sig to
- *      /v1/results and moves the pair to sent/ or refused/ as above. A 403
- *      "kiosk-not-approved" or "unknown-kiosk" keeps everything in the outbox
- *      (the operator has yet to approve this kiosk; "unknown-kiosk" also
- *      enrols again); network errors, 5xx, 408 and 429 are retried later.
+ *      /v1/results and moves the pair to sent/ only on a 2xx answer carrying
+ *      a receipt signed by the pinned key for exactly that record (its
+ *      SHA-256, its signer, "stored" or "duplicate"); a 2xx without one keeps
+ *      it queued (UPLOADER_BAD_RECEIPT, retried later). A 4xx refusal moves
+ *      it to refused/. A 403 "kiosk-not-approved" or "unknown-kiosk" keeps
+ *      everything in the outbox (the operator has yet to approve this kiosk;
+ *      "unknown-kiosk" also enrols again); network errors, 5xx, 408 and 429
+ *      are retried later.
  * Every round first recounts the outbox, so the count is current even while
  * the core is unreachable.
  * Retries back off exponentially: 1 s doubling to at most 60 s, plus a little
  * jitter; any answer that moves a file resets the delay. When the outbox is
  * empty the thread sleeps until uploader_kick() or a periodic rescan (30 s).
- * `kiosk_pub` is the kiosk's Ed25519 public key (64 lower-case hex, as
- * bank_signer_pub() gives it), `kiosk_name` a label for the operator (UTF-8,
- * at most 120 bytes, e.g. "Lab 2, kiosk 7"). All strings are copied. `log`
+ * `signer` is borrowed and must outlive the uploader; `kiosk_name` is a
+ * label for the operator (UTF-8, at most 120 bytes, no control or direction
+ * character, e.g. "Lab 2, kiosk 7"). All strings are copied. `log`
  * (borrowed, may be NULL, must outlive the uploader) gets a line for each
  * result sent or refused and for each change of the delivery state
  * (enrolment, approval, an outage and its reason), never one per retry.
  * Calls curl_global_init() for the first uploader of the process.
  * Caller stops and frees with uploader_stop(). NULL with `why`
- * (WHY_SIZE bytes) set on error (bad URL or key, folders that cannot be
- * created, no thread). Never prints. */
-uploader *uploader_start(const char *core_url, const char *state_dir, const char *kiosk_pub,
-                         const char *kiosk_name, struct klog *log, char *why);
+ * (WHY_SIZE bytes) set on error (bad URL, key or core key file, folders
+ * that cannot be created, no thread). Never prints. */
+uploader *uploader_start(const char *core_url, const char *state_dir, const bank_signer *signer,
+                         const char *kiosk_name, const char *core_key, struct klog *log,
+                         char *why);
 
 /* The delays an uploader works with, in milliseconds. */
 typedef struct uploader_timing {

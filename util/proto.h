@@ -5,6 +5,8 @@
 /* Routes of the core (POST with a JSON body unless said otherwise). */
 #define PROTO_PATH_HEALTH "/v1/health"    /* GET: is the core up */
 #define PROTO_PATH_KIOSKS "/v1/kiosks"    /* enrol a kiosk; GET .../<key>: its state */
+#define PROTO_PATH_CHALLENGE "/v1/challenge" /* GET: a fresh enrolment challenge and the
+                                              core's public key */
 #define PROTO_PATH_RESULTS "/v1/results"  /* one signed result record */
 #define PROTO_PATH_HISTORY "/v1/history"  /* GET ?exam=ID: forms drawn (operator) */
 #define PROTO_PATH_COHORTS "/v1/cohorts"  /* GET .../<id>/recap (operator) */
@@ -23,6 +25,20 @@
 #define PROTO_VERSION 1        /* the routes, /v<N>/... */
 #define PROTO_RESULT_VERSION 1 /* result record ("kind": "kisi-result") */
 #define PROTO_SIG_VERSION 1    /* detached signature file NAME.sig */
+#define PROTO_ENROL_VERSION 1  /* signed enrolment request ("version" of POST /v1/kiosks) */
+#define PROTO_RECEIPT_VERSION 1 /* the core's signed receipt of a stored result */
+
+/* What a kiosk signs to enrol, with the key it enrols: the core's public key
+ * and a challenge that core gave (so the request holds for that core, once,
+ * for a few minutes), then its own key and name. printf arguments: version,
+ * core key (64 hex), challenge, kiosk key (64 hex), name. */
+#define PROTO_ENROL_TEXT "kisi-enrol\nversion=%d\ncore=%s\nchallenge=%s\nkiosk=%s\nname=%s\n"
+
+/* What the core signs in a receipt: the SHA-256 of the result record exactly
+ * as uploaded, the kiosk that signed it, the outcome ("stored" or
+ * "duplicate") and the core's time (ms since 1970). printf arguments:
+ * version, digest (64 hex), kiosk key (64 hex), status, time (long long). */
+#define PROTO_RECEIPT_TEXT "kisi-receipt\nversion=%d\nresult=%s\nkiosk=%s\nstatus=%s\ntime=%lld\n"
 
 /* Content types. */
 #define PROTO_TYPE_JSON "application/json"

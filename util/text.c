@@ -1,4 +1,5 @@
 /* text.c -- checks on text: control characters, direction characters, UTF-8. */
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -79,4 +80,57 @@ size_t text_copy(char *dst, size_t cap, const char *src)
     memcpy(dst, src, n);
     dst[n] = '\0';
     return n;
+}
+
+bool text_name_ok(const char *s, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n > 0 && n <= max && text_utf8_valid(s, n) && !text_has_control(s) && !text_has_bidi(s);
+}
+
+/* Appends the n bytes of piece to out[*at..cap) when they fit with a NUL;
+ * false (nothing written) when not. */
+static bool put(char *out, size_t cap, size_t *at, const char *piece, size_t n)
+{
+    if (*at + n >= cap) return false;
+    memcpy(out + *at, piece, n);
+    *at += n;
+    return true;
+}
+
+const char *text_escape(const char *s, char *out, size_t cap)
+{
+    size_t at = 0, len = s ? strlen(s) : 0, i = 0;
+    if (!cap) return out;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[16];
+        size_t n, step;
+        if (c < 0x20 || c == 0x7f) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\x%02x", c), step = 1;
+        } else if (c == '\\') {
+            n = 2, step = 1, memcpy(esc, "\\\\", 2);
+        } else if (c < 0x80) {
+            n = 1, step = 1, esc[0] = (char)c;
+        } else if (text_utf8_prefix(s + i, len - i) == 0) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\x%02x", c), step = 1;  /* not UTF-8 */
+        } else {
+            step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            char one[8] = "";
+            memcpy(one, s + i, step);
+            if (text_has_bidi(one)) {
+                unsigned cp = step == 2 ? (c & 0x1Fu) << 6 | (s[i + 1] & 0x3F)
+                                        : (c & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 |
+                                              (s[i + 2] & 0x3F);
+                n = (size_t)snprintf(esc, sizeof esc, "\\u{%04X}", cp);
+            } else {
+                n = step;
+                memcpy(esc, one, step);
+            }
+        }
+        if (!put(out, cap, &at, esc, n)) break;
+        i += step;
+    }
+    out[at] = 0;
+    return out;
 }

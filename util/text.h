@@ -18,6 +18,20 @@ void text_scrub(char *s);
  * holding one can show as a different name. */
 bool text_has_bidi(const char *s);
 
+/* True when s may name something to people: valid UTF-8 of 1..max bytes
+ * with neither a control nor a direction character (see above). */
+bool text_name_ok(const char *s, size_t max);
+
+/* Bytes text_escape needs for any n bytes of text (NUL included). */
+#define TEXT_ESCAPED(n) (4 * (n) + 1)
+
+/* Writes s into out (cap bytes, always NUL-terminated) so that it prints
+ * as one line and as what it is: a control character as \xHH, a direction
+ * character as \u{HHHH}, a byte that is not UTF-8 as \xHH, a backslash as
+ * \\; everything else as it is. A character that does not fit whole is
+ * left out, with what follows. Returns out, for printf's arguments. */
+const char *text_escape(const char *s, char *out, size_t cap);
+
 /* Length of the valid UTF-8 prefix of s[0..len): the offset of the first
  * byte that starts an invalid sequence (or a NUL), len when all is valid.
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */

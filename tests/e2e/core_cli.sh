@@ -107,12 +107,13 @@ ok "the export is in the kiosk's log"
 # -- import: the kiosk is unknown: its results wait; approved, they are stored -----
 ccore --db "$DB" import "$T/stick"; same "import from a kiosk the core never saw" "$rc" 0
 same "both wait" "$(grep -c ': waits for the approval of kiosk ' "$T/out")" 2
-grep -q "^2 results wait for the approval of kiosk $(printf %s "$K1" | cut -c1-16): .*core kiosk approve $(printf %s "$K1" | cut -c1-8) stores them\$" "$T/out" \
+CODE1=$(sed -n 's/^2 results wait for the approval of kiosk \([A-Z2-7]\{4\}-[A-Z2-7]\{4\}\) .*/\1/p' "$T/out")
+grep -q "^2 results wait for the approval of kiosk $CODE1 ($K1ID): .*core kiosk approve $CODE1 stores them\$" "$T/out" \
     || fail "import summary: $(cat "$T/out")"
-ok "import says how many results wait, and for which kiosk"
+ok "import says how many results wait, and for which kiosk: its approval code $CODE1"
 ccore --db "$DB" kiosk list
-grep -q "^$K1 *pending .*imported from stick\$" "$T/out" || fail "kiosk list: $(cat "$T/out")"
-ok "the signer is now listed as pending"
+grep -q "^$CODE1  pending .*  $K1  imported from stick\$" "$T/out" || fail "kiosk list: $(cat "$T/out")"
+ok "the signer is now listed as pending, with its code"
 ccore --db "$DB" results
 same "core results" "$rc" 0
 grep -q "^RECEIVED (UTC) *KIOSK *KIOSK NAME *SESSION *EXAM *NIP *ATT *OUTCOME\$" "$T/out" || fail "results header: $(cat "$T/out")"
@@ -120,7 +121,28 @@ same "core results lists both as waiting" "$(grep -c ' waiting: waits at the cor
 ccore --db "$DB" import "$T/stick"; same "import again while pending" "$rc" 0
 ccore --db "$DB" results
 same "still two waiting, not four" "$(grep -c ' waiting: ' "$T/out")" 2
-ccore --db "$DB" kiosk approve "$(printf %s "$K1" | cut -c1-8)"; same "approve by 8 hex" "$rc" 0
+# keys squatted on the kiosk's first hex digits (rows put in the database directly)
+if [ -z "${KISI_E2E_DB:-}" ]; then
+    python3 - "$T/core.db" "$K1" <<'PYEOF' || fail "squat"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for i in range(2):
+    db.execute("INSERT INTO kiosks (pub, name, state, enrolled_ms) VALUES (?, ?, 'pending', 1)",
+               (sys.argv[2][:16] + "%048x" % i, "squat\x1b[2J\u202e%d" % i))
+db.commit()
+PYEOF
+    ccore --db "$DB" kiosk approve "$(printf %s "$K1" | cut -c1-8)"
+    same "approving by a prefix three kiosks share is refused" "$rc" 1
+    err_has "it says the prefix is ambiguous" "names 3 kiosks:"
+    same "every candidate is listed with its code and full key" \
+        "$(grep -c "^[A-Z2-7]\{4\}-[A-Z2-7]\{4\}  pending .* $(printf %s "$K1" | cut -c1-16)[0-9a-f]\{48\}  " "$T/err")" 3
+    err_has "a squatted name is listed escaped" 'squat\x1b[2J\u{202E}0'
+    if grep -q "$(printf '\033')" "$T/err"; then fail "a raw escape reached the terminal"; fi
+    ccore --db "$DB" kiosk list
+    if grep -q "$(printf '\033')" "$T/out"; then fail "kiosk list printed a raw escape"; fi
+fi
+ccore --db "$DB" kiosk approve "$(printf %s "$CODE1" | tr 'A-Z' 'a-z' | tr -d -)"
+same "approve by the code as typed (lower case, no dash)" "$rc" 0
 grep -q "approved; of its waiting results 2 stored, 0 refused" "$T/out" || fail "approve: $(cat "$T/out")"
 ok "approving stores the waiting results ($(cat "$T/out"))"
 grep -q "info kiosk approved: kiosk=$K1" "$T/err" || fail "approve log: $(cat "$T/err")"
@@ -176,6 +198,17 @@ grep -q " refused (bad-signature): the signature does not match the result\$" "$
 ok "core results shows the tampered copy as refused, and why"
 
 # -- history: FORMS.jsonl for the next session --------------------------------------
+# a stick's file named with an escape sequence (clear screen, set the title)
+mkdir "$T/stick5"
+EVIL=$(printf 'evil\033[2J\033]0;owned\007')
+f=$(ls "$T"/stick/*.json | head -n 1)
+cp "$f" "$T/stick5/$EVIL.json"; cp "${f%.json}.sig" "$T/stick5/$EVIL.sig"
+ccore --db "$DB" import "$T/stick5"; same "import of a file named with escapes" "$rc" 0
+grep -q '^evil\\x1b\[2J\\x1b\]0;owned\\x07.json: already stored$' "$T/out" \
+    || fail "escaped name: $(od -c "$T/out" | head)"
+if grep -q "$(printf '\033')" "$T/out" "$T/err"; then fail "import printed a raw escape"; fi
+ok "import shows a stick's file name escaped"
+
 ccore --db "$DB" history --exam latsar-akademik; same "history" "$rc" 0
 cp "$T/out" "$T/hist.jsonl"
 python3 - "$T/hist.jsonl" "$NIP1" "$NIP2" "$T/stick" <<'PYEOF' || fail "history content"

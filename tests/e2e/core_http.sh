@@ -68,23 +68,37 @@ get /v1/history; status_is "history without an exam" 400 malformed
 printf '{"pub":"%s","name":"ruang-1"}' "$K1" >"$T/enrol"
 printf '{"pub":"XYZ","name":"x"}' >"$T/badenrol"
 post /v1/kiosks "$T/badenrol"; status_is "enrolling a key that is not 64 hex" 400 malformed
+post /v1/kiosks "$T/enrol"; status_is "enrolling a key without proof of owning it" 401 proof-required
 get "/v1/kiosks/$K1"; status_is "a kiosk never seen" 404 unknown-kiosk
 upload "$ACAD"; status_is "a result from a kiosk never enrolled" 403 unknown-kiosk
-post /v1/kiosks "$T/enrol"; status_is "kiosk enrols" 202
+enrol "$T/k1/kiosk.key" ruang-1; status_is "kiosk enrols, signed over the core's challenge" 202
 same "it is pending" "$(bodyget 'j["state"]')" pending
-post /v1/kiosks "$T/enrol"; status_is "enrolling again" 200
+CODE1=$(bodyget 'j["approval"]')
+ccore --db "$DB" kiosk core-key
+CORE_PUB=$(cat "$T/out")
+same "the answer carries the core's key (core kiosk core-key)" "$(bodyget 'j["core"]')" "$CORE_PUB"
+post /v1/kiosks "$T/enrol.json"; status_is "the same request again reads the state only" 200
 same "still pending" "$(bodyget 'j["state"]')" pending
+enrol "$T/k1/kiosk.key" "ruang-1$(printf '\033')[2J"
+status_is "a name with an escape sequence" 400 bad-name
 upload "$ACAD"; status_is "a result from a kiosk enrolled but not approved" 403 kiosk-not-approved
 ccore --db "$DB" kiosk list
-grep -q "^$K1 *pending .*ruang-1\$" "$T/out" || fail "kiosk list: $(cat "$T/out")"
-ccore --db "$DB" kiosk approve "$(printf %s "$K1" | cut -c1-10)"
-[ "$rc" -eq 0 ] || fail "kiosk approve: $(cat "$T/err")"
+grep -q "^$CODE1  pending .*  $K1  ruang-1\$" "$T/out" || fail "kiosk list: $(cat "$T/out")"
+ok "kiosk list shows the approval code $CODE1"
+ccore --db "$DB" kiosk approve "$CODE1"
+[ "$rc" -eq 0 ] || fail "kiosk approve by its code: $(cat "$T/err")"
+grep -q "^kiosk $CODE1 (.*) approved\$" "$T/out" || fail "approve line: $(cat "$T/out")"
 get "/v1/kiosks/$K1"; status_is "state after approval" 200
 same "approved" "$(bodyget 'j["state"]')" approved
 
 # -- the real result, exactly once --------------------------------------------------
 upload "$ACAD"; status_is "the kiosk's result is stored" 201 stored
+same "with a receipt for it, signed by the core's key" \
+    "$(bodyget '(j["receipt"]["status"], j["receipt"]["core"], j["receipt"]["kiosk"])')" \
+    "('stored', '$CORE_PUB', '$K1')"
+same "the receipt names the record's SHA-256" "$(bodyget 'j["receipt"]["result"]')" "$(sha "$ACAD")"
 upload "$ACAD"; status_is "the same result again" 200 duplicate
+same "receipted as already stored" "$(bodyget 'j["receipt"]["status"]')" duplicate
 
 # -- tampering ------------------------------------------------------------------------
 python3 - "$ACAD" "$T/flip.json" <<'PYEOF' || fail "flip"
@@ -103,8 +117,7 @@ openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second 
 K2=$(pubhex "$T/k2.key")
 resign "$T/k2.key" "$ACAD" "$T/other"
 upload "$T/other.json"; status_is "re-signed by a key never enrolled" 403 unknown-kiosk
-printf '{"pub":"%s","name":"ruang-2"}' "$K2" >"$T/enrol2"
-post /v1/kiosks "$T/enrol2"; status_is "a second kiosk enrols" 202
+enrol "$T/k2.key" ruang-2; status_is "a second kiosk enrols" 202
 upload "$T/other.json"; status_is "re-signed by an enrolled, unapproved kiosk" 403 kiosk-not-approved
 
 edit "$ACAD" "$T/nosess.json" 'r["session"] = "0" * 32'

@@ -63,11 +63,11 @@ listed() { "$CORE" --db "$DB" kiosk list 2>/dev/null | grep -q pending; }
 delivered() { [ "$(ls "$T/k/sent" 2>/dev/null | grep -c '\.json$')" -eq 2 ]; }
 wait_for "the kiosk enrols itself once the core is back (pending)" listed
 K=$(pubhex "$T/k/kiosk.key")
-KID=$(printf %s "$K" | cut -c1-16)
+KID=$("$CORE" --db "$DB" kiosk list 2>/dev/null | awk '$2 == "pending" { print $1 }')
 wait_for "the kiosk's log names it awaiting approval with its id" \
     grep -q " delivery awaiting-approval: core kiosk approve $KID; 2 waiting\$" "$KLOG"
 shot footer-awaiting-approval
-ccore --db "$DB" kiosk approve "$(printf %s "$K" | cut -c1-10)"; same "operator approves" "$rc" 0
+ccore --db "$DB" kiosk approve "$KID"; same "operator approves by the code the kiosk shows" "$rc" 0
 wait_for "both waiting results reach the core after the approval" delivered
 [ -z "$(ls "$T/k/outbox" | grep '\.json$')" ] || fail "results still queued"
 [ -z "$(ls "$T/k/refused" 2>/dev/null)" ] || fail "refused: $(cat "$T"/k/refused/*.reason)"

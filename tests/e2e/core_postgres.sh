@@ -122,8 +122,7 @@ ok "two core servers on one database, each in its own folder: $A_URL and $B_URL"
 
 openssl genpkey -algorithm ed25519 -out "$T/k.key" 2>/dev/null || fail "kiosk key"
 K=$(pubhex "$T/k.key")
-printf '{"pub":"%s","name":"pg-kiosk"}' "$K" >"$T/enrol"
-URL=$A_URL; post /v1/kiosks "$T/enrol"; status_is "the kiosk enrols at the first core" 202
+URL=$A_URL; enrol "$T/k.key" pg-kiosk; status_is "the kiosk enrols at the first core" 202
 ccore --db "$DB" kiosk approve "$(printf %s "$K" | cut -c1-8)"; same "kiosk approve" "$rc" 0
 URL=$B_URL; get "/v1/kiosks/$K"; same "the second core sees it approved" "$(bodyget 'j["state"]')" approved
 

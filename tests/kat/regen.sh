@@ -23,6 +23,8 @@ od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > passphrase
 "$bank" session bank.bank --passphrase-file passphrase --exam kat-quiz \
   --roster "$here/roster.csv" --out room.session > token 2>/dev/null
 umask 022
+# the core key of the receipt vector: a test key, kept once made
+[ -s "$here/core.key" ] || od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$here/core.key"
 for f in bank.bank room.session token authority.pub; do
   cp "$f" "$here/$f.new"
   mv "$here/$f.new" "$here/$f"

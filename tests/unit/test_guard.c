@@ -80,7 +80,7 @@ static const edit BANK_EDITS[] = {
      "index extra not one Kisi writes"},
     {"a table added", "CREATE TABLE extra(x)", "table extra not one Kisi writes"},
     {"a table whose name holds a line break", "CREATE TABLE \"a\nb\"(x)",
-     "table a?b not one Kisi writes"},
+     "table a\\x0ab not one Kisi writes"},
     {"the autoindex's SQL set", "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = ''"
      " WHERE name = 'sqlite_autoindex_exams_1'", "index sqlite_autoindex_exams_1 changed"},
 };

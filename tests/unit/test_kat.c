@@ -13,11 +13,13 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "corekey.h"
 #include "draw.h"
 #include "fixture.h"
 #include "journal.h"
 #include "proto.h"
 #include "result.h"
+#include "signer.h"
 #include "sitting.h"
 #include "why.h"
 
@@ -310,6 +312,45 @@ static void test_journal_chain_and_signed_result_are_the_committed_bytes(void **
     kat_close(&k);
 }
 
+/* The core's receipt for a fixed record, kiosk and time, signed with the
+ * key derived from the committed core.key: the derivation, the signed text
+ * (PROTO_RECEIPT_TEXT) and the JSON the kiosk reads. */
+#define KAT_RECEIPT_RESULT "3b0c6c1b8d4d0c9f0b9e5f4c1a6d2e7f8a9b0c1d2e3f405162738495a6b7c8d9"
+#define KAT_RECEIPT_KIOSK "d4e7a135e0e6a177ace1e42b59d84d259bd8be71f6e0092d77b521ba9ce1b5c0"
+
+static void test_the_core_key_and_its_receipt_are_the_committed_bytes(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "", pub[65] = "", line[80];
+    core_signer *s = core_signer_load(kat_path("core.key"), why);
+    if (!s) fail_msg("tests/kat/core.key: %s", why);
+    snprintf(line, sizeof line, "%s\n", core_signer_pub(s));
+    kat_bytes("core.pub", line, strlen(line));
+    core_receipt r;
+    assert_int_equal(core_receipt_sign(s, KAT_RECEIPT_RESULT, KAT_RECEIPT_KIOSK, "stored",
+                                       KAT_WALL, &r, why), 0);
+    assert_int_equal(r.version, PROTO_RECEIPT_VERSION);
+    char *json = core_receipt_json(&r), *answer = NULL;
+    assert_non_null(json);
+    size_t n = strlen(json) + 16;
+    answer = malloc(n);
+    snprintf(answer, n, "{\"receipt\":%s}\n", json);
+    kat_bytes("receipt.json", answer, strlen(answer));
+    /* what the kiosk makes of the committed receipt with the committed key */
+    corekey_receipt k;
+    size_t len = 0;
+    char *committed = kat_read("receipt.json", &len);
+    assert_non_null(committed);
+    assert_int_equal(corekey_read(kat_path("core.pub"), pub, why), 1);
+    assert_int_equal(corekey_receipt_parse(committed, len, &k, why), 0);
+    if (corekey_receipt_check(&k, pub, KAT_RECEIPT_RESULT, KAT_RECEIPT_KIOSK, why) != 0)
+        fail_msg("tests/kat/receipt.json: %s", why);
+    free(committed);
+    free(answer);
+    free(json);
+    core_signer_free(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--regen") == 0) {
@@ -327,6 +368,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sealed_bank_and_session_open_with_the_committed_keys),
         cmocka_unit_test(test_stored_forms_are_the_committed_forms_and_the_draw_gives_them),
         cmocka_unit_test(test_journal_chain_and_signed_result_are_the_committed_bytes),
+        cmocka_unit_test(test_the_core_key_and_its_receipt_are_the_committed_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,7 +53,7 @@ static void test_one_line_per_event_only_when_turned_on(void **state)
     const char *out = captured(events);
     const char *nl = strchr(out, '\n');
     assert_non_null(nl);
-    assert_non_null(strstr(out, " warning result refused: reason=\"two?lines?and a tab\"\n"));
+    assert_non_null(strstr(out, " warning result refused: reason=\"two\\x0alines\\x09and a tab\"\n"));
     assert_non_null(strstr(nl + 1, " error store failed\n"));
     assert_null(strstr(out, "off"));
     /* a line starts with the UTC time: 2026-12-06T02:52:07Z */
@@ -68,7 +68,8 @@ static void test_under_systemd_a_line_starts_with_its_priority(void **state)
     setenv("JOURNAL_STREAM", "8:12345", 1);
     const char *out = captured(events);
     unsetenv("JOURNAL_STREAM");
-    assert_string_equal(out, "<4>result refused: reason=\"two?lines?and a tab\"\n<3>store failed\n");
+    assert_string_equal(out, "<4>result refused: reason=\"two\\x0alines\\x09and a tab\"\n"
+                             "<3>store failed\n");
 }
 
 int main(void)

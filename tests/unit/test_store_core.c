@@ -344,6 +344,30 @@ static void test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment(void *
     fx_rmdir(dir);
 }
 
+static void test_pending_kiosks_expire_unless_approved_or_results_wait_for_them(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", st[16];
+    store *s = open_in(&dir);
+    int n = -1;
+    assert_int_equal(store_kiosk_enrol(s, KEY_1, "old", 10, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_2, "approved", 20, why), 0);
+    assert_int_equal(store_kiosk_enrol(s, KEY_3, "with a waiting result", 30, why), 0);
+    assert_int_equal(store_kiosk_set(s, KEY_2, "approved", why), 0);
+    store_pending p = {KEY_3, "s1", "akad", NIP_A, 1, "d1", "{}", "{\"sig\":1}", 30};
+    assert_int_equal(store_pending_put(s, &p, why), 0);
+    assert_int_equal(store_kiosk_expire(s, 10, &n, why), 0);   /* enrolled at 10: not before */
+    assert_int_equal(n, 0);
+    assert_int_equal(store_kiosk_expire(s, 100, &n, why), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_kiosk_state(s, KEY_1, st, why), 0);
+    assert_int_equal(store_kiosk_state(s, KEY_2, st, why), 1);
+    assert_int_equal(store_kiosk_state(s, KEY_3, st, why), 1);
+    assert_string_equal(st, "pending");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 static void test_kiosk_prefix_must_be_unique(void **state)
 {
     (void)state;
@@ -1261,6 +1285,7 @@ int main(void)
         cmocka_unit_test(test_session_is_found_by_id),
         cmocka_unit_test(test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment),
         cmocka_unit_test(test_kiosk_prefix_must_be_unique),
+        cmocka_unit_test(test_pending_kiosks_expire_unless_approved_or_results_wait_for_them),
         cmocka_unit_test(test_walk_stops_when_asked_and_may_call_the_store),
         cmocka_unit_test(test_result_is_stored_exactly_once),
         cmocka_unit_test(test_conflicting_result_is_kept_as_evidence),

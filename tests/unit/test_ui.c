@@ -1027,7 +1027,7 @@ static void test_the_footer_says_where_delivery_stands_and_why(void **state)
     uploader_info d;
     bool act;
     memset(&d, 0, sizeof d);
-    snprintf(d.kiosk, sizeof d.kiosk, "0011223344556677");
+    snprintf(d.kiosk, sizeof d.kiosk, "ABCD-EFGH");
     /* no --core: never "waiting for the server" */
     d.state = UPLOADER_OFF;
     d.queued = 2;
@@ -1061,10 +1061,10 @@ static void test_the_footer_says_where_delivery_stands_and_why(void **state)
     d.state = UPLOADER_AWAITING_APPROVAL;
     d.queued = 0;
     assert_string_equal(foot(en, &d, &act), "0 waiting \xC2\xB7 kiosk awaiting approval: "
-                                            "core kiosk approve 0011223344556677");
+                                            "core kiosk approve ABCD-EFGH");
     assert_true(act);
     assert_non_null(strstr(foot(ui_texts, &d, NULL),
-                           "kios belum disetujui: core kiosk approve 0011223344556677"));
+                           "kios belum disetujui: core kiosk approve ABCD-EFGH"));
     d.state = UPLOADER_REVOKED;
     assert_non_null(strstr(foot(en, &d, &act), "revoked"));
     assert_true(act);
@@ -1102,7 +1102,7 @@ static void test_the_footer_shows_the_delivery_line_in_two_states(void **state)
     int w, h;
     uint32_t *off = frame(&r, &v, &w, &h, "footer-no-core");
     v.delivery.state = UPLOADER_AWAITING_APPROVAL;
-    snprintf(v.delivery.kiosk, sizeof v.delivery.kiosk, "0011223344556677");
+    snprintf(v.delivery.kiosk, sizeof v.delivery.kiosk, "ABCD-EFGH");
     uint32_t *pending = frame(&r, &v, &w, &h, "footer-awaiting-approval");
     /* only the footer differs */
     int top = h, changed = 0;

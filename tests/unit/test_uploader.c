@@ -1,4 +1,4 @@
-/* test_uploader.c -- outbox to core: enrolment, delivery, refusal, approval, outage, stop. */
+/* test_uploader.c -- outbox to core: enrolment, delivery, receipts, refusal, approval, outage, stop. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,14 +20,21 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/evp.h>
 
+#include "bank.h"
+#include "corekey.h"
+#include "export.h"
 #include "fixture.h"
+#include "hex.h"
+#include "kcode.h"
 #include "klog.h"
+#include "proto.h"
 #include "uploader.h"
 #include "why.h"
 
 #define PUB "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-#define SIG PUB PUB /* 128 hex: the fake does not check signatures */
+#define SIG PUB PUB /* 128 hex: the fake does not check the results' signatures */
 #define MAXREQ 256
 
 /* ---- a scripted core on 127.0.0.1 ---- */
@@ -40,10 +47,23 @@ typedef struct req {
     int status;        /* what the fake answered */
 } req;
 
+/* How the fake vouches for a result it takes. */
+typedef enum receipt_mode {
+    RECEIPT_GOOD = 0,     /* the core key's receipt for exactly that record */
+    RECEIPT_NONE,         /* a plain 2xx, as any host could answer */
+    RECEIPT_OTHER_KEY,    /* a receipt signed by another key */
+    RECEIPT_OTHER_RESULT  /* the core key's receipt for another record */
+} receipt_mode;
+
 typedef struct fake {
     struct MHD_Daemon *d;
     uint16_t port;
     pthread_mutex_t mu;
+    bank_signer *core, *other;  /* the core's key; another key */
+    receipt_mode receipt;
+    int enrol_bad;     /* enrolments whose signature did not verify */
+    int dumb;          /* 1: "200 {}" to every request, as any host could answer */
+    int dumb_n;        /* requests so answered */
     int approved;      /* 0: results get 403 kiosk-not-approved */
     int forget;        /* 1: forget the kiosk at the next result (as after a reset) */
     int known;         /* the kiosk enrolled since it was last forgotten */
@@ -78,6 +98,44 @@ static int scripted(fake *f, const char *id, int n)
     return 201;
 }
 
+/* A receipt member for `record` from `kiosk` with `status`, as f->receipt says. */
+static json_t *receipt_for(fake *f, const char *record, size_t len, const char *kiosk,
+                           const char *status)
+{
+    unsigned char d[32];
+    unsigned n = 0;
+    char digest[65], text[512], sig[129];
+    if (f->receipt == RECEIPT_NONE) return NULL;
+    if (f->receipt == RECEIPT_OTHER_RESULT) EVP_Digest("another", 7, d, &n, EVP_sha256(), NULL);
+    else EVP_Digest(record, len, d, &n, EVP_sha256(), NULL);
+    hex_encode(d, 32, digest);
+    const bank_signer *by = f->receipt == RECEIPT_OTHER_KEY ? f->other : f->core;
+    int k = snprintf(text, sizeof text, PROTO_RECEIPT_TEXT, PROTO_RECEIPT_VERSION, digest, kiosk,
+                     status, 1234LL);
+    assert_int_equal(bank_signer_sign(by, text, (size_t)k, sig), BANK_OK);
+    return json_pack("{s:i, s:s, s:s, s:s, s:I, s:s, s:s}", "version", PROTO_RECEIPT_VERSION,
+                     "result", digest, "kiosk", kiosk, "status", status, "time", (json_int_t)1234,
+                     "core", bank_signer_pub(f->core), "sig", sig);
+}
+
+/* True when the enrolment body o is signed by the key it names, over the
+ * fake's challenge and key. */
+static int enrol_signed(fake *f, json_t *o)
+{
+    char text[512];
+    const char *pub = str(json_string_value(json_object_get(o, "pub")));
+    int n = snprintf(text, sizeof text, PROTO_ENROL_TEXT, PROTO_ENROL_VERSION,
+                     str(json_string_value(json_object_get(o, "core"))),
+                     str(json_string_value(json_object_get(o, "challenge"))), pub,
+                     str(json_string_value(json_object_get(o, "name"))));
+    return strcmp(str(json_string_value(json_object_get(o, "core"))),
+                  bank_signer_pub(f->core)) == 0 &&
+           strcmp(str(json_string_value(json_object_get(o, "challenge"))), "fake-challenge") ==
+               0 &&
+           bank_sig_verify(pub, text, (size_t)n, str(json_string_value(json_object_get(o, "sig"))))
+               == BANK_OK;
+}
+
 /* Records one request and picks the answer. Caller frees the text. */
 static char *answer(fake *f, struct MHD_Connection *c, const char *url, const body *b,
                     int *status)
@@ -94,11 +152,14 @@ static char *answer(fake *f, struct MHD_Connection *c, const char *url, const bo
     }
     snprintf(r->url, sizeof r->url, "%s", url);
     if (strcmp(url, "/v1/kiosks") == 0) {
-        int ok = strcmp(str(json_string_value(json_object_get(o, "pub"))), PUB) == 0 &&
-                 json_string_value(json_object_get(o, "name"));
+        int ok = enrol_signed(f, o);
+        f->enrol_bad += !ok;
         *status = ok ? 202 : 400;
         f->known = 1;
-        out = strdup(f->approved ? "{\"state\":\"approved\"}" : "{\"state\":\"pending\"}");
+        json_t *a = json_pack("{s:s, s:s}", "state", f->approved ? "approved" : "pending", "core",
+                              bank_signer_pub(f->core));
+        out = json_dumps(a, JSON_COMPACT);
+        json_decref(a);
     } else {
         r->result = strndup(b->data, b->len);
         r->sig_ok = strcmp(str(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Kisi-Kiosk")),
@@ -117,6 +178,19 @@ static char *answer(fake *f, struct MHD_Connection *c, const char *url, const bo
                      : *status == 422 ? "{\"error\":\"score-mismatch\","
                                         "\"reason\":\"scores differ\\nfrom a re-scoring\"}"
                                       : "{\"code\":\"server-error\",\"reason\":\"later\"}");
+        json_t *rc = f->known && f->approved && (*status == 200 || *status == 201)
+                         ? receipt_for(f, b->data, b->len,
+                                       str(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                       "Kisi-Kiosk")),
+                                       *status == 201 ? "stored" : "duplicate")
+                         : NULL;
+        if (rc) {
+            json_t *a = json_loads(out, 0, NULL);
+            json_object_set_new(a, "receipt", rc);
+            free(out);
+            out = json_dumps(a, JSON_COMPACT);
+            json_decref(a);
+        }
     }
     r->status = *status;
     pthread_mutex_unlock(&f->mu);
@@ -141,6 +215,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         b->len += n;
         *upload_size = 0;
         return MHD_YES;
+    }
+    pthread_mutex_lock(&f->mu);
+    int dumb = f->dumb;
+    f->dumb_n += dumb;
+    pthread_mutex_unlock(&f->mu);
+    if (dumb) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(2, "{}", MHD_RESPMEM_PERSISTENT);
+        enum MHD_Result rc = MHD_queue_response(c, 200, resp);
+        MHD_destroy_response(resp);
+        return rc;
+    }
+    if (strcmp(method, "GET") == 0 && strcmp(url, "/v1/challenge") == 0) {
+        char text[256];
+        snprintf(text, sizeof text, "{\"version\":1,\"challenge\":\"fake-challenge\",\"core\":\"%s\"}",
+                 bank_signer_pub(f->core));
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+        enum MHD_Result rc = MHD_queue_response(c, 200, resp);
+        MHD_destroy_response(resp);
+        return rc;
     }
     if (strcmp(method, "POST") != 0) return MHD_NO;
     pthread_mutex_lock(&f->mu);
@@ -219,6 +313,8 @@ typedef struct fx {
     fake f;
     uploader *u;
     klog *log;          /* STATE/kiosk.log */
+    bank_signer *kiosk; /* this kiosk's key (enrolment) */
+    char *keys;         /* where the keys live */
 } fx;
 
 static int setup(void **state)
@@ -229,6 +325,12 @@ static int setup(void **state)
     x->log = klog_open(fx_path(x->dir, "kiosk.log"), KLOG_MAX_BYTES, NULL);
     pthread_mutex_init(&x->f.mu, NULL);
     x->f.approved = 1;
+    x->keys = fx_tmpdir();
+    bank_err e;
+    x->kiosk = bank_signer_open(fx_path(x->keys, "kiosk"), &e, NULL);
+    x->f.core = bank_signer_open(fx_path(x->keys, "core"), &e, NULL);
+    x->f.other = bank_signer_open(fx_path(x->keys, "other"), &e, NULL);
+    if (!x->kiosk || !x->f.core || !x->f.other) return -1;
     *state = x;
     return 0;
 }
@@ -242,6 +344,10 @@ static int teardown(void **state)
     fake_down(&x->f);
     for (int i = 0; i < x->f.nreq && i < MAXREQ; i++) free(x->f.r[i].result);
     pthread_mutex_destroy(&x->f.mu);
+    bank_signer_free(x->kiosk);
+    bank_signer_free(x->f.core);
+    bank_signer_free(x->f.other);
+    fx_rmdir(x->keys);
     fx_rmdir(x->dir);
     free(x);
     return 0;
@@ -310,7 +416,7 @@ static void start(fx *x)
 {
     char why[WHY_SIZE] = "";
     snprintf(x->url, sizeof x->url, "http://127.0.0.1:%u/", (unsigned)x->f.port);
-    x->u = uploader_start(x->url, x->dir, PUB, "Lab 2, kiosk 7", x->log, why);
+    x->u = uploader_start(x->url, x->dir, x->kiosk, "Lab 2, kiosk 7", NULL, x->log, why);
     if (!x->u) fail_msg("uploader_start: %s", why);
 }
 
@@ -422,7 +528,7 @@ static void test_refused_result_moves_to_refused_with_its_reason(void **state)
     assert_non_null(fgets(line, sizeof line, fp));
     assert_null(fgets(rest, sizeof rest, fp));   /* one line */
     fclose(fp);
-    assert_non_null(strstr(line, "HTTP 422 score-mismatch: scores differ from a re-scoring"));
+    assert_non_null(strstr(line, "HTTP 422 score-mismatch: scores differ?from a re-scoring"));
     assert_int_equal(fake_count(&x->f, "/v1/results", "r1", 0), 1);   /* not retried */
     WAIT(status_has(x, "all results delivered; 1 refused by the core"));
     assert_true(status_has(x, "all results delivered; 1 refused by the core"));
@@ -431,7 +537,10 @@ static void test_refused_result_moves_to_refused_with_its_reason(void **state)
     assert_int_equal(in.queued, 0);
     assert_non_null(strstr(in.last_refused, "HTTP 422 score-mismatch: scores differ"));
     assert_int_equal(log_lines(x, "upload-refused r1: HTTP 422 score-mismatch: scores differ"), 1);
-    assert_int_equal(log_lines(x, "upload-sent r2: HTTP 201 stored"), 1);
+    char sent[160];
+    snprintf(sent, sizeof sent, "upload-sent r2: receipt of core %.16s: HTTP 201 stored",
+             bank_signer_pub(x->f.core));
+    assert_int_equal(log_lines(x, sent), 1);
 }
 
 /* The first line of refused/NAME.reason, into line. */
@@ -490,7 +599,10 @@ static void test_unapproved_kiosk_keeps_results_until_the_operator_approves(void
     /* two rounds refused: the kiosk asks again, and the log says it once */
     WAIT(fake_count(&x->f, "/v1/results", NULL, 403) >= 2 && status_has(x, "approval"));
     assert_int_equal(log_lines(x, "delivery awaiting-approval"), 1);
-    assert_true(status_has(x, "2 waiting; kiosk 0011223344556677 waiting for approval"));
+    char code[KCODE_SIZE], want[80];
+    kcode_of(bank_signer_pub(x->kiosk), code);
+    snprintf(want, sizeof want, "2 waiting; kiosk %s waiting for approval", code);
+    assert_true(status_has(x, want));
     assert_int_equal(uploader_queued(x->u), 2);
     assert_int_equal(count(x, "outbox", ".json"), 2);
     assert_int_equal(count(x, "outbox", ".sig"), 2);
@@ -690,7 +802,9 @@ static void test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval
     WAIT(info(x).state == UPLOADER_AWAITING_APPROVAL);
     uploader_info in = info(x);
     assert_int_equal(in.state, UPLOADER_AWAITING_APPROVAL);
-    assert_string_equal(in.kiosk, "0011223344556677");
+    char code[KCODE_SIZE], line[128];
+    kcode_of(bank_signer_pub(x->kiosk), code);
+    assert_string_equal(in.kiosk, code);   /* the approval code, as `core kiosk approve` takes */
     assert_int_equal(in.queued, 0);
     pthread_mutex_lock(&x->f.mu);
     x->f.approved = 1;
@@ -699,7 +813,8 @@ static void test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval
     assert_int_equal(info(x).state, UPLOADER_OK);
     assert_true(status_has(x, "all results delivered"));
     assert_int_equal(fake_count(&x->f, "/v1/results", NULL, 0), 0);
-    assert_int_equal(log_lines(x, "awaiting-approval: core kiosk approve 0011223344556677"), 1);
+    snprintf(line, sizeof line, "awaiting-approval: core kiosk approve %s", code);
+    assert_int_equal(log_lines(x, line), 1);
 }
 
 static void test_an_outage_is_logged_once_not_at_every_retry(void **state)
@@ -719,28 +834,172 @@ static void test_an_outage_is_logged_once_not_at_every_retry(void **state)
     assert_int_equal(log_lines(x, "upload-sent r1"), 1);
 }
 
+/* A host answering 2xx to everything (or with a receipt it cannot make)
+ * takes nothing: the result stays queued, the footer says why, and an
+ * export to a stick still finds it. */
+static void check_kept_without_a_valid_receipt(fx *x, receipt_mode mode, const char *why)
+{
+    queue(x, "r1");
+    x->f.receipt = mode;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(fake_count(&x->f, "/v1/results", "r1", 201) >= 2 &&
+         info(x).state == UPLOADER_BAD_RECEIPT);
+    assert_true(fake_count(&x->f, "/v1/results", "r1", 201) >= 2);   /* tried again */
+    uploader_info in = info(x);
+    assert_int_equal(in.state, UPLOADER_BAD_RECEIPT);
+    assert_non_null(strstr(in.reason, why));
+    assert_int_equal(count(x, "sent", ".json"), 0);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+    assert_int_equal(uploader_queued(x->u), 1);
+    assert_true(status_has(x, "1 waiting; the core gave no valid receipt"));
+    assert_int_equal(log_lines(x, "delivery bad-receipt"), 1);
+    uploader_stop(x->u);
+    x->u = NULL;
+    char out[4096], ew[WHY_SIZE] = "";
+    int n = 0;
+    snprintf(out, sizeof out, "%s/stick", x->keys);
+    assert_int_equal(export_outbox(x->dir, out, &n, ew), 0);
+    assert_int_equal(n, 1);
+}
+
+static int dumb_count(fake *f)
+{
+    pthread_mutex_lock(&f->mu);
+    int n = f->dumb_n;
+    pthread_mutex_unlock(&f->mu);
+    return n;
+}
+
+static void test_a_host_answering_200_to_everything_takes_nothing(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    x->f.dumb = 1;
+    fake_up(&x->f, 0);
+    start(x);
+    /* several rounds: it is asked again and again, and never trusted */
+    WAIT(dumb_count(&x->f) >= 4 && info(x).state == UPLOADER_ENROL_REFUSED);
+    assert_true(dumb_count(&x->f) >= 4);
+    assert_int_equal(info(x).state, UPLOADER_ENROL_REFUSED);
+    assert_non_null(strstr(info(x).reason, "not a Kisi core"));
+    assert_int_equal(count(x, "sent", ".json"), 0);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+    assert_int_equal(access(fx_path(x->dir, COREKEY_FILE), F_OK), -1);   /* nothing pinned */
+    uploader_stop(x->u);
+    x->u = NULL;
+    char out[4096], ew[WHY_SIZE] = "";
+    int n = 0;
+    snprintf(out, sizeof out, "%s/stick", x->keys);
+    assert_int_equal(export_outbox(x->dir, out, &n, ew), 0);
+    assert_int_equal(n, 1);
+}
+
+static void test_a_plain_2xx_without_receipt_never_moves_a_result_to_sent(void **state)
+{
+    check_kept_without_a_valid_receipt(*state, RECEIPT_NONE, "no receipt");
+}
+
+static void test_a_receipt_signed_by_another_key_is_refused(void **state)
+{
+    check_kept_without_a_valid_receipt(*state, RECEIPT_OTHER_KEY, "signature");
+}
+
+static void test_a_receipt_for_another_result_is_refused(void **state)
+{
+    check_kept_without_a_valid_receipt(*state, RECEIPT_OTHER_RESULT, "another result");
+}
+
+static void test_the_core_key_is_pinned_at_enrolment_and_a_new_key_is_not_trusted(void **state)
+{
+    fx *x = *state;
+    queue(x, "r1");
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(count(x, "sent", ".json") == 1);
+    assert_int_equal(count(x, "sent", ".json"), 1);
+    char pinned[65] = "";
+    assert_int_equal(corekey_read(fx_path(x->dir, COREKEY_FILE), pinned, NULL), 1);
+    assert_string_equal(pinned, bank_signer_pub(x->f.core));
+    uploader_stop(x->u);
+    x->u = NULL;
+    /* another host on the core's address, with a key of its own */
+    pthread_mutex_lock(&x->f.mu);
+    bank_signer *t = x->f.core;
+    x->f.core = x->f.other;
+    x->f.other = t;
+    int before = x->f.nreq;
+    pthread_mutex_unlock(&x->f.mu);
+    queue(x, "r2");
+    start(x);
+    WAIT(info(x).state == UPLOADER_CORE_KEY);
+    assert_int_equal(info(x).state, UPLOADER_CORE_KEY);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+    pthread_mutex_lock(&x->f.mu);
+    assert_int_equal(x->f.nreq, before);   /* neither enrolled with nor sent to */
+    pthread_mutex_unlock(&x->f.mu);
+}
+
+static void test_a_core_key_given_up_front_wins_over_the_core_s_answer(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    /* the key file names another key than the one this core answers with */
+    const char *given = fx_path(x->keys, "given.pub");
+    assert_int_equal(corekey_pin(given, bank_signer_pub(x->f.other), why), 0);
+    queue(x, "r1");
+    fake_up(&x->f, 0);
+    snprintf(x->url, sizeof x->url, "http://127.0.0.1:%u", (unsigned)x->f.port);
+    x->u = uploader_start(x->url, x->dir, x->kiosk, "k", given, x->log, why);
+    assert_non_null(x->u);
+    WAIT(info(x).state == UPLOADER_CORE_KEY);
+    assert_int_equal(info(x).state, UPLOADER_CORE_KEY);
+    assert_int_equal(count(x, "outbox", ".json"), 1);
+    assert_int_equal(access(fx_path(x->dir, COREKEY_FILE), F_OK), -1);   /* nothing pinned */
+}
+
+static void test_the_enrolment_is_signed_by_the_kiosk_key(void **state)
+{
+    fx *x = *state;
+    fake_up(&x->f, 0);
+    start(x);
+    WAIT(fake_count(&x->f, "/v1/kiosks", NULL, 202) >= 1);
+    assert_true(fake_count(&x->f, "/v1/kiosks", NULL, 202) >= 1);
+    pthread_mutex_lock(&x->f.mu);
+    assert_int_equal(x->f.enrol_bad, 0);
+    pthread_mutex_unlock(&x->f.mu);
+}
+
 static void test_start_refuses_a_bad_url_key_or_name(void **state)
 {
     fx *x = *state;
     char why[WHY_SIZE];
+    const char *url = "http://127.0.0.1:1";
     why[0] = 0;
-    assert_null(uploader_start("ftp://127.0.0.1:1", x->dir, PUB, "k", NULL, why));
+    assert_null(uploader_start("ftp://127.0.0.1:1", x->dir, x->kiosk, "k", NULL, NULL, why));
     assert_true(why[0] != 0);
     why[0] = 0;
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, "abc", "k", NULL, why));
+    assert_null(uploader_start(url, x->dir, NULL, "k", NULL, NULL, why));
     assert_true(why[0] != 0);
     why[0] = 0;
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, "\xff\xfe", NULL, why));
+    assert_null(uploader_start(url, x->dir, x->kiosk, "\xff\xfe", NULL, NULL, why));
     assert_true(why[0] != 0);
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, NULL, NULL, why));
-    char upper[65], longname[130];
-    snprintf(upper, sizeof upper, "%s", PUB);
-    upper[0] = 'A', upper[1] = 'B';
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, upper, "k", NULL, why));
+    assert_null(uploader_start(url, x->dir, x->kiosk, NULL, NULL, NULL, why));
+    /* a name that would print as another: an escape or a right-to-left override */
+    assert_null(uploader_start(url, x->dir, x->kiosk, "lab\x1b[2J", NULL, NULL, why));
+    assert_null(uploader_start(url, x->dir, x->kiosk, "lab \xe2\x80\xae" "1", NULL, NULL, why));
+    char longname[130];
     memset(longname, 'k', sizeof longname - 1);
     longname[sizeof longname - 1] = 0;
-    assert_null(uploader_start("http://127.0.0.1:1", x->dir, PUB, longname, NULL, why));
-    assert_null(uploader_start("http://127.0.0.1:1", "", PUB, "k", NULL, why));
+    assert_null(uploader_start(url, x->dir, x->kiosk, longname, NULL, NULL, why));
+    assert_null(uploader_start(url, "", x->kiosk, "k", NULL, NULL, why));
+    /* a core key file that is missing or not a key */
+    why[0] = 0;
+    assert_null(uploader_start(url, x->dir, x->kiosk, "k", fx_path(x->keys, "none.pub"), NULL,
+                               why));
+    assert_true(why[0] != 0);
+    assert_null(uploader_start(url, x->dir, x->kiosk, "k", fx_path(x->keys, "kiosk.key"), NULL,
+                               why));
     char line[UPLOADER_STATUS];
     uploader_status(NULL, line, sizeof line);
     assert_int_equal(uploader_queued(NULL), 0);
@@ -791,6 +1050,21 @@ int main(void)
             test_a_pending_kiosk_shows_its_id_at_once_and_learns_of_its_approval, setup,
             teardown),
         cmocka_unit_test_setup_teardown(test_an_outage_is_logged_once_not_at_every_retry, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_host_answering_200_to_everything_takes_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_plain_2xx_without_receipt_never_moves_a_result_to_sent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_receipt_signed_by_another_key_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_receipt_for_another_result_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_core_key_is_pinned_at_enrolment_and_a_new_key_is_not_trusted, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_core_key_given_up_front_wins_over_the_core_s_answer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_enrolment_is_signed_by_the_kiosk_key, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_start_refuses_a_bad_url_key_or_name, setup,
                                         teardown),

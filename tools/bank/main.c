@@ -116,14 +116,13 @@ const char *cli_need(const cli_args *a, const char *name)
     return v;
 }
 
-/* Prints s (at most WHY_SIZE bytes) with control characters shown as '?',
- * so a message stays on one line. */
+/* Prints s (at most WHY_SIZE bytes) escaped (text_escape), so a message
+ * stays on one line and file names in it show as what they are. */
 static void put_line(const char *s)
 {
-    char line[WHY_SIZE];
+    char line[WHY_SIZE], shown[TEXT_ESCAPED(WHY_SIZE)];
     snprintf(line, sizeof line, "%s", s);
-    text_scrub(line);
-    fputs(line, stderr);
+    fputs(text_escape(line, shown, sizeof shown), stderr);
 }
 
 void cli_say(const cli_args *a, const char *prefix, const char *text)

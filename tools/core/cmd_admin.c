@@ -14,6 +14,7 @@
 #include "clk.h"
 #include "cmd.h"
 #include "hex.h"
+#include "kcode.h"
 #include "log.h"
 #include "text.h"
 #include "why.h"
@@ -61,48 +62,102 @@ int cmd_session(const char *db, int argc, char **argv)
     return 0;
 }
 
-/* Prints one kiosk: key, state, enrolment time (UTC), name. */
+/* Prints one kiosk on f: approval code, state, enrolment time (UTC), key,
+ * name (escaped: it came from the network or a stick). */
+static void show_kiosk(FILE *f, const char *pub, const char *name, const char *state,
+                       int64_t enrolled_ms)
+{
+    char when[CLK_UTC_SIZE], code[KCODE_SIZE], shown[TEXT_ESCAPED(128)];
+    kcode_of(pub, code);
+    fprintf(f, "%s  %-8s  %s  %s  %s\n", code, state, clk_utc(enrolled_ms, when), pub,
+            text_escape(name, shown, sizeof shown));
+}
+
 static int print_kiosk(const char *pub, const char *name, const char *state, int64_t enrolled_ms,
                        void *arg)
 {
     (void)arg;
-    char when[CLK_UTC_SIZE];
-    printf("%s  %-8s  %s  %s\n", pub, state, clk_utc(enrolled_ms, when), name);
+    show_kiosk(stdout, pub, name, state, enrolled_ms);
+    return 0;
+}
+
+/* The first kiosk an ID names, and how many it names. */
+typedef struct named {
+    char pub[65];
+    int n;
+} named;
+
+static void name_kiosk(const char *pub, const char *name, const char *state, int64_t enrolled_ms,
+                       void *arg)
+{
+    (void)name, (void)state, (void)enrolled_ms;
+    named *k = arg;
+    if (k->n++ == 0) snprintf(k->pub, sizeof k->pub, "%s", pub);
+}
+
+static void list_kiosk(const char *pub, const char *name, const char *state, int64_t enrolled_ms,
+                       void *arg)
+{
+    (void)arg;
+    show_kiosk(stderr, pub, name, state, enrolled_ms);
+}
+
+/* core kiosk core-key: the key kiosks pin (kiosk --core-key FILE). */
+static int print_core_key(const char *db)
+{
+    cmd_env env;
+    if (cmd_open(db, true, &env)) return 1;
+    printf("%s\n", core_signer_pub(core_ctx_signer(env.ctx)));
+    cmd_close(&env);
     return 0;
 }
 
 int cmd_kiosk(const char *db, int argc, char **argv)
 {
-    static const char use[] = "kiosk list | kiosk approve ID | kiosk revoke ID";
+    static const char use[] = "kiosk list | kiosk approve CODE | kiosk revoke CODE | kiosk core-key";
     const char *state = NULL;
     if (argc == 1 && strcmp(argv[0], "list") == 0) state = "";
+    else if (argc == 1 && strcmp(argv[0], "core-key") == 0) return print_core_key(db);
     else if (argc == 2 && strcmp(argv[0], "approve") == 0) state = "approved";
     else if (argc == 2 && strcmp(argv[0], "revoke") == 0) state = "revoked";
     else return cmd_usage(use);
-    if (*state) {
-        size_t n = strlen(argv[1]);
-        if (n < 8 || n > 64 || !hex_valid(argv[1], n))
-            return cmd_fail("a kiosk ID is 8 or more lower-case hex digits of its key, not "
-                            "'%.70s'", argv[1]);
-    }
     cmd_env env;
     /* approving stores the kiosk's waiting results: that needs the banks (the core key) */
     if (cmd_open(db, strcmp(state, "approved") == 0, &env)) return 1;
-    char why[WHY_SIZE] = "";
-    int stored = 0, refused = 0, rc;
+    char why[WHY_SIZE] = "", shown[TEXT_ESCAPED(64)];
+    int stored = 0, refused = 0, rc = 0;
+    named k = {"", 0};
     if (*state) {
-        core_log_enable(true);
-        rc = core_kiosk_decide(env.st, env.ctx, argv[1], state, clk_wall_ms(), &stored, &refused,
-                               why);
+        int n = core_kiosk_match(env.st, argv[1], name_kiosk, &k, why);
+        if (n > 1) {
+            /* squatted keys may share a code or a prefix: the operator picks by the full key */
+            fprintf(stderr, "core: %s names %d kiosks:\n",
+                    text_escape(argv[1], shown, sizeof shown), n);
+            core_kiosk_match(env.st, argv[1], list_kiosk, NULL, why);
+        }
+        if (n < 0) rc = -1;
+        else if (n == 0)
+            rc = why_set(why, "no kiosk has the code or key %s (core kiosk list shows them)",
+                         text_escape(argv[1], shown, sizeof shown));
+        else if (n > 1)
+            rc = why_set(why, "%s is ambiguous: approve or revoke one by its full key",
+                         text_escape(argv[1], shown, sizeof shown));
+        if (!rc) {
+            core_log_enable(true);
+            rc = core_kiosk_decide(env.st, env.ctx, k.pub, state, clk_wall_ms(), &stored,
+                                   &refused, why);
+        }
     } else {
         rc = store_kiosk_each(env.st, print_kiosk, NULL, why);
     }
     cmd_close(&env);
     if (rc) return cmd_fail("%s", why);
-    if (*state && stored + refused == 0) printf("kiosk %s %s\n", argv[1], state);
+    char code[KCODE_SIZE];
+    kcode_of(k.pub, code);
+    if (*state && stored + refused == 0) printf("kiosk %s (%.16s) %s\n", code, k.pub, state);
     else if (*state)
-        printf("kiosk %s %s; of its waiting results %d stored, %d refused (core results)\n",
-               argv[1], state, stored, refused);
+        printf("kiosk %s (%.16s) %s; of its waiting results %d stored, %d refused (core results)\n",
+               code, k.pub, state, stored, refused);
     return 0;
 }
 
@@ -117,8 +172,8 @@ static int is_result_name(const struct dirent *e)
 static void signer_name(const char *dir, char *name, size_t cap)
 {
     const char *base = strrchr(dir, '/') && strrchr(dir, '/')[1] ? strrchr(dir, '/') + 1 : dir;
-    snprintf(name, cap, "imported from %.100s", base);
-    text_scrub(name);
+    char shown[TEXT_ESCAPED(100)];
+    snprintf(name, cap, "imported from %.100s", text_escape(base, shown, sizeof shown));
 }
 
 /* True when path is a plain file (not a link, pipe or device, which a
@@ -140,7 +195,7 @@ static bool plain_file(const char *path, char *why)
 /* What an import did: refused results, and the kiosks whose results wait. */
 typedef struct import_count {
     int refused, waiting;
-    char kiosk[17];  /* the first kiosk with waiting results (16 hex) */
+    char kiosk[65];  /* the first kiosk with waiting results */
     bool kiosks;     /* results of more than one kiosk wait */
 } import_count;
 
@@ -169,20 +224,26 @@ static void import_one(core_ctx *c, const char *dir, const char *name, import_co
                  "the .sig file is not {\"kiosk\": 64 hex, \"sig\": 128 hex}");
     } else {
         /* a kiosk never seen (it had no network) is enrolled: its result waits */
-        char signer[128];
+        char signer[TEXT_ESCAPED(100) + 16];
         signer_name(dir, signer, sizeof signer);
         core_ingest_or_wait(c, rec, rlen, pub, hex, signer, clk_wall_ms(), &out);
     }
     free(rec);
     free(sig);
-    if (out.status == 201) printf("%s: stored\n", name);
-    else if (out.status == 200) printf("%s: already stored\n", name);
-    else if (out.status == 202) printf("%s: waits for the approval of kiosk %.16s\n", name, pub);
-    else printf("%s: refused: %s (%s)\n", name, out.reason, out.code);
+    /* a stick's file names and the reasons quoting them are anyone's bytes */
+    char shown[TEXT_ESCAPED(256)], reason[TEXT_ESCAPED(WHY_SIZE)], code[KCODE_SIZE];
+    text_escape(name, shown, sizeof shown);
+    if (out.status == 201) printf("%s: stored\n", shown);
+    else if (out.status == 200) printf("%s: already stored\n", shown);
+    else if (out.status == 202)
+        printf("%s: waits for the approval of kiosk %s\n", shown,
+               kcode_of(pub, code) == 0 ? code : "?");
+    else printf("%s: refused: %s (%s)\n", shown, text_escape(out.reason, reason, sizeof reason),
+                out.code);
     if (out.status >= 300) n->refused++;
     if (out.status == 202) {
-        if (n->waiting++ == 0) snprintf(n->kiosk, sizeof n->kiosk, "%.16s", pub);
-        else if (strncmp(n->kiosk, pub, 16) != 0) n->kiosks = true;
+        if (n->waiting++ == 0) snprintf(n->kiosk, sizeof n->kiosk, "%s", pub);
+        else if (strcmp(n->kiosk, pub) != 0) n->kiosks = true;
     }
 }
 
@@ -191,7 +252,9 @@ int cmd_import(const char *db, int argc, char **argv)
     if (argc != 1 || argv[0][0] == '-') return cmd_usage("import DIR");
     struct dirent **names = NULL;
     int n = scandir(argv[0], &names, is_result_name, alphasort);
-    if (n < 0) return cmd_fail("cannot read the folder %.200s", argv[0]);
+    char shown[TEXT_ESCAPED(200)];
+    if (n < 0)
+        return cmd_fail("cannot read the folder %s", text_escape(argv[0], shown, sizeof shown));
     cmd_env env;
     import_count count = {0};
     int rc = 0;
@@ -201,13 +264,16 @@ int cmd_import(const char *db, int argc, char **argv)
         for (int i = 0; i < n; i++) import_one(env.ctx, argv[0], names[i]->d_name, &count);
         cmd_close(&env);
         if (n == 0) printf("no NAME.json results in %s\n", argv[0]);
+        char code[KCODE_SIZE] = "";
+        kcode_of(count.kiosk, code);
         if (count.waiting && !count.kiosks)
-            printf("%d result%s wait%s for the approval of kiosk %s: core kiosk list, then core "
-                   "kiosk approve %.8s stores them\n", count.waiting, count.waiting > 1 ? "s" : "",
-                   count.waiting > 1 ? "" : "s", count.kiosk, count.kiosk);
+            printf("%d result%s wait%s for the approval of kiosk %s (%.16s): core kiosk list, "
+                   "then core kiosk approve %s stores them\n", count.waiting,
+                   count.waiting > 1 ? "s" : "", count.waiting > 1 ? "" : "s", code, count.kiosk,
+                   code);
         else if (count.waiting)
             printf("%d results wait for the approval of their kiosks: core kiosk list, then core "
-                   "kiosk approve ID stores them\n", count.waiting);
+                   "kiosk approve CODE stores them\n", count.waiting);
     }
     for (int i = 0; i < n; i++) free(names[i]);
     free(names);

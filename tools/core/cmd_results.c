@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "text.h"
 #include "why.h"
 
 /* Counts by state, for the closing line. */
@@ -20,7 +21,12 @@ static int print_upload(const store_upload *u, void *arg)
     time_t s = (time_t)(u->received_ms / 1000);
     struct tm tm;
     if (gmtime_r(&s, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-    snprintf(name, sizeof name, "%s", u->kiosk_name[0] ? u->kiosk_name : "-");
+    /* names, ids and reasons may hold anyone's bytes: shown escaped */
+    char sid[13], exam[21], nip[19], shown[TEXT_ESCAPED(sizeof outcome)];
+    text_escape(u->kiosk_name[0] ? u->kiosk_name : "-", name, sizeof name);
+    text_escape(u->session_id[0] ? u->session_id : "-", sid, sizeof sid);
+    text_escape(u->exam_id[0] ? u->exam_id : "-", exam, sizeof exam);
+    text_escape(u->nip[0] ? u->nip : "-", nip, sizeof nip);
     if (strcmp(u->state, "stored") == 0) {
         t->stored++;
         snprintf(outcome, sizeof outcome, "stored");
@@ -37,9 +43,9 @@ static int print_upload(const store_upload *u, void *arg)
             snprintf(outcome + strlen(outcome), sizeof outcome - strlen(outcome), " [%d times]",
                      u->times);
     }
-    printf("%-19s  %-12.12s  %-16s  %-12.12s  %-20.20s  %-18.18s  %3d  %s\n", when,
-           u->kiosk[0] ? u->kiosk : "-", name, u->session_id[0] ? u->session_id : "-",
-           u->exam_id[0] ? u->exam_id : "-", u->nip[0] ? u->nip : "-", u->attempt, outcome);
+    printf("%-19s  %-12.12s  %-16s  %-12s  %-20s  %-18s  %3d  %s\n", when,
+           u->kiosk[0] ? u->kiosk : "-", name, sid, exam, nip, u->attempt,
+           text_escape(outcome, shown, sizeof shown));
     return 0;
 }
 
