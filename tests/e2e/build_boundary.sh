@@ -29,7 +29,7 @@ private() {
 
 for h in bank.h richtext.h sbuf.h hex.h secret.h text.h clk.h why.h csv.h proto.h; do public bank "$BANK_INC" $h; done
 for h in internal.h crypto.h import.h html.h exam.h keyfile.h session.h; do private bank "$BANK_INC" $h; done
-for h in http.h ingest.h store.h recap.h itemstat.h analysis.h bank.h proto.h; do public core "$CORE_INC" $h; done
+for h in http.h ingest.h store.h recap.h itemstat.h analysis.h signer.h bank.h proto.h; do public core "$CORE_INC" $h; done
 for h in store_int.h ingest_int.h itemstat_int.h internal.h; do private core "$CORE_INC" $h; done
 # no project header takes the name of a system header: with -Ikiosk a
 # kiosk/strings.h once stood in for <strings.h> inside <string.h>
