@@ -109,6 +109,9 @@ typedef struct app_config {
     const char *proctor_code_file;   /* file with the proctor code; NULL = session token */
     int64_t (*now_ms)(void);          /* wall clock; NULL = the real one */
     const char *trace_path;           /* when set, a line per screen change (tests) */
+    /* tests only: called at each crash point of finishing an attempt ("submitted",
+     * "stored"); non-zero makes the app stop there as a kill would. NULL = never */
+    int (*crash_at)(const char *point);
 } app_config;
 
 typedef struct app app;

@@ -269,11 +269,45 @@ void exam_incident(app *a, const char *what)
     else exam_note_incident(a, what);
 }
 
-/* Scores the submitted attempt, stores the signed result, shows it. */
+/* True when a test asked the app to stop at crash point `point`. */
+static bool crash_here(app *a, const char *point)
+{
+    return a->cfg.crash_at && a->cfg.crash_at(point) != 0;
+}
+
+/* Stores the result record `json` of the sitting in the outbox; a
+ * different record already there (none should be: see finish()) is moved
+ * aside into STATE/conflict, kept for the operator, and said on the result
+ * screen, so that the seat carries on. Returns 0 or -1 with why set. */
+static int store_result(app *a, const char *json, char name[128], bool *conflict, char *why)
+{
+    const bank_form *f = a->st.form;
+    int rc = result_store(a->outbox, json, a->signer, bank_session_id(a->s),
+                          bank_form_participant(f), bank_form_attempt(f), name, why);
+    *conflict = rc == RESULT_DIFFERENT;
+    if (rc != RESULT_DIFFERENT) return rc;
+    char dir[1100], kept[4096] = "";
+    snprintf(dir, sizeof dir, "%s/conflict", a->cfg.state_dir);
+    if (result_set_aside(a->outbox, name, dir, kept, why) != 0) return -1;
+    klog_event(a->log, "result-conflict",
+               "%s: outbox/%s.json held another result: kept as %s, this one stored",
+               a->attempt, name, kept);
+    return result_store(a->outbox, json, a->signer, bank_session_id(a->s),
+                        bank_form_participant(f), bank_form_attempt(f), name, why) ? -1 : 0;
+}
+
+/* Scores the submitted attempt, stores the signed result, shows it. The
+ * record is a pure function of the journal (the sitting is rebuilt from it;
+ * the finish time and chain link are those of the J_SUBMIT event), so a
+ * finish made again after a crash writes the same bytes. */
 static void finish(app *a)
 {
-    char why[WHY_SIZE] = "", head[65] = "", name[128] = "";
+    char why[WHY_SIZE] = "", name[128] = "";
     sitting *st = &a->st;
+    if (sitting_load(st, a->j, a->attempt, why) != 0 || !st->submitted) {
+        app_fail(a, "journal.error", why[0] ? why : "the attempt is not submitted");
+        return;
+    }
     bank_answer *ans = calloc(st->n ? st->n : 1, sizeof *ans);
     if (!ans) {
         app_fail(a, "journal.error", "out of memory");
@@ -292,18 +326,17 @@ static void finish(app *a)
         app_fail(a, "journal.error", why);
         return;
     }
-    journal_head(a->j, a->attempt, head, why);
-    char *json = result_json(bank_id(a->b), bank_session_id(a->s), st, &sc, head,
-                             bank_signer_pub(a->signer), app_now(a));
-    int rc = json ? result_store(a->outbox, json, a->signer, bank_session_id(a->s),
-                                 bank_form_participant(st->form), bank_form_attempt(st->form),
-                                 name, why)
-                  : -1;
+    char *json = result_json(bank_id(a->b), bank_session_id(a->s), st, &sc, st->submit_hash,
+                             bank_signer_pub(a->signer), st->submit_wall_ms);
+    bool conflict = false;
+    int rc = json ? store_result(a, json, name, &conflict, why) : -1;
+    if (!json) why_set(why, "out of memory");
     free(json);
     if (rc != 0) {
         app_fail(a, "journal.error", why);
         return;
     }
+    if (crash_here(a, "stored")) return;
     char payload[200];
     snprintf(payload, sizeof payload, "{\"file\":\"%s\"}", name);
     record(a, J_RESULT, payload);
@@ -313,7 +346,7 @@ static void finish(app *a)
     a->v.band_en = bank_band_en(sc.awarded);
     /* a time-out says so before the result */
     a->v.scr = strcmp(st->submit_why, "timeout") == 0 ? SCR_TIMEOUT : SCR_RESULT;
-    a->v.msg = "";
+    a->v.msg = conflict ? "result.conflict" : "";
     uploader_kick(a->up);
     app_refresh_queued(a);
 }
@@ -324,6 +357,7 @@ static void submit(app *a, const char *why)
     snprintf(payload, sizeof payload, "{\"why\":\"%s\"}", why);
     if (!record(a, J_SUBMIT, payload)) return;
     klog_event(a->log, "attempt-submitted", "%s (%s)", a->attempt, why);
+    if (crash_here(a, "submitted")) return;
     finish(a);
 }
 

@@ -285,6 +285,7 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
         texts_fill(why, sizeof why, ui_str(u, "result.capped"), args, 3);
         y += (draw ? ui_message(u, x, y, w, why, true) : ui_message_h(u, w, why)) + u->unit;
     }
+    y += message(u, draw, x, y, w, v->msg);  /* a result kept aside, for the proctor */
     int bh = u->line_h[F_BIG] + 2 * u->unit;
     if (draw) {
         SDL_Rect b = {x, y, w, bh};

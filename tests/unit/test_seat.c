@@ -1,0 +1,181 @@
+/* test_seat.c -- the kiosk never bricks a seat and never resumes silently wrong: a finish
+ * made again after a crash, a different result already in the outbox. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "room.h"
+
+static const char *crash_point;  /* where the app stops as if killed; NULL = nowhere */
+
+static int crash_hook(const char *point)
+{
+    return crash_point && strcmp(point, crash_point) == 0;
+}
+
+/* Copies file `name` from folder `from` into folder `to`. */
+static void copy_file(const char *from, const char *to, const char *name)
+{
+    char src[4200], dst[4200], *data = NULL;
+    size_t len = 0;
+    snprintf(src, sizeof src, "%s/%s", from, name);
+    snprintf(dst, sizeof dst, "%s/%s", to, name);
+    assert_int_equal(bank_file_read(src, 1 << 20, &data, &len, NULL), BANK_OK);
+    assert_int_equal(bank_file_write_atomic(dst, data, len, 0600, NULL), BANK_OK);
+    free(data);
+}
+
+/* The outbox name of participant 0's first attempt, "<session>-<nip>-1". */
+static void result_name(room *r, char *name, size_t cap)
+{
+    char bank_id[33], sid[33], exam[65], why[WHY_SIZE];
+    assert_int_equal(bank_session_info(r->cfg.session_path, bank_id, sid, exam, why), BANK_OK);
+    snprintf(name, cap, "%s-%s-1", sid, fx_nip(0));
+}
+
+/* STATE/outbox/NAME.EXT of folder `state` (caller frees); NULL when missing. */
+static char *outbox_file(room *r, const char *state, const char *ext)
+{
+    char name[128], path[4300], *data = NULL;
+    size_t len = 0;
+    result_name(r, name, sizeof name);
+    snprintf(path, sizeof path, "%s/outbox/%s.%s", state, name, ext);
+    return bank_file_read(path, 1 << 20, &data, &len, NULL) == BANK_OK ? data : NULL;
+}
+
+/* A fresh state folder `state` holding the kiosk key of the room's first
+ * start, and an app on it that stops at `point`. */
+static void start_in(room *r, app_config *cfg, const char *state, const char *point)
+{
+    app_free(r->a);
+    assert_int_equal(mkdir(state, 0700), 0);
+    copy_file(r->cfg.state_dir, state, "kiosk.key");
+    copy_file(r->cfg.state_dir, state, "kiosk.pub");
+    *cfg = r->cfg;
+    cfg->state_dir = state;
+    cfg->crash_at = crash_hook;
+    crash_point = point;
+    r->a = app_new(cfg);
+    assert_int_equal(app_view_get(r->a)->scr, SCR_IDENTIFY);
+}
+
+/* Participant 0 answers two items and submits, always at the same times. */
+static const app_view *sit(room *r)
+{
+    fake_now = 1700000000000;
+    to_exam(r, 0);
+    fake_now += 5000;
+    act(r->a, ACT_OPTION, 1, NULL);
+    fake_now += 5000;
+    act(r->a, ACT_NEXT, 0, NULL);
+    act(r->a, ACT_OPTION, 0, NULL);
+    fake_now += 5000;
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    return act(r->a, ACT_YES, 0, NULL);
+}
+
+/* After a stop: the kiosk restarts two minutes later and the proctor's
+ * token resumes the submitted attempt, which finishes. */
+static const app_view *restart_and_resume(room *r, const app_config *cfg)
+{
+    app_free(r->a);
+    crash_point = NULL;
+    fake_now += 120000;
+    r->a = app_new(cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_string_equal(v->msg, "wait.resume");
+    act(r->a, ACT_TEXT, 0, r->token);
+    return act(r->a, ACT_ENTER, 0, NULL);
+}
+
+static void test_a_finish_made_again_after_a_kill_writes_the_same_bytes(void **state)
+{
+    room *r = *state;
+    app_config cfg;
+    start_in(r, &cfg, fx_path(r->dir, "ref"), NULL);
+    assert_int_equal(sit(r)->scr, SCR_RESULT);
+    char *json = outbox_file(r, cfg.state_dir, "json"), *sig = outbox_file(r, cfg.state_dir, "sig");
+    assert_non_null(json);
+    assert_non_null(sig);
+    /* killed after the submission, after the result was stored, and between
+     * the signature and the record (the record removed by hand) */
+    static const struct {
+        const char *dir, *point;
+        bool drop_record;
+    } kills[] = {{"k1", "submitted", false}, {"k2", "stored", false}, {"k3", "stored", true}};
+    for (size_t k = 0; k < sizeof kills / sizeof kills[0]; k++) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s", fx_path(r->dir, kills[k].dir));
+        start_in(r, &cfg, dir, kills[k].point);
+        assert_int_not_equal(sit(r)->scr, SCR_RESULT);  /* stopped before the result */
+        if (kills[k].drop_record) {
+            char name[128], path[4400];
+            result_name(r, name, sizeof name);
+            snprintf(path, sizeof path, "%s/outbox/%s.json", dir, name);
+            assert_int_equal(unlink(path), 0);
+        }
+        const app_view *v = restart_and_resume(r, &cfg);
+        assert_int_equal(v->scr, SCR_RESULT);
+        assert_string_equal(v->msg, "");
+        char *j2 = outbox_file(r, dir, "json"), *s2 = outbox_file(r, dir, "sig");
+        assert_non_null(j2);
+        assert_non_null(s2);
+        assert_string_equal(j2, json);
+        assert_string_equal(s2, sig);
+        free(j2);
+        free(s2);
+        /* the seat carries on */
+        assert_int_equal(act(r->a, ACT_NEXT_SEAT, 0, NULL)->scr, SCR_IDENTIFY);
+    }
+    free(json);
+    free(sig);
+}
+
+static void test_a_different_result_in_the_outbox_is_kept_aside_and_the_seat_carries_on(void **state)
+{
+    room *r = *state;
+    app_config cfg;
+    const char *dir = strdup(fx_path(r->dir, "other"));
+    start_in(r, &cfg, dir, "submitted");
+    sit(r);
+    char name[128], path[4300];
+    result_name(r, name, sizeof name);
+    snprintf(path, sizeof path, "%s/outbox", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/outbox/%s.json", dir, name);
+    static const char other[] = "{\"kind\":\"kisi-result\",\"other\":true}";
+    assert_int_equal(bank_file_write_atomic(path, other, strlen(other), 0600, NULL), BANK_OK);
+    const app_view *v = restart_and_resume(r, &cfg);
+    assert_int_equal(v->scr, SCR_RESULT);
+    assert_string_equal(v->msg, "result.conflict");  /* said to the proctor */
+    char *mine = outbox_file(r, dir, "json"), *kept = NULL;
+    assert_non_null(mine);
+    assert_null(strstr(mine, "\"other\""));
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/conflict/%s.1.json", dir, name);
+    assert_int_equal(bank_file_read(path, 1 << 20, &kept, &len, NULL), BANK_OK);
+    assert_string_equal(kept, other);  /* never deleted */
+    assert_int_equal(act(r->a, ACT_NEXT_SEAT, 0, NULL)->scr, SCR_IDENTIFY);
+    free(mine);
+    free(kept);
+    free((char *)dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_a_finish_made_again_after_a_kill_writes_the_same_bytes),
+        T(test_a_different_result_in_the_outbox_is_kept_aside_and_the_seat_carries_on),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
