@@ -91,6 +91,9 @@ static void app_start(app *a)
     char path[1024];
     snprintf(path, sizeof path, "%s/kiosk.log", c->state_dir);
     a->log = klog_open(path, KLOG_MAX_BYTES, NULL);   /* the exam runs without it too */
+    snprintf(path, sizeof path, "%s/token-tries", c->state_dir);
+    if (throttle_load(&a->tries, path, app_now(a), why) != 0)
+        klog_event(a->log, "token-throttled", "%s", why);
     a->b = bank_open(c->bank_path, false, &e, why);
     if (!a->b) { /* a schema not as Kisi writes it is tampering too */
         app_fail_bank(a, e == BANK_ETAMPER ? "start.tampered" : "start.nobank", e, c->bank_path,
@@ -228,6 +231,12 @@ int app_wake_ms(const app *a)
     int wake = -1;
     int64_t rem = exam_remaining(a);
     if (rem >= 0) wake = rem % 1000 ? (int)(rem % 1000) : rem > 0 ? 1000 : 0;
+    /* a countdown of the wait after wrong tokens: every second */
+    int64_t tw = throttle_wait_ms(&a->tries, app_now(a));
+    if (tw > 0) {
+        int next = tw % 1000 ? (int)(tw % 1000) : 1000;
+        if (wake < 0 || next < wake) wake = next;
+    }
     /* while a core is configured, show how delivery goes now and then */
     if (a->up && (wake < 0 || wake > 5000)) wake = 5000;
     return wake;
@@ -339,17 +348,58 @@ static void identify_enter(app *a)
     a->v.scr = SCR_WAIT;
 }
 
+/* Seconds before a token or proctor code is taken again, rounded up. */
+static int wait_s(const app *a)
+{
+    int64_t ms = throttle_wait_ms(&a->tries, app_now(a));
+    return (int)((ms + 999) / 1000);
+}
+
+/* False (the typed secret dropped, "wait N s" shown) while wrong tries
+ * still cost a wait. */
+static bool try_allowed(app *a, char *typed, size_t cap)
+{
+    a->v.wait_s = wait_s(a);
+    if (a->v.wait_s == 0) return true;
+    OPENSSL_cleanse(typed, cap);
+    a->v.msg = "throttle.wait";
+    return false;
+}
+
+/* Counts a wrong token or proctor code (`what`); logs the wait it costs. */
+static void try_failed(app *a, const char *what)
+{
+    char why[WHY_SIZE] = "";
+    int64_t wait = throttle_fail(&a->tries, app_now(a), why);
+    if (wait < 0) klog_event(a->log, "token-throttled", "%s", why);
+    else if (wait > 0)
+        klog_event(a->log, "token-throttled", "%d wrong tokens or codes in a row (%s): next try in %lld s",
+                   a->tries.fails, what, (long long)(wait / 1000));
+    a->v.wait_s = wait_s(a);
+}
+
+/* A right token or proctor code: the count of wrong ones starts again. */
+static void try_succeeded(app *a)
+{
+    char why[WHY_SIZE] = "";
+    if (throttle_reset(&a->tries, why) != 0) klog_event(a->log, "token-throttled", "%s", why);
+}
+
 /* ENTER on the token screen: unlock the session, then go on. */
 static void wait_enter(app *a)
 {
     char why[WHY_SIZE] = "";
+    if (!try_allowed(a, a->token, sizeof a->token)) return;
     bank_err e = bank_session_unlock(a->s, a->token, strlen(a->token), why);
-    memset(a->token, 0, sizeof a->token);
+    OPENSSL_cleanse(a->token, sizeof a->token);
     if (e == BANK_ETOKEN) {
         klog_event(a->log, "token-wrong", "session %s", bank_session_id(a->s));
         a->v.msg = "wait.wrongtoken";
+        try_failed(a, "token");
+        if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
         return;
     }
+    try_succeeded(a);
     if (e) {
         pin_forget(a);
         app_fail(a, "start.tampered", why);
@@ -385,13 +435,17 @@ static bool proctor_code_ok(app *a)
 /* ENTER on a proctor-code screen (seat lock or quit). */
 static void proctor_enter(app *a)
 {
+    if (!try_allowed(a, a->code, sizeof a->code)) return;
     bool ok = proctor_code_ok(a);
-    memset(a->code, 0, sizeof a->code);
+    OPENSSL_cleanse(a->code, sizeof a->code);
     if (!ok) {
         klog_event(a->log, "proctor-code-wrong", "%s", a->v.scr == SCR_LOCKED ? "seat lock" : "quit");
         a->v.msg = "proctor.wrong";
+        try_failed(a, "proctor code");
+        if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
         return;
     }
+    try_succeeded(a);
     a->v.msg = "";
     klog_event(a->log, a->v.scr == SCR_LOCKED ? "seat-unlocked" : "quit", "by the proctor code");
     if (a->v.scr == SCR_LOCKED) {
@@ -466,9 +520,13 @@ bool app_handle(app *a, const action *act)
 {
     int queued = a->v.queued;
     uploader_info was = a->v.delivery;
+    int waited = a->v.wait_s;
     if (act->kind == ACT_TICK) app_refresh_queued(a);
     bool changed = handle(a, act) || queued != a->v.queued ||
                    memcmp(&was, &a->v.delivery, sizeof was) != 0;
+    a->v.wait_s = wait_s(a);
+    if (a->v.wait_s == 0 && waited > 0 && strcmp(a->v.msg, "throttle.wait") == 0) a->v.msg = "";
+    changed = changed || waited != a->v.wait_s;
     trace(a);
     return changed;
 }

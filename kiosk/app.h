@@ -76,6 +76,8 @@ typedef struct app_view {
     const char *token;         /* token typed so far */
     const char *code;          /* proctor code typed so far (shown as dots by length) */
     int tries_left;            /* PIN tries before the seat locks */
+    int wait_s;                /* seconds before a token or proctor code is taken again
+                                * after too many wrong ones (0 = now) */
     /* instructions / exam / result */
     const char *name;          /* participant name (not translated) */
     const char *exam_title;    /* (not translated) */

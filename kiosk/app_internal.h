@@ -10,6 +10,7 @@
 #include "journal.h"
 #include "result.h"
 #include "sitting.h"
+#include "throttle.h"
 #include "why.h"
 
 #define APP_PENDING 8  /* incidents held until the attempt's journal begins */
@@ -23,6 +24,7 @@ struct app {
     bank_signer *signer;
     uploader *up;              /* NULL without --core */
     klog *log;                 /* STATE/kiosk.log; NULL when it cannot be opened */
+    throttle tries;            /* wrong tokens and proctor codes (STATE/token-tries) */
     char outbox[1024];
     char detail[WHY_SIZE];
     char subject[1024];        /* see app_view.subject */

@@ -20,6 +20,18 @@ static int message(ui *u, bool draw, int x, int y, int w, const char *key)
     return (draw ? ui_message(u, x, y, w, s, ui_msg_is_info(key)) : ui_message_h(u, w, s)) + u->unit;
 }
 
+/* The message line of a screen that takes a token or proctor code: the
+ * wait after too many wrong ones while it runs, else the message `v->msg`. */
+static int code_message(ui *u, bool draw, int x, int y, int w, const app_view *v)
+{
+    if (v->wait_s <= 0) return message(u, draw, x, y, w, v->msg);
+    char n[16], line[320];
+    snprintf(n, sizeof n, "%d", v->wait_s);
+    const char *args[] = {n};
+    texts_fill(line, sizeof line, ui_str(u, "throttle.wait"), args, 1);
+    return (draw ? ui_message(u, x, y, w, line, false) : ui_message_h(u, w, line)) + u->unit;
+}
+
 /* The button at the foot of a panel (none when label is NULL). */
 typedef struct foot_button {
     const char *label;
@@ -163,8 +175,8 @@ static int code(ui *u, const app_view *v, int x, int y, int w, bool draw)
     y += u->unit;
     y += field(u, draw, x, y, fw, ui_str(u, locked ? "locked.code" : "proctor.code"), shown, true,
                false) + u->unit;
-    if (v->msg && strcmp(v->msg, locked ? "locked.hint" : "proctor.hint") != 0)
-        y += message(u, draw, x, y, w, v->msg);
+    if (v->wait_s > 0 || (v->msg && strcmp(v->msg, locked ? "locked.hint" : "proctor.hint") != 0))
+        y += code_message(u, draw, x, y, w, v);
     return y - y0 - u->unit;
 }
 
@@ -189,7 +201,7 @@ static int wait_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
     y += para(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "wait.hint")) + u->unit;
     y += field(u, draw, x, y, fw, ui_str(u, "wait.token"), v->token ? v->token : "", true, false);
     y += u->unit;
-    y += message(u, draw, x, y, w, v->msg);
+    y += code_message(u, draw, x, y, w, v);
     return y - y0 - u->unit;
 }
 

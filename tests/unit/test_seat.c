@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "room.h"
+#include "throttle.h"
 
 static const char *crash_point;  /* where the app stops as if killed; NULL = nowhere */
 
@@ -169,12 +170,91 @@ static void test_a_different_result_in_the_outbox_is_kept_aside_and_the_seat_car
     free((char *)dir);
 }
 
+/* Types a token on the wait screen and presses Enter. */
+static const app_view *token(room *r, const char *t)
+{
+    act(r->a, ACT_TEXT, 0, t);
+    return act(r->a, ACT_ENTER, 0, NULL);
+}
+
+static void test_wrong_tokens_cost_a_growing_wait_that_a_restart_keeps(void **state)
+{
+    room *r = *state;
+    fake_now = 1700000000000;
+    assert_int_equal(identify(r->a, 0, "1234")->scr, SCR_WAIT);
+    const char *wrong = "AAAAAAAAAA";
+    for (int i = 0; i < THROTTLE_FREE; i++) {  /* the first wrong tries cost nothing */
+        const app_view *v = token(r, wrong);
+        assert_string_equal(v->msg, "wait.wrongtoken");
+        assert_int_equal(v->wait_s, 0);
+    }
+    const app_view *v = token(r, wrong);
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_string_equal(v->msg, "throttle.wait");
+    assert_int_equal(v->wait_s, THROTTLE_FIRST_MS / 1000);
+    assert_true(app_wake_ms(r->a) > 0 && app_wake_ms(r->a) <= 1000);  /* the countdown runs */
+    /* while it runs, even the right token is not tried */
+    v = token(r, r->token);
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_int_equal(v->wait_s, THROTTLE_FIRST_MS / 1000);
+    fake_now += 2000;
+    v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->wait_s, THROTTLE_FIRST_MS / 1000 - 2);
+    fake_now += THROTTLE_FIRST_MS;
+    v = act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(v->wait_s, 0);
+    v = token(r, wrong);  /* the next wrong one doubles the wait */
+    assert_int_equal(v->wait_s, 2 * THROTTLE_FIRST_MS / 1000);
+    char *log = kiosk_log(r);
+    assert_non_null(strstr(log, " token-throttled "));
+    assert_null(strstr(log, wrong));
+    free(log);
+    /* a restart does not reset it */
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    v = identify(r->a, 0, "1234");
+    assert_int_equal(v->scr, SCR_WAIT);
+    v = token(r, r->token);
+    assert_int_equal(v->scr, SCR_WAIT);
+    assert_int_equal(v->wait_s, 2 * THROTTLE_FIRST_MS / 1000);
+    /* after the wait the right token goes in, and the count starts again */
+    fake_now += 2 * THROTTLE_FIRST_MS;
+    act(r->a, ACT_TICK, 0, NULL);
+    assert_int_equal(token(r, r->token)->scr, SCR_INSTRUCTIONS);
+    char path[4200], *text = NULL;
+    size_t len = 0;
+    snprintf(path, sizeof path, "%s/token-tries", r->cfg.state_dir);
+    assert_int_equal(bank_file_read(path, 256, &text, &len, NULL), BANK_OK);
+    assert_string_equal(text, "kisi-throttle 1 0 0\n");
+    free(text);
+}
+
+static void test_the_wait_is_capped_and_a_damaged_count_is_not_a_fresh_one(void **state)
+{
+    room *r = *state;
+    throttle t;
+    char path[4200], why[WHY_SIZE] = "";
+    snprintf(path, sizeof path, "%s/tries", r->dir);
+    assert_int_equal(throttle_load(&t, path, 1000, why), 0);
+    int64_t last = 0;
+    for (int i = 0; i < 40; i++) last = throttle_fail(&t, 1000, why);
+    assert_int_equal(last, THROTTLE_MAX_MS);
+    /* a clock set back does not make the wait longer than the cap */
+    assert_int_equal(throttle_wait_ms(&t, 0), THROTTLE_MAX_MS);
+    assert_int_equal(bank_file_write_atomic(path, "junk", 4, 0600, NULL), BANK_OK);
+    assert_int_equal(throttle_load(&t, path, 1000, why), -1);
+    assert_non_null(strstr(why, "damaged"));
+    assert_true(throttle_wait_ms(&t, 1000) > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         T(test_a_finish_made_again_after_a_kill_writes_the_same_bytes),
         T(test_a_different_result_in_the_outbox_is_kept_aside_and_the_seat_carries_on),
+        T(test_wrong_tokens_cost_a_growing_wait_that_a_restart_keeps),
+        T(test_the_wait_is_capped_and_a_damaged_count_is_not_a_fresh_one),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
