@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "app_internal.h"
 #include "why.h"
@@ -135,11 +136,26 @@ static const char *roster_name(app *a, const char *nip)
     return "";
 }
 
+/* Sets the journal's chain key of a->attempt, derived from the unlocked
+ * session; false (SCR_ERROR) when it cannot be. */
+static bool chain_key(app *a)
+{
+    char why[WHY_SIZE] = "";
+    unsigned char key[BANK_JOURNAL_KEY];
+    bank_err e = bank_session_journal_key(a->s, a->attempt, key);
+    int rc = e ? -1 : journal_set_key(a->j, a->attempt, key, why);
+    OPENSSL_cleanse(key, sizeof key);
+    if (rc == 0) return true;
+    app_fail(a, "journal.error", e ? bank_strerror(e) : why);
+    return false;
+}
+
 void exam_prepare(app *a)
 {
     char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     exam_clear(a);
+    if (!chain_key(a)) return;
     bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
     if (!f) {
         app_fail_bank(a, "start.tampered", e, a->cfg.session_path, why);
@@ -195,15 +211,10 @@ void exam_try_resume(app *a)
     if (journal_unfinished(a->j, attempt, sizeof attempt, why) != 1) return;
     size_t idlen = strlen(bank_session_id(a->s));
     if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') return;
-    if (sitting_load(&a->st, a->j, attempt, why) != 0) {
-        app_fail(a, "journal.error", why);
-        return;
-    }
+    /* the chain is checked once the token gives its key (exam_resume) */
     snprintf(a->attempt, sizeof a->attempt, "%s", attempt);
     snprintf(a->nip, sizeof a->nip, "%s", attempt + idlen + 1);
-    a->live_used_ms = a->st.used_ms;
-    a->last_tick_ms = app_now(a);
-    a->v.name = a->st.name;
+    a->v.name = roster_name(a, a->nip);
     a->resuming = true;
     a->v.scr = SCR_WAIT;
     a->v.msg = "wait.resume";
@@ -213,7 +224,13 @@ static void finish(app *a);
 
 void exam_resume(app *a)
 {
+    char why[WHY_SIZE] = "";
     a->resuming = false;
+    if (!chain_key(a)) return;
+    if (sitting_load(&a->st, a->j, a->attempt, why) != 0) {
+        app_fail(a, "journal.error", why);
+        return;
+    }
     if (!load_items(a, a->st.form)) return;
     a->v.name = a->st.name;
     char payload[64];
@@ -243,6 +260,7 @@ void exam_clear(app *a)
     a->items = NULL;
     a->answered = a->flags = NULL;
     sitting_clear(&a->st);
+    journal_forget_key(a->j);
     bank_exam_free(a->exam);
     a->exam = NULL;
     free(a->begin_payload);

@@ -1,4 +1,4 @@
-/* journal.c -- the kiosk's durable, hash-chained event journal (SQLite, WAL, synchronous=FULL). */
+/* journal.c -- the kiosk's durable, keyed hash-chained event journal (SQLite, WAL, synchronous=FULL). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -9,15 +9,17 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "journal.h"
 #include "bank.h"
 #include "hex.h"
+#include "secmem.h"
 #include "why.h"
 
-#define JOURNAL_FORMAT 1              /* format version this code writes */
+#define JOURNAL_FORMAT 2              /* format version this code writes (2: keyed chain) */
 #define JOURNAL_KIND "kisi-journal"   /* meta 'kind' of a journal file */
 #define JOURNAL_MAX_PAYLOAD (1 << 20) /* 1 MB */
 #define JOURNAL_MAX_ATTEMPT 256       /* bytes of an attempt name */
@@ -29,7 +31,9 @@ struct journal {
     sqlite3_stmt *insert;
     sqlite3_stmt *submitted;                 /* does the attempt hold a J_SUBMIT */
     sqlite3_stmt *unfinished;                /* newest attempt with J_BEGIN, no J_RESULT */
-    EVP_MD_CTX *md;
+    EVP_MAC_CTX *mac;                        /* HMAC-SHA256 of the chain */
+    unsigned char *key;                      /* JOURNAL_KEY bytes (secmem): the chain key */
+    char key_attempt[JOURNAL_MAX_ATTEMPT];   /* the attempt it belongs to; "" = none */
 };
 
 static const char *const schema =
@@ -147,6 +151,10 @@ static int setup_schema(journal *j, const char *path, char *why)
     } else if (atoi(format) > JOURNAL_FORMAT) {
         why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk", path,
              format, JOURNAL_FORMAT);
+    } else if (atoi(format) < JOURNAL_FORMAT) {
+        why_set(why, "journal: %s has format version %s of an earlier kiosk, whose chain has no "
+                     "key; this kiosk reads version %d only: set the file aside",
+                path, format, JOURNAL_FORMAT);
     } else if (bank_db_check(j->db, path, "journal", schema, why) != BANK_OK) {
         /* why says what */
     } else if (sqlite3_exec(j->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
@@ -196,9 +204,12 @@ journal *journal_open(const char *path, char *why)
         why_set(why, "journal: out of memory");
         return NULL;
     }
-    j->md = EVP_MD_CTX_new();
-    if (!j->md) {
-        why_set(why, "journal: cannot set up SHA-256");
+    EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    j->mac = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
+    EVP_MAC_free(hmac);
+    j->key = secmem_alloc(JOURNAL_KEY);
+    if (!j->mac || !j->key) {
+        why_set(why, "journal: cannot set up HMAC-SHA256");
         goto fail;
     }
     if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -243,7 +254,8 @@ void journal_close(journal *j)
     sqlite3_finalize(j->submitted);
     sqlite3_finalize(j->unfinished);
     sqlite3_close(j->db);
-    EVP_MD_CTX_free(j->md);
+    EVP_MAC_CTX_free(j->mac);
+    secmem_free(j->key, JOURNAL_KEY);
     free(j);
 }
 
@@ -261,6 +273,35 @@ static int attempt_ok(const char *attempt, char *why)
             return -1;
         }
     return 0;
+}
+
+int journal_set_key(journal *j, const char *attempt, const unsigned char key[JOURNAL_KEY],
+                    char *why)
+{
+    if (!j || !key) {
+        why_set(why, "journal: not open");
+        return -1;
+    }
+    journal_forget_key(j);
+    if (attempt_ok(attempt, why)) return -1;
+    memcpy(j->key, key, JOURNAL_KEY);
+    snprintf(j->key_attempt, sizeof j->key_attempt, "%s", attempt);
+    return 0;
+}
+
+void journal_forget_key(journal *j)
+{
+    if (!j) return;
+    OPENSSL_cleanse(j->key, JOURNAL_KEY);
+    j->key_attempt[0] = 0;
+}
+
+/* Checks that the chain key of `attempt` is set. */
+static int key_ok(const journal *j, const char *attempt, char *why)
+{
+    if (j->key_attempt[0] && strcmp(j->key_attempt, attempt) == 0) return 0;
+    why_set(why, "journal: attempt %s: its chain key is not set", attempt);
+    return -1;
 }
 
 /* Checks a payload: a JSON object in valid UTF-8 of at most 1 MB. */
@@ -318,7 +359,7 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
         why_set(why, "journal: not open");
         return -1;
     }
-    if (attempt_ok(attempt, why) || payload_ok(payload, why)) return -1;
+    if (attempt_ok(attempt, why) || key_ok(j, attempt, why) || payload_ok(payload, why)) return -1;
     if ((int)kind < J_BEGIN || (int)kind > J_RESULT) {
         why_set(why, "journal: unknown event kind %d", (int)kind);
         return -1;
@@ -334,8 +375,9 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
     size_t len = strlen(payload);
     if (last_event(j, attempt, &seq, prev, why) != 0) goto fail;
     seq++;
-    if (journal_chain_hash(j->md, prev, seq, kind, wall_ms, used_ms, payload, len, hex) != 0) {
-        why_set(why, "journal: SHA-256 failed");
+    if (journal_chain_mac(j->mac, j->key, prev, seq, kind, wall_ms, used_ms, payload, len,
+                          hex) != 0) {
+        why_set(why, "journal: HMAC-SHA256 failed");
         goto fail;
     }
     sqlite3_bind_text(j->insert, 1, attempt, -1, SQLITE_STATIC);
@@ -364,11 +406,18 @@ fail:
 int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, void *),
                    void *arg, char *why)
 {
+    return journal_replay_count(j, attempt, fn, arg, NULL, why);
+}
+
+int journal_replay_count(journal *j, const char *attempt, int (*fn)(const jevent *, void *),
+                         void *arg, int64_t *verified, char *why)
+{
+    if (verified) *verified = 0;
     if (!j || !fn) {
         why_set(why, "journal: not open");
         return -1;
     }
-    if (attempt_ok(attempt, why)) return -1;
+    if (attempt_ok(attempt, why) || key_ok(j, attempt, why)) return -1;
     /* prepared per call, so that fn may use the other journal functions */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(j->db,
@@ -399,15 +448,17 @@ int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, vo
             break;
         }
         if (!payload || !e.hash ||
-            journal_chain_hash(j->md, prev, e.seq, sqlite3_column_int64(st, 1), e.wall_ms,
-                               e.used_ms, payload, len, hex) != 0 ||
-            strcmp(hex, e.hash) != 0 || hex_decode(e.hash, prev, 32) != 0) {
+            journal_chain_mac(j->mac, j->key, prev, e.seq, sqlite3_column_int64(st, 1), e.wall_ms,
+                              e.used_ms, payload, len, hex) != 0 ||
+            strlen(e.hash) != 64 || CRYPTO_memcmp(hex, e.hash, 64) != 0 ||
+            hex_decode(e.hash, prev, 32) != 0) {
             why_set(why, "journal: attempt %s: seq %lld does not match its hash: the chain is broken",
                  attempt, (long long)e.seq);
             ret = -1;
             break;
         }
         want++;
+        if (verified) *verified = e.seq;
         if (fn(&e, arg) != 0) break;
     }
     if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) ret = dbfail(j, why, "replay");
