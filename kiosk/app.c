@@ -83,8 +83,11 @@ static void app_start(app *a)
         app_fail(a, "start.nobank", "bank, session, authority and state are required");
         return;
     }
-    if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
+    struct stat sd;
+    int err = mkdir(c->state_dir, 0700) == 0 || errno == EEXIST ? 0 : errno;
+    if (!err && (stat(c->state_dir, &sd) != 0 || !S_ISDIR(sd.st_mode))) err = ENOTDIR;
+    if (err) {
+        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(err));
         app_fail_bank(a, "start.nostate", BANK_EIO, c->state_dir, why);
         return;
     }
@@ -110,18 +113,13 @@ static void app_start(app *a)
                       c->session_path, why);
         return;
     }
-    snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
-    a->j = journal_open(path, why);
-    if (!a->j) {
-        app_fail_bank(a, "start.nostate", BANK_EIO, path, why);
-        return;
-    }
     snprintf(path, sizeof path, "%s/kiosk", c->state_dir);
     a->signer = bank_signer_open(path, &e, why);
     if (!a->signer) {
         app_fail_bank(a, "start.nokey", e, path, why);
         return;
     }
+    if (!app_open_journal(a)) return;
     snprintf(a->outbox, sizeof a->outbox, "%s/outbox", c->state_dir);
     if (c->core_url) {
         char host[121] = "kiosk";
@@ -138,14 +136,30 @@ static void app_start(app *a)
                bank_signer_pub(a->signer), bank_session_id(a->s), bank_session_exam_id(a->s),
                c->core_url ? c->core_url : "none (results stay on this PC)");
     app_refresh_queued(a);
-    a->v.scr = SCR_IDENTIFY;
     a->v.tries_left = PIN_TRIES;
+    if (a->v.scr == SCR_DAMAGE) return;  /* the proctor first */
+    a->v.scr = SCR_IDENTIFY;
     exam_try_resume(a);
+}
+
+bool app_open_journal(app *a)
+{
+    char why[WHY_SIZE] = "", path[1024];
+    jdamage d = JD_NONE;
+    snprintf(path, sizeof path, "%s/journal.db", a->cfg.state_dir);
+    a->j = journal_open_as(path, bank_signer_pub(a->signer), &d, why);
+    if (a->j) return true;
+    if (d == JD_NONE) {
+        app_fail_bank(a, "start.nostate", BANK_EIO, path, why);
+        return false;
+    }
+    damage_show(a, d, why);
+    return true;
 }
 
 static const char *const SCREEN_NAMES[] = {
     "error", "identify", "locked", "wait", "instructions", "exam", "review", "confirm",
-    "result", "proctor", "timeout",
+    "result", "proctor", "timeout", "damage",
 };
 
 /* Writes "screen=... item=... answered=... msg=..." when it changed. */
@@ -355,9 +369,7 @@ static int wait_s(const app *a)
     return (int)((ms + 999) / 1000);
 }
 
-/* False (the typed secret dropped, "wait N s" shown) while wrong tries
- * still cost a wait. */
-static bool try_allowed(app *a, char *typed, size_t cap)
+bool app_try_allowed(app *a, char *typed, size_t cap)
 {
     a->v.wait_s = wait_s(a);
     if (a->v.wait_s == 0) return true;
@@ -367,7 +379,7 @@ static bool try_allowed(app *a, char *typed, size_t cap)
 }
 
 /* Counts a wrong token or proctor code (`what`); logs the wait it costs. */
-static void try_failed(app *a, const char *what)
+void app_try_failed(app *a, const char *what)
 {
     char why[WHY_SIZE] = "";
     int64_t wait = throttle_fail(&a->tries, app_now(a), why);
@@ -379,7 +391,7 @@ static void try_failed(app *a, const char *what)
 }
 
 /* A right token or proctor code: the count of wrong ones starts again. */
-static void try_succeeded(app *a)
+void app_try_succeeded(app *a)
 {
     char why[WHY_SIZE] = "";
     if (throttle_reset(&a->tries, why) != 0) klog_event(a->log, "token-throttled", "%s", why);
@@ -389,17 +401,17 @@ static void try_succeeded(app *a)
 static void wait_enter(app *a)
 {
     char why[WHY_SIZE] = "";
-    if (!try_allowed(a, a->token, sizeof a->token)) return;
+    if (!app_try_allowed(a, a->token, sizeof a->token)) return;
     bank_err e = bank_session_unlock(a->s, a->token, strlen(a->token), why);
     OPENSSL_cleanse(a->token, sizeof a->token);
     if (e == BANK_ETOKEN) {
         klog_event(a->log, "token-wrong", "session %s", bank_session_id(a->s));
         a->v.msg = "wait.wrongtoken";
-        try_failed(a, "token");
+        app_try_failed(a, "token");
         if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
         return;
     }
-    try_succeeded(a);
+    app_try_succeeded(a);
     if (e) {
         pin_forget(a);
         app_fail(a, "start.tampered", why);
@@ -414,7 +426,7 @@ static void wait_enter(app *a)
 }
 
 /* Checks the proctor code: the code file when configured, else the token. */
-static bool proctor_code_ok(app *a)
+bool app_proctor_code_ok(app *a)
 {
     char why[WHY_SIZE] = "";
     if (a->cfg.proctor_code_file) {  /* the code is the file's first line */
@@ -435,17 +447,17 @@ static bool proctor_code_ok(app *a)
 /* ENTER on a proctor-code screen (seat lock or quit). */
 static void proctor_enter(app *a)
 {
-    if (!try_allowed(a, a->code, sizeof a->code)) return;
-    bool ok = proctor_code_ok(a);
+    if (!app_try_allowed(a, a->code, sizeof a->code)) return;
+    bool ok = app_proctor_code_ok(a);
     OPENSSL_cleanse(a->code, sizeof a->code);
     if (!ok) {
         klog_event(a->log, "proctor-code-wrong", "%s", a->v.scr == SCR_LOCKED ? "seat lock" : "quit");
         a->v.msg = "proctor.wrong";
-        try_failed(a, "proctor code");
+        app_try_failed(a, "proctor code");
         if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
         return;
     }
-    try_succeeded(a);
+    app_try_succeeded(a);
     a->v.msg = "";
     klog_event(a->log, a->v.scr == SCR_LOCKED ? "seat-unlocked" : "quit", "by the proctor code");
     if (a->v.scr == SCR_LOCKED) {
@@ -460,7 +472,7 @@ static void proctor_enter(app *a)
 /* Opens the proctor prompt on top of the current screen. */
 static void proctor_open(app *a, bool attempt_to_quit)
 {
-    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED) return;
+    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED || a->v.scr == SCR_DAMAGE) return;
     if (attempt_to_quit) exam_incident(a, "quit-attempt");
     a->back = a->v.scr;
     a->v.scr = SCR_PROCTOR;
@@ -490,6 +502,7 @@ static bool handle_text(app *a, const action *act)
     case ACT_ENTER:
         if (s == SCR_IDENTIFY) identify_enter(a);
         else if (s == SCR_WAIT) wait_enter(a);
+        else if (s == SCR_DAMAGE) damage_enter(a);
         else proctor_enter(a);
         break;
     case ACT_ESCAPE:
@@ -509,7 +522,7 @@ static bool handle_text(app *a, const action *act)
         break;
     default: return false;
     }
-    if (changed && a->v.msg[0] && s != SCR_LOCKED) a->v.msg = "";
+    if (changed && a->v.msg[0] && s != SCR_LOCKED && s != SCR_DAMAGE) a->v.msg = "";
     a->v.pin_len = strlen(a->pin);
     return true;
 }
@@ -539,7 +552,7 @@ static bool handle(app *a, const action *act)
     case ACT_FONT_SMALLER:
     case ACT_CONTRAST: return true;  /* the UI changed its look: redraw */
     case ACT_QUIT:
-        if (a->v.scr == SCR_ERROR) {
+        if (a->v.scr == SCR_ERROR || a->v.scr == SCR_DAMAGE) {
             a->quit = true;           /* nothing to protect yet */
             return true;
         }
@@ -556,6 +569,7 @@ static bool handle(app *a, const action *act)
     case SCR_WAIT:
     case SCR_LOCKED:
     case SCR_PROCTOR:
+    case SCR_DAMAGE:
         if (act->kind == ACT_TICK) return exam_tick(a);
         return handle_text(a, act);
     default: return exam_handle(a, act);

@@ -20,7 +20,8 @@ typedef enum screen {
     SCR_CONFIRM,       /* explicit confirmation of the submission */
     SCR_RESULT,        /* the score, at once */
     SCR_PROCTOR,       /* proctor code prompt (quit, unlock a seat) */
-    SCR_TIMEOUT        /* the time ran out and the answers went in: acknowledged, then the result */
+    SCR_TIMEOUT,       /* the time ran out and the answers went in: acknowledged, then the result */
+    SCR_DAMAGE         /* the answer journal is damaged: what is left, proctor code sets it aside */
 } screen;
 
 /* What the user did, already mapped from keys and clicks by the UI. */
@@ -101,6 +102,13 @@ typedef struct app_view {
     bank_score score;          /* SCR_RESULT */
     const char *band_en;       /* English band name on SCR_RESULT */
     int confirm_focus;         /* SCR_CONFIRM: 0 = No (default), 1 = Yes */
+    /* SCR_DAMAGE: `msg` is the key of the damage ("damage.lost", ...) */
+    long long dmg_readable;    /* events still readable (verified, for an edited chain) */
+    long long dmg_answers;     /* of which answers */
+    long long dmg_recorded;    /* events recorded as committed; -1 = unknown */
+    long long dmg_last_seq;    /* the last readable event of... */
+    const char *dmg_last;      /* ...this participant (NIP; "" = none) */
+    const char *dmg_kept;      /* the folder the damaged files go into */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;

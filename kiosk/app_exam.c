@@ -210,7 +210,16 @@ void exam_try_resume(app *a)
     char why[WHY_SIZE] = "", attempt[sizeof a->attempt];
     if (journal_unfinished(a->j, attempt, sizeof attempt, why) != 1) return;
     size_t idlen = strlen(bank_session_id(a->s));
-    if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') return;
+    if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') {
+        /* never dropped silently: it cannot be resumed with this session */
+        char detail[WHY_SIZE + 128];
+        snprintf(detail, sizeof detail,
+                 "journal: unfinished attempt %s belongs to another session than %s", attempt,
+                 bank_session_id(a->s));
+        damage_show(a, JD_UNREADABLE, detail);
+        a->v.msg = "damage.othersession";
+        return;
+    }
     /* the chain is checked once the token gives its key (exam_resume) */
     snprintf(a->attempt, sizeof a->attempt, "%s", attempt);
     snprintf(a->nip, sizeof a->nip, "%s", attempt + idlen + 1);
@@ -228,7 +237,8 @@ void exam_resume(app *a)
     a->resuming = false;
     if (!chain_key(a)) return;
     if (sitting_load(&a->st, a->j, a->attempt, why) != 0) {
-        app_fail(a, "journal.error", why);
+        if (strstr(why, "the chain is broken")) damage_show_chain(a, why);  /* edited on disk */
+        else app_fail(a, "journal.error", why);
         return;
     }
     if (!load_items(a, a->st.form)) return;

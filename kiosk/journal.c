@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "journal.h"
 #include "bank.h"
+#include "journal_int.h"
 #include "hex.h"
 #include "secmem.h"
 #include "why.h"
@@ -34,6 +36,11 @@ struct journal {
     EVP_MAC_CTX *mac;                        /* HMAC-SHA256 of the chain */
     unsigned char *key;                      /* JOURNAL_KEY bytes (secmem): the chain key */
     char key_attempt[JOURNAL_MAX_ATTEMPT];   /* the attempt it belongs to; "" = none */
+    int markfd;                              /* PATH.mark, -1 when not open */
+    int64_t nevents;                         /* events in the file */
+    int64_t marked;                          /* events the mark said at open; -1 = no mark */
+    jdamage damage;                          /* what is wrong with the file, when refused */
+    char path_mark[4200];                    /* PATH.mark */
 };
 
 static const char *const schema =
@@ -117,8 +124,34 @@ static int meta_get(journal *j, const char *key, char *out, size_t cap)
     return found;
 }
 
-/* Creates the tables of a new journal, or checks that an existing file is a
- * journal of a format this code reads. Returns 0 or -1 with why set. */
+/* Checks the meta table of an existing journal: its kind and format.
+ * Returns 0, or -1 with why set and j->damage said. */
+static int check_meta(journal *j, const char *path, char *why)
+{
+    char kind[64] = "", format[32] = "";
+    if (meta_get(j, "kind", kind, sizeof kind) != 1 || strcmp(kind, JOURNAL_KIND) != 0) {
+        j->damage = JD_UNREADABLE;
+        return why_set(why, "journal: %s is not a kiosk journal", path);
+    }
+    j->damage = JD_FORMAT;
+    if (meta_get(j, "format", format, sizeof format) != 1 || atoi(format) < 1) {
+        j->damage = JD_UNREADABLE;
+        return why_set(why, "journal: %s has no valid format version", path);
+    }
+    if (atoi(format) > JOURNAL_FORMAT)
+        return why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk",
+                       path, format, JOURNAL_FORMAT);
+    if (atoi(format) < JOURNAL_FORMAT)
+        return why_set(why, "journal: %s has format version %s of an earlier kiosk, whose chain "
+                            "has no key; this kiosk reads version %d only: set the file aside",
+                       path, format, JOURNAL_FORMAT);
+    j->damage = JD_NONE;
+    return 0;
+}
+
+/* Creates the tables of a new journal (never where its mark says events
+ * were committed), or checks that an existing file is a journal of a
+ * format this code reads. Returns 0 or -1 with why set. */
 static int setup_schema(journal *j, const char *path, char *why)
 {
     if (sqlite3_exec(j->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -130,10 +163,13 @@ static int setup_schema(journal *j, const char *path, char *why)
         sqlite3_step(st) == SQLITE_ROW)
         ntables = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    char kind[64] = "", format[32] = "";
     int rc = -1;
     if (ntables < 0) {
         dbfail(j, why, path);
+    } else if (ntables == 0 && j->marked > 0) {
+        j->damage = JD_LOST;
+        why_set(why, "journal: %s holds no event, but its mark says %lld were committed", path,
+                (long long)j->marked);
     } else if (ntables == 0) {
         char sql[256];
         snprintf(sql, sizeof sql,
@@ -144,19 +180,10 @@ static int setup_schema(journal *j, const char *path, char *why)
             dbfail(j, why, "creating the tables");
         else
             rc = 0;
-    } else if (meta_get(j, "kind", kind, sizeof kind) != 1 || strcmp(kind, JOURNAL_KIND) != 0) {
-        why_set(why, "journal: %s is not a kiosk journal", path);
-    } else if (meta_get(j, "format", format, sizeof format) != 1 || atoi(format) < 1) {
-        why_set(why, "journal: %s has no valid format version", path);
-    } else if (atoi(format) > JOURNAL_FORMAT) {
-        why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk", path,
-             format, JOURNAL_FORMAT);
-    } else if (atoi(format) < JOURNAL_FORMAT) {
-        why_set(why, "journal: %s has format version %s of an earlier kiosk, whose chain has no "
-                     "key; this kiosk reads version %d only: set the file aside",
-                path, format, JOURNAL_FORMAT);
+    } else if (check_meta(j, path, why) != 0) {
+        /* why and j->damage say what */
     } else if (bank_db_check(j->db, path, "journal", schema, why) != BANK_OK) {
-        /* why says what */
+        j->damage = JD_UNREADABLE;  /* not the schema this kiosk writes: why says what */
     } else if (sqlite3_exec(j->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
         dbfail(j, why, path);
     } else {
@@ -166,6 +193,65 @@ static int setup_schema(journal *j, const char *path, char *why)
         rc == 0)
         rc = dbfail(j, why, "commit");
     return rc;
+}
+
+/* Checks the file's integrity, its events against the mark and its owner
+ * (recorded when the journal has none); then brings the mark up to date.
+ * Returns 0, or -1 with why set and j->damage said. */
+static int check_file(journal *j, const char *path, const char *owner, const char *mhead,
+                      char *why)
+{
+    sqlite3_stmt *st = NULL;
+    char head[65] = "", ok[16] = "";
+    if (sqlite3_prepare_v2(j->db, "PRAGMA quick_check(1)", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(ok, sizeof ok, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    st = NULL;
+    int counted = sqlite3_prepare_v2(j->db,
+                                     "SELECT count(*), (SELECT hash FROM events ORDER BY rowid "
+                                     "DESC LIMIT 1) FROM events",
+                                     -1, &st, NULL) == SQLITE_OK &&
+                  sqlite3_step(st) == SQLITE_ROW;
+    if (counted) {
+        j->nevents = sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        snprintf(head, sizeof head, "%s", h ? h : "");
+    }
+    sqlite3_finalize(st);
+    if (strcmp(ok, "ok") != 0 || !counted) {
+        j->damage = JD_UNREADABLE;
+        return why_set(why, "journal: %s fails its integrity check: %s", path,
+                       ok[0] ? ok : sqlite3_errmsg(j->db));
+    }
+    if (j->marked >= 0 && j->nevents < j->marked) {
+        j->damage = JD_LOST;
+        return why_set(why, "journal: %s holds %lld events, but its mark says %lld were committed",
+                       path, (long long)j->nevents, (long long)j->marked);
+    }
+    if (j->marked >= 0 && j->nevents == j->marked && strcmp(head, mhead) != 0) {
+        j->damage = JD_REPLACED;
+        return why_set(why, "journal: %s is not the journal its mark was written for", path);
+    }
+    char kiosk[80] = "";
+    int had = meta_get(j, "kiosk", kiosk, sizeof kiosk);
+    if (owner && had == 1 && strcmp(kiosk, owner) != 0) {
+        j->damage = JD_OTHERKIOSK;
+        return why_set(why, "journal: %s was written by kiosk %.16s, not this one (%.16s)", path,
+                       kiosk, owner);
+    }
+    if (owner && had == 0) {
+        sqlite3_stmt *ins = NULL;
+        int rc = sqlite3_prepare_v2(j->db, "INSERT INTO meta VALUES('kiosk', ?)", -1, &ins, NULL);
+        if (rc == SQLITE_OK) sqlite3_bind_text(ins, 1, owner, -1, SQLITE_STATIC);
+        rc = rc == SQLITE_OK ? sqlite3_step(ins) : rc;
+        sqlite3_finalize(ins);
+        if (rc != SQLITE_DONE) return dbfail(j, why, "recording the kiosk");
+    }
+    j->markfd = jmark_open(j->path_mark);
+    if (j->markfd < 0 || (j->nevents != j->marked && jmark_write(j->markfd, j->nevents, head)))
+        return why_set(why, "journal: cannot write %s: %s", j->path_mark, strerror(errno));
+    return 0;
 }
 
 /* Sets WAL mode and full synchronisation; returns 0 or -1 with why set. */
@@ -194,16 +280,39 @@ static int setup_pragmas(journal *j, const char *path, char *why)
 /* Caller closes with journal_close(). */
 journal *journal_open(const char *path, char *why)
 {
+    return journal_open_as(path, NULL, NULL, why);
+}
+
+/* Caller closes with journal_close(). */
+journal *journal_open_as(const char *path, const char *owner, jdamage *damage, char *why)
+{
+    jdamage none;
+    if (!damage) damage = &none;
+    *damage = JD_NONE;
     if (!path || !*path) {
         why_set(why, "journal: no path given");
         return NULL;
     }
-    if (create_private(path, why) != 0) return NULL;
     journal *j = calloc(1, sizeof *j);
     if (!j) {
         why_set(why, "journal: out of memory");
         return NULL;
     }
+    j->markfd = -1;
+    j->marked = -1;
+    char mhead[65] = "";
+    snprintf(j->path_mark, sizeof j->path_mark, "%s.mark", path);
+    if (jmark_read(j->path_mark, &j->marked, mhead) != 1) j->marked = -1;  /* see journal.h */
+    struct stat sb;
+    int found = stat(path, &sb) == 0;
+    bool missing = !found && errno == ENOENT, existed = found && sb.st_size > 0;
+    if (missing && j->marked > 0) {
+        j->damage = JD_LOST;
+        why_set(why, "journal: %s is missing, but its mark says %lld events were committed", path,
+                (long long)j->marked);
+        goto fail;
+    }
+    if (create_private(path, why) != 0) goto fail;
     EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     j->mac = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
     EVP_MAC_free(hmac);
@@ -214,7 +323,7 @@ journal *journal_open(const char *path, char *why)
     }
     if (sqlite3_open_v2(path, &j->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         dbfail(j, why, path);
-        goto fail;
+        goto damaged;
     }
     if (bank_db_harden(j->db) != BANK_OK) { /* a file on disk is hostile until checked */
         why_set(why, "journal: %s: out of memory", path);
@@ -223,7 +332,9 @@ journal *journal_open(const char *path, char *why)
     sqlite3_extended_result_codes(j->db, 1);
     sqlite3_busy_timeout(j->db, 5000);
     if (setup_pragmas(j, path, why) || setup_schema(j, path, why) ||
-        prep(j, &j->begin, "BEGIN IMMEDIATE", why) || prep(j, &j->commit, "COMMIT", why) ||
+        check_file(j, path, owner, mhead, why))
+        goto damaged;
+    if (prep(j, &j->begin, "BEGIN IMMEDIATE", why) || prep(j, &j->commit, "COMMIT", why) ||
         prep(j, &j->rollback, "ROLLBACK", why) ||
         prep(j, &j->last,
              "SELECT seq, hash FROM events WHERE attempt = ? ORDER BY seq DESC LIMIT 1", why) ||
@@ -235,9 +346,13 @@ journal *journal_open(const char *path, char *why)
              "events AS s WHERE s.attempt = b.attempt AND s.kind = 9) ORDER BY rowid DESC "
              "LIMIT 1",
              why))
-        goto fail;
+        goto damaged;
     return j;
+damaged:
+    /* a file that held something and cannot be used as a journal is damaged */
+    if (j->damage == JD_NONE && existed) j->damage = JD_UNREADABLE;
 fail:
+    *damage = j->damage;
     journal_close(j);
     return NULL;
 }
@@ -254,6 +369,7 @@ void journal_close(journal *j)
     sqlite3_finalize(j->submitted);
     sqlite3_finalize(j->unfinished);
     sqlite3_close(j->db);
+    if (j->markfd >= 0) close(j->markfd);
     EVP_MAC_CTX_free(j->mac);
     secmem_free(j->key, JOURNAL_KEY);
     free(j);
@@ -397,6 +513,10 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
         dbfail(j, why, "commit");
         goto fail;
     }
+    /* the mark follows the commit: one behind after a power cut, never ahead;
+     * the event is safe either way, so a mark that cannot be written is let be */
+    j->nevents++;
+    if (j->markfd >= 0) jmark_write(j->markfd, j->nevents, hex);
     return 0;
 fail:
     if (!sqlite3_get_autocommit(j->db)) step_done(j->rollback);

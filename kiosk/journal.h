@@ -33,9 +33,50 @@ typedef struct jevent {
     const char *hash;  /* hex SHA-256 chaining this event to the previous one */
 } jevent;
 
+/* What is wrong with a journal file that journal_open_as() refuses. */
+typedef enum jdamage {
+    JD_NONE = 0,
+    JD_UNREADABLE,  /* not a journal, damaged (integrity check), cannot be opened */
+    JD_LOST,        /* fewer events than its mark: WAL deleted, truncated, an older copy */
+    JD_REPLACED,    /* as many events as its mark but another newest one: another file */
+    JD_OTHERKIOSK,  /* made by another kiosk (another signing key) */
+    JD_FORMAT       /* a format version this kiosk does not read */
+} jdamage;
+
 /* Opens (creating when missing) the journal at `path`. `why` (256 bytes,
  * may be NULL) gets a one-line reason on failure. Caller closes. */
 journal *journal_open(const char *path, char *why);
+
+/* journal_open() that also checks the file against its mark PATH.mark
+ * (the count and newest link of the events committed, kept beside it and
+ * updated after every commit) and its owner: `owner` (the kiosk's public
+ * key; NULL = not checked) is recorded in a new journal and must match in
+ * an existing one. An existing file is never replaced by a new one: on
+ * refusal *damage says why (JD_NONE for a failure that is not the file's,
+ * e.g. a folder that cannot be written). The mark cannot tell a journal
+ * whose mark was deleted with it, and a power cut between a commit and
+ * the mark's update leaves the mark one event behind, which is accepted. */
+journal *journal_open_as(const char *path, const char *owner, jdamage *damage, char *why);
+
+/* What a (damaged) journal file still holds, read without a key. */
+typedef struct jinspect {
+    int64_t readable;        /* events that can be read, in the order written */
+    int64_t answers;         /* of which answers */
+    int64_t recorded;        /* events its mark says were committed; -1 = no mark */
+    int64_t last_seq;        /* seq of the last readable event */
+    char last_attempt[256];  /* and its attempt ("<session id>/<nip>") */
+} jinspect;
+
+/* Reads what it can of the journal at `path` (read-only) into out.
+ * Returns 0 when the whole file was read, -1 when reading stopped early
+ * (out holds what was read before). */
+int journal_inspect(const char *path, jinspect *out);
+
+/* Moves the journal at `path` (closed), its -wal, -shm and .mark files into
+ * a new folder INTO/<UTC time>/ (INTO made 0700 when missing): kept, never
+ * deleted. `kept` (cap bytes, may be NULL) gets that folder. Returns 0 or
+ * -1 with why set. */
+int journal_set_aside(const char *path, const char *into, char *kept, size_t cap, char *why);
 void journal_close(journal *j);
 
 #define JOURNAL_KEY 32  /* bytes of an attempt's chain key */

@@ -364,3 +364,42 @@ void ui_draw_error(ui *u, const app_view *v)
 {
     framed(u, v, v->name, error_body, u->t->warn, no_button);
 }
+
+static int damage_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
+{
+    const ui_theme *t = u->t;
+    int y0 = y, fw = w * 2 / 3;
+    char n1[24], n2[24], n3[24], line[1400], shown[128];
+    y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "damage.title")) + u->unit;
+    bool wrong = v->msg && strcmp(v->msg, "proctor.wrong") == 0;
+    if (v->msg && *v->msg && !wrong)
+        y += para(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
+    snprintf(n1, sizeof n1, "%lld", v->dmg_readable);
+    snprintf(n2, sizeof n2, "%lld", v->dmg_answers);
+    snprintf(n3, sizeof n3, "%lld", v->dmg_last_seq);
+    const char *held[] = {n1, n2, n3, v->dmg_last && *v->dmg_last ? v->dmg_last : "-"};
+    texts_fill(line, sizeof line, ui_str(u, "damage.held"), held, 4);
+    y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
+    if (v->dmg_recorded >= 0) {
+        snprintf(n1, sizeof n1, "%lld", v->dmg_recorded);
+        const char *rec[] = {n1};
+        texts_fill(line, sizeof line, ui_str(u, "damage.recorded"), rec, 1);
+        y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
+    }
+    const char *kept[] = {v->dmg_kept ? v->dmg_kept : ""};
+    texts_fill(line, sizeof line, ui_str(u, "damage.hint"), kept, 1);
+    y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit;
+    dots(v->code ? strlen(v->code) : 0, shown, sizeof shown);
+    y += field(u, draw, x, y, fw, ui_str(u, "damage.code"), shown, true, false) + u->unit;
+    if (wrong || v->wait_s > 0) {
+        app_view only = *v;
+        only.msg = wrong ? v->msg : "";
+        y += code_message(u, draw, x, y, w, &only);
+    }
+    return y - y0 - u->unit;
+}
+
+void ui_draw_damage(ui *u, const app_view *v)
+{
+    framed(u, v, NULL, damage_body, u->t->warn, no_button);
+}

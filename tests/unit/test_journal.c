@@ -20,6 +20,7 @@
 
 #include "fixture.h"
 #include "journal.h"
+#include "journal_int.h"
 
 #define ATT "s1/199001012015031001"
 #define ATT2 "s1/199202022016042002"
@@ -417,6 +418,82 @@ static void test_reopened_journal_continues_the_chain(void **state)
     assert_int_equal(s.seq[2], 3);
 }
 
+static void test_a_mark_one_event_behind_is_accepted_and_brought_up_to_date(void **state)
+{
+    fx *f = *state;
+    append(f->j, ATT, J_TICK, 1, "{}");
+    append(f->j, ATT, J_TICK, 2, "{}");
+    char head[65] = "", mhead[65] = "", why[256] = "";
+    assert_int_equal(journal_head(f->j, ATT, head, NULL), 0);
+    journal_close(f->j);
+    /* a power cut between the commit and the mark's update */
+    int fd = jmark_open(fx_path(f->dir, "journal.db.mark"));
+    assert_true(fd >= 0);
+    assert_int_equal(jmark_write(fd, 1, "-"), 0);
+    close(fd);
+    jdamage d = JD_UNREADABLE;
+    f->j = journal_open_as(fx_path(f->dir, "journal.db"), "k1", &d, why);
+    assert_non_null(f->j);
+    assert_int_equal(d, JD_NONE);
+    int64_t n = 0;
+    assert_int_equal(jmark_read(fx_path(f->dir, "journal.db.mark"), &n, mhead), 1);
+    assert_int_equal(n, 2);
+    assert_string_equal(mhead, head);
+}
+
+static void test_fewer_events_than_the_mark_or_another_file_is_refused(void **state)
+{
+    fx *f = *state;
+    append(f->j, ATT, J_TICK, 1, "{}");
+    append(f->j, ATT, J_TICK, 2, "{}");
+    journal_close(f->j);
+    f->j = NULL;
+    char why[256] = "";
+    jdamage d = JD_NONE;
+    sql(f->dir, "DELETE FROM events WHERE seq = 2");
+    assert_null(journal_open_as(fx_path(f->dir, "journal.db"), NULL, &d, why));
+    assert_int_equal(d, JD_LOST);
+    assert_non_null(strstr(why, "holds 1 events, but its mark says 2"));
+    sql(f->dir, "INSERT INTO events VALUES('x/1', 1, 7, 1, 1, '{}', 'ab')");
+    assert_null(journal_open_as(fx_path(f->dir, "journal.db"), NULL, &d, why));
+    assert_int_equal(d, JD_REPLACED);
+    /* the owner: recorded in a journal that has none, then checked */
+    assert_int_equal(unlink(fx_path(f->dir, "journal.db.mark")), 0);
+    journal *j = journal_open_as(fx_path(f->dir, "journal.db"), "kiosk-a", &d, why);
+    assert_non_null(j);
+    journal_close(j);
+    assert_null(journal_open_as(fx_path(f->dir, "journal.db"), "kiosk-b", &d, why));
+    assert_int_equal(d, JD_OTHERKIOSK);
+    /* a damaged mark counts as none: the file is taken as it is */
+    FILE *fp = fopen(fx_path(f->dir, "journal.db.mark"), "w");
+    assert_non_null(fp);
+    fputs("junk\n", fp);
+    fclose(fp);
+    f->j = journal_open_as(fx_path(f->dir, "journal.db"), "kiosk-a", &d, why);
+    assert_non_null(f->j);
+}
+
+static void test_a_journal_set_aside_is_moved_whole_never_deleted(void **state)
+{
+    fx *f = *state;
+    append(f->j, ATT, J_ANSWER, 1, "{\"i\":0,\"v\":\"A\"}");
+    journal_close(f->j);
+    f->j = NULL;
+    jinspect in;
+    assert_int_equal(journal_inspect(fx_path(f->dir, "journal.db"), &in), 0);
+    assert_int_equal(in.readable, 1);
+    assert_int_equal(in.answers, 1);
+    assert_int_equal(in.recorded, 1);
+    assert_string_equal(in.last_attempt, ATT);
+    char kept[4096], why[256] = "", into[4200];
+    snprintf(into, sizeof into, "%s", fx_path(f->dir, "damaged"));
+    assert_int_equal(journal_set_aside(fx_path(f->dir, "journal.db"), into, kept, sizeof kept, why), 0);
+    assert_int_equal(access(fx_path(f->dir, "journal.db"), F_OK), -1);
+    assert_int_equal(access(fx_path(f->dir, "journal.db.mark"), F_OK), -1);
+    assert_int_equal(access(fx_path(kept, "journal.db"), F_OK), 0);
+    assert_int_equal(access(fx_path(kept, "journal.db.mark"), F_OK), 0);
+}
+
 static void test_newer_format_version_is_refused(void **state)
 {
     fx *f = *state;
@@ -599,6 +676,9 @@ int main(int argc, char **argv)
         T(test_bad_kind_attempt_or_time_is_refused),
         T(test_unfinished_attempt_is_the_newest_begun_without_a_result),
         T(test_reopened_journal_continues_the_chain),
+        T(test_a_mark_one_event_behind_is_accepted_and_brought_up_to_date),
+        T(test_fewer_events_than_the_mark_or_another_file_is_refused),
+        T(test_a_journal_set_aside_is_moved_whole_never_deleted),
         T(test_newer_format_version_is_refused),
         T(test_an_unkeyed_journal_of_format_1_is_refused_clearly),
         T(test_other_files_are_not_taken_for_a_journal),

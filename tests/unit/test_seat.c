@@ -11,6 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "journal.h"
+#include "journal_int.h"
 #include "room.h"
 #include "throttle.h"
 
@@ -247,6 +252,235 @@ static void test_the_wait_is_capped_and_a_damaged_count_is_not_a_fresh_one(void 
     assert_true(throttle_wait_ms(&t, 1000) > 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* A damaged journal is shown to the proctor, never started over silently */
+
+/* Participant 0 begins and answers two items; the app is left running. */
+static void answer_two(room *r)
+{
+    fake_now = 1700000000000;
+    to_exam(r, 0);
+    act(r->a, ACT_OPTION, 1, NULL);
+    act(r->a, ACT_NEXT, 0, NULL);
+    act(r->a, ACT_OPTION, 0, NULL);
+}
+
+/* STATE/NAME of the room (static rotating buffer). */
+static const char *state_file(room *r, const char *name)
+{
+    return fx_path(r->cfg.state_dir, name);
+}
+
+/* Restarts the app; returns its view, which must be the damage screen
+ * with a message (never the identify screen: nothing starts over). */
+static const app_view *restart_damaged(room *r)
+{
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_DAMAGE);
+    assert_true(v->dmg_kept && strstr(v->dmg_kept, "/damaged"));
+    return v;
+}
+
+/* The proctor code (here the token) sets the journal aside: the kiosk goes
+ * on with a new journal, the damaged file is kept with the bytes `before`. */
+static void set_aside(room *r, const char *before, size_t len)
+{
+    act(r->a, ACT_TEXT, 0, "WRONGCODE");
+    const app_view *v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_DAMAGE);
+    assert_string_equal(v->msg, "proctor.wrong");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    char *log = kiosk_log(r);
+    assert_non_null(strstr(log, " journal-damaged "));
+    assert_non_null(strstr(log, " journal-set-aside "));
+    free(log);
+    DIR *d = opendir(state_file(r, "damaged"));
+    assert_non_null(d);
+    struct dirent *e;
+    char kept[4400] = "";
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            snprintf(kept, sizeof kept, "%s/damaged/%s/journal.db", r->cfg.state_dir, e->d_name);
+    closedir(d);
+    char *data = NULL;
+    size_t n = 0;
+    assert_int_equal(bank_file_read(kept, 1 << 24, &data, &n, NULL), BANK_OK);
+    if (before) {
+        assert_int_equal(n, len);
+        assert_memory_equal(data, before, len);
+    }
+    free(data);
+    /* a new journal: the participant can begin again */
+    assert_int_equal(to_exam(r, 1)->scr, SCR_EXAM);
+}
+
+/* The whole of STATE/journal.db (caller frees). */
+static char *journal_bytes(room *r, size_t *len)
+{
+    char *data = NULL;
+    assert_int_equal(bank_file_read(state_file(r, "journal.db"), 1 << 24, &data, len, NULL),
+                     BANK_OK);
+    return data;
+}
+
+static void test_a_journal_with_4_kib_overwritten_is_shown_with_what_it_holds(void **state)
+{
+    room *r = *state;
+    answer_two(r);
+    app_free(r->a);  /* the last close folds the WAL into the file */
+    r->a = NULL;
+    size_t len = 0;
+    char *data = journal_bytes(r, &len);
+    assert_true(len >= 3 * 4096);
+    memset(data + 4096, 0xa5, 4096);
+    assert_int_equal(bank_file_write_atomic(state_file(r, "journal.db"), data, len, 0600, NULL),
+                     BANK_OK);
+    r->a = app_new(&r->cfg);
+    const app_view *v = restart_damaged(r);
+    assert_string_equal(v->msg, "damage.unreadable");
+    assert_int_equal(v->dmg_recorded, 4);  /* begin, answer, move, answer */
+    assert_true(v->dmg_readable <= 4);
+    set_aside(r, data, len);
+    free(data);
+}
+
+static void test_a_journal_whose_wal_was_deleted_is_shown_as_lost_answers(void **state)
+{
+    room *r = *state;
+    answer_two(r);
+    /* the main file as it is on disk while the kiosk runs: what is left when
+     * the power goes and the WAL beside it is deleted */
+    size_t len = 0;
+    char *data = journal_bytes(r, &len);
+    app_free(r->a);
+    r->a = NULL;
+    assert_int_equal(bank_file_write_atomic(state_file(r, "journal.db"), data, len, 0600, NULL),
+                     BANK_OK);
+    unlink(state_file(r, "journal.db-wal"));
+    unlink(state_file(r, "journal.db-shm"));
+    r->a = app_new(&r->cfg);
+    const app_view *v = restart_damaged(r);
+    assert_string_equal(v->msg, "damage.lost");
+    assert_int_equal(v->dmg_recorded, 4);
+    assert_true(v->dmg_readable < 4);
+    set_aside(r, NULL, 0);
+    free(data);
+}
+
+static void test_a_truncated_or_missing_journal_is_shown_never_made_anew(void **state)
+{
+    room *r = *state;
+    answer_two(r);
+    app_free(r->a);
+    r->a = NULL;
+    size_t len = 0;
+    char *data = journal_bytes(r, &len);
+    assert_int_equal(truncate(state_file(r, "journal.db"), (off_t)(len / 2)), 0);
+    r->a = app_new(&r->cfg);
+    const app_view *v = restart_damaged(r);
+    assert_true(strcmp(v->msg, "damage.unreadable") == 0 || strcmp(v->msg, "damage.lost") == 0);
+    /* cut to nothing, or gone: not taken for a new journal either */
+    assert_int_equal(truncate(state_file(r, "journal.db"), 0), 0);
+    assert_string_equal(restart_damaged(r)->msg, "damage.lost");
+    assert_int_equal(unlink(state_file(r, "journal.db")), 0);
+    assert_string_equal(restart_damaged(r)->msg, "damage.lost");
+    assert_int_equal(access(state_file(r, "journal.db"), F_OK), -1);
+    free(data);
+}
+
+static void test_a_journal_from_another_kiosk_is_shown(void **state)
+{
+    room *r = *state;
+    answer_two(r);
+    app_free(r->a);
+    r->a = NULL;
+    /* another kiosk's state folder: its own key, this kiosk's journal */
+    char other[4200];
+    snprintf(other, sizeof other, "%s", fx_path(r->dir, "other"));
+    assert_int_equal(mkdir(other, 0700), 0);
+    copy_file(r->cfg.state_dir, other, "journal.db");
+    copy_file(r->cfg.state_dir, other, "journal.db.mark");
+    const char *mine = r->cfg.state_dir;
+    r->cfg.state_dir = other;
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    int scr = v->scr;
+    const char *msg = v->msg;
+    r->cfg.state_dir = mine;
+    assert_int_equal(scr, SCR_DAMAGE);
+    assert_string_equal(msg, "damage.otherkiosk");
+}
+
+/* Rewrites the journal as one without the attempt's key would: the first
+ * answer changed to `v` and every link from it made again under another
+ * key, the mark too. */
+static void forge(room *r, const char *v)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(state_file(r, "journal.db"), &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid, seq, kind, wall_ms, used_ms, payload "
+                                            "FROM events ORDER BY seq", -1, &st, NULL),
+                     SQLITE_OK);
+    EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(m);
+    unsigned char key[JOURNAL_KEY] = {0x42}, prev[32] = {0};
+    char link[65] = "", q[8192];
+    bool edited = false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(st, 5);
+        char payload[4096];
+        snprintf(payload, sizeof payload, "%s", p);
+        if (!edited && sqlite3_column_int(st, 2) == J_ANSWER) {
+            snprintf(payload, sizeof payload, "{\"i\":0,\"v\":\"%s\"}", v);
+            edited = true;
+        }
+        assert_int_equal(journal_chain_mac(ctx, key, prev, sqlite3_column_int64(st, 1),
+                                           sqlite3_column_int64(st, 2),
+                                           sqlite3_column_int64(st, 3),
+                                           sqlite3_column_int64(st, 4), payload, strlen(payload),
+                                           link),
+                         0);
+        for (int i = 0; i < 32; i++) sscanf(link + 2 * i, "%2hhx", &prev[i]);
+        char *sql = sqlite3_mprintf("UPDATE events SET payload = %Q, hash = %Q WHERE rowid = %lld",
+                                    payload, link, (long long)sqlite3_column_int64(st, 0));
+        snprintf(q, sizeof q, "%s", sql);
+        sqlite3_free(sql);
+        assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    EVP_MAC_CTX_free(ctx);
+    EVP_MAC_free(m);
+    int fd = jmark_open(state_file(r, "journal.db.mark"));
+    assert_true(fd >= 0);
+    assert_int_equal(jmark_write(fd, 4, link), 0);
+    close(fd);
+}
+
+static void test_an_answer_edited_with_the_chain_made_again_is_shown_at_the_token(void **state)
+{
+    room *r = *state;
+    answer_two(r);
+    app_free(r->a);
+    r->a = NULL;
+    forge(r, "D");
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_WAIT);  /* the chain needs the token's key */
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_DAMAGE);
+    assert_string_equal(v->msg, "damage.edited");
+    assert_int_equal(v->dmg_readable, 0);  /* the first link already fails */
+    assert_string_equal(v->dmg_last, fx_nip(0));
+    set_aside(r, NULL, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +489,11 @@ int main(void)
         T(test_a_different_result_in_the_outbox_is_kept_aside_and_the_seat_carries_on),
         T(test_wrong_tokens_cost_a_growing_wait_that_a_restart_keeps),
         T(test_the_wait_is_capped_and_a_damaged_count_is_not_a_fresh_one),
+        T(test_a_journal_with_4_kib_overwritten_is_shown_with_what_it_holds),
+        T(test_a_journal_whose_wal_was_deleted_is_shown_as_lost_answers),
+        T(test_a_truncated_or_missing_journal_is_shown_never_made_anew),
+        T(test_a_journal_from_another_kiosk_is_shown),
+        T(test_an_answer_edited_with_the_chain_made_again_is_shown_at_the_token),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
