@@ -1,8 +1,40 @@
-/* journal_int.h -- the journal's mark file, shared by journal.c and journal_file.c (not for clients). */
+/* journal_int.h -- the journal's handle and mark file, shared by journal*.c (not for clients). */
 #ifndef KISI_JOURNAL_INT_H
 #define KISI_JOURNAL_INT_H
 
 #include <stdint.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "journal.h"
+
+#define JOURNAL_FORMAT 2              /* format version this code writes (2: keyed chain) */
+#define JOURNAL_KIND "kisi-journal"   /* meta 'kind' of a journal file */
+#define JOURNAL_MAX_PAYLOAD (1 << 20) /* 1 MB */
+#define JOURNAL_MAX_ATTEMPT 256       /* bytes of an attempt name */
+
+struct journal {
+    sqlite3 *db;
+    sqlite3_stmt *begin, *commit, *rollback; /* transaction control */
+    sqlite3_stmt *last;                      /* seq and hash of the newest event */
+    sqlite3_stmt *insert;
+    sqlite3_stmt *submitted;                 /* does the attempt hold a J_SUBMIT */
+    sqlite3_stmt *unfinished;                /* newest attempt with J_BEGIN, no J_RESULT */
+    EVP_MAC_CTX *mac;                        /* HMAC-SHA256 of the chain */
+    unsigned char *key;                      /* JOURNAL_KEY bytes (secmem): the chain key */
+    char key_attempt[JOURNAL_MAX_ATTEMPT];   /* the attempt it belongs to; "" = none */
+    int markfd;                              /* PATH.mark, -1 when not open */
+    int64_t nevents;                         /* events in the file */
+    int64_t marked;                          /* events the mark said at open; -1 = no mark */
+    jdamage damage;                          /* what is wrong with the file, when refused */
+    char path_mark[4200];                    /* PATH.mark */
+};
+
+/* Sets why to the last SQLite failure on j's database ("journal: WHAT: ..."); returns -1. */
+int jdb_fail(journal *j, char *why, const char *what);
+/* Runs a statement that returns no rows, then resets it; 0 or -1. */
+int jdb_step(sqlite3_stmt *st);
 
 /* The mark file PATH.mark beside a journal holds one fixed-size line,
  * "kisi-journal-mark 1 EVENTS HEAD\n": the number of events committed so
