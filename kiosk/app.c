@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "app_internal.h"
+#include "secmem.h"
 #include "secret.h"
 #include "clk.h"
 #include "why.h"
@@ -177,9 +178,26 @@ static void trace(app *a)
     fflush(a->trace);
 }
 
+void app_wipe(app *a, const char *what, void *p, size_t n)
+{
+    if (!p) return;
+    OPENSSL_cleanse(p, n);
+    if (a->cfg.wiped) a->cfg.wiped(what, p, n);
+}
+
+void app_wipe_seat(app *a)
+{
+    app_wipe(a, "pin", a->pin, sizeof a->pin);
+    app_wipe(a, "token", a->token, sizeof a->token);
+    app_wipe(a, "code", a->code, sizeof a->code);
+    a->v.pin_len = 0;
+}
+
+/* Caller frees with app_free(). The app (typed PIN, token and codes) lives
+ * in locked memory kept out of core dumps (secmem). */
 app *app_new(const app_config *cfg)
 {
-    app *a = calloc(1, sizeof *a);
+    app *a = secmem_alloc(sizeof *a);
     if (!a) return NULL;
     a->cfg = *cfg;
     if (cfg->trace_path) a->trace = fopen(cfg->trace_path, "a");
@@ -223,11 +241,9 @@ void app_free(app *a)
     bank_signer_free(a->signer);
     bank_session_close(a->s);
     bank_close(a->b);
-    memset(a->pin, 0, sizeof a->pin);
-    memset(a->token, 0, sizeof a->token);
-    memset(a->code, 0, sizeof a->code);
+    app_wipe_seat(a);
     if (a->trace) fclose(a->trace);
-    free(a);
+    secmem_free(a, sizeof *a);
 }
 
 const app_view *app_view_get(app *a)
@@ -477,7 +493,7 @@ static void proctor_open(app *a, bool attempt_to_quit)
     a->back = a->v.scr;
     a->v.scr = SCR_PROCTOR;
     a->v.msg = "proctor.hint";
-    memset(a->code, 0, sizeof a->code);
+    OPENSSL_cleanse(a->code, sizeof a->code);
 }
 
 /* Text screens: identify, wait, locked, proctor. */
@@ -509,14 +525,14 @@ static bool handle_text(app *a, const action *act)
         if (s == SCR_PROCTOR) {
             a->v.scr = a->back;
             a->v.msg = "";
-            memset(a->code, 0, sizeof a->code);
+            OPENSSL_cleanse(a->code, sizeof a->code);
         } else if (s == SCR_IDENTIFY && a->v.field == 1) {
             a->v.field = 0;
-            memset(a->pin, 0, sizeof a->pin);
+            OPENSSL_cleanse(a->pin, sizeof a->pin);
         } else if (s == SCR_WAIT && !a->resuming) {
             a->v.scr = SCR_IDENTIFY;
             a->v.field = 0;
-            memset(a->token, 0, sizeof a->token);
+            OPENSSL_cleanse(a->token, sizeof a->token);
             pin_forget(a);
         }
         break;

@@ -122,6 +122,9 @@ typedef struct app_config {
     /* tests only: called at each crash point of finishing an attempt ("submitted",
      * "stored"); non-zero makes the app stop there as a kill would. NULL = never */
     int (*crash_at)(const char *point);
+    /* tests only: told of each buffer of secrets or decrypted items the app has just
+     * wiped ("item", "items", "token", "pin", "code"), before it is freed. NULL = none */
+    void (*wiped)(const char *what, const void *p, size_t n);
 } app_config;
 
 typedef struct app app;

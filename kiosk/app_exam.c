@@ -260,9 +260,20 @@ void exam_resume(app *a)
     view_sync(a);
 }
 
+/* Wipes the decrypted text of item `it`, then frees it. */
+static void wipe_item(app *a, bank_item *it)
+{
+    char *text[2 + BANK_MAX_OPTIONS] = {it->stem, it->topic};
+    for (int k = 0; k < BANK_MAX_OPTIONS; k++) text[2 + k] = it->options[k];
+    for (size_t k = 0; k < sizeof text / sizeof *text; k++)
+        if (text[k]) app_wipe(a, "item", text[k], strlen(text[k]));
+    bank_item_clear(it);
+}
+
 void exam_clear(app *a)
 {
-    for (size_t i = 0; a->items && i < a->nitems; i++) bank_item_clear(&a->items[i]);
+    for (size_t i = 0; a->items && i < a->nitems; i++) wipe_item(a, &a->items[i]);
+    if (a->items) app_wipe(a, "items", a->items, a->nitems * sizeof *a->items);
     free(a->items);
     a->nitems = 0;
     free(a->answered);
@@ -484,6 +495,7 @@ bool exam_handle(app *a, const action *act)
     case SCR_RESULT:
         if (act->kind != ACT_NEXT_SEAT && act->kind != ACT_ENTER) return false;
         exam_clear(a);
+        app_wipe_seat(a);  /* nothing of this participant stays for the next */
         v->scr = SCR_IDENTIFY;
         v->field = 0;
         a->nip[0] = 0;

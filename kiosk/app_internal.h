@@ -59,6 +59,11 @@ void app_fail(app *a, const char *msg, const char *detail);
  * localized cause. */
 void app_fail_bank(app *a, const char *msg, bank_err e, const char *subject, const char *why);
 
+/* Wipes n bytes at p (OPENSSL_cleanse) and tells cfg.wiped. */
+void app_wipe(app *a, const char *what, void *p, size_t n);
+/* Wipes what the seat's last participant and proctor typed (PIN, token, code). */
+void app_wipe_seat(app *a);
+
 /* Throttled proctor code or token tries (app.c): false while a wait runs
  * (the typed `buf` wiped, "wait N s" shown); then the check, counted. */
 bool app_try_allowed(app *a, char *buf, size_t cap);

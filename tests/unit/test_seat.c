@@ -8,7 +8,10 @@
 
 #include <dirent.h>
 #include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -17,6 +20,7 @@
 #include "journal.h"
 #include "journal_int.h"
 #include "room.h"
+#include "secmem.h"
 #include "throttle.h"
 
 static const char *crash_point;  /* where the app stops as if killed; NULL = nowhere */
@@ -481,6 +485,88 @@ static void test_an_answer_edited_with_the_chain_made_again_is_shown_at_the_toke
     set_aside(r, NULL, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Secrets and decrypted items do not outlive the seat                  */
+
+static struct {
+    int item, items, token, pin, code;
+    bool not_zero;  /* a buffer told as wiped held a non-zero byte */
+} wipes;
+
+static void count_wipe(const char *what, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (((const unsigned char *)p)[i]) wipes.not_zero = true;
+    if (strcmp(what, "item") == 0) wipes.item++;
+    else if (strcmp(what, "items") == 0) wipes.items++;
+    else if (strcmp(what, "token") == 0) wipes.token++;
+    else if (strcmp(what, "pin") == 0) wipes.pin++;
+    else if (strcmp(what, "code") == 0) wipes.code++;
+}
+
+static void test_items_token_and_pin_are_wiped_at_the_hand_over(void **state)
+{
+    room *r = *state;
+    app_free(r->a);
+    r->cfg.wiped = count_wipe;
+    r->a = app_new(&r->cfg);
+    to_exam(r, 0);
+    int nitems = app_view_get(r->a)->nitems;
+    act(r->a, ACT_OPTION, 0, NULL);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    assert_int_equal(act(r->a, ACT_YES, 0, NULL)->scr, SCR_RESULT);
+    memset(&wipes, 0, sizeof wipes);
+    assert_int_equal(act(r->a, ACT_NEXT_SEAT, 0, NULL)->scr, SCR_IDENTIFY);
+    r->cfg.wiped = NULL;
+    assert_false(wipes.not_zero);
+    /* each item's stem, topic and options, then the array; the typed secrets */
+    assert_true(wipes.item >= 3 * nitems);
+    assert_int_equal(wipes.items, 1);
+    assert_int_equal(wipes.token, 1);
+    assert_int_equal(wipes.pin, 1);
+    assert_int_equal(wipes.code, 1);
+}
+
+static void test_the_process_is_kept_out_of_core_dumps(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl;
+        int ok = secmem_protect_process() == 0 && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0 &&
+                 getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0 && rl.rlim_max == 0;
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_locked_memory_fails_soft_and_starts_zeroed(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct rlimit none = {0, 0};
+        int ok = setrlimit(RLIMIT_MEMLOCK, &none) == 0;
+        unsigned char *p = secmem_alloc(100);  /* no lock allowed: memory all the same */
+        ok = ok && p && (!secmem_locked(p) || geteuid() == 0);  /* root may lock anyway */
+        for (int i = 0; ok && i < 100; i++) ok = p[i] == 0;
+        secmem_free(p, 100);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    unsigned char *q = secmem_alloc(5000);
+    assert_non_null(q);
+    assert_int_equal((uintptr_t)q % (uintptr_t)sysconf(_SC_PAGESIZE), 0);
+    memset(q, 0x5a, 5000);
+    secmem_free(q, 5000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +580,9 @@ int main(void)
         T(test_a_truncated_or_missing_journal_is_shown_never_made_anew),
         T(test_a_journal_from_another_kiosk_is_shown),
         T(test_an_answer_edited_with_the_chain_made_again_is_shown_at_the_token),
+        T(test_items_token_and_pin_are_wiped_at_the_hand_over),
+        T(test_the_process_is_kept_out_of_core_dumps),
+        T(test_locked_memory_fails_soft_and_starts_zeroed),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
