@@ -378,7 +378,8 @@ static int damage_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
     snprintf(n2, sizeof n2, "%lld", v->dmg_answers);
     snprintf(n3, sizeof n3, "%lld", v->dmg_last_seq);
     const char *held[] = {n1, n2, n3, v->dmg_last && *v->dmg_last ? v->dmg_last : "-"};
-    texts_fill(line, sizeof line, ui_str(u, "damage.held"), held, 4);
+    texts_fill(line, sizeof line, ui_str(u, v->dmg_readable > 0 ? "damage.held" : "damage.nothing"),
+               held, 4);
     y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
     if (v->dmg_recorded >= 0) {
         snprintf(n1, sizeof n1, "%lld", v->dmg_recorded);
