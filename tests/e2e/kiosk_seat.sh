@@ -103,4 +103,8 @@ kd_wait screen=identify || fail "set aside: $(kd_state)"
 ls "$S"/damaged/*/journal.db >/dev/null 2>&1 || fail "the damaged journal was not kept"
 [ -f "$S/journal.db" ] || fail "no new journal"
 ok "the proctor code keeps the damaged journal aside and a new one begins"
+if grep -E "ERROR: AddressSanitizer|runtime error:" "$KD_LOG" >/dev/null 2>&1; then
+  fail "sanitizer report in the kiosk log: $(grep -m1 -E "ERROR: AddressSanitizer|runtime error:" "$KD_LOG")"
+fi
+ok "no sanitizer report from the kiosk"
 done_ok
