@@ -141,6 +141,17 @@ static void app_start(app *a)
     if (a->v.scr == SCR_DAMAGE) return;  /* the proctor first */
     a->v.scr = SCR_IDENTIFY;
     exam_try_resume(a);
+    /* a seat locked by wrong PINs stays locked across a restart */
+    snprintf(path, sizeof path, "%s/seat-locked", c->state_dir);
+    size_t n = 0;
+    char *nip = NULL;
+    if (a->v.scr == SCR_IDENTIFY && bank_file_read(path, sizeof a->nip, &nip, &n, NULL) != BANK_ENOTFOUND) {
+        snprintf(a->nip, sizeof a->nip, "%s", nip && bank_nip_valid(nip) ? nip : "");
+        klog_event(a->log, "seat-locked", "still locked from before the restart: proctor code needed");
+        a->v.scr = SCR_LOCKED;
+        a->v.msg = "locked.hint";
+    }
+    free(nip);
 }
 
 bool app_open_journal(app *a)
@@ -301,6 +312,17 @@ static bool backspace(char *buf)
     return true;
 }
 
+/* Keeps (or ends) the seat's lock in STATE/seat-locked, so that switching
+ * the computer off and on does not give three more PIN tries. */
+static void seat_lock(app *a, bool locked)
+{
+    char path[1100], why[WHY_SIZE] = "";
+    snprintf(path, sizeof path, "%s/seat-locked", a->cfg.state_dir);
+    if (locked ? bank_file_write_atomic(path, a->nip, strlen(a->nip), 0600, why) != BANK_OK
+               : unlink(path) != 0 && errno != ENOENT)
+        klog_event(a->log, "seat-locked", "%s: %s", path, locked ? why : strerror(errno));
+}
+
 /* Forgets the PIN typed, shown or held. */
 static void pin_forget(app *a)
 {
@@ -340,6 +362,7 @@ static void pin_verdict(app *a)
                    a->v.tries_left > 0 ? a->v.tries_left : 0);
         if (a->v.tries_left <= 0) {
             klog_event(a->log, "seat-locked", "NIP %s: proctor code needed", a->nip);
+            seat_lock(a, true);
             a->v.scr = SCR_LOCKED;
             a->v.msg = "locked.hint";
             exam_note_incident(a, "pin-lock");
@@ -477,6 +500,7 @@ static void proctor_enter(app *a)
     a->v.msg = "";
     klog_event(a->log, a->v.scr == SCR_LOCKED ? "seat-unlocked" : "quit", "by the proctor code");
     if (a->v.scr == SCR_LOCKED) {
+        seat_lock(a, false);
         a->v.tries_left = PIN_TRIES;
         a->v.scr = SCR_IDENTIFY;
         a->v.field = 1;

@@ -567,6 +567,24 @@ static void test_locked_memory_fails_soft_and_starts_zeroed(void **state)
     secmem_free(q, 5000);
 }
 
+static void test_a_seat_locked_by_wrong_pins_stays_locked_across_a_restart(void **state)
+{
+    room *r = *state;
+    for (int i = 0; i < 3; i++) identify(r->a, 0, "9999");
+    assert_int_equal(app_view_get(r->a)->scr, SCR_LOCKED);
+    app_free(r->a);  /* switched off and on: no three more tries */
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_LOCKED);
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_string_equal(v->nip, fx_nip(0));  /* as before: the PIN box waits */
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    assert_int_equal(app_view_get(r->a)->scr, SCR_IDENTIFY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -583,6 +601,7 @@ int main(void)
         T(test_items_token_and_pin_are_wiped_at_the_hand_over),
         T(test_the_process_is_kept_out_of_core_dumps),
         T(test_locked_memory_fails_soft_and_starts_zeroed),
+        T(test_a_seat_locked_by_wrong_pins_stays_locked_across_a_restart),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
