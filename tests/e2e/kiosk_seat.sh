@@ -7,23 +7,7 @@
 # shown on screen; the process cannot dump core. Screenshots go to tests/out/kiosk/.
 set -u
 . "$(dirname "$0")/lib.inc"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHOTS=$ROOT/tests/out/kiosk
-mkdir -p "$SHOTS"
-KD_KIOSK=$BIN/kiosk
-KD_TRACE=$T/trace
-KD_LOG=$T/kiosk.log
-KD_STRINGS=$ROOT/assets/strings
-. "$ROOT/tools/kiosk-drive.inc"
-trap 'kd_stop; rm -rf "$T"' EXIT
-
-sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
-R=$T/room
-NIP=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
-PIN=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
-NIP2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
-PIN2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
-TOKEN=$(cat "$R/token")
+. "$(dirname "$0")/kiosk.inc"
 S=$T/state
 KARGS="--bank $R/latsar.bank --session $R/demo.session --authority $R/authority.pub --state $S"
 kd_start_x 1024x768 || fail "Xvfb"

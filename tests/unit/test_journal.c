@@ -494,27 +494,27 @@ static void test_a_journal_set_aside_is_moved_whole_never_deleted(void **state)
     assert_int_equal(access(fx_path(kept, "journal.db.mark"), F_OK), 0);
 }
 
-static void test_newer_format_version_is_refused(void **state)
+static void test_another_format_version_is_refused_clearly(void **state)
 {
     fx *f = *state;
     journal_close(f->j);
     f->j = NULL;
-    sql(f->dir, "UPDATE meta SET value = '3' WHERE key = 'format'");
-    char why[256] = "";
-    assert_null(journal_open(fx_path(f->dir, "journal.db"), why));
-    assert_non_null(strstr(why, "newer"));
-}
-
-static void test_an_unkeyed_journal_of_format_1_is_refused_clearly(void **state)
-{
-    fx *f = *state;
-    journal_close(f->j);
-    f->j = NULL;
-    sql(f->dir, "UPDATE meta SET value = '1' WHERE key = 'format'");
-    char why[256] = "";
-    assert_null(journal_open(fx_path(f->dir, "journal.db"), why));
-    assert_non_null(strstr(why, "format version 1 of an earlier kiosk"));
-    assert_non_null(strstr(why, "no key"));
+    /* a newer kiosk's, and the unkeyed chain of format 1 */
+    static const struct {
+        const char *sql, *says[2];
+    } cases[] = {
+        {"UPDATE meta SET value = '3' WHERE key = 'format'", {"newer", "update the kiosk"}},
+        {"UPDATE meta SET value = '1' WHERE key = 'format'",
+         {"format version 1 of an earlier kiosk", "no key"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sql(f->dir, cases[i].sql);
+        char why[256] = "";
+        jdamage d = JD_NONE;
+        assert_null(journal_open_as(fx_path(f->dir, "journal.db"), NULL, &d, why));
+        assert_int_equal(d, JD_FORMAT);
+        for (int k = 0; k < 2; k++) assert_non_null(strstr(why, cases[i].says[k]));
+    }
 }
 
 static void test_other_files_are_not_taken_for_a_journal(void **state)
@@ -679,8 +679,7 @@ int main(int argc, char **argv)
         T(test_a_mark_one_event_behind_is_accepted_and_brought_up_to_date),
         T(test_fewer_events_than_the_mark_or_another_file_is_refused),
         T(test_a_journal_set_aside_is_moved_whole_never_deleted),
-        T(test_newer_format_version_is_refused),
-        T(test_an_unkeyed_journal_of_format_1_is_refused_clearly),
+        T(test_another_format_version_is_refused_clearly),
         T(test_other_files_are_not_taken_for_a_journal),
         T(test_killed_writer_loses_no_acknowledged_event),
 #undef T

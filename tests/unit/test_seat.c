@@ -331,14 +331,21 @@ static char *journal_bytes(room *r, size_t *len)
     return data;
 }
 
+/* answer_two(), then the kiosk stops (the last close folds the WAL into
+ * the file); returns the journal's bytes (caller frees), their length in *len. */
+static char *answer_two_and_stop(room *r, size_t *len)
+{
+    answer_two(r);
+    app_free(r->a);
+    r->a = NULL;
+    return journal_bytes(r, len);
+}
+
 static void test_a_journal_with_4_kib_overwritten_is_shown_with_what_it_holds(void **state)
 {
     room *r = *state;
-    answer_two(r);
-    app_free(r->a);  /* the last close folds the WAL into the file */
-    r->a = NULL;
     size_t len = 0;
-    char *data = journal_bytes(r, &len);
+    char *data = answer_two_and_stop(r, &len);
     assert_true(len >= 3 * 4096);
     memset(data + 4096, 0xa5, 4096);
     assert_int_equal(bank_file_write_atomic(state_file(r, "journal.db"), data, len, 0600, NULL),
@@ -378,11 +385,8 @@ static void test_a_journal_whose_wal_was_deleted_is_shown_as_lost_answers(void *
 static void test_a_truncated_or_missing_journal_is_shown_never_made_anew(void **state)
 {
     room *r = *state;
-    answer_two(r);
-    app_free(r->a);
-    r->a = NULL;
     size_t len = 0;
-    char *data = journal_bytes(r, &len);
+    char *data = answer_two_and_stop(r, &len);
     assert_int_equal(truncate(state_file(r, "journal.db"), (off_t)(len / 2)), 0);
     r->a = app_new(&r->cfg);
     const app_view *v = restart_damaged(r);
@@ -399,9 +403,8 @@ static void test_a_truncated_or_missing_journal_is_shown_never_made_anew(void **
 static void test_a_journal_from_another_kiosk_is_shown(void **state)
 {
     room *r = *state;
-    answer_two(r);
-    app_free(r->a);
-    r->a = NULL;
+    size_t len = 0;
+    free(answer_two_and_stop(r, &len));
     /* another kiosk's state folder: its own key, this kiosk's journal */
     char other[4200];
     snprintf(other, sizeof other, "%s", fx_path(r->dir, "other"));
@@ -469,9 +472,8 @@ static void forge(room *r, const char *v)
 static void test_an_answer_edited_with_the_chain_made_again_is_shown_at_the_token(void **state)
 {
     room *r = *state;
-    answer_two(r);
-    app_free(r->a);
-    r->a = NULL;
+    size_t len = 0;
+    free(answer_two_and_stop(r, &len));
     forge(r, "D");
     r->a = app_new(&r->cfg);
     const app_view *v = app_view_get(r->a);

@@ -166,14 +166,24 @@ static bank_session *open_session(const char *dir, bank **bp)
     return s;
 }
 
-static void test_token_unlocks_and_is_not_stored(void **state)
+/* A bank of 10 items with the quiz and DIR/s.session of 3 people; the
+ * token into `token`. Caller removes dir with fx_rmdir(). */
+static char *quiz_room(char token[BANK_TOKEN_LEN + 1])
 {
-    (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir();
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
     bank_close(b);
+    return dir;
+}
+
+static void test_token_unlocks_and_is_not_stored(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    char *dir = quiz_room(token);
+    bank *b = NULL;
     assert_int_equal(strlen(token), BANK_TOKEN_LEN);
     assert_int_equal(strspn(token, BANK_TOKEN_ALPHABET), BANK_TOKEN_LEN);
     FILE *f = fopen(fx_path(dir, "s.session"), "rb");
@@ -211,11 +221,9 @@ static void test_token_unlocks_and_is_not_stored(void **state)
 static void test_journal_key_is_the_same_by_token_or_bank_key_and_per_attempt(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
-    bank *b = fx_bank(dir, 1, 10);
-    fx_exam(b, QUIZ);
-    fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
-    bank_close(b);
+    char why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    char *dir = quiz_room(token);
+    bank *b = NULL;
     uint8_t k1[BANK_JOURNAL_KEY], k2[BANK_JOURNAL_KEY], k3[BANK_JOURNAL_KEY];
     /* the kiosk: the token unlocks the session */
     bank_session *s = open_session(dir, &b);
