@@ -145,9 +145,10 @@ static void app_start(app *a)
     snprintf(path, sizeof path, "%s/seat-locked", c->state_dir);
     size_t n = 0;
     char *nip = NULL;
-    if (a->v.scr == SCR_IDENTIFY && bank_file_read(path, sizeof a->nip, &nip, &n, NULL) != BANK_ENOTFOUND) {
+    if (a->v.scr == SCR_IDENTIFY &&
+        bank_file_read(path, sizeof a->nip, &nip, &n, NULL) != BANK_ENOTFOUND) {
         snprintf(a->nip, sizeof a->nip, "%s", nip && bank_nip_valid(nip) ? nip : "");
-        klog_event(a->log, "seat-locked", "still locked from before the restart: proctor code needed");
+        klog_event(a->log, "seat-locked", "locked before the restart: proctor code needed");
         a->v.scr = SCR_LOCKED;
         a->v.msg = "locked.hint";
     }
@@ -424,8 +425,9 @@ void app_try_failed(app *a, const char *what)
     int64_t wait = throttle_fail(&a->tries, app_now(a), why);
     if (wait < 0) klog_event(a->log, "token-throttled", "%s", why);
     else if (wait > 0)
-        klog_event(a->log, "token-throttled", "%d wrong tokens or codes in a row (%s): next try in %lld s",
-                   a->tries.fails, what, (long long)(wait / 1000));
+        klog_event(a->log, "token-throttled",
+                   "%d wrong tokens or codes in a row (%s): next try in %lld s", a->tries.fails,
+                   what, (long long)(wait / 1000));
     a->v.wait_s = wait_s(a);
 }
 

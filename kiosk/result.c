@@ -82,8 +82,8 @@ char *result_json(const char *bank_id, const char *session_id, const sitting *s,
         "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session",
         session_id, "exam", bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
         "attempt", bank_form_attempt(f), "form", form_json(f), "answers", answers_json(s),
-        "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->submit_used_ms, "down_ms",
-        (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,
+        "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->submit_used_ms,
+        "down_ms", (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,
         "kiosk", kiosk_pub, "finished_ms", (json_int_t)finished_ms);
     /* with o*, a NULL member (out of memory) is left out: a record missing one is refused */
     char *text = o && json_object_size(o) == 18

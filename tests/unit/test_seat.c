@@ -587,6 +587,33 @@ static void test_a_seat_locked_by_wrong_pins_stays_locked_across_a_restart(void 
     assert_int_equal(app_view_get(r->a)->scr, SCR_IDENTIFY);
 }
 
+static void test_an_unfinished_attempt_of_another_session_is_shown(void **state)
+{
+    room *r = *state;
+    answer_two(r);
+    app_free(r->a);
+    r->a = NULL;
+    /* the next day: the kiosk is started with another session of the same bank */
+    bank_err e = BANK_OK;
+    char why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+    bank *b = bank_open(r->cfg.bank_path, true, &e, why);
+    assert_non_null(b);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    fx_session(b, "q", 3, NULL, fx_path(r->dir, "next.session"), token);
+    bank_close(b);
+    const char *first = r->cfg.session_path;
+    r->cfg.session_path = fx_path(r->dir, "next.session");
+    r->a = app_new(&r->cfg);
+    const app_view *v = app_view_get(r->a);
+    int scr = v->scr;
+    const char *msg = v->msg;
+    long long answers = v->dmg_answers;
+    r->cfg.session_path = first;
+    assert_int_equal(scr, SCR_DAMAGE);
+    assert_string_equal(msg, "damage.othersession");
+    assert_int_equal(answers, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +626,7 @@ int main(void)
         T(test_a_journal_whose_wal_was_deleted_is_shown_as_lost_answers),
         T(test_a_truncated_or_missing_journal_is_shown_never_made_anew),
         T(test_a_journal_from_another_kiosk_is_shown),
+        T(test_an_unfinished_attempt_of_another_session_is_shown),
         T(test_an_answer_edited_with_the_chain_made_again_is_shown_at_the_token),
         T(test_items_token_and_pin_are_wiped_at_the_hand_over),
         T(test_the_process_is_kept_out_of_core_dumps),
