@@ -190,7 +190,7 @@ static void test_wrong_tokens_cost_a_growing_wait_that_a_restart_keeps(void **st
 {
     room *r = *state;
     fake_now = 1700000000000;
-    assert_int_equal(identify(r->a, 0, "1234")->scr, SCR_WAIT);
+    assert_int_equal(identify(r->a, 0, "1234567890")->scr, SCR_WAIT);
     const char *wrong = "AAAAAAAAAA";
     for (int i = 0; i < THROTTLE_FREE; i++) {  /* the first wrong tries cost nothing */
         const app_view *v = token(r, wrong);
@@ -221,7 +221,7 @@ static void test_wrong_tokens_cost_a_growing_wait_that_a_restart_keeps(void **st
     /* a restart does not reset it */
     app_free(r->a);
     r->a = app_new(&r->cfg);
-    v = identify(r->a, 0, "1234");
+    v = identify(r->a, 0, "1234567890");
     assert_int_equal(v->scr, SCR_WAIT);
     v = token(r, r->token);
     assert_int_equal(v->scr, SCR_WAIT);
@@ -572,7 +572,14 @@ static void test_locked_memory_fails_soft_and_starts_zeroed(void **state)
 static void test_a_seat_locked_by_wrong_pins_stays_locked_across_a_restart(void **state)
 {
     room *r = *state;
-    for (int i = 0; i < 3; i++) identify(r->a, 0, "9999");
+    /* the first PIN is checked after the token, the next ones at once */
+    assert_int_equal(identify(r->a, 0, "9999999999")->scr, SCR_WAIT);
+    act(r->a, ACT_TEXT, 0, r->token);
+    assert_int_equal(act(r->a, ACT_ENTER, 0, NULL)->scr, SCR_IDENTIFY);
+    for (int i = 0; i < 2; i++) {
+        act(r->a, ACT_TEXT, 0, "9999999999");
+        act(r->a, ACT_ENTER, 0, NULL);
+    }
     assert_int_equal(app_view_get(r->a)->scr, SCR_LOCKED);
     app_free(r->a);  /* switched off and on: no three more tries */
     r->a = app_new(&r->cfg);
