@@ -358,7 +358,7 @@ for L in id en; do
   login "$NIP" "$PIN" "$TOKEN"
   kd_keys Return
   kd_wait screen=exam || fail "exam before the damage"
-  kd_keys a Right b Right c
+  kd_keys a Right a Right a
   kd_wait answered=3 || fail "answers before the damage"
   kd_kill9
   rm -f "$work/state-dmg-$L/journal.db-wal" "$work/state-dmg-$L/journal.db-shm"

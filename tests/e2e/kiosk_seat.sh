@@ -72,7 +72,7 @@ kd_type "$TOKEN"; kd_keys Return
 kd_wait screen=instructions || fail "instructions 3: $(kd_state)"
 # -- a kill, then the WAL deleted: shown to the proctor, kept aside -----------------
 kd_keys Return; kd_wait screen=exam || fail "exam 3"
-kd_keys a Right b Right c; kd_wait answered=3 || fail "answers 3"
+kd_keys a Right a Right a; kd_wait answered=3 || fail "answers 3"
 kd_kill9
 [ -f "$S/journal.db-wal" ] || fail "no WAL to delete"
 rm -f "$S/journal.db-wal" "$S/journal.db-shm"
