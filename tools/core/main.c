@@ -31,8 +31,9 @@ static const char usage_text[] =
     ", --key-file the SQLite path + \".key\"\n"
     "(required with PostgreSQL: the same file on every core); --data DIR, no longer needed,\n"
     "means --key-file DIR/core.key\n"
-    "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file);\n"
-    "the options given on the command line win over the file\n";
+    "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file,\n"
+    "and the server's limits: max-connections, max-connections-per-address,\n"
+    "request-timeout, idle-timeout, listen-backlog); the command line wins over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
 
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
     cmd_set_paths(data, key);
     int rc = 2;
     if (nrest == 0) {
-        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token);
+        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token, &conf);
     } else if (listen || token) {
         fprintf(stderr, "core: %s is for the server, not for '%.40s'\n",
                 listen ? "--listen" : "--operator-token-file", rest[0]);
