@@ -483,6 +483,42 @@ static void test_numbers_out_of_range_are_refused_never_cut_to_fit(void **state)
     bank_session_close(s);
 }
 
+static int count_result(const store_result *r, void *arg)
+{
+    (void)r;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static void test_numbers_the_database_holds_out_of_range_are_refused(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32], why[WHY_SIZE] = "";
+    approve(x);
+    bank_session *s = add_session(x, "d.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    int count = -1, highest = -1, n = 0;
+    assert_int_equal(store_attempts(x->st, "akad", fx_nip(0), &count, &highest, why), 0);
+    assert_int_equal(highest, 1);
+    /* changed behind the core's back: 2^32 + 1 would read as attempt 1 */
+    raw(x, "UPDATE results SET attempt = 4294967297");
+    assert_int_equal(store_attempts(x->st, "akad", fx_nip(0), &count, &highest, why), -1);
+    assert_non_null(strstr(why, "an attempt 4294967297"));
+    why[0] = 0;
+    assert_int_equal(store_results_of_session(x->st, bank_session_id(s), count_result, &n, why),
+                     -1);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(why, "an attempt 4294967297"));
+    raw(x, "UPDATE results SET attempt = 1, awarded = -3");
+    bool passed;
+    int awarded, disputes;
+    assert_true(store_best(x->st, "akad", fx_nip(0), &awarded, &passed, &disputes, why) < 0);
+    assert_non_null(strstr(why, "a best score"));
+    free(text);
+    bank_session_close(s);
+}
+
 static void test_a_form_other_than_the_stored_one_is_refused(void **state)
 {
     fx *x = *state;
@@ -529,6 +565,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_result_record_of_a_newer_version_is_refused_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_out_of_range_are_refused_never_cut_to_fit,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_the_database_holds_out_of_range_are_refused,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_form_other_than_the_stored_one_is_refused, setup,
                                         teardown),
