@@ -459,6 +459,37 @@ static void test_altered_session_is_refused_at_unlock(void **state)
     fx_rmdir(dir);
 }
 
+static void test_session_numbers_out_of_range_are_refused_not_cut(void **state)
+{
+    (void)state;
+    static const char *const edits[] = {
+        /* 2^32 + 10: an int cast makes it 10, which is in range */
+        "UPDATE meta SET value = '4294967306' WHERE key = 'pin_logn'",
+        "UPDATE meta SET value = '4294967297' WHERE key = 'draw_version'",
+        "UPDATE meta SET value = '12x' WHERE key = 'pin_logn'",
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+        bank *b = fx_bank(dir, 1, 10);
+        fx_exam(b, QUIZ);
+        fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
+        bank_close(b);
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open(fx_path(dir, "s.session"), &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, edits[i], NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+        bank_err e = BANK_OK;
+        b = bank_open(fx_path(dir, "bank.bank"), false, &e, why);
+        assert_non_null(b);
+        bank_session *s = bank_session_open(b, fx_path(dir, "s.session"), &e, why);
+        bank_session_close(s);
+        bank_close(b);
+        fx_rmdir(dir);
+        if (s) fail_msg("%s: the session opened", edits[i]);
+        assert_int_equal(e, BANK_ECORRUPT);
+    }
+}
+
 static void test_session_for_another_bank_is_refused(void **state)
 {
     (void)state;
@@ -516,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_attempt_beyond_max_attempts_is_refused),
         cmocka_unit_test(test_history_sets_attempt_and_ignores_other_exams),
         cmocka_unit_test(test_altered_session_is_refused_at_unlock),
+        cmocka_unit_test(test_session_numbers_out_of_range_are_refused_not_cut),
         cmocka_unit_test(test_session_for_another_bank_is_refused),
         cmocka_unit_test(test_exam_changed_after_session_is_refused_at_draw),
     };
