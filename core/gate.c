@@ -21,6 +21,7 @@
 #define PENDING_MS 10000  /* a handed-over connection the server never started is forgotten */
 #define TICK_MS 1000      /* the longest sleep between two looks at the deadlines */
 #define LOG_EVERY_MS 10000 /* refusals are logged at most this often, summed */
+#define SPENT_MS 100      /* out of descriptors or memory: no accept for this long */
 
 typedef enum { SLOT_FREE, SLOT_PENDING, SLOT_LIVE } slot_state;
 
@@ -40,6 +41,7 @@ struct gate {
     void *arg;
     pthread_t thread;
     bool running;
+    int64_t spent_until_ms; /* accept() ran out of descriptors or memory: wait (thread's own) */
     pthread_mutex_t mu;     /* guards everything below */
     bool stop;
     unsigned used;          /* slots pending or live */
@@ -49,12 +51,12 @@ struct gate {
 };
 
 /* The answer to a connection over its address's limit. */
-static const char refusal[] =
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    "Retry-After: 5\r\nConnection: close\r\nContent-Length: 93\r\n\r\n"
-    "{\"error\":\"too-many-connections\",\"reason\":\"this address holds as many connections as it may\"}\n";
-_Static_assert(sizeof "{\"error\":\"too-many-connections\",\"reason\":\"this address holds as many "
-                      "connections as it may\"}\n" - 1 == 93, "Content-Length of the refusal");
+#define REFUSAL_BODY \
+    "{\"error\":\"too-many-connections\",\"reason\":\"this address holds as many connections as it may\"}\n"
+static const char refusal[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                              "Retry-After: 5\r\nConnection: close\r\nContent-Length: 93\r\n\r\n"
+                              REFUSAL_BODY;
+_Static_assert(sizeof REFUSAL_BODY - 1 == 93, "the refusal's Content-Length");
 
 void gate_addr_key(const struct sockaddr *sa, unsigned char key[16])
 {
@@ -128,6 +130,8 @@ static bool accept_one(gate *g)
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     int fd = accept4(g->lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+    if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM))
+        g->spent_until_ms = clk_mono_ms() + SPENT_MS; /* else the queue stays readable: a spin */
     if (fd < 0) return errno == EINTR || errno == ECONNABORTED;
     unsigned char key[16];
     gate_addr_key((struct sockaddr *)&ss, key);
@@ -166,11 +170,16 @@ static void *gate_main(void *arg)
         int64_t now = clk_mono_ms();
         int wait = expire(g, now);
         log_refusals(g, now);
-        bool full = g->used >= g->cfg.max_conns, stop = g->stop;
+        bool full = g->used >= g->cfg.max_conns || now < g->spent_until_ms, stop = g->stop;
         pthread_mutex_unlock(&g->mu);
         if (stop) break;
+        if (now < g->spent_until_ms && g->spent_until_ms - now < wait)
+            wait = (int)(g->spent_until_ms - now);
         struct pollfd p[2] = {{g->wake[0], POLLIN, 0}, {g->lfd, POLLIN, 0}};
-        if (poll(p, full ? 1 : 2, wait < 1 ? 1 : wait) < 0 && errno != EINTR) break;
+        if (poll(p, full ? 1 : 2, wait < 1 ? 1 : wait) < 0) {
+            p[0].revents = p[1].revents = 0; /* EINTR, or ENOMEM: a tick, then again */
+            if (errno != EINTR) poll(NULL, 0, SPENT_MS);
+        }
         if (p[0].revents) {
             char buf[64];
             while (read(g->wake[0], buf, sizeof buf) > 0) {
