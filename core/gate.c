@@ -244,7 +244,7 @@ int gate_listen(const char *spec, int backlog, char *url, size_t urlcap, char *w
     return fd;
 }
 
-gate *gate_start(int listen_fd, const gate_config *cfg, gate_add_fn add, void *arg, char *why)
+gate *gate_new(int listen_fd, const gate_config *cfg, gate_add_fn add, void *arg, char *why)
 {
     gate *g = calloc(1, sizeof *g);
     gate_slot *slots = cfg->max_conns ? calloc(cfg->max_conns, sizeof *slots) : NULL;
@@ -265,15 +265,21 @@ gate *gate_start(int listen_fd, const gate_config *cfg, gate_add_fn add, void *a
     pthread_mutex_init(&g->mu, NULL);
     int fl = fcntl(listen_fd, F_GETFL);
     if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
-        pipe2(g->wake, O_NONBLOCK | O_CLOEXEC) != 0 ||
-        pthread_create(&g->thread, NULL, gate_main, g) != 0) {
+        pipe2(g->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
         why_set(why, "cannot start accepting connections: %s", strerror(errno));
         gate_stop(g);
         gate_free(g);
         return NULL;
     }
-    g->running = true;
     return g;
+}
+
+int gate_run(gate *g, char *why)
+{
+    if (pthread_create(&g->thread, NULL, gate_main, g) != 0)
+        return why_set(why, "cannot start accepting connections: %s", strerror(errno));
+    g->running = true;
+    return 0;
 }
 
 void gate_stop(gate *g)

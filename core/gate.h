@@ -27,13 +27,15 @@ typedef struct gate_slot gate_slot;
  * Returns the socket, or -1 with why. */
 int gate_listen(const char *spec, int backlog, char *url, size_t urlcap, char *why);
 
-/* Starts accepting on listen_fd (taken: closed by gate_stop) in a thread of
- * its own, calling add for each connection while fewer than max_conns are
- * open; at the limit it stops accepting, so that the kernel queues the
- * next ones. A connection whose request is not answered within
+/* A gate over listen_fd (taken: closed by gate_stop), not yet accepting.
+ * Once running (gate_run) it calls add for each connection while fewer than
+ * max_conns are open; at the limit it stops accepting, so that the kernel
+ * queues the next ones. A connection whose request is not answered within
  * request_secs is shut down. Caller stops with gate_stop() and frees with
  * gate_free(). NULL with why on error (listen_fd closed). */
-gate *gate_start(int listen_fd, const gate_config *cfg, gate_add_fn add, void *arg, char *why);
+gate *gate_new(int listen_fd, const gate_config *cfg, gate_add_fn add, void *arg, char *why);
+/* Starts accepting in a thread of its own: 0, or -1 with why. */
+int gate_run(gate *g, char *why);
 /* Stops accepting, joins the thread, closes the listening socket. The
  * gate_started/closed/answered calls stay valid until gate_free(). */
 void gate_stop(gate *g);

@@ -516,10 +516,13 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         why_set(why, "cannot start the HTTP server on %s", h->cfg.listen);
         close(fd);
     } else {
-        h->g = gate_start(fd, &gc, add_connection, h, why);
+        h->g = gate_new(fd, &gc, add_connection, h, why);
     }
-    if (!h->g) {
+    /* h->g is set before the first connection can reach on_connection */
+    if (!h->g || gate_run(h->g, why) != 0) {
+        gate_stop(h->g);
         if (h->d) MHD_stop_daemon(h->d);
+        gate_free(h->g);
         throttle_free(h->t);
         free(h);
         return NULL;
