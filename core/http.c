@@ -23,6 +23,7 @@
 #include "sbuf.h"
 #include "proto.h"
 #include "log.h"
+#include "num.h"
 #include "why.h"
 
 struct http_server {
@@ -244,14 +245,13 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     if (!is_id(cohort))
         return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-cohort", "no such cohort");
     const char *runs = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "run");
-    char *end = NULL;
-    long run = runs ? strtol(runs, &end, 10) : 0;
-    if (runs && (!*runs || *end || run < 1 || run > 1000000))
+    int run = 0;
+    if (runs && !num_text_int(runs, 1, 1000000, &run))
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "give a recorded run as ?run=N (N from 1), or no run for a preview");
     cohort_err e = {500, "server-error", "the recap failed"};
     store *st = core_ctx_store(h->c);
-    char *json = runs ? cohort_recap_run(st, cohort, (int)run, &e) : cohort_recap_preview(st, cohort, &e);
+    char *json = runs ? cohort_recap_run(st, cohort, run, &e) : cohort_recap_preview(st, cohort, &e);
     if (!json) return send_error(conn, (unsigned)e.status, e.code, "%s", e.why);
     return send_line(conn, MHD_HTTP_OK, json, NULL, NULL);
 }
