@@ -15,6 +15,7 @@
 #include "journal.h"
 #include "bank.h"
 #include "hex.h"
+#include "num.h"
 #include "why.h"
 
 #define JOURNAL_FORMAT 1              /* format version this code writes */
@@ -127,6 +128,7 @@ static int setup_schema(journal *j, const char *path, char *why)
         ntables = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     char kind[64] = "", format[32] = "";
+    long long fmt = 0;
     int rc = -1;
     if (ntables < 0) {
         dbfail(j, why, path);
@@ -142,9 +144,10 @@ static int setup_schema(journal *j, const char *path, char *why)
             rc = 0;
     } else if (meta_get(j, "kind", kind, sizeof kind) != 1 || strcmp(kind, JOURNAL_KIND) != 0) {
         why_set(why, "journal: %s is not a kiosk journal", path);
-    } else if (meta_get(j, "format", format, sizeof format) != 1 || atoi(format) < 1) {
+    } else if (meta_get(j, "format", format, sizeof format) != 1 ||
+               !num_text(format, 1, NUM_MAX, &fmt)) {
         why_set(why, "journal: %s has no valid format version", path);
-    } else if (atoi(format) > JOURNAL_FORMAT) {
+    } else if (fmt > JOURNAL_FORMAT) {
         why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk", path,
              format, JOURNAL_FORMAT);
     } else if (bank_db_check(j->db, path, "journal", schema, why) != BANK_OK) {

@@ -333,15 +333,27 @@ static void test_reopened_journal_continues_the_chain(void **state)
     assert_int_equal(s.seq[2], 3);
 }
 
-static void test_newer_format_version_is_refused(void **state)
+/* The journal of f, closed, with its format version set to `value`, is
+ * refused as newer than this code reads. */
+static void refused_as_newer(fx *f, const char *value)
 {
-    fx *f = *state;
     journal_close(f->j);
     f->j = NULL;
-    sql(f->dir, "UPDATE meta SET value = '2' WHERE key = 'format'");
-    char why[256] = "";
+    char q[128], why[256] = "";
+    snprintf(q, sizeof q, "UPDATE meta SET value = '%s' WHERE key = 'format'", value);
+    sql(f->dir, q);
     assert_null(journal_open(fx_path(f->dir, "journal.db"), why));
     assert_non_null(strstr(why, "newer"));
+}
+
+static void test_newer_format_version_is_refused(void **state)
+{
+    refused_as_newer(*state, "2");
+}
+
+static void test_format_version_out_of_range_is_not_cut_to_fit(void **state)
+{
+    refused_as_newer(*state, "4294967297"); /* 2^32 + 1: an int cast makes it format 1 */
 }
 
 static void test_other_files_are_not_taken_for_a_journal(void **state)
@@ -502,6 +514,7 @@ int main(int argc, char **argv)
         T(test_unfinished_attempt_is_the_newest_begun_without_a_result),
         T(test_reopened_journal_continues_the_chain),
         T(test_newer_format_version_is_refused),
+        T(test_format_version_out_of_range_is_not_cut_to_fit),
         T(test_other_files_are_not_taken_for_a_journal),
         T(test_killed_writer_loses_no_acknowledged_event),
 #undef T
