@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
