@@ -457,6 +457,16 @@ bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, cha
 /* Unlocks with the bank's data key (bank already unlocked by passphrase). */
 bank_err bank_session_unlock_bank(bank_session *s, char *why);
 
+/* The key of the journal chain of `attempt` (the kiosk's "<session id>/<nip>")
+ * in the unlocked session `s`: HKDF-SHA256 of the session's secret with
+ * info "kisi-journal-chain:1:<session id>:<attempt>". Whoever unlocks the
+ * session (the kiosk with the token, the core with the bank's key) gets the
+ * same key; nobody without either does. BANK_ELOCKED when locked. The caller
+ * wipes key with OPENSSL_cleanse after use. */
+#define BANK_JOURNAL_KEY 32
+bank_err bank_session_journal_key(const bank_session *s, const char *attempt,
+                                  uint8_t key[BANK_JOURNAL_KEY]);
+
 const char *bank_session_id(const bank_session *s);
 const char *bank_session_exam_id(const bank_session *s);
 /* Number of participants and the i-th NIP / name (borrowed). */

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "app_internal.h"
+#include "secmem.h"
 #include "secret.h"
 #include "clk.h"
 #include "kcode.h"
@@ -84,14 +85,20 @@ static void app_start(app *a)
         app_fail(a, "start.nobank", "bank, session, authority and state are required");
         return;
     }
-    if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(errno));
+    struct stat sd;
+    int err = mkdir(c->state_dir, 0700) == 0 || errno == EEXIST ? 0 : errno;
+    if (!err && (stat(c->state_dir, &sd) != 0 || !S_ISDIR(sd.st_mode))) err = ENOTDIR;
+    if (err) {
+        snprintf(why, sizeof why, "%s: %s", c->state_dir, strerror(err));
         app_fail_bank(a, "start.nostate", BANK_EIO, c->state_dir, why);
         return;
     }
     char path[1024];
     snprintf(path, sizeof path, "%s/kiosk.log", c->state_dir);
     a->log = klog_open(path, KLOG_MAX_BYTES, NULL);   /* the exam runs without it too */
+    snprintf(path, sizeof path, "%s/token-tries", c->state_dir);
+    if (throttle_load(&a->tries, path, app_now(a), why) != 0)
+        klog_event(a->log, "token-throttled", "%s", why);
     a->b = bank_open(c->bank_path, false, &e, why);
     if (!a->b) { /* a schema not as Kisi writes it is tampering too */
         app_fail_bank(a, e == BANK_ETAMPER ? "start.tampered" : "start.nobank", e, c->bank_path,
@@ -108,18 +115,13 @@ static void app_start(app *a)
                       c->session_path, why);
         return;
     }
-    snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
-    a->j = journal_open(path, why);
-    if (!a->j) {
-        app_fail_bank(a, "start.nostate", BANK_EIO, path, why);
-        return;
-    }
     snprintf(path, sizeof path, "%s/kiosk", c->state_dir);
     a->signer = bank_signer_open(path, &e, why);
     if (!a->signer) {
         app_fail_bank(a, "start.nokey", e, path, why);
         return;
     }
+    if (!app_open_journal(a)) return;
     snprintf(a->outbox, sizeof a->outbox, "%s/outbox", c->state_dir);
     if (c->core_url) {
         char host[121] = "kiosk";
@@ -136,14 +138,42 @@ static void app_start(app *a)
                bank_signer_pub(a->signer), bank_session_id(a->s), bank_session_exam_id(a->s),
                c->core_url ? c->core_url : "none (results stay on this PC)");
     app_refresh_queued(a);
-    a->v.scr = SCR_IDENTIFY;
     a->v.tries_left = PIN_TRIES;
+    if (a->v.scr == SCR_DAMAGE) return;  /* the proctor first */
+    a->v.scr = SCR_IDENTIFY;
     exam_try_resume(a);
+    /* a seat locked by wrong PINs stays locked across a restart */
+    snprintf(path, sizeof path, "%s/seat-locked", c->state_dir);
+    size_t n = 0;
+    char *nip = NULL;
+    if (a->v.scr == SCR_IDENTIFY &&
+        bank_file_read(path, sizeof a->nip, &nip, &n, NULL) != BANK_ENOTFOUND) {
+        snprintf(a->nip, sizeof a->nip, "%s", nip && bank_nip_valid(nip) ? nip : "");
+        klog_event(a->log, "seat-locked", "locked before the restart: proctor code needed");
+        a->v.scr = SCR_LOCKED;
+        a->v.msg = "locked.hint";
+    }
+    free(nip);
+}
+
+bool app_open_journal(app *a)
+{
+    char why[WHY_SIZE] = "", path[1024];
+    jdamage d = JD_NONE;
+    snprintf(path, sizeof path, "%s/journal.db", a->cfg.state_dir);
+    a->j = journal_open_as(path, bank_signer_pub(a->signer), &d, why);
+    if (a->j) return true;
+    if (d == JD_NONE) {
+        app_fail_bank(a, "start.nostate", BANK_EIO, path, why);
+        return false;
+    }
+    damage_show(a, d, why);
+    return true;
 }
 
 static const char *const SCREEN_NAMES[] = {
     "error", "identify", "locked", "wait", "instructions", "exam", "review", "confirm",
-    "result", "proctor", "timeout",
+    "result", "proctor", "timeout", "damage",
 };
 
 /* Writes "screen=... item=... answered=... msg=..." when it changed. */
@@ -161,9 +191,26 @@ static void trace(app *a)
     fflush(a->trace);
 }
 
+void app_wipe(app *a, const char *what, void *p, size_t n)
+{
+    if (!p) return;
+    OPENSSL_cleanse(p, n);
+    if (a->cfg.wiped) a->cfg.wiped(what, p, n);
+}
+
+void app_wipe_seat(app *a)
+{
+    app_wipe(a, "pin", a->pin, sizeof a->pin);
+    app_wipe(a, "token", a->token, sizeof a->token);
+    app_wipe(a, "code", a->code, sizeof a->code);
+    a->v.pin_len = 0;
+}
+
+/* Caller frees with app_free(). The app (typed PIN, token and codes) lives
+ * in locked memory kept out of core dumps (secmem). */
 app *app_new(const app_config *cfg)
 {
-    app *a = calloc(1, sizeof *a);
+    app *a = secmem_alloc(sizeof *a);
     if (!a) return NULL;
     a->cfg = *cfg;
     if (cfg->trace_path) a->trace = fopen(cfg->trace_path, "a");
@@ -206,11 +253,9 @@ void app_free(app *a)
     bank_signer_free(a->signer);
     bank_session_close(a->s);
     bank_close(a->b);
-    memset(a->pin, 0, sizeof a->pin);
-    memset(a->token, 0, sizeof a->token);
-    memset(a->code, 0, sizeof a->code);
+    app_wipe_seat(a);
     if (a->trace) fclose(a->trace);
-    free(a);
+    secmem_free(a, sizeof *a);
 }
 
 const app_view *app_view_get(app *a)
@@ -228,6 +273,12 @@ int app_wake_ms(const app *a)
     int wake = -1;
     int64_t rem = exam_remaining(a);
     if (rem >= 0) wake = rem % 1000 ? (int)(rem % 1000) : rem > 0 ? 1000 : 0;
+    /* a countdown of the wait after wrong tokens: every second */
+    int64_t tw = throttle_wait_ms(&a->tries, app_now(a));
+    if (tw > 0) {
+        int next = tw % 1000 ? (int)(tw % 1000) : 1000;
+        if (wake < 0 || next < wake) wake = next;
+    }
     /* while a core is configured, show how delivery goes now and then */
     if (a->up && (wake < 0 || wake > 5000)) wake = 5000;
     return wake;
@@ -260,6 +311,17 @@ static bool backspace(char *buf)
     if (!n) return false;
     buf[n - 1] = 0;
     return true;
+}
+
+/* Keeps (or ends) the seat's lock in STATE/seat-locked, so that switching
+ * the computer off and on does not give three more PIN tries. */
+static void seat_lock(app *a, bool locked)
+{
+    char path[1100], why[WHY_SIZE] = "";
+    snprintf(path, sizeof path, "%s/seat-locked", a->cfg.state_dir);
+    if (locked ? bank_file_write_atomic(path, a->nip, strlen(a->nip), 0600, why) != BANK_OK
+               : unlink(path) != 0 && errno != ENOENT)
+        klog_event(a->log, "seat-locked", "%s: %s", path, locked ? why : strerror(errno));
 }
 
 /* Forgets the PIN typed, shown or held. */
@@ -301,6 +363,7 @@ static void pin_verdict(app *a)
                    a->v.tries_left > 0 ? a->v.tries_left : 0);
         if (a->v.tries_left <= 0) {
             klog_event(a->log, "seat-locked", "NIP %s: proctor code needed", a->nip);
+            seat_lock(a, true);
             a->v.scr = SCR_LOCKED;
             a->v.msg = "locked.hint";
             exam_note_incident(a, "pin-lock");
@@ -339,17 +402,57 @@ static void identify_enter(app *a)
     a->v.scr = SCR_WAIT;
 }
 
+/* Seconds before a token or proctor code is taken again, rounded up. */
+static int wait_s(const app *a)
+{
+    int64_t ms = throttle_wait_ms(&a->tries, app_now(a));
+    return (int)((ms + 999) / 1000);
+}
+
+bool app_try_allowed(app *a, char *typed, size_t cap)
+{
+    a->v.wait_s = wait_s(a);
+    if (a->v.wait_s == 0) return true;
+    OPENSSL_cleanse(typed, cap);
+    a->v.msg = "throttle.wait";
+    return false;
+}
+
+/* Counts a wrong token or proctor code (`what`); logs the wait it costs. */
+void app_try_failed(app *a, const char *what)
+{
+    char why[WHY_SIZE] = "";
+    int64_t wait = throttle_fail(&a->tries, app_now(a), why);
+    if (wait < 0) klog_event(a->log, "token-throttled", "%s", why);
+    else if (wait > 0)
+        klog_event(a->log, "token-throttled",
+                   "%d wrong tokens or codes in a row (%s): next try in %lld s", a->tries.fails,
+                   what, (long long)(wait / 1000));
+    a->v.wait_s = wait_s(a);
+}
+
+/* A right token or proctor code: the count of wrong ones starts again. */
+void app_try_succeeded(app *a)
+{
+    char why[WHY_SIZE] = "";
+    if (throttle_reset(&a->tries, why) != 0) klog_event(a->log, "token-throttled", "%s", why);
+}
+
 /* ENTER on the token screen: unlock the session, then go on. */
 static void wait_enter(app *a)
 {
     char why[WHY_SIZE] = "";
+    if (!app_try_allowed(a, a->token, sizeof a->token)) return;
     bank_err e = bank_session_unlock(a->s, a->token, strlen(a->token), why);
-    memset(a->token, 0, sizeof a->token);
+    OPENSSL_cleanse(a->token, sizeof a->token);
     if (e == BANK_ETOKEN) {
         klog_event(a->log, "token-wrong", "session %s", bank_session_id(a->s));
         a->v.msg = "wait.wrongtoken";
+        app_try_failed(a, "token");
+        if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
         return;
     }
+    app_try_succeeded(a);
     if (e) {
         pin_forget(a);
         app_fail(a, "start.tampered", why);
@@ -364,7 +467,7 @@ static void wait_enter(app *a)
 }
 
 /* Checks the proctor code: the code file when configured, else the token. */
-static bool proctor_code_ok(app *a)
+bool app_proctor_code_ok(app *a)
 {
     char why[WHY_SIZE] = "";
     if (a->cfg.proctor_code_file) {  /* the code is the file's first line */
@@ -385,16 +488,21 @@ static bool proctor_code_ok(app *a)
 /* ENTER on a proctor-code screen (seat lock or quit). */
 static void proctor_enter(app *a)
 {
-    bool ok = proctor_code_ok(a);
-    memset(a->code, 0, sizeof a->code);
+    if (!app_try_allowed(a, a->code, sizeof a->code)) return;
+    bool ok = app_proctor_code_ok(a);
+    OPENSSL_cleanse(a->code, sizeof a->code);
     if (!ok) {
         klog_event(a->log, "proctor-code-wrong", "%s", a->v.scr == SCR_LOCKED ? "seat lock" : "quit");
         a->v.msg = "proctor.wrong";
+        app_try_failed(a, "proctor code");
+        if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
         return;
     }
+    app_try_succeeded(a);
     a->v.msg = "";
     klog_event(a->log, a->v.scr == SCR_LOCKED ? "seat-unlocked" : "quit", "by the proctor code");
     if (a->v.scr == SCR_LOCKED) {
+        seat_lock(a, false);
         a->v.tries_left = PIN_TRIES;
         a->v.scr = SCR_IDENTIFY;
         a->v.field = 1;
@@ -406,12 +514,12 @@ static void proctor_enter(app *a)
 /* Opens the proctor prompt on top of the current screen. */
 static void proctor_open(app *a, bool attempt_to_quit)
 {
-    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED) return;
+    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED || a->v.scr == SCR_DAMAGE) return;
     if (attempt_to_quit) exam_incident(a, "quit-attempt");
     a->back = a->v.scr;
     a->v.scr = SCR_PROCTOR;
     a->v.msg = "proctor.hint";
-    memset(a->code, 0, sizeof a->code);
+    OPENSSL_cleanse(a->code, sizeof a->code);
 }
 
 /* Text screens: identify, wait, locked, proctor. */
@@ -436,26 +544,27 @@ static bool handle_text(app *a, const action *act)
     case ACT_ENTER:
         if (s == SCR_IDENTIFY) identify_enter(a);
         else if (s == SCR_WAIT) wait_enter(a);
+        else if (s == SCR_DAMAGE) damage_enter(a);
         else proctor_enter(a);
         break;
     case ACT_ESCAPE:
         if (s == SCR_PROCTOR) {
             a->v.scr = a->back;
             a->v.msg = "";
-            memset(a->code, 0, sizeof a->code);
+            OPENSSL_cleanse(a->code, sizeof a->code);
         } else if (s == SCR_IDENTIFY && a->v.field == 1) {
             a->v.field = 0;
-            memset(a->pin, 0, sizeof a->pin);
+            OPENSSL_cleanse(a->pin, sizeof a->pin);
         } else if (s == SCR_WAIT && !a->resuming) {
             a->v.scr = SCR_IDENTIFY;
             a->v.field = 0;
-            memset(a->token, 0, sizeof a->token);
+            OPENSSL_cleanse(a->token, sizeof a->token);
             pin_forget(a);
         }
         break;
     default: return false;
     }
-    if (changed && a->v.msg[0] && s != SCR_LOCKED) a->v.msg = "";
+    if (changed && a->v.msg[0] && s != SCR_LOCKED && s != SCR_DAMAGE) a->v.msg = "";
     a->v.pin_len = strlen(a->pin);
     return true;
 }
@@ -466,9 +575,13 @@ bool app_handle(app *a, const action *act)
 {
     int queued = a->v.queued;
     uploader_info was = a->v.delivery;
+    int waited = a->v.wait_s;
     if (act->kind == ACT_TICK) app_refresh_queued(a);
     bool changed = handle(a, act) || queued != a->v.queued ||
                    memcmp(&was, &a->v.delivery, sizeof was) != 0;
+    a->v.wait_s = wait_s(a);
+    if (a->v.wait_s == 0 && waited > 0 && strcmp(a->v.msg, "throttle.wait") == 0) a->v.msg = "";
+    changed = changed || waited != a->v.wait_s;
     trace(a);
     return changed;
 }
@@ -481,7 +594,7 @@ static bool handle(app *a, const action *act)
     case ACT_FONT_SMALLER:
     case ACT_CONTRAST: return true;  /* the UI changed its look: redraw */
     case ACT_QUIT:
-        if (a->v.scr == SCR_ERROR) {
+        if (a->v.scr == SCR_ERROR || a->v.scr == SCR_DAMAGE) {
             a->quit = true;           /* nothing to protect yet */
             return true;
         }
@@ -498,6 +611,7 @@ static bool handle(app *a, const action *act)
     case SCR_WAIT:
     case SCR_LOCKED:
     case SCR_PROCTOR:
+    case SCR_DAMAGE:
         if (act->kind == ACT_TICK) return exam_tick(a);
         return handle_text(a, act);
     default: return exam_handle(a, act);

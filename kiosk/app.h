@@ -20,7 +20,8 @@ typedef enum screen {
     SCR_CONFIRM,       /* explicit confirmation of the submission */
     SCR_RESULT,        /* the score, at once */
     SCR_PROCTOR,       /* proctor code prompt (quit, unlock a seat) */
-    SCR_TIMEOUT        /* the time ran out and the answers went in: acknowledged, then the result */
+    SCR_TIMEOUT,       /* the time ran out and the answers went in: acknowledged, then the result */
+    SCR_DAMAGE         /* the answer journal is damaged: what is left, proctor code sets it aside */
 } screen;
 
 /* What the user did, already mapped from keys and clicks by the UI. */
@@ -76,6 +77,8 @@ typedef struct app_view {
     const char *token;         /* token typed so far */
     const char *code;          /* proctor code typed so far (shown as dots by length) */
     int tries_left;            /* PIN tries before the seat locks */
+    int wait_s;                /* seconds before a token or proctor code is taken again
+                                * after too many wrong ones (0 = now) */
     /* instructions / exam / result */
     const char *name;          /* participant name (not translated) */
     const char *exam_title;    /* (not translated) */
@@ -99,6 +102,13 @@ typedef struct app_view {
     bank_score score;          /* SCR_RESULT */
     const char *band_en;       /* English band name on SCR_RESULT */
     int confirm_focus;         /* SCR_CONFIRM: 0 = No (default), 1 = Yes */
+    /* SCR_DAMAGE: `msg` is the key of the damage ("damage.lost", ...) */
+    long long dmg_readable;    /* events still readable (verified, for an edited chain) */
+    long long dmg_answers;     /* of which answers */
+    long long dmg_recorded;    /* events recorded as committed; -1 = unknown */
+    long long dmg_last_seq;    /* the last readable event of... */
+    const char *dmg_last;      /* ...this participant (NIP; "" = none) */
+    const char *dmg_kept;      /* the folder the damaged files go into */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;
@@ -111,6 +121,12 @@ typedef struct app_config {
                                         pinned at enrolment in state_dir/core.pub */
     int64_t (*now_ms)(void);          /* wall clock; NULL = the real one */
     const char *trace_path;           /* when set, a line per screen change (tests) */
+    /* tests only: called at each crash point of finishing an attempt ("submitted",
+     * "stored"); non-zero makes the app stop there as a kill would. NULL = never */
+    int (*crash_at)(const char *point);
+    /* tests only: told of each buffer of secrets or decrypted items the app has just
+     * wiped ("item", "items", "token", "pin", "code"), before it is freed. NULL = none */
+    void (*wiped)(const char *what, const void *p, size_t n);
 } app_config;
 
 typedef struct app app;

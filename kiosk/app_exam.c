@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "app_internal.h"
 #include "why.h"
@@ -135,11 +136,26 @@ static const char *roster_name(app *a, const char *nip)
     return "";
 }
 
+/* Sets the journal's chain key of a->attempt, derived from the unlocked
+ * session; false (SCR_ERROR) when it cannot be. */
+static bool chain_key(app *a)
+{
+    char why[WHY_SIZE] = "";
+    unsigned char key[BANK_JOURNAL_KEY];
+    bank_err e = bank_session_journal_key(a->s, a->attempt, key);
+    int rc = e ? -1 : journal_set_key(a->j, a->attempt, key, why);
+    OPENSSL_cleanse(key, sizeof key);
+    if (rc == 0) return true;
+    app_fail(a, "journal.error", e ? bank_strerror(e) : why);
+    return false;
+}
+
 void exam_prepare(app *a)
 {
     char why[WHY_SIZE] = "";
     bank_err e = BANK_OK;
     exam_clear(a);
+    if (!chain_key(a)) return;
     bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
     if (!f) {
         app_fail_bank(a, "start.tampered", e, a->cfg.session_path, why);
@@ -194,16 +210,20 @@ void exam_try_resume(app *a)
     char why[WHY_SIZE] = "", attempt[sizeof a->attempt];
     if (journal_unfinished(a->j, attempt, sizeof attempt, why) != 1) return;
     size_t idlen = strlen(bank_session_id(a->s));
-    if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') return;
-    if (sitting_load(&a->st, a->j, attempt, why) != 0) {
-        app_fail(a, "journal.error", why);
+    if (strncmp(attempt, bank_session_id(a->s), idlen) != 0 || attempt[idlen] != '/') {
+        /* never dropped silently: it cannot be resumed with this session */
+        char detail[WHY_SIZE + 128];
+        snprintf(detail, sizeof detail,
+                 "journal: unfinished attempt %s belongs to another session than %s", attempt,
+                 bank_session_id(a->s));
+        damage_show(a, JD_UNREADABLE, detail);
+        a->v.msg = "damage.othersession";
         return;
     }
+    /* the chain is checked once the token gives its key (exam_resume) */
     snprintf(a->attempt, sizeof a->attempt, "%s", attempt);
     snprintf(a->nip, sizeof a->nip, "%s", attempt + idlen + 1);
-    a->live_used_ms = a->st.used_ms;
-    a->last_tick_ms = app_now(a);
-    a->v.name = a->st.name;
+    a->v.name = roster_name(a, a->nip);
     a->resuming = true;
     a->v.scr = SCR_WAIT;
     a->v.msg = "wait.resume";
@@ -213,7 +233,14 @@ static void finish(app *a);
 
 void exam_resume(app *a)
 {
+    char why[WHY_SIZE] = "";
     a->resuming = false;
+    if (!chain_key(a)) return;
+    if (sitting_load(&a->st, a->j, a->attempt, why) != 0) {
+        if (strstr(why, "the chain is broken")) damage_show_chain(a, why);  /* edited on disk */
+        else app_fail(a, "journal.error", why);
+        return;
+    }
     if (!load_items(a, a->st.form)) return;
     a->v.name = a->st.name;
     char payload[64];
@@ -233,9 +260,20 @@ void exam_resume(app *a)
     view_sync(a);
 }
 
+/* Wipes the decrypted text of item `it`, then frees it. */
+static void wipe_item(app *a, bank_item *it)
+{
+    char *text[2 + BANK_MAX_OPTIONS] = {it->stem, it->topic};
+    for (int k = 0; k < BANK_MAX_OPTIONS; k++) text[2 + k] = it->options[k];
+    for (size_t k = 0; k < sizeof text / sizeof *text; k++)
+        if (text[k]) app_wipe(a, "item", text[k], strlen(text[k]));
+    bank_item_clear(it);
+}
+
 void exam_clear(app *a)
 {
-    for (size_t i = 0; a->items && i < a->nitems; i++) bank_item_clear(&a->items[i]);
+    for (size_t i = 0; a->items && i < a->nitems; i++) wipe_item(a, &a->items[i]);
+    if (a->items) app_wipe(a, "items", a->items, a->nitems * sizeof *a->items);
     free(a->items);
     a->nitems = 0;
     free(a->answered);
@@ -243,6 +281,7 @@ void exam_clear(app *a)
     a->items = NULL;
     a->answered = a->flags = NULL;
     sitting_clear(&a->st);
+    journal_forget_key(a->j);
     bank_exam_free(a->exam);
     a->exam = NULL;
     free(a->begin_payload);
@@ -269,11 +308,45 @@ void exam_incident(app *a, const char *what)
     else exam_note_incident(a, what);
 }
 
-/* Scores the submitted attempt, stores the signed result, shows it. */
+/* True when a test asked the app to stop at crash point `point`. */
+static bool crash_here(app *a, const char *point)
+{
+    return a->cfg.crash_at && a->cfg.crash_at(point) != 0;
+}
+
+/* Stores the result record `json` of the sitting in the outbox; a
+ * different record already there (none should be: see finish()) is moved
+ * aside into STATE/conflict, kept for the operator, and said on the result
+ * screen, so that the seat carries on. Returns 0 or -1 with why set. */
+static int store_result(app *a, const char *json, char name[128], bool *conflict, char *why)
+{
+    const bank_form *f = a->st.form;
+    int rc = result_store(a->outbox, json, a->signer, bank_session_id(a->s),
+                          bank_form_participant(f), bank_form_attempt(f), name, why);
+    *conflict = rc == RESULT_DIFFERENT;
+    if (rc != RESULT_DIFFERENT) return rc;
+    char dir[1100], kept[4096] = "";
+    snprintf(dir, sizeof dir, "%s/conflict", a->cfg.state_dir);
+    if (result_set_aside(a->outbox, name, dir, kept, why) != 0) return -1;
+    klog_event(a->log, "result-conflict",
+               "%s: outbox/%s.json held another result: kept as %s, this one stored",
+               a->attempt, name, kept);
+    return result_store(a->outbox, json, a->signer, bank_session_id(a->s),
+                        bank_form_participant(f), bank_form_attempt(f), name, why) ? -1 : 0;
+}
+
+/* Scores the submitted attempt, stores the signed result, shows it. The
+ * record is a pure function of the journal (the sitting is rebuilt from it;
+ * the finish time and chain link are those of the J_SUBMIT event), so a
+ * finish made again after a crash writes the same bytes. */
 static void finish(app *a)
 {
-    char why[WHY_SIZE] = "", head[65] = "", name[128] = "";
+    char why[WHY_SIZE] = "", name[128] = "";
     sitting *st = &a->st;
+    if (sitting_load(st, a->j, a->attempt, why) != 0 || !st->submitted) {
+        app_fail(a, "journal.error", why[0] ? why : "the attempt is not submitted");
+        return;
+    }
     bank_answer *ans = calloc(st->n ? st->n : 1, sizeof *ans);
     if (!ans) {
         app_fail(a, "journal.error", "out of memory");
@@ -292,18 +365,17 @@ static void finish(app *a)
         app_fail(a, "journal.error", why);
         return;
     }
-    journal_head(a->j, a->attempt, head, why);
-    char *json = result_json(bank_id(a->b), bank_session_id(a->s), st, &sc, head,
-                             bank_signer_pub(a->signer), app_now(a));
-    int rc = json ? result_store(a->outbox, json, a->signer, bank_session_id(a->s),
-                                 bank_form_participant(st->form), bank_form_attempt(st->form),
-                                 name, why)
-                  : -1;
+    char *json = result_json(bank_id(a->b), bank_session_id(a->s), st, &sc, st->submit_hash,
+                             bank_signer_pub(a->signer), st->submit_wall_ms);
+    bool conflict = false;
+    int rc = json ? store_result(a, json, name, &conflict, why) : -1;
+    if (!json) why_set(why, "out of memory");
     free(json);
     if (rc != 0) {
         app_fail(a, "journal.error", why);
         return;
     }
+    if (crash_here(a, "stored")) return;
     char payload[200];
     snprintf(payload, sizeof payload, "{\"file\":\"%s\"}", name);
     record(a, J_RESULT, payload);
@@ -313,7 +385,7 @@ static void finish(app *a)
     a->v.band_en = bank_band_en(sc.awarded);
     /* a time-out says so before the result */
     a->v.scr = strcmp(st->submit_why, "timeout") == 0 ? SCR_TIMEOUT : SCR_RESULT;
-    a->v.msg = "";
+    a->v.msg = conflict ? "result.conflict" : "";
     uploader_kick(a->up);
     app_refresh_queued(a);
 }
@@ -324,6 +396,7 @@ static void submit(app *a, const char *why)
     snprintf(payload, sizeof payload, "{\"why\":\"%s\"}", why);
     if (!record(a, J_SUBMIT, payload)) return;
     klog_event(a->log, "attempt-submitted", "%s (%s)", a->attempt, why);
+    if (crash_here(a, "submitted")) return;
     finish(a);
 }
 
@@ -422,6 +495,7 @@ bool exam_handle(app *a, const action *act)
     case SCR_RESULT:
         if (act->kind != ACT_NEXT_SEAT && act->kind != ACT_ENTER) return false;
         exam_clear(a);
+        app_wipe_seat(a);  /* nothing of this participant stays for the next */
         v->scr = SCR_IDENTIFY;
         v->field = 0;
         a->nip[0] = 0;

@@ -10,6 +10,7 @@
 #include "journal.h"
 #include "result.h"
 #include "sitting.h"
+#include "throttle.h"
 #include "why.h"
 
 #define APP_PENDING 8  /* incidents held until the attempt's journal begins */
@@ -23,6 +24,7 @@ struct app {
     bank_signer *signer;
     uploader *up;              /* NULL without --core */
     klog *log;                 /* STATE/kiosk.log; NULL when it cannot be opened */
+    throttle tries;            /* wrong tokens and proctor codes (STATE/token-tries) */
     char outbox[1024];
     char detail[WHY_SIZE];
     char subject[1024];        /* see app_view.subject */
@@ -46,6 +48,8 @@ struct app {
     char pending[APP_PENDING][32];
     char pending_nip[APP_PENDING][19];  /* whose seat it was when it happened */
     int npending;
+    char dmg_last[19];         /* see app_view.dmg_last */
+    char dmg_kept[1100];       /* see app_view.dmg_kept */
 };
 
 int64_t app_now(const app *a);
@@ -54,6 +58,32 @@ void app_fail(app *a, const char *msg, const char *detail);
 /* The same for a bank error `e` about `subject` (a file), with its
  * localized cause. */
 void app_fail_bank(app *a, const char *msg, bank_err e, const char *subject, const char *why);
+
+/* Wipes n bytes at p (OPENSSL_cleanse) and tells cfg.wiped. */
+void app_wipe(app *a, const char *what, void *p, size_t n);
+/* Wipes what the seat's last participant and proctor typed (PIN, token, code). */
+void app_wipe_seat(app *a);
+
+/* Throttled proctor code or token tries (app.c): false while a wait runs
+ * (the typed `buf` wiped, "wait N s" shown); then the check, counted. */
+bool app_try_allowed(app *a, char *buf, size_t cap);
+void app_try_failed(app *a, const char *what);
+void app_try_succeeded(app *a);
+/* True when a->code is the proctor code (the code file, else the token). */
+bool app_proctor_code_ok(app *a);
+/* Opens STATE/journal.db for this kiosk; a damaged one puts the app on
+ * SCR_DAMAGE. False when the app cannot go on. */
+bool app_open_journal(app *a);
+
+/* app_damage.c */
+/* Shows SCR_DAMAGE for a journal found damaged (`d`, `why` in English for
+ * the log) with what it still holds. */
+void damage_show(app *a, jdamage d, const char *why);
+/* Shows SCR_DAMAGE for the attempt a->attempt whose chain does not verify. */
+void damage_show_chain(app *a, const char *why);
+/* ENTER on SCR_DAMAGE: with the proctor code, the journal is set aside
+ * (kept) and a new one opened; the app goes on with SCR_IDENTIFY. */
+void damage_enter(app *a);
 
 /* Re-counts the results waiting in the outbox and takes the uploader's state. */
 void app_refresh_queued(app *a);

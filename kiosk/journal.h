@@ -1,4 +1,4 @@
-/* journal.h -- the kiosk's durable, hash-chained event journal (SQLite, WAL, synchronous=FULL). */
+/* journal.h -- the kiosk's durable, keyed hash-chained event journal (SQLite, WAL, synchronous=FULL). */
 #ifndef KISI_JOURNAL_H
 #define KISI_JOURNAL_H
 
@@ -33,24 +33,81 @@ typedef struct jevent {
     const char *hash;  /* hex SHA-256 chaining this event to the previous one */
 } jevent;
 
+/* What is wrong with a journal file that journal_open_as() refuses. */
+typedef enum jdamage {
+    JD_NONE = 0,
+    JD_UNREADABLE,  /* not a journal, damaged (integrity check), cannot be opened */
+    JD_LOST,        /* fewer events than its mark: WAL deleted, truncated, an older copy */
+    JD_REPLACED,    /* as many events as its mark but another newest one: another file */
+    JD_OTHERKIOSK,  /* made by another kiosk (another signing key) */
+    JD_FORMAT       /* a format version this kiosk does not read */
+} jdamage;
+
 /* Opens (creating when missing) the journal at `path`. `why` (256 bytes,
  * may be NULL) gets a one-line reason on failure. Caller closes. */
 journal *journal_open(const char *path, char *why);
+
+/* journal_open() that also checks the file against its mark PATH.mark
+ * (the count and newest link of the events committed, kept beside it and
+ * updated after every commit) and its owner: `owner` (the kiosk's public
+ * key; NULL = not checked) is recorded in a new journal and must match in
+ * an existing one. An existing file is never replaced by a new one: on
+ * refusal *damage says why (JD_NONE for a failure that is not the file's,
+ * e.g. a folder that cannot be written). The mark cannot tell a journal
+ * whose mark was deleted with it, and a power cut between a commit and
+ * the mark's update leaves the mark one event behind, which is accepted. */
+journal *journal_open_as(const char *path, const char *owner, jdamage *damage, char *why);
+
+/* What a (damaged) journal file still holds, read without a key. */
+typedef struct jinspect {
+    int64_t readable;        /* events that can be read, in the order written */
+    int64_t answers;         /* of which answers */
+    int64_t recorded;        /* events its mark says were committed; -1 = no mark */
+    int64_t last_seq;        /* seq of the last readable event */
+    char last_attempt[256];  /* and its attempt ("<session id>/<nip>") */
+} jinspect;
+
+/* Reads what it can of the journal at `path` (read-only) into out.
+ * Returns 0 when the whole file was read, -1 when reading stopped early
+ * (out holds what was read before). */
+int journal_inspect(const char *path, jinspect *out);
+
+/* Moves the journal at `path` (closed), its -wal, -shm and .mark files into
+ * a new folder INTO/<UTC time>/ (INTO made 0700 when missing): kept, never
+ * deleted. `kept` (cap bytes, may be NULL) gets that folder. Returns 0 or
+ * -1 with why set. */
+int journal_set_aside(const char *path, const char *into, char *kept, size_t cap, char *why);
 void journal_close(journal *j);
 
-/* Appends an event to attempt `attempt` ("<session id>/<nip>"). Returns 0
+#define JOURNAL_KEY 32  /* bytes of an attempt's chain key */
+
+/* Sets the chain key of `attempt` (bank_session_journal_key()): the one
+ * attempt that journal_append() and journal_replay() take until the next
+ * call; the key is copied into locked memory and the previous one wiped.
+ * Returns 0, or -1 with why set. */
+int journal_set_key(journal *j, const char *attempt, const unsigned char key[JOURNAL_KEY],
+                    char *why);
+/* Wipes the chain key (after an attempt, at a seat's hand-over). */
+void journal_forget_key(journal *j);
+
+/* Appends an event to attempt `attempt`, whose key must be set. Returns 0
  * only when the event is durably on disk (committed with fsync); -1 with
- * `why` set otherwise. hash = SHA-256(previous hash || seq || kind ||
- * wall_ms || used_ms || payload), the first previous hash being 32 zero
- * bytes. */
+ * `why` set otherwise. hash = HMAC-SHA256(key, previous hash || seq || kind
+ * || wall_ms || used_ms || payload), the first previous hash being 32 zero
+ * bytes: nobody without the attempt's key can edit an event and make the
+ * chain again. */
 int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
                    int64_t used_ms, const char *payload, char *why);
 
-/* Calls fn for every event of `attempt` in order; stops early when fn
- * returns non-zero. Returns 0, or -1 with why set (a broken hash chain is
- * an error naming the first bad seq). */
+/* Calls fn for every event of `attempt` (whose key must be set) in order,
+ * each checked against the keyed chain first; stops early when fn returns
+ * non-zero. Returns 0, or -1 with why set (a broken chain is an error
+ * naming the first bad seq; *verified, when not NULL, gets the number of
+ * events that verified before it). */
 int journal_replay(journal *j, const char *attempt, int (*fn)(const jevent *, void *),
                    void *arg, char *why);
+int journal_replay_count(journal *j, const char *attempt, int (*fn)(const jevent *, void *),
+                         void *arg, int64_t *verified, char *why);
 
 /* Hex hash of the last event of `attempt` (65 bytes with NUL); "" when none. */
 int journal_head(journal *j, const char *attempt, char hex[65], char *why);
@@ -63,11 +120,11 @@ int journal_unfinished(journal *j, char *attempt, size_t cap, char *why);
 /* True when `attempt` has a J_SUBMIT (it must not be sat again). */
 int journal_is_submitted(journal *j, const char *attempt, char *why);
 
-/* One link of the hash chain (see journal_append()), computed with the
- * digest context `ctx` (borrowed, reset here): 64 lower-case hex
- * characters + NUL into hex. Returns 0, or -1 when SHA-256 fails. */
-int journal_chain_hash(EVP_MD_CTX *ctx, const unsigned char prev[32], int64_t seq, int64_t kind,
-                       int64_t wall_ms, int64_t used_ms, const void *payload, size_t len,
-                       char hex[65]);
+/* One link of the keyed chain (see journal_append()), computed with the
+ * MAC context `ctx` (borrowed, an HMAC context; set up here): 64 lower-case
+ * hex characters + NUL into hex. Returns 0, or -1 when HMAC fails. */
+int journal_chain_mac(EVP_MAC_CTX *ctx, const unsigned char key[JOURNAL_KEY],
+                      const unsigned char prev[32], int64_t seq, int64_t kind, int64_t wall_ms,
+                      int64_t used_ms, const void *payload, size_t len, char hex[65]);
 
 #endif

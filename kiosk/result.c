@@ -36,12 +36,12 @@ static json_t *answers_json(const sitting *s)
     return a;
 }
 
-/* The "incidents" array: {"at": wall_ms, "what"} in order. New reference
- * (caller decrefs); NULL on ENOMEM. */
+/* The "incidents" array: {"at": wall_ms, "what"} in order, those journalled
+ * before the submission. New reference (caller decrefs); NULL on ENOMEM. */
 static json_t *incidents_json(const sitting *s)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < s->nincidents && i < SITTING_MAX_INCIDENTS; i++) {
+    for (size_t i = 0; a && i < s->submit_incidents && i < SITTING_MAX_INCIDENTS; i++) {
         json_t *o = json_pack("{s:I, s:s}", "at", (json_int_t)s->incidents[i].wall_ms, "what",
                               s->incidents[i].what);
         if (json_array_append_new(a, o) != 0) {
@@ -82,8 +82,8 @@ char *result_json(const char *bank_id, const char *session_id, const sitting *s,
         "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session",
         session_id, "exam", bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
         "attempt", bank_form_attempt(f), "form", form_json(f), "answers", answers_json(s),
-        "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->used_ms, "down_ms",
-        (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,
+        "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->submit_used_ms,
+        "down_ms", (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,
         "kiosk", kiosk_pub, "finished_ms", (json_int_t)finished_ms);
     /* with o*, a NULL member (out of memory) is left out: a record missing one is refused */
     char *text = o && json_object_size(o) == 18
@@ -229,7 +229,10 @@ int result_store(const char *outbox_dir, const char *json, const bank_signer *si
     if (have == 1) {
         int same = oldlen == len && memcmp(old, json, len) == 0;
         free(old);
-        if (!same) return why_set(why, "outbox already holds a different result %s", jname);
+        if (!same) {
+            why_set(why, "outbox already holds a different result %s", jname);
+            return RESULT_DIFFERENT;
+        }
         /* the same record again: only repair a missing or broken signature */
         if (sig_valid(outbox_dir, sname, json, len)) return 0;
         return write_sig(outbox_dir, sname, json, len, signer, why);
@@ -237,6 +240,44 @@ int result_store(const char *outbox_dir, const char *json, const bank_signer *si
     /* the signature goes first: a NAME.json is only ever seen with its NAME.sig */
     if (write_sig(outbox_dir, sname, json, len, signer, why) != 0) return -1;
     return write_atomic(outbox_dir, jname, json, len, why);
+}
+
+/* Renames dir/from to dir2/to unless dir2/to exists (link, then unlink):
+ * 0, 1 when `to` is taken, -1 on error (errno set); a missing `from` is 0. */
+static int move_new(const char *dir, const char *from, const char *dir2, const char *to)
+{
+    char src[4096], dst[4096];
+    if ((size_t)snprintf(src, sizeof src, "%s/%s", dir, from) >= sizeof src ||
+        (size_t)snprintf(dst, sizeof dst, "%s/%s", dir2, to) >= sizeof dst)
+        return errno = ENAMETOOLONG, -1;
+    if (link(src, dst) != 0) return errno == EEXIST ? 1 : errno == ENOENT ? 0 : -1;
+    return unlink(src) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int result_set_aside(const char *outbox_dir, const char *name, const char *aside_dir,
+                     char *aside_out, char *why)
+{
+    if (!outbox_dir || !name_part_ok(name) || !aside_dir)
+        return why_set(why, "result_set_aside: missing argument");
+    if (make_dirs(aside_dir, why) != 0) return -1;
+    for (int k = 1; k < 10000; k++) {
+        char from[RESULT_NAME + 8], to[RESULT_NAME + 16];
+        snprintf(to, sizeof to, "%s.%d.json", name, k);
+        snprintf(from, sizeof from, "%s.json", name);
+        int rc = move_new(outbox_dir, from, aside_dir, to);
+        if (rc == 1) continue;
+        if (rc == 0) {
+            if (aside_out) snprintf(aside_out, 4096, "%s/%s", aside_dir, to);
+            snprintf(to, sizeof to, "%s.%d.sig", name, k);
+            snprintf(from, sizeof from, "%s.sig", name);
+            rc = move_new(outbox_dir, from, aside_dir, to);
+        }
+        if (rc != 0 || sync_dir(aside_dir) != 0 || sync_dir(outbox_dir) != 0)
+            return why_set(why, "cannot move %s aside into %s: %s", name, aside_dir,
+                           rc == 1 ? "name taken" : strerror(errno));
+        return 0;
+    }
+    return why_set(why, "%s already holds 9999 copies of %s", aside_dir, name);
 }
 
 int result_queued(const char *outbox_dir)

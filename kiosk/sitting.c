@@ -147,14 +147,19 @@ static int apply_resume(sitting *s, json_t *o, char *why)
     return 0;
 }
 
-/* J_SUBMIT: "why" is "participant" or "timeout". */
-static int apply_submit(sitting *s, json_t *o, char *why)
+/* J_SUBMIT: "why" is "participant" or "timeout"; keeps what the result
+ * takes from this moment (time, charged time, incidents so far, link). */
+static int apply_submit(sitting *s, json_t *o, const jevent *e, char *why)
 {
     const char *w = json_string_value(json_object_get(o, "why"));
     if (!w || (strcmp(w, "participant") != 0 && strcmp(w, "timeout") != 0))
         return why_set(why, "submit event needs \"why\": \"participant\" or \"timeout\"");
     s->submitted = true;
     snprintf(s->submit_why, sizeof s->submit_why, "%s", w);
+    s->submit_wall_ms = e->wall_ms;
+    s->submit_used_ms = e->used_ms;
+    s->submit_incidents = s->nincidents;
+    snprintf(s->submit_hash, sizeof s->submit_hash, "%s", e->hash ? e->hash : "");
     return 0;
 }
 
@@ -181,7 +186,7 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
     case J_TICK:
         return 0;
     case J_SUBMIT:
-        return apply_submit(s, o, why);
+        return apply_submit(s, o, e, why);
     case J_RESULT:
         if (!s->submitted) return why_set(why, "result event before the submission");
         s->has_result = true;

@@ -32,6 +32,11 @@ typedef struct sitting {
     size_t nincidents;
     bool submitted;
     char submit_why[16];    /* "participant" or "timeout" */
+    /* as of the J_SUBMIT event, so that the result is the same whenever it is made */
+    int64_t submit_wall_ms; /* its wall time: the result's finish time */
+    int64_t submit_used_ms; /* time charged until the submission */
+    size_t submit_incidents;/* incidents journalled before it */
+    char submit_hash[65];   /* its chain link ("" when applied outside a replay) */
     bool has_result;
 } sitting;
 

@@ -284,6 +284,7 @@ void ui_draw(ui *u, const app_view *v)
         case SCR_CONFIRM: ui_draw_confirm(u, v); break;
         case SCR_RESULT: ui_draw_result(u, v); break;
         case SCR_TIMEOUT: ui_draw_timeout(u, v); break;
+        case SCR_DAMAGE: ui_draw_damage(u, v); break;
         case SCR_ERROR:
         default: ui_draw_error(u, v); break;
         }

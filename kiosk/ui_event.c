@@ -13,7 +13,8 @@ static bool set(action *out, action_kind k, int index)
 
 static bool text_screen(screen s)
 {
-    return s == SCR_IDENTIFY || s == SCR_LOCKED || s == SCR_WAIT || s == SCR_PROCTOR;
+    return s == SCR_IDENTIFY || s == SCR_LOCKED || s == SCR_WAIT || s == SCR_PROCTOR ||
+           s == SCR_DAMAGE;
 }
 
 /* A scroll of the stem by `delta` lines, clamped; false when it cannot move. */

@@ -147,5 +147,6 @@ void ui_draw_instructions(ui *u, const app_view *v);
 void ui_draw_result(ui *u, const app_view *v);
 void ui_draw_timeout(ui *u, const app_view *v);
 void ui_draw_error(ui *u, const app_view *v);
+void ui_draw_damage(ui *u, const app_view *v);  /* SCR_DAMAGE */
 
 #endif

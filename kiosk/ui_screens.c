@@ -20,6 +20,18 @@ static int message(ui *u, bool draw, int x, int y, int w, const char *key)
     return (draw ? ui_message(u, x, y, w, s, ui_msg_is_info(key)) : ui_message_h(u, w, s)) + u->unit;
 }
 
+/* The message line of a screen that takes a token or proctor code: the
+ * wait after too many wrong ones while it runs, else the message `v->msg`. */
+static int code_message(ui *u, bool draw, int x, int y, int w, const app_view *v)
+{
+    if (v->wait_s <= 0) return message(u, draw, x, y, w, v->msg);
+    char n[16], line[320];
+    snprintf(n, sizeof n, "%d", v->wait_s);
+    const char *args[] = {n};
+    texts_fill(line, sizeof line, ui_str(u, "throttle.wait"), args, 1);
+    return (draw ? ui_message(u, x, y, w, line, false) : ui_message_h(u, w, line)) + u->unit;
+}
+
 /* The button at the foot of a panel (none when label is NULL). */
 typedef struct foot_button {
     const char *label;
@@ -163,8 +175,8 @@ static int code(ui *u, const app_view *v, int x, int y, int w, bool draw)
     y += u->unit;
     y += field(u, draw, x, y, fw, ui_str(u, locked ? "locked.code" : "proctor.code"), shown, true,
                false) + u->unit;
-    if (v->msg && strcmp(v->msg, locked ? "locked.hint" : "proctor.hint") != 0)
-        y += message(u, draw, x, y, w, v->msg);
+    if (v->wait_s > 0 || (v->msg && strcmp(v->msg, locked ? "locked.hint" : "proctor.hint") != 0))
+        y += code_message(u, draw, x, y, w, v);
     return y - y0 - u->unit;
 }
 
@@ -189,7 +201,7 @@ static int wait_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
     y += para(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "wait.hint")) + u->unit;
     y += field(u, draw, x, y, fw, ui_str(u, "wait.token"), v->token ? v->token : "", true, false);
     y += u->unit;
-    y += message(u, draw, x, y, w, v->msg);
+    y += code_message(u, draw, x, y, w, v);
     return y - y0 - u->unit;
 }
 
@@ -285,6 +297,7 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
         texts_fill(why, sizeof why, ui_str(u, "result.capped"), args, 3);
         y += (draw ? ui_message(u, x, y, w, why, true) : ui_message_h(u, w, why)) + u->unit;
     }
+    y += message(u, draw, x, y, w, v->msg);  /* a result kept aside, for the proctor */
     int bh = u->line_h[F_BIG] + 2 * u->unit;
     if (draw) {
         SDL_Rect b = {x, y, w, bh};
@@ -350,4 +363,44 @@ static int error_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
 void ui_draw_error(ui *u, const app_view *v)
 {
     framed(u, v, v->name, error_body, u->t->warn, no_button);
+}
+
+static int damage_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
+{
+    const ui_theme *t = u->t;
+    int y0 = y, fw = w * 2 / 3;
+    char n1[24], n2[24], n3[24], line[1400], shown[128];
+    y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "damage.title")) + u->unit;
+    bool wrong = v->msg && strcmp(v->msg, "proctor.wrong") == 0;
+    if (v->msg && *v->msg && !wrong)
+        y += para(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
+    snprintf(n1, sizeof n1, "%lld", v->dmg_readable);
+    snprintf(n2, sizeof n2, "%lld", v->dmg_answers);
+    snprintf(n3, sizeof n3, "%lld", v->dmg_last_seq);
+    const char *held[] = {n1, n2, n3, v->dmg_last && *v->dmg_last ? v->dmg_last : "-"};
+    texts_fill(line, sizeof line, ui_str(u, v->dmg_readable > 0 ? "damage.held" : "damage.nothing"),
+               held, 4);
+    y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
+    if (v->dmg_recorded >= 0) {
+        snprintf(n1, sizeof n1, "%lld", v->dmg_recorded);
+        const char *rec[] = {n1};
+        texts_fill(line, sizeof line, ui_str(u, "damage.recorded"), rec, 1);
+        y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
+    }
+    const char *kept[] = {v->dmg_kept ? v->dmg_kept : ""};
+    texts_fill(line, sizeof line, ui_str(u, "damage.hint"), kept, 1);
+    y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit;
+    dots(v->code ? strlen(v->code) : 0, shown, sizeof shown);
+    y += field(u, draw, x, y, fw, ui_str(u, "damage.code"), shown, true, false) + u->unit;
+    if (wrong || v->wait_s > 0) {
+        app_view only = *v;
+        only.msg = wrong ? v->msg : "";
+        y += code_message(u, draw, x, y, w, &only);
+    }
+    return y - y0 - u->unit;
+}
+
+void ui_draw_damage(ui *u, const app_view *v)
+{
+    framed(u, v, NULL, damage_body, u->t->warn, no_button);
 }

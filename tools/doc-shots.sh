@@ -351,6 +351,21 @@ for L in id en; do
   kd_wait screen=result || fail "remedial result"
   shot remedial-result
   kd_stop
+
+  # a power cut, then the journal's write-ahead log deleted: the damage screen
+  echo "doc-shots: a damaged journal ($L)"
+  kiosk --bank "$R/latsar.bank" --session "$R/demo.session" --state "$work/state-dmg-$L"
+  login "$NIP" "$PIN" "$TOKEN"
+  kd_keys Return
+  kd_wait screen=exam || fail "exam before the damage"
+  kd_keys a Right a Right a
+  kd_wait answered=3 || fail "answers before the damage"
+  kd_kill9
+  rm -f "$work/state-dmg-$L/journal.db-wal" "$work/state-dmg-$L/journal.db-shm"
+  kiosk --bank "$R/latsar.bank" --session "$R/demo.session" --state "$work/state-dmg-$L"
+  kd_wait screen=damage msg=damage.lost || fail "damage screen: $(kd_state)"
+  shot journal-damaged
+  kd_stop
 done
 # -- the two-minute exams have run out of time on their review screens ----------------
 for L in id en; do

@@ -5,24 +5,7 @@
 # a lower ceiling; a timed-out attempt. Screenshots of every screen go to tests/out/kiosk/.
 set -u
 . "$(dirname "$0")/lib.inc"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHOTS=$ROOT/tests/out/kiosk
-mkdir -p "$SHOTS"
-KD_KIOSK=$BIN/kiosk
-KD_TRACE=$T/trace
-KD_LOG=$T/kiosk.log
-KD_STRINGS=$ROOT/assets/strings
-. "$ROOT/tools/kiosk-drive.inc"
-trap 'kd_stop; rm -rf "$T"' EXIT
-
-# -- a sealed sample bank, a session of the sample roster -------------------------
-sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
-R=$T/room
-NIP=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
-PIN=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
-NIP2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
-PIN2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
-TOKEN=$(cat "$R/token")
+. "$(dirname "$0")/kiosk.inc"
 KARGS="--bank $R/latsar.bank --session $R/demo.session --authority $R/authority.pub --state $T/state"
 ok "sample bank sealed, session made"
 

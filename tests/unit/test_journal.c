@@ -1,4 +1,4 @@
-/* test_journal.c -- kiosk journal: durability, hash chain, validation, resuming, crash safety. */
+/* test_journal.c -- kiosk journal: durability, keyed hash chain, validation, resuming, crash safety. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,12 +20,37 @@
 
 #include "fixture.h"
 #include "journal.h"
+#include "journal_int.h"
 
 #define ATT "s1/199001012015031001"
 #define ATT2 "s1/199202022016042002"
 #define CRASH_ATT "crash/199001012015031001"
 
-/* A fresh journal in a fresh folder. */
+/* The test key of an attempt's chain: SHA-256 of its name (the kiosk's
+ * comes from the session, see bank_session_journal_key). */
+static void key_of(const char *att, unsigned char key[JOURNAL_KEY])
+{
+    unsigned mdlen = 0;
+    if (EVP_Digest(att, strlen(att), key, &mdlen, EVP_sha256(), NULL) != 1) abort();
+}
+
+/* Sets the chain key of `att` in j; 0 or -1. */
+static int use(journal *j, const char *att)
+{
+    unsigned char key[JOURNAL_KEY];
+    key_of(att, key);
+    return journal_set_key(j, att, key, NULL);
+}
+
+/* journal_replay() of `att` under its test key. */
+static int replay(journal *j, const char *att, int (*fn)(const jevent *, void *), void *arg,
+                  char *why)
+{
+    if (use(j, att) != 0) return -1;
+    return journal_replay(j, att, fn, arg, why);
+}
+
+/* A fresh journal in a fresh folder, the key of ATT set. */
 typedef struct fx {
     char *dir;
     journal *j;
@@ -42,6 +67,7 @@ static int setup(void **state)
         fprintf(stderr, "journal_open: %s\n", why);
         return -1;
     }
+    if (use(f->j, ATT) != 0) return -1;
     *state = f;
     return 0;
 }
@@ -59,7 +85,8 @@ static int teardown(void **state)
 static void append(journal *j, const char *att, jkind kind, int64_t used, const char *payload)
 {
     char why[256] = "";
-    if (journal_append(j, att, kind, 1700000000000 + used, used, payload, why) != 0)
+    if (use(j, att) != 0 ||
+        journal_append(j, att, kind, 1700000000000 + used, used, payload, why) != 0)
         fail_msg("append %s refused: %s", payload, why);
 }
 
@@ -95,9 +122,11 @@ static void sql(const char *dir, const char *text)
     sqlite3_close(db);
 }
 
-/* The chain hash computed independently of journal.c. */
-static void expect_hash(const char *prev_hex, int64_t seq, int kind, int64_t wall, int64_t used,
-                        const char *payload, char out[65])
+/* The chain link computed independently of journal.c: HMAC-SHA256 under
+ * the attempt's key, or plain SHA-256 (the unkeyed chain of format 1) when
+ * att is NULL. */
+static void expect_hash(const char *att, const char *prev_hex, int64_t seq, int kind, int64_t wall,
+                        int64_t used, const char *payload, char out[65])
 {
     unsigned char buf[32 + 32 + 256] = {0}, md[32];
     for (int i = 0; prev_hex && i < 32; i++) {
@@ -112,7 +141,16 @@ static void expect_hash(const char *prev_hex, int64_t seq, int kind, int64_t wal
     size_t len = strlen(payload);
     memcpy(buf + 64, payload, len);
     unsigned mdlen = 0;
-    assert_int_equal(EVP_Digest(buf, 64 + len, md, &mdlen, EVP_sha256(), NULL), 1);
+    if (att) {
+        unsigned char key[JOURNAL_KEY];
+        size_t maclen = 0;
+        key_of(att, key);
+        assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, sizeof key, buf,
+                                  64 + len, md, sizeof md, &maclen));
+        assert_int_equal(maclen, 32);
+    } else {
+        assert_int_equal(EVP_Digest(buf, 64 + len, md, &mdlen, EVP_sha256(), NULL), 1);
+    }
     for (int i = 0; i < 32; i++) sprintf(out + 2 * i, "%02x", md[i]);
 }
 
@@ -158,10 +196,10 @@ static void test_chain_hash_follows_the_documented_definition(void **state)
     append(f->j, ATT, J_NAV, 10, "{\"i\":1}");
     append(f->j, ATT, J_FLAG, 20, "{\"i\":1,\"v\":1}");
     char h1[65], h2[65], head[65];
-    expect_hash(NULL, 1, J_NAV, 1700000000010, 10, "{\"i\":1}", h1);
-    expect_hash(h1, 2, J_FLAG, 1700000000020, 20, "{\"i\":1,\"v\":1}", h2);
+    expect_hash(ATT, NULL, 1, J_NAV, 1700000000010, 10, "{\"i\":1}", h1);
+    expect_hash(ATT, h1, 2, J_FLAG, 1700000000020, 20, "{\"i\":1,\"v\":1}", h2);
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, NULL), 0);
+    assert_int_equal(replay(f->j, ATT, collect, &s, NULL), 0);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.hash[0], h1);
     assert_string_equal(s.hash[1], h2);
@@ -176,7 +214,7 @@ static void test_replay_returns_events_in_order_with_their_fields(void **state)
     append(f->j, ATT, J_ANSWER, 5, "{\"i\":0,\"v\":\"B\"}");
     append(f->j, ATT, J_SUBMIT, 9, "{\"why\":\"participant\"}");
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, NULL), 0);
+    assert_int_equal(replay(f->j, ATT, collect, &s, NULL), 0);
     assert_int_equal(s.n, 3);
     for (int i = 0; i < 3; i++) assert_int_equal(s.seq[i], i + 1);
     assert_int_equal(s.kind[1], J_ANSWER);
@@ -188,7 +226,7 @@ static void test_replay_stops_when_the_callback_says_so(void **state)
     fx *f = *state;
     for (int i = 0; i < 5; i++) append(f->j, ATT, J_TICK, i, "{}");
     seen s = {.stop_after = 2};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, NULL), 0);
+    assert_int_equal(replay(f->j, ATT, collect, &s, NULL), 0);
     assert_int_equal(s.n, 2);
 }
 
@@ -199,12 +237,13 @@ static void test_attempts_have_separate_chains(void **state)
     append(f->j, ATT2, J_TICK, 0, "{}");
     append(f->j, ATT, J_TICK, 1, "{}");
     seen a = {0}, b = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &a, NULL), 0);
-    assert_int_equal(journal_replay(f->j, ATT2, collect, &b, NULL), 0);
+    assert_int_equal(replay(f->j, ATT, collect, &a, NULL), 0);
+    assert_int_equal(replay(f->j, ATT2, collect, &b, NULL), 0);
     assert_int_equal(a.n, 2);
     assert_int_equal(b.n, 1);
     assert_int_equal(b.seq[0], 1);
-    assert_string_equal(a.hash[0], b.hash[0]); /* same content, same start: same hash */
+    /* same content, same start, another attempt's key: another link */
+    assert_string_not_equal(a.hash[0], b.hash[0]);
     char none[65] = "x";
     assert_int_equal(journal_head(f->j, "s1/nobody", none, NULL), 0);
     assert_string_equal(none, "");
@@ -219,9 +258,55 @@ static void test_modified_event_breaks_the_chain(void **state)
     sql(f->dir, "UPDATE events SET payload = '{\"i\":1,\"v\":\"D\"}' WHERE seq = 2");
     char why[256] = "";
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, why), -1);
+    assert_int_equal(replay(f->j, ATT, collect, &s, why), -1);
     assert_non_null(strstr(why, "seq 2"));
     assert_int_equal(s.n, 1); /* nothing from the bad event on is handed out */
+}
+
+static void test_an_edit_with_the_chain_made_again_without_the_key_is_detected(void **state)
+{
+    fx *f = *state;
+    append(f->j, ATT, J_ANSWER, 1, "{\"i\":0,\"v\":\"A\"}");
+    append(f->j, ATT, J_ANSWER, 2, "{\"i\":1,\"v\":\"B\"}");
+    /* the answer of seq 2 edited and its link made again as an unkeyed
+     * chain (format 1) and as one under another attempt's key */
+    char prev[65], link[65], q[512];
+    seen s = {0};
+    assert_int_equal(replay(f->j, ATT, collect, &s, NULL), 0);
+    snprintf(prev, sizeof prev, "%s", s.hash[0]);
+    const char *keys[] = {NULL, ATT2};
+    for (int k = 0; k < 2; k++) {
+        expect_hash(keys[k], prev, 2, J_ANSWER, 1700000000002, 2, "{\"i\":1,\"v\":\"D\"}", link);
+        snprintf(q, sizeof q,
+                 "UPDATE events SET payload = '{\"i\":1,\"v\":\"D\"}', hash = '%s' WHERE seq = 2",
+                 link);
+        sql(f->dir, q);
+        char why[256] = "";
+        seen t = {0};
+        assert_int_equal(replay(f->j, ATT, collect, &t, why), -1);
+        assert_non_null(strstr(why, "seq 2"));
+        assert_int_equal(t.n, 1);
+    }
+}
+
+static void test_an_attempt_is_written_and_read_only_under_its_own_key(void **state)
+{
+    fx *f = *state;
+    char why[256] = "";
+    append(f->j, ATT, J_TICK, 1, "{}");
+    /* the key set is ATT's: another attempt is refused until its key is set */
+    assert_int_equal(journal_append(f->j, ATT2, J_TICK, 1, 1, "{}", why), -1);
+    assert_non_null(strstr(why, "key"));
+    seen s = {0};
+    assert_int_equal(journal_replay(f->j, ATT2, collect, &s, why), -1);
+    journal_forget_key(f->j);
+    assert_int_equal(journal_append(f->j, ATT, J_TICK, 2, 2, "{}", why), -1);
+    assert_int_equal(journal_replay(f->j, ATT, collect, &s, why), -1);
+    /* the right attempt under a wrong key: the chain does not verify */
+    unsigned char wrong[JOURNAL_KEY] = {1};
+    assert_int_equal(journal_set_key(f->j, ATT, wrong, why), 0);
+    assert_int_equal(journal_replay(f->j, ATT, collect, &s, why), -1);
+    assert_non_null(strstr(why, "seq 1"));
 }
 
 static void test_changed_time_breaks_the_chain(void **state)
@@ -232,7 +317,7 @@ static void test_changed_time_breaks_the_chain(void **state)
     sql(f->dir, "UPDATE events SET used_ms = 10 WHERE seq = 2");
     char why[256] = "";
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, why), -1);
+    assert_int_equal(replay(f->j, ATT, collect, &s, why), -1);
     assert_non_null(strstr(why, "seq 2"));
 }
 
@@ -243,7 +328,7 @@ static void test_removed_event_breaks_the_chain(void **state)
     sql(f->dir, "DELETE FROM events WHERE seq = 3");
     char why[256] = "";
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, why), -1);
+    assert_int_equal(replay(f->j, ATT, collect, &s, why), -1);
     assert_non_null(strstr(why, "seq 3"));
 }
 
@@ -274,7 +359,7 @@ static void test_payload_must_be_a_json_object_in_utf8_of_at_most_1mb(void **sta
     free(p);
     append(f->j, ATT, J_INCIDENT, 2, "{\"what\":\"layar berubah \xe2\x9c\x93\"}");
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, NULL), 0);
+    assert_int_equal(replay(f->j, ATT, collect, &s, NULL), 0);
     assert_int_equal(s.n, 2); /* refused payloads left nothing behind */
 }
 
@@ -328,32 +413,110 @@ static void test_reopened_journal_continues_the_chain(void **state)
     assert_non_null(f->j);
     append(f->j, ATT, J_RESUME, 3, "{\"down_ms\":60000}");
     seen s = {0};
-    assert_int_equal(journal_replay(f->j, ATT, collect, &s, why), 0);
+    assert_int_equal(replay(f->j, ATT, collect, &s, why), 0);
     assert_int_equal(s.n, 3);
     assert_int_equal(s.seq[2], 3);
 }
 
-/* The journal of f, closed, with its format version set to `value`, is
- * refused as newer than this code reads. */
-static void refused_as_newer(fx *f, const char *value)
+static void test_a_mark_one_event_behind_is_accepted_and_brought_up_to_date(void **state)
 {
+    fx *f = *state;
+    append(f->j, ATT, J_TICK, 1, "{}");
+    append(f->j, ATT, J_TICK, 2, "{}");
+    char head[65] = "", mhead[65] = "", why[256] = "";
+    assert_int_equal(journal_head(f->j, ATT, head, NULL), 0);
+    journal_close(f->j);
+    /* a power cut between the commit and the mark's update */
+    int fd = jmark_open(fx_path(f->dir, "journal.db.mark"));
+    assert_true(fd >= 0);
+    assert_int_equal(jmark_write(fd, 1, "-"), 0);
+    close(fd);
+    jdamage d = JD_UNREADABLE;
+    f->j = journal_open_as(fx_path(f->dir, "journal.db"), "k1", &d, why);
+    assert_non_null(f->j);
+    assert_int_equal(d, JD_NONE);
+    int64_t n = 0;
+    assert_int_equal(jmark_read(fx_path(f->dir, "journal.db.mark"), &n, mhead), 1);
+    assert_int_equal(n, 2);
+    assert_string_equal(mhead, head);
+}
+
+static void test_fewer_events_than_the_mark_or_another_file_is_refused(void **state)
+{
+    fx *f = *state;
+    append(f->j, ATT, J_TICK, 1, "{}");
+    append(f->j, ATT, J_TICK, 2, "{}");
     journal_close(f->j);
     f->j = NULL;
-    char q[128], why[256] = "";
-    snprintf(q, sizeof q, "UPDATE meta SET value = '%s' WHERE key = 'format'", value);
-    sql(f->dir, q);
-    assert_null(journal_open(fx_path(f->dir, "journal.db"), why));
-    assert_non_null(strstr(why, "newer"));
+    char why[256] = "";
+    jdamage d = JD_NONE;
+    sql(f->dir, "DELETE FROM events WHERE seq = 2");
+    assert_null(journal_open_as(fx_path(f->dir, "journal.db"), NULL, &d, why));
+    assert_int_equal(d, JD_LOST);
+    assert_non_null(strstr(why, "holds 1 events, but its mark says 2"));
+    sql(f->dir, "INSERT INTO events VALUES('x/1', 1, 7, 1, 1, '{}', 'ab')");
+    assert_null(journal_open_as(fx_path(f->dir, "journal.db"), NULL, &d, why));
+    assert_int_equal(d, JD_REPLACED);
+    /* the owner: recorded in a journal that has none, then checked */
+    assert_int_equal(unlink(fx_path(f->dir, "journal.db.mark")), 0);
+    journal *j = journal_open_as(fx_path(f->dir, "journal.db"), "kiosk-a", &d, why);
+    assert_non_null(j);
+    journal_close(j);
+    assert_null(journal_open_as(fx_path(f->dir, "journal.db"), "kiosk-b", &d, why));
+    assert_int_equal(d, JD_OTHERKIOSK);
+    /* a damaged mark counts as none: the file is taken as it is */
+    FILE *fp = fopen(fx_path(f->dir, "journal.db.mark"), "w");
+    assert_non_null(fp);
+    fputs("junk\n", fp);
+    fclose(fp);
+    f->j = journal_open_as(fx_path(f->dir, "journal.db"), "kiosk-a", &d, why);
+    assert_non_null(f->j);
 }
 
-static void test_newer_format_version_is_refused(void **state)
+static void test_a_journal_set_aside_is_moved_whole_never_deleted(void **state)
 {
-    refused_as_newer(*state, "2");
+    fx *f = *state;
+    append(f->j, ATT, J_ANSWER, 1, "{\"i\":0,\"v\":\"A\"}");
+    journal_close(f->j);
+    f->j = NULL;
+    jinspect in;
+    assert_int_equal(journal_inspect(fx_path(f->dir, "journal.db"), &in), 0);
+    assert_int_equal(in.readable, 1);
+    assert_int_equal(in.answers, 1);
+    assert_int_equal(in.recorded, 1);
+    assert_string_equal(in.last_attempt, ATT);
+    char kept[4096], why[256] = "", into[4200];
+    snprintf(into, sizeof into, "%s", fx_path(f->dir, "damaged"));
+    assert_int_equal(journal_set_aside(fx_path(f->dir, "journal.db"), into, kept, sizeof kept, why), 0);
+    assert_int_equal(access(fx_path(f->dir, "journal.db"), F_OK), -1);
+    assert_int_equal(access(fx_path(f->dir, "journal.db.mark"), F_OK), -1);
+    assert_int_equal(access(fx_path(kept, "journal.db"), F_OK), 0);
+    assert_int_equal(access(fx_path(kept, "journal.db.mark"), F_OK), 0);
 }
 
-static void test_format_version_out_of_range_is_not_cut_to_fit(void **state)
+static void test_another_format_version_is_refused_clearly(void **state)
 {
-    refused_as_newer(*state, "4294967297"); /* 2^32 + 1: an int cast makes it format 1 */
+    fx *f = *state;
+    journal_close(f->j);
+    f->j = NULL;
+    /* a newer kiosk's, and the unkeyed chain of format 1 */
+    static const struct {
+        const char *sql, *says[2];
+    } cases[] = {
+        {"UPDATE meta SET value = '3' WHERE key = 'format'", {"newer", "update the kiosk"}},
+        /* 2^32 + 2: an int cast would make it this kiosk's format 2 */
+        {"UPDATE meta SET value = '4294967298' WHERE key = 'format'", {"newer", "update the kiosk"}},
+        {"UPDATE meta SET value = '1' WHERE key = 'format'",
+         {"format version 1 of an earlier kiosk", "no key"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sql(f->dir, cases[i].sql);
+        char why[256] = "";
+        jdamage d = JD_NONE;
+        assert_null(journal_open_as(fx_path(f->dir, "journal.db"), NULL, &d, why));
+        assert_int_equal(d, JD_FORMAT);
+        for (int k = 0; k < 2; k++) assert_non_null(strstr(why, cases[i].says[k]));
+    }
 }
 
 static void test_other_files_are_not_taken_for_a_journal(void **state)
@@ -398,7 +561,7 @@ static int writer(const char *dir, long n)
         return 1;
     }
     seen s = {0};
-    if (journal_replay(j, CRASH_ATT, collect, &s, why) != 0) {
+    if (replay(j, CRASH_ATT, collect, &s, why) != 0) {
         fprintf(stderr, "writer: %s\n", why);
         return 1;
     }
@@ -441,7 +604,7 @@ static long check(const char *dir, const char *acked)
         return -1;
     }
     int64_t n = 0, max = 0;
-    int rc = journal_replay(j, CRASH_ATT, check_one, &n, why);
+    int rc = replay(j, CRASH_ATT, check_one, &n, why);
     journal_close(j);
     if (rc != 0) {
         fprintf(stderr, "check: %s\n", why);
@@ -507,14 +670,18 @@ int main(int argc, char **argv)
         T(test_replay_stops_when_the_callback_says_so),
         T(test_attempts_have_separate_chains),
         T(test_modified_event_breaks_the_chain),
+        T(test_an_edit_with_the_chain_made_again_without_the_key_is_detected),
+        T(test_an_attempt_is_written_and_read_only_under_its_own_key),
         T(test_changed_time_breaks_the_chain),
         T(test_removed_event_breaks_the_chain),
         T(test_payload_must_be_a_json_object_in_utf8_of_at_most_1mb),
         T(test_bad_kind_attempt_or_time_is_refused),
         T(test_unfinished_attempt_is_the_newest_begun_without_a_result),
         T(test_reopened_journal_continues_the_chain),
-        T(test_newer_format_version_is_refused),
-        T(test_format_version_out_of_range_is_not_cut_to_fit),
+        T(test_a_mark_one_event_behind_is_accepted_and_brought_up_to_date),
+        T(test_fewer_events_than_the_mark_or_another_file_is_refused),
+        T(test_a_journal_set_aside_is_moved_whole_never_deleted),
+        T(test_another_format_version_is_refused_clearly),
         T(test_other_files_are_not_taken_for_a_journal),
         T(test_killed_writer_loses_no_acknowledged_event),
 #undef T

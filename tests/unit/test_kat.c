@@ -238,6 +238,10 @@ static void test_journal_chain_and_signed_result_are_the_committed_bytes(void **
     assert_true(n > 1 && ev[n - 1].kind == J_SUBMIT);
     journal *j = journal_open(fx_path(tmp, "journal.db"), why);
     if (!j) fail_msg("journal: %s", why);
+    /* the chain's key comes from the committed session and token */
+    unsigned char key[BANK_JOURNAL_KEY];
+    assert_int_equal(bank_session_journal_key(k.s, attempt, key), BANK_OK);
+    if (journal_set_key(j, attempt, key, why)) fail_msg("journal key: %s", why);
     for (size_t i = 0; i < n; i++)
         if (journal_append(j, attempt, (jkind)ev[i].kind, ev[i].wall, ev[i].used,
                            ev[i].payload, why))

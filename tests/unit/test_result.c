@@ -224,7 +224,8 @@ static void test_a_different_result_never_overwrites_a_stored_one(void **state)
     f->score.raw = f->score.awarded = 10000;
     f->score.passed = true;
     char *better = record(f);
-    assert_int_equal(result_store(f->outbox, better, f->signer, "s1", NIP, 2, NULL, why), -1);
+    assert_int_equal(result_store(f->outbox, better, f->signer, "s1", NIP, 2, NULL, why),
+                     RESULT_DIFFERENT);
     assert_non_null(strstr(why, "different"));
     size_t len;
     char *stored = slurp(fx_path(f->outbox, "s1-" NIP "-2.json"), &len);

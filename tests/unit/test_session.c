@@ -166,14 +166,24 @@ static bank_session *open_session(const char *dir, bank **bp)
     return s;
 }
 
-static void test_token_unlocks_and_is_not_stored(void **state)
+/* A bank of 10 items with the quiz and DIR/s.session of 3 people; the
+ * token into `token`. Caller removes dir with fx_rmdir(). */
+static char *quiz_room(char token[BANK_TOKEN_LEN + 1])
 {
-    (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    char *dir = fx_tmpdir();
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
     bank_close(b);
+    return dir;
+}
+
+static void test_token_unlocks_and_is_not_stored(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    char *dir = quiz_room(token);
+    bank *b = NULL;
     assert_int_equal(strlen(token), BANK_TOKEN_LEN);
     assert_int_equal(strspn(token, BANK_TOKEN_ALPHABET), BANK_TOKEN_LEN);
     FILE *f = fopen(fx_path(dir, "s.session"), "rb");
@@ -203,6 +213,33 @@ static void test_token_unlocks_and_is_not_stored(void **state)
     bank_form *form = bank_form_draw(s, fx_nip(1), &e, why);
     assert_non_null(form);
     bank_form_free(form);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_journal_key_is_the_same_by_token_or_bank_key_and_per_attempt(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    char *dir = quiz_room(token);
+    bank *b = NULL;
+    uint8_t k1[BANK_JOURNAL_KEY], k2[BANK_JOURNAL_KEY], k3[BANK_JOURNAL_KEY];
+    /* the kiosk: the token unlocks the session */
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_journal_key(s, "x/1", k1), BANK_ELOCKED);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    assert_int_equal(bank_session_journal_key(s, "x/1", k1), BANK_OK);
+    assert_int_equal(bank_session_journal_key(s, "x/2", k3), BANK_OK);
+    assert_memory_not_equal(k1, k3, sizeof k1);  /* one key per attempt */
+    bank_session_close(s);
+    bank_close(b);
+    /* the core: the bank's passphrase unlocks the session */
+    s = open_session(dir, &b);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    assert_int_equal(bank_session_unlock_bank(s, why), BANK_OK);
+    assert_int_equal(bank_session_journal_key(s, "x/1", k2), BANK_OK);
+    assert_memory_equal(k1, k2, sizeof k1);
     bank_session_close(s);
     bank_close(b);
     fx_rmdir(dir);
@@ -543,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_pin_shorter_than_ten_digits_is_refused),
         cmocka_unit_test(test_generated_pins_are_ten_random_digits),
         cmocka_unit_test(test_roster_pins_fills_in_the_missing_pins_only),
+        cmocka_unit_test(test_journal_key_is_the_same_by_token_or_bank_key_and_per_attempt),
         cmocka_unit_test(test_attempt_beyond_max_attempts_is_refused),
         cmocka_unit_test(test_history_sets_attempt_and_ignores_other_exams),
         cmocka_unit_test(test_altered_session_is_refused_at_unlock),
