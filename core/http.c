@@ -20,7 +20,7 @@
 #include "enrol.h"
 #include "gate.h"
 #include "http.h"
-#include "throttle.h"
+#include "optries.h"
 #include "hex.h"
 #include "clk.h"
 #include "kcode.h"
@@ -33,7 +33,7 @@
 struct http_server {
     struct MHD_Daemon *d;
     gate *g;                /* accepts for the daemon; owns the listening socket */
-    throttle *t;            /* failed operator-token tries */
+    optries *t;            /* failed operator-token tries */
     core_ctx *c;            /* borrowed */
     enrol_guard *enrol;     /* proof and limits of enrolment */
     http_config cfg;        /* operator_token borrowed */
@@ -383,17 +383,17 @@ static bool operator_ok(http_server *h, struct MHD_Connection *conn, enum MHD_Re
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    unsigned wait = throttle_wait(h->t, sa, clk_mono_ms());
+    unsigned wait = optries_wait(h->t, sa, clk_mono_ms());
     if (wait == 0) {
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                        MHD_HTTP_HEADER_AUTHORIZATION);
         size_t n = strlen(tok);
         if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) == n &&
             CRYPTO_memcmp(auth + 7, tok, n) == 0) {
-            throttle_passed(h->t, sa);
+            optries_passed(h->t, sa);
             return true;
         }
-        wait = throttle_failed(h->t, sa, clk_mono_ms());
+        wait = optries_failed(h->t, sa, clk_mono_ms());
         if (wait == 0) {
             *rc = send_json_header(conn, MHD_HTTP_UNAUTHORIZED,
                                    json_pack("{s:s, s:s}", "error", "unauthorized", "reason",
@@ -566,7 +566,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         free(h);
         return NULL;
     }
-    if (!(h->t = throttle_new())) {
+    if (!(h->t = optries_new())) {
         enrol_guard_free(h->enrol);
         why_set(why, "out of memory");
         free(h);
@@ -575,7 +575,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     if (h->cfg.backlog > 65535) h->cfg.backlog = 65535;
     int fd = gate_listen(h->cfg.listen, (int)h->cfg.backlog, h->url, sizeof h->url, why);
     if (fd < 0) {
-        throttle_free(h->t);
+        optries_free(h->t);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -607,7 +607,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         gate_stop(h->g);
         if (h->d) MHD_stop_daemon(h->d);
         gate_free(h->g);
-        throttle_free(h->t);
+        optries_free(h->t);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -621,7 +621,7 @@ void http_stop(http_server *h)
     gate_stop(h->g);       /* no new connections; closes the listening socket */
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
     gate_free(h->g);
-    throttle_free(h->t);
+    optries_free(h->t);
     enrol_guard_free(h->enrol);
     free(h);
 }

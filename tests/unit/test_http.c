@@ -18,7 +18,7 @@
 #include "fixture.h"
 #include "hold.h"
 #include "http.h"
-#include "throttle.h"
+#include "optries.h"
 #include "why.h"
 
 #define FROM(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -271,10 +271,10 @@ static void test_wrong_operator_tokens_in_a_burst_are_mostly_not_even_checked(vo
     close(fd);
     srv_stop(&s);
     assert_int_equal(other, 0);
-    /* THROTTLE_FREE free tries, then one each time the wait (1, 2, 4... s)
+    /* OPTRIES_FREE free tries, then one each time the wait (1, 2, 4... s)
      * is over: a burst of up to four minutes gets at most 8 more */
-    assert_true(checked >= THROTTLE_FREE);
-    assert_true(checked <= THROTTLE_FREE + 8);
+    assert_true(checked >= OPTRIES_FREE);
+    assert_true(checked <= OPTRIES_FREE + 8);
     assert_int_equal(checked + throttled, 300);
     assert_true(retry_after);
     assert_int_equal(same_addr, 429);

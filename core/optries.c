@@ -1,11 +1,11 @@
-/* throttle.c -- per-address back-off and a global ceiling on failed operator-token tries. */
+/* optries.c -- per-address back-off and a global ceiling on failed operator-token tries. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gate.h"
-#include "throttle.h"
+#include "optries.h"
 
 #define FORGET_MS (15 * 60 * 1000) /* an address with no failure for this long starts afresh */
 #define WINDOW_MS 60000            /* the global ceiling's window */
@@ -18,17 +18,17 @@ typedef struct entry {
     int64_t until_ms;  /* no try is checked before */
 } entry;
 
-struct throttle {
+struct optries {
     pthread_mutex_t mu;
     int64_t window_ms; /* start of the global window */
     unsigned window_fails;
-    entry e[THROTTLE_ADDRESSES];
+    entry e[OPTRIES_ADDRESSES];
 };
 
 /* The entry of key, or NULL (caller holds t->mu). */
-static entry *find(throttle *t, const unsigned char key[16])
+static entry *find(optries *t, const unsigned char key[16])
 {
-    for (size_t i = 0; i < THROTTLE_ADDRESSES; i++)
+    for (size_t i = 0; i < OPTRIES_ADDRESSES; i++)
         if (t->e[i].used && memcmp(t->e[i].addr, key, 16) == 0) return &t->e[i];
     return NULL;
 }
@@ -39,27 +39,27 @@ static unsigned secs_until(int64_t until, int64_t now)
     return until > now ? (unsigned)((until - now + 999) / 1000) : 0;
 }
 
-throttle *throttle_new(void)
+optries *optries_new(void)
 {
-    throttle *t = calloc(1, sizeof *t);
+    optries *t = calloc(1, sizeof *t);
     if (t) pthread_mutex_init(&t->mu, NULL);
     return t;
 }
 
-void throttle_free(throttle *t)
+void optries_free(optries *t)
 {
     if (!t) return;
     pthread_mutex_destroy(&t->mu);
     free(t);
 }
 
-unsigned throttle_wait(throttle *t, const struct sockaddr *sa, int64_t now_ms)
+unsigned optries_wait(optries *t, const struct sockaddr *sa, int64_t now_ms)
 {
     unsigned char key[16];
     gate_addr_key(sa, key);
     pthread_mutex_lock(&t->mu);
     unsigned w = 0;
-    if (now_ms - t->window_ms < WINDOW_MS && t->window_fails >= THROTTLE_GLOBAL)
+    if (now_ms - t->window_ms < WINDOW_MS && t->window_fails >= OPTRIES_GLOBAL)
         w = secs_until(t->window_ms + WINDOW_MS, now_ms);
     entry *e = find(t, key);
     if (e && secs_until(e->until_ms, now_ms) > w) w = secs_until(e->until_ms, now_ms);
@@ -67,7 +67,7 @@ unsigned throttle_wait(throttle *t, const struct sockaddr *sa, int64_t now_ms)
     return w;
 }
 
-unsigned throttle_failed(throttle *t, const struct sockaddr *sa, int64_t now_ms)
+unsigned optries_failed(optries *t, const struct sockaddr *sa, int64_t now_ms)
 {
     unsigned char key[16];
     gate_addr_key(sa, key);
@@ -80,7 +80,7 @@ unsigned throttle_failed(throttle *t, const struct sockaddr *sa, int64_t now_ms)
     entry *e = find(t, key);
     if (!e) { /* a free entry, else the one whose last failure is oldest */
         e = &t->e[0];
-        for (size_t i = 0; i < THROTTLE_ADDRESSES && e->used; i++)
+        for (size_t i = 0; i < OPTRIES_ADDRESSES && e->used; i++)
             if (!t->e[i].used || t->e[i].last_ms < e->last_ms) e = &t->e[i];
         *e = (entry){.used = true};
         memcpy(e->addr, key, 16);
@@ -88,17 +88,17 @@ unsigned throttle_failed(throttle *t, const struct sockaddr *sa, int64_t now_ms)
     if (now_ms - e->last_ms > FORGET_MS) e->fails = 0;
     e->fails++;
     e->last_ms = now_ms;
-    if (e->fails > THROTTLE_FREE) {
-        unsigned n = e->fails - THROTTLE_FREE - 1;
-        int64_t secs = n >= 9 ? THROTTLE_WAIT_MAX : (int64_t)1 << n;
-        if (secs > THROTTLE_WAIT_MAX) secs = THROTTLE_WAIT_MAX;
+    if (e->fails > OPTRIES_FREE) {
+        unsigned n = e->fails - OPTRIES_FREE - 1;
+        int64_t secs = n >= 9 ? OPTRIES_WAIT_MAX : (int64_t)1 << n;
+        if (secs > OPTRIES_WAIT_MAX) secs = OPTRIES_WAIT_MAX;
         e->until_ms = now_ms + secs * 1000;
     }
     pthread_mutex_unlock(&t->mu);
-    return throttle_wait(t, sa, now_ms);
+    return optries_wait(t, sa, now_ms);
 }
 
-void throttle_passed(throttle *t, const struct sockaddr *sa)
+void optries_passed(optries *t, const struct sockaddr *sa)
 {
     unsigned char key[16];
     gate_addr_key(sa, key);
