@@ -5,6 +5,7 @@
 
 #include <openssl/crypto.h>
 
+#include "num.h"
 #include "session.h"
 #include "why.h"
 
@@ -130,8 +131,7 @@ static bank_session *session_open_any(bank *b, const char *path, const void *dat
         goto fail;
     char dv[16];
     if ((e = meta_str(s->db, "draw_version", dv, sizeof dv, why))) goto fail;
-    s->draw_version = atoi(dv);
-    if (s->draw_version < 1) {
+    if (!num_text_int(dv, 1, 1000000, &s->draw_version)) {
         why_set(why, "%s: draw version is damaged", path);
         e = BANK_ECORRUPT;
         goto fail;
@@ -141,8 +141,7 @@ static bank_session *session_open_any(bank *b, const char *path, const void *dat
         e = BANK_EINVAL;
         goto fail;
     }
-    s->pin_logn = atoi(num);
-    if (s->pin_logn < 10 || s->pin_logn > 20) {
+    if (!num_text_int(num, 10, 20, &s->pin_logn)) {
         why_set(why, "%s: PIN parameters are damaged", path);
         e = BANK_ECORRUPT;
         goto fail;
@@ -237,8 +236,8 @@ bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, cha
         (e = kdb_meta_get(s->db, "token_box", &box, &boxlen, why)) ||
         (e = meta_str(s->db, "token_logn", num, sizeof num, why)))
         goto out;
-    int logn = atoi(num);
-    if (logn < 10 || logn > 22 || boxlen != BC_SEALED(BC_KEY)) {
+    int logn = 0;
+    if (!num_text_int(num, 10, 22, &logn) || boxlen != BC_SEALED(BC_KEY)) {
         why_set(why, "session key box is damaged");
         e = BANK_ECORRUPT;
         goto out;

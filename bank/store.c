@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "hex.h"
+#include "num.h"
 #include "why.h"
 
 static const char BANK_SCHEMA[] =
@@ -409,8 +410,10 @@ bank_err bank_unlock(bank *b, const char *pass, size_t passlen, char *why)
         if (e == BANK_ENOTFOUND) e = BANK_ECORRUPT;
         goto out;
     }
-    int n = atoi((char *)logn);
-    if (boxlen != BC_SEALED(BC_KEY) || n < 10 || n > 22) {
+    char ntext[16] = "";
+    int n = 0;
+    if (lognlen < sizeof ntext) memcpy(ntext, logn, lognlen);
+    if (boxlen != BC_SEALED(BC_KEY) || lognlen >= sizeof ntext || !num_text_int(ntext, 10, 22, &n)) {
         why_set(why, "wrapped key is damaged");
         e = BANK_ECORRUPT;
         goto out;

@@ -90,13 +90,15 @@ int cohort_aspects_import(store *st, const char *cohort, const char *csv, size_t
 typedef struct merge {
     recap_input *in;
     size_t n;
+    char why[WHY_SIZE]; /* why a row was refused (the store then says only "stopped") */
 } merge;
 
 static int merge_aspects(const char *nip, const char *row_json, void *arg)
 {
     merge *m = arg;
     for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->in[i].nip, nip) == 0) recap_aspects_from_json(&m->in[i], row_json);
+        if (strcmp(m->in[i].nip, nip) == 0 && recap_aspects_from_json(&m->in[i], row_json, m->why))
+            return -1;
     return 0;
 }
 
@@ -134,8 +136,9 @@ static int build_inputs(store *st, const char *cohort, json_t *def, recap_input 
     json_array_foreach(roster, i, p)
         recap_input_init(&v[i], json_string_value(json_object_get(p, "nip")),
                          json_string_value(json_object_get(p, "name")));
-    merge m = {v, count};
+    merge m = {v, count, ""};
     int rc = store_aspects_each(st, cohort, merge_aspects, &m, why);
+    if (rc && m.why[0]) why_set(why, "%s", m.why);
     for (i = 0; !rc && i < count; i++) {
         rc = kiosk_score(st, json_object_get(ac, "self_paced"), &v[i], &v[i].academic_self_paced,
                          NULL, RECAP_DISPUTED_SELF_PACED, why);

@@ -1,6 +1,4 @@
 /* http.c -- the grading core's HTTP server: routes, body limit, JSON answers (libmicrohttpd). */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,18 +18,22 @@
 #include "bank.h"
 #include "cohort.h"
 #include "enrol.h"
+#include "gate.h"
 #include "http.h"
+#include "optries.h"
 #include "hex.h"
 #include "clk.h"
 #include "kcode.h"
 #include "sbuf.h"
 #include "proto.h"
 #include "log.h"
+#include "num.h"
 #include "why.h"
 
 struct http_server {
     struct MHD_Daemon *d;
-    int fd;                 /* the listening socket: the daemon closes it when it stops */
+    gate *g;                /* accepts for the daemon; owns the listening socket */
+    optries *t;            /* failed operator-token tries */
     core_ctx *c;            /* borrowed */
     enrol_guard *enrol;     /* proof and limits of enrolment */
     http_config cfg;        /* operator_token borrowed */
@@ -270,14 +271,13 @@ static enum MHD_Result on_recap(http_server *h, struct MHD_Connection *conn, con
     if (!is_id(cohort))
         return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-cohort", "no such cohort");
     const char *runs = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "run");
-    char *end = NULL;
-    long run = runs ? strtol(runs, &end, 10) : 0;
-    if (runs && (!*runs || *end || run < 1 || run > 1000000))
+    int run = 0;
+    if (runs && !num_text_int(runs, 1, 1000000, &run))
         return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
                           "give a recorded run as ?run=N (N from 1), or no run for a preview");
     cohort_err e = {500, "server-error", "the recap failed"};
     store *st = core_ctx_store(h->c);
-    char *json = runs ? cohort_recap_run(st, cohort, (int)run, &e) : cohort_recap_preview(st, cohort, &e);
+    char *json = runs ? cohort_recap_run(st, cohort, run, &e) : cohort_recap_preview(st, cohort, &e);
     if (!json) return send_error(conn, (unsigned)e.status, e.code, "%s", e.why);
     return send_line(conn, MHD_HTTP_OK, json, NULL, NULL);
 }
@@ -368,7 +368,9 @@ static bool route_match(size_t i, const char *url, char *arg, size_t cap)
 }
 
 /* True when the request carries "Authorization: Bearer <the operator
- * token>"; otherwise queues 403 (no token configured) or 401 in *rc. */
+ * token>"; otherwise queues 403 (no token configured), 401, or 429 when
+ * its address (or everyone) failed too often of late: then the token is
+ * not even compared. */
 static bool operator_ok(http_server *h, struct MHD_Connection *conn, enum MHD_Result *rc)
 {
     const char *tok = h->cfg.operator_token;
@@ -378,17 +380,38 @@ static bool operator_ok(http_server *h, struct MHD_Connection *conn, enum MHD_Re
                          "use the core command on its machine");
         return false;
     }
-    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                   MHD_HTTP_HEADER_AUTHORIZATION);
-    size_t n = strlen(tok);
-    if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) == n &&
-        CRYPTO_memcmp(auth + 7, tok, n) == 0)
-        return true;
-    *rc = send_json_header(conn, MHD_HTTP_UNAUTHORIZED,
-                           json_pack("{s:s, s:s}", "error", "unauthorized", "reason",
-                                     "this route wants the operator's token: "
-                                     "Authorization: Bearer TOKEN"),
-                           MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    unsigned wait = optries_wait(h->t, sa, clk_mono_ms());
+    if (wait == 0) {
+        const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                       MHD_HTTP_HEADER_AUTHORIZATION);
+        size_t n = strlen(tok);
+        if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) == n &&
+            CRYPTO_memcmp(auth + 7, tok, n) == 0) {
+            optries_passed(h->t, sa);
+            return true;
+        }
+        wait = optries_failed(h->t, sa, clk_mono_ms());
+        if (wait == 0) {
+            *rc = send_json_header(conn, MHD_HTTP_UNAUTHORIZED,
+                                   json_pack("{s:s, s:s}", "error", "unauthorized", "reason",
+                                             "this route wants the operator's token: "
+                                             "Authorization: Bearer TOKEN"),
+                                   MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+            return false;
+        }
+        core_log(CORE_LOG_WARNING, "operator token: tries from this address wait %u s after "
+                 "too many wrong ones", wait);
+    }
+    char secs[16], reason[WHY_SIZE];
+    snprintf(secs, sizeof secs, "%u", wait);
+    snprintf(reason, sizeof reason, "too many wrong operator tokens: try again in %u s", wait);
+    snprintf(answered.code, sizeof answered.code, "%s", "too-many-tries");
+    *rc = send_json_header(conn, MHD_HTTP_TOO_MANY_REQUESTS,
+                           json_pack("{s:s, s:s}", "error", "too-many-tries", "reason", reason),
+                           MHD_HTTP_HEADER_RETRY_AFTER, secs);
     return false;
 }
 
@@ -432,6 +455,7 @@ static void log_request(const char *url, const char *method, const req *r)
     bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0 ||
                     strncmp(url, PROTO_PATH_STATS, strlen(PROTO_PATH_STATS)) == 0;
     if (read && answered.status < 400 && !operator) return;
+    if (answered.status == MHD_HTTP_TOO_MANY_REQUESTS) return; /* a flood: logged when it began */
     core_log(answered.status >= 500 ? CORE_LOG_ERR
              : answered.status >= 400 ? CORE_LOG_WARNING : CORE_LOG_INFO,
              "request: %.8s %.120s status=%u code=%s bytes=%zu", method, url, answered.status,
@@ -480,7 +504,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn, (void)toe;
+    (void)toe;
+    http_server *h = cls;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (ci) gate_answered(h->g, ci->socket_context);
     req *r = *con_cls;
     if (!r) return;
     sbuf_free(&r->body);
@@ -488,43 +516,39 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-/* Opens a listening socket on "HOST:PORT" / "[V6]:PORT"; -1 with why. */
-static int listen_on(const char *spec, char *url, size_t urlcap, char *why)
+/* Tells the gate when the daemon begins and ends serving a connection; the
+ * gate's slot is the connection's socket context. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
 {
-    char host[128], port[16];
-    const char *colon = strrchr(spec, ':');
-    const char *h0 = spec, *h1 = colon;
-    if (colon && spec[0] == '[' && colon > spec && colon[-1] == ']') h0 = spec + 1, h1 = colon - 1;
-    if (!colon || h1 <= h0 || (size_t)(h1 - h0) >= sizeof host || !colon[1] ||
-        strlen(colon + 1) >= sizeof port || strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
-        why_set(why, "--listen wants HOST:PORT (like 127.0.0.1:8080), not '%.60s'", spec);
-        return -1;
+    http_server *h = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? gate_started(h->g, ci->connect_fd) : NULL;
+    } else {
+        gate_closed(h->g, *socket_context);
+        *socket_context = NULL;
     }
-    memcpy(host, h0, (size_t)(h1 - h0));
-    host[h1 - h0] = 0;
-    snprintf(port, sizeof port, "%s", colon + 1);
-    struct addrinfo hints = {0}, *ai = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
-    int g = getaddrinfo(host, port, &hints, &ai);
-    if (g != 0) {
-        why_set(why, "cannot listen on %.60s: %s", spec, gai_strerror(g));
-        return -1;
-    }
-    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-    if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
-        why_set(why, "cannot listen on %.60s: %s", spec, strerror(errno));
-        if (fd >= 0) close(fd);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    char numeric[INET6_ADDRSTRLEN] = "?";
-    getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof numeric, NULL, 0, NI_NUMERICHOST);
-    snprintf(url, urlcap, ai->ai_family == AF_INET6 ? "http://[%s]:%s" : "http://%s:%s", numeric,
-             port);
-    freeaddrinfo(ai);
-    return fd;
+}
+
+/* Hands a connection the gate accepted to the daemon (which closes it on failure). */
+static int add_connection(void *arg, int fd, const struct sockaddr *sa, socklen_t len)
+{
+    http_server *h = arg;
+    return MHD_add_connection(h->d, fd, sa, len) == MHD_YES ? 0 : -1;
+}
+
+/* Fills the limits left at 0 with their defaults. */
+static void config_defaults(http_config *c)
+{
+    if (!c->listen) c->listen = "127.0.0.1:8080";
+    if (!c->body_max) c->body_max = HTTP_BODY_MAX;
+    if (!c->max_conns) c->max_conns = HTTP_CONNECTIONS_MAX;
+    if (!c->per_address) c->per_address = HTTP_PER_ADDRESS_MAX;
+    if (!c->request_secs) c->request_secs = HTTP_REQUEST_SECS;
+    if (!c->idle_secs) c->idle_secs = HTTP_IDLE_SECS;
+    if (!c->backlog) c->backlog = HTTP_BACKLOG;
 }
 
 http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
@@ -536,28 +560,54 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     }
     h->c = c;
     if (cfg) h->cfg = *cfg;
-    if (!h->cfg.listen) h->cfg.listen = "127.0.0.1:8080";
-    if (!h->cfg.body_max) h->cfg.body_max = HTTP_BODY_MAX;
+    config_defaults(&h->cfg);
     h->enrol = enrol_guard_new(c, NULL, why);
-    h->fd = h->enrol ? listen_on(h->cfg.listen, h->url, sizeof h->url, why) : -1;
-    if (h->fd < 0) {
+    if (!h->enrol) {
+        free(h);
+        return NULL;
+    }
+    if (!(h->t = optries_new())) {
+        enrol_guard_free(h->enrol);
+        why_set(why, "out of memory");
+        free(h);
+        return NULL;
+    }
+    if (h->cfg.backlog > 65535) h->cfg.backlog = 65535;
+    int fd = gate_listen(h->cfg.listen, (int)h->cfg.backlog, h->url, sizeof h->url, why);
+    if (fd < 0) {
+        optries_free(h->t);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
     }
     /* a thread for each connection: an upload waits for the commit of its
-     * group (store.h), and must not hold up other kiosks while it waits */
+     * group (store.h), and must not hold up other kiosks while it waits.
+     * The daemon's own listening would accept every connection and close
+     * those over its limit; the gate accepts instead, only below the limit,
+     * so that the kernel queues the others (the daemon's limit is a margin
+     * above the gate's: a closed connection leaves the gate a moment before
+     * the daemon counts it gone). */
     h->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                                MHD_USE_POLL,
+                                MHD_USE_POLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET,
                             0, NULL, NULL, on_request, h,
-                            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)h->fd,
                             MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
+                            MHD_OPTION_CONNECTION_TIMEOUT, h->cfg.idle_secs,
+                            MHD_OPTION_CONNECTION_LIMIT, h->cfg.max_conns + 64,
                             MHD_OPTION_END);
+    gate_config gc = {h->cfg.max_conns, h->cfg.per_address, h->cfg.request_secs};
     if (!h->d) {
         why_set(why, "cannot start the HTTP server on %s", h->cfg.listen);
-        close(h->fd);
+        close(fd);
+    } else {
+        h->g = gate_new(fd, &gc, add_connection, h, why);
+    }
+    /* h->g is set before the first connection can reach on_connection */
+    if (!h->g || gate_run(h->g, why) != 0) {
+        gate_stop(h->g);
+        if (h->d) MHD_stop_daemon(h->d);
+        gate_free(h->g);
+        optries_free(h->t);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -568,7 +618,10 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
 void http_stop(http_server *h)
 {
     if (!h) return;
-    MHD_stop_daemon(h->d); /* closes h->fd too: closing it again could close another's file */
+    gate_stop(h->g);       /* no new connections; closes the listening socket */
+    MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
+    gate_free(h->g);
+    optries_free(h->t);
     enrol_guard_free(h->enrol);
     free(h);
 }

@@ -13,6 +13,7 @@
 #include "ingest_int.h"
 #include "hex.h"
 #include "log.h"
+#include "num.h"
 #include "proto.h"
 #include "text.h"
 #include "why.h"
@@ -58,6 +59,42 @@ typedef struct record {
     json_t *form, *answers, *score;
 } record;
 
+#define ATTEMPT_MAX 100000 /* the most attempts a form may number (as libbank's forms) */
+#define SCORE_MAX 10000    /* a score in hundredths: 100 */
+
+/* True when o[key] is a whole number within [lo, hi] (or absent, unless
+ * required); otherwise sets the 400 naming `what` and returns false. */
+static bool number_ok(json_t *obj, const char *key, long long lo, long long hi, bool required,
+                      const char *what, ingest_outcome *o)
+{
+    json_t *v = json_object_get(obj, key);
+    long long x;
+    if ((!v && !required) || num_json(v, lo, hi, &x)) return true;
+    set(o, 400, "malformed", "result record: %s must be a whole number from %lld to %lld", what,
+        lo, hi);
+    return false;
+}
+
+/* Every number of the record within its range: none is ever cut to fit. */
+static bool record_numbers_ok(json_t *root, ingest_outcome *o)
+{
+    json_t *score = json_object_get(root, "score"), *a;
+    size_t i;
+    if (!number_ok(root, "attempt", 1, ATTEMPT_MAX, true, "attempt", o) ||
+        !number_ok(score, "raw", 0, SCORE_MAX, true, "score.raw", o) ||
+        !number_ok(score, "ceiling", 0, SCORE_MAX, true, "score.ceiling", o) ||
+        !number_ok(score, "awarded", 0, SCORE_MAX, true, "score.awarded", o) ||
+        !number_ok(root, "used_ms", 0, NUM_MAX, false, "used_ms", o) ||
+        !number_ok(root, "down_ms", 0, NUM_MAX, false, "down_ms", o) ||
+        !number_ok(root, "finished_ms", 0, NUM_MAX, false, "finished_ms", o))
+        return false;
+    json_array_foreach(json_object_get(root, "answers"), i, a)
+        if (!number_ok(a, "ms", -1, NUM_MAX, false, "an answer's ms", o)) return false;
+    json_array_foreach(json_object_get(root, "incidents"), i, a)
+        if (!number_ok(a, "at", 0, NUM_MAX, false, "an incident's at", o)) return false;
+    return true;
+}
+
 static bool record_parse(record *r, const char *data, size_t len, ingest_outcome *o)
 {
     json_error_t je;
@@ -75,24 +112,25 @@ static bool record_parse(record *r, const char *data, size_t len, ingest_outcome
     r->form = json_object_get(r->root, "form");
     r->answers = json_object_get(r->root, "answers");
     r->score = json_object_get(r->root, "score");
-    r->attempt = (int)json_integer_value(att);
     if (!json_is_string(k) || strcmp(json_string_value(k), "kisi-result") != 0 || !r->bank ||
         !r->session || !r->exam || !r->nip || !r->kiosk || !json_is_integer(att) ||
-        r->attempt < 1 || !json_is_object(r->form) || !json_is_array(r->answers) ||
-        !json_is_object(r->score)) {
+        !json_is_object(r->form) || !json_is_array(r->answers) || !json_is_object(r->score)) {
         set(o, 400, "malformed", "result record lacks a field or has a wrong type");
         return false;
     }
+    if (!record_numbers_ok(r->root, o)) return false;
+    r->attempt = (int)json_integer_value(att); /* 1..ATTEMPT_MAX */
     /* records of version 1 were once written without it */
     json_t *ver = json_object_get(r->root, "version");
-    if (ver && (!json_is_integer(ver) || json_integer_value(ver) < 1)) {
+    long long v = 1;
+    if (ver && !num_json(ver, 1, NUM_MAX, &v)) {
         set(o, 400, "malformed", "result record version is not a positive integer");
         return false;
     }
-    if (ver && json_integer_value(ver) > PROTO_RESULT_VERSION) {
+    if (v > PROTO_RESULT_VERSION) {
         set(o, 422, "unsupported-version",
-            "result record version %lld is newer than this core reads (%d): upgrade the core",
-            (long long)json_integer_value(ver), PROTO_RESULT_VERSION);
+            "result record version %lld is newer than this core reads (%d): upgrade the core", v,
+            PROTO_RESULT_VERSION);
         return false;
     }
     return true;
@@ -276,11 +314,9 @@ static void note_refusal(core_ctx *c, record *r, const char *result, size_t len,
         ingest_outcome ignored;
         record_parse(r, result, len, &ignored);
     }
-    json_t *att = r->root ? json_object_get(r->root, "attempt") : NULL;
-    int attempt = json_is_integer(att) && json_integer_value(att) > 0 &&
-                          json_integer_value(att) < 1000000
-                      ? (int)json_integer_value(att)
-                      : 0;
+    int attempt = 0; /* 0 when the record gives none in range */
+    if (r->root && !num_json_int(json_object_get(r->root, "attempt"), 1, ATTEMPT_MAX, &attempt))
+        attempt = 0;
     store_refusal f = {key ? pub : "", r->session, r->exam, r->nip, attempt, digest, out->code,
                        out->reason, now_ms};
     if (keep && store_refusal_put(c->st, &f, why) != 0)

@@ -8,6 +8,7 @@
 
 #include "bank.h"
 #include "csv.h"
+#include "num.h"
 #include "recap_io.h"
 #include "text.h"
 #include "why.h"
@@ -67,15 +68,26 @@ char *recap_aspects_json(const recap_input *in)
     return text;
 }
 
-void recap_aspects_from_json(recap_input *in, const char *row_json)
+/* The largest value of a column of kind k. */
+static int column_max(recap_col_kind k)
+{
+    return k == RECAP_COL_SCORE ? 10000 : k == RECAP_COL_TROPHIES ? 50 : COUNT_MAX;
+}
+
+int recap_aspects_from_json(recap_input *in, const char *row_json, char *why)
 {
     json_t *o = json_loads(row_json, 0, NULL);
-    for (size_t i = 0; i < NCOLUMNS; i++) {
-        json_t *v = json_object_get(o, RECAP_COLUMNS[i].name);
-        if (RECAP_COLUMNS[i].kind >= RECAP_COL_SCORE && json_is_integer(v))
-            *column_int(in, &RECAP_COLUMNS[i]) = (int)json_integer_value(v);
+    int rc = json_is_object(o) ? 0 : why_set(why, "the stored aspects of %s cannot be read", in->nip);
+    for (size_t i = 0; !rc && i < NCOLUMNS; i++) {
+        const recap_column *c = &RECAP_COLUMNS[i];
+        json_t *v = json_object_get(o, c->name);
+        if (c->kind < RECAP_COL_SCORE || !v) continue;
+        if (!num_json_int(v, 0, column_max(c->kind), column_int(in, c)))
+            rc = why_set(why, "the stored aspects of %s: %s is not a number from 0 to %d",
+                         in->nip, c->name, column_max(c->kind));
     }
     json_decref(o);
+    return rc;
 }
 
 /* Strips spaces and tabs from both ends of s in place; returns s. */
@@ -445,11 +457,14 @@ static const char *text_of(json_t *o, const char *key)
     return s ? s : "";
 }
 
-/* A score of o[key], or RECAP_NONE. */
-static int score_of(json_t *o, const char *key)
+/* A score of o[key] (hundredths), or RECAP_NONE when absent or null;
+ * *bad set when it is there but no score. */
+static int score_of(json_t *o, const char *key, bool *bad)
 {
     json_t *v = json_object_get(o, key);
-    return json_is_integer(v) ? (int)json_integer_value(v) : RECAP_NONE;
+    int x = RECAP_NONE;
+    if (v && !json_is_null(v) && !num_json_int(v, 0, 10000, &x)) *bad = true;
+    return x;
 }
 
 /* Caller frees. */
@@ -460,6 +475,9 @@ char *recap_csv_of_json(const char *json, char *why)
     recap_input *in = calloc(n ? n : 1, sizeof *in);
     recap_row *rows = calloc(n ? n : 1, sizeof *rows);
     char *csv = NULL;
+    json_t *jrun = json_object_get(o, "run");
+    int run = 0; /* a preview's is null */
+    bool bad = jrun && !json_is_null(jrun) && !num_json_int(jrun, 1, 1000000, &run);
     if (!json_is_array(parts) || !json_is_string(json_object_get(o, "cohort")) || !in || !rows) {
         why_set(why, "%s", in && rows ? "the recap cannot be read" : "out of memory");
         goto out;
@@ -467,28 +485,32 @@ char *recap_csv_of_json(const char *json, char *why)
     json_array_foreach(parts, i, p) {
         recap_row *r = &rows[i];
         recap_input_init(&in[i], text_of(p, "nip"), text_of(p, "name"));
-        in[i].academic_self_paced = score_of(p, "academic_self_paced");
-        in[i].academic_distance = score_of(p, "academic_distance");
+        in[i].academic_self_paced = score_of(p, "academic_self_paced", &bad);
+        in[i].academic_distance = score_of(p, "academic_distance", &bad);
         size_t k;
         json_t *d;
         json_array_foreach(json_object_get(p, "disputed"), k, d)
             for (size_t x = 0; x < NDISPUTABLE; x++)
                 if (json_is_string(d) && strcmp(json_string_value(d), DISPUTABLE[x].name) == 0)
                     in[i].disputed |= DISPUTABLE[x].bit;
-        r->behaviour_institution = score_of(p, "behaviour_institution");
-        r->attitude = score_of(p, "attitude");
-        r->academic = score_of(p, "academic");
-        r->actualisation = score_of(p, "actualisation");
-        r->pktbt = score_of(p, "pktbt");
-        r->final = score_of(p, "final");
+        r->behaviour_institution = score_of(p, "behaviour_institution", &bad);
+        r->attitude = score_of(p, "attitude", &bad);
+        r->academic = score_of(p, "academic", &bad);
+        r->actualisation = score_of(p, "actualisation", &bad);
+        r->pktbt = score_of(p, "pktbt", &bad);
+        r->final = score_of(p, "final", &bad);
         r->outcome = RECAP_INCOMPLETE;
         for (int x = RECAP_PASSED; x <= RECAP_INCOMPLETE; x++)
             if (strcmp(text_of(p, "outcome"), recap_outcome_name((recap_outcome)x)) == 0)
                 r->outcome = (recap_outcome)x;
         snprintf(r->rule, sizeof r->rule, "%s", text_of(p, "rule"));
     }
-    csv = recap_csv(text_of(o, "cohort"), (int)json_integer_value(json_object_get(o, "run")), in,
-                    rows, n);
+    if (bad) {
+        why_set(why, "the recap holds a score that is not a number from 0 to 10000 hundredths,"
+                " or a run that is not one from 1");
+        goto out;
+    }
+    csv = recap_csv(text_of(o, "cohort"), run, in, rows, n);
     if (!csv) why_set(why, "out of memory");
 out:
     free(in);

@@ -53,8 +53,10 @@ void recap_input_init(recap_input *in, const char *nip, const char *name);
 /* The numbers of `in` that are given (not RECAP_NONE) as a JSON object
  * keyed by column name: a stored aspect row. Caller frees; NULL on ENOMEM. */
 char *recap_aspects_json(const recap_input *in);
-/* Sets the numbers of `in` that the aspect row row_json gives. */
-void recap_aspects_from_json(recap_input *in, const char *row_json);
+/* Sets the numbers of `in` that the aspect row row_json gives. -1 with why
+ * when it is no JSON object or a number is out of its column's range
+ * (a score 0..10000, trophies 0..50, a count 0..100000). */
+int recap_aspects_from_json(recap_input *in, const char *row_json, char *why);
 
 /* The recap of a cohort as JSON:
  *   {"cohort":ID,"run":RUN,"preview":false,"participants":[{"nip","name",

@@ -453,3 +453,12 @@ int store_recap_get(store *s, const char *cohort_id, int run, char **recap_json,
     int dummy = 0;
     return s->ops->recap_get(s, cohort_id, run, recap_json, run_out ? run_out : &dummy, why);
 }
+
+int store_int_of(long long x, int lo, int hi, const char *what, int *out, char *why)
+{
+    if (x < lo || x > hi)
+        return why_set(why, "the database holds %s %lld, outside %d..%d: it was changed or is "
+                       "damaged", what, x, lo, hi);
+    *out = (int)x;
+    return 0;
+}

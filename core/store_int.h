@@ -90,6 +90,16 @@ struct store {
  * "stopped by the caller" in why. */
 #define STORE_STOPPED "stopped by the caller"
 
+/* Ranges of the numbers the store gives back: a value outside was never
+ * written by a core (the database was changed by hand, or is damaged) and
+ * is refused, never cut to fit an int. */
+#define STORE_ATTEMPT_MAX 100000  /* attempts (0 in a refusal: the record gave none) */
+#define STORE_SCORE_MAX 10000     /* scores in hundredths */
+#define STORE_COUNT_MAX 2147483647 /* counts, run numbers */
+
+/* x into *out when lo <= x <= hi: 0; else -1 with why naming `what`. */
+int store_int_of(long long x, int lo, int hi, const char *what, int *out, char *why);
+
 /* The attempt limit of store_result_put, for every backend: true when a new
  * attempt r->attempt is beyond r->max_attempts, given the `count` attempts
  * of that exam and NIP stored already and the `highest` of their numbers.
@@ -182,6 +192,9 @@ typedef struct sqlite_rows {
 #define STORE_CELL_TEXT(rows, r, c) ((rows)->text[(r) * (rows)->ncol + (c)])
 #define STORE_CELL_NUM(rows, r, c) ((rows)->num[(r) * (rows)->ncol + (c)])
 #define STORE_CELL_SIZE(rows, r, c) ((rows)->size[(r) * (rows)->ncol + (c)])
+/* store_int_of of a cell's number: 0, or -1 with why. */
+#define STORE_CELL_INT(rows, r, c, lo, hi, what, out, why) \
+    store_int_of(STORE_CELL_NUM(rows, r, c), lo, hi, what, out, why)
 
 /* Takes a reading connection, or with write the writer's lock and begins
  * an IMMEDIATE transaction; the calling thread holds it until sqlite_end.
@@ -353,6 +366,10 @@ struct pg_result *pg_once(pg_store *ps, const char *what, char *why, const char 
 int pg_done(struct pg_result *res);
 /* Cell (row, col) of a result as an integer (0 for NULL or text). */
 long long pg_num(const struct pg_result *r, int row, int col);
+/* The cell as an int within [lo, hi] (whole decimal text): 0, or -1 with why
+ * naming `what`. */
+int pg_int(const struct pg_result *r, int row, int col, int lo, int hi, const char *what, int *out,
+           char *why);
 
 /* Reading results back, cohorts, aspects and recap runs (store_pg_cohort.c). */
 int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,

@@ -15,8 +15,12 @@ int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int 
     PGresult *res = pg_once((pg_store *)s, "counting attempts", why,
                             "SELECT COUNT(*), COALESCE(MAX(attempt), 0) FROM results"
                             " WHERE exam_id = $1 AND nip = $2", "tt", exam_id, nip);
-    *count = res ? (int)pg_num(res, 0, 0) : 0;
-    *highest = res ? (int)pg_num(res, 0, 1) : 0;
+    *count = *highest = 0;
+    if (res && (pg_int(res, 0, 0, 0, STORE_COUNT_MAX, "an attempt count", count, why) ||
+                pg_int(res, 0, 1, 0, STORE_ATTEMPT_MAX, "an attempt", highest, why))) {
+        PQclear(res);
+        return -1;
+    }
     return pg_done(res);
 }
 
@@ -100,7 +104,14 @@ static int results_where(store *s, bool by_exam, const char *id,
     for (int i = 0; !rc && i < PQntuples(res); i++) {
         const char *t[14];
         for (int c = 0; c < 14; c++) t[c] = PQgetvalue(res, i, c);
-        store_result r = {t[0], t[1], t[2], t[3], t[4], atoi(t[5]), atoi(t[6]), atoi(t[7]),
+        int att, raw, awarded;
+        if (pg_int(res, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
+            pg_int(res, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
+            pg_int(res, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why)) {
+            rc = -1;
+            break;
+        }
+        store_result r = {t[0], t[1], t[2], t[3], t[4], att, raw, awarded,
                           atoi(t[8]) != 0, t[9], t[10], t[11], t[12], pg_num(res, i, 13), 0};
         if ((rc = fn(&r, arg)) != 0) why_set(why, STORE_STOPPED);
     }
@@ -127,9 +138,10 @@ int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *
                             STORE_SQL_BEST("$1", "$2"), "tt", exam_id, nip);
     if (!res) return -1;
     int found = pg_num(res, 0, 0) > 0;
-    *awarded = (int)pg_num(res, 0, 1);
     *passed = pg_num(res, 0, 2) != 0;
-    *disputes = (int)pg_num(res, 0, 3);
+    if (pg_int(res, 0, 1, 0, STORE_SCORE_MAX, "a best score", awarded, why) ||
+        pg_int(res, 0, 3, 0, STORE_COUNT_MAX, "a dispute count", disputes, why))
+        found = -1;
     PQclear(res);
     return found;
 }
@@ -220,7 +232,12 @@ int pg_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_
                       " SELECT $1, COALESCE(MAX(run), 0) + 1, $2, $3 FROM recaps"
                       " WHERE cohort_id = $1 RETURNING run",
                       "tlt", cohort_id, now_ms, recap_json);
-    int next = res ? (int)pg_num(res, 0, 0) : 0;
+    int next = 0;
+    if (res && pg_int(res, 0, 0, 1, STORE_COUNT_MAX, "a recap run", &next, why)) {
+        PQclear(res);
+        res = NULL;
+        rc = -1;
+    }
     rc = pg_end(&tx, rc ? rc : pg_done(res), why);
     if (!rc) *run = next;
     return rc;
@@ -234,6 +251,10 @@ int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, in
                             "SELECT json, run FROM recaps WHERE cohort_id = $1"
                             " AND ($2 = 0 OR run = $2) ORDER BY run DESC LIMIT 1",
                             "ti", cohort_id, run);
-    if (res && PQntuples(res) > 0) *run_out = (int)pg_num(res, 0, 1);
+    if (res && PQntuples(res) > 0 &&
+        pg_int(res, 0, 1, 1, STORE_COUNT_MAX, "a recap run", run_out, why)) {
+        PQclear(res);
+        return -1;
+    }
     return pg_first_text(res, recap_json, why);
 }

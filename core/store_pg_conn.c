@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 
+#include "num.h"
 #include "store_int.h"
 #include "why.h"
 
@@ -243,6 +244,15 @@ int pg_done(PGresult *res)
 long long pg_num(const PGresult *r, int row, int col)
 {
     return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+int pg_int(const PGresult *r, int row, int col, int lo, int hi, const char *what, int *out,
+           char *why)
+{
+    const char *v = PQgetvalue(r, row, col);
+    if (num_text_int(v, lo, hi, out)) return 0;
+    return why_set(why, "the database holds %s '%.30s', not a whole number in %d..%d: it was "
+                   "changed or is damaged", what, v, lo, hi);
 }
 
 int pg_begin(pg_store *ps, bool write, pg_tx *tx, char *why)

@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include "num.h"
 #include "store_int.h"
 #include "why.h"
 
@@ -32,8 +33,10 @@ int pg_pending_each(store *s, const char *kiosk, int (*fn)(const store_pending *
                             STORE_SQL_PENDING_EACH(D), "t", kiosk);
     int rc = res ? 0 : -1;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
+        int att;
+        if ((rc = pg_int(res, i, 4, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why))) break;
         store_pending p = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
-                           PQgetvalue(res, i, 3), (int)pg_num(res, i, 4), PQgetvalue(res, i, 5),
+                           PQgetvalue(res, i, 3), att, PQgetvalue(res, i, 5),
                            PQgetvalue(res, i, 6), PQgetvalue(res, i, 7), pg_num(res, i, 8)};
         if ((rc = fn(&p, arg)) != 0) why_set(why, STORE_STOPPED);
     }
@@ -72,7 +75,8 @@ int pg_pending_refuse(store *s, const char *kiosk, const char *code, const char 
                             reason, now_ms));
     PGresult *res = rc ? NULL : pg_run(&tx, what, why, "DELETE FROM pending WHERE kiosk = $1",
                                        "t", kiosk);
-    int count = res ? atoi(PQcmdTuples(res)) : 0;
+    int count = 0;
+    if (res && !num_text_int(PQcmdTuples(res), 0, STORE_COUNT_MAX, &count)) count = 0;
     rc = pg_end(&tx, rc ? rc : pg_done(res), why);
     if (!rc) *n = count;
     return rc;
@@ -85,10 +89,14 @@ int pg_uploads_each(store *s, const char *session_id,
                             "t", session_id);
     int rc = res ? 0 : -1;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
+        int att, times;
+        if ((rc = pg_int(res, i, 6, 0, STORE_ATTEMPT_MAX, "an attempt", &att, why)) ||
+            (rc = pg_int(res, i, 10, 0, STORE_COUNT_MAX, "an arrival count", &times, why)))
+            break;
         store_upload u = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
                           PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5),
-                          (int)pg_num(res, i, 6), PQgetvalue(res, i, 7), PQgetvalue(res, i, 8),
-                          pg_num(res, i, 9), (int)pg_num(res, i, 10)};
+                          att, PQgetvalue(res, i, 7), PQgetvalue(res, i, 8),
+                          pg_num(res, i, 9), times};
         if ((rc = fn(&u, arg)) != 0) why_set(why, STORE_STOPPED);
     }
     PQclear(res);

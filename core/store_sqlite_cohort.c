@@ -18,8 +18,10 @@ int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count,
                            "SELECT COUNT(*), COALESCE(MAX(attempt), 0) FROM results"
                            " WHERE exam_id = ?1 AND nip = ?2", "tt", exam_id, nip);
     sqlite_end(ss, false, rc, why);
-    *count = rc ? 0 : (int)STORE_CELL_NUM(&r, 0, 0);
-    *highest = rc ? 0 : (int)STORE_CELL_NUM(&r, 0, 1);
+    *count = *highest = 0;
+    if (!rc && (STORE_CELL_INT(&r, 0, 0, 0, STORE_COUNT_MAX, "an attempt count", count, why) ||
+                STORE_CELL_INT(&r, 0, 1, 0, STORE_ATTEMPT_MAX, "an attempt", highest, why)))
+        rc = -1;
     sqlite_rows_free(&r);
     return rc;
 }
@@ -117,10 +119,16 @@ static int results_where(store *s, bool by_exam, const char *id,
                                      " WHERE session_id = ?1 ORDER BY nip, attempt", "t", id);
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++) {
+        int att, raw, awarded;
+        if (STORE_CELL_INT(&r, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
+            STORE_CELL_INT(&r, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
+            STORE_CELL_INT(&r, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why)) {
+            rc = -1;
+            break;
+        }
         store_result res = {
             STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), STORE_CELL_TEXT(&r, i, 2),
-            STORE_CELL_TEXT(&r, i, 3), STORE_CELL_TEXT(&r, i, 4), (int)STORE_CELL_NUM(&r, i, 5),
-            (int)STORE_CELL_NUM(&r, i, 6), (int)STORE_CELL_NUM(&r, i, 7),
+            STORE_CELL_TEXT(&r, i, 3), STORE_CELL_TEXT(&r, i, 4), att, raw, awarded,
             STORE_CELL_NUM(&r, i, 8) != 0, STORE_CELL_TEXT(&r, i, 9), STORE_CELL_TEXT(&r, i, 10),
             STORE_CELL_TEXT(&r, i, 11), STORE_CELL_TEXT(&r, i, 12), STORE_CELL_NUM(&r, i, 13), 0};
         if ((rc = fn(&res, arg)) != 0) why_set(why, STORE_STOPPED);
@@ -150,11 +158,12 @@ int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,
     int rc = sqlite_select(ss, &r, "reading the best score", why, STORE_SQL_BEST("?1", "?2"),
                            "tt", exam_id, nip);
     sqlite_end(ss, false, rc, why);
-    if (!rc) {
+    if (!rc && (STORE_CELL_INT(&r, 0, 1, 0, STORE_SCORE_MAX, "a best score", awarded, why) ||
+                STORE_CELL_INT(&r, 0, 3, 0, STORE_COUNT_MAX, "a dispute count", disputes, why)))
+        rc = -1;
+    else if (!rc) {
         rc = STORE_CELL_NUM(&r, 0, 0) > 0;
-        *awarded = (int)STORE_CELL_NUM(&r, 0, 1);
         *passed = STORE_CELL_NUM(&r, 0, 2) != 0;
-        *disputes = (int)STORE_CELL_NUM(&r, 0, 3);
     }
     sqlite_rows_free(&r);
     return rc;
@@ -255,7 +264,8 @@ int sqlite_recap_add(store *s, const char *cohort_id, const char *recap_json, in
         rc = sqlite_select(ss, &r, "saving the recap", why,
                            "SELECT COALESCE(MAX(run), 0) + 1 FROM recaps WHERE cohort_id = ?1",
                            "t", cohort_id);
-    int next = rc ? 0 : (int)STORE_CELL_NUM(&r, 0, 0);
+    int next = 0;
+    if (!rc) rc = STORE_CELL_INT(&r, 0, 0, 1, STORE_COUNT_MAX, "a recap run", &next, why);
     if (!rc)
         rc = sqlite_exec(ss, "saving the recap", why,
                          "INSERT INTO recaps (cohort_id, run, created_ms, json)"
@@ -281,7 +291,7 @@ int sqlite_recap_get(store *s, const char *cohort_id, int run, char **recap_json
                                       "SELECT json, run FROM recaps WHERE cohort_id = ?1"
                                       " AND run = ?2", "ti", cohort_id, run);
     sqlite_end(ss, false, rc, why);
-    if (!rc && r.n) *run_out = (int)STORE_CELL_NUM(&r, 0, 1);
+    if (!rc && r.n) rc = STORE_CELL_INT(&r, 0, 1, 1, STORE_COUNT_MAX, "a recap run", run_out, why);
     if (!rc) rc = sqlite_take_text(&r, 0, recap_json);
     sqlite_rows_free(&r);
     return rc;

@@ -37,9 +37,11 @@ int sqlite_pending_each(store *s, const char *kiosk,
                            STORE_SQL_PENDING_EACH(Q), "t", kiosk);
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++) {
+        int att;
+        if ((rc = STORE_CELL_INT(&r, i, 4, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why))) break;
         store_pending p = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
                            STORE_CELL_TEXT(&r, i, 2), STORE_CELL_TEXT(&r, i, 3),
-                           (int)STORE_CELL_NUM(&r, i, 4), STORE_CELL_TEXT(&r, i, 5),
+                           att, STORE_CELL_TEXT(&r, i, 5),
                            STORE_CELL_TEXT(&r, i, 6), STORE_CELL_TEXT(&r, i, 7),
                            STORE_CELL_NUM(&r, i, 8)};
         if ((rc = fn(&p, arg)) != 0) why_set(why, STORE_STOPPED);
@@ -83,7 +85,8 @@ int sqlite_pending_refuse(store *s, const char *kiosk, const char *code, const c
     if (sqlite_begin(ss, true, why)) return -1;
     int rc = sqlite_select(ss, &r, what, why, "SELECT COUNT(*) FROM pending WHERE kiosk = ?1",
                            "t", kiosk);
-    int count = rc ? 0 : (int)STORE_CELL_NUM(&r, 0, 0);
+    int count = 0;
+    if (!rc) rc = STORE_CELL_INT(&r, 0, 0, 0, STORE_COUNT_MAX, "a count", &count, why);
     sqlite_rows_free(&r);
     if (!rc && count)
         rc = sqlite_exec(ss, what, why, STORE_SQL_PENDING_REFUSE(Q), "tttl", kiosk, code, reason,
@@ -105,12 +108,15 @@ int sqlite_uploads_each(store *s, const char *session_id,
                            session_id);
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++) {
+        int att, times;
+        if ((rc = STORE_CELL_INT(&r, i, 6, 0, STORE_ATTEMPT_MAX, "an attempt", &att, why)) ||
+            (rc = STORE_CELL_INT(&r, i, 10, 0, STORE_COUNT_MAX, "an arrival count", &times, why)))
+            break;
         store_upload u = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
                           STORE_CELL_TEXT(&r, i, 2), STORE_CELL_TEXT(&r, i, 3),
                           STORE_CELL_TEXT(&r, i, 4), STORE_CELL_TEXT(&r, i, 5),
-                          (int)STORE_CELL_NUM(&r, i, 6), STORE_CELL_TEXT(&r, i, 7),
-                          STORE_CELL_TEXT(&r, i, 8), STORE_CELL_NUM(&r, i, 9),
-                          (int)STORE_CELL_NUM(&r, i, 10)};
+                          att, STORE_CELL_TEXT(&r, i, 7),
+                          STORE_CELL_TEXT(&r, i, 8), STORE_CELL_NUM(&r, i, 9), times};
         if ((rc = fn(&u, arg)) != 0) why_set(why, STORE_STOPPED);
     }
     sqlite_rows_free(&r);

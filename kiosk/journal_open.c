@@ -15,6 +15,7 @@
 #include "bank.h"
 #include "journal.h"
 #include "journal_int.h"
+#include "num.h"
 #include "secmem.h"
 #include "why.h"
 
@@ -104,19 +105,21 @@ static int meta_get(journal *j, const char *key, char *out, size_t cap)
 static int check_meta(journal *j, const char *path, char *why)
 {
     char kind[64] = "", format[32] = "";
+    long long fmt = 0;
     if (meta_get(j, "kind", kind, sizeof kind) != 1 || strcmp(kind, JOURNAL_KIND) != 0) {
         j->damage = JD_UNREADABLE;
         return why_set(why, "journal: %s is not a kiosk journal", path);
     }
     j->damage = JD_FORMAT;
-    if (meta_get(j, "format", format, sizeof format) != 1 || atoi(format) < 1) {
+    if (meta_get(j, "format", format, sizeof format) != 1 ||
+        !num_text(format, 1, NUM_MAX, &fmt)) {
         j->damage = JD_UNREADABLE;
         return why_set(why, "journal: %s has no valid format version", path);
     }
-    if (atoi(format) > JOURNAL_FORMAT)
+    if (fmt > JOURNAL_FORMAT)
         return why_set(why, "journal: %s has format version %s, newer than %d: update the kiosk",
                        path, format, JOURNAL_FORMAT);
-    if (atoi(format) < JOURNAL_FORMAT)
+    if (fmt < JOURNAL_FORMAT)
         return why_set(why, "journal: %s has format version %s of an earlier kiosk, whose chain "
                             "has no key; this kiosk reads version %d only: set the file aside",
                        path, format, JOURNAL_FORMAT);

@@ -1,5 +1,6 @@
 /* bench_core.c -- ingest of signed kiosk results over loopback HTTP into the SQLite core,
- * next to the Ed25519 verify rate measured in the same run. */
+ * next to the Ed25519 verify rate, and beside one client holding all the connections it can,
+ * all measured in the same run. */
 #include <pthread.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <jansson.h>
 
 #include "bench.h"
+#include "../unit/hold.h"
 #include "loopback.h"
 #include "http.h"
 #include "ingest.h"
@@ -21,6 +23,7 @@
 #define ROUNDS 2       /* fresh cores, each receiving every result */
 #define CONNS 32        /* kiosks uploading at once, one connection each */
 #define PASS "bench passphrase for the core"
+#define HOLDER_WANTS 1000 /* connections the holding client tries to keep open */
 
 static void die(const char *what, const char *why)
 {
@@ -172,7 +175,10 @@ static void core_start(core_run *r, const char *dir, int round, const char *bank
     for (int port = 18480; !r->h && port < 18580; port++) {
         char listen[32];
         snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen};
+        /* the load generator is one address opening CONNS connections, and
+         * CONNS new ones for the next phase before the core has seen the
+         * last ones close: twice as many for it */
+        http_config cfg = {.listen = listen, .per_address = 2 * CONNS};
         r->h = http_start(r->c, &cfg, why);
     }
     if (!r->h) die("http", why);
@@ -183,6 +189,30 @@ static void core_stop(core_run *r)
     http_stop(r->h);
     core_ctx_free(r->c);
     store_close(r->st);
+}
+
+/* New results per second into a fresh core (number `round`), while one
+ * client at 127.0.0.2 holds all the connections it can when `holder`;
+ * the connections it had closed or refused in *refused. */
+static double fresh_rate(const char *dir, int round, const char *bank_path, const char *pass_path,
+                         char sessions[][4200], const char *kiosk_pub, const loopback_req *u,
+                         size_t total, bool holder, long *refused)
+{
+    static hold h;
+    core_run run;
+    core_start(&run, dir, round, bank_path, pass_path, sessions, kiosk_pub);
+    int port = atoi(strrchr(http_url(run.h), ':') + 1), n = 0;
+    if (holder && (hold_start(&h, port, 0x7f000002u, HOLDER_WANTS, 1000) != 0 ||
+                   !hold_wait_full(&h, 60)))
+        die("holder", "it never reached the server's limit");
+    double ms = loopback_run(port, u, total, CONNS, &n);
+    if (holder) {
+        hold_stop(&h);
+        *refused = atomic_load(&h.closed);
+    }
+    core_stop(&run);
+    if ((size_t)n != total) die("fresh results", "not every one was stored");
+    return (double)total * 1000.0 / ms;
 }
 
 /* CPU time of this process (all threads), in ms. */
@@ -292,6 +322,12 @@ int main(void)
         free(h);
         core_stop(&run);
     }
+    /* the same fresh results with and without a client holding connections */
+    long refused = 0;
+    double calm = fresh_rate(dir, (int)rounds + 1, path, pfile, spath, bank_signer_pub(k), u, total,
+                             false, &refused);
+    double held = fresh_rate(dir, (int)rounds + 2, path, pfile, spath, bank_signer_pub(k), u, total,
+                             true, &refused);
     double all = (double)(total * rounds), fresh = all * 1000.0 / fresh_ms;
     printf("core start, %d sessions of %d added          %9.1f ms          (every form derived)\n",
            SESSIONS, ROOM, add_ms / (double)rounds);
@@ -299,6 +335,9 @@ int main(void)
            total * rounds, fresh, ok);
     printf("core ingest over HTTP, repeated uploads   %9.0f results/s   %d answered duplicate\n",
            all * 1000.0 / again_ms, dup);
+    printf("new results, no client holding the core  %9.0f results/s\n", calm);
+    printf("  the same, one client holding all it can %9.0f results/s   %.0f %% of it  "
+           "(%ld of its connections refused or cut)\n", held, held * 100.0 / calm, refused);
     printf("CPU per new result (server + client)      %9.0f us\n", fresh_cpu * 1000 / all);
     printf("CPU per repeated upload (server + client) %9.0f us\n", again_cpu * 1000 / all);
     printf("baseline: Ed25519 verify, 2 threads       %9.0f verifies/s\n", vr);

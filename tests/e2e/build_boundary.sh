@@ -40,4 +40,11 @@ for h in "$ROOT"/bank/*.h "$ROOT"/kiosk/*.h "$ROOT"/core/*.h "$ROOT"/util/*.h; d
     done
 done
 N=$((N + 1)); echo "ok   no header of bank/, kiosk/, core/ or util/ shadows a system header"
+# no two project headers share a name: tests see bank/, kiosk/, core/ and util/
+# together, and the first folder on the path would win (kiosk's and the core's
+# throttle.h once met that way)
+SAME=$(for h in "$ROOT"/bank/*.h "$ROOT"/kiosk/*.h "$ROOT"/core/*.h "$ROOT"/util/*.h; do
+    echo "${h##*/}"; done | sort | uniq -d)
+[ -z "$SAME" ] || { echo "FAIL headers of the same name in two folders: $SAME"; exit 1; }
+N=$((N + 1)); echo "ok   no two headers of bank/, kiosk/, core/ and util/ share a name"
 echo "all $N checks passed (${0##*/})"

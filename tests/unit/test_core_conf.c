@@ -53,6 +53,23 @@ static void test_conf_every_key_read_with_blanks_trimmed(void **state)
     assert_null(c.text);
 }
 
+static void test_conf_server_limits_are_read_as_given(void **state)
+{
+    (void)state;
+    core_conf c;
+    char why[WHY_SIZE] = "";
+    assert_int_equal(parse("max-connections = 300\nmax-connections-per-address = 4\n"
+                           "request-timeout = 45\nidle-timeout = 20\nlisten-backlog = 2048\n",
+                           &c, why),
+                     0);
+    assert_string_equal(c.max_conns, "300");
+    assert_string_equal(c.per_address, "4");
+    assert_string_equal(c.request_timeout, "45");
+    assert_string_equal(c.idle_timeout, "20");
+    assert_string_equal(c.backlog, "2048");
+    conf_free(&c);
+}
+
 static void test_conf_absent_keys_stay_null(void **state)
 {
     (void)state;
@@ -131,6 +148,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conf_every_key_read_with_blanks_trimmed),
+        cmocka_unit_test(test_conf_server_limits_are_read_as_given),
         cmocka_unit_test(test_conf_absent_keys_stay_null),
         cmocka_unit_test(test_conf_value_keeps_inner_equals_and_hash),
         cmocka_unit_test(test_conf_unknown_key_refused_with_line),

@@ -424,6 +424,101 @@ static void test_result_record_of_a_newer_version_is_refused_by_name(void **stat
     bank_session_close(s);
 }
 
+/* text with o[key] (or o[key][sub] when sub is set) replaced by v (taken),
+ * re-signed by the test kiosk into sig. Caller frees. */
+static char *with_number(fx *x, const char *text, const char *key, const char *sub, json_t *v,
+                         char sig[129])
+{
+    json_t *o = json_loads(text, 0, NULL);
+    assert_non_null(o);
+    json_object_set_new(sub ? json_object_get(o, key) : o, sub ? sub : key, v);
+    char *out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_non_null(out);
+    json_decref(o);
+    bank_signer_sign(x->k, out, strlen(out), sig);
+    return out;
+}
+
+static void test_numbers_out_of_range_are_refused_never_cut_to_fit(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32];
+    approve(x);
+    bank_session *s = add_session(x, "n.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    static const struct {
+        const char *key, *sub, *named;
+        long long v;
+    } bad[] = {
+        {"attempt", NULL, "attempt", 4294967297LL}, /* 2^32 + 1: an int cast makes it 1 */
+        {"attempt", NULL, "attempt", -1},
+        {"attempt", NULL, "attempt", 0},
+        {"score", "raw", "score.raw", 1LL << 40},
+        {"score", "ceiling", "score.ceiling", 4294977296LL}, /* 2^32 + 10000 */
+        {"score", "awarded", "score.awarded", -5},
+        {"used_ms", NULL, "used_ms", 9007199254740993LL},
+        {"finished_ms", NULL, "finished_ms", -1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *t = with_number(x, text, bad[i].key, bad[i].sub, json_integer(bad[i].v), sig);
+        ingest_outcome o;
+        core_ingest(x->c, t, strlen(t), bank_signer_pub(x->k), sig, 1000, &o);
+        free(t);
+        if (o.status != 400 || strcmp(o.code, "malformed") != 0 || !strstr(o.reason, bad[i].named))
+            fail_msg("%s = %lld: %d %s %s", bad[i].named, bad[i].v, o.status, o.code, o.reason);
+    }
+    /* an incident's time, a real where a whole number belongs */
+    char *t = with_number(x, text, "incidents", NULL,
+                          json_pack("[{s:I, s:s}]", "at", (json_int_t)-7, "what", "focus-lost"), sig);
+    assert_int_equal(ingest(x, t, sig, code), 400);
+    free(t);
+    t = with_number(x, text, "attempt", NULL, json_real(1.0), sig);
+    assert_int_equal(ingest(x, t, sig, code), 400);
+    free(t);
+    /* none of them took the place of the genuine attempt 1 */
+    bank_signer_sign(x->k, text, strlen(text), sig);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    assert_string_equal(code, "stored");
+    free(text);
+    bank_session_close(s);
+}
+
+static int count_result(const store_result *r, void *arg)
+{
+    (void)r;
+    (*(int *)arg)++;
+    return 0;
+}
+
+static void test_numbers_the_database_holds_out_of_range_are_refused(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32], why[WHY_SIZE] = "";
+    approve(x);
+    bank_session *s = add_session(x, "d.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    int count = -1, highest = -1, n = 0;
+    assert_int_equal(store_attempts(x->st, "akad", fx_nip(0), &count, &highest, why), 0);
+    assert_int_equal(highest, 1);
+    /* changed behind the core's back: 2^32 + 1 would read as attempt 1 */
+    raw(x, "UPDATE results SET attempt = 4294967297");
+    assert_int_equal(store_attempts(x->st, "akad", fx_nip(0), &count, &highest, why), -1);
+    assert_non_null(strstr(why, "an attempt 4294967297"));
+    why[0] = 0;
+    assert_int_equal(store_results_of_session(x->st, bank_session_id(s), count_result, &n, why),
+                     -1);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(why, "an attempt 4294967297"));
+    raw(x, "UPDATE results SET attempt = 1, awarded = -3");
+    bool passed;
+    int awarded, disputes;
+    assert_true(store_best(x->st, "akad", fx_nip(0), &awarded, &passed, &disputes, why) < 0);
+    assert_non_null(strstr(why, "a best score"));
+    free(text);
+    bank_session_close(s);
+}
+
 static void test_a_form_other_than_the_stored_one_is_refused(void **state)
 {
     fx *x = *state;
@@ -469,6 +564,10 @@ int main(void)
             test_results_of_more_sessions_than_are_kept_open_are_all_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_result_record_of_a_newer_version_is_refused_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_out_of_range_are_refused_never_cut_to_fit,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_the_database_holds_out_of_range_are_refused,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_form_other_than_the_stored_one_is_refused, setup,
                                         teardown),
     };

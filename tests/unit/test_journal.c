@@ -504,6 +504,8 @@ static void test_another_format_version_is_refused_clearly(void **state)
         const char *sql, *says[2];
     } cases[] = {
         {"UPDATE meta SET value = '3' WHERE key = 'format'", {"newer", "update the kiosk"}},
+        /* 2^32 + 2: an int cast would make it this kiosk's format 2 */
+        {"UPDATE meta SET value = '4294967298' WHERE key = 'format'", {"newer", "update the kiosk"}},
         {"UPDATE meta SET value = '1' WHERE key = 'format'",
          {"format version 1 of an earlier kiosk", "no key"}},
     };

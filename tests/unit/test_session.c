@@ -474,26 +474,56 @@ static void test_history_sets_attempt_and_ignores_other_exams(void **state)
     fx_rmdir(dir);
 }
 
-static void test_altered_session_is_refused_at_unlock(void **state)
+/* A quiz session of 3 in dir/s.session (its token into token), then `sql`
+ * run on the file behind the bank's back. */
+static void altered_session(const char *dir, const char *sql, char token[BANK_TOKEN_LEN + 1])
 {
-    (void)state;
-    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
     fx_session(b, "quiz", 3, NULL, fx_path(dir, "s.session"), token);
     bank_close(b);
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(fx_path(dir, "s.session"), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE roster SET attempt = 1, name = 'Penyusup' WHERE pos = 1",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+}
+
+static void test_altered_session_is_refused_at_unlock(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    altered_session(dir, "UPDATE roster SET attempt = 1, name = 'Penyusup' WHERE pos = 1", token);
+    bank *b = NULL;
     bank_session *s = open_session(dir, &b);
     assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_ETAMPER);
     assert_false(bank_is_unlocked(b));
     bank_session_close(s);
     bank_close(b);
     fx_rmdir(dir);
+}
+
+static void test_session_numbers_out_of_range_are_refused_not_cut(void **state)
+{
+    (void)state;
+    static const char *const edits[] = {
+        /* 2^32 + 10: an int cast makes it 10, which is in range */
+        "UPDATE meta SET value = '4294967306' WHERE key = 'pin_logn'",
+        "UPDATE meta SET value = '4294967297' WHERE key = 'draw_version'",
+        "UPDATE meta SET value = '12x' WHERE key = 'pin_logn'",
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+        altered_session(dir, edits[i], token);
+        bank_err e = BANK_OK;
+        bank *b = bank_open(fx_path(dir, "bank.bank"), false, &e, why);
+        assert_non_null(b);
+        bank_session *s = bank_session_open(b, fx_path(dir, "s.session"), &e, why);
+        bank_session_close(s);
+        bank_close(b);
+        fx_rmdir(dir);
+        if (s) fail_msg("%s: the session opened", edits[i]);
+        assert_int_equal(e, BANK_ECORRUPT);
+    }
 }
 
 static void test_session_for_another_bank_is_refused(void **state)
@@ -554,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_attempt_beyond_max_attempts_is_refused),
         cmocka_unit_test(test_history_sets_attempt_and_ignores_other_exams),
         cmocka_unit_test(test_altered_session_is_refused_at_unlock),
+        cmocka_unit_test(test_session_numbers_out_of_range_are_refused_not_cut),
         cmocka_unit_test(test_session_for_another_bank_is_refused),
         cmocka_unit_test(test_exam_changed_after_session_is_refused_at_draw),
     };

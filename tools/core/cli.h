@@ -6,8 +6,11 @@
  * of them), the --db URL (default "sqlite:kisi-core.db") and returns the
  * exit status: 0 ok, 1 refused/failed (one line on stderr), 2 usage. */
 /* token_file (or NULL): the operator token that opens the history, recap
- * and stats routes; web_dir: the folder of the pages served under /web/. */
-int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir);
+ * and stats routes; web_dir: the folder of the pages served under /web/;
+ * conf (or NULL): the server's limits from the configuration file (see conf.h). */
+struct core_conf;
+int cmd_serve(const char *db, const char *listen, const char *token_file,
+              const char *web_dir, const struct core_conf *conf);
 int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F --pub P */
 int cmd_session(const char *db, int argc, char **argv);   /* session add SESSION */
 int cmd_kiosk(const char *db, int argc, char **argv);     /* kiosk list|approve ID|revoke ID */

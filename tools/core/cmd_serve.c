@@ -1,5 +1,6 @@
 /* cmd_serve.c -- `core` without a subcommand: serves HTTP until SIGINT or SIGTERM. */
 #include <pthread.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +9,10 @@
 #include "bank.h"
 #include "cli.h"
 #include "cmd.h"
+#include "conf.h"
 #include "http.h"
 #include "log.h"
+#include "num.h"
 #include "secret.h"
 #include "why.h"
 
@@ -37,8 +40,40 @@ static char *read_token(const char *path, size_t *len)
     return t;
 }
 
-int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir)
+/* The server's limits from the configuration (each 0 when not given: the
+ * default); 0, or 1 after saying which is wrong. */
+static int read_limits(const core_conf *conf, http_config *cfg)
 {
+    static const struct {
+        const char *key;
+        int lo, hi;
+        size_t field;
+    } limits[] = {
+        {"max-connections", 1, 10000, offsetof(http_config, max_conns)},
+        {"max-connections-per-address", 1, 10000, offsetof(http_config, per_address)},
+        {"request-timeout", 1, 3600, offsetof(http_config, request_secs)},
+        {"idle-timeout", 1, 3600, offsetof(http_config, idle_secs)},
+        {"listen-backlog", 1, 65535, offsetof(http_config, backlog)},
+    };
+    const char *given[] = {conf ? conf->max_conns : NULL, conf ? conf->per_address : NULL,
+                           conf ? conf->request_timeout : NULL, conf ? conf->idle_timeout : NULL,
+                           conf ? conf->backlog : NULL};
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        int v = 0;
+        if (!given[i]) continue;
+        if (!num_text_int(given[i], limits[i].lo, limits[i].hi, &v))
+            return cmd_fail("--config: %s must be a whole number from %d to %d, not '%.40s'",
+                            limits[i].key, limits[i].lo, limits[i].hi, given[i]);
+        *(unsigned *)((char *)cfg + limits[i].field) = (unsigned)v;
+    }
+    return 0;
+}
+
+int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir,
+              const core_conf *conf)
+{
+    http_config cfg = {.listen = listen};
+    if (read_limits(conf, &cfg)) return 1;
     /* block the stop signals before any thread starts, so that every
      * server thread inherits the mask and only sigwait below sees them */
     sigset_t stop;
@@ -57,7 +92,8 @@ int cmd_serve(const char *db, const char *listen, const char *token_file, const 
     }
     char why[WHY_SIZE] = "";
     core_log_enable(true);
-    http_config cfg = {.listen = listen, .operator_token = token, .web_dir = web_dir};
+    cfg.operator_token = token;
+    cfg.web_dir = web_dir;
     http_server *h = http_start(env.ctx, &cfg, why);
     if (!h) {
         cmd_close(&env);

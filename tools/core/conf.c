@@ -23,6 +23,11 @@ static char **slot(core_conf *c, const char *key)
     if (strcmp(key, "listen") == 0) return &c->listen;
     if (strcmp(key, "operator-token-file") == 0) return &c->token_file;
     if (strcmp(key, "web-dir") == 0) return &c->web_dir;
+    if (strcmp(key, "max-connections") == 0) return &c->max_conns;
+    if (strcmp(key, "max-connections-per-address") == 0) return &c->per_address;
+    if (strcmp(key, "request-timeout") == 0) return &c->request_timeout;
+    if (strcmp(key, "idle-timeout") == 0) return &c->idle_timeout;
+    if (strcmp(key, "listen-backlog") == 0) return &c->backlog;
     return NULL;
 }
 

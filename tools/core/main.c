@@ -42,8 +42,8 @@ static const char usage_text[] =
     "means --key-file DIR/core.key\n"
     "--web-dir DIR: the pages for people (default " DEFAULT_WEB ")\n"
     "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file,\n"
-    "web-dir);\n"
-    "the options given on the command line win over the file\n";
+    "web-dir, and the server's limits: max-connections, max-connections-per-address,\n"
+    "request-timeout, idle-timeout, listen-backlog); the command line wins over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
 
@@ -130,7 +130,8 @@ int main(int argc, char **argv)
     cmd_set_paths(data, key);
     int rc = 2;
     if (nrest == 0) {
-        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token, web ? web : DEFAULT_WEB);
+        rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token, web ? web : DEFAULT_WEB,
+                       &conf);
     } else if (listen || token || web) {
         fprintf(stderr, "core: %s is for the server, not for '%.40s'\n",
                 listen ? "--listen" : token ? "--operator-token-file" : "--web-dir", rest[0]);
