@@ -110,10 +110,12 @@ static void test_moodle_malformed_questions_are_reported_each_by_line(void **sta
         "<answer fraction=\"100\"><text>mungkin</text></answer></question>\n"
         "<question type=\"multichoice\"><questiontext><text> </text></questiontext>\n"
         "</question>\n"
-        "<question type=\"multichoice\"><questiontext><text>Enam?</text></questiontext>\n"
+        "<question type=\"multichoice\"><questiontext><text>Sembilan?</text></questiontext>\n"
         "<answer fraction=\"100\"><text>a</text></answer><answer><text>b</text></answer>"
         "<answer><text>c</text></answer><answer><text>d</text></answer>"
-        "<answer><text>e</text></answer><answer><text>f</text></answer></question>\n");
+        "<answer><text>e</text></answer><answer><text>f</text></answer>"
+        "<answer><text>g</text></answer><answer><text>h</text></answer>"
+        "<answer><text>i</text></answer></question>\n");
     bank_items l = {0};
     fx_heard h;
     char why[WHY_SIZE];
@@ -124,8 +126,8 @@ static void test_moodle_malformed_questions_are_reported_each_by_line(void **sta
                         "error|line 9: a truefalse answer is \"true\" or \"false\" with a"
                         " fraction\n"
                         "error|line 10: question text is empty\n"
-                        "error|line 13: more than 5 options (A-E)\n");
-    /* with --skip-unsupported only the six-option question is left out */
+                        "error|line 13: more than 8 options (A-H)\n");
+    /* with --skip-unsupported only the nine-option question is left out */
     assert_int_equal(parse_xml(s, strlen(s), "umum", true, &l, &h, why), BANK_EPARSE);
     assert_int_equal(h.errors, 4);
     assert_int_equal(h.skipped, 1);
