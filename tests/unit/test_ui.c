@@ -390,6 +390,98 @@ static void test_key_b_on_the_exam_chooses_option_1(void **state)
     close_rig(&r);
 }
 
+/* The sample exam view with eight options A-H. */
+static app_view eight_options(void)
+{
+    static const char *more[3] = {
+        "membangun ketahanan sosial budaya melalui gotong royong dan musyawarah di desa",
+        "tidak berkaitan dengan pertahanan negara",
+        "semua jawaban di atas benar kecuali jawaban A dan C"};
+    app_view v = sample(SCR_EXAM);
+    v.noptions = 8;
+    for (int i = 0; i < 3; i++) v.options[5 + i] = more[i];
+    return v;
+}
+
+static void test_keys_a_to_h_and_1_to_8_choose_the_eight_options(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = eight_options();
+    ui_draw(r.u, &v);
+    action a;
+    SDL_Keycode letters[8] = {SDLK_a, SDLK_b, SDLK_c, SDLK_d, SDLK_e, SDLK_f, SDLK_g, SDLK_h};
+    for (int i = 0; i < 8; i++) {
+        assert_true(map(&r, &v, key(letters[i], KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_OPTION);
+        assert_int_equal(a.index, i);
+        assert_true(map(&r, &v, key(SDLK_1 + i, KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_OPTION);
+        assert_int_equal(a.index, i);
+        assert_true(map(&r, &v, key(SDLK_KP_1 + i, KMOD_NONE), &a));
+        assert_int_equal(a.index, i);
+    }
+    /* Ctrl+F flags on an item with an option F; F alone flags where there is none */
+    assert_true(map(&r, &v, key(SDLK_f, KMOD_LCTRL), &a));
+    assert_int_equal(a.kind, ACT_FLAG);
+    v.noptions = 5;
+    assert_true(map(&r, &v, key(SDLK_f, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_FLAG);
+    assert_false(map(&r, &v, key(SDLK_g, KMOD_NONE), &a));
+    assert_false(map(&r, &v, key(SDLK_6, KMOD_NONE), &a));
+    close_rig(&r);
+}
+
+/* Draws v page by page (Page Down) until it stops scrolling: every option is
+ * clickable on some page (more than a sliver), and on each page the options shown lie in order,
+ * apart, fully inside the window and above the buttons. */
+static void every_option_reachable_apart(rig *r, app_view v, int w, int h, const char *what)
+{
+    bool seen[BANK_MAX_OPTIONS] = {false};
+    for (int pages = 0; pages < 80; pages++) {
+        ui_draw(r->u, &v);
+        SDL_Rect prev, o, last = {0, -1, 0, 0};
+        assert_true(ui_hit_rect(r->u, ACT_PREV, 0, &prev));
+        for (int i = 0; i < v.noptions; i++) {
+            if (!ui_hit_rect(r->u, ACT_OPTION, i, &o)) continue;
+            seen[i] |= o.h >= 20;  /* shown, not only a sliver at the edge of the scroll */
+            if (o.x < 0 || o.x + o.w > w || o.y < 0 || o.y + o.h > h)
+                fail_msg("%s: option %c at %d,%d %dx%d is not on the screen", what, 'A' + i, o.x,
+                         o.y, o.w, o.h);
+            if (last.y >= 0 && o.y < last.y + last.h)
+                fail_msg("%s: option %c overlaps the one above", what, 'A' + i);
+            if (o.y + o.h > prev.y) fail_msg("%s: option %c runs into the buttons", what, 'A' + i);
+            last = o;
+        }
+        SDL_Event e = key(SDLK_PAGEDOWN, KMOD_NONE);
+        action a;
+        assert_true(ui_map_event(r->u, &e, &v, &a));
+        if (a.kind != ACT_SCROLL) break;
+        v.scroll += a.index;
+    }
+    for (int i = 0; i < v.noptions; i++)
+        if (!seen[i]) fail_msg("%s: option %c never clickable", what, 'A' + i);
+}
+
+static void test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size(void **state)
+{
+    (void)state;
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    for (int k = 0; k < 2; k++) {
+        rig r = open_rig(sizes[k][0], sizes[k][1]);
+        for (int step = 0; step < UI_FONT_STEPS; step++) {
+            ui_set_font_step(r.u, step);
+            app_view v = eight_options();
+            char what[64];
+            snprintf(what, sizeof what, "%dx%d step %d", sizes[k][0], sizes[k][1], step);
+            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
+            v.stem = LONG_STEM;
+            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
+        }
+        close_rig(&r);
+    }
+}
+
 static void test_click_on_the_centre_of_option_c_chooses_option_2(void **state)
 {
     (void)state;
@@ -1172,6 +1264,8 @@ int main(void)
         cmocka_unit_test(test_font_keys_change_the_text_size),
         cmocka_unit_test(test_key_b_on_the_exam_chooses_option_1),
         cmocka_unit_test(test_click_on_the_centre_of_option_c_chooses_option_2),
+        cmocka_unit_test(test_keys_a_to_h_and_1_to_8_choose_the_eight_options),
+        cmocka_unit_test(test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size),
         cmocka_unit_test(test_clicks_on_navigator_and_buttons),
         cmocka_unit_test(test_review_lists_unanswered_items_as_links),
         cmocka_unit_test(test_a_lone_y_on_confirm_never_submits),
