@@ -63,8 +63,8 @@ BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)
 INTERNAL_INC := -Ibank -Ikiosk -Icore -Iutil
 
-SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
-SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null)
+SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image 2>/dev/null)
+SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image 2>/dev/null)
 
 KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/%.o)

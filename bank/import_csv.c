@@ -1,4 +1,4 @@
-/* import_csv.c -- item import from CSV: id,topic,kind,difficulty,weight,stem,a..e[,f,g,h],key[,pinned][,image]. */
+/* import_csv.c -- item import from CSV: id,topic,kind,difficulty,weight,stem,a..e[,f,g,h],key[,pinned][,image][,rich]. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +12,19 @@
 enum {
     COL_ID, COL_TOPIC, COL_KIND, COL_DIFFICULTY, COL_WEIGHT, COL_STEM,
     COL_A, COL_B, COL_C, COL_D, COL_E, COL_F, COL_G, COL_H, COL_KEY, COL_PINNED, COL_IMAGE,
-    NCOLS
+    COL_RICH, NCOLS
 };
 
 static const char *const col_names[NCOLS] = {
     "id", "topic", "kind", "difficulty", "weight", "stem",
-    "a", "b", "c", "d", "e", "f", "g", "h", "key", "pinned", "image",
+    "a", "b", "c", "d", "e", "f", "g", "h", "key", "pinned", "image", "rich",
 };
 
 /* Columns a file may leave out. */
 static bool col_optional(int c)
 {
-    return c == COL_F || c == COL_G || c == COL_H || c == COL_PINNED || c == COL_IMAGE;
+    return c == COL_F || c == COL_G || c == COL_H || c == COL_PINNED || c == COL_IMAGE ||
+           c == COL_RICH;
 }
 
 /* A field with surrounding spaces and tabs removed, as pointer + length. */
@@ -60,7 +61,7 @@ static bank_err read_header(char **f, size_t n, int line, int col[NCOLS], char *
         if (c == NCOLS)
             return import_fail(why, BANK_EPARSE, line,
                                "unknown column \"%.*s\" (columns: id,topic,kind,difficulty,"
-                               "weight,stem,a,b,c,d,e,key and optionally f,g,h,pinned,image)",
+                               "weight,stem,a,b,c,d,e,key and optionally f,g,h,pinned,image,rich)",
                                (int)(h.n > 40 ? 40 : h.n), h.s);
         if (col[c] >= 0)
             return import_fail(why, BANK_EPARSE, line, "column \"%s\" appears twice",
@@ -202,6 +203,12 @@ static bank_err read_row(char **f, const int col[NCOLS], int line, bank_item *it
         if (span_is(p, "1")) it->pinned = true;
         else if (p.n != 0 && !span_is(p, "0"))
             return import_fail(why, BANK_EPARSE, line, "pinned must be 0, 1 or empty");
+    }
+    if (col[COL_RICH] >= 0) {  /* 1: stem and options are written in Kisi's rich-text form */
+        span p = trimmed(f[col[COL_RICH]]);
+        if (span_is(p, "1")) it->rich = true;
+        else if (p.n != 0 && !span_is(p, "0"))
+            return import_fail(why, BANK_EPARSE, line, "rich must be 0, 1 or empty");
     }
     if (col[COL_IMAGE] >= 0) {
         span m = trimmed(f[col[COL_IMAGE]]);

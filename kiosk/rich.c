@@ -220,7 +220,7 @@ static void tag(parser *p, const char *name, bool closing)
         } else if (lists_open(p) >= RICH_MAX_DEPTH || p->depth >= STACK_MAX - 4) {
             p->flat_lists++;
         } else {
-            if (top(p) == RICH_TABLE_OPEN || top(p) == RICH_ROW_OPEN) ensure_flow(p);
+            ensure_flow(p);  /* a list directly in a list goes into an item */
             open(p, RICH_LIST_OPEN, name[0] == 'o' || name[0] == 'O');
         }
     } else if (!strcasecmp(name, "li")) {

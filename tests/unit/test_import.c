@@ -134,7 +134,7 @@ static void test_csv_header_missing_unknown_or_repeated_column_rejected(void **s
           "line 1: missing column \"e\" in the header row");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,notes\n", BANK_FMT_CSV, NULL,
           "line 1: unknown column \"notes\" (columns: id,topic,kind,difficulty,weight,stem,"
-          "a,b,c,d,e,key and optionally f,g,h,pinned,image)");
+          "a,b,c,d,e,key and optionally f,g,h,pinned,image,rich)");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,ID\n", BANK_FMT_CSV, NULL,
           "line 1: column \"id\" appears twice");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,\n", BANK_FMT_CSV, NULL,
@@ -282,6 +282,23 @@ static void test_csv_columns_f_g_h_give_up_to_eight_options(void **state)
                      BANK_OK);
     assert_int_equal(l.v[0].noptions, 6);
     bank_items_free(&l);
+}
+
+static void test_csv_rich_column_marks_text_in_the_rich_form(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    char why[WHY_SIZE] = "";
+    assert_int_equal(parse("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,rich\n"
+                           "q1,umum,single,,,<p>S <b>x</b></p>,a,b,,,,A,1\n"
+                           "q2,umum,single,,,S,a,b,,,,A,\n",
+                           BANK_FMT_CSV, NULL, &l, why),
+                     BANK_OK);
+    assert_true(l.v[0].rich);
+    assert_false(l.v[1].rich);
+    bank_items_free(&l);
+    FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,rich\nq1,umum,single,,,S,a,b,,,,A,ya\n",
+          BANK_FMT_CSV, NULL, "line 2: rich must be 0, 1 or empty");
 }
 
 static void test_csv_image_column_names_a_file_beside_the_csv(void **state)
@@ -898,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_csv_unterminated_quote_rejected_with_opening_line),
         cmocka_unit_test(test_csv_trailing_empty_options_are_dropped),
         cmocka_unit_test(test_csv_columns_f_g_h_give_up_to_eight_options),
+        cmocka_unit_test(test_csv_rich_column_marks_text_in_the_rich_form),
         cmocka_unit_test(test_csv_image_column_names_a_file_beside_the_csv),
         cmocka_unit_test(test_csv_image_outside_its_folder_missing_or_not_an_image_is_refused),
         cmocka_unit_test(test_image_check_reads_size_from_png_and_jpeg_headers),
