@@ -14,6 +14,7 @@ typedef struct rl {
     ui *u;
     SDL_Color c;
     bool draw;
+    int longest;      /* widest word met, whole */
 } rl;
 
 static int font_of(int style)
@@ -54,6 +55,7 @@ static void word(rl *L, flow *f, const char *s, size_t n, int style)
     while (n > 0) {
         int sw = f->space && f->cx > 0 ? ui_text_w_n(u, font, " ", 1) : 0;
         int w = ui_text_w_n(u, font, s, n);
+        if (w > L->longest) L->longest = w;
         if (f->cx > 0 && f->cx + sw + w > f->w) {
             newline(L, f);
             sw = 0;
@@ -134,27 +136,25 @@ typedef struct tcell {
     bool header;
 } tcell;
 
-/* Column widths for natural widths nat[] within avail: all natural when they
- * fit, else a fair share each and the rest to the columns that want more. */
-static void widths(const int *nat, int n, int avail, int *out)
+/* Column widths within avail from natural widths nat[] (no wrapping) and
+ * least widths least[] (the longest word): natural when they fit; else each
+ * its longest word and the rest shared as the columns want more; else, when
+ * even the words do not fit, shares of avail as the words' widths. */
+static void widths(const int *nat, const int *least, int n, int avail, int *out)
 {
-    long sum = 0;
-    for (int c = 0; c < n; c++) sum += nat[c];
-    if (sum <= avail) {
-        for (int c = 0; c < n; c++) out[c] = nat[c];
-        return;
-    }
-    int fair = avail / n, left = avail;
-    long excess = 0;
+    long sum = 0, lsum = 0, want = 0;
     for (int c = 0; c < n; c++) {
-        out[c] = nat[c] < fair ? nat[c] : fair;
-        left -= out[c];
-        excess += nat[c] - out[c];
+        sum += nat[c];
+        lsum += least[c];
+        want += nat[c] - least[c];
     }
-    for (int c = 0; c < n && excess > 0; c++)
-        out[c] += (int)((long)left * (nat[c] - out[c]) / excess);
-    for (int c = 0; c < n; c++)
+    for (int c = 0; c < n; c++) {
+        if (sum <= avail) out[c] = nat[c];
+        else if (lsum <= avail)
+            out[c] = least[c] + (want ? (int)((avail - lsum) * (nat[c] - least[c]) / want) : 0);
+        else out[c] = (int)(lsum ? (long)avail * least[c] / lsum : avail / n);
         if (out[c] < 1) out[c] = 1;
+    }
 }
 
 /* A table from the token after RICH_TABLE_OPEN to its close, at the flow's pen. */
@@ -181,7 +181,8 @@ static void table(rl *L, flow *f, size_t *i, int style_or)
         return;
     }
     int pad = u->unit / 2 > 2 ? u->unit / 2 : 2, line = u->contrast ? 2 : 1;
-    int nat[TABLE_MAX_COLS] = {0}, cw[TABLE_MAX_COLS], *rh = calloc((size_t)nrows, sizeof *rh);
+    int nat[TABLE_MAX_COLS] = {0}, least[TABLE_MAX_COLS] = {0}, cw[TABLE_MAX_COLS];
+    int *rh = calloc((size_t)nrows, sizeof *rh), longest = L->longest;
     if (!rh) {
         free(cells);
         return;
@@ -191,11 +192,14 @@ static void table(rl *L, flow *f, size_t *i, int style_or)
     for (int c = 0; c < ncells; c++) {
         size_t at = cells[c].start;
         int widest = 0, so = style_or | (cells[c].header ? RICH_BOLD : 0);
+        L->longest = 0;
         block(L, &at, 0, 0, 1 << 20, RICH_CELL_CLOSE, so, &widest);
         if (widest > nat[cells[c].col]) nat[cells[c].col] = widest;
+        if (L->longest > least[cells[c].col]) least[cells[c].col] = L->longest;
     }
+    L->longest = longest;
     int avail = f->w - (ncols + 1) * line - ncols * 2 * pad;
-    widths(nat, ncols, avail > ncols ? avail : ncols, cw);
+    widths(nat, least, ncols, avail > ncols ? avail : ncols, cw);
     for (int c = 0; c < ncells; c++) {
         size_t at = cells[c].start;
         int widest = 0, so = style_or | (cells[c].header ? RICH_BOLD : 0);
@@ -275,7 +279,7 @@ static int block(rl *L, size_t *i, int x, int y, int w, rich_kind stop, int styl
 static int lay(ui *u, SDL_Color c, int x, int y, int width, const char *s, bool draw)
 {
     if (rich_parse(&u->rich, s ? s : "") != 0) return 0;
-    rl L = {u, c, draw};
+    rl L = {u, c, draw, 0};
     size_t i = 0;
     int widest = 0;
     return block(&L, &i, x, y, width, RICH_LIST_CLOSE, 0, &widest);  /* at top level none */

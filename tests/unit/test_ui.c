@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <SDL.h>
+#include <SDL_image.h>
 #include <SDL_ttf.h>
 
 #include "ui.h"
@@ -480,6 +481,150 @@ static void test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size(v
         }
         close_rig(&r);
     }
+}
+
+static const char *RICH_STEM =
+    "<p>Perhatikan data <b>jumlah pelayanan</b> berikut (dalam <i>ribuan</i> berkas):</p>"
+    "<table><tr><th>Kantor</th><th>2023</th><th>2024</th><th>Keterangan</th></tr>"
+    "<tr><td>Kecamatan Utara</td><td>12</td><td>15</td><td>Naik karena layanan daring dibuka "
+    "pada bulan Maret dan antrean dipangkas</td></tr>"
+    "<tr><td>Kecamatan Selatan</td><td>9</td><td>8</td><td>Turun</td></tr></table>"
+    "<p>Rumus: (x<sub>2024</sub> &minus; x<sub>2023</sub>) / x<sub>2023</sub> &times; "
+    "10<sup>2</sup>. Catatan: 3 &lt; 4 &amp; 5 &gt; 2.</p>"
+    "<ul><li>Kantor dengan pertumbuhan <u>tertinggi</u> mendapat penghargaan.</li>"
+    "<li>Langkah:<ol><li>hitung</li><li>bandingkan</li></ol></li></ul>"
+    "<p>Manakah pernyataan yang <b><i>paling tepat</i></b>?</p>";
+
+static void test_rich_items_with_eight_options_fit_or_scroll_at_every_size(void **state)
+{
+    (void)state;
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    for (int k = 0; k < 2; k++) {
+        rig r = open_rig(sizes[k][0], sizes[k][1]);
+        for (int step = 0; step < UI_FONT_STEPS; step++) {
+            ui_set_font_step(r.u, step);
+            app_view v = eight_options();
+            v.rich = true;
+            v.stem = RICH_STEM;
+            v.options[3] = "<b>Tidak</b> dapat ditentukan: <ul><li>data kurang</li><li>tahun beda</li></ul>";
+            v.options[6] = "<table><tr><td>H<sub>2</sub>O</td><td>CO<sub>2</sub></td></tr></table>";
+            char what[64], shot[64];
+            snprintf(what, sizeof what, "rich %dx%d step %d", sizes[k][0], sizes[k][1], step);
+            snprintf(shot, sizeof shot, "exam-rich-%dx%d-step%d", sizes[k][0], sizes[k][1], step);
+            int w, h;
+            free(frame(&r, &v, &w, &h, shot));
+            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
+        }
+        close_rig(&r);
+    }
+}
+
+/* The pixels of option A's box drawn with text s (rich or not); caller frees. */
+static uint32_t *option_a_pixels(rig *r, const char *s, bool rich, SDL_Rect *box)
+{
+    app_view v = sample(SCR_EXAM);
+    v.rich = rich;
+    v.stem = "Soal";
+    v.options[0] = s;
+    v.chosen[1] = false;
+    int w, h;
+    uint32_t *px = frame(r, &v, &w, &h, NULL);
+    assert_true(ui_hit_rect(r->u, ACT_OPTION, 0, box));
+    uint32_t *out = malloc((size_t)box->w * (size_t)box->h * 4);
+    assert_non_null(out);
+    for (int y = 0; y < box->h; y++)
+        memcpy(out + (size_t)y * box->w, px + (size_t)(box->y + y) * w + box->x, (size_t)box->w * 4);
+    free(px);
+    return out;
+}
+
+static bool same_option_a(rig *r, const char *a, bool ra, const char *b, bool rb)
+{
+    SDL_Rect x, y;
+    uint32_t *pa = option_a_pixels(r, a, ra, &x), *pb = option_a_pixels(r, b, rb, &y);
+    bool same = x.w == y.w && x.h == y.h && memcmp(pa, pb, (size_t)x.w * x.h * 4) == 0;
+    free(pa);
+    free(pb);
+    return same;
+}
+
+static void test_rich_text_never_shows_a_tag_and_shows_its_styles(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    /* markup that changes nothing draws exactly the plain words, entities their characters */
+    assert_true(same_option_a(&r, "<p>Jawaban  <span>pertama</span></p>", true, "Jawaban pertama",
+                              false));
+    assert_true(same_option_a(&r, "&lt;b&gt; &amp; 3 &lt; 4", true, "<b> & 3 < 4", false));
+    assert_true(same_option_a(&r, "3 < 4 <b", true, "3 < 4 <b", false));
+    /* the same text plain shows its tags; a style changes the pixels */
+    assert_false(same_option_a(&r, "<p>Jawaban</p>", false, "Jawaban", false));
+    assert_false(same_option_a(&r, "<b>Jawaban</b>", true, "Jawaban", false));
+    assert_false(same_option_a(&r, "<i>Jawaban</i>", true, "Jawaban", false));
+    assert_false(same_option_a(&r, "<u>Jawaban</u>", true, "Jawaban", false));
+    assert_false(same_option_a(&r, "x<sup>2</sup>", true, "x2", false));
+    close_rig(&r);
+}
+
+/* A PNG of w x h in memory made by SDL; caller frees with SDL_free(). */
+static void *png_of(int w, int h, size_t *len)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(s);
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, 0xC0, 0x30, 0x20));
+    SDL_FillRect(s, &(SDL_Rect){w / 4, h / 4, w / 2, h / 2}, SDL_MapRGB(s->format, 0x20, 0x60, 0xC0));
+    SDL_RWops *rw = SDL_RWFromMem(calloc(1, (size_t)w * h * 4 + 4096), w * h * 4 + 4096);
+    assert_non_null(rw);
+    void *base = ((char *)rw->hidden.mem.base);
+    assert_int_equal(IMG_SavePNG_RW(s, rw, 0), 0);
+    *len = (size_t)SDL_RWtell(rw);
+    SDL_RWclose(rw);
+    SDL_FreeSurface(s);
+    return base;
+}
+
+static void test_an_item_image_shows_between_stem_and_options_scaled_to_fit(void **state)
+{
+    (void)state;
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    size_t len = 0;
+    unsigned char *png = png_of(1600, 900, &len);  /* wider than any stem panel */
+    for (int k = 0; k < 2; k++) {
+        rig r = open_rig(sizes[k][0], sizes[k][1]);
+        for (int step = 0; step < UI_FONT_STEPS; step += UI_FONT_STEPS - 1) {
+            ui_set_font_step(r.u, step);
+            app_view v = sample(SCR_EXAM), bare = v;
+            v.image = png;
+            v.image_len = len;
+            int w, h;
+            uint32_t *without = frame(&r, &bare, &w, &h, NULL);
+            char shot[64];
+            snprintf(shot, sizeof shot, "exam-image-%dx%d-step%d", sizes[k][0], sizes[k][1], step);
+            uint32_t *with = frame(&r, &v, &w, &h, shot);
+            SDL_Rect a;
+            assert_true(ui_hit_rect(r.u, ACT_OPTION, 0, &a));
+            /* the picture's blue middle is drawn above option A, inside the window */
+            int blue = 0;
+            for (int y = 0; y < a.y; y++)
+                for (int x = 0; x < w; x++) blue += with[(size_t)y * w + x] == 0xFF2060C0u;
+            if (blue < 1000) fail_msg("%dx%d: the image is not shown above the options", w, h);
+            assert_true(memcmp(with, without, (size_t)w * h * 4) != 0);
+            free(with);
+            free(without);
+            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], "image");
+        }
+        close_rig(&r);
+    }
+    free(png);
+    /* bytes that are no image: a note instead, no crash, options still there */
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    v.image = (const unsigned char *)"not an image at all";
+    v.image_len = 19;
+    int w, h;
+    free(frame(&r, &v, &w, &h, "exam-image-broken"));
+    assert_true(ui_hit_rect(r.u, ACT_OPTION, 4, NULL));
+    close_rig(&r);
 }
 
 static void test_click_on_the_centre_of_option_c_chooses_option_2(void **state)
@@ -1266,6 +1411,9 @@ int main(void)
         cmocka_unit_test(test_click_on_the_centre_of_option_c_chooses_option_2),
         cmocka_unit_test(test_keys_a_to_h_and_1_to_8_choose_the_eight_options),
         cmocka_unit_test(test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size),
+        cmocka_unit_test(test_rich_items_with_eight_options_fit_or_scroll_at_every_size),
+        cmocka_unit_test(test_rich_text_never_shows_a_tag_and_shows_its_styles),
+        cmocka_unit_test(test_an_item_image_shows_between_stem_and_options_scaled_to_fit),
         cmocka_unit_test(test_clicks_on_navigator_and_buttons),
         cmocka_unit_test(test_review_lists_unanswered_items_as_links),
         cmocka_unit_test(test_a_lone_y_on_confirm_never_submits),
