@@ -137,6 +137,14 @@ int preview_run(const preview_opts *o, char *why)
         }
     }
     if (n == 0) why_set(why, "%s holds no items", o->bank_path);
+    for (int i = 0; o->nids && i < n; i++) {  /* every asked item exists before any is drawn */
+        bank_item it;
+        if ((e = bank_item_get(b, ids[i], &it, sub)) != BANK_OK) {
+            why_set(why, "%s", sub);
+            n = -1;
+        }
+        bank_item_clear(&it);
+    }
     if (n > 0 && mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
         why_set(why, "%s: %s", o->out_dir, strerror(errno));
         n = -1;

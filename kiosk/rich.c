@@ -290,7 +290,13 @@ static size_t entity(const char *s, char out[4], size_t *n)
 {
     static const struct { const char *name; const char *utf8; } named[] = {
         {"lt;", "<"}, {"gt;", ">"}, {"amp;", "&"}, {"quot;", "\""}, {"apos;", "'"},
-        {"nbsp;", "\xC2\xA0"}};
+        {"nbsp;", "\xC2\xA0"}, {"minus;", "\xE2\x88\x92"}, {"times;", "\xC3\x97"},
+        {"divide;", "\xC3\xB7"}, {"plusmn;", "\xC2\xB1"}, {"deg;", "\xC2\xB0"},
+        {"le;", "\xE2\x89\xA4"}, {"ge;", "\xE2\x89\xA5"}, {"ne;", "\xE2\x89\xA0"},
+        {"middot;", "\xC2\xB7"}, {"ndash;", "\xE2\x80\x93"}, {"mdash;", "\xE2\x80\x94"},
+        {"hellip;", "\xE2\x80\xA6"}, {"laquo;", "\xC2\xAB"}, {"raquo;", "\xC2\xBB"},
+        {"euro;", "\xE2\x82\xAC"}, {"frac12;", "\xC2\xBD"}, {"sup2;", "\xC2\xB2"},
+        {"sup3;", "\xC2\xB3"}, {"pi;", "\xCF\x80"}, {"radic;", "\xE2\x88\x9A"}};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
         size_t k = strlen(named[i].name);
         if (strncmp(s + 1, named[i].name, k) == 0) {

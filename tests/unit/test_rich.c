@@ -99,6 +99,9 @@ static void test_entities_decode_and_unknown_ones_stay_text(void **state)
     (void)state;
     assert_string_equal(dump("1 &lt; 2 &amp;&amp; 3 &gt; 2"), "\"1 < 2 && 3 > 2\"");
     assert_string_equal(dump("&#65;&#x42;&quot;"), "\"AB\"\"");
+    /* the common named ones of mathematics and typography, as their characters */
+    assert_string_equal(dump("3 &times; 4 &minus; 1 &le; 2&deg;"),
+                        "\"3 \xC3\x97 4 \xE2\x88\x92 1 \xE2\x89\xA4 2\xC2\xB0\"");
     assert_string_equal(dump("&foo; & &#0; &#xD800;"), "\"&foo; & &#0; &#xD800;\"");
     /* an escaped tag is text, shown as written */
     assert_string_equal(dump("&lt;b&gt;"), "\"<b>\"");
