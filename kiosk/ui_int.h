@@ -7,7 +7,7 @@
 #include <SDL_ttf.h>
 
 #include "layout.h"
-#include "rich.h"
+#include "richrun.h"
 #include "ui.h"
 
 /* F_NAV (navigator numbers) grows only half as fast as the others with the text size. */

@@ -464,23 +464,32 @@ static void every_option_reachable_apart(rig *r, app_view v, int w, int h, const
         if (!seen[i]) fail_msg("%s: option %c never clickable", what, 'A' + i);
 }
 
-static void test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size(void **state)
+/* every_option_reachable_apart() for v at both screen sizes and every text size;
+ * the first page of each is kept as a shot named after `name` (KISI_UI_SHOTS). */
+static void at_every_size(app_view v, const char *name)
 {
-    (void)state;
     int sizes[2][2] = {{1024, 768}, {1920, 1080}};
     for (int k = 0; k < 2; k++) {
         rig r = open_rig(sizes[k][0], sizes[k][1]);
         for (int step = 0; step < UI_FONT_STEPS; step++) {
             ui_set_font_step(r.u, step);
-            app_view v = eight_options();
-            char what[64];
-            snprintf(what, sizeof what, "%dx%d step %d", sizes[k][0], sizes[k][1], step);
-            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
-            v.stem = LONG_STEM;
+            char what[96];
+            snprintf(what, sizeof what, "%s-%dx%d-step%d", name, sizes[k][0], sizes[k][1], step);
+            int w, h;
+            free(frame(&r, &v, &w, &h, what));
             every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
         }
         close_rig(&r);
     }
+}
+
+static void test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size(void **state)
+{
+    (void)state;
+    app_view v = eight_options();
+    at_every_size(v, "exam-8");
+    v.stem = LONG_STEM;
+    at_every_size(v, "exam-8-long");
 }
 
 static const char *RICH_STEM =
@@ -498,25 +507,12 @@ static const char *RICH_STEM =
 static void test_rich_items_with_eight_options_fit_or_scroll_at_every_size(void **state)
 {
     (void)state;
-    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
-    for (int k = 0; k < 2; k++) {
-        rig r = open_rig(sizes[k][0], sizes[k][1]);
-        for (int step = 0; step < UI_FONT_STEPS; step++) {
-            ui_set_font_step(r.u, step);
-            app_view v = eight_options();
-            v.rich = true;
-            v.stem = RICH_STEM;
-            v.options[3] = "<b>Tidak</b> dapat ditentukan: <ul><li>data kurang</li><li>tahun beda</li></ul>";
-            v.options[6] = "<table><tr><td>H<sub>2</sub>O</td><td>CO<sub>2</sub></td></tr></table>";
-            char what[64], shot[64];
-            snprintf(what, sizeof what, "rich %dx%d step %d", sizes[k][0], sizes[k][1], step);
-            snprintf(shot, sizeof shot, "exam-rich-%dx%d-step%d", sizes[k][0], sizes[k][1], step);
-            int w, h;
-            free(frame(&r, &v, &w, &h, shot));
-            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
-        }
-        close_rig(&r);
-    }
+    app_view v = eight_options();
+    v.rich = true;
+    v.stem = RICH_STEM;
+    v.options[3] = "<b>Tidak</b> dapat ditentukan: <ul><li>data kurang</li><li>tahun beda</li></ul>";
+    v.options[6] = "<table><tr><td>H<sub>2</sub>O</td><td>CO<sub>2</sub></td></tr></table>";
+    at_every_size(v, "exam-rich");
 }
 
 /* The pixels of option A's box drawn with text s (rich or not); caller frees. */

@@ -1,10 +1,10 @@
-/* fuzz_rich.c -- libFuzzer target: the kiosk's parser of rich item text (rich_parse), checking
+/* fuzz_richrun.c -- libFuzzer target: the kiosk's parser of rich item text (rich_parse), checking
  * that whatever the input the runs lie inside the text and the block marks nest as the layout needs. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rich.h"
+#include "richrun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
-/* rich.h -- Kisi's rich-text form of an item (a small HTML subset) parsed into a stream of styled runs and block marks; no SDL. */
-#ifndef KISI_RICH_H
-#define KISI_RICH_H
+/* richrun.h -- Kisi's rich-text form of an item (a small HTML subset) parsed into a stream of styled runs and block marks; no SDL. */
+#ifndef KISI_RICHRUN_H
+#define KISI_RICHRUN_H
 
 #include <stddef.h>
 

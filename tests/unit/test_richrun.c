@@ -1,4 +1,4 @@
-/* test_rich.c -- the kiosk's rich-text parser: every tag of the stored form, entities, and broken input shown as text, never as a tag. */
+/* test_richrun.c -- the kiosk's rich-text parser: every tag of the stored form, entities, and broken input shown as text, never as a tag. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rich.h"
+#include "richrun.h"
 
 /* The tokens of s as one line: text in quotes after its style letters
  * (b i u _ ^), marks as P BR UL OL /L LI /LI T /T R /R C H /C. */

@@ -1,5 +1,5 @@
-/* rich.c -- parses Kisi's rich-text form into styled runs and well-nested block marks, whatever the input. */
-#include "rich.h"
+/* richrun.c -- parses Kisi's rich-text form into styled runs and well-nested block marks, whatever the input. */
+#include "richrun.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
