@@ -279,7 +279,7 @@ static int crash_from_env(const char *point)
     return 0;
 }
 
-/* kiosk --preview: the items as PNGs, with no display (SDL's offscreen driver). */
+/* kiosk --preview: the items as PNGs, with no display. */
 static int preview(const opts *o)
 {
     char why[WHY_SIZE] = "";
@@ -288,10 +288,11 @@ static int preview(const opts *o)
         fprintf(stderr, "kiosk: cannot load the UI strings: %s\n", why);
         return 1;
     }
-    if (!getenv("SDL_VIDEODRIVER")) SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    /* SDL's dummy video driver: a window in plain memory for the software
+     * renderer, whatever display (if any) the environment names */
+    SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    if (SDL_Init(SDL_INIT_VIDEO) != 0 && (SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy"),
-                                          SDL_Init(SDL_INIT_VIDEO) != 0)) {
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "kiosk: cannot start offscreen drawing: %s\n", SDL_GetError());
         texts_free(s);
         return 1;

@@ -22,7 +22,7 @@ typedef struct preview_opts {
  * order A, B, ...) into OUT/ID.png, and the further screens of an item
  * that scrolls into OUT/ID-2.png, ID-3.png, ...; each file is written
  * whole or not at all. SDL must be initialised (any video driver: the
- * window stays hidden). Prints each file written on standard output.
+ * window stays hidden; the dummy driver needs no display). Prints each file written on standard output.
  * Returns the number of files written, or -1 with `why` set (wrong
  * passphrase, unknown item, a file that cannot be written). */
 int preview_run(const preview_opts *o, char *why);

@@ -10,9 +10,11 @@ KIOSK="$BIN/kiosk"
 command -v identify >/dev/null && command -v convert >/dev/null || fail "imagemagick is missing"
 unset DISPLAY WAYLAND_DISPLAY SDL_VIDEODRIVER  # no display at all: the kiosk draws offscreen
 
-# kiosk ARGS... -- like run, for the kiosk
+STRINGS=$(cd "$(dirname "$0")/../../assets/strings" && pwd) || fail "no assets/strings"
+
+# kiosk ARGS... -- like run, for the kiosk (the texts of this tree, wherever BIN is)
 kiosk() {
-    "$KIOSK" "$@" </dev/null >"$T/out" 2>"$T/err"
+    "$KIOSK" --strings "$STRINGS" "$@" </dev/null >"$T/out" 2>"$T/err"
     rc=$?
 }
 
