@@ -188,6 +188,12 @@ typedef enum bank_image_type { BANK_IMAGE_PNG = 1, BANK_IMAGE_JPEG = 2 } bank_im
  * ..."). */
 int bank_image_check(const void *data, size_t len, int *w, int *h, char *why);
 
+/* Sets the image of `it` from base64 text (as Moodle XML embeds files; white
+ * space inside is skipped), checked with bank_image_check(); the image it
+ * held before is freed. BANK_EINVAL with why set ("not base64", or the
+ * check's reason), BANK_ENOMEM; `it` is unchanged on error. */
+bank_err bank_item_image_b64(bank_item *it, const char *b64, size_t len, char *why);
+
 /* Reads the image each item of `l` names in image_file, relative to the
  * folder `dir` (the source file's folder; "" or NULL is the current one),
  * into image/image_len, checking it with bank_image_check(), and clears

@@ -82,6 +82,56 @@ int bank_image_check(const void *data, size_t len, int *w, int *h, char *why)
     return type;
 }
 
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+bank_err bank_item_image_b64(bank_item *it, const char *b64, size_t len, char *why)
+{
+    if (len / 4 * 3 > (size_t)BANK_IMAGE_MAX_BYTES * 2) {
+        why_set(why, "an image may have at most %d bytes (%d MiB)", BANK_IMAGE_MAX_BYTES,
+                BANK_IMAGE_MAX_BYTES >> 20);
+        return BANK_EINVAL;
+    }
+    unsigned char *out = malloc(len / 4 * 3 + 3);
+    if (!out) return BANK_ENOMEM;
+    size_t n = 0, pad = 0;
+    unsigned long acc = 0;
+    int bits = 0;
+    bool bad = false;
+    for (size_t i = 0; i < len && !bad; i++) {
+        unsigned char c = (unsigned char)b64[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c == '=') { pad++; continue; }
+        int v = b64_value(c);
+        if (v < 0 || pad) { bad = true; break; }  /* a stray character, or data after '=' */
+        acc = (acc << 6 | (unsigned long)v) & 0xFFFFFF;
+        if ((bits += 6) >= 8) {
+            bits -= 8;
+            out[n++] = (unsigned char)(acc >> bits);
+        }
+    }
+    if (bad || pad > 2 || n == 0) {
+        free(out);
+        why_set(why, "not base64");
+        return BANK_EINVAL;
+    }
+    char sub[WHY_SIZE];
+    if (!bank_image_check(out, n, NULL, NULL, sub)) {
+        free(out);
+        why_set(why, "%s", sub);
+        return BANK_EINVAL;
+    }
+    free(it->image);
+    it->image = out;
+    it->image_len = n;
+    return BANK_OK;
+}
+
 /* True when `name` stays inside the folder it is read from: relative,
  * and no component is "..". */
 static bool name_inside(const char *name)

@@ -81,12 +81,10 @@ static app_view item_view(const bank_item *it, const char *title, size_t i, int 
 }
 
 /* Draws the screens of one item into OUT/ID.png, ID-2.png, ...; returns files written or -1. */
-static int one_item(ui *u, SDL_Window *win, const preview_opts *o, app_view v, const char *id,
-                    char *why)
+static int one_item(ui *u, const preview_opts *o, app_view v, const char *id, char *why)
 {
     int files = 0;
     SDL_Renderer *r = ui_renderer(u);
-    (void)win;
     for (int page = 1; page <= PREVIEW_MAX_PAGES; page++) {
         ui_draw(u, &v);
         char path[4096];
@@ -171,7 +169,7 @@ int preview_run(const preview_opts *o, char *why)
         char title[160];
         snprintf(title, sizeof title, "%s (%s)", it.id, it.topic);
         app_view v = item_view(&it, title, (size_t)i, n, none);
-        int k = one_item(u, win, o, v, it.id, why);
+        int k = one_item(u, o, v, it.id, why);
         bank_item_clear(&it);
         written = k < 0 ? -1 : written + k;
     }

@@ -354,6 +354,43 @@ static void test_csv_image_outside_its_folder_missing_or_not_an_image_is_refused
     image_refused("img/wide.png", BANK_EINVAL, "5000x10 pixels: an image may be at most 4096x4096");
 }
 
+static void test_image_embedded_as_base64_is_decoded_and_checked(void **state)
+{
+    (void)state;
+    size_t len;
+    char *png = slurp(DATA "img/chart.png", &len);
+    /* base64 of the file, broken into lines as Moodle writes it */
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *b64 = malloc(len * 2 + 16);
+    assert_non_null(b64);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned long v = (unsigned long)(unsigned char)png[i] << 16 |
+                          (i + 1 < len ? (unsigned long)(unsigned char)png[i + 1] << 8 : 0) |
+                          (i + 2 < len ? (unsigned char)png[i + 2] : 0);
+        b64[k++] = abc[v >> 18 & 63];
+        b64[k++] = abc[v >> 12 & 63];
+        b64[k++] = i + 1 < len ? abc[v >> 6 & 63] : '=';
+        b64[k++] = i + 2 < len ? abc[v & 63] : '=';
+        if (k % 77 == 76) b64[k++] = '\n';
+    }
+    bank_item it;
+    memset(&it, 0, sizeof it);
+    char why[WHY_SIZE] = "";
+    assert_int_equal(bank_item_image_b64(&it, b64, k, why), BANK_OK);
+    assert_int_equal(it.image_len, len);
+    assert_memory_equal(it.image, png, len);
+    /* not base64, or base64 of something that is no image: refused, the item keeps its image */
+    assert_int_equal(bank_item_image_b64(&it, "ab$c", 4, why), BANK_EINVAL);
+    assert_string_equal(why, "not base64");
+    assert_int_equal(bank_item_image_b64(&it, "aGFsbw==", 8, why), BANK_EINVAL);
+    assert_string_equal(why, "not a PNG or JPEG image");
+    assert_int_equal(it.image_len, len);
+    bank_item_clear(&it);
+    free(b64);
+    free(png);
+}
+
 static void test_image_check_reads_size_from_png_and_jpeg_headers(void **state)
 {
     (void)state;
@@ -919,6 +956,7 @@ int main(void)
         cmocka_unit_test(test_csv_image_column_names_a_file_beside_the_csv),
         cmocka_unit_test(test_csv_image_outside_its_folder_missing_or_not_an_image_is_refused),
         cmocka_unit_test(test_image_check_reads_size_from_png_and_jpeg_headers),
+        cmocka_unit_test(test_image_embedded_as_base64_is_decoded_and_checked),
         cmocka_unit_test(test_csv_option_count_rules),
         cmocka_unit_test(test_csv_key_is_stored_sorted_upper_case),
         cmocka_unit_test(test_csv_key_errors),
