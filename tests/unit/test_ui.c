@@ -391,6 +391,21 @@ static void test_key_b_on_the_exam_chooses_option_1(void **state)
     close_rig(&r);
 }
 
+/* The pixels of the element of action `kind` (and `index`) as v draws it; caller frees. */
+static uint32_t *element_pixels(rig *r, const app_view *v, action_kind kind, int index,
+                                SDL_Rect *box)
+{
+    int w, h;
+    uint32_t *px = frame(r, v, &w, &h, NULL);
+    assert_true(ui_hit_rect(r->u, kind, index, box));
+    uint32_t *out = malloc((size_t)box->w * (size_t)box->h * 4);
+    assert_non_null(out);
+    for (int y = 0; y < box->h; y++)
+        memcpy(out + (size_t)y * box->w, px + (size_t)(box->y + y) * w + box->x, (size_t)box->w * 4);
+    free(px);
+    return out;
+}
+
 /* The sample exam view with eight options A-H. */
 static app_view eight_options(void)
 {
@@ -430,6 +445,15 @@ static void test_keys_a_to_h_and_1_to_8_choose_the_eight_options(void **state)
     assert_int_equal(a.kind, ACT_FLAG);
     assert_false(map(&r, &v, key(SDLK_g, KMOD_NONE), &a));
     assert_false(map(&r, &v, key(SDLK_6, KMOD_NONE), &a));
+    /* so the flag button names Ctrl+F where F chooses an option, and F elsewhere */
+    SDL_Rect b5, b8;
+    uint32_t *p5 = element_pixels(&r, &v, ACT_FLAG, 0, &b5);
+    app_view v8 = eight_options();
+    uint32_t *p8 = element_pixels(&r, &v8, ACT_FLAG, 0, &b8);
+    assert_true(b5.w == b8.w && b5.h == b8.h);
+    assert_true(memcmp(p5, p8, (size_t)b5.w * b5.h * 4) != 0);
+    free(p5);
+    free(p8);
     close_rig(&r);
 }
 
@@ -523,15 +547,7 @@ static uint32_t *option_a_pixels(rig *r, const char *s, bool rich, SDL_Rect *box
     v.stem = "Soal";
     v.options[0] = s;
     v.chosen[1] = false;
-    int w, h;
-    uint32_t *px = frame(r, &v, &w, &h, NULL);
-    assert_true(ui_hit_rect(r->u, ACT_OPTION, 0, box));
-    uint32_t *out = malloc((size_t)box->w * (size_t)box->h * 4);
-    assert_non_null(out);
-    for (int y = 0; y < box->h; y++)
-        memcpy(out + (size_t)y * box->w, px + (size_t)(box->y + y) * w + box->x, (size_t)box->w * 4);
-    free(px);
-    return out;
+    return element_pixels(r, &v, ACT_OPTION, 0, box);
 }
 
 static bool same_option_a(rig *r, const char *a, bool ra, const char *b, bool rb)
