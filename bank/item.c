@@ -223,6 +223,21 @@ static bank_err item_same(bank *b, const bank_item *it, bool *same, char *why)
     return e == BANK_ETAMPER || e == BANK_ECORRUPT ? BANK_OK : e;
 }
 
+/* A bank of an older format that is still read holds this format's items from
+ * an import on: raises its format version (and writes nothing when it is this one). */
+static bank_err item_raise_format(sqlite3 *db, char *why)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), ver = -1;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) ver = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (ver < 0) return kdb_dberr(db, rc, "format version", why);
+    if (ver >= BANK_FORMAT_VERSION) return BANK_OK;
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", BANK_FORMAT_VERSION);
+    return kdb_exec(db, sql, why);
+}
+
 bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replaced,
                      size_t *unchanged, char *why)
 {
@@ -234,10 +249,7 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
     size_t nadd = 0, nrep = 0, nsame = 0;
     bank_err e = kdb_exec(b->db, "BEGIN IMMEDIATE", why);
     if (e) return e;
-    /* a bank of an older format that is still read holds this format's items from now on */
-    char sql[48];
-    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", BANK_FORMAT_VERSION);
-    if ((e = kdb_exec(b->db, sql, why))) {
+    if ((e = item_raise_format(b->db, why))) {
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
         return e;
     }
