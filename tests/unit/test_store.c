@@ -347,21 +347,6 @@ static void test_eight_options_rich_text_and_an_image_are_stored_encrypted_and_r
     fx_rmdir(dir);
 }
 
-/* The file's format version. */
-static int format_of(const char *path)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static void test_a_bank_of_format_2_is_read_and_becomes_format_3_when_imported_into(
     void **state)
 {
@@ -369,7 +354,7 @@ static void test_a_bank_of_format_2_is_read_and_becomes_format_3_when_imported_i
     char *dir = fx_tmpdir(), why[WHY_SIZE];
     bank_close(fx_bank(dir, 1, 2));
     tamper(fx_path(dir, "bank.bank"), "PRAGMA user_version = 2");
-    assert_int_equal(format_of(fx_path(dir, "bank.bank")), BANK_FORMAT_OLDEST);
+    assert_int_equal(fx_file_version(fx_path(dir, "bank.bank")), BANK_FORMAT_OLDEST);
     bank *b = reopen(dir, true);
     bank_item got;
     assert_int_equal(bank_item_get(b, "t0-000", &got, why), BANK_OK);
@@ -379,7 +364,7 @@ static void test_a_bank_of_format_2_is_read_and_becomes_format_3_when_imported_i
     assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_OK);
     bank_items_free(&l);
     bank_close(b);
-    assert_int_equal(format_of(fx_path(dir, "bank.bank")), BANK_FORMAT_VERSION);
+    assert_int_equal(fx_file_version(fx_path(dir, "bank.bank")), BANK_FORMAT_VERSION);
     fx_rmdir(dir);
 }
 
