@@ -358,7 +358,7 @@ static void test_image_embedded_as_base64_is_decoded_and_checked(void **state)
 {
     (void)state;
     size_t len;
-    char *png = slurp(DATA "img/chart.png", &len);
+    char *png = fx_slurp(DATA "img/chart.png", &len);
     /* base64 of the file, broken into lines as Moodle writes it */
     static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char *b64 = malloc(len * 2 + 16);
