@@ -63,8 +63,8 @@ BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)
 INTERNAL_INC := -Ibank -Ikiosk -Icore -Iutil
 
-SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
-SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null)
+SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image 2>/dev/null)
+SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image 2>/dev/null)
 
 KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/%.o)
@@ -198,7 +198,7 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 
 # targets in the core or the kiosk link their library too (FUZZ_LINK, before libbank)
 FUZZ_CORE := http result sig stats enrol
-FUZZ_KIOSK := journal receipt
+FUZZ_KIOSK := journal receipt richrun
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
 $(FUZZ_KIOSK:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBKIOSK) $(LIBBANK) $(LIBUTIL) $(SDL_LIBS) $(NET_LIBS)

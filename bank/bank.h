@@ -16,16 +16,23 @@
 
 #include "why.h"
 
-#define BANK_MAX_OPTIONS 5    /* options A..E */
+#define BANK_MAX_OPTIONS 8    /* options A..H */
 #define BANK_SCORE_MAX 10000  /* 100.00 */
-/* Bank file format written: 2 seals the schema with the rows, and an
- * item's sealed content holds its title and rich flag; a file of format 1
- * (seal without the schema) is refused. */
-#define BANK_FORMAT_VERSION 2
+/* Bank file format written: 2 seals the schema with the rows, and an item's
+ * sealed content holds its title and rich flag; 3 allows up to 8 options and
+ * an image in an item. A file of format 2 is still read (and becomes format 3
+ * when an import writes to it); format 1 (seal without the schema) is refused. */
+#define BANK_FORMAT_VERSION 3
+#define BANK_FORMAT_OLDEST 2
 /* Session file format written: 2 stores the forms, drawn once by
  * bank_session_create(); 3 covers the schema with the MAC and keys the
- * PIN verifiers with the session's key. Earlier formats are refused. */
-#define BANK_SESSION_FORMAT_VERSION 3
+ * PIN verifiers with the session's key; 4 allows forms of up to 8 options.
+ * A file of format 3 is still read; earlier formats are refused. */
+#define BANK_SESSION_FORMAT_VERSION 4
+#define BANK_SESSION_FORMAT_OLDEST 3
+#define BANK_IMAGE_MAX_BYTES (2 << 20) /* bytes of an item's image at most */
+#define BANK_IMAGE_MAX_SIDE 4096       /* pixels of its width or height at most */
+#define BANK_IMAGE_MAX_PIXELS (8 << 20) /* width x height at most */
 #define BANK_SESSION_MAX 10000 /* participants a session holds at most */
 
 typedef enum bank_err {
@@ -146,9 +153,13 @@ typedef struct bank_item {
     char *title;                       /* the author's name for it, NULL when none */
     bool rich;                         /* stem and options are rich text (richtext.h) */
     char *stem;
-    int noptions;                      /* 2..5 */
+    int noptions;                      /* 2..8 */
     char *options[BANK_MAX_OPTIONS];   /* options[0] is "A" */
     char key[BANK_MAX_OPTIONS + 1];    /* correct letters in order, "" = no key (draft) */
+    unsigned char *image;              /* PNG or JPEG shown with the stem, NULL for none */
+    size_t image_len;                  /* bytes of image */
+    char *image_file;                  /* import only: image named by the source file, not
+                                        * yet read (see bank_items_load_images) */
     int line;                          /* source line, 0 when not imported */
     int version;                       /* set by the bank */
 } bank_item;
@@ -166,6 +177,30 @@ typedef struct bank_items {
 bank_item *bank_items_push(bank_items *l);
 /* Frees every item and the array. */
 void bank_items_free(bank_items *l);
+
+/* Image types an item may hold. */
+typedef enum bank_image_type { BANK_IMAGE_PNG = 1, BANK_IMAGE_JPEG = 2 } bank_image_type;
+
+/* Checks that the len bytes at data are a PNG or JPEG image within the
+ * limits (BANK_IMAGE_MAX_BYTES, _SIDE, _PIXELS) by their header alone (no
+ * decoding). Returns the type and sets *w, *h (either may be NULL), or 0
+ * with why set ("not a PNG or JPEG image", "4800x3000 pixels: at most
+ * ..."). */
+int bank_image_check(const void *data, size_t len, int *w, int *h, char *why);
+
+/* Sets the image of `it` from base64 text (as Moodle XML embeds files; white
+ * space inside is skipped), checked with bank_image_check(); the image it
+ * held before is freed. BANK_EINVAL with why set ("not base64", or the
+ * check's reason), BANK_ENOMEM; `it` is unchanged on error. */
+bank_err bank_item_image_b64(bank_item *it, const char *b64, size_t len, char *why);
+
+/* Reads the image each item of `l` names in image_file, relative to the
+ * folder `dir` (the source file's folder; "" or NULL is the current one),
+ * into image/image_len, checking it with bank_image_check(), and clears
+ * image_file. A name that is absolute or climbs out of `dir` ("..") is
+ * refused. On error why reads "line N: image NAME: reason" and the items
+ * read so far keep their images (the caller frees the list). */
+bank_err bank_items_load_images(bank_items *l, const char *dir, char *why);
 
 typedef enum bank_format {
     BANK_FMT_CSV = 0,

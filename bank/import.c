@@ -268,7 +268,7 @@ static bool letters_only(const char *norm)
         const char *w = p;
         while (*p && *p != ' ') p++;
         size_t n = (size_t)(p - w);
-        if (n == 1 && *w >= 'a' && *w <= 'e') {
+        if (n == 1 && *w >= 'a' && *w < 'a' + BANK_MAX_OPTIONS) {
             letters++;
             continue;
         }

@@ -1,4 +1,4 @@
-/* import_csv.c -- item import from CSV: id,topic,kind,difficulty,weight,stem,a..e,key[,pinned]. */
+/* import_csv.c -- item import from CSV: id,topic,kind,difficulty,weight,stem,a..e[,f,g,h],key[,pinned][,image][,rich]. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +11,21 @@
 
 enum {
     COL_ID, COL_TOPIC, COL_KIND, COL_DIFFICULTY, COL_WEIGHT, COL_STEM,
-    COL_A, COL_B, COL_C, COL_D, COL_E, COL_KEY, COL_PINNED, NCOLS
+    COL_A, COL_B, COL_C, COL_D, COL_E, COL_F, COL_G, COL_H, COL_KEY, COL_PINNED, COL_IMAGE,
+    COL_RICH, NCOLS
 };
 
 static const char *const col_names[NCOLS] = {
     "id", "topic", "kind", "difficulty", "weight", "stem",
-    "a", "b", "c", "d", "e", "key", "pinned",
+    "a", "b", "c", "d", "e", "f", "g", "h", "key", "pinned", "image", "rich",
 };
+
+/* Columns a file may leave out. */
+static bool col_optional(int c)
+{
+    return c == COL_F || c == COL_G || c == COL_H || c == COL_PINNED || c == COL_IMAGE ||
+           c == COL_RICH;
+}
 
 /* A field with surrounding spaces and tabs removed, as pointer + length. */
 typedef struct span {
@@ -53,15 +61,15 @@ static bank_err read_header(char **f, size_t n, int line, int col[NCOLS], char *
         if (c == NCOLS)
             return import_fail(why, BANK_EPARSE, line,
                                "unknown column \"%.*s\" (columns: id,topic,kind,difficulty,"
-                               "weight,stem,a,b,c,d,e,key and optionally pinned)",
+                               "weight,stem,a,b,c,d,e,key and optionally f,g,h,pinned,image,rich)",
                                (int)(h.n > 40 ? 40 : h.n), h.s);
         if (col[c] >= 0)
             return import_fail(why, BANK_EPARSE, line, "column \"%s\" appears twice",
                                col_names[c]);
         col[c] = (int)i;
     }
-    for (int c = 0; c < COL_PINNED; c++)
-        if (col[c] < 0)
+    for (int c = 0; c < NCOLS; c++)
+        if (col[c] < 0 && !col_optional(c))
             return import_fail(why, BANK_EPARSE, line, "missing column \"%s\" in the header row",
                                col_names[c]);
     return BANK_OK;
@@ -121,9 +129,9 @@ static bank_err parse_key(span v, bank_item *it, int line, char *why)
         char c = v.s[i];
         if (c == ' ' || c == ',' || c == '\t') continue;
         if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
-        if (c < 'A' || c > 'E')
+        if (c < 'A' || c >= 'A' + BANK_MAX_OPTIONS)
             return import_fail(why, BANK_EPARSE, line,
-                               "key \"%.*s\": use option letters A-E", (int)(v.n > 20 ? 20 : v.n),
+                               "key \"%.*s\": use option letters A-H", (int)(v.n > 20 ? 20 : v.n),
                                v.s);
         int k = c - 'A';
         if (k >= it->noptions)
@@ -172,11 +180,11 @@ static bank_err read_row(char **f, const int col[NCOLS], int line, bank_item *it
 
     int last = -1;
     for (int k = 0; k < BANK_MAX_OPTIONS; k++) {
-        const char *o = f[col[COL_A + k]];
+        const char *o = col[COL_A + k] >= 0 ? f[col[COL_A + k]] : "";
         if (!import_blank(o, strlen(o))) last = k;
     }
     for (int k = 0; k <= last; k++) {
-        const char *o = f[col[COL_A + k]];
+        const char *o = col[COL_A + k] >= 0 ? f[col[COL_A + k]] : "";
         if (import_blank(o, strlen(o)))
             return import_fail(why, BANK_EPARSE, line,
                                "option %c is empty but option %c is not", 'A' + k, 'A' + last);
@@ -195,6 +203,16 @@ static bank_err read_row(char **f, const int col[NCOLS], int line, bank_item *it
         if (span_is(p, "1")) it->pinned = true;
         else if (p.n != 0 && !span_is(p, "0"))
             return import_fail(why, BANK_EPARSE, line, "pinned must be 0, 1 or empty");
+    }
+    if (col[COL_RICH] >= 0) {  /* 1: stem and options are written in Kisi's rich-text form */
+        span p = trimmed(f[col[COL_RICH]]);
+        if (span_is(p, "1")) it->rich = true;
+        else if (p.n != 0 && !span_is(p, "0"))
+            return import_fail(why, BANK_EPARSE, line, "rich must be 0, 1 or empty");
+    }
+    if (col[COL_IMAGE] >= 0) {
+        span m = trimmed(f[col[COL_IMAGE]]);
+        if (m.n && !(it->image_file = import_strndup(m.s, m.n))) return BANK_ENOMEM;
     }
     return BANK_OK;
 }

@@ -1,4 +1,5 @@
 /* import_moodle.c -- item import from Moodle XML: multichoice, truefalse, categories, HTML text. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 typedef struct mq {
     import_ctx *cx;
     int line;
+    bank_item *it;      /* the item being made, NULL before the question's text */
+    char kept[256];     /* name of the embedded file kept as its image, "" for none */
 } mq;
 
 static int node_line(xmlNode *n)
@@ -80,26 +83,66 @@ static bool flag_of(xmlNode *q, const char *name, bool dflt)
     return r;
 }
 
-/* Images are helper F2's: until items hold them, every image is named in a
- * notice rather than dropped in silence. TODO(images): store them. */
+/* True when an <img> src names the embedded file `name`: "@@PLUGINFILE@@/NAME",
+ * the name URL-encoded as Moodle writes it (%20 for a space). */
+static bool src_names(const char *src, const char *name)
+{
+    static const char pre[] = "@@PLUGINFILE@@/";
+    if (!*name || strncmp(src, pre, sizeof pre - 1) != 0) return false;
+    src += sizeof pre - 1;
+    while (*src && *name) {
+        int c = (unsigned char)*src;
+        if (c == '%' && isxdigit((unsigned char)src[1]) && isxdigit((unsigned char)src[2])) {
+            char hex[3] = {src[1], src[2], 0};
+            c = (int)strtol(hex, NULL, 16);
+            src += 3;
+        } else {
+            src++;
+        }
+        if (c != (unsigned char)*name++) return false;
+    }
+    return !*src && !*name;
+}
+
+/* An <img> of the question's or an answer's HTML: the embedded file kept as
+ * the item's image is shown with it; any other image is named in a notice. */
 static void image_seen(const char *src, void *arg)
 {
     mq *m = arg;
-    import_notice(m->cx, m->line, "image %.80s left out: Kisi does not store images yet",
+    if (src_names(src, m->kept)) return;
+    import_notice(m->cx, m->line,
+                  "image %.80s left out: an item shows one image, embedded in its question text",
                   src[0] ? src : "(no src)");
 }
 
-/* Notices for the embedded <file> elements of a text node n. */
-static void files_seen(xmlNode *n, mq *m)
+/* The embedded <file> elements of a text node n: in the question text (`stem`)
+ * the first becomes the item's image (a file that is no PNG or JPEG within the
+ * limits makes the question one Kisi cannot hold); any other is named in a
+ * notice. BANK_OK, BANK_EPARSE (the problem in m->cx), BANK_ENOMEM. */
+static bank_err files_seen(xmlNode *n, mq *m, bool stem)
 {
-    for (xmlNode *c = n ? n->children : NULL; c; c = c->next) {
+    bank_err rc = BANK_OK;
+    for (xmlNode *c = n ? n->children : NULL; rc == BANK_OK && c; c = c->next) {
         if (!named(c, "file")) continue;
         xmlChar *name = xmlGetProp(c, (const xmlChar *)"name");
-        import_notice(m->cx, node_line(c),
-                      "embedded file %.80s left out: Kisi does not store images yet",
-                      name ? (const char *)name : "(no name)");
+        const char *nm = name ? (const char *)name : "(no name)";
+        if (stem && m->it && !m->it->image && strlen(nm) < sizeof m->kept) {
+            xmlChar *b64 = xmlNodeGetContent(c);
+            char sub[WHY_SIZE];
+            rc = b64 ? bank_item_image_b64(m->it, (const char *)b64, strlen((const char *)b64), sub)
+                     : BANK_ENOMEM;
+            xmlFree(b64);
+            if (rc == BANK_OK) snprintf(m->kept, sizeof m->kept, "%s", nm);
+            else if (rc == BANK_EINVAL)
+                rc = import_unsupported(m->cx, node_line(c), "embedded image %.80s: %s", nm, sub);
+        } else {
+            import_notice(m->cx, node_line(c),
+                          "embedded file %.80s left out: an item shows one image, embedded in"
+                          " its question text", nm);
+        }
         xmlFree(name);
     }
+    return rc;
 }
 
 /* Percent of an answer's fraction attribute into *f; false when it is no
@@ -130,7 +173,7 @@ static bank_err multichoice(xmlNode *q, bank_item *it, bool *html, mq *m)
                                "answer fraction must be a number from -100 to 100");
         if (!(it->options[n] = text_of(a))) return BANK_ENOMEM;
         html[n] = is_html(a);
-        files_seen(a, m);
+        files_seen(a, m, false);
         it->noptions = ++n;
         if (import_blank(it->options[n - 1], strlen(it->options[n - 1])))
             return import_fail(cx->why, BANK_EPARSE, node_line(a), "empty answer");
@@ -214,13 +257,16 @@ static bank_err question(xmlNode *q, bool tf, const char *topic, bank_items *tmp
         return BANK_ENOMEM;
     if (import_blank(it->stem, strlen(it->stem)))
         return import_fail(cx->why, BANK_EPARSE, m->line, "question text is empty");
-    files_seen(qt, m);
+    m->it = it;
+    m->kept[0] = '\0';
+    bank_err rc = files_seen(qt, m, true);
+    if (rc) return rc;
     char *title = text_of(child(q, "name"));
     bool ok = title && import_set_title(it, title, strlen(title));
     free(title);
     if (!ok) return BANK_ENOMEM;
     bool html[BANK_MAX_OPTIONS] = {false};
-    bank_err rc = tf ? truefalse(q, it, m) : multichoice(q, it, html, m);
+    rc = tf ? truefalse(q, it, m) : multichoice(q, it, html, m);
     if (rc == BANK_OK)
         rc = import_make_rich(it, is_html(qt), html, m->line, image_seen, m, cx);
     return rc;
@@ -349,7 +395,7 @@ bank_err import_moodle(const char *data, size_t len, const char *topic, bank_ite
     bool bad_cat = false;
     for (xmlNode *q = root ? root->children : NULL; rc == BANK_OK && q; q = q->next) {
         if (!named(q, "question")) continue;
-        mq m = {cx, node_line(q)};
+        mq m = {cx, node_line(q), NULL, ""};
         xmlChar *type = xmlGetProp(q, (const xmlChar *)"type");
         const char *t = type ? (const char *)type : "";
         size_t before = tmp->n;

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "internal.h"
 #include "item.h"
@@ -75,7 +76,41 @@ static bank_err item_check(const bank_item *it, char *why)
             why_set(why, "item %s: key letter %c names no option", id, *k);
             return BANK_EINVAL;
         }
+    char sub[WHY_SIZE];
+    if (it->image_file) {
+        why_set(why, "item %s: image %s was not read", id, it->image_file);
+        return BANK_EINVAL;
+    }
+    if (it->image && !bank_image_check(it->image, it->image_len, NULL, NULL, sub)) {
+        why_set(why, "item %s: image: %s", id, sub);
+        return BANK_EINVAL;
+    }
     return BANK_OK;
+}
+
+/* Base64 of n bytes; caller frees with free(). NULL on ENOMEM. */
+static char *item_b64(const unsigned char *p, size_t n)
+{
+    char *out = malloc(4 * ((n + 2) / 3) + 1);
+    if (out) EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+    return out;
+}
+
+/* Decodes the base64 text s into a malloc'd *out; false when malformed. */
+static bool item_unb64(const char *s, unsigned char **out, size_t *n)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len % 4 || len / 4 * 3 > BANK_IMAGE_MAX_BYTES + 3) return false;
+    unsigned char *p = malloc(len / 4 * 3 + 1);
+    int got = p ? EVP_DecodeBlock(p, (const unsigned char *)s, (int)len) : -1;
+    if (got < 0) {
+        free(p);
+        return false;
+    }
+    size_t pad = (s[len - 1] == '=') + (s[len - 2] == '=');
+    *out = p;
+    *n = (size_t)got - pad;
+    return true;
 }
 
 /* JSON text of the secret part of an item; caller frees with free(). */
@@ -93,6 +128,15 @@ static char *item_plain(const bank_item *it)
     json_object_set_new(o, "key", json_string(it->key));
     if (it->title) json_object_set_new(o, "title", json_string(it->title));
     if (it->rich) json_object_set_new(o, "rich", json_true());
+    if (it->image) {
+        char *b64 = item_b64(it->image, it->image_len);
+        if (!b64) {
+            json_decref(o);
+            return NULL;
+        }
+        json_object_set_new(o, "image", json_string(b64));
+        free(b64);
+    }
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return s;
@@ -170,11 +214,28 @@ static bank_err item_same(bank *b, const bank_item *it, bool *same, char *why)
             old.difficulty == it->difficulty && old.weight == it->weight &&
             old.pinned == it->pinned && old.noptions == it->noptions &&
             same_text(old.stem, it->stem) && same_text(old.title, it->title) &&
-            old.rich == it->rich && strcmp(old.key, it->key) == 0;
+            old.rich == it->rich && strcmp(old.key, it->key) == 0 &&
+            old.image_len == it->image_len &&
+            (!it->image_len || memcmp(old.image, it->image, it->image_len) == 0);
     for (int i = 0; *same && i < it->noptions; i++)
         *same = same_text(old.options[i], it->options[i]);
     bank_item_clear(&old);
     return e == BANK_ETAMPER || e == BANK_ECORRUPT ? BANK_OK : e;
+}
+
+/* A bank of an older format that is still read holds this format's items from
+ * an import on: raises its format version (and writes nothing when it is this one). */
+static bank_err item_raise_format(sqlite3 *db, char *why)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), ver = -1;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) ver = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (ver < 0) return kdb_dberr(db, rc, "format version", why);
+    if (ver >= BANK_FORMAT_VERSION) return BANK_OK;
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", BANK_FORMAT_VERSION);
+    return kdb_exec(db, sql, why);
 }
 
 bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replaced,
@@ -188,6 +249,10 @@ bank_err bank_import(bank *b, const bank_items *l, size_t *added, size_t *replac
     size_t nadd = 0, nrep = 0, nsame = 0;
     bank_err e = kdb_exec(b->db, "BEGIN IMMEDIATE", why);
     if (e) return e;
+    if ((e = item_raise_format(b->db, why))) {
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+        return e;
+    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db,
                                 "INSERT OR REPLACE INTO items(id, version, topic, kind,"
@@ -255,6 +320,13 @@ static bank_err item_unplain(const char *plain, size_t len, bank_item *it, char 
         (rich && !json_is_boolean(rich)) || !json_is_array(opts) ||
         json_array_size(opts) != (size_t)it->noptions || strlen(key) > BANK_MAX_OPTIONS) {
         why_set(why, "item %s: decrypted content is malformed", it->id);
+        e = BANK_ECORRUPT;
+        goto out;
+    }
+    json_t *image = json_object_get(o, "image");
+    if (image && (!json_is_string(image) ||
+                  !item_unb64(json_string_value(image), &it->image, &it->image_len))) {
+        why_set(why, "item %s: decrypted image is malformed", it->id);
         e = BANK_ECORRUPT;
         goto out;
     }

@@ -27,6 +27,8 @@ void bank_item_clear(bank_item *it)
     free(it->stem);
     free(it->title);
     for (int i = 0; i < BANK_MAX_OPTIONS; i++) free(it->options[i]);
+    free(it->image);
+    free(it->image_file);
     memset(it, 0, sizeof *it);
 }
 

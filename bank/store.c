@@ -162,13 +162,13 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, const
         bank_err se = kdb_verify(db, path, kind, schema, why);
         if (se) e = se;
         else why_set(why, "%s: %s", path, sub);
-    } else if (ver < mine && strcmp(kind, "session") == 0) {
+    } else if (ver < BANK_SESSION_FORMAT_OLDEST && strcmp(kind, "session") == 0) {
         why_set(why, "%s has session format version %lld, made by an older Kisi whose MAC"
                      " and PINs this one no longer trusts: make the session again with"
                      " `bank session`",
                  path, ver);
         e = BANK_EVERSION;
-    } else if (ver < mine) {
+    } else if (strcmp(kind, "session") != 0 && ver < BANK_FORMAT_OLDEST) {
         why_set(why, "%s has bank format version %lld, made by an older Kisi whose seal does"
                      " not cover the schema: make the bank again (init, import, exam-add,"
                      " seal)",

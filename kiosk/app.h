@@ -86,6 +86,9 @@ typedef struct app_view {
     int nitems, minutes, attempt, ceiling, pass_mark;
     size_t cur;                /* item on screen (0-based) */
     const char *stem;          /* (not translated) */
+    bool rich;                 /* stem and options are in Kisi's rich-text form */
+    const unsigned char *image; /* the item's PNG or JPEG, shown below the stem; NULL = none */
+    size_t image_len;
     int noptions;
     const char *options[BANK_MAX_OPTIONS];  /* in display order */
     bool chosen[BANK_MAX_OPTIONS];          /* display positions chosen */

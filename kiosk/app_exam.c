@@ -70,6 +70,9 @@ static void view_sync(app *a)
     bank_form_item(st->form, st->cur, NULL, &perm, &n);
     const bank_item *it = &a->items[st->cur];
     v->stem = it->stem;
+    v->rich = it->rich;
+    v->image = it->image;
+    v->image_len = it->image_len;
     v->noptions = n;
     v->multi = it->kind == BANK_MULTI;
     v->truefalse = it->kind == BANK_TRUEFALSE;
@@ -287,6 +290,9 @@ void exam_clear(app *a)
     free(a->begin_payload);
     a->begin_payload = NULL;
     a->v.stem = "";
+    a->v.rich = false;
+    a->v.image = NULL;
+    a->v.image_len = 0;
     a->v.noptions = 0;
     a->v.answered = a->v.flags = NULL;
 }

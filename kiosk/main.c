@@ -15,6 +15,7 @@
 #include "export.h"
 #include "klog.h"
 #include "secmem.h"
+#include "preview.h"
 #include "texts.h"
 #include "ui.h"
 #include "why.h"
@@ -30,8 +31,12 @@
 typedef struct opts {
     app_config cfg;
     const char *lang, *font, *texts_dir, *export_dir;
+    const char *preview_bank, *pass_file, *out_dir;
     bool windowed;
     int width, height;
+    int text_size;   /* --text-size 1..UI_FONT_STEPS (preview) */
+    char **ids;      /* items named after the options (preview) */
+    int nids;
 } opts;
 
 static void usage(FILE *f)
@@ -41,7 +46,11 @@ static void usage(FILE *f)
             "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
             "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n"
             "             [--core-key CORE.pub]\n"
-            "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n");
+            "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n"
+            "       kiosk --preview BANK --passphrase-file F --out DIR [--size WxH] [--lang id|en]\n"
+            "             [--text-size 1-%d] [--font PATH] [--strings DIR] [ID...]\n"
+            "                                          each item as a PNG of the exam screen\n",
+            UI_FONT_STEPS);
 }
 
 static int bad(const char *msg, const char *arg)
@@ -70,15 +79,20 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const valued[] = {"--bank", "--session", "--authority", "--core",
                                          "--state", "--lang", "--font", "--strings",
                                          "--proctor-code-file", "--size", "--trace",
-                                         "--export", "--core-key"};
+                                         "--export", "--core-key", "--preview",
+                                         "--passphrase-file", "--out", "--text-size"};
     memset(o, 0, sizeof *o);
     o->lang = "id";
     o->font = DEFAULT_FONT;
     o->width = 1024;
     o->height = 768;
+    o->text_size = UI_FONT_DEFAULT + 1;
+    o->ids = argv + argc;  /* the item ids: arguments that are no option, side by side */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--windowed") == 0) { o->windowed = true; continue; }
+        if (a[0] != '-' && o->nids == 0) o->ids = argv + i;
+        if (a[0] != '-' && argv + i == o->ids + o->nids) { o->nids++; continue; }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { usage(stdout); exit(0); }
         size_t k = 0, n = sizeof valued / sizeof *valued;
         while (k < n && strcmp(a, valued[k]) != 0) k++;
@@ -104,8 +118,25 @@ static int parse(int argc, char **argv, opts *o)
             break;
         case 10: o->cfg.trace_path = v; break;
         case 11: o->export_dir = v; break;
-        default: o->cfg.core_key = v; break;
+        case 12: o->cfg.core_key = v; break;
+        case 13: o->preview_bank = v; break;
+        case 14: o->pass_file = v; break;
+        case 15: o->out_dir = v; break;
+        default: {
+            char *end;
+            long size = strtol(v, &end, 10);
+            if (*end || size < 1 || size > UI_FONT_STEPS)
+                return bad("--text-size must be a whole number 1-6, not", v);
+            o->text_size = (int)size;
         }
+        }
+    }
+    if (o->nids && !o->preview_bank) return bad("unknown argument", o->ids[0]);
+    if (o->preview_bank) {
+        if (!o->pass_file) return bad("--passphrase-file F is required with --preview", NULL);
+        if (!o->out_dir) return bad("--out DIR is required with --preview", NULL);
+        if (access(o->font, R_OK) != 0) return bad("cannot read the font", o->font);
+        return 0;
     }
     if (o->export_dir) return 0;
     if (!o->cfg.bank_path) return bad("--bank BANK is required", NULL);
@@ -248,6 +279,34 @@ static int crash_from_env(const char *point)
     return 0;
 }
 
+/* kiosk --preview: the items as PNGs, with no display. */
+static int preview(const opts *o)
+{
+    char why[WHY_SIZE] = "";
+    texts *s = load_strings(o, why);
+    if (!s) {
+        fprintf(stderr, "kiosk: cannot load the UI strings: %s\n", why);
+        return 1;
+    }
+    /* SDL's dummy video driver: a window in plain memory for the software
+     * renderer, whatever display (if any) the environment names */
+    SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "kiosk: cannot start offscreen drawing: %s\n", SDL_GetError());
+        texts_free(s);
+        return 1;
+    }
+    preview_opts p = {o->preview_bank, o->pass_file, o->out_dir, o->font, s,
+                      o->width, o->height, o->text_size - 1, o->ids, o->nids};
+    int n = preview_run(&p, why);
+    if (n < 0) fprintf(stderr, "kiosk: preview: %s\n", why);
+    texts_free(s);
+    TTF_Quit();
+    SDL_Quit();
+    return n < 0;
+}
+
 int main(int argc, char **argv)
 {
     /* no core file and no other user's debugger sees the keys and items */
@@ -256,6 +315,7 @@ int main(int argc, char **argv)
     opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc;
+    if (o.preview_bank) return preview(&o);
     if (!o.cfg.state_dir) o.cfg.state_dir = default_state();
     if (getenv("KISI_CRASH_AT")) o.cfg.crash_at = crash_from_env;
     if (o.export_dir) return export_results(&o);

@@ -41,20 +41,27 @@ static void set_why(char *why, const char *msg, const char *detail)
     if (why) snprintf(why, WHY_SIZE, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
 }
 
-/* "dir/Name-Bold.ttf" for "dir/Name.ttf" when that file exists; caller frees. */
-static char *bold_sibling(const char *path)
+/* "dir/Name-SUFFIX.ttf" for "dir/Name.ttf" when that file exists; caller frees. */
+static char *sibling(const char *path, const char *suffix)
 {
-    size_t n = strlen(path);
+    size_t n = strlen(path), cap = n + strlen(suffix) + 2;
     const char *dot = strrchr(path, '.');
     if (!dot || strchr(dot, '/')) dot = path + n;
-    char *b = malloc(n + 8);
+    char *b = malloc(cap);
     if (!b) return NULL;
-    snprintf(b, n + 8, "%.*s-Bold%s", (int)(dot - path), path, dot);
+    snprintf(b, cap, "%.*s-%s%s", (int)(dot - path), path, suffix, dot);
     if (access(b, R_OK) != 0) {
         free(b);
         return NULL;
     }
     return b;
+}
+
+/* The first of two siblings that exists (DejaVu says Oblique, others Italic). */
+static char *sibling2(const char *path, const char *a, const char *b)
+{
+    char *s = sibling(path, a);
+    return s ? s : sibling(path, b);
 }
 
 static void close_fonts(ui *u)
@@ -77,13 +84,16 @@ static int base_px(const ui *u)
 /* Opens the fonts of `step` for the current output size, when not yet open. */
 static int open_step(ui *u, int step, char *why)
 {
-    static const int pct[F_COUNT] = {100, 100, 72, 80, 135, 240, 0};
+    static const int pct[F_COUNT] = {100, 100, 72, 80, 135, 240, 0, 100, 100};
     TTF_Font **f = u->fonts[step];
     if (f[0]) return 0;
     int base0 = base_px(u), base = base0 * step_pct[step] / 100;
     for (int i = 0; i < F_COUNT; i++) {
-        bool bold = i == F_BOLD || i == F_SMALLB || i == F_HEAD || i == F_BIG;
-        const char *path = bold && u->bold_path ? u->bold_path : u->font_path;
+        bool bold = i == F_BOLD || i == F_SMALLB || i == F_HEAD || i == F_BIG || i == F_BOLDITALIC;
+        bool italic = i == F_ITALIC || i == F_BOLDITALIC;
+        const char *ipath = i == F_BOLDITALIC ? u->bolditalic_path : u->italic_path;
+        const char *path = italic && ipath ? ipath : bold && u->bold_path ? u->bold_path
+                                                                         : u->font_path;
         int px = i == F_NAV ? base0 * 72 * (100 + step_pct[step]) / 20000 : base * pct[i] / 100;
         f[i] = TTF_OpenFont(path, px > 9 ? px : 9);
         if (!f[i]) {
@@ -94,7 +104,9 @@ static int open_step(ui *u, int step, char *why)
             }
             return -1;
         }
-        if (bold && path == u->font_path) TTF_SetFontStyle(f[i], TTF_STYLE_BOLD);
+        int style = (bold && (path == u->font_path || (italic && path != ipath)) ? TTF_STYLE_BOLD : 0) |
+                    (italic && path != ipath ? TTF_STYLE_ITALIC : 0);
+        if (style) TTF_SetFontStyle(f[i], style);
         u->line_hs[step][i] = TTF_FontLineSkip(f[i]);
     }
     return 0;
@@ -150,7 +162,9 @@ ui *ui_new(SDL_Window *w, const char *font_path, const texts *s, char *why)
     u->step = UI_FONT_DEFAULT;
     u->t = &normal_theme;
     u->font_path = strdup(font_path);
-    u->bold_path = bold_sibling(font_path);
+    u->bold_path = sibling(font_path, "Bold");
+    u->italic_path = sibling2(font_path, "Oblique", "Italic");
+    u->bolditalic_path = sibling2(font_path, "BoldOblique", "BoldItalic");
     if (!u->font_path) { set_why(why, "out of memory", NULL); ui_free(u); return NULL; }
     /* The software renderer: a few rectangles and text need no GPU, and on
      * old lab PCs without a driver a software OpenGL costs 50 MB and more
@@ -177,6 +191,10 @@ void ui_free(ui *u)
     free(u->tmp);
     free(u->font_path);
     free(u->bold_path);
+    free(u->italic_path);
+    free(u->bolditalic_path);
+    ui_image_forget(u);
+    rich_free(&u->rich);
     free(u);
 }
 

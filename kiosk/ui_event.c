@@ -30,12 +30,12 @@ static int page(const ui *u)
     return u->stem_visible > 2 ? u->stem_visible - 1 : 1;
 }
 
-/* 0..4 for A–E / 1–5 (keypad too), else -1. */
+/* 0..7 for A–H / 1–8 (keypad too), else -1. */
 static int option_key(SDL_Keycode k)
 {
-    if (k >= SDLK_a && k <= SDLK_e) return (int)(k - SDLK_a);
-    if (k >= SDLK_1 && k <= SDLK_5) return (int)(k - SDLK_1);
-    if (k >= SDLK_KP_1 && k <= SDLK_KP_5) return (int)(k - SDLK_KP_1);
+    if (k >= SDLK_a && k < SDLK_a + BANK_MAX_OPTIONS) return (int)(k - SDLK_a);
+    if (k >= SDLK_1 && k < SDLK_1 + BANK_MAX_OPTIONS) return (int)(k - SDLK_1);
+    if (k >= SDLK_KP_1 && k < SDLK_KP_1 + BANK_MAX_OPTIONS) return (int)(k - SDLK_KP_1);
     return -1;
 }
 
@@ -46,8 +46,11 @@ static bool exam_key(ui *u, const app_view *v, const SDL_KeyboardEvent *k, actio
     bool ctrl = mod & KMOD_CTRL, other = mod & (KMOD_ALT | KMOD_GUI);
     if (other) return false;
     if (ctrl) return sym == SDLK_f ? set(out, ACT_FLAG, 0) : false;
+    /* a letter or digit naming one of the item's options chooses it; F
+     * flags on an item without an option F (Ctrl+F flags on every item) */
     int o = option_key(sym);
-    if (o >= 0) return o < v->noptions ? set(out, ACT_OPTION, o) : false;
+    if (o >= 0 && o < v->noptions) return set(out, ACT_OPTION, o);
+    if (o >= 0 && sym != SDLK_f) return false;
     switch (sym) {
     case SDLK_LEFT: return set(out, ACT_PREV, 0);
     case SDLK_RIGHT: return set(out, ACT_NEXT, 0);

@@ -140,9 +140,16 @@ void ui_draw_exam_header(ui *u, const app_view *v)
 /* Height of option i's box at width w. */
 static int option_h(ui *u, const app_view *v, int i, int w, int badge)
 {
-    int lines = ui_wrap(u, F_BODY, v->options[i] ? v->options[i] : "", w - badge - 5 * u->unit);
-    if (lines < 1) lines = 1;
-    int h = lines * u->line_h[F_BODY] + u->unit * 2;
+    const char *text = v->options[i] ? v->options[i] : "";
+    int tw = w - badge - 5 * u->unit, th;
+    if (v->rich) {
+        th = ui_rich_h(u, text, true, tw);
+    } else {
+        int lines = ui_wrap(u, F_BODY, text, tw);
+        th = (lines < 1 ? 1 : lines) * u->line_h[F_BODY];
+    }
+    if (th < u->line_h[F_BODY]) th = u->line_h[F_BODY];
+    int h = th + u->unit * 2;
     int min = badge + u->unit * 3 / 2;
     return h > min ? h : min;
 }
@@ -169,8 +176,8 @@ static void option(ui *u, const app_view *v, int i, SDL_Rect r, int badge)
     ui_text_center(u, F_SMALLB, lc, b, letter);
     int tx = b.x + badge + u->unit * 3 / 2, tw = r.w - (tx - r.x) - 3 * u->unit;
     const char *text = v->options[i] ? v->options[i] : "";
-    int th = ui_para_h(u, F_BODY, text, tw);
-    ui_para(u, F_BODY, t->text, tx, r.y + (r.h - th) / 2, tw, text, 0, -1);
+    int th = ui_rich_h(u, text, v->rich, tw);
+    ui_rich(u, t->text, tx, r.y + (r.h - th) / 2, tw, text, v->rich);
     if (on) {
         int k = badge * 3 / 4;
         ui_check(u, (SDL_Rect){r.x + r.w - k - u->unit / 2, r.y + (r.h - k) / 2, k, k},
@@ -185,25 +192,73 @@ static int stem_width(ui *u, const app_view *v, int w, bool scrolling)
     return w - 2 * u->unit - (scrolling ? 2 * u->unit : 0) - (v->flagged ? 2 * u->unit : 0);
 }
 
+/* True when the stem is plain text without an image: wrapped and scrolled by lines. */
+static bool stem_plain(const app_view *v)
+{
+    return !v->rich && !v->image;
+}
+
+/* Height of the image below the stem at most: what ui_draw_exam() found room
+ * for beside the options, else a part of the screen. */
+static int image_maxh(const ui *u)
+{
+    return u->img_maxh > 0 ? u->img_maxh : u->h * 2 / 5;
+}
+
+/* Pixel height of the stem's text and image wrapped to w; draws it at x,y when `draw`. */
+static int stem_content(ui *u, const app_view *v, int x, int y, int w, bool draw)
+{
+    const char *text = v->stem ? v->stem : "";
+    int h = draw ? ui_rich(u, u->t->text, x, y, w, text, v->rich) : ui_rich_h(u, text, v->rich, w);
+    if (v->image) {
+        if (h > 0) h += u->unit;
+        h += ui_image(u, v->image, v->image_len, x, y + h, w, image_maxh(u), draw);
+    }
+    return h;
+}
+
+/* Lines (of the body font) the stem takes at width w. */
+static int stem_lines(ui *u, const app_view *v, int w)
+{
+    if (stem_plain(v)) return ui_wrap(u, F_BODY, v->stem ? v->stem : "", w);
+    int lh = u->line_h[F_BODY];
+    return (stem_content(u, v, 0, 0, w, false) + lh - 1) / lh;
+}
+
+/* Draws the stem from line `first`, `visible` lines of it, at x,y in width w. */
+static void stem_text(ui *u, const app_view *v, int x, int y, int w, int first, int visible)
+{
+    if (stem_plain(v)) {
+        ui_para(u, F_BODY, u->t->text, x, y, w, v->stem ? v->stem : "", first, visible);
+        return;
+    }
+    int lh = u->line_h[F_BODY];
+    SDL_Rect outer, in = {x, y, w, visible * lh}, clip;
+    bool clipped = SDL_RenderIsClipEnabled(u->r);
+    SDL_RenderGetClipRect(u->r, &outer);
+    if (!clipped || !SDL_IntersectRect(&in, &outer, &clip)) clip = clipped ? (SDL_Rect){0, 0, 0, 0} : in;
+    SDL_RenderSetClipRect(u->r, &clip);
+    stem_content(u, v, x, y - first * lh, w, true);
+    SDL_RenderSetClipRect(u->r, clipped ? &outer : NULL);
+}
+
 /* Draws the stem panel in r and records scrolling facts. */
 static void stem(ui *u, const app_view *v, SDL_Rect r)
 {
     const ui_theme *t = u->t;
     int pad = u->unit, lh = u->line_h[F_BODY];
-    const char *text = v->stem ? v->stem : "";
-    int lines = ui_wrap(u, F_BODY, text, stem_width(u, v, r.w, false));
+    int lines = stem_lines(u, v, stem_width(u, v, r.w, false));
     ui_fill(u, r, t->panel);
     ui_frame(u, r, 1, t->border);
     int visible = layout_fit(r.h - 2 * pad, lh), hint_h = 0;
     bool scrolling = lines > visible;
     if (scrolling) {
-        lines = ui_wrap(u, F_BODY, text, stem_width(u, v, r.w, true));
+        lines = stem_lines(u, v, stem_width(u, v, r.w, true));
         hint_h = u->line_h[F_SMALL] + pad / 2;
         visible = layout_fit(r.h - 2 * pad - hint_h, lh);
     }
     int first = layout_clamp_scroll(v->scroll, lines, visible);
-    ui_para(u, F_BODY, t->text, r.x + pad, r.y + pad, stem_width(u, v, r.w, scrolling), text,
-            first, visible);
+    stem_text(u, v, r.x + pad, r.y + pad, stem_width(u, v, r.w, scrolling), first, visible);
     if (scrolling) {
         SDL_Rect track = {r.x + r.w - pad - pad / 2, r.y + pad, pad / 2 > 4 ? pad / 2 : 4,
                           r.h - 2 * pad - hint_h};
@@ -281,9 +336,11 @@ static int navigator(ui *u, const app_view *v, int x, int y, int h, int maxw, bo
 /* Previous / Flag / Next in one row at y across the content column. */
 static void exam_buttons(ui *u, const app_view *v, int x, int y, int w, int bh)
 {
-    const char *lab[3] = {ui_str(u, "exam.prev"),
-                          ui_str(u, v->flagged ? "exam.flagged" : "exam.flag"),
-                          ui_str(u, "exam.next")};
+    /* on an item with an option F, the letter F chooses it: the button names Ctrl+F */
+    bool ctrl = v->noptions > 'F' - 'A';
+    const char *flag = v->flagged ? (ctrl ? "exam.flagged.ctrl" : "exam.flagged")
+                                  : (ctrl ? "exam.flag.ctrl" : "exam.flag");
+    const char *lab[3] = {ui_str(u, "exam.prev"), ui_str(u, flag), ui_str(u, "exam.next")};
     action_kind act[3] = {ACT_PREV, ACT_FLAG, ACT_NEXT};
     int gap = u->unit, bw = (w - 2 * gap) / 3, font = F_BOLD;
     for (int i = 0; i < 3; i++)
@@ -401,8 +458,12 @@ void ui_draw_exam(ui *u, const app_view *v)
     int noptions = v->noptions > BANK_MAX_OPTIONS ? BANK_MAX_OPTIONS : v->noptions;
     int oh[BANK_MAX_OPTIONS], opts = hint;
     for (int i = 0; i < noptions; i++) opts += (oh[i] = option_h(u, v, i, cw, badge)) + gap;
-    const char *text = v->stem ? v->stem : "";
-    int lines = ui_wrap(u, F_BODY, text, stem_width(u, v, cw, false));
+    if (v->image) {  /* the image as large as the room beside the options allows, within limits */
+        int text_h = ui_rich_h(u, v->stem ? v->stem : "", v->rich, stem_width(u, v, cw, false));
+        int room = col.h - opts - u->unit - 2 * pad - text_h - u->unit - lh;  /* lh: rounding */
+        u->img_maxh = room < u->h / 5 ? u->h / 5 : room > u->h * 2 / 5 ? u->h * 2 / 5 : room;
+    }
+    int lines = stem_lines(u, v, stem_width(u, v, cw, false));
     int need = (lines > 0 ? lines : 1) * lh + 2 * pad, minh = 3 * lh + 2 * pad + ls;
     SDL_RenderSetClipRect(u->r, &col);
     if (need + u->unit + opts <= col.h || opts + u->unit + minh <= col.h) {
@@ -421,7 +482,7 @@ void ui_draw_exam(ui *u, const app_view *v)
         int iw = cw - 2 * pad;
         opts = hint;
         for (int i = 0; i < noptions; i++) opts += (oh[i] = option_h(u, v, i, iw, badge)) + gap;
-        lines = ui_wrap(u, F_BODY, text, stem_width(u, v, iw, false));
+        lines = stem_lines(u, v, stem_width(u, v, iw, false));
         need = (lines > 0 ? lines : 1) * lh + 2 * pad;
         int total = (need + u->unit + opts + lh - 1) / lh, visible = layout_fit(col.h, lh) - 1;
         if (visible < 1) visible = 1;

@@ -7,10 +7,12 @@
 #include <SDL_ttf.h>
 
 #include "layout.h"
+#include "richrun.h"
 #include "ui.h"
 
 /* F_NAV (navigator numbers) grows only half as fast as the others with the text size. */
-enum { F_BODY, F_BOLD, F_SMALL, F_SMALLB, F_HEAD, F_BIG, F_NAV, F_COUNT };
+/* F_ITALIC and F_BOLDITALIC are the body size, for rich item text. */
+enum { F_BODY, F_BOLD, F_SMALL, F_SMALLB, F_HEAD, F_BIG, F_NAV, F_ITALIC, F_BOLDITALIC, F_COUNT };
 
 #define UI_MAX_HOT 512
 #define UI_FOOT 256            /* the footer's delivery line fits in this many bytes */
@@ -41,7 +43,7 @@ struct ui {
     SDL_Window *win;
     SDL_Renderer *r;
     const texts *s;
-    char *font_path, *bold_path;
+    char *font_path, *bold_path, *italic_path, *bolditalic_path;
     TTF_Font *fonts[UI_FONT_STEPS][F_COUNT];  /* opened when a step is first used */
     int line_hs[UI_FONT_STEPS][F_COUNT];
     TTF_Font **font;    /* the set in use for this frame: fonts[eff] */
@@ -68,6 +70,14 @@ struct ui {
     int stem_lines, stem_visible;
     SDL_Rect stem_rect;
     layout_lines lines; /* scratch for wrapping */
+    rich_doc rich;      /* scratch for rich text */
+    /* the item image last drawn, decoded: kept while the same bytes are shown */
+    SDL_Texture *img;
+    const void *img_key;
+    size_t img_len;
+    uint32_t img_hash;
+    int img_w, img_h;
+    int img_maxh;       /* height the exam screen gives the image at most, 0 = default */   /* pixels; 0 when the bytes did not decode */
     char *tmp;          /* scratch for measuring */
     size_t tmp_cap;
 };
@@ -82,6 +92,8 @@ int ui_header_h(const ui *u);
 int ui_footer_top(const ui *u);
 const char *ui_str(const ui *u, const char *key);
 int ui_text_w(ui *u, int font, const char *s);
+/* Width of s[0..len). */
+int ui_text_w_n(ui *u, int font, const char *s, size_t len);
 /* Draws s with its top-left at x,y; returns the width drawn. */
 int ui_text(ui *u, int font, SDL_Color c, int x, int y, const char *s);
 /* Draws s[0..len). */
@@ -129,6 +141,17 @@ int ui_message(ui *u, int x, int y, int width, const char *text, bool info);
 /* True for message keys that inform rather than warn (exam.saved, ...). */
 bool ui_msg_is_info(const char *key);
 int ui_message_h(ui *u, int width, const char *text);
+
+/* ui_rich.c */
+/* Height of item text s wrapped to width: rich text when `rich`, else as ui_para_h(). */
+int ui_rich_h(ui *u, const char *s, bool rich, int width);
+/* Draws item text s at x,y wrapped to width (rich, or as ui_para()); returns the height. */
+int ui_rich(ui *u, SDL_Color c, int x, int y, int width, const char *s, bool rich);
+/* Height of an item image (len bytes of PNG/JPEG) scaled to fit width x maxh; draws
+ * it at x,y when `draw` (a framed note when it does not decode). */
+int ui_image(ui *u, const void *data, size_t len, int x, int y, int width, int maxh, bool draw);
+/* Drops the decoded image. */
+void ui_image_forget(ui *u);
 
 /* ui_exam.c */
 /* Height of the header of an attempt's screens (exam, review, confirm). */

@@ -35,6 +35,12 @@ int ui_text_w(ui *u, int font, const char *s)
     return w;
 }
 
+int ui_text_w_n(ui *u, int font, const char *s, size_t len)
+{
+    const char *p = scratch(u, s, len);
+    return p ? ui_text_w(u, font, p) : 0;
+}
+
 static uint32_t hash_of(int font, SDL_Color c, const char *s)
 {
     uint32_t h = 2166136261u ^ (uint32_t)font;

@@ -4,7 +4,7 @@
 set -eu
 what=${1:-test}
 base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libxml2-dev libcmocka-dev sqlite3"
-kiosk="libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xdotool imagemagick"
+kiosk="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xdotool imagemagick"
 core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
 # the PostgreSQL server: tests/e2e/core_postgres.sh runs a throw-away cluster of it
 pgserver="postgresql"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -136,4 +138,18 @@ void fx_session(bank *b, const char *exam, size_t n, const char *history, const 
     bank_err e = bank_session_create(b, &spec, out, token, why);
     free(roster);
     if (e) fail_msg("bank_session_create: %s", why);
+}
+
+int fx_file_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
 }

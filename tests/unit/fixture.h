@@ -32,4 +32,8 @@ const char *fx_nip(size_t i);
 void fx_session(bank *b, const char *exam, size_t n, const char *history, const char *out,
                 char token[BANK_TOKEN_LEN + 1]);
 
+/* The PRAGMA user_version (format version) of the Kisi file at path; -1 when
+ * it cannot be read. */
+int fx_file_version(const char *path);
+
 #endif

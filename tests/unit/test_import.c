@@ -134,7 +134,7 @@ static void test_csv_header_missing_unknown_or_repeated_column_rejected(void **s
           "line 1: missing column \"e\" in the header row");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,notes\n", BANK_FMT_CSV, NULL,
           "line 1: unknown column \"notes\" (columns: id,topic,kind,difficulty,weight,stem,"
-          "a,b,c,d,e,key and optionally pinned)");
+          "a,b,c,d,e,key and optionally f,g,h,pinned,image,rich)");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,ID\n", BANK_FMT_CSV, NULL,
           "line 1: column \"id\" appears twice");
     FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,\n", BANK_FMT_CSV, NULL,
@@ -245,9 +245,181 @@ static void test_csv_key_errors(void **state)
     FAILS(HDR "q1,umum,truefalse,3,1,S,Benar,Salah,,,,AB\n", BANK_FMT_CSV, NULL,
           "line 2: a truefalse item has exactly one key letter");
     FAILS(HDR "q1,umum,single,3,1,S,a,b,,,,F\n", BANK_FMT_CSV, NULL,
-          "line 2: key \"F\": use option letters A-E");
+          "line 2: key names option F, which is empty");
+    FAILS(HDR "q1,umum,single,3,1,S,a,b,,,,I\n", BANK_FMT_CSV, NULL,
+          "line 2: key \"I\": use option letters A-H");
     FAILS(HDR "q1,umum,single,3,1,S,a,b,,,,1\n", BANK_FMT_CSV, NULL,
-          "line 2: key \"1\": use option letters A-E");
+          "line 2: key \"1\": use option letters A-H");
+}
+
+#define HDR8 "id,topic,kind,difficulty,weight,stem,a,b,c,d,e,f,g,h,key\n"
+
+static void test_csv_columns_f_g_h_give_up_to_eight_options(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    char why[WHY_SIZE] = "";
+    assert_int_equal(parse(HDR8 "q1,umum,multi,3,1,S,a,b,c,d,e,f,g,h,hfa\n"
+                                "q2,umum,single,3,1,S,a,b,c,d,e,f,,,F\n"
+                                "q3,umum,single,3,1,S,a,b,,,,,,,B\n",
+                           BANK_FMT_CSV, NULL, &l, why),
+                     BANK_OK);
+    assert_int_equal(l.v[0].noptions, 8);
+    assert_string_equal(l.v[0].options[7], "h");
+    assert_string_equal(l.v[0].key, "AFH");
+    assert_int_equal(l.v[1].noptions, 6);
+    assert_string_equal(l.v[1].key, "F");
+    assert_int_equal(l.v[2].noptions, 2);
+    bank_items_free(&l);
+    FAILS(HDR8 "q1,umum,single,3,1,S,a,b,c,d,e,,g,,G\n", BANK_FMT_CSV, NULL,
+          "line 2: option F is empty but option G is not");
+    FAILS(HDR8 "q1,umum,single,3,1,S,a,b,c,d,e,f,g,,H\n", BANK_FMT_CSV, NULL,
+          "line 2: key names option H, which is empty");
+    /* only some of f,g,h: the others are empty */
+    assert_int_equal(parse("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,f,key\n"
+                           "q1,umum,single,,,S,a,b,c,d,e,f,F\n",
+                           BANK_FMT_CSV, NULL, &l, why),
+                     BANK_OK);
+    assert_int_equal(l.v[0].noptions, 6);
+    bank_items_free(&l);
+}
+
+static void test_csv_rich_column_marks_text_in_the_rich_form(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    char why[WHY_SIZE] = "";
+    assert_int_equal(parse("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,rich\n"
+                           "q1,umum,single,,,<p>S <b>x</b></p>,a,b,,,,A,1\n"
+                           "q2,umum,single,,,S,a,b,,,,A,\n",
+                           BANK_FMT_CSV, NULL, &l, why),
+                     BANK_OK);
+    assert_true(l.v[0].rich);
+    assert_false(l.v[1].rich);
+    bank_items_free(&l);
+    FAILS("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,rich\nq1,umum,single,,,S,a,b,,,,A,ya\n",
+          BANK_FMT_CSV, NULL, "line 2: rich must be 0, 1 or empty");
+}
+
+static void test_csv_image_column_names_a_file_beside_the_csv(void **state)
+{
+    (void)state;
+    bank_items l = {0};
+    char why[WHY_SIZE] = "";
+    assert_int_equal(parse("id,topic,kind,difficulty,weight,stem,a,b,c,d,e,key,image\n"
+                           "q1,umum,single,,,S,a,b,,,,A,img/chart.png\n"
+                           "q2,umum,single,,,S,a,b,,,,A, img/photo.jpg \n"
+                           "q3,umum,single,,,S,a,b,,,,A,\n",
+                           BANK_FMT_CSV, NULL, &l, why),
+                     BANK_OK);
+    assert_string_equal(l.v[0].image_file, "img/chart.png");
+    assert_string_equal(l.v[1].image_file, "img/photo.jpg");
+    assert_null(l.v[2].image_file);
+    assert_int_equal(bank_items_load_images(&l, "tests/data/import", why), BANK_OK);
+    size_t len;
+    char *png = fx_slurp(DATA "img/chart.png", &len);
+    assert_int_equal(l.v[0].image_len, len);
+    assert_memory_equal(l.v[0].image, png, len);
+    free(png);
+    assert_null(l.v[0].image_file);
+    assert_non_null(l.v[1].image);
+    assert_null(l.v[2].image);
+    bank_items_free(&l);
+}
+
+/* Loading the image `name` for an item of line 2 fails with e and why containing `says`. */
+static void image_refused(const char *name, bank_err e, const char *says)
+{
+    bank_items l = {0};
+    char why[WHY_SIZE] = "";
+    bank_item *it = bank_items_push(&l);
+    assert_non_null(it);
+    it->line = 2;
+    it->image_file = strdup(name);
+    assert_int_equal(bank_items_load_images(&l, "tests/data/import", why), e);
+    if (!strstr(why, says) || strncmp(why, "line 2: image ", 14) != 0 || strchr(why, '\n'))
+        fail_msg("%s: \"%s\" does not say \"%s\"", name, why, says);
+    assert_null(it->image);
+    bank_items_free(&l);
+}
+
+static void test_csv_image_outside_its_folder_missing_or_not_an_image_is_refused(void **state)
+{
+    (void)state;
+    image_refused("/etc/passwd", BANK_EPARSE, "name a file beside the import file");
+    image_refused("../import/img/chart.png", BANK_EPARSE, "no absolute path, no ..");
+    image_refused("img/../../x.png", BANK_EPARSE, "no absolute path, no ..");
+    image_refused("img/none.png", BANK_ENOTFOUND, "img/none.png");
+    image_refused("items_valid.csv", BANK_EINVAL, "not a PNG or JPEG image");
+    image_refused("img/wide.png", BANK_EINVAL, "5000x10 pixels: an image may be at most 4096x4096");
+}
+
+static void test_image_embedded_as_base64_is_decoded_and_checked(void **state)
+{
+    (void)state;
+    size_t len;
+    char *png = fx_slurp(DATA "img/chart.png", &len);
+    /* base64 of the file, broken into lines as Moodle writes it */
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *b64 = malloc(len * 2 + 16);
+    assert_non_null(b64);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned long v = (unsigned long)(unsigned char)png[i] << 16 |
+                          (i + 1 < len ? (unsigned long)(unsigned char)png[i + 1] << 8 : 0) |
+                          (i + 2 < len ? (unsigned char)png[i + 2] : 0);
+        b64[k++] = abc[v >> 18 & 63];
+        b64[k++] = abc[v >> 12 & 63];
+        b64[k++] = i + 1 < len ? abc[v >> 6 & 63] : '=';
+        b64[k++] = i + 2 < len ? abc[v & 63] : '=';
+        if (k % 77 == 76) b64[k++] = '\n';
+    }
+    bank_item it;
+    memset(&it, 0, sizeof it);
+    char why[WHY_SIZE] = "";
+    assert_int_equal(bank_item_image_b64(&it, b64, k, why), BANK_OK);
+    assert_int_equal(it.image_len, len);
+    assert_memory_equal(it.image, png, len);
+    /* not base64, or base64 of something that is no image: refused, the item keeps its image */
+    assert_int_equal(bank_item_image_b64(&it, "ab$c", 4, why), BANK_EINVAL);
+    assert_string_equal(why, "not base64");
+    assert_int_equal(bank_item_image_b64(&it, "aGFsbw==", 8, why), BANK_EINVAL);
+    assert_string_equal(why, "not a PNG or JPEG image");
+    assert_int_equal(it.image_len, len);
+    bank_item_clear(&it);
+    free(b64);
+    free(png);
+}
+
+static void test_image_check_reads_size_from_png_and_jpeg_headers(void **state)
+{
+    (void)state;
+    size_t len;
+    int w = 0, h = 0;
+    char why[WHY_SIZE] = "";
+    char *png = fx_slurp(DATA "img/chart.png", &len);
+    assert_int_equal(bank_image_check(png, len, &w, &h, why), BANK_IMAGE_PNG);
+    assert_int_equal(w, 320);
+    assert_int_equal(h, 200);
+    assert_int_equal(bank_image_check(png, 20, &w, &h, why), 0);  /* cut in its header */
+    assert_string_equal(why, "not a PNG or JPEG image");
+    png[1] = 'Q';
+    assert_int_equal(bank_image_check(png, len, NULL, NULL, why), 0);
+    free(png);
+    char *jpg = fx_slurp(DATA "img/photo.jpg", &len);
+    assert_int_equal(bank_image_check(jpg, len, &w, &h, why), BANK_IMAGE_JPEG);
+    assert_int_equal(w, 240);
+    assert_int_equal(h, 160);
+    assert_int_equal(bank_image_check(jpg, 30, NULL, NULL, why), 0);  /* no frame header */
+    free(jpg);
+    assert_int_equal(bank_image_check(NULL, 0, NULL, NULL, why), 0);
+    assert_int_equal(bank_image_check("x", BANK_IMAGE_MAX_BYTES + 1, NULL, NULL, why), 0);
+    assert_non_null(strstr(why, "an image may have at most"));
+    /* a PNG header claiming 4000x4000: within each side, over the pixel count */
+    unsigned char big[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+                             'I', 'H', 'D', 'R', 0, 0, 0x0f, 0xa0, 0, 0, 0x0f, 0xa0};
+    assert_int_equal(bank_image_check(big, sizeof big, NULL, NULL, why), 0);
+    assert_non_null(strstr(why, "4000x4000 pixels"));
 }
 
 static void test_csv_truefalse_key_written_as_a_word_names_the_option_that_reads_so(void **state)
@@ -572,8 +744,8 @@ static void test_aiken_errors_name_their_line(void **state)
           "line 4: ANSWER C names a missing option (options are A-B)");
     FAILS("Q?\nA. a\nANSWER: A\n", BANK_FMT_AIKEN, "umum",
           "line 3: fewer than 2 options before ANSWER");
-    FAILS("Q?\nA. a\nB. b\nC. c\nD. d\nE. e\nF. f\nANSWER: A\n", BANK_FMT_AIKEN, "umum",
-          "line 7: more than 5 options (A-E)");
+    FAILS("Q?\nA. a\nB. b\nC. c\nD. d\nE. e\nF. f\nG. g\nH. h\nI. i\nANSWER: A\n", BANK_FMT_AIKEN,
+          "umum", "line 10: more than 8 options (A-H)");
     FAILS("Q?\nA. a\nB. b\nANSWER: AB\n", BANK_FMT_AIKEN, "umum",
           "line 4: ANSWER must be one option letter (Aiken has one answer)");
     FAILS("Q?\nA. a\nB. b\nANSWER:\n", BANK_FMT_AIKEN, "umum", "line 4: ANSWER names no option");
@@ -716,7 +888,8 @@ static void test_gift_unsupported_types_rejected_with_line(void **state)
 static void test_gift_malformed_questions_rejected_with_line(void **state)
 {
     (void)state;
-    FAILS("Q {=a ~b ~c ~d ~e\n~f}\n", BANK_FMT_GIFT, "umum", "line 2: more than 5 options (A-E)");
+    FAILS("Q {=a ~b ~c ~d ~e ~f ~g ~h\n~i}\n", BANK_FMT_GIFT, "umum",
+          "line 2: more than 8 options (A-H)");
     FAILS("Q {~a ~b}\n", BANK_FMT_GIFT, "umum", "line 1: no right answer: mark one with =");
     FAILS("Q {=a =b ~c}\n", BANK_FMT_GIFT, "umum",
           "line 1: more than one = answer: give several right answers weights like ~%50%");
@@ -778,6 +951,12 @@ int main(void)
         cmocka_unit_test(test_csv_option_gap_rejected_with_line_after_multiline_record),
         cmocka_unit_test(test_csv_unterminated_quote_rejected_with_opening_line),
         cmocka_unit_test(test_csv_trailing_empty_options_are_dropped),
+        cmocka_unit_test(test_csv_columns_f_g_h_give_up_to_eight_options),
+        cmocka_unit_test(test_csv_rich_column_marks_text_in_the_rich_form),
+        cmocka_unit_test(test_csv_image_column_names_a_file_beside_the_csv),
+        cmocka_unit_test(test_csv_image_outside_its_folder_missing_or_not_an_image_is_refused),
+        cmocka_unit_test(test_image_check_reads_size_from_png_and_jpeg_headers),
+        cmocka_unit_test(test_image_embedded_as_base64_is_decoded_and_checked),
         cmocka_unit_test(test_csv_option_count_rules),
         cmocka_unit_test(test_csv_key_is_stored_sorted_upper_case),
         cmocka_unit_test(test_csv_key_errors),

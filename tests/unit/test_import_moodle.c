@@ -63,17 +63,56 @@ static void test_moodle_export_keeps_multichoice_truefalse_categories_and_html(v
     assert_string_equal(img->stem, "Hasil dari 3<sup>2</sup> × ½ adalah");
     assert_string_equal(img->options[1], "4 1/2 &lt; 5");  /* plain_text beside HTML */
     assert_string_equal(img->key, "A");
-    /* the image is named, the partial credit said, the two other types skipped */
+    /* the embedded image is the item's, the partial credit said, the two other types skipped */
+    assert_non_null(img->image);
+    assert_true(img->image_len > 8 && memcmp(img->image, "\x89PNG", 4) == 0);
+    assert_null(mc->image);
     assert_int_equal(h.skipped, 2);
     assert_non_null(strstr(h.text, "skipped|line 150: question type \"essay\" is not supported"));
     assert_non_null(strstr(h.text, "skipped|line 162: question type \"shortanswer\""));
-    assert_non_null(strstr(h.text, "notice|line 133: embedded file grafik.png left out"));
-    assert_non_null(strstr(h.text, "notice|line 127: image @@PLUGINFILE@@/grafik.png left out"));
+    assert_null(strstr(h.text, "grafik.png left out"));
     assert_non_null(strstr(h.text, "notice|line 127: partial credit dropped"));
     for (size_t i = 0; i < l.n; i++)
         for (int k = -1; l.v[i].rich && k < l.v[i].noptions; k++)
             assert_true(bank_rich_valid(k < 0 ? l.v[i].stem : l.v[i].options[k]));
     bank_items_free(&l);
+}
+
+/* A 1x1 PNG in base64, as Moodle embeds files. */
+#define PNG1 "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+static void test_moodle_embedded_image_of_the_question_text_is_the_items_image(void **state)
+{
+    (void)state;
+    const char *s = QUIZ(
+        "<question type=\"multichoice\"><questiontext format=\"html\"><text><![CDATA["
+        "<p>Grafik</p><img src=\"@@PLUGINFILE@@/grafik%201.png\"><img src=\"https://x/y.png\">"
+        "]]></text>\n<file name=\"grafik 1.png\" path=\"/\" encoding=\"base64\">" PNG1 "</file>\n"
+        "<file name=\"dua.png\" path=\"/\" encoding=\"base64\">" PNG1 "</file></questiontext>\n"
+        "<answer fraction=\"100\"><text>a</text><file name=\"tiga.png\">" PNG1 "</file></answer>"
+        "<answer fraction=\"0\"><text>b</text></answer></question>\n");
+    bank_items l = {0};
+    fx_heard h;
+    char why[WHY_SIZE];
+    assert_int_equal(parse_xml(s, strlen(s), "umum", false, &l, &h, why), BANK_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.v[0].image_len, 70);
+    /* the first file is kept (its <img> with it); every other image is named */
+    assert_null(strstr(h.text, "grafik"));
+    assert_non_null(strstr(h.text, "notice|line 5: embedded file dua.png left out"));
+    assert_non_null(strstr(h.text, "notice|line 6: embedded file tiga.png left out"));
+    assert_non_null(strstr(h.text, "image https://x/y.png left out"));
+    bank_items_free(&l);
+    /* an embedded file that is no image in the limits: the question cannot be held */
+    const char *bad = QUIZ(
+        "<question type=\"multichoice\"><questiontext><text>Soal</text>\n"
+        "<file name=\"x.png\" encoding=\"base64\">aGFsbw==</file></questiontext>\n"
+        "<answer fraction=\"100\"><text>a</text></answer>"
+        "<answer fraction=\"0\"><text>b</text></answer></question>\n");
+    assert_int_equal(parse_xml(bad, strlen(bad), "umum", false, &l, &h, why), BANK_EPARSE);
+    assert_string_equal(why, "line 4: embedded image x.png: not a PNG or JPEG image");
+    assert_int_equal(parse_xml(bad, strlen(bad), "umum", true, &l, &h, why), BANK_EPARSE);
+    assert_int_equal(h.skipped, 1);
 }
 
 static void test_moodle_other_question_types_refuse_the_file_each_by_line(void **state)
@@ -110,10 +149,12 @@ static void test_moodle_malformed_questions_are_reported_each_by_line(void **sta
         "<answer fraction=\"100\"><text>mungkin</text></answer></question>\n"
         "<question type=\"multichoice\"><questiontext><text> </text></questiontext>\n"
         "</question>\n"
-        "<question type=\"multichoice\"><questiontext><text>Enam?</text></questiontext>\n"
+        "<question type=\"multichoice\"><questiontext><text>Sembilan?</text></questiontext>\n"
         "<answer fraction=\"100\"><text>a</text></answer><answer><text>b</text></answer>"
         "<answer><text>c</text></answer><answer><text>d</text></answer>"
-        "<answer><text>e</text></answer><answer><text>f</text></answer></question>\n");
+        "<answer><text>e</text></answer><answer><text>f</text></answer>"
+        "<answer><text>g</text></answer><answer><text>h</text></answer>"
+        "<answer><text>i</text></answer></question>\n");
     bank_items l = {0};
     fx_heard h;
     char why[WHY_SIZE];
@@ -124,8 +165,8 @@ static void test_moodle_malformed_questions_are_reported_each_by_line(void **sta
                         "error|line 9: a truefalse answer is \"true\" or \"false\" with a"
                         " fraction\n"
                         "error|line 10: question text is empty\n"
-                        "error|line 13: more than 5 options (A-E)\n");
-    /* with --skip-unsupported only the six-option question is left out */
+                        "error|line 13: more than 8 options (A-H)\n");
+    /* with --skip-unsupported only the nine-option question is left out */
     assert_int_equal(parse_xml(s, strlen(s), "umum", true, &l, &h, why), BANK_EPARSE);
     assert_int_equal(h.errors, 4);
     assert_int_equal(h.skipped, 1);
@@ -214,6 +255,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_moodle_export_keeps_multichoice_truefalse_categories_and_html),
+        cmocka_unit_test(test_moodle_embedded_image_of_the_question_text_is_the_items_image),
         cmocka_unit_test(test_moodle_other_question_types_refuse_the_file_each_by_line),
         cmocka_unit_test(test_moodle_malformed_questions_are_reported_each_by_line),
         cmocka_unit_test(test_moodle_xml_with_doctype_or_outside_entities_is_refused),

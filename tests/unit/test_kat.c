@@ -64,19 +64,10 @@ static void kat_bytes(const char *name, const char *bytes, size_t len)
     free(want);
 }
 
-/* The file's PRAGMA user_version. */
+/* The format version of kat file `name`. */
 static int file_version(const char *name)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_open_v2(kat_path(name), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return fx_file_version(kat_path(name));
 }
 
 /* The committed bank, verified against its authority, with the session unlocked. */

@@ -177,6 +177,27 @@ static void test_session_of_another_format_version_is_refused(void **state)
     }
 }
 
+static void test_session_of_the_oldest_format_still_read_opens(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+    make_room(dir, token);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", BANK_SESSION_FORMAT_OLDEST);
+    edit(dir, sql);
+    bank *b;
+    bank_err e = BANK_OK;
+    bank_session *s = open_room(dir, &b, &e, why);
+    if (!s) fail_msg("format %d: %s", BANK_SESSION_FORMAT_OLDEST, why);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_form *f = bank_form_draw(s, fx_nip(0), &e, why);
+    assert_non_null(f);
+    bank_form_free(f);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
 static void test_audit_of_another_draw_version_says_so_and_forms_still_open(void **state)
 {
     (void)state;
@@ -280,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_edited_forms_are_refused),
         cmocka_unit_test(test_form_of_another_row_does_not_open_even_past_the_mac),
         cmocka_unit_test(test_session_of_another_format_version_is_refused),
+        cmocka_unit_test(test_session_of_the_oldest_format_still_read_opens),
         cmocka_unit_test(test_audit_of_another_draw_version_says_so_and_forms_still_open),
         cmocka_unit_test(test_a_refused_session_leaves_nothing_and_keeps_an_existing_file),
         cmocka_unit_test(test_every_pin_hashed_in_parallel_checks),

@@ -280,6 +280,94 @@ static void test_reimport_of_identical_items_counts_them_unchanged_and_keeps_ver
     fx_rmdir(dir);
 }
 
+static void test_eight_options_rich_text_and_an_image_are_stored_encrypted_and_read_back(
+    void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
+    bank_close(fx_bank(dir, 1, 2));
+    bank *b = reopen(dir, true);
+    static const unsigned char png[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0,
+                                          13, 'I', 'H', 'D', 'R', 0, 0, 0, 40, 0, 0, 0, 30,
+                                          'S', 'E', 'C', 'R', 'E', 'T', 'P', 'X', 'L'};
+    bank_items l = {0};
+    bank_item *it = bank_items_push(&l);
+    assert_non_null(it);
+    it->id = strdup("t9-008");
+    it->topic = strdup("t9");
+    it->kind = BANK_MULTI;
+    it->difficulty = 3;
+    it->weight = 1;
+    it->stem = strdup("<p>Manakah <b>bilangan prima</b>?</p>");
+    it->rich = true;
+    it->noptions = 8;
+    for (int i = 0; i < 8; i++) {
+        char o[8];
+        snprintf(o, sizeof o, "%d", i + 2);
+        it->options[i] = strdup(o);
+    }
+    strcpy(it->key, "ABDFH");
+    it->image = malloc(sizeof png);
+    assert_non_null(it->image);
+    memcpy(it->image, png, sizeof png);
+    it->image_len = sizeof png;
+    size_t added = 0, replaced = 0, unchanged = 0;
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    bank_item got;
+    assert_int_equal(bank_item_get(b, "t9-008", &got, why), BANK_OK);
+    assert_int_equal(got.noptions, 8);
+    assert_string_equal(got.options[7], "9");
+    assert_string_equal(got.key, "ABDFH");
+    assert_true(got.rich);
+    assert_int_equal(got.image_len, sizeof png);
+    assert_memory_equal(got.image, png, sizeof png);
+    bank_item_clear(&got);
+    bank_close(b);
+    /* the image is inside the item's box, not in the file in the clear */
+    size_t len = 0;
+    char *file = NULL;
+    assert_int_equal(bank_file_read(fx_path(dir, "bank.bank"), 1 << 26, &file, &len, why),
+                     BANK_OK);
+    for (size_t i = 0; i + 9 <= len; i++)
+        if (memcmp(file + i, "SECRETPXL", 9) == 0) fail_msg("image bytes in the clear at %zu", i);
+    free(file);
+    /* the same again is unchanged; another image replaces it */
+    b = reopen(dir, true);
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    assert_int_equal(unchanged, 1);
+    l.v[0].image[32] = 'M';
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_OK);
+    assert_int_equal(replaced, 1);
+    /* an image that is not one is refused by the library whatever parser made it */
+    l.v[0].image[0] = 'G';
+    assert_int_equal(bank_import(b, &l, &added, &replaced, &unchanged, why), BANK_EINVAL);
+    assert_non_null(strstr(why, "not a PNG or JPEG image"));
+    bank_items_free(&l);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_a_bank_of_format_2_is_read_and_becomes_format_3_when_imported_into(
+    void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
+    bank_close(fx_bank(dir, 1, 2));
+    tamper(fx_path(dir, "bank.bank"), "PRAGMA user_version = 2");
+    assert_int_equal(fx_file_version(fx_path(dir, "bank.bank")), BANK_FORMAT_OLDEST);
+    bank *b = reopen(dir, true);
+    bank_item got;
+    assert_int_equal(bank_item_get(b, "t0-000", &got, why), BANK_OK);
+    bank_item_clear(&got);
+    bank_items l = {0};
+    one_item(&l, "Pancasila adalah dasar negara.", "A");
+    assert_int_equal(bank_import(b, &l, NULL, NULL, NULL, why), BANK_OK);
+    bank_items_free(&l);
+    bank_close(b);
+    assert_int_equal(fx_file_version(fx_path(dir, "bank.bank")), BANK_FORMAT_VERSION);
+    fx_rmdir(dir);
+}
+
 static void test_newer_format_version_is_refused(void **state)
 {
     (void)state;
@@ -437,6 +525,8 @@ int main(void)
         cmocka_unit_test(test_reimport_replaces_with_next_version),
         cmocka_unit_test(
             test_reimport_of_identical_items_counts_them_unchanged_and_keeps_version_and_seal),
+        cmocka_unit_test(test_eight_options_rich_text_and_an_image_are_stored_encrypted_and_read_back),
+        cmocka_unit_test(test_a_bank_of_format_2_is_read_and_becomes_format_3_when_imported_into),
         cmocka_unit_test(test_newer_format_version_is_refused),
         cmocka_unit_test(test_non_bank_files_are_refused),
         cmocka_unit_test(test_keygen_writes_private_key_0600_and_never_overwrites),

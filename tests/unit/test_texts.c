@@ -253,7 +253,7 @@ static void test_the_instructions_name_the_keys_and_multiple_response_items(void
 {
     (void)state;
     static const char *const must[][2] = {
-        {"A–E", "A–E"}, {"1–5", "1–5"}, {"Del", "Del"}, {"←/→", "←/→"}, {"F ", "F "},
+        {"A–H", "A–H"}, {"1–8", "1–8"}, {"Del", "Del"}, {"←/→", "←/→"}, {"Ctrl+F", "Ctrl+F"},
         {"R ", "R "}, {"S ", "S "}, {"kotak persegi", "square boxes"},
         {"lebih dari satu", "more than one"}};
     const char *langs[] = {"id", "en"};

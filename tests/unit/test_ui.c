@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <SDL.h>
+#include <SDL_image.h>
 #include <SDL_ttf.h>
 
 #include "ui.h"
@@ -387,6 +388,254 @@ static void test_key_b_on_the_exam_chooses_option_1(void **state)
     assert_int_equal(a.index, 4);
     v.noptions = 2;  /* a true/false item: C means nothing */
     assert_false(map(&r, &v, key(SDLK_c, KMOD_NONE), &a));
+    close_rig(&r);
+}
+
+/* The pixels of the element of action `kind` (and `index`) as v draws it; caller frees. */
+static uint32_t *element_pixels(rig *r, const app_view *v, action_kind kind, int index,
+                                SDL_Rect *box)
+{
+    int w, h;
+    uint32_t *px = frame(r, v, &w, &h, NULL);
+    assert_true(ui_hit_rect(r->u, kind, index, box));
+    uint32_t *out = malloc((size_t)box->w * (size_t)box->h * 4);
+    assert_non_null(out);
+    for (int y = 0; y < box->h; y++)
+        memcpy(out + (size_t)y * box->w, px + (size_t)(box->y + y) * w + box->x, (size_t)box->w * 4);
+    free(px);
+    return out;
+}
+
+/* The sample exam view with eight options A-H. */
+static app_view eight_options(void)
+{
+    static const char *more[3] = {
+        "membangun ketahanan sosial budaya melalui gotong royong dan musyawarah di desa",
+        "tidak berkaitan dengan pertahanan negara",
+        "semua jawaban di atas benar kecuali jawaban A dan C"};
+    app_view v = sample(SCR_EXAM);
+    v.noptions = 8;
+    for (int i = 0; i < 3; i++) v.options[5 + i] = more[i];
+    return v;
+}
+
+static void test_keys_a_to_h_and_1_to_8_choose_the_eight_options(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    app_view v = eight_options();
+    ui_draw(r.u, &v);
+    action a;
+    SDL_Keycode letters[8] = {SDLK_a, SDLK_b, SDLK_c, SDLK_d, SDLK_e, SDLK_f, SDLK_g, SDLK_h};
+    for (int i = 0; i < 8; i++) {
+        assert_true(map(&r, &v, key(letters[i], KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_OPTION);
+        assert_int_equal(a.index, i);
+        assert_true(map(&r, &v, key(SDLK_1 + i, KMOD_NONE), &a));
+        assert_int_equal(a.kind, ACT_OPTION);
+        assert_int_equal(a.index, i);
+        assert_true(map(&r, &v, key(SDLK_KP_1 + i, KMOD_NONE), &a));
+        assert_int_equal(a.index, i);
+    }
+    /* Ctrl+F flags on an item with an option F; F alone flags where there is none */
+    assert_true(map(&r, &v, key(SDLK_f, KMOD_LCTRL), &a));
+    assert_int_equal(a.kind, ACT_FLAG);
+    v.noptions = 5;
+    assert_true(map(&r, &v, key(SDLK_f, KMOD_NONE), &a));
+    assert_int_equal(a.kind, ACT_FLAG);
+    assert_false(map(&r, &v, key(SDLK_g, KMOD_NONE), &a));
+    assert_false(map(&r, &v, key(SDLK_6, KMOD_NONE), &a));
+    /* so the flag button names Ctrl+F where F chooses an option, and F elsewhere */
+    SDL_Rect b5, b8;
+    uint32_t *p5 = element_pixels(&r, &v, ACT_FLAG, 0, &b5);
+    app_view v8 = eight_options();
+    uint32_t *p8 = element_pixels(&r, &v8, ACT_FLAG, 0, &b8);
+    assert_true(b5.w == b8.w && b5.h == b8.h);
+    assert_true(memcmp(p5, p8, (size_t)b5.w * b5.h * 4) != 0);
+    free(p5);
+    free(p8);
+    close_rig(&r);
+}
+
+/* Draws v page by page (Page Down) until it stops scrolling: every option is
+ * clickable on some page (more than a sliver), and on each page the options shown lie in order,
+ * apart, fully inside the window and above the buttons. */
+static void every_option_reachable_apart(rig *r, app_view v, int w, int h, const char *what)
+{
+    bool seen[BANK_MAX_OPTIONS] = {false};
+    for (int pages = 0; pages < 80; pages++) {
+        ui_draw(r->u, &v);
+        SDL_Rect prev, o, last = {0, -1, 0, 0};
+        assert_true(ui_hit_rect(r->u, ACT_PREV, 0, &prev));
+        for (int i = 0; i < v.noptions; i++) {
+            if (!ui_hit_rect(r->u, ACT_OPTION, i, &o)) continue;
+            seen[i] |= o.h >= 20;  /* shown, not only a sliver at the edge of the scroll */
+            if (o.x < 0 || o.x + o.w > w || o.y < 0 || o.y + o.h > h)
+                fail_msg("%s: option %c at %d,%d %dx%d is not on the screen", what, 'A' + i, o.x,
+                         o.y, o.w, o.h);
+            if (last.y >= 0 && o.y < last.y + last.h)
+                fail_msg("%s: option %c overlaps the one above", what, 'A' + i);
+            if (o.y + o.h > prev.y) fail_msg("%s: option %c runs into the buttons", what, 'A' + i);
+            last = o;
+        }
+        SDL_Event e = key(SDLK_PAGEDOWN, KMOD_NONE);
+        action a;
+        assert_true(ui_map_event(r->u, &e, &v, &a));
+        if (a.kind != ACT_SCROLL) break;
+        v.scroll += a.index;
+    }
+    for (int i = 0; i < v.noptions; i++)
+        if (!seen[i]) fail_msg("%s: option %c never clickable", what, 'A' + i);
+}
+
+/* every_option_reachable_apart() for v at both screen sizes and every text size;
+ * the first page of each is kept as a shot named after `name` (KISI_UI_SHOTS). */
+static void at_every_size(app_view v, const char *name)
+{
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    for (int k = 0; k < 2; k++) {
+        rig r = open_rig(sizes[k][0], sizes[k][1]);
+        for (int step = 0; step < UI_FONT_STEPS; step++) {
+            ui_set_font_step(r.u, step);
+            char what[96];
+            snprintf(what, sizeof what, "%s-%dx%d-step%d", name, sizes[k][0], sizes[k][1], step);
+            int w, h;
+            free(frame(&r, &v, &w, &h, what));
+            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], what);
+        }
+        close_rig(&r);
+    }
+}
+
+static void test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size(void **state)
+{
+    (void)state;
+    app_view v = eight_options();
+    at_every_size(v, "exam-8");
+    v.stem = LONG_STEM;
+    at_every_size(v, "exam-8-long");
+}
+
+static const char *RICH_STEM =
+    "<p>Perhatikan data <b>jumlah pelayanan</b> berikut (dalam <i>ribuan</i> berkas):</p>"
+    "<table><tr><th>Kantor</th><th>2023</th><th>2024</th><th>Keterangan</th></tr>"
+    "<tr><td>Kecamatan Utara</td><td>12</td><td>15</td><td>Naik karena layanan daring dibuka "
+    "pada bulan Maret dan antrean dipangkas</td></tr>"
+    "<tr><td>Kecamatan Selatan</td><td>9</td><td>8</td><td>Turun</td></tr></table>"
+    "<p>Rumus: (x<sub>2024</sub> &minus; x<sub>2023</sub>) / x<sub>2023</sub> &times; "
+    "10<sup>2</sup>. Catatan: 3 &lt; 4 &amp; 5 &gt; 2.</p>"
+    "<ul><li>Kantor dengan pertumbuhan <u>tertinggi</u> mendapat penghargaan.</li>"
+    "<li>Langkah:<ol><li>hitung</li><li>bandingkan</li></ol></li></ul>"
+    "<p>Manakah pernyataan yang <b><i>paling tepat</i></b>?</p>";
+
+static void test_rich_items_with_eight_options_fit_or_scroll_at_every_size(void **state)
+{
+    (void)state;
+    app_view v = eight_options();
+    v.rich = true;
+    v.stem = RICH_STEM;
+    v.options[3] = "<b>Tidak</b> dapat ditentukan: <ul><li>data kurang</li><li>tahun beda</li></ul>";
+    v.options[6] = "<table><tr><td>H<sub>2</sub>O</td><td>CO<sub>2</sub></td></tr></table>";
+    at_every_size(v, "exam-rich");
+}
+
+/* The pixels of option A's box drawn with text s (rich or not); caller frees. */
+static uint32_t *option_a_pixels(rig *r, const char *s, bool rich, SDL_Rect *box)
+{
+    app_view v = sample(SCR_EXAM);
+    v.rich = rich;
+    v.stem = "Soal";
+    v.options[0] = s;
+    v.chosen[1] = false;
+    return element_pixels(r, &v, ACT_OPTION, 0, box);
+}
+
+static bool same_option_a(rig *r, const char *a, bool ra, const char *b, bool rb)
+{
+    SDL_Rect x, y;
+    uint32_t *pa = option_a_pixels(r, a, ra, &x), *pb = option_a_pixels(r, b, rb, &y);
+    bool same = x.w == y.w && x.h == y.h && memcmp(pa, pb, (size_t)x.w * x.h * 4) == 0;
+    free(pa);
+    free(pb);
+    return same;
+}
+
+static void test_rich_text_never_shows_a_tag_and_shows_its_styles(void **state)
+{
+    (void)state;
+    rig r = open_rig(1024, 768);
+    /* markup that changes nothing draws exactly the plain words, entities their characters */
+    assert_true(same_option_a(&r, "<p>Jawaban  <span>pertama</span></p>", true, "Jawaban pertama",
+                              false));
+    assert_true(same_option_a(&r, "&lt;b&gt; &amp; 3 &lt; 4", true, "<b> & 3 < 4", false));
+    assert_true(same_option_a(&r, "3 < 4 <b", true, "3 < 4 <b", false));
+    /* the same text plain shows its tags; a style changes the pixels */
+    assert_false(same_option_a(&r, "<p>Jawaban</p>", false, "Jawaban", false));
+    assert_false(same_option_a(&r, "<b>Jawaban</b>", true, "Jawaban", false));
+    assert_false(same_option_a(&r, "<i>Jawaban</i>", true, "Jawaban", false));
+    assert_false(same_option_a(&r, "<u>Jawaban</u>", true, "Jawaban", false));
+    assert_false(same_option_a(&r, "x<sup>2</sup>", true, "x2", false));
+    close_rig(&r);
+}
+
+/* A PNG of w x h in memory made by SDL; caller frees with SDL_free(). */
+static void *png_of(int w, int h, size_t *len)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(s);
+    SDL_FillRect(s, NULL, SDL_MapRGB(s->format, 0xC0, 0x30, 0x20));
+    SDL_FillRect(s, &(SDL_Rect){w / 4, h / 4, w / 2, h / 2}, SDL_MapRGB(s->format, 0x20, 0x60, 0xC0));
+    SDL_RWops *rw = SDL_RWFromMem(calloc(1, (size_t)w * h * 4 + 4096), w * h * 4 + 4096);
+    assert_non_null(rw);
+    void *base = ((char *)rw->hidden.mem.base);
+    assert_int_equal(IMG_SavePNG_RW(s, rw, 0), 0);
+    *len = (size_t)SDL_RWtell(rw);
+    SDL_RWclose(rw);
+    SDL_FreeSurface(s);
+    return base;
+}
+
+static void test_an_item_image_shows_between_stem_and_options_scaled_to_fit(void **state)
+{
+    (void)state;
+    int sizes[2][2] = {{1024, 768}, {1920, 1080}};
+    size_t len = 0;
+    unsigned char *png = png_of(1600, 900, &len);  /* wider than any stem panel */
+    for (int k = 0; k < 2; k++) {
+        rig r = open_rig(sizes[k][0], sizes[k][1]);
+        for (int step = 0; step < UI_FONT_STEPS; step += UI_FONT_STEPS - 1) {
+            ui_set_font_step(r.u, step);
+            app_view v = sample(SCR_EXAM), bare = v;
+            v.image = png;
+            v.image_len = len;
+            int w, h;
+            uint32_t *without = frame(&r, &bare, &w, &h, NULL);
+            char shot[64];
+            snprintf(shot, sizeof shot, "exam-image-%dx%d-step%d", sizes[k][0], sizes[k][1], step);
+            uint32_t *with = frame(&r, &v, &w, &h, shot);
+            SDL_Rect a;
+            assert_true(ui_hit_rect(r.u, ACT_OPTION, 0, &a));
+            /* the picture's blue middle is drawn above option A, inside the window */
+            int blue = 0;
+            for (int y = 0; y < a.y; y++)
+                for (int x = 0; x < w; x++) blue += with[(size_t)y * w + x] == 0xFF2060C0u;
+            if (blue < 1000) fail_msg("%dx%d: the image is not shown above the options", w, h);
+            assert_true(memcmp(with, without, (size_t)w * h * 4) != 0);
+            free(with);
+            free(without);
+            every_option_reachable_apart(&r, v, sizes[k][0], sizes[k][1], "image");
+        }
+        close_rig(&r);
+    }
+    free(png);
+    /* bytes that are no image: a note instead, no crash, options still there */
+    rig r = open_rig(1024, 768);
+    app_view v = sample(SCR_EXAM);
+    v.image = (const unsigned char *)"not an image at all";
+    v.image_len = 19;
+    int w, h;
+    free(frame(&r, &v, &w, &h, "exam-image-broken"));
+    assert_true(ui_hit_rect(r.u, ACT_OPTION, 4, NULL));
     close_rig(&r);
 }
 
@@ -1172,6 +1421,11 @@ int main(void)
         cmocka_unit_test(test_font_keys_change_the_text_size),
         cmocka_unit_test(test_key_b_on_the_exam_chooses_option_1),
         cmocka_unit_test(test_click_on_the_centre_of_option_c_chooses_option_2),
+        cmocka_unit_test(test_keys_a_to_h_and_1_to_8_choose_the_eight_options),
+        cmocka_unit_test(test_eight_options_fit_or_scroll_at_both_sizes_and_every_text_size),
+        cmocka_unit_test(test_rich_items_with_eight_options_fit_or_scroll_at_every_size),
+        cmocka_unit_test(test_rich_text_never_shows_a_tag_and_shows_its_styles),
+        cmocka_unit_test(test_an_item_image_shows_between_stem_and_options_scaled_to_fit),
         cmocka_unit_test(test_clicks_on_navigator_and_buttons),
         cmocka_unit_test(test_review_lists_unanswered_items_as_links),
         cmocka_unit_test(test_a_lone_y_on_confirm_never_submits),

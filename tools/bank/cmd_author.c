@@ -100,6 +100,13 @@ int cmd_import(cli_args *a)
         snprintf(why, sizeof why, "%.150s: %zu problems (each above), nothing imported", path,
                  nproblems);
     else if (e) snprintf(why, sizeof why, "%.200s: %s", path, sub);
+    if (!e) {  /* images a CSV names are files beside it */
+        const char *slash = strrchr(path, '/');
+        char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : NULL;
+        e = slash && !dir ? BANK_ENOMEM : bank_items_load_images(&items, dir, sub);
+        free(dir);
+        if (e) snprintf(why, sizeof why, "%.200s: %s", path, sub);
+    }
     if (e) {
         bank_items_free(&items);
         return cli_fail(a, e, why);
