@@ -45,23 +45,36 @@ static json_t *item_info(walk *w, open_session *os, const char *id, char *why)
     return info;
 }
 
-/* Fills r (n answers of the record) from the bank of `session`. */
-static int fill(walk *w, const char *session, json_t *answers, itemstat_resp *r, char *why)
+/* The letters chosen for item `id` in the record's answers ("" when none). */
+static const char *chosen(json_t *answers, const char *id)
+{
+    for (size_t k = 0; k < json_array_size(answers); k++) {
+        json_t *a = json_array_get(answers, k);
+        const char *aid = json_string_value(json_object_get(a, "id"));
+        const char *v = json_string_value(json_object_get(a, "v"));
+        if (aid && v && strcmp(aid, id) == 0) return v;
+    }
+    return "";
+}
+
+/* Fills r with the items of the record's form (every item shown, answered
+ * or not) and the answers chosen, from the bank of `session`. */
+static int fill(walk *w, const char *session, json_t *items, json_t *answers, itemstat_resp *r,
+                char *why)
 {
     bool unknown = false;
     int rc = 0;
     pthread_mutex_lock(&w->c->mu);
     open_session *os = keep_session(w->c, session, &unknown, why);
-    for (size_t k = 0; os && !rc && k < json_array_size(answers); k++) {
-        json_t *a = json_array_get(answers, k);
-        r[k].id = json_string_value(json_object_get(a, "id"));
-        r[k].chosen = json_string_value(json_object_get(a, "v"));
+    for (size_t k = 0; os && !rc && k < json_array_size(items); k++) {
+        r[k].id = json_string_value(json_object_get(json_array_get(items, k), "id"));
         json_t *info = r[k].id ? item_info(w, os, r[k].id, why) : NULL;
         if (!info) {
-            if (!r[k].id) why_set(why, "an answer names no item");
+            if (!r[k].id) why_set(why, "an item of the form has no id");
             rc = -1;
             break;
         }
+        r[k].chosen = chosen(answers, r[k].id);
         r[k].kind = json_string_value(json_object_get(info, "kind"));
         r[k].key = json_string_value(json_object_get(info, "key"));
         r[k].noptions = (int)json_integer_value(json_object_get(info, "options"));
@@ -76,10 +89,11 @@ static int add_result(const store_result *res, void *arg)
     walk *w = arg;
     char why[WHY_SIZE] = "";
     json_t *root = json_loads(res->json, 0, NULL);
+    json_t *items = json_object_get(json_object_get(root, "form"), "items");
     json_t *answers = json_object_get(root, "answers");
-    size_t n = json_array_size(answers);
+    size_t n = json_array_size(items);
     itemstat_resp *r = calloc(n + 1, sizeof *r);
-    int rc = r && json_is_array(answers) ? fill(w, res->session_id, answers, r, why) : -1;
+    int rc = r && json_is_array(items) ? fill(w, res->session_id, items, answers, r, why) : -1;
     if (!rc) rc = itemstat_add(w->s, res->nip, res->attempt, r, n, why);
     if (rc) {
         if (!w->left++)

@@ -6,9 +6,9 @@
 #include "itemstat.h"
 #include "why.h"
 
-/* Reads every stored result of `exam_id` (every session; the kind, key and
- * options of each item from the bank of its session) and computes the item
- * analysis. A result that cannot be read (its session or an item gone from
+/* Reads every stored result of `exam_id` (every session: the items of its
+ * form, each with the letters chosen or none; the kind, key and options of
+ * each item from the bank of its session) and computes the item analysis. A result that cannot be read (its session or an item gone from
  * the store) is left out and logged: *left counts them, and `why` holds the
  * first one's reason. Caller frees with itemstat_free(). NULL with why on
  * error; when the exam has no stored result, NULL with *none set.

@@ -1,5 +1,5 @@
 /* test_ingest.c -- the core's check of one upload: the kiosk's signature and state, and
- * more sessions in use than the core keeps open at once. */
+ * more sessions in use than the core keeps open at once; the item analysis over what it stored. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "analysis.h"
 #include "fixture.h"
 #include "ingest.h"
 #include "why.h"
@@ -541,6 +542,36 @@ static void test_a_form_other_than_the_stored_one_is_refused(void **state)
     bank_session_close(s);
 }
 
+static void test_item_analysis_leaves_out_a_result_whose_session_is_gone(void **state)
+{
+    fx *x = *state;
+    char sig[129], code[32], why[WHY_SIZE] = "";
+    approve(x);
+    bank_session *s = add_session(x, "one.session", fx_nip(0));
+    char *text = record(x, s, fx_nip(0), sig);
+    assert_int_equal(ingest(x, text, sig, code), 201);
+    /* a stored result whose session the store no longer holds */
+    store_result r = {"0123456789abcdef0123456789abcdef", "akad", "", "academic", fx_nip(1), 1,
+                      0, 0, false, "00", text, "{}", bank_signer_pub(x->k), 1000, 0};
+    assert_int_equal(store_result_put(x->st, &r, why), STORE_NEW);
+    bool none = true;
+    int left = 0;
+    itemstat *st = analysis_of_exam(x->c, "akad", &none, &left, why);
+    assert_non_null(st);
+    assert_false(none);
+    assert_int_equal(left, 1);
+    assert_non_null(strstr(why, "is left out"));
+    assert_non_null(strstr(why, "not known"));
+    assert_int_equal(itemstat_participants(st), 1);
+    assert_int_equal(itemstat_nitems(st), 4);  /* the items of the form, every one unanswered */
+    assert_int_equal(itemstat_item_at(st, 0)->omitted, 1);
+    itemstat_free(st);
+    assert_null(analysis_of_exam(x->c, "nothing", &none, &left, why));
+    assert_true(none);
+    free(text);
+    bank_session_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +599,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_numbers_the_database_holds_out_of_range_are_refused,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_item_analysis_leaves_out_a_result_whose_session_is_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_form_other_than_the_stored_one_is_refused, setup,
                                         teardown),
     };
