@@ -834,6 +834,18 @@ static void test_an_outage_is_logged_once_not_at_every_retry(void **state)
     assert_int_equal(log_lines(x, "upload-sent r1"), 1);
 }
 
+/* Stops the uploader; `kiosk --export` then copies the one queued result. */
+static void stick_takes_the_result(fx *x)
+{
+    uploader_stop(x->u);
+    x->u = NULL;
+    char out[4096], ew[WHY_SIZE] = "";
+    int n = 0;
+    snprintf(out, sizeof out, "%s/stick", x->keys);
+    assert_int_equal(export_outbox(x->dir, out, &n, ew), 0);
+    assert_int_equal(n, 1);
+}
+
 /* A host answering 2xx to everything (or with a receipt it cannot make)
  * takes nothing: the result stays queued, the footer says why, and an
  * export to a stick still finds it. */
@@ -854,13 +866,7 @@ static void check_kept_without_a_valid_receipt(fx *x, receipt_mode mode, const c
     assert_int_equal(uploader_queued(x->u), 1);
     assert_true(status_has(x, "1 waiting; the core gave no valid receipt"));
     assert_int_equal(log_lines(x, "delivery bad-receipt"), 1);
-    uploader_stop(x->u);
-    x->u = NULL;
-    char out[4096], ew[WHY_SIZE] = "";
-    int n = 0;
-    snprintf(out, sizeof out, "%s/stick", x->keys);
-    assert_int_equal(export_outbox(x->dir, out, &n, ew), 0);
-    assert_int_equal(n, 1);
+    stick_takes_the_result(x);
 }
 
 static int dumb_count(fake *f)
@@ -886,13 +892,7 @@ static void test_a_host_answering_200_to_everything_takes_nothing(void **state)
     assert_int_equal(count(x, "sent", ".json"), 0);
     assert_int_equal(count(x, "outbox", ".json"), 1);
     assert_int_equal(access(fx_path(x->dir, COREKEY_FILE), F_OK), -1);   /* nothing pinned */
-    uploader_stop(x->u);
-    x->u = NULL;
-    char out[4096], ew[WHY_SIZE] = "";
-    int n = 0;
-    snprintf(out, sizeof out, "%s/stick", x->keys);
-    assert_int_equal(export_outbox(x->dir, out, &n, ew), 0);
-    assert_int_equal(n, 1);
+    stick_takes_the_result(x);
 }
 
 static void test_a_plain_2xx_without_receipt_never_moves_a_result_to_sent(void **state)
