@@ -51,7 +51,9 @@ typedef enum action_kind {
     ACT_FONT_SMALLER,
     ACT_CONTRAST,      /* toggle the high-contrast theme */
     ACT_NEXT_SEAT,     /* on SCR_RESULT: lock the seat for the next participant */
-    ACT_CLEAR          /* remove the answer of the current item */
+    ACT_CLEAR,         /* remove the answer of the current item */
+    ACT_ALOUD          /* turn read aloud on or off before the attempt begins; `index`
+                        * 1 = speech works, 0 = no audio device (the app says so) */
 } action_kind;
 
 typedef struct action {
@@ -99,6 +101,8 @@ typedef struct app_view {
     bank_score score;          /* SCR_RESULT */
     const char *band_en;       /* English band name on SCR_RESULT */
     int confirm_focus;         /* SCR_CONFIRM: 0 = No (default), 1 = Yes */
+    bool aloud;                /* read aloud is on for this participant (an accommodation
+                                * recorded in the result); off again for the next one */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;

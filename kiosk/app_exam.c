@@ -181,6 +181,18 @@ static void begin(app *a)
 {
     a->live_used_ms = 0;
     a->last_tick_ms = app_now(a);
+    /* read aloud may be turned on up to here: the journal keeps it for the result */
+    json_t *o = json_loads(a->begin_payload, 0, NULL);
+    char *payload = o && json_object_set_new(o, "aloud", json_boolean(a->v.aloud)) == 0
+                        ? json_dumps(o, JSON_COMPACT)
+                        : NULL;
+    json_decref(o);
+    if (!payload) {
+        app_fail(a, "journal.error", "out of memory");
+        return;
+    }
+    free(a->begin_payload);
+    a->begin_payload = payload;
     if (!record(a, J_BEGIN, a->begin_payload)) return;
     klog_event(a->log, "attempt-started", "%s, attempt %d", a->attempt, a->v.attempt);
     flush_pending(a);
@@ -204,6 +216,7 @@ void exam_try_resume(app *a)
     a->live_used_ms = a->st.used_ms;
     a->last_tick_ms = app_now(a);
     a->v.name = a->st.name;
+    a->v.aloud = a->st.aloud;
     a->resuming = true;
     a->v.scr = SCR_WAIT;
     a->v.msg = "wait.resume";
@@ -427,6 +440,7 @@ bool exam_handle(app *a, const action *act)
         a->nip[0] = 0;
         v->msg = "";
         a->npending = 0;  /* what was held belongs to nobody who comes next */
+        v->aloud = false;  /* an accommodation is the participant's, not the seat's */
         v->seat++;
         return true;
     case SCR_CONFIRM:
