@@ -519,6 +519,47 @@ static int journal_count(room *r, size_t i, int kind)
     return n;
 }
 
+static void test_read_aloud_is_the_participants_accommodation_recorded_in_the_result(void **state)
+{
+    room *r = *state;
+    /* no audio device: the screen says so, read aloud stays off */
+    const app_view *v = act(r->a, ACT_ALOUD, 0, NULL);
+    assert_false(v->aloud);
+    assert_string_equal(v->msg, "aloud.noaudio");
+    v = act(r->a, ACT_ALOUD, 1, NULL);
+    assert_true(v->aloud);
+    assert_string_equal(v->msg, "aloud.on");
+    v = identify(r->a, 1, "1234");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    assert_true(v->aloud);
+    v = act(r->a, ACT_START, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    /* once the attempt runs, F1 changes nothing: the journal holds the setting */
+    assert_false(app_handle(r->a, &(action){.kind = ACT_ALOUD, .index = 1}));
+    assert_true(app_view_get(r->a)->aloud);
+    /* a restart keeps it */
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    assert_true(app_view_get(r->a)->aloud);
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    v = act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    json_t *o = read_result(r);
+    json_t *acc = json_object_get(o, "accommodations");
+    assert_true(json_is_true(json_object_get(acc, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 0);
+    json_decref(o);
+    /* the next participant starts without it */
+    v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_false(v->aloud);
+}
+
 static void test_a_time_out_on_review_or_confirm_says_so_before_the_result(void **state)
 {
     room *r = *state;
@@ -803,6 +844,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quitting_needs_the_proctor_code_and_is_an_incident,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_multi_answer_toggles_a_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read_aloud_is_the_participants_accommodation_recorded_in_the_result, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(test_a_time_out_on_review_or_confirm_says_so_before_the_result,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_up_is_the_earliest_of_the_clock_and_the_refresh,
