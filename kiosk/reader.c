@@ -124,7 +124,7 @@ void reader_update(reader *r, const app_view *v)
     say_seen_take(&r->seen, v);
 }
 
-int64_t reader_first_sample_ms(reader *r)
+double reader_first_sample_ms(reader *r)
 {
     return r ? speech_first_sample_ms(r->sp) : 0;
 }

@@ -31,8 +31,8 @@ bool reader_event(reader *r, const SDL_Event *e, const app_view *v, action *out)
 /* After the app changed the view: speaks what changed (see say_change). */
 void reader_update(reader *r, const app_view *v);
 
-/* The speech engine's clock of the first sample of the last text (for the
- * bench), 0 when none. */
-int64_t reader_first_sample_ms(reader *r);
+/* When the first sample of the last text was queued, on speech_clock_ms()
+ * (for the bench); 0 when none. */
+double reader_first_sample_ms(reader *r);
 
 #endif

@@ -7,7 +7,6 @@
 #include <SDL.h>
 #include <espeak-ng/speak_lib.h>
 
-#include "clk.h"
 #include "why.h"
 
 #define SPEECH_BUF_MS 40        /* espeak hands over audio in pieces this long */
@@ -23,7 +22,7 @@ struct speech {
     unsigned speaking;          /* gen of what the worker synthesises, 0 = none */
     bool quit;
     int rate;
-    int64_t first_ms;
+    double first_ms;
 };
 
 /* The espeak callback: queues a piece of samples unless a later say or stop
@@ -38,7 +37,7 @@ static int on_samples(short *wav, int n, espeak_EVENT *ev)
     bool stale = sp->speaking != sp->gen || sp->quit;
     if (!stale && wav && n > 0) {
         SDL_QueueAudio(sp->dev, wav, (Uint32)n * sizeof *wav);
-        if (!sp->first_ms) sp->first_ms = clk_mono_ms();
+        if (!sp->first_ms) sp->first_ms = speech_clock_ms();
     }
     SDL_UnlockMutex(sp->lock);
     return stale ? 1 : 0;
@@ -186,11 +185,16 @@ int speech_rate(const speech *sp)
     return sp ? sp->rate : 0;
 }
 
-int64_t speech_first_sample_ms(speech *sp)
+double speech_clock_ms(void)
+{
+    return (double)SDL_GetPerformanceCounter() * 1e3 / (double)SDL_GetPerformanceFrequency();
+}
+
+double speech_first_sample_ms(speech *sp)
 {
     if (!sp) return 0;
     SDL_LockMutex(sp->lock);
-    int64_t t = sp->first_ms;
+    double t = sp->first_ms;
     SDL_UnlockMutex(sp->lock);
     return t;
 }
@@ -199,7 +203,7 @@ bool speech_busy(speech *sp)
 {
     if (!sp) return false;
     SDL_LockMutex(sp->lock);
-    bool busy = sp->pending || sp->speaking == sp->gen || SDL_GetQueuedAudioSize(sp->dev) > 0;
+    bool busy = sp->pending || (sp->speaking && sp->speaking == sp->gen) || SDL_GetQueuedAudioSize(sp->dev) > 0;
     SDL_UnlockMutex(sp->lock);
     return busy;
 }

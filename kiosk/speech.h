@@ -33,9 +33,12 @@ void speech_stop(speech *sp);
 int speech_set_rate(speech *sp, int wpm);
 int speech_rate(const speech *sp);
 
-/* For tests and benches: the monotonic clock (ms, clk_mono_ms) when the
- * first samples of the last speech_say() were queued, 0 while none has been. */
-int64_t speech_first_sample_ms(speech *sp);
+/* For tests and benches: when the first samples of the last speech_say()
+ * were queued, in ms on SDL's performance counter (speech_clock_ms()); 0
+ * while none has been. */
+double speech_first_sample_ms(speech *sp);
+/* Now on the clock of speech_first_sample_ms(). */
+double speech_clock_ms(void);
 /* Whether audio of the last text is still queued or being synthesised. */
 bool speech_busy(speech *sp);
 
