@@ -24,8 +24,10 @@
 #define BANK_FORMAT_VERSION 2
 /* Session file format written: 2 stores the forms, drawn once by
  * bank_session_create(); 3 covers the schema with the MAC and keys the
- * PIN verifiers with the session's key. Earlier formats are refused. */
-#define BANK_SESSION_FORMAT_VERSION 3
+ * PIN verifiers with the session's key. 4 adds each participant's extra minutes
+ * (an accommodation) to the roster. Earlier formats are refused: the
+ * session is made again. */
+#define BANK_SESSION_FORMAT_VERSION 4
 #define BANK_SESSION_MAX 10000 /* participants a session holds at most */
 
 typedef enum bank_err {
@@ -417,7 +419,12 @@ typedef struct bank_session bank_session;
 #define BANK_TOKEN_LEN 10
 #define BANK_TOKEN_ALPHABET "ACDEFHJKLMNPRTUVWXY34679"
 
-/* Options for a new session. `roster_csv` is the nip,name,pin CSV;
+/* Extra minutes a roster line may grant at most. */
+#define BANK_EXTRA_MINUTES_MAX 600
+
+/* Options for a new session. `roster_csv` is the nip,name,pin CSV, with
+ * an optional fourth column extra_minutes (0..BANK_EXTRA_MINUTES_MAX, empty
+ * = 0: extra time granted to that participant as an accommodation);
  * `history_jsonl` (may be NULL) holds earlier forms of this exam, one
  * `bank draw --json` object a line. */
 typedef struct bank_session_spec {
@@ -463,6 +470,9 @@ const char *bank_session_exam_id(const bank_session *s);
 size_t bank_session_size(const bank_session *s);
 const char *bank_session_nip(const bank_session *s, size_t i);
 const char *bank_session_name(const bank_session *s, size_t i);
+/* Extra minutes the roster grants the i-th participant (0 = none, also
+ * for an i out of range). */
+int bank_session_extra_minutes(const bank_session *s, size_t i);
 /* Attempt number the session holds for `nip`; -1 when not on the roster. */
 int bank_session_attempt(const bank_session *s, const char *nip);
 /* Checks a PIN in constant time against the stored verifier (a slow hash

@@ -83,6 +83,7 @@ typedef struct app_view {
     const char *exam_title;    /* (not translated) */
     const char *exam_kind;     /* key: "kind.academic" ... */
     int nitems, minutes, attempt, ceiling, pass_mark;
+    int extra_minutes;         /* of `minutes`: extra time the roster grants (accommodation) */
     size_t cur;                /* item on screen (0-based) */
     const char *stem;          /* (not translated) */
     int noptions;

@@ -88,14 +88,24 @@ static void view_sync(app *a)
     v->warning = rem <= 60000 ? 1 : rem <= 300000 ? 5 : 0;
 }
 
-/* Sets the instruction facts of the view for the current form. */
+/* Position of `nip` on the roster, or the roster's size when it is not on it. */
+static size_t roster_pos(app *a, const char *nip)
+{
+    size_t i = 0;
+    while (i < bank_session_size(a->s) && strcmp(bank_session_nip(a->s, i), nip) != 0) i++;
+    return i;
+}
+
+/* Sets the instruction facts of the view for the current form: the time is
+ * the exam's with the extra minutes the roster grants this participant. */
 static void view_facts(app *a, const bank_form *f)
 {
     app_view *v = &a->v;
     v->exam_title = bank_exam_title(a->exam);
     v->exam_kind = kind_key(bank_exam_kind_of(a->exam));
     v->nitems = (int)bank_form_size(f);
-    v->minutes = bank_exam_minutes(a->exam);
+    v->extra_minutes = bank_session_extra_minutes(a->s, roster_pos(a, a->nip));
+    v->minutes = bank_exam_minutes(a->exam) + v->extra_minutes;
     v->attempt = bank_form_attempt(f);
     v->ceiling = bank_exam_ceiling(a->exam, v->attempt);
     v->pass_mark = bank_exam_pass_mark(a->exam);
@@ -130,9 +140,8 @@ static bool load_items(app *a, const bank_form *f)
 /* The participant's name from the roster. */
 static const char *roster_name(app *a, const char *nip)
 {
-    for (size_t i = 0; i < bank_session_size(a->s); i++)
-        if (strcmp(bank_session_nip(a->s, i), nip) == 0) return bank_session_name(a->s, i);
-    return "";
+    const char *name = bank_session_name(a->s, roster_pos(a, nip));
+    return name ? name : "";
 }
 
 void exam_prepare(app *a)
@@ -151,8 +160,9 @@ void exam_prepare(app *a)
     }
     char *form_json = bank_form_json(f);
     json_t *form = form_json ? json_loads(form_json, 0, NULL) : NULL;
-    json_t *o = json_pack("{s:o*, s:s, s:i}", "form", form, "name", roster_name(a, a->nip),
-                          "minutes", bank_exam_minutes(a->exam));
+    json_t *o = json_pack("{s:o*, s:s, s:i, s:i}", "form", form, "name",
+                          roster_name(a, a->nip), "minutes", a->v.minutes, "extra_minutes",
+                          a->v.extra_minutes);
     a->begin_payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     free(form_json);

@@ -260,7 +260,10 @@ static void screen_text(said *d, const texts *s, const app_view *v)
         texts_fill(a, sizeof a, texts_get(s, "instr.items.value"), (const char *[]){b}, 1);
         put_row(d, s, "instr.items", a);
         snprintf(b, sizeof b, "%d", v->minutes);
-        texts_fill(a, sizeof a, texts_get(s, "instr.minutes.value"), (const char *[]){b}, 1);
+        snprintf(c, sizeof c, "%d", v->extra_minutes);
+        texts_fill(a, sizeof a,
+                   texts_get(s, v->extra_minutes > 0 ? "instr.minutes.extra" : "instr.minutes.value"),
+                   (const char *[]){b, c}, 2);
         put_row(d, s, "instr.minutes", a);
         snprintf(b, sizeof b, "%d", v->attempt);
         texts_fill(a, sizeof a, texts_get(s, "instr.attempt.value"), (const char *[]){b}, 1);

@@ -198,6 +198,12 @@ static void test_instructions_speak_the_ceiling_and_pass_mark_in_the_screens_num
     v.ceiling = 0;  /* no ceiling: not shown, not spoken */
     say_screen(en, &v, out, sizeof out);
     lacks(out, "Highest score");
+    v.minutes = 100;  /* extra time the roster grants is said as the screen shows it */
+    v.extra_minutes = 10;
+    say_screen(en, &v, out, sizeof out);
+    has(out, "Time: 100 minutes (including 10 extra minutes).");
+    say_screen(id, &v, out, sizeof out);
+    has(out, "100 menit (termasuk 10 menit tambahan)");
     texts_free(en);
     texts_free(id);
 }

@@ -239,7 +239,7 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
         "delivery.disk", "delivery.bad_receipt", "delivery.core_key", "delivery.refused", "delivery.net.refused", "delivery.net.noroute",
         "delivery.net.resolve", "delivery.net.timeout", "delivery.net.tls", "aloud.on",
         "aloud.off", "aloud.noaudio", "say.chosen", "say.answer", "say.flag.on", "say.flag.off",
-        "say.time", "say.typed", "say.rate"};
+        "say.time", "say.typed", "say.rate", "instr.minutes.extra"};
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
         texts *s = load(langs[l]);
