@@ -121,15 +121,17 @@ int pg_results_of_exam(store *s, const char *exam_id,
 }
 
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-            int *disputes, char *why)
+            int *disputes, store_acc *acc, char *why)
 {
     PGresult *res = pg_once((pg_store *)s, "reading the best score", why,
-                            STORE_SQL_BEST("$1", "$2"), "tt", exam_id, nip);
+                            STORE_SQL_BEST("$1", "$2", STORE_PG_ACC), "tt", exam_id, nip);
     if (!res) return -1;
     int found = pg_num(res, 0, 0) > 0;
     *awarded = (int)pg_num(res, 0, 1);
     *passed = pg_num(res, 0, 2) != 0;
     *disputes = (int)pg_num(res, 0, 3);
+    acc->read_aloud = pg_num(res, 0, 4) != 0;
+    acc->extra_minutes = (int)pg_num(res, 0, 5);
     PQclear(res);
     return found;
 }

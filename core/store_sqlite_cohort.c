@@ -142,12 +142,12 @@ int sqlite_results_of_exam(store *s, const char *exam_id,
 }
 
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,
-                       bool *passed, int *disputes, char *why)
+                       bool *passed, int *disputes, store_acc *acc, char *why)
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
     if (sqlite_begin(ss, false, why)) return -1;
-    int rc = sqlite_select(ss, &r, "reading the best score", why, STORE_SQL_BEST("?1", "?2"),
+    int rc = sqlite_select(ss, &r, "reading the best score", why, STORE_SQL_BEST("?1", "?2", STORE_SQLITE_ACC),
                            "tt", exam_id, nip);
     sqlite_end(ss, false, rc, why);
     if (!rc) {
@@ -155,6 +155,8 @@ int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,
         *awarded = (int)STORE_CELL_NUM(&r, 0, 1);
         *passed = STORE_CELL_NUM(&r, 0, 2) != 0;
         *disputes = (int)STORE_CELL_NUM(&r, 0, 3);
+        acc->read_aloud = STORE_CELL_NUM(&r, 0, 4) != 0;
+        acc->extra_minutes = (int)STORE_CELL_NUM(&r, 0, 5);
     }
     sqlite_rows_free(&r);
     return rc;
