@@ -198,12 +198,3 @@ double speech_first_sample_ms(speech *sp)
     SDL_UnlockMutex(sp->lock);
     return t;
 }
-
-bool speech_busy(speech *sp)
-{
-    if (!sp) return false;
-    SDL_LockMutex(sp->lock);
-    bool busy = sp->pending || (sp->speaking && sp->speaking == sp->gen) || SDL_GetQueuedAudioSize(sp->dev) > 0;
-    SDL_UnlockMutex(sp->lock);
-    return busy;
-}

@@ -39,7 +39,5 @@ int speech_rate(const speech *sp);
 double speech_first_sample_ms(speech *sp);
 /* Now on the clock of speech_first_sample_ms(). */
 double speech_clock_ms(void);
-/* Whether audio of the last text is still queued or being synthesised. */
-bool speech_busy(speech *sp);
 
 #endif
