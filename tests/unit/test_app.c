@@ -529,7 +529,7 @@ static void test_read_aloud_is_the_participants_accommodation_recorded_in_the_re
     v = act(r->a, ACT_ALOUD, 1, NULL);
     assert_true(v->aloud);
     assert_string_equal(v->msg, "aloud.on");
-    v = identify(r->a, 1, "1234");
+    v = identify(r->a, 1, "1234567890");
     act(r->a, ACT_TEXT, 0, r->token);
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
@@ -568,8 +568,8 @@ static void test_extra_minutes_from_the_roster_lengthen_the_participants_time(vo
     bank *b = bank_open(r->cfg.bank_path, false, &e, why);
     assert_non_null(b);
     assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
-    snprintf(roster, sizeof roster, "nip,name,pin,extra_minutes\n%s,A,1234,15\n", fx_nip(0));
-    snprintf(roster + strlen(roster), sizeof roster - strlen(roster), "%s,B,1234,\n", fx_nip(1));
+    snprintf(roster, sizeof roster, "nip,name,pin,extra_minutes\n%s,A,1234567890,15\n", fx_nip(0));
+    snprintf(roster + strlen(roster), sizeof roster - strlen(roster), "%s,B,1234567890,\n", fx_nip(1));
     bank_session_spec spec = {.exam_id = "q", .roster_csv = roster, .roster_len = strlen(roster)};
     const char *path = fx_path(r->dir, "x.session");
     if (bank_session_create(b, &spec, path, r->token, why)) fail_msg("session: %s", why);
@@ -578,7 +578,7 @@ static void test_extra_minutes_from_the_roster_lengthen_the_participants_time(vo
     free((char *)r->cfg.session_path);
     r->cfg.session_path = strdup(path);
     r->a = app_new(&r->cfg);
-    const app_view *v = identify(r->a, 0, "1234");
+    const app_view *v = identify(r->a, 0, "1234567890");
     act(r->a, ACT_TEXT, 0, r->token);
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
@@ -604,7 +604,7 @@ static void test_extra_minutes_from_the_roster_lengthen_the_participants_time(vo
     json_decref(o);
     /* the next participant has the exam's time */
     act(r->a, ACT_NEXT_SEAT, 0, NULL);
-    identify(r->a, 1, "1234");
+    identify(r->a, 1, "1234567890");
     v = app_view_get(r->a);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
     assert_int_equal(v->minutes, 10);

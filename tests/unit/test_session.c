@@ -443,8 +443,8 @@ static void test_roster_extra_minutes_column_grants_extra_time_per_participant(v
     char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
     bank *b = fx_bank(dir, 1, 10);
     fx_exam(b, QUIZ);
-    const char *roster = "nip,name,pin,extra_minutes\n199001012024011001,A,1234,15\n"
-                         "199202022024012002,B,1234,\n199303032024011003,C,1234,0\n";
+    const char *roster = "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890,15\n"
+                         "199202022024012002,B,1234567890,\n199303032024011003,C,1234567890,0\n";
     bank_session_spec spec = {.exam_id = "quiz", .roster_csv = roster,
                               .roster_len = strlen(roster)};
     if (bank_session_create(b, &spec, fx_path(dir, "s.session"), token, why))
@@ -493,19 +493,19 @@ static void test_bad_extra_minutes_are_refused_with_line(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char roster[256];
         snprintf(roster, sizeof roster,
-                 "nip,name,pin,extra_minutes\n199001012024011001,A,1234,10\n"
-                 "199202022024012002,B,1234,%s\n", bad[i]);
+                 "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890,10\n"
+                 "199202022024012002,B,1234567890,%s\n", bad[i]);
         assert_int_equal(try_roster(b, dir, roster, why), BANK_EROSTER);
         assert_non_null(strstr(why, "line 3"));
         assert_non_null(strstr(why, "extra_minutes"));
     }
     /* another fourth column, or a line short of the column the header named */
-    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra\n199001012024011001,A,1234,10\n",
+    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra\n199001012024011001,A,1234567890,10\n",
                                 why), BANK_EROSTER);
-    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra_minutes\n199001012024011001,A,1234\n",
+    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890\n",
                                 why), BANK_EROSTER);
     assert_non_null(strstr(why, "line 2"));
-    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra_minutes\n199001012024011001,A,1234,600\n",
+    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890,600\n",
                                 why), BANK_OK);
     bank_close(b);
     fx_rmdir(dir);
