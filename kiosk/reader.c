@@ -117,6 +117,8 @@ void reader_update(reader *r, const app_view *v)
         r->last[0] = 0;
     }
     if (v->scr != r->seen.scr || v->cur != r->seen.cur) r->option = -1;
+    /* a resumed attempt comes back with read aloud on: the device opens without F1 */
+    if (v->aloud) audio(r);
     if (r->sp) {
         say_change(r->s, &r->seen, v, r->buf, sizeof r->buf);
         say(r, r->buf);

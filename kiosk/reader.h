@@ -28,7 +28,9 @@ void reader_free(reader *r);
  * ui must not map it; `out` is ACT_NONE unless the app must handle it. */
 bool reader_event(reader *r, const SDL_Event *e, const app_view *v, action *out);
 
-/* After the app changed the view: speaks what changed (see say_change). */
+/* After the app changed the view: speaks what changed (see say_change).
+ * When the view has read aloud on (a resumed attempt brings it back from the
+ * journal), the speech engine is opened here if F1 has not done so. */
 void reader_update(reader *r, const app_view *v);
 
 /* When the first sample of the last text was queued, on speech_clock_ms()

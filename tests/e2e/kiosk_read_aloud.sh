@@ -121,6 +121,18 @@ kd_keys F5
 loud "$from" || fail "F5 produced no speech"
 ok "F4 (time left) and F5 (unanswered) speak"
 
+# a power cut: the restarted kiosk reads aloud again without F1 (the journal keeps it on)
+kd_kill9
+# shellcheck disable=SC2086
+kd_start_kiosk $KARGS --state "$T/state" || fail "restart: $(cat "$KD_LOG")"
+kd_wait screen=wait msg=wait.resume || fail "resume asks for the token"
+kd_type "$TOKEN"; kd_keys Return
+kd_wait screen=exam answered=1 || fail "resumed exam: $(kd_state)"
+from=$(size)
+kd_keys F2
+loud "$from" || fail "no speech after the restart"
+ok "after a power cut the resumed attempt is read aloud again, without F1"
+
 # submit by keyboard; the result records read aloud as an accommodation
 kd_keys a s
 kd_wait screen=confirm || fail "confirm"
