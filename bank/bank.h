@@ -493,9 +493,10 @@ bool bank_pin_valid(const char *pin);
 /* Writes a random PIN of BANK_PIN_MIN digits (uniform) and a NUL.
  * BANK_ECRYPTO when no random numbers can be had. */
 bank_err bank_pin_generate(char pin[BANK_PIN_MIN + 1]);
-/* Reads a roster CSV with the header nip,name or nip,name,pin and writes
+/* Reads a roster CSV with the header nip,name or nip,name,pin (or
+ * nip,name,pin,extra_minutes, whose last column is carried through) and writes
  * into *out (malloc'd, *outlen bytes + NUL; caller wipes and frees) the
- * same roster as nip,name,pin with a fresh bank_pin_generate() PIN for
+ * same roster as nip,name,pin[,extra_minutes] with a fresh bank_pin_generate() PIN for
  * every row without one; *made (may be NULL) counts them. A PIN given
  * that is not bank_pin_valid() is refused (BANK_EROSTER, its line named);
  * neither are NIPs checked here (bank_session_create does). */

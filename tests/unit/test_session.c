@@ -350,6 +350,26 @@ static void test_roster_pins_fills_in_the_missing_pins_only(void **state)
     assert_non_null(strstr(why, "line 3: PIN must be 10 to 16 digits"));
 }
 
+static void test_roster_pins_carries_the_extra_minutes_through(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "", *out = NULL;
+    size_t len = 0, made = 0;
+    static const char in[] = "nip,name,pin,extra_minutes\n199001012024011001,A,,15\n"
+                             "199202022024012002,B,5555555555,\n";
+    assert_int_equal(bank_roster_pins(in, strlen(in), &out, &len, &made, why), BANK_OK);
+    assert_int_equal(made, 1);
+    static const char head[] = "nip,name,pin,extra_minutes\n199001012024011001,A,";
+    assert_int_equal(strncmp(out, head, strlen(head)), 0);
+    assert_non_null(strstr(out, ",15\n199202022024012002,B,5555555555,\n"));
+    free(out);
+    out = NULL;
+    static const char other[] = "nip,name,pin,extra\n199001012024011001,A,,15\n";
+    assert_int_equal(bank_roster_pins(other, strlen(other), &out, &len, &made, why),
+                     BANK_EROSTER);
+    assert_non_null(strstr(why, "extra_minutes"));
+}
+
 /* One history line of participant i, attempt a, over items t0-000.. */
 static void history_line(char *out, size_t cap, const char *exam, size_t i, int a)
 {
@@ -582,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_roster_errors_are_refused_with_line),
         cmocka_unit_test(test_roster_extra_minutes_column_grants_extra_time_per_participant),
         cmocka_unit_test(test_bad_extra_minutes_are_refused_with_line),
+        cmocka_unit_test(test_roster_pins_carries_the_extra_minutes_through),
         cmocka_unit_test(test_unknown_exam_and_short_pool_are_refused),
         cmocka_unit_test(test_token_unlocks_and_is_not_stored),
         cmocka_unit_test(test_pin_check_is_per_participant),
