@@ -65,6 +65,8 @@ INTERNAL_INC := -Ibank -Ikiosk -Icore -Iutil
 
 SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image 2>/dev/null)
 SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image 2>/dev/null)
+# read aloud: libespeak-ng synthesises, SDL2 plays (linked wherever the kiosk is)
+SDL_LIBS   += $(shell pkg-config --libs espeak-ng 2>/dev/null || echo -lespeak-ng)
 
 KIOSK_SRC := $(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 KIOSK_OBJ := $(KIOSK_SRC:%.c=$(BUILD)/%.o)

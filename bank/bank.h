@@ -26,10 +26,11 @@
 #define BANK_FORMAT_OLDEST 2
 /* Session file format written: 2 stores the forms, drawn once by
  * bank_session_create(); 3 covers the schema with the MAC and keys the
- * PIN verifiers with the session's key; 4 allows forms of up to 8 options.
- * A file of format 3 is still read; earlier formats are refused. */
-#define BANK_SESSION_FORMAT_VERSION 4
-#define BANK_SESSION_FORMAT_OLDEST 3
+ * PIN verifiers with the session's key; 4 allows forms of up to 8 options; 5 adds
+ * each participant's extra minutes (an accommodation) to the roster. Earlier
+ * formats are refused: the session is made again. */
+#define BANK_SESSION_FORMAT_VERSION 5
+#define BANK_SESSION_FORMAT_OLDEST 5
 #define BANK_IMAGE_MAX_BYTES (2 << 20) /* bytes of an item's image at most */
 #define BANK_IMAGE_MAX_SIDE 4096       /* pixels of its width or height at most */
 #define BANK_IMAGE_MAX_PIXELS (8 << 20) /* width x height at most */
@@ -452,7 +453,12 @@ typedef struct bank_session bank_session;
 #define BANK_TOKEN_LEN 10
 #define BANK_TOKEN_ALPHABET "ACDEFHJKLMNPRTUVWXY34679"
 
-/* Options for a new session. `roster_csv` is the nip,name,pin CSV;
+/* Extra minutes a roster line may grant at most. */
+#define BANK_EXTRA_MINUTES_MAX 600
+
+/* Options for a new session. `roster_csv` is the nip,name,pin CSV, with
+ * an optional fourth column extra_minutes (0..BANK_EXTRA_MINUTES_MAX, empty
+ * = 0: extra time granted to that participant as an accommodation);
  * `history_jsonl` (may be NULL) holds earlier forms of this exam, one
  * `bank draw --json` object a line. */
 typedef struct bank_session_spec {
@@ -508,6 +514,9 @@ const char *bank_session_exam_id(const bank_session *s);
 size_t bank_session_size(const bank_session *s);
 const char *bank_session_nip(const bank_session *s, size_t i);
 const char *bank_session_name(const bank_session *s, size_t i);
+/* Extra minutes the roster grants the i-th participant (0 = none, also
+ * for an i out of range). */
+int bank_session_extra_minutes(const bank_session *s, size_t i);
 /* Attempt number the session holds for `nip`; -1 when not on the roster. */
 int bank_session_attempt(const bank_session *s, const char *nip);
 /* Checks a PIN in constant time against the stored verifier (a slow hash
@@ -528,9 +537,10 @@ bool bank_pin_valid(const char *pin);
 /* Writes a random PIN of BANK_PIN_MIN digits (uniform) and a NUL.
  * BANK_ECRYPTO when no random numbers can be had. */
 bank_err bank_pin_generate(char pin[BANK_PIN_MIN + 1]);
-/* Reads a roster CSV with the header nip,name or nip,name,pin and writes
+/* Reads a roster CSV with the header nip,name or nip,name,pin (or
+ * nip,name,pin,extra_minutes, whose last column is carried through) and writes
  * into *out (malloc'd, *outlen bytes + NUL; caller wipes and frees) the
- * same roster as nip,name,pin with a fresh bank_pin_generate() PIN for
+ * same roster as nip,name,pin[,extra_minutes] with a fresh bank_pin_generate() PIN for
  * every row without one; *made (may be NULL) counts them. A PIN given
  * that is not bank_pin_valid() is refused (BANK_EROSTER, its line named);
  * neither are NIPs checked here (bank_session_create does). */

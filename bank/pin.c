@@ -35,11 +35,12 @@ bank_err bank_pin_generate(char pin[BANK_PIN_MIN + 1])
     return BANK_OK;
 }
 
-/* Checks the header of a roster to fill: nip,name with an optional pin. */
+/* Checks the header of a roster to fill: nip,name with an optional pin, and
+ * after it an optional extra_minutes (carried through as it is). */
 static bool pins_header(char **f, size_t nf)
 {
-    return (nf == 2 || nf == 3) && !strcasecmp(f[0], "nip") && !strcasecmp(f[1], "name") &&
-           (nf == 2 || !strcasecmp(f[2], "pin"));
+    return nf >= 2 && nf <= 4 && !strcasecmp(f[0], "nip") && !strcasecmp(f[1], "name") &&
+           (nf < 3 || !strcasecmp(f[2], "pin")) && (nf < 4 || !strcasecmp(f[3], "extra_minutes"));
 }
 
 bank_err bank_roster_pins(const char *csv, size_t len, char **out, size_t *outlen,
@@ -58,13 +59,14 @@ bank_err bank_roster_pins(const char *csv, size_t len, char **out, size_t *outle
     if (got < 0) {
         e = BANK_EPARSE;
     } else if (got == 0 || !pins_header(f, nf)) {
-        why_set(why, "line 1: roster header must be nip,name or nip,name,pin");
+        why_set(why, "line 1: roster header must be nip,name or nip,name,pin"
+                     " (or nip,name,pin,extra_minutes)");
         e = BANK_EROSTER;
     }
     size_t ncols = nf;
-    if (!e) sbuf_puts(&b, "nip,name,pin\n");
+    if (!e) sbuf_puts(&b, ncols == 4 ? "nip,name,pin,extra_minutes\n" : "nip,name,pin\n");
     while (!e && (got = csv_next(&r, &f, &nf, why)) > 0) {
-        const char *given = nf == 3 ? f[2] : "";
+        const char *given = nf >= 3 ? f[2] : "";
         if (nf != ncols && !(ncols == 3 && nf == 2)) {
             why_set(why, "line %d: expected %zu fields, found %zu", r.line, ncols, nf);
             e = BANK_EROSTER;
@@ -79,6 +81,7 @@ bank_err bank_roster_pins(const char *csv, size_t len, char **out, size_t *outle
             csv_cell(&b, f[0], true);
             csv_cell(&b, f[1], false);
             csv_cell(&b, given[0] ? given : pin, false);
+            if (ncols == 4) csv_cell(&b, f[3], false);  /* checked by bank_session_create */
             sbuf_puts(&b, "\n");
             nmade += !given[0];
             count++;

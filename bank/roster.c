@@ -54,6 +54,17 @@ void sess_people_free(sess_person *people, size_t n)
     free(people);
 }
 
+/* The extra_minutes field: empty = 0, else 0..BANK_EXTRA_MINUTES_MAX digits; -1 when not. */
+static int extra_minutes(const char *s)
+{
+    int v = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= 4) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v <= BANK_EXTRA_MINUTES_MAX ? v : -1;
+}
+
 /* Frees the PIN copies made by the roster parser. */
 static void pins_free(char **pins, size_t n)
 {
@@ -83,14 +94,22 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
         e = BANK_EROSTER;
     } else if (got < 0) {
         e = BANK_EPARSE;
-    } else if (nf != 3 || strcasecmp(f[0], "nip") || strcasecmp(f[1], "name") ||
-               strcasecmp(f[2], "pin")) {
-        why_set(why, "line %d: roster header must be nip,name,pin", r.line);
+    } else if ((nf != 3 && nf != 4) || strcasecmp(f[0], "nip") || strcasecmp(f[1], "name") ||
+               strcasecmp(f[2], "pin") || (nf == 4 && strcasecmp(f[3], "extra_minutes"))) {
+        why_set(why, "line %d: roster header must be nip,name,pin or nip,name,pin,extra_minutes",
+                r.line);
         e = BANK_EROSTER;
     }
+    size_t cols = nf;
+    int extra = 0;
     while (!e && (got = csv_next(&r, &f, &nf, why)) > 0) {
-        if (nf != 3) {
-            why_set(why, "line %d: expected 3 fields (nip,name,pin), found %zu", r.line, nf);
+        if (nf != cols) {
+            why_set(why, "line %d: expected %zu fields (%s), found %zu", r.line, cols,
+                    cols == 3 ? "nip,name,pin" : "nip,name,pin,extra_minutes", nf);
+            e = BANK_EROSTER;
+        } else if (cols == 4 && (extra = extra_minutes(f[3])) < 0) {
+            why_set(why, "line %d: extra_minutes must be a whole number from 0 to %d, not '%.20s'",
+                    r.line, BANK_EXTRA_MINUTES_MAX, f[3]);
             e = BANK_EROSTER;
         } else if (!bank_nip_valid(f[0])) {
             why_set(why, "line %d: '%.40s' is not a valid 18-digit NIP", r.line, f[0]);
@@ -132,6 +151,7 @@ bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, ch
         v[count].nip = strdup(f[0]);
         v[count].name = strdup(f[1]);
         v[count].attempt = 1;
+        v[count].extra_minutes = cols == 4 ? extra : 0;
         pv[count] = strdup(f[2]);
         lines[count] = r.line;
         count++;

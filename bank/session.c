@@ -19,7 +19,8 @@
 const char sess_schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE roster(pos INTEGER PRIMARY KEY, nip TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
-    " pin_salt BLOB NOT NULL, pin_hash BLOB NOT NULL, attempt INTEGER NOT NULL);"
+    " pin_salt BLOB NOT NULL, pin_hash BLOB NOT NULL, attempt INTEGER NOT NULL,"
+    " extra_minutes INTEGER NOT NULL);"
     "CREATE TABLE seen(nip TEXT NOT NULL, item TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " PRIMARY KEY(nip, item));"
     "CREATE TABLE forms(pos INTEGER PRIMARY KEY, box BLOB NOT NULL);";
@@ -47,7 +48,8 @@ static bank_err session_mac(sqlite3 *db, const uint8_t dkey[BC_KEY], uint8_t out
     static const char *const queries[] = {
         "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY 1, 2, 3, 4",
         "SELECT key, value FROM meta WHERE key <> 'mac' ORDER BY key",
-        "SELECT pos, nip, name, pin_salt, pin_hash, attempt FROM roster ORDER BY pos",
+        "SELECT pos, nip, name, pin_salt, pin_hash, attempt, extra_minutes FROM roster"
+        " ORDER BY pos",
         "SELECT nip, item, attempt FROM seen ORDER BY nip, item",
         "SELECT pos, box FROM forms ORDER BY pos",
     };
@@ -132,7 +134,7 @@ bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why)
 static bank_err write_people(sqlite3 *db, sess_person *p, size_t n, char *why)
 {
     sqlite3_stmt *r = NULL, *s = NULL;
-    int rc = sqlite3_prepare_v2(db, "INSERT INTO roster VALUES(?,?,?,?,?,?)", -1, &r, NULL);
+    int rc = sqlite3_prepare_v2(db, "INSERT INTO roster VALUES(?,?,?,?,?,?,?)", -1, &r, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db, "INSERT INTO seen VALUES(?,?,?)", -1, &s, NULL);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
@@ -143,6 +145,7 @@ static bank_err write_people(sqlite3 *db, sess_person *p, size_t n, char *why)
         sqlite3_bind_blob(r, 4, p[i].pin_salt, 16, SQLITE_STATIC);
         sqlite3_bind_blob(r, 5, p[i].pin_hash, 32, SQLITE_STATIC);
         sqlite3_bind_int(r, 6, p[i].attempt);
+        sqlite3_bind_int(r, 7, p[i].extra_minutes);
         rc = sqlite3_step(r) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
         for (size_t k = 0; rc == SQLITE_OK && k < p[i].nseen; k++) {
             sqlite3_reset(s);

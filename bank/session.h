@@ -18,6 +18,7 @@ typedef struct sess_person {
     char *nip, *name;
     uint8_t pin_salt[16], pin_hash[32];
     int attempt;          /* the attempt this session holds */
+    int extra_minutes;    /* extra time granted by the roster (an accommodation) */
     sess_seen *seen;      /* sorted by item id */
     size_t nseen;
 } sess_person;
@@ -46,7 +47,7 @@ extern const char sess_schema[];
 /* Last attempt on which `p` saw `item`, 0 if never. */
 int sess_seen_attempt(const sess_person *p, const char *item);
 
-/* Parses a roster CSV (nip,name,pin) into people (attempt 1, nothing
+/* Parses a roster CSV (nip,name,pin[,extra_minutes]) into people (attempt 1, nothing
  * seen, PIN kept in `pins` for hashing). Caller frees with sess_people_free(). */
 bank_err sess_parse_roster(const char *csv, size_t len, sess_person **people, char ***pins,
                            size_t *n, char *why);

@@ -42,7 +42,8 @@ static bank_err load_people(bank_session *s, char *why)
     s->people = calloc(n, sizeof *s->people);
     if (!s->people) return BANK_ENOMEM;
     rc = sqlite3_prepare_v2(s->db,
-                            "SELECT nip, name, pin_salt, pin_hash, attempt FROM roster"
+                            "SELECT nip, name, pin_salt, pin_hash, attempt, extra_minutes"
+                            " FROM roster"
                             " ORDER BY pos",
                             -1, &st, NULL);
     bank_err e = rc == SQLITE_OK ? BANK_OK : kdb_dberr(s->db, rc, "session roster", why);
@@ -51,8 +52,10 @@ static bank_err load_people(bank_session *s, char *why)
         const char *nip = (const char *)sqlite3_column_text(st, 0);
         const char *name = (const char *)sqlite3_column_text(st, 1);
         p->attempt = sqlite3_column_int(st, 4);
+        p->extra_minutes = sqlite3_column_int(st, 5);
         if (!nip || !name || sqlite3_column_bytes(st, 2) != 16 ||
-            sqlite3_column_bytes(st, 3) != 32 || p->attempt < 1) {
+            sqlite3_column_bytes(st, 3) != 32 || p->attempt < 1 || p->extra_minutes < 0 ||
+            p->extra_minutes > BANK_EXTRA_MINUTES_MAX) {
             why_set(why, "session roster row %zu is damaged", s->n);
             e = BANK_ECORRUPT;
             break;
@@ -289,6 +292,11 @@ const char *bank_session_nip(const bank_session *s, size_t i)
 const char *bank_session_name(const bank_session *s, size_t i)
 {
     return i < s->n ? s->people[i].name : NULL;
+}
+
+int bank_session_extra_minutes(const bank_session *s, size_t i)
+{
+    return i < s->n ? s->people[i].extra_minutes : 0;
 }
 
 int bank_session_attempt(const bank_session *s, const char *nip)

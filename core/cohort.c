@@ -110,11 +110,15 @@ static int kiosk_score(store *st, json_t *exam, recap_input *in, int *score, boo
 {
     int awarded = 0, disputes = 0;
     bool pass = false;
+    store_acc acc = {false, 0};
     if (!json_is_string(exam)) return 0;
-    int found = store_best(st, json_string_value(exam), in->nip, &awarded, &pass, &disputes, why);
+    int found =
+        store_best(st, json_string_value(exam), in->nip, &awarded, &pass, &disputes, &acc, why);
     if (found == 1) {
         if (score) *score = awarded;
         if (passed) *passed = pass;
+        in->read_aloud |= acc.read_aloud;
+        if (acc.extra_minutes > in->extra_minutes) in->extra_minutes = acc.extra_minutes;
     }
     if (disputes > 0) in->disputed |= bit;
     return found < 0 ? -1 : 0;

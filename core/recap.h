@@ -24,6 +24,8 @@ typedef struct recap_input {
     bool rpl_exempt;             /* passed the RPL pre-test: certificate without training */
     unsigned disputed;           /* RECAP_DISPUTED_* of the exams at which another record
                                     rivals a stored attempt (a 409 conflict, kept as evidence) */
+    bool read_aloud;             /* accommodations of the kiosk results: read aloud at an exam, */
+    int extra_minutes;           /* and the most extra minutes the roster granted */
 } recap_input;
 
 /* The kiosk exams of a cohort whose attempts may be disputed. */

@@ -341,6 +341,9 @@ static json_t *participant_json(const recap_input *in, const recap_row *r)
               put(o, "academic_self_paced", j_score(in->academic_self_paced)) &&
               put(o, "academic_distance", j_score(in->academic_distance)) &&
               put(o, "disputed", j_disputed(in->disputed)) &&
+              put(o, "accommodations",
+                  json_pack("{s:b, s:i}", "read_aloud", in->read_aloud, "extra_minutes",
+                            in->extra_minutes)) &&
               put(o, "behaviour_institution", j_score(r->behaviour_institution)) &&
               put(o, "attitude", j_score(r->attitude)) &&
               put(o, "academic", j_score(r->academic)) &&
@@ -417,7 +420,7 @@ char *recap_csv(const char *cohort_id, int run, const recap_input *in, const rec
     static const char header[] =
         "cohort,run,nip,name,behaviour_institution,attitude,academic,actualisation,pktbt,final,"
         "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule,"
-        "academic_self_paced,academic_distance,disputed\n";
+        "academic_self_paced,academic_distance,disputed,read_aloud,extra_minutes\n";
     sbuf b = {0};
     sbuf_add(&b, header, sizeof header - 1);
     char runs[16] = "preview";
@@ -445,6 +448,10 @@ char *recap_csv(const char *cohort_id, int run, const recap_input *in, const rec
                 snprintf(exams + strlen(exams), sizeof exams - strlen(exams), "%s%s",
                          exams[0] ? " " : "", DISPUTABLE[k].name);
         csv_cell(&b, exams, false);
+        char extra[16] = "";
+        if (in[i].extra_minutes > 0) snprintf(extra, sizeof extra, "%d", in[i].extra_minutes);
+        csv_cell(&b, in[i].read_aloud ? "yes" : "", false);
+        csv_cell(&b, extra, false);
         sbuf_add(&b, "\n", 1);
     }
     return sbuf_take(&b, NULL);
@@ -493,6 +500,10 @@ char *recap_csv_of_json(const char *json, char *why)
             for (size_t x = 0; x < NDISPUTABLE; x++)
                 if (json_is_string(d) && strcmp(json_string_value(d), DISPUTABLE[x].name) == 0)
                     in[i].disputed |= DISPUTABLE[x].bit;
+        json_t *acc = json_object_get(p, "accommodations");
+        json_t *xm = json_object_get(acc, "extra_minutes");
+        in[i].read_aloud = json_is_true(json_object_get(acc, "read_aloud"));
+        if (xm && !num_json_int(xm, 0, BANK_EXTRA_MINUTES_MAX, &in[i].extra_minutes)) bad = true;
         r->behaviour_institution = score_of(p, "behaviour_institution", &bad);
         r->attitude = score_of(p, "attitude", &bad);
         r->academic = score_of(p, "academic", &bad);

@@ -344,11 +344,13 @@ int store_results_of_exam(store *s, const char *exam_id,
 }
 
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-               int *disputes, char *why)
+               int *disputes, store_acc *acc, char *why)
 {
     STORE_CHECK(s, "best score", exam_id, nip, awarded && passed ? "" : NULL);
     int none = 0;
-    return s->ops->best(s, exam_id, nip, awarded, passed, disputes ? disputes : &none, why);
+    store_acc unused;
+    return s->ops->best(s, exam_id, nip, awarded, passed, disputes ? disputes : &none,
+                        acc ? acc : &unused, why);
 }
 
 int store_refusal_put(store *s, const store_refusal *r, char *why)

@@ -141,11 +141,19 @@ int store_results_of_session(store *s, const char *session_id,
  * nip then attempt: the item analysis. */
 int store_results_of_exam(store *s, const char *exam_id,
                           int (*fn)(const store_result *r, void *arg), void *arg, char *why);
-/* Best awarded score and passed flag of nip at exam_id, and how many rival
+/* The accommodations of a participant's stored results at one exam (result
+ * records of version 2 on): read aloud on at any attempt, the most extra minutes. */
+typedef struct store_acc {
+    bool read_aloud;
+    int extra_minutes;
+} store_acc;
+
+/* Best awarded score and passed flag of nip at exam_id, how many rival
  * records of its stored attempts are kept as evidence (*disputes, may be
- * NULL); 1 found, 0 none. */
+ * NULL), and the accommodations its results record (*acc, may be NULL);
+ * 1 found, 0 none. */
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-               int *disputes, char *why);
+               int *disputes, store_acc *acc, char *why);
 
 /* A refused upload, recorded so that the operator sees what arrived and
  * why it was not stored (`core results`). Fields not known (a record that

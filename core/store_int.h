@@ -56,7 +56,7 @@ struct store_ops {
                               int (*fn)(const store_result *r, void *arg), void *arg,
                               char *why);
     int (*best)(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-                int *disputes, char *why);
+                int *disputes, store_acc *acc, char *why);
     int (*refusal_put)(store *s, const store_refusal *r, char *why);
     int (*pending_put)(store *s, const store_pending *p, char *why);
     int (*pending_each)(store *s, const char *kiosk,
@@ -251,10 +251,18 @@ void sqlite_rows_free(sqlite_rows *rows);
     " ON CONFLICT (digest, code) DO UPDATE SET last_ms = excluded.last_ms,"               \
     " reason = excluded.reason, times = refusals.times + 1"
 /* The best score of exam E and NIP N, and the rival records kept as evidence. */
-#define STORE_SQL_BEST(E, N)                                                              \
+/* A(k): the backend's integer of the result record's accommodations.k (true = 1, a
+ * number as it is, absent = NULL); the SQL of store_best(). */
+#define STORE_SQL_BEST(E, N, A)                                                           \
     "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0),"               \
-    " (SELECT COUNT(*) FROM evidence WHERE exam_id = " E " AND nip = " N ")"              \
+    " (SELECT COUNT(*) FROM evidence WHERE exam_id = " E " AND nip = " N "),"             \
+    " COALESCE(MAX(" A("read_aloud") "), 0), COALESCE(MAX(" A("extra_minutes") "), 0)"   \
     " FROM results WHERE exam_id = " E " AND nip = " N
+#define STORE_SQLITE_ACC(k) "json_extract(json, '$.accommodations." k "')"
+#define STORE_PG_ACC(k)                                                                   \
+    "(CASE jsonb_typeof(json::jsonb #> '{accommodations," k "}')"                          \
+    " WHEN 'boolean' THEN ((json::jsonb #>> '{accommodations," k "}') = 'true')::int"      \
+    " WHEN 'number' THEN (json::jsonb #>> '{accommodations," k "}')::int END)"
 /* P(1) the session, '' for all */
 #define STORE_SQL_UPLOADS_WHERE(P) " WHERE " P(1) " = '' OR session_id = " P(1)
 #define STORE_SQL_UPLOADS(P)                                                              \
@@ -286,7 +294,7 @@ int sqlite_results_of_session(store *s, const char *session_id,
 int sqlite_results_of_exam(store *s, const char *exam_id,
                            int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-                int *disputes, char *why);
+                int *disputes, store_acc *acc, char *why);
 /* Refusals, waiting results and the uploads list (store_sqlite_upload.c). */
 int sqlite_refusal_put(store *s, const store_refusal *r, char *why);
 int sqlite_pending_put(store *s, const store_pending *p, char *why);
@@ -384,7 +392,7 @@ int pg_results_of_session(store *s, const char *session_id,
 int pg_results_of_exam(store *s, const char *exam_id,
                        int (*fn)(const store_result *r, void *arg), void *arg, char *why);
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-            int *disputes, char *why);
+            int *disputes, store_acc *acc, char *why);
 /* Refusals, waiting results and the uploads list (store_pg_upload.c). */
 int pg_refusal_put(store *s, const store_refusal *r, char *why);
 int pg_pending_put(store *s, const store_pending *p, char *why);

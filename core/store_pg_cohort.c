@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "bank.h"
 #include "store_int.h"
 #include "why.h"
 
@@ -132,16 +133,18 @@ int pg_results_of_exam(store *s, const char *exam_id,
 }
 
 int pg_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
-            int *disputes, char *why)
+            int *disputes, store_acc *acc, char *why)
 {
     PGresult *res = pg_once((pg_store *)s, "reading the best score", why,
-                            STORE_SQL_BEST("$1", "$2"), "tt", exam_id, nip);
+                            STORE_SQL_BEST("$1", "$2", STORE_PG_ACC), "tt", exam_id, nip);
     if (!res) return -1;
     int found = pg_num(res, 0, 0) > 0;
     *passed = pg_num(res, 0, 2) != 0;
     if (pg_int(res, 0, 1, 0, STORE_SCORE_MAX, "a best score", awarded, why) ||
-        pg_int(res, 0, 3, 0, STORE_COUNT_MAX, "a dispute count", disputes, why))
+        pg_int(res, 0, 3, 0, STORE_COUNT_MAX, "a dispute count", disputes, why) ||
+        pg_int(res, 0, 5, 0, BANK_EXTRA_MINUTES_MAX, "extra minutes", &acc->extra_minutes, why))
         found = -1;
+    acc->read_aloud = pg_num(res, 0, 4) != 0;
     PQclear(res);
     return found;
 }

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "bank.h"
 #include "store_int.h"
 #include "why.h"
 
@@ -150,20 +151,23 @@ int sqlite_results_of_exam(store *s, const char *exam_id,
 }
 
 int sqlite_best(store *s, const char *exam_id, const char *nip, int *awarded,
-                       bool *passed, int *disputes, char *why)
+                       bool *passed, int *disputes, store_acc *acc, char *why)
 {
     sqlite_store *ss = (sqlite_store *)s;
     sqlite_rows r;
     if (sqlite_begin(ss, false, why)) return -1;
-    int rc = sqlite_select(ss, &r, "reading the best score", why, STORE_SQL_BEST("?1", "?2"),
+    int rc = sqlite_select(ss, &r, "reading the best score", why, STORE_SQL_BEST("?1", "?2", STORE_SQLITE_ACC),
                            "tt", exam_id, nip);
     sqlite_end(ss, false, rc, why);
     if (!rc && (STORE_CELL_INT(&r, 0, 1, 0, STORE_SCORE_MAX, "a best score", awarded, why) ||
-                STORE_CELL_INT(&r, 0, 3, 0, STORE_COUNT_MAX, "a dispute count", disputes, why)))
+                STORE_CELL_INT(&r, 0, 3, 0, STORE_COUNT_MAX, "a dispute count", disputes, why) ||
+                STORE_CELL_INT(&r, 0, 5, 0, BANK_EXTRA_MINUTES_MAX, "extra minutes",
+                               &acc->extra_minutes, why)))
         rc = -1;
     else if (!rc) {
         rc = STORE_CELL_NUM(&r, 0, 0) > 0;
         *passed = STORE_CELL_NUM(&r, 0, 2) != 0;
+        acc->read_aloud = STORE_CELL_NUM(&r, 0, 4) != 0;
     }
     sqlite_rows_free(&r);
     return rc;

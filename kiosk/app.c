@@ -569,6 +569,24 @@ static bool handle_text(app *a, const action *act)
     return true;
 }
 
+/* F1 (participant or proctor) before the attempt begins: read aloud on or
+ * off; without an audio device it stays off and the screen says so. */
+static bool aloud_toggle(app *a, const action *act)
+{
+    screen s = a->v.scr == SCR_PROCTOR ? a->back : a->v.scr;
+    if (s != SCR_IDENTIFY && s != SCR_WAIT && s != SCR_INSTRUCTIONS) return false;
+    if (a->resuming) return false;  /* the journal's setting stands for a resumed attempt */
+    if (!a->v.aloud && !act->index) {
+        a->v.msg = "aloud.noaudio";
+        klog_event(a->log, "read-aloud", "no audio device: the exam goes on without speech");
+        return true;
+    }
+    a->v.aloud = !a->v.aloud;
+    a->v.msg = a->v.aloud ? "aloud.on" : "aloud.off";
+    klog_event(a->log, "read-aloud", "%s", a->v.aloud ? "on" : "off");
+    return true;
+}
+
 static bool handle(app *a, const action *act);
 
 bool app_handle(app *a, const action *act)
@@ -603,6 +621,7 @@ static bool handle(app *a, const action *act)
     case ACT_PROCTOR: proctor_open(a, false); return true;
     case ACT_FOCUS_LOST: exam_incident(a, "focus-lost"); return false;
     case ACT_DISPLAY: exam_incident(a, "display-changed"); return true;
+    case ACT_ALOUD: return aloud_toggle(a, act);
     default: break;
     }
     switch (a->v.scr) {

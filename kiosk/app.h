@@ -52,7 +52,9 @@ typedef enum action_kind {
     ACT_FONT_SMALLER,
     ACT_CONTRAST,      /* toggle the high-contrast theme */
     ACT_NEXT_SEAT,     /* on SCR_RESULT: lock the seat for the next participant */
-    ACT_CLEAR          /* remove the answer of the current item */
+    ACT_CLEAR,         /* remove the answer of the current item */
+    ACT_ALOUD          /* turn read aloud on or off before the attempt begins; `index`
+                        * 1 = speech works, 0 = no audio device (the app says so) */
 } action_kind;
 
 typedef struct action {
@@ -84,6 +86,7 @@ typedef struct app_view {
     const char *exam_title;    /* (not translated) */
     const char *exam_kind;     /* key: "kind.academic" ... */
     int nitems, minutes, attempt, ceiling, pass_mark;
+    int extra_minutes;         /* of `minutes`: extra time the roster grants (accommodation) */
     size_t cur;                /* item on screen (0-based) */
     const char *stem;          /* (not translated) */
     bool rich;                 /* stem and options are in Kisi's rich-text form */
@@ -112,6 +115,8 @@ typedef struct app_view {
     long long dmg_last_seq;    /* the last readable event of... */
     const char *dmg_last;      /* ...this participant (NIP; "" = none) */
     const char *dmg_kept;      /* the folder the damaged files go into */
+    bool aloud;                /* read aloud is on for this participant (an accommodation
+                                * recorded in the result); off again for the next one */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;

@@ -92,14 +92,24 @@ static void view_sync(app *a)
     v->warning = rem <= 60000 ? 1 : rem <= 300000 ? 5 : 0;
 }
 
-/* Sets the instruction facts of the view for the current form. */
+/* Position of `nip` on the roster, or the roster's size when it is not on it. */
+static size_t roster_pos(app *a, const char *nip)
+{
+    size_t i = 0;
+    while (i < bank_session_size(a->s) && strcmp(bank_session_nip(a->s, i), nip) != 0) i++;
+    return i;
+}
+
+/* Sets the instruction facts of the view for the current form: the time is
+ * the exam's with the extra minutes the roster grants this participant. */
 static void view_facts(app *a, const bank_form *f)
 {
     app_view *v = &a->v;
     v->exam_title = bank_exam_title(a->exam);
     v->exam_kind = kind_key(bank_exam_kind_of(a->exam));
     v->nitems = (int)bank_form_size(f);
-    v->minutes = bank_exam_minutes(a->exam);
+    v->extra_minutes = bank_session_extra_minutes(a->s, roster_pos(a, a->nip));
+    v->minutes = bank_exam_minutes(a->exam) + v->extra_minutes;
     v->attempt = bank_form_attempt(f);
     v->ceiling = bank_exam_ceiling(a->exam, v->attempt);
     v->pass_mark = bank_exam_pass_mark(a->exam);
@@ -134,9 +144,8 @@ static bool load_items(app *a, const bank_form *f)
 /* The participant's name from the roster. */
 static const char *roster_name(app *a, const char *nip)
 {
-    for (size_t i = 0; i < bank_session_size(a->s); i++)
-        if (strcmp(bank_session_nip(a->s, i), nip) == 0) return bank_session_name(a->s, i);
-    return "";
+    const char *name = bank_session_name(a->s, roster_pos(a, nip));
+    return name ? name : "";
 }
 
 /* Sets the journal's chain key of a->attempt, derived from the unlocked
@@ -170,8 +179,9 @@ void exam_prepare(app *a)
     }
     char *form_json = bank_form_json(f);
     json_t *form = form_json ? json_loads(form_json, 0, NULL) : NULL;
-    json_t *o = json_pack("{s:o*, s:s, s:i}", "form", form, "name", roster_name(a, a->nip),
-                          "minutes", bank_exam_minutes(a->exam));
+    json_t *o = json_pack("{s:o*, s:s, s:i, s:i}", "form", form, "name",
+                          roster_name(a, a->nip), "minutes", a->v.minutes, "extra_minutes",
+                          a->v.extra_minutes);
     a->begin_payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     free(form_json);
@@ -200,6 +210,18 @@ static void begin(app *a)
 {
     a->live_used_ms = 0;
     a->last_tick_ms = app_now(a);
+    /* read aloud may be turned on up to here: the journal keeps it for the result */
+    json_t *o = json_loads(a->begin_payload, 0, NULL);
+    char *payload = o && json_object_set_new(o, "aloud", json_boolean(a->v.aloud)) == 0
+                        ? json_dumps(o, JSON_COMPACT)
+                        : NULL;
+    json_decref(o);
+    if (!payload) {
+        app_fail(a, "journal.error", "out of memory");
+        return;
+    }
+    free(a->begin_payload);
+    a->begin_payload = payload;
     if (!record(a, J_BEGIN, a->begin_payload)) return;
     klog_event(a->log, "attempt-started", "%s, attempt %d", a->attempt, a->v.attempt);
     flush_pending(a);
@@ -246,6 +268,7 @@ void exam_resume(app *a)
     }
     if (!load_items(a, a->st.form)) return;
     a->v.name = a->st.name;
+    a->v.aloud = a->st.aloud;
     char payload[64];
     int64_t down = app_now(a) - a->st.last_wall_ms;
     snprintf(payload, sizeof payload, "{\"down_ms\":%lld}", (long long)(down > 0 ? down : 0));
@@ -507,6 +530,7 @@ bool exam_handle(app *a, const action *act)
         a->nip[0] = 0;
         v->msg = "";
         a->npending = 0;  /* what was held belongs to nobody who comes next */
+        v->aloud = false;  /* an accommodation is the participant's, not the seat's */
         v->seat++;
         return true;
     case SCR_CONFIRM:

@@ -16,6 +16,7 @@
 #include "klog.h"
 #include "secmem.h"
 #include "preview.h"
+#include "reader.h"
 #include "texts.h"
 #include "ui.h"
 #include "why.h"
@@ -203,7 +204,7 @@ static SDL_Window *open_window(const opts *o, const texts *s)
 }
 
 /* Runs until the app asks to quit. */
-static void run(app *a, ui *u, SDL_Window *win, bool windowed)
+static void run(app *a, ui *u, reader *rd, SDL_Window *win, bool windowed)
 {
     bool dirty = true;
     Uint64 deadline = 0;  /* 0 = no tick due */
@@ -231,11 +232,14 @@ static void run(app *a, ui *u, SDL_Window *win, bool windowed)
                 action reset = {.kind = ACT_DISPLAY};
                 dirty |= ui_apply(u, &reset);
             }
-            if (ui_map_event(u, &e, v, &act)) {
+            if (reader_event(rd, &e, v, &act)) {
+                if (act.kind != ACT_NONE) dirty |= app_handle(a, &act);
+            } else if (ui_map_event(u, &e, v, &act)) {
                 dirty |= ui_apply(u, &act);
                 dirty |= app_handle(a, &act);
                 if (act.kind == ACT_FOCUS_LOST && !windowed) SDL_RaiseWindow(win);
             }
+            reader_update(rd, app_view_get(a));
             /* redraw before the next event: clicks refer to what is shown */
             got = dirty ? 0 : SDL_PollEvent(&e);
         }
@@ -246,6 +250,7 @@ static void run(app *a, ui *u, SDL_Window *win, bool windowed)
             /* a tick on the exam screen changes the countdown only */
             if (changed && !dirty && ui_draw_tick(u, app_view_get(a))) changed = false;
             dirty |= changed;
+            reader_update(rd, app_view_get(a));
         }
     }
 }
@@ -338,17 +343,20 @@ int main(int argc, char **argv)
     SDL_Window *win = open_window(&o, s);
     ui *u = win ? ui_new(win, o.font, s, why) : NULL;
     app *a = u ? app_new(&o.cfg) : NULL;
+    reader *rd = a ? reader_new(s, o.lang) : NULL;
     if (!win) fprintf(stderr, "kiosk: cannot open a window: %s\n", SDL_GetError());
     else if (!u) fprintf(stderr, "kiosk: %s\n", why);
-    else if (!a) fprintf(stderr, "kiosk: out of memory\n");
+    else if (!a || !rd) fprintf(stderr, "kiosk: out of memory\n");
     else {
         SDL_EventState(SDL_MOUSEMOTION, SDL_IGNORE);
         SDL_EventState(SDL_FINGERMOTION, SDL_IGNORE);
         SDL_StartTextInput();
-        run(a, u, win, o.windowed);
+        reader_update(rd, app_view_get(a));
+        run(a, u, rd, win, o.windowed);
         rc = 0;
     }
-    if (!a) rc = 1;
+    if (!a || !rd) rc = 1;
+    reader_free(rd);
     app_free(a);
     ui_free(u);
     if (win) SDL_DestroyWindow(win);

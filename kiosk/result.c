@@ -76,17 +76,19 @@ char *result_json(const char *bank_id, const char *session_id, const sitting *s,
                            score->ceiling, "awarded", score->awarded, "band",
                            score->band ? score->band : bank_band(score->awarded), "passed",
                            score->passed);
+    json_t *acc = json_pack("{s:b, s:i}", "read_aloud", s->aloud, "extra_minutes",
+                            s->extra_minutes);
     json_t *o = json_pack(
         "{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:o*, s:o*, s:o*, s:s, s:I, s:I, s:o*, s:s, "
-        "s:s, s:I}",
+        "s:s, s:I, s:o*}",
         "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session",
         session_id, "exam", bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
         "attempt", bank_form_attempt(f), "form", form_json(f), "answers", answers_json(s),
         "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->submit_used_ms,
         "down_ms", (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,
-        "kiosk", kiosk_pub, "finished_ms", (json_int_t)finished_ms);
+        "kiosk", kiosk_pub, "finished_ms", (json_int_t)finished_ms, "accommodations", acc);
     /* with o*, a NULL member (out of memory) is left out: a record missing one is refused */
-    char *text = o && json_object_size(o) == 18
+    char *text = o && json_object_size(o) == 19
                      ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT)
                      : NULL;
     json_decref(o);

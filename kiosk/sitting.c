@@ -75,6 +75,9 @@ static int apply_begin(sitting *s, json_t *o, char *why)
     s->flag = flag;
     s->cur = 0;
     s->limit_ms = (int64_t)minutes * 60000;
+    s->aloud = json_is_true(json_object_get(o, "aloud"));
+    json_int_t extra = json_integer_value(json_object_get(o, "extra_minutes"));
+    s->extra_minutes = extra > 0 && extra < minutes ? (int)extra : 0;
     text_copy(s->name, sizeof s->name, name);
     return 0;
 }

@@ -24,7 +24,7 @@ typedef struct sitting {
     int64_t *answer_ms;     /* used_ms when each answer was last changed, -1 = never */
     bool *flag;
     size_t cur;             /* item on screen */
-    int64_t limit_ms;       /* minutes x 60000 */
+    int64_t limit_ms;       /* minutes x 60000 (the extra minutes included) */
     int64_t used_ms;        /* charged so far (from the last event) */
     int64_t last_wall_ms;   /* wall time of the last event */
     int64_t down_ms;        /* total time the kiosk was down during the attempt */
@@ -38,6 +38,8 @@ typedef struct sitting {
     size_t submit_incidents;/* incidents journalled before it */
     char submit_hash[65];   /* its chain link ("" when applied outside a replay) */
     bool has_result;
+    bool aloud;             /* read aloud was on (J_BEGIN "aloud", an accommodation) */
+    int extra_minutes;      /* extra time granted, within limit_ms (J_BEGIN "extra_minutes") */
 } sitting;
 
 /* Resets s to empty (frees what it held). */

@@ -1,5 +1,6 @@
 /* ui_exam.c -- the exam screen (header, stem, options, navigator, buttons), review and confirmation. */
 #include "ui_int.h"
+#include "say.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -45,19 +46,7 @@ int ui_exam_header_h(const ui *u)
 void ui_warning_text(const ui *u, const app_view *v, char *out, size_t n)
 {
     if (n) out[0] = 0;
-    if (!v || !v->warning) return;
-    int64_t ms = v->remaining_ms > 0 ? v->remaining_ms : 0;
-    long secs = (long)((ms + 999) / 1000);  /* as the clock shows it */
-    char a[24], b[24];
-    const char *args[] = {a, b};
-    if (v->warning == 1) {
-        snprintf(a, sizeof a, "%ld", secs);
-        texts_fill(out, n, ui_str(u, "exam.warn1"), args, 1);
-        return;
-    }
-    snprintf(a, sizeof a, "%ld", secs / 60);
-    snprintf(b, sizeof b, "%ld", secs % 60);
-    texts_fill(out, n, ui_str(u, "exam.warn5"), args, 2);
+    if (v) say_warning(u->s, v, out, n);
 }
 
 /* `s` in at most two lines of `font` in w x h at x,y (vertically centred);

@@ -1,5 +1,6 @@
 /* ui_paint.c -- shapes and the common widgets: buttons, header, footer, message boxes. */
 #include "ui_int.h"
+#include "say.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -104,13 +105,7 @@ void ui_button_f(ui *u, SDL_Rect r, const char *label, int font, bool primary, b
 
 void ui_score(const ui *u, int v, char *out, size_t n)
 {
-    const char *dec = texts_get(u->s, "fmt.decimal");
-    if (strcmp(dec, "fmt.decimal") == 0) dec = ",";
-    if (v < 0) {
-        snprintf(out, n, "-");
-        return;
-    }
-    snprintf(out, n, "%d%s%02d", v / 100, dec, v % 100);
+    say_score(u->s, v, out, n);
 }
 
 int ui_header_h(const ui *u)
@@ -166,7 +161,8 @@ int ui_message_h(ui *u, int width, const char *text)
 
 bool ui_msg_is_info(const char *key)
 {
-    static const char *const info[] = {"exam.saved", "exam.cleared", "wait.resume", "proctor.hint"};
+    static const char *const info[] = {"exam.saved", "exam.cleared", "wait.resume", "proctor.hint",
+                                       "aloud.on", "aloud.off"};
     for (size_t i = 0; key && i < sizeof info / sizeof *info; i++)
         if (strcmp(key, info[i]) == 0) return true;
     return false;

@@ -230,8 +230,13 @@ static int instructions(ui *u, const app_view *v, int x, int y, int w, bool draw
     const char *arg[] = {a};
     snprintf(a, sizeof a, "%d", v->nitems);
     texts_fill(items, sizeof items, ui_str(u, "instr.items.value"), arg, 1);
+    char extra[16];
+    const char *marg[] = {a, extra};
     snprintf(a, sizeof a, "%d", v->minutes);
-    texts_fill(mins, sizeof mins, ui_str(u, "instr.minutes.value"), arg, 1);
+    snprintf(extra, sizeof extra, "%d", v->extra_minutes);
+    texts_fill(mins, sizeof mins,
+               ui_str(u, v->extra_minutes > 0 ? "instr.minutes.extra" : "instr.minutes.value"),
+               marg, 2);
     snprintf(a, sizeof a, "%d", v->attempt);
     texts_fill(att, sizeof att, ui_str(u, "instr.attempt.value"), arg, 1);
     ui_score(u, v->ceiling, ceil, sizeof ceil);

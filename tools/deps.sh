@@ -5,6 +5,9 @@ set -eu
 what=${1:-test}
 base="make gcc pkg-config libssl-dev libsqlite3-dev libjansson-dev libxml2-dev libcmocka-dev sqlite3"
 kiosk="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xdotool imagemagick"
+# read aloud: the espeak-ng library and its voices (id, en); sox measures the audio in tests
+speech="libespeak-ng-dev espeak-ng-data"
+soxtest="sox"
 core="libcurl4-openssl-dev libmicrohttpd-dev libpq-dev curl"
 # the PostgreSQL server: tests/e2e/core_postgres.sh runs a throw-away cluster of it
 pgserver="postgresql"
@@ -19,10 +22,10 @@ browser="chromium"
 command -v node >/dev/null 2>&1 || browser="$browser nodejs"
 command -v npm >/dev/null 2>&1 || browser="$browser npm"
 case "$what" in
-  test) pkgs="$base $kiosk $core $pgserver $deb $fuzzer $browser" ;;
-  demo) pkgs="$base $kiosk $core" ;;
+  test) pkgs="$base $kiosk $speech $soxtest $core $pgserver $deb $fuzzer $browser" ;;
+  demo) pkgs="$base $kiosk $speech $core" ;;
   fuzz) pkgs="$base $fuzzer" ;;
-  deb) pkgs="$base $kiosk $core $deb" ;;
+  deb) pkgs="$base $kiosk $speech $core $deb" ;;
   *) echo "deps.sh: unknown set '$what' (test, demo, fuzz, deb)" >&2; exit 2 ;;
 esac
 missing=""

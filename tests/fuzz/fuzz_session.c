@@ -10,9 +10,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define KAT_TOKEN "WMWDNW6NYD"  /* tests/kat/token: the test session's proctor token */
-
 static bank *kat;
+static char kat_token[64]; /* tests/kat/token: the known-answer session's token */
 
 /* Closes the bank at exit. */
 static void done(void)
@@ -32,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         atexit(done);
+        FILE *f = fopen("tests/kat/token", "r");
+        if (!f || !fgets(kat_token, sizeof kat_token, f)) {
+            fprintf(stderr, "fuzz_session: cannot read tests/kat/token\n");
+            abort();
+        }
+        fclose(f);
+        kat_token[strcspn(kat_token, "\r\n")] = 0;
     }
     bank_session *s = bank_session_open_mem(kat, data, size, "fuzz.session", &err, why);
     if (!s) {
@@ -40,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         return 0;
     }
-    if (bank_session_unlock(s, KAT_TOKEN, strlen(KAT_TOKEN), why) == BANK_OK &&
+    if (bank_session_unlock(s, kat_token, strlen(kat_token), why) == BANK_OK &&
         (strlen(bank_session_id(s)) != 32 || !bank_session_exam_id(s)))
         abort();
     bank_session_close(s);

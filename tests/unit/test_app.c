@@ -422,6 +422,98 @@ static int journal_count(room *r, size_t i, int kind)
     return n;
 }
 
+static void test_read_aloud_is_the_participants_accommodation_recorded_in_the_result(void **state)
+{
+    room *r = *state;
+    /* no audio device: the screen says so, read aloud stays off */
+    const app_view *v = act(r->a, ACT_ALOUD, 0, NULL);
+    assert_false(v->aloud);
+    assert_string_equal(v->msg, "aloud.noaudio");
+    v = act(r->a, ACT_ALOUD, 1, NULL);
+    assert_true(v->aloud);
+    assert_string_equal(v->msg, "aloud.on");
+    v = identify(r->a, 1, "1234567890");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    assert_true(v->aloud);
+    v = act(r->a, ACT_START, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    /* once the attempt runs, F1 changes nothing: the journal holds the setting */
+    assert_false(app_handle(r->a, &(action){.kind = ACT_ALOUD, .index = 1}));
+    assert_true(app_view_get(r->a)->aloud);
+    /* a restart keeps it */
+    app_free(r->a);
+    r->a = app_new(&r->cfg);
+    assert_true(app_view_get(r->a)->aloud);
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    v = act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    json_t *o = read_result(r);
+    json_t *acc = json_object_get(o, "accommodations");
+    assert_true(json_is_true(json_object_get(acc, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 0);
+    json_decref(o);
+    /* the next participant starts without it */
+    v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    assert_int_equal(v->scr, SCR_IDENTIFY);
+    assert_false(v->aloud);
+}
+
+static void test_extra_minutes_from_the_roster_lengthen_the_participants_time(void **state)
+{
+    room *r = *state;
+    char why[WHY_SIZE] = "", roster[256];
+    bank_err e = BANK_OK;
+    bank *b = bank_open(r->cfg.bank_path, false, &e, why);
+    assert_non_null(b);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    snprintf(roster, sizeof roster, "nip,name,pin,extra_minutes\n%s,A,1234567890,15\n", fx_nip(0));
+    snprintf(roster + strlen(roster), sizeof roster - strlen(roster), "%s,B,1234567890,\n", fx_nip(1));
+    bank_session_spec spec = {.exam_id = "q", .roster_csv = roster, .roster_len = strlen(roster)};
+    const char *path = fx_path(r->dir, "x.session");
+    if (bank_session_create(b, &spec, path, r->token, why)) fail_msg("session: %s", why);
+    bank_close(b);
+    app_free(r->a);
+    free((char *)r->cfg.session_path);
+    r->cfg.session_path = strdup(path);
+    r->a = app_new(&r->cfg);
+    const app_view *v = identify(r->a, 0, "1234567890");
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    assert_int_equal(v->minutes, 25);  /* the exam's 10 and 15 extra */
+    assert_int_equal(v->extra_minutes, 15);
+    v = act(r->a, ACT_START, 0, NULL);
+    assert_int_equal(v->remaining_ms, 25 * 60000);
+    /* the limit holds through a restart: it is in the journal */
+    app_free(r->a);
+    fake_now += 11 * 60000;
+    r->a = app_new(&r->cfg);
+    act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_EXAM);
+    assert_int_equal(v->remaining_ms, 25 * 60000);  /* time does not run while the kiosk is down */
+    act(r->a, ACT_SUBMIT, 0, NULL);
+    v = act(r->a, ACT_YES, 0, NULL);
+    assert_int_equal(v->scr, SCR_RESULT);
+    json_t *o = read_result(r);
+    json_t *acc = json_object_get(o, "accommodations");
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 15);
+    assert_true(json_is_false(json_object_get(acc, "read_aloud")));
+    json_decref(o);
+    /* the next participant has the exam's time */
+    act(r->a, ACT_NEXT_SEAT, 0, NULL);
+    identify(r->a, 1, "1234567890");
+    v = app_view_get(r->a);
+    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    assert_int_equal(v->minutes, 10);
+    assert_int_equal(v->extra_minutes, 0);
+}
+
 static void test_a_time_out_on_review_or_confirm_says_so_before_the_result(void **state)
 {
     room *r = *state;
@@ -706,6 +798,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quitting_needs_the_proctor_code_and_is_an_incident,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_multi_answer_toggles_a_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_read_aloud_is_the_participants_accommodation_recorded_in_the_result, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_extra_minutes_from_the_roster_lengthen_the_participants_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_time_out_on_review_or_confirm_says_so_before_the_result,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_wake_up_is_the_earliest_of_the_clock_and_the_refresh,

@@ -171,6 +171,32 @@ static void test_each_exam_score_shows_and_disputed_attempts_are_flagged(void **
     free(p);
 }
 
+static void test_the_recap_shows_the_accommodations_of_the_kiosk_results(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", digest[65];
+    memset(digest, 'e', 64);
+    digest[64] = 0;
+    const char *json = "{\"form\":{\"exam\":\"akad\",\"participant\":\"" NIP_A "\"},"
+                       "\"accommodations\":{\"extra_minutes\":15,\"read_aloud\":true}}";
+    store_result r = {"s1", "akad", "latsar", "academic", NIP_A, 1, 8000, 8000, true, digest,
+                      json, "{}", KEY, 1000, 0};
+    assert_int_equal(store_result_put(x->st, &r, why), STORE_NEW);
+    assert_int_equal(put(x, "akad", NIP_B, 6500, 'c'), STORE_NEW);
+    cohort_err e;
+    char *p = cohort_recap_preview(x->st, "c1", &e);
+    assert_non_null(p);
+    json_t *o = json_loads(p, 0, NULL);
+    json_t *a = json_object_get(person(o, 0), "accommodations");
+    json_t *b = json_object_get(person(o, 1), "accommodations");
+    assert_true(json_is_true(json_object_get(a, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(a, "extra_minutes")), 15);
+    assert_true(json_is_false(json_object_get(b, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(b, "extra_minutes")), 0);
+    json_decref(o);
+    free(p);
+}
+
 static void test_aspects_of_a_nip_off_the_roster_store_nothing(void **state)
 {
     fx *x = *state;
@@ -198,6 +224,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_run_recorded_yet_says_how_to_record_one, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_recap_shows_the_accommodations_of_the_kiosk_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_exam_score_shows_and_disputed_attempts_are_flagged,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_aspects_of_a_nip_off_the_roster_store_nothing, setup,

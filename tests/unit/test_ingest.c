@@ -18,6 +18,7 @@
 #include "analysis.h"
 #include "fixture.h"
 #include "ingest.h"
+#include "proto.h"
 #include "why.h"
 
 #define SESSIONS 36 /* more than the core keeps open */
@@ -411,14 +412,17 @@ static void test_result_record_of_a_newer_version_is_refused_by_name(void **stat
     approve(x);
     bank_session *s = add_session(x, "v.session", fx_nip(0));
     char *text = record(x, s, fx_nip(0), sig);
-    char *newer = amend(x, text, "\"version\":2", sig);
+    char newer_v[32], this_v[32];
+    snprintf(newer_v, sizeof newer_v, "\"version\":%d", PROTO_RESULT_VERSION + 1);
+    snprintf(this_v, sizeof this_v, "\"version\":%d", PROTO_RESULT_VERSION);
+    char *newer = amend(x, text, newer_v, sig);
     ingest_outcome o;
     core_ingest(x->c, newer, strlen(newer), bank_signer_pub(x->k), sig, 1000, &o);
     assert_int_equal(o.status, 422);
     assert_string_equal(o.code, "unsupported-version");
     assert_non_null(strstr(o.reason, "upgrade the core"));
     free(newer);
-    newer = amend(x, text, "\"version\":1", sig);
+    newer = amend(x, text, this_v, sig);
     assert_int_equal(ingest(x, newer, sig, code), 201);
     free(newer);
     free(text);

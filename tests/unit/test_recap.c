@@ -627,6 +627,8 @@ static void test_csv_prints_decimals_quotes_rules_and_defuses_formulas(void **s)
     in[1].pktbt = RECAP_NONE;
     in[1].academic_distance = 7525;
     in[1].disputed = RECAP_DISPUTED_SELF_PACED | RECAP_DISPUTED_RPL;
+    in[1].read_aloud = true;
+    in[1].extra_minutes = 15;
     recap_row rows[2];
     for (int i = 0; i < 2; i++) recap_compute(&in[i], &rows[i]);
     char *c = recap_csv("c1", 1, in, rows, 2);
@@ -635,13 +637,13 @@ static void test_csv_prints_decimals_quotes_rules_and_defuses_formulas(void **s)
         c,
         "cohort,run,nip,name,behaviour_institution,attitude,academic,actualisation,pktbt,final,"
         "attitude_band,academic_band,actualisation_band,pktbt_band,final_band,outcome,rule,"
-        "academic_self_paced,academic_distance,disputed\n"
+        "academic_self_paced,academic_distance,disputed,read_aloud,extra_minutes\n"
         "c1,1," NIP1 ",Andi Pratama,80.00,80.00,80.00,68.40,80.00,74.20,Cukup memuaskan,"
         "Cukup memuaskan,Kurang memuaskan,Cukup memuaskan,Cukup memuaskan,tidak lulus,"
-        "\"failed: absent 3 days, more than 2\",80.00,80.00,\n"
+        "\"failed: absent 3 days, more than 2\",80.00,80.00,,,\n"
         "c1,1," NIP2 ",\"'=1+1, \"\"x\"\"\",80.00,80.00,77.63,80.00,,,Cukup memuaskan,"
         "Cukup memuaskan,Cukup memuaskan,,,belum lengkap,incomplete: missing pktbt,80.00,75.25,"
-        "self_paced rpl\n");
+        "self_paced rpl,yes,15\n");
     free(c);
 }
 
@@ -652,6 +654,8 @@ static void test_preview_has_no_run_and_the_csv_of_its_json_is_its_csv(void **s)
     snprintf(in[1].nip, sizeof in[1].nip, NIP2);
     in[1].academic_self_paced = RECAP_NONE;
     in[1].disputed = RECAP_DISPUTED_DISTANCE;
+    in[1].read_aloud = true;
+    in[1].extra_minutes = 20;
     recap_row rows[2];
     for (int i = 0; i < 2; i++) recap_compute(&in[i], &rows[i]);
     char *j = recap_json("c1", 0, in, rows, 2), why[WHY_SIZE] = "";
@@ -666,6 +670,12 @@ static void test_preview_has_no_run_and_the_csv_of_its_json_is_its_csv(void **s)
                         "distance");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "summary"), "disputed")),
                      1);
+    json_t *acc = json_object_get(q, "accommodations");
+    assert_true(json_is_true(json_object_get(acc, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 20);
+    acc = json_object_get(json_array_get(json_object_get(o, "participants"), 0), "accommodations");
+    assert_true(json_is_false(json_object_get(acc, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 0);
     json_decref(o);
     char *direct = recap_csv("c1", 0, in, rows, 2), *via = recap_csv_of_json(j, why);
     assert_non_null(via);

@@ -119,9 +119,12 @@ static void test_result_json_holds_every_documented_field_canonically(void **sta
     char *again = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
     assert_string_equal(again, text);
     free(again);
-    assert_int_equal(json_object_size(o), 18);
+    assert_int_equal(json_object_size(o), 19);
     assert_string_equal(json_string_value(json_object_get(o, "kind")), "kisi-result");
-    assert_int_equal(json_integer_value(json_object_get(o, "version")), 1);
+    assert_int_equal(json_integer_value(json_object_get(o, "version")), 2);
+    json_t *acc = json_object_get(o, "accommodations");
+    assert_true(json_is_false(json_object_get(acc, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 0);
     assert_string_equal(json_string_value(json_object_get(o, "bank")), BANKID);
     assert_string_equal(json_string_value(json_object_get(o, "session")), "s1");
     assert_string_equal(json_string_value(json_object_get(o, "exam")), "quiz");
@@ -157,6 +160,26 @@ static void test_result_json_holds_every_documented_field_canonically(void **sta
     assert_int_equal(json_integer_value(json_object_get(o, "finished_ms")), 1700000009000);
     json_decref(o);
     free(text);
+}
+
+static void test_result_records_read_aloud_and_extra_time_as_accommodations(void **state)
+{
+    (void)state;
+    sitting s = {0};
+    ev(&s, J_BEGIN, 0,
+       "{\"form\":" FORM ",\"name\":\"X\",\"minutes\":30,\"aloud\":true,\"extra_minutes\":10}");
+    ev(&s, J_SUBMIT, 1000, "{\"why\":\"participant\"}");
+    assert_int_equal(s.limit_ms, 30 * 60000);  /* the extra minutes are within the limit */
+    bank_score sc = {.raw = 0, .ceiling = 10000, .awarded = 0, .band = "Kurang"};
+    char *text = result_json(BANKID, "s1", &s, &sc, HEAD, "k", 1);
+    assert_non_null(text);
+    json_t *o = json_loads(text, 0, NULL);
+    json_t *acc = json_object_get(o, "accommodations");
+    assert_true(json_is_true(json_object_get(acc, "read_aloud")));
+    assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 10);
+    json_decref(o);
+    free(text);
+    sitting_clear(&s);
 }
 
 static void test_result_json_needs_a_submitted_sitting(void **state)
@@ -293,6 +316,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_result_json_holds_every_documented_field_canonically),
+        T(test_result_records_read_aloud_and_extra_time_as_accommodations),
         T(test_result_json_needs_a_submitted_sitting),
         T(test_result_signature_verifies_and_detects_one_byte_change),
         T(test_storing_the_same_result_again_is_harmless),

@@ -387,6 +387,26 @@ static void test_roster_pins_fills_in_the_missing_pins_only(void **state)
     assert_non_null(strstr(why, "line 3: PIN must be 10 to 16 digits"));
 }
 
+static void test_roster_pins_carries_the_extra_minutes_through(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "", *out = NULL;
+    size_t len = 0, made = 0;
+    static const char in[] = "nip,name,pin,extra_minutes\n199001012024011001,A,,15\n"
+                             "199202022024012002,B,5555555555,\n";
+    assert_int_equal(bank_roster_pins(in, strlen(in), &out, &len, &made, why), BANK_OK);
+    assert_int_equal(made, 1);
+    static const char head[] = "nip,name,pin,extra_minutes\n199001012024011001,A,";
+    assert_int_equal(strncmp(out, head, strlen(head)), 0);
+    assert_non_null(strstr(out, ",15\n199202022024012002,B,5555555555,\n"));
+    free(out);
+    out = NULL;
+    static const char other[] = "nip,name,pin,extra\n199001012024011001,A,,15\n";
+    assert_int_equal(bank_roster_pins(other, strlen(other), &out, &len, &made, why),
+                     BANK_EROSTER);
+    assert_non_null(strstr(why, "extra_minutes"));
+}
+
 /* One history line of participant i, attempt a, over items t0-000.. */
 static void history_line(char *out, size_t cap, const char *exam, size_t i, int a)
 {
@@ -470,6 +490,80 @@ static void test_history_sets_attempt_and_ignores_other_exams(void **state)
     assert_int_equal(bank_session_create(b, &spec, fx_path(dir, "s3"), token, why), BANK_EPARSE);
     assert_non_null(strstr(why, "line 1"));
     free(roster);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_roster_extra_minutes_column_grants_extra_time_per_participant(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE], token[BANK_TOKEN_LEN + 1];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    const char *roster = "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890,15\n"
+                         "199202022024012002,B,1234567890,\n199303032024011003,C,1234567890,0\n";
+    bank_session_spec spec = {.exam_id = "quiz", .roster_csv = roster,
+                              .roster_len = strlen(roster)};
+    if (bank_session_create(b, &spec, fx_path(dir, "s.session"), token, why))
+        fail_msg("bank_session_create: %s", why);
+    bank_close(b);
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_extra_minutes(s, 0), 15);
+    assert_int_equal(bank_session_extra_minutes(s, 1), 0);  /* empty = none */
+    assert_int_equal(bank_session_extra_minutes(s, 2), 0);
+    assert_int_equal(bank_session_extra_minutes(s, 3), 0);  /* out of range */
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    bank_session_close(s);
+    bank_close(b);
+    /* the extra time is under the session's MAC like the rest of the roster */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(fx_path(dir, "s.session"), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE roster SET extra_minutes = 60 WHERE pos = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    s = open_session(dir, &b);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_ETAMPER);
+    bank_session_close(s);
+    bank_close(b);
+    /* a roster without the column grants none */
+    b = bank_open(fx_path(dir, "bank.bank"), true, &(bank_err){0}, why);
+    assert_non_null(b);
+    assert_int_equal(bank_unlock(b, FX_PASS, strlen(FX_PASS), why), BANK_OK);
+    unlink(fx_path(dir, "s.session"));
+    fx_session(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token);
+    bank_close(b);
+    s = open_session(dir, &b);
+    assert_int_equal(bank_session_extra_minutes(s, 0), 0);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+static void test_bad_extra_minutes_are_refused_with_line(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE];
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    static const char *const bad[] = {"-5", "15m", "601", "99999", "1.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char roster[256];
+        snprintf(roster, sizeof roster,
+                 "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890,10\n"
+                 "199202022024012002,B,1234567890,%s\n", bad[i]);
+        assert_int_equal(try_roster(b, dir, roster, why), BANK_EROSTER);
+        assert_non_null(strstr(why, "line 3"));
+        assert_non_null(strstr(why, "extra_minutes"));
+    }
+    /* another fourth column, or a line short of the column the header named */
+    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra\n199001012024011001,A,1234567890,10\n",
+                                why), BANK_EROSTER);
+    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890\n",
+                                why), BANK_EROSTER);
+    assert_non_null(strstr(why, "line 2"));
+    assert_int_equal(try_roster(b, dir, "nip,name,pin,extra_minutes\n199001012024011001,A,1234567890,600\n",
+                                why), BANK_OK);
     bank_close(b);
     fx_rmdir(dir);
 }
@@ -573,6 +667,9 @@ int main(void)
         cmocka_unit_test(test_nip_rules),
         cmocka_unit_test(test_bank_and_session_open_from_memory_as_from_their_files),
         cmocka_unit_test(test_roster_errors_are_refused_with_line),
+        cmocka_unit_test(test_roster_extra_minutes_column_grants_extra_time_per_participant),
+        cmocka_unit_test(test_bad_extra_minutes_are_refused_with_line),
+        cmocka_unit_test(test_roster_pins_carries_the_extra_minutes_through),
         cmocka_unit_test(test_unknown_exam_and_short_pool_are_refused),
         cmocka_unit_test(test_token_unlocks_and_is_not_stored),
         cmocka_unit_test(test_pin_check_is_per_participant),

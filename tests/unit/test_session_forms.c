@@ -157,8 +157,10 @@ static void test_session_of_another_format_version_is_refused(void **state)
     static const struct {
         int version;
         const char *says;
-    } cases[] = {{1, "older Kisi"}, {BANK_SESSION_FORMAT_VERSION + 1, "upgrade Kisi"}};
-    for (size_t k = 0; k < 2; k++) {
+    } cases[] = {{1, "older Kisi"},
+                 {BANK_SESSION_FORMAT_VERSION - 1, "older Kisi"},
+                 {BANK_SESSION_FORMAT_VERSION + 1, "upgrade Kisi"}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1], sql[64];
         char bid[33], sid[33], exam[65];
         make_room(dir, token);

@@ -467,15 +467,49 @@ static void test_conflicting_result_is_kept_as_evidence(void **state)
     assert_int_equal(held[0], 'a');
     int awarded = 0, disputes = -1;
     bool passed = false;
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, why), 1);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, NULL, why), 1);
     assert_int_equal(awarded, 8000);
     assert_int_equal(disputes, 1);
-    assert_int_equal(store_best(s, "akad", NIP_B, &awarded, &passed, &disputes, why), 0);
+    assert_int_equal(store_best(s, "akad", NIP_B, &awarded, &passed, &disputes, NULL, why), 0);
     assert_int_equal(disputes, 0);
     store_close(s);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM results"), 1);
     assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM evidence"), 1);
     assert_int_equal(raw_sql(dir, "SELECT awarded FROM evidence"), 9500);
+    fx_rmdir(dir);
+}
+
+/* Puts a sample whose record carries `acc` as its accommodations (a JSON object). */
+static void put_acc(store *s, const char *nip, int attempt, const char *digest_char,
+                    const char *acc)
+{
+    sample x;
+    char why[WHY_SIZE] = "";
+    sample_make(&x, "s1", "akad", "academic", nip, attempt, 7000 + attempt, digest_char);
+    size_t n = strlen(x.json);
+    snprintf(x.json + n - 1, sizeof x.json - n + 1, ",\"accommodations\":%s}", acc);
+    if (store_result_put(s, &x.r, why) < 0) fail_msg("store_result_put: %s", why);
+}
+
+static void test_best_gives_the_accommodations_the_results_record(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "";
+    store *s = open_in(&dir);
+    put_acc(s, NIP_A, 1, "a", "{\"extra_minutes\":15,\"read_aloud\":false}");
+    put_acc(s, NIP_A, 2, "b", "{\"extra_minutes\":0,\"read_aloud\":true}");
+    put(s, "s1", "akad", "academic", NIP_B, 1, 9000, "c");  /* a record of version 1 */
+    int awarded = 0;
+    bool passed = false;
+    store_acc acc = {false, -1};
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, &acc, why), 1);
+    assert_true(acc.read_aloud);
+    assert_int_equal(acc.extra_minutes, 15);
+    acc = (store_acc){true, -1};
+    assert_int_equal(store_best(s, "akad", NIP_B, &awarded, &passed, NULL, &acc, why), 1);
+    assert_false(acc.read_aloud);
+    assert_int_equal(acc.extra_minutes, 0);
+    store_close(s);
     fx_rmdir(dir);
 }
 
@@ -489,7 +523,7 @@ static void test_attempts_count_and_best_score(void **state)
     assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
     assert_int_equal(count, 0);
     assert_int_equal(highest, 0);
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, why), 0);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, NULL, why), 0);
     put(s, "s1", "akad", "academic", NIP_A, 1, 6000, "a");
     put(s, "s2", "akad", "academic", NIP_A, 2, 7500, "b");
     put(s, "s3", "akad", "academic", NIP_A, 4, 6500, "c");
@@ -497,7 +531,7 @@ static void test_attempts_count_and_best_score(void **state)
     assert_int_equal(store_attempts(s, "akad", NIP_A, &count, &highest, why), 0);
     assert_int_equal(count, 3);
     assert_int_equal(highest, 4);
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, why), 1);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, NULL, why), 1);
     assert_int_equal(awarded, 7500);
     assert_true(passed);
     store_close(s);
@@ -1262,7 +1296,7 @@ static void test_sqlite_read_that_cannot_open_a_connection_says_why(void **state
     assert_int_equal(store_programme_quizzes(s, "latsar", &ids, &n, why), -1);
     assert_non_null(strstr(why, "cannot be opened"));
     why[0] = 0;
-    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, why), -1);
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, NULL, NULL, why), -1);
     assert_non_null(strstr(why, "cannot be opened"));
     why[0] = 0;
     assert_int_equal(store_cohort_get(s, "c1", &text, why), -1);
@@ -1289,6 +1323,7 @@ int main(void)
         cmocka_unit_test(test_walk_stops_when_asked_and_may_call_the_store),
         cmocka_unit_test(test_result_is_stored_exactly_once),
         cmocka_unit_test(test_conflicting_result_is_kept_as_evidence),
+        cmocka_unit_test(test_best_gives_the_accommodations_the_results_record),
         cmocka_unit_test(test_attempts_count_and_best_score),
         cmocka_unit_test(test_attempt_limit_is_checked_where_the_result_is_stored),
         cmocka_unit_test(test_quizzes_of_a_programme_are_known_from_their_sessions),

@@ -237,7 +237,9 @@ static void test_every_message_the_app_can_show_is_translated(void **state)
         "delivery.off", "delivery.off_one", "delivery.off_none", "delivery.done", "delivery.connecting", "delivery.unreachable",
         "delivery.core_error", "delivery.approval", "delivery.revoked", "delivery.enrol_refused",
         "delivery.disk", "delivery.bad_receipt", "delivery.core_key", "delivery.refused", "delivery.net.refused", "delivery.net.noroute",
-        "delivery.net.resolve", "delivery.net.timeout", "delivery.net.tls"};
+        "delivery.net.resolve", "delivery.net.timeout", "delivery.net.tls", "aloud.on",
+        "aloud.off", "aloud.noaudio", "say.chosen", "say.answer", "say.flag.on", "say.flag.off",
+        "say.time", "say.typed", "say.rate", "instr.minutes.extra"};
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
         texts *s = load(langs[l]);
