@@ -518,7 +518,7 @@ static void test_numbers_the_database_holds_out_of_range_are_refused(void **stat
     raw(x, "UPDATE results SET attempt = 1, awarded = -3");
     bool passed;
     int awarded, disputes;
-    assert_true(store_best(x->st, "akad", fx_nip(0), &awarded, &passed, &disputes, why) < 0);
+    assert_true(store_best(x->st, "akad", fx_nip(0), &awarded, &passed, &disputes, NULL, why) < 0);
     assert_non_null(strstr(why, "a best score"));
     free(text);
     bank_session_close(s);
