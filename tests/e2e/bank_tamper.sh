@@ -133,7 +133,7 @@ must_fail "draw with a session missing a stored form" draw "$T/d.db" --session "
 err_has "  message says altered" "altered"
 
 # A session file of the old format (forms not stored) or of a newer one is refused.
-for v in "2:make the session again with \`bank session\`" "4:upgrade Kisi"; do
+for v in "3:make the session again with \`bank session\`" "5:upgrade Kisi"; do
     cp "$T/c.sess" "$T/t.sess"
     sqlite3 "$T/t.sess" "PRAGMA user_version = ${v%%:*}" || fail "sqlite3"
     must_fail "draw with a session of format ${v%%:*}" draw "$T/d.db" --session "$T/t.sess" \
