@@ -166,6 +166,17 @@ static bank_session *open_session(const char *dir, bank **bp)
     return s;
 }
 
+/* Fails unless the first 64 kB of the file at path hold no copy of secret. */
+static void assert_not_in_file(const char *path, const char *secret)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, f), len = strlen(secret);
+    fclose(f);
+    for (size_t i = 0; i + len <= n; i++) assert_false(memcmp(buf + i, secret, len) == 0);
+}
+
 /* A bank of 10 items with the quiz and DIR/s.session of 3 people; the
  * token into `token`. Caller removes dir with fx_rmdir(). */
 static char *quiz_room(char token[BANK_TOKEN_LEN + 1])
@@ -186,12 +197,7 @@ static void test_token_unlocks_and_is_not_stored(void **state)
     bank *b = NULL;
     assert_int_equal(strlen(token), BANK_TOKEN_LEN);
     assert_int_equal(strspn(token, BANK_TOKEN_ALPHABET), BANK_TOKEN_LEN);
-    FILE *f = fopen(fx_path(dir, "s.session"), "rb");
-    char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    for (size_t i = 0; i + BANK_TOKEN_LEN <= n; i++)
-        assert_false(memcmp(buf + i, token, BANK_TOKEN_LEN) == 0);
+    assert_not_in_file(fx_path(dir, "s.session"), token);
     bank_session *s = open_session(dir, &b);
     assert_int_equal(bank_session_size(s), 3);
     assert_string_equal(bank_session_exam_id(s), "quiz");
@@ -328,25 +334,28 @@ static void stored_meta(const char *path, const char *key, uint8_t *out, size_t 
     sqlite3_close(db);
 }
 
+/* A bank and a session of 2 in dir; writes the token and the proctor code. */
+static void proctor_room(const char *dir, char token[BANK_TOKEN_LEN + 1],
+                          char code[BANK_PROCTOR_LEN + 1])
+{
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session_proctor(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token, code);
+    bank_close(b);
+}
+
 static void test_the_proctor_code_is_its_own_secret_and_the_token_is_refused(void **state)
 {
     (void)state;
     char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
     char code[BANK_PROCTOR_LEN + 1];
-    bank *b = fx_bank(dir, 1, 10);
-    fx_exam(b, QUIZ);
-    fx_session_proctor(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token, code);
-    bank_close(b);
+    bank *b = NULL;
+    proctor_room(dir, token, code);
     assert_int_equal(strlen(code), BANK_PROCTOR_LEN);
     assert_int_equal(strspn(code, BANK_TOKEN_ALPHABET), BANK_PROCTOR_LEN);
     assert_null(strstr(code, token));
     /* the code is nowhere in the file */
-    FILE *f = fopen(fx_path(dir, "s.session"), "rb");
-    char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    for (size_t i = 0; i + BANK_PROCTOR_LEN <= n; i++)
-        assert_false(memcmp(buf + i, code, BANK_PROCTOR_LEN) == 0);
+    assert_not_in_file(fx_path(dir, "s.session"), code);
     char typed[BANK_PROCTOR_LEN + 4], wrong[BANK_PROCTOR_LEN + 1];
     bank_proctor_format(code, typed);
     assert_int_equal(strlen(typed), BANK_PROCTOR_LEN + 2);
@@ -384,10 +393,8 @@ static void test_the_proctor_verifier_is_useless_without_the_session_secret(void
     (void)state;
     char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
     char code[BANK_PROCTOR_LEN + 1];
-    bank *b = fx_bank(dir, 1, 10);
-    fx_exam(b, QUIZ);
-    fx_session_proctor(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token, code);
-    bank_close(b);
+    bank *b = NULL;
+    proctor_room(dir, token, code);
     uint8_t salt[16], stored[32], h[32], other[32] = {0};
     stored_meta(fx_path(dir, "s.session"), "proctor_salt", salt, sizeof salt);
     stored_meta(fx_path(dir, "s.session"), "proctor_verifier", stored, sizeof stored);
