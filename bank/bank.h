@@ -27,10 +27,10 @@
 /* Session file format written: 2 stores the forms, drawn once by
  * bank_session_create(); 3 covers the schema with the MAC and keys the
  * PIN verifiers with the session's key; 4 allows forms of up to 8 options; 5 adds
- * each participant's extra minutes (an accommodation) to the roster. Earlier
- * formats are refused: the session is made again. */
-#define BANK_SESSION_FORMAT_VERSION 5
-#define BANK_SESSION_FORMAT_OLDEST 5
+ * each participant's extra minutes (an accommodation) to the roster; 6 adds the
+ * proctor code's verifier. Earlier formats are refused: the session is made again. */
+#define BANK_SESSION_FORMAT_VERSION 6
+#define BANK_SESSION_FORMAT_OLDEST 6
 #define BANK_IMAGE_MAX_BYTES (2 << 20) /* bytes of an item's image at most */
 #define BANK_IMAGE_MAX_SIDE 4096       /* pixels of its width or height at most */
 #define BANK_IMAGE_MAX_PIXELS (8 << 20) /* width x height at most */
@@ -468,7 +468,16 @@ typedef struct bank_session_spec {
     const char *history_jsonl;
     size_t history_len;
     int64_t not_before, not_after;  /* unix seconds, 0 = open */
+    /* Out: when not NULL, gets the session's proctor code (BANK_PROCTOR_LEN
+     * characters of BANK_TOKEN_ALPHABET + NUL; the caller wipes it). Only a
+     * keyed verifier of it is stored, whether or not the caller takes it. */
+    char *proctor_code;
 } bank_session_spec;
+
+/* The proctor code: a secret of the session of its own, for the proctor's
+ * actions on a kiosk (quit, unlock a seat), never the participant token.
+ * 12 characters of the token alphabet (some 55 bits), shown in groups of 4. */
+#define BANK_PROCTOR_LEN 12
 
 /* Creates the session file `out` (must not exist) for the unlocked bank
  * `b`. Writes the proctor token (BANK_TOKEN_LEN chars + NUL) to `token`;
@@ -497,6 +506,16 @@ void bank_session_close(bank_session *s);
 bank_err bank_session_unlock(bank_session *s, const char *token, size_t len, char *why);
 /* Unlocks with the bank's data key (bank already unlocked by passphrase). */
 bank_err bank_session_unlock_bank(bank_session *s, char *why);
+/* Checks a proctor code (case, spaces and dashes ignored). On an unlocked
+ * session, in constant time against the stored verifier: an HMAC, under a
+ * key derived from the session's secret, of a slow hash of the code. On a
+ * session no token has opened yet, by opening with that slow hash the copy
+ * of the session secret sealed under it (the session stays locked).
+ * BANK_ETOKEN for a wrong code (the participant token is one). */
+bank_err bank_session_check_proctor(bank_session *s, const char *code, size_t len, char *why);
+/* Writes the proctor code as people type it: groups of 4 joined by '-'
+ * (out gets BANK_PROCTOR_LEN + 3 characters + NUL). */
+void bank_proctor_format(const char *code, char out[BANK_PROCTOR_LEN + 4]);
 
 /* The key of the journal chain of `attempt` (the kiosk's "<session id>/<nip>")
  * in the unlocked session `s`: HKDF-SHA256 of the session's secret with

@@ -1,4 +1,4 @@
-/* session.c -- session files: roster, history, the token-wrapped data key, integrity MAC. */
+/* session.c -- session files: roster, history, the token-wrapped data key, proctor code, MAC. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "why.h"
 
 #define TOKEN_LOGN 15 /* scrypt N = 2^15 for the proctor token */
+#define PROCTOR_LOGN 15 /* scrypt N = 2^15 for the proctor code's verifier */
 #define PIN_THREADS 64 /* PIN-hashing threads at most (one per core) */
 
 const char sess_schema[] =
@@ -83,36 +84,49 @@ static bank_err session_mac(sqlite3 *db, const uint8_t dkey[BC_KEY], uint8_t out
     return e;
 }
 
-/* Makes a random token from the alphabet without look-alikes. */
-static bank_err make_token(char token[BANK_TOKEN_LEN + 1])
+/* Makes a random code of `len` characters from the alphabet without look-alikes. */
+static bank_err make_code(char *out, size_t len)
 {
     static const char alphabet[] = BANK_TOKEN_ALPHABET;
     const uint32_t n = sizeof alphabet - 1;
-    for (int i = 0; i < BANK_TOKEN_LEN; i++) {
+    for (size_t i = 0; i < len; i++) {
         uint8_t x;
         do {
             if (bc_random(&x, 1)) return BANK_ECRYPTO;
         } while (x >= 256 - 256 % n);
-        token[i] = alphabet[x % n];
+        out[i] = alphabet[x % n];
     }
-    token[BANK_TOKEN_LEN] = 0;
+    out[len] = 0;
     return BANK_OK;
 }
 
-/* Canonical token: upper case, spaces and dashes dropped. Returns false
- * when the result is not BANK_TOKEN_LEN alphabet characters. */
-bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1])
+bool sess_code_normalise(const char *in, size_t len, char *out, size_t want)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         char c = in[i];
         if (c == ' ' || c == '-' || c == '\n' || c == '\r' || c == '\t') continue;
         if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
-        if (n == BANK_TOKEN_LEN || !strchr(BANK_TOKEN_ALPHABET, c) || c == 0) return false;
+        if (n == want || !strchr(BANK_TOKEN_ALPHABET, c) || c == 0) return false;
         out[n++] = c;
     }
     out[n] = 0;
-    return n == BANK_TOKEN_LEN;
+    return n == want;
+}
+
+bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1])
+{
+    return sess_code_normalise(in, len, out, BANK_TOKEN_LEN);
+}
+
+void bank_proctor_format(const char *code, char out[BANK_PROCTOR_LEN + 4])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < BANK_PROCTOR_LEN && code[i]; i++) {
+        if (i && i % 4 == 0) out[n++] = '-';
+        out[n++] = code[i];
+    }
+    out[n] = 0;
 }
 
 bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why)
@@ -182,9 +196,10 @@ static bank_err check_attempts(const bank_exam *ex, sess_person *p, size_t n, ch
 /* Writes everything secret-bearing: token box, secret box, meta rows. */
 static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char *sid,
                            const bank_session_spec *spec, const char *token,
-                           const uint8_t secret[32], char *why)
+                           const char *proctor, const uint8_t secret[32], char *why)
 {
     uint8_t salt[16], kek[BC_KEY], tbox[BC_SEALED(BC_KEY)], sbox[BC_SEALED(32)];
+    uint8_t psalt[16], pver[32], pbox[BC_SEALED(32)];
     uint8_t digest[32];
     char aad[128], num[32];
     bank_err e;
@@ -196,6 +211,8 @@ static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char
     box_aad("secret", sid, b->id, aad);
     if (!e) e = bc_seal(b->dkey, aad, strlen(aad), secret, 32, sbox);
     if (!e) e = exam_digest(ex, digest);
+    if (!e) e = bc_random(psalt, sizeof psalt);
+    if (!e) e = sess_proctor_seal(secret, proctor, psalt, PROCTOR_LOGN, sid, b->id, pver, pbox);
     if (e) return e;
     const char *exam = bank_exam_id(ex);
     struct { const char *k; const void *v; size_t n; } rows[] = {
@@ -206,11 +223,16 @@ static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char
         {"token_salt", salt, sizeof salt},
         {"token_box", tbox, sizeof tbox},
         {"secret_box", sbox, sizeof sbox},
+        {"proctor_salt", psalt, sizeof psalt},
+        {"proctor_verifier", pver, sizeof pver},
+        {"proctor_box", pbox, sizeof pbox},
     };
     for (size_t i = 0; !e && i < sizeof rows / sizeof rows[0]; i++)
         e = kdb_meta_put(db, rows[i].k, rows[i].v, rows[i].n, why);
     snprintf(num, sizeof num, "%d", TOKEN_LOGN);
     if (!e) e = kdb_meta_put(db, "token_logn", num, strlen(num), why);
+    snprintf(num, sizeof num, "%d", PROCTOR_LOGN);
+    if (!e) e = kdb_meta_put(db, "proctor_logn", num, strlen(num), why);
     snprintf(num, sizeof num, "%d", SESS_PIN_LOGN);
     if (!e) e = kdb_meta_put(db, "pin_logn", num, strlen(num), why);
     snprintf(num, sizeof num, "%d", DRAW_VERSION);
@@ -222,13 +244,48 @@ static bank_err write_meta(sqlite3 *db, bank *b, const bank_exam *ex, const char
     return e;
 }
 
+/* HMAC, under a key derived from the session secret for `label`, of
+ * scrypt(code, salt, N = 2^logn): the PIN and proctor code verifiers. */
+static bank_err keyed_verifier(const uint8_t secret[32], const char *label, const char *code,
+                               const uint8_t salt[16], int logn, uint8_t out[32])
+{
+    uint8_t key[32], h[32];
+    bank_err e = bc_hkdf(secret, 32, label, key, sizeof key);
+    if (!e) e = bc_scrypt(code, strlen(code), salt, 16, logn, h, sizeof h);
+    if (!e) e = bc_hmac(key, sizeof key, h, sizeof h, out);
+    OPENSSL_cleanse(key, sizeof key);
+    OPENSSL_cleanse(h, sizeof h);
+    return e;
+}
+
 bank_err sess_pin_verifier(const uint8_t secret[32], const char *pin, const uint8_t salt[16],
                            int logn, uint8_t out[32])
 {
+    return keyed_verifier(secret, "kisi-session-pin", pin, salt, logn, out);
+}
+
+bank_err sess_proctor_verifier(const uint8_t secret[32], const char *code,
+                               const uint8_t salt[16], int logn, uint8_t out[32])
+{
+    return keyed_verifier(secret, "kisi-session-proctor", code, salt, logn, out);
+}
+
+void sess_proctor_aad(const char *sid, const char *bid, char out[128])
+{
+    box_aad("proctor", sid, bid, out);
+}
+
+bank_err sess_proctor_seal(const uint8_t secret[32], const char *code, const uint8_t salt[16],
+                           int logn, const char *sid, const char *bid, uint8_t verifier[32],
+                           uint8_t box[BC_SEALED(32)])
+{
     uint8_t key[32], h[32];
-    bank_err e = bc_hkdf(secret, 32, "kisi-session-pin", key, sizeof key);
-    if (!e) e = bc_scrypt(pin, strlen(pin), salt, 16, logn, h, sizeof h);
-    if (!e) e = bc_hmac(key, sizeof key, h, sizeof h, out);
+    char aad[128];
+    bank_err e = bc_hkdf(secret, 32, "kisi-session-proctor", key, sizeof key);
+    if (!e) e = bc_scrypt(code, strlen(code), salt, 16, logn, h, sizeof h);
+    if (!e) e = bc_hmac(key, sizeof key, h, sizeof h, verifier);
+    sess_proctor_aad(sid, bid, aad);
+    if (!e) e = bc_seal(h, aad, strlen(aad), secret, 32, box);
     OPENSSL_cleanse(key, sizeof key);
     OPENSSL_cleanse(h, sizeof h);
     return e;
@@ -312,6 +369,7 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     sqlite3 *db = NULL;
     char tmp[4200] = "";
     uint8_t secret[32];
+    char proctor[BANK_PROCTOR_LEN + 1] = "";
     if (access(out, F_OK) == 0) {
         why_set(why, "%s: %s", out, strerror(EEXIST));
         return BANK_EEXIST;
@@ -336,7 +394,8 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     char sid[33];
     if (!e) e = bc_random(sidraw, sizeof sidraw);
     if (!e) e = bc_random(secret, sizeof secret);
-    if (!e) e = make_token(token);
+    if (!e) e = make_code(token, BANK_TOKEN_LEN);
+    if (!e) e = make_code(proctor, BANK_PROCTOR_LEN);
     if (!e) e = hash_all_pins(people, pins, n, secret);
     if (e) goto out;
     hex_encode(sidraw, sizeof sidraw, sid);
@@ -354,7 +413,7 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     }
     uint8_t mac[32];
     if (!(e = kdb_exec(db, "BEGIN", why)) &&
-        !(e = write_meta(db, b, ex, sid, spec, token, secret, why)) &&
+        !(e = write_meta(db, b, ex, sid, spec, token, proctor, secret, why)) &&
         !(e = write_people(db, people, n, why)) &&
         !(e = store_forms(db, b, ex, sid, secret, people, n, why)) &&
         !(e = session_mac(db, b->dkey, mac, why)) &&
@@ -367,6 +426,8 @@ bank_err bank_session_create(bank *b, const bank_session_spec *spec, const char 
     }
 out:
     if (tmp[0]) unlink(tmp);
+    if (!e && spec->proctor_code) memcpy(spec->proctor_code, proctor, sizeof proctor);
+    OPENSSL_cleanse(proctor, sizeof proctor);
     OPENSSL_cleanse(secret, sizeof secret);
     if (e) OPENSSL_cleanse(token, BANK_TOKEN_LEN + 1);
     if (pins)

@@ -57,8 +57,10 @@ bank_err sess_apply_history(const char *jsonl, size_t len, const char *exam_id,
                             sess_person *people, size_t n, char *why);
 void sess_people_free(sess_person *people, size_t n);
 
-/* Canonical proctor token: upper case, spaces and dashes dropped; false
- * unless it is BANK_TOKEN_LEN characters of the token alphabet. */
+/* Canonical code: upper case, spaces and dashes dropped, into out (want
+ * + 1 bytes); false unless it is `want` characters of the token alphabet. */
+bool sess_code_normalise(const char *in, size_t len, char *out, size_t want);
+/* sess_code_normalise of a proctor token (BANK_TOKEN_LEN characters). */
 bool sess_token_normalise(const char *in, size_t len, char out[BANK_TOKEN_LEN + 1]);
 /* Checks the session MAC with data key `dkey`. */
 bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why);
@@ -69,6 +71,20 @@ bank_err sess_verify_mac(bank_session *s, const uint8_t dkey[BC_KEY], char *why)
  * verifier cannot be checked against any guess. */
 bank_err sess_pin_verifier(const uint8_t secret[32], const char *pin, const uint8_t salt[16],
                            int logn, uint8_t out[32]);
+
+/* The proctor code's verifier: the same construction as the PIN's under
+ * another key derived from the session secret. */
+bank_err sess_proctor_verifier(const uint8_t secret[32], const char *code,
+                               const uint8_t salt[16], int logn, uint8_t out[32]);
+/* What a session stores of its proctor code: the verifier above, and the
+ * session secret sealed under h = scrypt(code, salt, 2^logn) (additional
+ * data sess_proctor_aad), so that a kiosk whose session no token has opened
+ * yet can still check the code (opening the box is the check). */
+bank_err sess_proctor_seal(const uint8_t secret[32], const char *code, const uint8_t salt[16],
+                           int logn, const char *sid, const char *bid, uint8_t verifier[32],
+                           uint8_t box[BC_SEALED(32)]);
+/* Additional data of the proctor box of session sid of bank bid. */
+void sess_proctor_aad(const char *sid, const char *bid, char out[128]);
 
 /* Key that seals the forms of a session, from its data key. */
 bank_err sess_forms_key(const uint8_t dkey[BC_KEY], uint8_t out[32]);

@@ -1,4 +1,4 @@
-/* session_open.c -- opening and unlocking a session file, roster look-ups, PIN checks. */
+/* session_open.c -- opening and unlocking a session file, roster look-ups, PIN and proctor code checks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +327,67 @@ bank_err bank_session_check_pin(bank_session *s, const char *nip, const char *pi
     if (!ok) {
         why_set(why, "wrong PIN for NIP %s", p->nip);
         return BANK_EROSTER;
+    }
+    return BANK_OK;
+}
+
+/* The proctor code's check on a session no token has opened yet: the code
+ * opens the proctor box (the session secret sealed under its slow hash). */
+static bank_err proctor_open_box(bank_session *s, const char *canon, const uint8_t salt[16],
+                                 int logn, char *why)
+{
+    uint8_t *box = NULL, h[32], secret[32];
+    size_t n = 0;
+    char aad[128];
+    bank_err e = kdb_meta_get(s->db, "proctor_box", &box, &n, why);
+    if (!e && n != BC_SEALED(32)) e = BANK_ECORRUPT;
+    if (!e) e = bc_scrypt(canon, strlen(canon), salt, 16, logn, h, sizeof h);
+    sess_proctor_aad(s->id, s->b->id, aad);
+    if (!e) e = bc_open(h, aad, strlen(aad), box, n, secret);
+    OPENSSL_cleanse(h, sizeof h);
+    OPENSSL_cleanse(secret, sizeof secret);
+    free(box);
+    if (e == BANK_ETAMPER) e = BANK_ETOKEN;
+    if (e == BANK_ECORRUPT || e == BANK_ENOTFOUND) {
+        why_set(why, "session %s: the proctor code's box is damaged", s->id);
+        e = BANK_ECORRUPT;
+    }
+    return e;
+}
+
+bank_err bank_session_check_proctor(bank_session *s, const char *code, size_t len, char *why)
+{
+    char canon[BANK_PROCTOR_LEN + 1], num[16];
+    uint8_t *salt = NULL, *want = NULL, h[32];
+    size_t nsalt = 0, nwant = 0;
+    bool shaped = sess_code_normalise(code, len, canon, BANK_PROCTOR_LEN);
+    if (!shaped) canon[0] = 0;
+    bank_err e = meta_str(s->db, "proctor_logn", num, sizeof num, why);
+    if (!e) e = kdb_meta_get(s->db, "proctor_salt", &salt, &nsalt, why);
+    if (!e) e = kdb_meta_get(s->db, "proctor_verifier", &want, &nwant, why);
+    int logn = e ? 0 : atoi(num);
+    if (e == BANK_ENOTFOUND || (!e && (nsalt != 16 || nwant != 32 || logn < 10 || logn > 20))) {
+        why_set(why, "session %s: the proctor code's verifier is damaged", s->id);
+        e = BANK_ECORRUPT;
+    }
+    /* a code of the wrong shape costs the same slow hash as any other */
+    bool ok = false;
+    if (!e && !s->unlocked) {
+        e = proctor_open_box(s, canon, salt, logn, why);
+        ok = !e && shaped;
+        if (e == BANK_ETOKEN) e = BANK_OK;
+    } else if (!e) {
+        e = sess_proctor_verifier(s->secret, canon, salt, logn, h);
+        ok = !e && shaped && CRYPTO_memcmp(h, want, 32) == 0;
+    }
+    OPENSSL_cleanse(h, sizeof h);
+    OPENSSL_cleanse(canon, sizeof canon);
+    free(salt);
+    free(want);
+    if (e) return e;
+    if (!ok) {
+        why_set(why, "wrong proctor code for session %s", s->id);
+        return BANK_ETOKEN;
     }
     return BANK_OK;
 }

@@ -163,9 +163,9 @@ static bank_err kdb_check(sqlite3 *db, const char *path, const char *kind, const
         if (se) e = se;
         else why_set(why, "%s: %s", path, sub);
     } else if (ver < BANK_SESSION_FORMAT_OLDEST && strcmp(kind, "session") == 0) {
-        why_set(why, "%s has session format version %lld, made by an older Kisi whose MAC"
-                     " and PINs this one no longer trusts, or without the extra time: make"
-                     " the session again with `bank session`",
+        why_set(why, "%s has session format version %lld, made by an older Kisi whose MAC,"
+                     " PINs or proctor code this one no longer trusts, or without the extra"
+                     " time: make the session again with `bank session`",
                  path, ver);
         e = BANK_EVERSION;
     } else if (strcmp(kind, "session") != 0 && ver < BANK_FORMAT_OLDEST) {

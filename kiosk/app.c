@@ -466,7 +466,9 @@ static void wait_enter(app *a)
     else pin_verdict(a);
 }
 
-/* Checks the proctor code: the code file when configured, else the token. */
+/* Checks the proctor code: the session's own proctor code (from the
+ * proctor's slip), or the code of --proctor-code-file instead when one is
+ * given (a documented override). Never the participant token. */
 bool app_proctor_code_ok(app *a)
 {
     char why[WHY_SIZE] = "";
@@ -481,8 +483,8 @@ bool app_proctor_code_ok(app *a)
         secret_free(want, n);
         return ok;
     }
-    /* without a session (start-up error) there is no token to check */
-    return a->s && bank_session_unlock(a->s, a->code, strlen(a->code), why) == BANK_OK;
+    /* without a session (start-up error) there is no proctor code to check */
+    return a->s && bank_session_check_proctor(a->s, a->code, strlen(a->code), why) == BANK_OK;
 }
 
 /* ENTER on a proctor-code screen (seat lock or quit). */

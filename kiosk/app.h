@@ -124,7 +124,7 @@ typedef struct app_view {
 /* Start-up settings. */
 typedef struct app_config {
     const char *bank_path, *session_path, *authority_pub, *state_dir, *core_url;
-    const char *proctor_code_file;   /* file with the proctor code; NULL = session token */
+    const char *proctor_code_file;   /* overrides the session's proctor code; NULL = the session's */
     const char *core_key;            /* the core's public key file to pin (--core-key); NULL =
                                         pinned at enrolment in state_dir/core.pub */
     int64_t (*now_ms)(void);          /* wall clock; NULL = the real one */

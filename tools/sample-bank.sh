@@ -27,7 +27,8 @@ done
 "$bank" verify latsar.bank --pub authority.pub
 umask 077
 "$bank" session latsar.bank --passphrase-file passphrase --exam "$exam" \
-  --roster "$assets/roster.csv" --out demo.session > token 2>/dev/null
+  --roster "$assets/roster.csv" --out demo.session --proctor-code-out proctor-code \
+  --slip proctor-slip.html > token 2>/dev/null
 umask 022
 first=$(sed -n 2p "$assets/roster.csv" | tr -d '\r')
 nip=${first%%,*}

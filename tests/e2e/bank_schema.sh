@@ -101,7 +101,7 @@ session_refused "a recursive view in place of meta" \
     "ALTER TABLE meta RENAME TO meta_t; CREATE VIEW meta AS SELECT key, value FROM meta_t WHERE ($RUNAWAY) > 0" \
     "table meta missing"
 for v in "2:make the session again with \`bank session\`" \
-         "4:make the session again with \`bank session\`" "6:upgrade Kisi"; do
+         "5:make the session again with \`bank session\`" "7:upgrade Kisi"; do
     edited "$R/demo.session" "PRAGMA user_version = ${v%%:*}"
     must_fail "draw with a session of format ${v%%:*}" draw "$R/latsar.bank" --session "$f" \
         --token-file "$R/token" --participant "$NIP" --json

@@ -132,10 +132,10 @@ must_fail "draw with a session missing a stored form" draw "$T/d.db" --session "
     --token-file "$T/c.tok" --participant $NIP1 --json
 err_has "  message says altered" "altered"
 
-# A session file of an old format (its MAC and PINs, the options or the extra time
-# not this build's) or of a newer one is refused.
+# A session file of an old format (its MAC and PINs, the options, the extra time or
+# the proctor code not this build's) or of a newer one is refused.
 for v in "2:make the session again with \`bank session\`" \
-         "4:make the session again with \`bank session\`" "6:upgrade Kisi"; do
+         "5:make the session again with \`bank session\`" "7:upgrade Kisi"; do
     cp "$T/c.sess" "$T/t.sess"
     sqlite3 "$T/t.sess" "PRAGMA user_version = ${v%%:*}" || fail "sqlite3"
     must_fail "draw with a session of format ${v%%:*}" draw "$T/d.db" --session "$T/t.sess" \

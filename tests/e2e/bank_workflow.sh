@@ -129,6 +129,48 @@ must_fail "a failed session leaves no token file" session "$T/bank.db" \
 [ ! -e "$T/tok6" ] || fail "an empty token file was left behind"
 ok "no token file left by a failed session"
 
+# --- session --proctor-code-out and --slip: the proctor's own secret --------
+must "session with --proctor-code-out and --slip" session "$T/bank.db" --passphrase-file "$T/pass" \
+    --exam known-acad --roster "$DATA/roster.csv" --out "$T/s7.sess" --token-out "$T/tok7" \
+    --proctor-code-out "$T/pc7" --slip "$T/slip7.html" --room 'Lab <B> & "C"'
+same "the proctor code file is mode 0600" "$(stat -c %a "$T/pc7")" 600
+same "the slip is mode 0600" "$(stat -c %a "$T/slip7.html")" 600
+pc=$(cat "$T/pc7")
+echo "$pc" | grep -Eq '^[ACDEFHJKLMNPRTUVWXY34679]{4}-[ACDEFHJKLMNPRTUVWXY34679]{4}-[ACDEFHJKLMNPRTUVWXY34679]{4}$' \
+    || fail "proctor code '$pc' is not 3 groups of 4 of the token alphabet"
+ok "the proctor code is 12 characters in groups of 4"
+[ "$(echo "$pc" | tr -d -)" != "$(cat "$T/tok7")" ] || fail "the proctor code is the token"
+ok "the proctor code is not the token"
+raw=$(echo "$pc" | tr -d -)
+same "the proctor code is not in the session file" "$(grep -c "$raw" "$T/s7.sess")" 0
+same "the proctor code is not printed on stdout" "$(grep -c "$raw" "$T/out")" 0
+same "nor on stderr" "$(grep -c "$raw" "$T/err")" 0
+grep -qF "$pc" "$T/slip7.html" || fail "the slip lacks the proctor code"
+grep -qF "$(cat "$T/tok7")" "$T/slip7.html" || fail "the slip lacks the token"
+grep -qF "known-acad" "$T/slip7.html" || fail "the slip lacks the exam"
+sid=$(sqlite3 "$T/s7.sess" "SELECT value FROM meta WHERE key = 'session_id'")
+grep -qF "$sid" "$T/slip7.html" || fail "the slip lacks the session id"
+ok "the slip holds exam, session, token and proctor code"
+grep -qF 'Lab &lt;B&gt; &amp; &quot;C&quot;' "$T/slip7.html" || fail "the room is not HTML-escaped"
+grep -qF '<B>' "$T/slip7.html" && fail "the room's markup reached the slip"
+ok "the room is HTML-escaped on the slip"
+grep -qF '@media print' "$T/slip7.html" || fail "the slip has no print style"
+ok "the slip has a print style"
+printf 'KEEP\n' >"$T/slip8.html"
+must_fail "an existing slip is refused" session "$T/bank.db" --passphrase-file "$T/pass" \
+    --exam known-acad --roster "$DATA/roster.csv" --out "$T/s8.sess" --token-out "$T/tok8" \
+    --proctor-code-out "$T/pc8" --slip "$T/slip8.html"
+[ ! -e "$T/s8.sess" ] && [ ! -e "$T/tok8" ] && [ ! -e "$T/pc8" ] \
+    || fail "a refused slip left a session, token or proctor code file"
+same "the existing slip is left as it was" "$(cat "$T/slip8.html")" KEEP
+must_fail "--room without --slip is refused" session "$T/bank.db" --passphrase-file "$T/pass" \
+    --exam known-acad --roster "$DATA/roster.csv" --out "$T/s9.sess" --room A
+must_fail "a proctor code file named as the token file is refused" session "$T/bank.db" \
+    --passphrase-file "$T/pass" --exam known-acad --roster "$DATA/roster.csv" \
+    --out "$T/s9.sess" --token-out "$T/same" --proctor-code-out "$T/same"
+[ ! -e "$T/s9.sess" ] && [ ! -e "$T/same" ] || fail "a refused session left files"
+ok "refused sessions leave no file"
+
 # --- draw -----------------------------------------------------------------
 must "draw --json for $NIP1" draw "$T/bank.db" --session "$T/s1.sess" --token-file "$T/tok1" --participant $NIP1 --json
 cp "$T/out" "$T/form1.json"

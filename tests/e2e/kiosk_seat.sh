@@ -82,7 +82,7 @@ kd_wait screen=damage msg=damage.lost || fail "a deleted WAL is not shown: $(kd_
 kd_shot "$SHOTS/22-journal-damaged.png"
 grep -q ' journal-damaged ' "$S/kiosk.log" || fail "the damage is not logged"
 ok "after the WAL was deleted the proctor sees the damage screen, nothing starts over"
-kd_type "$TOKEN"; kd_keys Return
+kd_type "$PCODE"; kd_keys Return
 kd_wait screen=identify || fail "set aside: $(kd_state)"
 ls "$S"/damaged/*/journal.db >/dev/null 2>&1 || fail "the damaged journal was not kept"
 [ -f "$S/journal.db" ] || fail "no new journal"

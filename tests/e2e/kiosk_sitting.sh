@@ -120,12 +120,15 @@ kd_type "$NIP"; kd_keys Return; kd_type "$PIN"; kd_keys Return
 kd_wait screen=identify msg=identify.done || fail "second sitting refused"
 ok "a participant who submitted cannot sit the same session again"
 
-# three wrong PINs lock the seat; the proctor code (the token) opens it
+# three wrong PINs lock the seat; the proctor code of the slip opens it, the token does not
 kd_type "$NIP2"; kd_keys Return
 for p in 111111 222222 333333; do kd_type $p; kd_keys Return; done
 kd_wait screen=locked || fail "seat locked"
 kd_shot "$SHOTS/10-locked.png"
 kd_type "$TOKEN"; kd_keys Return
+kd_wait screen=locked msg=proctor.wrong || fail "the token unlocked the seat"
+ok "the participant token is no proctor code"
+kd_type "$PCODE"; kd_keys Return
 kd_wait screen=identify || fail "proctor unlocks"
 kd_type "$PIN2"; kd_keys Return
 kd_wait screen=instructions || fail "second participant"
@@ -139,7 +142,7 @@ kd_shot "$SHOTS/11-proctor.png"
 kd_keys Escape; kd_wait screen=instructions || fail "back from the prompt"
 kill -0 "$KD_KPID" || fail "kiosk quit"
 ok "the kiosk stays up; quitting needs the proctor code"
-kd_keys ctrl+alt+p; kd_type "$TOKEN"; kd_keys Return
+kd_keys ctrl+alt+p; kd_type "$PCODE"; kd_keys Return
 i=0; while kill -0 "$KD_KPID" 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 kill -0 "$KD_KPID" 2>/dev/null && fail "kiosk did not quit with the proctor code"
 KD_KPID=

@@ -130,10 +130,17 @@ char *fx_roster(size_t n)
 void fx_session(bank *b, const char *exam, size_t n, const char *history, const char *out,
                 char token[BANK_TOKEN_LEN + 1])
 {
+    fx_session_proctor(b, exam, n, history, out, token, NULL);
+}
+
+void fx_session_proctor(bank *b, const char *exam, size_t n, const char *history,
+                        const char *out, char token[BANK_TOKEN_LEN + 1], char *proctor)
+{
     char *roster = fx_roster(n);
     bank_session_spec spec = {.exam_id = exam, .roster_csv = roster, .roster_len = strlen(roster),
                               .history_jsonl = history,
-                              .history_len = history ? strlen(history) : 0};
+                              .history_len = history ? strlen(history) : 0,
+                              .proctor_code = proctor};
     char why[WHY_SIZE] = "";
     bank_err e = bank_session_create(b, &spec, out, token, why);
     free(roster);

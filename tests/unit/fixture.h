@@ -31,6 +31,10 @@ const char *fx_nip(size_t i);
  * history; writes the token; fails the test on error. */
 void fx_session(bank *b, const char *exam, size_t n, const char *history, const char *out,
                 char token[BANK_TOKEN_LEN + 1]);
+/* fx_session that also writes the proctor code into `proctor`
+ * (BANK_PROCTOR_LEN + 1 bytes) when not NULL. */
+void fx_session_proctor(bank *b, const char *exam, size_t n, const char *history,
+                        const char *out, char token[BANK_TOKEN_LEN + 1], char *proctor);
 
 /* The PRAGMA user_version (format version) of the Kisi file at path; -1 when
  * it cannot be read. */

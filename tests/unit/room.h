@@ -22,6 +22,7 @@ static inline int64_t clock_fake(void)
 typedef struct room {
     char *dir;
     char token[BANK_TOKEN_LEN + 1];
+    char proctor[BANK_PROCTOR_LEN + 1];  /* the session's proctor code */
     app_config cfg;
     app *a;
 } room;
@@ -37,7 +38,7 @@ static inline int setup(void **state)
     r->dir = fx_tmpdir();
     bank *b = fx_bank(r->dir, 2, 8);
     fx_exam(b, EXAM);
-    fx_session(b, "q", 3, NULL, fx_path(r->dir, "s.session"), r->token);
+    fx_session_proctor(b, "q", 3, NULL, fx_path(r->dir, "s.session"), r->token, r->proctor);
     assert_int_equal(bank_keygen(fx_path(r->dir, "auth"), why), BANK_OK);
     assert_int_equal(bank_seal(b, fx_path(r->dir, "auth.key"), why), BANK_OK);
     bank_close(b);

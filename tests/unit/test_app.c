@@ -151,7 +151,11 @@ static void test_three_wrong_pins_lock_the_seat_until_the_proctor_code(void **st
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_LOCKED);
     assert_string_equal(v->msg, "proctor.wrong");
-    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_TEXT, 0, r->token);     /* nor is the token the room hears */
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_LOCKED);
+    assert_string_equal(v->msg, "proctor.wrong");
+    act(r->a, ACT_TEXT, 0, r->proctor);
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_int_equal(v->tries_left, 3);
@@ -400,7 +404,31 @@ static void test_quitting_needs_the_proctor_code_and_is_an_incident(void **state
                         "focus-lost");
     json_decref(o);
     act(r->a, ACT_QUIT, 0, NULL);
+    act(r->a, ACT_TEXT, 0, r->token);     /* the token is no proctor code */
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_false(app_should_quit(r->a));
+    assert_string_equal(v->msg, "proctor.wrong");
+    act(r->a, ACT_TEXT, 0, r->proctor);
+    act(r->a, ACT_ENTER, 0, NULL);
+    assert_true(app_should_quit(r->a));
+}
+
+static void test_the_proctor_code_closes_a_kiosk_no_token_has_opened(void **state)
+{
+    room *r = *state;
+    /* before any participant's token the session is locked: the code is
+     * checked against the copy of the session secret sealed under it */
+    const app_view *v = act(r->a, ACT_QUIT, 0, NULL);
+    assert_int_equal(v->scr, SCR_PROCTOR);
     act(r->a, ACT_TEXT, 0, r->token);
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_false(app_should_quit(r->a));
+    assert_string_equal(v->msg, "proctor.wrong");
+    char typed[BANK_PROCTOR_LEN + 4];
+    bank_proctor_format(r->proctor, typed);   /* as printed, in groups with dashes */
+    for (char *p = typed; *p; p++)            /* and in lower case */
+        if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    act(r->a, ACT_TEXT, 0, typed);
     act(r->a, ACT_ENTER, 0, NULL);
     assert_true(app_should_quit(r->a));
 }
@@ -672,7 +700,7 @@ static void test_incidents_stay_with_the_participant_they_happened_to(void **sta
     act(r->a, ACT_TEXT, 0, "9999");
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_LOCKED);
-    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_TEXT, 0, r->proctor);
     act(r->a, ACT_ENTER, 0, NULL);
     act(r->a, ACT_TEXT, 0, "1234567890");
     v = act(r->a, ACT_ENTER, 0, NULL);
@@ -796,6 +824,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_result_score_equals_bank_score, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_submitted_participant_cannot_sit_again, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_the_proctor_code_closes_a_kiosk_no_token_has_opened,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_quitting_needs_the_proctor_code_and_is_an_incident,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_multi_answer_toggles_a_set, setup, teardown),

@@ -295,7 +295,7 @@ static void set_aside(room *r, const char *before, size_t len)
     const app_view *v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_DAMAGE);
     assert_string_equal(v->msg, "proctor.wrong");
-    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_TEXT, 0, r->proctor);
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_IDENTIFY);
     char *log = kiosk_log(r);
@@ -585,7 +585,10 @@ static void test_a_seat_locked_by_wrong_pins_stays_locked_across_a_restart(void 
     r->a = app_new(&r->cfg);
     const app_view *v = app_view_get(r->a);
     assert_int_equal(v->scr, SCR_LOCKED);
-    act(r->a, ACT_TEXT, 0, r->token);
+    act(r->a, ACT_TEXT, 0, r->token);  /* the token the room hears is no proctor code */
+    v = act(r->a, ACT_ENTER, 0, NULL);
+    assert_int_equal(v->scr, SCR_LOCKED);
+    act(r->a, ACT_TEXT, 0, r->proctor);
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_string_equal(v->nip, fx_nip(0));  /* as before: the PIN box waits */

@@ -1,4 +1,4 @@
-/* test_session.c -- sessions: roster checks, NIPs, tokens, PINs, attempts from history, integrity. */
+/* test_session.c -- sessions: roster checks, NIPs, tokens, PINs, proctor codes, attempts from history, integrity. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -166,6 +166,17 @@ static bank_session *open_session(const char *dir, bank **bp)
     return s;
 }
 
+/* Fails unless the first 64 kB of the file at path hold no copy of secret. */
+static void assert_not_in_file(const char *path, const char *secret)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, f), len = strlen(secret);
+    fclose(f);
+    for (size_t i = 0; i + len <= n; i++) assert_false(memcmp(buf + i, secret, len) == 0);
+}
+
 /* A bank of 10 items with the quiz and DIR/s.session of 3 people; the
  * token into `token`. Caller removes dir with fx_rmdir(). */
 static char *quiz_room(char token[BANK_TOKEN_LEN + 1])
@@ -186,12 +197,7 @@ static void test_token_unlocks_and_is_not_stored(void **state)
     bank *b = NULL;
     assert_int_equal(strlen(token), BANK_TOKEN_LEN);
     assert_int_equal(strspn(token, BANK_TOKEN_ALPHABET), BANK_TOKEN_LEN);
-    FILE *f = fopen(fx_path(dir, "s.session"), "rb");
-    char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    for (size_t i = 0; i + BANK_TOKEN_LEN <= n; i++)
-        assert_false(memcmp(buf + i, token, BANK_TOKEN_LEN) == 0);
+    assert_not_in_file(fx_path(dir, "s.session"), token);
     bank_session *s = open_session(dir, &b);
     assert_int_equal(bank_session_size(s), 3);
     assert_string_equal(bank_session_exam_id(s), "quiz");
@@ -307,6 +313,105 @@ static void test_pin_verifier_cannot_be_checked_without_the_token(void **state)
     assert_non_null(strstr(why, "token"));
     assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
     assert_int_equal(bank_session_check_pin(s, fx_nip(1), "1234567890", why), BANK_OK);
+    bank_session_close(s);
+    bank_close(b);
+    fx_rmdir(dir);
+}
+
+/* A meta value of session file path, of exactly n bytes, into out. */
+static void stored_meta(const char *path, const char *key, uint8_t *out, size_t n)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st,
+                                        NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal((size_t)sqlite3_column_bytes(st, 0), n);
+    memcpy(out, sqlite3_column_blob(st, 0), n);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* A bank and a session of 2 in dir; writes the token and the proctor code. */
+static void proctor_room(const char *dir, char token[BANK_TOKEN_LEN + 1],
+                          char code[BANK_PROCTOR_LEN + 1])
+{
+    bank *b = fx_bank(dir, 1, 10);
+    fx_exam(b, QUIZ);
+    fx_session_proctor(b, "quiz", 2, NULL, fx_path(dir, "s.session"), token, code);
+    bank_close(b);
+}
+
+static void test_the_proctor_code_is_its_own_secret_and_the_token_is_refused(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+    char code[BANK_PROCTOR_LEN + 1];
+    bank *b = NULL;
+    proctor_room(dir, token, code);
+    assert_int_equal(strlen(code), BANK_PROCTOR_LEN);
+    assert_int_equal(strspn(code, BANK_TOKEN_ALPHABET), BANK_PROCTOR_LEN);
+    assert_null(strstr(code, token));
+    /* the code is nowhere in the file */
+    assert_not_in_file(fx_path(dir, "s.session"), code);
+    char typed[BANK_PROCTOR_LEN + 4], wrong[BANK_PROCTOR_LEN + 1];
+    bank_proctor_format(code, typed);
+    assert_int_equal(strlen(typed), BANK_PROCTOR_LEN + 2);
+    assert_true(typed[4] == '-' && typed[9] == '-');
+    memcpy(wrong, code, sizeof wrong);
+    wrong[BANK_PROCTOR_LEN - 1] = wrong[BANK_PROCTOR_LEN - 1] == 'A' ? 'C' : 'A';
+    /* on a session no token has opened yet, and on one the token opened */
+    for (int unlocked = 0; unlocked < 2; unlocked++) {
+        bank_session *s = open_session(dir, &b);
+        if (unlocked) assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+        assert_int_equal(bank_session_check_proctor(s, token, strlen(token), why), BANK_ETOKEN);
+        assert_non_null(strstr(why, "wrong proctor code"));
+        assert_int_equal(bank_session_check_proctor(s, wrong, strlen(wrong), why), BANK_ETOKEN);
+        assert_int_equal(bank_session_check_proctor(s, "", 0, why), BANK_ETOKEN);
+        assert_int_equal(bank_session_check_proctor(s, typed, strlen(typed), why), BANK_OK);
+        for (char *p = typed; *p; p++)
+            if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+        assert_int_equal(bank_session_check_proctor(s, typed, strlen(typed), why), BANK_OK);
+        /* the proctor code does not open the session: the token alone does */
+        if (!unlocked) {
+            bank_err e = BANK_OK;
+            assert_null(bank_form_draw(s, fx_nip(0), &e, why));
+            assert_int_equal(e, BANK_ELOCKED);
+            assert_int_equal(bank_session_unlock(s, code, strlen(code), why), BANK_ETOKEN);
+        }
+        bank_proctor_format(code, typed);
+        bank_session_close(s);
+        bank_close(b);
+    }
+    fx_rmdir(dir);
+}
+
+static void test_the_proctor_verifier_is_useless_without_the_session_secret(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
+    char code[BANK_PROCTOR_LEN + 1];
+    bank *b = NULL;
+    proctor_room(dir, token, code);
+    uint8_t salt[16], stored[32], h[32], other[32] = {0};
+    stored_meta(fx_path(dir, "s.session"), "proctor_salt", salt, sizeof salt);
+    stored_meta(fx_path(dir, "s.session"), "proctor_verifier", stored, sizeof stored);
+    /* the right code's slow hash alone is not what the file holds */
+    assert_int_equal(bc_scrypt(code, strlen(code), salt, 16, 15, h, sizeof h), BANK_OK);
+    assert_memory_not_equal(h, stored, 32);
+    /* nor is the verifier of the right code under another secret */
+    assert_int_equal(sess_proctor_verifier(other, code, salt, 15, h), BANK_OK);
+    assert_memory_not_equal(h, stored, 32);
+    /* nor the PIN verifier's construction under the session's own secret */
+    bank_session *s = open_session(dir, &b);
+    assert_int_equal(bank_session_unlock(s, token, strlen(token), why), BANK_OK);
+    assert_int_equal(sess_pin_verifier(s->secret, code, salt, 15, h), BANK_OK);
+    assert_memory_not_equal(h, stored, 32);
+    /* with the session's secret it is the code's verifier */
+    assert_int_equal(sess_proctor_verifier(s->secret, code, salt, 15, h), BANK_OK);
+    assert_memory_equal(h, stored, 32);
     bank_session_close(s);
     bank_close(b);
     fx_rmdir(dir);
@@ -674,6 +779,8 @@ int main(void)
         cmocka_unit_test(test_token_unlocks_and_is_not_stored),
         cmocka_unit_test(test_pin_check_is_per_participant),
         cmocka_unit_test(test_pin_verifier_cannot_be_checked_without_the_token),
+        cmocka_unit_test(test_the_proctor_code_is_its_own_secret_and_the_token_is_refused),
+        cmocka_unit_test(test_the_proctor_verifier_is_useless_without_the_session_secret),
         cmocka_unit_test(test_pin_shorter_than_ten_digits_is_refused),
         cmocka_unit_test(test_generated_pins_are_ten_random_digits),
         cmocka_unit_test(test_roster_pins_fills_in_the_missing_pins_only),

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "bank.h"
+#include "sbuf.h"
 #include "secret.h"
 
 #define CLI_MAX_POS 64  /* positional arguments of one command */
@@ -64,6 +65,18 @@ int secret_out_open(const cli_args *a, const char *opt, const char *path, const 
  * is removed and the error printed. Returns 0 or 1 (exit status). */
 int secret_out_write(const cli_args *a, int fd, const char *opt, const char *path,
                      const char *data, size_t len);
+
+/* Printed labels (--exam, --room): one line of UTF-8 text without direction
+ * characters, 1 to LABEL_MAX bytes. `v` NULL is fine (option not given);
+ * else prints the error and returns false. */
+#define LABEL_MAX 120
+bool label_ok(const cli_args *a, const char *opt, const char *v);
+/* Appends s to b with &, <, >, " and ' escaped for HTML. */
+void html_put(sbuf *b, const char *s);
+/* The proctor's slip of a session (exam, room, session, token, proctor code)
+ * as one printable HTML page into b (a secret buffer). */
+void slip_page(sbuf *b, const char *exam, const char *room, const char *session,
+               const char *token, const char *proctor_code);
 
 /* The subcommands; each returns the process exit status. */
 int cmd_keygen(cli_args *a);

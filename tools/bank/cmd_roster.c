@@ -13,7 +13,6 @@
 #include "why.h"
 
 #define CARDS_PER_PAGE 10  /* 2 x 5 on an A4 sheet */
-#define LABEL_MAX 120      /* --exam and --room: one line of at most this many bytes */
 
 static const char PAGE_HEAD[] =
     "<!doctype html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -48,8 +47,7 @@ static const char PAGE_HEAD[] =
     " ujian.<br>Print on A4, cut along the dashed lines and hand each card to its participant."
     " The cards hold the PINs: destroy spare prints and this file after the sitting.</p>\n";
 
-/* Appends s with &, <, >, " and ' escaped. */
-static void html_put(sbuf *b, const char *s)
+void html_put(sbuf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -116,8 +114,7 @@ static bank_err cards_page(const char *csv, size_t len, const char *exam, const 
     return e;
 }
 
-/* A label for the cards: one line of UTF-8, at most LABEL_MAX bytes. */
-static bool label_ok(const cli_args *a, const char *opt, const char *v)
+bool label_ok(const cli_args *a, const char *opt, const char *v)
 {
     if (!v) return true;
     if (v[0] && strlen(v) <= LABEL_MAX && !text_has_control(v) && !text_has_bidi(v) &&

@@ -81,17 +81,95 @@ int cmd_pins(cli_args *a)
     return rc;
 }
 
+/* Writes the proctor code (as typed, in groups) and a newline to the
+ * --proctor-code-out file fd. */
+static int proctor_out_write(const cli_args *a, int fd, const char *path, const char *code)
+{
+    char shown[BANK_PROCTOR_LEN + 4], line[BANK_PROCTOR_LEN + 5];
+    bank_proctor_format(code, shown);
+    size_t len = (size_t)snprintf(line, sizeof line, "%s\n", shown);
+    int rc = secret_out_write(a, fd, "proctor-code-out", path, line, len);
+    OPENSSL_cleanse(shown, sizeof shown);
+    OPENSSL_cleanse(line, sizeof line);
+    return rc;
+}
+
+/* Writes the proctor's slip of the session just made at `session` to the
+ * --slip file fd. */
+static int slip_write(const cli_args *a, int fd, const char *path, const char *session,
+                      const char *exam, const char *room, const char *token, const char *code)
+{
+    char bid[33], sid[33], eid[65], why[WHY_SIZE] = "", shown[BANK_PROCTOR_LEN + 4];
+    bank_err e = bank_session_info(session, bid, sid, eid, why);
+    if (e) {
+        close(fd);
+        unlink(path);
+        return cli_fail(a, e, why);
+    }
+    sbuf page;
+    sbuf_init(&page, 0);
+    page.secret = true;
+    bank_proctor_format(code, shown);
+    slip_page(&page, exam, room, sid, token, shown);
+    OPENSSL_cleanse(shown, sizeof shown);
+    int rc;
+    if (page.failed) {
+        close(fd);
+        unlink(path);
+        rc = cli_fail(a, BANK_ENOMEM, "");
+    } else {
+        rc = secret_out_write(a, fd, "slip", path, page.p, page.len);
+    }
+    sbuf_free(&page);
+    return rc;
+}
+
+/* The secret files of `bank session`: --token-out, --proctor-code-out and --slip. */
+typedef struct sess_outs {
+    const char *path[3];
+    int fd[3];
+} sess_outs;
+
+enum { OUT_TOKEN, OUT_PROCTOR, OUT_SLIP };
+
+/* Creates every named output file before the session is made; false (each
+ * one made so far removed) when one cannot be. */
+static bool outs_open(const cli_args *a, sess_outs *o)
+{
+    static const char *const opt[] = {"token-out", "proctor-code-out", "slip"};
+    static const char *const what[] = {"token", "proctor code", "slip"};
+    for (int i = 0; i < 3; i++) {
+        o->fd[i] = -1;
+        if (o->path[i] && (o->fd[i] = secret_out_open(a, opt[i], o->path[i], what[i])) < 0) {
+            while (i-- > 0)
+                if (o->fd[i] >= 0) close(o->fd[i]), unlink(o->path[i]), o->fd[i] = -1;
+            return false;
+        }
+    }
+    return true;
+}
+
 int cmd_session(cli_args *a)
 {
     if (a->npos != 1)
         return cli_usage(a, "usage: bank session BANK --passphrase-file F --exam ID"
                             " --roster ROSTER.csv [--history FORMS.jsonl] --out SESSION"
-                            " [--token-out FILE]");
+                            " [--token-out FILE] [--proctor-code-out FILE]"
+                            " [--slip FILE.html [--room TEXT]]");
     const char *exam = cli_need(a, "exam"), *roster = cli_need(a, "roster");
     const char *out = cli_need(a, "out"), *history = cli_opt(a, "history");
-    const char *tout = cli_opt(a, "token-out");
+    const char *room = cli_opt(a, "room");
+    sess_outs o = {{cli_opt(a, "token-out"), cli_opt(a, "proctor-code-out"), cli_opt(a, "slip")},
+                   {-1, -1, -1}};
     if (!exam || !roster || !out) return 2;
-    bank_session_spec spec = {.exam_id = exam};
+    if (room && !o.path[OUT_SLIP]) return cli_usage(a, "--room is printed on the --slip page only");
+    if (!label_ok(a, "room", room)) return 2;
+    for (int i = 0; i < 3; i++)
+        for (int k = i + 1; k < 3; k++)
+            if (o.path[i] && o.path[k] && strcmp(o.path[i], o.path[k]) == 0)
+                return cli_usage(a, "--token-out, --proctor-code-out and --slip name three files");
+    char proctor[BANK_PROCTOR_LEN + 1] = "";
+    bank_session_spec spec = {.exam_id = exam, .proctor_code = proctor};
     char *rdata = cli_read_file(a, roster, 1 << 24, &spec.roster_len);
     if (!rdata) return 1;
     char *hdata = NULL;
@@ -101,9 +179,9 @@ int cmd_session(cli_args *a)
     }
     spec.roster_csv = rdata;
     spec.history_jsonl = hdata;
-    int rc = 0, fd = -1;
+    int rc = 0;
     bank *b = cli_open_bank(a, a->pos[0], false, true, &rc);
-    if (b && tout && (fd = secret_out_open(a, "token-out", tout, "token")) < 0) rc = 1;
+    if (b && !outs_open(a, &o)) rc = 1;
     if (b && rc == 0) {
         char token[BANK_TOKEN_LEN + 1], why[WHY_SIZE] = "";
         bank_err e = bank_session_create(b, &spec, out, token, why);
@@ -112,18 +190,29 @@ int cmd_session(cli_args *a)
         } else {
             fprintf(stderr, "session for exam %s written to %s; the proctor token follows and"
                             " is shown only this once%s%s\n", exam, out,
-                    tout ? "; it is also in " : "", tout ? tout : "");
+                    o.path[OUT_TOKEN] ? "; it is also in " : "",
+                    o.path[OUT_TOKEN] ? o.path[OUT_TOKEN] : "");
             printf("%s\n", token);
             fflush(stdout);
-            if (fd >= 0) rc = token_out_write(a, fd, tout, token);
-            fd = -1;
+            if (o.fd[OUT_TOKEN] >= 0) rc |= token_out_write(a, o.fd[OUT_TOKEN], o.path[OUT_TOKEN], token);
+            if (o.fd[OUT_PROCTOR] >= 0)
+                rc |= proctor_out_write(a, o.fd[OUT_PROCTOR], o.path[OUT_PROCTOR], proctor);
+            if (o.fd[OUT_SLIP] >= 0)
+                rc |= slip_write(a, o.fd[OUT_SLIP], o.path[OUT_SLIP], out, exam, room, token,
+                                 proctor);
+            o.fd[OUT_TOKEN] = o.fd[OUT_PROCTOR] = o.fd[OUT_SLIP] = -1;
+            if (!o.path[OUT_PROCTOR] && !o.path[OUT_SLIP])
+                fprintf(stderr, "bank session: no --proctor-code-out or --slip: the session's"
+                                " proctor code is lost (make the session again to have one)\n");
+            else
+                fprintf(stderr, "the proctor code is in %s (readable by its owner only)\n",
+                        o.path[OUT_PROCTOR] ? o.path[OUT_PROCTOR] : o.path[OUT_SLIP]);
             OPENSSL_cleanse(token, sizeof token);
         }
     }
-    if (fd >= 0) {   /* no session was made: the empty token file goes */
-        close(fd);
-        unlink(tout);
-    }
+    OPENSSL_cleanse(proctor, sizeof proctor);
+    for (int i = 0; i < 3; i++)  /* no session was made: the empty files go */
+        if (o.fd[i] >= 0) close(o.fd[i]), unlink(o.path[i]);
     bank_close(b);
     free(rdata);
     free(hdata);

@@ -32,8 +32,11 @@ static const char USAGE[] =
     "                                           page of participant cards (both 0600, new)\n"
     "  session BANK --passphrase-file F --exam ID --roster ROSTER.csv\n"
     "          [--history FORMS.jsonl] --out SESSION [--token-out FILE]\n"
-    "                                           prints the proctor token (and writes\n"
-    "                                           FILE, 0600, never overwritten)\n"
+    "          [--proctor-code-out FILE] [--slip FILE.html [--room TEXT]]\n"
+    "                                           prints the proctor token; writes the\n"
+    "                                           token, the proctor code and the\n"
+    "                                           proctor's printable slip (each 0600,\n"
+    "                                           never overwritten)\n"
     "  draw BANK --session SESSION --token-file T --participant NIP [--json]\n"
     "                                           the participant's stored form\n"
     "  audit BANK --session SESSION --token-file T\n"
@@ -59,7 +62,7 @@ static const struct {
 static const char *const WITH_VALUE[] = {
     "passphrase-file", "format", "topic", "key", "pub", "exam", "roster", "history",
     "out", "session", "token-file", "participant", "form", "answers", "remedials",
-    "results", "token-out", "cards", "room", NULL,
+    "results", "token-out", "cards", "room", "proctor-code-out", "slip", NULL,
 };
 
 bool cli_parse(cli_args *a, int argc, char **argv, const char *const *with_value)
