@@ -109,6 +109,7 @@ typedef struct app_view {
     long long dmg_last_seq;    /* the last readable event of... */
     const char *dmg_last;      /* ...this participant (NIP; "" = none) */
     const char *dmg_kept;      /* the folder the damaged files go into */
+    const char *notice;        /* the proctor's last message (not translated), "" = none */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;
@@ -127,6 +128,7 @@ typedef struct app_config {
     /* tests only: told of each buffer of secrets or decrypted items the app has just
      * wiped ("item", "items", "token", "pin", "code"), before it is freed. NULL = none */
     void (*wiped)(const char *what, const void *p, size_t n);
+    const char *seat;                 /* the seat label the room shows (--seat); NULL = "" */
 } app_config;
 
 typedef struct app app;

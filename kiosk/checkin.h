@@ -14,6 +14,10 @@
 #define CHECKIN_FIELD 33           /* a text field of the state, with its NUL */
 #define CHECKIN_SEQ_FILE "room.cmd" /* STATE/room.cmd: the last command obeyed */
 #define CHECKIN_PENDING 8          /* commands taken from answers, not yet obeyed */
+#ifndef KISI_VERSION
+#define KISI_VERSION "dev"
+#endif
+#define CHECKIN_PROGRAM "kisi-kiosk " KISI_VERSION /* "program" of the state */
 
 /* What the kiosk tells the core, filled by the app (texts one line, at
  * most CHECKIN_FIELD - 1 bytes, cut when longer). */

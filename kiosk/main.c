@@ -15,6 +15,7 @@
 #include "export.h"
 #include "klog.h"
 #include "secmem.h"
+#include "text.h"
 #include "texts.h"
 #include "ui.h"
 #include "why.h"
@@ -40,7 +41,7 @@ static void usage(FILE *f)
             "usage: kiosk --bank BANK --session SESSION --authority AUTH.pub [--core URL]\n"
             "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
             "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n"
-            "             [--core-key CORE.pub]\n"
+            "             [--core-key CORE.pub] [--seat LABEL]\n"
             "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n");
 }
 
@@ -70,7 +71,7 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const valued[] = {"--bank", "--session", "--authority", "--core",
                                          "--state", "--lang", "--font", "--strings",
                                          "--proctor-code-file", "--size", "--trace",
-                                         "--export", "--core-key"};
+                                         "--export", "--core-key", "--seat"};
     memset(o, 0, sizeof *o);
     o->lang = "id";
     o->font = DEFAULT_FONT;
@@ -104,7 +105,12 @@ static int parse(int argc, char **argv, opts *o)
             break;
         case 10: o->cfg.trace_path = v; break;
         case 11: o->export_dir = v; break;
-        default: o->cfg.core_key = v; break;
+        case 12: o->cfg.core_key = v; break;
+        default:
+            if (strlen(v) > 32 || text_has_control(v) || !text_utf8_valid(v, strlen(v)))
+                return bad("--seat is one line of at most 32 bytes, not", v);
+            o->cfg.seat = v;
+            break;
         }
     }
     if (o->export_dir) return 0;
