@@ -16,15 +16,6 @@ ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
 core_start "$DB" || fail "core start: $(cat "$T/core.err")"
 ok "core up at $URL"
 
-wait_for() {
-    d=$1; shift
-    i=0
-    until "$@"; do
-        i=$((i + 1)); [ $i -gt 1200 ] && fail "$d: not within 300 s"
-        sleep 0.25
-    done
-    ok "$d"
-}
 # room_has PY -- GET /v1/room, and the Python expression PY over its JSON `j` is true
 room_has() {
     get /v1/room
