@@ -242,6 +242,12 @@ static enum MHD_Result on_room_state(http_server *h, struct MHD_Connection *conn
                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
                clk_wall_ms(), &a);
+    if (a.status == 409) {  /* the kiosk goes on above the last state taken (its clock went back) */
+        snprintf(answered.code, sizeof answered.code, "%s", a.code);
+        return send_json(conn, MHD_HTTP_CONFLICT,
+                         json_pack("{s:s, s:s, s:I}", "error", a.code, "reason", a.reason, "last",
+                                   (json_int_t)a.last));
+    }
     if (a.status != 200) return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
     snprintf(answered.code, sizeof answered.code, "%s", a.code);
     return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, a.json, strlen(a.json), NULL, NULL);

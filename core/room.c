@@ -279,7 +279,7 @@ void room_state(room *r, const char *body, size_t len, const char *kiosk, const 
     }
     if (ok == 1) s->approved_until = now_ms + ROOM_APPROVAL_TTL_MS;
     if (seq <= s->seq) {
-        long long last = s->seq;
+        long long last = a->last = s->seq;
         pthread_mutex_unlock(&r->mu);
         free(copy);
         return answer_set(a, 409, "replayed", "state %lld is not after the last taken (%lld)",

@@ -29,6 +29,7 @@ typedef struct room_answer {
     char code[32];
     char reason[WHY_SIZE];
     char *json;            /* with 200: {"seq", "commands": [...]}, caller frees */
+    long long last;        /* with 409: the last state taken from this kiosk */
 } room_answer;
 
 /* Takes one state message: `body` (len bytes, the JSON exactly as signed),

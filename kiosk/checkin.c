@@ -229,6 +229,19 @@ static void round_once(checkin *c)
     free(body);
     c->rbuf[c->rlen] = 0;
     if (status == 200 && !c->over) take_commands(c);
+    if (status == 409 && !c->over) {
+        /* the core took a later state of this kiosk (its clock was set back):
+         * go on above it, at the next state, which goes at once */
+        json_t *o = json_loadb(c->rbuf, c->rlen, 0, NULL);
+        json_t *last = json_object_get(o, "last");
+        if (json_is_integer(last) && json_integer_value(last) > c->seq) {
+            c->seq = (long long)json_integer_value(last);
+            pthread_mutex_lock(&c->mu);
+            c->kicked = true;
+            pthread_mutex_unlock(&c->mu);
+        }
+        json_decref(o);
+    }
     pthread_mutex_lock(&c->mu);
     c->http = (int)status;
     c->taken += status == 200;

@@ -54,7 +54,7 @@ struct klog;
  * headers of a result upload, at once, on every checkin_update() that
  * changes it and at least every `period_ms` (0 = 3000). Each state carries
  * "seq" (above every one sent before: the wall clock in ms, or the last
- * plus one) and "ack", the last command obeyed (STATE/room.cmd, kept over
+ * plus one; after a 409 "replayed" answer, above the "last" it names) and "ack", the last command obeyed (STATE/room.cmd, kept over
  * restarts). Commands in the answers are checked (checkin_cmd_check)
  * against the core key pinned in `core_key` (a file, --core-key) or else
  * STATE/core.pub (written at enrolment; read again until there): checked

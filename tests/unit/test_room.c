@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,18 +334,20 @@ static const char *pin(const char *dir, const char *name, core_ctx *c)
     return path;
 }
 
-/* Waits until the kiosk's state reached the core `n` more times. */
-static void wait_taken(checkin *k, long long n)
+/* Waits until the kiosk's state reached the core `n` more times; false when
+ * it did not within WAIT_MS (the caller stops its threads, then fails). */
+static bool wait_taken(checkin *k, long long n)
 {
     long long taken = 0, start = -1;
     int http = 0;
     for (int waited = 0; waited < WAIT_MS; waited += 20) {
         checkin_counts(k, &taken, &http);
         if (start < 0) start = taken;
-        if (taken >= start + n) return;
+        if (taken >= start + n) return true;
         sleep_ms(20);
     }
-    fail_msg("the core took %lld states (HTTP %d)", taken - start, http);
+    print_error("the core took %lld states (HTTP %d)\n", taken - start, http);
+    return false;
 }
 
 static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **state)
@@ -358,7 +361,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
     checkin_update(k, &(checkin_state){.screen = "exam", .nip = "199001012020121001",
                                        .attempt = 1, .answered = 2, .total = 10,
                                        .delivery = "delivering"});
-    wait_taken(k, 1);
+    bool went = wait_taken(k, 1);
     static reply r;
     long got = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
     char *seats = strdup(r.data);
@@ -370,7 +373,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
         took = checkin_take(k, &c, why);
         if (!took) sleep_ms(20);
     }
-    wait_taken(k, 2);   /* the acknowledgement went out */
+    went = wait_taken(k, 2) && went;   /* the acknowledgement went out */
     long after = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
     char *seats2 = strdup(r.data);
     checkin_stop(k);
@@ -381,6 +384,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
         if (fscanf(f, "%lld", &obeyed) != 1) obeyed = 0;
         fclose(f);
     }
+    assert_true(went);
     assert_int_equal(got, 200);
     assert_non_null(strstr(seats, "\"seat\":\"B07\""));
     assert_non_null(strstr(seats, "\"answered\":2"));
@@ -392,6 +396,43 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
     assert_non_null(strstr(seats2, "\"queued\":0"));
     free(seats);
     free(seats2);
+}
+
+static void test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", key[4200];
+    http_server *h = serve(x->c);
+    snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));
+    /* a state numbered far ahead of this kiosk's clock reached the core first */
+    char *ahead = state_text(4000000000000LL, "B09", 0), sig[129], hk[100], hs[200], url[256];
+    assert_int_equal(bank_signer_sign(x->k, ahead, strlen(ahead), sig), BANK_OK);
+    snprintf(hk, sizeof hk, PROTO_HEADER_KIOSK ": %s", bank_signer_pub(x->k));
+    snprintf(hs, sizeof hs, PROTO_HEADER_SIGNATURE ": %s", sig);
+    snprintf(url, sizeof url, "%s%s", http_url(h), PROTO_PATH_ROOM_STATE);
+    CURL *cu = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(curl_slist_append(NULL, hk), hs);
+    static reply r;
+    r.len = 0;
+    curl_easy_setopt(cu, CURLOPT_URL, url);
+    curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(cu, CURLOPT_POSTFIELDS, ahead);
+    curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_reply);
+    curl_easy_setopt(cu, CURLOPT_WRITEDATA, &r);
+    long first = 0;
+    if (curl_easy_perform(cu) == CURLE_OK) curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &first);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(cu);
+    free(ahead);
+    checkin *k = checkin_start(http_url(h), x->dir, x->k, "B09", "test", key, 50, NULL, why);
+    bool went = k && wait_taken(k, 1);   /* false while every state stays refused */
+    checkin_stop(k);
+    operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
+    http_stop(h);
+    assert_int_equal(first, 200);
+    assert_non_null(k);
+    assert_true(went);
+    assert_non_null(strstr(r.data, "\"seq\":4000000000001"));
 }
 
 static void test_kiosk_obeys_no_command_of_another_core(void **state)
@@ -410,17 +451,18 @@ static void test_kiosk_obeys_no_command_of_another_core(void **state)
     http_server *h = NULL;
     checkin *k = NULL;
     int took = 0;
+    bool went = false;
     if (fake) {
         h = serve(fake);
         snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));  /* the real one */
         k = checkin_start(http_url(h), x->dir, x->k, "B08", "test", key, 50, NULL, why);
     }
     if (k) {
-        wait_taken(k, 1);
+        went = wait_taken(k, 1);
         static reply r;
         operator_call(http_url(h), PROTO_PATH_ROOM_MESSAGE,
                       "{\"seat\":\"B08\",\"text\":\"forged\"}", &r);
-        wait_taken(k, 3);   /* the command came at least twice */
+        went = wait_taken(k, 3) && went;   /* the command came at least twice */
         checkin_cmd c;
         took = checkin_take(k, &c, why);
     }
@@ -429,6 +471,7 @@ static void test_kiosk_obeys_no_command_of_another_core(void **state)
     core_ctx_free(fake);
     store_close(st);
     if (!k) fail_msg("impostor: %s", why);
+    assert_true(went);
     assert_int_equal(took, 0);
 }
 
@@ -447,6 +490,8 @@ int main(void)
             test_kiosk_refuses_forged_replayed_and_misdirected_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_reaches_the_room_and_a_message_reaches_the_kiosk,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_obeys_no_command_of_another_core, setup,
                                         teardown),
     };
