@@ -26,7 +26,7 @@
 #include "kcode.h"
 #include "sbuf.h"
 #include "proto.h"
-#include "room.h"
+#include "seats.h"
 #include "log.h"
 #include "num.h"
 #include "why.h"
@@ -37,7 +37,7 @@ struct http_server {
     optries *t;            /* failed operator-token tries */
     core_ctx *c;            /* borrowed */
     enrol_guard *enrol;     /* proof and limits of enrolment */
-    room *room;             /* the kiosks' last states and their commands */
+    seats *room;             /* the kiosks' last states and their commands */
     http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
@@ -237,8 +237,8 @@ static enum MHD_Result on_room_state(http_server *h, struct MHD_Connection *conn
                                      const char *arg, const req *r)
 {
     (void)arg;
-    room_answer a;
-    room_state(h->room, r->body.p, r->body.len,
+    seats_answer a;
+    seats_state(h->room, r->body.p, r->body.len,
                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
                clk_wall_ms(), &a);
@@ -259,7 +259,7 @@ static enum MHD_Result on_room(http_server *h, struct MHD_Connection *conn, cons
 {
     (void)arg;
     (void)r;
-    char *json = room_json(h->room, clk_wall_ms());
+    char *json = seats_json(h->room, clk_wall_ms());
     if (!json) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error",
                                  "out of memory");
     return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, json, strlen(json), NULL, NULL);
@@ -276,7 +276,7 @@ static enum MHD_Result on_room_message(http_server *h, struct MHD_Connection *co
     json_t *o = json_loadb(r->body.p ? r->body.p : "", r->body.len, 0, NULL);
     const char *who = json_string_value(json_object_get(o, "seat"));
     if (!who) who = json_string_value(json_object_get(o, "kiosk"));
-    int rc = room_message(h->room, who, json_string_value(json_object_get(o, "text")),
+    int rc = seats_message(h->room, who, json_string_value(json_object_get(o, "text")),
                           clk_wall_ms(), &status, why);
     json_decref(o);
     if (rc) return send_error(conn, (unsigned)status,
@@ -627,13 +627,13 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         free(h);
         return NULL;
     }
-    if (!(h->room = room_new(core_ctx_store(c), core_ctx_signer(c), why))) {
+    if (!(h->room = seats_new(core_ctx_store(c), core_ctx_signer(c), why))) {
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
     }
     if (!(h->t = optries_new())) {
-        room_free(h->room);
+        seats_free(h->room);
         enrol_guard_free(h->enrol);
         why_set(why, "out of memory");
         free(h);
@@ -643,7 +643,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     int fd = gate_listen(h->cfg.listen, (int)h->cfg.backlog, h->url, sizeof h->url, why);
     if (fd < 0) {
         optries_free(h->t);
-        room_free(h->room);
+        seats_free(h->room);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -676,7 +676,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         if (h->d) MHD_stop_daemon(h->d);
         gate_free(h->g);
         optries_free(h->t);
-        room_free(h->room);
+        seats_free(h->room);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -691,7 +691,7 @@ void http_stop(http_server *h)
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
     gate_free(h->g);
     optries_free(h->t);
-    room_free(h->room);
+    seats_free(h->room);
     enrol_guard_free(h->enrol);
     free(h);
 }

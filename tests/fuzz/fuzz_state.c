@@ -1,4 +1,4 @@
-/* fuzz_state.c -- libFuzzer target: a kiosk's room state at the core (room_state), sent
+/* fuzz_state.c -- libFuzzer target: a kiosk's room state at the core (seats_state), sent
  * once with a forged signature and once signed by the approved fuzz kiosk, so that inputs
  * reach the checks past the signature; a message waits for the kiosk in every answer. */
 #include <stdint.h>
@@ -8,21 +8,21 @@
 #include <jansson.h>
 
 #include "fuzz_core.h"
-#include "room.h"
+#include "seats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NOW 1800000000000LL
 
-static room *rm;
+static seats *rm;
 
 static void stop(void)
 {
-    room_free(rm);
+    seats_free(rm);
 }
 
 /* Checks what any answer must satisfy; aborts otherwise. */
-static void check(const room_answer *a)
+static void check(const seats_answer *a)
 {
     if (a->status != 200 && a->status != 400 && a->status != 401 && a->status != 403 &&
         a->status != 409 && a->status != 500)
@@ -42,28 +42,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!ctx) {
         fuzz_core_setup();
-        rm = room_new(st, core_ctx_signer(ctx), NULL);
+        rm = seats_new(st, core_ctx_signer(ctx), NULL);
         if (!rm) abort();
         fuzz_core_stop = stop;
     }
     const char *body = (const char *)data, *pub = bank_signer_pub(kiosk);
     char sig[129];
-    room_answer a;
+    seats_answer a;
     memset(sig, 'a', 128);
     sig[128] = 0;
-    room_state(rm, body, size, pub, sig, NOW, &a);
+    seats_state(rm, body, size, pub, sig, NOW, &a);
     check(&a);
     if (a.status == 200) abort();   /* a forged signature never passes */
     free(a.json);
     if (bank_signer_sign(kiosk, body, size, sig) != BANK_OK) return 0;
-    room_state(rm, body, size, pub, sig, NOW, &a);
+    seats_state(rm, body, size, pub, sig, NOW, &a);
     check(&a);
     free(a.json);
     if (a.status == 200) {
         /* the seat is known now: a message waits for it in the next answers */
         int status = 0;
         char why[WHY_SIZE];
-        room_message(rm, pub, "fuzz", NOW, &status, why);
+        seats_message(rm, pub, "fuzz", NOW, &status, why);
     }
     return 0;
 }

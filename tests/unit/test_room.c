@@ -21,7 +21,7 @@
 #include "http.h"
 #include "ingest.h"
 #include "proto.h"
-#include "room.h"
+#include "seats.h"
 #include "why.h"
 
 #define TOKEN "operator-token-for-tests"
@@ -31,7 +31,7 @@ typedef struct fx {
     char *dir;
     store *st;
     core_ctx *c;
-    room *r;
+    seats *r;
     bank_signer *k, *other;   /* the kiosk's key; a key never enrolled */
 } fx;
 
@@ -54,8 +54,8 @@ static int setup(void **state)
     if (!x->st) fail_msg("store_open: %s", why);
     x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
     if (!x->c) fail_msg("core_ctx_new: %s", why);
-    x->r = room_new(x->st, core_ctx_signer(x->c), why);
-    if (!x->r) fail_msg("room_new: %s", why);
+    x->r = seats_new(x->st, core_ctx_signer(x->c), why);
+    if (!x->r) fail_msg("seats_new: %s", why);
     x->k = key_at(x->dir, "kiosk");
     x->other = key_at(x->dir, "other");
     if (core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why) ||
@@ -68,7 +68,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *x = *state;
-    room_free(x->r);
+    seats_free(x->r);
     core_ctx_free(x->c);
     store_close(x->st);
     bank_signer_free(x->k);
@@ -94,38 +94,38 @@ static char *state_text(long long seq, const char *seat, long long ack)
     return t;
 }
 
-/* room_state of text signed by `by`, sent as from `as`; the status. */
+/* seats_state of text signed by `by`, sent as from `as`; the status. */
 static int send_state(fx *x, const char *text, const bank_signer *by, const bank_signer *as,
-                      room_answer *a)
+                      seats_answer *a)
 {
     char sig[129];
     assert_int_equal(bank_signer_sign(by, text, strlen(text), sig), BANK_OK);
-    room_state(x->r, text, strlen(text), bank_signer_pub(as), sig, 1000, a);
+    seats_state(x->r, text, strlen(text), bank_signer_pub(as), sig, 1000, a);
     return a->status;
 }
 
 static void test_room_state_forged_or_unsigned_is_refused(void **state)
 {
     fx *x = *state;
-    room_answer a;
+    seats_answer a;
     char *t = state_text(1, "A01", 0);
     /* signed by another key, sent as the enrolled kiosk */
     assert_int_equal(send_state(x, t, x->other, x->k, &a), 401);
     assert_string_equal(a.code, "bad-signature");
     /* no signature at all */
-    room_state(x->r, t, strlen(t), bank_signer_pub(x->k), NULL, 1000, &a);
+    seats_state(x->r, t, strlen(t), bank_signer_pub(x->k), NULL, 1000, &a);
     assert_int_equal(a.status, 400);
     /* the enrolled kiosk's signature of another state */
     char *t2 = state_text(2, "A01", 0), sig[129];
     assert_int_equal(bank_signer_sign(x->k, t2, strlen(t2), sig), BANK_OK);
-    room_state(x->r, t, strlen(t), bank_signer_pub(x->k), sig, 1000, &a);
+    seats_state(x->r, t, strlen(t), bank_signer_pub(x->k), sig, 1000, &a);
     assert_int_equal(a.status, 401);
     /* well signed by a kiosk the core never enrolled */
     assert_int_equal(send_state(x, t, x->other, x->other, &a), 403);
     assert_string_equal(a.code, "unknown-kiosk");
-    char *seats = room_json(x->r, 1000);
-    assert_non_null(strstr(seats, "\"seats\":[]"));  /* none of them reached the room */
-    free(seats);
+    char *listed = seats_json(x->r, 1000);
+    assert_non_null(strstr(listed, "\"seats\":[]"));  /* none of them reached the seats */
+    free(listed);
     free(t);
     free(t2);
 }
@@ -133,7 +133,7 @@ static void test_room_state_forged_or_unsigned_is_refused(void **state)
 static void test_room_state_replayed_or_reordered_is_refused(void **state)
 {
     fx *x = *state;
-    room_answer a;
+    seats_answer a;
     char *t5 = state_text(5, "A01", 0), *t4 = state_text(4, "A01", 0),
          *t6 = state_text(6, "A01", 0);
     assert_int_equal(send_state(x, t5, x->k, x->k, &a), 200);
@@ -152,7 +152,7 @@ static void test_room_state_of_a_revoked_kiosk_is_refused(void **state)
 {
     fx *x = *state;
     char why[WHY_SIZE] = "";
-    room_answer a;
+    seats_answer a;
     assert_int_equal(store_kiosk_set(x->st, bank_signer_pub(x->k), "revoked", why), 0);
     char *t = state_text(1, "A01", 0);
     assert_int_equal(send_state(x, t, x->k, x->k, &a), 403);
@@ -173,18 +173,18 @@ static char *first_command(const char *answer)
 static void test_room_message_rides_on_the_answer_until_acknowledged(void **state)
 {
     fx *x = *state;
-    room_answer a;
+    seats_answer a;
     int status = 0;
     char why[WHY_SIZE] = "";
     const char *core = core_signer_pub(core_ctx_signer(x->c));
-    assert_int_equal(room_message(x->r, "A01", "hello", 5000, &status, why), -1);
+    assert_int_equal(seats_message(x->r, "A01", "hello", 5000, &status, why), -1);
     assert_int_equal(status, 404);   /* no such seat yet */
     char *t1 = state_text(1, "A01", 0);
     assert_int_equal(send_state(x, t1, x->k, x->k, &a), 200);
     free(a.json);
-    assert_int_equal(room_message(x->r, "A01", "line\nbreak", 5000, &status, why), -1);
+    assert_int_equal(seats_message(x->r, "A01", "line\nbreak", 5000, &status, why), -1);
     assert_int_equal(status, 400);
-    assert_int_equal(room_message(x->r, "A01", "Tetap tenang", 5000, &status, why), 0);
+    assert_int_equal(seats_message(x->r, "A01", "Tetap tenang", 5000, &status, why), 0);
     assert_int_equal(status, 202);
     char *t2 = state_text(2, "A01", 0);
     assert_int_equal(send_state(x, t2, x->k, x->k, &a), 200);
@@ -364,7 +364,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
     bool went = wait_taken(k, 1);
     static reply r;
     long got = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
-    char *seats = strdup(r.data);
+    char *listed = strdup(r.data);
     long queued = operator_call(http_url(h), PROTO_PATH_ROOM_MESSAGE,
                                 "{\"seat\":\"B07\",\"text\":\"Lima menit lagi\"}", &r);
     checkin_cmd c = {0};
@@ -375,7 +375,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
     }
     went = wait_taken(k, 2) && went;   /* the acknowledgement went out */
     long after = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
-    char *seats2 = strdup(r.data);
+    char *listed2 = strdup(r.data);
     checkin_stop(k);
     http_stop(h);
     FILE *f = fopen(fx_path(x->dir, CHECKIN_SEQ_FILE), "r");
@@ -386,16 +386,16 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
     }
     assert_true(went);
     assert_int_equal(got, 200);
-    assert_non_null(strstr(seats, "\"seat\":\"B07\""));
-    assert_non_null(strstr(seats, "\"answered\":2"));
+    assert_non_null(strstr(listed, "\"seat\":\"B07\""));
+    assert_non_null(strstr(listed, "\"answered\":2"));
     assert_int_equal(queued, 202);
     assert_int_equal(took, 1);
     assert_string_equal(c.text, "Lima menit lagi");
     assert_int_equal(obeyed, c.seq);          /* recorded: never obeyed twice */
     assert_int_equal(after, 200);
-    assert_non_null(strstr(seats2, "\"queued\":0"));
-    free(seats);
-    free(seats2);
+    assert_non_null(strstr(listed2, "\"queued\":0"));
+    free(listed);
+    free(listed2);
 }
 
 static void test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state(void **state)

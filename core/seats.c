@@ -1,4 +1,4 @@
-/* room.c -- each kiosk's last signed state in memory, and the signed commands waiting for it. */
+/* seats.c -- each kiosk's last signed state in memory, and the signed commands waiting for it. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,7 +12,7 @@
 #include "hex.h"
 #include "proto.h"
 #include "sbuf.h"
-#include "room.h"
+#include "seats.h"
 #include "text.h"
 
 #define LABEL_MAX 32  /* bytes of a seat label, a screen, a program version */
@@ -26,11 +26,11 @@ typedef struct seat {
     char *state;              /* the last state's body, as signed */
     long long cmd_seq;        /* the last command number given to this kiosk */
     int nq;
-    long long qseq[ROOM_QUEUE_MAX];
-    char *queue[ROOM_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
+    long long qseq[SEATS_QUEUE_MAX];
+    char *queue[SEATS_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
 } seat;
 
-struct room {
+struct seats {
     pthread_mutex_t mu;
     store *st;                /* borrowed */
     const core_signer *signer; /* borrowed */
@@ -40,11 +40,11 @@ struct room {
     size_t slots;             /* a power of two, at least twice n */
 };
 
-room *room_new(store *st, const core_signer *signer, char *why)
+seats *seats_new(store *st, const core_signer *signer, char *why)
 {
-    room *r = calloc(1, sizeof *r);
+    seats *r = calloc(1, sizeof *r);
     if (!r) {
-        why_set(why, "room: out of memory");
+        why_set(why, "seats: out of memory");
         return NULL;
     }
     pthread_mutex_init(&r->mu, NULL);
@@ -53,7 +53,7 @@ room *room_new(store *st, const core_signer *signer, char *why)
     return r;
 }
 
-void room_free(room *r)
+void seats_free(seats *r)
 {
     if (!r) return;
     for (size_t i = 0; i < r->n; i++) {
@@ -79,7 +79,7 @@ static size_t key_hash(const char *kiosk)
 }
 
 /* The seat of kiosk, or NULL. Under r->mu. */
-static seat *seat_find(room *r, const char *kiosk)
+static seat *seat_find(seats *r, const char *kiosk)
 {
     if (!r->slots) return NULL;
     for (size_t i = key_hash(kiosk) & (r->slots - 1);; i = (i + 1) & (r->slots - 1)) {
@@ -90,7 +90,7 @@ static seat *seat_find(room *r, const char *kiosk)
 }
 
 /* Puts seat number i (0-based) into the index. Under r->mu. */
-static void index_put(room *r, size_t i)
+static void index_put(seats *r, size_t i)
 {
     size_t at = key_hash(r->seats[i]->kiosk) & (r->slots - 1);
     while (r->index[at]) at = (at + 1) & (r->slots - 1);
@@ -98,7 +98,7 @@ static void index_put(room *r, size_t i)
 }
 
 /* The seat of kiosk, made when missing. NULL when out of memory. Under r->mu. */
-static seat *seat_get(room *r, const char *kiosk)
+static seat *seat_get(seats *r, const char *kiosk)
 {
     seat *s = seat_find(r, kiosk);
     if (s) return s;
@@ -126,7 +126,7 @@ static seat *seat_get(room *r, const char *kiosk)
     return s;
 }
 
-static void answer_set(room_answer *a, int status, const char *code, const char *fmt, ...)
+static void answer_set(seats_answer *a, int status, const char *code, const char *fmt, ...)
 {
     va_list ap;
     a->status = status;
@@ -151,7 +151,7 @@ static bool field_count(json_t *o, const char *name)
 }
 
 /* Checks the fields of a state body; 0, or -1 with the first fault in a. */
-static int state_check(json_t *o, room_answer *a)
+static int state_check(json_t *o, seats_answer *a)
 {
     static const char *texts[] = {"seat", "screen", "nip", "delivery", "program"};
     static const char *counts[] = {"seq", "attempt", "answered", "flagged", "total",
@@ -190,8 +190,8 @@ static int state_check(json_t *o, room_answer *a)
 }
 
 /* 0 when the kiosk is approved (the store read at most every
- * ROOM_APPROVAL_TTL_MS); else -1 with the refusal in a. */
-static int approved(room *r, const char *kiosk, int64_t now_ms, room_answer *a)
+ * SEATS_APPROVAL_TTL_MS); else -1 with the refusal in a. */
+static int approved(seats *r, const char *kiosk, int64_t now_ms, seats_answer *a)
 {
     pthread_mutex_lock(&r->mu);
     seat *s = seat_find(r, kiosk);
@@ -242,8 +242,8 @@ static char *answer_json(const seat *s)
     return sbuf_take(&b, NULL);
 }
 
-void room_state(room *r, const char *body, size_t len, const char *kiosk, const char *sig,
-                int64_t now_ms, room_answer *a)
+void seats_state(seats *r, const char *body, size_t len, const char *kiosk, const char *sig,
+                int64_t now_ms, seats_answer *a)
 {
     memset(a, 0, sizeof *a);
     if (!body || len == 0 || len > PROTO_STATE_MAX)
@@ -277,7 +277,7 @@ void room_state(room *r, const char *body, size_t len, const char *kiosk, const 
         free(copy);
         return answer_set(a, 500, "server-error", "out of memory");
     }
-    if (ok == 1) s->approved_until = now_ms + ROOM_APPROVAL_TTL_MS;
+    if (ok == 1) s->approved_until = now_ms + SEATS_APPROVAL_TTL_MS;
     if (seq <= s->seq) {
         long long last = a->last = s->seq;
         pthread_mutex_unlock(&r->mu);
@@ -298,7 +298,7 @@ void room_state(room *r, const char *body, size_t len, const char *kiosk, const 
 }
 
 /* The seat named by who (a key or a seat label), or NULL. Under r->mu. */
-static seat *seat_named(room *r, const char *who)
+static seat *seat_named(seats *r, const char *who)
 {
     if (hex_valid(who, 64)) return seat_find(r, who);
     for (size_t i = 0; i < r->n; i++)
@@ -308,7 +308,7 @@ static seat *seat_named(room *r, const char *who)
 
 /* The command numbered seq of kind with text for kiosk, signed, as JSON.
  * NULL with why. */
-static char *command_sign(room *r, const char *kiosk, long long seq, const char *kind,
+static char *command_sign(seats *r, const char *kiosk, long long seq, const char *kind,
                           const char *text, int64_t now_ms, char *why)
 {
     char msg[512 + PROTO_COMMAND_TEXT_MAX], sig[129];
@@ -328,7 +328,7 @@ static char *command_sign(room *r, const char *kiosk, long long seq, const char 
     return out;
 }
 
-int room_message(room *r, const char *who, const char *text, int64_t now_ms, int *status,
+int seats_message(seats *r, const char *who, const char *text, int64_t now_ms, int *status,
                  char *why)
 {
     *status = 400;
@@ -344,9 +344,9 @@ int room_message(room *r, const char *who, const char *text, int64_t now_ms, int
     if (!s) {
         *status = 404;
         why_set(why, "no seat %.64s has sent its state to this core", who);
-    } else if (s->nq == ROOM_QUEUE_MAX) {
+    } else if (s->nq == SEATS_QUEUE_MAX) {
         *status = 409;
-        why_set(why, "seat %s has %d commands waiting already", s->label, ROOM_QUEUE_MAX);
+        why_set(why, "seat %s has %d commands waiting already", s->label, SEATS_QUEUE_MAX);
     } else {
         /* numbers from the wall clock: above those given before a restart */
         long long seq = s->cmd_seq + 1 > now_ms ? s->cmd_seq + 1 : now_ms;
@@ -372,9 +372,9 @@ static int by_label(const void *x, const void *y)
     return c ? c : strcmp(a->kiosk, b->kiosk);
 }
 
-char *room_json(room *r, int64_t now_ms)
+char *seats_json(seats *r, int64_t now_ms)
 {
-    json_t *seats = json_array();
+    json_t *list = json_array();
     pthread_mutex_lock(&r->mu);
     seat **v = r->n ? malloc(r->n * sizeof *v) : NULL;
     size_t n = v ? r->n : 0;
@@ -382,12 +382,12 @@ char *room_json(room *r, int64_t now_ms)
     if (n) qsort(v, n, sizeof *v, by_label);
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            seats, json_pack("{s:s, s:s, s:I, s:o, s:i}", "kiosk", v[i]->kiosk, "seat",
+            list, json_pack("{s:s, s:s, s:I, s:o, s:i}", "kiosk", v[i]->kiosk, "seat",
                              v[i]->label, "seen", (json_int_t)v[i]->seen_ms, "state",
                              json_loads(v[i]->state, 0, NULL), "queued", v[i]->nq));
     pthread_mutex_unlock(&r->mu);
     free(v);
-    json_t *o = json_pack("{s:I, s:o}", "now", (json_int_t)now_ms, "seats", seats);
+    json_t *o = json_pack("{s:I, s:o}", "now", (json_int_t)now_ms, "seats", list);
     char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     return out;
