@@ -86,7 +86,8 @@ int main(void)
     for (int port = 18600; !h && port < 18700; port++) {
         char listen[32];
         snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen};
+        /* the simulated kiosks all come from 127.0.0.1 */
+        http_config cfg = {.listen = listen, .per_address = 2 * CONNS};
         h = http_start(c, &cfg, why);
     }
     if (!h) bench_die("http: %s", why);
