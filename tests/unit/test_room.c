@@ -124,7 +124,7 @@ static void test_room_state_forged_or_unsigned_is_refused(void **state)
     assert_int_equal(send_state(x, t, x->other, x->other, &a), 403);
     assert_string_equal(a.code, "unknown-kiosk");
     char *listed = seats_json(x->r, 1000);
-    assert_non_null(strstr(listed, "\"seats\":[]"));  /* none of them reached the seats */
+    assert_non_null(strstr(listed, "\"seats\":[]"));  /* none of them reached the room */
     free(listed);
     free(t);
     free(t2);
