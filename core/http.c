@@ -26,6 +26,7 @@
 #include "kcode.h"
 #include "sbuf.h"
 #include "proto.h"
+#include "seats.h"
 #include "log.h"
 #include "num.h"
 #include "why.h"
@@ -36,6 +37,7 @@ struct http_server {
     optries *t;            /* failed operator-token tries */
     core_ctx *c;            /* borrowed */
     enrol_guard *enrol;     /* proof and limits of enrolment */
+    seats *room;             /* the kiosks' last states and their commands */
     http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
@@ -229,6 +231,60 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
     return send_json(conn, (unsigned)out.status, a);
 }
 
+/* POST /v1/room/state: a kiosk's state, signed as a result is (two
+ * headers); the answer carries the commands waiting for it. */
+static enum MHD_Result on_room_state(http_server *h, struct MHD_Connection *conn,
+                                     const char *arg, const req *r)
+{
+    (void)arg;
+    seats_answer a;
+    seats_state(h->room, r->body.p, r->body.len,
+               MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
+               MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
+               clk_wall_ms(), &a);
+    if (a.status == 409) {  /* the kiosk goes on above the last state taken (its clock went back) */
+        snprintf(answered.code, sizeof answered.code, "%s", a.code);
+        return send_json(conn, MHD_HTTP_CONFLICT,
+                         json_pack("{s:s, s:s, s:I}", "error", a.code, "reason", a.reason, "last",
+                                   (json_int_t)a.last));
+    }
+    if (a.status != 200) return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
+    snprintf(answered.code, sizeof answered.code, "%s", a.code);
+    return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, a.json, strlen(a.json), NULL, NULL);
+}
+
+/* GET /v1/room (operator): every seat's last state and when it came. */
+static enum MHD_Result on_room(http_server *h, struct MHD_Connection *conn, const char *arg,
+                               const req *r)
+{
+    (void)arg;
+    (void)r;
+    char *json = seats_json(h->room, clk_wall_ms());
+    if (!json) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error",
+                                 "out of memory");
+    return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, json, strlen(json), NULL, NULL);
+}
+
+/* POST /v1/room/message (operator): {"seat": LABEL or "kiosk": KEY, "text"}
+ * queues a message command for that kiosk. */
+static enum MHD_Result on_room_message(http_server *h, struct MHD_Connection *conn,
+                                       const char *arg, const req *r)
+{
+    (void)arg;
+    char why[WHY_SIZE] = "";
+    int status = 400;
+    json_t *o = json_loadb(r->body.p ? r->body.p : "", r->body.len, 0, NULL);
+    const char *who = json_string_value(json_object_get(o, "seat"));
+    if (!who) who = json_string_value(json_object_get(o, "kiosk"));
+    int rc = seats_message(h->room, who, json_string_value(json_object_get(o, "text")),
+                          clk_wall_ms(), &status, why);
+    json_decref(o);
+    if (rc) return send_error(conn, (unsigned)status,
+                              status == 404 ? "unknown-seat" : status == 409 ? "queue-full"
+                              : status == 500 ? "server-error" : "malformed", "%s", why);
+    return send_json(conn, (unsigned)status, json_pack("{s:s}", "code", "queued"));
+}
+
 /* Appends one history line (a form's JSON) to the sbuf at arg. */
 static int add_form(const char *form_json, void *arg)
 {
@@ -349,6 +405,9 @@ static const struct route {
     {"GET", PROTO_PATH_COHORTS "/", "/recap", true, true, on_recap},
     {"GET", PROTO_PATH_STATS, "", false, true, on_stats},
     {"GET", PROTO_PATH_WEB "/", "", true, false, on_web},
+    {"POST", PROTO_PATH_ROOM_STATE, "", false, false, on_room_state},
+    {"GET", PROTO_PATH_ROOM, "", false, true, on_room},
+    {"POST", PROTO_PATH_ROOM_MESSAGE, "", false, true, on_room_message},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -453,8 +512,10 @@ static void log_request(const char *url, const char *method, const req *r)
 {
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0 ||
-                    strncmp(url, PROTO_PATH_STATS, strlen(PROTO_PATH_STATS)) == 0;
-    if (read && answered.status < 400 && !operator) return;
+                    strncmp(url, PROTO_PATH_STATS, strlen(PROTO_PATH_STATS)) == 0 ||
+                    strcmp(url, PROTO_PATH_ROOM) == 0 || strcmp(url, PROTO_PATH_ROOM_MESSAGE) == 0;
+    bool routine = read || strcmp(url, PROTO_PATH_ROOM_STATE) == 0; /* every few seconds */
+    if (routine && answered.status < 400 && !operator) return;
     if (answered.status == MHD_HTTP_TOO_MANY_REQUESTS) return; /* a flood: logged when it began */
     core_log(answered.status >= 500 ? CORE_LOG_ERR
              : answered.status >= 400 ? CORE_LOG_WARNING : CORE_LOG_INFO,
@@ -566,7 +627,13 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         free(h);
         return NULL;
     }
+    if (!(h->room = seats_new(core_ctx_store(c), core_ctx_signer(c), why))) {
+        enrol_guard_free(h->enrol);
+        free(h);
+        return NULL;
+    }
     if (!(h->t = optries_new())) {
+        seats_free(h->room);
         enrol_guard_free(h->enrol);
         why_set(why, "out of memory");
         free(h);
@@ -576,6 +643,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     int fd = gate_listen(h->cfg.listen, (int)h->cfg.backlog, h->url, sizeof h->url, why);
     if (fd < 0) {
         optries_free(h->t);
+        seats_free(h->room);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -608,6 +676,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         if (h->d) MHD_stop_daemon(h->d);
         gate_free(h->g);
         optries_free(h->t);
+        seats_free(h->room);
         enrol_guard_free(h->enrol);
         free(h);
         return NULL;
@@ -622,6 +691,7 @@ void http_stop(http_server *h)
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
     gate_free(h->g);
     optries_free(h->t);
+    seats_free(h->room);
     enrol_guard_free(h->enrol);
     free(h);
 }

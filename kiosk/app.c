@@ -133,6 +133,12 @@ static void app_start(app *a)
             app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
             return;
         }
+        a->room = checkin_start(c->core_url, c->state_dir, a->signer, c->seat ? c->seat : "",
+                                CHECKIN_PROGRAM, c->core_key, 0, a->log, uw);
+        if (!a->room) {
+            app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
+            return;
+        }
     }
     klog_event(a->log, "start", "kiosk %.16s, session %s, exam %s, core %s",
                bank_signer_pub(a->signer), bank_session_id(a->s), bank_session_exam_id(a->s),
@@ -226,6 +232,7 @@ app *app_new(const app_config *cfg)
     a->v.exam_kind = "";
     a->v.stem = "";
     a->v.band_en = "";
+    a->v.notice = a->notice;
     app_start(a);
     trace(a);
     return a;
@@ -245,6 +252,7 @@ void app_refresh_queued(app *a)
 void app_free(app *a)
 {
     if (!a) return;
+    checkin_stop(a->room);
     uploader_stop(a->up);
     if (a->log) klog_event(a->log, "stop", "%d results waiting in the outbox", a->v.queued);
     klog_close(a->log);
@@ -281,6 +289,8 @@ int app_wake_ms(const app *a)
     }
     /* while a core is configured, show how delivery goes now and then */
     if (a->up && (wake < 0 || wake > 5000)) wake = 5000;
+    /* and take the proctor's commands within a second */
+    if (a->room && (wake < 0 || wake > 1000)) wake = 1000;
     return wake;
 }
 
@@ -591,6 +601,45 @@ static bool aloud_toggle(app *a, const action *act)
 
 static bool handle(app *a, const action *act);
 
+/* Tells the room where this seat stands now. */
+static void room_tell(app *a)
+{
+    checkin_state st;
+    memset(&st, 0, sizeof st);
+    snprintf(st.screen, sizeof st.screen, "%s", SCREEN_NAMES[a->v.scr]);
+    if (a->v.scr != SCR_IDENTIFY && a->v.scr != SCR_ERROR)
+        snprintf(st.nip, sizeof st.nip, "%s", a->nip);
+    snprintf(st.delivery, sizeof st.delivery, "%s", uploader_state_name(a->v.delivery.state));
+    st.attempt = a->v.attempt;
+    st.total = a->v.nitems;
+    for (int i = 0; a->v.answered && a->v.flags && i < a->v.nitems; i++) {
+        st.answered += a->v.answered[i];
+        st.flagged += a->v.flags[i];
+    }
+    int64_t left = exam_remaining(a);
+    st.left_ms = left > 0 ? left : 0;
+    st.incidents = (int)a->st.nincidents;
+    st.outbox = a->v.queued;
+    checkin_update(a->room, &st);
+}
+
+/* Obeys the commands the core sent; true when the screen changed. */
+static bool room_obey(app *a)
+{
+    checkin_cmd cmd;
+    char why[WHY_SIZE] = "";
+    bool changed = false;
+    int got;
+    while ((got = checkin_take(a->room, &cmd, why)) == 1) {
+        /* "message" is the only kind checkin_cmd_check lets through */
+        klog_event(a->log, "proctor-message", "command %lld: %s", cmd.seq, cmd.text);
+        snprintf(a->notice, sizeof a->notice, "%s", cmd.text);
+        changed = true;
+    }
+    if (got < 0) klog_event(a->log, "command-error", "%s", why);
+    return changed;
+}
+
 bool app_handle(app *a, const action *act)
 {
     int queued = a->v.queued;
@@ -602,6 +651,10 @@ bool app_handle(app *a, const action *act)
     a->v.wait_s = wait_s(a);
     if (a->v.wait_s == 0 && waited > 0 && strcmp(a->v.msg, "throttle.wait") == 0) a->v.msg = "";
     changed = changed || waited != a->v.wait_s;
+    if (a->room) {
+        changed |= room_obey(a);
+        room_tell(a);
+    }
     trace(a);
     return changed;
 }

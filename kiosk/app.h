@@ -117,6 +117,7 @@ typedef struct app_view {
     const char *dmg_kept;      /* the folder the damaged files go into */
     bool aloud;                /* read aloud is on for this participant (an accommodation
                                 * recorded in the result); off again for the next one */
+    const char *notice;        /* the proctor's last message (not translated), "" = none */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;
@@ -135,6 +136,7 @@ typedef struct app_config {
     /* tests only: told of each buffer of secrets or decrypted items the app has just
      * wiped ("item", "items", "token", "pin", "code"), before it is freed. NULL = none */
     void (*wiped)(const char *what, const void *p, size_t n);
+    const char *seat;                 /* the seat label the room shows (--seat); NULL = "" */
 } app_config;
 
 typedef struct app app;

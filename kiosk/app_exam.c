@@ -532,6 +532,7 @@ bool exam_handle(app *a, const action *act)
         a->npending = 0;  /* what was held belongs to nobody who comes next */
         v->aloud = false;  /* an accommodation is the participant's, not the seat's */
         v->seat++;
+        a->notice[0] = 0;   /* the proctor's message was for the one who left */
         return true;
     case SCR_CONFIRM:
         if (act->kind == ACT_TAB) v->confirm_focus = !v->confirm_focus;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "checkin.h"
 #include "klog.h"
 #include "uploader.h"
 #include "journal.h"
@@ -25,6 +26,8 @@ struct app {
     uploader *up;              /* NULL without --core */
     klog *log;                 /* STATE/kiosk.log; NULL when it cannot be opened */
     throttle tries;            /* wrong tokens and proctor codes (STATE/token-tries) */
+    checkin *room;             /* the state to the core, its commands back; NULL without --core */
+    char notice[PROTO_COMMAND_TEXT_MAX + 1]; /* see app_view.notice */
     char outbox[1024];
     char detail[WHY_SIZE];
     char subject[1024];        /* see app_view.subject */

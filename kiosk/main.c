@@ -17,6 +17,7 @@
 #include "secmem.h"
 #include "preview.h"
 #include "reader.h"
+#include "text.h"
 #include "texts.h"
 #include "ui.h"
 #include "why.h"
@@ -46,7 +47,7 @@ static void usage(FILE *f)
             "usage: kiosk --bank BANK --session SESSION --authority AUTH.pub [--core URL]\n"
             "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
             "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n"
-            "             [--core-key CORE.pub]\n"
+            "             [--core-key CORE.pub] [--seat LABEL]\n"
             "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n"
             "       kiosk --preview BANK --passphrase-file F --out DIR [--size WxH] [--lang id|en]\n"
             "             [--text-size 1-%d] [--font PATH] [--strings DIR] [ID...]\n"
@@ -81,7 +82,7 @@ static int parse(int argc, char **argv, opts *o)
                                          "--state", "--lang", "--font", "--strings",
                                          "--proctor-code-file", "--size", "--trace",
                                          "--export", "--core-key", "--preview",
-                                         "--passphrase-file", "--out", "--text-size"};
+                                         "--passphrase-file", "--out", "--text-size", "--seat"};
     memset(o, 0, sizeof *o);
     o->lang = "id";
     o->font = DEFAULT_FONT;
@@ -123,13 +124,19 @@ static int parse(int argc, char **argv, opts *o)
         case 13: o->preview_bank = v; break;
         case 14: o->pass_file = v; break;
         case 15: o->out_dir = v; break;
-        default: {
+        case 16: {
             char *end;
             long size = strtol(v, &end, 10);
             if (*end || size < 1 || size > UI_FONT_STEPS)
                 return bad("--text-size must be a whole number 1-6, not", v);
             o->text_size = (int)size;
+            break;
         }
+        default:
+            if (strlen(v) > 32 || text_has_control(v) || !text_utf8_valid(v, strlen(v)))
+                return bad("--seat is one line of at most 32 bytes, not", v);
+            o->cfg.seat = v;
+            break;
         }
     }
     if (o->nids && !o->preview_bank) return bad("unknown argument", o->ids[0]);

@@ -312,6 +312,7 @@ void ui_draw(ui *u, const app_view *v)
     u->last_warning = v ? v->warning : 0;
     u->last_foot[0] = 0;
     if (v) ui_delivery_text(u->s, &v->delivery, u->last_foot, sizeof u->last_foot);
+    snprintf(u->last_notice, sizeof u->last_notice, "%s", v && v->notice ? v->notice : "");
     u->last_cur = v ? v->cur : 0;
 }
 
@@ -320,7 +321,8 @@ static bool foot_changed(const ui *u, const app_view *v)
 {
     char q[UI_FOOT];
     ui_delivery_text(u->s, &v->delivery, q, sizeof q);
-    return strcmp(q, u->last_foot) != 0;
+    return strcmp(q, u->last_foot) != 0 ||
+           strcmp(v->notice ? v->notice : "", u->last_notice) != 0;
 }
 
 bool ui_draw_tick(ui *u, const app_view *v)

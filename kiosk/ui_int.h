@@ -62,6 +62,7 @@ struct ui {
     int last_warning;
     unsigned seat;             /* app_view.seat the look belongs to */
     char last_foot[UI_FOOT];   /* the footer's delivery line as last drawn */
+    char last_notice[UI_FOOT]; /* the proctor's message as last drawn */
     size_t last_cur;
     bool keeps_frame;          /* the renderer keeps the previous frame (software) */
     ui_hot hot[UI_MAX_HOT];

@@ -1,4 +1,5 @@
 /* ui_paint.c -- shapes and the common widgets: buttons, header, footer, message boxes. */
+#include "texts.h"
 #include "ui_int.h"
 #include "say.h"
 
@@ -136,7 +137,13 @@ int ui_footer(ui *u, const app_view *v)
     const ui_theme *t = u->t;
     int m = 2 * u->unit, y = ui_footer_top(u) + u->unit;
     const char *keys = ui_str(u, "access.keys");
-    char q[UI_FOOT];
+    char q[UI_FOOT], note[UI_FOOT];
+    bool noted = v->notice && *v->notice;
+    if (noted) {  /* the proctor's message takes the place of the key hints */
+        const char *arg[] = {v->notice};
+        texts_fill(note, sizeof note, ui_str(u, "room.message"), arg, 1);
+        keys = note;
+    }
     bool act = ui_delivery_text(u->s, &v->delivery, q, sizeof q);
     int avail = u->w - 2 * m, qw = *q ? ui_text_w(u, F_SMALL, q) : 0;
     int kw = ui_text_w(u, F_SMALL, keys);
@@ -147,7 +154,7 @@ int ui_footer(ui *u, const app_view *v)
         if (qw > (kw ? avail * 2 / 3 : avail)) qw = kw ? avail * 2 / 3 : avail;
         if (kw) kw = avail - qw - m;
     }
-    if (kw > 0) ui_text_fit(u, F_SMALL, t->muted, m, y, kw, keys);
+    if (kw > 0) ui_text_fit(u, F_SMALL, noted ? t->text : t->muted, m, y, kw, keys);
     if (*q) ui_text_fit(u, F_SMALL, act && !u->contrast ? t->warn : act ? t->text : t->muted,
                         u->w - m - qw, y, qw, q);
     return y - u->unit;

@@ -116,6 +116,11 @@ static const char *const STATE_NAMES[] = {
     "revoked", "enrolment-refused", "disk-error", "bad-receipt", "core-key-mismatch",
 };
 
+const char *uploader_state_name(uploader_state st)
+{
+    return (unsigned)st < sizeof STATE_NAMES / sizeof *STATE_NAMES ? STATE_NAMES[st] : "?";
+}
+
 /* True when state st for this reason (and kind of outage) is news for the
  * log: another state, another kind of outage, another error. libcurl's own
  * words change at every try ("after 3 ms"), so an outage is told by its kind. */

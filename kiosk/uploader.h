@@ -123,6 +123,10 @@ void uploader_kick(uploader *u);
  * never blocks on the network. 0 for NULL. */
 int uploader_queued(const uploader *u);
 
+/* The state's short name, as the log and the room show it ("delivering",
+ * "core-unreachable", ...). */
+const char *uploader_state_name(uploader_state st);
+
 /* Fills *out with where delivery stands. Thread-safe, never blocks on the
  * network. NULL `u` gives UPLOADER_OFF with nothing counted. */
 void uploader_info_get(const uploader *u, uploader_info *out);

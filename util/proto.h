@@ -13,6 +13,9 @@
 #define PROTO_PATH_STATS "/v1/stats"      /* GET ?exam=ID: item analysis, JSON (operator) */
 #define PROTO_PATH_WEB "/web"             /* GET .../<file>: the pages for people, from the
                                              core's --web-dir (no data in them) */
+#define PROTO_PATH_ROOM_STATE "/v1/room/state" /* a kiosk's signed state; answer: commands */
+#define PROTO_PATH_ROOM "/v1/room"        /* GET: every seat's last state (operator) */
+#define PROTO_PATH_ROOM_MESSAGE "/v1/room/message" /* queue a message command (operator) */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
@@ -27,6 +30,8 @@
 #define PROTO_SIG_VERSION 1    /* detached signature file NAME.sig */
 #define PROTO_ENROL_VERSION 1  /* signed enrolment request ("version" of POST /v1/kiosks) */
 #define PROTO_RECEIPT_VERSION 1 /* the core's signed receipt of a stored result */
+#define PROTO_STATE_VERSION 1  /* a kiosk's state message (POST /v1/room/state) */
+#define PROTO_COMMAND_VERSION 1 /* a command of the core to one kiosk */
 
 /* What a kiosk signs to enrol, with the key it enrols: the core's public key
  * and a challenge that core gave (so the request holds for that core, once,
@@ -39,6 +44,15 @@
  * "duplicate") and the core's time (ms since 1970). printf arguments:
  * version, digest (64 hex), kiosk key (64 hex), status, time (long long). */
 #define PROTO_RECEIPT_TEXT "kisi-receipt\nversion=%d\nresult=%s\nkiosk=%s\nstatus=%s\ntime=%lld\n"
+
+/* What the core signs in a command to one kiosk: the kiosk it is for, the
+ * per-kiosk command sequence number (a kiosk obeys only numbers above the
+ * last it obeyed), the kind ("message"), the core's time and the command's
+ * text (one line: no control character). printf arguments: version, kiosk
+ * key (64 hex), seq (long long), kind, time (long long), text. */
+#define PROTO_COMMAND_TEXT "kisi-command\nversion=%d\nkiosk=%s\nseq=%lld\nkind=%s\ntime=%lld\ntext=%s\n"
+#define PROTO_COMMAND_TEXT_MAX 200  /* bytes of a command's text */
+#define PROTO_STATE_MAX 4096        /* bytes of a state message */
 
 /* Content types. */
 #define PROTO_TYPE_JSON "application/json"

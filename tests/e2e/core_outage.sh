@@ -50,15 +50,6 @@ shot footer-core-unreachable
 # the core comes back on the same address
 "$CORE" --db "$DB" --listen "127.0.0.1:$PORT" >"$T/core.out" 2>"$T/core.err" &
 CPID=$!
-wait_for() {
-    d=$1; shift
-    i=0
-    until "$@"; do
-        i=$((i + 1)); [ $i -gt 1200 ] && fail "$d: not within 300 s"
-        sleep 0.25
-    done
-    ok "$d"
-}
 listed() { "$CORE" --db "$DB" kiosk list 2>/dev/null | grep -q pending; }
 delivered() { [ "$(ls "$T/k/sent" 2>/dev/null | grep -c '\.json$')" -eq 2 ]; }
 wait_for "the kiosk enrols itself once the core is back (pending)" listed

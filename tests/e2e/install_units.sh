@@ -172,7 +172,7 @@ lang = en
 CONF
 KISI_KIOSK_CONF=$T/kiosk.conf sh "$S" --check >"$T/out" 2>"$T/err" || fail "session --check: $(cat "$T/err")"
 same "session --check prints the kiosk's command line" "$(cat "$T/out")" \
-    "/usr/local/bin/kiosk --core http://10.0.0.5:8080 --bank /srv/kisi/latsar.bank --session /srv/kisi/room 1.session --authority /srv/kisi/authority.pub --state /var/lib/kisi-kiosk --lang en"
+    "/usr/local/bin/kiosk --core http://10.0.0.5:8080 --bank /srv/kisi/latsar.bank --session /srv/kisi/room 1.session --authority /srv/kisi/authority.pub --seat lab-07 --state /var/lib/kisi-kiosk --lang en"
 sbad() {
     KISI_KIOSK_CONF=$T/kbad.conf sh "$S" --check >"$T/out" 2>"$T/err"; rc=$?
     [ "$rc" -ne 0 ] || fail "$1: accepted"

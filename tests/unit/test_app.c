@@ -580,7 +580,7 @@ static void test_wake_up_is_the_earliest_of_the_clock_and_the_refresh(void **sta
     const app_view *v = app_view_get(r->a);
     assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_int_equal(v->queued, 1);
-    assert_int_equal(app_wake_ms(r->a), 5000);  /* only the refresh */
+    assert_int_equal(app_wake_ms(r->a), 1000);  /* only the look for the proctor's commands */
     to_exam(r, 0);
     fake_now += 400;
     assert_int_equal(app_wake_ms(r->a), 600);   /* the next second of the clock */

@@ -1,0 +1,107 @@
+#!/bin/sh
+# core_room.sh -- a kiosk under Xvfb sends its signed state to a real core's room; the
+# operator's message reaches the kiosk's footer and log; forged and replayed states,
+# and the room routes without the operator's token, are refused.
+set -u
+. "$(dirname "$0")/lib.inc"
+. "$(dirname "$0")/../data/core/core-e2e.inc"
+trap 'core_stop; sit_stop; rm -rf "$T"' EXIT
+DB=${KISI_E2E_DB:-sqlite:$T/core.db}
+
+BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
+R=$T/room
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
+same "bank add" "$rc" 0
+ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
+core_start "$DB" || fail "core start: $(cat "$T/core.err")"
+ok "core up at $URL"
+
+# room_has PY -- GET /v1/room, and the Python expression PY over its JSON `j` is true
+room_has() {
+    get /v1/room
+    [ "$code" = 200 ] && [ "$(bodyget "$1")" = True ]
+}
+
+sit_start "$R/latsar.bank" "$R/demo.session" "$T/k" --core "$URL" --seat B07 --lang en
+listed() { "$CORE" --db "$DB" kiosk list 2>/dev/null | grep -q pending; }
+wait_for "the kiosk enrols (pending)" listed
+KID=$("$CORE" --db "$DB" kiosk list 2>/dev/null | awk '$2 == "pending" { print $1 }')
+get /v1/room
+status_is "the room of a core with no approved kiosk" 200
+same "a pending kiosk's state does not reach the room" "$(bodyget 'len(j["seats"])')" 0
+ccore --db "$DB" kiosk approve "$KID"; same "the operator approves the kiosk" "$rc" 0
+K=$(pubhex "$T/k/kiosk.key")
+wait_for "the seat's state reaches the room: seat B07 on the identify screen" \
+    room_has "any(s['seat'] == 'B07' and s['kiosk'] == '$K' and s['state']['screen'] == 'identify' for s in j['seats'])"
+
+NIP=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
+PIN=$(sed -n 2p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f3)
+kd_type "$NIP"; kd_keys Return; kd_type "$PIN"; kd_keys Return
+kd_wait screen=wait || fail "token screen: $(kd_state)"
+kd_type "$(cat "$R/token")"; kd_keys Return
+kd_wait screen=instructions || fail "instructions: $(kd_state)"
+kd_keys Return
+kd_wait screen=exam item=1 || fail "exam: $(kd_state)"
+kd_keys a
+kd_wait screen=exam "answered=1 " || fail "answer: $(kd_state)"
+wait_for "the room shows the participant on the exam screen with one answer and time left" \
+    room_has "any(s['seat'] == 'B07' and s['state']['screen'] == 'exam' and s['state']['nip'] == '$NIP' and s['state']['answered'] == 1 and s['state']['total'] > 1 and s['state']['left_ms'] > 0 for s in j['seats'])"
+
+printf '{"seat":"B07","text":"Five minutes left, check your answers"}' >"$T/msg.json"
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST -H "@$T/operator.hdr" \
+    --data-binary "@$T/msg.json" "$URL/v1/room/message")
+status_is "the operator queues a message for seat B07" 202 queued
+KLOG=$T/k/kiosk.log
+wait_for "the kiosk journals the proctor's message in its log" \
+    grep -q ' proctor-message command [0-9]*: Five minutes left, check your answers$' "$KLOG"
+wait_for "the kiosk acknowledges it: nothing stays queued at the core" \
+    room_has "any(s['seat'] == 'B07' and s['queued'] == 0 for s in j['seats'])"
+[ -s "$T/k/room.cmd" ] || fail "no record of the last command obeyed"
+ok "the kiosk recorded the last command obeyed (room.cmd)"
+grep -q 'command-refused' "$KLOG" && fail "a command of the real core was refused: $(grep command-refused "$KLOG")"
+ok "no command of the real core was refused"
+if [ -n "${KISI_E2E_SHOTS:-}" ]; then sleep 2; kd_shot "$KISI_E2E_SHOTS/en-footer-proctor-message.png"; fi
+
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST \
+    --data-binary "@$T/msg.json" "$URL/v1/room/message")
+status_is "a message without the operator's token" 401 unauthorized
+get_anon /v1/room
+status_is "the room without the operator's token" 401 unauthorized
+printf '{"seat":"Z99","text":"hello"}' >"$T/msg2.json"
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST -H "@$T/operator.hdr" \
+    --data-binary "@$T/msg2.json" "$URL/v1/room/message")
+status_is "a message for a seat the room does not know" 404 unknown-seat
+
+# state_post KEY FILE [AS_PUB] -- POST /v1/room/state of FILE signed by KEY, sent as AS_PUB
+state_post() {
+    sig=$(openssl pkeyutl -sign -rawin -inkey "$1" -in "$2" | od -An -tx1 | tr -d ' \n')
+    code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST \
+        -H 'Content-Type: application/json' -H "Kisi-Kiosk: ${3:-$(pubhex "$1")}" \
+        -H "Kisi-Signature: $sig" --data-binary "@$2" "$URL/v1/room/state")
+}
+state_json() {
+    printf '{"ack":0,"answered":0,"attempt":0,"delivery":"delivering","flagged":0,"incidents":0,"left_ms":0,"nip":"","outbox":0,"program":"e2e","screen":"identify","seat":"%s","seq":%s,"total":0,"version":1}' "$1" "$2"
+}
+openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
+state_json B07 99999999999999 >"$T/forged.json"
+state_post "$T/k2.key" "$T/forged.json" "$K"
+status_is "a state for seat B07 signed by another machine's key" 401 bad-signature
+state_post "$T/k2.key" "$T/forged.json"
+status_is "a state of a kiosk the core never enrolled" 403 unknown-kiosk
+enrol "$T/k2.key" lab-b08
+ccore --db "$DB" kiosk approve "$(pubhex "$T/k2.key" | cut -c1-16)"; same "a second kiosk approved" "$rc" 0
+state_json B08 5 >"$T/s5.json"
+state_post "$T/k2.key" "$T/s5.json"
+status_is "the second kiosk's state" 200
+state_post "$T/k2.key" "$T/s5.json"
+status_is "the same state replayed" 409 replayed
+state_json B08 4 >"$T/s4.json"
+state_post "$T/k2.key" "$T/s4.json"
+status_is "an older state sent after it" 409 replayed
+room_has "sorted(s['seat'] for s in j['seats']) == ['B07', 'B08']" || fail "room: $(cat "$T/body")"
+ok "the room lists both seats by label"
+
+sit_stop
+core_stop
+same "the core stops cleanly" "$core_rc" 0
+done_ok

@@ -1,0 +1,111 @@
+/* fuzz_command.c -- libFuzzer target: the kiosk's check of a command of the core
+ * (checkin_cmd_check), for a fixed kiosk, with a core key pinned and commands up to 100
+ * obeyed. A command whose "sig" is "SIGN" is signed by that core key first, so that
+ * inputs reach the checks past the signature. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "bank.h"
+#include "checkin.h"
+#include "proto.h"
+#include "text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define KIOSK "d4e7a135e0e6a177ace1e42b59d84d259bd8be71f6e0092d77b521ba9ce1b5c0"
+#define LAST 100
+
+/* The core key this target pins: "SIGN" in a seed asks for its signature. */
+static const char CORE_KEY[] = "-----BEGIN PRIVATE KEY-----\n"
+                               "MC4CAQAwBQYDK2VwBCIEIJrjxIcqBw+OtdsC9tGb6i6Mvh75vkVeaS/1Js4y7Jfb\n"
+                               "-----END PRIVATE KEY-----\n";
+
+static bank_signer *core;
+
+static void done(void)
+{
+    bank_signer_free(core);
+}
+
+/* The core key as a signer, from a file made and removed at once. */
+static void setup(void)
+{
+    char dir[64], path[96], why[WHY_SIZE] = "";
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%.40s/kisi-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) abort();
+    snprintf(path, sizeof path, "%s/core.key", dir);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(CORE_KEY, f) < 0 || fclose(f) != 0) abort();
+    snprintf(path, sizeof path, "%s/core", dir);
+    bank_err e = BANK_OK;
+    core = bank_signer_open(path, &e, why);
+    snprintf(path, sizeof path, "%s/core.key", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/core.pub", dir);
+    unlink(path);
+    rmdir(dir);
+    if (!core) abort();
+    atexit(done);
+}
+
+/* Checks one verdict; aborts when it breaks a rule. */
+static void check(const char *text, size_t len, long long last)
+{
+    checkin_cmd c;
+    char why[WHY_SIZE] = "";
+    if (checkin_cmd_check(text, len, bank_signer_pub(core), KIOSK, last, &c, why) != 0) {
+        if (!why[0]) abort();   /* a refusal always says why */
+        return;
+    }
+    if (c.seq <= last || strcmp(c.kind, "message") != 0 || text_has_control(c.text) ||
+        strlen(c.text) > PROTO_COMMAND_TEXT_MAX)
+        abort();
+    /* and only a command signed by the pinned key for this kiosk passes */
+    char msg[1024];
+    json_t *o = json_loadb(text, len, 0, NULL);
+    int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION,
+                     json_string_value(json_object_get(o, "kiosk")), c.seq, c.kind,
+                     (long long)c.time_ms, c.text);
+    const char *sig = json_string_value(json_object_get(o, "sig"));
+    if (n < 0 || (size_t)n >= sizeof msg || !sig ||
+        strcmp(json_string_value(json_object_get(o, "kiosk")), KIOSK) != 0 ||
+        bank_sig_verify(bank_signer_pub(core), msg, (size_t)n, sig) != BANK_OK)
+        abort();
+    json_decref(o);
+    /* obeyed, it is never obeyed again */
+    if (checkin_cmd_check(text, len, bank_signer_pub(core), KIOSK, c.seq, &c, why) == 0) abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!core) setup();
+    check((const char *)data, size, LAST);
+    json_t *o = json_loadb((const char *)data, size, 0, NULL);
+    const char *s = json_string_value(json_object_get(o, "sig"));
+    json_t *seq = json_object_get(o, "seq"), *tm = json_object_get(o, "time");
+    const char *kiosk = json_string_value(json_object_get(o, "kiosk")),
+               *kind = json_string_value(json_object_get(o, "kind")),
+               *text = json_string_value(json_object_get(o, "text"));
+    char msg[1024], sig[129];
+    if (s && strcmp(s, "SIGN") == 0 && kiosk && kind && text && json_is_integer(seq) &&
+        json_is_integer(tm)) {
+        int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk,
+                         (long long)json_integer_value(seq), kind,
+                         (long long)json_integer_value(tm), text);
+        if (n > 0 && (size_t)n < sizeof msg &&
+            bank_signer_sign(core, msg, (size_t)n, sig) == BANK_OK) {
+            json_object_set_new(o, "sig", json_string(sig));
+            char *body = json_dumps(o, JSON_COMPACT);
+            if (body) check(body, strlen(body), LAST);
+            free(body);
+        }
+    }
+    json_decref(o);
+    return 0;
+}

@@ -1,0 +1,499 @@
+/* test_room.c -- the room protocol: signed states at the core, signed commands at the kiosk. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "bank.h"
+#include "checkin.h"
+#include "fixture.h"
+#include "http.h"
+#include "ingest.h"
+#include "proto.h"
+#include "seats.h"
+#include "why.h"
+
+#define TOKEN "operator-token-for-tests"
+#define WAIT_MS 30000  /* a generous bound on what must happen: never a timing assert */
+
+typedef struct fx {
+    char *dir;
+    store *st;
+    core_ctx *c;
+    seats *r;
+    bank_signer *k, *other;   /* the kiosk's key; a key never enrolled */
+} fx;
+
+static bank_signer *key_at(const char *dir, const char *name)
+{
+    char why[WHY_SIZE] = "";
+    bank_err e = BANK_OK;
+    bank_signer *k = bank_signer_open(fx_path(dir, name), &e, why);
+    if (!k) fail_msg("key %s: %s", name, why);
+    return k;
+}
+
+static int setup(void **state)
+{
+    fx *x = calloc(1, sizeof *x);
+    char why[WHY_SIZE] = "", url[4200];
+    x->dir = fx_tmpdir();
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(x->dir, "core.db"));
+    x->st = store_open(url, why);
+    if (!x->st) fail_msg("store_open: %s", why);
+    x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
+    if (!x->c) fail_msg("core_ctx_new: %s", why);
+    x->r = seats_new(x->st, core_ctx_signer(x->c), why);
+    if (!x->r) fail_msg("seats_new: %s", why);
+    x->k = key_at(x->dir, "kiosk");
+    x->other = key_at(x->dir, "other");
+    if (core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why) ||
+        store_kiosk_set(x->st, bank_signer_pub(x->k), "approved", why))
+        fail_msg("kiosk: %s", why);
+    *state = x;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *x = *state;
+    seats_free(x->r);
+    core_ctx_free(x->c);
+    store_close(x->st);
+    bank_signer_free(x->k);
+    bank_signer_free(x->other);
+    fx_rmdir(x->dir);
+    free(x);
+    return 0;
+}
+
+/* A state body numbered seq from seat, acknowledging ack. Caller frees. */
+static char *state_text(long long seq, const char *seat, long long ack)
+{
+    json_t *o = json_pack("{s:i, s:I, s:I, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
+                          " s:s, s:s}",
+                          "version", PROTO_STATE_VERSION, "seq", (json_int_t)seq, "ack",
+                          (json_int_t)ack, "seat", seat, "screen", "exam", "nip",
+                          "199001012020121001", "attempt", 1, "answered", 3, "flagged", 1,
+                          "total", 10, "left_ms", 60000, "incidents", 0, "outbox", 0,
+                          "delivery", "delivering", "program", "test");
+    char *t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    assert_non_null(t);
+    return t;
+}
+
+/* seats_state of text signed by `by`, sent as from `as`; the status. */
+static int send_state(fx *x, const char *text, const bank_signer *by, const bank_signer *as,
+                      seats_answer *a)
+{
+    char sig[129];
+    assert_int_equal(bank_signer_sign(by, text, strlen(text), sig), BANK_OK);
+    seats_state(x->r, text, strlen(text), bank_signer_pub(as), sig, 1000, a);
+    return a->status;
+}
+
+static void test_room_state_forged_or_unsigned_is_refused(void **state)
+{
+    fx *x = *state;
+    seats_answer a;
+    char *t = state_text(1, "A01", 0);
+    /* signed by another key, sent as the enrolled kiosk */
+    assert_int_equal(send_state(x, t, x->other, x->k, &a), 401);
+    assert_string_equal(a.code, "bad-signature");
+    /* no signature at all */
+    seats_state(x->r, t, strlen(t), bank_signer_pub(x->k), NULL, 1000, &a);
+    assert_int_equal(a.status, 400);
+    /* the enrolled kiosk's signature of another state */
+    char *t2 = state_text(2, "A01", 0), sig[129];
+    assert_int_equal(bank_signer_sign(x->k, t2, strlen(t2), sig), BANK_OK);
+    seats_state(x->r, t, strlen(t), bank_signer_pub(x->k), sig, 1000, &a);
+    assert_int_equal(a.status, 401);
+    /* well signed by a kiosk the core never enrolled */
+    assert_int_equal(send_state(x, t, x->other, x->other, &a), 403);
+    assert_string_equal(a.code, "unknown-kiosk");
+    char *listed = seats_json(x->r, 1000);
+    assert_non_null(strstr(listed, "\"seats\":[]"));  /* none of them reached the room */
+    free(listed);
+    free(t);
+    free(t2);
+}
+
+static void test_room_state_replayed_or_reordered_is_refused(void **state)
+{
+    fx *x = *state;
+    seats_answer a;
+    char *t5 = state_text(5, "A01", 0), *t4 = state_text(4, "A01", 0),
+         *t6 = state_text(6, "A01", 0);
+    assert_int_equal(send_state(x, t5, x->k, x->k, &a), 200);
+    free(a.json);
+    assert_int_equal(send_state(x, t5, x->k, x->k, &a), 409);
+    assert_string_equal(a.code, "replayed");
+    assert_int_equal(send_state(x, t4, x->k, x->k, &a), 409);
+    assert_int_equal(send_state(x, t6, x->k, x->k, &a), 200);
+    free(a.json);
+    free(t4);
+    free(t5);
+    free(t6);
+}
+
+static void test_room_state_of_a_revoked_kiosk_is_refused(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    seats_answer a;
+    assert_int_equal(store_kiosk_set(x->st, bank_signer_pub(x->k), "revoked", why), 0);
+    char *t = state_text(1, "A01", 0);
+    assert_int_equal(send_state(x, t, x->k, x->k, &a), 403);
+    assert_string_equal(a.code, "kiosk-not-approved");
+    free(t);
+}
+
+/* The first command of a state answer, as JSON text; NULL when none. */
+static char *first_command(const char *answer)
+{
+    json_t *o = json_loads(answer, 0, NULL);
+    json_t *c = json_array_get(json_object_get(o, "commands"), 0);
+    char *t = c ? json_dumps(c, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return t;
+}
+
+static void test_room_message_rides_on_the_answer_until_acknowledged(void **state)
+{
+    fx *x = *state;
+    seats_answer a;
+    int status = 0;
+    char why[WHY_SIZE] = "";
+    const char *core = core_signer_pub(core_ctx_signer(x->c));
+    assert_int_equal(seats_message(x->r, "A01", "hello", 5000, &status, why), -1);
+    assert_int_equal(status, 404);   /* no such seat yet */
+    char *t1 = state_text(1, "A01", 0);
+    assert_int_equal(send_state(x, t1, x->k, x->k, &a), 200);
+    free(a.json);
+    assert_int_equal(seats_message(x->r, "A01", "line\nbreak", 5000, &status, why), -1);
+    assert_int_equal(status, 400);
+    assert_int_equal(seats_message(x->r, "A01", "Tetap tenang", 5000, &status, why), 0);
+    assert_int_equal(status, 202);
+    char *t2 = state_text(2, "A01", 0);
+    assert_int_equal(send_state(x, t2, x->k, x->k, &a), 200);
+    char *cmd = first_command(a.json);
+    free(a.json);
+    assert_non_null(cmd);
+    checkin_cmd c;
+    assert_int_equal(checkin_cmd_check(cmd, strlen(cmd), core, bank_signer_pub(x->k), 0, &c, why),
+                     0);
+    assert_string_equal(c.kind, "message");
+    assert_string_equal(c.text, "Tetap tenang");
+    /* not acknowledged: it comes again; acknowledged: it is gone */
+    char *t3 = state_text(3, "A01", 0), *t4 = state_text(4, "A01", c.seq);
+    assert_int_equal(send_state(x, t3, x->k, x->k, &a), 200);
+    char *again = first_command(a.json);
+    free(a.json);
+    assert_non_null(again);
+    assert_int_equal(send_state(x, t4, x->k, x->k, &a), 200);
+    char *gone = first_command(a.json);
+    free(a.json);
+    assert_null(gone);
+    free(again);
+    free(cmd);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(t4);
+}
+
+/* A command as a core of key `by` would sign it. Caller frees. */
+static char *command(const bank_signer *by, const char *kiosk, long long seq, const char *text)
+{
+    char msg[1024], sig[129];
+    int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk, seq,
+                     "message", 77LL, text);
+    assert_int_equal(bank_signer_sign(by, msg, (size_t)n, sig), BANK_OK);
+    json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:s, s:s}", "version",
+                          PROTO_COMMAND_VERSION, "kiosk", kiosk, "seq", (json_int_t)seq, "kind",
+                          "message", "time", (json_int_t)77, "text", text, "sig", sig);
+    char *t = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return t;
+}
+
+static void test_kiosk_refuses_forged_replayed_and_misdirected_commands(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    checkin_cmd c;
+    const char *core = bank_signer_pub(x->other);  /* here, the pinned core's key */
+    const char *me = bank_signer_pub(x->k);
+    char *good = command(x->other, me, 10, "ok");
+    assert_int_equal(checkin_cmd_check(good, strlen(good), core, me, 9, &c, why), 0);
+    /* replayed: 10 was obeyed already */
+    assert_int_equal(checkin_cmd_check(good, strlen(good), core, me, 10, &c, why), -1);
+    assert_non_null(strstr(why, "replayed"));
+    /* forged: signed by another key than the pinned one */
+    char *forged = command(x->k, me, 11, "ok");
+    assert_int_equal(checkin_cmd_check(forged, strlen(forged), core, me, 0, &c, why), -1);
+    assert_non_null(strstr(why, "not signed"));
+    /* for another kiosk */
+    char *misdirected = command(x->other, core, 12, "ok");
+    assert_int_equal(checkin_cmd_check(misdirected, strlen(misdirected), core, me, 0, &c, why),
+                     -1);
+    assert_non_null(strstr(why, "another") ? strstr(why, "another") : strstr(why, "not this"));
+    /* tampered text under a good signature */
+    char *tampered = strdup(good);
+    char *at = strstr(tampered, "\"ok\"");
+    assert_non_null(at);
+    at[1] = 'O';
+    assert_int_equal(checkin_cmd_check(tampered, strlen(tampered), core, me, 0, &c, why), -1);
+    /* no pinned key: nothing is obeyed */
+    assert_int_equal(checkin_cmd_check(good, strlen(good), "", me, 0, &c, why), -1);
+    free(good);
+    free(forged);
+    free(misdirected);
+    free(tampered);
+}
+
+/* ---- a real core over HTTP ---- */
+
+static http_server *serve(core_ctx *c)
+{
+    char why[WHY_SIZE] = "";
+    http_server *h = NULL;
+    int base = 20000 + (int)(getpid() % 20000);
+    for (int port = base; !h && port < base + 200; port++) {
+        char listen[32];
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+        http_config cfg = {.listen = listen, .operator_token = TOKEN};
+        h = http_start(c, &cfg, why);
+    }
+    if (!h) fail_msg("http_start: %s", why);
+    return h;
+}
+
+typedef struct reply {
+    size_t len;
+    char data[1 << 16];
+} reply;
+
+static size_t on_reply(char *d, size_t size, size_t n, void *arg)
+{
+    reply *r = arg;
+    size_t k = size * n, left = sizeof r->data - 1 - r->len;
+    memcpy(r->data + r->len, d, k < left ? k : left);
+    r->len += k < left ? k : left;
+    r->data[r->len] = 0;
+    return k;
+}
+
+/* An operator request to the core (body NULL: GET); the status. */
+static long operator_call(const char *base, const char *path, const char *body, reply *r)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(NULL, "Authorization: Bearer " TOKEN);
+    r->len = 0;
+    r->data[0] = 0;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_reply);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+    if (body) curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    long status = 0;
+    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* Writes the public key of core context c to dir/name; returns the path. */
+static const char *pin(const char *dir, const char *name, core_ctx *c)
+{
+    const char *path = fx_path(dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%s\n", core_signer_pub(core_ctx_signer(c)));
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* Waits until the kiosk's state reached the core `n` more times; false when
+ * it did not within WAIT_MS (the caller stops its threads, then fails). */
+static bool wait_taken(checkin *k, long long n)
+{
+    long long taken = 0, start = -1;
+    int http = 0;
+    for (int waited = 0; waited < WAIT_MS; waited += 20) {
+        checkin_counts(k, &taken, &http);
+        if (start < 0) start = taken;
+        if (taken >= start + n) return true;
+        sleep_ms(20);
+    }
+    print_error("the core took %lld states (HTTP %d)\n", taken - start, http);
+    return false;
+}
+
+static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", key[4200];
+    http_server *h = serve(x->c);
+    snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));
+    checkin *k = checkin_start(http_url(h), x->dir, x->k, "B07", "test", key, 50, NULL, why);
+    if (!k) fail_msg("checkin_start: %s", why);
+    checkin_update(k, &(checkin_state){.screen = "exam", .nip = "199001012020121001",
+                                       .attempt = 1, .answered = 2, .total = 10,
+                                       .delivery = "delivering"});
+    bool went = wait_taken(k, 1);
+    static reply r;
+    long got = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
+    char *listed = strdup(r.data);
+    long queued = operator_call(http_url(h), PROTO_PATH_ROOM_MESSAGE,
+                                "{\"seat\":\"B07\",\"text\":\"Lima menit lagi\"}", &r);
+    checkin_cmd c = {0};
+    int took = 0;
+    for (int waited = 0; took == 0 && waited < WAIT_MS; waited += 20) {
+        took = checkin_take(k, &c, why);
+        if (!took) sleep_ms(20);
+    }
+    went = wait_taken(k, 2) && went;   /* the acknowledgement went out */
+    long after = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
+    char *listed2 = strdup(r.data);
+    checkin_stop(k);
+    http_stop(h);
+    FILE *f = fopen(fx_path(x->dir, CHECKIN_SEQ_FILE), "r");
+    long long obeyed = 0;
+    if (f) {
+        if (fscanf(f, "%lld", &obeyed) != 1) obeyed = 0;
+        fclose(f);
+    }
+    assert_true(went);
+    assert_int_equal(got, 200);
+    assert_non_null(strstr(listed, "\"seat\":\"B07\""));
+    assert_non_null(strstr(listed, "\"answered\":2"));
+    assert_int_equal(queued, 202);
+    assert_int_equal(took, 1);
+    assert_string_equal(c.text, "Lima menit lagi");
+    assert_int_equal(obeyed, c.seq);          /* recorded: never obeyed twice */
+    assert_int_equal(after, 200);
+    assert_non_null(strstr(listed2, "\"queued\":0"));
+    free(listed);
+    free(listed2);
+}
+
+static void test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", key[4200];
+    http_server *h = serve(x->c);
+    snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));
+    /* a state numbered far ahead of this kiosk's clock reached the core first */
+    char *ahead = state_text(4000000000000LL, "B09", 0), sig[129], hk[100], hs[200], url[256];
+    assert_int_equal(bank_signer_sign(x->k, ahead, strlen(ahead), sig), BANK_OK);
+    snprintf(hk, sizeof hk, PROTO_HEADER_KIOSK ": %s", bank_signer_pub(x->k));
+    snprintf(hs, sizeof hs, PROTO_HEADER_SIGNATURE ": %s", sig);
+    snprintf(url, sizeof url, "%s%s", http_url(h), PROTO_PATH_ROOM_STATE);
+    CURL *cu = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(curl_slist_append(NULL, hk), hs);
+    static reply r;
+    r.len = 0;
+    curl_easy_setopt(cu, CURLOPT_URL, url);
+    curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(cu, CURLOPT_POSTFIELDS, ahead);
+    curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_reply);
+    curl_easy_setopt(cu, CURLOPT_WRITEDATA, &r);
+    long first = 0;
+    if (curl_easy_perform(cu) == CURLE_OK) curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &first);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(cu);
+    free(ahead);
+    checkin *k = checkin_start(http_url(h), x->dir, x->k, "B09", "test", key, 50, NULL, why);
+    bool went = k && wait_taken(k, 1);   /* false while every state stays refused */
+    checkin_stop(k);
+    operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
+    http_stop(h);
+    assert_int_equal(first, 200);
+    assert_non_null(k);
+    assert_true(went);
+    assert_non_null(strstr(r.data, "\"seq\":4000000000001"));
+}
+
+static void test_kiosk_obeys_no_command_of_another_core(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", key[4200], url[4200];
+    /* an impostor: a core of another key, where the kiosk is enrolled too */
+    snprintf(url, sizeof url, "sqlite:%s", fx_path(x->dir, "other.db"));
+    store *st = store_open(url, why);
+    core_ctx *fake = st ? core_ctx_new(st, fx_path(x->dir, "other-core.key"), why) : NULL;
+    if (fake && (core_kiosk_enrol(fake, bank_signer_pub(x->k), "lab", 1, why) ||
+                 store_kiosk_set(st, bank_signer_pub(x->k), "approved", why))) {
+        core_ctx_free(fake);
+        fake = NULL;
+    }
+    http_server *h = NULL;
+    checkin *k = NULL;
+    int took = 0;
+    bool went = false;
+    if (fake) {
+        h = serve(fake);
+        snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));  /* the real one */
+        k = checkin_start(http_url(h), x->dir, x->k, "B08", "test", key, 50, NULL, why);
+    }
+    if (k) {
+        went = wait_taken(k, 1);
+        static reply r;
+        operator_call(http_url(h), PROTO_PATH_ROOM_MESSAGE,
+                      "{\"seat\":\"B08\",\"text\":\"forged\"}", &r);
+        went = wait_taken(k, 3) && went;   /* the command came at least twice */
+        checkin_cmd c;
+        took = checkin_take(k, &c, why);
+    }
+    checkin_stop(k);
+    http_stop(h);
+    core_ctx_free(fake);
+    store_close(st);
+    if (!k) fail_msg("impostor: %s", why);
+    assert_true(went);
+    assert_int_equal(took, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_room_state_forged_or_unsigned_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_room_state_replayed_or_reordered_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_room_state_of_a_revoked_kiosk_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_room_message_rides_on_the_answer_until_acknowledged,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_kiosk_refuses_forged_replayed_and_misdirected_commands, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_reaches_the_room_and_a_message_reaches_the_kiosk,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_obeys_no_command_of_another_core, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
