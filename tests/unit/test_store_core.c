@@ -1062,8 +1062,12 @@ static void test_cores_starting_at_once_on_a_new_store_all_open_it(void **state)
         pthread_t t[CORES];
         opener o[CORES];
         int started = 0;
+        /* one copy for every thread: url_of rewrites its static buffer at each call,
+         * which a thread already started may be reading */
+        char url[4200];
+        snprintf(url, sizeof url, "%s", url_of(dir));
         for (; started < CORES; started++) {
-            o[started] = (opener){url_of(dir), "", false};
+            o[started] = (opener){url, "", false};
             if (pthread_create(&t[started], NULL, open_close, &o[started]) != 0) break;
         }
         for (int i = 0; i < started; i++) pthread_join(t[i], NULL); /* before any check */
