@@ -1,5 +1,6 @@
 /* fuzz_result.c -- libFuzzer target: a result record as the core takes it on upload
- * (POST /v1/results): signed by an approved kiosk, parsed and checked by core_ingest. */
+ * (POST /v1/results): signed by an approved kiosk, parsed and checked by core_ingest
+ * against the known-answer bank and session, whose known-good record is stored first. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!ctx) fuzz_core_setup();
+    if (!ctx) {
+        fuzz_core_setup();
+        fuzz_core_kat("tests/fuzz/seeds/result/kat.json");
+    }
     char sig[129];
     if (bank_signer_sign(kiosk, data, size, sig) != BANK_OK) abort();
     ingest_outcome out;

@@ -13,7 +13,8 @@ t=$(mktemp -d "${TMPDIR:-/tmp}/kisi-kat.XXXXXX")
 trap 'rm -rf "$t"' EXIT INT TERM
 cd "$t"
 umask 077
-# the passphrase and the authority's private key live only in this temp folder
+# the authority's private key lives only in this temp folder; the passphrase of this test
+# bank is kept (the result fuzz target adds the bank as `core bank add` does)
 od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > passphrase
 "$bank" keygen authority >/dev/null
 "$bank" init bank.bank --passphrase-file passphrase >/dev/null
@@ -25,14 +26,17 @@ od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > passphrase
 umask 022
 # the core key of the receipt vector: a test key, kept once made
 [ -s "$here/core.key" ] || od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$here/core.key"
-for f in bank.bank room.session token authority.pub; do
+for f in bank.bank passphrase room.session token authority.pub; do
   cp "$f" "$here/$f.new"
   mv "$here/$f.new" "$here/$f"
 done
-chmod 0644 "$here/bank.bank" "$here/room.session" "$here/token" "$here/authority.pub"
-# the session fuzz target opens the known-answer bank: its seed is this session
-cp "$here/room.session" "$root/tests/fuzz/seeds/session/kat.session"
+chmod 0644 "$here/bank.bank" "$here/passphrase" "$here/room.session" "$here/token" "$here/authority.pub"
 cd "$root"
 "$kat" --regen "$here" >/dev/null
 "$kat" >/dev/null
+# the fuzz seeds made of the vectors
+cp tests/kat/bank.bank tests/fuzz/seeds/bank/kat.bank
+cp tests/kat/room.session tests/fuzz/seeds/session/kat.session
+cp tests/kat/journal.jsonl tests/fuzz/seeds/journal/kat.jsonl
+sh "$root/tests/fuzz/result-seeds.sh"
 echo "tests/kat regenerated; commit it together with the version bump that made it necessary"
