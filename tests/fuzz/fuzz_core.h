@@ -1,6 +1,5 @@
 /* fuzz_core.h -- the core the core's fuzz targets feed: a store in a temporary folder,
- * with one kiosk enrolled and approved (and, for a target that asks, the known-answer
- * bank and session of tests/kat); made on the first input, removed at exit. */
+ * with one kiosk enrolled and approved; made on the first input, removed at exit. */
 #ifndef KISI_FUZZ_CORE_H
 #define KISI_FUZZ_CORE_H
 
@@ -71,37 +70,6 @@ static void fuzz_core_setup(void)
         core_kiosk_decide(st, ctx, bank_signer_pub(kiosk), "approved", 2, &stored, &refused,
                           why) != 0) {
         fprintf(stderr, "fuzz core: %s\n", why);
-        abort();
-    }
-}
-
-/* Adds the known-answer bank (seal checked with its authority key) and session of
- * tests/kat to the core, read from the top of the tree as make runs the targets, then
- * ingests the known-good record `seed` (a file signed here by the kiosk) and aborts
- * unless it is stored: a target past this point reaches the checks behind the session. */
-static void fuzz_core_kat(const char *seed)
-{
-    char why[WHY_SIZE] = "", sig[129];
-    if (core_bank_add(ctx, "tests/kat/bank.bank", "tests/kat/passphrase",
-                      "tests/kat/authority.pub", why) != 0 ||
-        core_session_add(ctx, "tests/kat/room.session", why) != 0) {
-        fprintf(stderr, "fuzz core: tests/kat: %s\n", why);
-        abort();
-    }
-    char *rec = NULL;
-    size_t len = 0;
-    ingest_outcome out;
-    memset(&out, 0, sizeof out);
-    if (bank_file_read(seed, 1 << 20, &rec, &len, why) != BANK_OK ||
-        bank_signer_sign(kiosk, rec, len, sig) != BANK_OK)
-        snprintf(out.reason, sizeof out.reason, "%s", why);
-    else
-        core_ingest(ctx, rec, len, bank_signer_pub(kiosk), sig, 3, &out);
-    free(rec);
-    if (strcmp(out.code, "stored") != 0) {
-        fprintf(stderr, "fuzz core: the known-good record %s is not stored (%s: %s); "
-                        "make the seeds again with sh tests/fuzz/result-seeds.sh\n",
-                seed, out.code, out.reason);
         abort();
     }
 }
