@@ -39,7 +39,7 @@ trap 'kd_stop; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM HUP
 
 # -- the sealed sample bank with a 100-item exam, a session of the sample roster ------
-sh "$ROOT/tools/sample-bank.sh" "$T/room" >"$T/setup.log" 2>&1 || die "sample bank: $(tail -n 3 "$T/setup.log")"
+BANK_TOOL="$BIN/bank" sh "$ROOT/tools/sample-bank.sh" "$T/room" >"$T/setup.log" 2>&1 || die "sample bank: $(tail -n 3 "$T/setup.log")"
 R=$T/room
 # 8 or 9 items from each of the 12 sample topics (26 items each): 100
 cat >"$T/exam100.json" <<'EOF'
