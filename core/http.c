@@ -24,6 +24,7 @@
 #include "hex.h"
 #include "clk.h"
 #include "kcode.h"
+#include "lease.h"
 #include "sbuf.h"
 #include "proto.h"
 #include "seats.h"
@@ -253,6 +254,23 @@ static enum MHD_Result on_room_state(http_server *h, struct MHD_Connection *conn
     return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, a.json, strlen(a.json), NULL, NULL);
 }
 
+/* POST /v1/room/lease: a kiosk asks for the lease of an attempt, signed as
+ * a state is (two headers); the answer, granted or refused, is signed by
+ * the core's key (lease.h). */
+static enum MHD_Result on_room_lease(http_server *h, struct MHD_Connection *conn,
+                                     const char *arg, const req *r)
+{
+    (void)arg;
+    lease_answer a;
+    lease_request(core_ctx_store(h->c), core_ctx_signer(h->c), r->body.p, r->body.len,
+                  MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
+                  MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
+                  clk_wall_ms(), NULL, NULL, &a);
+    if (a.status != 200) return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
+    snprintf(answered.code, sizeof answered.code, "%s", a.code);
+    return send_line(conn, MHD_HTTP_OK, a.json, NULL, NULL);
+}
+
 /* GET /v1/room (operator): every seat's last state and when it came. */
 static enum MHD_Result on_room(http_server *h, struct MHD_Connection *conn, const char *arg,
                                const req *r)
@@ -408,6 +426,7 @@ static const struct route {
     {"POST", PROTO_PATH_ROOM_STATE, "", false, false, on_room_state},
     {"GET", PROTO_PATH_ROOM, "", false, true, on_room},
     {"POST", PROTO_PATH_ROOM_MESSAGE, "", false, true, on_room_message},
+    {"POST", PROTO_PATH_ROOM_LEASE, "", false, false, on_room_lease},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -464,3 +464,74 @@ int store_int_of(long long x, int lo, int hi, const char *what, int *out, char *
     *out = (int)x;
     return 0;
 }
+
+/* True when id is 1..64 bytes with no control character: a session id, a NIP, a seat label. */
+static bool store_lease_text(const char *id, size_t max)
+{
+    size_t n = strlen(id);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) return false;
+    return n <= max;
+}
+
+int store_lease_take(store *s, const char *session_id, const char *nip, int attempt,
+                     const char *kiosk, const char *seat, int64_t now_ms, store_lease *held,
+                     char *why)
+{
+    STORE_CHECK(s, "lease", session_id, nip, kiosk, seat, held ? "" : NULL);
+    memset(held, 0, sizeof *held);
+    if (!*session_id || !*nip || !store_lease_text(session_id, 64) || !store_lease_text(nip, 64) ||
+        strlen(kiosk) != 64 || !store_lease_text(seat, 32) || attempt < 1 ||
+        attempt > STORE_ATTEMPT_MAX) {
+        why_set(why, "lease: a session, a NIP, an attempt from 1, a kiosk key and a seat label");
+        return -1;
+    }
+    return s->ops->lease_take(s, session_id, nip, attempt, kiosk, seat, now_ms, held, why);
+}
+
+int store_lease_get(store *s, const char *session_id, const char *nip, int attempt,
+                    store_lease *held, char *why)
+{
+    STORE_CHECK(s, "lease", session_id, nip, held ? "" : NULL);
+    memset(held, 0, sizeof *held);
+    return s->ops->lease_get(s, session_id, nip, attempt, held, why);
+}
+
+int store_lease_drop(store *s, const char *session_id, const char *nip, int attempt, int *n,
+                     char *why)
+{
+    STORE_CHECK(s, "lease", session_id, nip, n ? "" : NULL);
+    *n = 0;
+    if (attempt < -1 || attempt == 0) {
+        why_set(why, "lease: an attempt from 1, or -1 for every attempt");
+        return -1;
+    }
+    return s->ops->lease_drop(s, session_id, nip, attempt, n, why);
+}
+
+int store_lease_move(store *s, const char *session_id, const char *nip, const char *kiosk,
+                     const char *seat, int64_t now_ms, int *n, char *why)
+{
+    STORE_CHECK(s, "lease", session_id, nip, kiosk, seat, n ? "" : NULL);
+    *n = 0;
+    if ((*kiosk && strlen(kiosk) != 64) || (!*kiosk && !*seat) || !store_lease_text(seat, 32)) {
+        why_set(why, "lease: move it to a kiosk key or a seat label");
+        return -1;
+    }
+    return s->ops->lease_move(s, session_id, nip, kiosk, seat, now_ms, n, why);
+}
+
+int store_session_opt_set(store *s, const char *session_id, const char *name, const char *value,
+                          char *why)
+{
+    STORE_CHECK(s, "session option", session_id, name, value);
+    return s->ops->session_opt_set(s, session_id, name, value, why);
+}
+
+int store_session_opt_get(store *s, const char *session_id, const char *name, char *value,
+                          size_t cap, char *why)
+{
+    STORE_CHECK(s, "session option", session_id, name, value);
+    if (cap) value[0] = 0;
+    return s->ops->session_opt_get(s, session_id, name, value, cap, why);
+}

@@ -230,4 +230,37 @@ int store_recap_add(store *s, const char *cohort_id, const char *recap_json, int
 int store_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
                     char *why);
 
+/* Leases (core/lease.h): the seat that holds an attempt (session, nip,
+ * attempt), and options of a session the operator sets. */
+typedef struct store_lease {
+    char kiosk[65];   /* the holder's key; "" when moved to a seat not yet asked */
+    char seat[33];    /* the holder's seat label */
+    int64_t since_ms; /* when the holder took it (or it was moved) */
+} store_lease;
+
+/* Takes the lease of (session_id, nip, attempt) for kiosk at seat, in one
+ * statement: granted when no one holds it, kiosk holds it already, or it
+ * was moved to seat (store_lease_move with a label); *held gets the
+ * holder. 1 granted, 0 held by another, -1 with why. */
+int store_lease_take(store *s, const char *session_id, const char *nip, int attempt,
+                     const char *kiosk, const char *seat, int64_t now_ms, store_lease *held,
+                     char *why);
+/* The holder of (session_id, nip, attempt) into *held: 1, 0 none, -1 error. */
+int store_lease_get(store *s, const char *session_id, const char *nip, int attempt,
+                    store_lease *held, char *why);
+/* Forgets the lease of one attempt, or of every attempt of nip when
+ * attempt is -1; *n counts them. */
+int store_lease_drop(store *s, const char *session_id, const char *nip, int attempt, int *n,
+                     char *why);
+/* Gives every lease of (session_id, nip) to kiosk (64 hex) at seat, or to
+ * whichever kiosk next asks from seat when kiosk is ""; *n counts them. */
+int store_lease_move(store *s, const char *session_id, const char *nip, const char *kiosk,
+                     const char *seat, int64_t now_ms, int *n, char *why);
+/* A session option `name` (an id) set to `value` (text), replacing it. */
+int store_session_opt_set(store *s, const char *session_id, const char *name, const char *value,
+                          char *why);
+/* Copies the option into value (cap bytes): 1 set, 0 not set, -1 error. */
+int store_session_opt_get(store *s, const char *session_id, const char *name, char *value,
+                          size_t cap, char *why);
+
 #endif

@@ -77,6 +77,20 @@ struct store_ops {
                      int *run, char *why);
     int (*recap_get)(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
                      char *why);
+    /* leases and session options (store_*_lease.c) */
+    int (*lease_take)(store *s, const char *session_id, const char *nip, int attempt,
+                      const char *kiosk, const char *seat, int64_t now_ms, store_lease *held,
+                      char *why);
+    int (*lease_get)(store *s, const char *session_id, const char *nip, int attempt,
+                     store_lease *held, char *why);
+    int (*lease_drop)(store *s, const char *session_id, const char *nip, int attempt, int *n,
+                      char *why);
+    int (*lease_move)(store *s, const char *session_id, const char *nip, const char *kiosk,
+                      const char *seat, int64_t now_ms, int *n, char *why);
+    int (*session_opt_set)(store *s, const char *session_id, const char *name,
+                           const char *value, char *why);
+    int (*session_opt_get)(store *s, const char *session_id, const char *name, char *value,
+                           size_t cap, char *why);
 };
 
 /* Every backend's handle starts with this, so store.c can dispatch. */
@@ -279,6 +293,46 @@ void sqlite_rows_free(sqlite_rows *rows);
     " FROM pending" STORE_SQL_UPLOADS_WHERE(P) ") u LEFT JOIN kiosks k ON k.pub = u.kiosk" \
     " ORDER BY u.at, u.session_id, u.nip, u.attempt, u.rank"
 
+/* Leases: P(1) session, P(2) nip, P(3) attempt, P(4) kiosk, P(5) seat, P(6) now.
+ * Taken when none holds it, the kiosk holds it, or it was moved to the seat;
+ * a row comes back only then. */
+#define STORE_SQL_LEASE_TAKE(P)                                                           \
+    "INSERT INTO leases (session_id, nip, attempt, kiosk, seat, since_ms) VALUES (" P(1)  \
+    ", " P(2) ", " P(3) ", " P(4) ", " P(5) ", " P(6) ") ON CONFLICT (session_id, nip,"     \
+    " attempt) DO UPDATE SET kiosk = excluded.kiosk, seat = excluded.seat, since_ms ="     \
+    " CASE WHEN leases.kiosk = excluded.kiosk THEN leases.since_ms ELSE excluded.since_ms" \
+    " END WHERE leases.kiosk = excluded.kiosk OR (leases.kiosk = '' AND leases.seat ="     \
+    " excluded.seat) RETURNING kiosk"
+#define STORE_SQL_LEASE_GET(P)                                                            \
+    "SELECT kiosk, seat, since_ms FROM leases WHERE session_id = " P(1) " AND nip = " P(2) \
+    " AND attempt = " P(3)
+/* P(3) the attempt, -1 for all */
+#define STORE_SQL_LEASE_DROP(P)                                                           \
+    "DELETE FROM leases WHERE session_id = " P(1) " AND nip = " P(2) " AND (" P(3)         \
+    " = -1 OR attempt = " P(3) ") RETURNING 1"
+#define STORE_SQL_LEASE_MOVE(P)                                                           \
+    "UPDATE leases SET kiosk = " P(3) ", seat = " P(4) ", since_ms = " P(5)                \
+    " WHERE session_id = " P(1) " AND nip = " P(2) " RETURNING 1"
+#define STORE_SQL_OPT_SET(P)                                                              \
+    "INSERT INTO session_opts (session_id, name, value) VALUES (" P(1) ", " P(2) ", " P(3) \
+    ") ON CONFLICT (session_id, name) DO UPDATE SET value = excluded.value"
+#define STORE_SQL_OPT_GET(P)                                                              \
+    "SELECT value FROM session_opts WHERE session_id = " P(1) " AND name = " P(2)
+
+int sqlite_lease_take(store *s, const char *session_id, const char *nip, int attempt,
+                      const char *kiosk, const char *seat, int64_t now_ms, store_lease *held,
+                      char *why);
+int sqlite_lease_get(store *s, const char *session_id, const char *nip, int attempt,
+                     store_lease *held, char *why);
+int sqlite_lease_drop(store *s, const char *session_id, const char *nip, int attempt, int *n,
+                      char *why);
+int sqlite_lease_move(store *s, const char *session_id, const char *nip, const char *kiosk,
+                      const char *seat, int64_t now_ms, int *n, char *why);
+int sqlite_session_opt_set(store *s, const char *session_id, const char *name,
+                           const char *value, char *why);
+int sqlite_session_opt_get(store *s, const char *session_id, const char *name, char *value,
+                           size_t cap, char *why);
+
 /* Reading results back, cohorts, aspects and recap runs (store_sqlite_cohort.c). */
 int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                     char *why);
@@ -378,6 +432,21 @@ long long pg_num(const struct pg_result *r, int row, int col);
  * naming `what`. */
 int pg_int(const struct pg_result *r, int row, int col, int lo, int hi, const char *what, int *out,
            char *why);
+
+/* Leases and session options (store_pg_lease.c). */
+int pg_lease_take(store *s, const char *session_id, const char *nip, int attempt,
+                  const char *kiosk, const char *seat, int64_t now_ms, store_lease *held,
+                  char *why);
+int pg_lease_get(store *s, const char *session_id, const char *nip, int attempt,
+                 store_lease *held, char *why);
+int pg_lease_drop(store *s, const char *session_id, const char *nip, int attempt, int *n,
+                  char *why);
+int pg_lease_move(store *s, const char *session_id, const char *nip, const char *kiosk,
+                  const char *seat, int64_t now_ms, int *n, char *why);
+int pg_session_opt_set(store *s, const char *session_id, const char *name, const char *value,
+                       char *why);
+int pg_session_opt_get(store *s, const char *session_id, const char *name, char *value,
+                       size_t cap, char *why);
 
 /* Reading results back, cohorts, aspects and recap runs (store_pg_cohort.c). */
 int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,

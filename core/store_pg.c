@@ -8,7 +8,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_PG_VERSION 3 /* schema written and read by this core */
+#define STORE_PG_VERSION 4 /* schema written and read by this core */
 #define STORE_PG_KEY "kisi-core-schema"
 
 /* The tables of store_sqlite.c. Keys and the columns results are ordered
@@ -84,6 +84,22 @@ static const char *const STORE_PG_TABLES_3[] = {
     "CREATE TABLE core_key(one INTEGER PRIMARY KEY CHECK (one = 1), key_id TEXT NOT NULL)",
 };
 
+/* Schema 4: the exam room (issue 11). Each module's tables in a block of its own. */
+static const char *const STORE_PG_TABLES_4[] = {
+    /* lease (core/lease.c): the seat holding each attempt; options of a session;
+     * attempts with two different results, and how the operator resolved them */
+    "CREATE TABLE IF NOT EXISTS leases(session_id TEXT COLLATE \"C\" NOT NULL,"
+    " nip TEXT COLLATE \"C\" NOT NULL, attempt INTEGER NOT NULL, kiosk TEXT NOT NULL,"
+    " seat TEXT NOT NULL, since_ms BIGINT NOT NULL, PRIMARY KEY (session_id, nip, attempt))",
+    "CREATE TABLE IF NOT EXISTS session_opts(session_id TEXT COLLATE \"C\" NOT NULL,"
+    " name TEXT COLLATE \"C\" NOT NULL, value TEXT NOT NULL, PRIMARY KEY (session_id, name))",
+    "CREATE TABLE IF NOT EXISTS disputes(exam_id TEXT COLLATE \"C\" NOT NULL,"
+    " nip TEXT COLLATE \"C\" NOT NULL, attempt INTEGER NOT NULL, opened_ms BIGINT NOT NULL,"
+    " keep_digest TEXT NOT NULL DEFAULT '', resolved_by TEXT NOT NULL DEFAULT '',"
+    " reason TEXT NOT NULL DEFAULT '', resolved_ms BIGINT NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (exam_id, nip, attempt))",
+};
+
 /* The handle behind s. */
 static pg_store *pg_of(store *s)
 {
@@ -93,7 +109,7 @@ static pg_store *pg_of(store *s)
 /* Checks the version of a store already there, in the schema transaction:
  * 1 for an empty schema (to be created), 2 for an older schema (to be
  * upgraded), 0 for a store this core reads, else -1 with why. */
-static int pg_schema_check(pg_tx *tx, char *why)
+static int pg_schema_check(pg_tx *tx, long long *version, char *why)
 {
     const char *what = tx->ps->label;
     PGresult *r = pg_run(tx, what, why,
@@ -117,6 +133,7 @@ static int pg_schema_check(pg_tx *tx, char *why)
         why_set(why, "%s has a damaged schema version", what);
     else
         rc = v < STORE_PG_VERSION ? 2 : 0;
+    *version = v;
     PQclear(r);
     return rc;
 }
@@ -133,13 +150,17 @@ static int pg_schema(pg_store *ps, char *why)
     int rc = pg_done(pg_run(&tx, ps->label, why,
                             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "t",
                             STORE_PG_KEY));
-    if (!rc) rc = pg_schema_check(&tx, why);
+    long long v = 0;
+    if (!rc) rc = pg_schema_check(&tx, &v, why);
     for (size_t i = 0; rc == 1 && i < sizeof STORE_PG_TABLES / sizeof STORE_PG_TABLES[0]; i++)
         if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES[i], ""))) rc = -1;
     for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_2 / sizeof STORE_PG_TABLES_2[0]; i++)
         if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_2[i], ""))) rc = -1;
-    for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_3 / sizeof STORE_PG_TABLES_3[0]; i++)
+    for (size_t i = 0; rc > 0 && (rc == 1 || v < 3) &&
+                       i < sizeof STORE_PG_TABLES_3 / sizeof STORE_PG_TABLES_3[0]; i++)
         if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_3[i], ""))) rc = -1;
+    for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_4 / sizeof STORE_PG_TABLES_4[0]; i++)
+        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_4[i], ""))) rc = -1;
     if (rc > 0)
         rc = pg_done(pg_run(&tx, ps->label, why,
                             "INSERT INTO meta (key, value) VALUES ($1, $2)"
@@ -470,4 +491,10 @@ const struct store_ops STORE_PG_OPS = {
     .uploads_each = pg_uploads_each,
     .recap_add = pg_recap_add,
     .recap_get = pg_recap_get,
+    .lease_take = pg_lease_take,
+    .lease_get = pg_lease_get,
+    .lease_drop = pg_lease_drop,
+    .lease_move = pg_lease_move,
+    .session_opt_set = pg_session_opt_set,
+    .session_opt_get = pg_session_opt_get,
 };

@@ -13,7 +13,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_SQLITE_VERSION 3      /* schema written and read by this core */
+#define STORE_SQLITE_VERSION 4      /* schema written and read by this core */
 #define STORE_SQLITE_KEY "kisi-core-schema"
 
 /* Results carry the exam's kind and programme (from the bank the core
@@ -81,6 +81,20 @@ static const char STORE_SQLITE_TABLES_3[] =
     " file BLOB NOT NULL, digest TEXT NOT NULL);"
     "CREATE TABLE core_key(one INTEGER PRIMARY KEY CHECK (one = 1), key_id TEXT NOT NULL);";
 
+/* Schema 4: the exam room (issue 11). Each module's tables in a block of its own. */
+static const char STORE_SQLITE_TABLES_4[] =
+    /* lease (core/lease.c): the seat holding each attempt; options of a session;
+     * attempts with two different results, and how the operator resolved them */
+    "CREATE TABLE leases(session_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " kiosk TEXT NOT NULL, seat TEXT NOT NULL, since_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (session_id, nip, attempt));"
+    "CREATE TABLE session_opts(session_id TEXT NOT NULL, name TEXT NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY (session_id, name));"
+    "CREATE TABLE disputes(exam_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " opened_ms INTEGER NOT NULL, keep_digest TEXT NOT NULL DEFAULT '',"
+    " resolved_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
+    " resolved_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (exam_id, nip, attempt));";
+
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
 {
@@ -108,6 +122,7 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
         int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
         if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL);
         if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
+        if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_4, NULL, NULL, NULL);
         rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "INSERT INTO meta VALUES (?1, ?2)", "ti",
                                           STORE_SQLITE_KEY, STORE_SQLITE_VERSION)
                             : sqlite_fail(ss, e, what, why);
@@ -132,7 +147,9 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
             /* an older store gains the tables of the schemas after its own */
             int e = v < 2 ? sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL)
                           : SQLITE_OK;
-            if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
+            if (e == SQLITE_OK && v < 3)
+                e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
+            if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_4, NULL, NULL, NULL);
             rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "UPDATE meta SET value = ?2"
                                               " WHERE key = ?1", "ti", STORE_SQLITE_KEY,
                                               STORE_SQLITE_VERSION)
@@ -591,4 +608,10 @@ const struct store_ops STORE_SQLITE_OPS = {
     .uploads_each = sqlite_uploads_each,
     .recap_add = sqlite_recap_add,
     .recap_get = sqlite_recap_get,
+    .lease_take = sqlite_lease_take,
+    .lease_get = sqlite_lease_get,
+    .lease_drop = sqlite_lease_drop,
+    .lease_move = sqlite_lease_move,
+    .session_opt_set = sqlite_session_opt_set,
+    .session_opt_get = sqlite_session_opt_get,
 };

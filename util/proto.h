@@ -16,6 +16,8 @@
 #define PROTO_PATH_ROOM_STATE "/v1/room/state" /* a kiosk's signed state; answer: commands */
 #define PROTO_PATH_ROOM "/v1/room"        /* GET: every seat's last state (operator) */
 #define PROTO_PATH_ROOM_MESSAGE "/v1/room/message" /* queue a message command (operator) */
+#define PROTO_PATH_ROOM_LEASE "/v1/room/lease" /* a kiosk's signed request for the lease of
+                                                  an attempt; answer signed by the core */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
@@ -32,6 +34,7 @@
 #define PROTO_RECEIPT_VERSION 1 /* the core's signed receipt of a stored result */
 #define PROTO_STATE_VERSION 1  /* a kiosk's state message (POST /v1/room/state) */
 #define PROTO_COMMAND_VERSION 1 /* a command of the core to one kiosk */
+#define PROTO_LEASE_VERSION 1  /* lease request and the core's signed answer */
 
 /* What a kiosk signs to enrol, with the key it enrols: the core's public key
  * and a challenge that core gave (so the request holds for that core, once,
@@ -53,6 +56,19 @@
 #define PROTO_COMMAND_TEXT "kisi-command\nversion=%d\nkiosk=%s\nseq=%lld\nkind=%s\ntime=%lld\ntext=%s\n"
 #define PROTO_COMMAND_TEXT_MAX 200  /* bytes of a command's text */
 #define PROTO_STATE_MAX 4096        /* bytes of a state message */
+
+/* What the core signs in its answer to a lease request (POST /v1/room/lease):
+ * the kiosk that asked and its request's seq (so the answer holds for that
+ * request only), the attempt (session, NIP, attempt number), the outcome
+ * ("granted" or "refused"), the seat label holding the attempt, whether the
+ * session waits for the proctor's authorisation before the start (0 or 1),
+ * and how many journal events of the attempt the core holds. printf
+ * arguments: version, kiosk key (64 hex), seq (long long), session, nip,
+ * attempt (int), status, holder, authorise (int), replica (long long). */
+#define PROTO_LEASE_TEXT                                                                  \
+    "kisi-lease\nversion=%d\nkiosk=%s\nseq=%lld\nsession=%s\nnip=%s\nattempt=%d\n"        \
+    "status=%s\nholder=%s\nauthorise=%d\nreplica=%lld\n"
+#define PROTO_LEASE_SEAT_MAX 32 /* bytes of a seat label in a lease */
 
 /* Content types. */
 #define PROTO_TYPE_JSON "application/json"

@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "fixture.h"
 #include "journal.h"
+#include "lease.h"
 #include "proto.h"
 #include "result.h"
 #include "signer.h"
@@ -346,6 +347,45 @@ static void test_the_core_key_and_its_receipt_are_the_committed_bytes(void **sta
     core_signer_free(s);
 }
 
+/* The core's answer to a lease request, for a fixed kiosk, request and
+ * holder, signed with the key derived from the committed core.key: the
+ * signed text (PROTO_LEASE_TEXT) and the JSON the kiosk reads. */
+static void test_the_lease_answer_is_the_committed_bytes(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "", text[1024];
+    core_signer *s = core_signer_load(kat_path("core.key"), why);
+    if (!s) fail_msg("tests/kat/core.key: %s", why);
+    lease_grant g = {.version = PROTO_LEASE_VERSION, .seq = KAT_WALL, .attempt = 1,
+                     .authorise = true, .replica = 7};
+    snprintf(g.kiosk, sizeof g.kiosk, "%s", KAT_RECEIPT_KIOSK);
+    snprintf(g.session, sizeof g.session, "%s", "0123456789abcdef0123456789abcdef");
+    snprintf(g.nip, sizeof g.nip, "%s", "199001012020121001");
+    snprintf(g.status, sizeof g.status, "%s", "refused");
+    snprintf(g.holder, sizeof g.holder, "%s", "A03");
+    assert_int_equal(lease_grant_sign(s, &g, why), 0);
+    char *json = lease_grant_json(&g);
+    assert_non_null(json);
+    size_t n = strlen(json);
+    json = realloc(json, n + 2);
+    memcpy(json + n, "\n", 2);
+    kat_bytes("lease.json", json, n + 1);
+    /* the committed answer verifies with the committed key over the text of its fields */
+    int len = snprintf(text, sizeof text, PROTO_LEASE_TEXT, PROTO_LEASE_VERSION, KAT_RECEIPT_KIOSK,
+                       (long long)KAT_WALL, g.session, g.nip, 1, "refused", "A03", 1, 7LL);
+    size_t clen = 0;
+    char *committed = kat_read("lease.json", &clen);
+    assert_non_null(committed);
+    json_t *o = json_loadb(committed, clen, 0, NULL);
+    const char *sig = json_string_value(json_object_get(o, "sig"));
+    if (!sig || !corekey_verify(core_signer_pub(s), text, (size_t)len, sig))
+        fail_msg("tests/kat/lease.json: not the core key's signature of the lease text");
+    json_decref(o);
+    free(committed);
+    free(json);
+    core_signer_free(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--regen") == 0) {
@@ -364,6 +404,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stored_forms_are_the_committed_forms_and_the_draw_gives_them),
         cmocka_unit_test(test_journal_chain_and_signed_result_are_the_committed_bytes),
         cmocka_unit_test(test_the_core_key_and_its_receipt_are_the_committed_bytes),
+        cmocka_unit_test(test_the_lease_answer_is_the_committed_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

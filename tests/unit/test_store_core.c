@@ -273,9 +273,19 @@ static void test_core_key_is_the_first_one_claimed(void **state)
     fx_rmdir(dir);
 }
 
+/* Makes the closed store of dir one of schema 3: without the exam room's tables. */
+static void back_to_schema_3(const char *dir)
+{
+    raw_sql(dir, "DROP TABLE leases");
+    raw_sql(dir, "DROP TABLE session_opts");
+    raw_sql(dir, "DROP TABLE disputes");
+    raw_sql(dir, "UPDATE meta SET value = 3 WHERE key = 'kisi-core-schema'");
+}
+
 /* Makes the closed store of dir one of schema 2: banks and sessions by path. */
 static void back_to_schema_2(const char *dir)
 {
+    back_to_schema_3(dir);
     raw_sql(dir, "DROP TABLE banks");
     raw_sql(dir, "DROP TABLE sessions");
     raw_sql(dir, "DROP TABLE legacy_files");
@@ -307,7 +317,7 @@ static void test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_i
     raw_sql(dir, "INSERT INTO sessions VALUES ('s1', 'b1', 'akad', '/d/sessions/s1.session')");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 3);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
     assert_int_equal(store_legacy_each(s, add_legacy, out, why), 0);
     assert_string_equal(out, "bank b1   /d/banks/b1.bank /d/banks/b1.pass|"
                              "session s1 b1 akad /d/sessions/s1.session |");
@@ -1034,6 +1044,74 @@ static void test_rival_results_put_at_once_keep_the_first_and_the_rest_as_eviden
     fx_rmdir(dir);
 }
 
+/* One kiosk asking for a lease while others ask for it too. */
+typedef struct taker {
+    store *s;
+    char kiosk[65], seat[8];
+    int rc;
+    char why[WHY_SIZE];
+} taker;
+
+static void *take_lease(void *arg)
+{
+    taker *t = arg;
+    store_lease h;
+    t->rc = store_lease_take(t->s, "s1", NIP_A, 1, t->kiosk, t->seat, 10, &h, t->why);
+    return NULL;
+}
+
+static void test_lease_asked_for_at_once_by_many_seats_goes_to_one(void **state)
+{
+    (void)state;
+    enum { SEATS = 8 };
+    char *dir, why[WHY_SIZE] = "";
+    store *s = open_in(&dir);
+    pthread_t th[SEATS];
+    taker t[SEATS];
+    int started = 0, granted = 0, refused = 0;
+    for (; started < SEATS; started++) {
+        t[started] = (taker){.s = s, .rc = -2};
+        for (int c = 0; c < 64; c++) t[started].kiosk[c] = "0123456789abcdef"[(c + started) % 16];
+        snprintf(t[started].seat, sizeof t[started].seat, "A%02d", started);
+        if (pthread_create(&th[started], NULL, take_lease, &t[started]) != 0) break;
+    }
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL); /* before any check */
+    assert_int_equal(started, SEATS);
+    for (int i = 0; i < SEATS; i++) {
+        if (t[i].rc < 0) fail_msg("seat %d: %s", i, t[i].why);
+        granted += t[i].rc == 1;
+        refused += t[i].rc == 0;
+    }
+    assert_int_equal(granted, 1);
+    assert_int_equal(refused, SEATS - 1);
+    /* the holder is the one granted; released, the next asking takes it */
+    store_lease h;
+    int winner = 0, n = 0;
+    while (t[winner].rc != 1) winner++;
+    assert_int_equal(store_lease_get(s, "s1", NIP_A, 1, &h, why), 1);
+    assert_string_equal(h.kiosk, t[winner].kiosk);
+    assert_string_equal(h.seat, t[winner].seat);
+    assert_int_equal(store_lease_drop(s, "s1", NIP_A, -1, &n, why), 0);
+    assert_int_equal(n, 1);
+    int next = (winner + 1) % SEATS;
+    assert_int_equal(store_lease_take(s, "s1", NIP_A, 1, t[next].kiosk, "B07", 20, &h, why), 1);
+    /* moved to a seat label, taken by the kiosk that asks from there */
+    assert_int_equal(store_lease_move(s, "s1", NIP_A, "", "C03", 30, &n, why), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_lease_take(s, "s1", NIP_A, 1, t[next].kiosk, "B07", 40, &h, why), 0);
+    assert_string_equal(h.seat, "C03");
+    assert_int_equal(store_lease_take(s, "s1", NIP_A, 1, t[winner].kiosk, "C03", 50, &h, why), 1);
+    /* session options replace their value */
+    char v[8];
+    assert_int_equal(store_session_opt_get(s, "s1", "authorise-start", v, sizeof v, why), 0);
+    assert_int_equal(store_session_opt_set(s, "s1", "authorise-start", "on", why), 0);
+    assert_int_equal(store_session_opt_set(s, "s1", "authorise-start", "off", why), 0);
+    assert_int_equal(store_session_opt_get(s, "s1", "authorise-start", v, sizeof v, why), 1);
+    assert_string_equal(v, "off");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 typedef struct opener {
     const char *url;
     char why[WHY_SIZE];
@@ -1226,6 +1304,27 @@ static void test_waiting_results_are_kept_once_and_refused_together(void **state
     fx_rmdir(dir);
 }
 
+static void test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", out[2048] = "";
+    store *s = open_in(&dir);
+    store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
+    assert_int_equal(store_refusal_put(s, &r, why), 0);
+    store_close(s);
+    back_to_schema_3(dir);
+    s = reopen(dir, why);
+    if (!s) fail_msg("reopen: %s", why);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
+    assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
+    assert_string_equal(out, "refused malformed s1 199202 1 1 -|");
+    store_lease h;
+    assert_int_equal(store_lease_take(s, "s1", NIP_B, 1, KEY_3, "A01", 1, &h, why), 1);
+    assert_int_equal(store_session_opt_set(s, "s1", "authorise-start", "on", why), 0);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **state)
 {
     (void)state;
@@ -1237,7 +1336,7 @@ static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **st
     raw_sql(dir, "UPDATE meta SET value = 1 WHERE key = 'kisi-core-schema'");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 3);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
     store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
     assert_int_equal(store_refusal_put(s, &r, why), 0);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
@@ -1341,6 +1440,7 @@ int main(void)
         cmocka_unit_test(test_uploads_list_what_arrived_and_what_became_of_it),
         cmocka_unit_test(test_waiting_results_are_kept_once_and_refused_together),
         cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3),
+        cmocka_unit_test(test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results),
         cmocka_unit_test(test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_in),
         cmocka_unit_test(test_bank_or_session_bytes_changed_in_the_store_are_refused),
         cmocka_unit_test(test_core_key_is_the_first_one_claimed),
@@ -1351,6 +1451,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_puts_from_threads_are_safe),
         cmocka_unit_test(test_one_new_result_put_at_once_by_many_is_stored_once),
         cmocka_unit_test(test_rival_results_put_at_once_keep_the_first_and_the_rest_as_evidence),
+        cmocka_unit_test(test_lease_asked_for_at_once_by_many_seats_goes_to_one),
         cmocka_unit_test(test_cores_starting_at_once_on_a_new_store_all_open_it),
         cmocka_unit_test(test_text_is_ordered_byte_by_byte_whatever_the_locale),
     };

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "hex.h"
 #include "kcode.h"
+#include "lease.h"
 #include "log.h"
 #include "text.h"
 #include "why.h"
@@ -46,19 +47,62 @@ int cmd_bank(const char *db, int argc, char **argv)
     return 0;
 }
 
+/* The id of the session named by `name`: a session file (read for its id)
+ * or the id itself, which the store must hold. 0, or 1 after a message. */
+static int session_named(cmd_env *env, const char *name, char sid[33])
+{
+    char bid[33], exam[65], why[WHY_SIZE] = "";
+    if (bank_session_info(name, bid, sid, exam, why) == BANK_OK) return 0;
+    store_blob file = {0};
+    int found = strlen(name) < 33 ? store_session_get(env->st, name, bid, exam, &file, why) : 0;
+    store_blob_free(&file);
+    if (found < 0) return cmd_fail("session %.64s: %s", name, why);
+    if (found == 0)
+        return cmd_fail("no session %.64s: give its file or the id `core session add` printed",
+                        name);
+    snprintf(sid, 33, "%s", name);
+    return 0;
+}
+
+/* `core session authorise SESSION on|off`: whether its seats wait for the
+ * proctor's authorisation before the start. */
+static int session_authorise(const char *db, const char *name, const char *onoff)
+{
+    bool on = strcmp(onoff, "on") == 0;
+    if (!on && strcmp(onoff, "off") != 0) return cmd_usage("session authorise SESSION on|off");
+    cmd_env env;
+    char sid[33], why[WHY_SIZE] = "";
+    if (cmd_open(db, false, &env)) return 1;
+    int rc = session_named(&env, name, sid);
+    if (!rc && lease_authorise_set(env.st, sid, on, why))
+        rc = cmd_fail("session %s: %s", sid, why);
+    cmd_close(&env);
+    if (!rc)
+        printf("session %s: %s\n", sid, on ? "seats wait for the proctor to authorise the start"
+                                            : "seats start without the proctor");
+    return rc;
+}
+
 int cmd_session(const char *db, int argc, char **argv)
 {
-    if (argc != 2 || strcmp(argv[0], "add") != 0 || argv[1][0] == '-')
-        return cmd_usage("session add SESSION");
+    static const char use[] = "session add SESSION [--authorise-start] | "
+                              "session authorise SESSION on|off";
+    if (argc == 3 && strcmp(argv[0], "authorise") == 0 && argv[1][0] != '-')
+        return session_authorise(db, argv[1], argv[2]);
+    bool authorise = argc == 3 && strcmp(argv[2], "--authorise-start") == 0;
+    if ((argc != 2 && !authorise) || strcmp(argv[0], "add") != 0 || argv[1][0] == '-')
+        return cmd_usage(use);
     char bid[33], sid[33], exam[65], bw[WHY_SIZE] = "", why[WHY_SIZE] = "";
     if (bank_session_info(argv[1], bid, sid, exam, bw) != BANK_OK)
         return cmd_fail("session %.200s not added: %s", argv[1], bw);
     cmd_env env;
     if (cmd_open(db, true, &env)) return 1;
     int rc = core_session_add(env.ctx, argv[1], why);
+    if (!rc && authorise) rc = lease_authorise_set(env.st, sid, true, why);
     cmd_close(&env);
     if (rc) return cmd_fail("session %.200s not added: %s", argv[1], why);
-    printf("session %s added (exam %s, bank %s)\n", sid, exam, bid);
+    printf("session %s added (exam %s, bank %s)%s\n", sid, exam, bid,
+           authorise ? ": seats wait for the proctor to authorise the start" : "");
     return 0;
 }
 
