@@ -67,6 +67,18 @@ err_has "the seal is named" "seal does not verify"
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
 same "bank add, its seal checked" "$rc" 0
 ccore session add "$R/demo.session" --db "$DB"; same "session add" "$rc" 0
+# the session option authorise-start: seats wait for the proctor (the lease answer says so)
+ccore --db "$DB" session authorise "$R/demo.session" maybe; refused_as "session authorise neither on nor off" 2
+ccore --db "$DB" session authorise 0123456789abcdef on; refused_as "session authorise of a session the core lacks" 1
+ccore --db "$DB" session authorise "$R/demo.session" on; same "session authorise on" "$rc" 0
+grep -q ': seats wait for the proctor to authorise the start$' "$T/out" || fail "authorise on: $(cat "$T/out")"
+SID=$(cut -d' ' -f2 "$T/out" | tr -d :)
+ccore --db "$DB" session authorise "$SID" off; same "session authorise off, by the session's id" "$rc" 0
+grep -q "^session $SID: seats start without the proctor\$" "$T/out" || fail "authorise off: $(cat "$T/out")"
+ccore --db "$DB" session add "$R/demo.session" --authorise-start; same "session add --authorise-start" "$rc" 0
+grep -q ': seats wait for the proctor to authorise the start$' "$T/out" || fail "add --authorise-start: $(cat "$T/out")"
+ccore --db "$DB" session add "$R/demo.session" --authorise; refused_as "session add with an unknown option" 2
+ok "core session add --authorise-start and core session authorise SESSION on|off"
 [ ! -e "$T/core.db.files" ] || fail "a data folder was made beside the database"
 key=${CORE_KEY:-$T/core.db.key}
 same "the core key file beside the database, owner only" "$(stat -c %a "$key")" 600
