@@ -1,10 +1,12 @@
 /* seats.c -- each kiosk's last signed state in memory, and the signed commands waiting for it. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -15,7 +17,26 @@
 #include "seats.h"
 #include "text.h"
 
-#define LABEL_MAX 32  /* bytes of a seat label, a screen, a program version */
+#define LABEL_MAX 32  /* bytes of a seat label, a screen, a program version, a session id */
+#define NAME_MAX_ 64  /* bytes of a participant's name */
+#define LEASE_MAX 16  /* bytes of a lease state */
+
+/* The screens a kiosk may be on (state "screen"; "" before its first). */
+static const char *const screens[] = {
+    "",         "identify", "locked",   "wait",  "instructions", "exam",   "review",   "confirm",
+    "result",   "proctor",  "timeout", "error",      "damage", "paused",   "seat-locked",
+    "authorise", "released", "moved", "ended"};
+/* The states of a seat's lease (state "lease"). */
+static const char *const leases[] = {"", "held", "offline", "refused"};
+
+/* One event of a seat kept in memory (seats_log_json). */
+typedef struct seat_event {
+    int64_t core_ms;
+    long long kiosk_ms;       /* the state's seq (the kiosk's clock), 0 for a command */
+    char kind[16];            /* "state", "command", "ack" */
+    char detail[80];
+    char actor[12];           /* "kiosk", "proctor", "operator" */
+} seat_event;
 
 typedef struct seat {
     char kiosk[65];
@@ -24,10 +45,16 @@ typedef struct seat {
     int64_t seen_ms;          /* when it was taken (core clock) */
     int64_t approved_until;   /* approval read from the store, trusted until then */
     char *state;              /* the last state's body, as signed */
+    char session[LABEL_MAX + 1], nip[LABEL_MAX + 1], screen[LABEL_MAX + 1];
+    char lease[LEASE_MAX + 1];
+    int incidents, outbox;    /* of the last state */
     long long cmd_seq;        /* the last command number given to this kiosk */
     int nq;
     long long qseq[SEATS_QUEUE_MAX];
+    char qkind[SEATS_QUEUE_MAX][12];
     char *queue[SEATS_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
+    seat_event *log;          /* SEATS_LOG_MAX of them once the first happens, a ring */
+    unsigned nlog;            /* events ever logged */
 } seat;
 
 struct seats {
@@ -38,6 +65,9 @@ struct seats {
     size_t n, cap;
     size_t *index;            /* open addressing over seats: slot holds i + 1, 0 empty */
     size_t slots;             /* a power of two, at least twice n */
+    pthread_cond_t changed;   /* broadcast when gen moves or the room halts */
+    uint64_t gen;             /* counts the changes */
+    bool halted;
 };
 
 seats *seats_new(store *st, const core_signer *signer, char *why)
@@ -47,7 +77,13 @@ seats *seats_new(store *st, const core_signer *signer, char *why)
         why_set(why, "seats: out of memory");
         return NULL;
     }
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->changed, &ca);
+    pthread_condattr_destroy(&ca);
+    r->gen = 1;
     r->st = st;
     r->signer = signer;
     return r;
@@ -59,10 +95,12 @@ void seats_free(seats *r)
     for (size_t i = 0; i < r->n; i++) {
         for (int q = 0; q < r->seats[i]->nq; q++) free(r->seats[i]->queue[q]);
         free(r->seats[i]->state);
+        free(r->seats[i]->log);
         free(r->seats[i]);
     }
     free(r->seats);
     free(r->index);
+    pthread_cond_destroy(&r->changed);
     pthread_mutex_destroy(&r->mu);
     free(r);
 }
@@ -150,12 +188,21 @@ static bool field_count(json_t *o, const char *name)
     return json_is_integer(v) && json_integer_value(v) >= 0;
 }
 
+/* True when o[name] is one of the n texts of set. */
+static bool field_in(json_t *o, const char *name, const char *const *set, size_t n)
+{
+    const char *v = json_string_value(json_object_get(o, name));
+    for (size_t i = 0; v && i < n; i++)
+        if (strcmp(v, set[i]) == 0) return true;
+    return false;
+}
+
 /* Checks the fields of a state body; 0, or -1 with the first fault in a. */
 static int state_check(json_t *o, seats_answer *a)
 {
-    static const char *texts[] = {"seat", "screen", "nip", "delivery", "program"};
+    static const char *texts[] = {"seat", "screen", "nip", "delivery", "program", "session"};
     static const char *counts[] = {"seq", "attempt", "answered", "flagged", "total",
-                                   "left_ms", "incidents", "outbox", "ack"};
+                                   "left_ms", "incidents", "outbox", "ack", "jseq"};
     if (!json_is_object(o)) {
         answer_set(a, 400, "malformed", "a state is a JSON object");
         return -1;
@@ -165,10 +212,11 @@ static int state_check(json_t *o, seats_answer *a)
         answer_set(a, 400, "malformed", "a state needs its \"version\"");
         return -1;
     }
-    if (json_integer_value(v) > PROTO_STATE_VERSION) {
+    if (json_integer_value(v) != PROTO_STATE_VERSION) {
         answer_set(a, 400, "unsupported-version",
-                   "state version %lld is newer than this core reads (%d): upgrade the core",
-                   (long long)json_integer_value(v), PROTO_STATE_VERSION);
+                   "state version %lld, this core reads %d only: upgrade the %s",
+                   (long long)json_integer_value(v), PROTO_STATE_VERSION,
+                   json_integer_value(v) < PROTO_STATE_VERSION ? "kiosk" : "core");
         return -1;
     }
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
@@ -177,11 +225,25 @@ static int state_check(json_t *o, seats_answer *a)
                        texts[i], LABEL_MAX);
             return -1;
         }
+    if (!field_text(o, "name", NAME_MAX_)) {
+        answer_set(a, 400, "malformed", "\"name\" must be text of at most %d bytes", NAME_MAX_);
+        return -1;
+    }
     for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
         if (!field_count(o, counts[i])) {
             answer_set(a, 400, "malformed", "\"%s\" must be a whole number from 0", counts[i]);
             return -1;
         }
+    if (!field_in(o, "screen", screens, sizeof screens / sizeof *screens)) {
+        answer_set(a, 400, "malformed", "\"screen\" %.32s is not a screen of the kiosk",
+                   json_string_value(json_object_get(o, "screen")));
+        return -1;
+    }
+    if (!field_in(o, "lease", leases, sizeof leases / sizeof *leases)) {
+        answer_set(a, 400, "malformed",
+                   "\"lease\" must be \"\", \"held\", \"offline\" or \"refused\"");
+        return -1;
+    }
     if (json_integer_value(json_object_get(o, "seq")) < 1) {
         answer_set(a, 400, "malformed", "\"seq\" starts at 1");
         return -1;
@@ -216,16 +278,35 @@ static int approved(seats *r, const char *kiosk, int64_t now_ms, seats_answer *a
     return 1;
 }
 
+/* Keeps one event of seat s, the oldest going when SEATS_LOG_MAX are kept.
+ * Under r->mu; an event is lost when out of memory. */
+static void seat_log(seat *s, int64_t core_ms, long long kiosk_ms, const char *kind,
+                     const char *actor, const char *fmt, ...)
+{
+    if (!s->log && !(s->log = calloc(SEATS_LOG_MAX, sizeof *s->log))) return;
+    seat_event *e = &s->log[s->nlog++ % SEATS_LOG_MAX];
+    e->core_ms = core_ms;
+    e->kiosk_ms = kiosk_ms;
+    snprintf(e->kind, sizeof e->kind, "%s", kind);
+    snprintf(e->actor, sizeof e->actor, "%s", actor);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
+    va_end(ap);
+}
+
 /* Drops the commands numbered up to ack. Under r->mu. */
-static void queue_ack(seat *s, long long ack)
+static void queue_ack(seat *s, long long ack, int64_t now_ms, long long kiosk_ms)
 {
     int k = 0;
     for (int q = 0; q < s->nq; q++) {
         if (s->qseq[q] <= ack) {
+            seat_log(s, now_ms, kiosk_ms, "ack", "kiosk", "%s %lld", s->qkind[q], s->qseq[q]);
             free(s->queue[q]);
             continue;
         }
         s->qseq[k] = s->qseq[q];
+        memcpy(s->qkind[k], s->qkind[q], sizeof s->qkind[k]);
         s->queue[k++] = s->queue[q];
     }
     s->nq = k;
@@ -240,6 +321,38 @@ static char *answer_json(const seat *s)
     for (int q = 0; q < s->nq; q++) sbuf_printf(&b, "%s%s", q ? "," : "", s->queue[q]);
     sbuf_printf(&b, "],\"seq\":%lld}", s->seq);
     return sbuf_take(&b, NULL);
+}
+
+/* What seats_state keeps of a state's fields besides its body. */
+typedef struct state_fields {
+    long long seq, ack;
+    char label[LABEL_MAX + 1], session[LABEL_MAX + 1], nip[LABEL_MAX + 1];
+    char screen[LABEL_MAX + 1], lease[LEASE_MAX + 1];
+    int incidents, outbox;
+} state_fields;
+
+/* The fields of a checked state o into f. */
+static void fields_read(json_t *o, state_fields *f)
+{
+    f->seq = (long long)json_integer_value(json_object_get(o, "seq"));
+    f->ack = (long long)json_integer_value(json_object_get(o, "ack"));
+    snprintf(f->label, sizeof f->label, "%s", json_string_value(json_object_get(o, "seat")));
+    snprintf(f->session, sizeof f->session, "%s",
+             json_string_value(json_object_get(o, "session")));
+    snprintf(f->nip, sizeof f->nip, "%s", json_string_value(json_object_get(o, "nip")));
+    snprintf(f->screen, sizeof f->screen, "%s", json_string_value(json_object_get(o, "screen")));
+    snprintf(f->lease, sizeof f->lease, "%s", json_string_value(json_object_get(o, "lease")));
+    json_int_t inc = json_integer_value(json_object_get(o, "incidents")),
+               out = json_integer_value(json_object_get(o, "outbox"));
+    f->incidents = inc > 1000000 ? 1000000 : (int)inc;
+    f->outbox = out > 1000000 ? 1000000 : (int)out;
+}
+
+/* Moves r->gen on and wakes the waiters. Under r->mu. */
+static void changed(seats *r)
+{
+    r->gen++;
+    pthread_cond_broadcast(&r->changed);
 }
 
 void seats_state(seats *r, const char *body, size_t len, const char *kiosk, const char *sig,
@@ -261,10 +374,8 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
         json_decref(o);
         return;
     }
-    long long seq = (long long)json_integer_value(json_object_get(o, "seq"));
-    long long ack = (long long)json_integer_value(json_object_get(o, "ack"));
-    char label[LABEL_MAX + 1];
-    snprintf(label, sizeof label, "%s", json_string_value(json_object_get(o, "seat")));
+    state_fields f;
+    fields_read(o, &f);
     json_decref(o);
     char *copy = malloc(len + 1);
     if (!copy) return answer_set(a, 500, "server-error", "out of memory");
@@ -278,91 +389,117 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
         return answer_set(a, 500, "server-error", "out of memory");
     }
     if (ok == 1) s->approved_until = now_ms + SEATS_APPROVAL_TTL_MS;
-    if (seq <= s->seq) {
+    if (f.seq <= s->seq) {
         long long last = a->last = s->seq;
         pthread_mutex_unlock(&r->mu);
         free(copy);
         return answer_set(a, 409, "replayed", "state %lld is not after the last taken (%lld)",
-                          seq, last);
+                          f.seq, last);
     }
-    s->seq = seq;
+    if (strcmp(s->screen, f.screen) != 0 || strcmp(s->nip, f.nip) != 0)
+        seat_log(s, now_ms, f.seq, "state", "kiosk", "screen=%s nip=%s", f.screen, f.nip);
+    s->seq = f.seq;
     s->seen_ms = now_ms;
     free(s->state);
     s->state = copy;
-    memcpy(s->label, label, sizeof label);
-    queue_ack(s, ack);
+    memcpy(s->label, f.label, sizeof f.label);
+    memcpy(s->session, f.session, sizeof f.session);
+    memcpy(s->nip, f.nip, sizeof f.nip);
+    memcpy(s->screen, f.screen, sizeof f.screen);
+    memcpy(s->lease, f.lease, sizeof f.lease);
+    s->incidents = f.incidents;
+    s->outbox = f.outbox;
+    queue_ack(s, f.ack, now_ms, f.seq);
+    changed(r);
     a->json = answer_json(s);
     pthread_mutex_unlock(&r->mu);
     if (!a->json) return answer_set(a, 500, "server-error", "out of memory");
-    answer_set(a, 200, "taken", "state %lld taken", seq);
+    answer_set(a, 200, "taken", "state %lld taken", f.seq);
 }
 
-/* The seat named by who (a key or a seat label), or NULL. Under r->mu. */
-static seat *seat_named(seats *r, const char *who)
+/* The seat named by who (a key or a seat label; of a label, the one last
+ * seen, of `session` before any other), or NULL. Under r->mu. */
+static seat *seat_named(seats *r, const char *who, const char *session)
 {
     if (hex_valid(who, 64)) return seat_find(r, who);
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->seats[i]->label, who) == 0) return r->seats[i];
-    return NULL;
+    seat *best = NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        seat *s = r->seats[i];
+        if (strcmp(s->label, who) != 0) continue;
+        bool mine = session && strcmp(s->session, session) == 0,
+             best_mine = best && session && strcmp(best->session, session) == 0;
+        if (!best || (mine && !best_mine) || (mine == best_mine && s->seen_ms > best->seen_ms))
+            best = s;
+    }
+    return best;
 }
 
-/* The command numbered seq of kind with text for kiosk, signed, as JSON.
- * NULL with why. */
-static char *command_sign(seats *r, const char *kiosk, long long seq, const char *kind,
-                          const char *text, int64_t now_ms, char *why)
+/* Queues command c on seat s, signed. 0, or -1 with why and *status. Under r->mu. */
+static int queue_on(seats *r, seat *s, const seats_cmd *c, int64_t now_ms, int *status,
+                    char *why)
 {
-    char msg[512 + PROTO_COMMAND_TEXT_MAX], sig[129];
-    int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk, seq,
-                     kind, (long long)now_ms, text);
-    if (n < 0 || (size_t)n >= sizeof msg) {
-        why_set(why, "a command longer than %zu bytes", sizeof msg);
-        return NULL;
+    if (s->nq == SEATS_QUEUE_MAX) {
+        *status = 409;
+        return why_set(why, "seat %s has %d commands waiting already", s->label,
+                       SEATS_QUEUE_MAX);
     }
-    if (core_signer_sign(r->signer, msg, (size_t)n, sig, why)) return NULL;
-    json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:s, s:s}", "version",
-                          PROTO_COMMAND_VERSION, "kiosk", kiosk, "seq", (json_int_t)seq, "kind",
-                          kind, "time", (json_int_t)now_ms, "text", text, "sig", sig);
-    char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    if (!out) why_set(why, "out of memory");
-    return out;
+    /* numbers from the wall clock: above those given before a restart */
+    long long seq = s->cmd_seq + 1 > now_ms ? s->cmd_seq + 1 : now_ms;
+    char *cmd = seats_cmd_sign(r->signer, s->kiosk, seq, c, c->nip ? c->nip : s->nip, now_ms,
+                               why);
+    if (!cmd) {
+        *status = 500;
+        return -1;
+    }
+    s->cmd_seq = seq;
+    s->qseq[s->nq] = seq;
+    snprintf(s->qkind[s->nq], sizeof s->qkind[s->nq], "%s", c->kind);
+    s->queue[s->nq++] = cmd;
+    seat_log(s, now_ms, 0, "command", c->actor ? c->actor : "operator", "%s%s%.60s", c->kind,
+             c->text && *c->text ? ": " : "", c->text ? c->text : "");
+    return 0;
+}
+
+int seats_command(seats *r, const char *who, const seats_cmd *c, int64_t now_ms, int *status,
+                  char *why)
+{
+    *status = 400;
+    if (seats_cmd_check(c, why)) return -1;
+    if (!who && !c->session) return why_set(why, "name the seat (its label) or the kiosk (its key)");
+    if (who && !*who) return why_set(why, "name the seat (its label) or the kiosk (its key)");
+    int queued = 0, rc = 0;
+    pthread_mutex_lock(&r->mu);
+    if (!who) {
+        char w[WHY_SIZE];
+        int st = 0;
+        for (size_t i = 0; i < r->n; i++)
+            if (strcmp(r->seats[i]->session, c->session) == 0 &&
+                queue_on(r, r->seats[i], c, now_ms, &st, w) == 0)
+                queued++;
+        *status = 202;
+    } else {
+        seat *s = seat_named(r, who, c->session);
+        if (!s) {
+            *status = 404;
+            rc = why_set(why, "no seat %.64s has sent its state to this core", who);
+        } else if (c->session && strcmp(s->session, c->session) != 0) {
+            *status = 403;
+            rc = why_set(why, "seat %s belongs to another session", s->label);
+        } else if ((rc = queue_on(r, s, c, now_ms, status, why)) == 0) {
+            *status = 202;
+            queued = 1;
+        }
+    }
+    if (queued) changed(r);
+    pthread_mutex_unlock(&r->mu);
+    return rc ? rc : queued;
 }
 
 int seats_message(seats *r, const char *who, const char *text, int64_t now_ms, int *status,
                  char *why)
 {
-    *status = 400;
-    if (!who || !*who) return why_set(why, "name the seat (its label) or the kiosk (its key)");
-    if (!text || !*text || strlen(text) > PROTO_COMMAND_TEXT_MAX || text_has_control(text) ||
-        !text_utf8_valid(text, strlen(text)))
-        return why_set(why, "a message is one line of 1 to %d bytes of UTF-8",
-                       PROTO_COMMAND_TEXT_MAX);
-    pthread_mutex_lock(&r->mu);
-    seat *s = seat_named(r, who);
-    int rc = -1;
-    char *cmd = NULL;
-    if (!s) {
-        *status = 404;
-        why_set(why, "no seat %.64s has sent its state to this core", who);
-    } else if (s->nq == SEATS_QUEUE_MAX) {
-        *status = 409;
-        why_set(why, "seat %s has %d commands waiting already", s->label, SEATS_QUEUE_MAX);
-    } else {
-        /* numbers from the wall clock: above those given before a restart */
-        long long seq = s->cmd_seq + 1 > now_ms ? s->cmd_seq + 1 : now_ms;
-        cmd = command_sign(r, s->kiosk, seq, "message", text, now_ms, why);
-        if (!cmd) {
-            *status = 500;
-        } else {
-            s->cmd_seq = seq;
-            s->qseq[s->nq] = seq;
-            s->queue[s->nq++] = cmd;
-            *status = 202;
-            rc = 0;
-        }
-    }
-    pthread_mutex_unlock(&r->mu);
-    return rc;
+    seats_cmd c = {.kind = "message", .nip = "", .text = text ? text : "", .actor = "operator"};
+    return seats_command(r, who, &c, now_ms, status, why) < 0 ? -1 : 0;
 }
 
 static int by_label(const void *x, const void *y)
@@ -391,4 +528,80 @@ char *seats_json(seats *r, int64_t now_ms)
     char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     return out;
+}
+
+int seats_each(seats *r, const char *session, int (*fn)(const seats_view *v, void *arg),
+               void *arg)
+{
+    int rc = 0;
+    pthread_mutex_lock(&r->mu);
+    for (size_t i = 0; !rc && i < r->n; i++) {
+        const seat *s = r->seats[i];
+        if (session && strcmp(s->session, session) != 0) continue;
+        seats_view v = {s->kiosk, s->label,     s->session,   s->nip,    s->screen, s->lease,
+                        s->state, s->seen_ms,  s->incidents, s->outbox, s->nq};
+        rc = fn(&v, arg);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+char *seats_log_json(seats *r, const char *kiosk, const char *session, int *status)
+{
+    json_t *list = json_array(), *o = NULL;
+    pthread_mutex_lock(&r->mu);
+    seat *s = kiosk && hex_valid(kiosk, 64) ? seat_find(r, kiosk) : NULL;
+    *status = !s ? 404 : session && strcmp(s->session, session) != 0 ? 403 : 200;
+    if (*status == 200) {
+        unsigned first = s->nlog > SEATS_LOG_MAX ? s->nlog - SEATS_LOG_MAX : 0;
+        for (unsigned i = first; i < s->nlog; i++) {
+            const seat_event *e = &s->log[i % SEATS_LOG_MAX];
+            json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s, s:s}", "core_ms",
+                                                  (json_int_t)e->core_ms, "kiosk_ms",
+                                                  (json_int_t)e->kiosk_ms, "kind", e->kind,
+                                                  "detail", e->detail, "actor", e->actor));
+        }
+        o = json_pack("{s:s, s:s, s:O}", "kiosk", s->kiosk, "seat", s->label, "events", list);
+    }
+    pthread_mutex_unlock(&r->mu);
+    json_decref(list);
+    char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    if (!out && *status == 200) *status = 500;
+    return out;
+}
+
+void seats_touch(seats *r)
+{
+    pthread_mutex_lock(&r->mu);
+    changed(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+int seats_wait(seats *r, uint64_t *gen, int64_t wait_ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)(wait_ms / 1000);
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&r->mu);
+    int e = 0;
+    while (!r->halted && r->gen == *gen && e != ETIMEDOUT)
+        e = pthread_cond_timedwait(&r->changed, &r->mu, &until);
+    int rc = r->halted ? -1 : r->gen != *gen;
+    *gen = r->gen;
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+void seats_halt(seats *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->halted = true;
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->mu);
 }

@@ -194,6 +194,13 @@ int store_session_get(store *s, const char *session_id, char *bank_id, char *exa
     return store_file_check(rc, file, digest, "session", session_id, why);
 }
 
+int store_sessions_each(store *s, int (*fn)(const char *session_id, const char *exam_id, void *arg),
+                        void *arg, char *why)
+{
+    STORE_CHECK(s, "sessions", fn ? "" : NULL);
+    return s->ops->sessions_each(s, fn, arg, why);
+}
+
 int store_legacy_each(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
                       char *why)
 {

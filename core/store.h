@@ -50,6 +50,10 @@ int store_session_put(store *s, const char *session_id, const char *bank_id,
                       const char *exam_id, const void *file, size_t len, char *why);
 int store_session_get(store *s, const char *session_id, char *bank_id, char *exam_id,
                       store_blob *file, char *why);
+/* Calls fn with the id and exam id of every stored session, by id (the
+ * proctor's sign-in tries its code on each). */
+int store_sessions_each(store *s, int (*fn)(const char *session_id, const char *exam_id, void *arg),
+                        void *arg, char *why);
 
 /* Banks and sessions that a store of schema 2 or older kept as files beside
  * it, by path, waiting to be read into the store (core_ctx_import): kind is

@@ -31,6 +31,9 @@ struct store_ops {
                        store_blob *file, char *digest, char *why);
     int (*legacy_each)(store *s, int (*fn)(const store_legacy *l, void *arg), void *arg,
                        char *why);
+    int (*sessions_each)(store *s,
+                         int (*fn)(const char *session_id, const char *exam_id, void *arg),
+                         void *arg, char *why);
     int (*key_claim)(store *s, const char *mine, char *recorded, char *why);
     int (*exam_note)(store *s, const char *exam_id, const char *kind, const char *programme,
                      char *why);

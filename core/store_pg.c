@@ -287,6 +287,20 @@ static int pg_legacy_each(store *s, int (*fn)(const store_legacy *l, void *arg),
     return rc;
 }
 
+static int pg_sessions_each(store *s,
+                            int (*fn)(const char *session_id, const char *exam_id, void *arg),
+                            void *arg, char *why)
+{
+    PGresult *res = pg_once(pg_of(s), "reading the sessions", why,
+                            "SELECT id, exam_id FROM sessions ORDER BY id", "");
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++)
+        if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), arg)) != 0)
+            why_set(why, STORE_STOPPED);
+    PQclear(res);
+    return rc;
+}
+
 /* One statement: records mine when no key is recorded, and reads the one recorded. */
 static int pg_key_claim(store *s, const char *mine, char *recorded, char *why)
 {
@@ -465,6 +479,7 @@ const struct store_ops STORE_PG_OPS = {
     .exam_note = pg_exam_note,
     .session_get = pg_session_get,
     .legacy_each = pg_legacy_each,
+    .sessions_each = pg_sessions_each,
     .key_claim = pg_key_claim,
     .kiosk_enrol = pg_kiosk_enrol,
     .kiosk_state = pg_kiosk_state,

@@ -357,6 +357,23 @@ static int sqlite_legacy_each(store *s, int (*fn)(const store_legacy *l, void *a
     return rc;
 }
 
+static int sqlite_sessions_each(store *s,
+                                int (*fn)(const char *session_id, const char *exam_id, void *arg),
+                                void *arg, char *why)
+{
+    sqlite_store *ss = sqlite_of(s);
+    sqlite_rows r;
+    if (sqlite_begin(ss, false, why)) return -1;
+    int rc = sqlite_select(ss, &r, "reading the sessions", why,
+                           "SELECT id, exam_id FROM sessions ORDER BY id", "");
+    sqlite_end(ss, false, rc, why);
+    for (size_t i = 0; !rc && i < r.n; i++)
+        if ((rc = fn(STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), arg)) != 0)
+            why_set(why, STORE_STOPPED);
+    sqlite_rows_free(&r);
+    return rc;
+}
+
 static int sqlite_key_claim(store *s, const char *mine, char *recorded, char *why)
 {
     sqlite_store *ss = sqlite_of(s);
@@ -582,6 +599,7 @@ const struct store_ops STORE_SQLITE_OPS = {
     .exam_note = sqlite_exam_note,
     .session_get = sqlite_session_get,
     .legacy_each = sqlite_legacy_each,
+    .sessions_each = sqlite_sessions_each,
     .key_claim = sqlite_key_claim,
     .kiosk_enrol = sqlite_kiosk_enrol,
     .kiosk_state = sqlite_kiosk_state,

@@ -58,17 +58,26 @@ int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const 
     memset(out, 0, sizeof *out);
     json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
     json_t *ver = json_object_get(o, "version"), *seq = json_object_get(o, "seq"),
-           *tm = json_object_get(o, "time");
+           *tm = json_object_get(o, "time"), *min = json_object_get(o, "minutes");
     const char *kiosk = json_string_value(json_object_get(o, "kiosk")),
                *kind = json_string_value(json_object_get(o, "kind")),
+               *nip = json_string_value(json_object_get(o, "nip")),
+               *seat = json_string_value(json_object_get(o, "seat")),
                *text = json_string_value(json_object_get(o, "text")),
                *sig = json_string_value(json_object_get(o, "sig"));
     int rc = -1;
-    char msg[512 + PROTO_COMMAND_TEXT_MAX];
+    char msg[640 + PROTO_COMMAND_TEXT_MAX];
     int n = 0;
     if (!json_is_object(o) || !json_is_integer(ver) || !json_is_integer(seq) ||
         !json_is_integer(tm) || !kiosk || !kind || !text || !sig)
-        why_set(why, "a command is {version, kiosk, seq, kind, time, text, sig}");
+        why_set(why, "a command is {version, kiosk, seq, kind, time, nip, minutes, seat, text,"
+                     " sig}");
+    else if (json_integer_value(ver) == PROTO_COMMAND_VERSION &&
+             (!nip || !seat || !json_is_integer(min) || strlen(nip) >= sizeof out->nip ||
+              strlen(seat) >= sizeof out->seat || json_integer_value(min) < 0 ||
+              json_integer_value(min) > PROTO_EXTEND_MAX))
+        why_set(why, "a command is {version, kiosk, seq, kind, time, nip, minutes, seat, text,"
+                     " sig}");
     else if (json_integer_value(ver) != PROTO_COMMAND_VERSION)
         why_set(why, "command version %lld, this kiosk reads %d",
                 (long long)json_integer_value(ver), PROTO_COMMAND_VERSION);
@@ -78,7 +87,8 @@ int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const 
              strlen(kind) >= sizeof out->kind ||
              (n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk,
                            (long long)json_integer_value(seq), kind,
-                           (long long)json_integer_value(tm), text)) < 0 ||
+                           (long long)json_integer_value(tm), nip,
+                           (int)json_integer_value(min), seat, text)) < 0 ||
              (size_t)n >= sizeof msg || !corekey_verify(core_pub, msg, (size_t)n, sig))
         why_set(why, "the command is not signed by the pinned core key");
     else if (!kiosk_pub || strcmp(kiosk, kiosk_pub) != 0)
@@ -92,6 +102,9 @@ int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const 
         out->seq = (long long)json_integer_value(seq);
         out->time_ms = (int64_t)json_integer_value(tm);
         snprintf(out->kind, sizeof out->kind, "%s", kind);
+        snprintf(out->nip, sizeof out->nip, "%s", nip);
+        snprintf(out->seat, sizeof out->seat, "%s", seat);
+        out->minutes = (int)json_integer_value(min);
         snprintf(out->text, sizeof out->text, "%s", text);
         rc = 0;
     }
@@ -159,13 +172,14 @@ static char *state_body(checkin *c, char sig[129])
     long long now = (long long)clk_wall_ms();
     c->seq = now > c->seq ? now : c->seq + 1;
     json_t *o = json_pack("{s:i, s:I, s:I, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I, s:i, s:i,"
-                          " s:s, s:s}",
+                          " s:s, s:s, s:s, s:s, s:s, s:I}",
                           "version", PROTO_STATE_VERSION, "seq", (json_int_t)c->seq, "ack",
                           (json_int_t)ack, "seat", c->seat, "screen", s.screen, "nip", s.nip,
                           "attempt", s.attempt, "answered", s.answered, "flagged", s.flagged,
                           "total", s.total, "left_ms", (json_int_t)s.left_ms, "incidents",
                           s.incidents, "outbox", s.outbox, "delivery", s.delivery, "program",
-                          c->program);
+                          c->program, "session", s.session, "name", s.name, "lease", s.lease,
+                          "jseq", (json_int_t)s.jseq);
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     if (text && bank_signer_sign(c->signer, text, strlen(text), sig) != BANK_OK) {
@@ -363,15 +377,21 @@ checkin *checkin_start(const char *core_url, const char *state_dir, const bank_s
     return c;
 }
 
+/* Copies the text src into dst (cap bytes, at most CHECKIN_NAME): valid UTF-8, one line. */
+static void field_copy_n(char *dst, size_t cap, const char *src)
+{
+    char tmp[CHECKIN_NAME];
+    size_t n = strnlen(src, cap - 1);
+    memcpy(tmp, src, n);
+    tmp[text_utf8_prefix(tmp, n)] = 0;
+    text_copy(dst, cap, tmp);
+    text_scrub(dst);
+}
+
 /* Copies the text src into dst (CHECKIN_FIELD bytes): valid UTF-8, one line. */
 static void field_copy(char *dst, const char *src)
 {
-    char tmp[CHECKIN_FIELD];
-    size_t n = strnlen(src, CHECKIN_FIELD - 1);
-    memcpy(tmp, src, n);
-    tmp[text_utf8_prefix(tmp, n)] = 0;
-    text_copy(dst, CHECKIN_FIELD, tmp);
-    text_scrub(dst);
+    field_copy_n(dst, CHECKIN_FIELD, src);
 }
 
 void checkin_update(checkin *c, const checkin_state *st)
@@ -382,6 +402,10 @@ void checkin_update(checkin *c, const checkin_state *st)
     field_copy(s.screen, st->screen);
     field_copy(s.nip, st->nip);
     field_copy(s.delivery, st->delivery);
+    field_copy(s.session, st->session);
+    field_copy(s.lease, st->lease);
+    field_copy_n(s.name, sizeof s.name, st->name);
+    s.jseq = st->jseq;
     s.attempt = st->attempt;
     s.answered = st->answered;
     s.flagged = st->flagged;

@@ -12,6 +12,7 @@
 #include "why.h"
 
 #define CHECKIN_FIELD 33           /* a text field of the state, with its NUL */
+#define CHECKIN_NAME 65            /* the participant's name in the state, with its NUL */
 #define CHECKIN_SEQ_FILE "room.cmd" /* STATE/room.cmd: the last command obeyed */
 #define CHECKIN_PENDING 8          /* commands taken from answers, not yet obeyed */
 #ifndef KISI_VERSION
@@ -28,6 +29,10 @@ typedef struct checkin_state {
     int attempt, answered, flagged, total;
     int64_t left_ms;               /* time left of the running attempt, 0 = none */
     int incidents, outbox;         /* incidents of the attempt; results waiting */
+    char session[CHECKIN_FIELD];   /* the session the kiosk runs, "" = none yet */
+    char name[CHECKIN_NAME];       /* the participant's name once identified, "" before */
+    char lease[CHECKIN_FIELD];     /* "", "held", "offline", "refused" */
+    long long jseq;                /* the last journal seq of the running attempt, 0 none */
 } checkin_state;
 
 /* One command of the core, checked. */
@@ -35,6 +40,9 @@ typedef struct checkin_cmd {
     long long seq;                 /* per kiosk, above every one obeyed before */
     char kind[16];                 /* "message" */
     int64_t time_ms;               /* the core's clock when it was queued */
+    char nip[CHECKIN_FIELD];       /* the participant it is for, "" = whoever sits there */
+    int minutes;                   /* "extend": the minutes added */
+    char seat[CHECKIN_FIELD];      /* "move-out": the seat moved to */
     char text[PROTO_COMMAND_TEXT_MAX + 1];
 } checkin_cmd;
 

@@ -18,6 +18,9 @@
 #define PROTO_PATH_ROOM_MESSAGE "/v1/room/message" /* queue a message command (operator) */
 #define PROTO_PATH_ROOM_LEASE "/v1/room/lease" /* a kiosk's signed request for the lease of
                                                   an attempt; answer signed by the core */
+#define PROTO_PATH_PROCTOR "/v1/proctor" /* the proctor's page data: .../login, logout, room,
+                                            stream, seat, action, report (cookie) */
+#define PROTO_PROCTOR_COOKIE "kisi_proctor" /* the proctor's sign-in cookie: 64 hex */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
@@ -32,9 +35,11 @@
 #define PROTO_SIG_VERSION 1    /* detached signature file NAME.sig */
 #define PROTO_ENROL_VERSION 1  /* signed enrolment request ("version" of POST /v1/kiosks) */
 #define PROTO_RECEIPT_VERSION 1 /* the core's signed receipt of a stored result */
-#define PROTO_STATE_VERSION 1  /* a kiosk's state message (POST /v1/room/state) */
-#define PROTO_COMMAND_VERSION 1 /* a command of the core to one kiosk */
 #define PROTO_LEASE_VERSION 1  /* lease request and the core's signed answer */
+#define PROTO_STATE_VERSION 2  /* a kiosk's state message (POST /v1/room/state); 2: session,
+                                  name, lease, jseq and the proctor's screens */
+#define PROTO_COMMAND_VERSION 2 /* a command of the core to one kiosk; 2: the proctor's kinds
+                                   with nip, minutes and seat */
 
 /* What a kiosk signs to enrol, with the key it enrols: the core's public key
  * and a challenge that core gave (so the request holds for that core, once,
@@ -50,12 +55,18 @@
 
 /* What the core signs in a command to one kiosk: the kiosk it is for, the
  * per-kiosk command sequence number (a kiosk obeys only numbers above the
- * last it obeyed), the kind ("message"), the core's time and the command's
- * text (one line: no control character). printf arguments: version, kiosk
- * key (64 hex), seq (long long), kind, time (long long), text. */
-#define PROTO_COMMAND_TEXT "kisi-command\nversion=%d\nkiosk=%s\nseq=%lld\nkind=%s\ntime=%lld\ntext=%s\n"
+ * last it obeyed), the kind ("message", "extend", "pause", "resume",
+ * "authorise", "lock", "unlock", "release", "move-out", "end"), the core's
+ * time, the participant it is for ("" = whoever sits there), the minutes of
+ * an "extend" (0 otherwise), the seat of a "move-out" ("" otherwise) and the
+ * text (the message or the proctor's reason; one line: no control
+ * character). printf arguments: version, kiosk key (64 hex), seq (long
+ * long), kind, time (long long), nip, minutes (int), seat, text. */
+#define PROTO_COMMAND_TEXT "kisi-command\nversion=%d\nkiosk=%s\nseq=%lld\nkind=%s\ntime=%lld\n" \
+                           "nip=%s\nminutes=%d\nseat=%s\ntext=%s\n"
 #define PROTO_COMMAND_TEXT_MAX 200  /* bytes of a command's text */
 #define PROTO_STATE_MAX 4096        /* bytes of a state message */
+#define PROTO_EXTEND_MAX 120        /* minutes one "extend" command adds at most */
 
 /* What the core signs in its answer to a lease request (POST /v1/room/lease):
  * the kiosk that asked and its request's seq (so the answer holds for that

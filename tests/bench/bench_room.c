@@ -36,8 +36,9 @@ static loopback_req state_req(const bank_signer *k, int i, long long seq)
                      "{\"ack\":0,\"answered\":%d,\"attempt\":1,\"delivery\":\"delivering\","
                      "\"flagged\":0,\"incidents\":0,\"left_ms\":%lld,\"nip\":\"1996010120240110%02d\","
                      "\"outbox\":0,\"program\":\"bench\",\"screen\":\"exam\",\"seat\":\"S%05d\","
-                     "\"seq\":%lld,\"total\":50,\"version\":%d}",
-                     (int)(seq % 50), 3600000 - seq * 5000, i % 100, i, seq, PROTO_STATE_VERSION);
+                     "\"seq\":%lld,\"total\":50,\"version\":%d,\"session\":\"bench\","
+                     "\"name\":\"\",\"lease\":\"held\",\"jseq\":%lld}",
+                     (int)(seq % 50), 3600000 - seq * 5000, i % 100, i, seq, PROTO_STATE_VERSION, seq);
     if (bank_signer_sign(k, body, (size_t)n, sig) != BANK_OK) bench_die("sign a state");
     size_t cap = (size_t)n + 512;
     text = malloc(cap);

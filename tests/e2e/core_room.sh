@@ -80,7 +80,7 @@ state_post() {
         -H "Kisi-Signature: $sig" --data-binary "@$2" "$URL/v1/room/state")
 }
 state_json() {
-    printf '{"ack":0,"answered":0,"attempt":0,"delivery":"delivering","flagged":0,"incidents":0,"left_ms":0,"nip":"","outbox":0,"program":"e2e","screen":"identify","seat":"%s","seq":%s,"total":0,"version":1}' "$1" "$2"
+    printf '{"ack":0,"answered":0,"attempt":0,"delivery":"delivering","flagged":0,"incidents":0,"left_ms":0,"nip":"","outbox":0,"program":"e2e","screen":"identify","seat":"%s","seq":%s,"total":0,"version":2,"session":"","name":"","lease":"","jseq":0}' "$1" "$2"
 }
 openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
 state_json B07 99999999999999 >"$T/forged.json"

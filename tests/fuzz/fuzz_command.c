@@ -64,14 +64,15 @@ static void check(const char *text, size_t len, long long last)
         return;
     }
     if (c.seq <= last || strcmp(c.kind, "message") != 0 || text_has_control(c.text) ||
-        strlen(c.text) > PROTO_COMMAND_TEXT_MAX)
+        strlen(c.text) > PROTO_COMMAND_TEXT_MAX || c.minutes < 0 ||
+        c.minutes > PROTO_EXTEND_MAX)
         abort();
     /* and only a command signed by the pinned key for this kiosk passes */
     char msg[1024];
     json_t *o = json_loadb(text, len, 0, NULL);
     int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION,
                      json_string_value(json_object_get(o, "kiosk")), c.seq, c.kind,
-                     (long long)c.time_ms, c.text);
+                     (long long)c.time_ms, c.nip, c.minutes, c.seat, c.text);
     const char *sig = json_string_value(json_object_get(o, "sig"));
     if (n < 0 || (size_t)n >= sizeof msg || !sig ||
         strcmp(json_string_value(json_object_get(o, "kiosk")), KIOSK) != 0 ||
@@ -88,16 +89,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check((const char *)data, size, LAST);
     json_t *o = json_loadb((const char *)data, size, 0, NULL);
     const char *s = json_string_value(json_object_get(o, "sig"));
-    json_t *seq = json_object_get(o, "seq"), *tm = json_object_get(o, "time");
+    json_t *seq = json_object_get(o, "seq"), *tm = json_object_get(o, "time"),
+           *min = json_object_get(o, "minutes");
     const char *kiosk = json_string_value(json_object_get(o, "kiosk")),
                *kind = json_string_value(json_object_get(o, "kind")),
+               *nip = json_string_value(json_object_get(o, "nip")),
+               *seat = json_string_value(json_object_get(o, "seat")),
                *text = json_string_value(json_object_get(o, "text"));
     char msg[1024], sig[129];
-    if (s && strcmp(s, "SIGN") == 0 && kiosk && kind && text && json_is_integer(seq) &&
-        json_is_integer(tm)) {
+    if (s && strcmp(s, "SIGN") == 0 && kiosk && kind && nip && seat && text &&
+        json_is_integer(seq) && json_is_integer(tm) && json_is_integer(min)) {
         int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk,
                          (long long)json_integer_value(seq), kind,
-                         (long long)json_integer_value(tm), text);
+                         (long long)json_integer_value(tm), nip, (int)json_integer_value(min),
+                         seat, text);
         if (n > 0 && (size_t)n < sizeof msg &&
             bank_signer_sign(core, msg, (size_t)n, sig) == BANK_OK) {
             json_object_set_new(o, "sig", json_string(sig));

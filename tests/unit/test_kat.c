@@ -19,7 +19,9 @@
 #include "journal.h"
 #include "lease.h"
 #include "proto.h"
+#include "checkin.h"
 #include "result.h"
+#include "seats.h"
 #include "signer.h"
 #include "sitting.h"
 #include "why.h"
@@ -383,6 +385,67 @@ static void test_the_lease_answer_is_the_committed_bytes(void **state)
     json_decref(o);
     free(committed);
     free(json);
+/* Commands of the core to the kiosk of KAT_RECEIPT_KIOSK, signed with the
+ * committed core key (PROTO_COMMAND_TEXT of PROTO_COMMAND_VERSION): one a
+ * line of command.jsonl, as they ride on the answer to a state. */
+static const seats_cmd kat_commands[] = {
+    {.kind = "message", .text = "Lima menit lagi"},
+    {.kind = "extend", .minutes = 15, .text = "listrik padam 15 menit"},
+    {.kind = "move-out", .seat = "B07", .text = "PC rusak"},
+};
+static const char *const kat_command_nips[] = {"", "199001012020121001", "199001012020121001"};
+
+static void test_the_core_signs_the_committed_commands(void **state)
+{
+    (void)state;
+    char why[WHY_SIZE] = "", pub[65] = "";
+    core_signer *s = core_signer_load(kat_path("core.key"), why);
+    if (!s) fail_msg("tests/kat/core.key: %s", why);
+    char all[4096] = "";
+    size_t n = sizeof kat_commands / sizeof *kat_commands, at = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(seats_cmd_check(&kat_commands[i], why), 0);
+        char *c = seats_cmd_sign(s, KAT_RECEIPT_KIOSK, KAT_WALL + (long long)i,
+                                 &kat_commands[i], kat_command_nips[i], KAT_WALL, why);
+        if (!c) fail_msg("seats_cmd_sign: %s", why);
+        at += (size_t)snprintf(all + at, sizeof all - at, "%s\n", c);
+        free(c);
+    }
+    kat_bytes("command.jsonl", all, at);
+    /* what the kiosk makes of the committed commands with the committed key:
+     * each signature holds over the text rebuilt from its fields */
+    assert_int_equal(corekey_read(kat_path("core.pub"), pub, why), 1);
+    size_t len = 0;
+    char *committed = kat_read("command.jsonl", &len), *line = committed, *end = NULL;
+    assert_non_null(committed);
+    for (size_t i = 0; i < n; i++, line = end + 1) {
+        end = strchr(line, '\n');
+        assert_non_null(end);
+        json_t *o = json_loadb(line, (size_t)(end - line), JSON_REJECT_DUPLICATES, NULL);
+        char msg[1024];
+        int m = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT,
+                         (int)json_integer_value(json_object_get(o, "version")),
+                         json_string_value(json_object_get(o, "kiosk")),
+                         (long long)json_integer_value(json_object_get(o, "seq")),
+                         json_string_value(json_object_get(o, "kind")),
+                         (long long)json_integer_value(json_object_get(o, "time")),
+                         json_string_value(json_object_get(o, "nip")),
+                         (int)json_integer_value(json_object_get(o, "minutes")),
+                         json_string_value(json_object_get(o, "seat")),
+                         json_string_value(json_object_get(o, "text")));
+        assert_int_equal(json_integer_value(json_object_get(o, "version")), PROTO_COMMAND_VERSION);
+        if (!corekey_verify(pub, msg, (size_t)m, json_string_value(json_object_get(o, "sig"))))
+            fail_msg("tests/kat/command.jsonl line %zu: the signature does not hold", i + 1);
+        json_decref(o);
+    }
+    /* and the kiosk's own check takes the message */
+    checkin_cmd c;
+    end = strchr(committed, '\n');
+    if (checkin_cmd_check(committed, (size_t)(end - committed), pub, KAT_RECEIPT_KIOSK, 0, &c,
+                          why) != 0)
+        fail_msg("tests/kat/command.jsonl line 1: %s", why);
+    assert_string_equal(c.text, "Lima menit lagi");
+    free(committed);
     core_signer_free(s);
 }
 
@@ -405,6 +468,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_journal_chain_and_signed_result_are_the_committed_bytes),
         cmocka_unit_test(test_the_core_key_and_its_receipt_are_the_committed_bytes),
         cmocka_unit_test(test_the_lease_answer_is_the_committed_bytes),
+        cmocka_unit_test(test_the_core_signs_the_committed_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

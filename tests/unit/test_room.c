@@ -82,12 +82,13 @@ static int teardown(void **state)
 static char *state_text(long long seq, const char *seat, long long ack)
 {
     json_t *o = json_pack("{s:i, s:I, s:I, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
-                          " s:s, s:s}",
+                          " s:s, s:s, s:s, s:s, s:s, s:i}",
                           "version", PROTO_STATE_VERSION, "seq", (json_int_t)seq, "ack",
                           (json_int_t)ack, "seat", seat, "screen", "exam", "nip",
                           "199001012020121001", "attempt", 1, "answered", 3, "flagged", 1,
                           "total", 10, "left_ms", 60000, "incidents", 0, "outbox", 0,
-                          "delivery", "delivering", "program", "test");
+                          "delivery", "delivering", "program", "test", "session", "S1", "name",
+                          "Ani Lestari", "lease", "held", "jseq", 12);
     char *t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     assert_non_null(t);
@@ -128,6 +129,73 @@ static void test_room_state_forged_or_unsigned_is_refused(void **state)
     free(listed);
     free(t);
     free(t2);
+}
+
+/* state_text(1, "A01", 0) with field name set to the JSON value json. Caller frees. */
+static char *state_with(const char *name, const char *json)
+{
+    char *t = state_text(1, "A01", 0);
+    json_t *o = json_loads(t, 0, NULL), *v = json_loads(json, JSON_DECODE_ANY, NULL);
+    free(t);
+    assert_non_null(v);
+    json_object_set_new(o, name, v);
+    t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    return t;
+}
+
+static void test_room_state_of_version_1_or_3_or_bad_v2_fields_is_refused(void **state)
+{
+    fx *x = *state;
+    seats_answer a;
+    static const struct {
+        const char *field, *value, *code;
+    } bad[] = {
+        {"version", "1", "unsupported-version"},   /* the kiosk and the core move together */
+        {"version", "3", "unsupported-version"},
+        {"screen", "\"lobby\"", "malformed"},      /* not a screen of the kiosk */
+        {"lease", "\"stolen\"", "malformed"},
+        {"session", "\"S1\\nS2\"", "malformed"},   /* a control character */
+        {"session", "\"123456789012345678901234567890123\"", "malformed"},  /* 33 bytes */
+        {"name", "\"" "12345678901234567890123456789012345678901234567890123456789012345" "\"",
+         "malformed"},                             /* 65 bytes */
+        {"jseq", "-1", "malformed"},
+        {"jseq", "\"7\"", "malformed"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *t = state_with(bad[i].field, bad[i].value);
+        int got = send_state(x, t, x->k, x->k, &a);
+        free(t);
+        if (got != 400 || strcmp(a.code, bad[i].code) != 0)
+            fail_msg("%s = %s: %d %s, wanted 400 %s", bad[i].field, bad[i].value, got, a.code,
+                     bad[i].code);
+    }
+    /* each new screen of version 2 and a name of 64 bytes are taken */
+    static const char *const screens[] = {"paused", "seat-locked", "authorise", "released",
+                                          "moved", "ended", "damage"};
+    long long seq = 1;
+    for (size_t i = 0; i < sizeof screens / sizeof *screens; i++) {
+        char v[40], *t = NULL;
+        snprintf(v, sizeof v, "\"%s\"", screens[i]);
+        t = state_with("screen", v);
+        json_t *o = json_loads(t, 0, NULL);
+        free(t);
+        json_object_set_new(o, "seq", json_integer(seq++));
+        t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(o);
+        assert_int_equal(send_state(x, t, x->k, x->k, &a), 200);
+        free(a.json);
+        free(t);
+    }
+    char *t = state_with("name", "\"" "1234567890123456789012345678901234567890123456789012345678901234" "\"");
+    json_t *o = json_loads(t, 0, NULL);
+    free(t);
+    json_object_set_new(o, "seq", json_integer(seq));
+    t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    assert_int_equal(send_state(x, t, x->k, x->k, &a), 200);
+    free(a.json);
+    free(t);
 }
 
 static void test_room_state_replayed_or_reordered_is_refused(void **state)
@@ -219,11 +287,12 @@ static char *command(const bank_signer *by, const char *kiosk, long long seq, co
 {
     char msg[1024], sig[129];
     int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk, seq,
-                     "message", 77LL, text);
+                     "message", 77LL, "", 0, "", text);
     assert_int_equal(bank_signer_sign(by, msg, (size_t)n, sig), BANK_OK);
-    json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:s, s:s}", "version",
+    json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:s, s:i, s:s, s:s, s:s}", "version",
                           PROTO_COMMAND_VERSION, "kiosk", kiosk, "seq", (json_int_t)seq, "kind",
-                          "message", "time", (json_int_t)77, "text", text, "sig", sig);
+                          "message", "time", (json_int_t)77, "nip", "", "minutes", 0, "seat", "",
+                          "text", text, "sig", sig);
     char *t = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return t;
@@ -480,6 +549,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_room_state_forged_or_unsigned_is_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_room_state_of_version_1_or_3_or_bad_v2_fields_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_room_state_replayed_or_reordered_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_room_state_of_a_revoked_kiosk_is_refused, setup,
