@@ -385,6 +385,9 @@ static void test_the_lease_answer_is_the_committed_bytes(void **state)
     json_decref(o);
     free(committed);
     free(json);
+    core_signer_free(s);
+}
+
 /* Commands of the core to the kiosk of KAT_RECEIPT_KIOSK, signed with the
  * committed core key (PROTO_COMMAND_TEXT of PROTO_COMMAND_VERSION): one a
  * line of command.jsonl, as they ride on the answer to a state. */
