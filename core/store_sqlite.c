@@ -13,7 +13,7 @@
 #include "store_int.h"
 #include "why.h"
 
-#define STORE_SQLITE_VERSION 3      /* schema written and read by this core */
+#define STORE_SQLITE_VERSION 4      /* schema written and read by this core */
 #define STORE_SQLITE_KEY "kisi-core-schema"
 
 /* Results carry the exam's kind and programme (from the bank the core
@@ -81,6 +81,12 @@ static const char STORE_SQLITE_TABLES_3[] =
     " file BLOB NOT NULL, digest TEXT NOT NULL);"
     "CREATE TABLE core_key(one INTEGER PRIMARY KEY CHECK (one = 1), key_id TEXT NOT NULL);";
 
+/* Schema 4: the exam room. Each module's tables in a block of its own. */
+static const char STORE_SQLITE_TABLES_4[] =
+    /* forward.c: results forwarded to an upstream core, with its signed receipt */
+    "CREATE TABLE forwards(digest TEXT NOT NULL, upstream TEXT NOT NULL, receipt TEXT NOT NULL,"
+    " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));";
+
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
 {
@@ -108,6 +114,7 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
         int e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES, NULL, NULL, NULL);
         if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL);
         if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
+        if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_4, NULL, NULL, NULL);
         rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "INSERT INTO meta VALUES (?1, ?2)", "ti",
                                           STORE_SQLITE_KEY, STORE_SQLITE_VERSION)
                             : sqlite_fail(ss, e, what, why);
@@ -132,7 +139,9 @@ static int sqlite_schema(sqlite_store *ss, const char *path, char *why)
             /* an older store gains the tables of the schemas after its own */
             int e = v < 2 ? sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_2, NULL, NULL, NULL)
                           : SQLITE_OK;
-            if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
+            if (e == SQLITE_OK && v < 3)
+                e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_3, NULL, NULL, NULL);
+            if (e == SQLITE_OK) e = sqlite3_exec(ss->writer.db, STORE_SQLITE_TABLES_4, NULL, NULL, NULL);
             rc = e == SQLITE_OK ? sqlite_exec(ss, what, why, "UPDATE meta SET value = ?2"
                                               " WHERE key = ?1", "ti", STORE_SQLITE_KEY,
                                               STORE_SQLITE_VERSION)
@@ -591,4 +600,8 @@ const struct store_ops STORE_SQLITE_OPS = {
     .uploads_each = sqlite_uploads_each,
     .recap_add = sqlite_recap_add,
     .recap_get = sqlite_recap_get,
+    .session_each = sqlite_session_each,
+    .forward_each = sqlite_forward_each,
+    .forward_mark = sqlite_forward_mark,
+    .forward_count = sqlite_forward_count,
 };

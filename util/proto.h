@@ -16,6 +16,10 @@
 #define PROTO_PATH_ROOM_STATE "/v1/room/state" /* a kiosk's signed state; answer: commands */
 #define PROTO_PATH_ROOM "/v1/room"        /* GET: every seat's last state (operator) */
 #define PROTO_PATH_ROOM_MESSAGE "/v1/room/message" /* queue a message command (operator) */
+#define PROTO_PATH_ROOM_OFFER "/v1/room/offer" /* GET: the sessions a kiosk may fetch */
+#define PROTO_PATH_ROOM_BANK "/v1/room/bank"   /* GET .../<bank id>: the sealed bank's bytes */
+#define PROTO_PATH_ROOM_SESSION "/v1/room/session" /* GET .../<session id>: the session file */
+#define PROTO_PATH_FORWARD "/v1/forward"  /* a result forwarded by a room core, as uploaded */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
@@ -32,6 +36,8 @@
 #define PROTO_RECEIPT_VERSION 1 /* the core's signed receipt of a stored result */
 #define PROTO_STATE_VERSION 1  /* a kiosk's state message (POST /v1/room/state) */
 #define PROTO_COMMAND_VERSION 1 /* a command of the core to one kiosk */
+#define PROTO_OFFER_VERSION 1  /* the room's offer (GET /v1/room/offer) */
+#define PROTO_FORWARD_VERSION 1 /* a forwarded result ("version" of POST /v1/forward) */
 
 /* What a kiosk signs to enrol, with the key it enrols: the core's public key
  * and a challenge that core gave (so the request holds for that core, once,

@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "cmd.h"
 #include "conf.h"
+#include "forward.h"
+#include "hex.h"
 #include "http.h"
 #include "log.h"
 #include "num.h"
@@ -69,8 +71,42 @@ static int read_limits(const core_conf *conf, http_config *cfg)
     return 0;
 }
 
+/* Reads the upstream core's public key (64 hex digits, as `core kiosk
+ * core-key` prints it) from path into pub; 0, or 1 after saying why. */
+static int read_upstream_key(const char *path, char pub[65])
+{
+    char why[WHY_SIZE] = "", *text = NULL;
+    size_t len = 0;
+    if (bank_file_read(path, 256, &text, &len, why) != BANK_OK)
+        return cmd_fail("--upstream-key %s", why);
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = 0;
+    bool ok = len == 64 && hex_valid(text, 64);
+    if (ok) memcpy(pub, text, 65);
+    free(text);
+    if (!ok)
+        return cmd_fail("--upstream-key %.200s: not a core key (64 hex digits, as `core kiosk "
+                        "core-key` prints it on the upstream core)", path);
+    return 0;
+}
+
+/* Starts the forwarder when --upstream is given (it needs --upstream-key);
+ * 0 with *f NULL when not, 1 after saying why. */
+static int start_forward(store *st, const char *upstream, const char *key_file, forward **f)
+{
+    *f = NULL;
+    if (!upstream && !key_file) return 0;
+    if (!upstream || !key_file)
+        return cmd_fail("--upstream URL and --upstream-key FILE go together: the upstream "
+                        "core's key proves its receipts");
+    char pub[65], why[WHY_SIZE] = "";
+    if (read_upstream_key(key_file, pub)) return 1;
+    forward_config fc = {upstream, pub, 0};
+    if (!(*f = forward_start(st, &fc, why))) return cmd_fail("%s", why);
+    return 0;
+}
+
 int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir,
-              const core_conf *conf)
+              const char *upstream, const char *upstream_key, const core_conf *conf)
 {
     http_config cfg = {.listen = listen};
     if (read_limits(conf, &cfg)) return 1;
@@ -100,12 +136,21 @@ int cmd_serve(const char *db, const char *listen, const char *token_file, const 
         secret_free(token, tlen);
         return cmd_fail("%s", why);
     }
+    forward *fwd = NULL;
+    if (start_forward(env.st, upstream, upstream_key, &fwd)) {
+        http_stop(h);
+        cmd_close(&env);
+        secret_free(token, tlen);
+        return 1;
+    }
     char shown[512];
     printf("core listening on %s (db %s)\n", http_url(h), cmd_db_shown(db, shown, sizeof shown));
+    if (fwd) printf("forwarding the results to %s\n", upstream);
     fflush(stdout);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0) {
     }
+    forward_stop(fwd);
     http_stop(h);
     cmd_close(&env);
     secret_free(token, tlen);
