@@ -280,6 +280,7 @@ static void back_to_schema_2(const char *dir)
     raw_sql(dir, "DROP TABLE sessions");
     raw_sql(dir, "DROP TABLE legacy_files");
     raw_sql(dir, "DROP TABLE core_key");
+    raw_sql(dir, "DROP TABLE forwards"); /* schema 4 */
     raw_sql(dir, "CREATE TABLE banks(id TEXT PRIMARY KEY, bank_path TEXT NOT NULL,"
                  " pass_path TEXT NOT NULL)");
     raw_sql(dir, "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL,"
@@ -307,7 +308,7 @@ static void test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_i
     raw_sql(dir, "INSERT INTO sessions VALUES ('s1', 'b1', 'akad', '/d/sessions/s1.session')");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 3);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
     assert_int_equal(store_legacy_each(s, add_legacy, out, why), 0);
     assert_string_equal(out, "bank b1   /d/banks/b1.bank /d/banks/b1.pass|"
                              "session s1 b1 akad /d/sessions/s1.session |");
@@ -1237,7 +1238,7 @@ static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **st
     raw_sql(dir, "UPDATE meta SET value = 1 WHERE key = 'kisi-core-schema'");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 3);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
     store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
     assert_int_equal(store_refusal_put(s, &r, why), 0);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
