@@ -236,7 +236,7 @@ unit: $(UNIT_BIN) ## run the cmocka unit tests
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 	@$(RUN) fuzz-replay $(addprefix replay:,$(FUZZ_REPLAY))
 
-e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end tests
+e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core $(BUILD)/tests/test_forward ## run the scripted end-to-end tests
 	@$(RUN) e2e $(E2E_JOBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC) $(CORE_SRC) $(KIOSK_SRC)
