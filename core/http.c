@@ -269,15 +269,24 @@ static enum MHD_Result on_forward(http_server *h, struct MHD_Connection *conn, c
                         "a forwarded result is {\"version\": %d, \"record\", \"kiosk\": 64 hex, "
                         "\"sig\": 128 hex, \"name\"}", PROTO_FORWARD_VERSION);
     else {
-        char signer[128];
-        bool plain = name && strlen(name) <= 64 && !text_has_control(name) &&
-                     text_utf8_valid(name, strlen(name));
-        snprintf(signer, sizeof signer, "forwarded: %s", plain ? name : "");
-        ingest_outcome out;
+        char signer[128], addr[INET6_ADDRSTRLEN + 8];
+        snprintf(signer, sizeof signer, "forwarded: %s",
+                 name && text_name_ok(name, 64) ? name : "");
         int64_t now = clk_wall_ms();
-        core_ingest_or_wait(h->c, json_string_value(rec), json_string_length(rec), kiosk, sig,
-                            signer, now, &out);
-        rc = send_outcome(h, conn, &out, kiosk, now);
+        /* a key never seen here, proven by its signature of the record, is
+         * admitted within the enrolment's limits before its result waits */
+        enrol_answer ea = {.status = 200};
+        client_addr(conn, addr, sizeof addr);
+        if (bank_sig_verify(kiosk, json_string_value(rec), json_string_length(rec), sig) == BANK_OK)
+            enrol_admit(h->enrol, kiosk, signer, addr, now, &ea);
+        ingest_outcome out;
+        if (ea.status >= 300) {
+            rc = send_error(conn, (unsigned)ea.status, ea.code, "%s", ea.reason);
+        } else {
+            core_ingest_or_wait(h->c, json_string_value(rec), json_string_length(rec), kiosk,
+                                sig, signer, now, &out);
+            rc = send_outcome(h, conn, &out, kiosk, now);
+        }
     }
     json_decref(o);
     return rc;

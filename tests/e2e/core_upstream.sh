@@ -149,13 +149,17 @@ same "each result was forwarded once" "$(grep -c 'result forwarded: ' "$T/room.e
 
 # -- the same result forwarded again is only receipted; forgeries are refused ----------
 F1=$(ls "$T"/a/*.json)
-python3 - "$F1" "$T/fwd.json" <<'PYEOF' || fail "forward body"
+# fwd_body NAME.json OUT -- the body of POST /v1/forward for NAME.json with its NAME.sig
+fwd_body() {
+    python3 - "$1" "$2" <<'PYEOF' || fail "forward body"
 import json, sys
 rec = open(sys.argv[1], "rb").read().decode("utf-8")
 sig = json.load(open(sys.argv[1][:-5] + ".sig"))
 json.dump({"version": 1, "record": rec, "kiosk": sig["kiosk"], "sig": sig["sig"], "name": "x"},
           open(sys.argv[2], "w"))
 PYEOF
+}
+fwd_body "$F1" "$T/fwd.json"
 URL=$CURL_
 post /v1/forward "$T/fwd.json"; status_is "a result forwarded twice" 200 duplicate
 python3 - "$T/fwd.json" "$T/forged.json" <<'PYEOF' || fail "forge"
@@ -170,6 +174,15 @@ printf '{"version":1,"record":"{}","kiosk":"zz","sig":"zz"}' >"$T/junk.json"
 post /v1/forward "$T/junk.json"; status_is "a forward that is not one" 400 malformed
 printf '{"version":2,"record":"{}","kiosk":"zz","sig":"zz"}' >"$T/v2.json"
 post /v1/forward "$T/v2.json"; status_is "a forward of a newer version" 400 unsupported-version
+# keys never seen, each proven by its signature: admitted within the enrolment's limits
+codes=
+for i in 1 2 3 4 5 6; do
+    openssl genpkey -algorithm ed25519 -out "$T/x$i.key" 2>/dev/null || fail "genpkey"
+    resign "$T/x$i.key" "$F1" "$T/x$i"; fwd_body "$T/x$i.json" "$T/x$i.fwd"
+    post /v1/forward "$T/x$i.fwd"; codes="$codes $code"
+done
+case "$codes" in *429*) ;; *) fail "six new keys from one address, all admitted:$codes" ;; esac
+ok "new keys forwarded from one address are rate-limited as enrolments are ($codes)"
 tool central --db "sqlite:$T/central.db" history --exam latsar-akademik
 same "still two results at the central core" "$(grep -c . "$T/out")" 2
 

@@ -89,27 +89,26 @@ static int read_upstream_key(const char *path, char pub[65])
     return 0;
 }
 
-/* Starts the forwarder when --upstream is given (it needs --upstream-key);
- * 0 with *f NULL when not, 1 after saying why. */
-static int start_forward(store *st, const char *upstream, const char *key_file, forward **f)
+/* Checks --upstream and --upstream-key (they go together) and reads the
+ * key into pub ("" when neither is given); 0, or 1 after saying why. */
+static int upstream_key(const char *upstream, const char *key_file, char pub[65])
 {
-    *f = NULL;
+    pub[0] = 0;
     if (!upstream && !key_file) return 0;
     if (!upstream || !key_file)
         return cmd_fail("--upstream URL and --upstream-key FILE go together: the upstream "
                         "core's key proves its receipts");
-    char pub[65], why[WHY_SIZE] = "";
-    if (read_upstream_key(key_file, pub)) return 1;
-    forward_config fc = {upstream, pub, 0};
-    if (!(*f = forward_start(st, &fc, why))) return cmd_fail("%s", why);
-    return 0;
+    if (strncmp(upstream, "http://", 7) != 0 && strncmp(upstream, "https://", 8) != 0)
+        return cmd_fail("--upstream must be an http:// or https:// URL, not %.100s", upstream);
+    return read_upstream_key(key_file, pub);
 }
 
 int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir,
-              const char *upstream, const char *upstream_key, const core_conf *conf)
+              const char *upstream, const char *upstream_key_file, const core_conf *conf)
 {
     http_config cfg = {.listen = listen};
-    if (read_limits(conf, &cfg)) return 1;
+    char up_pub[65];
+    if (read_limits(conf, &cfg) || upstream_key(upstream, upstream_key_file, up_pub)) return 1;
     /* block the stop signals before any thread starts, so that every
      * server thread inherits the mask and only sigwait below sees them */
     sigset_t stop;
@@ -136,12 +135,13 @@ int cmd_serve(const char *db, const char *listen, const char *token_file, const 
         secret_free(token, tlen);
         return cmd_fail("%s", why);
     }
-    forward *fwd = NULL;
-    if (start_forward(env.st, upstream, upstream_key, &fwd)) {
+    forward_config fc = {upstream, up_pub, 0};
+    forward *fwd = up_pub[0] ? forward_start(env.st, &fc, why) : NULL;
+    if (up_pub[0] && !fwd) {
         http_stop(h);
         cmd_close(&env);
         secret_free(token, tlen);
-        return 1;
+        return cmd_fail("%s", why);
     }
     char shown[512];
     printf("core listening on %s (db %s)\n", http_url(h), cmd_db_shown(db, shown, sizeof shown));
