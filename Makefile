@@ -57,7 +57,7 @@ LIBBANK   := $(BUILD)/libbank.a
 # fuzz targets and benchmarks may see the internals.
 PUB       := $(BUILD)/include
 BANK_PUB  := bank/bank.h bank/richtext.h
-CORE_PUB  := core/analysis.h core/cohort.h core/http.h core/ingest.h core/itemstat.h core/lease.h core/log.h core/recap.h core/recap_io.h core/signer.h core/store.h
+CORE_PUB  := core/analysis.h core/cohort.h core/forward.h core/http.h core/ingest.h core/itemstat.h core/lease.h core/log.h core/recap.h core/recap_io.h core/signer.h core/store.h
 PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
 BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)
@@ -236,7 +236,7 @@ unit: $(UNIT_BIN) ## run the cmocka unit tests
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 	@$(RUN) fuzz-replay $(addprefix replay:,$(FUZZ_REPLAY))
 
-e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core ## run the scripted end-to-end tests
+e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core $(BUILD)/tests/test_forward ## run the scripted end-to-end tests
 	@$(RUN) e2e $(E2E_JOBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC) $(CORE_SRC) $(KIOSK_SRC)

@@ -239,3 +239,21 @@ void enrol_request(enrol_guard *g, const char *body, size_t len, const char *add
     }
     json_decref(o);
 }
+
+void enrol_admit(enrol_guard *g, const char *pub, const char *name, const char *addr,
+                 int64_t now_ms, enrol_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    char why[WHY_SIZE] = "";
+    int known = store_kiosk_state(core_ctx_store(g->c), pub, out->state, why);
+    if (known < 0) {
+        answer(out, 500, "server-error", "%s", why);
+    } else if (known == 1) {
+        out->status = 200;
+    } else {
+        pthread_mutex_lock(&g->mu);
+        enrol_new(g, pub, name, addr ? addr : "", now_ms, out);
+        pthread_mutex_unlock(&g->mu);
+    }
+}
+

@@ -63,4 +63,11 @@ typedef struct enrol_answer {
 void enrol_request(enrol_guard *g, const char *body, size_t len, const char *addr,
                    int64_t now_ms, enrol_answer *out);
 
+/* Admits the key pub (64 hex) of a result forwarded by another core, whose
+ * signature the caller has checked: a known key gets its state (200); a new
+ * one is enrolled pending under `name` (202) within the same limits as
+ * enrol_request (429 rate-limited, 503 enrolment-full). Thread-safe. */
+void enrol_admit(enrol_guard *g, const char *pub, const char *name, const char *addr,
+                 int64_t now_ms, enrol_answer *out);
+
 #endif

@@ -26,6 +26,7 @@
 #include "kcode.h"
 #include "lease.h"
 #include "sbuf.h"
+#include "text.h"
 #include "proto.h"
 #include "seats.h"
 #include "log.h"
@@ -199,6 +200,9 @@ static enum MHD_Result on_kiosk_state(http_server *h, struct MHD_Connection *con
     return send_json(conn, MHD_HTTP_OK, json_pack("{s:s}", "state", state));
 }
 
+static enum MHD_Result send_outcome(http_server *h, struct MHD_Connection *conn,
+                                    const ingest_outcome *out, const char *kiosk, int64_t now);
+
 /* POST /v1/results: the body is the result record exactly as signed; the
  * signature travels in two headers (the parts of the .sig file). */
 static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, const char *arg,
@@ -217,19 +221,144 @@ static enum MHD_Result on_result(http_server *h, struct MHD_Connection *conn, co
     ingest_outcome out;
     int64_t now = clk_wall_ms();
     core_ingest(h->c, r->body.p, r->body.len, kiosk, sig, now, &out);
-    snprintf(answered.code, sizeof answered.code, "%s", out.code);
-    json_t *a = json_pack("{s:s, s:s}", "code", out.code, "reason", out.reason);
-    if (a && out.status >= 400) json_object_set_new(a, "error", json_string(out.code));
+    return send_outcome(h, conn, &out, kiosk, now);
+}
+
+/* The answer to an ingested result: code, reason and, stored or already
+ * stored, the core's signed receipt of it. */
+static enum MHD_Result send_outcome(http_server *h, struct MHD_Connection *conn,
+                                    const ingest_outcome *out, const char *kiosk, int64_t now)
+{
+    snprintf(answered.code, sizeof answered.code, "%s", out->code);
+    json_t *a = json_pack("{s:s, s:s}", "code", out->code, "reason", out->reason);
+    if (a && out->status >= 400) json_object_set_new(a, "error", json_string(out->code));
     core_receipt rc;
     char why[WHY_SIZE], *text = NULL;
-    /* stored, or already stored: the kiosk files it as sent on this receipt only */
-    if (a && (out.status == 200 || out.status == 201) &&
-        core_receipt_sign(core_ctx_signer(h->c), out.digest, kiosk,
-                          out.status == 201 ? "stored" : "duplicate", now, &rc, why) == 0 &&
+    /* stored, or already stored: the sender files it as sent on this receipt only */
+    if (a && (out->status == 200 || out->status == 201) &&
+        core_receipt_sign(core_ctx_signer(h->c), out->digest, kiosk,
+                          out->status == 201 ? "stored" : "duplicate", now, &rc, why) == 0 &&
         (text = core_receipt_json(&rc)) != NULL)
         json_object_set_new(a, "receipt", json_loads(text, 0, NULL));
     free(text);
-    return send_json(conn, (unsigned)out.status, a);
+    return send_json(conn, (unsigned)out->status, a);
+}
+
+/* POST /v1/forward: a result a room core stored, forwarded as it was
+ * uploaded there ({"version", "record", "kiosk", "sig", "name"}). It is
+ * checked here again as a stick's is: a kiosk never seen here is enrolled
+ * pending as "forwarded: NAME" and its results wait for the operator. */
+static enum MHD_Result on_forward(http_server *h, struct MHD_Connection *conn, const char *arg,
+                                  const req *r)
+{
+    (void)arg;
+    json_t *o = json_loadb(r->body.p ? r->body.p : "", r->body.len, 0, NULL);
+    json_t *rec = json_object_get(o, "record");
+    json_t *v = json_object_get(o, "version");
+    const char *kiosk = json_string_value(json_object_get(o, "kiosk"));
+    const char *sig = json_string_value(json_object_get(o, "sig"));
+    const char *name = json_string_value(json_object_get(o, "name"));
+    enum MHD_Result rc;
+    if (json_is_integer(v) && json_integer_value(v) > PROTO_FORWARD_VERSION)
+        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "unsupported-version",
+                        "forward version %lld is newer than this core reads (%d): upgrade it",
+                        (long long)json_integer_value(v), PROTO_FORWARD_VERSION);
+    else if (!json_is_integer(v) || json_integer_value(v) != PROTO_FORWARD_VERSION ||
+             !json_is_string(rec) || !json_string_length(rec) || !hex_valid(kiosk, 64) ||
+             !hex_valid(sig, 128))
+        rc = send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                        "a forwarded result is {\"version\": %d, \"record\", \"kiosk\": 64 hex, "
+                        "\"sig\": 128 hex, \"name\"}", PROTO_FORWARD_VERSION);
+    else {
+        char signer[128], addr[INET6_ADDRSTRLEN + 8];
+        snprintf(signer, sizeof signer, "forwarded: %s",
+                 name && text_name_ok(name, 64) ? name : "");
+        int64_t now = clk_wall_ms();
+        /* a key never seen here, proven by its signature of the record, is
+         * admitted within the enrolment's limits before its result waits */
+        enrol_answer ea = {.status = 200};
+        client_addr(conn, addr, sizeof addr);
+        if (bank_sig_verify(kiosk, json_string_value(rec), json_string_length(rec), sig) == BANK_OK)
+            enrol_admit(h->enrol, kiosk, signer, addr, now, &ea);
+        ingest_outcome out;
+        if (ea.status >= 300) {
+            rc = send_error(conn, (unsigned)ea.status, ea.code, "%s", ea.reason);
+        } else {
+            core_ingest_or_wait(h->c, json_string_value(rec), json_string_length(rec), kiosk,
+                                sig, signer, now, &out);
+            rc = send_outcome(h, conn, &out, kiosk, now);
+        }
+    }
+    json_decref(o);
+    return rc;
+}
+
+/* Adds {"session", "bank", "exam"} of one held session to the array at arg. */
+static int offer_one(const char *sid, const char *bid, const char *exam, void *arg)
+{
+    return json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "session", sid, "bank", bid,
+                                                "exam", exam));
+}
+
+/* GET /v1/room/offer: the sessions this core holds, which a kiosk started
+ * with no --bank and --session fetches (their files are sealed and locked:
+ * the authority's key checks the bank, the token opens the session). */
+static enum MHD_Result on_room_offer(http_server *h, struct MHD_Connection *conn,
+                                     const char *arg, const req *r)
+{
+    (void)arg, (void)r;
+    char why[WHY_SIZE] = "out of memory";
+    json_t *list = json_array();
+    if (!list || store_session_each(core_ctx_store(h->c), offer_one, list, why) != 0) {
+        json_decref(list);
+        return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    }
+    return send_json(conn, MHD_HTTP_OK, json_pack("{s:i, s:o}", "version", PROTO_OFFER_VERSION,
+                                                  "sessions", list));
+}
+
+/* Stops the walk (1) at the held session whose bank id is arg. */
+static int uses_bank(const char *sid, const char *bid, const char *exam, void *arg)
+{
+    (void)sid, (void)exam;
+    return strcmp(bid, arg) == 0;
+}
+
+/* GET /v1/room/bank/<id> and /v1/room/session/<id>: the file's bytes as
+ * the store keeps them (a bank only when a held session uses it; never its
+ * sealed passphrase). */
+static enum MHD_Result send_file(http_server *h, struct MHD_Connection *conn, const char *id,
+                                 bool is_bank)
+{
+    char why[WHY_SIZE] = "", bid[33], exam[65];
+    store *st = core_ctx_store(h->c);
+    store_blob file = {0}, box = {0};
+    int found = !hex_valid(id, 32) ? 0
+                : is_bank ? (store_session_each(st, uses_bank, (void *)id, why) == 1
+                              ? store_bank_get(st, id, &file, &box, why) : 0)
+                       : store_session_get(st, id, bid, exam, &file, why);
+    store_blob_free(&box);
+    if (found < 0) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    if (found == 0)
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "not-found", "this core offers no %s %.40s",
+                          is_bank ? "bank" : "session", id);
+    answered.code[0] = 0;
+    return send_buf(conn, MHD_HTTP_OK, "application/octet-stream", (char *)file.data, file.len,
+                    NULL, NULL);
+}
+
+static enum MHD_Result on_room_bank(http_server *h, struct MHD_Connection *conn, const char *id,
+                                    const req *r)
+{
+    (void)r;
+    return send_file(h, conn, id, true);
+}
+
+static enum MHD_Result on_room_session(http_server *h, struct MHD_Connection *conn,
+                                       const char *id, const req *r)
+{
+    (void)r;
+    return send_file(h, conn, id, false);
 }
 
 /* POST /v1/room/state: a kiosk's state, signed as a result is (two
@@ -427,6 +556,10 @@ static const struct route {
     {"GET", PROTO_PATH_ROOM, "", false, true, on_room},
     {"POST", PROTO_PATH_ROOM_MESSAGE, "", false, true, on_room_message},
     {"POST", PROTO_PATH_ROOM_LEASE, "", false, false, on_room_lease},
+    {"GET", PROTO_PATH_ROOM_OFFER, "", false, false, on_room_offer},
+    {"GET", PROTO_PATH_ROOM_BANK "/", "", true, false, on_room_bank},
+    {"GET", PROTO_PATH_ROOM_SESSION "/", "", true, false, on_room_session},
+    {"POST", PROTO_PATH_FORWARD, "", false, false, on_forward},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

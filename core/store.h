@@ -267,4 +267,25 @@ int store_session_opt_set(store *s, const char *session_id, const char *name, co
 int store_session_opt_get(store *s, const char *session_id, const char *name, char *value,
                           size_t cap, char *why);
 
+/* -- Forwarding to an upstream core, and the room's offer (store_fwd.c) -- */
+
+/* Calls fn for every session the store holds, by id: its bank and exam ids. */
+int store_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
+                                            const char *exam_id, void *arg),
+                       void *arg, char *why);
+/* Calls fn for the stored results (r->json and r->sig exactly as uploaded)
+ * with the name their kiosk enrolled under ("" when unknown), in the order
+ * they were stored: with `upstream` (64 hex, the upstream core's key) only
+ * those no receipt of that upstream marks forwarded, at most max of them
+ * (0: all); with upstream NULL every stored result. */
+int store_forward_each(store *s, const char *upstream, int max,
+                       int (*fn)(const store_result *r, const char *kiosk_name, void *arg),
+                       void *arg, char *why);
+/* Marks the result of SHA-256 `digest` forwarded to `upstream` (64 hex),
+ * keeping the receipt (JSON) it signed. Marking it again changes nothing. */
+int store_forward_mark(store *s, const char *digest, const char *upstream, const char *receipt,
+                       int64_t now_ms, char *why);
+/* How many stored results are forwarded to `upstream` and how many not yet. */
+int store_forward_count(store *s, const char *upstream, int *done, int *todo, char *why);
+
 #endif

@@ -94,6 +94,16 @@ struct store_ops {
                            const char *value, char *why);
     int (*session_opt_get)(store *s, const char *session_id, const char *name, char *value,
                            size_t cap, char *why);
+    /* forwarding to an upstream core, the room's offer (store_*_fwd.c) */
+    int (*session_each)(store *s, int (*fn)(const char *session_id, const char *bank_id,
+                                            const char *exam_id, void *arg),
+                        void *arg, char *why);
+    int (*forward_each)(store *s, const char *upstream, int max,
+                        int (*fn)(const store_result *r, const char *kiosk_name, void *arg),
+                        void *arg, char *why);
+    int (*forward_mark)(store *s, const char *digest, const char *upstream, const char *receipt,
+                        int64_t now_ms, char *why);
+    int (*forward_count)(store *s, const char *upstream, int *done, int *todo, char *why);
 };
 
 /* Every backend's handle starts with this, so store.c can dispatch. */
@@ -487,5 +497,43 @@ int pg_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_
                  int *run, char *why);
 int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
                  char *why);
+
+/* ------------------------------------------------------------------ */
+/* Forwarding and the offer (store_sqlite_fwd.c, store_pg_fwd.c).      */
+
+/* SQL both backends run, parameters spelled P(n) as above. */
+#define STORE_SQL_SESSION_EACH "SELECT id, bank_id, exam_id FROM sessions ORDER BY id"
+/* P(1) the upstream key, '' for every result; P(2) at most so many (-1: all) */
+#define STORE_SQL_FORWARD_EACH(P)                                                         \
+    "SELECT r.session_id, r.exam_id, r.programme, r.exam_kind, r.nip, r.attempt, r.raw,"  \
+    " r.awarded, r.passed, r.digest, r.json, r.sig, r.kiosk, r.received_ms,"             \
+    " COALESCE(k.name, '') FROM results r LEFT JOIN kiosks k ON k.pub = r.kiosk"        \
+    " WHERE " P(1) " = '' OR NOT EXISTS (SELECT 1 FROM forwards f WHERE f.digest ="     \
+    " r.digest AND f.upstream = " P(1) ") ORDER BY r.id LIMIT " P(2)
+#define STORE_SQL_FORWARD_MARK(P)                                                         \
+    "INSERT INTO forwards (digest, upstream, receipt, forwarded_ms) VALUES (" P(1) ", "   \
+    P(2) ", " P(3) ", " P(4) ") ON CONFLICT (digest, upstream) DO NOTHING"
+#define STORE_SQL_FORWARD_COUNT(P)                                                        \
+    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM forwards f WHERE"     \
+    " f.digest = r.digest AND f.upstream = " P(1) ") THEN 1 ELSE 0 END), 0) FROM results r"
+
+int sqlite_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
+                                            const char *exam_id, void *arg),
+                        void *arg, char *why);
+int sqlite_forward_each(store *s, const char *upstream, int max,
+                        int (*fn)(const store_result *r, const char *kiosk_name, void *arg),
+                        void *arg, char *why);
+int sqlite_forward_mark(store *s, const char *digest, const char *upstream, const char *receipt,
+                        int64_t now_ms, char *why);
+int sqlite_forward_count(store *s, const char *upstream, int *done, int *todo, char *why);
+int pg_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
+                                        const char *exam_id, void *arg),
+                    void *arg, char *why);
+int pg_forward_each(store *s, const char *upstream, int max,
+                    int (*fn)(const store_result *r, const char *kiosk_name, void *arg),
+                    void *arg, char *why);
+int pg_forward_mark(store *s, const char *digest, const char *upstream, const char *receipt,
+                    int64_t now_ms, char *why);
+int pg_forward_count(store *s, const char *upstream, int *done, int *todo, char *why);
 
 #endif

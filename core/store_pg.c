@@ -98,6 +98,10 @@ static const char *const STORE_PG_TABLES_4[] = {
     " keep_digest TEXT NOT NULL DEFAULT '', resolved_by TEXT NOT NULL DEFAULT '',"
     " reason TEXT NOT NULL DEFAULT '', resolved_ms BIGINT NOT NULL DEFAULT 0,"
     " PRIMARY KEY (exam_id, nip, attempt))",
+    /* forward.c: results forwarded to an upstream core, with its signed receipt */
+    "CREATE TABLE IF NOT EXISTS forwards(digest TEXT COLLATE \"C\" NOT NULL,"
+    " upstream TEXT COLLATE \"C\" NOT NULL, receipt TEXT NOT NULL, forwarded_ms BIGINT NOT NULL,"
+    " PRIMARY KEY (digest, upstream))",
 };
 
 /* The handle behind s. */
@@ -107,9 +111,10 @@ static pg_store *pg_of(store *s)
 }
 
 /* Checks the version of a store already there, in the schema transaction:
- * 1 for an empty schema (to be created), 2 for an older schema (to be
- * upgraded), 0 for a store this core reads, else -1 with why. */
-static int pg_schema_check(pg_tx *tx, long long *version, char *why)
+ * 0 for an empty schema (to be created), else the version found (below
+ * STORE_PG_VERSION: to be upgraded); -1 with why for a store this core
+ * cannot read. */
+static int pg_schema_check(pg_tx *tx, char *why)
 {
     const char *what = tx->ps->label;
     PGresult *r = pg_run(tx, what, why,
@@ -118,7 +123,7 @@ static int pg_schema_check(pg_tx *tx, long long *version, char *why)
     if (!r) return -1;
     long long tables = pg_num(r, 0, 0), meta = pg_num(r, 0, 1);
     PQclear(r);
-    if (tables == 0) return 1;
+    if (tables == 0) return 0;
     r = meta ? pg_run(tx, what, why, "SELECT value FROM meta WHERE key = $1", "t", STORE_PG_KEY)
              : NULL;
     if (meta && !r) return -1;
@@ -132,8 +137,7 @@ static int pg_schema_check(pg_tx *tx, long long *version, char *why)
     else if (v < 1)
         why_set(why, "%s has a damaged schema version", what);
     else
-        rc = v < STORE_PG_VERSION ? 2 : 0;
-    *version = v;
+        rc = (int)v;
     PQclear(r);
     return rc;
 }
@@ -150,18 +154,23 @@ static int pg_schema(pg_store *ps, char *why)
     int rc = pg_done(pg_run(&tx, ps->label, why,
                             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "t",
                             STORE_PG_KEY));
-    long long v = 0;
-    if (!rc) rc = pg_schema_check(&tx, &v, why);
-    for (size_t i = 0; rc == 1 && i < sizeof STORE_PG_TABLES / sizeof STORE_PG_TABLES[0]; i++)
-        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES[i], ""))) rc = -1;
-    for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_2 / sizeof STORE_PG_TABLES_2[0]; i++)
-        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_2[i], ""))) rc = -1;
-    for (size_t i = 0; rc > 0 && (rc == 1 || v < 3) &&
-                       i < sizeof STORE_PG_TABLES_3 / sizeof STORE_PG_TABLES_3[0]; i++)
-        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_3[i], ""))) rc = -1;
-    for (size_t i = 0; rc > 0 && i < sizeof STORE_PG_TABLES_4 / sizeof STORE_PG_TABLES_4[0]; i++)
-        if (pg_done(pg_run(&tx, ps->label, why, STORE_PG_TABLES_4[i], ""))) rc = -1;
-    if (rc > 0)
+    int v = rc ? -1 : pg_schema_check(&tx, why);
+    rc = v < 0 ? -1 : 0;
+    /* each step brings a store of the versions before it up to its own */
+    static const struct {
+        int below;
+        const char *const *sql;
+        size_t n;
+    } steps[] = {
+        {1, STORE_PG_TABLES, sizeof STORE_PG_TABLES / sizeof STORE_PG_TABLES[0]},
+        {2, STORE_PG_TABLES_2, sizeof STORE_PG_TABLES_2 / sizeof STORE_PG_TABLES_2[0]},
+        {3, STORE_PG_TABLES_3, sizeof STORE_PG_TABLES_3 / sizeof STORE_PG_TABLES_3[0]},
+        {4, STORE_PG_TABLES_4, sizeof STORE_PG_TABLES_4 / sizeof STORE_PG_TABLES_4[0]},
+    };
+    for (size_t k = 0; !rc && k < sizeof steps / sizeof steps[0]; k++)
+        for (size_t i = 0; !rc && v < steps[k].below && i < steps[k].n; i++)
+            if (pg_done(pg_run(&tx, ps->label, why, steps[k].sql[i], ""))) rc = -1;
+    if (!rc && v < STORE_PG_VERSION)
         rc = pg_done(pg_run(&tx, ps->label, why,
                             "INSERT INTO meta (key, value) VALUES ($1, $2)"
                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -512,4 +521,8 @@ const struct store_ops STORE_PG_OPS = {
     .lease_move = pg_lease_move,
     .session_opt_set = pg_session_opt_set,
     .session_opt_get = pg_session_opt_get,
+    .session_each = pg_session_each,
+    .forward_each = pg_forward_each,
+    .forward_mark = pg_forward_mark,
+    .forward_count = pg_forward_count,
 };

@@ -93,7 +93,10 @@ static const char STORE_SQLITE_TABLES_4[] =
     "CREATE TABLE disputes(exam_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " opened_ms INTEGER NOT NULL, keep_digest TEXT NOT NULL DEFAULT '',"
     " resolved_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
-    " resolved_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (exam_id, nip, attempt));";
+    " resolved_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (exam_id, nip, attempt));"
+    /* forward.c: results forwarded to an upstream core, with its signed receipt */
+    "CREATE TABLE forwards(digest TEXT NOT NULL, upstream TEXT NOT NULL, receipt TEXT NOT NULL,"
+    " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));";
 
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
@@ -632,4 +635,8 @@ const struct store_ops STORE_SQLITE_OPS = {
     .lease_move = sqlite_lease_move,
     .session_opt_set = sqlite_session_opt_set,
     .session_opt_get = sqlite_session_opt_get,
+    .session_each = sqlite_session_each,
+    .forward_each = sqlite_forward_each,
+    .forward_mark = sqlite_forward_mark,
+    .forward_count = sqlite_forward_count,
 };

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "export.h"
+#include "fetch.h"
 #include "klog.h"
 #include "secmem.h"
 #include "preview.h"
@@ -34,6 +35,7 @@ typedef struct opts {
     app_config cfg;
     const char *lang, *font, *texts_dir, *export_dir;
     const char *preview_bank, *pass_file, *out_dir;
+    const char *session_id;  /* --session-id: the session to fetch from the core */
     bool windowed;
     int width, height;
     int text_size;   /* --text-size 1..UI_FONT_STEPS (preview) */
@@ -48,6 +50,10 @@ static void usage(FILE *f)
             "             [--state DIR] [--windowed] [--lang id|en] [--font PATH]\n"
             "             [--strings DIR] [--proctor-code-file F] [--size WxH] [--trace FILE]\n"
             "             [--core-key CORE.pub] [--seat LABEL]\n"
+            "       kiosk --core URL --authority AUTH.pub [--session-id ID] [--seat LABEL] ...\n"
+            "                                          the bank and session fetched from the\n"
+            "                                          core (cached in STATE/cache for a sitting\n"
+            "                                          with the core unreachable)\n"
             "       kiosk --export DIR [--state DIR]   copy queued results to DIR (USB stick)\n"
             "       kiosk --preview BANK --passphrase-file F --out DIR [--size WxH] [--lang id|en]\n"
             "             [--text-size 1-%d] [--font PATH] [--strings DIR] [ID...]\n"
@@ -82,7 +88,8 @@ static int parse(int argc, char **argv, opts *o)
                                          "--state", "--lang", "--font", "--strings",
                                          "--proctor-code-file", "--size", "--trace",
                                          "--export", "--core-key", "--preview",
-                                         "--passphrase-file", "--out", "--text-size", "--seat"};
+                                         "--passphrase-file", "--out", "--text-size",
+                                         "--session-id", "--seat"};
     memset(o, 0, sizeof *o);
     o->lang = "id";
     o->font = DEFAULT_FONT;
@@ -132,6 +139,7 @@ static int parse(int argc, char **argv, opts *o)
             o->text_size = (int)size;
             break;
         }
+        case 17: o->session_id = v; break;
         default:
             if (strlen(v) > 32 || text_has_control(v) || !text_utf8_valid(v, strlen(v)))
                 return bad("--seat is one line of at most 32 bytes, not", v);
@@ -147,8 +155,12 @@ static int parse(int argc, char **argv, opts *o)
         return 0;
     }
     if (o->export_dir) return 0;
-    if (!o->cfg.bank_path) return bad("--bank BANK is required", NULL);
-    if (!o->cfg.session_path) return bad("--session SESSION is required", NULL);
+    bool fetch = !o->cfg.bank_path && !o->cfg.session_path && o->cfg.core_url;
+    if (o->session_id && !fetch)
+        return bad("--session-id is for a kiosk that fetches its session from --core, "
+                   "without --bank and --session", NULL);
+    if (!fetch && !o->cfg.bank_path) return bad("--bank BANK is required", NULL);
+    if (!fetch && !o->cfg.session_path) return bad("--session SESSION is required", NULL);
     if (!o->cfg.authority_pub) return bad("--authority AUTH.pub is required", NULL);
     if (access(o->font, R_OK) != 0) return bad("cannot read the font", o->font);
     return 0;
@@ -332,6 +344,20 @@ int main(int argc, char **argv)
     if (getenv("KISI_CRASH_AT")) o.cfg.crash_at = crash_from_env;
     if (o.export_dir) return export_results(&o);
     char why[WHY_SIZE] = "";
+    /* no --bank and --session: the core's files, fetched and checked (cached) */
+    static fetch_result fetched;
+    if (!o.cfg.bank_path) {
+        fetch_config fc = {o.cfg.core_url, o.cfg.authority_pub, o.cfg.state_dir, o.session_id};
+        if (fetch_files(&fc, &fetched, why) != 0) {
+            fprintf(stderr, "kiosk: cannot fetch the session from the core: %s\n", why);
+            return 1;
+        }
+        if (fetched.cached)
+            fprintf(stderr, "kiosk: the core cannot be reached (%s): session %s from the cache\n",
+                    fetched.note, fetched.session_id);
+        o.cfg.bank_path = fetched.bank_path;
+        o.cfg.session_path = fetched.session_path;
+    }
     texts *s = load_strings(&o, why);
     if (!s) {
         fprintf(stderr, "kiosk: cannot load the UI strings: %s\n", why);

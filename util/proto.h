@@ -21,6 +21,10 @@
 #define PROTO_PATH_PROCTOR "/v1/proctor" /* the proctor's page data: .../login, logout, room,
                                             stream, seat, action, report (cookie) */
 #define PROTO_PROCTOR_COOKIE "kisi_proctor" /* the proctor's sign-in cookie: 64 hex */
+#define PROTO_PATH_ROOM_OFFER "/v1/room/offer" /* GET: the sessions a kiosk may fetch */
+#define PROTO_PATH_ROOM_BANK "/v1/room/bank"   /* GET .../<bank id>: the sealed bank's bytes */
+#define PROTO_PATH_ROOM_SESSION "/v1/room/session" /* GET .../<session id>: the session file */
+#define PROTO_PATH_FORWARD "/v1/forward"  /* a result forwarded by a room core, as uploaded */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
@@ -40,6 +44,8 @@
                                   name, lease, jseq and the proctor's screens */
 #define PROTO_COMMAND_VERSION 2 /* a command of the core to one kiosk; 2: the proctor's kinds
                                    with nip, minutes and seat */
+#define PROTO_OFFER_VERSION 1  /* the room's offer (GET /v1/room/offer) */
+#define PROTO_FORWARD_VERSION 1 /* a forwarded result ("version" of POST /v1/forward) */
 
 /* What a kiosk signs to enrol, with the key it enrols: the core's public key
  * and a challenge that core gave (so the request holds for that core, once,

@@ -73,6 +73,12 @@ KISI_TEST_STORE_URL=$PG/kisi_unit "$UNIT" >"$T/unit.out" 2>&1 || {
 passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$T/unit.out" | awk '{s += $1} END {print s + 0}')
 [ "$passed" -ge 26 ] || fail "only $passed store unit tests passed on PostgreSQL"
 ok "store contract and PostgreSQL's own checks: $passed unit tests passed"
+FWD=${KISI_UNIT_DIR:-$BIN/../tests}/test_forward
+[ -x "$FWD" ] || fail "no $FWD: build it with make unit"
+newdb kisi_forward
+KISI_TEST_STORE_URL=$PG/kisi_forward "$FWD" >"$T/fwd.out" 2>&1 || {
+    grep -v '^\[ \(RUN\|      OK\) ' "$T/fwd.out" | tail -n 30; fail "forward unit tests on PostgreSQL"; }
+ok "the forwards table and its schema-4 upgrade on PostgreSQL (test_forward)"
 
 # -- (2) core_http.sh and core_cli.sh with their core on PostgreSQL --------------------
 for s in core_http core_cli; do

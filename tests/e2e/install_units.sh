@@ -181,5 +181,12 @@ sbad() {
 }
 { cat "$T/kiosk.conf"; echo "windowed = yes"; } >"$T/kbad.conf"; sbad "an unknown key" "unknown key 'windowed'"
 grep -v '^bank' "$T/kiosk.conf" >"$T/kbad.conf"; sbad "a missing bank" "bank is missing"
+grep -v '^bank\|^session\|^core' "$T/kiosk.conf" >"$T/kbad.conf"; sbad "no bank, session or core" "bank is missing"
+{ cat "$T/kiosk.conf"; echo "session-id = 0123456789abcdef0123456789abcdef"; } >"$T/kbad.conf"
+sbad "session-id beside bank and session" "session-id is for a kiosk that fetches"
+{ grep -v '^bank\|^session' "$T/kiosk.conf"; echo "session-id = 0123456789abcdef0123456789abcdef"; } >"$T/kfetch.conf"
+KISI_KIOSK_CONF=$T/kfetch.conf sh "$S" --check >"$T/out" 2>"$T/err" || fail "a fetching kiosk: $(cat "$T/err")"
+same "without bank and session the kiosk fetches them from the core" "$(cat "$T/out")" \
+    "/usr/local/bin/kiosk --core http://10.0.0.5:8080 --authority /srv/kisi/authority.pub --seat lab-07 --state /var/lib/kisi-kiosk --lang en --session-id 0123456789abcdef0123456789abcdef"
 { cat "$T/kiosk.conf"; echo "lang = id"; } >"$T/kbad.conf"; sbad "a key twice" "lang given twice"
 done_ok

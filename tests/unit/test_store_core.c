@@ -290,6 +290,7 @@ static void back_to_schema_2(const char *dir)
     raw_sql(dir, "DROP TABLE sessions");
     raw_sql(dir, "DROP TABLE legacy_files");
     raw_sql(dir, "DROP TABLE core_key");
+    raw_sql(dir, "DROP TABLE forwards"); /* schema 4 */
     raw_sql(dir, "CREATE TABLE banks(id TEXT PRIMARY KEY, bank_path TEXT NOT NULL,"
                  " pass_path TEXT NOT NULL)");
     raw_sql(dir, "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL,"

@@ -9,8 +9,14 @@
  * and stats routes; web_dir: the folder of the pages served under /web/;
  * conf (or NULL): the server's limits from the configuration file (see conf.h). */
 struct core_conf;
+/* upstream, upstream_key (or NULL): the core the results are forwarded to, and
+ * the file of its public key. */
 int cmd_serve(const char *db, const char *listen, const char *token_file,
-              const char *web_dir, const struct core_conf *conf);
+              const char *web_dir, const char *upstream, const char *upstream_key,
+              const struct core_conf *conf);
+int cmd_export(const char *db, int argc, char **argv);    /* export DIR */
+/* kiosk approve --all [--name-prefix P] (argv[0] is "--all") */
+int cmd_kiosk_approve_all(const char *db, int argc, char **argv);
 int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F --pub P */
 int cmd_session(const char *db, int argc, char **argv);   /* session add SESSION */
 int cmd_kiosk(const char *db, int argc, char **argv);     /* kiosk list|approve ID|revoke ID */

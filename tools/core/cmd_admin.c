@@ -158,8 +158,11 @@ static int print_core_key(const char *db)
 
 int cmd_kiosk(const char *db, int argc, char **argv)
 {
-    static const char use[] = "kiosk list | kiosk approve CODE | kiosk revoke CODE | kiosk core-key";
+    static const char use[] = "kiosk list | kiosk approve CODE | kiosk approve --all "
+                              "[--name-prefix P] | kiosk revoke CODE | kiosk core-key";
     const char *state = NULL;
+    if (argc >= 2 && strcmp(argv[0], "approve") == 0 && strcmp(argv[1], "--all") == 0)
+        return cmd_kiosk_approve_all(db, argc - 1, argv + 1);
     if (argc == 1 && strcmp(argv[0], "list") == 0) state = "";
     else if (argc == 1 && strcmp(argv[0], "core-key") == 0) return print_core_key(db);
     else if (argc == 2 && strcmp(argv[0], "approve") == 0) state = "approved";

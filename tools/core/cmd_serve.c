@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "cmd.h"
 #include "conf.h"
+#include "forward.h"
+#include "hex.h"
 #include "http.h"
 #include "log.h"
 #include "num.h"
@@ -69,11 +71,44 @@ static int read_limits(const core_conf *conf, http_config *cfg)
     return 0;
 }
 
+/* Reads the upstream core's public key (64 hex digits, as `core kiosk
+ * core-key` prints it) from path into pub; 0, or 1 after saying why. */
+static int read_upstream_key(const char *path, char pub[65])
+{
+    char why[WHY_SIZE] = "", *text = NULL;
+    size_t len = 0;
+    if (bank_file_read(path, 256, &text, &len, why) != BANK_OK)
+        return cmd_fail("--upstream-key %s", why);
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = 0;
+    bool ok = len == 64 && hex_valid(text, 64);
+    if (ok) memcpy(pub, text, 65);
+    free(text);
+    if (!ok)
+        return cmd_fail("--upstream-key %.200s: not a core key (64 hex digits, as `core kiosk "
+                        "core-key` prints it on the upstream core)", path);
+    return 0;
+}
+
+/* Checks --upstream and --upstream-key (they go together) and reads the
+ * key into pub ("" when neither is given); 0, or 1 after saying why. */
+static int upstream_key(const char *upstream, const char *key_file, char pub[65])
+{
+    pub[0] = 0;
+    if (!upstream && !key_file) return 0;
+    if (!upstream || !key_file)
+        return cmd_fail("--upstream URL and --upstream-key FILE go together: the upstream "
+                        "core's key proves its receipts");
+    if (strncmp(upstream, "http://", 7) != 0 && strncmp(upstream, "https://", 8) != 0)
+        return cmd_fail("--upstream must be an http:// or https:// URL, not %.100s", upstream);
+    return read_upstream_key(key_file, pub);
+}
+
 int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir,
-              const core_conf *conf)
+              const char *upstream, const char *upstream_key_file, const core_conf *conf)
 {
     http_config cfg = {.listen = listen};
-    if (read_limits(conf, &cfg)) return 1;
+    char up_pub[65];
+    if (read_limits(conf, &cfg) || upstream_key(upstream, upstream_key_file, up_pub)) return 1;
     /* block the stop signals before any thread starts, so that every
      * server thread inherits the mask and only sigwait below sees them */
     sigset_t stop;
@@ -100,12 +135,22 @@ int cmd_serve(const char *db, const char *listen, const char *token_file, const 
         secret_free(token, tlen);
         return cmd_fail("%s", why);
     }
+    forward_config fc = {upstream, up_pub, 0};
+    forward *fwd = up_pub[0] ? forward_start(env.st, &fc, why) : NULL;
+    if (up_pub[0] && !fwd) {
+        http_stop(h);
+        cmd_close(&env);
+        secret_free(token, tlen);
+        return cmd_fail("%s", why);
+    }
     char shown[512];
     printf("core listening on %s (db %s)\n", http_url(h), cmd_db_shown(db, shown, sizeof shown));
+    if (fwd) printf("forwarding the results to %s\n", upstream);
     fflush(stdout);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0) {
     }
+    forward_stop(fwd);
     http_stop(h);
     cmd_close(&env);
     secret_free(token, tlen);

@@ -18,6 +18,7 @@
 static const char usage_text[] =
     "usage: core [--config FILE] [--db URL] [--key-file FILE] [--listen HOST:PORT]\n"
     "            [--operator-token-file F] [--web-dir DIR]     serve HTTP\n"
+    "            [--upstream URL --upstream-key CORE.pub]   and forward the results\n"
     "       core [--config FILE] [--db URL] [--key-file FILE] COMMAND ARGS...\n"
     "commands:\n"
     "  bank add BANK --passphrase-file F --pub AUTHORITY.pub\n"
@@ -26,10 +27,13 @@ static const char usage_text[] =
     "                                 seats of the session wait for the proctor to\n"
     "                                 authorise the start (SESSION: its file or id)\n"
     "  kiosk list | kiosk approve CODE | kiosk revoke CODE\n"
+    "  kiosk approve --all [--name-prefix P]\n"
+    "                                 every pending kiosk (whose name starts with P)\n"
     "                                 CODE: the approval code a kiosk shows (XXXX-XXXX),\n"
     "                                 or 8+ hex digits of its key\n"
     "  kiosk core-key                 the core's public key, for kiosk --core-key\n"
     "  import DIR                     every NAME.json with its NAME.sig\n"
+    "  export DIR                     every stored result as NAME.json + NAME.sig (for import)\n"
     "  history --exam ID              FORMS.jsonl for `bank session --history`\n"
     "  results [--session ID]         what arrived, from which kiosk, what was refused and why\n"
     "  cohort add DEF.json ROSTER.csv\n"
@@ -44,6 +48,8 @@ static const char usage_text[] =
     "(required with PostgreSQL: the same file on every core); --data DIR, no longer needed,\n"
     "means --key-file DIR/core.key\n"
     "--web-dir DIR: the pages for people (default " DEFAULT_WEB ")\n"
+    "--upstream URL: forward every stored result, once, to that core (a central one);\n"
+    "--upstream-key FILE: its public key (`core kiosk core-key` there), checks its receipts\n"
     "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file,\n"
     "web-dir, and the server's limits: max-connections, max-connections-per-address,\n"
     "request-timeout, idle-timeout, listen-backlog); the command line wins over the file\n";
@@ -57,7 +63,7 @@ static const struct {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
-    {"stats", cmd_stats},
+    {"stats", cmd_stats},     {"export", cmd_export},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
@@ -89,7 +95,7 @@ static int take_opt(int argc, char **argv, int *i, const char *name, const char 
 int main(int argc, char **argv)
 {
     const char *db = NULL, *data = NULL, *key = NULL, *listen = NULL, *token = NULL,
-               *config = NULL, *web = NULL;
+               *config = NULL, *web = NULL, *upstream = NULL, *upkey = NULL;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
     if (!rest) return cmd_fail("out of memory");
@@ -102,6 +108,8 @@ int main(int argc, char **argv)
         if (t == 0) t = take_opt(argc, argv, &i, "--operator-token-file", &token);
         if (t == 0) t = take_opt(argc, argv, &i, "--config", &config);
         if (t == 0) t = take_opt(argc, argv, &i, "--web-dir", &web);
+        if (t == 0) t = take_opt(argc, argv, &i, "--upstream", &upstream);
+        if (t == 0) t = take_opt(argc, argv, &i, "--upstream-key", &upkey);
         if (t < 0) {
             free(rest);
             return 2;
@@ -134,10 +142,11 @@ int main(int argc, char **argv)
     int rc = 2;
     if (nrest == 0) {
         rc = cmd_serve(db, listen ? listen : DEFAULT_LISTEN, token, web ? web : DEFAULT_WEB,
-                       &conf);
-    } else if (listen || token || web) {
+                       upstream, upkey, &conf);
+    } else if (listen || token || web || upstream || upkey) {
         fprintf(stderr, "core: %s is for the server, not for '%.40s'\n",
-                listen ? "--listen" : token ? "--operator-token-file" : "--web-dir", rest[0]);
+                listen ? "--listen" : token ? "--operator-token-file" : web ? "--web-dir"
+                : upstream ? "--upstream" : "--upstream-key", rest[0]);
     } else if (rest[0][0] == '-') {
         fprintf(stderr, "core: unknown option %.60s (core --help lists them)\n", rest[0]);
     } else {

@@ -1,0 +1,42 @@
+/* fetch.h -- a kiosk started from a core alone: the offered bank and session downloaded, checked, cached in STATE/cache. */
+#ifndef KISI_FETCH_H
+#define KISI_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "why.h"
+
+#define FETCH_OFFER_MAX ((size_t)256 << 10)   /* bytes of the core's offer read at most */
+#define FETCH_BANK_MAX ((size_t)256 << 20)    /* of a bank (the core keeps no larger one) */
+#define FETCH_SESSION_MAX ((size_t)64 << 20)  /* of a session */
+#define FETCH_DIR "cache"                     /* in the state folder */
+
+typedef struct fetch_config {
+    const char *core_url;      /* "http://HOST:PORT" */
+    const char *authority_pub; /* the authority's public key file the bank's seal must verify with */
+    const char *state_dir;
+    const char *session_id;    /* the session to sit (--session-id); NULL: the only one offered */
+} fetch_config;
+
+typedef struct fetch_result {
+    char bank_path[4096], session_path[4096]; /* the cached files the kiosk opens */
+    char session_id[33];
+    bool cached;           /* the core did not answer: the files come from the cache */
+    char note[WHY_SIZE];   /* why the cache was used ("" when fetched) */
+} fetch_result;
+
+/* Asks the core at c->core_url for the sessions it offers, picks c->session_id
+ * (or the only one), downloads its bank and session file (at most
+ * FETCH_BANK_MAX and FETCH_SESSION_MAX bytes), checks them -- the bank's id
+ * and its seal against c->authority_pub, the session's id and that it belongs
+ * to the bank (its MAC is checked when the token opens it) -- and caches them
+ * in STATE/cache (0700) as BANKID.bank and SESSIONID.session, each written
+ * whole (temporary file, fsync, rename, 0600), with `current` naming the
+ * session. When the core cannot be reached, the cached files of c->session_id
+ * (or of `current`) are checked the same way and used instead. Fills *out;
+ * 0, or -1 with a one-line why (a download that does not verify is refused,
+ * the cache left as it was). Never prints. */
+int fetch_files(const fetch_config *c, fetch_result *out, char *why);
+
+#endif
