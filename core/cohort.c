@@ -121,7 +121,11 @@ static int kiosk_score(store *st, json_t *exam, recap_input *in, int *score, boo
         in->read_aloud |= acc.read_aloud;
         if (acc.extra_minutes > in->extra_minutes) in->extra_minutes = acc.extra_minutes;
     }
-    if (disputes > 0) in->disputed |= bit;
+    if (disputes > 0) {  /* not even a score imported for the exam stands in */
+        in->disputed |= bit;
+        if (score) *score = RECAP_NONE;
+        if (passed) *passed = false;
+    }
     return found < 0 ? -1 : 0;
 }
 
