@@ -139,6 +139,8 @@ typedef struct app_config {
      * wiped ("item", "items", "token", "pin", "code"), before it is freed. NULL = none */
     void (*wiped)(const char *what, const void *p, size_t n);
     const char *seat;                 /* the seat label the room shows (--seat); NULL = "" */
+    int lease_wait_ms;                /* longest wait for the core's lease answer; 0 =
+                                         KLEASE_WAIT_MS (tests on a slow machine: longer) */
 } app_config;
 
 typedef struct app app;

@@ -25,7 +25,8 @@ void app_lease_ask(app *a, bool resume)
     int attempt = bank_session_attempt(a->s, a->nip);
     a->lease = attempt < 1 ? NULL
                : klease_start(a->cfg.core_url, a->cfg.state_dir, a->cfg.core_key, a->signer,
-                              bank_session_id(a->s), a->nip, attempt, a->cfg.seat, 0, why);
+                              bank_session_id(a->s), a->nip, attempt, a->cfg.seat,
+                              a->cfg.lease_wait_ms, why);
     if (!a->lease) {
         klog_event(a->log, "lease-offline", "NIP %s: cannot ask the core: %s", a->nip,
                    attempt < 1 ? "no attempt number" : why);

@@ -12,8 +12,7 @@
 #include <unistd.h>
 
 #include "app_internal.h"
-#include "http.h"
-#include "ingest.h"
+#include "core_fx.h"
 #include "lease.h"
 #include "room.h"
 
@@ -33,14 +32,7 @@ static void core_up(core_fx *k, const char *dir)
     if (!k->st) fail_msg("store_open: %s", why);
     k->c = core_ctx_new(k->st, fx_path(dir, "core.key"), why);
     if (!k->c) fail_msg("core_ctx_new: %s", why);
-    int base = 20000 + (int)(getpid() % 20000);
-    for (int port = base; !k->h && port < base + 200; port++) {
-        char listen[32];
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen};
-        k->h = http_start(k->c, &cfg, why);
-    }
-    if (!k->h) fail_msg("http_start: %s", why);
+    k->h = cfx_serve(k->c);
     snprintf(k->url, sizeof k->url, "%s", http_url(k->h));
 }
 
@@ -52,27 +44,25 @@ static void core_down(core_fx *k)
 }
 
 /* A kiosk app on the room's bank and session with its own state folder
- * `name`, at seat, talking to url; its key enrolled and approved at the
- * core k (when given) and the core's key pinned. */
-static app *kiosk_at(room *r, core_fx *k, const char *url, const char *name, const char *seat)
+ * `name` (its path into state, which must outlive the app), at seat,
+ * talking to url; its key enrolled and approved at the core k (when given)
+ * and the core's key pinned. */
+static app *kiosk_at(room *r, core_fx *k, const char *url, const char *name, const char *seat,
+                     char state[4200])
 {
-    char why[WHY_SIZE] = "", state[4200], path[4400];
-    snprintf(state, sizeof state, "%s", fx_path(r->dir, name));
+    char why[WHY_SIZE] = "", path[4400];
+    snprintf(state, 4200, "%s", fx_path(r->dir, name));
     app_config cfg = r->cfg;
     cfg.state_dir = state;
     cfg.core_url = url;
     cfg.seat = seat;
+    cfg.lease_wait_ms = 120000;  /* a slow machine waits, never starts offline */
     if (k) {
         /* the kiosk key as the kiosk will open it, made now; the core's key pinned */
         snprintf(path, sizeof path, "mkdir -p '%s'", state);
         assert_int_equal(system(path), 0);
-        snprintf(path, sizeof path, "%s/kiosk", state);
-        bank_err e = BANK_OK;
-        bank_signer *s = bank_signer_open(path, &e, why);
-        if (!s) fail_msg("kiosk key: %s", why);
-        if (core_kiosk_enrol(k->c, bank_signer_pub(s), seat, 1, why) ||
-            store_kiosk_set(k->st, bank_signer_pub(s), "approved", why))
-            fail_msg("kiosk: %s", why);
+        bank_signer *s = cfx_key(state, "kiosk");
+        cfx_approve(k->c, k->st, bank_signer_pub(s), seat);
         bank_signer_free(s);
         char line[80];
         snprintf(line, sizeof line, "%s\n", core_signer_pub(core_ctx_signer(k->c)));
@@ -129,7 +119,8 @@ static void test_seat_lease_second_seat_is_refused_naming_the_first(void **state
     room *r = *state;
     core_fx k = {0};
     core_up(&k, r->dir);
-    app *a1 = kiosk_at(r, &k, k.url, "k1", "A03");
+    char s1[4200], s2[4200];
+    app *a1 = kiosk_at(r, &k, k.url, "k1", "A03", s1);
     const app_view *v = sign_in(a1, r, 0);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
     assert_string_equal(a1->lease_state, "held");
@@ -141,7 +132,7 @@ static void test_seat_lease_second_seat_is_refused_naming_the_first(void **state
     /* the same NIP on a second seat: refused, named, the seat back to identification */
     char why[WHY_SIZE] = "";
     assert_int_equal(lease_authorise_set(k.st, bank_session_id(a1->s), true, why), 0);
-    app *a2 = kiosk_at(r, &k, k.url, "k2", "B07");
+    app *a2 = kiosk_at(r, &k, k.url, "k2", "B07", s2);
     v = sign_in(a2, r, 0);
     assert_int_equal(v->scr, SCR_IDENTIFY);
     assert_string_equal(v->msg, "lease.refused");
@@ -162,7 +153,8 @@ static void test_seat_lease_without_the_core_starts_and_says_so(void **state)
 {
     room *r = *state;
     /* nothing listens there: the kiosk waits its few seconds at most, then starts */
-    app *a = kiosk_at(r, NULL, "http://127.0.0.1:9", "k3", "C01");
+    char s3[4200];
+    app *a = kiosk_at(r, NULL, "http://127.0.0.1:9", "k3", "C01", s3);
     const app_view *v = sign_in(a, r, 2);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
     assert_string_equal(a->lease_state, "offline");
