@@ -61,6 +61,8 @@ struct app {
     char lease_holder[PROTO_LEASE_SEAT_MAX + 1]; /* the seat holding it, when refused */
     char lease_nip[19];        /* the NIP refused */
     bool authorise;            /* the core says: the proctor authorises the start */
+    long long lease_replica;   /* journal events of the attempt the core holds (a seat the
+                                  participant was moved to resumes from them) */
 };
 
 int64_t app_now(const app *a);

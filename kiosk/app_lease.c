@@ -18,6 +18,7 @@ void app_lease_ask(app *a, bool resume)
     a->lease_resume = resume;
     a->lease_state[0] = a->lease_note[0] = a->lease_holder[0] = 0;
     a->authorise = false;
+    a->lease_replica = 0;
     if (!a->cfg.core_url) {  /* a kiosk on its own: no room to ask */
         go_on(a);
         return;
@@ -65,6 +66,7 @@ bool app_lease_wait(app *a)
     snprintf(a->lease_state, sizeof a->lease_state, "%s", held ? "held" : "offline");
     snprintf(a->lease_note, sizeof a->lease_note, "{\"state\":\"%s\"}", a->lease_state);
     a->authorise = held && ans.authorise;
+    a->lease_replica = held ? ans.replica : 0;
     if (!held && !a->lease_resume) exam_note_incident(a, "started-offline");
     go_on(a);
     return true;

@@ -1361,13 +1361,21 @@ static void test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results(
     store *s = open_in(&dir);
     store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
     assert_int_equal(store_refusal_put(s, &r, why), 0);
+    /* a rival an earlier core kept as evidence: disputed from the upgrade on */
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
     store_close(s);
     back_to_schema_3(dir);
     s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
     assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
-    assert_string_equal(out, "refused malformed s1 199202 1 1 -|");
+    assert_string_equal(out, "stored - s1 199001 1 1 -|evidence conflict s1 199001 1 1 -|"
+                             "refused malformed s1 199202 1 1 -|");
+    int awarded = 0, disputes = 0;
+    bool passed = false;
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, NULL, why), 0);
+    assert_int_equal(disputes, 1);
     store_lease h;
     assert_int_equal(store_lease_take(s, "s1", NIP_B, 1, KEY_3, "A01", 1, &h, why), 1);
     assert_int_equal(store_session_opt_set(s, "s1", "authorise-start", "on", why), 0);
