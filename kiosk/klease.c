@@ -157,9 +157,9 @@ static void *run(void *arg)
     long status = ask_once(l, seq, a.why);
     if (status > 0 && (status != 200 || l->over)) {
         json_t *o = json_loadb(l->buf, l->len, 0, NULL);
+        const char *err = json_string_value(json_object_get(o, "error"));
         why_set(a.why, "the core answered HTTP %ld %.60s", status,
-                l->over ? "(too long)" : json_string_value(json_object_get(o, "error"))
-                                         ? json_string_value(json_object_get(o, "error")) : "");
+                l->over ? "(too long)" : err ? err : "");
         json_decref(o);
     } else if (status == 200) {
         if (corekey_read(l->key_path, core, a.why) != 1)
