@@ -93,6 +93,7 @@ int klease_check(const char *json, size_t len, const char *core_pub, const char 
     return rc;
 }
 
+/* Keeps up to ANSWER_MAX bytes of the answer; more marks it too long. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
     klease *l = arg;
@@ -148,6 +149,7 @@ static long ask_once(klease *l, long long seq, char *why)
     return status;
 }
 
+/* The thread: one request, its answer checked, the outcome left for klease_poll. */
 static void *run(void *arg)
 {
     klease *l = arg;

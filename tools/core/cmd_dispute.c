@@ -51,6 +51,7 @@ static int print_dispute(const store_dispute *d, void *arg)
     return 0;
 }
 
+/* `dispute list [--exam ID]`: exam "" for every exam. */
 static int dispute_list(const char *db, const char *exam)
 {
     cmd_env env;
@@ -67,6 +68,7 @@ static int dispute_list(const char *db, const char *exam)
     return 0;
 }
 
+/* `dispute resolve EXAM NIP ATTEMPT --keep P --by N --reason T` (argv after "resolve"). */
 static int dispute_resolve(const char *db, int argc, char **argv)
 {
     static const char use[] =
