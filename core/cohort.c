@@ -103,8 +103,9 @@ static int merge_aspects(const char *nip, const char *row_json, void *arg)
 }
 
 /* Takes nip's best score at exam (a string of the definition, or absent)
- * into *score and *passed when the core holds one, and marks the exam
- * disputed (bit) when a rival record of an attempt was kept. */
+ * into *score and *passed when the core holds one; when an attempt of it
+ * is disputed (two different records, not yet resolved) it takes none and
+ * marks the exam disputed (bit): the recap says so instead of a score. */
 static int kiosk_score(store *st, json_t *exam, recap_input *in, int *score, bool *passed,
                        unsigned bit, char *why)
 {
@@ -114,13 +115,17 @@ static int kiosk_score(store *st, json_t *exam, recap_input *in, int *score, boo
     if (!json_is_string(exam)) return 0;
     int found =
         store_best(st, json_string_value(exam), in->nip, &awarded, &pass, &disputes, &acc, why);
-    if (found == 1) {
+    if (found == 1 && disputes == 0) {
         if (score) *score = awarded;
         if (passed) *passed = pass;
         in->read_aloud |= acc.read_aloud;
         if (acc.extra_minutes > in->extra_minutes) in->extra_minutes = acc.extra_minutes;
     }
-    if (disputes > 0) in->disputed |= bit;
+    if (disputes > 0) {  /* not even a score imported for the exam stands in */
+        in->disputed |= bit;
+        if (score) *score = RECAP_NONE;
+        if (passed) *passed = false;
+    }
     return found < 0 ? -1 : 0;
 }
 

@@ -419,8 +419,8 @@ static void ingest(core_ctx *c, const char *result, size_t len, const char *pub,
     else if (put == STORE_SAME) set(out, 200, "duplicate", "already have it");
     else if (put == STORE_TOO_MANY) too_many(c, &r, max, out);
     else if (put == STORE_CONFLICT)
-        set(out, 409, "conflict", "another result holds attempt %d of %s for %s; kept as evidence",
-            r.attempt, r.exam, r.nip);
+        set(out, 409, "conflict", "another result holds attempt %d of %s for %s; both kept, the "
+            "attempt is disputed until the operator resolves it", r.attempt, r.exam, r.nip);
     else set(out, 500, "server-error", "%s", why[0] ? why : "out of memory");
     if (put == STORE_NEW || put == STORE_CONFLICT)
         core_log(put == STORE_NEW ? CORE_LOG_INFO : CORE_LOG_WARNING,

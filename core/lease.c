@@ -83,6 +83,7 @@ int lease_authorise_get(store *st, const char *session, bool *on, char *why)
     return rc < 0 ? -1 : 0;
 }
 
+/* Sets the status, code and reason of a. */
 static void answer_set(lease_answer *a, int status, const char *code, const char *fmt, ...)
 {
     va_list ap;

@@ -125,6 +125,26 @@ static bool invalid_input(const recap_input *in, recap_row *out)
     return false;
 }
 
+/* An exam with an attempt of two different records not yet resolved: no
+ * outcome until the operator keeps one (`core dispute resolve`). */
+static bool disputed_input(const recap_input *in, recap_row *out)
+{
+    static const struct { unsigned bit; const char *name; } exams[] = {
+        {RECAP_DISPUTED_SELF_PACED, "self_paced"},
+        {RECAP_DISPUTED_DISTANCE, "distance"},
+        {RECAP_DISPUTED_RPL, "rpl"},
+    };
+    char names[64] = "";
+    for (size_t i = 0; i < sizeof exams / sizeof exams[0]; i++)
+        if (in->disputed & exams[i].bit)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     names[0] ? ", " : "", exams[i].name);
+    if (!names[0]) return false;
+    decide(out, RECAP_INCOMPLETE, "incomplete: disputed %s (two different results of one "
+           "attempt): left out until core dispute resolve keeps one", names);
+    return true;
+}
+
 /* A needed score that is missing (behaviour_institution is missing only
  * when no trophies stand in for it): writes the rule, naming every missing
  * column that fits ("... and 2 more" for the rest), and returns true. */
@@ -252,6 +272,7 @@ void recap_compute(const recap_input *in, recap_row *out)
                                      50L * out->actualisation + 15L * out->pktbt,
                                  100);
 
+    if (disputed_input(in, out)) return;
     if (in->rpl_exempt) {
         decide(out, RECAP_EXEMPT, "exempt: passed the RPL pre-test: certificate without training");
         return;

@@ -22,8 +22,9 @@ typedef struct recap_input {
     int absent_sessions, absent_jp, absent_days;  /* RECAP_NONE = 0 */
     int trophies;                /* RECAP_NONE when not given */
     bool rpl_exempt;             /* passed the RPL pre-test: certificate without training */
-    unsigned disputed;           /* RECAP_DISPUTED_* of the exams at which another record
-                                    rivals a stored attempt (a 409 conflict, kept as evidence) */
+    unsigned disputed;           /* RECAP_DISPUTED_* of the exams with an attempt of two
+                                    different records not yet resolved (its score left out:
+                                    the outcome is incomplete until core dispute resolve) */
     bool read_aloud;             /* accommodations of the kiosk results: read aloud at an exam, */
     int extra_minutes;           /* and the most extra minutes the roster granted */
 } recap_input;

@@ -69,9 +69,9 @@ int recap_aspects_from_json(recap_input *in, const char *row_json, char *why);
  * Run 0 is a preview: "run" is null and "preview" true. Scores are
  * integers in hundredths, null when RECAP_NONE (and so is the band); the
  * two academic exam scores are the ones used; "disputed" names the exams
- * ("self_paced", "distance", "rpl") at which a rival record of a stored
- * attempt was kept as evidence, and the summary counts the participants
- * with any. rows[i] is the recap_compute() of in[i]; both borrowed.
+ * ("self_paced", "distance", "rpl") with an attempt of two different
+ * records not yet resolved (its score left out: null), and the summary
+ * counts the participants with any. rows[i] is the recap_compute() of in[i]; both borrowed.
  * Returns a string the caller frees with free(); NULL on ENOMEM or when
  * a text is not valid UTF-8. */
 char *recap_json(const char *cohort_id, int run, const recap_input *in, const recap_row *rows,

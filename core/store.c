@@ -542,3 +542,54 @@ int store_session_opt_get(store *s, const char *session_id, const char *name, ch
     if (cap) value[0] = 0;
     return s->ops->session_opt_get(s, session_id, name, value, cap, why);
 }
+
+int store_dispute_choice(const char *exam_id, const char *nip, int attempt, const char *prefix,
+                         size_t disputes, size_t matches, char *why)
+{
+    if (disputes != 1)
+        return why_set(why, "attempt %d of %s for %s is not disputed", attempt, exam_id, nip);
+    if (matches == 0)
+        return why_set(why, "no record of attempt %d of %s for %s starts with %s", attempt,
+                       exam_id, nip, prefix);
+    if (matches > 1)
+        return why_set(why, "%zu records of the attempt start with %s: give more digits", matches,
+                       prefix);
+    return 0;
+}
+
+int store_dispute_each(store *s, const char *exam_id,
+                       int (*fn)(const store_dispute *d, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "disputes", fn ? "" : NULL);
+    return s->ops->dispute_each(s, exam_id ? exam_id : "", fn, arg, why);
+}
+
+int store_dispute_records(store *s, const char *exam_id, const char *nip, int attempt,
+                          int (*fn)(const store_dispute_record *r, void *arg), void *arg,
+                          char *why)
+{
+    STORE_CHECK(s, "disputed records", exam_id, nip, fn ? "" : NULL);
+    return s->ops->dispute_records(s, exam_id, nip, attempt, fn, arg, why);
+}
+
+int store_dispute_resolve(store *s, const char *exam_id, const char *nip, int attempt,
+                          const char *prefix, const char *by, const char *reason, int64_t now_ms,
+                          char *kept, char *why)
+{
+    STORE_CHECK(s, "dispute", exam_id, nip, prefix, by, reason, kept);
+    size_t n = strlen(prefix);
+    bool hex = n >= 8 && n <= 64;
+    for (size_t i = 0; hex && i < n; i++) hex = isxdigit((unsigned char)prefix[i]) && !isupper((unsigned char)prefix[i]);
+    if (!hex) {
+        why_set(why, "keep a record by 8 to 64 lower-case hex digits of its digest, not \"%.70s\"",
+                prefix);
+        return -1;
+    }
+    if (!*by || !*reason || !store_lease_text(by, 200) || !store_lease_text(reason, 200)) {
+        why_set(why, "say who chooses and why: one line each, 1 to 200 bytes");
+        return -1;
+    }
+    kept[0] = 0;
+    return s->ops->dispute_resolve(s, exam_id, nip, attempt, prefix, by, reason, now_ms, kept,
+                                   why);
+}

@@ -115,7 +115,8 @@ typedef enum store_put {
 /* Stores a result exactly once per (exam, nip, attempt): STORE_NEW when
  * stored, STORE_SAME when the same digest is already there, STORE_CONFLICT
  * when another result holds that attempt (the new one is then kept as
- * evidence, never replacing the first), STORE_TOO_MANY when a new attempt
+ * evidence, never replacing the first, and the attempt is disputed: see
+ * store_dispute_each), STORE_TOO_MANY when a new attempt
  * would go beyond r->max_attempts (counted in the same transaction: two
  * uploads at once cannot both take the last attempt). -1 on error. Results
  * put from several threads at once may share one commit. */
@@ -152,10 +153,11 @@ typedef struct store_acc {
     int extra_minutes;
 } store_acc;
 
-/* Best awarded score and passed flag of nip at exam_id, how many rival
- * records of its stored attempts are kept as evidence (*disputes, may be
- * NULL), and the accommodations its results record (*acc, may be NULL);
- * 1 found, 0 none. */
+/* Best awarded score and passed flag of nip at exam_id among the records
+ * that count (an attempt with an open dispute is left out; a resolved one
+ * counts the record the operator kept), how many of its attempts are
+ * disputed still (*disputes, may be NULL), and the accommodations those
+ * records hold (*acc, may be NULL); 1 found, 0 none. */
 int store_best(store *s, const char *exam_id, const char *nip, int *awarded, bool *passed,
                int *disputes, store_acc *acc, char *why);
 
@@ -260,6 +262,44 @@ int store_lease_drop(store *s, const char *session_id, const char *nip, int atte
  * whichever kiosk next asks from seat when kiosk is ""; *n counts them. */
 int store_lease_move(store *s, const char *session_id, const char *nip, const char *kiosk,
                      const char *seat, int64_t now_ms, int *n, char *why);
+/* Disputed attempts: two different records of one (exam, nip, attempt)
+ * reached the core (the stored one and evidence; store_result_put opens the
+ * dispute when it keeps the second). Neither counts until the operator
+ * keeps one (store_dispute_resolve). */
+typedef struct store_dispute {
+    const char *exam_id, *nip;
+    int attempt;
+    int64_t opened_ms;       /* when the second record arrived */
+    const char *keep_digest; /* "" while open; else the record kept */
+    const char *by, *reason; /* who chose it and why ("" while open) */
+    int64_t resolved_ms;     /* 0 while open */
+} store_dispute;
+
+/* One record of a disputed attempt. */
+typedef struct store_dispute_record {
+    const char *state;       /* "stored" (arrived first) or "evidence" */
+    const char *digest, *kiosk, *session_id;
+    int64_t received_ms;
+    int awarded;
+    bool passed;
+} store_dispute_record;
+
+/* Calls fn for every dispute of exam_id ("" or NULL: of every exam),
+ * ordered by exam, NIP and attempt. */
+int store_dispute_each(store *s, const char *exam_id,
+                       int (*fn)(const store_dispute *d, void *arg), void *arg, char *why);
+/* Calls fn for every record of (exam_id, nip, attempt), oldest first. */
+int store_dispute_records(store *s, const char *exam_id, const char *nip, int attempt,
+                          int (*fn)(const store_dispute_record *r, void *arg), void *arg,
+                          char *why);
+/* Resolves the dispute of (exam_id, nip, attempt): keeps the one record
+ * whose digest starts with `prefix` (hex), recording `by`, `reason` and
+ * now_ms; its digest into kept (65 bytes). 0, or -1 with why (no such
+ * dispute, no record or several start with prefix). */
+int store_dispute_resolve(store *s, const char *exam_id, const char *nip, int attempt,
+                          const char *prefix, const char *by, const char *reason, int64_t now_ms,
+                          char *kept, char *why);
+
 /* A session option `name` (an id) set to `value` (text), replacing it. */
 int store_session_opt_set(store *s, const char *session_id, const char *name, const char *value,
                           char *why);

@@ -104,6 +104,14 @@ struct store_ops {
     int (*forward_mark)(store *s, const char *digest, const char *upstream, const char *receipt,
                         int64_t now_ms, char *why);
     int (*forward_count)(store *s, const char *upstream, int *done, int *todo, char *why);
+    int (*dispute_each)(store *s, const char *exam_id,
+                        int (*fn)(const store_dispute *d, void *arg), void *arg, char *why);
+    int (*dispute_records)(store *s, const char *exam_id, const char *nip, int attempt,
+                           int (*fn)(const store_dispute_record *r, void *arg), void *arg,
+                           char *why);
+    int (*dispute_resolve)(store *s, const char *exam_id, const char *nip, int attempt,
+                           const char *prefix, const char *by, const char *reason,
+                           int64_t now_ms, char *kept, char *why);
 };
 
 /* Every backend's handle starts with this, so store.c can dispatch. */
@@ -277,14 +285,17 @@ void sqlite_rows_free(sqlite_rows *rows);
     P(2) ", " P(3) ", received_ms, " P(4) ", 1 FROM pending WHERE kiosk = " P(1)          \
     " ON CONFLICT (digest, code) DO UPDATE SET last_ms = excluded.last_ms,"               \
     " reason = excluded.reason, times = refusals.times + 1"
-/* The best score of exam E and NIP N, and the rival records kept as evidence. */
+/* The best score of exam E and NIP N among the records counted (an open
+ * dispute's attempt left out, a resolved one's kept record in), and the
+ * disputes still open. */
 /* A(k): the backend's integer of the result record's accommodations.k (true = 1, a
  * number as it is, absent = NULL); the SQL of store_best(). */
 #define STORE_SQL_BEST(E, N, A)                                                           \
     "SELECT COUNT(*), COALESCE(MAX(awarded), 0), COALESCE(MAX(passed), 0),"               \
-    " (SELECT COUNT(*) FROM evidence WHERE exam_id = " E " AND nip = " N "),"             \
+    " (SELECT COUNT(*) FROM disputes WHERE exam_id = " E " AND nip = " N                 \
+    " AND keep_digest = ''),"                                                             \
     " COALESCE(MAX(" A("read_aloud") "), 0), COALESCE(MAX(" A("extra_minutes") "), 0)"   \
-    " FROM results WHERE exam_id = " E " AND nip = " N
+    " FROM " STORE_SQL_COUNTED(E, N)
 #define STORE_SQLITE_ACC(k) "json_extract(json, '$.accommodations." k "')"
 #define STORE_PG_ACC(k)                                                                   \
     "(CASE jsonb_typeof(json::jsonb #> '{accommodations," k "}')"                          \
@@ -332,6 +343,47 @@ void sqlite_rows_free(sqlite_rows *rows);
 #define STORE_SQL_OPT_GET(P)                                                              \
     "SELECT value FROM session_opts WHERE session_id = " P(1) " AND name = " P(2)
 
+/* Disputes: P(1) exam, P(2) nip, P(3) attempt. */
+#define STORE_SQL_DISPUTE_OPEN(P)                                                         \
+    "INSERT INTO disputes (exam_id, nip, attempt, opened_ms) VALUES (" P(1) ", " P(2) ", "  \
+    P(3) ", " P(4) ") ON CONFLICT (exam_id, nip, attempt) DO NOTHING"
+/* P(1) the exam, '' for all */
+#define STORE_SQL_DISPUTE_EACH(P)                                                         \
+    "SELECT exam_id, nip, attempt, opened_ms, keep_digest, resolved_by, reason, resolved_ms" \
+    " FROM disputes WHERE " P(1) " = '' OR exam_id = " P(1) " ORDER BY exam_id, nip, attempt"
+#define STORE_SQL_DISPUTE_RECORDS(P)                                                      \
+    "SELECT state, digest, kiosk, session_id, received_ms, awarded, passed FROM ("        \
+    "SELECT 'stored' AS state, digest, kiosk, session_id, received_ms, awarded, passed,"  \
+    " 0 AS rank FROM results WHERE exam_id = " P(1) " AND nip = " P(2) " AND attempt = "   \
+    P(3) " UNION ALL SELECT 'evidence', digest, kiosk, session_id, received_ms, awarded,"   \
+    " passed, 1 FROM evidence WHERE exam_id = " P(1) " AND nip = " P(2) " AND attempt = "  \
+    P(3) ") r ORDER BY rank, received_ms, digest"
+/* the digests of the attempt's records starting with P(4) */
+#define STORE_SQL_DISPUTE_MATCH(P)                                                        \
+    "SELECT digest FROM results WHERE exam_id = " P(1) " AND nip = " P(2) " AND attempt = " \
+    P(3) " AND substr(digest, 1, length(" P(4) ")) = " P(4) " UNION SELECT digest FROM"     \
+    " evidence WHERE exam_id = " P(1) " AND nip = " P(2) " AND attempt = " P(3)             \
+    " AND substr(digest, 1, length(" P(4) ")) = " P(4)
+#define STORE_SQL_DISPUTE_RESOLVE(P)                                                      \
+    "UPDATE disputes SET keep_digest = " P(4) ", resolved_by = " P(5) ", reason = " P(6)    \
+    ", resolved_ms = " P(7) " WHERE exam_id = " P(1) " AND nip = " P(2) " AND attempt = "   \
+    P(3) " RETURNING 1"
+/* The records a recap counts of exam E and NIP N: an attempt without a
+ * dispute, or the record the operator kept; an open dispute's none. */
+#define STORE_SQL_COUNTED(E, N)                                                           \
+    "(SELECT awarded, passed, json FROM results r WHERE exam_id = " E " AND nip = " N     \
+    " AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.exam_id = r.exam_id AND d.nip ="    \
+    " r.nip AND d.attempt = r.attempt AND d.keep_digest <> r.digest) UNION ALL SELECT"     \
+    " awarded, passed, json FROM evidence v WHERE exam_id = " E " AND nip = " N           \
+    " AND EXISTS (SELECT 1 FROM disputes d WHERE d.exam_id = v.exam_id AND d.nip = v.nip"  \
+    " AND d.attempt = v.attempt AND d.keep_digest = v.digest)) c"
+
+/* The outcome of resolving a dispute, for both backends: `disputes` rows
+ * of the attempt updated, `matches` records starting with prefix. 0 when
+ * both are 1; else -1 with why (the transaction is then rolled back). */
+int store_dispute_choice(const char *exam_id, const char *nip, int attempt, const char *prefix,
+                         size_t disputes, size_t matches, char *why);
+
 int sqlite_lease_take(store *s, const char *session_id, const char *nip, int attempt,
                       const char *kiosk, const char *seat, int64_t now_ms, store_lease *held,
                       char *why);
@@ -345,6 +397,13 @@ int sqlite_session_opt_set(store *s, const char *session_id, const char *name,
                            const char *value, char *why);
 int sqlite_session_opt_get(store *s, const char *session_id, const char *name, char *value,
                            size_t cap, char *why);
+int sqlite_dispute_each(store *s, const char *exam_id,
+                        int (*fn)(const store_dispute *d, void *arg), void *arg, char *why);
+int sqlite_dispute_records(store *s, const char *exam_id, const char *nip, int attempt,
+                           int (*fn)(const store_dispute_record *r, void *arg), void *arg, char *why);
+int sqlite_dispute_resolve(store *s, const char *exam_id, const char *nip, int attempt,
+                           const char *prefix, const char *by, const char *reason, int64_t now_ms,
+                           char *kept, char *why);
 
 /* Reading results back, cohorts, aspects and recap runs (store_sqlite_cohort.c). */
 int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
@@ -460,6 +519,13 @@ int pg_session_opt_set(store *s, const char *session_id, const char *name, const
                        char *why);
 int pg_session_opt_get(store *s, const char *session_id, const char *name, char *value,
                        size_t cap, char *why);
+int pg_dispute_each(store *s, const char *exam_id,
+                    int (*fn)(const store_dispute *d, void *arg), void *arg, char *why);
+int pg_dispute_records(store *s, const char *exam_id, const char *nip, int attempt,
+                       int (*fn)(const store_dispute_record *r, void *arg), void *arg, char *why);
+int pg_dispute_resolve(store *s, const char *exam_id, const char *nip, int attempt,
+                       const char *prefix, const char *by, const char *reason, int64_t now_ms,
+                       char *kept, char *why);
 
 /* Reading results back, cohorts, aspects and recap runs (store_pg_cohort.c). */
 int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,

@@ -10,6 +10,7 @@
 
 #define STORE_PG_VERSION 4 /* schema written and read by this core */
 #define STORE_PG_KEY "kisi-core-schema"
+#define D(n) "$" #n  /* parameter n of the shared SQL (store_int.h) */
 
 /* The tables of store_sqlite.c. Keys and the columns results are ordered
  * by compare byte by byte (COLLATE "C"), as SQLite does, whatever the
@@ -102,6 +103,9 @@ static const char *const STORE_PG_TABLES_4[] = {
     "CREATE TABLE IF NOT EXISTS forwards(digest TEXT COLLATE \"C\" NOT NULL,"
     " upstream TEXT COLLATE \"C\" NOT NULL, receipt TEXT NOT NULL, forwarded_ms BIGINT NOT NULL,"
     " PRIMARY KEY (digest, upstream))",
+    /* rivals kept as evidence by an earlier core are disputes from now on */
+    "INSERT INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
+    " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt ON CONFLICT DO NOTHING",
 };
 
 /* The handle behind s. */
@@ -456,11 +460,15 @@ static int pg_put_locked(pg_tx *tx, const store_result *r, char *why)
     long long count = pg_num(now, 0, 1), highest = pg_num(now, 0, 2);
     PQclear(now);
     if (same) return STORE_SAME;
-    if (held)
+    if (held)  /* kept as evidence; the attempt disputed until the operator chooses */
         return pg_insert_result(tx, "INSERT INTO evidence (" STORE_SQLITE_RESULT_COLS ")"
                                     PG_RESULT_VALUES
                                     " ON CONFLICT (exam_id, nip, attempt, digest) DO NOTHING",
-                                r, why) ? -1 : STORE_CONFLICT;
+                                r, why) ||
+                       pg_done(pg_run(tx, "opening the dispute", why, STORE_SQL_DISPUTE_OPEN(D),
+                                      "ttil", r->exam_id, r->nip, r->attempt, r->received_ms))
+                   ? -1
+                   : STORE_CONFLICT;
     /* the attempt limit, counted under the lock: two uploads at once cannot
      * both take the last attempt */
     if (store_beyond_limit(r, count, highest)) return STORE_TOO_MANY;
@@ -525,4 +533,7 @@ const struct store_ops STORE_PG_OPS = {
     .forward_each = pg_forward_each,
     .forward_mark = pg_forward_mark,
     .forward_count = pg_forward_count,
+    .dispute_each = pg_dispute_each,
+    .dispute_records = pg_dispute_records,
+    .dispute_resolve = pg_dispute_resolve,
 };

@@ -1,4 +1,4 @@
-/* store_pg_lease.c -- the PostgreSQL store's leases (which seat holds an attempt) and session options. */
+/* store_pg_lease.c -- the PostgreSQL store's leases (which seat holds an attempt), session options and disputed attempts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +93,60 @@ int pg_session_opt_get(store *s, const char *session_id, const char *name, char 
     }
     PQclear(res);
     return rc;
+}
+
+int pg_dispute_each(store *s, const char *exam_id, int (*fn)(const store_dispute *d, void *arg),
+                    void *arg, char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading the disputes", why,
+                            STORE_SQL_DISPUTE_EACH(D), "t", exam_id);
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        int att;
+        if ((rc = pg_int(res, i, 2, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why))) break;
+        store_dispute d = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), att, pg_num(res, i, 3),
+                           PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6),
+                           pg_num(res, i, 7)};
+        if ((rc = fn(&d, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int pg_dispute_records(store *s, const char *exam_id, const char *nip, int attempt,
+                       int (*fn)(const store_dispute_record *r, void *arg), void *arg, char *why)
+{
+    PGresult *res = pg_once((pg_store *)s, "reading the disputed records", why,
+                            STORE_SQL_DISPUTE_RECORDS(D), "tti", exam_id, nip, attempt);
+    int rc = res ? 0 : -1;
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        int awarded;
+        if ((rc = pg_int(res, i, 5, 0, STORE_SCORE_MAX, "a score", &awarded, why))) break;
+        store_dispute_record d = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+                                  PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), pg_num(res, i, 4),
+                                  awarded, pg_num(res, i, 6) != 0};
+        if ((rc = fn(&d, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int pg_dispute_resolve(store *s, const char *exam_id, const char *nip, int attempt,
+                       const char *prefix, const char *by, const char *reason, int64_t now_ms,
+                       char *kept, char *why)
+{
+    pg_tx tx;
+    if (pg_begin((pg_store *)s, true, &tx, why)) return -1;
+    PGresult *m = pg_run(&tx, "resolving the dispute", why, STORE_SQL_DISPUTE_MATCH(D), "ttit",
+                         exam_id, nip, attempt, prefix);
+    const char *digest = m && PQntuples(m) == 1 ? PQgetvalue(m, 0, 0) : "";
+    PGresult *u = m ? pg_run(&tx, "resolving the dispute", why, STORE_SQL_DISPUTE_RESOLVE(D),
+                             "ttitttl", exam_id, nip, attempt, digest, by, reason, now_ms)
+                    : NULL;
+    int rc = !u ? -1 : store_dispute_choice(exam_id, nip, attempt, prefix, (size_t)PQntuples(u),
+                                           (size_t)PQntuples(m), why);
+    if (!rc) snprintf(kept, 65, "%s", digest);
+    PQclear(m);
+    PQclear(u);
+    return pg_end(&tx, rc, why);
 }

@@ -15,6 +15,7 @@
 
 #define STORE_SQLITE_VERSION 4      /* schema written and read by this core */
 #define STORE_SQLITE_KEY "kisi-core-schema"
+#define Q(n) "?" #n  /* parameter n of the shared SQL (store_int.h) */
 
 /* Results carry the exam's kind and programme (from the bank the core
  * verified them with); sessions do not (store_session_put has only the
@@ -96,7 +97,10 @@ static const char STORE_SQLITE_TABLES_4[] =
     " resolved_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (exam_id, nip, attempt));"
     /* forward.c: results forwarded to an upstream core, with its signed receipt */
     "CREATE TABLE forwards(digest TEXT NOT NULL, upstream TEXT NOT NULL, receipt TEXT NOT NULL,"
-    " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));";
+    " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));"
+    /* rivals kept as evidence by an earlier core are disputes from now on */
+    "INSERT INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
+    " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt;";
 
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
@@ -561,11 +565,15 @@ static int put_result(sqlite_store *ss, const void *arg, char *why)
                                   r, why) ? -1 : STORE_NEW;
     else if (!rc && strcmp(STORE_CELL_TEXT(&held, 0, 0), r->digest) == 0)
         rc = STORE_SAME;
-    else if (!rc)
+    else if (!rc)  /* kept as evidence; the attempt disputed until the operator chooses */
         rc = sqlite_insert_result(ss, "INSERT INTO evidence (" STORE_SQLITE_RESULT_COLS ") VALUES"
                                       " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
                                       " ON CONFLICT (exam_id, nip, attempt, digest) DO NOTHING",
-                                  r, why) ? -1 : STORE_CONFLICT;
+                                  r, why) ||
+                     sqlite_exec(ss, "opening the dispute", why, STORE_SQL_DISPUTE_OPEN(Q), "ttil",
+                                 r->exam_id, r->nip, r->attempt, r->received_ms)
+                 ? -1
+                 : STORE_CONFLICT;
     sqlite_rows_free(&held);
     sqlite_rows_free(&used);
     return rc;
@@ -639,4 +647,7 @@ const struct store_ops STORE_SQLITE_OPS = {
     .forward_each = sqlite_forward_each,
     .forward_mark = sqlite_forward_mark,
     .forward_count = sqlite_forward_count,
+    .dispute_each = sqlite_dispute_each,
+    .dispute_records = sqlite_dispute_records,
+    .dispute_resolve = sqlite_dispute_resolve,
 };

@@ -1,4 +1,4 @@
-/* store_sqlite_lease.c -- the SQLite store's leases (which seat holds an attempt) and session options. */
+/* store_sqlite_lease.c -- the SQLite store's leases (which seat holds an attempt), session options and disputed attempts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +106,68 @@ int sqlite_session_opt_get(store *s, const char *session_id, const char *name, c
     }
     sqlite_rows_free(&r);
     return rc;
+}
+
+int sqlite_dispute_each(store *s, const char *exam_id,
+                        int (*fn)(const store_dispute *d, void *arg), void *arg, char *why)
+{
+    sqlite_store *ss = (sqlite_store *)s;
+    sqlite_rows r = {0};
+    if (sqlite_begin(ss, false, why)) return -1;
+    int rc = sqlite_select(ss, &r, "reading the disputes", why, STORE_SQL_DISPUTE_EACH(Q), "t",
+                           exam_id);
+    rc = sqlite_end(ss, false, rc, why);
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        int att;
+        if ((rc = STORE_CELL_INT(&r, i, 2, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why))) break;
+        store_dispute d = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), att,
+                           STORE_CELL_NUM(&r, i, 3), STORE_CELL_TEXT(&r, i, 4),
+                           STORE_CELL_TEXT(&r, i, 5), STORE_CELL_TEXT(&r, i, 6),
+                           STORE_CELL_NUM(&r, i, 7)};
+        if ((rc = fn(&d, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+int sqlite_dispute_records(store *s, const char *exam_id, const char *nip, int attempt,
+                           int (*fn)(const store_dispute_record *r, void *arg), void *arg,
+                           char *why)
+{
+    sqlite_store *ss = (sqlite_store *)s;
+    sqlite_rows r = {0};
+    if (sqlite_begin(ss, false, why)) return -1;
+    int rc = sqlite_select(ss, &r, "reading the disputed records", why,
+                           STORE_SQL_DISPUTE_RECORDS(Q), "tti", exam_id, nip, attempt);
+    rc = sqlite_end(ss, false, rc, why);
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        int awarded;
+        if ((rc = STORE_CELL_INT(&r, i, 5, 0, STORE_SCORE_MAX, "a score", &awarded, why))) break;
+        store_dispute_record d = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
+                                  STORE_CELL_TEXT(&r, i, 2), STORE_CELL_TEXT(&r, i, 3),
+                                  STORE_CELL_NUM(&r, i, 4), awarded, STORE_CELL_NUM(&r, i, 6) != 0};
+        if ((rc = fn(&d, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
+    sqlite_rows_free(&r);
+    return rc;
+}
+
+int sqlite_dispute_resolve(store *s, const char *exam_id, const char *nip, int attempt,
+                           const char *prefix, const char *by, const char *reason, int64_t now_ms,
+                           char *kept, char *why)
+{
+    sqlite_store *ss = (sqlite_store *)s;
+    sqlite_rows m = {0}, u = {0};
+    if (sqlite_begin(ss, true, why)) return -1;
+    int rc = sqlite_select(ss, &m, "resolving the dispute", why, STORE_SQL_DISPUTE_MATCH(Q),
+                           "ttit", exam_id, nip, attempt, prefix);
+    const char *digest = !rc && m.n == 1 ? STORE_CELL_TEXT(&m, 0, 0) : "";
+    if (!rc)  /* set when the dispute exists, so that its absence is said first */
+        rc = sqlite_select(ss, &u, "resolving the dispute", why, STORE_SQL_DISPUTE_RESOLVE(Q),
+                           "ttitttl", exam_id, nip, attempt, digest, by, reason, now_ms);
+    if (!rc) rc = store_dispute_choice(exam_id, nip, attempt, prefix, u.n, m.n, why);
+    if (!rc) snprintf(kept, 65, "%s", digest);
+    sqlite_rows_free(&m);
+    sqlite_rows_free(&u);
+    return sqlite_end(ss, true, rc, why);
 }

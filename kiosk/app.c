@@ -233,6 +233,8 @@ app *app_new(const app_config *cfg)
     a->v.stem = "";
     a->v.band_en = "";
     a->v.notice = a->notice;
+    a->v.holder = a->lease_holder;
+    a->v.holder_nip = a->lease_nip;
     app_start(a);
     trace(a);
     return a;
@@ -252,6 +254,7 @@ void app_refresh_queued(app *a)
 void app_free(app *a)
 {
     if (!a) return;
+    app_lease_stop(a);
     checkin_stop(a->room);
     uploader_stop(a->up);
     if (a->log) klog_event(a->log, "stop", "%d results waiting in the outbox", a->v.queued);
@@ -289,6 +292,8 @@ int app_wake_ms(const app *a)
     }
     /* while a core is configured, show how delivery goes now and then */
     if (a->up && (wake < 0 || wake > 5000)) wake = 5000;
+    /* the core's answer to the lease is awaited: look often */
+    if (a->lease && (wake < 0 || wake > 100)) wake = 100;
     /* and take the proctor's commands within a second */
     if (a->room && (wake < 0 || wake > 1000)) wake = 1000;
     return wake;
@@ -383,7 +388,7 @@ static void pin_verdict(app *a)
     a->v.tries_left = PIN_TRIES;
     a->v.msg = "";
     klog_event(a->log, "identified", "NIP %s", a->nip);
-    exam_prepare(a);
+    app_lease_ask(a, false);
 }
 
 /* ENTER on the identify screen. A PIN can be checked only once the
@@ -472,7 +477,7 @@ static void wait_enter(app *a)
     klog_event(a->log, "session-unlocked", "session %s (proctor token accepted)",
                bank_session_id(a->s));
     a->v.msg = "";
-    if (a->resuming) exam_resume(a);
+    if (a->resuming) app_lease_ask(a, true);
     else pin_verdict(a);
 }
 
@@ -662,6 +667,7 @@ bool app_handle(app *a, const action *act)
 /* Dispatches one action by screen. */
 static bool handle(app *a, const action *act)
 {
+    if (a->lease) return app_lease_wait(a);  /* a few seconds: the keys wait */
     switch (act->kind) {
     case ACT_FONT_BIGGER:
     case ACT_FONT_SMALLER:

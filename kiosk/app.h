@@ -118,6 +118,8 @@ typedef struct app_view {
     bool aloud;                /* read aloud is on for this participant (an accommodation
                                 * recorded in the result); off again for the next one */
     const char *notice;        /* the proctor's last message (not translated), "" = none */
+    const char *holder;        /* with msg "lease.refused": the seat holding the attempt */
+    const char *holder_nip;    /* ...of this NIP (not translated) */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;
@@ -137,6 +139,8 @@ typedef struct app_config {
      * wiped ("item", "items", "token", "pin", "code"), before it is freed. NULL = none */
     void (*wiped)(const char *what, const void *p, size_t n);
     const char *seat;                 /* the seat label the room shows (--seat); NULL = "" */
+    int lease_wait_ms;                /* longest wait for the core's lease answer; 0 =
+                                         KLEASE_WAIT_MS (tests on a slow machine: longer) */
 } app_config;
 
 typedef struct app app;

@@ -203,6 +203,8 @@ static void flush_pending(app *a)
         record(a, J_INCIDENT, payload);
     }
     a->npending = 0;
+    /* whether the core gave this seat the attempt, or it started without the core */
+    if (a->lease_note[0] && record(a, J_LEASE, a->lease_note)) a->lease_note[0] = 0;
 }
 
 /* Starts the attempt: J_BEGIN, then the incidents held until now. */

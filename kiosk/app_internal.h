@@ -53,6 +53,16 @@ struct app {
     int npending;
     char dmg_last[19];         /* see app_view.dmg_last */
     char dmg_kept[1100];       /* see app_view.dmg_kept */
+    /* the lease of the attempt at the core (app_lease.c) */
+    struct klease *lease;      /* asked for, its answer awaited; NULL none */
+    bool lease_resume;         /* the attempt asked for is being resumed */
+    char lease_state[16];      /* "", "held", "offline", "refused" (the state's "lease") */
+    char lease_note[32];       /* J_LEASE payload, journalled when the attempt (re)starts */
+    char lease_holder[PROTO_LEASE_SEAT_MAX + 1]; /* the seat holding it, when refused */
+    char lease_nip[19];        /* the NIP refused */
+    bool authorise;            /* the core says: the proctor authorises the start */
+    long long lease_replica;   /* journal events of the attempt the core holds (a seat the
+                                  participant was moved to resumes from them) */
 };
 
 int64_t app_now(const app *a);
@@ -77,6 +87,18 @@ bool app_proctor_code_ok(app *a);
 /* Opens STATE/journal.db for this kiosk; a damaged one puts the app on
  * SCR_DAMAGE. False when the app cannot go on. */
 bool app_open_journal(app *a);
+
+/* app_lease.c */
+/* Goes on with a->nip (resume: its unfinished attempt) once the core gave
+ * the lease; asks it first when a core is configured (the answer awaited by
+ * app_lease_wait, a few seconds at most). */
+void app_lease_ask(app *a, bool resume);
+/* While a lease is asked for: the outcome once come (true: the screen
+ * changed); granted or no answer, the attempt starts; refused, the seat
+ * goes back to identification naming the seat holding it. */
+bool app_lease_wait(app *a);
+/* Waits for a lease still asked for and forgets it. */
+void app_lease_stop(app *a);
 
 /* app_damage.c */
 /* Shows SCR_DAMAGE for a journal found damaged (`d`, `why` in English for

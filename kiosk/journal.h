@@ -20,7 +20,9 @@ typedef enum jkind {
     J_RESUME = 6,  /* {"down_ms": N} -- the kiosk restarted; time spent down */
     J_TICK = 7,    /* {} -- periodic record of the time used */
     J_SUBMIT = 8,  /* {"why": "participant"|"timeout"} */
-    J_RESULT = 9   /* {"file": "<outbox file name>"} -- result record written */
+    J_RESULT = 9,  /* {"file": "<outbox file name>"} -- result record written */
+    J_LEASE = 19   /* {"state": "held"|"offline"} -- the core gave this seat the attempt, or
+                      no answer came and the sitting started without it */
 } jkind;
 
 /* One event as stored. Strings are borrowed for the duration of a callback. */

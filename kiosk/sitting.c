@@ -187,6 +187,7 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
     case J_RESUME:
         return apply_resume(s, o, why);
     case J_TICK:
+    case J_LEASE:
         return 0;
     case J_SUBMIT:
         return apply_submit(s, o, e, why);

@@ -169,7 +169,7 @@ int ui_message_h(ui *u, int width, const char *text)
 bool ui_msg_is_info(const char *key)
 {
     static const char *const info[] = {"exam.saved", "exam.cleared", "wait.resume", "proctor.hint",
-                                       "aloud.on", "aloud.off"};
+                                       "aloud.on", "aloud.off", "lease.asking"};
     for (size_t i = 0; key && i < sizeof info / sizeof *info; i++)
         if (strcmp(key, info[i]) == 0) return true;
     return false;

@@ -151,7 +151,14 @@ static int identify(ui *u, const app_view *v, int x, int y, int w, bool draw)
         texts_fill(line, sizeof line, ui_str(u, "identify.tries"), args, 1);
         y += para(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
     }
-    y += message(u, draw, x, y, w, v->msg);
+    if (v->msg && strcmp(v->msg, "lease.refused") == 0) {  /* names the NIP and the seat */
+        char line[320];
+        const char *args[] = {v->holder_nip, v->holder};
+        texts_fill(line, sizeof line, ui_str(u, "lease.refused"), args, 2);
+        y += (draw ? ui_message(u, x, y, w, line, false) : ui_message_h(u, w, line)) + u->unit;
+    } else {
+        y += message(u, draw, x, y, w, v->msg);
+    }
     return y - y0 - u->unit;
 }
 

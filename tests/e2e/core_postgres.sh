@@ -179,6 +179,9 @@ same "two rival records of one attempt, each 4 times to its own core at once" \
     "$(race "$T/x.json" "$T/y.json")" " 3 200; 1 201; 4 409;"
 same "the database holds each attempt once" "$(psql1 kisi_two 'SELECT COUNT(*) FROM results')" $((n + 1))
 same "and the rival as evidence, once" "$(psql1 kisi_two 'SELECT COUNT(*) FROM evidence')" 1
+same "the attempt is disputed, once" "$(psql1 kisi_two "SELECT COUNT(*) FROM disputes WHERE keep_digest = ''")" 1
+ccore --db "$DB" dispute list; same "core dispute list" "$rc" 0
+grep -q "^latsar-akademik  *$NIP  *1  open " "$T/out" || fail "dispute list: $(cat "$T/out")"
 ccore --db "$DB" history --exam latsar-akademik
 same "history lists every stored form once" "$(grep -c . "$T/out")" $((n + 1))
 ccore --db "$DB" cohort add "$CDATA/cohort-b.json" "$ASSETS/roster.csv"; same "cohort add" "$rc" 0
@@ -196,6 +199,33 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["cohort"] 
     "$T/recap.A" || fail "recap: $(head -c 300 "$T/recap.A")"
 cmp -s "$T/recap.A" "$T/recap.B" || fail "the two cores' recaps differ"
 ok "both cores give the same recap, byte for byte"
+same "the recap leaves the disputed attempt out" \
+    "$(jget "$T/recap.A" '[p["disputed"] for p in j["participants"] if p["nip"] == "'"$NIP"'"][0]')" "['self_paced']"
+ccore --db "$DB" dispute resolve latsar-akademik "$NIP" 1 --keep "$(sha "$T/y.json" | cut -c1-10)" \
+    --by "operator on core A" --reason "the later record is the true sitting"
+same "core dispute resolve keeps the rival" "$rc" 0
+same "the choice is in the database" \
+    "$(psql1 kisi_two "SELECT keep_digest || ' ' || resolved_by FROM disputes")" "$(sha "$T/y.json") operator on core A"
+URL=$B_URL; get "/v1/cohorts/latsar-2026-kelas-b/recap"; status_is "recap from core B" 200
+same "core B counts the record kept" \
+    "$(bodyget '[p["disputed"] for p in j["participants"] if p["nip"] == "'"$NIP"'"][0]')" "[]"
+
+# lease ASKER_KEY URL SEAT NIP -- the lease of NIP's first attempt asked of the core at URL
+lease() {
+    printf '{"attempt":1,"nip":"%s","seat":"%s","seq":%s,"session":"%s","version":1}' "$4" "$3" \
+        "$(date +%s%3N)" "$(jget "$T/r2.json" 'j["session"]')" >"$T/lease.json"
+    sig=$(openssl pkeyutl -sign -rawin -inkey "$1" -in "$T/lease.json" | od -An -tx1 | tr -d ' \n')
+    code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST \
+        -H 'Content-Type: application/json' -H "Kisi-Kiosk: $(pubhex "$1")" \
+        -H "Kisi-Signature: $sig" --data-binary "@$T/lease.json" "$2/v1/room/lease")
+}
+openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
+URL=$B_URL; enrol "$T/k2.key" pg-kiosk-2; status_is "a second kiosk enrols at the second core" 202
+ccore --db "$DB" kiosk approve "$(pubhex "$T/k2.key" | cut -c1-8)"; same "approved" "$rc" 0
+lease "$T/k.key" "$A_URL" A03 "$NIP"; status_is "seat A03 asks the first core for the lease" 200
+same "  granted" "$(bodyget 'j["status"] + " " + j["holder"]')" "granted A03"
+lease "$T/k2.key" "$B_URL" B07 "$NIP"; status_is "seat B07 asks the second core for the same attempt" 200
+same "  refused, naming A03" "$(bodyget 'j["status"] + " " + j["holder"]')" "refused A03"
 same "neither core wrote a file beside it but its key" "$(find "$T/a" "$T/b" -type f | sort | tr '\n' ' ')" \
     "$T/a/core.key $T/b/core.key "
 

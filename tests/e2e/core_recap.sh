@@ -3,7 +3,9 @@
 # `core cohort add`, `core aspects import` and `core recap` (CSV and JSON; a preview computed
 # fresh, never stored; runs recorded with --record and kept side by side; the HTTP route serves
 # the preview or a recorded run); then a kiosk delivering over the network with --core (enrols
-# itself, waits for approval), whose results become the academic score and the RPL exemption.
+# itself, waits for approval), whose results become the academic score and the RPL exemption;
+# a second, different result of one attempt: disputed, left out of the recap, resolved with
+# `core dispute resolve` (who kept which and why), then counted.
 set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
@@ -183,6 +185,63 @@ ccore --db "$DB" recap "$B" --json --run 1; refused_as "the route recorded no ru
 same "each exam's score is shown" \
     "$(jget "$T/b1.json" '[p["academic_distance"] for p in j["participants"] if p["nip"] == "'"$NIP1"'"][0]')" 8000
 same "no attempt is disputed" "$(jget "$T/b1.json" 'j["summary"]["disputed"]')" 0
+
+# -- a second, different result of the same attempt: disputed, left out, resolved ----
+ACAD=$(grep -l '"exam":"latsar-akademik"' "$T"/k1/sent/*.json | head -n 1)
+openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
+K2=$(pubhex "$T/k2.key")
+enrol "$T/k2.key" lab-b08; status_is "a second kiosk enrols" 202
+ccore --db "$DB" kiosk approve "$(printf %s "$K2" | cut -c1-8)"; same "approved" "$rc" 0
+edit "$ACAD" "$T/twin.json" "r['kiosk'] = '$K2'"
+resign "$T/k2.key" "$T/twin.json" "$T/twin"
+upload "$T/twin.json"; status_is "the same attempt from a second seat" 409 conflict
+ccore --db "$DB" dispute list; same "core dispute list" "$rc" 0
+grep -q "^latsar-akademik  *$NIP1  *1  open " "$T/out" || fail "dispute list: $(cat "$T/out")"
+same "both records listed under it" "$(grep -c '^    \(stored\|evidence\) ' "$T/out")" 2
+grep -q "^1 disputed attempts, 1 open: the recap leaves them out" "$T/out" || fail "list summary: $(cat "$T/out")"
+ccore --db "$DB" results; same "core results" "$rc" 0
+grep -q " $NIP1  *1  stored\$" "$T/out" || fail "core results, first record: $(cat "$T/out")"
+grep -q " $NIP1  *1  disputed: " "$T/out" || fail "core results, second record: $(cat "$T/out")"
+ok "core results shows both records of the attempt"
+ccore --db "$DB" recap "$B" --json; cp "$T/out" "$T/b2.json"
+python3 - "$T/b2.json" "$NIP1" <<'PYEOF' || fail "recap of a disputed attempt"
+import json, sys
+j = json.load(open(sys.argv[1]))
+p = [p for p in j["participants"] if p["nip"] == sys.argv[2]][0]
+assert p["academic_self_paced"] is None and p["disputed"] == ["self_paced"], p
+assert p["outcome"] == "belum lengkap" and "disputed self_paced" in p["rule"], p
+assert "core dispute resolve" in p["rule"], p["rule"]
+assert j["summary"]["disputed"] == 1, j["summary"]
+PYEOF
+ok "the recap leaves the disputed attempt out and says why"
+TWIN=$(sha "$T/twin.json")
+ccore --db "$DB" dispute resolve latsar-akademik "$NIP1" 1 --keep 00000000 --by Rina --reason x
+refused_as "resolve with a digest of neither record" 1
+ccore --db "$DB" dispute resolve latsar-akademik "$NIP1" 2 --keep "$(printf %s "$TWIN" | cut -c1-12)" \
+    --by Rina --reason x
+refused_as "resolve an attempt that is not disputed" 1
+ccore --db "$DB" dispute resolve latsar-akademik "$NIP1" 1 --keep "$TWIN"
+refused_as "resolve without --by and --reason" 2
+ccore --db "$DB" dispute resolve latsar-akademik "$NIP1" 1 --keep "$(printf %s "$TWIN" | cut -c1-12)" \
+    --by "Rina (operator)" --reason "seat B08's journal is complete"
+same "core dispute resolve" "$rc" 0
+grep -q "^attempt 1 of latsar-akademik for $NIP1: kept $TWIN (by Rina (operator))" "$T/out" \
+    || fail "resolve: $(cat "$T/out")"
+ccore --db "$DB" dispute list --exam latsar-akademik
+grep -q "^latsar-akademik  *$NIP1  *1  resolved " "$T/out" || fail "resolved: $(cat "$T/out")"
+grep -q "^    kept $(printf %s "$TWIN" | cut -c1-16) by Rina (operator) at .*: seat B08's journal is complete\$" "$T/out" \
+    || fail "the choice: $(cat "$T/out")"
+ok "the list records who kept which record and why"
+ccore --db "$DB" recap "$B" --json
+python3 - "$T/out" "$T/b1.json" "$NIP1" <<'PYEOF' || fail "recap after the resolution"
+import json, sys
+j, before = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+p = [p for p in j["participants"] if p["nip"] == sys.argv[3]][0]
+q = [p for p in before["participants"] if p["nip"] == sys.argv[3]][0]
+assert p["disputed"] == [] and p["academic"] == q["academic"] and p["outcome"] == q["outcome"], (p, q)
+assert j["summary"]["disputed"] == 0, j["summary"]
+PYEOF
+ok "resolved, the recap counts the record kept"
 
 core_stop
 same "SIGTERM stops the core cleanly" "$core_rc" 0

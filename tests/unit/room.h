@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "fixture.h"
@@ -79,13 +80,25 @@ static inline const app_view *act(app *a, action_kind k, int index, const char *
     return app_view_get(a);
 }
 
+/* With a core configured, the app asks it for the lease of the attempt: the
+ * view once the answer (or its absence) came, ticks given meanwhile. */
+static inline const app_view *lease_settled(app *a, const app_view *v)
+{
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    while (v->msg && strcmp(v->msg, "lease.asking") == 0) {
+        nanosleep(&pause, NULL);
+        v = act(a, ACT_TICK, 0, NULL);
+    }
+    return v;
+}
+
 /* Types NIP and PIN of participant i and presses Enter after each. */
 static inline const app_view *identify(app *a, size_t i, const char *pin)
 {
     act(a, ACT_TEXT, 0, fx_nip(i));
     act(a, ACT_ENTER, 0, NULL);
     act(a, ACT_TEXT, 0, pin);
-    return act(a, ACT_ENTER, 0, NULL);
+    return lease_settled(a, act(a, ACT_ENTER, 0, NULL));
 }
 
 /* Participant i through identification and token to the exam screen. */
@@ -94,7 +107,7 @@ static inline const app_view *to_exam(room *r, size_t i)
     const app_view *v = identify(r->a, i, "1234567890");
     if (v->scr == SCR_WAIT) {
         act(r->a, ACT_TEXT, 0, r->token);
-        v = act(r->a, ACT_ENTER, 0, NULL);
+        v = lease_settled(r->a, act(r->a, ACT_ENTER, 0, NULL));
     }
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
     return act(r->a, ACT_START, 0, NULL);

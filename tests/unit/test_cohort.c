@@ -157,16 +157,30 @@ static void test_each_exam_score_shows_and_disputed_attempts_are_flagged(void **
     char *p = cohort_recap_preview(x->st, "c1", &e);
     assert_non_null(p);
     json_t *o = json_loads(p, 0, NULL), *a = person(o, 0), *b = person(o, 1);
-    assert_int_equal(json_integer_value(json_object_get(a, "academic_self_paced")), 8100);
+    /* disputed: neither record counts, and the row says why */
+    assert_true(json_is_null(json_object_get(a, "academic_self_paced")));
     assert_true(json_is_null(json_object_get(a, "academic_distance")));
     assert_int_equal(json_array_size(json_object_get(a, "disputed")), 1);
     assert_string_equal(json_string_value(json_array_get(json_object_get(a, "disputed"), 0)),
                         "self_paced");
+    assert_string_equal(json_string_value(json_object_get(a, "outcome")), "belum lengkap");
+    assert_non_null(strstr(json_string_value(json_object_get(a, "rule")), "disputed self_paced"));
     assert_int_equal(json_integer_value(json_object_get(b, "academic_self_paced")), 6500);
     assert_int_equal(json_array_size(json_object_get(b, "disputed")), 0);
     assert_string_equal(json_string_value(json_object_get(b, "outcome")), "dibebaskan (RPL)");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "summary"), "disputed")),
                      1);
+    json_decref(o);
+    free(p);
+    /* resolved by the operator: the record kept counts, the flag goes */
+    char kept[65], why[WHY_SIZE] = "";
+    assert_int_equal(store_dispute_resolve(x->st, "akad", NIP_A, 1, "bbbbbbbb", "Rina", "journal",
+                                           5, kept, why), 0);
+    p = cohort_recap_preview(x->st, "c1", &e);
+    o = json_loads(p, 0, NULL);
+    a = person(o, 0);
+    assert_int_equal(json_integer_value(json_object_get(a, "academic_self_paced")), 9900);
+    assert_int_equal(json_array_size(json_object_get(a, "disputed")), 0);
     json_decref(o);
     free(p);
 }

@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "fixture.h"
 #include "journal.h"
+#include "klease.h"
 #include "lease.h"
 #include "proto.h"
 #include "checkin.h"
@@ -383,6 +384,19 @@ static void test_the_lease_answer_is_the_committed_bytes(void **state)
     if (!sig || !corekey_verify(core_signer_pub(s), text, (size_t)len, sig))
         fail_msg("tests/kat/lease.json: not the core key's signature of the lease text");
     json_decref(o);
+    /* what the kiosk makes of it: a refusal naming seat A03, for exactly its request */
+    klease_answer ans;
+    char pub[65] = "";
+    assert_int_equal(corekey_read(kat_path("core.pub"), pub, why), 1);
+    if (klease_check(committed, clen, pub, KAT_RECEIPT_KIOSK, KAT_WALL, g.session, g.nip, 1, &ans,
+                     why) != 0)
+        fail_msg("tests/kat/lease.json: %s", why);
+    assert_int_equal(ans.out, KLEASE_REFUSED);
+    assert_string_equal(ans.holder, "A03");
+    assert_true(ans.authorise);
+    assert_int_equal(ans.replica, 7);
+    assert_int_equal(klease_check(committed, clen, pub, KAT_RECEIPT_KIOSK, KAT_WALL + 1, g.session,
+                                  g.nip, 1, &ans, why), -1);
     free(committed);
     free(json);
     core_signer_free(s);

@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "bank.h"
+#include "core_fx.h"
 #include "fixture.h"
-#include "ingest.h"
+#include "klease.h"
 #include "lease.h"
 #include "proto.h"
 #include "why.h"
@@ -30,15 +33,6 @@ typedef struct fx {
     bank_signer *a, *b, *other; /* kiosks at A01 and B07 (approved); one never enrolled */
 } fx;
 
-static bank_signer *key_at(const char *dir, const char *name)
-{
-    char why[WHY_SIZE] = "";
-    bank_err e = BANK_OK;
-    bank_signer *k = bank_signer_open(fx_path(dir, name), &e, why);
-    if (!k) fail_msg("key %s: %s", name, why);
-    return k;
-}
-
 static int setup(void **state)
 {
     fx *x = calloc(1, sizeof *x);
@@ -49,14 +43,11 @@ static int setup(void **state)
     if (!x->st) fail_msg("store_open: %s", why);
     x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
     if (!x->c) fail_msg("core_ctx_new: %s", why);
-    x->a = key_at(x->dir, "a");
-    x->b = key_at(x->dir, "b");
-    x->other = key_at(x->dir, "other");
-    const bank_signer *ks[] = {x->a, x->b};
-    for (int i = 0; i < 2; i++)
-        if (core_kiosk_enrol(x->c, bank_signer_pub(ks[i]), "lab", 1, why) ||
-            store_kiosk_set(x->st, bank_signer_pub(ks[i]), "approved", why))
-            fail_msg("kiosk: %s", why);
+    x->a = cfx_key(x->dir, "a");
+    x->b = cfx_key(x->dir, "b");
+    x->other = cfx_key(x->dir, "other");
+    cfx_approve(x->c, x->st, bank_signer_pub(x->a), "A01");
+    cfx_approve(x->c, x->st, bank_signer_pub(x->b), "B07");
     *state = x;
     return 0;
 }
@@ -284,6 +275,62 @@ static void test_lease_request_forged_or_malformed_is_refused(void **state)
     free(bad);
 }
 
+/* ---- the kiosk asking a real core over HTTP ---- */
+
+/* Kiosk k at seat asks url for attempt 1 of NIP, the answer checked against
+ * the key in key_file; the outcome once the kiosk's thread is done. */
+static klease_outcome kiosk_asks(fx *x, const char *url, const char *key_file,
+                                 const bank_signer *k, const char *seat, klease_answer *ans)
+{
+    char why[WHY_SIZE] = "";
+    /* a slow machine waits long for the answer: never a timing assert */
+    klease *l = klease_start(url, x->dir, key_file, k, SID, NIP, 1, seat, 120000, why);
+    if (!l) fail_msg("klease_start: %s", why);
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    klease_outcome out;
+    while ((out = klease_poll(l, ans)) == KLEASE_WAITING) nanosleep(&pause, NULL);
+    klease_free(l);
+    return out;
+}
+
+/* Writes pub as a pinned core key file `name` in the fixture's folder; its path. */
+static const char *pin_key(fx *x, const char *name, const char *pub)
+{
+    static char path[4200];
+    char line[80], why[WHY_SIZE] = "";
+    snprintf(path, sizeof path, "%s", fx_path(x->dir, name));
+    snprintf(line, sizeof line, "%s\n", pub);
+    if (bank_file_write_atomic(path, line, strlen(line), 0644, why)) fail_msg("%s", why);
+    return path;
+}
+
+static void test_lease_kiosk_second_seat_refused_over_http_and_offline_without_the_core(
+    void **state)
+{
+    fx *x = *state;
+    char url[256], pinned[4200], stranger[4200];
+    http_server *h = cfx_serve(x->c);
+    snprintf(url, sizeof url, "%s", http_url(h));
+    snprintf(pinned, sizeof pinned, "%s",
+             pin_key(x, "core.pub", core_signer_pub(core_ctx_signer(x->c))));
+    /* a core key of another core: its answers are not trusted */
+    snprintf(stranger, sizeof stranger, "%s", pin_key(x, "stranger.pub", bank_signer_pub(x->other)));
+    klease_answer ans;
+    assert_int_equal(kiosk_asks(x, url, pinned, x->a, "A01", &ans), KLEASE_HELD);
+    assert_string_equal(ans.holder, "A01");
+    assert_int_equal(kiosk_asks(x, url, pinned, x->b, "B07", &ans), KLEASE_REFUSED);
+    assert_string_equal(ans.holder, "A01");
+    assert_int_equal(kiosk_asks(x, url, stranger, x->b, "B07", &ans), KLEASE_OFFLINE);
+    assert_non_null(strstr(ans.why, "not signed by the pinned core key"));
+    /* a kiosk the core never enrolled is answered 403: it starts without the lease */
+    assert_int_equal(kiosk_asks(x, url, pinned, x->other, "C01", &ans), KLEASE_OFFLINE);
+    assert_non_null(strstr(ans.why, "403"));
+    http_stop(h);
+    /* the core is gone: the kiosk gives up within its wait and starts */
+    assert_int_equal(kiosk_asks(x, url, pinned, x->a, "A01", &ans), KLEASE_OFFLINE);
+    assert_non_null(strstr(ans.why, "unreachable"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +345,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lease_answer_is_signed_by_the_core, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lease_request_forged_or_malformed_is_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_lease_kiosk_second_seat_refused_over_http_and_offline_without_the_core, setup,
+            teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

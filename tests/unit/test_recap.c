@@ -616,6 +616,27 @@ static void test_json_has_hundredths_bands_outcome_rule_and_summary(void **s)
     free(j);
 }
 
+static void test_disputed_exam_leaves_the_outcome_incomplete_and_says_why(void **s)
+{
+    (void)s;
+    recap_input in = all(8000);
+    recap_row row;
+    recap_compute(&in, &row);
+    assert_int_equal(row.outcome, RECAP_PASSED);
+    /* the same scores, an attempt of the distance exam disputed: no outcome yet */
+    in.disputed = RECAP_DISPUTED_DISTANCE;
+    recap_compute(&in, &row);
+    assert_int_equal(row.outcome, RECAP_INCOMPLETE);
+    assert_non_null(strstr(row.rule, "disputed distance"));
+    assert_non_null(strstr(row.rule, "core dispute resolve"));
+    /* an RPL pass disputed exempts nobody */
+    in = all(8000);
+    in.rpl_exempt = true;
+    in.disputed = RECAP_DISPUTED_RPL;
+    recap_compute(&in, &row);
+    assert_int_equal(row.outcome, RECAP_INCOMPLETE);
+}
+
 static void test_csv_prints_decimals_quotes_rules_and_defuses_formulas(void **s)
 {
     (void)s;
@@ -642,8 +663,9 @@ static void test_csv_prints_decimals_quotes_rules_and_defuses_formulas(void **s)
         "Cukup memuaskan,Kurang memuaskan,Cukup memuaskan,Cukup memuaskan,tidak lulus,"
         "\"failed: absent 3 days, more than 2\",80.00,80.00,,,\n"
         "c1,1," NIP2 ",\"'=1+1, \"\"x\"\"\",80.00,80.00,77.63,80.00,,,Cukup memuaskan,"
-        "Cukup memuaskan,Cukup memuaskan,,,belum lengkap,incomplete: missing pktbt,80.00,75.25,"
-        "self_paced rpl,yes,15\n");
+        "Cukup memuaskan,Cukup memuaskan,,,belum lengkap,\"incomplete: disputed self_paced, rpl "
+        "(two different results of one attempt): left out until core dispute resolve keeps "
+        "one\",80.00,75.25,self_paced rpl,yes,15\n");
     free(c);
 }
 
@@ -873,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_preview_has_no_run_and_the_csv_of_its_json_is_its_csv),
         cmocka_unit_test(test_aspect_row_keeps_the_given_numbers_by_column_name),
         cmocka_unit_test(test_json_has_hundredths_bands_outcome_rule_and_summary),
+        cmocka_unit_test(test_disputed_exam_leaves_the_outcome_incomplete_and_says_why),
         cmocka_unit_test(test_csv_prints_decimals_quotes_rules_and_defuses_formulas),
         cmocka_unit_test(test_cohort40_matches_the_hand_worked_expected_file),
         cmocka_unit_test(test_cohort40_rpl_exempt_participant_is_dibebaskan),

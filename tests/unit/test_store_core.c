@@ -466,10 +466,29 @@ static int first_digest(const store_result *r, void *arg)
     return 0;
 }
 
-static void test_conflicting_result_is_kept_as_evidence(void **state)
+/* Collects "exam nip attempt keep by|" of each dispute into arg (1024 bytes). */
+static int add_dispute(const store_dispute *d, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 1024 - n, "%s %s %d %.1s %s|", d->exam_id, d->nip, d->attempt,
+             d->keep_digest[0] ? d->keep_digest : "-", d->by[0] ? d->by : "-");
+    return 0;
+}
+
+/* Collects "state digest-char awarded|" of each record into arg (1024 bytes). */
+static int add_record(const store_dispute_record *r, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 1024 - n, "%s %.1s %d|", r->state, r->digest, r->awarded);
+    return 0;
+}
+
+static void test_conflicting_result_is_kept_as_evidence_and_the_attempt_disputed(void **state)
 {
     (void)state;
-    char *dir, why[WHY_SIZE] = "", held[65] = "";
+    char *dir, why[WHY_SIZE] = "", held[65] = "", list[1024] = "", kept[65] = "";
     store *s = open_in(&dir);
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
     assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
@@ -478,9 +497,40 @@ static void test_conflicting_result_is_kept_as_evidence(void **state)
     assert_int_equal(held[0], 'a');
     int awarded = 0, disputes = -1;
     bool passed = false;
+    /* disputed: neither record counts, the attempt is left out */
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, NULL, why), 0);
+    assert_int_equal(disputes, 1);
+    assert_int_equal(store_dispute_each(s, "", add_dispute, list, why), 0);
+    assert_string_equal(list, "akad " NIP_A " 1 - -|");
+    list[0] = 0;
+    assert_int_equal(store_dispute_records(s, "akad", NIP_A, 1, add_record, list, why), 0);
+    assert_string_equal(list, "stored a 8000|evidence b 9500|");
+    /* the operator keeps one: by a digest prefix naming exactly one record of the attempt */
+    assert_int_equal(store_dispute_resolve(s, "akad", NIP_A, 1, "cccccccc", "Rina", "kiosk log",
+                                           50, kept, why), -1);
+    assert_non_null(strstr(why, "no record"));
+    assert_int_equal(store_dispute_resolve(s, "akad", NIP_A, 2, "bbbbbbbb", "Rina", "kiosk log",
+                                           50, kept, why), -1);
+    assert_non_null(strstr(why, "not disputed"));
+    assert_int_equal(store_dispute_resolve(s, "akad", NIP_A, 1, "bbbb", "Rina", "x", 50, kept, why),
+                     -1);
+    assert_int_equal(store_dispute_resolve(s, "akad", NIP_A, 1, "bbbbbbbb", "", "x", 50, kept, why),
+                     -1);
+    assert_int_equal(store_dispute_resolve(s, "akad", NIP_A, 1, "bbbbbbbb", "Rina",
+                                           "the second seat's journal is the true one", 50, kept,
+                                           why), 0);
+    assert_int_equal(kept[0], 'b');
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, NULL, why), 1);
+    assert_int_equal(awarded, 9500);
+    assert_int_equal(disputes, 0);
+    list[0] = 0;
+    assert_int_equal(store_dispute_each(s, "akad", add_dispute, list, why), 0);
+    assert_string_equal(list, "akad " NIP_A " 1 b Rina|");
+    /* the operator may choose again: the first record now */
+    assert_int_equal(store_dispute_resolve(s, "akad", NIP_A, 1, "aaaaaaaa", "Budi", "audit", 60,
+                                           kept, why), 0);
     assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, NULL, why), 1);
     assert_int_equal(awarded, 8000);
-    assert_int_equal(disputes, 1);
     assert_int_equal(store_best(s, "akad", NIP_B, &awarded, &passed, &disputes, NULL, why), 0);
     assert_int_equal(disputes, 0);
     store_close(s);
@@ -1312,13 +1362,21 @@ static void test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results(
     store *s = open_in(&dir);
     store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
     assert_int_equal(store_refusal_put(s, &r, why), 0);
+    /* a rival an earlier core kept as evidence: disputed from the upgrade on */
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 8000, "a"), STORE_NEW);
+    assert_int_equal(put(s, "s1", "akad", "academic", NIP_A, 1, 9500, "b"), STORE_CONFLICT);
     store_close(s);
     back_to_schema_3(dir);
     s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
     assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
-    assert_string_equal(out, "refused malformed s1 199202 1 1 -|");
+    assert_string_equal(out, "stored - s1 199001 1 1 -|evidence conflict s1 199001 1 1 -|"
+                             "refused malformed s1 199202 1 1 -|");
+    int awarded = 0, disputes = 0;
+    bool passed = false;
+    assert_int_equal(store_best(s, "akad", NIP_A, &awarded, &passed, &disputes, NULL, why), 0);
+    assert_int_equal(disputes, 1);
     store_lease h;
     assert_int_equal(store_lease_take(s, "s1", NIP_B, 1, KEY_3, "A01", 1, &h, why), 1);
     assert_int_equal(store_session_opt_set(s, "s1", "authorise-start", "on", why), 0);
@@ -1426,7 +1484,7 @@ int main(void)
         cmocka_unit_test(test_pending_kiosks_expire_unless_approved_or_results_wait_for_them),
         cmocka_unit_test(test_walk_stops_when_asked_and_may_call_the_store),
         cmocka_unit_test(test_result_is_stored_exactly_once),
-        cmocka_unit_test(test_conflicting_result_is_kept_as_evidence),
+        cmocka_unit_test(test_conflicting_result_is_kept_as_evidence_and_the_attempt_disputed),
         cmocka_unit_test(test_best_gives_the_accommodations_the_results_record),
         cmocka_unit_test(test_attempts_count_and_best_score),
         cmocka_unit_test(test_attempt_limit_is_checked_where_the_result_is_stored),

@@ -23,6 +23,7 @@ int cmd_kiosk(const char *db, int argc, char **argv);     /* kiosk list|approve 
 int cmd_import(const char *db, int argc, char **argv);    /* import DIR */
 int cmd_history(const char *db, int argc, char **argv);   /* history --exam ID */
 int cmd_results(const char *db, int argc, char **argv);   /* results [--session ID] */
+int cmd_dispute(const char *db, int argc, char **argv);   /* dispute list|resolve ... */
 int cmd_cohort(const char *db, int argc, char **argv);    /* cohort add DEF.json ROSTER.csv */
 int cmd_aspects(const char *db, int argc, char **argv);   /* aspects import COHORT FILE.csv */
 int cmd_recap(const char *db, int argc, char **argv);

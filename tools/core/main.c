@@ -36,6 +36,10 @@ static const char usage_text[] =
     "  export DIR                     every stored result as NAME.json + NAME.sig (for import)\n"
     "  history --exam ID              FORMS.jsonl for `bank session --history`\n"
     "  results [--session ID]         what arrived, from which kiosk, what was refused and why\n"
+    "  dispute list [--exam ID]       attempts with two different results (left out of the\n"
+    "                                 recap), and what the operator chose\n"
+    "  dispute resolve EXAM NIP ATTEMPT --keep DIGEST-PREFIX --by NAME --reason TEXT\n"
+    "                                 keeps one result of a disputed attempt\n"
     "  cohort add DEF.json ROSTER.csv\n"
     "  aspects import COHORT FILE.csv\n"
     "  recap COHORT --csv|--json [--record | --run N]\n"
@@ -63,7 +67,7 @@ static const struct {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
-    {"stats", cmd_stats},     {"export", cmd_export},
+    {"stats", cmd_stats},     {"export", cmd_export},   {"dispute", cmd_dispute},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
