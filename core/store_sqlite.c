@@ -82,24 +82,25 @@ static const char STORE_SQLITE_TABLES_3[] =
     " file BLOB NOT NULL, digest TEXT NOT NULL);"
     "CREATE TABLE core_key(one INTEGER PRIMARY KEY CHECK (one = 1), key_id TEXT NOT NULL);";
 
-/* Schema 4: the exam room (issue 11). Each module's tables in a block of its own. */
+/* Schema 4: the exam room. Each module's tables in a block of its own; an upgrade
+ * from 3 makes those missing. */
 static const char STORE_SQLITE_TABLES_4[] =
     /* lease (core/lease.c): the seat holding each attempt; options of a session;
      * attempts with two different results, and how the operator resolved them */
-    "CREATE TABLE leases(session_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS leases(session_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " kiosk TEXT NOT NULL, seat TEXT NOT NULL, since_ms INTEGER NOT NULL,"
     " PRIMARY KEY (session_id, nip, attempt));"
-    "CREATE TABLE session_opts(session_id TEXT NOT NULL, name TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS session_opts(session_id TEXT NOT NULL, name TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY (session_id, name));"
-    "CREATE TABLE disputes(exam_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS disputes(exam_id TEXT NOT NULL, nip TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " opened_ms INTEGER NOT NULL, keep_digest TEXT NOT NULL DEFAULT '',"
     " resolved_by TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
     " resolved_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (exam_id, nip, attempt));"
     /* forward.c: results forwarded to an upstream core, with its signed receipt */
-    "CREATE TABLE forwards(digest TEXT NOT NULL, upstream TEXT NOT NULL, receipt TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS forwards(digest TEXT NOT NULL, upstream TEXT NOT NULL, receipt TEXT NOT NULL,"
     " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));"
     /* rivals kept as evidence by an earlier core are disputes from now on */
-    "INSERT INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
+    "INSERT OR IGNORE INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
     " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt;";
 
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
