@@ -120,6 +120,14 @@ refused "a bank sealed by another key"
 err_has "it names the failed seal" "does not verify"
 cmp -s "$S/cache/$BID.bank" "$T/cache-before.bank" || fail "the refused download reached the cache"
 ok "the cache keeps the good bank"
+# an offer larger than a kiosk reads
+head -c 300000 /dev/zero | tr '\0' ' ' >"$T/fake/v1/room/offer.big"
+mv "$T/fake/v1/room/offer" "$T/fake/v1/room/offer.small"; mv "$T/fake/v1/room/offer.big" "$T/fake/v1/room/offer"
+"$BIN/kiosk" --core "http://127.0.0.1:$PORT" --authority "$R/authority.pub" --state "$S" \
+    >"$T/out" 2>"$T/err" </dev/null; rc=$?
+refused "an offer of 300 kB"
+err_has "the download is bounded" "is larger than 262144 bytes"
+mv "$T/fake/v1/room/offer.small" "$T/fake/v1/room/offer"
 # the right bank, and another session's file served under this session's id
 cp "$R/rpl.session" "$T/fake/v1/room/session/$SID"
 cp "$R/latsar.bank" "$T/fake/v1/room/bank/$BID"

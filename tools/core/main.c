@@ -31,6 +31,7 @@ static const char usage_text[] =
     "  kiosk core-key                 the core's public key, for kiosk --core-key\n"
     "  import DIR                     every NAME.json with its NAME.sig\n"
     "  export DIR                     every stored result as NAME.json + NAME.sig (for import)\n"
+    "  forwarded UPSTREAM.pub         how many results that core (--upstream) has receipted\n"
     "  history --exam ID              FORMS.jsonl for `bank session --history`\n"
     "  results [--session ID]         what arrived, from which kiosk, what was refused and why\n"
     "  cohort add DEF.json ROSTER.csv\n"
@@ -48,8 +49,9 @@ static const char usage_text[] =
     "--upstream URL: forward every stored result, once, to that core (a central one);\n"
     "--upstream-key FILE: its public key (`core kiosk core-key` there), checks its receipts\n"
     "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file,\n"
-    "web-dir, and the server's limits: max-connections, max-connections-per-address,\n"
-    "request-timeout, idle-timeout, listen-backlog); the command line wins over the file\n";
+    "web-dir, upstream, upstream-key, and the server's limits: max-connections,\n"
+    "max-connections-per-address, request-timeout, idle-timeout, listen-backlog); the\n"
+    "command line wins over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
 
@@ -60,7 +62,7 @@ static const struct {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
-    {"stats", cmd_stats},     {"export", cmd_export},
+    {"stats", cmd_stats},     {"export", cmd_export},   {"forwarded", cmd_forwarded},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
@@ -134,6 +136,8 @@ int main(int argc, char **argv)
     if (nrest == 0 && !listen) listen = conf.listen;
     if (nrest == 0 && !token) token = conf.token_file;
     if (nrest == 0 && !web) web = conf.web_dir;
+    if (nrest == 0 && !upstream) upstream = conf.upstream;
+    if (nrest == 0 && !upkey) upkey = conf.upstream_key;
     if (!db) db = DEFAULT_DB;
     cmd_set_paths(data, key);
     int rc = 2;
