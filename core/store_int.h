@@ -289,6 +289,9 @@ void sqlite_rows_free(sqlite_rows *rows);
     " FROM pending" STORE_SQL_UPLOADS_WHERE(P) ") u LEFT JOIN kiosks k ON k.pub = u.kiosk" \
     " ORDER BY u.at, u.session_id, u.nip, u.attempt, u.rank"
 
+/* A row of STORE_SQLITE_RESULT_COLS (row i of r) as a result, its strings
+ * borrowed from r; its numbers range-checked: 0, or -1 with why. */
+int sqlite_result_row(const sqlite_rows *r, size_t i, store_result *res, char *why);
 /* Reading results back, cohorts, aspects and recap runs (store_sqlite_cohort.c). */
 int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                     char *why);
@@ -389,6 +392,8 @@ long long pg_num(const struct pg_result *r, int row, int col);
 int pg_int(const struct pg_result *r, int row, int col, int lo, int hi, const char *what, int *out,
            char *why);
 
+/* The same of row i of a PostgreSQL result (store_pg_cohort.c). */
+int pg_result_row(const struct pg_result *res, int i, store_result *r, char *why);
 /* Reading results back, cohorts, aspects and recap runs (store_pg_cohort.c). */
 int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                 char *why);
