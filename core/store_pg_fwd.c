@@ -9,15 +9,16 @@
 
 #define D(n) "$" #n
 
-int pg_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                        const char *exam_id, void *arg),
+int pg_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                     void *arg, char *why)
 {
     PGresult *res = pg_once((pg_store *)s, "listing the sessions", why, STORE_SQL_SESSION_EACH, "");
     int rc = res ? 0 : -1;
-    for (int i = 0; !rc && i < PQntuples(res); i++)
-        if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), arg)))
-            why_set(why, STORE_STOPPED);
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        store_held h = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+                        PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)};
+        if ((rc = fn(&h, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
     PQclear(res);
     return rc;
 }

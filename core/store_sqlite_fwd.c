@@ -7,8 +7,7 @@
 
 #define Q(n) "?" #n
 
-int sqlite_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                            const char *exam_id, void *arg),
+int sqlite_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                         void *arg, char *why)
 {
     sqlite_store *ss = (sqlite_store *)s;
@@ -16,10 +15,12 @@ int sqlite_session_each(store *s, int (*fn)(const char *session_id, const char *
     if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "listing the sessions", why, STORE_SQL_SESSION_EACH, "");
     sqlite_end(ss, false, rc, why);
-    for (size_t i = 0; !rc && i < r.n; i++)
-        if ((rc = fn(STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
-                     STORE_CELL_TEXT(&r, i, 2), arg)) != 0)
-            why_set(why, STORE_STOPPED);
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        store_held h = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
+                        STORE_CELL_TEXT(&r, i, 2), STORE_CELL_TEXT(&r, i, 3),
+                        STORE_CELL_TEXT(&r, i, 4)};
+        if ((rc = fn(&h, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
     sqlite_rows_free(&r);
     return rc;
 }

@@ -45,9 +45,9 @@ core_start "$DB" || fail "core start: $(cat "$T/core.err")"
 
 # -- the offer and the files, as the core serves them --------------------------------
 get_anon /v1/room/offer; status_is "the core offers its sessions to anyone" 200
-same "one session, with its bank and exam" \
-    "$(bodyget '[(s["session"], s["bank"], s["exam"]) for s in j["sessions"]]')" \
-    "[('$SID', '$BID', 'latsar-akademik')]"
+same "one session, with its bank and exam, and the SHA-256 of both files" \
+    "$(bodyget '[(s["session"], s["bank"], s["exam"], s["session_sha256"], s["bank_sha256"]) for s in j["sessions"]]')" \
+    "[('$SID', '$BID', 'latsar-akademik', '$(sha "$R/demo.session")', '$(sha "$R/latsar.bank")')]"
 code=$(curl -s --max-time 20 -o "$T/got.bank" -w '%{http_code}' "$URL/v1/room/bank/$BID")
 same "GET /v1/room/bank/ID: 200" "$code" 200
 cmp -s "$T/got.bank" "$R/latsar.bank" || fail "the bank served differs from the one added"
@@ -70,6 +70,12 @@ ok "bank and session cached whole (no temporary file left)"
 sit "$NIP" "$PIN" "$(cat "$R/token")" "$T/plan1"
 [ -n "$(ls "$S"/outbox/*.json "$S"/sent/*.json 2>/dev/null)" ] || fail "no result after the sitting"
 ok "a participant sits the fetched session to the end"
+kd_stop
+KD_XPID=
+inodes() { stat -c %i "$S/cache/$BID.bank" "$S/cache/$SID.session" | tr '\n' ' '; }
+before=$(inodes)
+fetch_gui "the kiosk started again with its core up" "$S" --seat A03
+same "files cached with the bytes offered are not fetched and written again" "$(inodes)" "$before"
 kd_stop
 KD_XPID=
 
@@ -100,6 +106,12 @@ err_has "it says so" "does not offer session"
 refused "--session-id beside --bank and --session"
 fetch_gui "kiosk --session-id" "$T/k2" --session-id "$RID"
 same "--session-id picks the session fetched" "$(cat "$T/k2/cache/current")" "$RID"
+kd_stop
+KD_XPID=
+fetch_gui "a kiosk restarted during its sitting" "$S" --seat A03
+grep -q "kiosk: the core offers several sessions: session $SID, the one this kiosk sat last" \
+    "$KD_LOG" || fail "no note of the session taken: $(tail -n 3 "$KD_LOG")"
+ok "of several sessions, a kiosk restarted takes the one it sat last, and says so"
 kd_stop
 KD_XPID=
 core_stop
