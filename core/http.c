@@ -293,11 +293,15 @@ static enum MHD_Result on_forward(http_server *h, struct MHD_Connection *conn, c
     return rc;
 }
 
-/* Adds {"session", "bank", "exam"} of one held session to the array at arg. */
-static int offer_one(const char *sid, const char *bid, const char *exam, void *arg)
+/* Adds one held session to the array at arg: its id, bank and exam, and the
+ * SHA-256 of its file and of its bank's (a kiosk holding those bytes
+ * already need not fetch them again). */
+static int offer_one(const store_held *x, void *arg)
 {
-    return json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "session", sid, "bank", bid,
-                                                "exam", exam));
+    return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s}", "session",
+                                                x->session_id, "bank", x->bank_id, "exam",
+                                                x->exam_id, "session_sha256", x->session_digest,
+                                                "bank_sha256", x->bank_digest));
 }
 
 /* GET /v1/room/offer: the sessions this core holds, which a kiosk started
@@ -318,10 +322,9 @@ static enum MHD_Result on_room_offer(http_server *h, struct MHD_Connection *conn
 }
 
 /* Stops the walk (1) at the held session whose bank id is arg. */
-static int uses_bank(const char *sid, const char *bid, const char *exam, void *arg)
+static int uses_bank(const store_held *x, void *arg)
 {
-    (void)sid, (void)exam;
-    return strcmp(bid, arg) == 0;
+    return strcmp(x->bank_id, arg) == 0;
 }
 
 /* GET /v1/room/bank/<id> and /v1/room/session/<id>: the file's bytes as

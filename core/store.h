@@ -309,9 +309,14 @@ int store_session_opt_get(store *s, const char *session_id, const char *name, ch
 
 /* -- Forwarding to an upstream core, and the room's offer (store_fwd.c) -- */
 
-/* Calls fn for every session the store holds, by id: its bank and exam ids. */
-int store_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                            const char *exam_id, void *arg),
+/* A session the store holds: its id, its bank's and exam's, and the SHA-256
+ * (hex) of the session's bytes and of its bank's ("" when the bank is not
+ * there). */
+typedef struct store_held {
+    const char *session_id, *bank_id, *exam_id, *session_digest, *bank_digest;
+} store_held;
+/* Calls fn for every session the store holds, by id. */
+int store_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                        void *arg, char *why);
 /* Calls fn for the stored results (r->json and r->sig exactly as uploaded)
  * with the name their kiosk enrolled under ("" when unknown), in the order

@@ -19,8 +19,7 @@ static int fwd_check(store *s, const char *key, bool required, const char *what,
     return 0;
 }
 
-int store_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                            const char *exam_id, void *arg),
+int store_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                        void *arg, char *why)
 {
     if (fwd_check(s, NULL, false, "listing the sessions", why)) return -1;

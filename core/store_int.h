@@ -95,8 +95,7 @@ struct store_ops {
     int (*session_opt_get)(store *s, const char *session_id, const char *name, char *value,
                            size_t cap, char *why);
     /* forwarding to an upstream core, the room's offer (store_*_fwd.c) */
-    int (*session_each)(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                            const char *exam_id, void *arg),
+    int (*session_each)(store *s, int (*fn)(const store_held *h, void *arg),
                         void *arg, char *why);
     int (*forward_each)(store *s, const char *upstream, int max,
                         int (*fn)(const store_result *r, const char *kiosk_name, void *arg),
@@ -405,6 +404,9 @@ int sqlite_dispute_resolve(store *s, const char *exam_id, const char *nip, int a
                            const char *prefix, const char *by, const char *reason, int64_t now_ms,
                            char *kept, char *why);
 
+/* A row of STORE_SQLITE_RESULT_COLS (row i of r) as a result, its strings
+ * borrowed from r; its numbers range-checked: 0, or -1 with why. */
+int sqlite_result_row(const sqlite_rows *r, size_t i, store_result *res, char *why);
 /* Reading results back, cohorts, aspects and recap runs (store_sqlite_cohort.c). */
 int sqlite_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                     char *why);
@@ -527,6 +529,8 @@ int pg_dispute_resolve(store *s, const char *exam_id, const char *nip, int attem
                        const char *prefix, const char *by, const char *reason, int64_t now_ms,
                        char *kept, char *why);
 
+/* The same of row i of a PostgreSQL result (store_pg_cohort.c). */
+int pg_result_row(const struct pg_result *res, int i, store_result *r, char *why);
 /* Reading results back, cohorts, aspects and recap runs (store_pg_cohort.c). */
 int pg_attempts(store *s, const char *exam_id, const char *nip, int *count, int *highest,
                 char *why);
@@ -568,7 +572,9 @@ int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, in
 /* Forwarding and the offer (store_sqlite_fwd.c, store_pg_fwd.c).      */
 
 /* SQL both backends run, parameters spelled P(n) as above. */
-#define STORE_SQL_SESSION_EACH "SELECT id, bank_id, exam_id FROM sessions ORDER BY id"
+#define STORE_SQL_SESSION_EACH                                                            \
+    "SELECT s.id, s.bank_id, s.exam_id, s.digest, COALESCE(b.digest, '') FROM sessions s" \
+    " LEFT JOIN banks b ON b.id = s.bank_id ORDER BY s.id"
 /* P(1) the upstream key, '' for every result; P(2) at most so many (-1: all) */
 #define STORE_SQL_FORWARD_EACH(P)                                                         \
     "SELECT r.session_id, r.exam_id, r.programme, r.exam_kind, r.nip, r.attempt, r.raw,"  \
@@ -583,8 +589,7 @@ int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, in
     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM forwards f WHERE"     \
     " f.digest = r.digest AND f.upstream = " P(1) ") THEN 1 ELSE 0 END), 0) FROM results r"
 
-int sqlite_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                            const char *exam_id, void *arg),
+int sqlite_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                         void *arg, char *why);
 int sqlite_forward_each(store *s, const char *upstream, int max,
                         int (*fn)(const store_result *r, const char *kiosk_name, void *arg),
@@ -592,8 +597,7 @@ int sqlite_forward_each(store *s, const char *upstream, int max,
 int sqlite_forward_mark(store *s, const char *digest, const char *upstream, const char *receipt,
                         int64_t now_ms, char *why);
 int sqlite_forward_count(store *s, const char *upstream, int *done, int *todo, char *why);
-int pg_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                        const char *exam_id, void *arg),
+int pg_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                     void *arg, char *why);
 int pg_forward_each(store *s, const char *upstream, int max,
                     int (*fn)(const store_result *r, const char *kiosk_name, void *arg),

@@ -90,6 +90,21 @@ int pg_history(store *s, const char *exam_id, int (*fn)(const char *form_json, v
     return rc;
 }
 
+int pg_result_row(const PGresult *res, int i, store_result *r, char *why)
+{
+    const char *t[14];
+    for (int c = 0; c < 14; c++) t[c] = PQgetvalue(res, i, c);
+    int att, raw, awarded;
+    if (pg_int(res, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
+        pg_int(res, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
+        pg_int(res, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why))
+        return -1;
+    store_result x = {t[0], t[1], t[2], t[3], t[4], att, raw, awarded,
+                      atoi(t[8]) != 0, t[9], t[10], t[11], t[12], pg_num(res, i, 13), 0};
+    *r = x;
+    return 0;
+}
+
 /* Calls fn for every stored result of a session (by_exam false) or of an
  * exam, ordered by nip then attempt. */
 static int results_where(store *s, bool by_exam, const char *id,
@@ -103,17 +118,8 @@ static int results_where(store *s, bool by_exam, const char *id,
                                       " WHERE session_id = $1 ORDER BY nip, attempt", "t", id);
     int rc = res ? 0 : -1;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
-        const char *t[14];
-        for (int c = 0; c < 14; c++) t[c] = PQgetvalue(res, i, c);
-        int att, raw, awarded;
-        if (pg_int(res, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
-            pg_int(res, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
-            pg_int(res, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why)) {
-            rc = -1;
-            break;
-        }
-        store_result r = {t[0], t[1], t[2], t[3], t[4], att, raw, awarded,
-                          atoi(t[8]) != 0, t[9], t[10], t[11], t[12], pg_num(res, i, 13), 0};
+        store_result r;
+        if ((rc = pg_result_row(res, i, &r, why))) break;
         if ((rc = fn(&r, arg)) != 0) why_set(why, STORE_STOPPED);
     }
     PQclear(res);

@@ -9,15 +9,16 @@
 
 #define D(n) "$" #n
 
-int pg_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                        const char *exam_id, void *arg),
+int pg_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                     void *arg, char *why)
 {
     PGresult *res = pg_once((pg_store *)s, "listing the sessions", why, STORE_SQL_SESSION_EACH, "");
     int rc = res ? 0 : -1;
-    for (int i = 0; !rc && i < PQntuples(res); i++)
-        if ((rc = fn(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), arg)))
-            why_set(why, STORE_STOPPED);
+    for (int i = 0; !rc && i < PQntuples(res); i++) {
+        store_held h = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+                        PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)};
+        if ((rc = fn(&h, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
     PQclear(res);
     return rc;
 }
@@ -34,18 +35,9 @@ int pg_forward_each(store *s, const char *upstream, int max,
                             max > 0 ? limit : NULL);
     int rc = res ? 0 : -1;
     for (int i = 0; !rc && i < PQntuples(res); i++) {
-        const char *t[15];
-        for (int c = 0; c < 15; c++) t[c] = PQgetvalue(res, i, c);
-        int att, raw, awarded;
-        if (pg_int(res, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
-            pg_int(res, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
-            pg_int(res, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why)) {
-            rc = -1;
-            break;
-        }
-        store_result r = {t[0], t[1], t[2], t[3], t[4], att, raw, awarded,
-                          atoi(t[8]) != 0, t[9], t[10], t[11], t[12], pg_num(res, i, 13), 0};
-        if ((rc = fn(&r, t[14], arg)) != 0) why_set(why, STORE_STOPPED);
+        store_result r;
+        if ((rc = pg_result_row(res, i, &r, why))) break;
+        if ((rc = fn(&r, PQgetvalue(res, i, 14), arg)) != 0) why_set(why, STORE_STOPPED);
     }
     PQclear(res);
     return rc;

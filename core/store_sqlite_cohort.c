@@ -104,6 +104,22 @@ int sqlite_history(store *s, const char *exam_id,
     return rc;
 }
 
+int sqlite_result_row(const sqlite_rows *r, size_t i, store_result *res, char *why)
+{
+    int att, raw, awarded;
+    if (STORE_CELL_INT(r, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
+        STORE_CELL_INT(r, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
+        STORE_CELL_INT(r, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why))
+        return -1;
+    store_result x = {
+        STORE_CELL_TEXT(r, i, 0), STORE_CELL_TEXT(r, i, 1), STORE_CELL_TEXT(r, i, 2),
+        STORE_CELL_TEXT(r, i, 3), STORE_CELL_TEXT(r, i, 4), att, raw, awarded,
+        STORE_CELL_NUM(r, i, 8) != 0, STORE_CELL_TEXT(r, i, 9), STORE_CELL_TEXT(r, i, 10),
+        STORE_CELL_TEXT(r, i, 11), STORE_CELL_TEXT(r, i, 12), STORE_CELL_NUM(r, i, 13), 0};
+    *res = x;
+    return 0;
+}
+
 /* Calls fn for every stored result of a session (by_exam false) or of an
  * exam, ordered by nip then attempt. */
 static int results_where(store *s, bool by_exam, const char *id,
@@ -120,18 +136,8 @@ static int results_where(store *s, bool by_exam, const char *id,
                                      " WHERE session_id = ?1 ORDER BY nip, attempt", "t", id);
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++) {
-        int att, raw, awarded;
-        if (STORE_CELL_INT(&r, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
-            STORE_CELL_INT(&r, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
-            STORE_CELL_INT(&r, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why)) {
-            rc = -1;
-            break;
-        }
-        store_result res = {
-            STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1), STORE_CELL_TEXT(&r, i, 2),
-            STORE_CELL_TEXT(&r, i, 3), STORE_CELL_TEXT(&r, i, 4), att, raw, awarded,
-            STORE_CELL_NUM(&r, i, 8) != 0, STORE_CELL_TEXT(&r, i, 9), STORE_CELL_TEXT(&r, i, 10),
-            STORE_CELL_TEXT(&r, i, 11), STORE_CELL_TEXT(&r, i, 12), STORE_CELL_NUM(&r, i, 13), 0};
+        store_result res;
+        if ((rc = sqlite_result_row(&r, i, &res, why))) break;
         if ((rc = fn(&res, arg)) != 0) why_set(why, STORE_STOPPED);
     }
     sqlite_rows_free(&r);

@@ -7,8 +7,7 @@
 
 #define Q(n) "?" #n
 
-int sqlite_session_each(store *s, int (*fn)(const char *session_id, const char *bank_id,
-                                            const char *exam_id, void *arg),
+int sqlite_session_each(store *s, int (*fn)(const store_held *h, void *arg),
                         void *arg, char *why)
 {
     sqlite_store *ss = (sqlite_store *)s;
@@ -16,10 +15,12 @@ int sqlite_session_each(store *s, int (*fn)(const char *session_id, const char *
     if (sqlite_begin(ss, false, why)) return -1;
     int rc = sqlite_select(ss, &r, "listing the sessions", why, STORE_SQL_SESSION_EACH, "");
     sqlite_end(ss, false, rc, why);
-    for (size_t i = 0; !rc && i < r.n; i++)
-        if ((rc = fn(STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
-                     STORE_CELL_TEXT(&r, i, 2), arg)) != 0)
-            why_set(why, STORE_STOPPED);
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        store_held h = {STORE_CELL_TEXT(&r, i, 0), STORE_CELL_TEXT(&r, i, 1),
+                        STORE_CELL_TEXT(&r, i, 2), STORE_CELL_TEXT(&r, i, 3),
+                        STORE_CELL_TEXT(&r, i, 4)};
+        if ((rc = fn(&h, arg)) != 0) why_set(why, STORE_STOPPED);
+    }
     sqlite_rows_free(&r);
     return rc;
 }
@@ -36,19 +37,10 @@ int sqlite_forward_each(store *s, const char *upstream, int max,
                            max > 0 ? max : -1);
     sqlite_end(ss, false, rc, why);
     for (size_t i = 0; !rc && i < r.n; i++) {
-        int att, raw, awarded;
-        if (STORE_CELL_INT(&r, i, 5, 1, STORE_ATTEMPT_MAX, "an attempt", &att, why) ||
-            STORE_CELL_INT(&r, i, 6, 0, STORE_SCORE_MAX, "a raw score", &raw, why) ||
-            STORE_CELL_INT(&r, i, 7, 0, STORE_SCORE_MAX, "an awarded score", &awarded, why)) {
-            rc = -1;
-            break;
-        }
-        const char *t[15];
-        for (size_t c = 0; c < 15; c++) t[c] = STORE_CELL_TEXT(&r, i, c);
-        store_result res = {t[0], t[1], t[2], t[3], t[4], att, raw, awarded,
-                            STORE_CELL_NUM(&r, i, 8) != 0, t[9], t[10], t[11], t[12],
-                            STORE_CELL_NUM(&r, i, 13), 0};
-        if ((rc = fn(&res, t[14] ? t[14] : "", arg)) != 0) why_set(why, STORE_STOPPED);
+        store_result res;
+        if ((rc = sqlite_result_row(&r, i, &res, why))) break;
+        const char *name = STORE_CELL_TEXT(&r, i, 14);
+        if ((rc = fn(&res, name ? name : "", arg)) != 0) why_set(why, STORE_STOPPED);
     }
     sqlite_rows_free(&r);
     return rc;

@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "bank.h"
 #include "fetch.h"
@@ -68,18 +69,39 @@ static void get(const char *url, const char *path, size_t max, got *g)
     }
 }
 
-/* Picks the session to fetch from the offer in g: c->session_id, or the
- * only one. Fills sid and bid (33 bytes each); 0, or -1 with why. */
-static int pick(const got *g, const char *want, char *sid, char *bid, char *why)
+/* The session picked from the offer: ids, and the SHA-256 of the files. */
+typedef struct offered {
+    char sid[33], bid[33], session_sha[65], bank_sha[65];
+    bool by_current; /* several offered: the one the cache sat last */
+} offered;
+
+/* The session id the cache sat last ("" when none) into sid (33 bytes). */
+static void cache_current(const fetch_config *c, char *sid)
 {
-    json_t *o = json_loadb(g->body.p ? g->body.p : "", g->body.len, 0, NULL);
-    json_t *list = json_object_get(o, "sessions");
+    char path[4200], bw[WHY_SIZE], *cur = NULL;
+    size_t clen = 0;
+    sid[0] = 0;
+    snprintf(path, sizeof path, "%s/" FETCH_DIR "/current", c->state_dir);
+    if (bank_file_read(path, 64, &cur, &clen, bw) == BANK_OK && clen == 32 && hex_valid(cur, 32))
+        memcpy(sid, cur, 33);
+    free(cur);
+}
+
+/* Picks the session to fetch from the offer in g: `want`, or the only one,
+ * or of several the one the cache sat last (a kiosk restarted during its
+ * sitting). Fills *o; 0, or -1 with why. */
+static int pick(const got *g, const char *want, const char *current, offered *o, char *why)
+{
+    json_t *doc = json_loadb(g->body.p ? g->body.p : "", g->body.len, 0, NULL);
+    json_t *list = json_object_get(doc, "sessions");
     size_t n = json_array_size(list), i, found = n;
     int rc = -1;
     char names[200] = "";
+    size_t cur = n;
     for (i = 0; i < n; i++) {
         const char *s = json_string_value(json_object_get(json_array_get(list, i), "session"));
         if (want && s && strcmp(s, want) == 0) found = i;
+        if (current[0] && s && strcmp(s, current) == 0) cur = i;
         size_t used = strlen(names);
         if (s && used < 120) snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", s);
     }
@@ -89,21 +111,26 @@ static int pick(const got *g, const char *want, char *sid, char *bid, char *why)
         why_set(why, "the core offers no session: add one there (core session add)");
     else if (want && found == n)
         why_set(why, "the core does not offer session %.40s (it offers %s)", want, names);
-    else if (!want && n > 1)
+    else if (!want && n > 1 && cur == n)
         why_set(why, "the core offers %zu sessions (%s): pick one with --session-id ID", n, names);
     else {
-        json_t *e = json_array_get(list, want ? found : 0);
+        json_t *e = json_array_get(list, want ? found : n > 1 ? cur : 0);
         const char *s = json_string_value(json_object_get(e, "session"));
         const char *b = json_string_value(json_object_get(e, "bank"));
+        const char *ss = json_string_value(json_object_get(e, "session_sha256"));
+        const char *bs = json_string_value(json_object_get(e, "bank_sha256"));
         if (!hex_valid(s, 32) || !hex_valid(b, 32))
             why_set(why, "the core's offer names a session or bank that is no id");
         else {
-            memcpy(sid, s, 33);
-            memcpy(bid, b, 33);
+            memcpy(o->sid, s, 33);
+            memcpy(o->bid, b, 33);
+            snprintf(o->session_sha, sizeof o->session_sha, "%s", hex_valid(ss, 64) ? ss : "");
+            snprintf(o->bank_sha, sizeof o->bank_sha, "%s", hex_valid(bs, 64) ? bs : "");
+            o->by_current = !want && n > 1;
             rc = 0;
         }
     }
-    json_decref(o);
+    json_decref(doc);
     return rc;
 }
 
@@ -147,9 +174,10 @@ static void paths(const fetch_config *c, const char *bid, const char *sid, fetch
     snprintf(out->session_id, sizeof out->session_id, "%s", sid);
 }
 
-/* Writes the checked files into the cache; 0, or -1 with why. */
-static int keep(const fetch_config *c, const got *bank_got, const got *sess_got,
-                fetch_result *out, char *why)
+/* Writes the checked files into the cache (those already there with the
+ * same bytes, bank_kept and sess_kept, are left as they are); 0, or -1 with why. */
+static int keep(const fetch_config *c, const got *bank_got, bool bank_kept, const got *sess_got,
+                bool sess_kept, fetch_result *out, char *why)
 {
     char dir[4096], cur[4200], bw[WHY_SIZE] = "";
     snprintf(dir, sizeof dir, "%s/" FETCH_DIR, c->state_dir);
@@ -159,8 +187,10 @@ static int keep(const fetch_config *c, const got *bank_got, const got *sess_got,
         return why_set(why, "%.300s: %s", dir, strerror(errno));
     snprintf(cur, sizeof cur, "%s/current", dir);
     /* the session after its bank, `current` last: a stop between leaves the old current */
-    if (bank_file_write_atomic(out->bank_path, bank_got->body.p, bank_got->body.len, 0600, bw) ||
-        bank_file_write_atomic(out->session_path, sess_got->body.p, sess_got->body.len, 0600, bw) ||
+    if ((!bank_kept && bank_file_write_atomic(out->bank_path, bank_got->body.p,
+                                              bank_got->body.len, 0600, bw)) ||
+        (!sess_kept && bank_file_write_atomic(out->session_path, sess_got->body.p,
+                                              sess_got->body.len, 0600, bw)) ||
         bank_file_write_atomic(cur, out->session_id, strlen(out->session_id), 0600, bw))
         return why_set(why, "cannot cache the files: %s", bw);
     return 0;
@@ -202,6 +232,25 @@ static int from_cache(const fetch_config *c, const char *down, fetch_result *out
     return rc;
 }
 
+/* True when the file at path holds bytes of SHA-256 `sha` (64 hex; "" never
+ * matches): then g holds them, as if downloaded. */
+static bool cached(const char *path, const char *sha, size_t max, got *g)
+{
+    char *data = NULL, bw[WHY_SIZE], hex[65];
+    size_t len = 0;
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (!sha[0] || bank_file_read(path, max, &data, &len, bw) != BANK_OK) return false;
+    EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
+    hex_encode(d, n, hex);
+    bool same = strcmp(hex, sha) == 0;
+    memset(g, 0, sizeof *g);
+    sbuf_init(&g->body, max);
+    if (same) sbuf_add(&g->body, data, len);
+    free(data);
+    return same && !g->body.failed;
+}
+
 int fetch_files(const fetch_config *c, fetch_result *out, char *why)
 {
     memset(out, 0, sizeof *out);
@@ -209,7 +258,8 @@ int fetch_files(const fetch_config *c, fetch_result *out, char *why)
         return why_set(why, "--session-id is a session id (32 hex digits), not %.40s",
                        c->session_id);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    char url[512], sid[33], bid[33], path[128];
+    char url[512], path[128], current[33];
+    offered o = {0};
     snprintf(url, sizeof url, "%s", c->core_url);
     size_t n = strlen(url);
     while (n && url[n - 1] == '/') url[--n] = 0;
@@ -220,20 +270,33 @@ int fetch_files(const fetch_config *c, fetch_result *out, char *why)
         rc = from_cache(c, offer.error, out, why);
     } else if (offer.error[0]) {
         why_set(why, "the core's offer: %s", offer.error);
-    } else if (pick(&offer, c->session_id, sid, bid, why) == 0) {
-        snprintf(path, sizeof path, PROTO_PATH_ROOM_BANK "/%s", bid);
-        get(url, path, FETCH_BANK_MAX, &bank_got);
-        snprintf(path, sizeof path, PROTO_PATH_ROOM_SESSION "/%s", sid);
-        if (!bank_got.error[0]) get(url, path, FETCH_SESSION_MAX, &sess_got);
+    } else if (cache_current(c, current), pick(&offer, c->session_id, current, &o, why) == 0) {
+        /* files the cache holds with the bytes offered are not fetched again */
+        paths(c, o.bid, o.sid, out);
+        snprintf(path, sizeof path, PROTO_PATH_ROOM_BANK "/%s", o.bid);
+        bool bank_kept = cached(out->bank_path, o.bank_sha, FETCH_BANK_MAX, &bank_got);
+        if (!bank_kept) {
+            sbuf_free(&bank_got.body);
+            get(url, path, FETCH_BANK_MAX, &bank_got);
+        }
+        snprintf(path, sizeof path, PROTO_PATH_ROOM_SESSION "/%s", o.sid);
+        bool sess_kept = !bank_got.error[0] &&
+                         cached(out->session_path, o.session_sha, FETCH_SESSION_MAX, &sess_got);
+        if (!bank_got.error[0] && !sess_kept) {
+            sbuf_free(&sess_got.body);
+            get(url, path, FETCH_SESSION_MAX, &sess_got);
+        }
         const got *bad = bank_got.error[0] ? &bank_got : &sess_got;
-        paths(c, bid, sid, out);
+        if (o.by_current)
+            snprintf(out->note, sizeof out->note, "the core offers several sessions: session %s,"
+                     " the one this kiosk sat last", o.sid);
         if (bad->down) {
             rc = from_cache(c, bad->error, out, why);
         } else if (bad->error[0]) {
             why_set(why, "downloading from the core: %s", bad->error);
-        } else if (check(c, bid, bank_got.body.p, bank_got.body.len, sid, sess_got.body.p,
+        } else if (check(c, o.bid, bank_got.body.p, bank_got.body.len, o.sid, sess_got.body.p,
                          sess_got.body.len, "from the core", why) == 0) {
-            rc = keep(c, &bank_got, &sess_got, out, why);
+            rc = keep(c, &bank_got, bank_kept, &sess_got, sess_kept, out, why);
         }
     }
     sbuf_free(&offer.body);

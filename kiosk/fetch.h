@@ -23,12 +23,15 @@ typedef struct fetch_result {
     char bank_path[4096], session_path[4096]; /* the cached files the kiosk opens */
     char session_id[33];
     bool cached;           /* the core did not answer: the files come from the cache */
-    char note[WHY_SIZE];   /* why the cache was used ("" when fetched) */
+    char note[WHY_SIZE];   /* why the cache was used, or why this session of several
+                              was taken ("" when neither) */
 } fetch_result;
 
 /* Asks the core at c->core_url for the sessions it offers, picks c->session_id
- * (or the only one), downloads its bank and session file (at most
- * FETCH_BANK_MAX and FETCH_SESSION_MAX bytes), checks them -- the bank's id
+ * (or the only one, or of several the one the cache names `current`: a kiosk
+ * restarted during its sitting), downloads its bank and session file (at most
+ * FETCH_BANK_MAX and FETCH_SESSION_MAX bytes; a cached file whose SHA-256 is
+ * the one offered is taken from the cache instead), checks them -- the bank's id
  * and its seal against c->authority_pub, the session's id and that it belongs
  * to the bank (its MAC is checked when the token opens it) -- and caches them
  * in STATE/cache (0700) as BANKID.bank and SESSIONID.session, each written

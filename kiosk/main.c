@@ -355,6 +355,8 @@ int main(int argc, char **argv)
         if (fetched.cached)
             fprintf(stderr, "kiosk: the core cannot be reached (%s): session %s from the cache\n",
                     fetched.note, fetched.session_id);
+        else if (fetched.note[0])
+            fprintf(stderr, "kiosk: %s\n", fetched.note);
         o.cfg.bank_path = fetched.bank_path;
         o.cfg.session_path = fetched.session_path;
     }

@@ -38,7 +38,7 @@ serve() {
 halt() {
     pid=$(eval echo "\$${1}_PID")
     kill -TERM "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null; halt_rc=$?
 }
 
 # tool NAME ARGS... -- the core command (NAME says which core's store ARGS name).
@@ -103,6 +103,10 @@ printf 'not a key\n' >"$T/bad.pub"
 "$CORE" --db "sqlite:$T/room.db" --upstream http://127.0.0.1:9 --upstream-key "$T/bad.pub" \
     >"$T/out" 2>"$T/err" </dev/null; rc=$?
 refused "an upstream key file that holds no key"
+printf 'upstream = http://127.0.0.1:9\n' >"$T/room.conf"
+"$CORE" --config "$T/room.conf" --db "sqlite:$T/room.db" >"$T/out" 2>"$T/err" </dev/null; rc=$?
+refused "upstream in the configuration file without upstream-key"
+err_has "the configuration file's keys are read" "go together"
 tool room --db "sqlite:$T/room.db" results --upstream http://x
 [ "$rc" -ne 0 ] || fail "--upstream with a command is refused"
 ok "--upstream is for the server only"
@@ -135,6 +139,9 @@ out_has "stored there (its kiosk is approved)" "stored"
 down() { grep -q 'forwarding: upstream .*Could' "$T/room.err"; }
 wait_for "the room core finds the central core down, and logs it" down
 same "the second result is not marked" "$(forwarded room)" 1
+tool room --db "sqlite:$T/room.db" forwarded "$T/central.pub"
+out_has "core forwarded says what has not left yet" "1 of 2 results forwarded to the core of key"
+out_has "and how many" "; 1 not yet"
 serve central "$CPORT" "sqlite:$T/central.db"
 two() { [ "$(forwarded room)" = 2 ]; }
 wait_for "back up, the central core gets the second result" two
@@ -146,6 +153,11 @@ tool central --db "sqlite:$T/central.db" results
 out_has "two stored there, nothing else (no duplicate, no evidence)" \
     "2 stored, 0 disputed (kept as evidence), 0 refused, 0 waiting"
 same "each result was forwarded once" "$(grep -c 'result forwarded: ' "$T/room.err")" 2
+tool room --db "sqlite:$T/room.db" forwarded "$T/central.pub"
+out_has "core forwarded: all of them" "2 of 2 results forwarded"
+tool room --db "sqlite:$T/room.db" forwarded "$T/bad.pub"
+[ "$rc" -eq 1 ] || fail "core forwarded with a file that holds no key: exit $rc"
+ok "core forwarded refuses a file that holds no key"
 
 # -- the same result forwarded again is only receipted; forgeries are refused ----------
 F1=$(ls "$T"/a/*.json)
@@ -210,7 +222,10 @@ serve third "$TPORT" "sqlite:$T/third.db" --upstream "$CURL_" --upstream-key "$T
 wrongkey() { grep -q 'not signed by the upstream key' "$T/third.err"; }
 wait_for "the central core's receipts do not carry the key the third core pinned" wrongkey
 same "so nothing is marked forwarded" "$(forwarded third)" 0
-halt third
-halt room
-halt central
+halt third; a=$halt_rc
+halt room; b=$halt_rc
+halt central; c=$halt_rc
+same "the three cores stop cleanly on SIGTERM, the forwarders with them" "$a $b $c" "0 0 0"
+! grep -q 'Sanitizer\|runtime error' "$T"/*.err || fail "a sanitizer report: $(grep -h -A3 'Sanitizer\|runtime error' "$T"/*.err | head -n 8)"
+ok "no sanitizer report in the cores' output"
 done_ok

@@ -119,6 +119,33 @@ static void test_a_result_is_listed_until_a_receipt_of_that_upstream_marks_it(vo
     fx_rmdir(dir);
 }
 
+/* Collects "session bank exam session-sha[0..8] bank-sha[0..8]|" of the sessions held. */
+static int held(const store_held *h, void *arg)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%s %s %s %.8s %.8s|", h->session_id, h->bank_id, h->exam_id,
+             h->session_digest, h->bank_digest);
+    return 0;
+}
+
+static void test_the_sessions_held_are_listed_with_the_sha256_of_their_files(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", out[256] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_session_each(s, held, out, why), 0);
+    assert_string_equal(out, "");
+    /* SHA-256 of "abc": ba7816bf..., of "xyz": 3608bca1... */
+    assert_int_equal(store_session_put(s, "s2", "b1", "akad", "abc", 3, why), 0);
+    assert_int_equal(store_session_put(s, "s1", "b9", "rpl", "abc", 3, why), 0);
+    assert_int_equal(store_bank_put(s, "b1", "xyz", 3, "box", 3, why), 0);
+    assert_int_equal(store_session_each(s, held, out, why), 0);
+    assert_string_equal(out, "s1 b9 rpl ba7816bf |s2 b1 akad ba7816bf 3608bca1|");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 static void test_store_of_schema_3_gains_the_forwards_table(void **state)
 {
     (void)state;
@@ -231,6 +258,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_a_result_is_listed_until_a_receipt_of_that_upstream_marks_it),
         cmocka_unit_test(test_store_of_schema_3_gains_the_forwards_table),
+        cmocka_unit_test(test_the_sessions_held_are_listed_with_the_sha256_of_their_files),
         cmocka_unit_test(test_only_a_receipt_of_the_pinned_key_for_that_record_counts),
         cmocka_unit_test(test_a_pass_with_the_upstream_down_marks_nothing),
         cmocka_unit_test(test_a_forwarder_needs_a_url_and_a_key),

@@ -15,6 +15,7 @@ int cmd_serve(const char *db, const char *listen, const char *token_file,
               const char *web_dir, const char *upstream, const char *upstream_key,
               const struct core_conf *conf);
 int cmd_export(const char *db, int argc, char **argv);    /* export DIR */
+int cmd_forwarded(const char *db, int argc, char **argv); /* forwarded UPSTREAM.pub */
 /* kiosk approve --all [--name-prefix P] (argv[0] is "--all") */
 int cmd_kiosk_approve_all(const char *db, int argc, char **argv);
 int cmd_bank(const char *db, int argc, char **argv);      /* bank add BANK --passphrase-file F --pub P */

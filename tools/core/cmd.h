@@ -42,4 +42,8 @@ int cmd_usage(const char *line);
  * why (WHY_SIZE) set. */
 char *cmd_read_file(const char *path, size_t max, size_t *len, char *why);
 
+/* Reads a core's public key file (64 hex digits and a newline, as `core kiosk
+ * core-key` prints it) into pub; 0, or 1 after printing "core: WHAT..." why. */
+int cmd_read_core_key(const char *path, const char *what, char pub[65]);
+
 #endif

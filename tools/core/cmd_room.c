@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "clk.h"
 #include "cmd.h"
+#include "hex.h"
 #include "kcode.h"
 #include "log.h"
 #include "text.h"
@@ -173,5 +174,36 @@ int cmd_kiosk_approve_all(const char *db, int argc, char **argv)
     if (approved || !rc) putchar('\n');
     fflush(stdout);
     if (rc) return cmd_fail("%s", why);
+    return 0;
+}
+
+int cmd_read_core_key(const char *path, const char *what, char pub[65])
+{
+    char why[WHY_SIZE] = "", *text = NULL, shown[TEXT_ESCAPED(200)];
+    size_t len = 0;
+    if (bank_file_read(path, 256, &text, &len, why) != BANK_OK) return cmd_fail("%s%s", what, why);
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = 0;
+    bool ok = len == 64 && hex_valid(text, 64);
+    if (ok) memcpy(pub, text, 65);
+    free(text);
+    if (!ok)
+        return cmd_fail("%s%s: not a core key (64 hex digits, as `core kiosk core-key` prints it "
+                        "on that core)", what, text_escape(path, shown, sizeof shown));
+    return 0;
+}
+
+int cmd_forwarded(const char *db, int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-') return cmd_usage("forwarded UPSTREAM.pub");
+    char pub[65], why[WHY_SIZE] = "";
+    if (cmd_read_core_key(argv[0], "", pub)) return 1;
+    cmd_env env;
+    if (cmd_open(db, false, &env)) return 1;
+    int done = 0, todo = 0;
+    int rc = store_forward_count(env.st, pub, &done, &todo, why);
+    cmd_close(&env);
+    if (rc) return cmd_fail("%s", why);
+    printf("%d of %d results forwarded to the core of key %.16s (receipts kept); %d not yet\n",
+           done, done + todo, pub, todo);
     return 0;
 }

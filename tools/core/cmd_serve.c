@@ -11,7 +11,6 @@
 #include "cmd.h"
 #include "conf.h"
 #include "forward.h"
-#include "hex.h"
 #include "http.h"
 #include "log.h"
 #include "num.h"
@@ -71,24 +70,6 @@ static int read_limits(const core_conf *conf, http_config *cfg)
     return 0;
 }
 
-/* Reads the upstream core's public key (64 hex digits, as `core kiosk
- * core-key` prints it) from path into pub; 0, or 1 after saying why. */
-static int read_upstream_key(const char *path, char pub[65])
-{
-    char why[WHY_SIZE] = "", *text = NULL;
-    size_t len = 0;
-    if (bank_file_read(path, 256, &text, &len, why) != BANK_OK)
-        return cmd_fail("--upstream-key %s", why);
-    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) text[--len] = 0;
-    bool ok = len == 64 && hex_valid(text, 64);
-    if (ok) memcpy(pub, text, 65);
-    free(text);
-    if (!ok)
-        return cmd_fail("--upstream-key %.200s: not a core key (64 hex digits, as `core kiosk "
-                        "core-key` prints it on the upstream core)", path);
-    return 0;
-}
-
 /* Checks --upstream and --upstream-key (they go together) and reads the
  * key into pub ("" when neither is given); 0, or 1 after saying why. */
 static int upstream_key(const char *upstream, const char *key_file, char pub[65])
@@ -100,7 +81,7 @@ static int upstream_key(const char *upstream, const char *key_file, char pub[65]
                         "core's key proves its receipts");
     if (strncmp(upstream, "http://", 7) != 0 && strncmp(upstream, "https://", 8) != 0)
         return cmd_fail("--upstream must be an http:// or https:// URL, not %.100s", upstream);
-    return read_upstream_key(key_file, pub);
+    return cmd_read_core_key(key_file, "--upstream-key ", pub);
 }
 
 int cmd_serve(const char *db, const char *listen, const char *token_file, const char *web_dir,

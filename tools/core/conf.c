@@ -23,6 +23,8 @@ static char **slot(core_conf *c, const char *key)
     if (strcmp(key, "listen") == 0) return &c->listen;
     if (strcmp(key, "operator-token-file") == 0) return &c->token_file;
     if (strcmp(key, "web-dir") == 0) return &c->web_dir;
+    if (strcmp(key, "upstream") == 0) return &c->upstream;
+    if (strcmp(key, "upstream-key") == 0) return &c->upstream_key;
     if (strcmp(key, "max-connections") == 0) return &c->max_conns;
     if (strcmp(key, "max-connections-per-address") == 0) return &c->per_address;
     if (strcmp(key, "request-timeout") == 0) return &c->request_timeout;

@@ -8,11 +8,12 @@
 
 /* The settings a configuration file may give, each NULL when absent; the
  * keys are the long options' names: db, data, key-file, listen,
- * operator-token-file, web-dir; and the server's limits (numbers, read by the
+ * operator-token-file, web-dir, upstream, upstream-key; and the server's limits (numbers, read by the
  * server): max-connections, max-connections-per-address, request-timeout,
  * idle-timeout (seconds), listen-backlog. */
 typedef struct core_conf {
     char *db, *data, *key_file, *listen, *token_file, *web_dir;
+    char *upstream, *upstream_key;
     char *max_conns, *per_address, *request_timeout, *idle_timeout, *backlog;
     char *text;  /* the file's text the values point into */
 } core_conf;

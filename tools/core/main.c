@@ -18,7 +18,7 @@
 static const char usage_text[] =
     "usage: core [--config FILE] [--db URL] [--key-file FILE] [--listen HOST:PORT]\n"
     "            [--operator-token-file F] [--web-dir DIR]     serve HTTP\n"
-    "            [--upstream URL --upstream-key CORE.pub]   and forward the results\n"
+    "            [--upstream URL --upstream-key CORE.pub]     and forward the results\n"
     "       core [--config FILE] [--db URL] [--key-file FILE] COMMAND ARGS...\n"
     "commands:\n"
     "  bank add BANK --passphrase-file F --pub AUTHORITY.pub\n"
@@ -27,13 +27,14 @@ static const char usage_text[] =
     "                                 seats of the session wait for the proctor to\n"
     "                                 authorise the start (SESSION: its file or id)\n"
     "  kiosk list | kiosk approve CODE | kiosk revoke CODE\n"
-    "  kiosk approve --all [--name-prefix P]\n"
-    "                                 every pending kiosk (whose name starts with P)\n"
     "                                 CODE: the approval code a kiosk shows (XXXX-XXXX),\n"
     "                                 or 8+ hex digits of its key\n"
+    "  kiosk approve --all [--name-prefix P]\n"
+    "                                 every pending kiosk (whose name starts with P)\n"
     "  kiosk core-key                 the core's public key, for kiosk --core-key\n"
     "  import DIR                     every NAME.json with its NAME.sig\n"
-    "  export DIR                     every stored result as NAME.json + NAME.sig (for import)\n"
+    "  export DIR                     every stored result as NAME.json + NAME.sig\n"
+    "  forwarded UPSTREAM.pub         how many results that core (--upstream) has receipted\n"
     "  history --exam ID              FORMS.jsonl for `bank session --history`\n"
     "  results [--session ID]         what arrived, from which kiosk, what was refused and why\n"
     "  dispute list [--exam ID]       attempts with two different results (left out of the\n"
@@ -55,8 +56,9 @@ static const char usage_text[] =
     "--upstream URL: forward every stored result, once, to that core (a central one);\n"
     "--upstream-key FILE: its public key (`core kiosk core-key` there), checks its receipts\n"
     "--config FILE: KEY = VALUE lines (db, key-file, data, listen, operator-token-file,\n"
-    "web-dir, and the server's limits: max-connections, max-connections-per-address,\n"
-    "request-timeout, idle-timeout, listen-backlog); the command line wins over the file\n";
+    "web-dir, upstream, upstream-key, and the server's limits: max-connections,\n"
+    "max-connections-per-address, request-timeout, idle-timeout, listen-backlog); the\n"
+    "command line wins over the file\n";
 
 typedef int (*cmd_fn)(const char *db, int argc, char **argv);
 
@@ -67,7 +69,8 @@ static const struct {
     {"bank", cmd_bank},       {"session", cmd_session}, {"kiosk", cmd_kiosk},
     {"import", cmd_import},   {"history", cmd_history}, {"cohort", cmd_cohort},
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
-    {"stats", cmd_stats},     {"export", cmd_export},   {"dispute", cmd_dispute},
+    {"stats", cmd_stats},     {"export", cmd_export},   {"forwarded", cmd_forwarded},
+    {"dispute", cmd_dispute},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
@@ -141,6 +144,8 @@ int main(int argc, char **argv)
     if (nrest == 0 && !listen) listen = conf.listen;
     if (nrest == 0 && !token) token = conf.token_file;
     if (nrest == 0 && !web) web = conf.web_dir;
+    if (nrest == 0 && !upstream) upstream = conf.upstream;
+    if (nrest == 0 && !upkey) upkey = conf.upstream_key;
     if (!db) db = DEFAULT_DB;
     cmd_set_paths(data, key);
     int rc = 2;
