@@ -116,7 +116,7 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
         return -1;
     }
     if (attempt_ok(attempt, why) || key_ok(j, attempt, why) || payload_ok(payload, why)) return -1;
-    if ((int)kind < J_BEGIN || (int)kind > J_RESULT) {
+    if ((int)kind < J_BEGIN || (int)kind > J_LEASE) {
         why_set(why, "journal: unknown event kind %d", (int)kind);
         return -1;
     }
