@@ -285,7 +285,7 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
     case J_MOVED:
         return apply_release(s, o, e, why);
     case J_ARRIVED:
-        if (!has_text(o, "from", 64)) return why_set(why, "arrived event needs \"from\"");
+        if (!has_text(o, "from", 128)) return why_set(why, "arrived event needs \"from\"");
         s->released = false;
         s->moved_to[0] = 0;
         return 0;
