@@ -222,7 +222,7 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(
 
 E2E_SRC   := $(wildcard tests/e2e/*.sh)
 # the slow scripts first, so that the short jobs fill the gaps beside them
-E2E_SLOW  := %/install_deb.sh %/kiosk_sitting.sh %/kiosk_seat.sh %/core_postgres.sh
+E2E_SLOW  := %/install_deb.sh %/kiosk_sitting.sh %/kiosk_seat.sh %/core_postgres.sh %/kiosk_commands.sh
 E2E_JOBS  := $(addprefix e2e:,$(filter $(E2E_SLOW),$(E2E_SRC)) $(filter-out $(E2E_SLOW),$(E2E_SRC)))
 RUN       := BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests JOBS=$(JOBS) sh tests/run.sh
 

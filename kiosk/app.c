@@ -134,7 +134,7 @@ static void app_start(app *a)
             return;
         }
         a->room = checkin_start(c->core_url, c->state_dir, a->signer, c->seat ? c->seat : "",
-                                CHECKIN_PROGRAM, c->core_key, 0, a->log, uw);
+                                CHECKIN_PROGRAM, c->core_key, c->room_period_ms, a->log, uw);
         if (!a->room) {
             app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
             return;
@@ -160,6 +160,7 @@ static void app_start(app *a)
         a->v.msg = "locked.hint";
     }
     free(nip);
+    room_start(a);
 }
 
 bool app_open_journal(app *a)
@@ -177,10 +178,16 @@ bool app_open_journal(app *a)
     return true;
 }
 
-static const char *const SCREEN_NAMES[] = {
-    "error", "identify", "locked", "wait", "instructions", "exam", "review", "confirm",
-    "result", "proctor", "timeout", "damage",
+static const char *const SCREEN_NAMES[SCREEN_COUNT] = {
+    "error",  "identify", "locked",      "wait",      "instructions", "exam",
+    "review", "confirm",  "result",      "proctor",   "timeout",      "damage",
+    "paused", "seat-locked", "authorise", "released", "moved",        "ended",
 };
+
+const char *screen_name(screen s)
+{
+    return (int)s >= 0 && (int)s < SCREEN_COUNT ? SCREEN_NAMES[s] : "error";
+}
 
 /* Writes "screen=... item=... answered=... msg=..." when it changed. */
 static void trace(app *a)
@@ -190,7 +197,7 @@ static void trace(app *a)
     for (size_t i = 0; a->v.answered && i < (size_t)a->v.nitems; i++) answered += a->v.answered[i];
     char line[sizeof a->traced];
     snprintf(line, sizeof line, "screen=%s item=%zu answered=%zu msg=%s",
-             SCREEN_NAMES[a->v.scr], a->v.cur + 1, answered, a->v.msg);
+             screen_name(a->v.scr), a->v.cur + 1, answered, a->v.msg);
     if (strcmp(line, a->traced) == 0) return;
     memcpy(a->traced, line, sizeof line);
     fprintf(a->trace, "%s\n", line);
@@ -235,6 +242,9 @@ app *app_new(const app_config *cfg)
     a->v.notice = a->notice;
     a->v.holder = a->lease_holder;
     a->v.holder_nip = a->lease_nip;
+    a->v.notice_key = "";
+    a->v.reason = a->reason;
+    a->v.moved_to = a->moved_to;
     app_start(a);
     trace(a);
     return a;
@@ -296,6 +306,9 @@ int app_wake_ms(const app *a)
     if (a->lease && (wake < 0 || wake > 100)) wake = 100;
     /* and take the proctor's commands within a second */
     if (a->room && (wake < 0 || wake > 1000)) wake = 1000;
+    /* a released or moved seat goes back to the sign-in by itself */
+    if ((a->v.scr == SCR_RELEASED || a->v.scr == SCR_MOVED) && (wake < 0 || wake > 1000))
+        wake = 1000;
     return wake;
 }
 
@@ -502,26 +515,32 @@ bool app_proctor_code_ok(app *a)
     return a->s && bank_session_check_proctor(a->s, a->code, strlen(a->code), why) == BANK_OK;
 }
 
-/* ENTER on a proctor-code screen (seat lock or quit). */
-static void proctor_enter(app *a)
+bool app_code_typed_ok(app *a, const char *what)
 {
-    if (!app_try_allowed(a, a->code, sizeof a->code)) return;
+    if (!app_try_allowed(a, a->code, sizeof a->code)) return false;
     bool ok = app_proctor_code_ok(a);
     OPENSSL_cleanse(a->code, sizeof a->code);
     if (!ok) {
-        klog_event(a->log, "proctor-code-wrong", "%s", a->v.scr == SCR_LOCKED ? "seat lock" : "quit");
+        klog_event(a->log, "proctor-code-wrong", "%s", what);
         a->v.msg = "proctor.wrong";
         app_try_failed(a, "proctor code");
         if (a->v.wait_s > 0) a->v.msg = "throttle.wait";
-        return;
+        return false;
     }
     app_try_succeeded(a);
     a->v.msg = "";
+    return true;
+}
+
+/* ENTER on a proctor-code screen (seat lock or quit). */
+static void proctor_enter(app *a)
+{
+    if (!app_code_typed_ok(a, a->v.scr == SCR_LOCKED ? "seat lock" : "quit")) return;
     klog_event(a->log, a->v.scr == SCR_LOCKED ? "seat-unlocked" : "quit", "by the proctor code");
     if (a->v.scr == SCR_LOCKED) {
         seat_lock(a, false);
         a->v.tries_left = PIN_TRIES;
-        a->v.scr = SCR_IDENTIFY;
+        a->v.scr = room_next_screen(a);
         a->v.field = 1;
         return;
     }
@@ -531,7 +550,9 @@ static void proctor_enter(app *a)
 /* Opens the proctor prompt on top of the current screen. */
 static void proctor_open(app *a, bool attempt_to_quit)
 {
-    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED || a->v.scr == SCR_DAMAGE) return;
+    if (a->v.scr == SCR_PROCTOR || a->v.scr == SCR_LOCKED || a->v.scr == SCR_DAMAGE ||
+        a->v.scr == SCR_SEAT_LOCKED)
+        return;
     if (attempt_to_quit) exam_incident(a, "quit-attempt");
     a->back = a->v.scr;
     a->v.scr = SCR_PROCTOR;
@@ -562,6 +583,7 @@ static bool handle_text(app *a, const action *act)
         if (s == SCR_IDENTIFY) identify_enter(a);
         else if (s == SCR_WAIT) wait_enter(a);
         else if (s == SCR_DAMAGE) damage_enter(a);
+        else if (s == SCR_SEAT_LOCKED || s == SCR_AUTHORISE) room_code_enter(a);
         else proctor_enter(a);
         break;
     case ACT_ESCAPE:
@@ -572,6 +594,12 @@ static bool handle_text(app *a, const action *act)
         } else if (s == SCR_IDENTIFY && a->v.field == 1) {
             a->v.field = 0;
             OPENSSL_cleanse(a->pin, sizeof a->pin);
+        } else if (s == SCR_AUTHORISE) {  /* as on the instructions: back to the sign-in */
+            exam_clear(a);
+            OPENSSL_cleanse(a->code, sizeof a->code);
+            a->v.scr = SCR_IDENTIFY;
+            a->v.field = 0;
+            a->nip[0] = 0;
         } else if (s == SCR_WAIT && !a->resuming) {
             a->v.scr = SCR_IDENTIFY;
             a->v.field = 0;
@@ -581,7 +609,8 @@ static bool handle_text(app *a, const action *act)
         break;
     default: return false;
     }
-    if (changed && a->v.msg[0] && s != SCR_LOCKED && s != SCR_DAMAGE) a->v.msg = "";
+    if (changed && a->v.msg[0] && s != SCR_LOCKED && s != SCR_DAMAGE && s != SCR_AUTHORISE)
+        a->v.msg = "";
     a->v.pin_len = strlen(a->pin);
     return true;
 }
@@ -591,7 +620,8 @@ static bool handle_text(app *a, const action *act)
 static bool aloud_toggle(app *a, const action *act)
 {
     screen s = a->v.scr == SCR_PROCTOR ? a->back : a->v.scr;
-    if (s != SCR_IDENTIFY && s != SCR_WAIT && s != SCR_INSTRUCTIONS) return false;
+    if (s != SCR_IDENTIFY && s != SCR_WAIT && s != SCR_INSTRUCTIONS && s != SCR_AUTHORISE)
+        return false;
     if (a->resuming) return false;  /* the journal's setting stands for a resumed attempt */
     if (!a->v.aloud && !act->index) {
         a->v.msg = "aloud.noaudio";
@@ -605,45 +635,6 @@ static bool aloud_toggle(app *a, const action *act)
 }
 
 static bool handle(app *a, const action *act);
-
-/* Tells the room where this seat stands now. */
-static void room_tell(app *a)
-{
-    checkin_state st;
-    memset(&st, 0, sizeof st);
-    snprintf(st.screen, sizeof st.screen, "%s", SCREEN_NAMES[a->v.scr]);
-    if (a->v.scr != SCR_IDENTIFY && a->v.scr != SCR_ERROR)
-        snprintf(st.nip, sizeof st.nip, "%s", a->nip);
-    snprintf(st.delivery, sizeof st.delivery, "%s", uploader_state_name(a->v.delivery.state));
-    st.attempt = a->v.attempt;
-    st.total = a->v.nitems;
-    for (int i = 0; a->v.answered && a->v.flags && i < a->v.nitems; i++) {
-        st.answered += a->v.answered[i];
-        st.flagged += a->v.flags[i];
-    }
-    int64_t left = exam_remaining(a);
-    st.left_ms = left > 0 ? left : 0;
-    st.incidents = (int)a->st.nincidents;
-    st.outbox = a->v.queued;
-    checkin_update(a->room, &st);
-}
-
-/* Obeys the commands the core sent; true when the screen changed. */
-static bool room_obey(app *a)
-{
-    checkin_cmd cmd;
-    char why[WHY_SIZE] = "";
-    bool changed = false;
-    int got;
-    while ((got = checkin_take(a->room, &cmd, why)) == 1) {
-        /* "message" is the only kind checkin_cmd_check lets through */
-        klog_event(a->log, "proctor-message", "command %lld: %s", cmd.seq, cmd.text);
-        snprintf(a->notice, sizeof a->notice, "%s", cmd.text);
-        changed = true;
-    }
-    if (got < 0) klog_event(a->log, "command-error", "%s", why);
-    return changed;
-}
 
 bool app_handle(app *a, const action *act)
 {
@@ -686,12 +677,18 @@ static bool handle(app *a, const action *act)
     default: break;
     }
     switch (a->v.scr) {
-    case SCR_ERROR: return false;
+    case SCR_ERROR:
+    case SCR_ENDED: return false;
+    case SCR_PAUSED:
+    case SCR_RELEASED:
+    case SCR_MOVED: return room_handle(a, act);
     case SCR_IDENTIFY:
     case SCR_WAIT:
     case SCR_LOCKED:
     case SCR_PROCTOR:
     case SCR_DAMAGE:
+    case SCR_SEAT_LOCKED:
+    case SCR_AUTHORISE:
         if (act->kind == ACT_TICK) return exam_tick(a);
         return handle_text(a, act);
     default: return exam_handle(a, act);

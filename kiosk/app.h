@@ -21,8 +21,22 @@ typedef enum screen {
     SCR_RESULT,        /* the score, at once */
     SCR_PROCTOR,       /* proctor code prompt (quit, unlock a seat) */
     SCR_TIMEOUT,       /* the time ran out and the answers went in: acknowledged, then the result */
-    SCR_DAMAGE         /* the answer journal is damaged: what is left, proctor code sets it aside */
+    SCR_DAMAGE,        /* the answer journal is damaged: what is left, proctor code sets it aside */
+    /* the proctor's commands (kiosk/app_room.c) */
+    SCR_PAUSED,        /* the proctor paused the attempt: the clock stands still */
+    SCR_SEAT_LOCKED,   /* the proctor locked the seat (clock stopped): unlocked by the
+                        * proctor's page or the proctor code typed here */
+    SCR_AUTHORISE,     /* the instructions, the start waiting for the proctor's leave
+                        * (command or proctor code) */
+    SCR_RELEASED,      /* the proctor released the login: shown briefly, then SCR_IDENTIFY */
+    SCR_MOVED,         /* the participant goes on at another seat (`moved_to`) */
+    SCR_ENDED          /* the proctor ended the sitting: the seat takes no one else */
 } screen;
+
+#define SCREEN_COUNT (SCR_ENDED + 1)
+
+/* The screen's name in the room's state and the test trace ("exam", "seat-locked", ...). */
+const char *screen_name(screen s);
 
 /* What the user did, already mapped from keys and clicks by the UI. */
 typedef enum action_kind {
@@ -117,9 +131,16 @@ typedef struct app_view {
     const char *dmg_kept;      /* the folder the damaged files go into */
     bool aloud;                /* read aloud is on for this participant (an accommodation
                                 * recorded in the result); off again for the next one */
-    const char *notice;        /* the proctor's last message (not translated), "" = none */
     const char *holder;        /* with msg "lease.refused": the seat holding the attempt */
     const char *holder_nip;    /* ...of this NIP (not translated) */
+    const char *notice;        /* the argument of the proctor's last notice (not translated:
+                                * a message, minutes, a seat), "" = none */
+    const char *notice_key;    /* its text's key, "" = no notice: "room.message" (a message),
+                                * "room.extend", "room.pause", ... (a command obeyed) */
+    unsigned notices;          /* counts the notices, so that the same one twice is news */
+    const char *reason;        /* the proctor's reason on SCR_PAUSED / SCR_SEAT_LOCKED
+                                * (not translated), "" = none */
+    const char *moved_to;      /* SCR_MOVED: the seat the participant goes on at */
     unsigned seat;             /* counts the hand-overs of the seat to the next person: the
                                 * look a participant chose (text size, contrast) ends with it */
 } app_view;
@@ -141,6 +162,7 @@ typedef struct app_config {
     const char *seat;                 /* the seat label the room shows (--seat); NULL = "" */
     int lease_wait_ms;                /* longest wait for the core's lease answer; 0 =
                                          KLEASE_WAIT_MS (tests on a slow machine: longer) */
+    int room_period_ms;               /* tests only: the room state's period; 0 = 3 s */
 } app_config;
 
 typedef struct app app;

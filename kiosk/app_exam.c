@@ -22,11 +22,12 @@ static const char *kind_key(bank_exam_kind k)
     return "";
 }
 
-/* Advances the charged time to now while an attempt runs. */
+/* Advances the charged time to now while an attempt runs and the proctor
+ * does not hold its clock. */
 static void charge(app *a)
 {
     int64_t now = app_now(a);
-    if (a->st.form && !a->st.submitted && now > a->last_tick_ms)
+    if (a->st.form && !a->st.submitted && !sitting_stopped(&a->st) && now > a->last_tick_ms)
         a->live_used_ms += now - a->last_tick_ms;
     a->last_tick_ms = now;
 }
@@ -56,6 +57,11 @@ static bool record(app *a, jkind kind, const char *payload)
     }
     a->last_saved_ms = a->live_used_ms;
     return true;
+}
+
+bool exam_record(app *a, jkind kind, const char *payload)
+{
+    return record(a, kind, payload);
 }
 
 /* Fills the exam part of the view from the sitting. */
@@ -164,8 +170,14 @@ static bool chain_key(app *a)
 
 void exam_prepare(app *a)
 {
-    char why[WHY_SIZE] = "";
+    char why[WHY_SIZE] = "", head[65] = "";
     bank_err e = BANK_OK;
+    /* an attempt this seat holds unfinished (its login released, or moved here) goes on */
+    if (journal_head(a->j, a->attempt, head, why) == 0 && head[0]) {
+        klog_event(a->log, "attempt-taken-up", "%s", a->attempt);
+        exam_resume(a);
+        return;
+    }
     exam_clear(a);
     if (!chain_key(a)) return;
     bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
@@ -186,7 +198,7 @@ void exam_prepare(app *a)
     json_decref(o);
     free(form_json);
     a->v.name = roster_name(a, a->nip);
-    a->v.scr = SCR_INSTRUCTIONS;
+    a->v.scr = a->authorise ? SCR_AUTHORISE : SCR_INSTRUCTIONS;
     a->v.msg = "";
     bank_form_free(f);
     if (!a->begin_payload) app_fail(a, "journal.error", "out of memory");
@@ -207,8 +219,7 @@ static void flush_pending(app *a)
     if (a->lease_note[0] && record(a, J_LEASE, a->lease_note)) a->lease_note[0] = 0;
 }
 
-/* Starts the attempt: J_BEGIN, then the incidents held until now. */
-static void begin(app *a)
+void exam_begin(app *a, bool authorised, long long cmd)
 {
     a->live_used_ms = 0;
     a->last_tick_ms = app_now(a);
@@ -226,6 +237,11 @@ static void begin(app *a)
     a->begin_payload = payload;
     if (!record(a, J_BEGIN, a->begin_payload)) return;
     klog_event(a->log, "attempt-started", "%s, attempt %d", a->attempt, a->v.attempt);
+    if (authorised) {
+        char auth[48];
+        snprintf(auth, sizeof auth, "{\"cmd\":%lld}", cmd);
+        if (!record(a, J_AUTHORISED, auth)) return;
+    }
     flush_pending(a);
     a->v.scr = SCR_EXAM;
     a->v.scroll = 0;
@@ -257,6 +273,7 @@ void exam_try_resume(app *a)
 }
 
 static void finish(app *a);
+static void submit(app *a, const char *why);
 
 void exam_resume(app *a)
 {
@@ -284,7 +301,11 @@ void exam_resume(app *a)
         finish(a);
         return;
     }
-    a->v.scr = SCR_EXAM;
+    if (a->ended) {  /* the proctor ended the sitting while it waited for the token */
+        submit(a, "proctor");
+        return;
+    }
+    a->v.scr = room_held_screen(a, SCR_EXAM);
     view_sync(a);
 }
 
@@ -431,12 +452,29 @@ static void submit(app *a, const char *why)
     finish(a);
 }
 
+void exam_submit(app *a, const char *why)
+{
+    submit(a, why);
+}
+
+bool exam_running(const app *a)
+{
+    return a->st.form && !a->st.submitted && a->items && !a->resuming;
+}
+
+void exam_view(app *a)
+{
+    screen keep = a->v.scr;
+    view_sync(a);
+    a->v.scr = keep;
+}
+
 int64_t exam_remaining(const app *a)
 {
     if (!a->st.form || a->st.submitted || !a->items || a->resuming || a->v.scr == SCR_ERROR)
         return -1;
     int64_t now = app_now(a), used = a->live_used_ms;
-    if (now > a->last_tick_ms) used += now - a->last_tick_ms;
+    if (now > a->last_tick_ms && !sitting_stopped(&a->st)) used += now - a->last_tick_ms;
     return used < a->st.limit_ms ? a->st.limit_ms - used : 0;
 }
 
@@ -449,9 +487,7 @@ bool exam_tick(app *a)
         return true;
     }
     if (a->live_used_ms - a->last_saved_ms >= TICK_SAVE_MS) record(a, J_TICK, "{}");
-    screen keep = a->v.scr;
-    view_sync(a);
-    a->v.scr = keep;
+    exam_view(a);
     return true;
 }
 
@@ -504,6 +540,24 @@ static void go(app *a, long i)
     if (record(a, J_NAV, payload)) a->v.msg = "";
 }
 
+void exam_hand_over(app *a)
+{
+    app_view *v = &a->v;
+    exam_clear(a);
+    app_wipe_seat(a);  /* nothing of this participant stays for the next */
+    v->scr = room_next_screen(a);
+    v->field = 0;
+    a->nip[0] = 0;
+    v->msg = "";
+    a->npending = 0;  /* what was held belongs to nobody who comes next */
+    v->aloud = false;  /* an accommodation is the participant's, not the seat's */
+    v->seat++;
+    a->notice[0] = 0;   /* the proctor's notice was for the one who left */
+    v->notice_key = "";
+    v->notices++;
+    a->reason[0] = 0;
+}
+
 bool exam_handle(app *a, const action *act)
 {
     app_view *v = &a->v;
@@ -511,7 +565,7 @@ bool exam_handle(app *a, const action *act)
     if (act->kind == ACT_TICK || exam_remaining(a) == 0) return exam_tick(a);
     switch (v->scr) {
     case SCR_INSTRUCTIONS:
-        if (act->kind == ACT_START || act->kind == ACT_ENTER) begin(a);
+        if (act->kind == ACT_START || act->kind == ACT_ENTER) exam_begin(a, false, 0);
         else if (act->kind == ACT_ESCAPE) {
             exam_clear(a);
             v->scr = SCR_IDENTIFY;
@@ -525,16 +579,7 @@ bool exam_handle(app *a, const action *act)
         return true;
     case SCR_RESULT:
         if (act->kind != ACT_NEXT_SEAT && act->kind != ACT_ENTER) return false;
-        exam_clear(a);
-        app_wipe_seat(a);  /* nothing of this participant stays for the next */
-        v->scr = SCR_IDENTIFY;
-        v->field = 0;
-        a->nip[0] = 0;
-        v->msg = "";
-        a->npending = 0;  /* what was held belongs to nobody who comes next */
-        v->aloud = false;  /* an accommodation is the participant's, not the seat's */
-        v->seat++;
-        a->notice[0] = 0;   /* the proctor's message was for the one who left */
+        exam_hand_over(a);
         return true;
     case SCR_CONFIRM:
         if (act->kind == ACT_TAB) v->confirm_focus = !v->confirm_focus;

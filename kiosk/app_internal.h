@@ -28,6 +28,15 @@ struct app {
     throttle tries;            /* wrong tokens and proctor codes (STATE/token-tries) */
     checkin *room;             /* the state to the core, its commands back; NULL without --core */
     char notice[PROTO_COMMAND_TEXT_MAX + 1]; /* see app_view.notice */
+    char reason[PROTO_COMMAND_TEXT_MAX + 1]; /* see app_view.reason */
+    char moved_to[CHECKIN_FIELD];            /* see app_view.moved_to */
+    /* the room (kiosk/app_room.c) */
+    bool authorise;            /* the start waits for the proctor (SCR_AUTHORISE): set by the
+                                * lease's answer before the form is drawn */
+    char lease_state[16];      /* "", "held", "offline", "refused" (the state's "lease") */
+    bool ended;                /* the proctor ended the sitting here (STATE/sitting-ended) */
+    screen held;               /* the screen under SCR_PAUSED / SCR_SEAT_LOCKED */
+    int64_t brief_until_ms;    /* SCR_RELEASED / SCR_MOVED go on to SCR_IDENTIFY then */
     char outbox[1024];
     char detail[WHY_SIZE];
     char subject[1024];        /* see app_view.subject */
@@ -56,11 +65,9 @@ struct app {
     /* the lease of the attempt at the core (app_lease.c) */
     struct klease *lease;      /* asked for, its answer awaited; NULL none */
     bool lease_resume;         /* the attempt asked for is being resumed */
-    char lease_state[16];      /* "", "held", "offline", "refused" (the state's "lease") */
     char lease_note[32];       /* J_LEASE payload, journalled when the attempt (re)starts */
     char lease_holder[PROTO_LEASE_SEAT_MAX + 1]; /* the seat holding it, when refused */
     char lease_nip[19];        /* the NIP refused */
-    bool authorise;            /* the core says: the proctor authorises the start */
     long long lease_replica;   /* journal events of the attempt the core holds (a seat the
                                   participant was moved to resumes from them) */
 };
@@ -82,6 +89,10 @@ void app_wipe_seat(app *a);
 bool app_try_allowed(app *a, char *buf, size_t cap);
 void app_try_failed(app *a, const char *what);
 void app_try_succeeded(app *a);
+/* Checks the proctor code typed (a->code, wiped after) on a screen that
+ * asks for it: throttled and counted; a wrong one is logged as `what` and
+ * said ("proctor.wrong", or the wait). True when it is right. */
+bool app_code_typed_ok(app *a, const char *what);
 /* True when a->code is the proctor code (the code file, else the token). */
 bool app_proctor_code_ok(app *a);
 /* Opens STATE/journal.db for this kiosk; a damaged one puts the app on
@@ -113,8 +124,47 @@ void damage_enter(app *a);
 /* Re-counts the results waiting in the outbox and takes the uploader's state. */
 void app_refresh_queued(app *a);
 
+/* app_room.c */
+/* Obeys the proctor's commands the core sent; true when the view changed. */
+bool room_obey(app *a);
+/* Tells the room where this seat stands now. */
+void room_tell(app *a);
+/* Actions on SCR_PAUSED, SCR_RELEASED, SCR_MOVED and SCR_ENDED. */
+bool room_handle(app *a, const action *act);
+/* ENTER on SCR_SEAT_LOCKED and SCR_AUTHORISE: the proctor code typed here
+ * unlocks the seat or allows the start. */
+void room_code_enter(app *a);
+/* At start: STATE/sitting-ended of this session puts the seat on SCR_ENDED. */
+void room_start(app *a);
+/* The screen a resumed attempt goes on with: SCR_PAUSED or SCR_SEAT_LOCKED
+ * while the proctor holds its clock, else `s`. */
+screen room_held_screen(app *a, screen s);
+/* Where the seat goes when the participant leaves it: SCR_ENDED after the
+ * proctor ended the sitting, else SCR_IDENTIFY. */
+screen room_next_screen(const app *a);
+
 /* app_exam.c */
-void exam_prepare(app *a);       /* draw the form, show instructions */
+/* Draws a->nip's form and shows the instructions (SCR_AUTHORISE when the
+ * start waits for the proctor); an attempt of a->attempt the journal holds
+ * already (its login released, or moved here) is resumed instead. */
+void exam_prepare(app *a);
+/* Starts the attempt from the instructions: J_BEGIN, and J_AUTHORISED of
+ * command `cmd` (0 = the proctor code) when `authorised`. */
+void exam_begin(app *a, bool authorised, long long cmd);
+/* Journals one event of the running attempt (the clock charged up to now);
+ * false, with the journal error shown, when it could not be written. */
+bool exam_record(app *a, jkind kind, const char *payload);
+/* Submits the running attempt (`why`: "participant", "timeout", "proctor")
+ * and shows its result. */
+void exam_submit(app *a, const char *why);
+/* True while an attempt runs on the seat (begun, not submitted). */
+bool exam_running(const app *a);
+/* Refreshes the exam part of the view (time left, answers) from the sitting. */
+void exam_view(app *a);
+/* Hands the seat to the next participant: nothing of the one who leaves
+ * stays (items, PIN, token, code, notices, read aloud); the seat shows
+ * room_next_screen(). */
+void exam_hand_over(app *a);
 void exam_resume(app *a);        /* after the token on a resumed attempt */
 void exam_try_resume(app *a);    /* at start: an unfinished attempt of this session? */
 void exam_clear(app *a);

@@ -52,6 +52,34 @@ struct checkin {
     int http;
 };
 
+/* The kinds of command this kiosk obeys (command version 2). */
+static const char *const KINDS[] = {"message", "extend",  "pause",   "resume",   "authorise",
+                                    "lock",    "unlock",  "release", "move-out", "end"};
+
+static bool kind_known(const char *kind)
+{
+    for (size_t i = 0; i < sizeof KINDS / sizeof *KINDS; i++)
+        if (strcmp(kind, KINDS[i]) == 0) return true;
+    return false;
+}
+
+/* True for a short text field of a command: one line of at most
+ * CHECKIN_FIELD - 1 bytes. */
+static bool short_text(const char *s)
+{
+    return s && strlen(s) < CHECKIN_FIELD && !text_has_control(s);
+}
+
+/* The fields a command's kind needs; 0 or -1 with why. */
+static int kind_fields(const char *kind, long long minutes, const char *seat, char *why)
+{
+    if (strcmp(kind, "extend") == 0 ? minutes < 1 || minutes > PROTO_EXTEND_MAX : minutes != 0)
+        return why_set(why, "command \"%s\" with %lld minutes", kind, minutes);
+    if ((strcmp(kind, "move-out") == 0) != (seat[0] != 0))
+        return why_set(why, "command \"%s\" %s a seat", kind, seat[0] ? "names" : "needs");
+    return 0;
+}
+
 int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const char *kiosk_pub,
                       long long last, checkin_cmd *out, char *why)
 {
@@ -68,27 +96,24 @@ int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const 
     int rc = -1;
     char msg[640 + PROTO_COMMAND_TEXT_MAX];
     int n = 0;
-    if (!json_is_object(o) || !json_is_integer(ver) || !json_is_integer(seq) ||
-        !json_is_integer(tm) || !kiosk || !kind || !text || !sig)
-        why_set(why, "a command is {version, kiosk, seq, kind, time, nip, minutes, seat, text,"
-                     " sig}");
-    else if (json_integer_value(ver) == PROTO_COMMAND_VERSION &&
-             (!nip || !seat || !json_is_integer(min) || strlen(nip) >= sizeof out->nip ||
-              strlen(seat) >= sizeof out->seat || json_integer_value(min) < 0 ||
-              json_integer_value(min) > PROTO_EXTEND_MAX))
-        why_set(why, "a command is {version, kiosk, seq, kind, time, nip, minutes, seat, text,"
-                     " sig}");
+    long long minutes = json_is_integer(min) ? (long long)json_integer_value(min) : 0;
+    if (!json_is_object(o) || !json_is_integer(ver))
+        why_set(why, "a command is a JSON object with its \"version\"");
     else if (json_integer_value(ver) != PROTO_COMMAND_VERSION)
         why_set(why, "command version %lld, this kiosk reads %d",
                 (long long)json_integer_value(ver), PROTO_COMMAND_VERSION);
+    else if (!json_is_integer(seq) || !json_is_integer(tm) || !json_is_integer(min) || !kiosk ||
+             !kind || !nip || !seat || !text || !sig)
+        why_set(why, "a command is {version, kiosk, seq, kind, time, nip, minutes, seat, text,"
+                     " sig}");
     else if (!core_pub || !hex_valid(core_pub, 64))
         why_set(why, "no pinned core key to check the command with");
     else if (strlen(text) > PROTO_COMMAND_TEXT_MAX || text_has_control(text) ||
-             strlen(kind) >= sizeof out->kind ||
+             strlen(kind) >= sizeof out->kind || !short_text(nip) || !short_text(seat) ||
+             minutes < INT32_MIN || minutes > INT32_MAX ||
              (n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk,
                            (long long)json_integer_value(seq), kind,
-                           (long long)json_integer_value(tm), nip,
-                           (int)json_integer_value(min), seat, text)) < 0 ||
+                           (long long)json_integer_value(tm), nip, (int)minutes, seat, text)) < 0 ||
              (size_t)n >= sizeof msg || !corekey_verify(core_pub, msg, (size_t)n, sig))
         why_set(why, "the command is not signed by the pinned core key");
     else if (!kiosk_pub || strcmp(kiosk, kiosk_pub) != 0)
@@ -96,15 +121,15 @@ int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const 
     else if (json_integer_value(seq) <= last)
         why_set(why, "command %lld replayed: %lld was obeyed already",
                 (long long)json_integer_value(seq), last);
-    else if (strcmp(kind, "message") != 0)
+    else if (!kind_known(kind))
         why_set(why, "unknown command \"%.15s\"", kind);
-    else {
+    else if (kind_fields(kind, minutes, seat, why) == 0) {
         out->seq = (long long)json_integer_value(seq);
         out->time_ms = (int64_t)json_integer_value(tm);
+        out->minutes = (int)minutes;
         snprintf(out->kind, sizeof out->kind, "%s", kind);
         snprintf(out->nip, sizeof out->nip, "%s", nip);
         snprintf(out->seat, sizeof out->seat, "%s", seat);
-        out->minutes = (int)json_integer_value(min);
         snprintf(out->text, sizeof out->text, "%s", text);
         rc = 0;
     }

@@ -21,9 +21,9 @@
 #define CHECKIN_PROGRAM "kisi-kiosk " KISI_VERSION /* "program" of the state */
 
 /* What the kiosk tells the core, filled by the app (texts one line, at
- * most CHECKIN_FIELD - 1 bytes, cut when longer). */
+ * most their size - 1 bytes, cut at a character when longer). */
 typedef struct checkin_state {
-    char screen[CHECKIN_FIELD];    /* "identify", "exam", "result", ... */
+    char screen[CHECKIN_FIELD];    /* "identify", "exam", "paused", "seat-locked", ... */
     char nip[CHECKIN_FIELD];       /* the participant on the seat, "" = none */
     char delivery[CHECKIN_FIELD];  /* the uploader's state: "delivering", "core-unreachable" */
     int attempt, answered, flagged, total;
@@ -38,19 +38,21 @@ typedef struct checkin_state {
 /* One command of the core, checked. */
 typedef struct checkin_cmd {
     long long seq;                 /* per kiosk, above every one obeyed before */
-    char kind[16];                 /* "message" */
+    char kind[16];                 /* "message", "extend", "pause", ... (see proto.h) */
     int64_t time_ms;               /* the core's clock when it was queued */
     char nip[CHECKIN_FIELD];       /* the participant it is for, "" = whoever sits there */
-    int minutes;                   /* "extend": the minutes added */
-    char seat[CHECKIN_FIELD];      /* "move-out": the seat moved to */
-    char text[PROTO_COMMAND_TEXT_MAX + 1];
+    int minutes;                   /* "extend": 1..PROTO_EXTEND_MAX; else 0 */
+    char seat[CHECKIN_FIELD];      /* "move-out": the seat the participant goes to */
+    char text[PROTO_COMMAND_TEXT_MAX + 1]; /* the message, or the proctor's reason */
 } checkin_cmd;
 
 /* Reads one command (the JSON object `json`, len bytes) into *out when it
  * is of a version this kiosk reads, signed by the core key `core_pub` (64
  * hex) over PROTO_COMMAND_TEXT, for this kiosk (`kiosk_pub`), numbered
- * above `last` and of a kind this kiosk knows. 0, or -1 with why: what a
- * forged, replayed or misdirected command gets. */
+ * above `last`, of a kind this kiosk knows and with the fields its kind
+ * needs (an "extend" of 1 to PROTO_EXTEND_MAX minutes, a "move-out" naming
+ * a seat). 0, or -1 with why: what a forged, replayed or misdirected
+ * command gets. */
 int checkin_cmd_check(const char *json, size_t len, const char *core_pub, const char *kiosk_pub,
                       long long last, checkin_cmd *out, char *why);
 

@@ -19,10 +19,20 @@ typedef enum jkind {
     J_INCIDENT = 5,/* {"what": "focus-lost"|"display-changed"|"quit-attempt"|"pin-lock"|...} */
     J_RESUME = 6,  /* {"down_ms": N} -- the kiosk restarted; time spent down */
     J_TICK = 7,    /* {} -- periodic record of the time used */
-    J_SUBMIT = 8,  /* {"why": "participant"|"timeout"} */
+    J_SUBMIT = 8,  /* {"why": "participant"|"timeout"|"proctor"} ("proctor": the sitting
+                    * was ended by the proctor's "end" command) */
     J_RESULT = 9,  /* {"file": "<outbox file name>"} -- result record written */
-    J_LEASE = 19   /* {"state": "held"|"offline"} -- the core gave this seat the attempt, or
-                      no answer came and the sitting started without it */
+    /* the proctor's commands obeyed (cmd: the command's seq; 0 = at the kiosk) */
+    J_EXTEND = 10, /* {"minutes": 1..120, "reason": T, "cmd": SEQ} -- the limit grows */
+    J_PAUSE = 11,  /* {"cmd": SEQ, "reason": T} -- the clock stops (not charged) */
+    J_CONTINUE = 12, /* {"cmd": SEQ} -- the clock runs again */
+    J_LOCK = 13,   /* {"cmd": SEQ, "reason": T} -- the seat locked, the clock stopped */
+    J_UNLOCK = 14, /* {"cmd": SEQ|0, "by": "core"|"code"} -- unlocked by command or code */
+    J_AUTHORISED = 15, /* {"cmd": SEQ|0} -- the start allowed (right after J_BEGIN) */
+    J_RELEASE = 16, /* {"cmd": SEQ} -- the login released: the attempt stays unfinished */
+    J_MOVED = 17,  /* {"cmd": SEQ, "to": SEAT} -- released to go on at seat SEAT */
+    J_ARRIVED = 18, /* {"from": KIOSK_OR_SEAT} -- this seat took the attempt's events */
+    J_LEASE = 19   /* {"state": "held"|"offline"} -- the attempt's lease at the core */
 } jkind;
 
 /* One event as stored. Strings are borrowed for the duration of a callback. */
@@ -114,9 +124,12 @@ int journal_replay_count(journal *j, const char *attempt, int (*fn)(const jevent
 /* Hex hash of the last event of `attempt` (65 bytes with NUL); "" when none. */
 int journal_head(journal *j, const char *attempt, char hex[65], char *why);
 
-/* The newest attempt that has a J_BEGIN and no J_RESULT yet: one to resume,
- * or one submitted whose result record was not yet written (power cut),
- * copied into `attempt`; returns 1 when found, 0 when none, -1 on error. */
+/* The newest attempt that has a J_BEGIN and no J_RESULT yet and whose
+ * login was not released (its last event is no J_RELEASE or J_MOVED): one
+ * to resume, or one submitted whose result record was not yet written
+ * (power cut), copied into `attempt`; returns 1 when found, 0 when none,
+ * -1 on error. A released attempt goes on when its participant signs in
+ * again. */
 int journal_unfinished(journal *j, char *attempt, size_t cap, char *why);
 
 /* True when `attempt` has a J_SUBMIT (it must not be sat again). */

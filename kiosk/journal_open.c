@@ -321,8 +321,9 @@ journal *journal_open_as(const char *path, const char *owner, jdamage *damage, c
              why) ||
         prep(j, &j->unfinished,
              "SELECT attempt FROM events AS b WHERE kind = 1 AND NOT EXISTS (SELECT 1 FROM "
-             "events AS s WHERE s.attempt = b.attempt AND s.kind = 9) ORDER BY rowid DESC "
-             "LIMIT 1",
+             "events AS s WHERE s.attempt = b.attempt AND s.kind = 9) AND (SELECT kind FROM "
+             "events AS l WHERE l.attempt = b.attempt ORDER BY seq DESC LIMIT 1) NOT IN "
+             "(16, 17) ORDER BY rowid DESC LIMIT 1",
              why))
         goto damaged;
     return j;

@@ -78,17 +78,21 @@ char *result_json(const char *bank_id, const char *session_id, const sitting *s,
                            score->passed);
     json_t *acc = json_pack("{s:b, s:i}", "read_aloud", s->aloud, "extra_minutes",
                             s->extra_minutes);
+    /* what the proctor did to the clock: minutes added, wall time held (paused or locked) */
+    json_t *room = json_pack("{s:i, s:I}", "extended_minutes", s->extended_minutes, "held_ms",
+                             (json_int_t)s->stopped_ms);
     json_t *o = json_pack(
         "{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:o*, s:o*, s:o*, s:s, s:I, s:I, s:o*, s:s, "
-        "s:s, s:I, s:o*}",
+        "s:s, s:I, s:o*, s:o*}",
         "kind", "kisi-result", "version", PROTO_RESULT_VERSION, "bank", bank_id, "session",
         session_id, "exam", bank_form_exam(f), "participant", bank_form_participant(f), "name", s->name,
         "attempt", bank_form_attempt(f), "form", form_json(f), "answers", answers_json(s),
         "score", sc, "submitted", s->submit_why, "used_ms", (json_int_t)s->submit_used_ms,
         "down_ms", (json_int_t)s->down_ms, "incidents", incidents_json(s), "journal", journal_head,
-        "kiosk", kiosk_pub, "finished_ms", (json_int_t)finished_ms, "accommodations", acc);
+        "kiosk", kiosk_pub, "finished_ms", (json_int_t)finished_ms, "accommodations", acc,
+        "room", room);
     /* with o*, a NULL member (out of memory) is left out: a record missing one is refused */
-    char *text = o && json_object_size(o) == 19
+    char *text = o && json_object_size(o) == 20
                      ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT)
                      : NULL;
     json_decref(o);

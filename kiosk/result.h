@@ -6,15 +6,18 @@
 #include "sitting.h"
 
 /* Builds the result record of a submitted sitting as canonical JSON
- * (jansson, sorted keys, compact): {"kind":"kisi-result","version":2,
+ * (jansson, sorted keys, compact): {"kind":"kisi-result","version":3,
  * "bank": bank id, "session": id, "exam": id, "participant": nip,
  * "name": ..., "attempt": N, "form": <form object>, "answers": [{"id",
  * "v", "ms"}...] (form order, "v" original letters, "ms" used_ms at last
  * change or -1), "score": {"raw","ceiling","awarded","band","passed"},
- * "submitted": "participant"|"timeout", "used_ms", "down_ms",
+ * "submitted": "participant"|"timeout"|"proctor", "used_ms" (paused and
+ * locked time not charged), "down_ms",
  * "incidents": [{"at": wall_ms, "what"}...], "journal": head hash hex,
  * "kiosk": signer public key hex, "finished_ms": wall ms, "accommodations":
- * {"read_aloud": bool, "extra_minutes": N} (version 2 on)}.
+ * {"read_aloud": bool, "extra_minutes": N} (version 2 on), "room":
+ * {"extended_minutes": N added by the proctor, "held_ms": wall time the
+ * proctor held the clock, paused or locked} (version 3 on)}.
  * Caller frees with free(). NULL on ENOMEM. */
 char *result_json(const char *bank_id, const char *session_id, const sitting *s,
                   const bank_score *score, const char *journal_head, const char *kiosk_pub,

@@ -223,6 +223,79 @@ static void put_numbers(said *d, const texts *s, const char *label, const bool *
     put(d, line);
 }
 
+/* The exam's facts of the instructions, the rules and `last` (the start
+ * button, or the wait for the proctor's leave). */
+static void put_instructions(said *d, const texts *s, const app_view *v, const char *last)
+{
+    char a[1100], b[64], c[64];
+    put(d, texts_get(s, "instr.title"));
+    put(d, v->exam_title);
+    put_row(d, s, "instr.participant", v->name);
+    put_row(d, s, "instr.kind", v->exam_kind && *v->exam_kind ? texts_get(s, v->exam_kind) : "");
+    snprintf(b, sizeof b, "%d", v->nitems);
+    texts_fill(a, sizeof a, texts_get(s, "instr.items.value"), (const char *[]){b}, 1);
+    put_row(d, s, "instr.items", a);
+    snprintf(b, sizeof b, "%d", v->minutes);
+    snprintf(c, sizeof c, "%d", v->extra_minutes);
+    texts_fill(a, sizeof a,
+               texts_get(s, v->extra_minutes > 0 ? "instr.minutes.extra" : "instr.minutes.value"),
+               (const char *[]){b, c}, 2);
+    put_row(d, s, "instr.minutes", a);
+    snprintf(b, sizeof b, "%d", v->attempt);
+    texts_fill(a, sizeof a, texts_get(s, "instr.attempt.value"), (const char *[]){b}, 1);
+    put_row(d, s, "instr.attempt", a);
+    if (v->ceiling > 0) {
+        say_score(s, v->ceiling, b, sizeof b);
+        put_row(d, s, "instr.ceiling", b);
+    }
+    say_score(s, v->pass_mark, b, sizeof b);
+    put_row(d, s, "instr.passmark", b);
+    put(d, texts_get(s, "instr.body"));
+    put(d, texts_get(s, last));
+}
+
+/* The proctor's reason, when one was given. */
+static void put_reason(said *d, const texts *s, const app_view *v)
+{
+    if (v->reason && *v->reason) put_fill(d, s, "room.reason", (const char *[]){v->reason}, 1);
+}
+
+/* The screens of the proctor's commands. */
+static void room_text(said *d, const texts *s, const app_view *v)
+{
+    char a[256];
+    const char *seat[] = {v->moved_to ? v->moved_to : ""};
+    switch (v->scr) {
+    case SCR_PAUSED:
+        put(d, texts_get(s, "paused.title"));
+        put(d, texts_get(s, "paused.body"));
+        put_reason(d, s, v);
+        say_time(s, v, a, sizeof a);
+        put(d, a);
+        break;
+    case SCR_SEAT_LOCKED:
+        put(d, texts_get(s, "seatlock.title"));
+        put(d, texts_get(s, "seatlock.body"));
+        put_reason(d, s, v);
+        put_secret(d, s, "proctor.code", v->code ? strlen(v->code) : 0);
+        break;
+    case SCR_AUTHORISE:
+        put_instructions(d, s, v, "authorise.hint");
+        put_secret(d, s, "proctor.code", v->code ? strlen(v->code) : 0);
+        break;
+    case SCR_RELEASED:
+    case SCR_MOVED:
+        put(d, texts_get(s, v->scr == SCR_MOVED ? "moved.title" : "released.title"));
+        put_fill(d, s, v->scr == SCR_MOVED ? "moved.body" : "released.body", seat, 1);
+        put(d, texts_get(s, "room.next"));
+        break;
+    default:
+        put(d, texts_get(s, "ended.title"));
+        put(d, texts_get(s, "ended.body"));
+        break;
+    }
+}
+
 static void screen_text(said *d, const texts *s, const app_view *v)
 {
     char a[1100], b[64], c[64];
@@ -255,30 +328,7 @@ static void screen_text(said *d, const texts *s, const app_view *v)
         put_spelled(d, texts_get(s, "wait.token"), v->token);
         break;
     case SCR_INSTRUCTIONS:
-        put(d, texts_get(s, "instr.title"));
-        put(d, v->exam_title);
-        put_row(d, s, "instr.participant", v->name);
-        put_row(d, s, "instr.kind", v->exam_kind && *v->exam_kind ? texts_get(s, v->exam_kind) : "");
-        snprintf(b, sizeof b, "%d", v->nitems);
-        texts_fill(a, sizeof a, texts_get(s, "instr.items.value"), (const char *[]){b}, 1);
-        put_row(d, s, "instr.items", a);
-        snprintf(b, sizeof b, "%d", v->minutes);
-        snprintf(c, sizeof c, "%d", v->extra_minutes);
-        texts_fill(a, sizeof a,
-                   texts_get(s, v->extra_minutes > 0 ? "instr.minutes.extra" : "instr.minutes.value"),
-                   (const char *[]){b, c}, 2);
-        put_row(d, s, "instr.minutes", a);
-        snprintf(b, sizeof b, "%d", v->attempt);
-        texts_fill(a, sizeof a, texts_get(s, "instr.attempt.value"), (const char *[]){b}, 1);
-        put_row(d, s, "instr.attempt", a);
-        if (v->ceiling > 0) {
-            say_score(s, v->ceiling, b, sizeof b);
-            put_row(d, s, "instr.ceiling", b);
-        }
-        say_score(s, v->pass_mark, b, sizeof b);
-        put_row(d, s, "instr.passmark", b);
-        put(d, texts_get(s, "instr.body"));
-        put(d, texts_get(s, "instr.start"));
+        put_instructions(d, s, v, "instr.start");
         break;
     case SCR_EXAM:
         d->len += say_item(s, v, d->out + d->len, d->cap - d->len);
@@ -333,6 +383,14 @@ static void screen_text(said *d, const texts *s, const app_view *v)
         put(d, texts_get(s, "result.next"));
         break;
     }
+    case SCR_PAUSED:
+    case SCR_SEAT_LOCKED:
+    case SCR_AUTHORISE:
+    case SCR_RELEASED:
+    case SCR_MOVED:
+    case SCR_ENDED:
+        room_text(d, s, v);
+        break;
     case SCR_ERROR:
         put(d, texts_get(s, "error.title"));
         if (v->msg && *v->msg) put(d, texts_get(s, v->msg));
@@ -368,6 +426,14 @@ void say_seen_take(say_seen *w, const app_view *v)
     w->nip_len = v->nip ? strlen(v->nip) : 0;
     w->token_len = v->token ? strlen(v->token) : 0;
     w->seat = v->seat;
+    w->notices = v->notices;
+}
+
+/* The proctor's notice in the footer, as it reads. */
+static void put_notice(said *d, const texts *s, const app_view *v)
+{
+    if (!v->notice_key || !*v->notice_key) return;
+    put_fill(d, s, v->notice_key, (const char *[]){v->notice ? v->notice : ""}, 1);
 }
 
 /* The letters chosen on the current item after an answer was saved. */
@@ -404,6 +470,7 @@ size_t say_change(const texts *s, const say_seen *was, const app_view *v, char *
     if (v->scr != was->scr || (v->scr == SCR_EXAM && v->cur != was->cur)) {
         return say_screen(s, v, out, cap);
     }
+    if (v->notices != was->notices) put_notice(&d, s, v);
     if (v->warning && v->warning != was->warning) {
         char w[512];
         say_warning(s, v, w, sizeof w);

@@ -59,6 +59,7 @@ typedef struct say_seen {
     bool chosen[BANK_MAX_OPTIONS];
     size_t nip_len, token_len;
     unsigned seat;
+    unsigned notices;      /* app_view.notices */
 } say_seen;
 
 /* Takes what say_change() compares from v. */
@@ -66,8 +67,9 @@ void say_seen_take(say_seen *w, const app_view *v);
 
 /* What is spoken now that the view went from `was` to `v`: read aloud
  * turned on or off (its message), a new screen or item (the whole of it),
- * a new message, an answer saved (the message and the letters chosen), the
- * flag, a countdown warning, the focused button of the confirmation, a NIP
+ * the proctor's notice (a message, a command obeyed), a new message, an
+ * answer saved (the message and the letters chosen), the flag, a countdown
+ * warning, the focused button of the confirmation, a NIP
  * digit or token character typed (never a PIN or code). "" when nothing is
  * to be said, and always while read aloud is off (its "off" message is shown,
  * not spoken: the key that turned it off stopped the speech). */

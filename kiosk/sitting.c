@@ -11,6 +11,7 @@
 #include "why.h"
 
 #define SITTING_MAX_MINUTES 10080  /* a week: anything longer is a mistake */
+#define SITTING_MAX_EXTEND 120     /* minutes one extension adds at most */
 
 /* Frees the form and arrays that J_BEGIN allocated. */
 void sitting_clear(sitting *s)
@@ -150,13 +151,85 @@ static int apply_resume(sitting *s, json_t *o, char *why)
     return 0;
 }
 
-/* J_SUBMIT: "why" is "participant" or "timeout"; keeps what the result
- * takes from this moment (time, charged time, incidents so far, link). */
+/* Holds (on) or lets go (off) the clock by *flag, one of s->paused and
+ * s->locked; the wall time the clock stands stopped is summed. */
+static void clock_hold(sitting *s, bool *flag, bool on, int64_t wall_ms)
+{
+    bool was = sitting_stopped(s);
+    *flag = on;
+    bool now = sitting_stopped(s);
+    if (!was && now) s->stopped_at = wall_ms;
+    if (was && !now && wall_ms > s->stopped_at) s->stopped_ms += wall_ms - s->stopped_at;
+}
+
+/* True when o["cmd"] is the seq of a command (0 = done at the kiosk). */
+static bool has_cmd(json_t *o)
+{
+    json_t *v = json_object_get(o, "cmd");
+    return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+/* True when o[name] is text of 1 to max bytes with no control character. */
+static bool has_text(json_t *o, const char *name, size_t max)
+{
+    const char *v = json_string_value(json_object_get(o, name));
+    return v && *v && strlen(v) <= max && !text_has_control(v);
+}
+
+/* J_EXTEND: the proctor added 1 to SITTING_MAX_EXTEND minutes to the limit. */
+static int apply_extend(sitting *s, json_t *o, char *why)
+{
+    json_t *m = json_object_get(o, "minutes");
+    if (!json_is_integer(m) || json_integer_value(m) < 1 ||
+        json_integer_value(m) > SITTING_MAX_EXTEND || !has_cmd(o))
+        return why_set(why, "extend event needs \"minutes\" 1..%d and \"cmd\"",
+                       SITTING_MAX_EXTEND);
+    if (s->extended_minutes + json_integer_value(m) > SITTING_MAX_MINUTES)
+        return why_set(why, "extensions past %d minutes", SITTING_MAX_MINUTES);
+    s->extended_minutes += (int)json_integer_value(m);
+    s->limit_ms += (int64_t)json_integer_value(m) * 60000;
+    return 0;
+}
+
+/* J_PAUSE, J_CONTINUE, J_LOCK, J_UNLOCK: the clock held by the proctor. */
+static int apply_hold(sitting *s, json_t *o, const jevent *e, char *why)
+{
+    if (!has_cmd(o)) return why_set(why, "event of kind %d needs \"cmd\"", (int)e->kind);
+    if (e->kind == J_UNLOCK) {
+        const char *by = json_string_value(json_object_get(o, "by"));
+        if (!by || (strcmp(by, "core") != 0 && strcmp(by, "code") != 0))
+            return why_set(why, "unlock event needs \"by\": \"core\" or \"code\"");
+    }
+    bool on = e->kind == J_PAUSE || e->kind == J_LOCK;
+    clock_hold(s, e->kind == J_PAUSE || e->kind == J_CONTINUE ? &s->paused : &s->locked, on,
+               e->wall_ms);
+    return 0;
+}
+
+/* J_RELEASE, J_MOVED: the login released (to seat "to" for a move). */
+static int apply_release(sitting *s, json_t *o, const jevent *e, char *why)
+{
+    if (!has_cmd(o)) return why_set(why, "event of kind %d needs \"cmd\"", (int)e->kind);
+    if (e->kind == J_MOVED && !has_text(o, "to", sizeof s->moved_to - 1))
+        return why_set(why, "moved event needs the seat \"to\"");
+    s->released = true;
+    text_copy(s->moved_to, sizeof s->moved_to,
+              e->kind == J_MOVED ? json_string_value(json_object_get(o, "to")) : "");
+    return 0;
+}
+
+/* J_SUBMIT: "why" is "participant", "timeout" or "proctor"; keeps what the
+ * result takes from this moment (time, charged time, incidents so far,
+ * link). A clock held by the proctor stops being held. */
 static int apply_submit(sitting *s, json_t *o, const jevent *e, char *why)
 {
     const char *w = json_string_value(json_object_get(o, "why"));
-    if (!w || (strcmp(w, "participant") != 0 && strcmp(w, "timeout") != 0))
-        return why_set(why, "submit event needs \"why\": \"participant\" or \"timeout\"");
+    if (!w || (strcmp(w, "participant") != 0 && strcmp(w, "timeout") != 0 &&
+               strcmp(w, "proctor") != 0))
+        return why_set(why, "submit event needs \"why\": \"participant\", \"timeout\" or"
+                            " \"proctor\"");
+    clock_hold(s, &s->paused, false, e->wall_ms);
+    clock_hold(s, &s->locked, false, e->wall_ms);
     s->submitted = true;
     snprintf(s->submit_why, sizeof s->submit_why, "%s", w);
     s->submit_wall_ms = e->wall_ms;
@@ -185,15 +258,39 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
     case J_INCIDENT:
         return apply_incident(s, o, e, why);
     case J_RESUME:
-        return apply_resume(s, o, why);
+        if (apply_resume(s, o, why)) return -1;
+        s->released = false;  /* taken up again, here */
+        s->moved_to[0] = 0;
+        return 0;
     case J_TICK:
-    case J_LEASE:
         return 0;
     case J_SUBMIT:
         return apply_submit(s, o, e, why);
     case J_RESULT:
         if (!s->submitted) return why_set(why, "result event before the submission");
         s->has_result = true;
+        return 0;
+    case J_EXTEND:
+        return apply_extend(s, o, why);
+    case J_PAUSE:
+    case J_CONTINUE:
+    case J_LOCK:
+    case J_UNLOCK:
+        return apply_hold(s, o, e, why);
+    case J_AUTHORISED:
+        if (!has_cmd(o)) return why_set(why, "authorised event needs \"cmd\"");
+        s->authorised = true;
+        return 0;
+    case J_RELEASE:
+    case J_MOVED:
+        return apply_release(s, o, e, why);
+    case J_ARRIVED:
+        if (!has_text(o, "from", 128)) return why_set(why, "arrived event needs \"from\"");
+        s->released = false;
+        s->moved_to[0] = 0;
+        return 0;
+    case J_LEASE:
+        if (!has_text(o, "state", 16)) return why_set(why, "lease event needs \"state\"");
         return 0;
     }
     return why_set(why, "unknown event kind %d", (int)e->kind);
@@ -210,6 +307,13 @@ int sitting_apply(sitting *s, const jevent *e, char *why)
         return why_set(why, "event of kind %d after the submission", (int)e->kind);
     if (!sitting_in_time(s, e->kind, e->used_ms))
         return why_set(why, "event of kind %d after the time limit", (int)e->kind);
+    bool change = e->kind == J_ANSWER || e->kind == J_FLAG || e->kind == J_NAV;
+    if (change && (sitting_stopped(s) || s->released))
+        return why_set(why, "event of kind %d while the %s", (int)e->kind,
+                       s->released ? "login was released" : "proctor held the clock");
+    if (sitting_stopped(s) && e->used_ms > s->used_ms)
+        return why_set(why, "event of kind %d charges time while the proctor held the clock",
+                       (int)e->kind);
     json_error_t jerr;
     json_t *o = json_loads(e->payload, JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(o)) {
@@ -221,6 +325,7 @@ int sitting_apply(sitting *s, const jevent *e, char *why)
     if (rc != 0) return -1;
     s->used_ms = e->used_ms;
     s->last_wall_ms = e->wall_ms;
+    s->last_seq = e->seq > 0 ? e->seq : s->last_seq + 1;
     return 0;
 }
 
@@ -259,6 +364,11 @@ bool sitting_in_time(const sitting *s, jkind kind, int64_t used_ms)
 {
     if (kind != J_ANSWER && kind != J_FLAG && kind != J_NAV) return true;
     return s && s->form && used_ms < s->limit_ms;
+}
+
+bool sitting_stopped(const sitting *s)
+{
+    return s && (s->paused || s->locked);
 }
 
 int64_t sitting_remaining(const sitting *s)

@@ -40,6 +40,17 @@ typedef struct sitting {
     bool has_result;
     bool aloud;             /* read aloud was on (J_BEGIN "aloud", an accommodation) */
     int extra_minutes;      /* extra time granted, within limit_ms (J_BEGIN "extra_minutes") */
+    /* the proctor's commands (journal kinds 10-17) */
+    int extended_minutes;   /* added by J_EXTEND, within limit_ms */
+    bool paused, locked;    /* the clock stopped by J_PAUSE / J_LOCK, until J_CONTINUE /
+                             * J_UNLOCK: no time is charged while either holds */
+    int64_t stopped_ms;     /* wall time the clock stood stopped (until the submission) */
+    int64_t stopped_at;     /* wall time it last stopped (while paused or locked) */
+    bool authorised;        /* J_AUTHORISED: the proctor allowed the start */
+    bool released;          /* J_RELEASE or J_MOVED: the login was released (a J_RESUME or
+                             * J_ARRIVED takes the attempt up again) */
+    char moved_to[33];      /* J_MOVED: the seat it went to ("" = none) */
+    int64_t last_seq;       /* seq of the last event applied (counted when not given) */
 } sitting;
 
 /* Resets s to empty (frees what it held). */
@@ -57,6 +68,9 @@ int sitting_load(sitting *s, journal *j, const char *attempt, char *why);
  * after the time limit: once the time is up, nothing changes but the
  * submission. */
 bool sitting_in_time(const sitting *s, jkind kind, int64_t used_ms);
+
+/* True while the proctor holds the clock (paused or locked). */
+bool sitting_stopped(const sitting *s);
 
 /* Milliseconds left (never below 0). */
 int64_t sitting_remaining(const sitting *s);

@@ -303,6 +303,12 @@ void ui_draw(ui *u, const app_view *v)
         case SCR_RESULT: ui_draw_result(u, v); break;
         case SCR_TIMEOUT: ui_draw_timeout(u, v); break;
         case SCR_DAMAGE: ui_draw_damage(u, v); break;
+        case SCR_PAUSED: ui_draw_paused(u, v); break;
+        case SCR_SEAT_LOCKED: ui_draw_seat_locked(u, v); break;
+        case SCR_AUTHORISE: ui_draw_authorise(u, v); break;
+        case SCR_RELEASED:
+        case SCR_MOVED: ui_draw_left(u, v); break;
+        case SCR_ENDED: ui_draw_ended(u, v); break;
         case SCR_ERROR:
         default: ui_draw_error(u, v); break;
         }
@@ -312,7 +318,7 @@ void ui_draw(ui *u, const app_view *v)
     u->last_warning = v ? v->warning : 0;
     u->last_foot[0] = 0;
     if (v) ui_delivery_text(u->s, &v->delivery, u->last_foot, sizeof u->last_foot);
-    snprintf(u->last_notice, sizeof u->last_notice, "%s", v && v->notice ? v->notice : "");
+    u->last_notices = v ? v->notices : 0;
     u->last_cur = v ? v->cur : 0;
 }
 
@@ -321,8 +327,7 @@ static bool foot_changed(const ui *u, const app_view *v)
 {
     char q[UI_FOOT];
     ui_delivery_text(u->s, &v->delivery, q, sizeof q);
-    return strcmp(q, u->last_foot) != 0 ||
-           strcmp(v->notice ? v->notice : "", u->last_notice) != 0;
+    return strcmp(q, u->last_foot) != 0 || v->notices != u->last_notices;
 }
 
 bool ui_draw_tick(ui *u, const app_view *v)

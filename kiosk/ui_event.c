@@ -14,7 +14,7 @@ static bool set(action *out, action_kind k, int index)
 static bool text_screen(screen s)
 {
     return s == SCR_IDENTIFY || s == SCR_LOCKED || s == SCR_WAIT || s == SCR_PROCTOR ||
-           s == SCR_DAMAGE;
+           s == SCR_DAMAGE || s == SCR_SEAT_LOCKED || s == SCR_AUTHORISE;
 }
 
 /* A scroll of the stem by `delta` lines, clamped; false when it cannot move. */
@@ -96,6 +96,8 @@ static bool screen_key(ui *u, const app_view *v, const SDL_KeyboardEvent *k, act
     case SCR_RESULT:
         return enter ? set(out, ACT_NEXT_SEAT, 0) : false;
     case SCR_TIMEOUT:
+    case SCR_RELEASED:
+    case SCR_MOVED:
         return enter ? set(out, ACT_ENTER, 0) : false;
     default:
         break;

@@ -31,7 +31,7 @@ static void cell(ui *u, SDL_Rect r, int number, bool answered, bool flagged, boo
     ui_hot_add(u, r, ACT_GOTO, number - 1);
 }
 
-static void fmt_time(int64_t ms, char *out, size_t n)
+void ui_fmt_time(int64_t ms, char *out, size_t n)
 {
     if (ms < 0) ms = 0;
     long s = (long)((ms + 999) / 1000);
@@ -79,7 +79,7 @@ static int exam_header(ui *u, const app_view *v)
     const char *args[] = {a, b};
     if (v->scr == SCR_EXAM) texts_fill(mid, sizeof mid, ui_str(u, "exam.counter"), args, 2);
     else snprintf(mid, sizeof mid, "%s", v->name ? v->name : "");
-    fmt_time(v->remaining_ms, clock, sizeof clock);
+    ui_fmt_time(v->remaining_ms, clock, sizeof clock);
     bool warn = v->warning > 0 || v->remaining_ms <= 5 * 60000;
     const char *label = ui_str(u, "exam.time");
     int cw = ui_text_w(u, F_HEAD, clock), lw = ui_text_w(u, F_SMALL, label);

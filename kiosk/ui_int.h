@@ -62,7 +62,7 @@ struct ui {
     int last_warning;
     unsigned seat;             /* app_view.seat the look belongs to */
     char last_foot[UI_FOOT];   /* the footer's delivery line as last drawn */
-    char last_notice[UI_FOOT]; /* the proctor's message as last drawn */
+    unsigned last_notices;     /* app_view.notices as last drawn */
     size_t last_cur;
     bool keeps_frame;          /* the renderer keeps the previous frame (software) */
     ui_hot hot[UI_MAX_HOT];
@@ -155,6 +155,8 @@ int ui_image(ui *u, const void *data, size_t len, int x, int y, int width, int m
 void ui_image_forget(ui *u);
 
 /* ui_exam.c */
+/* Time left `ms` as "MM:SS" (seconds rounded up) into out. */
+void ui_fmt_time(int64_t ms, char *out, size_t n);
 /* Height of the header of an attempt's screens (exam, review, confirm). */
 int ui_exam_header_h(const ui *u);
 void ui_draw_exam(ui *u, const app_view *v);
@@ -163,7 +165,36 @@ void ui_draw_exam_header(ui *u, const app_view *v);
 void ui_draw_review(ui *u, const app_view *v);
 void ui_draw_confirm(ui *u, const app_view *v);
 
-/* ui_screens.c */
+/* ui_screens.c: the panel screens and what their content is made of */
+/* Draws (or, when !draw, only measures) a panel's content at x,y in w
+ * pixels; returns its height. */
+typedef int (*content_fn)(ui *u, const app_view *v, int x, int y, int w, bool draw);
+/* The button at the foot of a panel (none when label is NULL). */
+typedef struct foot_button {
+    const char *label;
+    action_kind kind;
+    bool primary;
+} foot_button;
+extern const foot_button no_button;
+/* Header (with `right`), footer and a centred panel whose content `fn`
+ * draws; `edge` frames it. The button stays in view: content that does not
+ * fit is cut. */
+void ui_framed(ui *u, const app_view *v, const char *right, content_fn fn, SDL_Color edge,
+               foot_button b);
+/* A wrapped paragraph, drawn or only measured; returns its height. */
+int ui_block(ui *u, bool draw, int font, SDL_Color c, int x, int y, int w, const char *s);
+/* The message of text key `key` in its box ("" = none); returns its height. */
+int ui_note(ui *u, bool draw, int x, int y, int w, const char *key);
+/* The message line of a screen that takes a token or proctor code: the
+ * wait after too many wrong ones while it runs, else the message `v->msg`. */
+int ui_code_message(ui *u, bool draw, int x, int y, int w, const app_view *v);
+/* A labelled input box; `shown` is what was typed (or dots). Returns its height. */
+int ui_field(ui *u, bool draw, int x, int y, int w, const char *label, const char *shown,
+             bool focus, bool tab_on_click);
+/* n dots (U+25CF) into out. */
+void ui_dots(size_t n, char *out, size_t cap);
+/* The instructions' content: the exam's facts and the rules. */
+int ui_instructions_body(ui *u, const app_view *v, int x, int y, int w, bool draw);
 void ui_draw_identify(ui *u, const app_view *v);
 void ui_draw_code(ui *u, const app_view *v);   /* SCR_LOCKED and SCR_PROCTOR */
 void ui_draw_wait(ui *u, const app_view *v);
@@ -172,5 +203,12 @@ void ui_draw_result(ui *u, const app_view *v);
 void ui_draw_timeout(ui *u, const app_view *v);
 void ui_draw_error(ui *u, const app_view *v);
 void ui_draw_damage(ui *u, const app_view *v);  /* SCR_DAMAGE */
+
+/* ui_room.c: the screens of the proctor's commands */
+void ui_draw_paused(ui *u, const app_view *v);       /* SCR_PAUSED */
+void ui_draw_seat_locked(ui *u, const app_view *v);  /* SCR_SEAT_LOCKED */
+void ui_draw_authorise(ui *u, const app_view *v);    /* SCR_AUTHORISE */
+void ui_draw_left(ui *u, const app_view *v);         /* SCR_RELEASED, SCR_MOVED */
+void ui_draw_ended(ui *u, const app_view *v);        /* SCR_ENDED */
 
 #endif

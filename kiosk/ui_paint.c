@@ -138,10 +138,10 @@ int ui_footer(ui *u, const app_view *v)
     int m = 2 * u->unit, y = ui_footer_top(u) + u->unit;
     const char *keys = ui_str(u, "access.keys");
     char q[UI_FOOT], note[UI_FOOT];
-    bool noted = v->notice && *v->notice;
-    if (noted) {  /* the proctor's message takes the place of the key hints */
-        const char *arg[] = {v->notice};
-        texts_fill(note, sizeof note, ui_str(u, "room.message"), arg, 1);
+    bool noted = v->notice_key && *v->notice_key;
+    if (noted) {  /* the proctor's notice takes the place of the key hints */
+        const char *arg[] = {v->notice ? v->notice : ""};
+        texts_fill(note, sizeof note, ui_str(u, v->notice_key), arg, 1);
         keys = note;
     }
     bool act = ui_delivery_text(u->s, &v->delivery, q, sizeof q);

@@ -4,27 +4,25 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef int (*content_fn)(ui *u, const app_view *v, int x, int y, int w, bool draw);
-
-/* A wrapped paragraph, drawn or only measured; returns its height. */
-static int para(ui *u, bool draw, int font, SDL_Color c, int x, int y, int w, const char *s)
+/* Borrowed arguments; returns the height. */
+int ui_block(ui *u, bool draw, int font, SDL_Color c, int x, int y, int w, const char *s)
 {
     if (!s || !*s) return 0;
     return draw ? ui_para(u, font, c, x, y, w, s, 0, -1) : ui_para_h(u, font, s, w);
 }
 
-static int message(ui *u, bool draw, int x, int y, int w, const char *key)
+/* Borrowed key; returns the height. */
+int ui_note(ui *u, bool draw, int x, int y, int w, const char *key)
 {
     if (!key || !*key) return 0;
     const char *s = ui_str(u, key);
     return (draw ? ui_message(u, x, y, w, s, ui_msg_is_info(key)) : ui_message_h(u, w, s)) + u->unit;
 }
 
-/* The message line of a screen that takes a token or proctor code: the
- * wait after too many wrong ones while it runs, else the message `v->msg`. */
-static int code_message(ui *u, bool draw, int x, int y, int w, const app_view *v)
+/* Borrowed view; returns the height. */
+int ui_code_message(ui *u, bool draw, int x, int y, int w, const app_view *v)
 {
-    if (v->wait_s <= 0) return message(u, draw, x, y, w, v->msg);
+    if (v->wait_s <= 0) return ui_note(u, draw, x, y, w, v->msg);
     char n[16], line[320];
     snprintf(n, sizeof n, "%d", v->wait_s);
     const char *args[] = {n};
@@ -32,17 +30,9 @@ static int code_message(ui *u, bool draw, int x, int y, int w, const app_view *v
     return (draw ? ui_message(u, x, y, w, line, false) : ui_message_h(u, w, line)) + u->unit;
 }
 
-/* The button at the foot of a panel (none when label is NULL). */
-typedef struct foot_button {
-    const char *label;
-    action_kind kind;
-    bool primary;
-} foot_button;
-
-/* Header, footer and a centred panel whose content `fn` draws; `edge`
- * frames it. The button stays in view: content that does not fit is cut. */
-static void framed(ui *u, const app_view *v, const char *right, content_fn fn, SDL_Color edge,
-                   foot_button b)
+/* Draws on u's renderer; nothing allocated. */
+void ui_framed(ui *u, const app_view *v, const char *right, content_fn fn, SDL_Color edge,
+               foot_button b)
 {
     const ui_theme *t = u->t;
     int m, room, pw, bh, barea, ch, top;
@@ -83,10 +73,10 @@ static void framed(ui *u, const app_view *v, const char *right, content_fn fn, S
     }
 }
 
-static const foot_button no_button = {NULL, ACT_NONE, false};
+const foot_button no_button = {NULL, ACT_NONE, false};
 
 /* A labelled input box; `shown` is what was typed (or dots). Returns its height. */
-static int field(ui *u, bool draw, int x, int y, int w, const char *label, const char *shown,
+int ui_field(ui *u, bool draw, int x, int y, int w, const char *label, const char *shown,
                  bool focus, bool tab_on_click)
 {
     const ui_theme *t = u->t;
@@ -108,7 +98,7 @@ static int field(ui *u, bool draw, int x, int y, int w, const char *label, const
 }
 
 /* n dots (U+25CF) into out. */
-static void dots(size_t n, char *out, size_t cap)
+void ui_dots(size_t n, char *out, size_t cap)
 {
     size_t k = 0;
     for (size_t i = 0; i < n && k + 4 < cap; i++) {
@@ -136,20 +126,20 @@ static int identify(ui *u, const app_view *v, int x, int y, int w, bool draw)
     if (fw > w) fw = w;
     char nip[64], pin[128];
     nip_groups(v->nip, nip, sizeof nip);
-    dots(v->pin_len, pin, sizeof pin);
+    ui_dots(v->pin_len, pin, sizeof pin);
     if (draw) ui_text_fit(u, F_HEAD, t->text, x, y, w, ui_str(u, "identify.title"));
     y += u->line_h[F_HEAD] + u->unit;
-    y += para(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "identify.hint")) + u->unit;
-    y += field(u, draw, x, y, fw, ui_str(u, "identify.nip"), nip, v->field == 0, v->field != 0);
+    y += ui_block(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "identify.hint")) + u->unit;
+    y += ui_field(u, draw, x, y, fw, ui_str(u, "identify.nip"), nip, v->field == 0, v->field != 0);
     y += u->unit;
-    y += field(u, draw, x, y, fw, ui_str(u, "identify.pin"), pin, v->field == 1, v->field != 1);
+    y += ui_field(u, draw, x, y, fw, ui_str(u, "identify.pin"), pin, v->field == 1, v->field != 1);
     y += u->unit;
     if (v->msg && strcmp(v->msg, "identify.wrongpin") == 0 && v->tries_left > 0) {
         char n[16], line[160];
         snprintf(n, sizeof n, "%d", v->tries_left);
         const char *args[] = {n};
         texts_fill(line, sizeof line, ui_str(u, "identify.tries"), args, 1);
-        y += para(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
+        y += ui_block(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
     }
     if (v->msg && strcmp(v->msg, "lease.refused") == 0) {  /* names the NIP and the seat */
         char line[320];
@@ -157,14 +147,14 @@ static int identify(ui *u, const app_view *v, int x, int y, int w, bool draw)
         texts_fill(line, sizeof line, ui_str(u, "lease.refused"), args, 2);
         y += (draw ? ui_message(u, x, y, w, line, false) : ui_message_h(u, w, line)) + u->unit;
     } else {
-        y += message(u, draw, x, y, w, v->msg);
+        y += ui_note(u, draw, x, y, w, v->msg);
     }
     return y - y0 - u->unit;
 }
 
 void ui_draw_identify(ui *u, const app_view *v)
 {
-    framed(u, v, NULL, identify, u->t->accent, no_button);
+    ui_framed(u, v, NULL, identify, u->t->accent, no_button);
 }
 
 static int code(ui *u, const app_view *v, int x, int y, int w, bool draw)
@@ -173,23 +163,23 @@ static int code(ui *u, const app_view *v, int x, int y, int w, bool draw)
     bool locked = v->scr == SCR_LOCKED;
     int y0 = y, fw = w * 2 / 3;
     char shown[128];
-    dots(v->code ? strlen(v->code) : 0, shown, sizeof shown);
+    ui_dots(v->code ? strlen(v->code) : 0, shown, sizeof shown);
     if (draw)
         ui_text_fit(u, F_HEAD, locked ? t->warn : t->text, x, y, w,
                     ui_str(u, locked ? "locked.title" : "proctor.title"));
     y += u->line_h[F_HEAD] + u->unit;
-    y += para(u, draw, F_BODY, t->text, x, y, w, ui_str(u, locked ? "locked.hint" : "proctor.hint"));
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, ui_str(u, locked ? "locked.hint" : "proctor.hint"));
     y += u->unit;
-    y += field(u, draw, x, y, fw, ui_str(u, locked ? "locked.code" : "proctor.code"), shown, true,
+    y += ui_field(u, draw, x, y, fw, ui_str(u, locked ? "locked.code" : "proctor.code"), shown, true,
                false) + u->unit;
     if (v->wait_s > 0 || (v->msg && strcmp(v->msg, locked ? "locked.hint" : "proctor.hint") != 0))
-        y += code_message(u, draw, x, y, w, v);
+        y += ui_code_message(u, draw, x, y, w, v);
     return y - y0 - u->unit;
 }
 
 void ui_draw_code(ui *u, const app_view *v)
 {
-    framed(u, v, v->name, code, v->scr == SCR_LOCKED ? u->t->warn : u->t->accent, no_button);
+    ui_framed(u, v, v->name, code, v->scr == SCR_LOCKED ? u->t->warn : u->t->accent, no_button);
 }
 
 static int wait_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
@@ -203,18 +193,18 @@ static int wait_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
         char line[256];
         const char *args[] = {v->name};
         texts_fill(line, sizeof line, ui_str(u, "wait.welcome"), args, 1);
-        y += para(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
+        y += ui_block(u, draw, F_BOLD, t->text, x, y, w, line) + u->unit / 2;
     }
-    y += para(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "wait.hint")) + u->unit;
-    y += field(u, draw, x, y, fw, ui_str(u, "wait.token"), v->token ? v->token : "", true, false);
+    y += ui_block(u, draw, F_BODY, t->muted, x, y, w, ui_str(u, "wait.hint")) + u->unit;
+    y += ui_field(u, draw, x, y, fw, ui_str(u, "wait.token"), v->token ? v->token : "", true, false);
     y += u->unit;
-    y += code_message(u, draw, x, y, w, v);
+    y += ui_code_message(u, draw, x, y, w, v);
     return y - y0 - u->unit;
 }
 
 void ui_draw_wait(ui *u, const app_view *v)
 {
-    framed(u, v, v->name, wait_body, u->t->accent, no_button);
+    ui_framed(u, v, v->name, wait_body, u->t->accent, no_button);
 }
 
 /* A label: value table row; returns its height. */
@@ -224,12 +214,12 @@ static int row(ui *u, bool draw, int x, int y, int w, int lw, const char *label,
     const ui_theme *t = u->t;
     int lh = ui_para_h(u, F_BODY, label, lw - u->unit), vh = ui_para_h(u, vfont, value, w - lw);
     int h = lh > vh ? lh : vh;
-    para(u, draw, F_BODY, t->muted, x, y + (h - lh) / 2, lw - u->unit, label);
-    para(u, draw, vfont, t->text, x + lw, y + (h - vh) / 2, w - lw, value);
+    ui_block(u, draw, F_BODY, t->muted, x, y + (h - lh) / 2, lw - u->unit, label);
+    ui_block(u, draw, vfont, t->text, x + lw, y + (h - vh) / 2, w - lw, value);
     return h;
 }
 
-static int instructions(ui *u, const app_view *v, int x, int y, int w, bool draw)
+int ui_instructions_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
 {
     const ui_theme *t = u->t;
     int y0 = y;
@@ -260,21 +250,21 @@ static int instructions(ui *u, const app_view *v, int x, int y, int w, bool draw
     if (lw > w / 2) lw = w / 2;
     if (draw) ui_text_fit(u, F_HEAD, t->text, x, y, w, ui_str(u, "instr.title"));
     y += u->line_h[F_HEAD] + u->unit / 2;
-    y += para(u, draw, F_BOLD, t->accent, x, y, w, v->exam_title) + u->unit;
+    y += ui_block(u, draw, F_BOLD, t->accent, x, y, w, v->exam_title) + u->unit;
     for (int i = 0; i < 7; i++) {
         if (i == 5 && v->ceiling <= 0) continue;
         y += row(u, draw, x, y, w, lw, ui_str(u, labels[i]), values[i] ? values[i] : "",
                  F_BOLD) + u->unit / 3;
     }
     y += u->unit;
-    y += para(u, draw, F_BODY, t->text, x, y, w, ui_str(u, "instr.body")) + 3 * u->unit / 2;
-    y += message(u, draw, x, y, w, v->msg);
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, ui_str(u, "instr.body")) + 3 * u->unit / 2;
+    y += ui_note(u, draw, x, y, w, v->msg);
     return y - y0 - u->unit;
 }
 
 void ui_draw_instructions(ui *u, const app_view *v)
 {
-    framed(u, v, v->name, instructions, u->t->accent,
+    ui_framed(u, v, v->name, ui_instructions_body, u->t->accent,
            (foot_button){ui_str(u, "instr.start"), ACT_START, true});
 }
 
@@ -294,8 +284,8 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
     texts_fill(band, sizeof band, ui_str(u, "result.band.value"), bargs, 2);
     if (draw) ui_text_fit(u, F_HEAD, t->text, x, y, w, ui_str(u, "result.title"));
     y += u->line_h[F_HEAD] + u->unit / 2;
-    y += para(u, draw, F_BOLD, t->accent, x, y, w, v->exam_title);
-    y += para(u, draw, F_BODY, t->text, x, y, w, v->name) + u->unit;
+    y += ui_block(u, draw, F_BOLD, t->accent, x, y, w, v->exam_title);
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, v->name) + u->unit;
     int lw = w / 2;
     y += row(u, draw, x, y, w, lw, ui_str(u, "result.raw"), raw, F_BOLD) + u->unit / 3;
     y += row(u, draw, x, y, w, lw, ui_str(u, "result.ceiling"), ceil, F_BOLD) + u->unit / 3;
@@ -309,7 +299,7 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
         texts_fill(why, sizeof why, ui_str(u, "result.capped"), args, 3);
         y += (draw ? ui_message(u, x, y, w, why, true) : ui_message_h(u, w, why)) + u->unit;
     }
-    y += message(u, draw, x, y, w, v->msg);  /* a result kept aside, for the proctor */
+    y += ui_note(u, draw, x, y, w, v->msg);  /* a result kept aside, for the proctor */
     int bh = u->line_h[F_BIG] + 2 * u->unit;
     if (draw) {
         SDL_Rect b = {x, y, w, bh};
@@ -331,7 +321,7 @@ static int result(ui *u, const app_view *v, int x, int y, int w, bool draw)
 
 void ui_draw_result(ui *u, const app_view *v)
 {
-    framed(u, v, v->name, result, v->score.passed ? u->t->ok : u->t->warn,
+    ui_framed(u, v, v->name, result, v->score.passed ? u->t->ok : u->t->warn,
            (foot_button){ui_str(u, "result.next"), ACT_NEXT_SEAT, false});
 }
 
@@ -345,14 +335,14 @@ static int timeout_body(ui *u, const app_view *v, int x, int y, int w, bool draw
     snprintf(b, sizeof b, "%d", v->nitems);
     const char *args[] = {a, b};
     texts_fill(body, sizeof body, ui_str(u, "timeout.body"), args, 2);
-    y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "timeout.title")) + u->unit;
-    y += para(u, draw, F_BODY, t->text, x, y, w, body);
+    y += ui_block(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "timeout.title")) + u->unit;
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, body);
     return y - y0;
 }
 
 void ui_draw_timeout(ui *u, const app_view *v)
 {
-    framed(u, v, v->name, timeout_body, u->t->warn,
+    ui_framed(u, v, v->name, timeout_body, u->t->warn,
            (foot_button){ui_str(u, "timeout.next"), ACT_ENTER, true});
 }
 
@@ -360,21 +350,21 @@ static int error_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
 {
     const ui_theme *t = u->t;
     int y0 = y;
-    y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "error.title")) + u->unit;
-    if (v->msg && *v->msg) y += para(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
+    y += ui_block(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "error.title")) + u->unit;
+    if (v->msg && *v->msg) y += ui_block(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
     if (v->cause && *v->cause) {  /* in the screen's language; the file or part as it is */
         char line[1400];
         const char *args[] = {v->subject ? v->subject : ""};
         texts_fill(line, sizeof line, ui_str(u, v->cause), args, 1);
-        y += para(u, draw, F_SMALL, t->muted, x, y, w, line) + u->unit;
+        y += ui_block(u, draw, F_SMALL, t->muted, x, y, w, line) + u->unit;
     }
-    y += para(u, draw, F_BODY, t->text, x, y, w, ui_str(u, "error.hint"));
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, ui_str(u, "error.hint"));
     return y - y0;
 }
 
 void ui_draw_error(ui *u, const app_view *v)
 {
-    framed(u, v, v->name, error_body, u->t->warn, no_button);
+    ui_framed(u, v, v->name, error_body, u->t->warn, no_button);
 }
 
 static int damage_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
@@ -382,37 +372,37 @@ static int damage_body(ui *u, const app_view *v, int x, int y, int w, bool draw)
     const ui_theme *t = u->t;
     int y0 = y, fw = w * 2 / 3;
     char n1[24], n2[24], n3[24], line[1400], shown[128];
-    y += para(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "damage.title")) + u->unit;
+    y += ui_block(u, draw, F_HEAD, t->warn, x, y, w, ui_str(u, "damage.title")) + u->unit;
     bool wrong = v->msg && strcmp(v->msg, "proctor.wrong") == 0;
     if (v->msg && *v->msg && !wrong)
-        y += para(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
+        y += ui_block(u, draw, F_BOLD, t->text, x, y, w, ui_str(u, v->msg)) + u->unit;
     snprintf(n1, sizeof n1, "%lld", v->dmg_readable);
     snprintf(n2, sizeof n2, "%lld", v->dmg_answers);
     snprintf(n3, sizeof n3, "%lld", v->dmg_last_seq);
     const char *held[] = {n1, n2, n3, v->dmg_last && *v->dmg_last ? v->dmg_last : "-"};
     texts_fill(line, sizeof line, ui_str(u, v->dmg_readable > 0 ? "damage.held" : "damage.nothing"),
                held, 4);
-    y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
     if (v->dmg_recorded >= 0) {
         snprintf(n1, sizeof n1, "%lld", v->dmg_recorded);
         const char *rec[] = {n1};
         texts_fill(line, sizeof line, ui_str(u, "damage.recorded"), rec, 1);
-        y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
+        y += ui_block(u, draw, F_BODY, t->text, x, y, w, line) + u->unit / 2;
     }
     const char *kept[] = {v->dmg_kept ? v->dmg_kept : ""};
     texts_fill(line, sizeof line, ui_str(u, "damage.hint"), kept, 1);
-    y += para(u, draw, F_BODY, t->text, x, y, w, line) + u->unit;
-    dots(v->code ? strlen(v->code) : 0, shown, sizeof shown);
-    y += field(u, draw, x, y, fw, ui_str(u, "damage.code"), shown, true, false) + u->unit;
+    y += ui_block(u, draw, F_BODY, t->text, x, y, w, line) + u->unit;
+    ui_dots(v->code ? strlen(v->code) : 0, shown, sizeof shown);
+    y += ui_field(u, draw, x, y, fw, ui_str(u, "damage.code"), shown, true, false) + u->unit;
     if (wrong || v->wait_s > 0) {
         app_view only = *v;
         only.msg = wrong ? v->msg : "";
-        y += code_message(u, draw, x, y, w, &only);
+        y += ui_code_message(u, draw, x, y, w, &only);
     }
     return y - y0 - u->unit;
 }
 
 void ui_draw_damage(ui *u, const app_view *v)
 {
-    framed(u, v, NULL, damage_body, u->t->warn, no_button);
+    ui_framed(u, v, NULL, damage_body, u->t->warn, no_button);
 }

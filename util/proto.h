@@ -35,7 +35,8 @@
  * both versions. The paths carry the protocol's (/v1/); a result record its
  * "version"; a .sig file its "version" (absent in files of version 1). */
 #define PROTO_VERSION 1        /* the routes, /v<N>/... */
-#define PROTO_RESULT_VERSION 2 /* result record ("kind": "kisi-result"); 2: accommodations */
+#define PROTO_RESULT_VERSION 3 /* result record ("kind": "kisi-result"); 2: accommodations;
+                                  3: "room" (the proctor's extensions and held clock) */
 #define PROTO_SIG_VERSION 1    /* detached signature file NAME.sig */
 #define PROTO_ENROL_VERSION 1  /* signed enrolment request ("version" of POST /v1/kiosks) */
 #define PROTO_RECEIPT_VERSION 1 /* the core's signed receipt of a stored result */

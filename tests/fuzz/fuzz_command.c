@@ -63,9 +63,9 @@ static void check(const char *text, size_t len, long long last)
         if (!why[0]) abort();   /* a refusal always says why */
         return;
     }
-    if (c.seq <= last || strcmp(c.kind, "message") != 0 || text_has_control(c.text) ||
-        strlen(c.text) > PROTO_COMMAND_TEXT_MAX || c.minutes < 0 ||
-        c.minutes > PROTO_EXTEND_MAX)
+    if (c.seq <= last || !c.kind[0] || text_has_control(c.text) || text_has_control(c.nip) ||
+        text_has_control(c.seat) || strlen(c.text) > PROTO_COMMAND_TEXT_MAX ||
+        c.minutes < 0 || c.minutes > PROTO_EXTEND_MAX)
         abort();
     /* and only a command signed by the pinned key for this kiosk passes */
     char msg[1024];
@@ -98,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                *text = json_string_value(json_object_get(o, "text"));
     char msg[1024], sig[129];
     if (s && strcmp(s, "SIGN") == 0 && kiosk && kind && nip && seat && text &&
-        json_is_integer(seq) && json_is_integer(tm) && json_is_integer(min)) {
+        json_is_integer(seq) && json_is_integer(tm) && json_is_integer(min) &&
+        json_integer_value(min) >= INT32_MIN && json_integer_value(min) <= INT32_MAX) {
         int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk,
                          (long long)json_integer_value(seq), kind,
                          (long long)json_integer_value(tm), nip, (int)json_integer_value(min),

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "app.h"
 #include "fixture.h"
 #include "why.h"
@@ -121,6 +123,23 @@ static inline char *kiosk_log(room *r)
     snprintf(p, sizeof p, "%s/kiosk.log", r->cfg.state_dir);
     if (bank_file_read(p, 1 << 20, &text, &len, NULL) != BANK_OK) return strdup("");
     return text;
+}
+
+/* Events of `kind` of participant i in the journal of r. */
+static inline int journal_count(room *r, size_t i, int kind)
+{
+    sqlite3 *db = NULL;
+    char sql[256];
+    int n = -1;
+    assert_int_equal(sqlite3_open(fx_path(r->dir, "state/journal.db"), &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = %d AND attempt LIKE '%%/%s'",
+             kind, fx_nip(i));
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
 }
 
 #endif

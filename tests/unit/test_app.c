@@ -433,23 +433,6 @@ static void test_the_proctor_code_closes_a_kiosk_no_token_has_opened(void **stat
     assert_true(app_should_quit(r->a));
 }
 
-/* Counts the journal's events of `kind` for participant i's attempt. */
-static int journal_count(room *r, size_t i, int kind)
-{
-    sqlite3 *db = NULL;
-    char sql[256];
-    int n = -1;
-    assert_int_equal(sqlite3_open(fx_path(r->dir, "state/journal.db"), &db), SQLITE_OK);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = %d AND attempt LIKE '%%/%s'",
-             kind, fx_nip(i));
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
 static void test_read_aloud_is_the_participants_accommodation_recorded_in_the_result(void **state)
 {
     room *r = *state;

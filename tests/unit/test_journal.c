@@ -368,7 +368,7 @@ static void test_bad_kind_attempt_or_time_is_refused(void **state)
     fx *f = *state;
     char why[256];
     assert_int_equal(journal_append(f->j, ATT, (jkind)0, 1, 1, "{}", why), -1);
-    assert_int_equal(journal_append(f->j, ATT, (jkind)10, 1, 1, "{}", why), -1);
+    assert_int_equal(journal_append(f->j, ATT, (jkind)(J_LEASE + 1), 1, 1, "{}", why), -1);
     assert_int_equal(journal_append(f->j, "", J_TICK, 1, 1, "{}", why), -1);
     assert_int_equal(journal_append(f->j, NULL, J_TICK, 1, 1, "{}", why), -1);
     assert_int_equal(journal_append(f->j, "a b", J_TICK, 1, 1, "{}", why), -1);

@@ -119,9 +119,12 @@ static void test_result_json_holds_every_documented_field_canonically(void **sta
     char *again = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
     assert_string_equal(again, text);
     free(again);
-    assert_int_equal(json_object_size(o), 19);
+    assert_int_equal(json_object_size(o), 20);
     assert_string_equal(json_string_value(json_object_get(o, "kind")), "kisi-result");
-    assert_int_equal(json_integer_value(json_object_get(o, "version")), 2);
+    assert_int_equal(json_integer_value(json_object_get(o, "version")), 3);
+    json_t *room = json_object_get(o, "room");
+    assert_int_equal(json_integer_value(json_object_get(room, "extended_minutes")), 0);
+    assert_int_equal(json_integer_value(json_object_get(room, "held_ms")), 0);
     json_t *acc = json_object_get(o, "accommodations");
     assert_true(json_is_false(json_object_get(acc, "read_aloud")));
     assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 0);
@@ -177,6 +180,36 @@ static void test_result_records_read_aloud_and_extra_time_as_accommodations(void
     json_t *acc = json_object_get(o, "accommodations");
     assert_true(json_is_true(json_object_get(acc, "read_aloud")));
     assert_int_equal(json_integer_value(json_object_get(acc, "extra_minutes")), 10);
+    json_decref(o);
+    free(text);
+    sitting_clear(&s);
+}
+
+static void test_result_records_the_proctors_extension_and_held_clock(void **state)
+{
+    (void)state;
+    sitting s = {0};
+    ev(&s, J_BEGIN, 0, "{\"form\":" FORM ",\"name\":\"X\",\"minutes\":30}");
+    ev(&s, J_EXTEND, 1000, "{\"minutes\":10,\"reason\":\"listrik\",\"cmd\":4}");
+    ev(&s, J_PAUSE, 2000, "{\"cmd\":5,\"reason\":\"\"}");
+    /* five minutes on the wall, none charged */
+    jevent e = {.kind = J_CONTINUE, .wall_ms = 1700000000000 + 2000 + 300000, .used_ms = 2000,
+                .payload = "{\"cmd\":6}", .hash = ""};
+    char why[256] = "";
+    assert_int_equal(sitting_apply(&s, &e, why), 0);
+    e = (jevent){.kind = J_SUBMIT, .wall_ms = 1700000000000 + 2000 + 300000 + 35 * 60000,
+                 .used_ms = 2000 + 35 * 60000, .payload = "{\"why\":\"proctor\"}", .hash = ""};
+    assert_int_equal(sitting_apply(&s, &e, why), 0);
+    bank_score sc = {.raw = 0, .ceiling = 10000, .awarded = 0, .band = "Kurang"};
+    char *text = result_json(BANKID, "s1", &s, &sc, HEAD, "k", 1);
+    assert_non_null(text);
+    json_t *o = json_loads(text, 0, NULL);
+    json_t *room = json_object_get(o, "room");
+    assert_int_equal(json_integer_value(json_object_get(room, "extended_minutes")), 10);
+    assert_int_equal(json_integer_value(json_object_get(room, "held_ms")), 300000);
+    /* 35 minutes charged: past the exam's 30, within the 30 + 10 the record says were given */
+    assert_int_equal(json_integer_value(json_object_get(o, "used_ms")), 2000 + 35 * 60000);
+    assert_string_equal(json_string_value(json_object_get(o, "submitted")), "proctor");
     json_decref(o);
     free(text);
     sitting_clear(&s);
@@ -317,6 +350,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_result_json_holds_every_documented_field_canonically),
         T(test_result_records_read_aloud_and_extra_time_as_accommodations),
+        T(test_result_records_the_proctors_extension_and_held_clock),
         T(test_result_json_needs_a_submitted_sitting),
         T(test_result_signature_verifies_and_detects_one_byte_change),
         T(test_storing_the_same_result_again_is_harmless),

@@ -267,20 +267,28 @@ static void test_room_message_rides_on_the_answer_until_acknowledged(void **stat
     free(t4);
 }
 
-/* A command as a core of key `by` would sign it. Caller frees. */
-static char *command(const bank_signer *by, const char *kiosk, long long seq, const char *text)
+/* A command of `kind` as a core of key `by` would sign it, for participant
+ * `nip`, of `minutes`, to `seat`. Caller frees. */
+static char *command_of(const bank_signer *by, const char *kiosk, long long seq, const char *kind,
+                        const char *nip, int minutes, const char *seat, const char *text)
 {
     char msg[1024], sig[129];
-    int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk, seq,
-                     "message", 77LL, "", 0, "", text);
+    int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT, PROTO_COMMAND_VERSION, kiosk, seq, kind,
+                     77LL, nip, minutes, seat, text);
     assert_int_equal(bank_signer_sign(by, msg, (size_t)n, sig), BANK_OK);
     json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:s, s:i, s:s, s:s, s:s}", "version",
                           PROTO_COMMAND_VERSION, "kiosk", kiosk, "seq", (json_int_t)seq, "kind",
-                          "message", "time", (json_int_t)77, "nip", "", "minutes", 0, "seat", "",
-                          "text", text, "sig", sig);
+                          kind, "time", (json_int_t)77, "nip", nip, "minutes", minutes, "seat",
+                          seat, "text", text, "sig", sig);
     char *t = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return t;
+}
+
+/* A message command. Caller frees. */
+static char *command(const bank_signer *by, const char *kiosk, long long seq, const char *text)
+{
+    return command_of(by, kiosk, seq, "message", "", 0, "", text);
 }
 
 static void test_kiosk_refuses_forged_replayed_and_misdirected_commands(void **state)
@@ -316,6 +324,93 @@ static void test_kiosk_refuses_forged_replayed_and_misdirected_commands(void **s
     free(forged);
     free(misdirected);
     free(tampered);
+}
+
+/* A command of version 1 as the core of key `by` signed it before the room's kinds. */
+static char *command_v1(const bank_signer *by, const char *kiosk, long long seq)
+{
+    char msg[1024], sig[129];
+    int n = snprintf(msg, sizeof msg, "kisi-command\nversion=1\nkiosk=%s\nseq=%lld\nkind=message\n"
+                     "time=77\ntext=ok\n", kiosk, seq);
+    assert_int_equal(bank_signer_sign(by, msg, (size_t)n, sig), BANK_OK);
+    json_t *o = json_pack("{s:i, s:s, s:I, s:s, s:I, s:s, s:s}", "version", 1, "kiosk", kiosk,
+                          "seq", (json_int_t)seq, "kind", "message", "time", (json_int_t)77,
+                          "text", "ok", "sig", sig);
+    char *t = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return t;
+}
+
+/* checkin_cmd_check of cmd (freed here) with commands up to `last` obeyed;
+ * the verdict, its reason in why. */
+static int check_v2(fx *x, char *cmd, long long last, checkin_cmd *c, char *why)
+{
+    why[0] = 0;
+    int rc = checkin_cmd_check(cmd, strlen(cmd), bank_signer_pub(x->other), bank_signer_pub(x->k),
+                               last, c, why);
+    free(cmd);
+    return rc;
+}
+
+static void test_kiosk_refuses_forged_replayed_misdirected_and_misfit_v2_commands(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    checkin_cmd c;
+    const bank_signer *core = x->other;  /* here, the pinned core's key */
+    const char *me = bank_signer_pub(x->k), *nip = "199001012020121001";
+    /* every kind of the proctor passes with its fields, and keeps them */
+    assert_int_equal(check_v2(x, command_of(core, me, 20, "extend", nip, 15, "", "listrik"), 19,
+                              &c, why), 0);
+    assert_string_equal(c.kind, "extend");
+    assert_int_equal(c.minutes, 15);
+    assert_string_equal(c.nip, nip);
+    assert_string_equal(c.text, "listrik");
+    assert_int_equal(check_v2(x, command_of(core, me, 21, "move-out", nip, 0, "B07", ""), 20, &c,
+                              why), 0);
+    assert_string_equal(c.seat, "B07");
+    static const char *const kinds[] = {"pause", "resume", "authorise", "lock", "unlock",
+                                        "release", "end", "message"};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        assert_int_equal(check_v2(x, command_of(core, me, 30, kinds[i], "", 0, "", "r"), 29, &c,
+                                  why), 0);
+    /* a command of version 1, even signed by the pinned key, is not read */
+    assert_int_equal(check_v2(x, command_v1(core, me, 40), 0, &c, why), -1);
+    assert_non_null(strstr(why, "version 1"));
+    /* forged: another key; replayed; for another kiosk */
+    assert_int_equal(check_v2(x, command_of(x->k, me, 41, "end", "", 0, "", ""), 0, &c, why), -1);
+    assert_non_null(strstr(why, "not signed"));
+    assert_int_equal(check_v2(x, command_of(core, me, 42, "pause", "", 0, "", ""), 42, &c, why), -1);
+    assert_non_null(strstr(why, "replayed"));
+    assert_int_equal(check_v2(x, command_of(core, bank_signer_pub(core), 43, "lock", "", 0, "", ""),
+                              0, &c, why), -1);
+    assert_non_null(strstr(why, "not this one"));
+    /* the signature covers the new fields: minutes, seat and nip cannot be changed */
+    char *ext = command_of(core, me, 44, "extend", "", 5, "", "");
+    char *at = strstr(ext, "\"minutes\":5");
+    assert_non_null(at);
+    at[10] = '9';
+    assert_int_equal(check_v2(x, ext, 0, &c, why), -1);
+    assert_non_null(strstr(why, "not signed"));
+    char *mv = command_of(core, me, 45, "move-out", "", 0, "B07", "");
+    at = strstr(mv, "B07");
+    at[2] = '8';
+    assert_int_equal(check_v2(x, mv, 0, &c, why), -1);
+    /* signed, but not fit for its kind */
+    assert_int_equal(check_v2(x, command_of(core, me, 46, "extend", "", 0, "", ""), 0, &c, why), -1);
+    assert_non_null(strstr(why, "minutes"));
+    assert_int_equal(check_v2(x, command_of(core, me, 47, "extend", "", 121, "", ""), 0, &c, why),
+                     -1);
+    assert_int_equal(check_v2(x, command_of(core, me, 48, "pause", "", 5, "", ""), 0, &c, why), -1);
+    assert_int_equal(check_v2(x, command_of(core, me, 49, "move-out", "", 0, "", ""), 0, &c, why),
+                     -1);
+    assert_non_null(strstr(why, "needs a seat"));
+    assert_int_equal(check_v2(x, command_of(core, me, 50, "release", "", 0, "B07", ""), 0, &c, why),
+                     -1);
+    assert_int_equal(check_v2(x, command_of(core, me, 51, "reboot", "", 0, "", ""), 0, &c, why), -1);
+    assert_non_null(strstr(why, "unknown command"));
+    assert_int_equal(check_v2(x, command_of(core, me, 52, "end", "1234567890123456789012345678901234",
+                                            0, "", ""), 0, &c, why), -1);
 }
 
 /* ---- a real core over HTTP ---- */
@@ -483,6 +578,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_kiosk_refuses_forged_replayed_misdirected_and_misfit_v2_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_obeys_no_command_of_another_core, setup,
                                         teardown),
     };

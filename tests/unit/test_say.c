@@ -449,7 +449,7 @@ static void test_every_screen_speaks_only_translated_text_in_both_languages(void
     const char *langs[] = {"id", "en"};
     for (int l = 0; l < 2; l++) {
         texts *s = load(langs[l]);
-        for (int scr = SCR_ERROR; scr <= SCR_TIMEOUT; scr++) {
+        for (int scr = SCR_ERROR; scr < SCREEN_COUNT; scr++) {
             app_view v = sample((screen)scr);
             if (scr == SCR_ERROR) v.msg = "start.nobank";
             size_t n = say_screen(s, &v, out, sizeof out);
@@ -464,6 +464,47 @@ static void test_every_screen_speaks_only_translated_text_in_both_languages(void
         }
         texts_free(s);
     }
+}
+
+static void test_the_proctors_commands_are_spoken_with_their_screens(void **state)
+{
+    (void)state;
+    texts *en = load("en"), *id = load("id");
+    /* a notice in the footer: spoken when it comes, also the same one again */
+    app_view was = sample(SCR_EXAM), now = was;
+    now.notice_key = "room.extend";
+    now.notice = "10";
+    now.notices = was.notices + 1;
+    assert_string_equal(change(en, &was, &now), "The proctor gave you 10 more minutes.");
+    change(id, &was, &now);
+    has(out, "Pengawas menambah waktu Anda 10 menit.");
+    was = now;
+    now.notices++;
+    assert_string_equal(change(en, &was, &now), "The proctor gave you 10 more minutes.");
+    assert_string_equal(change(en, &now, &now), "");
+    /* the paused screen: why, and the time left */
+    was = sample(SCR_EXAM);
+    now = sample(SCR_PAUSED);
+    now.reason = "power cut in row B";
+    change(en, &was, &now);
+    has(out, "Exam Paused");
+    has(out, "The proctor's reason: power cut in row B");
+    has(out, "61");
+    /* moved: the seat; locked: the code counted, never spoken */
+    now = sample(SCR_MOVED);
+    now.moved_to = "B07";
+    change(id, &was, &now);
+    has(out, "Pengawas memindahkan Anda ke kursi B07.");
+    now = sample(SCR_SEAT_LOCKED);
+    change(en, &was, &now);
+    has(out, "Seat Locked by the Proctor");
+    lacks(out, "1234");
+    now = sample(SCR_AUTHORISE);
+    change(en, &was, &now);
+    has(out, "Waiting for the proctor");
+    has(out, "Pass mark");
+    texts_free(en);
+    texts_free(id);
 }
 
 static void test_a_short_buffer_is_cut_at_a_character_boundary(void **state)
@@ -505,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_typed_nip_digits_and_token_letters_are_echoed_pin_digits_are_not),
         cmocka_unit_test(test_nothing_is_spoken_while_read_aloud_is_off_and_turning_it_on_says_so),
         cmocka_unit_test(test_every_screen_speaks_only_translated_text_in_both_languages),
+        cmocka_unit_test(test_the_proctors_commands_are_spoken_with_their_screens),
         cmocka_unit_test(test_a_short_buffer_is_cut_at_a_character_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

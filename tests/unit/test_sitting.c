@@ -342,6 +342,142 @@ static void test_replay_rebuilds_answers_flags_and_position(void **state)
     fx_rmdir(dir);
 }
 
+/* Applies one event at wall time WALL0 + wall charging `used`; must fit. */
+static void ok_at(sitting *s, jkind kind, int64_t wall, int64_t used, const char *payload)
+{
+    char why[256] = "";
+    jevent e = {.kind = kind, .wall_ms = WALL0 + wall, .used_ms = used, .payload = payload,
+                .hash = ""};
+    if (sitting_apply(s, &e, why) != 0) fail_msg("%s refused: %s", payload, why);
+}
+
+/* The same, refused. */
+static void refused_at(sitting *s, jkind kind, int64_t wall, int64_t used, const char *payload)
+{
+    char why[256] = "";
+    jevent e = {.kind = kind, .wall_ms = WALL0 + wall, .used_ms = used, .payload = payload,
+                .hash = ""};
+    if (sitting_apply(s, &e, why) == 0) fail_msg("%s was accepted", payload);
+    assert_true(why[0] != 0);
+}
+
+static void test_an_extension_lengthens_the_limit_by_its_minutes(void **state)
+{
+    (void)state;
+    sitting s = {0};
+    ok(&s, J_BEGIN, 0, BEGIN);
+    ok(&s, J_EXTEND, 60000, "{\"minutes\":10,\"reason\":\"listrik\",\"cmd\":7}");
+    ok(&s, J_EXTEND, 70000, "{\"minutes\":5,\"reason\":\"\",\"cmd\":8}");
+    assert_int_equal(s.extended_minutes, 15);
+    assert_int_equal(s.limit_ms, 45 * 60000);
+    assert_int_equal(sitting_remaining(&s), 45 * 60000 - 70000);
+    /* an answer after the first 30 minutes is in time now */
+    ok(&s, J_ANSWER, 31 * 60000, "{\"i\":0,\"v\":\"A\"}");
+    refused(&s, J_EXTEND, "{\"minutes\":0,\"reason\":\"\",\"cmd\":9}");
+    refused(&s, J_EXTEND, "{\"minutes\":121,\"reason\":\"\",\"cmd\":9}");
+    refused(&s, J_EXTEND, "{\"minutes\":5,\"reason\":\"\"}");
+    assert_int_equal(s.extended_minutes, 15);
+    sitting_clear(&s);
+}
+
+static void test_paused_or_locked_time_is_not_charged(void **state)
+{
+    (void)state;
+    sitting s = {0};
+    ok_at(&s, J_BEGIN, 0, 0, BEGIN);
+    ok_at(&s, J_ANSWER, 60000, 60000, "{\"i\":0,\"v\":\"A\"}");
+    ok_at(&s, J_PAUSE, 90000, 90000, "{\"cmd\":3,\"reason\":\"listrik\"}");
+    assert_true(s.paused && sitting_stopped(&s));
+    /* ten minutes pass on the wall: nothing is charged, nothing changes */
+    refused_at(&s, J_TICK, 300000, 95000, "{}");
+    refused_at(&s, J_ANSWER, 300000, 90000, "{\"i\":1,\"v\":\"A\"}");
+    refused_at(&s, J_NAV, 300000, 90000, "{\"i\":1}");
+    ok_at(&s, J_TICK, 300000, 90000, "{}");
+    /* locked on top of the pause, then the pause lifted: still held */
+    ok_at(&s, J_LOCK, 400000, 90000, "{\"cmd\":4,\"reason\":\"\"}");
+    ok_at(&s, J_CONTINUE, 500000, 90000, "{\"cmd\":5}");
+    assert_true(!s.paused && s.locked && sitting_stopped(&s));
+    refused_at(&s, J_UNLOCK, 600000, 90000, "{\"cmd\":6,\"by\":\"someone\"}");
+    ok_at(&s, J_UNLOCK, 690000, 90000, "{\"cmd\":0,\"by\":\"code\"}");
+    assert_false(sitting_stopped(&s));
+    assert_int_equal(s.stopped_ms, 600000);  /* from 90 s to 690 s on the wall */
+    ok_at(&s, J_ANSWER, 700000, 100000, "{\"i\":1,\"v\":\"B\"}");
+    assert_int_equal(sitting_remaining(&s), 30 * 60000 - 100000);
+    /* the submission ends a hold too, and counts it */
+    ok_at(&s, J_PAUSE, 710000, 110000, "{\"cmd\":7,\"reason\":\"\"}");
+    ok_at(&s, J_SUBMIT, 770000, 110000, "{\"why\":\"proctor\"}");
+    assert_false(sitting_stopped(&s));
+    assert_int_equal(s.stopped_ms, 660000);
+    assert_string_equal(s.submit_why, "proctor");
+    assert_int_equal(s.submit_used_ms, 110000);
+    sitting_clear(&s);
+}
+
+static void test_a_released_attempt_takes_no_answer_until_taken_up_again(void **state)
+{
+    (void)state;
+    sitting s = {0};
+    ok(&s, J_BEGIN, 0, BEGIN);
+    ok(&s, J_AUTHORISED, 0, "{\"cmd\":12}");
+    assert_true(s.authorised);
+    ok(&s, J_MOVED, 1000, "{\"cmd\":13,\"to\":\"B07\"}");
+    assert_true(s.released);
+    assert_string_equal(s.moved_to, "B07");
+    refused(&s, J_ANSWER, "{\"i\":0,\"v\":\"A\"}");
+    refused(&s, J_MOVED, "{\"cmd\":14}");               /* a move names its seat */
+    ok(&s, J_ARRIVED, 1000, "{\"from\":\"A03\"}");
+    assert_false(s.released);
+    ok(&s, J_RELEASE, 2000, "{\"cmd\":15}");
+    ok(&s, J_RESUME, 2000, "{\"down_ms\":60000}");
+    assert_false(s.released);
+    assert_string_equal(s.moved_to, "");
+    ok(&s, J_LEASE, 2000, "{\"state\":\"offline\"}");
+    ok(&s, J_ANSWER, 3000, "{\"i\":0,\"v\":\"A\"}");
+    assert_int_equal(s.last_seq, 8);
+    sitting_clear(&s);
+}
+
+static void test_replay_of_holds_and_extensions_gives_the_same_clock(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), why[256] = "";
+    const char *att = "s1/" NIP;
+    journal *j = journal_open(fx_path(dir, "journal.db"), why);
+    assert_non_null(j);
+    jkey(j, att);
+    struct { jkind k; int64_t wall, used; const char *p; } evs[] = {
+        {J_BEGIN, 0, 0, BEGIN},
+        {J_EXTEND, 1000, 1000, "{\"minutes\":20,\"reason\":\"x\",\"cmd\":1}"},
+        {J_PAUSE, 2000, 2000, "{\"cmd\":2,\"reason\":\"y\"}"},
+        {J_CONTINUE, 902000, 2000, "{\"cmd\":3}"},
+        {J_LOCK, 903000, 3000, "{\"cmd\":4,\"reason\":\"\"}"},
+    };
+    sitting live = {0};
+    for (size_t i = 0; i < sizeof evs / sizeof *evs; i++) {
+        assert_int_equal(journal_append(j, att, evs[i].k, WALL0 + evs[i].wall, evs[i].used,
+                                        evs[i].p, why), 0);
+        ok_at(&live, evs[i].k, evs[i].wall, evs[i].used, evs[i].p);
+    }
+    sitting s = {0};
+    assert_int_equal(sitting_load(&s, j, att, why), 0);
+    assert_int_equal(s.limit_ms, live.limit_ms);
+    assert_int_equal(s.limit_ms, 50 * 60000);
+    assert_int_equal(sitting_remaining(&s), sitting_remaining(&live));
+    assert_int_equal(s.stopped_ms, 900000);
+    assert_true(s.locked && !s.paused);
+    assert_int_equal(s.last_seq, 5);
+    /* an attempt whose last event is a release is not one to resume at start */
+    char resume[128] = "";
+    assert_int_equal(journal_unfinished(j, resume, sizeof resume, why), 1);
+    if (journal_append(j, att, J_RELEASE, WALL0 + 904000, 3000, "{\"cmd\":5}", why) != 0)
+        fail_msg("%s", why);
+    assert_int_equal(journal_unfinished(j, resume, sizeof resume, why), 0);
+    sitting_clear(&s);
+    sitting_clear(&live);
+    journal_close(j);
+    fx_rmdir(dir);
+}
+
 static void test_load_names_the_event_that_does_not_fit_or_was_changed(void **state)
 {
     (void)state;
@@ -393,6 +529,10 @@ int main(void)
         cmocka_unit_test(test_only_the_first_256_incidents_are_kept),
         cmocka_unit_test(test_replay_rebuilds_answers_flags_and_position),
         cmocka_unit_test(test_load_names_the_event_that_does_not_fit_or_was_changed),
+        cmocka_unit_test(test_an_extension_lengthens_the_limit_by_its_minutes),
+        cmocka_unit_test(test_paused_or_locked_time_is_not_charged),
+        cmocka_unit_test(test_a_released_attempt_takes_no_answer_until_taken_up_again),
+        cmocka_unit_test(test_replay_of_holds_and_extensions_gives_the_same_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

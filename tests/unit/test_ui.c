@@ -22,9 +22,11 @@
 static texts *ui_texts;
 static bool answered[NITEMS], flags[NITEMS];
 
-static const char *const SCREEN_NAMES[] = {"error", "identify", "locked", "wait", "instructions",
-                                           "exam", "review", "confirm", "result", "proctor",
-                                           "timeout"};
+static const char *const SCREEN_NAMES[] = {"error",  "identify",    "locked",    "wait",
+                                           "instructions", "exam", "review",   "confirm",
+                                           "result", "proctor",     "timeout",   "damage",
+                                           "paused", "seat-locked", "authorise", "released",
+                                           "moved",  "ended"};
 #define NSCREENS ((int)(sizeof SCREEN_NAMES / sizeof *SCREEN_NAMES))
 
 static const char *LONG_STEM =
@@ -92,6 +94,17 @@ static app_view sample(screen s)
     case SCR_LOCKED: v.msg = "locked.hint"; break;
     case SCR_WAIT: v.msg = "wait.wrongtoken"; break;
     case SCR_PROCTOR: v.msg = "proctor.wrong"; break;
+    case SCR_PAUSED:
+    case SCR_SEAT_LOCKED:
+        v.reason = "Listrik padam di baris B";
+        v.notice_key = v.scr == SCR_PAUSED ? "room.pause" : "room.lock";
+        v.notice = "";
+        break;
+    case SCR_MOVED:
+        v.moved_to = "B07";
+        v.notice_key = "room.moved";
+        v.notice = "B07";
+        break;
     default: break;
     }
     return v;
