@@ -28,6 +28,7 @@
 #include "sbuf.h"
 #include "text.h"
 #include "proto.h"
+#include "jstore.h"
 #include "seats.h"
 #include "log.h"
 #include "num.h"
@@ -40,6 +41,7 @@ struct http_server {
     core_ctx *c;            /* borrowed */
     enrol_guard *enrol;     /* proof and limits of enrolment */
     seats *room;             /* the kiosks' last states and their commands */
+    jstore *journals;       /* the replica of the kiosks' journals */
     http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
@@ -403,6 +405,40 @@ static enum MHD_Result on_room_lease(http_server *h, struct MHD_Connection *conn
     return send_line(conn, MHD_HTTP_OK, a.json, NULL, NULL);
 }
 
+/* Answers a journal push or fetch (jstore.h). */
+static enum MHD_Result send_jstore(struct MHD_Connection *conn, jstore_answer *a)
+{
+    snprintf(answered.code, sizeof answered.code, "%s", a->code);
+    if (a->json) return send_line(conn, (unsigned)a->status, a->json, NULL, NULL);
+    return send_error(conn, (unsigned)a->status, a->code, "%s", a->reason);
+}
+
+/* POST /v1/room/journal: a kiosk's journal events, signed as a state is. */
+static enum MHD_Result on_room_journal(http_server *h, struct MHD_Connection *conn,
+                                       const char *arg, const req *r)
+{
+    (void)arg;
+    jstore_answer a;
+    jstore_push(h->journals, r->body.p, r->body.len,
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
+                clk_wall_ms(), &a);
+    return send_jstore(conn, &a);
+}
+
+/* POST /v1/room/journal/fetch: an attempt's replica, for the kiosk holding it. */
+static enum MHD_Result on_room_journal_fetch(http_server *h, struct MHD_Connection *conn,
+                                             const char *arg, const req *r)
+{
+    (void)arg;
+    jstore_answer a;
+    jstore_fetch(h->journals, r->body.p, r->body.len,
+                 MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
+                 MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
+                 clk_wall_ms(), &a);
+    return send_jstore(conn, &a);
+}
+
 /* GET /v1/room (operator): every seat's last state and when it came. */
 static enum MHD_Result on_room(http_server *h, struct MHD_Connection *conn, const char *arg,
                                const req *r)
@@ -563,6 +599,8 @@ static const struct route {
     {"GET", PROTO_PATH_ROOM_BANK "/", "", true, false, on_room_bank},
     {"GET", PROTO_PATH_ROOM_SESSION "/", "", true, false, on_room_session},
     {"POST", PROTO_PATH_FORWARD, "", false, false, on_forward},
+    {"POST", PROTO_PATH_ROOM_JOURNAL, "", false, false, on_room_journal},
+    {"POST", PROTO_PATH_ROOM_JOURNAL_FETCH, "", false, false, on_room_journal_fetch},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -669,7 +707,8 @@ static void log_request(const char *url, const char *method, const req *r)
     bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0 ||
                     strncmp(url, PROTO_PATH_STATS, strlen(PROTO_PATH_STATS)) == 0 ||
                     strcmp(url, PROTO_PATH_ROOM) == 0 || strcmp(url, PROTO_PATH_ROOM_MESSAGE) == 0;
-    bool routine = read || strcmp(url, PROTO_PATH_ROOM_STATE) == 0; /* every few seconds */
+    bool routine = read || strcmp(url, PROTO_PATH_ROOM_STATE) == 0 || /* every few seconds */
+                   strcmp(url, PROTO_PATH_ROOM_JOURNAL) == 0;         /* every answer */
     if (routine && answered.status < 400 && !operator) return;
     if (answered.status == MHD_HTTP_TOO_MANY_REQUESTS) return; /* a flood: logged when it began */
     core_log(answered.status >= 500 ? CORE_LOG_ERR
@@ -787,7 +826,14 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         free(h);
         return NULL;
     }
+    if (!(h->journals = jstore_new(c, NULL, why))) {
+        seats_free(h->room);
+        enrol_guard_free(h->enrol);
+        free(h);
+        return NULL;
+    }
     if (!(h->t = optries_new())) {
+        jstore_free(h->journals);
         seats_free(h->room);
         enrol_guard_free(h->enrol);
         why_set(why, "out of memory");
@@ -798,6 +844,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     int fd = gate_listen(h->cfg.listen, (int)h->cfg.backlog, h->url, sizeof h->url, why);
     if (fd < 0) {
         optries_free(h->t);
+        jstore_free(h->journals);
         seats_free(h->room);
         enrol_guard_free(h->enrol);
         free(h);
@@ -831,6 +878,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
         if (h->d) MHD_stop_daemon(h->d);
         gate_free(h->g);
         optries_free(h->t);
+        jstore_free(h->journals);
         seats_free(h->room);
         enrol_guard_free(h->enrol);
         free(h);
@@ -846,6 +894,7 @@ void http_stop(http_server *h)
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
     gate_free(h->g);
     optries_free(h->t);
+    jstore_free(h->journals);
     seats_free(h->room);
     enrol_guard_free(h->enrol);
     free(h);
