@@ -188,6 +188,7 @@ static int apply_kind(sitting *s, const jevent *e, json_t *o, char *why)
         return apply_resume(s, o, why);
     case J_TICK:
     case J_LEASE:
+    case J_ARRIVED: /* the events before it came from another seat: nothing changes */
         return 0;
     case J_SUBMIT:
         return apply_submit(s, o, e, why);
