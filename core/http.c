@@ -399,7 +399,7 @@ static enum MHD_Result on_room_lease(http_server *h, struct MHD_Connection *conn
     lease_request(core_ctx_store(h->c), core_ctx_signer(h->c), r->body.p, r->body.len,
                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
-                  clk_wall_ms(), NULL, NULL, &a);
+                  clk_wall_ms(), jstore_lease_count, core_ctx_store(h->c), &a);
     if (a.status != 200) return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
     snprintf(answered.code, sizeof answered.code, "%s", a.code);
     return send_line(conn, MHD_HTTP_OK, a.json, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "bank.h"
 #include "hex.h"
 #include "jchain.h"
+#include "lease.h"
 #include "log.h"
 #include "proto.h"
 #include "jstore.h"
@@ -208,6 +209,23 @@ void jstore_push(jstore *r, const char *body, size_t len, const char *kiosk, con
     json_decref(q.o);
 }
 
+/* 1 when `kiosk` may fetch q's attempt: it holds the attempt's lease, or
+ * no one does (a kiosk that takes none); 0 when another kiosk holds it
+ * (its seat into holder); -1 with why. */
+static int holds(jstore *r, const request *q, const char *kiosk, char *holder, size_t cap,
+                 char *why)
+{
+    int attempt = -1;
+    store_lease l;
+    int known = core_session_attempt(r->c, q->session, q->nip, &attempt, why);
+    if (known <= 0) return known < 0 ? -1 : 1; /* nothing to hand over: the fetch finds none */
+    int held = lease_holder(r->st, q->session, q->nip, attempt, &l, why);
+    if (held <= 0) return held < 0 ? -1 : 1;
+    if (strcmp(l.kiosk, kiosk) == 0) return 1;
+    snprintf(holder, cap, "%s", l.seat[0] ? l.seat : l.kiosk);
+    return 0;
+}
+
 void jstore_fetch(jstore *r, const char *body, size_t len, const char *kiosk,
                   const char *sig, int64_t now_ms, jstore_answer *a)
 {
@@ -223,12 +241,10 @@ void jstore_fetch(jstore *r, const char *body, size_t len, const char *kiosk,
     int held = 1;
     if (!json_is_integer(from) || json_integer_value(from) < 1) {
         answer_set(a, 400, "malformed", "\"from\" is the first seq wanted, from 1");
-    } else if (r->cfg.holder &&
-               (held = r->cfg.holder(r->cfg.holder_arg, q.session, q.nip, kiosk, holder,
-                                     sizeof holder, why)) != 1) {
+    } else if ((held = holds(r, &q, kiosk, holder, sizeof holder, why)) != 1) {
         if (held < 0) answer_set(a, 500, "server-error", "%s", why);
-        else answer_set(a, 403, "not-holder", "NIP %s is held by %s: ask the proctor to move it",
-                        q.nip, holder[0] ? holder : "another seat");
+        else answer_set(a, 403, "not-holder", "NIP %s is held by seat %s: ask the proctor to "
+                        "move it", q.nip, holder[0] ? holder : "another seat");
     } else if (store_replica_get(r->st, q.attempt, (int64_t)json_integer_value(from),
                                  JCHAIN_BATCH, &ev, &n, &have, last, why)) {
         answer_set(a, 500, "server-error", "%s", why);
@@ -251,4 +267,15 @@ int jstore_held(store *st, const char *attempt, int64_t *have, char *why)
     int rc = store_replica_get(st, attempt, 1, 0, &ev, &n, have, NULL, why);
     jchain_free(ev, n);
     return rc;
+}
+
+long long jstore_lease_count(void *arg, const char *session, const char *nip, int attempt)
+{
+    (void)attempt;  /* a journal names an attempt "SESSION/NIP" */
+    char name[ATTEMPT_MAX];
+    int64_t have = 0;
+    if ((size_t)snprintf(name, sizeof name, "%s/%s", session, nip) >= sizeof name ||
+        jstore_held(arg, name, &have, NULL) != 0)
+        return 0;
+    return have;
 }

@@ -20,8 +20,6 @@ typedef void (*jstore_note_fn)(void *arg, const char *session, const char *kiosk
                                 const char *nip, const char *kind, const char *detail);
 
 typedef struct jstore_config {
-    jstore_holder_fn holder; /* NULL: every approved kiosk may fetch (no leases kept) */
-    void *holder_arg;
     jstore_note_fn note;     /* NULL: forks go to the core's log only */
     void *note_arg;
 } jstore_config;
@@ -56,7 +54,8 @@ void jstore_push(jstore *r, const char *body, size_t len, const char *kiosk, con
                  int64_t now_ms, jstore_answer *a);
 
 /* Takes a fetch, signed as a push: {"version", "seq", "session", "attempt",
- * "from"}: for the kiosk holding the lease (jstore_config.holder), 200
+ * "from"}: refused (403 not-holder, naming the seat) when another kiosk
+ * holds the attempt's lease (lease.h); else 200
  * {"attempt", "have": N, "kiosk": who pushed the last, "events": [at most
  * JCHAIN_BATCH from seq "from"]}. */
 void jstore_fetch(jstore *r, const char *body, size_t len, const char *kiosk,
@@ -64,5 +63,8 @@ void jstore_fetch(jstore *r, const char *body, size_t len, const char *kiosk,
 
 /* The events held of `attempt` (the lease's "replica"): 0 with *have, or -1 with why. */
 int jstore_held(store *st, const char *attempt, int64_t *have, char *why);
+/* The same as a lease_replica_fn (lease.h), `arg` the store: the events
+ * held of (session, nip); 0 when none or on error. */
+long long jstore_lease_count(void *arg, const char *session, const char *nip, int attempt);
 
 #endif

@@ -23,6 +23,7 @@
 #include "ingest.h"
 #include "jchain.h"
 #include "journal.h"
+#include "lease.h"
 #include "proto.h"
 #include "replica.h"
 #include "why.h"
@@ -328,6 +329,52 @@ static void test_a_fetch_gives_back_the_events_as_held(void **state)
     jchain_free(ev, n);
 }
 
+/* Fetches x's attempt from seq 1 as kiosk k; the answer's status and reason. */
+static int fetch_as(fx *x, const bank_signer *k, char *reason)
+{
+    char sig[129], body[512];
+    jstore_answer a;
+    snprintf(body, sizeof body, "{\"attempt\":\"%s\",\"from\":1,\"seq\":5,\"session\":\"%s\","
+             "\"version\":1}", x->attempt, bank_session_id(x->s));
+    assert_int_equal(bank_signer_sign(k, body, strlen(body), sig), BANK_OK);
+    jstore_fetch(x->r, body, strlen(body), bank_signer_pub(k), sig, 1, &a);
+    snprintf(reason, WHY_SIZE, "%s", a.reason);
+    free(a.json);
+    return a.status;
+}
+
+static void test_only_the_seat_holding_the_attempt_may_fetch_it_and_the_lease_counts_it(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", reason[WHY_SIZE] = "";
+    journal *j = journal_at(x, "a.db");
+    sit(j, x->attempt, 2, "A");
+    journal_close(j);
+    size_t n = 0;
+    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jstore_answer a;
+    int64_t have = 0;
+    assert_int_equal(push(x, x->k, ev, n, &have, &a), 200);
+    const char *sid = bank_session_id(x->s), *nip = fx_nip(0);
+    int attempt = bank_session_attempt(x->s, nip);
+    assert_int_equal(jstore_lease_count(x->st, sid, nip, attempt), 3);
+    store_lease held;
+    assert_int_equal(lease_take(x->st, sid, nip, attempt, bank_signer_pub(x->k), "A01", 10, &held,
+                                why), 1);
+    assert_int_equal(fetch_as(x, x->k2, reason), 403);
+    assert_non_null(strstr(reason, "A01"));
+    assert_int_equal(fetch_as(x, x->k, reason), 200);
+    /* the proctor moves the participant to the second seat */
+    int moved = 0;
+    assert_int_equal(lease_move(x->st, sid, nip, bank_signer_pub(x->k2), "B07", 20, &moved, why),
+                     0);
+    assert_int_equal(moved, 1);
+    assert_int_equal(fetch_as(x, x->k2, reason), 200);
+    assert_int_equal(fetch_as(x, x->k, reason), 403);
+    assert_non_null(strstr(reason, "B07"));
+    jchain_free(ev, n);
+}
+
 static void test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs(void **state)
 {
     fx *x = *state;
@@ -428,6 +475,9 @@ int main(void)
             test_a_push_of_a_key_not_approved_or_not_its_own_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_fetch_gives_back_the_events_as_held, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_only_the_seat_holding_the_attempt_may_fetch_it_and_the_lease_counts_it, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_sender_catches_up_after_the_core_was_down,
