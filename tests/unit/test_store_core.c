@@ -279,6 +279,8 @@ static void back_to_schema_3(const char *dir)
     raw_sql(dir, "DROP TABLE leases");
     raw_sql(dir, "DROP TABLE session_opts");
     raw_sql(dir, "DROP TABLE disputes");
+    /* forwards (core/forward.c) */
+    raw_sql(dir, "DROP TABLE forwards");
     /* replica (core/jstore.c) */
     raw_sql(dir, "DROP TABLE replica");
     raw_sql(dir, "UPDATE meta SET value = 3 WHERE key = 'kisi-core-schema'");
@@ -292,7 +294,6 @@ static void back_to_schema_2(const char *dir)
     raw_sql(dir, "DROP TABLE sessions");
     raw_sql(dir, "DROP TABLE legacy_files");
     raw_sql(dir, "DROP TABLE core_key");
-    raw_sql(dir, "DROP TABLE forwards"); /* schema 4 */
     raw_sql(dir, "CREATE TABLE banks(id TEXT PRIMARY KEY, bank_path TEXT NOT NULL,"
                  " pass_path TEXT NOT NULL)");
     raw_sql(dir, "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL,"
