@@ -405,25 +405,28 @@ static enum MHD_Result on_room_lease(http_server *h, struct MHD_Connection *conn
     return send_line(conn, MHD_HTTP_OK, a.json, NULL, NULL);
 }
 
-/* Answers a journal push or fetch (jstore.h). */
-static enum MHD_Result send_jstore(struct MHD_Connection *conn, jstore_answer *a)
+/* Takes a journal push or fetch with `fn` (jstore.h), signed as a state
+ * is (two headers), and answers it. */
+static enum MHD_Result send_jstore(http_server *h, struct MHD_Connection *conn, const req *r,
+                                   void (*fn)(jstore *, const char *, size_t, const char *,
+                                              const char *, int64_t, jstore_answer *))
 {
-    snprintf(answered.code, sizeof answered.code, "%s", a->code);
-    if (a->json) return send_line(conn, (unsigned)a->status, a->json, NULL, NULL);
-    return send_error(conn, (unsigned)a->status, a->code, "%s", a->reason);
+    jstore_answer a;
+    fn(h->journals, r->body.p, r->body.len,
+       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
+       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
+       clk_wall_ms(), &a);
+    snprintf(answered.code, sizeof answered.code, "%s", a.code);
+    if (a.json) return send_line(conn, (unsigned)a.status, a.json, NULL, NULL);
+    return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
 }
 
-/* POST /v1/room/journal: a kiosk's journal events, signed as a state is. */
+/* POST /v1/room/journal: a kiosk's journal events, for the core's replica. */
 static enum MHD_Result on_room_journal(http_server *h, struct MHD_Connection *conn,
                                        const char *arg, const req *r)
 {
     (void)arg;
-    jstore_answer a;
-    jstore_push(h->journals, r->body.p, r->body.len,
-                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
-                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
-                clk_wall_ms(), &a);
-    return send_jstore(conn, &a);
+    return send_jstore(h, conn, r, jstore_push);
 }
 
 /* POST /v1/room/journal/fetch: an attempt's replica, for the kiosk holding it. */
@@ -431,12 +434,7 @@ static enum MHD_Result on_room_journal_fetch(http_server *h, struct MHD_Connecti
                                              const char *arg, const req *r)
 {
     (void)arg;
-    jstore_answer a;
-    jstore_fetch(h->journals, r->body.p, r->body.len,
-                 MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
-                 MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
-                 clk_wall_ms(), &a);
-    return send_jstore(conn, &a);
+    return send_jstore(h, conn, r, jstore_fetch);
 }
 
 /* GET /v1/room (operator): every seat's last state and when it came. */

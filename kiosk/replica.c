@@ -50,8 +50,6 @@ struct replica_sender {
     /* under mu */
     followed att[REPLICA_ATTEMPTS];
     int natt;
-    long long kept;
-    int http;
 };
 
 /* ---- one signed POST ---- */
@@ -198,11 +196,6 @@ static int send_batch(replica_sender *r, followed *f)
         f->confirmed = (int64_t)json_integer_value(have);
         f->refused[0] = 0;
         rc = status == 200 && n > 0 && f->confirmed > was ? 1 : status == 409;
-        if (status == 200 && f->confirmed > was && was >= 0) {
-            pthread_mutex_lock(&r->mu);
-            r->kept += f->confirmed - was;
-            pthread_mutex_unlock(&r->mu);
-        }
     } else if (status == 0) {
         rc = -1;
     } else {
@@ -211,9 +204,6 @@ static int send_batch(replica_sender *r, followed *f)
     }
     json_decref(a);
     sbuf_free(&answer);
-    pthread_mutex_lock(&r->mu);
-    r->http = (int)status;
-    pthread_mutex_unlock(&r->mu);
     return rc;
 }
 
@@ -374,14 +364,6 @@ int64_t replica_confirmed(replica_sender *r, const char *attempt)
             c = r->att[i].confirmed;
     pthread_mutex_unlock(&r->mu);
     return c;
-}
-
-void replica_counts(replica_sender *r, long long *kept, int *http)
-{
-    pthread_mutex_lock(&r->mu);
-    *kept = r->kept;
-    *http = r->http;
-    pthread_mutex_unlock(&r->mu);
 }
 
 void replica_stop(replica_sender *r)

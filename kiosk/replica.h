@@ -37,9 +37,6 @@ void replica_kick(replica_sender *r);
 /* The last seq of `attempt` the core confirmed holding (0: none yet). */
 int64_t replica_confirmed(replica_sender *r, const char *attempt);
 
-/* Events the core took, and the last HTTP status of the core (0 none). */
-void replica_counts(replica_sender *r, long long *kept, int *http);
-
 /* Stops the thread (aborting a request in flight), joins it and frees. NULL
  * is a no-op. */
 void replica_stop(replica_sender *r);
