@@ -35,17 +35,26 @@ static void arrived(app *a, const char *from)
     free(payload);
 }
 
-bool exam_arrive(app *a)
+bool exam_arrive(app *a, long long expected)
 {
     char why[WHY_SIZE] = "", from[65] = "";
-    if (!a->rep) return false;
+    if (!a->rep || expected == 0) return false;
     int64_t held = journal_count(a->j, a->attempt, why);
+    if (held >= 0 && expected > 0 && expected <= held) return false;  /* all here already */
     jchain_event *ev = NULL;
     size_t n = 0;
     if (held < 0 || replica_pull(a->cfg.core_url, a->signer, a->attempt, ARRIVE_TIMEOUT_MS, &ev,
                                  &n, from, sizeof from, why) != 0) {
         klog_event(a->log, "replica-fetch", "%s: %s", a->attempt, why);
         return false;
+    }
+    if (expected > 0 && (long long)n < expected) {
+        /* fewer than the core's signed lease answer says it holds: not its answer */
+        jchain_free(ev, n);
+        klog_event(a->log, "replica-fetch", "%s: %zu events fetched, the lease said %lld",
+                   a->attempt, n, expected);
+        app_fail(a, "journal.error", "the core's replica of this attempt did not arrive whole");
+        return true;
     }
     if ((int64_t)n <= held) {
         jchain_free(ev, n);

@@ -106,9 +106,11 @@ void app_lease_stop(app *a);
 /* After the PIN (and the lease): when the core's replica holds more of
  * a->attempt than this journal (the participant moved here from another
  * seat), takes its events and resumes the attempt where it stood, with
- * J_ARRIVED journalled. True when it took over (resumed, or an error
- * shown); false when a new attempt is to be drawn as usual. */
-bool exam_arrive(app *a);
+ * J_ARRIVED journalled. `expected` is the count of events the lease's
+ * signed answer says the core holds (0: none, nothing is fetched; -1: not
+ * known); fewer arriving is an error. True when it took over (resumed, or
+ * an error shown); false when a new attempt is to be drawn as usual. */
+bool exam_arrive(app *a, long long expected);
 /* Wakes the replica's thread when the journal grew. */
 void app_replica_kick(app *a);
 

@@ -10,7 +10,7 @@
 static void go_on(app *a)
 {
     if (a->lease_resume) exam_resume(a);
-    else if (strcmp(a->lease_state, "held") != 0 || !exam_arrive(a))
+    else if (strcmp(a->lease_state, "held") != 0 || !exam_arrive(a, a->lease_replica))
         exam_prepare(a);
 }
 
