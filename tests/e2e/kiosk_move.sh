@@ -1,8 +1,10 @@
 #!/bin/sh
 # kiosk_move.sh -- a participant moves seats: kiosk A (Xvfb) answers some items, its
-# journal reaches the core's replica event by event, A is killed (kill -9); on kiosk B
-# the participant identifies and goes on at the same question with the same time left
-# (trace and journal), B's journal saying where it came from (J_ARRIVED). Then the LAN
+# journal reaches the core's replica event by event, A is killed (kill -9); kiosk B
+# refuses the participant while A holds the attempt's lease, the operator moves it
+# (core room move), and on B the participant identifies and goes on at the same
+# question with the same time left (trace and journal), B's journal saying where it
+# came from (J_ARRIVED). Then the LAN
 # goes (the core stopped): B's answers wait in its journal and reach the core when it
 # is back. Screenshots go to tests/out/kiosk/ with KISI_E2E_SHOTS.
 set -u
@@ -71,10 +73,17 @@ kd_start_kiosk --bank "$R/latsar.bank" --session "$R/demo.session" \
     --core "$CORE_URL" --seat B07 --lang en || fail "kiosk B: $(tail -n 3 "$KD_LOG")"
 kd_wait screen=identify || fail "identify on B: $(kd_state)"
 approve "$T/b" B07
-T0=$(date +%s)
 kd_type "$NIP"; kd_keys Return; kd_type "$PIN"; kd_keys Return
 kd_wait screen=wait || fail "token screen on B: $(kd_state)"
 kd_type "$(cat "$R/token")"; kd_keys Return
+kd_wait screen=identify msg=lease.refused || fail "B takes the attempt A holds: $(kd_state)"
+grep -q "lease-refused NIP $NIP is held by seat A01" "$T/b/kiosk.log" ||
+    fail "B's refusal does not name A01: $(grep lease "$T/b/kiosk.log")"
+ok "seat B refuses the participant while seat A (dead) holds the attempt, naming A01"
+ccore --db "$DB" room move "$R/demo.session" "$NIP" B07
+same "the operator moves the participant to seat B07 (core room move)" "$rc" 0
+T0=$(date +%s)
+kd_type "$NIP"; kd_keys Return; kd_type "$PIN"; kd_keys Return
 kd_wait screen=exam "item=4 " "answered=3 " || fail "B does not go on where A stood: $(kd_state)"
 ok "seat B shows the fourth question with the three answers given on A"
 B_LEFT=$(kd_state | left_of)
