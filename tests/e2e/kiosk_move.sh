@@ -80,6 +80,11 @@ kd_wait screen=identify msg=lease.refused || fail "B takes the attempt A holds: 
 grep -q "lease-refused NIP $NIP is held by seat A01" "$T/b/kiosk.log" ||
     fail "B's refusal does not name A01: $(grep lease "$T/b/kiosk.log")"
 ok "seat B refuses the participant while seat A (dead) holds the attempt, naming A01"
+NIP2=$(sed -n 3p "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f1)
+ccore --db "$DB" room move "$R/demo.session" "$NIP2" B07
+refused "core room move of a participant holding no seat"; ok "core room move of a participant holding no seat is refused: $(cat "$T/err")"
+ccore --db "$DB" room move "$R/demo.session" 12x B07
+refused "core room move of no NIP"; ok "core room move of no NIP is refused: $(cat "$T/err")"
 ccore --db "$DB" room move "$R/demo.session" "$NIP" B07
 same "the operator moves the participant to seat B07 (core room move)" "$rc" 0
 T0=$(date +%s)
