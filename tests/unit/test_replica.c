@@ -151,6 +151,16 @@ static jchain_event *events_of(fx *x, const char *name, int64_t after, size_t ma
     return ev;
 }
 
+/* The events of x's attempt in a new journal `name` where it was sat: J_BEGIN and
+ * `answers` answers `letter` (caller frees with jchain_free). */
+static jchain_event *sat(fx *x, const char *name, int answers, const char *letter, size_t *n)
+{
+    journal *j = journal_at(x, name);
+    sit(j, x->attempt, answers, letter);
+    journal_close(j);
+    return events_of(x, name, 0, 64, n);
+}
+
 /* Pushes ev[0..n) of x's attempt, signed by k; the answer's "have" into *have. */
 static int push(fx *x, const bank_signer *k, const jchain_event *ev, size_t n, int64_t *have,
                 jstore_answer *a)
@@ -184,11 +194,8 @@ static int64_t held(fx *x)
 static void test_a_push_whose_chain_verifies_is_kept_and_a_replay_changes_nothing(void **state)
 {
     fx *x = *state;
-    journal *j = journal_at(x, "a.db");
-    sit(j, x->attempt, 6, "A");
-    journal_close(j);
     size_t n = 0;
-    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jchain_event *ev = sat(x, "a.db", 6, "A", &n);
     assert_int_equal(n, 7);
     jstore_answer a;
     int64_t have = 0;
@@ -209,11 +216,8 @@ static void test_a_push_whose_chain_verifies_is_kept_and_a_replay_changes_nothin
 static void test_an_event_edited_or_of_another_attempt_is_refused_and_nothing_kept(void **state)
 {
     fx *x = *state;
-    journal *j = journal_at(x, "a.db");
-    sit(j, x->attempt, 3, "A");
-    journal_close(j);
     size_t n = 0;
-    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jchain_event *ev = sat(x, "a.db", 3, "A", &n);
     jstore_answer a;
     int64_t have = 0;
     /* an answer changed on the way, its link kept */
@@ -272,11 +276,8 @@ static void test_another_event_at_a_held_seq_is_a_fork_and_a_gap_is_refused(void
 static void test_a_push_of_a_key_not_approved_or_not_its_own_is_refused(void **state)
 {
     fx *x = *state;
-    journal *j = journal_at(x, "a.db");
-    sit(j, x->attempt, 1, "A");
-    journal_close(j);
     size_t n = 0;
-    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jchain_event *ev = sat(x, "a.db", 1, "A", &n);
     jstore_answer a;
     int64_t have = 0;
     assert_int_equal(push(x, x->stranger, ev, n, &have, &a), 403);
@@ -296,11 +297,8 @@ static void test_a_push_of_a_key_not_approved_or_not_its_own_is_refused(void **s
 static void test_a_fetch_gives_back_the_events_as_held(void **state)
 {
     fx *x = *state;
-    journal *j = journal_at(x, "a.db");
-    sit(j, x->attempt, 5, "C");
-    journal_close(j);
     size_t n = 0;
-    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jchain_event *ev = sat(x, "a.db", 5, "C", &n);
     jstore_answer a;
     int64_t have = 0;
     assert_int_equal(push(x, x->k, ev, n, &have, &a), 200);
@@ -347,11 +345,8 @@ static void test_only_the_seat_holding_the_attempt_may_fetch_it_and_the_lease_co
 {
     fx *x = *state;
     char why[WHY_SIZE] = "", reason[WHY_SIZE] = "";
-    journal *j = journal_at(x, "a.db");
-    sit(j, x->attempt, 2, "A");
-    journal_close(j);
     size_t n = 0;
-    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jchain_event *ev = sat(x, "a.db", 2, "A", &n);
     jstore_answer a;
     int64_t have = 0;
     assert_int_equal(push(x, x->k, ev, n, &have, &a), 200);
@@ -379,11 +374,8 @@ static void test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs(vo
 {
     fx *x = *state;
     char why[WHY_SIZE] = "";
-    journal *j = journal_at(x, "a.db");
-    sit(j, x->attempt, 5, "A");
-    journal_close(j);
     size_t n = 0;
-    jchain_event *ev = events_of(x, "a.db", 0, 64, &n);
+    jchain_event *ev = sat(x, "a.db", 5, "A", &n);
     journal *b = journal_at(x, "b.db");
     /* one event edited: nothing is taken */
     char *was = ev[4].payload;
