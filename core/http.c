@@ -30,6 +30,7 @@
 #include "text.h"
 #include "proctor.h"
 #include "proto.h"
+#include "jstore.h"
 #include "seats.h"
 #include "log.h"
 #include "num.h"
@@ -44,6 +45,7 @@ struct http_server {
     seats *room;             /* the kiosks' last states and their commands */
     proctor *proctor;       /* the proctors' sign-ins */
     optries *pt;            /* failed proctor-code tries */
+    jstore *journals;       /* the replica of the kiosks' journals */
     http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
@@ -401,10 +403,42 @@ static enum MHD_Result on_room_lease(http_server *h, struct MHD_Connection *conn
     lease_request(core_ctx_store(h->c), core_ctx_signer(h->c), r->body.p, r->body.len,
                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
                   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
-                  clk_wall_ms(), NULL, NULL, &a);
+                  clk_wall_ms(), jstore_lease_count, core_ctx_store(h->c), &a);
     if (a.status != 200) return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
     snprintf(answered.code, sizeof answered.code, "%s", a.code);
     return send_line(conn, MHD_HTTP_OK, a.json, NULL, NULL);
+}
+
+/* Takes a journal push or fetch with `fn` (jstore.h), signed as a state
+ * is (two headers), and answers it. */
+static enum MHD_Result send_jstore(http_server *h, struct MHD_Connection *conn, const req *r,
+                                   void (*fn)(jstore *, const char *, size_t, const char *,
+                                              const char *, int64_t, jstore_answer *))
+{
+    jstore_answer a;
+    fn(h->journals, r->body.p, r->body.len,
+       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_KIOSK),
+       MHD_lookup_connection_value(conn, MHD_HEADER_KIND, PROTO_HEADER_SIGNATURE),
+       clk_wall_ms(), &a);
+    snprintf(answered.code, sizeof answered.code, "%s", a.code);
+    if (a.json) return send_line(conn, (unsigned)a.status, a.json, NULL, NULL);
+    return send_error(conn, (unsigned)a.status, a.code, "%s", a.reason);
+}
+
+/* POST /v1/room/journal: a kiosk's journal events, for the core's replica. */
+static enum MHD_Result on_room_journal(http_server *h, struct MHD_Connection *conn,
+                                       const char *arg, const req *r)
+{
+    (void)arg;
+    return send_jstore(h, conn, r, jstore_push);
+}
+
+/* POST /v1/room/journal/fetch: an attempt's replica, for the kiosk holding it. */
+static enum MHD_Result on_room_journal_fetch(http_server *h, struct MHD_Connection *conn,
+                                             const char *arg, const req *r)
+{
+    (void)arg;
+    return send_jstore(h, conn, r, jstore_fetch);
 }
 
 /* GET /v1/room (operator): every seat's last state and when it came. */
@@ -821,6 +855,8 @@ static const struct route {
     {"GET", PROTO_PATH_PROCTOR "/seat", "", false, false, on_proctor_seat},
     {"POST", PROTO_PATH_PROCTOR "/action", "", false, false, on_proctor_action},
     {"GET", PROTO_PATH_PROCTOR "/report", "", false, false, on_proctor_report},
+    {"POST", PROTO_PATH_ROOM_JOURNAL, "", false, false, on_room_journal},
+    {"POST", PROTO_PATH_ROOM_JOURNAL_FETCH, "", false, false, on_room_journal_fetch},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -921,7 +957,8 @@ static void log_request(const char *url, const char *method, const req *r)
     bool operator = strncmp(url, "/v1/history", 11) == 0 || strncmp(url, "/v1/cohorts/", 12) == 0 ||
                     strncmp(url, PROTO_PATH_STATS, strlen(PROTO_PATH_STATS)) == 0 ||
                     strcmp(url, PROTO_PATH_ROOM) == 0 || strcmp(url, PROTO_PATH_ROOM_MESSAGE) == 0;
-    bool routine = read || strcmp(url, PROTO_PATH_ROOM_STATE) == 0; /* every few seconds */
+    bool routine = read || strcmp(url, PROTO_PATH_ROOM_STATE) == 0 || /* every few seconds */
+                   strcmp(url, PROTO_PATH_ROOM_JOURNAL) == 0;         /* every answer */
     if (routine && answered.status < 400 && !operator) return;
     if (answered.status == MHD_HTTP_TOO_MANY_REQUESTS) return; /* a flood: logged when it began */
     core_log(answered.status >= 500 ? CORE_LOG_ERR
@@ -1027,6 +1064,7 @@ static void server_free(http_server *h)
     optries_free(h->pt);
     optries_free(h->t);
     proctor_free(h->proctor);
+    jstore_free(h->journals);
     seats_free(h->room);
     enrol_guard_free(h->enrol);
     free(h);
@@ -1044,7 +1082,8 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     config_defaults(&h->cfg);
     if (!(h->enrol = enrol_guard_new(c, NULL, why)) ||
         !(h->room = seats_new(core_ctx_store(c), core_ctx_signer(c), why)) ||
-        !(h->proctor = proctor_new(c, h->room, why))) {
+        !(h->proctor = proctor_new(c, h->room, why)) ||
+        !(h->journals = jstore_new(c, NULL, why))) {
         server_free(h);
         return NULL;
     }
@@ -1098,6 +1137,12 @@ void http_stop(http_server *h)
     seats_halt(h->room);   /* the proctors' live streams end */
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
     server_free(h);
+    gate_free(h->g);
+    optries_free(h->t);
+    jstore_free(h->journals);
+    seats_free(h->room);
+    enrol_guard_free(h->enrol);
+    free(h);
 }
 
 const char *http_url(const http_server *h)

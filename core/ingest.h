@@ -100,6 +100,19 @@ int core_kiosk_match(store *st, const char *id,
  * kiosk[65] and sig[129]; 0, or -1 when it is not that. */
 int core_sig_parse(const char *text, size_t len, char *kiosk, char *sig);
 
+/* The journal chain key (JCHAIN_KEY bytes) of `attempt` ("SESSION/NIP") of
+ * the session `session_id` the core keeps, unlocked with its bank's key
+ * (bank_session_journal_key). 1 with key set (the caller wipes it), 0 when
+ * the core keeps no such session, -1 with why. */
+int core_journal_key(core_ctx *c, const char *session_id, const char *attempt,
+                     unsigned char key[32], char *why);
+
+/* The attempt number the session `session_id` the core keeps holds for
+ * `nip` into *attempt: 1, 0 when the core keeps no such session or the
+ * NIP is not on its roster, -1 with why. */
+int core_session_attempt(core_ctx *c, const char *session_id, const char *nip, int *attempt,
+                         char *why);
+
 /* Enrols a kiosk key (64 hex) as pending; approving is an operator's act. */
 int core_kiosk_enrol(core_ctx *c, const char *pub, const char *name, int64_t now_ms, char *why);
 

@@ -344,3 +344,28 @@ int core_ctx_import(core_ctx *c, int *moved, int *left, char *why)
     *left = n.left;
     return rc;
 }
+
+int core_journal_key(core_ctx *c, const char *session_id, const char *attempt,
+                     unsigned char key[32], char *why)
+{
+    bool unknown = false;
+    pthread_mutex_lock(&c->mu);
+    open_session *o = keep_session(c, session_id, &unknown, why);
+    bank_err e = o ? bank_session_journal_key(o->s, attempt, key) : BANK_OK;
+    pthread_mutex_unlock(&c->mu);
+    if (!o) return unknown ? 0 : -1;
+    if (e) return why_set(why, "the journal key of %.100s: %s", attempt, bank_strerror(e));
+    return 1;
+}
+
+int core_session_attempt(core_ctx *c, const char *session_id, const char *nip, int *attempt,
+                         char *why)
+{
+    bool unknown = false;
+    pthread_mutex_lock(&c->mu);
+    open_session *o = keep_session(c, session_id, &unknown, why);
+    *attempt = o ? bank_session_attempt(o->s, nip) : -1;
+    pthread_mutex_unlock(&c->mu);
+    if (!o) return unknown ? 0 : -1;
+    return *attempt >= 0;
+}

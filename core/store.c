@@ -593,3 +593,41 @@ int store_dispute_resolve(store *s, const char *exam_id, const char *nip, int at
     return s->ops->dispute_resolve(s, exam_id, nip, attempt, prefix, by, reason, now_ms, kept,
                                    why);
 }
+
+int store_replica_put(store *s, const char *session_id, const char *attempt, const char *kiosk,
+                      const char *prev, const jchain_event *ev, size_t n, int64_t now_ms,
+                      int64_t *have, int64_t *at, char *why)
+{
+    STORE_CHECK(s, "replica", session_id, attempt, kiosk, prev, have ? "" : NULL,
+                at ? "" : NULL, ev || !n ? "" : NULL);
+    *have = *at = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!ev[i].payload || ev[i].seq != ev[0].seq + (int64_t)i || ev[i].seq < 1) {
+            why_set(why, "replica: events must follow one another from seq 1 on");
+            return -1;
+        }
+    return s->ops->replica_put(s, session_id, attempt, kiosk, prev, ev, n, now_ms, have, at,
+                               why);
+}
+
+int store_replica_get(store *s, const char *attempt, int64_t from, size_t max,
+                      jchain_event **out, size_t *n, int64_t *have, char *kiosk, char *why)
+{
+    STORE_CHECK(s, "replica", attempt, out ? "" : NULL, n ? "" : NULL, have ? "" : NULL);
+    *out = NULL;
+    *n = 0;
+    *have = 0;
+    if (kiosk) kiosk[0] = 0;
+    char dummy[65];
+    return s->ops->replica_get(s, attempt, from < 1 ? 1 : from, max, out, n, have,
+                               kiosk ? kiosk : dummy, why);
+}
+
+bool store_replica_differs(int64_t seq, const char *held, const char *prev,
+                           const jchain_event *ev, size_t n)
+{
+    const char *want = seq == ev[0].seq - 1 ? prev
+                       : seq >= ev[0].seq && seq - ev[0].seq < (int64_t)n ? ev[seq - ev[0].seq].hash
+                                                                           : NULL;
+    return !want || !held || strcmp(held, want) != 0;
+}

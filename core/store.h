@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jchain.h"
 #include "why.h"
 
 typedef struct store store;
@@ -306,6 +307,30 @@ int store_session_opt_set(store *s, const char *session_id, const char *name, co
 /* Copies the option into value (cap bytes): 1 set, 0 not set, -1 error. */
 int store_session_opt_get(store *s, const char *session_id, const char *name, char *value,
                           size_t cap, char *why);
+/* The replica of the kiosks' journals (core/jstore.h): every event of an
+ * attempt ("SESSION/NIP") as its kiosk pushed it, kept once by seq, with
+ * the kiosk that pushed it and when. What became of a put: */
+typedef enum store_replica_put_outcome {
+    STORE_REPLICA_KEPT = 0, /* added, or held already as it is */
+    STORE_REPLICA_GAP = 1,  /* the first event is beyond the events held + 1: nothing added */
+    STORE_REPLICA_FORK = 2  /* a seq held with another link (or the link before the first
+                               event is not `prev`): nothing added */
+} store_replica_put_outcome;
+
+/* Adds ev[0..n) of `attempt` (seqs one after the other, their chain checked
+ * by the caller after the link `prev`: the hash of seq ev[0].seq - 1, ""
+ * before seq 1) in one transaction, pushed by `kiosk` at now_ms: the events
+ * not yet held are added, those held are compared. *have gets the highest
+ * seq held after it; with STORE_REPLICA_FORK, *at the first seq that
+ * differs. Returns the outcome (>= 0), or -1 with why. */
+int store_replica_put(store *s, const char *session_id, const char *attempt, const char *kiosk,
+                      const char *prev, const jchain_event *ev, size_t n, int64_t now_ms,
+                      int64_t *have, int64_t *at, char *why);
+/* Reads at most max events of `attempt` from seq `from` on, in order, into
+ * *out (caller frees with jchain_free()); *have gets the highest seq held
+ * (0: none) and `kiosk` (65 bytes, may be NULL) the kiosk that pushed it. */
+int store_replica_get(store *s, const char *attempt, int64_t from, size_t max,
+                      jchain_event **out, size_t *n, int64_t *have, char *kiosk, char *why);
 
 /* -- Forwarding to an upstream core, and the room's offer (store_fwd.c) -- */
 

@@ -111,6 +111,12 @@ struct store_ops {
     int (*dispute_resolve)(store *s, const char *exam_id, const char *nip, int attempt,
                            const char *prefix, const char *by, const char *reason,
                            int64_t now_ms, char *kept, char *why);
+    /* replica (schema 4) */
+    int (*replica_put)(store *s, const char *session_id, const char *attempt, const char *kiosk,
+                       const char *prev, const jchain_event *ev, size_t n, int64_t now_ms,
+                       int64_t *have, int64_t *at, char *why);
+    int (*replica_get)(store *s, const char *attempt, int64_t from, size_t max,
+                       jchain_event **out, size_t *n, int64_t *have, char *kiosk, char *why);
 };
 
 /* Every backend's handle starts with this, so store.c can dispatch. */
@@ -251,6 +257,27 @@ int sqlite_exec(sqlite_store *ss, const char *what, char *why, const char *sql, 
 int sqlite_select(sqlite_store *ss, sqlite_rows *rows, const char *what, char *why,
                   const char *sql, const char *fmt, ...);
 void sqlite_rows_free(sqlite_rows *rows);
+
+/* True when the link `held` of seq does not agree with the push: prev for
+ * the seq before ev[0], else the event's own hash (a seq beyond ev differs). */
+bool store_replica_differs(int64_t seq, const char *held, const char *prev,
+                           const jchain_event *ev, size_t n);
+
+/* The replica's SQL for both backends, parameters spelled P(n). */
+#define STORE_SQL_REPLICA_HAVE(P)                                                          \
+    "SELECT seq, kiosk FROM replica WHERE attempt = " P(1) " ORDER BY seq DESC LIMIT 1"
+/* the links of seqs P(2)..P(3) */
+#define STORE_SQL_REPLICA_LINKS(P)                                                         \
+    "SELECT seq, hash FROM replica WHERE attempt = " P(1) " AND seq BETWEEN " P(2) " AND "  \
+    P(3) " ORDER BY seq"
+#define STORE_SQL_REPLICA_ADD(P)                                                           \
+    "INSERT INTO replica (attempt, seq, session_id, kind, wall_ms, used_ms, payload, hash,"  \
+    " kiosk, received_ms) VALUES (" P(1) ", " P(2) ", " P(3) ", " P(4) ", " P(5) ", " P(6)  \
+    ", " P(7) ", " P(8) ", " P(9) ", " P(10) ")"
+/* at most P(3) events from seq P(2) */
+#define STORE_SQL_REPLICA_GET(P)                                                           \
+    "SELECT seq, kind, wall_ms, used_ms, payload, hash FROM replica WHERE attempt = " P(1)  \
+    " AND seq >= " P(2) " ORDER BY seq LIMIT " P(3)
 
 /* The columns of the results and evidence tables, in store_result order. */
 #define STORE_SQLITE_RESULT_COLS                                                           \
@@ -445,6 +472,12 @@ int sqlite_recap_add(store *s, const char *cohort_id, const char *recap_json, in
                      int *run, char *why);
 int sqlite_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
                      char *why);
+/* The replica of the kiosks' journals (store_sqlite_replica.c). */
+int sqlite_replica_put(store *s, const char *session_id, const char *attempt, const char *kiosk,
+                       const char *prev, const jchain_event *ev, size_t n, int64_t now_ms,
+                       int64_t *have, int64_t *at, char *why);
+int sqlite_replica_get(store *s, const char *attempt, int64_t from, size_t max,
+                       jchain_event **out, size_t *n, int64_t *have, char *kiosk, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Shared by store_pg.c, store_pg_cohort.c and store_pg_conn.c.        */
@@ -567,6 +600,12 @@ int pg_recap_add(store *s, const char *cohort_id, const char *recap_json, int64_
                  int *run, char *why);
 int pg_recap_get(store *s, const char *cohort_id, int run, char **recap_json, int *run_out,
                  char *why);
+/* The replica of the kiosks' journals (store_pg_replica.c). */
+int pg_replica_put(store *s, const char *session_id, const char *attempt, const char *kiosk,
+                   const char *prev, const jchain_event *ev, size_t n, int64_t now_ms,
+                   int64_t *have, int64_t *at, char *why);
+int pg_replica_get(store *s, const char *attempt, int64_t from, size_t max, jchain_event **out,
+                   size_t *n, int64_t *have, char *kiosk, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Forwarding and the offer (store_sqlite_fwd.c, store_pg_fwd.c).      */

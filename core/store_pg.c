@@ -106,6 +106,13 @@ static const char *const STORE_PG_TABLES_4[] = {
     /* rivals kept as evidence by an earlier core are disputes from now on */
     "INSERT INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
     " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt ON CONFLICT DO NOTHING",
+    /* replica (core/jstore.c): every journal event of an attempt as a kiosk pushed it */
+    "CREATE TABLE IF NOT EXISTS replica(attempt TEXT COLLATE \"C\" NOT NULL,"
+    " seq BIGINT NOT NULL, session_id TEXT COLLATE \"C\" NOT NULL, kind INTEGER NOT NULL,"
+    " wall_ms BIGINT NOT NULL, used_ms BIGINT NOT NULL, payload TEXT NOT NULL,"
+    " hash TEXT NOT NULL, kiosk TEXT NOT NULL, received_ms BIGINT NOT NULL,"
+    " PRIMARY KEY (attempt, seq))",
+    "CREATE INDEX IF NOT EXISTS replica_session ON replica(session_id)",
 };
 
 /* The handle behind s. */
@@ -536,4 +543,6 @@ const struct store_ops STORE_PG_OPS = {
     .dispute_each = pg_dispute_each,
     .dispute_records = pg_dispute_records,
     .dispute_resolve = pg_dispute_resolve,
+    .replica_put = pg_replica_put,
+    .replica_get = pg_replica_get,
 };

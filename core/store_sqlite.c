@@ -101,7 +101,13 @@ static const char STORE_SQLITE_TABLES_4[] =
     " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));"
     /* rivals kept as evidence by an earlier core are disputes from now on */
     "INSERT OR IGNORE INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
-    " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt;";
+    " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt;"
+    /* replica (core/jstore.c): every journal event of an attempt as a kiosk pushed it */
+    "CREATE TABLE IF NOT EXISTS replica(attempt TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " session_id TEXT NOT NULL, kind INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
+    " used_ms INTEGER NOT NULL, payload TEXT NOT NULL, hash TEXT NOT NULL,"
+    " kiosk TEXT NOT NULL, received_ms INTEGER NOT NULL, PRIMARY KEY (attempt, seq));"
+    "CREATE INDEX IF NOT EXISTS replica_session ON replica(session_id);";
 
 /* Copies src into dst (cap bytes); -1 with why when it does not fit. */
 static int sqlite_copy(char *dst, size_t cap, const char *src, const char *what, char *why)
@@ -651,4 +657,6 @@ const struct store_ops STORE_SQLITE_OPS = {
     .dispute_each = sqlite_dispute_each,
     .dispute_records = sqlite_dispute_records,
     .dispute_resolve = sqlite_dispute_resolve,
+    .replica_put = sqlite_replica_put,
+    .replica_get = sqlite_replica_get,
 };

@@ -139,6 +139,12 @@ static void app_start(app *a)
             app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
             return;
         }
+        snprintf(path, sizeof path, "%s/journal.db", c->state_dir);
+        a->rep = replica_start(c->core_url, path, a->signer, bank_session_id(a->s), a->log, uw);
+        if (!a->rep) {
+            app_fail_bank(a, "start.noupload", BANK_EINVAL, c->core_url, uw);
+            return;
+        }
     }
     klog_event(a->log, "start", "kiosk %.16s, session %s, exam %s, core %s",
                bank_signer_pub(a->signer), bank_session_id(a->s), bank_session_exam_id(a->s),
@@ -196,8 +202,12 @@ static void trace(app *a)
     size_t answered = 0;
     for (size_t i = 0; a->v.answered && i < (size_t)a->v.nitems; i++) answered += a->v.answered[i];
     char line[sizeof a->traced];
-    snprintf(line, sizeof line, "screen=%s item=%zu answered=%zu msg=%s",
-             screen_name(a->v.scr), a->v.cur + 1, answered, a->v.msg);
+    int n = snprintf(line, sizeof line, "screen=%s item=%zu answered=%zu msg=%s",
+                     screen_name(a->v.scr), a->v.cur + 1, answered, a->v.msg);
+    /* the time left, to the second, while the clock runs (a seat's move keeps it) */
+    int64_t left = exam_remaining(a);
+    if (left >= 0 && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, " left=%lld", (long long)(left / 1000));
     if (strcmp(line, a->traced) == 0) return;
     memcpy(a->traced, line, sizeof line);
     fprintf(a->trace, "%s\n", line);
@@ -265,6 +275,7 @@ void app_free(app *a)
 {
     if (!a) return;
     app_lease_stop(a);
+    replica_stop(a->rep);
     checkin_stop(a->room);
     uploader_stop(a->up);
     if (a->log) klog_event(a->log, "stop", "%d results waiting in the outbox", a->v.queued);
@@ -651,6 +662,7 @@ bool app_handle(app *a, const action *act)
         changed |= room_obey(a);
         room_tell(a);
     }
+    app_replica_kick(a);
     trace(a);
     return changed;
 }

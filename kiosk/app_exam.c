@@ -156,7 +156,7 @@ static const char *roster_name(app *a, const char *nip)
 
 /* Sets the journal's chain key of a->attempt, derived from the unlocked
  * session; false (SCR_ERROR) when it cannot be. */
-static bool chain_key(app *a)
+bool exam_chain_key(app *a)
 {
     char why[WHY_SIZE] = "";
     unsigned char key[BANK_JOURNAL_KEY];
@@ -179,7 +179,7 @@ void exam_prepare(app *a)
         return;
     }
     exam_clear(a);
-    if (!chain_key(a)) return;
+    if (!exam_chain_key(a)) return;
     bank_form *f = bank_form_draw(a->s, a->nip, &e, why);
     if (!f) {
         app_fail_bank(a, "start.tampered", e, a->cfg.session_path, why);
@@ -279,7 +279,7 @@ void exam_resume(app *a)
 {
     char why[WHY_SIZE] = "";
     a->resuming = false;
-    if (!chain_key(a)) return;
+    if (!exam_chain_key(a)) return;
     if (sitting_load(&a->st, a->j, a->attempt, why) != 0) {
         if (strstr(why, "the chain is broken")) damage_show_chain(a, why);  /* edited on disk */
         else app_fail(a, "journal.error", why);

@@ -9,6 +9,7 @@
 #include "klog.h"
 #include "uploader.h"
 #include "journal.h"
+#include "replica.h"
 #include "result.h"
 #include "sitting.h"
 #include "throttle.h"
@@ -27,6 +28,8 @@ struct app {
     klog *log;                 /* STATE/kiosk.log; NULL when it cannot be opened */
     throttle tries;            /* wrong tokens and proctor codes (STATE/token-tries) */
     checkin *room;             /* the state to the core, its commands back; NULL without --core */
+    replica_sender *rep;       /* the journal's events to the core; NULL without --core */
+    int64_t rep_seen;          /* events in the journal when the replica was last kicked */
     char notice[PROTO_COMMAND_TEXT_MAX + 1]; /* see app_view.notice */
     char reason[PROTO_COMMAND_TEXT_MAX + 1]; /* see app_view.reason */
     char moved_to[CHECKIN_FIELD];            /* see app_view.moved_to */
@@ -110,6 +113,17 @@ void app_lease_ask(app *a, bool resume);
 bool app_lease_wait(app *a);
 /* Waits for a lease still asked for and forgets it. */
 void app_lease_stop(app *a);
+/* app_arrive.c */
+/* After the PIN (and the lease): when the core's replica holds more of
+ * a->attempt than this journal (the participant moved here from another
+ * seat), takes its events and resumes the attempt where it stood, with
+ * J_ARRIVED journalled. `expected` is the count of events the lease's
+ * signed answer says the core holds (0: none, nothing is fetched; -1: not
+ * known); fewer arriving is an error. True when it took over (resumed, or
+ * an error shown); false when a new attempt is to be drawn as usual. */
+bool exam_arrive(app *a, long long expected);
+/* Wakes the replica's thread when the journal grew. */
+void app_replica_kick(app *a);
 
 /* app_damage.c */
 /* Shows SCR_DAMAGE for a journal found damaged (`d`, `why` in English for
@@ -165,6 +179,8 @@ void exam_view(app *a);
  * stays (items, PIN, token, code, notices, read aloud); the seat shows
  * room_next_screen(). */
 void exam_hand_over(app *a);
+void exam_prepare(app *a);       /* draw the form, show instructions */
+bool exam_chain_key(app *a);     /* sets the journal's key of a->attempt; false: SCR_ERROR */
 void exam_resume(app *a);        /* after the token on a resumed attempt */
 void exam_try_resume(app *a);    /* at start: an unfinished attempt of this session? */
 void exam_clear(app *a);

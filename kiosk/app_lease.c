@@ -5,11 +5,13 @@
 #include "app_internal.h"
 #include "klease.h"
 
-/* Goes on as if the core had granted it: the form drawn, or the attempt resumed. */
+/* Goes on as if the core had granted it: the attempt resumed, taken from the
+ * core's replica when the participant comes from another seat, or the form drawn. */
 static void go_on(app *a)
 {
     if (a->lease_resume) exam_resume(a);
-    else exam_prepare(a);
+    else if (strcmp(a->lease_state, "held") != 0 || !exam_arrive(a, a->lease_replica))
+        exam_prepare(a);
 }
 
 void app_lease_ask(app *a, bool resume)

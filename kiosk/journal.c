@@ -15,8 +15,21 @@
 #include "hex.h"
 #include "why.h"
 
+/* The numbers of jkind are not all taken. */
+bool journal_kind_ok(int64_t kind)
+{
+    switch (kind) {
+    case J_BEGIN: case J_ANSWER: case J_FLAG: case J_NAV: case J_INCIDENT: case J_RESUME:
+    case J_TICK: case J_SUBMIT: case J_RESULT: case J_EXTEND: case J_PAUSE: case J_CONTINUE:
+    case J_LOCK: case J_UNLOCK: case J_AUTHORISED: case J_RELEASE: case J_MOVED: case J_ARRIVED:
+    case J_LEASE:
+        return true;
+    }
+    return false;
+}
+
 /* Checks an attempt name: 1..JOURNAL_MAX_ATTEMPT-1 printable ASCII bytes. */
-static int attempt_ok(const char *attempt, char *why)
+int journal_attempt_ok(const char *attempt, char *why)
 {
     size_t n = attempt ? strlen(attempt) : 0;
     if (n == 0 || n >= JOURNAL_MAX_ATTEMPT) {
@@ -39,7 +52,7 @@ int journal_set_key(journal *j, const char *attempt, const unsigned char key[JOU
         return -1;
     }
     journal_forget_key(j);
-    if (attempt_ok(attempt, why)) return -1;
+    if (journal_attempt_ok(attempt, why)) return -1;
     memcpy(j->key, key, JOURNAL_KEY);
     snprintf(j->key_attempt, sizeof j->key_attempt, "%s", attempt);
     return 0;
@@ -53,7 +66,7 @@ void journal_forget_key(journal *j)
 }
 
 /* Checks that the chain key of `attempt` is set. */
-static int key_ok(const journal *j, const char *attempt, char *why)
+int journal_key_ok(const journal *j, const char *attempt, char *why)
 {
     if (j->key_attempt[0] && strcmp(j->key_attempt, attempt) == 0) return 0;
     why_set(why, "journal: attempt %s: its chain key is not set", attempt);
@@ -115,8 +128,10 @@ int journal_append(journal *j, const char *attempt, jkind kind, int64_t wall_ms,
         why_set(why, "journal: not open");
         return -1;
     }
-    if (attempt_ok(attempt, why) || key_ok(j, attempt, why) || payload_ok(payload, why)) return -1;
-    if ((int)kind < J_BEGIN || (int)kind > J_LEASE) {
+    if (journal_attempt_ok(attempt, why) || journal_key_ok(j, attempt, why) ||
+        payload_ok(payload, why))
+        return -1;
+    if (!journal_kind_ok(kind)) {
         why_set(why, "journal: unknown event kind %d", (int)kind);
         return -1;
     }
@@ -177,7 +192,7 @@ int journal_replay_count(journal *j, const char *attempt, int (*fn)(const jevent
         why_set(why, "journal: not open");
         return -1;
     }
-    if (attempt_ok(attempt, why) || key_ok(j, attempt, why)) return -1;
+    if (journal_attempt_ok(attempt, why) || journal_key_ok(j, attempt, why)) return -1;
     /* prepared per call, so that fn may use the other journal functions */
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(j->db,
@@ -233,7 +248,7 @@ int journal_head(journal *j, const char *attempt, char hex[65], char *why)
         why_set(why, "journal: not open");
         return -1;
     }
-    if (attempt_ok(attempt, why)) return -1;
+    if (journal_attempt_ok(attempt, why)) return -1;
     sqlite3_bind_text(j->last, 1, attempt, -1, SQLITE_STATIC);
     int rc = sqlite3_step(j->last), ret = 0;
     if (rc == SQLITE_ROW) {
@@ -277,7 +292,7 @@ int journal_is_submitted(journal *j, const char *attempt, char *why)
         why_set(why, "journal: not open");
         return -1;
     }
-    if (attempt_ok(attempt, why)) return -1;
+    if (journal_attempt_ok(attempt, why)) return -1;
     sqlite3_bind_text(j->submitted, 1, attempt, -1, SQLITE_STATIC);
     int rc = sqlite3_step(j->submitted), ret;
     if (rc == SQLITE_ROW) ret = 1;

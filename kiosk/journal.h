@@ -8,6 +8,8 @@
 
 #include <openssl/types.h>
 
+#include "jchain.h"
+
 typedef struct journal journal;
 
 /* Event kinds. Payloads are compact JSON objects. */
@@ -141,5 +143,39 @@ int journal_is_submitted(journal *j, const char *attempt, char *why);
 int journal_chain_mac(EVP_MAC_CTX *ctx, const unsigned char key[JOURNAL_KEY],
                       const unsigned char prev[32], int64_t seq, int64_t kind, int64_t wall_ms,
                       int64_t used_ms, const void *payload, size_t len, char hex[65]);
+
+/* ---- the replica (kiosk/replica.h) ---- */
+
+/* Takes the events ev[0..n) of `attempt` (whose key must be set) from the
+ * core's replica: all or nothing, after checking them against the keyed
+ * chain from seq 1 and against the events the journal holds already (which
+ * must be the first of them, link for link). The events not yet held are
+ * written in one transaction, durably. Returns how many were written (0:
+ * the journal held them all), or -1 with why (nothing written). */
+int journal_import(journal *j, const char *attempt, const jchain_event *ev, size_t n,
+                   char *why);
+
+/* The number of events of `attempt` in the journal (0 none), or -1 with why. */
+int64_t journal_count(journal *j, const char *attempt, char *why);
+/* The number of events in the journal file (every attempt); 0 for NULL. */
+int64_t journal_count_all(const journal *j);
+
+/* A read-only view of the journal file at `path` for another thread (the
+ * replica's), on its own connection: the writer goes on meanwhile (WAL).
+ * Caller closes with journal_reader_close(); NULL with why. */
+typedef struct journal_reader journal_reader;
+journal_reader *journal_reader_open(const char *path, char *why);
+void journal_reader_close(journal_reader *r);
+/* Calls fn(attempt, last seq, arg) for every attempt whose name starts
+ * with `prefix` ("" all); stops when fn returns non-zero. 0, or -1 with why. */
+int journal_reader_heads(journal_reader *r, const char *prefix,
+                         int (*fn)(const char *attempt, int64_t last, void *arg), void *arg,
+                         char *why);
+/* Reads the events of `attempt` after seq `after`, at most max of them and
+ * no more payload bytes than max_bytes (one event at least), into *out
+ * (caller frees with jchain_free()), as stored: links not checked. 0, or -1
+ * with why. */
+int journal_reader_events(journal_reader *r, const char *attempt, int64_t after, size_t max,
+                          size_t max_bytes, jchain_event **out, size_t *n, char *why);
 
 #endif

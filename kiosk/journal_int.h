@@ -2,6 +2,7 @@
 #ifndef KISI_JOURNAL_INT_H
 #define KISI_JOURNAL_INT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <openssl/evp.h>
@@ -30,6 +31,13 @@ struct journal {
     jdamage damage;                          /* what is wrong with the file, when refused */
     char path_mark[4200];                    /* PATH.mark */
 };
+
+/* True for the event kinds this kiosk writes and reads. */
+bool journal_kind_ok(int64_t kind);
+/* Checks an attempt name (1..JOURNAL_MAX_ATTEMPT-1 printable ASCII bytes); 0 or -1 with why. */
+int journal_attempt_ok(const char *attempt, char *why);
+/* Checks that the chain key of `attempt` is set; 0 or -1 with why. */
+int journal_key_ok(const journal *j, const char *attempt, char *why);
 
 /* Sets why to the last SQLite failure on j's database ("journal: WHAT: ..."); returns -1. */
 int jdb_fail(journal *j, char *why, const char *what);

@@ -25,6 +25,10 @@
 #define PROTO_PATH_ROOM_BANK "/v1/room/bank"   /* GET .../<bank id>: the sealed bank's bytes */
 #define PROTO_PATH_ROOM_SESSION "/v1/room/session" /* GET .../<session id>: the session file */
 #define PROTO_PATH_FORWARD "/v1/forward"  /* a result forwarded by a room core, as uploaded */
+#define PROTO_PATH_ROOM_JOURNAL "/v1/room/journal" /* a kiosk's journal events, signed: the
+                                                      core's replica; answer {"have": N} */
+#define PROTO_PATH_ROOM_JOURNAL_FETCH "/v1/room/journal/fetch" /* the replica of an attempt,
+                                                      for the kiosk holding its lease */
 
 /* Headers of an uploaded result: the signature travels beside the body. */
 #define PROTO_HEADER_KIOSK "Kisi-Kiosk"          /* the kiosk's public key, 64 hex */
@@ -47,6 +51,7 @@
                                    with nip, minutes and seat */
 #define PROTO_OFFER_VERSION 1  /* the room's offer (GET /v1/room/offer) */
 #define PROTO_FORWARD_VERSION 1 /* a forwarded result ("version" of POST /v1/forward) */
+#define PROTO_REPLICA_VERSION 1 /* a journal push or fetch (POST /v1/room/journal[/fetch]) */
 
 /* What a kiosk signs to enrol, with the key it enrols: the core's public key
  * and a challenge that core gave (so the request holds for that core, once,

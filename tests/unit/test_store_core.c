@@ -312,6 +312,10 @@ static void back_to_schema_3(const char *dir)
     raw_sql(dir, "DROP TABLE leases");
     raw_sql(dir, "DROP TABLE session_opts");
     raw_sql(dir, "DROP TABLE disputes");
+    /* forwards (core/forward.c) */
+    raw_sql(dir, "DROP TABLE forwards");
+    /* replica (core/jstore.c) */
+    raw_sql(dir, "DROP TABLE replica");
     raw_sql(dir, "UPDATE meta SET value = 3 WHERE key = 'kisi-core-schema'");
 }
 
@@ -323,7 +327,6 @@ static void back_to_schema_2(const char *dir)
     raw_sql(dir, "DROP TABLE sessions");
     raw_sql(dir, "DROP TABLE legacy_files");
     raw_sql(dir, "DROP TABLE core_key");
-    raw_sql(dir, "DROP TABLE forwards"); /* schema 4 */
     raw_sql(dir, "CREATE TABLE banks(id TEXT PRIMARY KEY, bank_path TEXT NOT NULL,"
                  " pass_path TEXT NOT NULL)");
     raw_sql(dir, "CREATE TABLE sessions(id TEXT PRIMARY KEY, bank_id TEXT NOT NULL,"
@@ -1437,6 +1440,100 @@ static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **st
     fx_rmdir(dir);
 }
 
+static void test_store_of_schema_3_gains_the_replica_and_keeps_its_banks(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_bank_put(s, "b1", "bank", 4, "box", 3, why), 0);
+    store_close(s);
+    back_to_schema_3(dir);
+    s = reopen(dir, why);
+    if (!s) fail_msg("reopen: %s", why);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM banks"), 1);
+    jchain_event ev = {1, 1, 10, 0, (char *)"{}", ""};
+    memset(ev.hash, 'a', 64);
+    int64_t have = 0, at = 0;
+    assert_int_equal(store_replica_put(s, "s1", "s1/1", "k", "", &ev, 1, 5, &have, &at, why),
+                     STORE_REPLICA_KEPT);
+    assert_int_equal(have, 1);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
+/* n events of an attempt from seq `first`, each link made of `mark` (not a real chain:
+ * the store keeps and compares what it is given). */
+static void replica_events(jchain_event *ev, int64_t first, size_t n, char mark)
+{
+    for (size_t i = 0; i < n; i++) {
+        ev[i] = (jchain_event){first + (int64_t)i, 2, 1000 + (int64_t)i, 10 * (int64_t)i,
+                               (char *)"{\"i\":0,\"v\":\"A\"}", ""};
+        memset(ev[i].hash, mark, 64);
+        ev[i].hash[0] = (char)('0' + (first + (int64_t)i) % 10);
+    }
+}
+
+static void test_replica_keeps_events_once_by_seq_and_refuses_a_gap_or_a_fork(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", kiosk[65] = "";
+    store *s = open_in(&dir);
+    jchain_event ev[6], other[2];
+    replica_events(ev, 1, 6, 'a');
+    int64_t have = -1, at = -1;
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_1, "", ev, 3, 10, &have, &at,
+                                       why), STORE_REPLICA_KEPT);
+    assert_int_equal(have, 3);
+    /* again, and overlapping: the same events change nothing */
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_1, "", ev, 3, 11, &have, &at,
+                                       why), STORE_REPLICA_KEPT);
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_2, ev[0].hash, ev + 1, 4, 12,
+                                       &have, &at, why), STORE_REPLICA_KEPT);
+    assert_int_equal(have, 5);
+    /* the next one, after the link held before it */
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_1, ev[4].hash, ev + 5, 1, 13,
+                                       &have, &at, why), STORE_REPLICA_KEPT);
+    /* beyond what is held */
+    jchain_event gap[1];
+    replica_events(gap, 8, 1, 'a');
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_1, "x", gap, 1, 13, &have, &at,
+                                       why), STORE_REPLICA_GAP);
+    assert_int_equal(have, 6);
+    /* another event at a held seq, or after another link: a fork, nothing kept */
+    replica_events(other, 4, 2, 'b');
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_3, ev[2].hash, other, 2, 14,
+                                       &have, &at, why), STORE_REPLICA_FORK);
+    assert_int_equal(at, 4);
+    replica_events(other, 7, 1, 'b');
+    assert_int_equal(store_replica_put(s, "s1", "s1/" NIP_A, KEY_3, other[0].hash, other, 1, 14,
+                                       &have, &at, why), STORE_REPLICA_FORK);
+    assert_int_equal(at, 6);
+    assert_int_equal(have, 6);
+    /* read back from seq 2, at most 3; who sent the last; another attempt holds none */
+    jchain_event *got = NULL;
+    size_t n = 0;
+    assert_int_equal(store_replica_get(s, "s1/" NIP_A, 2, 3, &got, &n, &have, kiosk, why), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(have, 6);
+    assert_string_equal(kiosk, KEY_1);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got[i].seq, (int64_t)i + 2);
+        assert_int_equal(got[i].kind, 2);
+        assert_int_equal(got[i].wall_ms, 1001 + (int64_t)i);
+        assert_int_equal(got[i].used_ms, 10 * ((int64_t)i + 1));
+        assert_string_equal(got[i].payload, ev[i + 1].payload);
+        assert_string_equal(got[i].hash, ev[i + 1].hash);
+    }
+    jchain_free(got, n);
+    assert_int_equal(store_replica_get(s, "s1/" NIP_B, 1, 64, &got, &n, &have, kiosk, why), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(have, 0);
+    assert_string_equal(kiosk, "");
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 /* A backend table that could not close what it opens: counts its opens. */
 static int fake_opens;
 
@@ -1534,6 +1631,8 @@ int main(void)
         cmocka_unit_test(test_waiting_results_are_kept_once_and_refused_together),
         cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3),
         cmocka_unit_test(test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results),
+        cmocka_unit_test(test_store_of_schema_3_gains_the_replica_and_keeps_its_banks),
+        cmocka_unit_test(test_replica_keeps_events_once_by_seq_and_refuses_a_gap_or_a_fork),
         cmocka_unit_test(test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_in),
         cmocka_unit_test(test_bank_or_session_bytes_changed_in_the_store_are_refused),
         cmocka_unit_test(test_core_key_is_the_first_one_claimed),

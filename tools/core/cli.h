@@ -25,6 +25,7 @@ int cmd_import(const char *db, int argc, char **argv);    /* import DIR */
 int cmd_history(const char *db, int argc, char **argv);   /* history --exam ID */
 int cmd_results(const char *db, int argc, char **argv);   /* results [--session ID] */
 int cmd_dispute(const char *db, int argc, char **argv);   /* dispute list|resolve ... */
+int cmd_room(const char *db, int argc, char **argv);      /* room move SESSION NIP SEAT */
 int cmd_cohort(const char *db, int argc, char **argv);    /* cohort add DEF.json ROSTER.csv */
 int cmd_aspects(const char *db, int argc, char **argv);   /* aspects import COHORT FILE.csv */
 int cmd_recap(const char *db, int argc, char **argv);

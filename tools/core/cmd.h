@@ -32,6 +32,10 @@ void cmd_set_paths(const char *data, const char *key);
 int cmd_open(const char *db, bool with_ctx, cmd_env *env);
 void cmd_close(cmd_env *env);
 
+/* The id of the session named by `name`: a session file (read for its id)
+ * or the id itself, which the store must hold. 0, or 1 after a message. */
+int cmd_session_named(cmd_env *env, const char *name, char sid[33]);
+
 /* Prints "core: MESSAGE" on stderr as one line; returns 1. */
 int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "usage: core LINE" on stderr; returns 2. */

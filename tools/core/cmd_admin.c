@@ -47,9 +47,7 @@ int cmd_bank(const char *db, int argc, char **argv)
     return 0;
 }
 
-/* The id of the session named by `name`: a session file (read for its id)
- * or the id itself, which the store must hold. 0, or 1 after a message. */
-static int session_named(cmd_env *env, const char *name, char sid[33])
+int cmd_session_named(cmd_env *env, const char *name, char sid[33])
 {
     char bid[33], exam[65], why[WHY_SIZE] = "";
     if (bank_session_info(name, bid, sid, exam, why) == BANK_OK) return 0;
@@ -73,7 +71,7 @@ static int session_authorise(const char *db, const char *name, const char *onoff
     cmd_env env;
     char sid[33], why[WHY_SIZE] = "";
     if (cmd_open(db, false, &env)) return 1;
-    int rc = session_named(&env, name, sid);
+    int rc = cmd_session_named(&env, name, sid);
     if (!rc && lease_authorise_set(env.st, sid, on, why))
         rc = cmd_fail("session %s: %s", sid, why);
     cmd_close(&env);

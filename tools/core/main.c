@@ -41,6 +41,9 @@ static const char usage_text[] =
     "                                 recap), and what the operator chose\n"
     "  dispute resolve EXAM NIP ATTEMPT --keep DIGEST-PREFIX --by NAME --reason TEXT\n"
     "                                 keeps one result of a disputed attempt\n"
+    "  room move SESSION NIP SEAT     the participant goes on at seat SEAT (its attempt\n"
+    "                                 taken from the replica there), the seat held now\n"
+    "                                 alive or not\n"
     "  cohort add DEF.json ROSTER.csv\n"
     "  aspects import COHORT FILE.csv\n"
     "  recap COHORT --csv|--json [--record | --run N]\n"
@@ -71,6 +74,7 @@ static const struct {
     {"aspects", cmd_aspects}, {"recap", cmd_recap},     {"results", cmd_results},
     {"stats", cmd_stats},     {"export", cmd_export},   {"forwarded", cmd_forwarded},
     {"dispute", cmd_dispute},
+    {"room", cmd_room},
 };
 
 /* If argv[*i] is option `name` (as "--name V" or "--name=V"), stores V in
