@@ -27,6 +27,7 @@
 #include "lease.h"
 #include "sbuf.h"
 #include "text.h"
+#include "proctor.h"
 #include "proto.h"
 #include "seats.h"
 #include "log.h"
@@ -40,6 +41,8 @@ struct http_server {
     core_ctx *c;            /* borrowed */
     enrol_guard *enrol;     /* proof and limits of enrolment */
     seats *room;             /* the kiosks' last states and their commands */
+    proctor *proctor;       /* the proctors' sign-ins */
+    optries *pt;            /* failed proctor-code tries */
     http_config cfg;        /* operator_token borrowed */
     char url[128];
 };
@@ -435,6 +438,228 @@ static enum MHD_Result on_room_message(http_server *h, struct MHD_Connection *co
     return send_json(conn, (unsigned)status, json_pack("{s:s}", "code", "queued"));
 }
 
+/* ---- the proctor's routes (cookie) ---- */
+
+/* Queues 429 too-many-tries with Retry-After: wait seconds. */
+static enum MHD_Result send_wait(struct MHD_Connection *conn, unsigned wait, const char *what)
+{
+    char secs[16], reason[WHY_SIZE];
+    snprintf(secs, sizeof secs, "%u", wait);
+    snprintf(reason, sizeof reason, "too many wrong %s: try again in %u s", what, wait);
+    snprintf(answered.code, sizeof answered.code, "%s", "too-many-tries");
+    return send_json_header(conn, MHD_HTTP_TOO_MANY_REQUESTS,
+                            json_pack("{s:s, s:s}", "error", "too-many-tries", "reason", reason),
+                            MHD_HTTP_HEADER_RETRY_AFTER, secs);
+}
+
+/* The sign-in cookie of the request, or NULL. */
+static const char *proctor_cookie(struct MHD_Connection *conn)
+{
+    return MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, PROTO_PROCTOR_COOKIE);
+}
+
+/* True when the request carries a live proctor's cookie (who filled);
+ * otherwise queues 401 not-signed-in into *rc. */
+static bool proctor_ok(http_server *h, struct MHD_Connection *conn, proctor_who *who,
+                       enum MHD_Result *rc)
+{
+    if (proctor_check(h->proctor, proctor_cookie(conn), clk_wall_ms(), who)) return true;
+    *rc = send_error(conn, MHD_HTTP_UNAUTHORIZED, "not-signed-in",
+                     "sign in with the session's proctor code: POST /v1/proctor/login");
+    return false;
+}
+
+/* POST /v1/proctor/login {"code", "session"?}: the proctor code of a
+ * session the core holds opens a cookie; wrong codes are throttled per
+ * address as the operator's token is. */
+static enum MHD_Result on_proctor_login(http_server *h, struct MHD_Connection *conn,
+                                        const char *arg, const req *r)
+{
+    (void)arg;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    unsigned wait = optries_wait(h->pt, sa, clk_mono_ms());
+    if (wait) return send_wait(conn, wait, "proctor codes");
+    json_t *o = json_loadb(r->body.p ? r->body.p : "", r->body.len, 0, NULL);
+    const char *code = json_string_value(json_object_get(o, "code")),
+               *session = json_string_value(json_object_get(o, "session"));
+    if (!code) {
+        json_decref(o);
+        return send_error(conn, MHD_HTTP_BAD_REQUEST, "malformed",
+                          "sign in with {\"code\": \"XXXX-XXXX-XXXX\"}");
+    }
+    char cookie[65] = "", why[WHY_SIZE] = "";
+    proctor_who who;
+    int64_t now = clk_wall_ms();
+    int ok = proctor_login(h->proctor, code, json_string_length(json_object_get(o, "code")),
+                           session, now, cookie, &who, why);
+    json_decref(o);
+    if (ok < 0) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    if (!ok) {
+        wait = optries_failed(h->pt, sa, clk_mono_ms());
+        if (wait) {
+            core_log(CORE_LOG_WARNING, "proctor code: tries from this address wait %u s after "
+                     "too many wrong ones", wait);
+            return send_wait(conn, wait, "proctor codes");
+        }
+        return send_error(conn, MHD_HTTP_UNAUTHORIZED, "wrong-code",
+                          "this proctor code opens no session of this core");
+    }
+    optries_passed(h->pt, sa);
+    char set[200];
+    snprintf(set, sizeof set, PROTO_PROCTOR_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; "
+             "Max-Age=%lld", cookie, PROCTOR_COOKIE_MS / 1000);
+    OPENSSL_cleanse(cookie, sizeof cookie);
+    enum MHD_Result rc = send_json_header(
+        conn, MHD_HTTP_OK,
+        json_pack("{s:s, s:s, s:I}", "session", who.session, "exam", who.exam, "expires",
+                  (json_int_t)who.expires_ms),
+        MHD_HTTP_HEADER_SET_COOKIE, set);
+    OPENSSL_cleanse(set, sizeof set);
+    return rc;
+}
+
+/* POST /v1/proctor/logout: the cookie is forgotten, and cleared in the browser. */
+static enum MHD_Result on_proctor_logout(http_server *h, struct MHD_Connection *conn,
+                                         const char *arg, const req *r)
+{
+    (void)arg, (void)r;
+    proctor_logout(h->proctor, proctor_cookie(conn));
+    return send_json_header(conn, MHD_HTTP_OK, json_pack("{s:s}", "code", "signed-out"),
+                            MHD_HTTP_HEADER_SET_COOKIE,
+                            PROTO_PROCTOR_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+}
+
+/* GET /v1/proctor/room: the seats of the proctor's session. */
+static enum MHD_Result on_proctor_room(http_server *h, struct MHD_Connection *conn,
+                                       const char *arg, const req *r)
+{
+    (void)arg, (void)r;
+    proctor_who who;
+    enum MHD_Result rc = MHD_NO;
+    if (!proctor_ok(h, conn, &who, &rc)) return rc;
+    char *json = proctor_room_json(h->proctor, &who, clk_wall_ms());
+    if (!json) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error",
+                                 "the room cannot be read now");
+    return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, json, strlen(json), "Cache-Control",
+                    "no-store");
+}
+
+/* What a stream's connection holds: the stream and the gate's slot, whose
+ * deadline each write moves on. */
+typedef struct stream_conn {
+    http_server *h;
+    gate_slot *slot;
+    proctor_stream *s;
+} stream_conn;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    stream_conn *sc = cls;
+    size_t n = proctor_stream_read(sc->s, buf, max);
+    if (!n) return MHD_CONTENT_READER_END_OF_STREAM;
+    gate_answered(sc->h->g, sc->slot);
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    stream_conn *sc = cls;
+    proctor_stream_end(sc->s);
+    free(sc);
+}
+
+/* GET /v1/proctor/stream: text/event-stream, "event: room" and the room's
+ * JSON on every change (at most 4 a second), a comment when quiet; ends when
+ * the core stops or the sign-in ends. */
+static enum MHD_Result on_proctor_stream(http_server *h, struct MHD_Connection *conn,
+                                         const char *arg, const req *r)
+{
+    (void)arg, (void)r;
+    proctor_who who;
+    enum MHD_Result rc = MHD_NO;
+    if (!proctor_ok(h, conn, &who, &rc)) return rc;
+    stream_conn *sc = calloc(1, sizeof *sc);
+    if (sc) sc->s = proctor_stream_begin(h->proctor, proctor_cookie(conn), &who);
+    if (!sc || !sc->s) {
+        free(sc);
+        return send_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too-many-streams",
+                          "%d live streams already: poll GET /v1/proctor/room",
+                          PROCTOR_STREAMS_MAX);
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    sc->h = h;
+    sc->slot = ci ? ci->socket_context : NULL;
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, sc, stream_free);
+    if (!resp) {
+        stream_free(sc);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    rc = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    answered.status = MHD_HTTP_OK;
+    return rc;
+}
+
+/* GET /v1/proctor/seat?kiosk=K: the events of one seat of the proctor's session. */
+static enum MHD_Result on_proctor_seat(http_server *h, struct MHD_Connection *conn,
+                                       const char *arg, const req *r)
+{
+    (void)arg, (void)r;
+    proctor_who who;
+    enum MHD_Result rc = MHD_NO;
+    if (!proctor_ok(h, conn, &who, &rc)) return rc;
+    int status = 500;
+    char *json = seats_log_json(h->room,
+                                MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "kiosk"),
+                                who.session, &status);
+    if (!json)
+        return status == 404   ? send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-seat",
+                                            "no such kiosk in the room: ?kiosk=<64 hex>")
+               : status == 403 ? send_error(conn, MHD_HTTP_FORBIDDEN, "other-session",
+                                            "that seat belongs to another session")
+                               : send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                            "server-error", "out of memory");
+    return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, json, strlen(json), "Cache-Control",
+                    "no-store");
+}
+
+/* POST /v1/proctor/action: a command for one seat or all seats of the session. */
+static enum MHD_Result on_proctor_action(http_server *h, struct MHD_Connection *conn,
+                                         const char *arg, const req *r)
+{
+    (void)arg;
+    proctor_who who;
+    enum MHD_Result rc = MHD_NO;
+    if (!proctor_ok(h, conn, &who, &rc)) return rc;
+    int status = 400;
+    char code[32] = "", why[WHY_SIZE] = "";
+    int n = proctor_action(h->proctor, &who, r->body.p, r->body.len, clk_wall_ms(), &status,
+                           code, why);
+    if (n < 0) return send_error(conn, (unsigned)status, code, "%s", why);
+    return send_json(conn, MHD_HTTP_ACCEPTED, json_pack("{s:s, s:i}", "code", "queued",
+                                                        "queued", n));
+}
+
+/* GET /v1/proctor/report: the sitting report (berita acara). */
+static enum MHD_Result on_proctor_report(http_server *h, struct MHD_Connection *conn,
+                                         const char *arg, const req *r)
+{
+    (void)arg, (void)r;
+    proctor_who who;
+    enum MHD_Result rc = MHD_NO;
+    if (!proctor_ok(h, conn, &who, &rc)) return rc;
+    return send_error(conn, MHD_HTTP_NOT_IMPLEMENTED, "not-implemented",
+                      "the sitting report comes with the room log");
+}
+
 /* Appends one history line (a form's JSON) to the sbuf at arg. */
 static int add_form(const char *form_json, void *arg)
 {
@@ -563,6 +788,13 @@ static const struct route {
     {"GET", PROTO_PATH_ROOM_BANK "/", "", true, false, on_room_bank},
     {"GET", PROTO_PATH_ROOM_SESSION "/", "", true, false, on_room_session},
     {"POST", PROTO_PATH_FORWARD, "", false, false, on_forward},
+    {"POST", PROTO_PATH_PROCTOR "/login", "", false, false, on_proctor_login},
+    {"POST", PROTO_PATH_PROCTOR "/logout", "", false, false, on_proctor_logout},
+    {"GET", PROTO_PATH_PROCTOR "/room", "", false, false, on_proctor_room},
+    {"GET", PROTO_PATH_PROCTOR "/stream", "", false, false, on_proctor_stream},
+    {"GET", PROTO_PATH_PROCTOR "/seat", "", false, false, on_proctor_seat},
+    {"POST", PROTO_PATH_PROCTOR "/action", "", false, false, on_proctor_action},
+    {"GET", PROTO_PATH_PROCTOR "/report", "", false, false, on_proctor_report},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -619,13 +851,7 @@ static bool operator_ok(http_server *h, struct MHD_Connection *conn, enum MHD_Re
         core_log(CORE_LOG_WARNING, "operator token: tries from this address wait %u s after "
                  "too many wrong ones", wait);
     }
-    char secs[16], reason[WHY_SIZE];
-    snprintf(secs, sizeof secs, "%u", wait);
-    snprintf(reason, sizeof reason, "too many wrong operator tokens: try again in %u s", wait);
-    snprintf(answered.code, sizeof answered.code, "%s", "too-many-tries");
-    *rc = send_json_header(conn, MHD_HTTP_TOO_MANY_REQUESTS,
-                           json_pack("{s:s, s:s}", "error", "too-many-tries", "reason", reason),
-                           MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    *rc = send_wait(conn, wait, "operator tokens");
     return false;
 }
 
@@ -767,6 +993,18 @@ static void config_defaults(http_config *c)
     if (!c->backlog) c->backlog = HTTP_BACKLOG;
 }
 
+/* Frees what http_start made of h, whatever got made (the daemon stopped). */
+static void server_free(http_server *h)
+{
+    gate_free(h->g);
+    optries_free(h->pt);
+    optries_free(h->t);
+    proctor_free(h->proctor);
+    seats_free(h->room);
+    enrol_guard_free(h->enrol);
+    free(h);
+}
+
 http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
 {
     http_server *h = calloc(1, sizeof *h);
@@ -777,30 +1015,21 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     h->c = c;
     if (cfg) h->cfg = *cfg;
     config_defaults(&h->cfg);
-    h->enrol = enrol_guard_new(c, NULL, why);
-    if (!h->enrol) {
-        free(h);
+    if (!(h->enrol = enrol_guard_new(c, NULL, why)) ||
+        !(h->room = seats_new(core_ctx_store(c), core_ctx_signer(c), why)) ||
+        !(h->proctor = proctor_new(c, h->room, why))) {
+        server_free(h);
         return NULL;
     }
-    if (!(h->room = seats_new(core_ctx_store(c), core_ctx_signer(c), why))) {
-        enrol_guard_free(h->enrol);
-        free(h);
-        return NULL;
-    }
-    if (!(h->t = optries_new())) {
-        seats_free(h->room);
-        enrol_guard_free(h->enrol);
+    if (!(h->t = optries_new()) || !(h->pt = optries_new())) {
         why_set(why, "out of memory");
-        free(h);
+        server_free(h);
         return NULL;
     }
     if (h->cfg.backlog > 65535) h->cfg.backlog = 65535;
     int fd = gate_listen(h->cfg.listen, (int)h->cfg.backlog, h->url, sizeof h->url, why);
     if (fd < 0) {
-        optries_free(h->t);
-        seats_free(h->room);
-        enrol_guard_free(h->enrol);
-        free(h);
+        server_free(h);
         return NULL;
     }
     /* a thread for each connection: an upload waits for the commit of its
@@ -829,11 +1058,7 @@ http_server *http_start(core_ctx *c, const http_config *cfg, char *why)
     if (!h->g || gate_run(h->g, why) != 0) {
         gate_stop(h->g);
         if (h->d) MHD_stop_daemon(h->d);
-        gate_free(h->g);
-        optries_free(h->t);
-        seats_free(h->room);
-        enrol_guard_free(h->enrol);
-        free(h);
+        server_free(h);
         return NULL;
     }
     return h;
@@ -843,12 +1068,9 @@ void http_stop(http_server *h)
 {
     if (!h) return;
     gate_stop(h->g);       /* no new connections; closes the listening socket */
+    seats_halt(h->room);   /* the proctors' live streams end */
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
-    gate_free(h->g);
-    optries_free(h->t);
-    seats_free(h->room);
-    enrol_guard_free(h->enrol);
-    free(h);
+    server_free(h);
 }
 
 const char *http_url(const http_server *h)

@@ -1,5 +1,5 @@
 /* ingest_int.h -- inside the core: the context with the banks and sessions it keeps open.
- * Only ingest.c and keep.c include this; handlers and tools use ingest.h. */
+ * Only ingest.c, keep.c and proctor.c include this; handlers and tools use ingest.h. */
 #ifndef KISI_INGEST_INT_H
 #define KISI_INGEST_INT_H
 
