@@ -13,6 +13,14 @@ R=$T/room
 ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
 same "bank add" "$rc" 0
 ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
+SID=$(awk '{ print $2 }' "$T/out")
+EXAM=$(sed 's/.*(exam \([^,]*\),.*/\1/' "$T/out")
+# a second session of the same exam, with a proctor code of its own
+"$BANK" session "$R/latsar.bank" --passphrase-file "$R/passphrase" --exam "$EXAM" \
+    --roster "$ASSETS/roster.csv" --out "$T/other.session" --proctor-code-out "$T/other-code" \
+    >"$T/other-token" 2>/dev/null || fail "a second session"
+ccore --db "$DB" session add "$T/other.session"; same "second session add" "$rc" 0
+SID2=$(awk '{ print $2 }' "$T/out")
 core_start "$DB" || fail "core start: $(cat "$T/core.err")"
 ok "core up at $URL"
 
@@ -80,7 +88,7 @@ state_post() {
         -H "Kisi-Signature: $sig" --data-binary "@$2" "$URL/v1/room/state")
 }
 state_json() {
-    printf '{"ack":0,"answered":0,"attempt":0,"delivery":"delivering","flagged":0,"incidents":0,"left_ms":0,"nip":"","outbox":0,"program":"e2e","screen":"identify","seat":"%s","seq":%s,"total":0,"version":2,"session":"","name":"","lease":"","jseq":0}' "$1" "$2"
+    printf '{"ack":%s,"answered":0,"attempt":0,"delivery":"delivering","flagged":0,"incidents":0,"left_ms":0,"nip":"","outbox":0,"program":"e2e","screen":"identify","seat":"%s","seq":%s,"total":0,"version":2,"session":"%s","name":"","lease":"","jseq":0}' "${4:-0}" "$1" "$2" "${3:-}"
 }
 openssl genpkey -algorithm ed25519 -out "$T/k2.key" 2>/dev/null || fail "second kiosk key"
 state_json B07 99999999999999 >"$T/forged.json"
@@ -100,6 +108,81 @@ state_post "$T/k2.key" "$T/s4.json"
 status_is "an older state sent after it" 409 replayed
 room_has "sorted(s['seat'] for s in j['seats']) == ['B07', 'B08']" || fail "room: $(cat "$T/body")"
 ok "the room lists both seats by label"
+state_json B08 6 >"$T/s6.json"
+sed 's/"version":2/"version":1/' "$T/s6.json" >"$T/v1.json"
+state_post "$T/k2.key" "$T/v1.json"
+status_is "a state of version 1 (the kiosk and the core move to version 2 together)" 400 unsupported-version
+sed 's/"screen":"identify"/"screen":"lobby"/' "$T/s6.json" >"$T/lobby.json"
+state_post "$T/k2.key" "$T/lobby.json"
+status_is "a state on a screen the kiosk has not" 400 malformed
+
+# ---- the proctor: sign-in with the session's proctor code, its room, actions, the stream ----
+# pcall METHOD PATH [BODYFILE] -- a request with the proctor's cookie jar
+pcall() {
+    code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X "$1" -b "$T/jar" -c "$T/jar" \
+        -H 'Content-Type: application/json' ${3:+--data-binary "@$3"} "$URL$2")
+}
+: >"$T/jar"
+printf '{"code":"AAAA-AAAA-AAAA"}' >"$T/wrong.json"
+pcall POST /v1/proctor/login "$T/wrong.json"
+status_is "a wrong proctor code" 401 wrong-code
+printf '{"code":"%s"}' "$(cat "$T/token")" >"$T/tok.json"
+pcall POST /v1/proctor/login "$T/tok.json"
+status_is "the participant token is no proctor code" 401 wrong-code
+pcall GET /v1/proctor/room
+status_is "the proctor's room before signing in" 401 not-signed-in
+printf '{"code":"%s"}' "$(cat "$R/proctor-code")" >"$T/code.json"
+pcall POST /v1/proctor/login "$T/code.json"
+status_is "the proctor signs in with the session's proctor code" 200
+same "the sign-in names the session" "$(bodyget 'j["session"]')" "$SID"
+grep -q 'kisi_proctor' "$T/jar" || fail "no cookie set"
+ok "the sign-in sets the cookie"
+state_json B08 7 "$SID" >"$T/s7.json"
+state_post "$T/k2.key" "$T/s7.json"
+status_is "seat B08 names the proctor's session" 200
+openssl genpkey -algorithm ed25519 -out "$T/k3.key" 2>/dev/null || fail "third kiosk key"
+enrol "$T/k3.key" lab-b09
+ccore --db "$DB" kiosk approve "$(pubhex "$T/k3.key" | cut -c1-16)"; same "a third kiosk approved" "$rc" 0
+state_json B09 1 "$SID2" >"$T/b09.json"
+state_post "$T/k3.key" "$T/b09.json"
+status_is "seat B09 of the other session" 200
+pcall GET /v1/proctor/room
+status_is "the proctor's room" 200
+same "the proctor sees the seats of the session only" "$(bodyget '[s["seat"] for s in j["seats"]]')" "['B08']"
+printf '{"kind":"pause","seat":"B09","reason":"check"}' >"$T/act-b09.json"
+pcall POST /v1/proctor/action "$T/act-b09.json"
+status_is "an action on a seat of another session" 403 other-session
+printf '{"kind":"extend","seat":"B08","minutes":10,"reason":"power cut"}' >"$T/act.json"
+pcall POST /v1/proctor/action "$T/act.json"
+status_is "the proctor extends seat B08 by 10 minutes" 202 queued
+state_json B08 8 "$SID" >"$T/s8.json"
+state_post "$T/k2.key" "$T/s8.json"
+status_is "seat B08's next state" 200
+same "the command rides on the answer, version 2, signed" \
+    "$(bodyget '[(c["version"], c["kind"], c["minutes"], c["text"], len(c["sig"])) for c in j["commands"]]')" \
+    "[(2, 'extend', 10, 'power cut', 128)]"
+CSEQ=$(bodyget 'j["commands"][0]["seq"]')
+state_json B08 9 "$SID" "$CSEQ" >"$T/s9.json"
+state_post "$T/k2.key" "$T/s9.json"
+same "acknowledged, it is gone" "$(bodyget 'j["commands"]')" "[]"
+K2=$(pubhex "$T/k2.key")
+pcall GET "/v1/proctor/seat?kiosk=$K2"
+status_is "seat B08's events" 200
+same "the events say who did what" \
+    "$(bodyget '[(e["kind"], e["actor"]) for e in j["events"]][-2:]')" "[('command', 'proctor'), ('ack', 'kiosk')]"
+pcall GET "/v1/proctor/seat?kiosk=$(pubhex "$T/k3.key")"
+status_is "the events of another session's seat" 403 other-session
+code=$(curl -s -N --max-time 3 -o "$T/stream" -w '%{http_code}' -b "$T/jar" "$URL/v1/proctor/stream")
+grep -q '^event: room$' "$T/stream" && grep -q '^data: {.*"seat":"B08"' "$T/stream" ||
+    fail "the stream: $(head -c 300 "$T/stream")"
+ok "the live stream sends the room at once"
+code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' \
+    -H "Cookie: kisi_proctor=$(printf 'a%.0s' $(seq 64))" "$URL/v1/proctor/room")
+status_is "a forged cookie" 401 not-signed-in
+pcall POST /v1/proctor/logout
+status_is "the proctor signs out" 200
+pcall GET /v1/proctor/room
+status_is "the room after signing out" 401 not-signed-in
 
 sit_stop
 core_stop
