@@ -20,7 +20,7 @@
 #include "bank.h"
 #include "checkin.h"
 #include "clk.h"
-#include "corekey.h"
+#include "corefx.h"
 #include "fixture.h"
 #include "http.h"
 #include "ingest.h"
@@ -48,14 +48,7 @@ typedef struct fx {
 
 static bank_signer *kiosk_at(fx *x, const char *name)
 {
-    char why[WHY_SIZE] = "";
-    bank_err e = BANK_OK;
-    bank_signer *k = bank_signer_open(fx_path(x->dir, name), &e, why);
-    if (!k) fail_msg("key %s: %s", name, why);
-    if (core_kiosk_enrol(x->c, bank_signer_pub(k), name, 1, why) ||
-        store_kiosk_set(x->st, bank_signer_pub(k), "approved", why))
-        fail_msg("kiosk %s: %s", name, why);
-    return k;
+    return corefx_kiosk(x->c, x->st, x->dir, name);
 }
 
 /* Session file `name` of 3 added to the core: its id, token and proctor code. */
@@ -71,7 +64,7 @@ static void add_session(fx *x, const char *name, char id[33], char *token, char 
 static int setup(void **state)
 {
     fx *x = calloc(1, sizeof *x);
-    char why[WHY_SIZE] = "", url[4200], bank_path[4200], pass[4200], pub[4200];
+    char why[WHY_SIZE] = "", bank_path[4200], pass[4200], pub[4200];
     x->dir = fx_tmpdir();
     x->b = fx_bank(x->dir, 2, 6);
     fx_exam(x->b, EXAM);
@@ -82,11 +75,7 @@ static int setup(void **state)
     assert_non_null(f);
     fputs(FX_PASS, f);
     assert_int_equal(fclose(f), 0);
-    snprintf(url, sizeof url, "sqlite:%s", fx_path(x->dir, "core.db"));
-    x->st = store_open(url, why);
-    if (!x->st) fail_msg("store_open: %s", why);
-    x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
-    if (!x->c) fail_msg("core_ctx_new: %s", why);
+    x->c = corefx_core(x->dir, &x->st);
     snprintf(bank_path, sizeof bank_path, "%s", fx_path(x->dir, "bank.bank"));
     snprintf(pass, sizeof pass, "%s", fx_path(x->dir, "pass"));
     snprintf(pub, sizeof pub, "%s", fx_path(x->dir, "authority.pub"));
@@ -236,27 +225,6 @@ static char *first_command(const char *answer)
     return t;
 }
 
-/* True when command c (JSON) is signed by the core key pub over the version 2 text. */
-static bool signed_v2(const char *c, const char *pub)
-{
-    json_t *o = json_loads(c, 0, NULL);
-    char msg[1024];
-    int n = snprintf(msg, sizeof msg, PROTO_COMMAND_TEXT,
-                     (int)json_integer_value(json_object_get(o, "version")),
-                     json_string_value(json_object_get(o, "kiosk")),
-                     (long long)json_integer_value(json_object_get(o, "seq")),
-                     json_string_value(json_object_get(o, "kind")),
-                     (long long)json_integer_value(json_object_get(o, "time")),
-                     json_string_value(json_object_get(o, "nip")),
-                     (int)json_integer_value(json_object_get(o, "minutes")),
-                     json_string_value(json_object_get(o, "seat")),
-                     json_string_value(json_object_get(o, "text")));
-    bool ok = json_integer_value(json_object_get(o, "version")) == 2 &&
-              corekey_verify(pub, msg, (size_t)n, json_string_value(json_object_get(o, "sig")));
-    json_decref(o);
-    return ok;
-}
-
 static void test_actions_queue_signed_version_2_commands(void **state)
 {
     fx *x = *state;
@@ -305,10 +273,8 @@ static void test_actions_queue_signed_version_2_commands(void **state)
     assert_string_equal(json_string_value(json_object_get(m, "kind")), "move-out");
     assert_string_equal(json_string_value(json_object_get(m, "seat")), "A07");
     for (size_t i = 0; i < 2; i++) {
-        char *one = json_dumps(json_array_get(cmds, i), JSON_COMPACT);
-        assert_true(signed_v2(one, core));
-        assert_false(signed_v2(one, me));     /* not by another key */
-        free(one);
+        assert_true(corefx_cmd_signed(json_array_get(cmds, i), core));
+        assert_false(corefx_cmd_signed(json_array_get(cmds, i), me));   /* not by another key */
     }
     json_decref(a);
     free(answer);
@@ -382,107 +348,21 @@ static void test_seats_needing_attention_come_first(void **state)
 
 /* ---- over HTTP ---- */
 
-static http_server *serve(core_ctx *c)
-{
-    char why[WHY_SIZE] = "";
-    http_server *h = NULL;
-    int base = 20000 + (int)(getpid() % 20000);
-    for (int port = base; !h && port < base + 200; port++) {
-        char listen[32];
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen};
-        h = http_start(c, &cfg, why);
-    }
-    if (!h) fail_msg("http_start: %s", why);
-    return h;
-}
-
-typedef struct reply {
-    size_t len;
-    char data[1 << 16];
-    char cookie[65];           /* from a Set-Cookie */
-    pthread_mutex_t *mu;       /* when set, held while data grows (a stream) */
-} reply;
-
-static size_t on_reply(char *d, size_t size, size_t n, void *arg)
-{
-    reply *r = arg;
-    size_t k = size * n;
-    if (r->mu) pthread_mutex_lock(r->mu);
-    size_t left = sizeof r->data - 1 - r->len;
-    memcpy(r->data + r->len, d, k < left ? k : left);
-    r->len += k < left ? k : left;
-    r->data[r->len] = 0;
-    if (r->mu) pthread_mutex_unlock(r->mu);
-    return k;
-}
-
-static size_t on_header(char *d, size_t size, size_t n, void *arg)
-{
-    reply *r = arg;
-    size_t k = size * n;
-    const char *name = "Set-Cookie: " PROTO_PROCTOR_COOKIE "=";
-    if (k > strlen(name) + 64 && strncasecmp(d, name, strlen(name)) == 0)
-        snprintf(r->cookie, sizeof r->cookie, "%.64s", d + strlen(name));
-    return k;
-}
-
 /* A request with the cookie (may be NULL) and body (NULL: GET); the status. */
 static long call(const char *base, const char *path, const char *cookie, const char *body,
-                 reply *r)
+                 corefx_reply *r)
 {
-    char url[256], hc[128];
-    snprintf(url, sizeof url, "%s%s", base, path);
+    char hc[128];
     snprintf(hc, sizeof hc, "Cookie: " PROTO_PROCTOR_COOKIE "=%s", cookie ? cookie : "");
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = cookie ? curl_slist_append(NULL, hc) : NULL;
-    r->len = 0;
-    r->data[0] = 0;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_reply);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
-    if (body) curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return status;
-}
-
-/* POST /v1/room/state of text signed by k; the status. */
-static long post_state(const char *base, const bank_signer *k, const char *text)
-{
-    char url[256], hk[100], hs[200], sig[129];
-    static reply r;
-    assert_int_equal(bank_signer_sign(k, text, strlen(text), sig), BANK_OK);
-    snprintf(url, sizeof url, "%s%s", base, PROTO_PATH_ROOM_STATE);
-    snprintf(hk, sizeof hk, PROTO_HEADER_KIOSK ": %s", bank_signer_pub(k));
-    snprintf(hs, sizeof hs, PROTO_HEADER_SIGNATURE ": %s", sig);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = curl_slist_append(curl_slist_append(NULL, hk), hs);
-    r.len = 0;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, text);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_reply);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return status;
+    return corefx_call(base, path, cookie ? curl_slist_append(NULL, hc) : NULL, body, r);
 }
 
 static void test_signed_in_by_cookie_and_wrong_codes_throttled(void **state)
 {
     fx *x = *state;
-    http_server *h = serve(x->c);
+    http_server *h = corefx_serve(x->c, NULL);
     const char *u = http_url(h);
-    static reply r;
+    static corefx_reply r;
     char body[128], forged[65];
     long none = call(u, "/v1/proctor/room", NULL, NULL, &r);
     memset(forged, 'a', 64);
@@ -520,7 +400,7 @@ typedef struct listener {
     const char *url;
     char cookie[65];
     pthread_mutex_t mu;
-    reply r;
+    corefx_reply r;
     long status;
 } listener;
 
@@ -540,8 +420,7 @@ static bool stream_says(listener *l, const char *what)
         bool said = strstr(l->r.data, what) != NULL;
         pthread_mutex_unlock(&l->mu);
         if (said) return true;
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
+        corefx_sleep_ms(20);
     }
     return false;
 }
@@ -549,9 +428,9 @@ static bool stream_says(listener *l, const char *what)
 static void test_the_stream_tells_a_state_change_and_ends_with_the_core(void **state)
 {
     fx *x = *state;
-    http_server *h = serve(x->c);
+    http_server *h = corefx_serve(x->c, NULL);
     static listener l;
-    static reply r;
+    static corefx_reply r;
     char body[128];
     memset(&l, 0, sizeof l);
     pthread_mutex_init(&l.mu, NULL);
@@ -562,11 +441,11 @@ static void test_the_stream_tells_a_state_change_and_ends_with_the_core(void **s
     long long seq = clk_wall_ms();
     char *t1 = state_text(seq, "A01", x->s, "exam", 0),
          *t2 = state_text(seq + 1, "A01", x->s, "paused", 0);
-    long first = post_state(l.url, x->ka, t1);
+    long first = corefx_post_state(l.url, x->ka, t1, &r);
     pthread_t th;
     bool started = in == 200 && pthread_create(&th, NULL, listen_stream, &l) == 0;
     bool told = started && stream_says(&l, "\"screen\":\"exam\"");
-    long second = told ? post_state(l.url, x->ka, t2) : 0;
+    long second = told ? corefx_post_state(l.url, x->ka, t2, &r) : 0;
     bool changed = told && stream_says(&l, "\"screen\":\"paused\"");
     http_stop(h);   /* ends the stream: the join below returns */
     if (started) pthread_join(th, NULL);

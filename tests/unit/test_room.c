@@ -17,6 +17,7 @@
 
 #include "bank.h"
 #include "checkin.h"
+#include "corefx.h"
 #include "fixture.h"
 #include "http.h"
 #include "ingest.h"
@@ -35,32 +36,16 @@ typedef struct fx {
     bank_signer *k, *other;   /* the kiosk's key; a key never enrolled */
 } fx;
 
-static bank_signer *key_at(const char *dir, const char *name)
-{
-    char why[WHY_SIZE] = "";
-    bank_err e = BANK_OK;
-    bank_signer *k = bank_signer_open(fx_path(dir, name), &e, why);
-    if (!k) fail_msg("key %s: %s", name, why);
-    return k;
-}
-
 static int setup(void **state)
 {
     fx *x = calloc(1, sizeof *x);
-    char why[WHY_SIZE] = "", url[4200];
+    char why[WHY_SIZE] = "";
     x->dir = fx_tmpdir();
-    snprintf(url, sizeof url, "sqlite:%s", fx_path(x->dir, "core.db"));
-    x->st = store_open(url, why);
-    if (!x->st) fail_msg("store_open: %s", why);
-    x->c = core_ctx_new(x->st, fx_path(x->dir, "core.key"), why);
-    if (!x->c) fail_msg("core_ctx_new: %s", why);
+    x->c = corefx_core(x->dir, &x->st);
     x->r = seats_new(x->st, core_ctx_signer(x->c), why);
     if (!x->r) fail_msg("seats_new: %s", why);
-    x->k = key_at(x->dir, "kiosk");
-    x->other = key_at(x->dir, "other");
-    if (core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why) ||
-        store_kiosk_set(x->st, bank_signer_pub(x->k), "approved", why))
-        fail_msg("kiosk: %s", why);
+    x->k = corefx_kiosk(x->c, x->st, x->dir, "kiosk");
+    x->other = corefx_kiosk(NULL, NULL, x->dir, "other");
     *state = x;
     return 0;
 }
@@ -335,61 +320,11 @@ static void test_kiosk_refuses_forged_replayed_and_misdirected_commands(void **s
 
 /* ---- a real core over HTTP ---- */
 
-static http_server *serve(core_ctx *c)
+static long operator_call(const char *base, const char *path, const char *body,
+                          corefx_reply *r)
 {
-    char why[WHY_SIZE] = "";
-    http_server *h = NULL;
-    int base = 20000 + (int)(getpid() % 20000);
-    for (int port = base; !h && port < base + 200; port++) {
-        char listen[32];
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen, .operator_token = TOKEN};
-        h = http_start(c, &cfg, why);
-    }
-    if (!h) fail_msg("http_start: %s", why);
-    return h;
-}
-
-typedef struct reply {
-    size_t len;
-    char data[1 << 16];
-} reply;
-
-static size_t on_reply(char *d, size_t size, size_t n, void *arg)
-{
-    reply *r = arg;
-    size_t k = size * n, left = sizeof r->data - 1 - r->len;
-    memcpy(r->data + r->len, d, k < left ? k : left);
-    r->len += k < left ? k : left;
-    r->data[r->len] = 0;
-    return k;
-}
-
-/* An operator request to the core (body NULL: GET); the status. */
-static long operator_call(const char *base, const char *path, const char *body, reply *r)
-{
-    char url[256];
-    snprintf(url, sizeof url, "%s%s", base, path);
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = curl_slist_append(NULL, "Authorization: Bearer " TOKEN);
-    r->len = 0;
-    r->data[0] = 0;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_reply);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-    if (body) curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return status;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
+    return corefx_call(base, path, curl_slist_append(NULL, "Authorization: Bearer " TOKEN), body,
+                       r);
 }
 
 /* Writes the public key of core context c to dir/name; returns the path. */
@@ -413,7 +348,7 @@ static bool wait_taken(checkin *k, long long n)
         checkin_counts(k, &taken, &http);
         if (start < 0) start = taken;
         if (taken >= start + n) return true;
-        sleep_ms(20);
+        corefx_sleep_ms(20);
     }
     print_error("the core took %lld states (HTTP %d)\n", taken - start, http);
     return false;
@@ -423,7 +358,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
 {
     fx *x = *state;
     char why[WHY_SIZE] = "", key[4200];
-    http_server *h = serve(x->c);
+    http_server *h = corefx_serve(x->c, TOKEN);
     snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));
     checkin *k = checkin_start(http_url(h), x->dir, x->k, "B07", "test", key, 50, NULL, why);
     if (!k) fail_msg("checkin_start: %s", why);
@@ -431,7 +366,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
                                        .attempt = 1, .answered = 2, .total = 10,
                                        .delivery = "delivering"});
     bool went = wait_taken(k, 1);
-    static reply r;
+    static corefx_reply r;
     long got = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
     char *listed = strdup(r.data);
     long queued = operator_call(http_url(h), PROTO_PATH_ROOM_MESSAGE,
@@ -440,7 +375,7 @@ static void test_state_reaches_the_room_and_a_message_reaches_the_kiosk(void **s
     int took = 0;
     for (int waited = 0; took == 0 && waited < WAIT_MS; waited += 20) {
         took = checkin_take(k, &c, why);
-        if (!took) sleep_ms(20);
+        if (!took) corefx_sleep_ms(20);
     }
     went = wait_taken(k, 2) && went;   /* the acknowledgement went out */
     long after = operator_call(http_url(h), PROTO_PATH_ROOM, NULL, &r);
@@ -471,27 +406,12 @@ static void test_a_kiosk_whose_clock_went_back_goes_on_above_the_last_state(void
 {
     fx *x = *state;
     char why[WHY_SIZE] = "", key[4200];
-    http_server *h = serve(x->c);
+    http_server *h = corefx_serve(x->c, TOKEN);
     snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));
     /* a state numbered far ahead of this kiosk's clock reached the core first */
-    char *ahead = state_text(4000000000000LL, "B09", 0), sig[129], hk[100], hs[200], url[256];
-    assert_int_equal(bank_signer_sign(x->k, ahead, strlen(ahead), sig), BANK_OK);
-    snprintf(hk, sizeof hk, PROTO_HEADER_KIOSK ": %s", bank_signer_pub(x->k));
-    snprintf(hs, sizeof hs, PROTO_HEADER_SIGNATURE ": %s", sig);
-    snprintf(url, sizeof url, "%s%s", http_url(h), PROTO_PATH_ROOM_STATE);
-    CURL *cu = curl_easy_init();
-    struct curl_slist *hd = curl_slist_append(curl_slist_append(NULL, hk), hs);
-    static reply r;
-    r.len = 0;
-    curl_easy_setopt(cu, CURLOPT_URL, url);
-    curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(cu, CURLOPT_POSTFIELDS, ahead);
-    curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_reply);
-    curl_easy_setopt(cu, CURLOPT_WRITEDATA, &r);
-    long first = 0;
-    if (curl_easy_perform(cu) == CURLE_OK) curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &first);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(cu);
+    char *ahead = state_text(4000000000000LL, "B09", 0);
+    static corefx_reply r;
+    long first = corefx_post_state(http_url(h), x->k, ahead, &r);
     free(ahead);
     checkin *k = checkin_start(http_url(h), x->dir, x->k, "B09", "test", key, 50, NULL, why);
     bool went = k && wait_taken(k, 1);   /* false while every state stays refused */
@@ -522,13 +442,13 @@ static void test_kiosk_obeys_no_command_of_another_core(void **state)
     int took = 0;
     bool went = false;
     if (fake) {
-        h = serve(fake);
+        h = corefx_serve(fake, TOKEN);
         snprintf(key, sizeof key, "%s", pin(x->dir, "core.pub", x->c));  /* the real one */
         k = checkin_start(http_url(h), x->dir, x->k, "B08", "test", key, 50, NULL, why);
     }
     if (k) {
         went = wait_taken(k, 1);
-        static reply r;
+        static corefx_reply r;
         operator_call(http_url(h), PROTO_PATH_ROOM_MESSAGE,
                       "{\"seat\":\"B08\",\"text\":\"forged\"}", &r);
         went = wait_taken(k, 3) && went;   /* the command came at least twice */
