@@ -1,5 +1,4 @@
 /* seats.c -- each kiosk's last signed state in memory, and the signed commands waiting for it. */
-#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,12 +13,8 @@
 #include "hex.h"
 #include "proto.h"
 #include "sbuf.h"
-#include "seats.h"
+#include "seats_int.h"
 #include "text.h"
-
-#define LABEL_MAX 32  /* bytes of a seat label, a screen, a program version, a session id */
-#define NAME_MAX_ 64  /* bytes of a participant's name */
-#define LEASE_MAX 16  /* bytes of a lease state */
 
 /* The screens a kiosk may be on (state "screen"; "" before its first). */
 static const char *const screens[] = {
@@ -28,47 +23,6 @@ static const char *const screens[] = {
     "authorise", "released", "moved", "ended"};
 /* The states of a seat's lease (state "lease"). */
 static const char *const leases[] = {"", "held", "offline", "refused"};
-
-/* One event of a seat kept in memory (seats_log_json). */
-typedef struct seat_event {
-    int64_t core_ms;
-    long long kiosk_ms;       /* the state's seq (the kiosk's clock), 0 for a command */
-    char kind[16];            /* "state", "command", "ack" */
-    char detail[80];
-    char actor[12];           /* "kiosk", "proctor", "operator" */
-} seat_event;
-
-typedef struct seat {
-    char kiosk[65];
-    char label[LABEL_MAX + 1];
-    long long seq;            /* the last state's sequence number taken */
-    int64_t seen_ms;          /* when it was taken (core clock) */
-    int64_t approved_until;   /* approval read from the store, trusted until then */
-    char *state;              /* the last state's body, as signed */
-    char session[LABEL_MAX + 1], nip[LABEL_MAX + 1], screen[LABEL_MAX + 1];
-    char lease[LEASE_MAX + 1];
-    int incidents, outbox;    /* of the last state */
-    long long cmd_seq;        /* the last command number given to this kiosk */
-    int nq;
-    long long qseq[SEATS_QUEUE_MAX];
-    char qkind[SEATS_QUEUE_MAX][12];
-    char *queue[SEATS_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
-    seat_event *log;          /* SEATS_LOG_MAX of them once the first happens, a ring */
-    unsigned nlog;            /* events ever logged */
-} seat;
-
-struct seats {
-    pthread_mutex_t mu;
-    store *st;                /* borrowed */
-    const core_signer *signer; /* borrowed */
-    seat **seats;             /* in order of first state */
-    size_t n, cap;
-    size_t *index;            /* open addressing over seats: slot holds i + 1, 0 empty */
-    size_t slots;             /* a power of two, at least twice n */
-    pthread_cond_t changed;   /* broadcast when gen moves or the room halts */
-    uint64_t gen;             /* counts the changes */
-    bool halted;
-};
 
 seats *seats_new(store *st, const core_signer *signer, char *why)
 {
@@ -116,8 +70,7 @@ static size_t key_hash(const char *kiosk)
     return h;
 }
 
-/* The seat of kiosk, or NULL. Under r->mu. */
-static seat *seat_find(seats *r, const char *kiosk)
+seat *seats_find(seats *r, const char *kiosk)
 {
     if (!r->slots) return NULL;
     for (size_t i = key_hash(kiosk) & (r->slots - 1);; i = (i + 1) & (r->slots - 1)) {
@@ -138,7 +91,7 @@ static void index_put(seats *r, size_t i)
 /* The seat of kiosk, made when missing. NULL when out of memory. Under r->mu. */
 static seat *seat_get(seats *r, const char *kiosk)
 {
-    seat *s = seat_find(r, kiosk);
+    seat *s = seats_find(r, kiosk);
     if (s) return s;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
@@ -256,7 +209,7 @@ static int state_check(json_t *o, seats_answer *a)
 static int approved(seats *r, const char *kiosk, int64_t now_ms, seats_answer *a)
 {
     pthread_mutex_lock(&r->mu);
-    seat *s = seat_find(r, kiosk);
+    seat *s = seats_find(r, kiosk);
     bool fresh = s && s->approved_until > now_ms;
     pthread_mutex_unlock(&r->mu);
     if (fresh) return 0;
@@ -278,30 +231,13 @@ static int approved(seats *r, const char *kiosk, int64_t now_ms, seats_answer *a
     return 1;
 }
 
-/* Keeps one event of seat s, the oldest going when SEATS_LOG_MAX are kept.
- * Under r->mu; an event is lost when out of memory. */
-static void seat_log(seat *s, int64_t core_ms, long long kiosk_ms, const char *kind,
-                     const char *actor, const char *fmt, ...)
-{
-    if (!s->log && !(s->log = calloc(SEATS_LOG_MAX, sizeof *s->log))) return;
-    seat_event *e = &s->log[s->nlog++ % SEATS_LOG_MAX];
-    e->core_ms = core_ms;
-    e->kiosk_ms = kiosk_ms;
-    snprintf(e->kind, sizeof e->kind, "%s", kind);
-    snprintf(e->actor, sizeof e->actor, "%s", actor);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
-    va_end(ap);
-}
-
 /* Drops the commands numbered up to ack. Under r->mu. */
 static void queue_ack(seat *s, long long ack, int64_t now_ms, long long kiosk_ms)
 {
     int k = 0;
     for (int q = 0; q < s->nq; q++) {
         if (s->qseq[q] <= ack) {
-            seat_log(s, now_ms, kiosk_ms, "ack", "kiosk", "%s %lld", s->qkind[q], s->qseq[q]);
+            seats_event(s, now_ms, kiosk_ms, "ack", "kiosk", "%s %lld", s->qkind[q], s->qseq[q]);
             free(s->queue[q]);
             continue;
         }
@@ -348,13 +284,6 @@ static void fields_read(json_t *o, state_fields *f)
     f->outbox = out > 1000000 ? 1000000 : (int)out;
 }
 
-/* Moves r->gen on and wakes the waiters. Under r->mu. */
-static void changed(seats *r)
-{
-    r->gen++;
-    pthread_cond_broadcast(&r->changed);
-}
-
 void seats_state(seats *r, const char *body, size_t len, const char *kiosk, const char *sig,
                 int64_t now_ms, seats_answer *a)
 {
@@ -397,7 +326,7 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
                           f.seq, last);
     }
     if (strcmp(s->screen, f.screen) != 0 || strcmp(s->nip, f.nip) != 0)
-        seat_log(s, now_ms, f.seq, "state", "kiosk", "screen=%s nip=%s", f.screen, f.nip);
+        seats_event(s, now_ms, f.seq, "state", "kiosk", "screen=%s nip=%s", f.screen, f.nip);
     s->seq = f.seq;
     s->seen_ms = now_ms;
     free(s->state);
@@ -410,7 +339,7 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
     s->incidents = f.incidents;
     s->outbox = f.outbox;
     queue_ack(s, f.ack, now_ms, f.seq);
-    changed(r);
+    seats_changed(r);
     a->json = answer_json(s);
     pthread_mutex_unlock(&r->mu);
     if (!a->json) return answer_set(a, 500, "server-error", "out of memory");
@@ -421,7 +350,7 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
  * seen, of `session` before any other), or NULL. Under r->mu. */
 static seat *seat_named(seats *r, const char *who, const char *session)
 {
-    if (hex_valid(who, 64)) return seat_find(r, who);
+    if (hex_valid(who, 64)) return seats_find(r, who);
     seat *best = NULL;
     for (size_t i = 0; i < r->n; i++) {
         seat *s = r->seats[i];
@@ -455,7 +384,7 @@ static int queue_on(seats *r, seat *s, const seats_cmd *c, int64_t now_ms, int *
     s->qseq[s->nq] = seq;
     snprintf(s->qkind[s->nq], sizeof s->qkind[s->nq], "%s", c->kind);
     s->queue[s->nq++] = cmd;
-    seat_log(s, now_ms, 0, "command", c->actor ? c->actor : "operator", "%s%s%.60s", c->kind,
+    seats_event(s, now_ms, 0, "command", c->actor ? c->actor : "operator", "%s%s%.60s", c->kind,
              c->text && *c->text ? ": " : "", c->text ? c->text : "");
     return 0;
 }
@@ -490,7 +419,7 @@ int seats_command(seats *r, const char *who, const seats_cmd *c, int64_t now_ms,
             queued = 1;
         }
     }
-    if (queued) changed(r);
+    if (queued) seats_changed(r);
     pthread_mutex_unlock(&r->mu);
     return rc ? rc : queued;
 }
@@ -502,106 +431,3 @@ int seats_message(seats *r, const char *who, const char *text, int64_t now_ms, i
     return seats_command(r, who, &c, now_ms, status, why) < 0 ? -1 : 0;
 }
 
-static int by_label(const void *x, const void *y)
-{
-    const seat *a = *(seat *const *)x, *b = *(seat *const *)y;
-    int c = strcmp(a->label, b->label);
-    return c ? c : strcmp(a->kiosk, b->kiosk);
-}
-
-char *seats_json(seats *r, int64_t now_ms)
-{
-    json_t *list = json_array();
-    pthread_mutex_lock(&r->mu);
-    seat **v = r->n ? malloc(r->n * sizeof *v) : NULL;
-    size_t n = v ? r->n : 0;
-    if (v) memcpy(v, r->seats, n * sizeof *v);
-    if (n) qsort(v, n, sizeof *v, by_label);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            list, json_pack("{s:s, s:s, s:I, s:o, s:i}", "kiosk", v[i]->kiosk, "seat",
-                             v[i]->label, "seen", (json_int_t)v[i]->seen_ms, "state",
-                             json_loads(v[i]->state, 0, NULL), "queued", v[i]->nq));
-    pthread_mutex_unlock(&r->mu);
-    free(v);
-    json_t *o = json_pack("{s:I, s:o}", "now", (json_int_t)now_ms, "seats", list);
-    char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    return out;
-}
-
-int seats_each(seats *r, const char *session, int (*fn)(const seats_view *v, void *arg),
-               void *arg)
-{
-    int rc = 0;
-    pthread_mutex_lock(&r->mu);
-    for (size_t i = 0; !rc && i < r->n; i++) {
-        const seat *s = r->seats[i];
-        if (session && strcmp(s->session, session) != 0) continue;
-        seats_view v = {s->kiosk, s->label,     s->session,   s->nip,    s->screen, s->lease,
-                        s->state, s->seen_ms,  s->incidents, s->outbox, s->nq};
-        rc = fn(&v, arg);
-    }
-    pthread_mutex_unlock(&r->mu);
-    return rc;
-}
-
-char *seats_log_json(seats *r, const char *kiosk, const char *session, int *status)
-{
-    json_t *list = json_array(), *o = NULL;
-    pthread_mutex_lock(&r->mu);
-    seat *s = kiosk && hex_valid(kiosk, 64) ? seat_find(r, kiosk) : NULL;
-    *status = !s ? 404 : session && strcmp(s->session, session) != 0 ? 403 : 200;
-    if (*status == 200) {
-        unsigned first = s->nlog > SEATS_LOG_MAX ? s->nlog - SEATS_LOG_MAX : 0;
-        for (unsigned i = first; i < s->nlog; i++) {
-            const seat_event *e = &s->log[i % SEATS_LOG_MAX];
-            json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s, s:s}", "core_ms",
-                                                  (json_int_t)e->core_ms, "kiosk_ms",
-                                                  (json_int_t)e->kiosk_ms, "kind", e->kind,
-                                                  "detail", e->detail, "actor", e->actor));
-        }
-        o = json_pack("{s:s, s:s, s:O}", "kiosk", s->kiosk, "seat", s->label, "events", list);
-    }
-    pthread_mutex_unlock(&r->mu);
-    json_decref(list);
-    char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    if (!out && *status == 200) *status = 500;
-    return out;
-}
-
-void seats_touch(seats *r)
-{
-    pthread_mutex_lock(&r->mu);
-    changed(r);
-    pthread_mutex_unlock(&r->mu);
-}
-
-int seats_wait(seats *r, uint64_t *gen, int64_t wait_ms)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)(wait_ms / 1000);
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&r->mu);
-    int e = 0;
-    while (!r->halted && r->gen == *gen && e != ETIMEDOUT)
-        e = pthread_cond_timedwait(&r->changed, &r->mu, &until);
-    int rc = r->halted ? -1 : r->gen != *gen;
-    *gen = r->gen;
-    pthread_mutex_unlock(&r->mu);
-    return rc;
-}
-
-void seats_halt(seats *r)
-{
-    pthread_mutex_lock(&r->mu);
-    r->halted = true;
-    pthread_cond_broadcast(&r->changed);
-    pthread_mutex_unlock(&r->mu);
-}

@@ -1,0 +1,66 @@
+/* seats_int.h -- inside the room: a seat and the room's table, shared by seats.c (states and
+ * commands) and seats_view.c (views, a seat's events, waiting for changes). Only core/seats*.c
+ * include this. */
+#ifndef KISI_SEATS_INT_H
+#define KISI_SEATS_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "seats.h"
+
+#define LABEL_MAX 32  /* bytes of a seat label, a screen, a program version, a session id */
+#define NAME_MAX_ 64  /* bytes of a participant's name */
+#define LEASE_MAX 16  /* bytes of a lease state */
+
+/* One event of a seat kept in memory (seats_log_json). */
+typedef struct seat_event {
+    int64_t core_ms;
+    long long kiosk_ms;       /* the state's seq (the kiosk's clock), 0 for a command */
+    char kind[16];            /* "state", "command", "ack" */
+    char detail[80];
+    char actor[12];           /* "kiosk", "proctor", "operator" */
+} seat_event;
+
+typedef struct seat {
+    char kiosk[65];
+    char label[LABEL_MAX + 1];
+    long long seq;            /* the last state's sequence number taken */
+    int64_t seen_ms;          /* when it was taken (core clock) */
+    int64_t approved_until;   /* approval read from the store, trusted until then */
+    char *state;              /* the last state's body, as signed */
+    char session[LABEL_MAX + 1], nip[LABEL_MAX + 1], screen[LABEL_MAX + 1];
+    char lease[LEASE_MAX + 1];
+    int incidents, outbox;    /* of the last state */
+    long long cmd_seq;        /* the last command number given to this kiosk */
+    int nq;
+    long long qseq[SEATS_QUEUE_MAX];
+    char qkind[SEATS_QUEUE_MAX][12];
+    char *queue[SEATS_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
+    seat_event *log;          /* SEATS_LOG_MAX of them once the first happens, a ring */
+    unsigned nlog;            /* events ever logged */
+} seat;
+
+struct seats {
+    pthread_mutex_t mu;
+    store *st;                /* borrowed */
+    const core_signer *signer; /* borrowed */
+    seat **seats;             /* in order of first state */
+    size_t n, cap;
+    size_t *index;            /* open addressing over seats: slot holds i + 1, 0 empty */
+    size_t slots;             /* a power of two, at least twice n */
+    pthread_cond_t changed;   /* broadcast when gen moves or the room halts */
+    uint64_t gen;             /* counts the changes */
+    bool halted;
+};
+
+/* The seat of kiosk, or NULL. Under r->mu. */
+seat *seats_find(seats *r, const char *kiosk);
+/* Keeps one event of seat s (printf fmt for its detail), the oldest going
+ * when SEATS_LOG_MAX are kept; lost when out of memory. Under r->mu. */
+void seats_event(seat *s, int64_t core_ms, long long kiosk_ms, const char *kind,
+                 const char *actor, const char *fmt, ...);
+/* Moves r->gen on and wakes the seats_wait callers. Under r->mu. */
+void seats_changed(seats *r);
+
+#endif
