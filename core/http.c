@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <netdb.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -551,8 +552,21 @@ static enum MHD_Result on_proctor_room(http_server *h, struct MHD_Connection *co
 typedef struct stream_conn {
     http_server *h;
     gate_slot *slot;
+    int fd;                 /* the connection's socket, -1 unknown */
     proctor_stream *s;
 } stream_conn;
+
+/* False once the browser of a stream has closed its end. */
+static bool stream_alive(void *arg)
+{
+    stream_conn *sc = arg;
+    struct pollfd pf = {.fd = sc->fd, .events = POLLIN};
+    char c;
+    if (sc->fd < 0 || poll(&pf, 1, 0) <= 0) return true;
+    if (pf.revents & (POLLHUP | POLLERR)) return false;
+    /* readable: the end of the stream (0), or a request sent ahead */
+    return recv(sc->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+}
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -582,7 +596,12 @@ static enum MHD_Result on_proctor_stream(http_server *h, struct MHD_Connection *
     enum MHD_Result rc = MHD_NO;
     if (!proctor_ok(h, conn, &who, &rc)) return rc;
     stream_conn *sc = calloc(1, sizeof *sc);
-    if (sc) sc->s = proctor_stream_begin(h->proctor, proctor_cookie(conn), &who);
+    const union MHD_ConnectionInfo *fi =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (sc) {
+        sc->fd = fi ? fi->connect_fd : -1;
+        sc->s = proctor_stream_begin(h->proctor, proctor_cookie(conn), &who, stream_alive, sc);
+    }
     if (!sc || !sc->s) {
         free(sc);
         return send_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "too-many-streams",

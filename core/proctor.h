@@ -66,8 +66,11 @@ int proctor_action(proctor *p, const proctor_who *who, const char *body, size_t 
 typedef struct proctor_stream proctor_stream;
 
 /* A stream for the sign-in `cookie`, or NULL when PROCTOR_STREAMS_MAX are
- * live or out of memory. Caller ends it with proctor_stream_end(). */
-proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proctor_who *who);
+ * live or out of memory. `alive` (may be NULL) tells, with `arg`, whether
+ * the browser is still there: asked every second while the room is quiet,
+ * the stream ends when it says no. Caller ends it with proctor_stream_end(). */
+proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proctor_who *who,
+                                     bool (*alive)(void *arg), void *arg);
 void proctor_stream_end(proctor_stream *s);
 
 /* Fills buf (cap bytes, at least 64) with what the stream says next: the

@@ -260,9 +260,12 @@ struct proctor_stream {
     int64_t sent_ms, wrote_ms; /* monotonic: the last event, the last bytes */
     char *pend;             /* bytes not yet handed out */
     size_t plen, poff;
+    bool (*alive)(void *arg);
+    void *arg;
 };
 
-proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proctor_who *who)
+proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proctor_who *who,
+                                     bool (*alive)(void *arg), void *arg)
 {
     proctor_stream *s = NULL;
     pthread_mutex_lock(&p->mu);
@@ -272,6 +275,8 @@ proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proct
     s->p = p;
     snprintf(s->cookie, sizeof s->cookie, "%s", cookie);
     s->who = *who;
+    s->alive = alive;
+    s->arg = arg;
     return s;
 }
 
@@ -353,7 +358,7 @@ size_t proctor_stream_read(proctor_stream *s, char *buf, size_t cap)
             return (size_t)snprintf(buf, cap, ": keep-alive\n\n");
         }
         int w = seats_wait(s->p->r, &s->gen, quiet < 1000 ? quiet : 1000);
-        if (w < 0) return 0;
+        if (w < 0 || (s->alive && !s->alive(s->arg))) return 0;
         if (w == 0 && offline_now(s) == s->offline) continue;
         /* coalesced: no two events closer than PROCTOR_STREAM_GAP_MS */
         for (int64_t gap; (gap = PROCTOR_STREAM_GAP_MS - (clk_mono_ms() - s->sent_ms)) > 0;)

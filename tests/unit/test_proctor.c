@@ -346,6 +346,50 @@ static void test_seats_needing_attention_come_first(void **state)
     seats_free(r);
 }
 
+static bool still_here(void *arg)
+{
+    return *(bool *)arg;
+}
+
+static void test_streams_are_bounded_and_end_when_the_browser_goes(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", cookie[65] = "", buf[4096];
+    seats *r = seats_new(x->st, core_ctx_signer(x->c), why);
+    proctor *p = proctor_new(x->c, r, why);
+    fill_room(x, r);
+    proctor_who who;
+    int64_t now = clk_wall_ms();
+    assert_int_equal(proctor_login(p, x->code_s, strlen(x->code_s), x->s, now, cookie, &who, why),
+                     1);
+    proctor_stream *s[PROCTOR_STREAMS_MAX + 1];
+    for (int i = 0; i < PROCTOR_STREAMS_MAX; i++) {
+        s[i] = proctor_stream_begin(p, cookie, &who, NULL, NULL);
+        assert_non_null(s[i]);
+    }
+    assert_null(proctor_stream_begin(p, cookie, &who, NULL, NULL));   /* one too many */
+    proctor_stream_end(s[0]);
+    bool here = true;
+    s[0] = proctor_stream_begin(p, cookie, &who, still_here, &here);
+    assert_non_null(s[0]);
+    /* the room at once, whole */
+    size_t n = proctor_stream_read(s[0], buf, sizeof buf - 1);
+    buf[n] = 0;
+    assert_non_null(strstr(buf, "event: room\ndata: {"));
+    assert_non_null(strstr(buf, "\"seat\":\"A01\""));
+    /* the browser went: the next read ends the stream */
+    here = false;
+    assert_int_equal(proctor_stream_read(s[0], buf, sizeof buf), 0);
+    /* signed out: the stream ends too */
+    size_t first = proctor_stream_read(s[1], buf, sizeof buf);
+    proctor_logout(p, cookie);
+    assert_true(first > 0);
+    assert_int_equal(proctor_stream_read(s[1], buf, sizeof buf), 0);
+    for (int i = 0; i < PROCTOR_STREAMS_MAX; i++) proctor_stream_end(s[i]);
+    proctor_free(p);
+    seats_free(r);
+}
+
 /* ---- over HTTP ---- */
 
 /* A request with the cookie (may be NULL) and body (NULL: GET); the status. */
@@ -472,6 +516,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_actions_queue_signed_version_2_commands, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_seats_needing_attention_come_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_streams_are_bounded_and_end_when_the_browser_goes,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_signed_in_by_cookie_and_wrong_codes_throttled, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
