@@ -199,7 +199,7 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(CFLAGS) -c $< -o $@
 
 # targets in the core or the kiosk link their library too (FUZZ_LINK, before libbank)
-FUZZ_CORE := http result sig stats enrol state
+FUZZ_CORE := http result sig stats enrol state proctor
 FUZZ_KIOSK := journal receipt richrun command
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
