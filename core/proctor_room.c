@@ -1,5 +1,4 @@
-/* proctor_room.c -- the room as the proctor of one session sees it, the proctor's actions and
- * the live stream of the room. */
+/* proctor_room.c -- the room as the proctor of one session sees it, and its live stream. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,70 +181,6 @@ char *proctor_room_json(proctor *p, const proctor_who *who, int64_t now_ms)
     char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     return out;
-}
-
-/* ---- actions ---- */
-
-/* The command kind of a proctor's action, or NULL when none. */
-static const char *kind_of(const char *action)
-{
-    static const char *const same[] = {"extend", "pause",   "resume",  "authorise", "lock",
-                                       "unlock", "release", "end",     "message"};
-    if (!action) return NULL;
-    if (strcmp(action, "move") == 0) return "move-out";
-    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
-        if (strcmp(action, same[i]) == 0) return same[i];
-    return NULL;
-}
-
-int proctor_action(proctor *p, const proctor_who *who, const char *body, size_t len,
-                   int64_t now_ms, int *status, char *code, char *why)
-{
-    *status = 400;
-    snprintf(code, 32, "malformed");
-    json_t *o = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, NULL);
-    const char *action = json_string_value(json_object_get(o, "kind")),
-               *seat = json_string_value(json_object_get(o, "seat")),
-               *reason = json_string_value(json_object_get(o, "reason")),
-               *text = json_string_value(json_object_get(o, "text")),
-               *to = json_string_value(json_object_get(o, "to"));
-    json_t *min = json_object_get(o, "minutes");
-    bool all = json_is_true(json_object_get(o, "all"));
-    const char *kind = kind_of(action);
-    int rc = -1;
-    if (!json_is_object(o))
-        why_set(why, "an action is a JSON object {\"kind\", \"seat\" or \"all\", ...}");
-    else if (!kind)
-        why_set(why, "unknown action \"%.20s\"", action ? action : "");
-    else if (all == (seat != NULL))
-        why_set(why, "name one seat (\"seat\") or all of them (\"all\": true)");
-    else if (all && strcmp(kind, "move-out") == 0)
-        why_set(why, "a move is of one seat");
-    else if (min && (!json_is_integer(min) || json_integer_value(min) < 0 ||
-                     json_integer_value(min) > PROTO_EXTEND_MAX))
-        why_set(why, "extend by 1 to %d minutes", PROTO_EXTEND_MAX);
-    else {
-        bool message = strcmp(kind, "message") == 0;
-        bool bound = strcmp(kind, "extend") == 0 || strcmp(kind, "release") == 0 ||
-                     strcmp(kind, "move-out") == 0;
-        seats_cmd c = {.kind = kind,
-                       .nip = bound ? NULL : "",   /* bound to the seat's participant */
-                       .minutes = min ? (int)json_integer_value(min) : 0,
-                       .seat = strcmp(kind, "move-out") == 0 ? to : NULL,
-                       .text = message ? (text ? text : reason) : reason,
-                       .session = who->session,
-                       .actor = "proctor"};
-        rc = seats_command(p->r, all ? NULL : seat, &c, now_ms, status, why);
-        snprintf(code, 32, "%s",
-                 *status == 202   ? "queued"
-                 : *status == 403 ? "other-session"
-                 : *status == 404 ? "unknown-seat"
-                 : *status == 409 ? "queue-full"
-                 : *status == 500 ? "server-error"
-                                  : "malformed");
-    }
-    json_decref(o);
-    return rc;
 }
 
 /* ---- the live stream ---- */

@@ -363,6 +363,22 @@ static seat *seat_named(seats *r, const char *who, const char *session)
     return best;
 }
 
+int seats_lookup(seats *r, const char *who, const char *session, seats_who *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!who) return 0;
+    pthread_mutex_lock(&r->mu);
+    seat *s = seat_named(r, who, session);
+    if (s) {
+        memcpy(out->kiosk, s->kiosk, sizeof out->kiosk);
+        snprintf(out->seat, sizeof out->seat, "%s", s->label);
+        snprintf(out->session, sizeof out->session, "%s", s->session);
+        snprintf(out->nip, sizeof out->nip, "%s", s->nip);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return s != NULL;
+}
+
 /* Queues command c on seat s, signed. 0, or -1 with why and *status. Under r->mu. */
 static int queue_on(seats *r, seat *s, const seats_cmd *c, int64_t now_ms, int *status,
                     char *why)

@@ -77,6 +77,15 @@ char *seats_cmd_sign(const core_signer *signer, const char *kiosk, long long seq
 int seats_command(seats *r, const char *who, const seats_cmd *c, int64_t now_ms, int *status,
                   char *why);
 
+/* Who sits at a seat, copied. */
+typedef struct seats_who {
+    char kiosk[65], seat[33], session[33], nip[33];
+} seats_who;
+
+/* The seat named by `who` (a key or a label; of a label, the one of
+ * `session` last seen before any other) into *out: 1 found, 0 none. */
+int seats_lookup(seats *r, const char *who, const char *session, seats_who *out);
+
 /* seats_command of a "message" showing `text` on the kiosk `who` (operator). */
 int seats_message(seats *r, const char *who, const char *text, int64_t now_ms, int *status,
                  char *why);

@@ -24,6 +24,7 @@
 #include "fixture.h"
 #include "http.h"
 #include "ingest.h"
+#include "lease.h"
 #include "proctor.h"
 #include "proto.h"
 #include "seats.h"
@@ -301,6 +302,68 @@ static void test_actions_queue_signed_version_2_commands(void **state)
     seats_free(r);
 }
 
+static void test_a_move_or_a_release_takes_the_lease_first(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "", code[32] = "";
+    seats *r = seats_new(x->st, core_ctx_signer(x->c), why);
+    proctor *p = proctor_new(x->c, r, why);
+    bank_signer *k2 = kiosk_at(x, "kiosk-c");
+    const char *ka = bank_signer_pub(x->ka), *kc = bank_signer_pub(k2);
+    char *a = state_text(1, "A01", x->s, "exam", 0), *b = state_text(1, "A02", x->s, "identify", 0);
+    free(take(r, x->ka, a, NOW));
+    free(take(r, k2, b, NOW));
+    store_lease held;
+    assert_int_equal(lease_take(x->st, x->s, NIP_A, 1, ka, "A01", NOW, &held, why), 1);
+    /* B at A02 asks for the lease of A01's participant: refused, A01 holds it */
+    assert_int_equal(lease_take(x->st, x->s, NIP_A, 1, kc, "A02", NOW, &held, why), 0);
+    assert_string_equal(held.seat, "A01");
+    proctor_who who = {.expires_ms = NOW + 1000};
+    snprintf(who.session, sizeof who.session, "%s", x->s);
+    int status = 0;
+    const char *mv = "{\"kind\":\"move\",\"seat\":\"A01\",\"to\":\"A02\",\"reason\":\"rusak\"}";
+    assert_int_equal(proctor_action(p, &who, mv, strlen(mv), NOW, &status, code, why), 1);
+    /* the lease went with the move: A02's kiosk takes it now, A01's no more */
+    assert_int_equal(lease_holder(x->st, x->s, NIP_A, 1, &held, why), 1);
+    assert_string_equal(held.kiosk, kc);
+    assert_int_equal(lease_take(x->st, x->s, NIP_A, 1, ka, "A01", NOW, &held, why), 0);
+    assert_int_equal(lease_take(x->st, x->s, NIP_A, 1, kc, "A02", NOW, &held, why), 1);
+    /* A01 gets a move-out for that participant naming A02 */
+    char *t = state_text(2, "A01", x->s, "exam", 0), *answer = take(r, x->ka, t, NOW);
+    json_t *o = json_loads(answer, 0, NULL), *c = json_array_get(json_object_get(o, "commands"), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "kind")), "move-out");
+    assert_string_equal(json_string_value(json_object_get(c, "seat")), "A02");
+    assert_string_equal(json_string_value(json_object_get(c, "nip")), NIP_A);
+    json_decref(o);
+    free(answer);
+    free(t);
+    /* a release at A02 frees the lease: the next seat to ask takes it */
+    char *b2 = state_text(2, "A02", x->s, "exam", 0);
+    free(take(r, k2, b2, NOW));
+    const char *rel = "{\"kind\":\"release\",\"seat\":\"A02\",\"reason\":\"login\"}";
+    assert_int_equal(proctor_action(p, &who, rel, strlen(rel), NOW, &status, code, why), 1);
+    assert_int_equal(lease_holder(x->st, x->s, NIP_A, 1, &held, why), 0);
+    /* nobody to move at a seat with no participant */
+    char *empty = state_text(3, "A02", x->s, "identify", 0);
+    json_t *e = json_loads(empty, 0, NULL);
+    json_object_set_new(e, "nip", json_string(""));
+    free(empty);
+    empty = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(e);
+    free(take(r, k2, empty, NOW));
+    const char *mv2 = "{\"kind\":\"move\",\"seat\":\"A02\",\"to\":\"A01\"}";
+    assert_int_equal(proctor_action(p, &who, mv2, strlen(mv2), NOW, &status, code, why), -1);
+    assert_int_equal(status, 409);
+    assert_string_equal(code, "no-participant");
+    free(empty);
+    free(b2);
+    free(a);
+    free(b);
+    bank_signer_free(k2);
+    proctor_free(p);
+    seats_free(r);
+}
+
 static void test_seats_needing_attention_come_first(void **state)
 {
     fx *x = *state;
@@ -514,6 +577,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_proctor_of_session_S_acts_on_no_seat_of_T, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_actions_queue_signed_version_2_commands, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_move_or_a_release_takes_the_lease_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_seats_needing_attention_come_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_streams_are_bounded_and_end_when_the_browser_goes,
