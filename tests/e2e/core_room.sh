@@ -170,6 +170,9 @@ pcall GET "/v1/proctor/seat?kiosk=$K2"
 status_is "seat B08's events" 200
 same "the events say who did what" \
     "$(bodyget '[(e["kind"], e["actor"]) for e in j["events"]][-2:]')" "[('command', 'proctor'), ('ack', 'kiosk')]"
+printf '{"kind":"move","seat":"B08","to":"B07"}' >"$T/move.json"
+pcall POST /v1/proctor/action "$T/move.json"
+status_is "a move of a seat where nobody sits" 409 no-participant
 pcall GET "/v1/proctor/seat?kiosk=$(pubhex "$T/k3.key")"
 status_is "the events of another session's seat" 403 other-session
 code=$(curl -s -N --max-time 3 -o "$T/stream" -w '%{http_code}' -b "$T/jar" "$URL/v1/proctor/stream")
