@@ -600,7 +600,11 @@ static enum MHD_Result on_proctor_stream(http_server *h, struct MHD_Connection *
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (sc) {
         sc->fd = fi ? fi->connect_fd : -1;
-        sc->s = proctor_stream_begin(h->proctor, proctor_cookie(conn), &who, stream_alive, sc);
+        /* a comment well within the deadlines of a quiet connection */
+        unsigned secs = h->cfg.request_secs < h->cfg.idle_secs ? h->cfg.request_secs
+                                                               : h->cfg.idle_secs;
+        sc->s = proctor_stream_begin(h->proctor, proctor_cookie(conn), &who,
+                                     (int64_t)secs * 1000 / 2, stream_alive, sc);
     }
     if (!sc || !sc->s) {
         free(sc);

@@ -66,17 +66,20 @@ int proctor_action(proctor *p, const proctor_who *who, const char *body, size_t 
 typedef struct proctor_stream proctor_stream;
 
 /* A stream for the sign-in `cookie`, or NULL when PROCTOR_STREAMS_MAX are
- * live or out of memory. `alive` (may be NULL) tells, with `arg`, whether
- * the browser is still there: asked every second while the room is quiet,
- * the stream ends when it says no. Caller ends it with proctor_stream_end(). */
+ * live or out of memory. A quiet stream says a comment every keepalive_ms
+ * (0 or more than PROCTOR_KEEPALIVE_MS: PROCTOR_KEEPALIVE_MS; less, so that
+ * the server's deadlines do not cut it). `alive` (may be NULL) tells, with
+ * `arg`, whether the browser is still there: asked every second while the
+ * room is quiet, the stream ends when it says no. Caller ends it with
+ * proctor_stream_end(). */
 proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proctor_who *who,
-                                     bool (*alive)(void *arg), void *arg);
+                                     int64_t keepalive_ms, bool (*alive)(void *arg), void *arg);
 void proctor_stream_end(proctor_stream *s);
 
 /* Fills buf (cap bytes, at least 64) with what the stream says next: the
  * room at once, then after each change of the room (at most every
  * PROCTOR_STREAM_GAP_MS, and when a seat goes offline), a comment after
- * PROCTOR_KEEPALIVE_MS of quiet. Blocks until there is something. Returns
+ * its keepalive of quiet. Blocks until there is something. Returns
  * the bytes written; 0 when the stream is over (the room halted, the
  * sign-in ended or out of memory). */
 size_t proctor_stream_read(proctor_stream *s, char *buf, size_t cap);

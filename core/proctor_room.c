@@ -195,12 +195,13 @@ struct proctor_stream {
     int64_t sent_ms, wrote_ms; /* monotonic: the last event, the last bytes */
     char *pend;             /* bytes not yet handed out */
     size_t plen, poff;
+    int64_t keepalive_ms;
     bool (*alive)(void *arg);
     void *arg;
 };
 
 proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proctor_who *who,
-                                     bool (*alive)(void *arg), void *arg)
+                                     int64_t keepalive_ms, bool (*alive)(void *arg), void *arg)
 {
     proctor_stream *s = NULL;
     pthread_mutex_lock(&p->mu);
@@ -210,6 +211,9 @@ proctor_stream *proctor_stream_begin(proctor *p, const char *cookie, const proct
     s->p = p;
     snprintf(s->cookie, sizeof s->cookie, "%s", cookie);
     s->who = *who;
+    s->keepalive_ms = keepalive_ms > 0 && keepalive_ms < PROCTOR_KEEPALIVE_MS
+                          ? keepalive_ms
+                          : PROCTOR_KEEPALIVE_MS;
     s->alive = alive;
     s->arg = arg;
     return s;
@@ -287,7 +291,7 @@ size_t proctor_stream_read(proctor_stream *s, char *buf, size_t cap)
             seats_wait(s->p->r, &s->gen, 0);   /* the change counter now */
             return room_event(s) ? pend_out(s, buf, cap) : 0;
         }
-        int64_t quiet = PROCTOR_KEEPALIVE_MS - (clk_mono_ms() - s->wrote_ms);
+        int64_t quiet = s->keepalive_ms - (clk_mono_ms() - s->wrote_ms);
         if (quiet <= 0) {
             s->wrote_ms = clk_mono_ms();
             return (size_t)snprintf(buf, cap, ": keep-alive\n\n");

@@ -427,13 +427,13 @@ static void test_streams_are_bounded_and_end_when_the_browser_goes(void **state)
                      1);
     proctor_stream *s[PROCTOR_STREAMS_MAX + 1];
     for (int i = 0; i < PROCTOR_STREAMS_MAX; i++) {
-        s[i] = proctor_stream_begin(p, cookie, &who, NULL, NULL);
+        s[i] = proctor_stream_begin(p, cookie, &who, 0, NULL, NULL);
         assert_non_null(s[i]);
     }
-    assert_null(proctor_stream_begin(p, cookie, &who, NULL, NULL));   /* one too many */
+    assert_null(proctor_stream_begin(p, cookie, &who, 0, NULL, NULL));   /* one too many */
     proctor_stream_end(s[0]);
     bool here = true;
-    s[0] = proctor_stream_begin(p, cookie, &who, still_here, &here);
+    s[0] = proctor_stream_begin(p, cookie, &who, 0, still_here, &here);
     assert_non_null(s[0]);
     /* the room at once, whole */
     size_t n = proctor_stream_read(s[0], buf, sizeof buf - 1);
