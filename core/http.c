@@ -493,8 +493,11 @@ static enum MHD_Result on_proctor_login(http_server *h, struct MHD_Connection *c
     char cookie[65] = "", why[WHY_SIZE] = "";
     proctor_who who;
     int64_t now = clk_wall_ms();
-    int ok = proctor_login(h->proctor, code, json_string_length(json_object_get(o, "code")),
-                           session, now, cookie, &who, why);
+    size_t len = json_string_length(json_object_get(o, "code"));
+    int ok = proctor_login(h->proctor, code, len, session, now, cookie, &who, why);
+    /* the code is a secret: wiped from the parsed body (the request's own
+     * body is a secret sbuf, wiped when freed) */
+    OPENSSL_cleanse((char *)code, len);
     json_decref(o);
     if (ok < 0) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
     if (!ok) {
@@ -938,6 +941,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = calloc(1, sizeof *r);
         if (!r) return MHD_NO;
         sbuf_init(&r->body, h->cfg.body_max);  /* out of memory too is answered 413 */
+        r->body.secret = strcmp(url, PROTO_PATH_PROCTOR "/login") == 0; /* a proctor code */
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
