@@ -86,6 +86,7 @@ typedef struct row {
     json_t *attention;
     int64_t seen_ms;
     int queued, outbox;
+    int sent, refused, waiting; /* results of this kiosk in the session */
 } row;
 
 typedef struct rows {
@@ -151,25 +152,28 @@ char *proctor_room_json(proctor *p, const proctor_who *who, int64_t now_ms)
     rows t = {.now_ms = now_ms};
     seats_each(p->r, who->session, row_add, &t);
     json_t *list = t.failed ? NULL : json_array();
+    for (size_t i = 0; i < t.n; i++) {
+        row *r = &t.v[i];
+        r->waiting = r->outbox;
+        for (size_t k = 0; k < res.n; k++)
+            if (strcmp(res.v[k].kiosk, r->kiosk) == 0) {
+                r->sent = res.v[k].sent;
+                r->refused = res.v[k].refused;
+                r->waiting += res.v[k].waiting;
+            }
+        if (r->refused) json_array_append_new(r->attention, json_string("refused"));
+    }
     if (t.n) qsort(t.v, t.n, sizeof *t.v, by_attention);
     for (size_t i = 0; i < t.n; i++) {
         row *r = &t.v[i];
-        int sent = 0, refused = 0, waiting = r->outbox;
-        for (size_t k = 0; k < res.n; k++)
-            if (strcmp(res.v[k].kiosk, r->kiosk) == 0) {
-                sent = res.v[k].sent;
-                refused = res.v[k].refused;
-                waiting += res.v[k].waiting;
-            }
-        if (refused) json_array_append_new(r->attention, json_string("refused"));
         if (list)
             json_array_append_new(
                 list, json_pack("{s:s, s:s, s:I, s:i, s:O, s:O, s:s, s:{s:i, s:i, s:i}}",
                                 "kiosk", r->kiosk, "seat", r->seat, "seen",
                                 (json_int_t)r->seen_ms, "queued", r->queued, "state",
                                 r->state ? r->state : json_null(), "attention", r->attention,
-                                "lease", r->lease, "results", "waiting", waiting, "sent", sent,
-                                "refused", refused));
+                                "lease", r->lease, "results", "waiting", r->waiting, "sent",
+                                r->sent, "refused", r->refused));
         json_decref(r->state);
         json_decref(r->attention);
     }
