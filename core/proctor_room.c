@@ -102,6 +102,7 @@ static json_t *attention_of(const seats_view *v, int64_t now_ms)
     json_t *a = json_array();
     if (now_ms - v->seen_ms > PROCTOR_OFFLINE_MS) json_array_append_new(a, json_string("offline"));
     if (strcmp(v->screen, "seat-locked") == 0) json_array_append_new(a, json_string("locked"));
+    if (strcmp(v->screen, "locked") == 0) json_array_append_new(a, json_string("pin-locked"));
     if (strcmp(v->screen, "error") == 0) json_array_append_new(a, json_string("error"));
     if (strcmp(v->screen, "damage") == 0) json_array_append_new(a, json_string("damage"));
     if (v->incidents > 0) json_array_append_new(a, json_string("incident"));

@@ -370,16 +370,19 @@ static void test_seats_needing_attention_come_first(void **state)
     char why[WHY_SIZE] = "";
     seats *r = seats_new(x->st, core_ctx_signer(x->c), why);
     proctor *p = proctor_new(x->c, r, why);
-    bank_signer *k3 = kiosk_at(x, "kiosk-c"), *k4 = kiosk_at(x, "kiosk-d");
+    bank_signer *k3 = kiosk_at(x, "kiosk-c"), *k4 = kiosk_at(x, "kiosk-d"),
+                *k5 = kiosk_at(x, "kiosk-e");
     char *a = state_text(1, "A01", x->s, "exam", 0), *b = state_text(1, "A02", x->s, "exam", 2),
-         *c = state_text(1, "A03", x->s, "exam", 0), *d = state_text(1, "A04", x->s, "seat-locked", 0);
+         *c = state_text(1, "A03", x->s, "exam", 0), *d = state_text(1, "A04", x->s, "seat-locked", 0),
+         *e = state_text(1, "A05", x->s, "locked", 0);   /* locked out by wrong PINs */
     free(take(r, x->ka, a, NOW + PROCTOR_OFFLINE_MS));
     free(take(r, x->kb, b, NOW + PROCTOR_OFFLINE_MS));
     free(take(r, k3, c, NOW - 1));   /* silent for more than 10 s at NOW + 10 s */
     free(take(r, k4, d, NOW + PROCTOR_OFFLINE_MS));
+    free(take(r, k5, e, NOW + PROCTOR_OFFLINE_MS));
     proctor_who who = {.expires_ms = NOW + 100000};
     snprintf(who.session, sizeof who.session, "%s", x->s);
-    const char *order[4], *words[4];
+    const char *order[5], *words[5];
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             /* a result of A01's kiosk refused in this session: it needs the proctor too */
@@ -391,16 +394,18 @@ static void test_seats_needing_attention_come_first(void **state)
         int64_t at = NOW + PROCTOR_OFFLINE_MS + pass * 5000;
         char *room = proctor_room_json(p, &who, at);
         json_t *o = json_loads(room, 0, NULL), *seats_ = json_object_get(o, "seats");
-        assert_int_equal(json_array_size(seats_), 4);
-        for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(json_array_size(seats_), 5);
+        for (size_t i = 0; i < 5; i++) {
             json_t *s = json_array_get(seats_, i);
             order[i] = json_string_value(json_object_get(s, "seat"));
             words[i] = json_string_value(json_array_get(json_object_get(s, "attention"), 0));
         }
-        static const char *const want[2][4][2] = {
-            {{"A02", "incident"}, {"A03", "offline"}, {"A04", "locked"}, {"A01", NULL}},
-            {{"A01", "refused"}, {"A02", "incident"}, {"A03", "offline"}, {"A04", "locked"}}};
-        for (size_t i = 0; i < 4; i++) {
+        static const char *const want[2][5][2] = {
+            {{"A02", "incident"}, {"A03", "offline"}, {"A04", "locked"}, {"A05", "pin-locked"},
+             {"A01", NULL}},
+            {{"A01", "refused"}, {"A02", "incident"}, {"A03", "offline"}, {"A04", "locked"},
+             {"A05", "pin-locked"}}};
+        for (size_t i = 0; i < 5; i++) {
             if (strcmp(order[i], want[pass][i][0]) != 0 ||
                 (want[pass][i][1] ? !words[i] || strcmp(words[i], want[pass][i][1]) != 0
                                   : words[i] != NULL))
@@ -416,8 +421,10 @@ static void test_seats_needing_attention_come_first(void **state)
     free(b);
     free(c);
     free(d);
+    free(e);
     bank_signer_free(k3);
     bank_signer_free(k4);
+    bank_signer_free(k5);
     proctor_free(p);
     seats_free(r);
 }
