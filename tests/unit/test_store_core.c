@@ -256,6 +256,39 @@ static void test_session_is_found_by_id(void **state)
     fx_rmdir(dir);
 }
 
+/* Appends "id:exam;" to the buffer at arg. */
+static int list_session(const char *session_id, const char *exam_id, void *arg)
+{
+    size_t n = strlen(arg);
+    snprintf((char *)arg + n, 256 - n, "%s:%s;", session_id, exam_id);
+    return 0;
+}
+
+static int stop_at_first(const char *session_id, const char *exam_id, void *arg)
+{
+    (void)session_id, (void)exam_id;
+    ++*(int *)arg;
+    return 1;
+}
+
+static void test_sessions_are_listed_by_id(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "", seen[256] = "";
+    store *s = open_in(&dir);
+    assert_int_equal(store_sessions_each(s, list_session, seen, why), 0);
+    assert_string_equal(seen, "");
+    assert_int_equal(store_session_put(s, "s2", "b1", "quiz-2", "two", 3, why), 0);
+    assert_int_equal(store_session_put(s, "s1", "b1", "quiz-1", "one", 3, why), 0);
+    assert_int_equal(store_sessions_each(s, list_session, seen, why), 0);
+    assert_string_equal(seen, "s1:quiz-1;s2:quiz-2;");
+    int calls = 0;
+    assert_int_not_equal(store_sessions_each(s, stop_at_first, &calls, why), 0);
+    assert_int_equal(calls, 1);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 static void test_core_key_is_the_first_one_claimed(void **state)
 {
     (void)state;
@@ -1479,6 +1512,7 @@ int main(void)
     const struct CMUnitTest contract[] = {
         cmocka_unit_test(test_store_keeps_its_rows_when_reopened),
         cmocka_unit_test(test_session_is_found_by_id),
+        cmocka_unit_test(test_sessions_are_listed_by_id),
         cmocka_unit_test(test_kiosk_enrols_pending_and_keeps_its_state_on_re_enrolment),
         cmocka_unit_test(test_kiosk_prefix_must_be_unique),
         cmocka_unit_test(test_pending_kiosks_expire_unless_approved_or_results_wait_for_them),
