@@ -1137,12 +1137,6 @@ void http_stop(http_server *h)
     seats_halt(h->room);   /* the proctors' live streams end */
     MHD_stop_daemon(h->d); /* closes the open ones, telling the gate */
     server_free(h);
-    gate_free(h->g);
-    optries_free(h->t);
-    jstore_free(h->journals);
-    seats_free(h->room);
-    enrol_guard_free(h->enrol);
-    free(h);
 }
 
 const char *http_url(const http_server *h)
