@@ -125,21 +125,27 @@ static inline char *kiosk_log(room *r)
     return text;
 }
 
-/* Events of `kind` of participant i in the journal of r. */
-static inline int journal_count(room *r, size_t i, int kind)
+/* The number the query `sql` gives on the journal of r (its first row and column), -1 none. */
+static inline long long events_query(room *r, const char *sql)
 {
     sqlite3 *db = NULL;
-    char sql[256];
-    int n = -1;
+    long long n = -1;
     assert_int_equal(sqlite3_open(fx_path(r->dir, "state/journal.db"), &db), SQLITE_OK);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = %d AND attempt LIKE '%%/%s'",
-             kind, fx_nip(i));
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
+}
+
+/* Events of `kind` of participant i in the journal of r. */
+static inline int events_of_kind(room *r, size_t i, int kind)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = %d AND attempt LIKE '%%/%s'",
+             kind, fx_nip(i));
+    return (int)events_query(r, sql);
 }
 
 #endif

@@ -592,8 +592,8 @@ static void test_no_answer_is_taken_after_the_time_limit(void **state)
     fake_now += 600000;
     const app_view *v = act(r->a, ACT_OPTION, 1, NULL);
     assert_int_equal(v->scr, SCR_TIMEOUT);
-    assert_int_equal(journal_count(r, 1, 2 /* J_ANSWER */), 1);
-    assert_int_equal(journal_count(r, 1, 4 /* J_NAV */), 1);
+    assert_int_equal(events_of_kind(r, 1, 2 /* J_ANSWER */), 1);
+    assert_int_equal(events_of_kind(r, 1, 4 /* J_NAV */), 1);
     act(r->a, ACT_ENTER, 0, NULL);
     json_t *o = read_result(r);
     assert_string_equal(json_string_value(json_object_get(o, "submitted")), "timeout");
@@ -611,13 +611,13 @@ static void test_a_one_answer_choice_can_be_cleared(void **state)
     room *r = *state;
     const app_view *v = to_exam(r, 0);
     v = act(r->a, ACT_CLEAR, 0, NULL);  /* nothing to clear: nothing journalled */
-    assert_int_equal(journal_count(r, 0, 2), 0);
+    assert_int_equal(events_of_kind(r, 0, 2), 0);
     act(r->a, ACT_OPTION, 2, NULL);
     v = act(r->a, ACT_CLEAR, 0, NULL);
     assert_false(chosen_any(v));
     assert_false(v->answered[0]);
     assert_string_equal(v->msg, "exam.cleared");
-    assert_int_equal(journal_count(r, 0, 2), 2);  /* the answer, then the clear */
+    assert_int_equal(events_of_kind(r, 0, 2), 2);  /* the answer, then the clear */
     /* the clear survives a restart */
     app_free(r->a);
     r->a = app_new(&r->cfg);
@@ -662,7 +662,7 @@ static void test_incidents_stay_with_the_participant_they_happened_to(void **sta
     unsigned seat = v->seat;
     /* on her result screen: still hers */
     act(r->a, ACT_FOCUS_LOST, 0, NULL);
-    assert_int_equal(journal_count(r, 0, 5 /* J_INCIDENT */), 1);
+    assert_int_equal(events_of_kind(r, 0, 5 /* J_INCIDENT */), 1);
     v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
     assert_int_equal(v->seat, seat + 1);  /* the seat passed on: the look resets */
     /* before anyone has signed in: nobody's */
@@ -671,8 +671,8 @@ static void test_incidents_stay_with_the_participant_they_happened_to(void **sta
     identify(r->a, 1, "1234567890");
     act(r->a, ACT_FOCUS_LOST, 0, NULL);
     act(r->a, ACT_START, 0, NULL);
-    assert_int_equal(journal_count(r, 0, 5), 1);
-    assert_int_equal(journal_count(r, 1, 5), 1);
+    assert_int_equal(events_of_kind(r, 0, 5), 1);
+    assert_int_equal(events_of_kind(r, 1, 5), 1);
     act(r->a, ACT_SUBMIT, 0, NULL);
     act(r->a, ACT_YES, 0, NULL);
     act(r->a, ACT_NEXT_SEAT, 0, NULL);
@@ -689,9 +689,9 @@ static void test_incidents_stay_with_the_participant_they_happened_to(void **sta
     v = act(r->a, ACT_ENTER, 0, NULL);
     assert_int_equal(v->scr, SCR_INSTRUCTIONS);
     act(r->a, ACT_START, 0, NULL);
-    assert_int_equal(journal_count(r, 2, 5), 1);
-    assert_int_equal(journal_count(r, 1, 5), 1);
-    assert_int_equal(journal_count(r, 0, 5), 1);
+    assert_int_equal(events_of_kind(r, 2, 5), 1);
+    assert_int_equal(events_of_kind(r, 1, 5), 1);
+    assert_int_equal(events_of_kind(r, 0, 5), 1);
 }
 
 static void test_multi_answer_toggles_a_set(void **state)

@@ -25,7 +25,8 @@
 #define QMAX 16
 
 /* A core of its own key that answers the kiosk's states with the commands
- * the test queues, signed; every other route is 404. */
+ * the test queues, signed, and grants every lease asked for (with the
+ * proctor's leave to start when `authorise`); every other route is 404. */
 typedef struct fake {
     struct MHD_Daemon *d;
     char url[64];
@@ -39,6 +40,7 @@ typedef struct fake {
     int nq;
     char *last_state;          /* the body of the last state taken */
     int states;
+    bool authorise;            /* the leases granted say the start waits for the proctor */
 } fake;
 
 typedef struct body {
@@ -76,6 +78,36 @@ static char *state_answer(fake *f, const char *text, const char *kiosk)
     return out;
 }
 
+/* The answer to a lease request: granted to the seat that asks, signed. Under f->mu. */
+static char *lease_answer(fake *f, const char *text, const char *kiosk)
+{
+    json_t *o = json_loads(text, 0, NULL);
+    json_t *seq = json_object_get(o, "seq"), *att = json_object_get(o, "attempt");
+    const char *sid = json_string_value(json_object_get(o, "session")),
+               *nip = json_string_value(json_object_get(o, "nip")),
+               *seat = json_string_value(json_object_get(o, "seat"));
+    char msg[1024], sig[129];
+    char *out = NULL;
+    if (kiosk && sid && nip && seat && json_is_integer(seq) && json_is_integer(att)) {
+        int n = snprintf(msg, sizeof msg, PROTO_LEASE_TEXT, PROTO_LEASE_VERSION, kiosk,
+                         (long long)json_integer_value(seq), sid, nip,
+                         (int)json_integer_value(att), "granted", seat, f->authorise ? 1 : 0,
+                         0LL);
+        if (bank_signer_sign(f->key, msg, (size_t)n, sig) == BANK_OK) {
+            json_t *a = json_pack("{s:i, s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:b, s:i, s:s}",
+                                  "version", PROTO_LEASE_VERSION, "kiosk", kiosk, "seq",
+                                  json_integer_value(seq), "session", sid, "nip", nip,
+                                  "attempt", json_integer_value(att), "status", "granted",
+                                  "holder", seat, "authorise", f->authorise, "replica", 0,
+                                  "sig", sig);
+            out = a ? json_dumps(a, JSON_COMPACT) : NULL;
+            json_decref(a);
+        }
+    }
+    json_decref(o);
+    return out ? out : strdup("{\"error\":\"malformed\",\"reason\":\"a stand-in core\"}");
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *data,
                                   size_t *size, void **con_cls)
@@ -103,6 +135,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                               MHD_lookup_connection_value(c, MHD_HEADER_KIND, PROTO_HEADER_KIOSK));
         pthread_mutex_unlock(&f->mu);
         status = 200;
+    } else if (strcmp(method, "POST") == 0 && strcmp(url, PROTO_PATH_ROOM_LEASE) == 0) {
+        b->data[b->len] = 0;
+        pthread_mutex_lock(&f->mu);
+        answer = lease_answer(f, b->data,
+                              MHD_lookup_connection_value(c, MHD_HEADER_KIND, PROTO_HEADER_KIOSK));
+        pthread_mutex_unlock(&f->mu);
+        status = strncmp(answer, "{\"error\"", 9) == 0 ? 400 : 200;
     } else answer = strdup("{\"error\":\"not-found\",\"reason\":\"a fake core\"}");
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(answer), answer, MHD_RESPMEM_MUST_FREE);
@@ -254,6 +293,15 @@ static char *journal_last(room *r, size_t i, int kind)
     return out;
 }
 
+/* The seq of the last event of participant i's attempt (0 none). */
+static long long journal_last_seq(room *r, size_t i)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT coalesce(max(seq), 0) FROM events WHERE attempt LIKE '%%/%s'",
+             fx_nip(i));
+    return events_query(r, sql);
+}
+
 /* Fails unless the last payload of `kind` of participant i holds `part`. */
 static void journal_has(room *r, size_t i, int kind, const char *part)
 {
@@ -289,6 +337,25 @@ static int rig_teardown(void **state)
     return 0;
 }
 
+/* The view once the core's answer to the lease came, ticks given meanwhile
+ * (a kiosk that asks the core for the lease of the attempt). */
+static const app_view *lease_came(room *r, const app_view *v)
+{
+    for (int waited = 0; v->msg && strcmp(v->msg, "lease.asking") == 0 && waited < WAIT_MS;
+         waited += 5) {
+        sleep_ms(5);
+        v = act(r->a, ACT_TICK, 0, NULL);
+    }
+    return v;
+}
+
+/* Types the session's token; the view once the attempt goes on. */
+static const app_view *token_in(room *r)
+{
+    act(r->a, ACT_TEXT, 0, r->token);
+    return lease_came(r, act(r->a, ACT_ENTER, 0, NULL));
+}
+
 /* On screen `waiting`, a wrong code is refused there, then the proctor code
  * is typed; the view after it. */
 static const app_view *code_at_the_seat(room *r, screen waiting)
@@ -312,13 +379,12 @@ static void test_extend_lengthens_the_attempt_and_is_journalled(void **state)
     assert_int_equal(v->remaining_ms, 15 * 60000);
     assert_string_equal(v->notice_key, "room.extend");
     assert_string_equal(v->notice, "5");
-    assert_int_equal(journal_count(r, 0, J_EXTEND), 1);
+    assert_int_equal(events_of_kind(r, 0, J_EXTEND), 1);
     journal_has(r, 0, J_EXTEND, "\"reason\":\"listrik padam\"");
     journal_has(r, 0, J_EXTEND, "\"minutes\":5");
     /* the extended limit holds over a restart */
     restart(r, g->f);
-    act(r->a, ACT_TEXT, 0, r->token);
-    v = act(r->a, ACT_ENTER, 0, NULL);
+    v = token_in(r);
     assert_int_equal(v->scr, SCR_EXAM);
     assert_int_equal(v->remaining_ms, 15 * 60000);
 }
@@ -340,11 +406,10 @@ static void test_pause_stops_the_clock_until_resume(void **state)
     assert_int_equal(v->scr, SCR_PAUSED);
     assert_int_equal(v->remaining_ms, 9 * 60000);
     act(r->a, ACT_OPTION, 0, NULL);
-    assert_int_equal(journal_count(r, 1, J_ANSWER), 0);
+    assert_int_equal(events_of_kind(r, 1, J_ANSWER), 0);
     /* a restart while paused comes back paused, with the same time left */
     restart(r, g->f);
-    act(r->a, ACT_TEXT, 0, r->token);
-    v = act(r->a, ACT_ENTER, 0, NULL);
+    v = token_in(r);
     assert_int_equal(v->scr, SCR_PAUSED);
     fake_now += 60000;
     v = act(r->a, ACT_TICK, 0, NULL);
@@ -360,11 +425,11 @@ static void test_pause_stops_the_clock_until_resume(void **state)
     fake_now += 30000;
     v = act(r->a, ACT_TICK, 0, NULL);
     assert_int_equal(v->remaining_ms, 9 * 60000 - 30000);
-    assert_int_equal(journal_count(r, 1, J_PAUSE), 1);
-    assert_int_equal(journal_count(r, 1, J_CONTINUE), 1);
+    assert_int_equal(events_of_kind(r, 1, J_PAUSE), 1);
+    assert_int_equal(events_of_kind(r, 1, J_CONTINUE), 1);
     /* a resume with nothing paused is not obeyed */
     obey(r, g->f, "resume", "", 0, "", "");
-    assert_int_equal(journal_count(r, 1, J_CONTINUE), 1);
+    assert_int_equal(events_of_kind(r, 1, J_CONTINUE), 1);
     char *log = kiosk_log(r);
     assert_non_null(strstr(log, "command-skipped"));
     free(log);
@@ -382,7 +447,7 @@ static void test_lock_holds_the_seat_until_the_proctor_unlocks_it(void **state)
     v = act(r->a, ACT_TICK, 0, NULL);
     assert_int_equal(v->remaining_ms, 10 * 60000);
     act(r->a, ACT_NEXT, 0, NULL);   /* no move while locked */
-    assert_int_equal(journal_count(r, 2, J_NAV), 0);
+    assert_int_equal(events_of_kind(r, 2, J_NAV), 0);
     act(r->a, ACT_QUIT, 0, NULL);   /* the quit prompt does not open over it */
     assert_int_equal(app_view_get(r->a)->scr, SCR_SEAT_LOCKED);
     /* a wrong code, then the proctor code typed at the seat */
@@ -396,26 +461,27 @@ static void test_lock_holds_the_seat_until_the_proctor_unlocks_it(void **state)
     assert_int_equal(v->scr, SCR_EXAM);
     assert_string_equal(v->notice_key, "room.unlock");
     journal_has(r, 2, J_UNLOCK, "\"by\":\"core\"");
-    assert_int_equal(journal_count(r, 2, J_LOCK), 2);
-    assert_int_equal(journal_count(r, 2, J_UNLOCK), 2);
+    assert_int_equal(events_of_kind(r, 2, J_LOCK), 2);
+    assert_int_equal(events_of_kind(r, 2, J_UNLOCK), 2);
 }
 
 static void test_authorise_starts_a_seat_waiting_for_the_proctor(void **state)
 {
     rig *g = *state;
     room *r = g->r;
+    /* the core's answer to the lease says so; a kiosk that does not ask is told here */
+    g->f->authorise = true;
     r->a->authorise = true;
     const app_view *v = identify(r->a, 0, "1234567890");
-    act(r->a, ACT_TEXT, 0, r->token);
-    v = act(r->a, ACT_ENTER, 0, NULL);
+    v = token_in(r);
     assert_int_equal(v->scr, SCR_AUTHORISE);
     v = act(r->a, ACT_START, 0, NULL);   /* the participant cannot start alone */
     assert_int_equal(v->scr, SCR_AUTHORISE);
-    assert_int_equal(journal_count(r, 0, J_BEGIN), 0);
+    assert_int_equal(events_of_kind(r, 0, J_BEGIN), 0);
     v = obey(r, g->f, "authorise", "", 0, "", "");
     assert_int_equal(v->scr, SCR_EXAM);
     assert_string_equal(v->notice_key, "room.authorise");
-    assert_int_equal(journal_count(r, 0, J_BEGIN), 1);
+    assert_int_equal(events_of_kind(r, 0, J_BEGIN), 1);
     char *p = journal_last(r, 0, J_AUTHORISED);
     assert_non_null(p);
     assert_null(strstr(p, "\"cmd\":0"));
@@ -443,8 +509,8 @@ static void test_a_released_login_keeps_the_attempt_for_the_next_sign_in(void **
     const app_view *v = obey(r, g->f, "release", "", 0, "", "");
     assert_int_equal(v->scr, SCR_RELEASED);
     assert_string_equal(v->notice_key, "room.release");
-    assert_int_equal(journal_count(r, 0, J_RELEASE), 1);
-    assert_int_equal(journal_count(r, 0, J_SUBMIT), 0);
+    assert_int_equal(events_of_kind(r, 0, J_RELEASE), 1);
+    assert_int_equal(events_of_kind(r, 0, J_SUBMIT), 0);
     /* shown a while, then the sign-in; a restart does not take the attempt up */
     fake_now += 20000;
     v = act(r->a, ACT_TICK, 0, NULL);
@@ -453,12 +519,11 @@ static void test_a_released_login_keeps_the_attempt_for_the_next_sign_in(void **
     assert_int_equal(app_view_get(r->a)->scr, SCR_IDENTIFY);
     /* the participant signs in again: the same attempt, answer and time go on */
     v = identify(r->a, 0, "1234567890");
-    act(r->a, ACT_TEXT, 0, r->token);
-    v = act(r->a, ACT_ENTER, 0, NULL);
+    v = token_in(r);
     assert_int_equal(v->scr, SCR_EXAM);
     assert_true(v->answered[0]);
     assert_int_equal(v->remaining_ms, 9 * 60000);
-    assert_int_equal(journal_count(r, 0, J_BEGIN), 1);
+    assert_int_equal(events_of_kind(r, 0, J_BEGIN), 1);
 }
 
 static void test_move_out_sends_the_participant_to_the_seat_named(void **state)
@@ -486,7 +551,7 @@ static void test_end_submits_the_attempt_and_closes_the_seat(void **state)
     const app_view *v = obey(r, g->f, "end", "", 0, "", "");
     assert_int_equal(v->scr, SCR_RESULT);
     journal_has(r, 1, J_SUBMIT, "\"why\":\"proctor\"");
-    assert_int_equal(journal_count(r, 1, J_RESULT), 1);
+    assert_int_equal(events_of_kind(r, 1, J_RESULT), 1);
     v = act(r->a, ACT_NEXT_SEAT, 0, NULL);
     assert_int_equal(v->scr, SCR_ENDED);
     v = identify(r->a, 2, "1234567890");   /* nobody signs in any more */
@@ -520,7 +585,7 @@ static void test_a_command_for_another_participant_is_not_obeyed(void **state)
     to_exam(r, 0);
     const app_view *v = obey(r, g->f, "extend", fx_nip(1), 10, "", "");
     assert_int_equal(v->remaining_ms, 10 * 60000);
-    assert_int_equal(journal_count(r, 0, J_EXTEND), 0);
+    assert_int_equal(events_of_kind(r, 0, J_EXTEND), 0);
     v = obey(r, g->f, "pause", fx_nip(1), 0, "", "");
     assert_int_equal(v->scr, SCR_EXAM);
     char *log = kiosk_log(r);
@@ -547,12 +612,15 @@ static void test_the_state_tells_session_name_journal_and_the_screen(void **stat
     assert_string_equal(json_string_value(json_object_get(o, "seat")), "A03");
     assert_string_equal(json_string_value(json_object_get(o, "nip")), fx_nip(2));
     assert_string_equal(json_string_value(json_object_get(o, "name")), "Peserta 2");
-    assert_string_equal(json_string_value(json_object_get(o, "lease")), "");
+    const char *lease = json_string_value(json_object_get(o, "lease"));
+    assert_non_null(lease);   /* "held" by a kiosk that asks for the lease, else "" */
+    assert_true(strcmp(lease, "") == 0 || strcmp(lease, "held") == 0);
     const char *sid = json_string_value(json_object_get(o, "session"));
     assert_non_null(sid);
     assert_true(sid[0] != 0);
-    /* begin, answer, pause */
-    assert_int_equal(json_integer_value(json_object_get(o, "jseq")), 3);
+    /* the journal's last event: the pause */
+    assert_int_equal(json_integer_value(json_object_get(o, "jseq")), journal_last_seq(r, 2));
+    assert_true(journal_last_seq(r, 2) >= 3);   /* begin, answer, pause at least */
     json_decref(o);
 }
 

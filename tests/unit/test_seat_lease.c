@@ -142,7 +142,7 @@ static void test_seat_lease_second_seat_is_refused_naming_the_first(void **state
     assert_int_equal(v->field, 0);
     /* another participant takes the second seat, and is told to wait for the proctor */
     v = sign_in(a2, r, 1);
-    assert_int_equal(v->scr, SCR_INSTRUCTIONS);
+    assert_int_equal(v->scr, SCR_AUTHORISE);
     assert_true(a2->authorise);
     app_free(a2);
     app_free(a1);
