@@ -197,8 +197,14 @@ void jstore_push(jstore *r, const char *body, size_t len, const char *kiosk, con
             answer_have(a, 409, "fork", have, at);
             core_log(CORE_LOG_WARNING, "replica: fork of %s at event %lld, pushed by kiosk %.16s",
                      q.attempt, (long long)at, kiosk);
-            if (r->cfg.note) r->cfg.note(r->cfg.note_arg, q.session, kiosk, q.nip, "fork",
-                                         a->reason);
+            if (r->cfg.note) {
+                json_t *d = json_pack("{s:s, s:I, s:I}", "attempt", q.attempt, "at",
+                                      (json_int_t)at, "have", (json_int_t)have);
+                char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+                json_decref(d);
+                r->cfg.note(r->cfg.note_arg, q.session, kiosk, q.nip, "fork", detail);
+                free(detail);
+            }
         } else {
             answer_have(a, 200, "kept", have, 0);
         }

@@ -43,6 +43,16 @@ typedef struct fx {
     char attempt[96];
 } fx;
 
+/* What the room's log was told last (jstore_config.note). */
+static char noted[512];
+
+static void note(void *arg, const char *session, const char *kiosk, const char *nip,
+                 const char *kind, const char *detail)
+{
+    (void)arg, (void)session;
+    snprintf(noted, sizeof noted, "%s %.8s %s %s", kind, kiosk, nip, detail ? detail : "-");
+}
+
 static bank_signer *key_at(fx *x, const char *name)
 {
     char why[WHY_SIZE] = "";
@@ -90,7 +100,9 @@ static int setup(void **state)
         if (core_kiosk_enrol(x->c, bank_signer_pub(ok[i]), "lab", 1, why) ||
             store_kiosk_set(x->st, bank_signer_pub(ok[i]), "approved", why))
             fail_msg("kiosk: %s", why);
-    x->r = jstore_new(x->c, NULL, why);
+    jstore_config cfg = {.note = note};
+    noted[0] = 0;
+    x->r = jstore_new(x->c, &cfg, why);
     if (!x->r) fail_msg("jstore_new: %s", why);
     *state = x;
     return 0;
@@ -259,6 +271,10 @@ static void test_another_event_at_a_held_seq_is_a_fork_and_a_gap_is_refused(void
     assert_int_equal(push(x, x->k2, ev2, n2, &have, &a), 409);
     assert_string_equal(a.code, "fork");
     assert_int_equal(have, 3);
+    char want[512];
+    snprintf(want, sizeof want, "fork %.8s %s {\"at\":2,\"attempt\":\"%s\",\"have\":3}",
+             bank_signer_pub(x->k2), fx_nip(0), x->attempt);
+    assert_string_equal(noted, want);
     assert_int_equal(held(x), 3);
     /* its tail alone, chained to its own seq 3: not to the link held */
     assert_int_equal(push(x, x->k2, ev2 + 3, 2, &have, &a), 400);
