@@ -399,7 +399,7 @@ static int take_events(json_t *a, jchain_event **all, size_t *n, size_t *cap, ch
         *all = p;
         *cap = c;
     }
-    memcpy(*all + *n, ev, k * sizeof *ev);  /* the payloads change hands */
+    if (k) memcpy(*all + *n, ev, k * sizeof *ev);  /* the payloads change hands */
     *n += k;
     free(ev);
     return 0;
