@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -45,6 +46,7 @@ struct replica_sender {
     struct klog *log;
     CURL *curl;
     journal_reader *rd;
+    ino_t rd_ino;              /* the file rd reads (a journal set aside is replaced) */
     int64_t backoff_ms;        /* the wait after the core did not answer */
     int64_t offline_until;     /* monotonic ms */
     /* under mu */
@@ -225,7 +227,15 @@ static void round_once(replica_sender *r)
 {
     char why[WHY_SIZE] = "", prefix[48];
     if (clk_mono_ms() < r->offline_until) return;
+    struct stat sb;
+    if (stat(r->jpath, &sb) != 0) return;
+    if (r->rd && sb.st_ino != r->rd_ino) {
+        /* the journal was set aside and a new one begun: read the new file */
+        journal_reader_close(r->rd);
+        r->rd = NULL;
+    }
     if (!r->rd && !(r->rd = journal_reader_open(r->jpath, why))) return;
+    r->rd_ino = sb.st_ino;
     snprintf(prefix, sizeof prefix, "%s/", r->session);
     if (journal_reader_heads(r->rd, prefix, note_head, r, why) != 0) {
         klog_event(r->log, "replica-error", "%s", why);
