@@ -18,6 +18,7 @@
 #include "jstore.h"
 #include "bank.h"
 #include "clk.h"
+#include "core_fx.h"
 #include "fixture.h"
 #include "http.h"
 #include "ingest.h"
@@ -41,6 +42,8 @@ typedef struct fx {
     core_ctx *c;
     jstore *r;
     char attempt[96];
+    http_server *h;          /* cfx_up(): the core over HTTP at url */
+    char url[128];
 } fx;
 
 /* What the room's log was told last (jstore_config.note). */
@@ -122,6 +125,13 @@ static int teardown(void **state)
     fx_rmdir(x->dir);
     free(x);
     return 0;
+}
+
+/* Serves x's core over HTTP on a free port (x->h, x->url); the test stops it. */
+static void cfx_up(fx *x)
+{
+    x->h = cfx_serve(x->c);
+    snprintf(x->url, sizeof x->url, "%s", http_url(x->h));
 }
 
 /* The journal `name` (made when missing) with the chain key of x's attempt set. */
@@ -468,6 +478,46 @@ static void test_the_sender_catches_up_after_the_core_was_down(void **state)
     jchain_free(ev, n);
 }
 
+/* Waits (bounded) until snd says the core holds `want` events of attempt. */
+static int64_t confirmed_within(replica_sender *snd, const char *attempt, int64_t want)
+{
+    int64_t t0 = clk_mono_ms();
+    while (replica_confirmed(snd, attempt) < want && clk_mono_ms() - t0 < WAIT_MS) {
+        replica_kick(snd);
+        usleep(20000);
+    }
+    return replica_confirmed(snd, attempt);
+}
+
+static void test_the_sender_follows_a_new_journal_once_the_damaged_one_is_set_aside(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    journal *j = journal_at(x, "a.db");
+    sit(j, x->attempt, 2, "A");
+    journal_close(j);
+    cfx_up(x);
+    replica_sender *snd = replica_start(x->url, fx_path(x->dir, "a.db"), x->k,
+                                        bank_session_id(x->s), NULL, why);
+    assert_non_null(snd);
+    int64_t first = confirmed_within(snd, x->attempt, 3);
+    /* the proctor sets the journal aside; the next participant sits in a new one */
+    char kept[4200] = "";
+    int aside = journal_set_aside(fx_path(x->dir, "a.db"), fx_path(x->dir, "damaged"), kept,
+                                  sizeof kept, why);
+    snprintf(x->attempt, sizeof x->attempt, "%s/%s", bank_session_id(x->s), fx_nip(1));
+    j = journal_at(x, "a.db");
+    sit(j, x->attempt, 4, "B");
+    journal_close(j);
+    int64_t second = confirmed_within(snd, x->attempt, 5);
+    replica_stop(snd);
+    http_stop(x->h);
+    assert_int_equal(first, 3);
+    assert_int_equal(aside, 0);
+    assert_int_equal(second, 5);
+    assert_int_equal(held(x), 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +540,9 @@ int main(void)
             test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_sender_catches_up_after_the_core_was_down,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_sender_follows_a_new_journal_once_the_damaged_one_is_set_aside, setup,
+            teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
