@@ -23,8 +23,9 @@ typedef enum jkind {
     J_TICK = 7,    /* {} -- periodic record of the time used */
     J_SUBMIT = 8,  /* {"why": "participant"|"timeout"} */
     J_RESULT = 9,  /* {"file": "<outbox file name>"} -- result record written */
-    J_ARRIVED = 18, /* {"from": kiosk or seat} -- the attempt's events were taken from the
-                      core's replica (moved from another seat), then it resumed here */
+    J_ARRIVED = 18, /* {"from": KIOSK} -- the attempt's events were taken from the core's
+                       replica (moved from another seat; KIOSK sent the last of them), then
+                       it resumed here */
     J_LEASE = 19   /* {"state": "held"|"offline"} -- the core gave this seat the attempt, or
                       no answer came and the sitting started without it */
 } jkind;
