@@ -24,6 +24,9 @@
 #define BATCHES_PER_ROUND 16   /* batches sent before the journal is looked at again */
 #define REFUSED_WAIT_MS 10000  /* an attempt the core refused is tried again after this */
 #define PULL_MAX 100000        /* events of one attempt fetched at most */
+/* payload bytes of one push: escaped in the body they may double (a quote is \"), and the
+ * body holds some 200 bytes more per event */
+#define PAYLOAD_BYTES ((JCHAIN_BODY_MAX - JCHAIN_BATCH * 256) / 2)
 
 typedef struct followed {
     char attempt[96];
@@ -177,7 +180,7 @@ static int send_batch(replica_sender *r, followed *f)
     size_t n = 0;
     if (f->confirmed >= 0 &&
         journal_reader_events(r->rd, f->attempt, f->confirmed, JCHAIN_BATCH,
-                              JCHAIN_BODY_MAX - 16384, &ev, &n, why) != 0) {
+                              PAYLOAD_BYTES, &ev, &n, why) != 0) {
         klog_event(r->log, "replica-error", "%s", why);
         f->retry_at = clk_mono_ms() + REFUSED_WAIT_MS;
         return 0;
