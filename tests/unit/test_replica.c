@@ -407,14 +407,14 @@ static void test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs(vo
     char *was = ev[4].payload;
     ev[4].payload = strdup("{\"i\":3,\"v\":\"B\"}");
     assert_int_equal(journal_import(b, x->attempt, ev, n, why), -1);
-    assert_int_equal(journal_count(b, x->attempt, why), 0);
+    assert_int_equal(journal_held(b, x->attempt, why), 0);
     free(ev[4].payload);
     ev[4].payload = was;
     /* a part, then the whole: the part held is kept, the rest taken */
     assert_int_equal(journal_import(b, x->attempt, ev, 3, why), 3);
     assert_int_equal(journal_import(b, x->attempt, ev, n, why), (int)n - 3);
     assert_int_equal(journal_import(b, x->attempt, ev, n, why), 0);
-    assert_int_equal(journal_count(b, x->attempt, why), n);
+    assert_int_equal(journal_held(b, x->attempt, why), n);
     /* what was taken replays and goes on: the chain continues here */
     assert_int_equal(journal_append(b, x->attempt, J_ARRIVED, 9000, 600, "{\"from\":\"A01\"}",
                                     why), 0);
@@ -424,7 +424,7 @@ static void test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs(vo
     sit(c, x->attempt, 2, "D");
     assert_int_equal(journal_import(c, x->attempt, ev, n, why), -1);
     assert_non_null(strstr(why, "not the core's"));
-    assert_int_equal(journal_count(c, x->attempt, why), 3);
+    assert_int_equal(journal_held(c, x->attempt, why), 3);
     journal_close(c);
     /* the file b was reopened whole: its mark agrees */
     jdamage d = JD_NONE;

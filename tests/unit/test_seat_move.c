@@ -100,7 +100,7 @@ static bool replicated(app *a)
     struct timespec pause = {0, 20 * 1000 * 1000};
     int64_t t0 = clk_mono_ms();
     while (clk_mono_ms() - t0 < WAIT_MS) {
-        if (replica_confirmed(a->rep, a->attempt) == journal_count(a->j, a->attempt, why))
+        if (replica_confirmed(a->rep, a->attempt) == journal_held(a->j, a->attempt, why))
             return true;
         replica_kick(a->rep);
         nanosleep(&pause, NULL);
