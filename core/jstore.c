@@ -19,6 +19,7 @@
 
 #define ID_MAX 32      /* bytes of a session id */
 #define ATTEMPT_MAX 96 /* bytes of "SESSION/NIP" */
+#define FETCH_BYTES (1 << 20) /* payload bytes of one fetched answer (one event at least) */
 
 struct jstore {
     core_ctx *c;       /* borrowed */
@@ -197,8 +198,14 @@ void jstore_push(jstore *r, const char *body, size_t len, const char *kiosk, con
             answer_have(a, 409, "fork", have, at);
             core_log(CORE_LOG_WARNING, "replica: fork of %s at event %lld, pushed by kiosk %.16s",
                      q.attempt, (long long)at, kiosk);
-            if (r->cfg.note) r->cfg.note(r->cfg.note_arg, q.session, kiosk, q.nip, "fork",
-                                         a->reason);
+            if (r->cfg.note) {
+                json_t *d = json_pack("{s:s, s:I, s:I}", "attempt", q.attempt, "at",
+                                      (json_int_t)at, "have", (json_int_t)have);
+                char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+                json_decref(d);
+                r->cfg.note(r->cfg.note_arg, q.session, kiosk, q.nip, "fork", detail);
+                free(detail);
+            }
         } else {
             answer_have(a, 200, "kept", have, 0);
         }
@@ -249,11 +256,15 @@ void jstore_fetch(jstore *r, const char *body, size_t len, const char *kiosk,
                                  JCHAIN_BATCH, &ev, &n, &have, last, why)) {
         answer_set(a, 500, "server-error", "%s", why);
     } else {
+        /* a bounded answer: the kiosk asks again from the next seq */
+        size_t keep = 0, bytes = 0;
+        while (keep < n && (keep == 0 || bytes + strlen(ev[keep].payload) <= FETCH_BYTES))
+            bytes += strlen(ev[keep++].payload);
         json_t *o = json_pack("{s:s, s:I, s:s, s:o*}", "attempt", q.attempt, "have",
-                              (json_int_t)have, "kiosk", last, "events", jchain_json(ev, n));
+                              (json_int_t)have, "kiosk", last, "events", jchain_json(ev, keep));
         a->json = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
         json_decref(o);
-        if (a->json) answer_set(a, 200, "sent", "%zu events of %s", n, q.attempt);
+        if (a->json) answer_set(a, 200, "sent", "%zu events of %s", keep, q.attempt);
         else answer_set(a, 500, "server-error", "out of memory");
     }
     jchain_free(ev, n);

@@ -15,7 +15,9 @@
  * its seat or key), -1 with why on error. */
 typedef int (*jstore_holder_fn)(void *arg, const char *session, const char *nip,
                                  const char *kiosk, char *holder, size_t cap, char *why);
-/* Told of a fork (another event at a seq held) for the room's log. */
+/* Told of a fork (another event at a seq held) for the room's log: kind
+ * "fork", detail {"attempt", "at": the seq that differs, "have"} (JSON text,
+ * NULL when out of memory). */
 typedef void (*jstore_note_fn)(void *arg, const char *session, const char *kiosk,
                                 const char *nip, const char *kind, const char *detail);
 

@@ -12,7 +12,7 @@
 
 void app_replica_kick(app *a)
 {
-    int64_t now = journal_count_all(a->j);
+    int64_t now = journal_held_all(a->j);
     if (!a->rep || now == a->rep_seen) return;
     a->rep_seen = now;
     replica_kick(a->rep);
@@ -39,7 +39,7 @@ bool exam_arrive(app *a, long long expected)
 {
     char why[WHY_SIZE] = "", from[65] = "";
     if (!a->rep || expected == 0) return false;
-    int64_t held = journal_count(a->j, a->attempt, why);
+    int64_t held = journal_held(a->j, a->attempt, why);
     if (held >= 0 && expected > 0 && expected <= held) return false;  /* all here already */
     jchain_event *ev = NULL;
     size_t n = 0;

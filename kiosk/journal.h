@@ -156,9 +156,9 @@ int journal_import(journal *j, const char *attempt, const jchain_event *ev, size
                    char *why);
 
 /* The number of events of `attempt` in the journal (0 none), or -1 with why. */
-int64_t journal_count(journal *j, const char *attempt, char *why);
+int64_t journal_held(journal *j, const char *attempt, char *why);
 /* The number of events in the journal file (every attempt); 0 for NULL. */
-int64_t journal_count_all(const journal *j);
+int64_t journal_held_all(const journal *j);
 
 /* A read-only view of the journal file at `path` for another thread (the
  * replica's), on its own connection: the writer goes on meanwhile (WAL).

@@ -10,7 +10,7 @@
 #include "journal_int.h"
 #include "why.h"
 
-int64_t journal_count(journal *j, const char *attempt, char *why)
+int64_t journal_held(journal *j, const char *attempt, char *why)
 {
     if (!j) return why_set(why, "journal: not open");
     if (journal_attempt_ok(attempt, why)) return -1;
@@ -23,7 +23,7 @@ int64_t journal_count(journal *j, const char *attempt, char *why)
     return n;
 }
 
-int64_t journal_count_all(const journal *j)
+int64_t journal_held_all(const journal *j)
 {
     return j ? j->nevents : 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -23,6 +24,9 @@
 #define BATCHES_PER_ROUND 16   /* batches sent before the journal is looked at again */
 #define REFUSED_WAIT_MS 10000  /* an attempt the core refused is tried again after this */
 #define PULL_MAX 100000        /* events of one attempt fetched at most */
+/* payload bytes of one push: escaped in the body they may double (a quote is \"), and the
+ * body holds some 200 bytes more per event */
+#define PAYLOAD_BYTES ((JCHAIN_BODY_MAX - JCHAIN_BATCH * 256) / 2)
 
 typedef struct followed {
     char attempt[96];
@@ -45,6 +49,7 @@ struct replica_sender {
     struct klog *log;
     CURL *curl;
     journal_reader *rd;
+    ino_t rd_ino;              /* the file rd reads (a journal set aside is replaced) */
     int64_t backoff_ms;        /* the wait after the core did not answer */
     int64_t offline_until;     /* monotonic ms */
     /* under mu */
@@ -175,7 +180,7 @@ static int send_batch(replica_sender *r, followed *f)
     size_t n = 0;
     if (f->confirmed >= 0 &&
         journal_reader_events(r->rd, f->attempt, f->confirmed, JCHAIN_BATCH,
-                              JCHAIN_BODY_MAX - 16384, &ev, &n, why) != 0) {
+                              PAYLOAD_BYTES, &ev, &n, why) != 0) {
         klog_event(r->log, "replica-error", "%s", why);
         f->retry_at = clk_mono_ms() + REFUSED_WAIT_MS;
         return 0;
@@ -225,7 +230,15 @@ static void round_once(replica_sender *r)
 {
     char why[WHY_SIZE] = "", prefix[48];
     if (clk_mono_ms() < r->offline_until) return;
+    struct stat sb;
+    if (stat(r->jpath, &sb) != 0) return;
+    if (r->rd && sb.st_ino != r->rd_ino) {
+        /* the journal was set aside and a new one begun: read the new file */
+        journal_reader_close(r->rd);
+        r->rd = NULL;
+    }
     if (!r->rd && !(r->rd = journal_reader_open(r->jpath, why))) return;
+    r->rd_ino = sb.st_ino;
     snprintf(prefix, sizeof prefix, "%s/", r->session);
     if (journal_reader_heads(r->rd, prefix, note_head, r, why) != 0) {
         klog_event(r->log, "replica-error", "%s", why);
@@ -399,7 +412,7 @@ static int take_events(json_t *a, jchain_event **all, size_t *n, size_t *cap, ch
         *all = p;
         *cap = c;
     }
-    memcpy(*all + *n, ev, k * sizeof *ev);  /* the payloads change hands */
+    if (k) memcpy(*all + *n, ev, k * sizeof *ev);  /* the payloads change hands */
     *n += k;
     free(ev);
     return 0;

@@ -18,6 +18,7 @@
 #include "jstore.h"
 #include "bank.h"
 #include "clk.h"
+#include "core_fx.h"
 #include "fixture.h"
 #include "http.h"
 #include "ingest.h"
@@ -41,7 +42,19 @@ typedef struct fx {
     core_ctx *c;
     jstore *r;
     char attempt[96];
+    http_server *h;          /* cfx_up(): the core over HTTP at url */
+    char url[128];
 } fx;
+
+/* What the room's log was told last (jstore_config.note). */
+static char noted[512];
+
+static void note(void *arg, const char *session, const char *kiosk, const char *nip,
+                 const char *kind, const char *detail)
+{
+    (void)arg, (void)session;
+    snprintf(noted, sizeof noted, "%s %.8s %s %s", kind, kiosk, nip, detail ? detail : "-");
+}
 
 static bank_signer *key_at(fx *x, const char *name)
 {
@@ -90,7 +103,9 @@ static int setup(void **state)
         if (core_kiosk_enrol(x->c, bank_signer_pub(ok[i]), "lab", 1, why) ||
             store_kiosk_set(x->st, bank_signer_pub(ok[i]), "approved", why))
             fail_msg("kiosk: %s", why);
-    x->r = jstore_new(x->c, NULL, why);
+    jstore_config cfg = {.note = note};
+    noted[0] = 0;
+    x->r = jstore_new(x->c, &cfg, why);
     if (!x->r) fail_msg("jstore_new: %s", why);
     *state = x;
     return 0;
@@ -110,6 +125,13 @@ static int teardown(void **state)
     fx_rmdir(x->dir);
     free(x);
     return 0;
+}
+
+/* Serves x's core over HTTP on a free port (x->h, x->url); the test stops it. */
+static void cfx_up(fx *x)
+{
+    x->h = cfx_serve(x->c);
+    snprintf(x->url, sizeof x->url, "%s", http_url(x->h));
 }
 
 /* The journal `name` (made when missing) with the chain key of x's attempt set. */
@@ -259,6 +281,10 @@ static void test_another_event_at_a_held_seq_is_a_fork_and_a_gap_is_refused(void
     assert_int_equal(push(x, x->k2, ev2, n2, &have, &a), 409);
     assert_string_equal(a.code, "fork");
     assert_int_equal(have, 3);
+    char want[512];
+    snprintf(want, sizeof want, "fork %.8s %s {\"at\":2,\"attempt\":\"%s\",\"have\":3}",
+             bank_signer_pub(x->k2), fx_nip(0), x->attempt);
+    assert_string_equal(noted, want);
     assert_int_equal(held(x), 3);
     /* its tail alone, chained to its own seq 3: not to the link held */
     assert_int_equal(push(x, x->k2, ev2 + 3, 2, &have, &a), 400);
@@ -381,14 +407,14 @@ static void test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs(vo
     char *was = ev[4].payload;
     ev[4].payload = strdup("{\"i\":3,\"v\":\"B\"}");
     assert_int_equal(journal_import(b, x->attempt, ev, n, why), -1);
-    assert_int_equal(journal_count(b, x->attempt, why), 0);
+    assert_int_equal(journal_held(b, x->attempt, why), 0);
     free(ev[4].payload);
     ev[4].payload = was;
     /* a part, then the whole: the part held is kept, the rest taken */
     assert_int_equal(journal_import(b, x->attempt, ev, 3, why), 3);
     assert_int_equal(journal_import(b, x->attempt, ev, n, why), (int)n - 3);
     assert_int_equal(journal_import(b, x->attempt, ev, n, why), 0);
-    assert_int_equal(journal_count(b, x->attempt, why), n);
+    assert_int_equal(journal_held(b, x->attempt, why), n);
     /* what was taken replays and goes on: the chain continues here */
     assert_int_equal(journal_append(b, x->attempt, J_ARRIVED, 9000, 600, "{\"from\":\"A01\"}",
                                     why), 0);
@@ -398,7 +424,7 @@ static void test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs(vo
     sit(c, x->attempt, 2, "D");
     assert_int_equal(journal_import(c, x->attempt, ev, n, why), -1);
     assert_non_null(strstr(why, "not the core's"));
-    assert_int_equal(journal_count(c, x->attempt, why), 3);
+    assert_int_equal(journal_held(c, x->attempt, why), 3);
     journal_close(c);
     /* the file b was reopened whole: its mark agrees */
     jdamage d = JD_NONE;
@@ -452,6 +478,46 @@ static void test_the_sender_catches_up_after_the_core_was_down(void **state)
     jchain_free(ev, n);
 }
 
+/* Waits (bounded) until snd says the core holds `want` events of attempt. */
+static int64_t confirmed_within(replica_sender *snd, const char *attempt, int64_t want)
+{
+    int64_t t0 = clk_mono_ms();
+    while (replica_confirmed(snd, attempt) < want && clk_mono_ms() - t0 < WAIT_MS) {
+        replica_kick(snd);
+        usleep(20000);
+    }
+    return replica_confirmed(snd, attempt);
+}
+
+static void test_the_sender_follows_a_new_journal_once_the_damaged_one_is_set_aside(void **state)
+{
+    fx *x = *state;
+    char why[WHY_SIZE] = "";
+    journal *j = journal_at(x, "a.db");
+    sit(j, x->attempt, 2, "A");
+    journal_close(j);
+    cfx_up(x);
+    replica_sender *snd = replica_start(x->url, fx_path(x->dir, "a.db"), x->k,
+                                        bank_session_id(x->s), NULL, why);
+    assert_non_null(snd);
+    int64_t first = confirmed_within(snd, x->attempt, 3);
+    /* the proctor sets the journal aside; the next participant sits in a new one */
+    char kept[4200] = "";
+    int aside = journal_set_aside(fx_path(x->dir, "a.db"), fx_path(x->dir, "damaged"), kept,
+                                  sizeof kept, why);
+    snprintf(x->attempt, sizeof x->attempt, "%s/%s", bank_session_id(x->s), fx_nip(1));
+    j = journal_at(x, "a.db");
+    sit(j, x->attempt, 4, "B");
+    journal_close(j);
+    int64_t second = confirmed_within(snd, x->attempt, 5);
+    replica_stop(snd);
+    http_stop(x->h);
+    assert_int_equal(first, 3);
+    assert_int_equal(aside, 0);
+    assert_int_equal(second, 5);
+    assert_int_equal(held(x), 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +540,9 @@ int main(void)
             test_an_import_is_all_or_nothing_and_keeps_a_journal_that_differs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_sender_catches_up_after_the_core_was_down,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_the_sender_follows_a_new_journal_once_the_damaged_one_is_set_aside, setup,
+            teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
