@@ -647,6 +647,7 @@ function setLang(lang) {
   for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === page.lang));
   for (const what of ['attendance', 'report']) $(`print-${what}`).href = `room-print.html?what=${what}&lang=${page.lang}`;
   setLive(page.live);
+  $('notice').hidden = true;
   drawSeats();
   if (page.ask && $('confirm').open) ask(page.ask.kind, page.ask.kiosk);
 }
