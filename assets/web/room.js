@@ -317,6 +317,8 @@ function drawSeats() {
     d: count((s) => ['result', 'ended'].includes((s.state || {}).screen))
   });
   $('room-title').textContent = [room.exam, room.session].filter(Boolean).join(' · ');
+  const calls = count((s) => attention(s).length > 0);
+  document.title = `${calls ? `(${calls}) ` : ''}Kisi — ${T.title}`;
   const dl = $('seat-labels');
   if (dl) dl.replaceChildren(...seats.filter((s) => label(s)).map((s) => make('option', { value: label(s) })));
   drawDetail();
@@ -411,13 +413,20 @@ function detailText(d) {
   return out.join(' · ');
 }
 
+// The event in words, its kind's own name beside when the words differ (as the core's log says it).
+function eventCell(ev) {
+  const td = make('td', {}, [kindName(ev.kind), detailText(ev.detail)].filter(Boolean).join(': '));
+  if (ev.kind && kindName(ev.kind) !== ev.kind) td.append(' ', make('span', { class: 'raw' }, ev.kind));
+  return td;
+}
+
 function drawLog(events) {
   const rows = events.slice().sort((a, b) => (b.core_ms || 0) - (a.core_ms || 0)).map((ev) => {
     const tr = make('tr', { 'data-kind': ev.kind || '' });
     const skew = ev.kiosk_ms && ev.core_ms ? Math.round((ev.kiosk_ms - ev.core_ms) / 1000) : 0;
     tr.append(make('td', { class: 'time' }, clock(ev.core_ms)),
       make('td', { class: 'time' + (Math.abs(skew) > 5 ? ' skew' : '') }, clock(ev.kiosk_ms)),
-      make('td', {}, [kindName(ev.kind), detailText(ev.detail)].filter(Boolean).join(': ')),
+      eventCell(ev),
       make('td', { class: 'actor' }, page.T.actors[ev.actor] || ev.actor || ''));
     return tr;
   });
