@@ -204,6 +204,11 @@ await m.screenshot({ path: `${shots}/room-phone-detail-id.png` });
 await m.click('#detail button[data-action=move]');
 ok(await m.locator('#to-seat').isVisible() && await m.locator('#minutes').isHidden(), 'the move dialog asks for the target seat only');
 await m.click('#confirm-cancel');
+await m.click('#detail-close');
+await m.click('[data-lang=en]');
+ok(await m.textContent('#summary') !== '' && (await m.textContent('#summary')).includes('seats'), 'the phone in English');
+ok(await over() <= 0, 'still fits');
+await m.screenshot({ path: `${shots}/room-phone-en.png` });
 ok(m.problems.length === 0, `no console error on the phone (${m.problems.join('; ')})`);
 
 // -- polling when the stream fails ----------------------------------------------------------------
