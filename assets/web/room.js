@@ -62,7 +62,7 @@ const TEXTS = {
       damage: 'Jurnal rusak'
     },
     attention: {
-      offline: 'tidak terhubung', locked: 'terkunci', error: 'galat', incident: 'kejadian', refused: 'hasil ditolak',
+      offline: 'tidak terhubung', locked: 'dikunci pengawas', 'pin-locked': 'terkunci (PIN salah)', error: 'galat', incident: 'kejadian', refused: 'hasil ditolak',
       damage: 'jurnal rusak', 'lease-refused': 'NIP dipegang kursi lain'
     },
     lease: { held: 'dipegang', offline: 'mulai tanpa core', refused: 'ditolak (dipegang kursi lain)' },
@@ -135,7 +135,7 @@ const TEXTS = {
       damage: 'Journal damaged'
     },
     attention: {
-      offline: 'offline', locked: 'locked', error: 'error', incident: 'incident', refused: 'result refused',
+      offline: 'offline', locked: 'locked by proctor', 'pin-locked': 'locked (wrong PIN)', error: 'error', incident: 'incident', refused: 'result refused',
       damage: 'journal damaged', 'lease-refused': 'NIP held by another seat'
     },
     lease: { held: 'held', offline: 'started without core', refused: 'refused (held by another seat)' },
@@ -193,7 +193,12 @@ function ago(ms) {
 // The core's clock now, from the last room answer and the time passed since it came.
 const coreNow = () => (page.room ? page.room.now + (Date.now() - page.got) : Date.now());
 const label = (s) => s.seat || (s.state && s.state.seat) || '';
-const attention = (s) => (Array.isArray(s.attention) ? s.attention : []);
+// Why a seat needs the proctor: the core's words, and a seat locked by wrong PINs (the
+// participant waits for the proctor code at the kiosk).
+const attention = (s) => {
+  const a = Array.isArray(s.attention) ? s.attention : [];
+  return (s.state || {}).screen === 'locked' && !a.includes('pin-locked') ? a.concat('pin-locked') : a;
+};
 
 // Time left of a seat now: counted down from its last state while its clock runs.
 function leftOf(s) {

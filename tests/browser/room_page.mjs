@@ -21,7 +21,7 @@ async function until(what, fn, ms = 60000) {
   return ok(false, `${what} (not within ${ms / 1000} s)`);
 }
 
-// -- the room: 11 seats of the session, one of another session -----------------------------------
+// -- the room: 12 seats of the session, one of another session -----------------------------------
 const coreKey = (await (await fetch(`${url}/v1/challenge`)).json()).core;
 const room = new Room(url, coreKey);
 const p0 = (i, extra) => Object.assign({ nip: roster[i].nip, name: roster[i].name, attempt: 1, total: 50, lease: 'held',
@@ -38,6 +38,7 @@ room.add(`${dir}/k09.pem`, p0(8, { seat: 'A09' }), '127.0.0.109');
 const dead = room.add(`${dir}/k10.pem`, p0(9, { seat: 'A10' }), '127.0.0.110');
 room.add(`${dir}/k11.pem`, p0(10, { seat: 'A11', screen: 'instructions', answered: 0 }), '127.0.0.111');
 room.add(`${dir}/k12.pem`, p0(11, { seat: 'B01', session: otherSid }), '127.0.0.112');
+room.add(`${dir}/k13.pem`, p0(12, { seat: 'A12', screen: 'locked', answered: 0 }), '127.0.0.113');
 await room.round();
 ok(room.kiosks.every((k) => k.problems.length === 0), `every simulated kiosk's state taken (${room.kiosks.flatMap((k) => k.problems).join('; ')})`);
 dead.silent = true;  // A10's PC dies after its first state
@@ -66,7 +67,7 @@ await p.waitForSelector('#seats [data-seat="A01"]', { timeout: 30000 });
 ok(true, 'the proctor code signs in (typed in small letters)');
 const labels = async () => p.$$eval('#seats [data-seat]', (es) => es.map((e) => e.dataset.seat));
 const seats = await labels();
-ok(seats.length === 11, `the seats of this session are shown (${seats.join(' ')})`);
+ok(seats.length === 12, `the seats of this session are shown (${seats.join(' ')})`);
 ok(!seats.includes('B01'), 'a seat of another session is not');
 await until('the live stream is used (#live says live)', async () => (await p.textContent('#live')) === 'live');
 await until('a seat whose kiosk stopped sending (A10) is marked offline after 10 s',
@@ -74,7 +75,9 @@ await until('a seat whose kiosk stopped sending (A10) is marked offline after 10
 const order = await p.$$eval('#seats [data-seat]', (es) => es.map((e) => [e.dataset.seat, e.dataset.attention]));
 const firstCalm = order.findIndex(([, a]) => a === '0');
 ok(firstCalm > 0 && order.slice(firstCalm).every(([, a]) => a === '0'), `seats needing attention come first (${order.map((o) => o.join(':')).join(' ')})`);
-ok(['A02', 'A07', 'A10'].every((s) => order.slice(0, firstCalm).some(([l]) => l === s)), 'an incident, an error screen and an offline seat need attention');
+ok(['A02', 'A07', 'A10', 'A12'].every((s) => order.slice(0, firstCalm).some(([l]) => l === s)),
+  'an incident, an error screen, an offline seat and a seat locked by wrong PINs need attention');
+ok((await p.textContent('[data-seat="A12"] .tags')).includes('PIN'), 'the PIN-locked seat says why');
 const calm = order.slice(firstCalm).map(([l]) => l);
 ok(calm.join() === calm.slice().sort().join(), `the others by seat label (${calm.join(' ')})`);
 ok(await p.getAttribute('[data-seat="A01"]', 'data-nip') === roster[0].nip, 'a seat carries its participant\'s NIP');
@@ -160,7 +163,7 @@ async function actAll(kind, fields) {
 }
 const live = room.kiosks.filter((k) => k !== dead && k.st.session === sid);
 const nAll = await actAll('extend', { minutes: 5, reason: 'gangguan jaringan' });
-ok(/dikirim ke (1[01]) kursi/.test(nAll), `extend for all is queued for every seat of the session (${nAll})`);
+ok(/dikirim ke 12 kursi/.test(nAll), `extend for all is queued for every seat of the session (${nAll})`);
 await until('every live seat of the session gets the extra 5 minutes',
   async () => live.every((k) => k.commands.some((c) => c.kind === 'extend' && c.minutes === 5)));
 ok(!room.seat('B01').commands.length, 'the seat of another session gets nothing');
@@ -177,7 +180,7 @@ await until('every live seat has taken its commands', async () =>
 await p.click('[data-lang=en]');
 ok(await p.locator('h1 [data-t=title]').textContent() === 'Exam room', 'the English switch');
 await p.click('#view-list');
-ok(await p.locator('#seats table tr[data-seat]').count() === 11, 'the list view: one row per seat');
+ok(await p.locator('#seats table tr[data-seat]').count() === 12, 'the list view: one row per seat');
 ok(await p.locator('#seats [data-seat="A01"]').count() === 1, 'a seat is one element at a time');
 await p.screenshot({ path: `${shots}/room-list-en.png` });
 await p.click('#view-grid');
@@ -218,7 +221,7 @@ await f.goto(`${url}/web/room.html?lang=en`);
 await f.fill('#code', code);
 await f.click('#signin');
 await until('without the stream the page polls (#live says polling) and shows the seats',
-  async () => (await f.textContent('#live')) === 'polling' && (await f.locator('#seats [data-seat]').count()) === 11);
+  async () => (await f.textContent('#live')) === 'polling' && (await f.locator('#seats [data-seat]').count()) === 12);
 const fs0 = room.seat('A08').st.answered;
 room.seat('A08').st.screen = 'identify';
 await until('a change of a seat reaches the polling page', async () => (await f.getAttribute('[data-seat="A08"]', 'data-screen')) === 'identify');
