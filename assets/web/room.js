@@ -562,7 +562,9 @@ async function signin(ev) {
   ev.preventDefault();
   const T = page.T, err = $('signin-error'), code = $('code');
   err.textContent = '';
-  const r = await api('POST', '/v1/proctor/login', { code: code.value.trim() });
+  const body = { code: code.value.trim() }, session = new URLSearchParams(location.search).get('session');
+  if (session) body.session = session;  // a core of many sessions: the link names the room's
+  const r = await api('POST', '/v1/proctor/login', body);
   code.value = '';
   if (r.status === 200) { enter(); return; }
   err.textContent = r.status === 401 ? T.wrongCode : r.status === 429 ? T.throttled : T.failed + (r.body.reason || r.status);
