@@ -97,6 +97,10 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 
+# programs the tests and benches drive (tests/tools: room_gen, the simulated kiosks of a room)
+TTOOL_SRC := $(wildcard tests/tools/*.c)
+TTOOL_BIN := $(TTOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+
 .SECONDARY:
 .PHONY: all help deps test unit e2e fuzz-replay fuzz bench bench-run demo clean install deb FORCE
 
@@ -220,6 +224,14 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(LIBKIOSK) $(LIBCORE) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(PG_LIBS) $(NET_LIBS) $(BANK_LIBS)
 
+$(BUILD)/tests/tools/%.o: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(CFLAGS) -c $< -o $@
+
+$(TTOOL_BIN): $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(LIBKIOSK) $(LIBBANK) $(LIBUTIL)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS)
+
 E2E_SRC   := $(wildcard tests/e2e/*.sh)
 # the slow scripts first, so that the short jobs fill the gaps beside them
 E2E_SLOW  := %/install_deb.sh %/kiosk_sitting.sh %/kiosk_seat.sh %/core_postgres.sh
@@ -227,7 +239,7 @@ E2E_JOBS  := $(addprefix e2e:,$(filter $(E2E_SLOW),$(E2E_SRC)) $(filter-out $(E2
 RUN       := BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests JOBS=$(JOBS) sh tests/run.sh
 
 test: deps ## install deps, build, run every test JOBS at a time, print the slowest
-	@$(MAKE) --no-print-directory $(UNIT_BIN) $(FUZZ_REPLAY) $(PROGRAMS)
+	@$(MAKE) --no-print-directory $(UNIT_BIN) $(FUZZ_REPLAY) $(TTOOL_BIN) $(PROGRAMS)
 	@$(RUN) total $(E2E_JOBS) $(addprefix unit:,$(UNIT_BIN)) $(addprefix replay:,$(FUZZ_REPLAY))
 
 unit: $(UNIT_BIN) ## run the cmocka unit tests
@@ -236,7 +248,7 @@ unit: $(UNIT_BIN) ## run the cmocka unit tests
 fuzz-replay: $(FUZZ_REPLAY) ## replay the kept fuzz corpora as regression tests
 	@$(RUN) fuzz-replay $(addprefix replay:,$(FUZZ_REPLAY))
 
-e2e: $(PROGRAMS) $(BUILD)/tests/test_store_core $(BUILD)/tests/test_forward ## run the scripted end-to-end tests
+e2e: $(PROGRAMS) $(TTOOL_BIN) $(BUILD)/tests/test_store_core $(BUILD)/tests/test_forward ## run the scripted end-to-end tests
 	@$(RUN) e2e $(E2E_JOBS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BANK_SRC) $(UTIL_SRC) $(CORE_SRC) $(KIOSK_SRC)
@@ -257,7 +269,7 @@ fuzz: $(FUZZ_BIN) ## run each libFuzzer target for FUZZSECS seconds, growing tes
 bench: deps ## print the performance figures
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: $(BENCH_BIN) $(PROGRAMS)
+bench-run: $(BENCH_BIN) $(TTOOL_BIN) $(PROGRAMS)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 	@for s in tests/bench/*.sh; do [ -f "$$s" ] || continue; BIN=$(abspath $(BIN)) sh $$s || exit 1; done
 
