@@ -1,6 +1,7 @@
-/* bench_room.c -- the room at the core: signed kiosk states over loopback HTTP from many
- * simulated kiosk keys, beside an empty HTTP round trip of the same load generator, and
- * how many kiosks one core keeps at one state every 5 s. */
+/* bench_room.c -- the room at the core: signed kiosk states (of PROTO_STATE_VERSION, as
+ * room_gen sends them) over loopback HTTP from many simulated kiosk keys, beside an empty
+ * HTTP round trip of the same load generator, and how many kiosks one core keeps at one
+ * state every 5 s. */
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "bench.h"
 #include "loopback.h"
+#include "../tools/room_wire.h"
 #include "http.h"
 #include "ingest.h"
 #include "proto.h"
@@ -28,27 +30,25 @@ static double cpu_ms(void)
            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-/* The HTTP request of kiosk k's state number seq, signed by k. */
+/* The HTTP request of kiosk k's state number seq, signed by k: a participant
+ * answering, the time running down (the fields of room_wire.h's version). */
 static loopback_req state_req(const bank_signer *k, int i, long long seq)
 {
-    char body[1024], sig[129], *text;
-    int n = snprintf(body, sizeof body,
-                     "{\"ack\":0,\"answered\":%d,\"attempt\":1,\"delivery\":\"delivering\","
-                     "\"flagged\":0,\"incidents\":0,\"left_ms\":%lld,\"nip\":\"1996010120240110%02d\","
-                     "\"outbox\":0,\"program\":\"bench\",\"screen\":\"exam\",\"seat\":\"S%05d\","
-                     "\"seq\":%lld,\"total\":50,\"version\":%d,\"session\":\"bench\","
-                     "\"name\":\"\",\"lease\":\"held\",\"jseq\":%lld}",
-                     (int)(seq % 50), 3600000 - seq * 5000, i % 100, i, seq, PROTO_STATE_VERSION, seq);
-    if (bank_signer_sign(k, body, (size_t)n, sig) != BANK_OK) bench_die("sign a state");
-    size_t cap = (size_t)n + 512;
-    text = malloc(cap);
-    if (!text) bench_die("out of memory");
-    int len = snprintf(text, cap,
-                       "POST " PROTO_PATH_ROOM_STATE " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                       "Content-Type: " PROTO_TYPE_JSON "\r\n" PROTO_HEADER_KIOSK ": %s\r\n"
-                       PROTO_HEADER_SIGNATURE ": %s\r\nContent-Length: %d\r\n\r\n%s",
-                       bank_signer_pub(k), sig, n, body);
-    return (loopback_req){text, (size_t)len};
+    char seat[16], nip[32], name[32];
+    snprintf(seat, sizeof seat, "S%05d", i);
+    snprintf(nip, sizeof nip, "1996010120240110%02d", i % 100);
+    snprintf(name, sizeof name, "Peserta %d", i);
+    wire_state s = {.seat = seat, .screen = "exam", .nip = nip, .name = name,
+                    .session = "0123456789abcdef0123456789abcdef", .lease = "held",
+                    .delivery = "delivering", .program = "bench", .seq = seq,
+                    .jseq = 2 + seq % 50, .left_ms = 3600000 - seq * 5000, .attempt = 1,
+                    .answered = (int)(seq % 50), .total = 50};
+    char *body = wire_state_body(&s);
+    size_t len = 0;
+    char *text = body ? wire_state_request(k, body, &len) : NULL;
+    if (!text) bench_die("a state: out of memory or no signature");
+    free(body);
+    return (loopback_req){text, len};
 }
 
 int main(void)
