@@ -33,9 +33,11 @@ static const char usage[] =
     "usage: room_gen --core URL --dir DIR [--room ROWSxCOLS] [--skip A01,A02] [--kiosks N]\n"
     "                [--seconds S] [--period MS] [--roster CSV] [--from ROW] [--minutes M]\n"
     "                [--item-secs S] [--spread S] [--offline N] [--offline-secs S]\n"
-    "                [--session SID] [--authorise] [--core-key FILE]\n"
+    "                [--session SID] [--authorise] [--core-key FILE] [--control DIR]\n"
     "Simulated kiosks on the seats of a ROWSxCOLS room (A01, A02, ... B01, ...), each with\n"
-    "its key in DIR/SEAT/ and its own loopback address 127.77.X.Y, for S seconds (60).\n";
+    "its key in DIR/SEAT/ and its own loopback address 127.77.X.Y, for S seconds (60).\n"
+    "--offline N: N seats go silent once for --offline-secs; --control DIR: a seat is\n"
+    "silent while a file DIR/SEAT.off exists.\n";
 
 typedef enum gen_phase {
     GEN_WAIT,       /* nobody yet: identify */
@@ -65,7 +67,7 @@ typedef struct gen_kiosk {
 } gen_kiosk;
 
 typedef struct gen_opts {
-    const char *core, *dir, *skip, *roster, *core_key, *session;
+    const char *core, *dir, *skip, *roster, *core_key, *session, *control;
     int rows, cols, kiosks, seconds, period_ms, from, minutes, item_s, spread_s, offline,
         offline_s;
     bool authorise;
@@ -123,7 +125,7 @@ static int gen_int(const char *name, const char *v, int lo, int hi)
 static void gen_args(int argc, char **argv, gen_opts *o)
 {
     *o = (gen_opts){.rows = 5, .cols = 8, .kiosks = GEN_MAX, .seconds = 60, .period_ms = 3000,
-                    .from = 1, .minutes = 90, .item_s = 4, .spread_s = 10, .offline = 2,
+                    .from = 1, .minutes = 90, .item_s = 4, .spread_s = 10, .offline = 0,
                     .offline_s = 15, .session = ""};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -146,6 +148,7 @@ static void gen_args(int argc, char **argv, gen_opts *o)
         else if (strcmp(a, "--roster") == 0) o->roster = v;
         else if (strcmp(a, "--core-key") == 0) o->core_key = v;
         else if (strcmp(a, "--session") == 0) o->session = v;
+        else if (strcmp(a, "--control") == 0) o->control = v;
         else if (strcmp(a, "--room") == 0) {
             char x = 0;
             if (sscanf(v, "%dx%d%c", &o->rows, &o->cols, &x) != 2 || o->rows < 1 ||
@@ -453,6 +456,16 @@ static void gen_step(const gen_opts *o, gen_kiosk *k, int64_t now)
         k->dirty = true;
 }
 
+/* True when the file CONTROL/SEAT.off tells kiosk k to be silent. */
+static bool gen_told_off(const gen_opts *o, const gen_kiosk *k)
+{
+    char path[4200];
+    struct stat sb;
+    if (!o->control) return false;
+    snprintf(path, sizeof path, "%s/%s.off", o->control, k->label);
+    return stat(path, &sb) == 0;
+}
+
 /* Sets up kiosk number i of n: seat, participant, folder, key, address,
  * its times. 0, or -1 with why. */
 static int gen_kiosk_new(const gen_opts *o, gen_kiosk *k, int i, int n, char *why)
@@ -552,10 +565,11 @@ int main(int argc, char **argv)
                 continue;
             }
             gen_step(&o, k, now);
-            bool silent = k->offline_at && now >= k->offline_at && now < k->offline_until;
+            bool silent = (k->offline_at && now >= k->offline_at && now < k->offline_until) ||
+                          gen_told_off(&o, k);
             if (silent != k->silent)
-                gen_say(k, silent ? "offline" : "online", silent ? "silent for %d s" : "sending "
-                        "again after %d s", o.offline_s);
+                gen_say(k, silent ? "offline" : "online", "%s",
+                        silent ? "silent" : "sending again");
             k->silent = silent;
             if (!k->busy && !silent && (k->dirty || now >= k->next_at)) gen_send(&o, &t, m, k);
         }

@@ -1,0 +1,130 @@
+#!/bin/sh
+# room_live.sh -- the exam room live: a core, two real kiosks under Xvfb on seats A01 and
+# A02, and room_gen's simulated kiosks on the other 38 seats of a 5x8 room. The room shows
+# what the kiosks do; the proctor's commands reach the kiosks and are obeyed; forged and
+# replayed states and commands are refused; a LAN cut (the core stopped, then started)
+# is caught up. Screenshots go to KISI_SHOTS (else tests/out/room_live): look at them.
+set -u
+. "$(dirname "$0")/lib.inc"
+. "$(dirname "$0")/../data/core/core-e2e.inc"
+. "$(dirname "$0")/room.inc"
+trap 'gen_stop; kiosks_stop; core_stop; rm -rf "$T"' EXIT
+DB=${KISI_E2E_DB:-sqlite:$T/core.db}
+SHOTS=${KISI_SHOTS:-$ROOT/tests/out/room_live}
+mkdir -p "$SHOTS"
+
+BANK_TOOL=$BANK sh "$ROOT/tools/sample-bank.sh" "$T/room" >/dev/null 2>&1 || fail "sample bank"
+R=$T/room
+ccore --db "$DB" bank add "$R/latsar.bank" --passphrase-file "$R/passphrase" --pub "$R/authority.pub"
+same "bank add" "$rc" 0
+ccore --db "$DB" session add "$R/demo.session"; same "session add" "$rc" 0
+SID=$(awk '{ print $2; exit }' "$T/out")
+room_core_start "$DB" || fail "core start: $(cat "$T/core.err")"
+ok "core up at $URL"
+row() { sed -n "$(($1 + 1))p" "$ASSETS/roster.csv" | tr -d '\r' | cut -d, -f"$2"; }
+NIP1=$(row 1 1); PIN1=$(row 1 3); TOKEN=$(cat "$R/token")
+
+# -- the room fills: 38 simulated seats, two real kiosks, all approved ----------------
+gen_start 900 --skip A01,A02 --roster "$ASSETS/roster.csv" --from 3 --session "$SID" \
+    --spread 20 --control "$T/ctl"
+mkdir -p "$T/ctl"
+kiosk_use A; kiosk_up A01 en
+kiosk_use B; kiosk_up A02 id
+waiting() { [ "$("$CORE" --db "$DB" kiosk list 2>/dev/null | grep -c pending)" -ge 40 ]; }
+wait_for "40 kiosks enrol from 40 addresses and wait for approval" waiting
+approve_waiting
+same "the operator approves the 40 kiosks" "$approved" 40
+wait_for "the room shows 40 seats" room_has "len(j['seats']) == 40"
+room_has "sorted(s['seat'] for s in j['seats']) == sorted('%s%02d' % (r, c) for r in 'ABCDE' for c in range(1, 9))" ||
+    fail "the seats are not A01..E08: $(bodyget "[s['seat'] for s in j['seats']]")"
+ok "the seats are A01 to E08, sorted by label"
+wait_for "the real kiosks show the identify screen in the room" \
+    room_has "all(s['state']['screen'] == 'identify' and s['state']['program'].startswith('kisi-kiosk') for s in j['seats'] if s['seat'] in ('A01', 'A02'))"
+wait_for "simulated participants sit down, named, answering" \
+    seat_of C01 "s['state']['screen'] == 'exam' and s['state']['answered'] >= 2 and s['state']['name'] != ''"
+
+# -- a seat that falls silent shows in the room as not heard from ----------------------
+: >"$T/ctl/E08.off"
+wait_for "room_gen's E08 falls silent" grep -q ' E08 *offline ' "$T/gen.out"
+wait_for "the room shows E08 not heard from for over 10 s" seat_of E08 "j['now'] - s['seen'] > 10000"
+rm -f "$T/ctl/E08.off"
+wait_for "E08 is heard again" seat_of E08 "j['now'] - s['seen'] < 5000"
+
+# -- a real participant sits on A01: the room follows ---------------------------------
+kiosk_use A
+kd_type "$NIP1"; kd_keys Return; kd_type "$PIN1"; kd_keys Return
+kd_wait screen=wait || fail "token screen: $(kd_state)"
+kd_type "$TOKEN"; kd_keys Return
+kd_wait screen=instructions || fail "instructions: $(kd_state)"
+kd_keys Return
+kd_wait screen=exam item=1 || fail "exam: $(kd_state)"
+kd_keys a Right b
+kd_wait screen=exam "answered=2 " || fail "answers: $(kd_state)"
+wait_for "the room shows A01's participant on the exam with 2 answers and time left" \
+    seat_of A01 "s['state']['screen'] == 'exam' and s['state']['nip'] == '$NIP1' and s['state']['answered'] == 2 and s['state']['left_ms'] > 0"
+kd_shot "$SHOTS/kiosk-A01-exam.png"
+
+# -- the operator's message reaches a real and a simulated seat -----------------------
+message() {
+    printf '{"seat":"%s","text":"%s"}' "$1" "$2" >"$T/msg.json"
+    code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST -H "@$T/operator.hdr" \
+        --data-binary "@$T/msg.json" "$URL/v1/room/message")
+}
+message A01 "Ten minutes left"; status_is "a message for A01 queued" 202 queued
+message C03 "Sit up straight"; status_is "a message for C03 (simulated) queued" 202 queued
+wait_for "A01's kiosk shows and logs the message" \
+    grep -q ' proctor-message command [0-9]*: Ten minutes left$' "$T/A/kiosk.log"
+wait_for "C03 obeys its message" grep -q ' C03 *obeyed *message [0-9]* .*text=Sit up straight$' "$T/gen.out"
+wait_for "both acknowledged: nothing waits at the core" \
+    room_has "all(s['queued'] == 0 for s in j['seats'])"
+kd_shot "$SHOTS/kiosk-A01-message.png"
+
+# -- forged and replayed states are refused -------------------------------------------
+KA=$(pubhex "$T/A/kiosk.key")
+state_post() {  # KEY FILE [AS_PUB]
+    sig=$(openssl pkeyutl -sign -rawin -inkey "$1" -in "$2" | od -An -tx1 | tr -d ' \n')
+    code=$(curl -s --max-time 20 -o "$T/body" -w '%{http_code}' -X POST \
+        -H 'Content-Type: application/json' -H "Kisi-Kiosk: ${3:-$(pubhex "$1")}" \
+        -H "Kisi-Signature: $sig" --data-binary "@$2" "$URL/v1/room/state")
+}
+get /v1/room
+bodyget "json.dumps(next(s['state'] for s in j['seats'] if s['seat'] == 'A01'), separators=(',', ':'))" >"$T/a01.json"
+edit "$T/a01.json" "$T/forged.json" "r['screen'] = 'result'; r['seq'] += 10**9"
+openssl genpkey -algorithm ed25519 -out "$T/lan.key" 2>/dev/null || fail "another machine's key"
+state_post "$T/lan.key" "$T/forged.json" "$KA"
+status_is "a state of A01 forged by another machine on the LAN" 401 bad-signature
+state_post "$T/lan.key" "$T/forged.json"
+status_is "a state of a machine that never enrolled" 403 unknown-kiosk
+seat_of A01 "s['state']['screen'] == 'exam'" || fail "the forged state reached the room"
+ok "the room still shows A01 on the exam"
+
+# -- a LAN cut: the core stopped, the room goes on, then catches up -------------------
+core_stop
+same "the core stops" "$core_rc" 0
+kiosk_use A
+kd_keys Right c
+kd_wait screen=exam "answered=3 " || fail "answering without the core: $(kd_state)"
+ok "A01's participant goes on answering with the core gone"
+wait_for "the simulated kiosks find no core" grep -q ' unreachable ' "$T/gen.out"
+kd_shot "$SHOTS/kiosk-A01-lan-cut.png"
+sleep 4
+room_core_start "$DB" || fail "core start again: $(tail -n 3 "$T/core.err")"
+ok "the core starts again on the same address ($URL)"
+wait_for "the room catches up: 40 seats, A01 with its 3 answers" \
+    room_has "len(j['seats']) == 40 and any(s['seat'] == 'A01' and s['state']['answered'] == 3 for s in j['seats'])"
+wait_for "room_gen says every kiosk reaches the core again" grep -q ' reachable ' "$T/gen.out"
+
+gen_stop
+same "room_gen stops when told" "$gen_rc" 0
+grep -q 'stopped .* 38 kiosks' "$T/gen.out" || fail "room_gen's closing line: $(tail -n 2 "$T/gen.out")"
+ok "states of room_gen taken by the core: $(grep -o "[0-9]* taken," "$T/gen.out" | tr -d " taken,")"
+grep -q 'refused 0$' "$T/gen.out" || fail "a command of the real core was refused: $(grep refused "$T/gen.out")"
+ok "no command of the real core was refused by a simulated kiosk"
+for k in A B; do
+    grep -q command-refused "$T/$k/kiosk.log" && fail "kiosk $k refused a command of the real core"
+done
+ok "no command of the real core was refused by a real kiosk"
+kiosks_stop
+core_stop
+same "the core stops cleanly" "$core_rc" 0
+done_ok
