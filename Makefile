@@ -234,7 +234,7 @@ $(TTOOL_BIN): $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(LIBKIOSK) $(LIBBANK) 
 
 E2E_SRC   := $(wildcard tests/e2e/*.sh)
 # the slow scripts first, so that the short jobs fill the gaps beside them
-E2E_SLOW  := %/install_deb.sh %/kiosk_sitting.sh %/kiosk_seat.sh %/core_postgres.sh
+E2E_SLOW  := %/install_deb.sh %/kiosk_sitting.sh %/kiosk_seat.sh %/core_postgres.sh %/room_live.sh
 E2E_JOBS  := $(addprefix e2e:,$(filter $(E2E_SLOW),$(E2E_SRC)) $(filter-out $(E2E_SLOW),$(E2E_SRC)))
 RUN       := BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests JOBS=$(JOBS) sh tests/run.sh
 
