@@ -8,7 +8,7 @@ set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
 . "$(dirname "$0")/room.inc"
-trap 'gen_stop; kiosks_stop; core_stop; rm -rf "$T"' EXIT
+trap 'gen_stop; kiosks_stop; mitm_stop; core_stop; rm -rf "$T"' EXIT
 DB=${KISI_E2E_DB:-sqlite:$T/core.db}
 SHOTS=${KISI_SHOTS:-$ROOT/tests/out/room_live}
 mkdir -p "$SHOTS"
@@ -29,6 +29,7 @@ gen_start 900 --skip A01,A02 --roster "$ASSETS/roster.csv" --from 3 --session "$
     --spread 20 --control "$T/ctl"
 mkdir -p "$T/ctl"
 kiosk_use A; kiosk_up A01 en
+mitm_start "$T/mitm"
 kiosk_use B; kiosk_up A02 id
 waiting() { [ "$("$CORE" --db "$DB" kiosk list 2>/dev/null | grep -c pending)" -ge 40 ]; }
 wait_for "40 kiosks enrol from 40 addresses and wait for approval" waiting
@@ -79,6 +80,27 @@ wait_for "both acknowledged: nothing waits at the core" \
     room_has "all(s['queued'] == 0 for s in j['seats'])"
 kd_shot "$SHOTS/kiosk-A01-message.png"
 
+# -- commands forged or replayed by a machine on the LAN are refused -------------------
+# kiosk B talks to the core through room_mitm.py, which adds commands to its answers
+message A02 "Pesan asli pengawas"; status_is "a message for A02 queued" 202 queued
+wait_for "A02's kiosk obeys the real message" \
+    grep -q ' proctor-message command [0-9]*: Pesan asli pengawas$' "$T/B/kiosk.log"
+inject "c['text'] = 'Ujian dibatalkan, silakan pulang'; c['seq'] += 1000" "a forged command"
+grep -q ' command-refused .*not signed by the pinned core key' "$T/B/kiosk.log" ||
+    fail "the forged command is not logged as refused: $(tail -n 3 "$T/B/kiosk.log")"
+grep proctor-message "$T/B/kiosk.log" | grep -q 'Ujian dibatalkan' &&
+    fail "the forged command was obeyed"
+ok "the forged command is refused and logged (command-refused), never shown"
+inject "pass" "the real command replayed"
+same "the replayed command is not obeyed again" \
+    "$(grep -c ' proctor-message command [0-9]*: Pesan asli pengawas$' "$T/B/kiosk.log")" 1
+kiosk_use B; kd_kill9; kiosk_up A02 id
+kd_wait screen=identify || fail "kiosk B after its restart: $(kd_state)"
+inject "pass" "the real command replayed after a restart of the kiosk"
+same "the replayed command is not obeyed after the restart either" \
+    "$(grep -c ' proctor-message command [0-9]*: Pesan asli pengawas$' "$T/B/kiosk.log")" 1
+kd_shot "$SHOTS/kiosk-A02-after-forged-and-replayed.png"
+
 # -- forged and replayed states are refused -------------------------------------------
 KA=$(pubhex "$T/A/kiosk.key")
 state_post() {  # KEY FILE [AS_PUB]
@@ -120,10 +142,8 @@ grep -q 'stopped .* 38 kiosks' "$T/gen.out" || fail "room_gen's closing line: $(
 ok "states of room_gen taken by the core: $(grep -o "[0-9]* taken," "$T/gen.out" | tr -d " taken,")"
 grep -q 'refused 0$' "$T/gen.out" || fail "a command of the real core was refused: $(grep refused "$T/gen.out")"
 ok "no command of the real core was refused by a simulated kiosk"
-for k in A B; do
-    grep -q command-refused "$T/$k/kiosk.log" && fail "kiosk $k refused a command of the real core"
-done
-ok "no command of the real core was refused by a real kiosk"
+same "kiosk A refused no command" "$(grep -c command-refused "$T/A/kiosk.log")" 0
+same "kiosk B refused only the forged one" "$(grep -c command-refused "$T/B/kiosk.log")" 1
 kiosks_stop
 core_stop
 same "the core stops cleanly" "$core_rc" 0
