@@ -271,7 +271,7 @@ bench: deps ## print the performance figures
 
 bench-run: $(BENCH_BIN) $(TTOOL_BIN) $(PROGRAMS)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
-	@for s in tests/bench/*.sh; do [ -f "$$s" ] || continue; BIN=$(abspath $(BIN)) sh $$s || exit 1; done
+	@for s in tests/bench/*.sh; do [ -f "$$s" ] || continue; BIN=$(abspath $(BIN)) KISI_UNIT_DIR=$(abspath $(BUILD))/tests sh $$s || exit 1; done
 
 demo: deps ## build the sample bank and run a demo sitting
 	@$(MAKE) --no-print-directory all

@@ -21,7 +21,9 @@
 #include "csv.h"
 #include "hex.h"
 #include "proto.h"
+#include "room_watch.h"
 #include "room_wire.h"
+#include "secret.h"
 #include "why.h"
 
 #define GEN_MAX 2000        /* simulated kiosks at most */
@@ -34,10 +36,14 @@ static const char usage[] =
     "                [--seconds S] [--period MS] [--roster CSV] [--from ROW] [--minutes M]\n"
     "                [--item-secs S] [--spread S] [--offline N] [--offline-secs S]\n"
     "                [--session SID] [--authorise] [--core-key FILE] [--control DIR]\n"
+    "                [--latency N (--proctor-code-file F | --operator-token-file F)]\n"
     "Simulated kiosks on the seats of a ROWSxCOLS room (A01, A02, ... B01, ...), each with\n"
     "its key in DIR/SEAT/ and its own loopback address 127.77.X.Y, for S seconds (60).\n"
     "--offline N: N seats go silent once for --offline-secs; --control DIR: a seat is\n"
-    "silent while a file DIR/SEAT.off exists.\n";
+    "silent while a file DIR/SEAT.off exists.\n"
+    "--latency N: once every kiosk is approved, times N changes of the first seat's state\n"
+    "until the proctor sees them (the SSE stream after a sign-in with the proctor code, or\n"
+    "GET /v1/room polled with the operator token), beside the empty round trip; then stops.\n";
 
 typedef enum gen_phase {
     GEN_WAIT,       /* nobody yet: identify */
@@ -64,10 +70,25 @@ typedef struct gen_kiosk {
     bool paused, locked;
     int answered, flagged, total, incidents;
     long long seq, obeyed;
+    long long mark;         /* the latency probe's mark, sent as "flagged" (0 none) */
 } gen_kiosk;
 
+/* The latency probe (--latency): the first seat's state carries a mark in
+ * "flagged"; the watcher notes when the proctor sees it. Times in us. */
+typedef struct gen_probe {
+    watch w;
+    int done, lost;
+    long long sent_us, due_us;
+    bool rtt_taken, in_flight;
+    double *see, *rtt, *base;   /* ms, one per sample */
+    CURL *health;
+    char health_url[1200];
+} gen_probe;
+
 typedef struct gen_opts {
-    const char *core, *dir, *skip, *roster, *core_key, *session, *control;
+    const char *core, *dir, *skip, *roster, *core_key, *session, *control, *proctor_file,
+        *operator_file;
+    int latency;
     int rows, cols, kiosks, seconds, period_ms, from, minutes, item_s, spread_s, offline,
         offline_s;
     bool authorise;
@@ -149,6 +170,9 @@ static void gen_args(int argc, char **argv, gen_opts *o)
         else if (strcmp(a, "--core-key") == 0) o->core_key = v;
         else if (strcmp(a, "--session") == 0) o->session = v;
         else if (strcmp(a, "--control") == 0) o->control = v;
+        else if (strcmp(a, "--proctor-code-file") == 0) o->proctor_file = v;
+        else if (strcmp(a, "--operator-token-file") == 0) o->operator_file = v;
+        else if (strcmp(a, "--latency") == 0) o->latency = gen_int(a, v, 1, 100000);
         else if (strcmp(a, "--room") == 0) {
             char x = 0;
             if (sscanf(v, "%dx%d%c", &o->rows, &o->cols, &x) != 2 || o->rows < 1 ||
@@ -172,6 +196,10 @@ static void gen_args(int argc, char **argv, gen_opts *o)
     }
     if (!o->core || !o->dir || strncmp(o->core, "http://", 7) != 0) {
         fprintf(stderr, "room_gen: --core http://HOST:PORT and --dir DIR are needed\n");
+        exit(2);
+    }
+    if (o->latency && !o->proctor_file == !o->operator_file) {
+        fprintf(stderr, "room_gen: --latency needs --proctor-code-file or --operator-token-file\n");
         exit(2);
     }
     if (strlen(o->session) >= GEN_FIELD) {
@@ -390,7 +418,8 @@ static void gen_send(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *k)
                     .lease = sat ? "held" : "", .delivery = "delivering",
                     .program = "room_gen", .seq = k->seq, .ack = k->obeyed,
                     .left_ms = k->phase == GEN_EXAM ? k->limit_ms - k->used_ms : 0,
-                    .attempt = sat ? 1 : 0, .answered = k->answered, .flagged = k->flagged,
+                    .attempt = sat ? 1 : 0, .answered = k->answered,
+                    .flagged = k->mark ? (int)k->mark : k->flagged,
                     .total = sat ? k->total : 0, .incidents = k->incidents,
                     .jseq = sat ? 2 + k->answered : 0};
     char sig[129], h1[100], h2[200];
@@ -511,6 +540,175 @@ static void gen_summary(const gen_tally *t, int n)
     printf("; refused %lld\n", t->cmd_refused);
 }
 
+static size_t gen_discard(char *data, size_t size, size_t nmemb, void *arg)
+{
+    (void)data, (void)arg;
+    return size * nmemb;
+}
+
+/* The probe for --latency: the watcher started on seat `seat` with the
+ * secret of the file given. Caller ends it with gen_probe_end(). NULL with a
+ * line on stderr. */
+static gen_probe *gen_probe_new(const gen_opts *o, const char *seat)
+{
+    char why[WHY_SIZE] = "";
+    size_t len = 0;
+    const char *file = o->proctor_file ? o->proctor_file : o->operator_file;
+    char *secret = secret_read(file, 200, 0, &len, why);
+    gen_probe *pr = calloc(1, sizeof *pr);
+    double *v = calloc(3 * (size_t)o->latency, sizeof *v);
+    CURL *h = curl_easy_init();
+    if (!secret || !pr || !v || !h ||
+        watch_start(&pr->w, o->core, seat, secret, o->proctor_file != NULL) != 0) {
+        fprintf(stderr, "room_gen: latency probe: %s\n", why[0] ? why : "out of memory");
+        secret_free(secret, len);
+        free(pr);
+        free(v);
+        if (h) curl_easy_cleanup(h);
+        return NULL;
+    }
+    secret_free(secret, len);
+    pr->see = v;
+    pr->rtt = v + o->latency;
+    pr->base = v + 2 * o->latency;
+    pr->health = h;
+    snprintf(pr->health_url, sizeof pr->health_url, "%s" PROTO_PATH_HEALTH, o->core);
+    curl_easy_setopt(h, CURLOPT_URL, pr->health_url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, gen_discard);
+    return pr;
+}
+
+/* One step of the probe, once every kiosk is approved and the watcher
+ * watches: a new mark on the first seat, or the one in flight seen (then
+ * an empty round trip timed for the baseline) or lost after 5 s. 1 when
+ * the samples are all taken or the watcher failed, else 0. */
+static int gen_probe_step(const gen_opts *o, gen_probe *pr, gen_kiosk *ks, int n)
+{
+    int ready = atomic_load(&pr->w.ready);
+    if (ready < 0) {
+        gen_say(NULL, "error", "latency probe: %s", pr->w.why);
+        return 1;
+    }
+    for (int i = 0; i < n; i++)
+        if (!ks[i].approved) return 0;
+    long long now = watch_now_us(), seen = atomic_load(&pr->w.seen_us);
+    if (!ready || now < pr->due_us) return 0;
+    if (!pr->in_flight) {
+        ks[0].mark = 1000 + pr->done + pr->lost;
+        atomic_store(&pr->w.seen_us, 0);
+        atomic_store(&pr->w.mark, ks[0].mark);
+        pr->sent_us = 0;
+        pr->rtt_taken = false;
+        pr->in_flight = true;
+        ks[0].dirty = true;
+        return 0;
+    }
+    if (!pr->sent_us) return 0;
+    if (seen && pr->rtt_taken) {
+        pr->see[pr->done] = (double)(seen - pr->sent_us) / 1e3;
+        long long t0 = watch_now_us();
+        curl_easy_perform(pr->health);
+        pr->base[pr->done++] = (double)(watch_now_us() - t0) / 1e3;
+    } else if (now - pr->sent_us > 5000000) {
+        pr->lost++;
+    } else {
+        return 0;
+    }
+    pr->in_flight = false;
+    pr->due_us = now + 50000;
+    return pr->done + pr->lost >= o->latency;
+}
+
+static int gen_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The p-th percentile of v[0..n) (sorted in place), n > 0. */
+static double gen_pct(double *v, int n, double p)
+{
+    qsort(v, (size_t)n, sizeof *v, gen_cmp);
+    int i = (int)(p * n + 0.999999) - 1;
+    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
+}
+
+/* Prints the probe's figures, stops its watcher and frees it. 0, or 1 when
+ * no sample was taken. */
+static int gen_probe_end(gen_probe *pr, int kiosks, int want)
+{
+    watch_stop(&pr->w);
+    int d = pr->done;
+    const char *how = pr->w.sse ? "SSE stream" : "GET /v1/room polled";
+    if (d > 0) {
+        printf("latency: a state change to the proctor (%s), %d of %d samples, %d kiosks "
+               "sending, %lld room documents read\n", how, d, want, kiosks,
+               (long long)atomic_load(&pr->w.events));
+        double s50 = gen_pct(pr->see, d, 0.5), s99 = gen_pct(pr->see, d, 0.99);
+        double r50 = gen_pct(pr->rtt, d, 0.5), r99 = gen_pct(pr->rtt, d, 0.99);
+        double b50 = gen_pct(pr->base, d, 0.5), b99 = gen_pct(pr->base, d, 0.99);
+        printf("  state -> proctor            p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms\n", s50,
+               s99, pr->see[d - 1]);
+        printf("  state round trip (POST)     p50 %8.2f ms   p99 %8.2f ms\n", r50, r99);
+        printf("  baseline: empty round trip  p50 %8.2f ms   p99 %8.2f ms   (GET /v1/health)\n",
+               b50, b99);
+        printf("  lost (not seen within 5 s)  %d\n", pr->lost);
+    } else {
+        printf("latency: no sample taken (%s)\n", how);
+    }
+    fflush(stdout);
+    curl_easy_cleanup(pr->health);
+    free(pr->see);
+    free(pr);
+    return d > 0 ? 0 : 1;
+}
+
+/* One step of the room: every kiosk enrols or steps and sends its state
+ * when due; the answers that came are read. pr (may be NULL) notes when
+ * the probe's mark leaves and its answer comes. */
+static void gen_tick(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *ks, int n,
+                     gen_probe *pr)
+{
+    char why[WHY_SIZE] = "";
+    int64_t now = clk_mono_ms();
+    for (int i = 0; i < n; i++) {
+        gen_kiosk *k = &ks[i];
+        if (!k->enrolled) {
+            if (now < k->enrol_at) continue;
+            if (gen_enrol(o, k, why) == 0) k->enrolled = true;
+            else k->enrol_at = now + 2000;
+            continue;
+        }
+        gen_step(o, k, now);
+        bool silent = (k->offline_at && now >= k->offline_at && now < k->offline_until) ||
+                      gen_told_off(o, k);
+        if (silent != k->silent)
+            gen_say(k, silent ? "offline" : "online", "%s", silent ? "silent" : "sending again");
+        k->silent = silent;
+        if (k->busy || silent || (!k->dirty && now < k->next_at)) continue;
+        gen_send(o, t, m, k);
+        if (pr && i == 0 && pr->in_flight && !pr->sent_us && k->busy) pr->sent_us = watch_now_us();
+    }
+    int running = 0, left;
+    curl_multi_perform(m, &running);
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        gen_kiosk *k = NULL;
+        long status = 0;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
+        if (msg->data.result == CURLE_OK)
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+        curl_multi_remove_handle(m, msg->easy_handle);
+        if (pr && k == &ks[0] && pr->in_flight && pr->sent_us && !pr->rtt_taken) {
+            pr->rtt[pr->done] = (double)(watch_now_us() - pr->sent_us) / 1e3;
+            pr->rtt_taken = true;
+        }
+        gen_answered(t, k, status);
+    }
+}
+
 int main(int argc, char **argv)
 {
     gen_opts o;
@@ -554,40 +752,12 @@ int main(int argc, char **argv)
     if (rc == 0)
         gen_say(NULL, "started", "%d kiosks at %s for %d s, a state every %d ms", n, o.core,
                 o.seconds, o.period_ms);
+    gen_probe *pr = NULL;
+    if (rc == 0 && o.latency && !(pr = gen_probe_new(&o, ks[0].label))) rc = 1;
     while (rc == 0 && !gen_stop && clk_mono_ms() < end) {
-        int64_t now = clk_mono_ms();
-        for (int i = 0; i < n; i++) {
-            gen_kiosk *k = &ks[i];
-            if (!k->enrolled) {
-                if (now < k->enrol_at) continue;
-                if (gen_enrol(&o, k, why) == 0) k->enrolled = true;
-                else k->enrol_at = now + 2000;
-                continue;
-            }
-            gen_step(&o, k, now);
-            bool silent = (k->offline_at && now >= k->offline_at && now < k->offline_until) ||
-                          gen_told_off(&o, k);
-            if (silent != k->silent)
-                gen_say(k, silent ? "offline" : "online", "%s",
-                        silent ? "silent" : "sending again");
-            k->silent = silent;
-            if (!k->busy && !silent && (k->dirty || now >= k->next_at)) gen_send(&o, &t, m, k);
-        }
-        int running = 0;
-        curl_multi_perform(m, &running);
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(m, &left)) != NULL) {
-            if (msg->msg != CURLMSG_DONE) continue;
-            gen_kiosk *k = NULL;
-            long status = 0;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&k);
-            if (msg->data.result == CURLE_OK)
-                curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-            curl_multi_remove_handle(m, msg->easy_handle);
-            gen_answered(&t, k, status);
-        }
+        gen_tick(&o, &t, m, ks, n, pr);
         curl_multi_poll(m, NULL, 0, GEN_TICK_MS, NULL);
+        if (pr && gen_probe_step(&o, pr, ks, n) != 0) break;
     }
     for (int i = 0; i < n; i++) {
         if (ks[i].busy) curl_multi_remove_handle(m, ks[i].h);
@@ -597,6 +767,7 @@ int main(int argc, char **argv)
         bank_signer_free(ks[i].key);
     }
     if (rc == 0) gen_summary(&t, n);
+    if (pr) rc = gen_probe_end(pr, n, o.latency);
     curl_multi_cleanup(m);
     curl_global_cleanup();
     free(ks);
