@@ -328,8 +328,14 @@ static void gen_obey(gen_tally *t, gen_kiosk *k, const checkin_cmd *c, json_t *c
 {
     long long minutes = (long long)json_integer_value(json_object_get(cmd, "minutes"));
     const char *to = json_string_value(json_object_get(cmd, "seat"));
-    const char *kind = c->kind;
+    const char *kind = c->kind, *nip = json_string_value(json_object_get(cmd, "nip"));
     bool sat = k->phase == GEN_EXAM || k->phase == GEN_AUTHORISE;
+    k->obeyed = c->seq;
+    k->dirty = true;  /* acknowledged at once */
+    if (nip && nip[0] && (!sat || strcmp(nip, k->nip) != 0)) {
+        gen_say(k, "skipped", "%s %lld: for participant %s, not this one", kind, c->seq, nip);
+        return;
+    }
     if (strcmp(kind, "extend") == 0) k->limit_ms += minutes * 60000;
     else if (strcmp(kind, "pause") == 0) k->paused = true;
     else if (strcmp(kind, "resume") == 0) k->paused = false;
@@ -346,8 +352,6 @@ static void gen_obey(gen_tally *t, gen_kiosk *k, const checkin_cmd *c, json_t *c
     }
     for (size_t i = 0; i < GEN_NKINDS; i++)
         if (strcmp(kind, gen_kinds[i]) == 0) t->obeyed[i]++;
-    k->obeyed = c->seq;
-    k->dirty = true;  /* acknowledged at once */
     gen_say(k, "obeyed", "%s %lld minutes=%lld seat=%s text=%s", kind, c->seq, minutes,
             to ? to : "", c->text);
 }
