@@ -36,14 +36,17 @@ static const char usage[] =
     "                [--seconds S] [--period MS] [--roster CSV] [--from ROW] [--minutes M]\n"
     "                [--item-secs S] [--spread S] [--offline N] [--offline-secs S]\n"
     "                [--session SID] [--authorise] [--core-key FILE] [--control DIR]\n"
-    "                [--latency N (--proctor-code-file F | --operator-token-file F)]\n"
+    "                [--latency N (--proctor-code-file F | --operator-token-file F)\n"
+    "                [--wait-file F]]\n"
     "Simulated kiosks on the seats of a ROWSxCOLS room (A01, A02, ... B01, ...), each with\n"
     "its key in DIR/SEAT/ and its own loopback address 127.77.X.Y, for S seconds (60).\n"
     "--offline N: N seats go silent once for --offline-secs; --control DIR: a seat is\n"
     "silent while a file DIR/SEAT.off exists.\n"
     "--latency N: once every kiosk is approved, times N changes of the first seat's state\n"
     "until the proctor sees them (the SSE stream after a sign-in with the proctor code, or\n"
-    "GET /v1/room polled with the operator token), beside the empty round trip; then stops.\n";
+    "GET /v1/room polled with the operator token), beside the empty round trip; then stops.\n"
+    "The mark is also the seat's NIP (one NIP a mark), for a browser watching the page;\n"
+    "--wait-file F: the samples begin once the file F exists.\n";
 
 typedef enum gen_phase {
     GEN_WAIT,       /* nobody yet: identify */
@@ -79,6 +82,7 @@ typedef struct gen_probe {
     watch w;
     int done, lost;
     long long sent_us, due_us;
+    long long sent_wall_us;     /* the wall clock when it was sent, for a browser's times */
     bool rtt_taken, in_flight;
     double *see, *rtt, *base;   /* ms, one per sample */
     CURL *health;
@@ -87,7 +91,7 @@ typedef struct gen_probe {
 
 typedef struct gen_opts {
     const char *core, *dir, *skip, *roster, *core_key, *session, *control, *proctor_file,
-        *operator_file;
+        *operator_file, *wait_file;
     int latency;
     int rows, cols, kiosks, seconds, period_ms, from, minutes, item_s, spread_s, offline,
         offline_s;
@@ -172,6 +176,7 @@ static void gen_args(int argc, char **argv, gen_opts *o)
         else if (strcmp(a, "--control") == 0) o->control = v;
         else if (strcmp(a, "--proctor-code-file") == 0) o->proctor_file = v;
         else if (strcmp(a, "--operator-token-file") == 0) o->operator_file = v;
+        else if (strcmp(a, "--wait-file") == 0) o->wait_file = v;
         else if (strcmp(a, "--latency") == 0) o->latency = gen_int(a, v, 1, 100000);
         else if (strcmp(a, "--room") == 0) {
             char x = 0;
@@ -409,6 +414,14 @@ static void gen_answered(gen_tally *t, gen_kiosk *k, long status)
     }
 }
 
+/* The probe's mark m as the NIP it sends (a page shows NIPs): 18 digits of
+ * a NIP's form, one per mark. */
+static void gen_mark_nip(long long m, char nip[GEN_FIELD])
+{
+    snprintf(nip, GEN_FIELD, "199001%02lld2015%02lld1%03lld", 1 + m / 1000 % 28,
+             1 + m / 28000 % 12, m % 1000);
+}
+
 /* Sends k's state now (seq from the wall clock, above the last; ack the
  * last command obeyed) on the multi handle m. */
 static void gen_send(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *k)
@@ -417,7 +430,10 @@ static void gen_send(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *k)
     k->seq = now > k->seq ? now : k->seq + 1;
     bool sat = k->phase == GEN_EXAM || k->phase == GEN_AUTHORISE || k->phase == GEN_RESULT ||
                (k->phase == GEN_GONE && k->nip[0]);
-    wire_state s = {.seat = k->label, .screen = k->screen, .nip = sat ? k->nip : "",
+    char mark[GEN_FIELD];
+    gen_mark_nip(k->mark, mark);
+    wire_state s = {.seat = k->label, .screen = k->screen,
+                    .nip = k->mark ? mark : sat ? k->nip : "",
                     .name = sat ? k->name : "", .session = o->session,
                     .lease = sat ? "held" : "", .delivery = "delivering",
                     .program = "room_gen", .seq = k->seq, .ack = k->obeyed,
@@ -597,7 +613,8 @@ static int gen_probe_step(const gen_opts *o, gen_probe *pr, gen_kiosk *ks, int n
     for (int i = 0; i < n; i++)
         if (!ks[i].approved) return 0;
     long long now = watch_now_us(), seen = atomic_load(&pr->w.seen_us);
-    if (!ready || now < pr->due_us) return 0;
+    struct stat sb;
+    if (!ready || now < pr->due_us || (o->wait_file && stat(o->wait_file, &sb) != 0)) return 0;
     if (!pr->in_flight) {
         ks[0].mark = 1000 + pr->done + pr->lost;
         atomic_store(&pr->w.seen_us, 0);
@@ -611,6 +628,10 @@ static int gen_probe_step(const gen_opts *o, gen_probe *pr, gen_kiosk *ks, int n
     if (!pr->sent_us) return 0;
     if (seen && pr->rtt_taken) {
         pr->see[pr->done] = (double)(seen - pr->sent_us) / 1e3;
+        char nip[GEN_FIELD];
+        gen_mark_nip(ks[0].mark, nip);
+        gen_say(&ks[0], "probe", "nip %s sent %lld us seen +%.3f ms", nip, pr->sent_wall_us,
+                pr->see[pr->done]);
         long long t0 = watch_now_us();
         curl_easy_perform(pr->health);
         pr->base[pr->done++] = (double)(watch_now_us() - t0) / 1e3;
@@ -692,7 +713,12 @@ static void gen_tick(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *ks, i
         k->silent = silent;
         if (k->busy || silent || (!k->dirty && now < k->next_at)) continue;
         gen_send(o, t, m, k);
-        if (pr && i == 0 && pr->in_flight && !pr->sent_us && k->busy) pr->sent_us = watch_now_us();
+        if (pr && i == 0 && pr->in_flight && !pr->sent_us && k->busy) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            pr->sent_us = watch_now_us();
+            pr->sent_wall_us = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+        }
     }
     int running = 0, left;
     curl_multi_perform(m, &running);
