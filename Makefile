@@ -97,9 +97,11 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 
-# programs the tests and benches drive (tests/tools: room_gen, the simulated kiosks of a room)
-TTOOL_SRC := $(wildcard tests/tools/*.c)
+# programs the tests and benches drive (tests/tools/room_*.c: room_gen, the simulated kiosks
+# of a room), each linked with the other sources of tests/tools
+TTOOL_SRC := $(wildcard tests/tools/room_*.c)
 TTOOL_BIN := $(TTOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+TTOOL_LIB := $(filter-out $(TTOOL_SRC),$(wildcard tests/tools/*.c))
 
 .SECONDARY:
 .PHONY: all help deps test unit e2e fuzz-replay fuzz bench bench-run demo clean install deb FORCE
@@ -228,7 +230,8 @@ $(BUILD)/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(INTERNAL_INC) $(CFLAGS) -c $< -o $@
 
-$(TTOOL_BIN): $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(LIBKIOSK) $(LIBBANK) $(LIBUTIL)
+$(TTOOL_BIN): $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(TTOOL_LIB:%.c=$(BUILD)/%.o) $(LIBKIOSK) \
+              $(LIBBANK) $(LIBUTIL)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SDL_LIBS) $(NET_LIBS) $(BANK_LIBS)
 

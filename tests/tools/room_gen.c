@@ -21,9 +21,8 @@
 #include "csv.h"
 #include "hex.h"
 #include "proto.h"
-#include "room_watch.h"
+#include "probe.h"
 #include "room_wire.h"
-#include "secret.h"
 #include "why.h"
 
 #define GEN_MAX 2000        /* simulated kiosks at most */
@@ -73,21 +72,8 @@ typedef struct gen_kiosk {
     bool paused, locked;
     int answered, flagged, total, incidents;
     long long seq, obeyed;
-    long long mark;         /* the latency probe's mark, sent as "flagged" (0 none) */
+    long long mark;         /* the latency probe's mark, sent as "flagged" and NIP (0 none) */
 } gen_kiosk;
-
-/* The latency probe (--latency): the first seat's state carries a mark in
- * "flagged"; the watcher notes when the proctor sees it. Times in us. */
-typedef struct gen_probe {
-    watch w;
-    int done, lost;
-    long long sent_us, due_us;
-    long long sent_wall_us;     /* the wall clock when it was sent, for a browser's times */
-    bool rtt_taken, in_flight;
-    double *see, *rtt, *base;   /* ms, one per sample */
-    CURL *health;
-    char health_url[1200];
-} gen_probe;
 
 typedef struct gen_opts {
     const char *core, *dir, *skip, *roster, *core_key, *session, *control, *proctor_file,
@@ -414,14 +400,6 @@ static void gen_answered(gen_tally *t, gen_kiosk *k, long status)
     }
 }
 
-/* The probe's mark m as the NIP it sends (a page shows NIPs): 18 digits of
- * a NIP's form, one per mark. */
-static void gen_mark_nip(long long m, char nip[GEN_FIELD])
-{
-    snprintf(nip, GEN_FIELD, "199001%02lld2015%02lld1%03lld", 1 + m / 1000 % 28,
-             1 + m / 28000 % 12, m % 1000);
-}
-
 /* Sends k's state now (seq from the wall clock, above the last; ack the
  * last command obeyed) on the multi handle m. */
 static void gen_send(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *k)
@@ -430,8 +408,8 @@ static void gen_send(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *k)
     k->seq = now > k->seq ? now : k->seq + 1;
     bool sat = k->phase == GEN_EXAM || k->phase == GEN_AUTHORISE || k->phase == GEN_RESULT ||
                (k->phase == GEN_GONE && k->nip[0]);
-    char mark[GEN_FIELD];
-    gen_mark_nip(k->mark, mark);
+    char mark[PROBE_NIP];
+    probe_nip(k->mark, mark);
     wire_state s = {.seat = k->label, .screen = k->screen,
                     .nip = k->mark ? mark : sat ? k->nip : "",
                     .name = sat ? k->name : "", .session = o->session,
@@ -560,140 +538,37 @@ static void gen_summary(const gen_tally *t, int n)
     printf("; refused %lld\n", t->cmd_refused);
 }
 
-static size_t gen_discard(char *data, size_t size, size_t nmemb, void *arg)
+/* One step of the latency probe on the first seat; true when it is over. */
+static bool gen_probe_step(probe *pr, gen_kiosk *ks, int n)
 {
-    (void)data, (void)arg;
-    return size * nmemb;
-}
-
-/* The probe for --latency: the watcher started on seat `seat` with the
- * secret of the file given. Caller ends it with gen_probe_end(). NULL with a
- * line on stderr. */
-static gen_probe *gen_probe_new(const gen_opts *o, const char *seat)
-{
-    char why[WHY_SIZE] = "";
-    size_t len = 0;
-    const char *file = o->proctor_file ? o->proctor_file : o->operator_file;
-    char *secret = secret_read(file, 200, 0, &len, why);
-    gen_probe *pr = calloc(1, sizeof *pr);
-    double *v = calloc(3 * (size_t)o->latency, sizeof *v);
-    CURL *h = curl_easy_init();
-    if (!secret || !pr || !v || !h ||
-        watch_start(&pr->w, o->core, seat, secret, o->proctor_file != NULL) != 0) {
-        fprintf(stderr, "room_gen: latency probe: %s\n", why[0] ? why : "out of memory");
-        secret_free(secret, len);
-        free(pr);
-        free(v);
-        if (h) curl_easy_cleanup(h);
-        return NULL;
-    }
-    secret_free(secret, len);
-    pr->see = v;
-    pr->rtt = v + o->latency;
-    pr->base = v + 2 * o->latency;
-    pr->health = h;
-    snprintf(pr->health_url, sizeof pr->health_url, "%s" PROTO_PATH_HEALTH, o->core);
-    curl_easy_setopt(h, CURLOPT_URL, pr->health_url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, gen_discard);
-    return pr;
-}
-
-/* One step of the probe, once every kiosk is approved and the watcher
- * watches: a new mark on the first seat, or the one in flight seen (then
- * an empty round trip timed for the baseline) or lost after 5 s. 1 when
- * the samples are all taken or the watcher failed, else 0. */
-static int gen_probe_step(const gen_opts *o, gen_probe *pr, gen_kiosk *ks, int n)
-{
-    int ready = atomic_load(&pr->w.ready);
-    if (ready < 0) {
-        gen_say(NULL, "error", "latency probe: %s", pr->w.why);
-        return 1;
-    }
-    for (int i = 0; i < n; i++)
-        if (!ks[i].approved) return 0;
-    long long now = watch_now_us(), seen = atomic_load(&pr->w.seen_us);
-    struct stat sb;
-    if (!ready || now < pr->due_us || (o->wait_file && stat(o->wait_file, &sb) != 0)) return 0;
-    if (!pr->in_flight) {
-        ks[0].mark = 1000 + pr->done + pr->lost;
-        atomic_store(&pr->w.seen_us, 0);
-        atomic_store(&pr->w.mark, ks[0].mark);
-        pr->sent_us = 0;
-        pr->rtt_taken = false;
-        pr->in_flight = true;
+    bool all = true;
+    for (int i = 0; i < n && all; i++) all = ks[i].approved;
+    switch (probe_step(pr, all)) {
+    case PROBE_NEW:
+        ks[0].mark = probe_mark(pr);
         ks[0].dirty = true;
-        return 0;
+        return false;
+    case PROBE_SEEN:
+        gen_say(&ks[0], "probe", "%s", probe_last(pr));
+        return false;
+    case PROBE_LOST:
+        gen_say(&ks[0], "probe", "mark %lld not seen within 5 s", probe_mark(pr));
+        return false;
+    case PROBE_FAILED:
+        gen_say(NULL, "error", "latency probe: %s", probe_last(pr));
+        return true;
+    case PROBE_DONE:
+        return true;
+    default:
+        return false;
     }
-    if (!pr->sent_us) return 0;
-    if (seen && pr->rtt_taken) {
-        pr->see[pr->done] = (double)(seen - pr->sent_us) / 1e3;
-        char nip[GEN_FIELD];
-        gen_mark_nip(ks[0].mark, nip);
-        gen_say(&ks[0], "probe", "nip %s sent %lld us seen +%.3f ms", nip, pr->sent_wall_us,
-                pr->see[pr->done]);
-        long long t0 = watch_now_us();
-        curl_easy_perform(pr->health);
-        pr->base[pr->done++] = (double)(watch_now_us() - t0) / 1e3;
-    } else if (now - pr->sent_us > 5000000) {
-        pr->lost++;
-    } else {
-        return 0;
-    }
-    pr->in_flight = false;
-    pr->due_us = now + 50000;
-    return pr->done + pr->lost >= o->latency;
-}
-
-static int gen_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The p-th percentile of v[0..n) (sorted in place), n > 0. */
-static double gen_pct(double *v, int n, double p)
-{
-    qsort(v, (size_t)n, sizeof *v, gen_cmp);
-    int i = (int)(p * n + 0.999999) - 1;
-    return v[i < 0 ? 0 : i >= n ? n - 1 : i];
-}
-
-/* Prints the probe's figures, stops its watcher and frees it. 0, or 1 when
- * no sample was taken. */
-static int gen_probe_end(gen_probe *pr, int kiosks, int want)
-{
-    watch_stop(&pr->w);
-    int d = pr->done;
-    const char *how = pr->w.sse ? "SSE stream" : "GET /v1/room polled";
-    if (d > 0) {
-        printf("latency: a state change to the proctor (%s), %d of %d samples, %d kiosks "
-               "sending, %lld room documents read\n", how, d, want, kiosks,
-               (long long)atomic_load(&pr->w.events));
-        double s50 = gen_pct(pr->see, d, 0.5), s99 = gen_pct(pr->see, d, 0.99);
-        double r50 = gen_pct(pr->rtt, d, 0.5), r99 = gen_pct(pr->rtt, d, 0.99);
-        double b50 = gen_pct(pr->base, d, 0.5), b99 = gen_pct(pr->base, d, 0.99);
-        printf("  state -> proctor            p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms\n", s50,
-               s99, pr->see[d - 1]);
-        printf("  state round trip (POST)     p50 %8.2f ms   p99 %8.2f ms\n", r50, r99);
-        printf("  baseline: empty round trip  p50 %8.2f ms   p99 %8.2f ms   (GET /v1/health)\n",
-               b50, b99);
-        printf("  lost (not seen within 5 s)  %d\n", pr->lost);
-    } else {
-        printf("latency: no sample taken (%s)\n", how);
-    }
-    fflush(stdout);
-    curl_easy_cleanup(pr->health);
-    free(pr->see);
-    free(pr);
-    return d > 0 ? 0 : 1;
 }
 
 /* One step of the room: every kiosk enrols or steps and sends its state
  * when due; the answers that came are read. pr (may be NULL) notes when
  * the probe's mark leaves and its answer comes. */
 static void gen_tick(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *ks, int n,
-                     gen_probe *pr)
+                     probe *pr)
 {
     char why[WHY_SIZE] = "";
     int64_t now = clk_mono_ms();
@@ -713,12 +588,7 @@ static void gen_tick(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *ks, i
         k->silent = silent;
         if (k->busy || silent || (!k->dirty && now < k->next_at)) continue;
         gen_send(o, t, m, k);
-        if (pr && i == 0 && pr->in_flight && !pr->sent_us && k->busy) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            pr->sent_us = watch_now_us();
-            pr->sent_wall_us = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-        }
+        if (pr && i == 0 && k->busy) probe_sent(pr);
     }
     int running = 0, left;
     curl_multi_perform(m, &running);
@@ -731,10 +601,7 @@ static void gen_tick(const gen_opts *o, gen_tally *t, CURLM *m, gen_kiosk *ks, i
         if (msg->data.result == CURLE_OK)
             curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
         curl_multi_remove_handle(m, msg->easy_handle);
-        if (pr && k == &ks[0] && pr->in_flight && pr->sent_us && !pr->rtt_taken) {
-            pr->rtt[pr->done] = (double)(watch_now_us() - pr->sent_us) / 1e3;
-            pr->rtt_taken = true;
-        }
+        if (pr && k == &ks[0]) probe_answered(pr);
         gen_answered(t, k, status);
     }
 }
@@ -782,12 +649,20 @@ int main(int argc, char **argv)
     if (rc == 0)
         gen_say(NULL, "started", "%d kiosks at %s for %d s, a state every %d ms", n, o.core,
                 o.seconds, o.period_ms);
-    gen_probe *pr = NULL;
-    if (rc == 0 && o.latency && !(pr = gen_probe_new(&o, ks[0].label))) rc = 1;
+    probe *pr = NULL;
+    if (rc == 0 && o.latency) {
+        const char *f = o.proctor_file ? o.proctor_file : o.operator_file;
+        pr = probe_new(o.core, ks[0].label, f, o.proctor_file != NULL, o.latency, o.wait_file,
+                       why);
+        if (!pr) {
+            fprintf(stderr, "room_gen: --latency: %s\n", why);
+            rc = 1;
+        }
+    }
     while (rc == 0 && !gen_stop && clk_mono_ms() < end) {
         gen_tick(&o, &t, m, ks, n, pr);
         curl_multi_poll(m, NULL, 0, GEN_TICK_MS, NULL);
-        if (pr && gen_probe_step(&o, pr, ks, n) != 0) break;
+        if (pr && gen_probe_step(pr, ks, n)) break;
     }
     for (int i = 0; i < n; i++) {
         if (ks[i].busy) curl_multi_remove_handle(m, ks[i].h);
@@ -797,7 +672,7 @@ int main(int argc, char **argv)
         bank_signer_free(ks[i].key);
     }
     if (rc == 0) gen_summary(&t, n);
-    if (pr) rc = gen_probe_end(pr, n, o.latency);
+    if (pr) rc = probe_end(pr, n);
     curl_multi_cleanup(m);
     curl_global_cleanup();
     free(ks);
