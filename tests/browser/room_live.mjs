@@ -86,6 +86,7 @@ const steps = {
   async seats(n) {
     const ok1 = await p.waitForFunction((k) => new Set([...document.querySelectorAll('[data-seat]')]
       .map((e) => e.dataset.seat)).size === k, Number(n), { timeout: WAIT }).then(() => true, () => false);
+    if (!ok1) console.log(`     seats shown: ${await p.evaluate(() => [...new Set([...document.querySelectorAll('[data-seat]')].map((e) => e.dataset.seat))].join(' '))}`);
     ok(ok1, `the room shows ${n} seats`);
   },
   async seat(label, ...want) {
@@ -133,7 +134,9 @@ const steps = {
     await p.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
   },
   async problems() {
-    ok(p.problems.length === 0, `no console error, no request outside the core (${p.problems.join('; ')})`);
+    // a 401 is the page asking whether it is signed in, and the wrong code: Chromium logs both
+    const real = p.problems.filter((m) => !m.includes('status of 401'));
+    ok(real.length === 0, `no console error, no request outside the core (${real.join('; ')})`);
   },
 };
 
