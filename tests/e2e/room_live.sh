@@ -2,8 +2,8 @@
 # room_live.sh -- the exam room live: a core, two real kiosks under Xvfb on seats A01 and
 # A02, and room_gen's simulated kiosks on the other 38 seats of a 5x8 room. The room shows
 # what the kiosks do; the proctor's commands reach the kiosks and are obeyed; forged and
-# replayed states and commands are refused; a LAN cut (the core stopped, then started)
-# is caught up. Screenshots go to KISI_SHOTS (else tests/out/room_live): look at them.
+# replayed states and commands are refused; a participant is refused on a second seat; a
+# LAN cut (the core stopped, then started) is caught up. Screenshots go to KISI_SHOTS (else tests/out/room_live): look at them.
 set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
@@ -34,7 +34,7 @@ kiosk_use B; kiosk_up A02 id
 waiting() { [ "$("$CORE" --db "$DB" kiosk list 2>/dev/null | grep -c pending)" -ge 40 ]; }
 wait_for "40 kiosks enrol from 40 addresses and wait for approval" waiting
 approve_waiting
-same "the operator approves the 40 kiosks" "$approved" 40
+same "the operator approves the room's 40 kiosks in one step" "$approved" 40
 wait_for "the room shows 40 seats" room_has "len(j['seats']) == 40"
 room_has "sorted(s['seat'] for s in j['seats']) == sorted('%s%02d' % (r, c) for r in 'ABCDE' for c in range(1, 9))" ||
     fail "the seats are not A01..E08: $(bodyget "[s['seat'] for s in j['seats']]")"
@@ -79,6 +79,20 @@ wait_for "C03 obeys its message" grep -q ' C03 *obeyed *message [0-9]* .*text=Si
 wait_for "both acknowledged: nothing waits at the core" \
     room_has "all(s['queued'] == 0 for s in j['seats'])"
 kd_shot "$SHOTS/kiosk-A01-message.png"
+
+# -- one seat per attempt: A01's participant is refused on A02 ------------------------
+kiosk_use B
+kd_type "$NIP1"; kd_keys Return; kd_type "$PIN1"; kd_keys Return
+kd_wait screen=wait || fail "B's token screen: $(kd_state)"
+kd_type "$TOKEN"; kd_keys Return
+kd_wait screen=identify msg=lease.refused || fail "a second seat for A01's participant: $(kd_state)"
+grep -q " lease-refused NIP $NIP1 is held by seat A01" "$T/B/kiosk.log" ||
+    fail "B's log: $(tail -n 2 "$T/B/kiosk.log")"
+ok "a second seat for A01's participant refuses, naming A01"
+kd_shot "$SHOTS/kiosk-A02-second-seat-refused.png"
+kiosk_use A
+kd_wait screen=exam "answered=2 " || fail "A01 goes on: $(kd_state)"
+ok "A01's participant goes on, undisturbed"
 
 # -- commands forged or replayed by a machine on the LAN are refused -------------------
 # kiosk B talks to the core through room_mitm.py, which adds commands to its answers
