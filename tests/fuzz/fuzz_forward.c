@@ -39,7 +39,9 @@ static void send_body(const char *body, size_t len)
     ssize_t n = fuzz_server_exchange((const uint8_t *)req, (size_t)head + len, answer, ANSWER_MAX);
     fuzz_server_alive(answer, n);
     answer[n] = 0;
-    int status = n >= 12 ? atoi(answer + 9) : 0;
+    /* no answer in the exchange's wait (a slow machine) proves nothing either way */
+    if (n < 12) return;
+    int status = atoi(answer + 9);
     if (status < 200 || status >= 600) abort();
     if (status != 200 && status != 201) return;
     /* taken: the record's signature holds, and the receipt is for exactly it */
