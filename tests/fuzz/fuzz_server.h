@@ -5,6 +5,7 @@
 #define KISI_FUZZ_SERVER_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,16 +49,25 @@ static void fuzz_server_start(void)
 }
 
 /* Sends the request, closes the sending side and reads the answer to its end
- * (at most `cap` bytes kept). Returns the bytes read, -1 when the server is gone. */
+ * (at most `cap` bytes kept). Returns the bytes read, -1 when the server is gone.
+ * The connection ends with a reset, so that no port waits in TIME_WAIT: hundreds
+ * of requests a second would use up the loopback's ports otherwise. */
 static ssize_t fuzz_server_exchange(const uint8_t *data, size_t size, char *buf, size_t cap)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) abort();
     struct timeval tv = {10, 0};
+    struct linger reset = {1, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)fuzz_port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+    int rc;
+    /* ports used up by other programs of the machine: wait for one (at most 10 s) */
+    for (int i = 0; (rc = connect(fd, (struct sockaddr *)&a, sizeof a)) != 0 &&
+                    errno == EADDRNOTAVAIL && i < 1000; i++)
+        usleep(10000);
+    if (rc != 0) {
         close(fd);
         return -1;
     }
