@@ -207,6 +207,9 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 # targets in the core or the kiosk link their library too (FUZZ_LINK, before libbank)
 FUZZ_CORE := http result sig stats enrol state proctor jpush
 FUZZ_KIOSK := journal receipt richrun command
+# the room's messages and files (lease, offer, forward)
+FUZZ_CORE += lease forward upstream
+FUZZ_KIOSK += klease offer
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
 $(FUZZ_KIOSK:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBKIOSK) $(LIBBANK) $(LIBUTIL) $(SDL_LIBS) $(NET_LIBS)

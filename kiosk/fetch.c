@@ -69,12 +69,6 @@ static void get(const char *url, const char *path, size_t max, got *g)
     }
 }
 
-/* The session picked from the offer: ids, and the SHA-256 of the files. */
-typedef struct offered {
-    char sid[33], bid[33], session_sha[65], bank_sha[65];
-    bool by_current; /* several offered: the one the cache sat last */
-} offered;
-
 /* The session id the cache sat last ("" when none) into sid (33 bytes). */
 static void cache_current(const fetch_config *c, char *sid)
 {
@@ -87,12 +81,10 @@ static void cache_current(const fetch_config *c, char *sid)
     free(cur);
 }
 
-/* Picks the session to fetch from the offer in g: `want`, or the only one,
- * or of several the one the cache sat last (a kiosk restarted during its
- * sitting). Fills *o; 0, or -1 with why. */
-static int pick(const got *g, const char *want, const char *current, offered *o, char *why)
+int fetch_offer_pick(const char *offer, size_t len, const char *want, const char *current,
+                     fetch_offer *o, char *why)
 {
-    json_t *doc = json_loadb(g->body.p ? g->body.p : "", g->body.len, 0, NULL);
+    json_t *doc = json_loadb(offer ? offer : "", len, 0, NULL);
     json_t *list = json_object_get(doc, "sessions");
     size_t n = json_array_size(list), i, found = n;
     int rc = -1;
@@ -259,7 +251,7 @@ int fetch_files(const fetch_config *c, fetch_result *out, char *why)
                        c->session_id);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     char url[512], path[128], current[33];
-    offered o = {0};
+    fetch_offer o = {0};
     snprintf(url, sizeof url, "%s", c->core_url);
     size_t n = strlen(url);
     while (n && url[n - 1] == '/') url[--n] = 0;
@@ -270,7 +262,9 @@ int fetch_files(const fetch_config *c, fetch_result *out, char *why)
         rc = from_cache(c, offer.error, out, why);
     } else if (offer.error[0]) {
         why_set(why, "the core's offer: %s", offer.error);
-    } else if (cache_current(c, current), pick(&offer, c->session_id, current, &o, why) == 0) {
+    } else if (cache_current(c, current),
+               fetch_offer_pick(offer.body.p, offer.body.len, c->session_id, current, &o,
+                                why) == 0) {
         /* files the cache holds with the bytes offered are not fetched again */
         paths(c, o.bid, o.sid, out);
         snprintf(path, sizeof path, PROTO_PATH_ROOM_BANK "/%s", o.bid);

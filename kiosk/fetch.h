@@ -42,4 +42,18 @@ typedef struct fetch_result {
  * the cache left as it was). Never prints. */
 int fetch_files(const fetch_config *c, fetch_result *out, char *why);
 
+/* The session picked from the offer: ids, and the SHA-256 of the files. */
+typedef struct fetch_offer {
+    char sid[33], bid[33], session_sha[65], bank_sha[65];
+    bool by_current; /* several offered: the one the cache sat last */
+} fetch_offer;
+
+/* Picks the session to fetch from the core's offer (len bytes of JSON
+ * {"sessions": [{"session", "bank", "exam", "session_sha256",
+ * "bank_sha256"}...]}): `want`, or the only one, or of several the one of
+ * id `current` (the cache sat it last; "" none). Fills *o (ids of 32 hex,
+ * digests of 64 hex or ""); 0, or -1 with why. */
+int fetch_offer_pick(const char *offer, size_t len, const char *want, const char *current,
+                     fetch_offer *o, char *why);
+
 #endif

@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "bank.h"
 #include "checkin.h"
+#include "fuzz_key.h"
 #include "proto.h"
 #include "text.h"
 
@@ -20,39 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define KIOSK "d4e7a135e0e6a177ace1e42b59d84d259bd8be71f6e0092d77b521ba9ce1b5c0"
 #define LAST 100
 
-/* The core key this target pins: "SIGN" in a seed asks for its signature. */
-static const char CORE_KEY[] = "-----BEGIN PRIVATE KEY-----\n"
-                               "MC4CAQAwBQYDK2VwBCIEIJrjxIcqBw+OtdsC9tGb6i6Mvh75vkVeaS/1Js4y7Jfb\n"
-                               "-----END PRIVATE KEY-----\n";
-
 static bank_signer *core;
-
-static void done(void)
-{
-    bank_signer_free(core);
-}
-
-/* The core key as a signer, from a file made and removed at once. */
-static void setup(void)
-{
-    char dir[64], path[96], why[WHY_SIZE] = "";
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%.40s/kisi-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) abort();
-    snprintf(path, sizeof path, "%s/core.key", dir);
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(CORE_KEY, f) < 0 || fclose(f) != 0) abort();
-    snprintf(path, sizeof path, "%s/core", dir);
-    bank_err e = BANK_OK;
-    core = bank_signer_open(path, &e, why);
-    snprintf(path, sizeof path, "%s/core.key", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/core.pub", dir);
-    unlink(path);
-    rmdir(dir);
-    if (!core) abort();
-    atexit(done);
-}
 
 /* Checks one verdict; aborts when it breaks a rule. */
 static void check(const char *text, size_t len, long long last)
@@ -85,7 +53,7 @@ static void check(const char *text, size_t len, long long last)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!core) setup();
+    if (!core) core = fuzz_key_signer();
     check((const char *)data, size, LAST);
     json_t *o = json_loadb((const char *)data, size, 0, NULL);
     const char *s = json_string_value(json_object_get(o, "sig"));

@@ -46,6 +46,26 @@ static void fuzz_core_done(void)
     rmdir(fuzz_dir);
 }
 
+/* A kiosk of key `pem` enrolled as `name` and approved at the core; aborts on failure. */
+static bank_signer *fuzz_core_kiosk(const char *pem, const char *name)
+{
+    char why[WHY_SIZE] = "", path[128];
+    snprintf(path, sizeof path, "%s/%s.key", fuzz_dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(pem, f) < 0 || fclose(f) != 0) abort();
+    snprintf(path, sizeof path, "%s/%s", fuzz_dir, name);
+    bank_err e = BANK_OK;
+    bank_signer *k = bank_signer_open(path, &e, why);
+    int stored = 0, refused = 0;
+    if (!k || core_kiosk_enrol(ctx, bank_signer_pub(k), name, 1, why) != 0 ||
+        core_kiosk_decide(st, ctx, bank_signer_pub(k), "approved", 2, &stored, &refused,
+                          why) != 0) {
+        fprintf(stderr, "fuzz core: %s\n", why);
+        abort();
+    }
+    return k;
+}
+
 /* A core on a new store, with the kiosk enrolled and approved; aborts on failure. */
 static void fuzz_core_setup(void)
 {
@@ -55,21 +75,26 @@ static void fuzz_core_setup(void)
     core_log_enable(false);
     if (!mkdtemp(fuzz_dir)) abort();
     atexit(fuzz_core_done);
-    snprintf(path, sizeof path, "%s/kiosk.key", fuzz_dir);
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(KIOSK_KEY, f) < 0 || fclose(f) != 0) abort();
-    snprintf(path, sizeof path, "%s/kiosk", fuzz_dir);
-    bank_err e = BANK_OK;
-    kiosk = bank_signer_open(path, &e, why);
     snprintf(path, sizeof path, "sqlite:%s/core.db", fuzz_dir);
-    st = kiosk ? store_open(path, why) : NULL;
+    st = store_open(path, why);
     snprintf(path, sizeof path, "%s/core.key", fuzz_dir);
     ctx = st ? core_ctx_new(st, path, why) : NULL;
-    int stored = 0, refused = 0;
-    if (!ctx || core_kiosk_enrol(ctx, bank_signer_pub(kiosk), "fuzz", 1, why) != 0 ||
-        core_kiosk_decide(st, ctx, bank_signer_pub(kiosk), "approved", 2, &stored, &refused,
-                          why) != 0) {
+    if (!ctx) {
         fprintf(stderr, "fuzz core: %s\n", why);
+        abort();
+    }
+    kiosk = fuzz_core_kiosk(KIOSK_KEY, "fuzz");
+}
+
+/* Adds the known-answer bank (seal checked with its authority key) and session of
+ * tests/kat to the core, read from the top of the tree as make runs the targets. */
+static inline void fuzz_core_kat(void)
+{
+    char why[WHY_SIZE] = "";
+    if (core_bank_add(ctx, "tests/kat/bank.bank", "tests/kat/passphrase",
+                      "tests/kat/authority.pub", why) != 0 ||
+        core_session_add(ctx, "tests/kat/room.session", why) != 0) {
+        fprintf(stderr, "fuzz core: tests/kat: %s\n", why);
         abort();
     }
 }

@@ -1,88 +1,18 @@
 /* fuzz_http.c -- libFuzzer target: one HTTP request, as raw bytes, sent to the core's
  * HTTP API on the loopback (every route and JSON body it accepts); the core must answer
  * or close, and stay up for the next one. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
-#include "fuzz_core.h"
-#include "http.h"
+#include "fuzz_server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define OPERATOR_TOKEN "fuzz-operator-token"  /* the seeds send it to reach operator routes */
-
-static http_server *server;
-static int port;
-
-/* Stops the server before the core it borrows is freed. */
-static void stop(void)
-{
-    http_stop(server);
-}
-
-/* Starts the server on a free loopback port; aborts when none is found. */
-static void start(void)
-{
-    char why[WHY_SIZE] = "", listen[32];
-    fuzz_core_setup();
-    fuzz_core_stop = stop;
-    for (int i = 0; !server && i < 200; i++) {
-        port = 20000 + (int)((getpid() * 7 + i * 131) % 40000);
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-        http_config cfg = {.listen = listen, .body_max = 65536, .operator_token = OPERATOR_TOKEN};
-        server = http_start(ctx, &cfg, why);
-    }
-    if (!server) {
-        fprintf(stderr, "fuzz_http: %s\n", why);
-        abort();
-    }
-}
-
-/* Sends the request, closes the sending side and reads the answer to its end
- * (at most `cap` bytes kept). Returns the bytes read, -1 when the server is gone. */
-static ssize_t exchange(const uint8_t *data, size_t size, char *buf, size_t cap)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) abort();
-    struct timeval tv = {10, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    for (size_t off = 0; off < size;) {
-        ssize_t w = send(fd, data + off, size - off, MSG_NOSIGNAL);
-        if (w <= 0) break;  /* the server may close on a bad request */
-        off += (size_t)w;
-    }
-    shutdown(fd, SHUT_WR);
-    size_t n = 0;
-    ssize_t r;
-    char sink[4096];
-    while ((r = recv(fd, n < cap ? buf + n : sink, n < cap ? cap - n : sizeof sink, 0)) > 0)
-        if (n < cap) n += (size_t)r;
-    close(fd);
-    return (ssize_t)n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!server) start();
+    fuzz_server_start();
     char buf[64];
-    ssize_t n = exchange(data, size, buf, sizeof buf);
+    ssize_t n = fuzz_server_exchange(data, size, buf, sizeof buf);
     /* an answer, when there is one, is HTTP; and the server still takes a request */
-    if (n < 0 || (n >= 8 && memcmp(buf, "HTTP/1.", 7) != 0)) abort();
-    static const char health[] = "GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    n = exchange((const uint8_t *)health, sizeof health - 1, buf, sizeof buf);
-    if (n < 12 || memcmp(buf + 9, "200", 3) != 0) abort();
+    fuzz_server_alive(buf, n);
     return 0;
 }

@@ -10,19 +10,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Adds the known-answer bank (seal checked with its authority key) and session of
- * tests/kat to the core, read from the top of the tree as make runs the targets, then
- * ingests the known-good record `seed` (a file signed here by the kiosk) and aborts
- * unless it is stored: a target past this point reaches the checks behind the session. */
+/* Adds the known-answer bank and session to the core (fuzz_core_kat), then ingests the
+ * known-good record `seed` (a file signed here by the kiosk) and aborts unless it is
+ * stored: a target past this point reaches the checks behind the session. */
 static void kat_setup(const char *seed)
 {
     char why[WHY_SIZE] = "", sig[129];
-    if (core_bank_add(ctx, "tests/kat/bank.bank", "tests/kat/passphrase",
-                      "tests/kat/authority.pub", why) != 0 ||
-        core_session_add(ctx, "tests/kat/room.session", why) != 0) {
-        fprintf(stderr, "fuzz_result: tests/kat: %s\n", why);
-        abort();
-    }
+    fuzz_core_kat();
     char *rec = NULL;
     size_t len = 0;
     ingest_outcome out;

@@ -35,3 +35,24 @@ seed bank-mismatch 's/"bank":"[0-9a-f]*"/"bank":"0000000000000000000000000000000
 seed not-on-roster 's/"participant":"[0-9]*"/"participant":"199001012020121001"/g'
 # another record of the attempt the known-good one holds
 seed conflict 's/"ms":15000,/"ms":15001,/'
+
+# the seeds of fuzz_forward: the known-good record forwarded by a room core ("SIGN": the target
+# signs it with the fuzz core's kiosk), the known-answer record with its own kiosk's signature
+# (a kiosk the central core never saw), and bodies that each stop at one check
+fwd=$root/tests/fuzz/seeds/forward
+mkdir -p "$fwd"
+esc=$(printf '%s' "$base" | sed 's/"/\\"/g')
+kesc=$(sed 's/"/\\"/g' "$kat")
+katkiosk=$(sed -n 's/.*"kiosk":"\([0-9a-f]\{64\}\)".*/\1/p' "$root/tests/kat/result.sig")
+katsig=$(sed -n 's/.*"sig":"\([0-9a-f]\{128\}\)".*/\1/p' "$root/tests/kat/result.sig")
+zero=$(printf '%0128d' 0)
+# fwd NAME BODY
+fwd() { printf '%s' "$2" >"$fwd/$1.json"; }
+fwd signed "{\"kiosk\":\"$pub\",\"name\":\"lab-1\",\"record\":\"$esc\",\"sig\":\"SIGN\",\"version\":1}"
+fwd kat-kiosk "{\"kiosk\":\"$katkiosk\",\"name\":\"Lab A \\u00e9\",\"record\":\"$kesc\",\"sig\":\"$katsig\",\"version\":1}"
+fwd forged "{\"kiosk\":\"$pub\",\"name\":\"lab-1\",\"record\":\"$esc\",\"sig\":\"$zero\",\"version\":1}"
+fwd version-2 "{\"kiosk\":\"$pub\",\"name\":\"lab-1\",\"record\":\"$esc\",\"sig\":\"SIGN\",\"version\":2}"
+fwd name-control "{\"kiosk\":\"$pub\",\"name\":\"lab\\n\\u202e1\",\"record\":\"{}\",\"sig\":\"SIGN\",\"version\":1}"
+fwd record-object "{\"kiosk\":\"$pub\",\"name\":\"lab-1\",\"record\":{\"version\":2},\"sig\":\"SIGN\",\"version\":1}"
+fwd record-empty "{\"kiosk\":\"$pub\",\"record\":\"\",\"sig\":\"SIGN\",\"version\":1}"
+fwd kiosk-upper "{\"kiosk\":\"EF22EE5C077BAC8090BD4EE613A2210FC4CB42095AF3F85F74F67A26090CAD7B\",\"record\":\"[]\",\"sig\":\"$zero\",\"version\":1}"
