@@ -404,12 +404,13 @@ function detailText(d) {
   if (typeof d !== 'object') return String(d);
   const out = [];
   for (const [k, v] of Object.entries(d)) {
-    if (v === '' || v === null || k === 'cmd') continue;
+    if (v === '' || v === null || ['cmd', 'first'].includes(k)) continue;
     if (k === 'from' && d.to !== undefined && !d.minutes) continue;
     if (k === 'to' && d.from !== undefined) out.push(`${screenName(d.from) || '–'} → ${screenName(v)}`);
     else if (k === 'to') out.push(fill(T.d.to, { s: v }));
     else if (k === 'minutes') out.push(fill(T.d.minutes, { n: v }));
     else if (k === 'kind') out.push(kindName(v));
+    else if (k === 'screen') out.push(screenName(v));
     else if (k === 'attempt') out.push(fill(T.d.attempt, { n: v }));
     else if (k === 'was') out.push(fill(T.d.was, { n: v }));
     else if (['reason', 'text', 'name', 'nip', 'incidents', 'state'].includes(k)) out.push(String(v));
