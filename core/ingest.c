@@ -61,6 +61,7 @@ typedef struct record {
 
 #define ATTEMPT_MAX 100000 /* the most attempts a form may number (as libbank's forms) */
 #define SCORE_MAX 10000    /* a score in hundredths: 100 */
+#define EXTENDED_MAX 100000 /* minutes the proctor may have added to one attempt, all told */
 
 /* True when o[key] is a whole number within [lo, hi] (or absent, unless
  * required); otherwise sets the 400 naming `what` and returns false. */
@@ -78,7 +79,8 @@ static bool number_ok(json_t *obj, const char *key, long long lo, long long hi, 
 /* Every number of the record within its range: none is ever cut to fit. */
 static bool record_numbers_ok(json_t *root, ingest_outcome *o)
 {
-    json_t *score = json_object_get(root, "score"), *a;
+    json_t *score = json_object_get(root, "score"), *room = json_object_get(root, "room"),
+           *acc = json_object_get(root, "accommodations"), *a;
     size_t i;
     if (!number_ok(root, "attempt", 1, ATTEMPT_MAX, true, "attempt", o) ||
         !number_ok(score, "raw", 0, SCORE_MAX, true, "score.raw", o) ||
@@ -86,7 +88,11 @@ static bool record_numbers_ok(json_t *root, ingest_outcome *o)
         !number_ok(score, "awarded", 0, SCORE_MAX, true, "score.awarded", o) ||
         !number_ok(root, "used_ms", 0, NUM_MAX, false, "used_ms", o) ||
         !number_ok(root, "down_ms", 0, NUM_MAX, false, "down_ms", o) ||
-        !number_ok(root, "finished_ms", 0, NUM_MAX, false, "finished_ms", o))
+        !number_ok(root, "finished_ms", 0, NUM_MAX, false, "finished_ms", o) ||
+        !number_ok(room, "extended_minutes", 0, EXTENDED_MAX, false, "room.extended_minutes", o) ||
+        !number_ok(room, "held_ms", 0, NUM_MAX, false, "room.held_ms", o) ||
+        !number_ok(acc, "extra_minutes", 0, BANK_EXTRA_MINUTES_MAX, false,
+                   "accommodations.extra_minutes", o))
         return false;
     json_array_foreach(json_object_get(root, "answers"), i, a)
         if (!number_ok(a, "ms", -1, NUM_MAX, false, "an answer's ms", o)) return false;

@@ -429,13 +429,14 @@ static void test_result_record_of_a_newer_version_is_refused_by_name(void **stat
     bank_session_close(s);
 }
 
-/* text with o[key] (or o[key][sub] when sub is set) replaced by v (taken),
+/* text with o[key] (or o[key][sub] when sub is set, o[key] made when missing) replaced by v (taken),
  * re-signed by the test kiosk into sig. Caller frees. */
 static char *with_number(fx *x, const char *text, const char *key, const char *sub, json_t *v,
                          char sig[129])
 {
     json_t *o = json_loads(text, 0, NULL);
     assert_non_null(o);
+    if (sub && !json_object_get(o, key)) json_object_set_new(o, key, json_object());
     json_object_set_new(sub ? json_object_get(o, key) : o, sub ? sub : key, v);
     char *out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     assert_non_null(out);
@@ -463,6 +464,9 @@ static void test_numbers_out_of_range_are_refused_never_cut_to_fit(void **state)
         {"score", "awarded", "score.awarded", -5},
         {"used_ms", NULL, "used_ms", 9007199254740993LL},
         {"finished_ms", NULL, "finished_ms", -1},
+        {"room", "extended_minutes", "room.extended_minutes", -1},
+        {"room", "held_ms", "room.held_ms", 1LL << 62},
+        {"accommodations", "extra_minutes", "accommodations.extra_minutes", 601},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *t = with_number(x, text, bad[i].key, bad[i].sub, json_integer(bad[i].v), sig);
