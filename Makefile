@@ -208,8 +208,8 @@ $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 FUZZ_CORE := http result sig stats enrol state proctor jpush
 FUZZ_KIOSK := journal receipt richrun command
 # the room's messages and files (lease, offer, forward)
-FUZZ_CORE += lease forward upstream
-FUZZ_KIOSK += klease offer
+FUZZ_CORE += lease forward upstream signin
+FUZZ_KIOSK += klease offer jimport
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBCORE) $(LIBBANK) $(LIBUTIL) $(PG_LIBS) $(NET_LIBS)
 $(FUZZ_CORE:%=$(BUILD)/tests/replay_fuzz_%): $(LIBCORE)
 $(FUZZ_KIOSK:%=$(BUILD)/tests/replay_fuzz_%): FUZZ_LINK = $(LIBKIOSK) $(LIBBANK) $(LIBUTIL) $(SDL_LIBS) $(NET_LIBS)

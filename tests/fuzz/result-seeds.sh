@@ -56,3 +56,35 @@ fwd name-control "{\"kiosk\":\"$pub\",\"name\":\"lab\\n\\u202e1\",\"record\":\"{
 fwd record-object "{\"kiosk\":\"$pub\",\"name\":\"lab-1\",\"record\":{\"version\":2},\"sig\":\"SIGN\",\"version\":1}"
 fwd record-empty "{\"kiosk\":\"$pub\",\"record\":\"\",\"sig\":\"SIGN\",\"version\":1}"
 fwd kiosk-upper "{\"kiosk\":\"EF22EE5C077BAC8090BD4EE613A2210FC4CB42095AF3F85F74F67A26090CAD7B\",\"record\":\"[]\",\"sig\":\"$zero\",\"version\":1}"
+
+# the seeds of fuzz_jpush and fuzz_jimport: the known-answer sitting's events (tests/kat/journal.jsonl,
+# in the chain of the first participant's attempt) pushed to the core and fetched back, and events
+# of the second participant whose links the targets make ("LINK"): a start, its continuation, a fork
+sid=$(sed -n 's/.*"session":"\([0-9a-f]\{32\}\)".*/\1/p' "$kat")
+first=$(sed -n 's/.*"participant":"\([0-9]*\)".*/\1/p' "$kat")
+second=$(sed -n '3s/^\([0-9]*\),.*/\1/p' "$root/tests/kat/roster.csv")
+[ -n "$sid" ] && [ -n "$first" ] && [ -n "$second" ] ||
+    { echo "result-seeds.sh: no session or participants in tests/kat" >&2; exit 1; }
+events=$(paste -sd, "$root/tests/kat/journal.jsonl")
+# link SEQ KIND PAYLOAD: one event whose link the target makes
+link() { printf '{"hash":"LINK","kind":%d,"payload":"%s","seq":%d,"used_ms":%d,"wall_ms":%d}' \
+    "$2" "$3" "$1" $(($1 * 1000)) $((1767225600000 + $1 * 1000)); }
+push() { printf '{"attempt":"%s/%s","events":[%s],"seq":1767225600000,"session":"%s","version":1}' \
+    "$sid" "$1" "$2" "$sid"; }
+jp=$root/tests/fuzz/seeds/jpush
+ji=$root/tests/fuzz/seeds/jimport
+mkdir -p "$jp" "$ji"
+push "$first" "$events" >"$jp/kat-push.json"
+printf '{"attempt":"%s/%s","from":1,"seq":1767225600001,"session":"%s","version":1}' "$sid" \
+    "$first" "$sid" >"$jp/kat-fetch.json"
+start="$(link 1 19 '{\"state\":\"held\"}'),$(link 2 15 '{\"cmd\":3}'),$(link 3 2 '{\"i\":0,\"v\":\"A\"}')"
+push "$second" "$start" >"$jp/link-start.json"
+push "$second" "$(link 4 11 '{\"cmd\":4,\"reason\":\"\"}'),$(link 5 12 '{\"cmd\":5}')" >"$jp/link-next.json"
+push "$second" "$(link 2 15 '{\"cmd\":9}')" >"$jp/link-fork.json"
+# a fetch's answer as the kiosk reads it, of the first participant's attempt
+printf '{"attempt":"%s/%s","events":[%s],"have":11,"kiosk":"%s"}' "$sid" "$first" "$events" \
+    "$pub" >"$ji/kat.json"
+printf '{"attempt":"%s/%s","events":[%s],"have":3,"kiosk":"%s"}' "$sid" "$first" \
+    "$(link 1 19 '{\"state\":\"held\"}'),$(link 2 18 '{\"from\":\"A03\"}'),$(link 3 17 '{\"cmd\":1,\"to\":\"B07\"}')" \
+    "$pub" >"$ji/link-other.json"
+printf '{"attempt":"%s/%s","events":[],"have":0,"kiosk":""}' "$sid" "$first" >"$ji/none.json"
