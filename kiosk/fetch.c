@@ -85,7 +85,7 @@ int fetch_offer_pick(const char *offer, size_t len, const char *want, const char
                      fetch_offer *o, char *why)
 {
     json_t *doc = json_loadb(offer ? offer : "", len, 0, NULL);
-    json_t *list = json_object_get(doc, "sessions");
+    json_t *list = json_object_get(doc, "sessions"), *v = json_object_get(doc, "version");
     size_t n = json_array_size(list), i, found = n;
     int rc = -1;
     char names[200] = "";
@@ -97,7 +97,10 @@ int fetch_offer_pick(const char *offer, size_t len, const char *want, const char
         size_t used = strlen(names);
         if (s && used < 120) snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", s);
     }
-    if (!json_is_array(list))
+    if (json_is_object(doc) && (!json_is_integer(v) || json_integer_value(v) != PROTO_OFFER_VERSION))
+        why_set(why, "the core's offer is of version %lld, this kiosk reads %d: upgrade the kiosk",
+                json_is_integer(v) ? (long long)json_integer_value(v) : -1LL, PROTO_OFFER_VERSION);
+    else if (!json_is_array(list))
         why_set(why, "the core's offer is not {\"sessions\": [...]}");
     else if (n == 0)
         why_set(why, "the core offers no session: add one there (core session add)");

@@ -49,7 +49,7 @@ typedef struct fetch_offer {
 } fetch_offer;
 
 /* Picks the session to fetch from the core's offer (len bytes of JSON
- * {"sessions": [{"session", "bank", "exam", "session_sha256",
+ * {"version": PROTO_OFFER_VERSION, "sessions": [{"session", "bank", "exam", "session_sha256",
  * "bank_sha256"}...]}): `want`, or the only one, or of several the one of
  * id `current` (the cache sat it last; "" none). Fills *o (ids of 32 hex,
  * digests of 64 hex or ""); 0, or -1 with why. */

@@ -75,6 +75,9 @@ int klease_check(const char *json, size_t len, const char *core_pub, const char 
         rc = why_set(why, "the lease answer is for another request");
     else if (strcmp(status, "granted") && strcmp(status, "refused"))
         rc = why_set(why, "the lease answer's status is \"%s\"", status);
+    else if (json_integer_value(rep) < 0 || (strcmp(status, "refused") == 0 && !*holder))
+        rc = why_set(why, "the lease answer counts %lld events or names no holding seat",
+                     (long long)json_integer_value(rep));
     else {
         int m = snprintf(text, sizeof text, PROTO_LEASE_TEXT, PROTO_LEASE_VERSION, kiosk, seq,
                          session, nip, attempt, status, holder, json_is_true(au) ? 1 : 0,

@@ -398,6 +398,19 @@ static void test_the_lease_answer_is_the_committed_bytes(void **state)
     assert_int_equal(ans.replica, 7);
     assert_int_equal(klease_check(committed, clen, pub, KAT_RECEIPT_KIOSK, KAT_WALL + 1, g.session,
                                   g.nip, 1, &ans, why), -1);
+    /* signed by the core, yet a negative count or a refusal naming no seat is not taken */
+    lease_grant odd[2] = {g, g};
+    odd[0].replica = -1;
+    odd[1].holder[0] = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(lease_grant_sign(s, &odd[i], why), 0);
+        char *oj = lease_grant_json(&odd[i]);
+        assert_non_null(oj);
+        assert_int_equal(klease_check(oj, strlen(oj), pub, KAT_RECEIPT_KIOSK, KAT_WALL, g.session,
+                                      g.nip, 1, &ans, why), -1);
+        assert_non_null(strstr(why, "no holding seat"));
+        free(oj);
+    }
     free(committed);
     free(json);
     core_signer_free(s);
