@@ -463,6 +463,56 @@ int store_recap_get(store *s, const char *cohort_id, int run, char **recap_json,
     return s->ops->recap_get(s, cohort_id, run, recap_json, run_out ? run_out : &dummy, why);
 }
 
+/* A room text of at most max bytes (NULL: ""). */
+static bool store_room_text_ok(const char *t, size_t max)
+{
+    return !t || strlen(t) <= max;
+}
+
+int store_room_write(store *s, const store_room_batch *b, char *why)
+{
+    STORE_CHECK(s, "room", b ? "" : NULL);
+    for (size_t i = 0; i < b->nseats; i++) {
+        const store_room_seat *x = &b->seats[i];
+        STORE_CHECK(s, "room seat", x->kiosk, x->seat, x->session, x->state);
+        if (!hex_valid(x->kiosk, 64) || !store_room_text_ok(x->seat, 64) ||
+            !store_room_text_ok(x->session, 64))
+            return why_set(why, "room seat: a kiosk key of 64 hex, a seat and a session of at"
+                           " most 64 bytes");
+    }
+    for (size_t i = 0; i < b->ncmds; i++) {
+        const store_room_cmd *x = &b->cmds[i];
+        STORE_CHECK(s, "room command", x->kiosk, x->json ? x->kind : "");
+        if (!hex_valid(x->kiosk, 64))
+            return why_set(why, "room command: a kiosk key is 64 hex digits");
+    }
+    for (size_t i = 0; i < b->nlog; i++) {
+        const store_room_entry *x = &b->log[i];
+        STORE_CHECK(s, "room log", x->session, x->kiosk, x->seat, x->nip, x->kind, x->detail,
+                    x->actor);
+        if (!x->kind[0]) return why_set(why, "room log: an entry needs its kind");
+    }
+    if (!b->nseats && !b->ncmds && !b->nlog) return 0;
+    return s->ops->room_write(s, b, why);
+}
+
+int store_room_load(store *s, int (*seat_fn)(const store_room_seat *seat, void *arg),
+                    int (*cmd_fn)(const store_room_cmd *cmd, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "room", seat_fn && cmd_fn ? "" : NULL);
+    return s->ops->room_load(s, seat_fn, cmd_fn, arg, why);
+}
+
+int store_room_log_each(store *s, const char *session, const char *kiosk, size_t last,
+                        int (*fn)(const store_room_entry *e, void *arg), void *arg, char *why)
+{
+    STORE_CHECK(s, "room log", fn ? "" : NULL);
+    if (!kiosk) kiosk = "";
+    if (!session) session = "";
+    if (!kiosk[0] && !session[0]) return why_set(why, "room log: name a kiosk or a session");
+    return s->ops->room_log_each(s, session, kiosk, last, fn, arg, why);
+}
+
 int store_int_of(long long x, int lo, int hi, const char *what, int *out, char *why)
 {
     if (x < lo || x > hi)

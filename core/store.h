@@ -358,4 +358,60 @@ int store_forward_mark(store *s, const char *digest, const char *upstream, const
 /* How many stored results are forwarded to `upstream` and how many not yet. */
 int store_forward_count(store *s, const char *upstream, int *done, int *todo, char *why);
 
+/* The exam room (roomlog.c writes it, seats.c reads it back at start): each
+ * kiosk's last state, the commands waiting for it, and the room log with
+ * the core's and the kiosk's clocks. */
+typedef struct store_room_seat {
+    const char *kiosk;     /* 64 hex */
+    const char *seat, *session;
+    long long seq;         /* the last state taken */
+    int64_t seen_ms;       /* when (core clock) */
+    long long cmd_seq;     /* the last command number given to the kiosk */
+    const char *state;     /* the last state's JSON, as signed */
+} store_room_seat;
+
+/* A command queued (json set), or the commands of kiosk up to seq
+ * acknowledged (json NULL: they are forgotten). */
+typedef struct store_room_cmd {
+    const char *kiosk;
+    long long seq;
+    const char *kind;      /* "message", ... ("" for an acknowledgement) */
+    const char *json;      /* the signed command as the kiosk gets it */
+    int64_t queued_ms;
+} store_room_cmd;
+
+/* One entry of the room log. */
+typedef struct store_room_entry {
+    long long id;          /* given by the store, rising (0 when writing) */
+    const char *session, *kiosk, *seat, *nip;
+    int64_t core_ms, kiosk_ms; /* kiosk_ms 0: not known */
+    const char *kind;      /* "arrived", "screen", "extend", ... (roomlog.h) */
+    const char *detail;    /* a JSON object */
+    const char *actor;     /* "kiosk", "core", "proctor", "operator" */
+} store_room_entry;
+
+/* What one write of the room holds; cmds are applied in their order. */
+typedef struct store_room_batch {
+    const store_room_seat *seats;
+    size_t nseats;
+    const store_room_cmd *cmds;
+    size_t ncmds;
+    const store_room_entry *log;
+    size_t nlog;
+} store_room_batch;
+
+/* Writes a batch in one transaction: seats replace the kiosk's row, cmds
+ * are added (once per kiosk and seq) or acknowledged, log entries added. */
+int store_room_write(store *s, const store_room_batch *b, char *why);
+/* Calls seat_fn for every seat kept, then cmd_fn for every command still
+ * waiting (by kiosk, then seq). */
+int store_room_load(store *s, int (*seat_fn)(const store_room_seat *seat, void *arg),
+                    int (*cmd_fn)(const store_room_cmd *cmd, void *arg), void *arg, char *why);
+/* Calls fn for the room log entries of `kiosk` (64 hex) or, with kiosk ""
+ * or NULL, of `session` (then required), in the order written; with last >
+ * 0 only the last `last` of them. With both given, the kiosk's entries of
+ * that session. */
+int store_room_log_each(store *s, const char *session, const char *kiosk, size_t last,
+                        int (*fn)(const store_room_entry *e, void *arg), void *arg, char *why);
+
 #endif

@@ -117,6 +117,12 @@ struct store_ops {
                        int64_t *have, int64_t *at, char *why);
     int (*replica_get)(store *s, const char *attempt, int64_t from, size_t max,
                        jchain_event **out, size_t *n, int64_t *have, char *kiosk, char *why);
+    /* the exam room (store_*_room.c) */
+    int (*room_write)(store *s, const store_room_batch *b, char *why);
+    int (*room_load)(store *s, int (*seat_fn)(const store_room_seat *seat, void *arg),
+                     int (*cmd_fn)(const store_room_cmd *cmd, void *arg), void *arg, char *why);
+    int (*room_log_each)(store *s, const char *session, const char *kiosk, size_t last,
+                         int (*fn)(const store_room_entry *e, void *arg), void *arg, char *why);
 };
 
 /* Every backend's handle starts with this, so store.c can dispatch. */
@@ -479,6 +485,40 @@ int sqlite_replica_put(store *s, const char *session_id, const char *attempt, co
 int sqlite_replica_get(store *s, const char *attempt, int64_t from, size_t max,
                        jchain_event **out, size_t *n, int64_t *have, char *kiosk, char *why);
 
+/* The exam room, SQL of both backends (store_sqlite_room.c, store_pg_room.c). */
+#define STORE_SQL_ROOM_SEAT_PUT(P)                                                        \
+    "INSERT INTO room_seats (kiosk, seat, session, seq, seen_ms, cmd_seq, state) VALUES ("  \
+    P(1) ", " P(2) ", " P(3) ", " P(4) ", " P(5) ", " P(6) ", " P(7) ") ON CONFLICT (kiosk)" \
+    " DO UPDATE SET seat = excluded.seat, session = excluded.session, seq = excluded.seq,"  \
+    " seen_ms = excluded.seen_ms, cmd_seq = excluded.cmd_seq, state = excluded.state"
+#define STORE_SQL_ROOM_CMD_PUT(P)                                                         \
+    "INSERT INTO room_commands (kiosk, seq, kind, json, queued_ms) VALUES (" P(1) ", "     \
+    P(2) ", " P(3) ", " P(4) ", " P(5) ") ON CONFLICT (kiosk, seq) DO NOTHING"
+#define STORE_SQL_ROOM_CMD_ACK(P) \
+    "DELETE FROM room_commands WHERE kiosk = " P(1) " AND seq <= " P(2)
+#define STORE_SQL_ROOM_LOG_PUT(P)                                                         \
+    "INSERT INTO room_log (session, kiosk, seat, nip, core_ms, kiosk_ms, kind, detail,"    \
+    " actor) VALUES (" P(1) ", " P(2) ", " P(3) ", " P(4) ", " P(5) ", " P(6) ", " P(7)    \
+    ", " P(8) ", " P(9) ")"
+#define STORE_SQL_ROOM_SEATS                                                              \
+    "SELECT kiosk, seat, session, seq, seen_ms, cmd_seq, state FROM room_seats ORDER BY kiosk"
+#define STORE_SQL_ROOM_CMDS                                                               \
+    "SELECT kiosk, seq, kind, json, queued_ms FROM room_commands ORDER BY kiosk, seq"
+/* the last P(3) entries of kiosk P(1) (and session P(2) unless ''), or of session P(2) */
+#define STORE_SQL_ROOM_LOG_COLS \
+    "id, session, kiosk, seat, nip, core_ms, kiosk_ms, kind, detail, actor"
+#define STORE_SQL_ROOM_LOG_OF_KIOSK(P)                                                    \
+    "SELECT * FROM (SELECT " STORE_SQL_ROOM_LOG_COLS " FROM room_log WHERE kiosk = " P(1)  \
+    " AND (" P(2) " = '' OR session = " P(2) ") ORDER BY id DESC LIMIT " P(3) ") t ORDER BY id"
+#define STORE_SQL_ROOM_LOG_OF_SESSION(P)                                                  \
+    "SELECT * FROM (SELECT " STORE_SQL_ROOM_LOG_COLS " FROM room_log WHERE session = " P(2) \
+    " AND " P(1) " = '' ORDER BY id DESC LIMIT " P(3) ") t ORDER BY id"
+int sqlite_room_write(store *s, const store_room_batch *b, char *why);
+int sqlite_room_load(store *s, int (*seat_fn)(const store_room_seat *seat, void *arg),
+                     int (*cmd_fn)(const store_room_cmd *cmd, void *arg), void *arg, char *why);
+int sqlite_room_log_each(store *s, const char *session, const char *kiosk, size_t last,
+                         int (*fn)(const store_room_entry *e, void *arg), void *arg, char *why);
+
 /* ------------------------------------------------------------------ */
 /* Shared by store_pg.c, store_pg_cohort.c and store_pg_conn.c.        */
 
@@ -606,6 +646,12 @@ int pg_replica_put(store *s, const char *session_id, const char *attempt, const 
                    int64_t *have, int64_t *at, char *why);
 int pg_replica_get(store *s, const char *attempt, int64_t from, size_t max, jchain_event **out,
                    size_t *n, int64_t *have, char *kiosk, char *why);
+/* The exam room (store_pg_room.c). */
+int pg_room_write(store *s, const store_room_batch *b, char *why);
+int pg_room_load(store *s, int (*seat_fn)(const store_room_seat *seat, void *arg),
+                 int (*cmd_fn)(const store_room_cmd *cmd, void *arg), void *arg, char *why);
+int pg_room_log_each(store *s, const char *session, const char *kiosk, size_t last,
+                     int (*fn)(const store_room_entry *e, void *arg), void *arg, char *why);
 
 /* ------------------------------------------------------------------ */
 /* Forwarding and the offer (store_sqlite_fwd.c, store_pg_fwd.c).      */

@@ -103,6 +103,22 @@ static const char *const STORE_PG_TABLES_4[] = {
     "CREATE TABLE IF NOT EXISTS forwards(digest TEXT COLLATE \"C\" NOT NULL,"
     " upstream TEXT COLLATE \"C\" NOT NULL, receipt TEXT NOT NULL, forwarded_ms BIGINT NOT NULL,"
     " PRIMARY KEY (digest, upstream))",
+    /* room log (core/roomlog.c, store_sqlite.c says why): the exam room's seats,
+     * waiting commands and log */
+    "CREATE TABLE IF NOT EXISTS room_seats(kiosk TEXT COLLATE \"C\" PRIMARY KEY,"
+    " seat TEXT COLLATE \"C\" NOT NULL, session TEXT COLLATE \"C\" NOT NULL,"
+    " seq BIGINT NOT NULL, seen_ms BIGINT NOT NULL, cmd_seq BIGINT NOT NULL,"
+    " state TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS room_commands(kiosk TEXT COLLATE \"C\" NOT NULL,"
+    " seq BIGINT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, queued_ms BIGINT NOT NULL,"
+    " PRIMARY KEY (kiosk, seq))",
+    "CREATE TABLE IF NOT EXISTS room_log(id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " session TEXT COLLATE \"C\" NOT NULL, kiosk TEXT COLLATE \"C\" NOT NULL,"
+    " seat TEXT COLLATE \"C\" NOT NULL, nip TEXT COLLATE \"C\" NOT NULL,"
+    " core_ms BIGINT NOT NULL, kiosk_ms BIGINT NOT NULL, kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL, actor TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS room_log_kiosk ON room_log(kiosk, id)",
+    "CREATE INDEX IF NOT EXISTS room_log_session ON room_log(session, id)",
     /* rivals kept as evidence by an earlier core are disputes from now on */
     "INSERT INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
     " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt ON CONFLICT DO NOTHING",
@@ -545,4 +561,7 @@ const struct store_ops STORE_PG_OPS = {
     .dispute_resolve = pg_dispute_resolve,
     .replica_put = pg_replica_put,
     .replica_get = pg_replica_get,
+    .room_write = pg_room_write,
+    .room_load = pg_room_load,
+    .room_log_each = pg_room_log_each,
 };

@@ -99,6 +99,21 @@ static const char STORE_SQLITE_TABLES_4[] =
     /* forward.c: results forwarded to an upstream core, with its signed receipt */
     "CREATE TABLE IF NOT EXISTS forwards(digest TEXT NOT NULL, upstream TEXT NOT NULL, receipt TEXT NOT NULL,"
     " forwarded_ms INTEGER NOT NULL, PRIMARY KEY (digest, upstream));"
+    /* room log (core/roomlog.c): each kiosk's last state and the commands waiting
+     * for it, so that a core restarted has the room as it was, and the room log
+     * with the core's and the kiosk's clocks */
+    "CREATE TABLE IF NOT EXISTS room_seats(kiosk TEXT PRIMARY KEY, seat TEXT NOT NULL,"
+    " session TEXT NOT NULL, seq INTEGER NOT NULL, seen_ms INTEGER NOT NULL,"
+    " cmd_seq INTEGER NOT NULL, state TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS room_commands(kiosk TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, json TEXT NOT NULL, queued_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (kiosk, seq));"
+    "CREATE TABLE IF NOT EXISTS room_log(id INTEGER PRIMARY KEY, session TEXT NOT NULL,"
+    " kiosk TEXT NOT NULL, seat TEXT NOT NULL, nip TEXT NOT NULL, core_ms INTEGER NOT NULL,"
+    " kiosk_ms INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL,"
+    " actor TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS room_log_kiosk ON room_log(kiosk, id);"
+    "CREATE INDEX IF NOT EXISTS room_log_session ON room_log(session, id);"
     /* rivals kept as evidence by an earlier core are disputes from now on */
     "INSERT OR IGNORE INTO disputes (exam_id, nip, attempt, opened_ms) SELECT exam_id, nip, attempt,"
     " MIN(received_ms) FROM evidence GROUP BY exam_id, nip, attempt;"
@@ -659,4 +674,7 @@ const struct store_ops STORE_SQLITE_OPS = {
     .dispute_resolve = sqlite_dispute_resolve,
     .replica_put = sqlite_replica_put,
     .replica_get = sqlite_replica_get,
+    .room_write = sqlite_room_write,
+    .room_load = sqlite_room_load,
+    .room_log_each = sqlite_room_log_each,
 };

@@ -306,6 +306,9 @@ static void test_core_key_is_the_first_one_claimed(void **state)
     fx_rmdir(dir);
 }
 
+/* The schema version this core writes. */
+#define SCHEMA_NOW 4
+
 /* Makes the closed store of dir one of schema 3: without the exam room's tables. */
 static void back_to_schema_3(const char *dir)
 {
@@ -316,6 +319,10 @@ static void back_to_schema_3(const char *dir)
     raw_sql(dir, "DROP TABLE forwards");
     /* replica (core/jstore.c) */
     raw_sql(dir, "DROP TABLE replica");
+    /* room log (core/roomlog.c) */
+    raw_sql(dir, "DROP TABLE room_seats");
+    raw_sql(dir, "DROP TABLE room_commands");
+    raw_sql(dir, "DROP TABLE room_log");
     raw_sql(dir, "UPDATE meta SET value = 3 WHERE key = 'kisi-core-schema'");
 }
 
@@ -354,7 +361,8 @@ static void test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_i
     raw_sql(dir, "INSERT INTO sessions VALUES ('s1', 'b1', 'akad', '/d/sessions/s1.session')");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"),
+                     SCHEMA_NOW);
     assert_int_equal(store_legacy_each(s, add_legacy, out, why), 0);
     assert_string_equal(out, "bank b1   /d/banks/b1.bank /d/banks/b1.pass|"
                              "session s1 b1 akad /d/sessions/s1.session |");
@@ -1405,7 +1413,8 @@ static void test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results(
     back_to_schema_3(dir);
     s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"),
+                     SCHEMA_NOW);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
     assert_string_equal(out, "stored - s1 199001 1 1 -|evidence conflict s1 199001 1 1 -|"
                              "refused malformed s1 199202 1 1 -|");
@@ -1420,7 +1429,7 @@ static void test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results(
     fx_rmdir(dir);
 }
 
-static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **state)
+static void test_store_of_schema_1_gains_the_tables_of_schemas_2_to_4(void **state)
 {
     (void)state;
     char *dir, why[WHY_SIZE] = "", out[2048] = "";
@@ -1431,7 +1440,8 @@ static void test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3(void **st
     raw_sql(dir, "UPDATE meta SET value = 1 WHERE key = 'kisi-core-schema'");
     store *s = reopen(dir, why);
     if (!s) fail_msg("reopen: %s", why);
-    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"), 4);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"),
+                     SCHEMA_NOW);
     store_refusal r = {KEY_3, "s1", "akad", NIP_B, 1, "dddd", "malformed", "no", 5000};
     assert_int_equal(store_refusal_put(s, &r, why), 0);
     assert_int_equal(store_uploads_each(s, "", add_upload, out, why), 0);
@@ -1534,6 +1544,24 @@ static void test_replica_keeps_events_once_by_seq_and_refuses_a_gap_or_a_fork(vo
     fx_rmdir(dir);
 }
 
+static void test_store_of_schema_3_gains_the_room_tables(void **state)
+{
+    (void)state;
+    char *dir, why[WHY_SIZE] = "";
+    store_close(open_in(&dir));
+    back_to_schema_3(dir);
+    store *s = reopen(dir, why);
+    if (!s) fail_msg("reopen: %s", why);
+    assert_int_equal(raw_sql(dir, "SELECT value FROM meta WHERE key = 'kisi-core-schema'"),
+                     SCHEMA_NOW);
+    store_room_entry e = {0, "s1", KEY_1, "A01", NIP_A, 5000, 4000, "arrived", "{}", "kiosk"};
+    store_room_batch b = {.log = &e, .nlog = 1};
+    assert_int_equal(store_room_write(s, &b, why), 0);
+    assert_int_equal(raw_sql(dir, "SELECT COUNT(*) FROM room_log"), 1);
+    store_close(s);
+    fx_rmdir(dir);
+}
+
 /* A backend table that could not close what it opens: counts its opens. */
 static int fake_opens;
 
@@ -1629,11 +1657,12 @@ int main(void)
         cmocka_unit_test(test_recap_runs_recorded_at_once_by_several_cores_are_numbered_once),
         cmocka_unit_test(test_uploads_list_what_arrived_and_what_became_of_it),
         cmocka_unit_test(test_waiting_results_are_kept_once_and_refused_together),
-        cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schemas_2_and_3),
+        cmocka_unit_test(test_store_of_schema_1_gains_the_tables_of_schemas_2_to_4),
         cmocka_unit_test(test_store_of_schema_3_gains_the_lease_tables_and_keeps_its_results),
         cmocka_unit_test(test_store_of_schema_3_gains_the_replica_and_keeps_its_banks),
         cmocka_unit_test(test_replica_keeps_events_once_by_seq_and_refuses_a_gap_or_a_fork),
         cmocka_unit_test(test_store_of_schema_2_lists_the_files_it_kept_until_they_are_read_in),
+        cmocka_unit_test(test_store_of_schema_3_gains_the_room_tables),
         cmocka_unit_test(test_bank_or_session_bytes_changed_in_the_store_are_refused),
         cmocka_unit_test(test_core_key_is_the_first_one_claimed),
         cmocka_unit_test(test_newer_schema_is_refused),
