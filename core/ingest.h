@@ -43,6 +43,15 @@ int core_session_add(core_ctx *c, const char *session_path, char *why);
  * cannot be read. */
 int core_ctx_import(core_ctx *c, int *moved, int *left, char *why);
 
+/* The roster of session_id (opened from the store as results are checked):
+ * its exam id (65 bytes) and title (title_cap bytes), and fn called with
+ * each participant's NIP and name, in roster order, with the context's lock
+ * held (fn must not call back into c; a non-zero return stops the walk).
+ * 1, 0 for a session the store does not hold, -1 with why. */
+int core_session_roster(core_ctx *c, const char *session_id, char *exam_id, char *title,
+                        size_t title_cap, int (*fn)(const char *nip, const char *name, void *arg),
+                        void *arg, char *why);
+
 /* What happened to one upload. */
 typedef struct ingest_outcome {
     int status;            /* HTTP status: 201 stored, 200 already stored, 202 waiting for

@@ -369,3 +369,22 @@ int core_session_attempt(core_ctx *c, const char *session_id, const char *nip, i
     if (!o) return unknown ? 0 : -1;
     return *attempt >= 0;
 }
+
+int core_session_roster(core_ctx *c, const char *session_id, char *exam_id, char *title,
+                        size_t title_cap, int (*fn)(const char *nip, const char *name, void *arg),
+                        void *arg, char *why)
+{
+    bool unknown = false;
+    pthread_mutex_lock(&c->mu);
+    open_session *o = keep_session(c, session_id, &unknown, why);
+    int rc = o ? 1 : unknown ? 0 : -1;
+    if (o) {
+        snprintf(exam_id, 65, "%s", bank_exam_id(o->exam));
+        snprintf(title, title_cap, "%s", bank_exam_title(o->exam));
+    }
+    for (size_t i = 0; o && rc == 1 && i < bank_session_size(o->s); i++)
+        if (fn(bank_session_nip(o->s, i), bank_session_name(o->s, i), arg))
+            rc = why_set(why, "stopped by the caller");
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}

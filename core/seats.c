@@ -12,6 +12,7 @@
 #include "bank.h"
 #include "hex.h"
 #include "proto.h"
+#include "roomlog.h"
 #include "sbuf.h"
 #include "seats_int.h"
 #include "text.h"
@@ -23,6 +24,9 @@ static const char *const screens[] = {
     "authorise", "released", "moved", "ended"};
 /* The states of a seat's lease (state "lease"). */
 static const char *const leases[] = {"", "held", "offline", "refused"};
+
+static void seats_tick(void *arg);
+static int seats_load(seats *r, char *why);
 
 seats *seats_new(store *st, const core_signer *signer, char *why)
 {
@@ -40,12 +44,24 @@ seats *seats_new(store *st, const core_signer *signer, char *why)
     r->gen = 1;
     r->st = st;
     r->signer = signer;
+    /* the room as it was before a restart, then kept as it changes */
+    if (seats_load(r, why) || !(r->log = roomlog_new(st, why))) {
+        seats_free(r);
+        return NULL;
+    }
+    roomlog_on_tick(r->log, seats_tick, r);
     return r;
+}
+
+roomlog *seats_roomlog(seats *r)
+{
+    return r->log;
 }
 
 void seats_free(seats *r)
 {
     if (!r) return;
+    roomlog_free(r->log); /* its last tick keeps the seats changed since the one before */
     for (size_t i = 0; i < r->n; i++) {
         for (int q = 0; q < r->seats[i]->nq; q++) free(r->seats[i]->queue[q]);
         free(r->seats[i]->state);
@@ -231,13 +247,19 @@ static int approved(seats *r, const char *kiosk, int64_t now_ms, seats_answer *a
     return 1;
 }
 
-/* Drops the commands numbered up to ack. Under r->mu. */
-static void queue_ack(seat *s, long long ack, int64_t now_ms, long long kiosk_ms)
+/* Drops the commands numbered up to ack, in the room log and its store
+ * too; kiosk_ms is the time of the state that acknowledged them. Under r->mu. */
+static void queue_ack(seats *r, seat *s, long long ack, int64_t now_ms, long long kiosk_ms)
 {
     int k = 0;
     for (int q = 0; q < s->nq; q++) {
         if (s->qseq[q] <= ack) {
             seats_event(s, now_ms, kiosk_ms, "ack", "kiosk", "%s %lld", s->qkind[q], s->qseq[q]);
+            char detail[64];
+            snprintf(detail, sizeof detail, "{\"cmd\":%lld,\"kind\":\"%s\"}", s->qseq[q],
+                     s->qkind[q]);
+            roomlog_add(r->log, s->facts.session, s->kiosk, s->label, s->facts.nip, kiosk_ms,
+                        ROOMLOG_DONE, detail, "kiosk");
             free(s->queue[q]);
             continue;
         }
@@ -245,7 +267,26 @@ static void queue_ack(seat *s, long long ack, int64_t now_ms, long long kiosk_ms
         memcpy(s->qkind[k], s->qkind[q], sizeof s->qkind[k]);
         s->queue[k++] = s->queue[q];
     }
+    if (k < s->nq)
+        roomlog_keep_command(r->log, &(store_room_cmd){s->kiosk, ack, "", NULL, 0});
     s->nq = k;
+}
+
+/* Logs what a state taken (seq, facts, seat label) changed on seat s, before
+ * s takes it, and marks the seat to be kept. Under r->mu. */
+static void state_logged(seats *r, seat *s, const roomlog_facts *facts, const char *label,
+                         long long seq, int64_t now_ms)
+{
+    if (s->offline) {
+        char detail[48];
+        snprintf(detail, sizeof detail, "{\"away_ms\":%lld}", (long long)(now_ms - s->seen_ms));
+        roomlog_add(r->log, facts->session, s->kiosk, label, facts->nip, seq, ROOMLOG_ONLINE,
+                    detail, "kiosk");
+        s->offline = false;
+    }
+    roomlog_changes(r->log, s->kiosk, label, seq, s->state ? &s->facts : NULL, facts);
+    s->facts = *facts;
+    s->dirty = true;
 }
 
 /* The answer to a state taken: {"seq", "commands": [...]}. Under r->mu. */
@@ -284,6 +325,17 @@ static void fields_read(json_t *o, state_fields *f)
     f->outbox = out > 1000000 ? 1000000 : (int)out;
 }
 
+/* Copies what seat s keeps of a state's fields f, its label apart. Under r->mu. */
+static void fields_take(seat *s, const state_fields *f)
+{
+    memcpy(s->session, f->session, sizeof f->session);
+    memcpy(s->nip, f->nip, sizeof f->nip);
+    memcpy(s->screen, f->screen, sizeof f->screen);
+    memcpy(s->lease, f->lease, sizeof f->lease);
+    s->incidents = f->incidents;
+    s->outbox = f->outbox;
+}
+
 void seats_state(seats *r, const char *body, size_t len, const char *kiosk, const char *sig,
                 int64_t now_ms, seats_answer *a)
 {
@@ -305,6 +357,8 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
     }
     state_fields f;
     fields_read(o, &f);
+    roomlog_facts facts;
+    roomlog_facts_of(o, &facts);
     json_decref(o);
     char *copy = malloc(len + 1);
     if (!copy) return answer_set(a, 500, "server-error", "out of memory");
@@ -327,18 +381,14 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
     }
     if (strcmp(s->screen, f.screen) != 0 || strcmp(s->nip, f.nip) != 0)
         seats_event(s, now_ms, f.seq, "state", "kiosk", "screen=%s nip=%s", f.screen, f.nip);
+    state_logged(r, s, &facts, f.label, f.seq, now_ms);
     s->seq = f.seq;
     s->seen_ms = now_ms;
     free(s->state);
     s->state = copy;
     memcpy(s->label, f.label, sizeof f.label);
-    memcpy(s->session, f.session, sizeof f.session);
-    memcpy(s->nip, f.nip, sizeof f.nip);
-    memcpy(s->screen, f.screen, sizeof f.screen);
-    memcpy(s->lease, f.lease, sizeof f.lease);
-    s->incidents = f.incidents;
-    s->outbox = f.outbox;
-    queue_ack(s, f.ack, now_ms, f.seq);
+    fields_take(s, &f);
+    queue_ack(r, s, f.ack, now_ms, f.seq);
     seats_changed(r);
     a->json = answer_json(s);
     pthread_mutex_unlock(&r->mu);
@@ -379,6 +429,31 @@ int seats_lookup(seats *r, const char *who, const char *session, seats_who *out)
     return s != NULL;
 }
 
+/* Logs command number seq of kind (cmd its signed JSON) queued for seat s
+ * at the request of actor, under its kind with detail d (taken; "cmd" is
+ * added), and gives it to the room log to keep. Under r->mu. */
+static void queue_logged(seats *r, seat *s, long long seq, const char *kind, const char *cmd,
+                         json_t *d, const char *actor, int64_t now_ms)
+{
+    json_object_set_new(d, "cmd", json_integer(seq));
+    char *detail = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(d);
+    roomlog_add(r->log, s->facts.session, s->kiosk, s->label, s->facts.nip, 0, kind, detail,
+                actor);
+    free(detail);
+    roomlog_keep_command(r->log, &(store_room_cmd){s->kiosk, seq, kind, cmd, now_ms});
+    s->dirty = true;
+}
+
+/* The detail of command c for the room log (nip: whom it is for). */
+static json_t *command_detail(const seats_cmd *c, const char *nip)
+{
+    json_t *d = json_pack("{s:s, s:s}", "text", c->text ? c->text : "", "nip", nip);
+    if (d && c->minutes) json_object_set_new(d, "minutes", json_integer(c->minutes));
+    if (d && c->seat && *c->seat) json_object_set_new(d, "to", json_string(c->seat));
+    return d;
+}
+
 /* Queues command c on seat s, signed. 0, or -1 with why and *status. Under r->mu. */
 static int queue_on(seats *r, seat *s, const seats_cmd *c, int64_t now_ms, int *status,
                     char *why)
@@ -399,6 +474,8 @@ static int queue_on(seats *r, seat *s, const seats_cmd *c, int64_t now_ms, int *
     s->cmd_seq = seq;
     s->qseq[s->nq] = seq;
     snprintf(s->qkind[s->nq], sizeof s->qkind[s->nq], "%s", c->kind);
+    queue_logged(r, s, seq, c->kind, cmd, command_detail(c, c->nip ? c->nip : s->nip),
+                 c->actor ? c->actor : "operator", now_ms);
     s->queue[s->nq++] = cmd;
     seats_event(s, now_ms, 0, "command", c->actor ? c->actor : "operator", "%s%s%.60s", c->kind,
              c->text && *c->text ? ": " : "", c->text ? c->text : "");
@@ -447,3 +524,83 @@ int seats_message(seats *r, const char *who, const char *text, int64_t now_ms, i
     return seats_command(r, who, &c, now_ms, status, why) < 0 ? -1 : 0;
 }
 
+/* The writing thread's tick: seats silent for ROOMLOG_OFFLINE_MS are
+ * logged offline, and the seats changed since the last tick are given to
+ * the room log to keep (while its queue is short: with the store down they
+ * wait here, only their last state kept). */
+static void seats_tick(void *arg)
+{
+    seats *r = arg;
+    int64_t now = roomlog_now(r->log);
+    bool keep = roomlog_backlog(r->log) < ROOMLOG_QUEUE_MAX / 2;
+    pthread_mutex_lock(&r->mu);
+    for (size_t i = 0; i < r->n; i++) {
+        seat *s = r->seats[i];
+        if (!s->offline && s->state && now - s->seen_ms > ROOMLOG_OFFLINE_MS) {
+            char detail[48];
+            snprintf(detail, sizeof detail, "{\"seen\":%lld}", (long long)s->seen_ms);
+            roomlog_add(r->log, s->facts.session, s->kiosk, s->label, s->facts.nip, 0,
+                        ROOMLOG_OFFLINE, detail, "core");
+            s->offline = true;
+        }
+        if (keep && s->dirty && s->state &&
+            roomlog_keep_seat(r->log, &(store_room_seat){s->kiosk, s->label, s->facts.session,
+                                                         s->seq, s->seen_ms, s->cmd_seq,
+                                                         s->state}) == 0)
+            s->dirty = false;
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Takes one seat kept in the store back into the room. */
+static int load_seat(const store_room_seat *x, void *arg)
+{
+    seats *r = arg;
+    json_t *o = json_loads(x->state, 0, NULL);
+    char *copy = strdup(x->state);
+    seat *s = hex_valid(x->kiosk, 64) && copy ? seat_get(r, x->kiosk) : NULL;
+    if (s) {
+        snprintf(s->label, sizeof s->label, "%s", x->seat);
+        s->seq = x->seq;
+        s->seen_ms = x->seen_ms;
+        s->cmd_seq = x->cmd_seq;
+        free(s->state);
+        s->state = copy;
+        roomlog_facts_of(o, &s->facts);
+        if (json_is_object(o)) {
+            state_fields f;
+            fields_read(o, &f);
+            fields_take(s, &f);
+        }
+    } else {
+        free(copy);
+    }
+    json_decref(o);
+    return s || !hex_valid(x->kiosk, 64) ? 0 : -1;
+}
+
+/* Takes one command still waiting back into its seat's queue. */
+static int load_command(const store_room_cmd *x, void *arg)
+{
+    seats *r = arg;
+    seat *s = hex_valid(x->kiosk, 64) ? seats_find(r, x->kiosk) : NULL;
+    if (!s || s->nq == SEATS_QUEUE_MAX) return 0;
+    char *copy = strdup(x->json);
+    if (!copy) return -1;
+    snprintf(s->qkind[s->nq], sizeof s->qkind[s->nq], "%s", x->kind);
+    s->qseq[s->nq] = x->seq;
+    s->queue[s->nq++] = copy;
+    if (x->seq > s->cmd_seq) s->cmd_seq = x->seq;
+    return 0;
+}
+
+/* Reads the room kept in the store: seats with their last state and
+ * sequence numbers (so a state replayed is refused after a restart too),
+ * and the commands not yet acknowledged, with their numbers. */
+static int seats_load(seats *r, char *why)
+{
+    char w[WHY_SIZE] = "";
+    if (store_room_load(r->st, load_seat, load_command, r, w) == 0) return 0;
+    return why_set(why, "cannot read the room kept in the store: %s",
+                   strcmp(w, "stopped by the caller") ? w : "out of memory");
+}

@@ -22,6 +22,10 @@ typedef struct seats seats;
  * why when out of memory. */
 seats *seats_new(store *st, const core_signer *signer, char *why);
 void seats_free(seats *r);
+/* The room's log (roomlog.h), borrowed from r: other modules add their
+ * entries to it. The room is kept in the store through it: seats_new reads
+ * back the seats, their last sequence numbers and the commands waiting. */
+struct roomlog *seats_roomlog(seats *r);
 
 /* What became of one state message. */
 typedef struct seats_answer {

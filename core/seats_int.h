@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "roomlog.h"
 #include "seats.h"
 
 #define LABEL_MAX 32  /* bytes of a seat label, a screen, a program version, a session id */
@@ -39,6 +40,9 @@ typedef struct seat {
     char *queue[SEATS_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
     seat_event *log;          /* SEATS_LOG_MAX of them once the first happens, a ring */
     unsigned nlog;            /* events ever logged */
+    roomlog_facts facts;      /* of the last state, for the room log */
+    bool dirty;               /* changed since last given to the room log to keep */
+    bool offline;             /* logged offline: no state for ROOMLOG_OFFLINE_MS */
 } seat;
 
 struct seats {
@@ -52,6 +56,7 @@ struct seats {
     pthread_cond_t changed;   /* broadcast when gen moves or the room halts */
     uint64_t gen;             /* counts the changes */
     bool halted;
+    roomlog *log;             /* the room log, and the seats kept in the store */
 };
 
 /* The seat of kiosk, or NULL. Under r->mu. */

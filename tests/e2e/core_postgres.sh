@@ -1,7 +1,7 @@
 #!/bin/sh
 # core_postgres.sh -- the grading core on PostgreSQL, in a private throw-away cluster (run as
 # the postgres user, listening on 127.0.0.1 only, always stopped at the end): the store
-# contract unit tests against it; core_http.sh and core_cli.sh with their core on it; two
+# contract and room log unit tests against it; core_http.sh and core_cli.sh with their core on it; two
 # core servers on one database and no folder shared (the bank and session reach the second
 # through the database) receiving the same new result at once store it exactly once, of two
 # rival records of one attempt keep the first and the other as evidence, and give the same
@@ -79,6 +79,17 @@ newdb kisi_forward
 KISI_TEST_STORE_URL=$PG/kisi_forward "$FWD" >"$T/fwd.out" 2>&1 || {
     grep -v '^\[ \(RUN\|      OK\) ' "$T/fwd.out" | tail -n 30; fail "forward unit tests on PostgreSQL"; }
 ok "the forwards table and its schema-4 upgrade on PostgreSQL (test_forward)"
+
+# -- (1b) the exam room kept on PostgreSQL: seats, waiting commands and the room log
+# written and read back, a restart that keeps the room, the sitting report -------------
+ROOMUNIT=${KISI_UNIT_DIR:-$BIN/../tests}/test_roomlog
+[ -x "$ROOMUNIT" ] || fail "no $ROOMUNIT: build it with make unit (KISI_UNIT_DIR names its folder)"
+newdb kisi_room
+KISI_TEST_STORE_URL=$PG/kisi_room "$ROOMUNIT" >"$T/room.out" 2>&1 || {
+    grep -v '^\[ \(RUN\|      OK\) ' "$T/room.out" | tail -n 30; fail "room log unit tests on PostgreSQL"; }
+same "the room tables round trip on PostgreSQL: room_seats, room_commands, room_log rows" \
+    "$(psql1 kisi_room 'SELECT (SELECT COUNT(*) FROM room_seats) > 0 AND (SELECT COUNT(*) FROM room_log) > 0')" t
+ok "room log unit tests on PostgreSQL: $(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$T/room.out") passed"
 
 # -- (2) core_http.sh and core_cli.sh with their core on PostgreSQL --------------------
 for s in core_http core_cli; do
