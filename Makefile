@@ -57,7 +57,7 @@ LIBBANK   := $(BUILD)/libbank.a
 # fuzz targets and benchmarks may see the internals.
 PUB       := $(BUILD)/include
 BANK_PUB  := bank/bank.h bank/richtext.h
-CORE_PUB  := core/analysis.h core/cohort.h core/forward.h core/http.h core/ingest.h core/itemstat.h core/lease.h core/log.h core/recap.h core/recap_io.h core/signer.h core/store.h
+CORE_PUB  := core/analysis.h core/cohort.h core/forward.h core/http.h core/ingest.h core/itemstat.h core/lease.h core/log.h core/recap.h core/recap_io.h core/roomlog.h core/signer.h core/store.h
 PUB_HDR   := $(BANK_PUB:%=$(PUB)/%) $(CORE_PUB:%=$(PUB)/%)
 BANK_INC  := -I$(PUB)/bank -Iutil
 CORE_INC  := -I$(PUB)/core $(BANK_INC)

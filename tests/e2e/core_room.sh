@@ -1,7 +1,8 @@
 #!/bin/sh
 # core_room.sh -- a kiosk under Xvfb sends its signed state to a real core's room; the
 # operator's message reaches the kiosk's footer and log; forged and replayed states,
-# and the room routes without the operator's token, are refused.
+# and the room routes without the operator's token, are refused; `core room log` shows the
+# seat's events; a restarted core has the room as it was and still refuses the replayed state.
 set -u
 . "$(dirname "$0")/lib.inc"
 . "$(dirname "$0")/../data/core/core-e2e.inc"
@@ -64,6 +65,30 @@ wait_for "the kiosk journals the proctor's message in its log" \
     grep -q ' proctor-message command [0-9]*: Five minutes left, check your answers$' "$KLOG"
 wait_for "the kiosk acknowledges it: nothing stays queued at the core" \
     room_has "any(s['seat'] == 'B07' and s['queued'] == 0 for s in j['seats'])"
+# room_log_has PY -- `core room log` of the kiosk, and PY over its JSON `j` is true
+room_log_has() {
+    ccore --db "$DB" room log "$K"
+    [ "$rc" = 0 ] && cp "$T/out" "$T/body" && [ "$(bodyget "$1")" = True ]
+}
+wait_for "the room log of seat B07 holds the participant's arrival, the message and its acknowledgement, with both clocks" \
+    room_log_has "[e['kind'] for e in j['events'] if e['kind'] in ('online', 'arrived', 'message', 'command-done')] == ['online', 'arrived', 'message', 'command-done'] and all(e['core_ms'] > 0 and e['seat'] == 'B07' for e in j['events']) and any(e['kind'] == 'arrived' and e['nip'] == '$NIP' and e['kiosk_ms'] > 0 for e in j['events']) and any(e['kind'] == 'message' and e['actor'] == 'operator' and e['detail']['text'].startswith('Five minutes') for e in j['events'])"
+ccore --db "$DB" room log "${K%??}"
+same "a room log asked of a key that is not 64 hex digits" "$rc" 1
+ccore --db "$DB" room report "$SID"; same "core room report of the session" "$rc" 0
+cp "$T/out" "$T/body"
+same "the report's roster is the session's, each present or absent, with names" \
+    "$(bodyget "len(j['roster']) == j['present'] + j['absent'] == $(($(wc -l <"$ASSETS/roster.csv") - 1)) and all(p['name'] for p in j['roster']) and j['exam'] != ''")" True
+get /v1/room
+if [ "$(bodyget "any(s['state'].get('session') == '$SID' for s in j['seats'])")" = True ]; then
+    cp "$T/out" "$T/body"
+    same "the participant identified on B07 is present in the report, at B07" \
+        "$(bodyget "[(p['present'], p['seat']) for p in j['roster'] if p['nip'] == '$NIP'] == [(True, 'B07')] and j['present'] == 1")" True
+else
+    ok "(the kiosk's states name no session: attendance is not checked here)"
+fi
+ccore --db "$DB" room report no-such-session
+same "a report of a session the core does not hold" "$rc" 1
+grep -q "not known" "$T/err" || fail "unknown session: $(cat "$T/err")"
 [ -s "$T/k/room.cmd" ] || fail "no record of the last command obeyed"
 ok "the kiosk recorded the last command obeyed (room.cmd)"
 grep -q 'command-refused' "$KLOG" && fail "a command of the real core was refused: $(grep command-refused "$KLOG")"
@@ -191,4 +216,17 @@ status_is "the room after signing out" 401 not-signed-in
 sit_stop
 core_stop
 same "the core stops cleanly" "$core_rc" 0
+
+# -- a restarted core has the room as it was (seats, last states, their numbers) ------
+core_start "$DB" || fail "core restart: $(cat "$T/core.err")"
+room_has "sorted(s['seat'] for s in j['seats']) == ['B07', 'B08'] and any(s['seat'] == 'B07' and s['state']['nip'] == '$NIP' for s in j['seats'])" \
+    || fail "room after a restart: $(cat "$T/body")"
+ok "after a restart the room lists both seats with their last states"
+state_post "$T/k2.key" "$T/s5.json"
+status_is "the state taken before the restart, replayed after it" 409 replayed
+state_json B08 6 >"$T/s6.json"
+state_post "$T/k2.key" "$T/s6.json"
+status_is "the next state after the restart" 200
+core_stop
+same "the restarted core stops cleanly" "$core_rc" 0
 done_ok

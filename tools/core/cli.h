@@ -25,10 +25,11 @@ int cmd_import(const char *db, int argc, char **argv);    /* import DIR */
 int cmd_history(const char *db, int argc, char **argv);   /* history --exam ID */
 int cmd_results(const char *db, int argc, char **argv);   /* results [--session ID] */
 int cmd_dispute(const char *db, int argc, char **argv);   /* dispute list|resolve ... */
-int cmd_room(const char *db, int argc, char **argv);      /* room move SESSION NIP SEAT */
+int cmd_room(const char *db, int argc, char **argv);      /* room move|report|log ... */
 int cmd_cohort(const char *db, int argc, char **argv);    /* cohort add DEF.json ROSTER.csv */
 int cmd_aspects(const char *db, int argc, char **argv);   /* aspects import COHORT FILE.csv */
 int cmd_recap(const char *db, int argc, char **argv);
 int cmd_stats(const char *db, int argc, char **argv);     /* stats --exam ID --csv|--json */     /* recap COHORT --csv|--json [--record|--run N] */
+int cmd_roomlog(const char *db, int argc, char **argv);   /* room report SESSION | room log KIOSK */
 
 #endif

@@ -1,4 +1,4 @@
-/* cmd_move.c -- `core room move SESSION NIP SEAT`: a participant's attempt handed to another seat. */
+/* cmd_move.c -- `core room move SESSION NIP SEAT`: a participant's attempt handed to another seat (room report and log: cmd_roomlog.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +15,9 @@
  * attempt (its events taken from the replica), also when the first seat is dead. */
 int cmd_room(const char *db, int argc, char **argv)
 {
-    static const char use[] = "room move SESSION NIP SEAT";
+    static const char use[] = "room move SESSION NIP SEAT | room report SESSION | room log KIOSK";
+    if (argc >= 1 && (strcmp(argv[0], "report") == 0 || strcmp(argv[0], "log") == 0))
+        return cmd_roomlog(db, argc, argv);
     if (argc != 4 || strcmp(argv[0], "move") != 0) return cmd_usage(use);
     const char *nip = argv[2], *seat = argv[3];
     if (!bank_nip_valid(nip)) return cmd_fail("\"%.40s\" is not a NIP", nip);
