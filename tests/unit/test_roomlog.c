@@ -277,13 +277,15 @@ static void test_a_seat_label_names_the_kiosk_seen_last_there(void **state)
     bank_signer_free(old);
 }
 
-/* Appends a command of kind for participant nip queued by the proctor to the
- * log, as seats.c logs it. */
-static void action(fx *x, const char *kind, const char *nip, const char *detail)
+/* Queues the proctor's command of kind (minutes, to, text as it has them)
+ * for the fixture's kiosk, as the proctor's page does; it goes to the log. */
+static void action(fx *x, const char *kind, int minutes, const char *to, const char *text)
 {
-    assert_int_equal(roomlog_add(seats_roomlog(x->r), x->sid, bank_signer_pub(x->k), "A01", nip,
-                                 0, kind, detail, "proctor"),
-                     0);
+    int status = 0;
+    char why[WHY_SIZE] = "";
+    seats_cmd c = {kind, NULL, minutes, to, text, x->sid, "proctor"};
+    if (seats_command(x->r, bank_signer_pub(x->k), &c, fake_now, &status, why) != 1)
+        fail_msg("%s: %d %s", kind, status, why);
 }
 
 /* A stored result of nip's first attempt in the session. */
@@ -303,13 +305,13 @@ static void test_report_counts_who_came_and_what_the_proctor_did(void **state)
     assert_int_equal(send(x, 100, &(look){a, "exam", 0, 0, 0, 0, NULL}, NULL), 200);
     fake_now += 1000;
     assert_int_equal(send(x, 101, &(look){a, "exam", 0, 0, 1, 0, NULL}, NULL), 200);
-    action(x, "extend", a, "{\"cmd\":7,\"minutes\":10,\"text\":\"listrik padam\"}");
-    action(x, "pause", a, "{\"cmd\":8,\"text\":\"gangguan\"}");
-    action(x, "resume", a, NULL);
-    action(x, "lock", a, NULL);
-    action(x, "move-out", a, "{\"to\":\"B07\"}");
-    action(x, "release", a, NULL);
-    action(x, "end", "", NULL);
+    action(x, "extend", 10, NULL, "listrik padam");
+    action(x, "pause", 0, NULL, "gangguan");
+    action(x, "resume", 0, NULL, NULL);
+    action(x, "lock", 0, NULL, NULL);
+    action(x, "move-out", 0, "B07", "PC rusak");
+    action(x, "release", 0, NULL, NULL);
+    action(x, "end", 0, NULL, NULL);
     result(x, a, 8000);
     char *text = roomlog_report(seats_roomlog(x->r), x->c, x->sid, why);
     if (!text) fail_msg("roomlog_report: %s", why);
@@ -341,9 +343,16 @@ static void test_report_counts_who_came_and_what_the_proctor_did(void **state)
             fail_msg("%s: %zu, not %zu", lists[i].list,
                      json_array_size(json_object_get(o, lists[i].list)), lists[i].n);
     json_t *ext = json_array_get(json_object_get(o, "extensions"), 0);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(ext, "detail"),
-                                                        "minutes")), 10);
+    json_t *d = json_object_get(ext, "detail");
+    assert_int_equal(json_integer_value(json_object_get(d, "minutes")), 10);
+    assert_string_equal(json_string_value(json_object_get(d, "text")), "listrik padam");
+    assert_string_equal(json_string_value(json_object_get(d, "nip")), a);
+    assert_true(json_integer_value(json_object_get(d, "cmd")) > 0);
     assert_string_equal(json_string_value(json_object_get(ext, "actor")), "proctor");
+    assert_string_equal(json_string_value(json_object_get(ext, "seat")), "A01");
+    json_t *mv = json_array_get(json_object_get(o, "moves"), 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(mv, "detail"), "to")),
+                        "B07");
     json_decref(o);
     /* a session the core does not hold */
     assert_null(roomlog_report(seats_roomlog(x->r), x->c, "no-such-session", why));
