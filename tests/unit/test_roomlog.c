@@ -359,6 +359,14 @@ static void test_report_counts_who_came_and_what_the_proctor_did(void **state)
     assert_non_null(strstr(why, "not known"));
 }
 
+/* Collects "seat nip screen lease|" of the seats a proctor sees. */
+static int view_line(const seats_view *v, void *arg)
+{
+    size_t n = strlen(arg);
+    snprintf((char *)arg + n, 128 - n, "%s %s %s %s|", v->seat, v->nip, v->screen, v->lease);
+    return 0;
+}
+
 static void test_restart_keeps_the_room_its_commands_and_refuses_a_replay(void **state)
 {
     fx *x = *state;
@@ -379,6 +387,12 @@ static void test_restart_keeps_the_room_its_commands_and_refuses_a_replay(void *
     assert_non_null(strstr(room, "\"seat\":\"A01\""));
     assert_non_null(strstr(room, a));
     free(room);
+    /* and the proctor of the session sees it there, with its participant */
+    char seen[128] = "";
+    assert_int_equal(seats_each(x->r, x->sid, view_line, seen), 0);
+    char want[128];
+    snprintf(want, sizeof want, "A01 %s exam held|", a);
+    assert_string_equal(seen, want);
     /* the last state again is a replay, refused after the restart too */
     assert_int_equal(send(x, 500, &(look){a, "exam", "held", 0, 0, 0, NULL}, NULL), 409);
     /* the next state gets the command queued before the restart, same number */
