@@ -122,7 +122,8 @@ static int send_as(fx *x, const bank_signer *k, long long seq, const look *l, ch
                           "version", PROTO_STATE_VERSION, "seq", (json_int_t)seq, "ack",
                           (json_int_t)l->ack, "seat", l->seat ? l->seat : "A01", "session",
                           x->sid, "screen", l->screen, "nip", l->nip, "name",
-                          l->nip[0] ? "Peserta" : "", "lease", l->lease ? l->lease : "", "attempt", l->nip[0] ? 1 : 0,
+                          l->nip[0] ? "Peserta" : "", "lease", l->lease ? l->lease : "",
+                          "attempt", l->nip[0] ? 1 : 0,
                           "answered", 0, "flagged", 0, "total", 4, "left_ms", 60000,
                           "incidents", l->incidents, "outbox", 0, "delivery",
                           l->delivery ? l->delivery : "delivering", "program", "test", "jseq",
@@ -286,6 +287,43 @@ static void action(fx *x, const char *kind, int minutes, const char *to, const c
     seats_cmd c = {kind, NULL, minutes, to, text, x->sid, "proctor"};
     if (seats_command(x->r, bank_signer_pub(x->k), &c, fake_now, &status, why) != 1)
         fail_msg("%s: %d %s", kind, status, why);
+}
+
+static void test_an_action_for_the_whole_room_is_logged_once_per_seat(void **state)
+{
+    fx *x = *state;
+    int status = 0;
+    char why[WHY_SIZE] = "";
+    bank_err e = BANK_OK;
+    bank_signer *b = bank_signer_open(fx_path(x->dir, "b"), &e, why);
+    if (!b) fail_msg("key: %s", why);
+    if (core_kiosk_enrol(x->c, bank_signer_pub(b), "b", 1, why) ||
+        store_kiosk_set(x->st, bank_signer_pub(b), "approved", why))
+        fail_msg("kiosk: %s", why);
+    assert_int_equal(send(x, 100, &(look){fx_nip(0), "exam", 0, 0, 0, 0, "A01"}, NULL), 200);
+    assert_int_equal(send_as(x, b, 100, &(look){fx_nip(1), "exam", 0, 0, 0, 0, "A02"}, NULL),
+                     200);
+    seats_cmd c = {"pause", NULL, 0, NULL, "listrik padam", x->sid, "proctor"};
+    assert_int_equal(seats_command(x->r, NULL, &c, fake_now, &status, why), 2);
+    char *text = roomlog_report(seats_roomlog(x->r), x->c, x->sid, why);
+    if (!text) fail_msg("roomlog_report: %s", why);
+    json_t *o = json_loads(text, 0, NULL), *p;
+    free(text);
+    char got[64] = "";
+    size_t i;
+    json_array_foreach(json_object_get(o, "pauses"), i, p) {
+        size_t n = strlen(got);
+        snprintf(got + n, sizeof got - n, "%s:%s|",
+                 json_string_value(json_object_get(p, "seat")),
+                 json_string_value(json_object_get(p, "nip")));
+    }
+    char want[64], first[24];
+    snprintf(first, sizeof first, "%s", fx_nip(0)); /* fx_nip gives a static buffer */
+    snprintf(want, sizeof want, "A01:%s|A02:%s|", first, fx_nip(1));
+    assert_string_equal(got, want);
+    assert_int_equal(json_integer_value(json_object_get(o, "present")), 2);
+    json_decref(o);
+    bank_signer_free(b);
 }
 
 /* A stored result of nip's first attempt in the session. */
@@ -560,6 +598,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_seat_label_names_the_kiosk_seen_last_there, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_an_action_for_the_whole_room_is_logged_once_per_seat,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_counts_who_came_and_what_the_proctor_did,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
