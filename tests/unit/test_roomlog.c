@@ -47,11 +47,24 @@ typedef struct fx {
     char url[4200];
 } fx;
 
+/* A kiosk key made in x->dir under name, enrolled and approved at the core.
+ * Caller frees with bank_signer_free(). */
+static bank_signer *approved_kiosk(fx *x, const char *name)
+{
+    char why[WHY_SIZE] = "";
+    bank_err e = BANK_OK;
+    bank_signer *k = bank_signer_open(fx_path(x->dir, name), &e, why);
+    if (!k) fail_msg("kiosk key: %s", why);
+    if (core_kiosk_enrol(x->c, bank_signer_pub(k), name, 1, why) ||
+        store_kiosk_set(x->st, bank_signer_pub(k), "approved", why))
+        fail_msg("kiosk: %s", why);
+    return k;
+}
+
 static int setup(void **state)
 {
     fx *x = calloc(1, sizeof *x);
     char why[WHY_SIZE] = "", token[BANK_TOKEN_LEN + 1];
-    bank_err e = BANK_OK;
     fake_now = T0;
     x->dir = fx_tmpdir();
     snprintf(x->url, sizeof x->url, "%s", pg_url ? pg_url : "sqlite:");
@@ -80,11 +93,7 @@ static int setup(void **state)
     if (core_bank_add(x->c, bank_path, pass, pub, why) || core_session_add(x->c, sess, why))
         fail_msg("bank and session: %s", why);
     if (bank_session_info(sess, bid, x->sid, exam, why)) fail_msg("session: %s", why);
-    x->k = bank_signer_open(fx_path(x->dir, "kiosk"), &e, why);
-    if (!x->k) fail_msg("kiosk key: %s", why);
-    if (core_kiosk_enrol(x->c, bank_signer_pub(x->k), "lab", 1, why) ||
-        store_kiosk_set(x->st, bank_signer_pub(x->k), "approved", why))
-        fail_msg("kiosk: %s", why);
+    x->k = approved_kiosk(x, "kiosk");
     x->r = seats_new(x->st, core_ctx_signer(x->c), why);
     if (!x->r) fail_msg("seats_new: %s", why);
     roomlog_set_clock(seats_roomlog(x->r), clock_fake);
@@ -254,12 +263,7 @@ static void test_a_seat_label_names_the_kiosk_seen_last_there(void **state)
     fx *x = *state;
     int status = 0;
     char why[WHY_SIZE] = "", *json = NULL;
-    bank_err e = BANK_OK;
-    bank_signer *old = bank_signer_open(fx_path(x->dir, "old"), &e, why);
-    if (!old) fail_msg("key: %s", why);
-    if (core_kiosk_enrol(x->c, bank_signer_pub(old), "old", 1, why) ||
-        store_kiosk_set(x->st, bank_signer_pub(old), "approved", why))
-        fail_msg("kiosk: %s", why);
+    bank_signer *old = approved_kiosk(x, "old");
     /* the old PC of a seat, then its replacement (a label of this test alone: a
      * shared database holds the seats of other tests) */
     char seat[16];
@@ -294,12 +298,7 @@ static void test_an_action_for_the_whole_room_is_logged_once_per_seat(void **sta
     fx *x = *state;
     int status = 0;
     char why[WHY_SIZE] = "";
-    bank_err e = BANK_OK;
-    bank_signer *b = bank_signer_open(fx_path(x->dir, "b"), &e, why);
-    if (!b) fail_msg("key: %s", why);
-    if (core_kiosk_enrol(x->c, bank_signer_pub(b), "b", 1, why) ||
-        store_kiosk_set(x->st, bank_signer_pub(b), "approved", why))
-        fail_msg("kiosk: %s", why);
+    bank_signer *b = approved_kiosk(x, "b");
     assert_int_equal(send(x, 100, &(look){fx_nip(0), "exam", 0, 0, 0, 0, "A01"}, NULL), 200);
     assert_int_equal(send_as(x, b, 100, &(look){fx_nip(1), "exam", 0, 0, 0, 0, "A02"}, NULL),
                      200);
