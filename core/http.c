@@ -31,6 +31,7 @@
 #include "proctor.h"
 #include "proto.h"
 #include "jstore.h"
+#include "roomlog.h"
 #include "seats.h"
 #include "log.h"
 #include "num.h"
@@ -716,8 +717,11 @@ static enum MHD_Result on_proctor_report(http_server *h, struct MHD_Connection *
     proctor_who who;
     enum MHD_Result rc = MHD_NO;
     if (!proctor_ok(h, conn, &who, &rc)) return rc;
-    return send_error(conn, MHD_HTTP_NOT_IMPLEMENTED, "not-implemented",
-                      "the sitting report comes with the room log");
+    char why[WHY_SIZE] = "";
+    char *json = roomlog_report(seats_roomlog(h->room), h->c, who.session, why);
+    if (!json) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
+    return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, json, strlen(json), "Cache-Control",
+                    "no-store");
 }
 
 /* Appends one history line (a form's JSON) to the sbuf at arg. */
