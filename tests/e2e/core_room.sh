@@ -219,13 +219,13 @@ same "the core stops cleanly" "$core_rc" 0
 
 # -- a restarted core has the room as it was (seats, last states, their numbers) ------
 core_start "$DB" || fail "core restart: $(cat "$T/core.err")"
-room_has "sorted(s['seat'] for s in j['seats']) == ['B07', 'B08'] and any(s['seat'] == 'B07' and s['state']['nip'] == '$NIP' for s in j['seats'])" \
+room_has "sorted(s['seat'] for s in j['seats']) == ['B07', 'B08', 'B09'] and any(s['seat'] == 'B07' and s['state']['nip'] == '$NIP' for s in j['seats']) and any(s['seat'] == 'B08' and s['state']['seq'] == 9 for s in j['seats'])" \
     || fail "room after a restart: $(cat "$T/body")"
-ok "after a restart the room lists both seats with their last states"
-state_post "$T/k2.key" "$T/s5.json"
+ok "after a restart the room lists the seats with their last states"
+state_post "$T/k2.key" "$T/s9.json"
 status_is "the state taken before the restart, replayed after it" 409 replayed
-state_json B08 6 >"$T/s6.json"
-state_post "$T/k2.key" "$T/s6.json"
+state_json B08 10 "$SID" >"$T/s10.json"
+state_post "$T/k2.key" "$T/s10.json"
 status_is "the next state after the restart" 200
 core_stop
 same "the restarted core stops cleanly" "$core_rc" 0
