@@ -677,17 +677,18 @@ static enum MHD_Result on_proctor_seat(http_server *h, struct MHD_Connection *co
     proctor_who who;
     enum MHD_Result rc = MHD_NO;
     if (!proctor_ok(h, conn, &who, &rc)) return rc;
-    int status = 500;
-    char *json = seats_log_json(h->room,
-                                MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "kiosk"),
-                                who.session, &status);
-    if (!json)
-        return status == 404   ? send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-seat",
-                                            "no such kiosk in the room: ?kiosk=<64 hex>")
-               : status == 403 ? send_error(conn, MHD_HTTP_FORBIDDEN, "other-session",
-                                            "that seat belongs to another session")
-                               : send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                            "server-error", "out of memory");
+    const char *kiosk = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "kiosk");
+    seats_who w;
+    char why[WHY_SIZE] = "";
+    if (!kiosk || !hex_valid(kiosk, 64) || !seats_lookup(h->room, kiosk, who.session, &w))
+        return send_error(conn, MHD_HTTP_NOT_FOUND, "unknown-seat",
+                          "no such kiosk in the room: ?kiosk=<64 hex>");
+    if (strcmp(w.session, who.session) != 0)
+        return send_error(conn, MHD_HTTP_FORBIDDEN, "other-session",
+                          "that seat belongs to another session");
+    /* the room log's events of the seat, both clocks, kept over a restart */
+    char *json = roomlog_seat(seats_roomlog(h->room), who.session, kiosk, why);
+    if (!json) return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "server-error", "%s", why);
     return send_buf(conn, MHD_HTTP_OK, PROTO_TYPE_JSON, json, strlen(json), "Cache-Control",
                     "no-store");
 }

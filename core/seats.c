@@ -65,7 +65,6 @@ void seats_free(seats *r)
     for (size_t i = 0; i < r->n; i++) {
         for (int q = 0; q < r->seats[i]->nq; q++) free(r->seats[i]->queue[q]);
         free(r->seats[i]->state);
-        free(r->seats[i]->log);
         free(r->seats[i]);
     }
     free(r->seats);
@@ -249,12 +248,11 @@ static int approved(seats *r, const char *kiosk, int64_t now_ms, seats_answer *a
 
 /* Drops the commands numbered up to ack, in the room log and its store
  * too; kiosk_ms is the time of the state that acknowledged them. Under r->mu. */
-static void queue_ack(seats *r, seat *s, long long ack, int64_t now_ms, long long kiosk_ms)
+static void queue_ack(seats *r, seat *s, long long ack, long long kiosk_ms)
 {
     int k = 0;
     for (int q = 0; q < s->nq; q++) {
         if (s->qseq[q] <= ack) {
-            seats_event(s, now_ms, kiosk_ms, "ack", "kiosk", "%s %lld", s->qkind[q], s->qseq[q]);
             char detail[64];
             snprintf(detail, sizeof detail, "{\"cmd\":%lld,\"kind\":\"%s\"}", s->qseq[q],
                      s->qkind[q]);
@@ -379,8 +377,6 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
         return answer_set(a, 409, "replayed", "state %lld is not after the last taken (%lld)",
                           f.seq, last);
     }
-    if (strcmp(s->screen, f.screen) != 0 || strcmp(s->nip, f.nip) != 0)
-        seats_event(s, now_ms, f.seq, "state", "kiosk", "screen=%s nip=%s", f.screen, f.nip);
     state_logged(r, s, &facts, f.label, f.seq, now_ms);
     s->seq = f.seq;
     s->seen_ms = now_ms;
@@ -389,6 +385,7 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
     memcpy(s->label, f.label, sizeof f.label);
     fields_take(s, &f);
     queue_ack(r, s, f.ack, now_ms, f.seq);
+    queue_ack(r, s, f.ack, f.seq);
     seats_changed(r);
     a->json = answer_json(s);
     pthread_mutex_unlock(&r->mu);
@@ -477,8 +474,6 @@ static int queue_on(seats *r, seat *s, const seats_cmd *c, int64_t now_ms, int *
     queue_logged(r, s, seq, c->kind, cmd, command_detail(c, c->nip ? c->nip : s->nip),
                  c->actor ? c->actor : "operator", now_ms);
     s->queue[s->nq++] = cmd;
-    seats_event(s, now_ms, 0, "command", c->actor ? c->actor : "operator", "%s%s%.60s", c->kind,
-             c->text && *c->text ? ": " : "", c->text ? c->text : "");
     return 0;
 }
 

@@ -13,7 +13,6 @@
 
 #define SEATS_QUEUE_MAX 16       /* commands waiting for one kiosk */
 #define SEATS_APPROVAL_TTL_MS 30000 /* how long a kiosk's approval is trusted unread */
-#define SEATS_LOG_MAX 16         /* events of one seat kept in memory (seats_log_json) */
 
 typedef struct seats seats;
 
@@ -112,13 +111,6 @@ typedef struct seats_view {
  * first non-zero return of fn and returns it; 0 otherwise. */
 int seats_each(seats *r, const char *session, int (*fn)(const seats_view *v, void *arg),
                void *arg);
-
-/* The events of the seat of kiosk `kiosk` kept in memory (its screens and
- * participants, commands queued and acknowledged; the last SEATS_LOG_MAX):
- * {"kiosk","seat","events":[{"core_ms","kiosk_ms","kind","detail","actor"}...]},
- * oldest first. NULL session: any seat. Caller frees; NULL with *status 404
- * (unknown kiosk), 403 (another session's) or 500. */
-char *seats_log_json(seats *r, const char *kiosk, const char *session, int *status);
 
 /* Something of the room changed (a state, a command, a lease): wakes the
  * seats_wait callers. */

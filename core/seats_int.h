@@ -14,15 +14,6 @@
 #define NAME_MAX_ 64  /* bytes of a participant's name */
 #define LEASE_MAX 16  /* bytes of a lease state */
 
-/* One event of a seat kept in memory (seats_log_json). */
-typedef struct seat_event {
-    int64_t core_ms;
-    long long kiosk_ms;       /* the state's seq (the kiosk's clock), 0 for a command */
-    char kind[16];            /* "state", "command", "ack" */
-    char detail[80];
-    char actor[12];           /* "kiosk", "proctor", "operator" */
-} seat_event;
-
 typedef struct seat {
     char kiosk[65];
     char label[LABEL_MAX + 1];
@@ -38,8 +29,6 @@ typedef struct seat {
     long long qseq[SEATS_QUEUE_MAX];
     char qkind[SEATS_QUEUE_MAX][12];
     char *queue[SEATS_QUEUE_MAX]; /* signed commands not yet acknowledged, as JSON */
-    seat_event *log;          /* SEATS_LOG_MAX of them once the first happens, a ring */
-    unsigned nlog;            /* events ever logged */
     roomlog_facts facts;      /* of the last state, for the room log */
     bool dirty;               /* changed since last given to the room log to keep */
     bool offline;             /* logged offline: no state for ROOMLOG_OFFLINE_MS */
@@ -61,10 +50,6 @@ struct seats {
 
 /* The seat of kiosk, or NULL. Under r->mu. */
 seat *seats_find(seats *r, const char *kiosk);
-/* Keeps one event of seat s (printf fmt for its detail), the oldest going
- * when SEATS_LOG_MAX are kept; lost when out of memory. Under r->mu. */
-void seats_event(seat *s, int64_t core_ms, long long kiosk_ms, const char *kind,
-                 const char *actor, const char *fmt, ...);
 /* Moves r->gen on and wakes the seats_wait callers. Under r->mu. */
 void seats_changed(seats *r);
 

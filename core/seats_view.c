@@ -1,4 +1,4 @@
-/* seats_view.c -- the room seen from outside: its JSON, each seat, a seat's events, waiting for changes. */
+/* seats_view.c -- the room seen from outside: its JSON, each seat, waiting for changes. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -11,21 +11,6 @@
 
 #include "hex.h"
 #include "seats_int.h"
-
-void seats_event(seat *s, int64_t core_ms, long long kiosk_ms, const char *kind,
-                     const char *actor, const char *fmt, ...)
-{
-    if (!s->log && !(s->log = calloc(SEATS_LOG_MAX, sizeof *s->log))) return;
-    seat_event *e = &s->log[s->nlog++ % SEATS_LOG_MAX];
-    e->core_ms = core_ms;
-    e->kiosk_ms = kiosk_ms;
-    snprintf(e->kind, sizeof e->kind, "%s", kind);
-    snprintf(e->actor, sizeof e->actor, "%s", actor);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->detail, sizeof e->detail, fmt, ap);
-    va_end(ap);
-}
 
 void seats_changed(seats *r)
 {
@@ -75,31 +60,6 @@ int seats_each(seats *r, const char *session, int (*fn)(const seats_view *v, voi
     }
     pthread_mutex_unlock(&r->mu);
     return rc;
-}
-
-char *seats_log_json(seats *r, const char *kiosk, const char *session, int *status)
-{
-    json_t *list = json_array(), *o = NULL;
-    pthread_mutex_lock(&r->mu);
-    seat *s = kiosk && hex_valid(kiosk, 64) ? seats_find(r, kiosk) : NULL;
-    *status = !s ? 404 : session && strcmp(s->session, session) != 0 ? 403 : 200;
-    if (*status == 200) {
-        unsigned first = s->nlog > SEATS_LOG_MAX ? s->nlog - SEATS_LOG_MAX : 0;
-        for (unsigned i = first; i < s->nlog; i++) {
-            const seat_event *e = &s->log[i % SEATS_LOG_MAX];
-            json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s, s:s}", "core_ms",
-                                                  (json_int_t)e->core_ms, "kiosk_ms",
-                                                  (json_int_t)e->kiosk_ms, "kind", e->kind,
-                                                  "detail", e->detail, "actor", e->actor));
-        }
-        o = json_pack("{s:s, s:s, s:O}", "kiosk", s->kiosk, "seat", s->label, "events", list);
-    }
-    pthread_mutex_unlock(&r->mu);
-    json_decref(list);
-    char *out = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(o);
-    if (!out && *status == 200) *status = 500;
-    return out;
 }
 
 void seats_touch(seats *r)
