@@ -384,7 +384,6 @@ void seats_state(seats *r, const char *body, size_t len, const char *kiosk, cons
     s->state = copy;
     memcpy(s->label, f.label, sizeof f.label);
     fields_take(s, &f);
-    queue_ack(r, s, f.ack, now_ms, f.seq);
     queue_ack(r, s, f.ack, f.seq);
     seats_changed(r);
     a->json = answer_json(s);
