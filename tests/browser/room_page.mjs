@@ -239,12 +239,10 @@ ok(foreign.status() === 403 && (await foreign.json()).error === 'other-session',
 ok(o.problems.length === 0, `no console error for the other proctor (${o.problems.join('; ')})`);
 
 // -- printables (in Indonesian: the forms of the room) ---------------------------------------------
-// (a core whose room log does not make the report yet answers 501: said, not hidden)
 await p.click('[data-lang=id]');
 const reportAnswer = (await p.request.get(`${url}/v1/proctor/report`)).status();
-if (reportAnswer === 501) console.log('SKIP the printables: this core does not make the sitting report yet (501)');
-else ok(reportAnswer === 200, `the sitting report's data (${reportAnswer})`);
-for (const what of reportAnswer === 501 ? [] : ['attendance', 'report']) {
+ok(reportAnswer === 200, `the sitting report's data (${reportAnswer})`);
+for (const what of ['attendance', 'report']) {
   const [q] = await Promise.all([p.context().waitForEvent('page'), p.click(`#print-${what}`)]);
   q.problems = [];
   q.on('console', (m) => { if (m.type() === 'error') q.problems.push(m.text()); });

@@ -303,6 +303,27 @@ page act A01 authorise
 kd_wait screen=exam || fail "A01 authorised: $(kd_state)"
 ok "A01 starts once the proctor authorises it"
 
+# -- end the sitting: the moved participant's attempt on A02 submitted by the proctor ------
+page act A02 end reason=Waktu%20habis
+kiosk_use B
+kd_wait screen=result || fail "A02 after the end: $(kd_state)"
+kd_keys Return
+kd_wait screen=ended || fail "A02 closed: $(kd_state)"
+ok "A02 shows its result, then the seat takes no new participant"
+page seat A02 screen=ended
+submitted_by() {
+    python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+r = c.execute("SELECT payload FROM replica WHERE attempt = ? AND kind = 8", (sys.argv[2],)).fetchone()
+print(r[0] if r else "")' "$T/core.db" "$SID/$NIP1"
+}
+ended_by_proctor() { submitted_by | grep -q '"proctor"'; }
+wait_for "the journal the core holds says the proctor submitted A02's attempt" ended_by_proctor
+
+# -- printables: who signed in, and what happened ---------------------------------------
+page print attendance "$NIP1"
+page print report A02
+
 page shot room-after-authorise-en
 page problems
 page_stop
