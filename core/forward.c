@@ -226,14 +226,7 @@ int forward_once(store *st, const forward_config *cfg, forward_pass *p)
 /* Waits ms or until stopped; true when stopped. */
 static bool nap(forward *f, unsigned ms)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    t.tv_sec += ms / 1000;
-    t.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
+    struct timespec t = clk_mono_at(clk_mono_ms() + (int64_t)ms);
     pthread_mutex_lock(&f->mu);
     while (!atomic_load(&f->stop) && pthread_cond_timedwait(&f->cv, &f->mu, &t) == 0) {
     }
@@ -287,7 +280,7 @@ forward *forward_start(store *st, const forward_config *cfg, char *why)
     snprintf(f->upstream, sizeof f->upstream, "%s", cfg->upstream);
     f->backoff_max_ms = cfg->backoff_max_ms ? cfg->backoff_max_ms : FORWARD_BACKOFF_MAX_MS;
     pthread_mutex_init(&f->mu, NULL);
-    pthread_cond_init(&f->cv, NULL);
+    clk_cond_init(&f->cv);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (pthread_create(&f->thread, NULL, run, f) != 0) {
         pthread_cond_destroy(&f->cv);

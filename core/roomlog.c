@@ -252,14 +252,7 @@ static void *writer(void *arg)
     for (;;) {
         pthread_mutex_lock(&rl->mu);
         if (!rl->stop) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += ROOMLOG_FLUSH_MS / 1000;
-            until.tv_nsec += (ROOMLOG_FLUSH_MS % 1000) * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = clk_mono_at(clk_mono_ms() + ROOMLOG_FLUSH_MS);
             while (!rl->stop && pthread_cond_timedwait(&rl->cv, &rl->mu, &until) != ETIMEDOUT) {
             }
         }
@@ -282,7 +275,7 @@ roomlog *roomlog_new(store *st, char *why)
     rl->now = clk_wall_ms;
     pthread_mutex_init(&rl->mu, NULL);
     pthread_mutex_init(&rl->write_mu, NULL);
-    pthread_cond_init(&rl->cv, NULL);
+    clk_cond_init(&rl->cv);
     int e = pthread_create(&rl->thread, NULL, writer, rl);
     if (e) {
         why_set(why, "room log: cannot start its thread: %s", strerror(e));

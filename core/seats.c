@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "clk.h"
 #include "bank.h"
 #include "hex.h"
 #include "proto.h"
@@ -35,12 +36,8 @@ seats *seats_new(store *st, const core_signer *signer, char *why)
         why_set(why, "seats: out of memory");
         return NULL;
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->changed, &ca);
-    pthread_condattr_destroy(&ca);
+    clk_cond_init(&r->changed);
     r->gen = 1;
     r->st = st;
     r->signer = signer;

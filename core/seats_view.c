@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "clk.h"
 #include "hex.h"
 #include "seats_int.h"
 
@@ -71,14 +72,7 @@ void seats_touch(seats *r)
 
 int seats_wait(seats *r, uint64_t *gen, int64_t wait_ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)(wait_ms / 1000);
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = clk_mono_at(clk_mono_ms() + wait_ms);
     pthread_mutex_lock(&r->mu);
     int e = 0;
     while (!r->halted && r->gen == *gen && e != ETIMEDOUT)

@@ -293,8 +293,7 @@ static void *run(void *arg)
     while (!atomic_load(&c->stop)) {
         round_once(c);
         int64_t due = clk_mono_ms() + c->period_ms;
-        struct timespec ts = {.tv_sec = (time_t)(due / 1000),
-                              .tv_nsec = (long)(due % 1000) * 1000000};
+        struct timespec ts = clk_mono_at(due);
         pthread_mutex_lock(&c->mu);
         while (!atomic_load(&c->stop) && !c->kicked && clk_mono_ms() < due)
             pthread_cond_timedwait(&c->cv, &c->mu, &ts);
@@ -353,12 +352,8 @@ checkin *checkin_start(const char *core_url, const char *state_dir, const bank_s
         curl_global_cleanup();
         return fail_null(why, "out of memory");
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clk_cond_init(&c->cv);
     c->signer = signer;
     memcpy(c->pub, pub, 65);
     snprintf(c->seat, sizeof c->seat, "%s", seat);

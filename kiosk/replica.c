@@ -276,8 +276,7 @@ static void *run(void *arg)
     while (!atomic_load(&r->stop)) {
         round_once(r);
         int64_t due = clk_mono_ms() + REPLICA_PERIOD_MS;
-        struct timespec ts = {.tv_sec = (time_t)(due / 1000),
-                              .tv_nsec = (long)(due % 1000) * 1000000};
+        struct timespec ts = clk_mono_at(due);
         pthread_mutex_lock(&r->mu);
         while (!atomic_load(&r->stop) && !r->kicked && clk_mono_ms() < due)
             pthread_cond_timedwait(&r->cv, &r->mu, &ts);
@@ -332,12 +331,8 @@ replica_sender *replica_start(const char *core_url, const char *journal_path,
         why_set(why, "replica: out of memory");
         return NULL;
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clk_cond_init(&r->cv);
     r->signer = signer;
     r->log = log;
     snprintf(r->session, sizeof r->session, "%s", session_id);

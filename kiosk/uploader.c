@@ -584,7 +584,7 @@ static void pause_for(uploader *u, step s)
         u->backoff_ms = u->backoff_ms > max / 2 ? max : u->backoff_ms * 2;
     }
     int64_t due = clk_mono_ms() + delay;
-    struct timespec ts = {.tv_sec = (time_t)(due / 1000), .tv_nsec = (long)(due % 1000) * 1000000};
+    struct timespec ts = clk_mono_at(due);
     pthread_mutex_lock(&u->mu);
     u->retry_at = s == STEP_RETRY ? due : 0;
     while (!atomic_load(&u->stop) && !u->kicked && clk_mono_ms() < due)
@@ -688,12 +688,8 @@ uploader *uploader_start(const char *core_url, const char *state_dir, const bank
     uploader *u = calloc(1, sizeof *u);
     if (!u) return fail_null(why, "out of memory");
     u->timing = timing;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_mutex_init(&u->mu, NULL);
-    pthread_cond_init(&u->cv, &ca);
-    pthread_condattr_destroy(&ca);
+    clk_cond_init(&u->cv);
     pthread_mutex_lock(&g_mu);
     int ok = g_users > 0 || curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     g_users += ok;

@@ -1,4 +1,4 @@
-/* clk.c -- the monotonic and the wall clock in milliseconds. */
+/* clk.c -- the monotonic and the wall clock in milliseconds, and timed waits on the monotonic one. */
 #include <stdio.h>
 #include <time.h>
 
@@ -14,6 +14,24 @@ static int64_t ms_of(clockid_t id)
 int64_t clk_mono_ms(void)
 {
     return ms_of(CLOCK_MONOTONIC);
+}
+
+int clk_cond_init(pthread_cond_t *cv)
+{
+    pthread_condattr_t ca;
+    int e = pthread_condattr_init(&ca);
+    if (e) return e;
+    e = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    if (!e) e = pthread_cond_init(cv, &ca);
+    pthread_condattr_destroy(&ca);
+    return e;
+}
+
+struct timespec clk_mono_at(int64_t due_ms)
+{
+    if (due_ms < 0) due_ms = 0;
+    return (struct timespec){.tv_sec = (time_t)(due_ms / 1000),
+                             .tv_nsec = (long)(due_ms % 1000) * 1000000L};
 }
 
 int64_t clk_wall_ms(void)
